@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto';
+import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, basename } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { RollbookError } from '../errors.js';
+
+export interface Io {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  cwd: string;
+}
+
+export const defaultIo: Io = {
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+  cwd: process.cwd(),
+};
+
+/** Exit codes (contract): 0 done, 1 blocking findings / failed gate, 2 usage or input error. */
+export const EXIT = { ok: 0, blocking: 1, error: 2 } as const;
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** node:util parseArgs with usage errors turned into RollbookError (exit 2). */
+export function parse<O extends Options>(args: string[], options: O, usage: string) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new RollbookError('USAGE', (e as Error).message, usage);
+  }
+}
+
+export function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string, fallback: T): T {
+  if (value === undefined) return fallback;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new RollbookError('USAGE', `${flag} must be one of ${allowed.join(', ')}; got "${value}"`);
+}
+
+/** Write the output atomically (temp file + rename) to --out, or to stdout. */
+export function emit(io: Io, text: string, out: string | undefined): void {
+  if (!out) {
+    io.stdout(text);
+    return;
+  }
+  const tmp = join(dirname(out), `.${basename(out)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    writeFileSync(tmp, text, { mode: text.startsWith('#!') ? 0o755 : 0o644 });
+    renameSync(tmp, out);
+  } catch (e) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* nothing was written */
+    }
+    throw new RollbookError('OUTPUT', `cannot write ${out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}

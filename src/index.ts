@@ -1,0 +1,10 @@
+/**
+ * rollbook's library API: what the CLI uses, and what other tools can call.
+ * readers → model → rules → planner → renderers.
+ */
+export * from './errors.js';
+export type * from './model/index.js';
+export { PLATFORMS, platformFor } from './platforms/index.js';
+export { RENDERERS } from './renderers/index.js';
+export { RULES, runRules } from './rules/index.js';
+export { shellQuote, renderCommand } from './util/shell.js';

@@ -1,0 +1,3 @@
+export * from './finding.js';
+export * from './plan.js';
+export * from './service.js';

@@ -1,0 +1,158 @@
+import type { Finding } from './finding.js';
+import type { Evidence, PastRollback, PlatformId, Unknown } from './service.js';
+
+/**
+ * One argument of a command. A plain string is a literal (quoted when rendered as shell);
+ * `{ var }` is a value the operator supplies at run time (e.g. the target revision), rendered
+ * as a quoted shell variable expansion.
+ */
+export type Arg = string | { var: string };
+
+export interface Command {
+  argv: Arg[];
+  /** True when the command only reads (status, history, queries). */
+  readOnly: boolean;
+  /** A manual action with no command (e.g. "click Rollback in the Argo CD UI"); argv is then empty. */
+  manual?: string;
+}
+
+/** The check that must pass before moving on. */
+export interface Check {
+  command?: Command;
+  /** What the check must show, in words an on-call engineer can compare against. */
+  expect: string;
+  /** When set, the check passes if stdout contains this text (exit code 0 always required). */
+  expectOutput?: string;
+  timeoutSeconds: number;
+  retries: number;
+  /** A manual check the operator confirms (y/N). */
+  manual?: boolean;
+}
+
+export interface Step {
+  id: string;
+  title: string;
+  commands: Command[];
+  expectedSeconds: number;
+  maxSeconds: number;
+  check: Check;
+  /** The abort path when the check fails. */
+  onFailure: string;
+  /** The step changes data or schema: the data rule applies. */
+  touchesData: boolean;
+  /** Ids of gates that must pass before this step runs. */
+  requiresGates: string[];
+  /** What drove the duration numbers. */
+  durationBasis?: string;
+}
+
+export type GateStatus = 'pass' | 'fail' | 'unknown';
+
+export interface Gate {
+  id: string;
+  title: string;
+  /** backup and verification gates are what the data rule requires. */
+  kind: 'artifact' | 'history' | 'compatibility' | 'migration' | 'backup' | 'verification' | 'state' | 'access';
+  check: Check;
+  blocking: boolean;
+  status?: GateStatus;
+  /** Why the status is what it is. */
+  reason?: string;
+  evidence?: Evidence[];
+}
+
+export interface Criterion {
+  signal: string;
+  /** Human condition, e.g. "error ratio > 0.02 for 5m". */
+  condition: string;
+  query?: string;
+  threshold?: number;
+  forSeconds?: number;
+  /** Only within this many minutes of a deploy. */
+  withinMinutesOfDeploy: number;
+  source: string;
+  at?: Evidence;
+}
+
+export interface Trigger {
+  criteria: Criterion[];
+  authorized: string[];
+  /** The display form of the one command (or the first command of the sequence). */
+  command: string;
+  /** False whenever the data rule applies or the platform has no one-command rollback. */
+  oneCommand: boolean;
+  /** Why it is or is not one command. */
+  why: string;
+}
+
+export interface Verification {
+  /** Signals must stay under threshold this long before "resolved". */
+  sustainSeconds: number;
+  checks: Check[];
+  signals: Criterion[];
+}
+
+export interface StatusUpdate {
+  phase: 'identified' | 'monitoring' | 'resolved';
+  /** Status-page form. */
+  text: string;
+  /** Short chat form. */
+  chat: string;
+}
+
+export interface CommsPlan {
+  channel?: string;
+  statusPage: boolean;
+  cadenceMinutes: number;
+  dataLossStatement: string;
+  updates: StatusUpdate[];
+}
+
+export interface DurationDriver {
+  name: string;
+  value: string;
+  source: 'manifest' | 'descriptor' | 'default';
+  at?: Evidence;
+}
+
+export interface Estimate {
+  expectedSeconds: number;
+  maxSeconds: number;
+  drivers: DurationDriver[];
+  past: PastRollback[];
+  pastMedianMinutes?: number;
+  /** One sentence comparing the designed path with the past. */
+  comparison: string;
+}
+
+/** A value the operator supplies at run time (referenced by `{ var }` args). */
+export interface Input {
+  name: string;
+  description: string;
+  /** A read-only command that shows the candidates. */
+  discover?: Command;
+  default?: string;
+}
+
+export interface PlanService {
+  name: string;
+  platform: PlatformId | 'unknown';
+  workload?: string;
+  namespace?: string;
+  owners: string[];
+  descriptor?: string;
+}
+
+export interface Plan {
+  service: PlanService;
+  risk: 'low' | 'high';
+  trigger: Trigger;
+  hazards: Finding[];
+  runbook: Step[];
+  gates: Gate[];
+  verification: Verification;
+  comms: CommsPlan;
+  estimate: Estimate;
+  unknowns: Unknown[];
+  inputs: Input[];
+}

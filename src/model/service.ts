@@ -1,0 +1,342 @@
+/**
+ * The service model: what readers produce and every other layer consumes.
+ * Types only. Every fact that came from a file carries `at` (its evidence), so that any
+ * hazard can cite file:line.
+ */
+
+/** Where a fact came from. `file` is relative to the service root, POSIX separators. */
+export interface Evidence {
+  file: string;
+  /** 1-based line. */
+  line: number;
+  /** 1-based column, when known. */
+  col?: number;
+  /** Short excerpt or explanation, when useful. */
+  note?: string;
+}
+
+export const PLATFORM_IDS = [
+  'kubernetes',
+  'helm',
+  'argo-rollouts',
+  'argocd',
+  'flux',
+  'ecs',
+  'lambda',
+  'cloud-run',
+  'nomad',
+  'heroku',
+  'vm',
+  'terraform',
+] as const;
+export type PlatformId = (typeof PLATFORM_IDS)[number];
+
+export const VERSIONING_MODES = ['git-sha', 'semver', 'digest', 'mutable-tag'] as const;
+export type Versioning = (typeof VERSIONING_MODES)[number];
+
+/** A value with the place it was read from. `source: 'default'` marks a platform default. */
+export interface Setting<T = number | string | boolean> {
+  value: T;
+  at?: Evidence;
+}
+
+/**
+ * Values that shape how a rollback runs and how long it takes. Readers fill what the files say;
+ * platforms apply their documented defaults for the rest and report which values drove the estimate.
+ * All durations are in seconds.
+ */
+export interface RolloutSettings {
+  replicas?: Setting<number>;
+  /** Integer or percentage string ("25%"). */
+  maxSurge?: Setting<number | string>;
+  maxUnavailable?: Setting<number | string>;
+  /** Deployment: RollingUpdate | Recreate; StatefulSet/DaemonSet: RollingUpdate | OnDelete; Rollout: canary | blueGreen. */
+  strategy?: Setting<string>;
+  minReadySeconds?: Setting<number>;
+  progressDeadlineSeconds?: Setting<number>;
+  terminationGracePeriodSeconds?: Setting<number>;
+  /** Seconds a preStop hook sleeps, when it is a plain sleep. */
+  preStopSeconds?: Setting<number>;
+  readinessInitialDelaySeconds?: Setting<number>;
+  readinessPeriodSeconds?: Setting<number>;
+  readinessFailureThreshold?: Setting<number>;
+  readinessSuccessThreshold?: Setting<number>;
+  /** True when a readiness probe (or the platform's health check) exists at all. */
+  hasReadinessProbe?: Setting<boolean>;
+  startupSeconds?: Setting<number>;
+  imagePullSeconds?: Setting<number>;
+  revisionHistoryLimit?: Setting<number>;
+  paused?: Setting<boolean>;
+  podManagementPolicy?: Setting<string>;
+  partition?: Setting<number>;
+  /** Helm / kubectl / platform wait timeout. */
+  timeoutSeconds?: Setting<number>;
+  historyMax?: Setting<number>;
+  /** ECS / load balancers. */
+  deregistrationDelaySeconds?: Setting<number>;
+  healthCheckGracePeriodSeconds?: Setting<number>;
+  minimumHealthyPercent?: Setting<number>;
+  maximumPercent?: Setting<number>;
+  circuitBreaker?: Setting<boolean>;
+  /** Argo Rollouts. */
+  rollbackWindowRevisions?: Setting<number>;
+  scaleDownDelaySeconds?: Setting<number>;
+  /** Argo CD / Flux. */
+  autoSync?: Setting<boolean>;
+  selfHeal?: Setting<boolean>;
+  prune?: Setting<boolean>;
+  remediation?: Setting<boolean>;
+  /** Nomad. */
+  maxParallel?: Setting<number>;
+  autoRevert?: Setting<boolean>;
+  canary?: Setting<number>;
+  /** Heroku release phase, VM restart. */
+  releasePhase?: Setting<string>;
+  restartSeconds?: Setting<number>;
+}
+
+export interface ImageRef {
+  /** As written, e.g. ghcr.io/acme/api:1.4.2 or ghcr.io/acme/api@sha256:... */
+  ref: string;
+  repository: string;
+  tag?: string;
+  digest?: string;
+  at?: Evidence;
+}
+
+/** A ConfigMap, Secret, parameter or env file a workload reads. */
+export interface ConfigRef {
+  kind: string;
+  name: string;
+  /** True when the name changes with the content (kustomize generator hash, Helm checksum annotation). */
+  versioned: boolean;
+  at?: Evidence;
+}
+
+/** One deployable thing found in the repository or named in rollbook.yaml. */
+export interface Workload {
+  /** Deployment, StatefulSet, DaemonSet, Rollout, HelmRelease, Application, ECSService, Function, ... */
+  kind: string;
+  name: string;
+  namespace?: string;
+  platform: PlatformId;
+  at?: Evidence;
+  images: ImageRef[];
+  settings: RolloutSettings;
+  config: ConfigRef[];
+  /** Free-form facts a platform may use (e.g. helm release name, ECS cluster, Argo CD app). */
+  attributes: Record<string, string>;
+}
+
+export interface Deploy {
+  platform?: PlatformId;
+  /** e.g. deployment/checkout-api, a Helm release, an ECS service. */
+  workload?: string;
+  namespace?: string;
+  manifests: string[];
+  pipeline?: string;
+  /** Cluster / region / project / app names for platforms that need one. */
+  target?: Record<string, string>;
+  at?: Evidence;
+}
+
+export interface Artifact {
+  image?: string;
+  versioning?: Versioning;
+  at?: Evidence;
+}
+
+export type MigrationTool =
+  | 'golang-migrate'
+  | 'dbmate'
+  | 'goose'
+  | 'flyway'
+  | 'sqitch'
+  | 'prisma'
+  | 'diesel'
+  | 'liquibase'
+  | 'plain'
+  | 'unknown';
+
+/** One SQL statement of a migration file, as the real Postgres parser saw it. */
+export interface SqlStatement {
+  /** The statement text (without trailing semicolon). */
+  text: string;
+  /** libpg-query's JSON node for the statement (the value of `stmts[i].stmt`), or undefined for unparsed text. */
+  ast?: unknown;
+  at: Evidence;
+}
+
+export interface MigrationFile {
+  file: string;
+  direction: 'up' | 'down';
+  statements: SqlStatement[];
+  /** Parse problems, each located. */
+  errors: { message: string; at: Evidence }[];
+  /** The file exists but holds no statements (often used to mark "irreversible"). */
+  empty: boolean;
+}
+
+export interface Migration {
+  /** Version id as the tool orders it (e.g. 20240101120000, V3, 0004). */
+  version: string;
+  name: string;
+  up?: MigrationFile;
+  down?: MigrationFile;
+  at: Evidence;
+}
+
+export interface MigrationSet {
+  tool: MigrationTool;
+  /** Directory (relative to the service root). */
+  path: string;
+  database: string;
+  /** Target server major version, if known. */
+  serverVersion?: number;
+  migrations: Migration[];
+  /** Files found but not understood, with the reason. */
+  skipped: { file: string; reason: string }[];
+  at?: Evidence;
+}
+
+export interface Flag {
+  key: string;
+  provider: string;
+  /** A flag that turns a feature off fast: the mitigation that beats a rollback. */
+  killSwitch: boolean;
+  defaultVariant?: string;
+  state?: string;
+  at?: Evidence;
+}
+
+export interface FlagSource {
+  provider: string;
+  file?: string;
+  at?: Evidence;
+}
+
+export interface Cache {
+  name: string;
+  store: string;
+  keyVersioned?: boolean;
+  ttl?: string;
+  /** TTL in seconds, when it could be parsed. */
+  ttlSeconds?: number;
+  at?: Evidence;
+}
+
+export type QueueCompatibility =
+  | 'BACKWARD'
+  | 'BACKWARD_TRANSITIVE'
+  | 'FORWARD'
+  | 'FORWARD_TRANSITIVE'
+  | 'FULL'
+  | 'FULL_TRANSITIVE'
+  | 'NONE';
+
+export interface Queue {
+  name: string;
+  format?: string;
+  compatibility?: QueueCompatibility;
+  /** What this service does with the queue. Unknown means both are assumed. */
+  role?: 'producer' | 'consumer' | 'both';
+  at?: Evidence;
+}
+
+export interface DataWrite {
+  store: string;
+  dualWrite?: boolean;
+  external?: boolean;
+  description?: string;
+  at?: Evidence;
+}
+
+export interface Dependency {
+  name: string;
+  relation?: string;
+  compatibility?: string;
+  at?: Evidence;
+}
+
+export interface Signal {
+  name: string;
+  query?: string;
+  threshold?: number;
+  /** Duration string as written ("5m"). */
+  for?: string;
+  forSeconds?: number;
+  /** Where the signal came from: rollbook.yaml, an Argo Rollouts AnalysisTemplate, ... */
+  source?: string;
+  /** Human condition, e.g. "result[0] >= 0.95" from an AnalysisTemplate. */
+  condition?: string;
+  at?: Evidence;
+}
+
+export interface Roles {
+  rollback: string[];
+  dataRollback: string[];
+  at?: Evidence;
+}
+
+export interface Comms {
+  channel?: string;
+  statusPage?: boolean;
+  at?: Evidence;
+}
+
+export interface PastRollback {
+  date: string;
+  minutes: number;
+  note?: string;
+  at?: Evidence;
+}
+
+export interface History {
+  procedure?: string;
+  pastRollbacks: PastRollback[];
+  at?: Evidence;
+}
+
+export interface Pipeline {
+  provider: string;
+  file: string;
+  /** Job that deploys, if found. */
+  deployJob?: string;
+  /** Migrations run in the pipeline before the rollout. */
+  migratesBeforeDeploy?: boolean;
+  /** Image tag used by the pipeline is the commit SHA (immutable). */
+  immutableTag?: boolean;
+  at?: Evidence;
+}
+
+/** Something the design could not determine, and why. */
+export interface Unknown {
+  subject: string;
+  reason: string;
+  at?: Evidence;
+}
+
+export interface Service {
+  name: string;
+  /** Absolute path of the repository root that was read. */
+  root: string;
+  /** rollbook.yaml path relative to root, when one was read. */
+  descriptor?: string;
+  owners: string[];
+  deploy: Deploy;
+  artifact: Artifact;
+  workloads: Workload[];
+  migrations: MigrationSet[];
+  flagSources: FlagSource[];
+  flags: Flag[];
+  caches: Cache[];
+  queues: Queue[];
+  writes: DataWrite[];
+  dependencies: Dependency[];
+  signals: Signal[];
+  roles: Roles;
+  comms: Comms;
+  history: History;
+  pipelines: Pipeline[];
+  unknowns: Unknown[];
+}
