@@ -7,4 +7,4 @@ export type * from './model/index.js';
 export { PLATFORMS, platformFor } from './platforms/index.js';
 export { RENDERERS } from './renderers/index.js';
 export { RULES, runRules } from './rules/index.js';
-export { shellQuote, renderCommand } from './util/shell.js';
+export { renderCommand, shellQuote } from './util/shell.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join, basename } from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { basename, dirname, join } from 'node:path';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { RollbookError } from '../errors.js';
 
 export interface Io {
@@ -22,15 +22,26 @@ export const EXIT = { ok: 0, blocking: 1, error: 2 } as const;
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** node:util parseArgs with usage errors turned into RollbookError (exit 2). */
-export function parse<O extends Options>(args: string[], options: O, usage: string) {
+export interface ParsedArgs {
+  values: Record<string, string | boolean | string[] | boolean[] | undefined>;
+  positionals: string[];
+}
+
+export function parse(args: string[], options: Options, usage: string): ParsedArgs {
   try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
+    return { values: values as ParsedArgs['values'], positionals };
   } catch (e) {
     throw new RollbookError('USAGE', (e as Error).message, usage);
   }
 }
 
-export function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string, fallback: T): T {
+export function oneOf<T extends string>(
+  value: string | undefined,
+  allowed: readonly T[],
+  flag: string,
+  fallback: T,
+): T {
   if (value === undefined) return fallback;
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new RollbookError('USAGE', `${flag} must be one of ${allowed.join(', ')}; got "${value}"`);
@@ -52,6 +63,9 @@ export function emit(io: Io, text: string, out: string | undefined): void {
     } catch {
       /* nothing was written */
     }
-    throw new RollbookError('OUTPUT', `cannot write ${out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new RollbookError(
+      'OUTPUT',
+      `cannot write ${out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
   }
 }

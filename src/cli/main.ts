@@ -11,8 +11,14 @@ interface CommandEntry {
 /** The command table (contract in DESIGN.md). Each command lives in cli/commands/<name>.ts. */
 const COMMANDS: Record<string, CommandEntry> = {
   plan: { summary: 'the complete rollback design for a service', load: () => import('./commands/plan.js') },
-  discover: { summary: 'what was found, where, and what is missing', load: () => import('./commands/discover.js') },
-  init: { summary: 'write a starting rollbook.yaml from discovery', load: () => import('./commands/init.js') },
+  discover: {
+    summary: 'what was found, where, and what is missing',
+    load: () => import('./commands/discover.js'),
+  },
+  init: {
+    summary: 'write a starting rollbook.yaml from discovery',
+    load: () => import('./commands/init.js'),
+  },
   'migrations analyze': {
     summary: 'rollback hazards of every migration statement',
     load: () => import('./commands/migrations-analyze.js'),
@@ -21,7 +27,10 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: 'up/down round-trip of every migration in real Postgres',
     load: () => import('./commands/migrations-verify.js'),
   },
-  gates: { summary: 'can the target version run on the current state?', load: () => import('./commands/gates.js') },
+  gates: {
+    summary: 'can the target version run on the current state?',
+    load: () => import('./commands/gates.js'),
+  },
 };
 
 export const USAGE = `rollbook — design the rollback path before anyone needs it
@@ -69,7 +78,9 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       if (debug) io.stderr(`${e.stack}\n`);
       return EXIT.error;
     }
-    io.stderr(`rollbook: internal error (this is a bug in rollbook, please report it):\n${(e as Error)?.stack ?? String(e)}\n`);
+    io.stderr(
+      `rollbook: internal error (this is a bug in rollbook, please report it):\n${(e as Error)?.stack ?? String(e)}\n`,
+    );
     return EXIT.error;
   }
 }

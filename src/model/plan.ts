@@ -52,7 +52,15 @@ export interface Gate {
   id: string;
   title: string;
   /** backup and verification gates are what the data rule requires. */
-  kind: 'artifact' | 'history' | 'compatibility' | 'migration' | 'backup' | 'verification' | 'state' | 'access';
+  kind:
+    | 'artifact'
+    | 'history'
+    | 'compatibility'
+    | 'migration'
+    | 'backup'
+    | 'verification'
+    | 'state'
+    | 'access';
   check: Check;
   blocking: boolean;
   status?: GateStatus;

@@ -13,7 +13,9 @@ export function service(overrides: Partial<Service> = {}): Service {
 
 /** Findings of one rule, as `rule@file:line subject` lines for compact assertions. */
 export function where(findings: Finding[]): string[] {
-  return findings.map((f) => `${f.rule}@${f.evidence[0]?.file ?? '?'}:${f.evidence[0]?.line ?? '?'} ${f.subject}`);
+  return findings.map(
+    (f) => `${f.rule}@${f.evidence[0]?.file ?? '?'}:${f.evidence[0]?.line ?? '?'} ${f.subject}`,
+  );
 }
 
 /**
@@ -22,7 +24,8 @@ export function where(findings: Finding[]): string[] {
  */
 export function findingsOf(rule: Rule, svc: Service): Finding[] {
   const found = rule.check(svc);
-  if (found.length === 0) throw new Error(`rule ${rule.meta.id} found nothing: a snapshot of an empty result proves nothing`);
+  if (found.length === 0)
+    throw new Error(`rule ${rule.meta.id} found nothing: a snapshot of an empty result proves nothing`);
   for (const f of found) {
     expect(f.rule).toBe(rule.meta.id);
     expect(f.evidence.length, `${rule.meta.id} finding without evidence`).toBeGreaterThan(0);
@@ -34,7 +37,8 @@ export function findingsOf(rule: Rule, svc: Service): Finding[] {
 /** The rendered messages of a rule's findings, for snapshots (refuses empty). */
 export function messagesOf(rule: Rule, svc: Service): string[] {
   return findingsOf(rule, svc).map(
-    (f) => `${f.severity} ${f.rule} ${f.evidence[0]?.file}:${f.evidence[0]?.line} ${f.subject}: ${f.message} | fix: ${f.mitigation}`,
+    (f) =>
+      `${f.severity} ${f.rule} ${f.evidence[0]?.file}:${f.evidence[0]?.line} ${f.subject}: ${f.message} | fix: ${f.mitigation}`,
   );
 }
 
