@@ -1,0 +1,69 @@
+/**
+ * On-disk cache for replay results: the fresh PGlite snapshot and catalogs keyed by the content
+ * hash of the migration files replayed. Location: $ROLLBOOK_CACHE_DIR, else
+ * $XDG_CACHE_HOME/rollbook, else ~/.cache/rollbook. Set ROLLBOOK_CACHE=off to disable the
+ * result cache (the snapshot is still used).
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/** Bump when the shape or meaning of cached results changes. */
+export const CACHE_FORMAT = 'rollbook-replay-1';
+
+export function cacheDir(): string {
+  const explicit = process.env.ROLLBOOK_CACHE_DIR;
+  if (explicit) return explicit;
+  const xdg = process.env.XDG_CACHE_HOME;
+  return join(xdg && xdg.length > 0 ? xdg : join(homedir(), '.cache'), 'rollbook');
+}
+
+export function resultCacheEnabled(): boolean {
+  return (process.env.ROLLBOOK_CACHE ?? '').toLowerCase() !== 'off';
+}
+
+/** A streaming content hash: feed parts in order, get a hex digest. */
+export class ContentHash {
+  private readonly h = createHash('sha256');
+  constructor(...parts: string[]) {
+    this.h.update(CACHE_FORMAT);
+    for (const p of parts) this.add(p);
+  }
+  add(part: string): this {
+    // length-prefixed so that ("ab","c") and ("a","bc") differ
+    this.h.update(`${Buffer.byteLength(part)}:`);
+    this.h.update(part);
+    return this;
+  }
+  /** Digest of everything added so far (the hash can keep growing afterwards). */
+  peek(): string {
+    return this.h.copy().digest('hex');
+  }
+}
+
+function entryPath(kind: string, key: string): string {
+  return join(cacheDir(), kind, `${key}.json`);
+}
+
+export function readCached<T>(kind: string, key: string): T | undefined {
+  if (!resultCacheEnabled()) return undefined;
+  try {
+    return JSON.parse(readFileSync(entryPath(kind, key), 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeCached(kind: string, key: string, value: unknown): void {
+  if (!resultCacheEnabled()) return;
+  const path = entryPath(kind, key);
+  try {
+    mkdirSync(join(path, '..'), { recursive: true });
+    const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+    writeFileSync(tmp, JSON.stringify(value));
+    renameSync(tmp, path);
+  } catch {
+    /* caching is an optimisation; a read-only cache dir only costs time */
+  }
+}
