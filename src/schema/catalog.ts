@@ -152,19 +152,17 @@ export function cmp(a: string, b: string): number {
 
 /** Read the catalog through any engine's query function. Runs a fixed set of read-only queries. */
 export async function readCatalog(query: Query): Promise<Catalog> {
-  const [schemas, extensions, rels, columns, constraints, indexes, triggers, enums, domains, functions] =
-    await Promise.all([
-      query(SQL.schemas),
-      query(SQL.extensions),
-      query(SQL.rels),
-      query(SQL.columns),
-      query(SQL.constraints),
-      query(SQL.indexes),
-      query(SQL.triggers),
-      query(SQL.enums),
-      query(SQL.domains),
-      query(SQL.functions),
-    ]);
+  // sequential: one connection, one query at a time
+  const schemas = await query(SQL.schemas);
+  const extensions = await query(SQL.extensions);
+  const rels = await query(SQL.rels);
+  const columns = await query(SQL.columns);
+  const constraints = await query(SQL.constraints);
+  const indexes = await query(SQL.indexes);
+  const triggers = await query(SQL.triggers);
+  const enums = await query(SQL.enums);
+  const domains = await query(SQL.domains);
+  const functions = await query(SQL.functions);
   const tables = new Map<string, CatalogTable>();
   const views: CatalogView[] = [];
   const sequences: string[] = [];

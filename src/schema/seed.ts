@@ -198,7 +198,8 @@ function toFk(r: Row): ForeignKey {
  * (savepoints are used per table).
  */
 export async function seedRows(engine: Engine, tables: string[]): Promise<SeedResult> {
-  const [colRows, fkRows] = await Promise.all([engine.query<Row>(COLUMNS_SQL), engine.query<Row>(FKS_SQL)]);
+  const colRows = await engine.query<Row>(COLUMNS_SQL);
+  const fkRows = await engine.query<Row>(FKS_SQL);
   const fks = fkRows.map(toFk);
   const columns = new Map<string, SeedColumn[]>();
   for (const r of colRows) {

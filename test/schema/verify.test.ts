@@ -11,7 +11,7 @@ beforeAll(() => {
   process.env.ROLLBOOK_CACHE = 'off';
 });
 
-const SET = migrationSet(
+const SET = await migrationSet(
   [
     {
       version: '1',

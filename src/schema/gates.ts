@@ -1,0 +1,385 @@
+/**
+ * `gates --from CURRENT --to TARGET`: can the target (older) version run on the current state?
+ * Both schemas are built by replaying each version's migrations (PGlite, or a scratch database on
+ * --replay-url); the old app's queries are prepared and its writes dry-run against the current
+ * schema; with --database-url the live migration history is read in a READ ONLY session.
+ */
+import type { Arg, Check, Gate } from '../model/plan.js';
+import type { Evidence, MigrationFile, MigrationSet, SqlStatement } from '../model/service.js';
+import { ContentHash, readCached, writeCached } from './cache.js';
+import { type Catalog, cmp, readCatalog } from './catalog.js';
+import { type CompatIssue, oldAppOnCurrentSchema } from './compat.js';
+import { type Engine, openEngine, openReadOnly, pgliteVersion, redactUrl } from './engine.js';
+import { type HistoryReport, readMigrationHistory } from './history.js';
+import { checkQueries, type QueryCheck } from './queries.js';
+import { applyFile, extensionsOf, type ReplayProblem, unsupportedOnPglite } from './replay.js';
+
+export interface GatesInput {
+  /** The refs as the user gave them (for messages and the re-run command). */
+  from: string;
+  to: string;
+  /** The service directory as given on the command line (for the re-run command). */
+  dir?: string;
+  /** Migration sets at --from (current, deployed). */
+  current: MigrationSet[];
+  /** Migration sets at --to (rollback target). */
+  target: MigrationSet[];
+  /** The old app's queries (--queries FILE). */
+  queries?: SqlStatement[];
+  /** Live database, read only (--database-url). */
+  liveUrl?: string;
+  /** Scratch server to replay on instead of PGlite (--replay-url). */
+  replayUrl?: string;
+}
+
+export interface MigrationRef {
+  set: string;
+  version: string;
+  name: string;
+  at: Evidence;
+}
+
+export interface SchemaBuild {
+  /** Which engine answered (or "cache" + the engine that first answered). */
+  engine: string;
+  catalog?: Catalog;
+  problem?: ReplayProblem & { migration: string };
+  /** Extensions PGlite cannot load. */
+  unsupported: string[];
+}
+
+export interface GatesReport {
+  from: string;
+  to: string;
+  engine: string;
+  migrations: { onlyInCurrent: MigrationRef[]; onlyInTarget: MigrationRef[] };
+  compatibility: CompatIssue[];
+  queries: QueryCheck[];
+  history?: HistoryReport;
+  live?: string;
+  gates: Gate[];
+}
+
+function refsOf(sets: MigrationSet[]): Map<string, MigrationRef> {
+  const out = new Map<string, MigrationRef>();
+  for (const s of sets)
+    for (const m of s.migrations)
+      out.set(`${s.path}\u0000${m.version}`, { set: s.path, version: m.version, name: m.name, at: m.at });
+  return out;
+}
+
+/** Migrations present at one ref and absent at the other, by set path and version. */
+export function migrationDifference(
+  current: MigrationSet[],
+  target: MigrationSet[],
+): GatesReport['migrations'] {
+  const c = refsOf(current);
+  const t = refsOf(target);
+  const order = (a: MigrationRef, b: MigrationRef) =>
+    cmp(a.set, b.set) || a.version.localeCompare(b.version, 'en', { numeric: true });
+  return {
+    onlyInCurrent: [...c.entries()]
+      .filter(([k]) => !t.has(k))
+      .map(([, v]) => v)
+      .sort(order),
+    onlyInTarget: [...t.entries()]
+      .filter(([k]) => !c.has(k))
+      .map(([, v]) => v)
+      .sort(order),
+  };
+}
+
+function upsFingerprint(sets: MigrationSet[]): string[] {
+  const parts: string[] = [];
+  for (const s of [...sets].sort((a, b) => cmp(a.path, b.path)))
+    for (const m of s.migrations)
+      parts.push(
+        JSON.stringify([
+          s.path,
+          m.version,
+          m.up?.file,
+          m.up?.statements.map((x) => x.text),
+          m.up?.errors.map((e) => e.message),
+        ]),
+      );
+  return parts;
+}
+
+function schemaKey(replayUrl: string | undefined, fingerprint: string[]): string {
+  return new ContentHash(
+    'schema',
+    replayUrl ? `postgres@${redactUrl(replayUrl)}` : `pglite@${pgliteVersion()}`,
+    ...fingerprint,
+  ).peek();
+}
+
+interface Ups {
+  migration: string;
+  file: MigrationFile;
+}
+
+function upsOf(sets: MigrationSet[]): Ups[] {
+  const out: Ups[] = [];
+  for (const s of [...sets].sort((a, b) => cmp(a.path, b.path)))
+    for (const m of s.migrations) if (m.up) out.push({ migration: m.version, file: m.up });
+  return out;
+}
+
+/**
+ * Build the target and the current schema by replaying every up. When the target's migrations are
+ * a prefix of the current's (the usual case), one engine replays both: the target catalog is read
+ * half-way. Catalogs are cached by content hash of the replayed files. With `keepOpen`, the
+ * engine holding the current schema is returned open (the caller closes it).
+ */
+export async function buildSchemas(
+  target: MigrationSet[],
+  current: MigrationSet[],
+  options: { replayUrl?: string; keepOpen?: boolean } = {},
+): Promise<{ old: SchemaBuild; current: SchemaBuild; engine?: Engine }> {
+  const tf = upsFingerprint(target);
+  const cf = upsFingerprint(current);
+  const tKey = schemaKey(options.replayUrl, tf);
+  const cKey = schemaKey(options.replayUrl, cf);
+  const cachedOld = readCached<SchemaBuild>('schema', tKey);
+  const cachedCurrent = options.keepOpen ? undefined : readCached<SchemaBuild>('schema', cKey);
+  if (cachedOld && cachedCurrent) return { old: cachedOld, current: cachedCurrent };
+  const isPrefix = tf.length <= cf.length && tf.every((x, i) => x === cf[i]);
+  const replayOpts = options.replayUrl ? { databaseUrl: options.replayUrl } : {};
+
+  const replay = async (sets: MigrationSet[], stopAfter?: number, readAt?: number) => {
+    const extensions = extensionsOf(sets);
+    const engine = await openEngine({ extensions, ...replayOpts });
+    const unsupported = options.replayUrl ? [] : unsupportedOnPglite(extensions);
+    const mid: SchemaBuild = { engine: engine.info.label, unsupported };
+    const end: SchemaBuild = { engine: engine.info.label, unsupported };
+    const ups = upsOf(sets).slice(0, stopAfter);
+    let failed: SchemaBuild['problem'];
+    try {
+      for (const [i, u] of ups.entries()) {
+        if (readAt === i) mid.catalog = await readCatalog((sql) => engine.query(sql));
+        const r = await applyFile(engine, u.file);
+        if (r.problem) {
+          failed = { ...r.problem, migration: u.migration };
+          break;
+        }
+      }
+      if (failed) {
+        end.problem = failed;
+        if (readAt !== undefined && !mid.catalog) mid.problem = failed;
+      } else {
+        end.catalog = await readCatalog((sql) => engine.query(sql));
+        if (readAt !== undefined && readAt >= ups.length) mid.catalog = end.catalog;
+      }
+    } catch (e) {
+      await engine.close();
+      throw e;
+    }
+    return { engine, mid, end };
+  };
+
+  let old: SchemaBuild;
+  let cur: SchemaBuild;
+  let engine: Engine | undefined;
+  if (isPrefix && !cachedOld) {
+    const r = await replay(current, undefined, tf.length);
+    old = r.mid;
+    cur = r.end;
+    engine = r.engine;
+  } else {
+    if (cachedOld) old = cachedOld;
+    else {
+      const r = await replay(target);
+      await r.engine.close();
+      old = r.end;
+    }
+    if (cachedCurrent) cur = cachedCurrent;
+    else {
+      const r = await replay(current);
+      cur = r.end;
+      engine = r.engine;
+    }
+  }
+  writeCached('schema', tKey, old);
+  writeCached('schema', cKey, cur);
+  if (engine && options.keepOpen && cur.catalog) return { old, current: cur, engine };
+  await engine?.close();
+  return { old, current: cur };
+}
+
+function check(input: GatesInput, expect: string, extra: Arg[] = []): Check {
+  const argv: Arg[] = [
+    'rollbook',
+    'gates',
+    ...(input.dir ? [input.dir] : []),
+    '--from',
+    input.from,
+    '--to',
+    input.to,
+  ];
+  return {
+    command: { argv: [...argv, ...extra], readOnly: true },
+    expect,
+    timeoutSeconds: 300,
+    retries: 0,
+  };
+}
+
+const loc = (at: Evidence) => `${at.file}:${at.line}:${at.col ?? 1}`;
+
+function buildProblemReason(label: string, b: SchemaBuild): string {
+  const p = b.problem;
+  if (!p) return '';
+  let r = `the ${label} schema could not be built: migration ${p.migration} fails at ${loc(p.at)}: ${p.message} (${p.code})`;
+  if (b.unsupported.length > 0)
+    r += `; not bundled with PGlite: ${b.unsupported.join(', ')} (use --replay-url)`;
+  return r;
+}
+
+export async function evaluateGates(input: GatesInput): Promise<GatesReport> {
+  const migrations = migrationDifference(input.current, input.target);
+  const replay = input.replayUrl ? { replayUrl: input.replayUrl } : {};
+  const built = await buildSchemas(input.target, input.current, {
+    ...replay,
+    keepOpen: Boolean(input.queries?.length),
+  });
+  const { old, current } = built;
+  const report: GatesReport = {
+    from: input.from,
+    to: input.to,
+    engine: current.engine,
+    migrations,
+    compatibility: [],
+    queries: [],
+    gates: [],
+  };
+  try {
+    if (built.engine && input.queries) report.queries = await checkQueries(built.engine, input.queries);
+  } finally {
+    await built.engine?.close();
+  }
+
+  // 1. schema compatibility
+  const compat: Gate = {
+    id: 'target-schema-compatible',
+    title: `The target version (${input.to}) can run on the current schema (${input.from})`,
+    kind: 'compatibility',
+    check: check(input, 'gate target-schema-compatible: pass'),
+    blocking: true,
+  };
+  if (old.catalog && current.catalog) {
+    report.compatibility = oldAppOnCurrentSchema(old.catalog, current.catalog);
+    const breaks = report.compatibility.filter((i) => i.severity === 'break');
+    const risks = report.compatibility.filter((i) => i.severity === 'risk');
+    compat.status = breaks.length > 0 ? 'fail' : 'pass';
+    compat.reason =
+      breaks.length > 0
+        ? `${breaks.length} incompatibilit${breaks.length === 1 ? 'y' : 'ies'}: ${breaks.map((b) => b.message).join('; ')}`
+        : migrations.onlyInCurrent.length === 0
+          ? 'no migration ran since the target: the schemas are the same'
+          : `every table, column, type and enum value of the target schema is still there${risks.length ? `; ${risks.length} risk(s): ${risks.map((r) => r.message).join('; ')}` : ''}`;
+  } else {
+    compat.status = 'unknown';
+    compat.reason = [buildProblemReason('target', old), buildProblemReason('current', current)]
+      .filter(Boolean)
+      .join('; ');
+  }
+  report.gates.push(compat);
+
+  // 2. and 3. the old app's queries
+  const prepare: Gate = {
+    id: 'old-queries-prepare',
+    title: "The target version's queries prepare against the current schema",
+    kind: 'compatibility',
+    check: check(input, 'gate old-queries-prepare: pass', ['--queries', { var: 'QUERIES_FILE' }]),
+    blocking: true,
+  };
+  const writes: Gate = {
+    id: 'old-writes-dry-run',
+    title: "The target version's writes succeed on the current schema (dry run, rolled back)",
+    kind: 'compatibility',
+    check: check(input, 'gate old-writes-dry-run: pass', ['--queries', { var: 'QUERIES_FILE' }]),
+    blocking: true,
+  };
+  if (!input.queries) {
+    prepare.status = writes.status = 'unknown';
+    prepare.reason = writes.reason =
+      'no --queries FILE: export the old version’s statements (e.g. from pg_stat_statements) to check them';
+  } else if (!current.catalog) {
+    prepare.status = writes.status = 'unknown';
+    prepare.reason = writes.reason = buildProblemReason('current', current);
+  } else {
+    const failed = report.queries.filter((q) => q.prepare.status === 'fail');
+    const unknown = report.queries.filter((q) => q.prepare.status === 'unknown');
+    prepare.status = failed.length > 0 ? 'fail' : unknown.length > 0 ? 'unknown' : 'pass';
+    prepare.reason =
+      failed.length > 0
+        ? failed.map((q) => `${loc(q.at)}: ${q.prepare.message} (${q.prepare.code})`).join('; ')
+        : unknown.length > 0
+          ? unknown.map((q) => `${loc(q.at)}: ${q.prepare.message} (${q.prepare.code})`).join('; ')
+          : `${report.queries.length} quer${report.queries.length === 1 ? 'y' : 'ies'} prepared`;
+    if (failed.length > 0) prepare.evidence = failed.map((q) => q.at);
+    const dry = report.queries.filter((q) => q.dryRun);
+    const dryFailed = dry.filter((q) => q.dryRun?.status === 'fail');
+    const dryUnknown = dry.filter((q) => q.dryRun?.status === 'unknown');
+    writes.status =
+      dryFailed.length > 0 ? 'fail' : dryUnknown.length > 0 || dry.length === 0 ? 'unknown' : 'pass';
+    writes.reason =
+      dryFailed.length > 0
+        ? dryFailed.map((q) => `${loc(q.at)}: ${q.dryRun?.message} (${q.dryRun?.code})`).join('; ')
+        : dry.length === 0
+          ? 'no write prepared, nothing to dry-run'
+          : dryUnknown.length > 0
+            ? dryUnknown.map((q) => `${loc(q.at)}: ${q.dryRun?.message}`).join('; ')
+            : `${dry.length} write(s) executed and rolled back`;
+    if (dryFailed.length > 0) writes.evidence = dryFailed.map((q) => q.at);
+  }
+  report.gates.push(prepare, writes);
+
+  // 4. live migration history
+  const live: Gate = {
+    id: 'no-failed-migration',
+    title: 'No in-flight, failed or dirty migration on the live database',
+    kind: 'migration',
+    check: check(input, 'gate no-failed-migration: pass', ['--database-url', { var: 'DATABASE_URL' }]),
+    blocking: true,
+  };
+  if (!input.liveUrl) {
+    live.status = 'unknown';
+    live.reason = 'no --database-url: the live migration history was not read';
+  } else {
+    const session = await openReadOnly(input.liveUrl);
+    try {
+      report.live = session.info.label;
+      report.history = await readMigrationHistory((sql, params) => session.query(sql, params));
+    } finally {
+      await session.close();
+    }
+    const f = report.history.findings;
+    live.status = f.length > 0 ? 'fail' : 'pass';
+    live.reason =
+      f.length > 0
+        ? f.map((x) => `${x.table}: ${x.detail}`).join('; ')
+        : report.history.tables.length === 0
+          ? 'no known migration history table found; no DDL running'
+          : `clean: ${report.history.tables.map((t) => `${t.table}${t.latest ? ` at ${t.latest}` : ''}`).join(', ')}`;
+  }
+  report.gates.push(live);
+
+  // 5. what a schema rollback would have to undo (informational)
+  const since: Gate = {
+    id: 'migrations-since-target',
+    title: 'Migrations applied since the target version',
+    kind: 'migration',
+    check: check(input, 'no migration listed, or each one has a verified, lossless down'),
+    blocking: false,
+  };
+  const n = migrations.onlyInCurrent.length;
+  since.status = n === 0 ? 'pass' : 'fail';
+  since.reason =
+    n === 0
+      ? `no migration between ${input.to} and ${input.from}`
+      : `${n} migration(s) ran since ${input.to}: ${migrations.onlyInCurrent.map((m) => `${m.version} (${m.at.file})`).join(', ')}; leave them in place (app-only rollback) unless the target cannot run on them`;
+  if (n > 0) since.evidence = migrations.onlyInCurrent.map((m) => m.at);
+  report.gates.push(since);
+  return report;
+}
