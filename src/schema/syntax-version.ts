@@ -68,7 +68,11 @@ function checkNode(type: string, n: Node, hasPgcrypto: boolean): [string, number
         if (n.generated_kind === 'v') return ['virtual generated column (or GENERATED without STORED)', 18];
         return ['generated column', 12];
       }
-      if (n.contype === 'CONSTR_ATTR_NOT_ENFORCED' || n.is_enforced === false)
+      // the JSON omits false: CHECK and FOREIGN KEY carry is_enforced: true unless NOT ENFORCED
+      if (
+        n.contype === 'CONSTR_ATTR_NOT_ENFORCED' ||
+        ((n.contype === 'CONSTR_CHECK' || n.contype === 'CONSTR_FOREIGN') && n.is_enforced !== true)
+      )
         return ['NOT ENFORCED constraint', 18];
       if (n.without_overlaps === true) return ['WITHOUT OVERLAPS (temporal key)', 18];
       if (n.fk_with_period === true || n.pk_with_period === true) return ['PERIOD foreign key', 18];

@@ -1,10 +1,8 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeDifference } from '../../src/schema/catalog.js';
 import { verifyMigrations } from '../../src/schema/verify.js';
-import { migrationSet, testDatabaseUrl } from './helpers.js';
+import { migrationSet } from './helpers.js';
 
 beforeAll(() => {
   // results cache per test file run: cold every time (the cache test sets its own dir)
@@ -87,5 +85,38 @@ describe('migrations verify on PGlite', () => {
       ]
     `);
     expect(report.summary).toEqual({ pass: 1, fail: 5, unknown: 0, skipped: 2 });
+  });
+
+  it('answers a second run from the catalog cache (content hash of the files)', async () => {
+    process.env.ROLLBOOK_CACHE = 'on';
+    try {
+      // a unique set path makes the first run cold whatever the cache holds
+      const set = await migrationSet(
+        [
+          { version: '1', name: 'a', up: 'CREATE TABLE a (id int PRIMARY KEY);', down: 'DROP TABLE a;' },
+          { version: '2', name: 'b', up: 'ALTER TABLE a ADD COLUMN b int;', down: 'SELECT 1;' },
+        ],
+        { path: `db/cache-${randomBytes(6).toString('hex')}` },
+      );
+      let t = performance.now();
+      const cold = await verifyMigrations([set]);
+      const coldMs = performance.now() - t;
+      t = performance.now();
+      const warm = await verifyMigrations([set]);
+      const warmMs = performance.now() - t;
+      expect(cold.cache).toEqual({ hits: 0, misses: 2 });
+      expect(warm.cache).toEqual({ hits: 2, misses: 0 });
+      expect({ ...warm, cache: null }).toEqual({ ...cold, cache: null });
+      expect(warmMs).toBeLessThan(coldMs / 10);
+      // editing the second file replays, but answers the first from the cache
+      const edited = structuredClone(set);
+      const down = edited.migrations[1]?.down;
+      if (down?.statements[0]) down.statements[0].text = 'ALTER TABLE a DROP COLUMN b';
+      const third = await verifyMigrations([edited]);
+      expect(third.cache).toEqual({ hits: 1, misses: 1 });
+      expect(third.sets[0]?.migrations[1]?.status).toBe('pass');
+    } finally {
+      process.env.ROLLBOOK_CACHE = 'off';
+    }
   });
 });
