@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Document, isMap, isNode, isPair, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
@@ -13,7 +13,14 @@ const MAX_DESCRIPTOR_BYTES = 1024 * 1024;
 
 /** The descriptor file in a directory, if any. */
 export function findDescriptor(root: string): string | undefined {
-  return DESCRIPTOR_NAMES.find((n) => existsSync(join(root, n)));
+  return DESCRIPTOR_NAMES.find((n) => {
+    try {
+      lstatSync(join(root, n));
+      return true; // present, even as a dangling link: reading it then says what is wrong
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** Parse a duration such as 30s, 5m, 1h30m, 7d into seconds. */
@@ -90,10 +97,11 @@ function issueProblems(loc: Located, issue: z.core.$ZodIssue): Problem[] {
       expected: 'only the fields of rollbook.yaml version 1 (see schema/rollbook.schema.json)',
     }));
   }
-  const missing = issue.code === 'invalid_type' && loc.doc.getIn(issue.path as unknown[], true) === undefined;
-  const expected = expectedOf(issue);
+  const missing = issue.path.length > 0 && loc.doc.getIn(issue.path as unknown[], true) === undefined;
+  const message = missing ? 'required field is missing' : issue.message.replace(/^Invalid (input|option): /, '');
+  const expected = /expected/.test(message) ? undefined : expectedOf(issue);
   const problem: Problem = {
-    message: missing ? 'required field is missing' : issue.message.replace(/^Invalid input: /, ''),
+    message,
     at: evidenceAt(loc, issue.path),
     path: pathText(issue.path) || '(document)',
   };
