@@ -1,6 +1,7 @@
 import type { Check, CommsPlan, Criterion, Estimate, Gate, Step, Verification } from '../model/plan.js';
 import type { Unknown } from '../model/service.js';
 import type { DurationModel } from '../platforms/types.js';
+import { cmp } from '../util/order.js';
 import { type PlanContext, workloadLabel } from './context.js';
 
 /** Signals must stay under threshold for twice the longest alert window, and at least 10 minutes. */
@@ -75,14 +76,14 @@ function dataLossStatement(ctx: PlanContext): string {
   }
   const parts: string[] = [];
   if (lossy.length > 0) {
-    const subjects = [...new Set(lossy.map((h) => h.subject))].sort();
+    const subjects = [...new Set(lossy.map((h) => h.subject))].sort(cmp);
     parts.push(
       `Reverting the state cannot be done without loss for: ${subjects.slice(0, 8).join(', ')}${subjects.length > 8 ? ` and ${subjects.length - 8} more` : ''}. We are [FILL IN: keeping the current schema / restoring from the backup taken at HH:MM UTC].`,
     );
   }
   if (external.length > 0) {
     parts.push(
-      `Side effects already sent (${[...new Set(external.map((h) => h.subject))].sort().join(', ')}) cannot be undone; affected customers: [FILL IN: count or "none"].`,
+      `Side effects already sent (${[...new Set(external.map((h) => h.subject))].sort(cmp).join(', ')}) cannot be undone; affected customers: [FILL IN: count or "none"].`,
     );
   }
   if (parts.length === 0)
@@ -151,7 +152,9 @@ export function buildEstimate(
   const expectedSeconds =
     steps.reduce((n, s) => n + s.expectedSeconds, 0) + gateTime.reduce((n, g) => n + g.expected, 0);
   const maxSeconds = steps.reduce((n, s) => n + s.maxSeconds, 0) + gateTime.reduce((n, g) => n + g.max, 0);
-  const past = [...ctx.service.history.pastRollbacks].sort((a, b) => a.date.localeCompare(b.date));
+  const past = [...ctx.service.history.pastRollbacks].sort(
+    (a, b) => cmp(a.date, b.date) || a.minutes - b.minutes,
+  );
   const pastMedian = median(past.map((p) => p.minutes));
   const mins = (s: number) => Math.round(s / 60);
   const designed = `Designed path: ~${mins(expectedSeconds)} min expected, ${mins(maxSeconds)} min worst case (gates + steps, including the ${mins(steps.at(-1)?.expectedSeconds ?? 0)}-minute recovery watch)`;

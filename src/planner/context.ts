@@ -2,6 +2,7 @@ import type { Finding } from '../model/finding.js';
 import type { PlatformId, Service, Workload } from '../model/service.js';
 import { platformFor } from '../platforms/index.js';
 import type { Platform, PlatformContext } from '../platforms/types.js';
+import { cmp, sortFindings } from '../util/order.js';
 
 /** Everything the planner's parts share, computed once. */
 export interface PlanContext {
@@ -41,7 +42,7 @@ export function buildContext(service: Service, findings: Finding[]): PlanContext
   const platformId = service.deploy.platform ?? workload?.platform;
   const platform = platformId ? platformFor(platformId) : undefined;
   const pctx: PlatformContext = workload ? { service, workload } : { service };
-  const hazards = [...findings, ...(platform ? platform.hazards(pctx) : [])];
+  const hazards = sortFindings([...findings, ...(platform ? platform.hazards(pctx) : [])]);
 
   const dataReasons: string[] = [];
   const migrationCount = service.migrations.reduce((n, m) => n + m.migrations.length, 0);
@@ -52,7 +53,7 @@ export function buildContext(service: Service, findings: Finding[]): PlanContext
   }
   const dataHazards = hazards.filter((h) => h.touchesData);
   if (dataHazards.length > 0) {
-    const ids = [...new Set(dataHazards.map((h) => h.rule))].sort();
+    const ids = [...new Set(dataHazards.map((h) => h.rule))].sort(cmp);
     dataReasons.push(`hazards that touch data: ${ids.join(', ')}`);
   }
   const schemaFirst = hazards.some(

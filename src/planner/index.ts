@@ -1,7 +1,7 @@
 import type { Finding } from '../model/finding.js';
 import type { Input, Plan } from '../model/plan.js';
 import type { Service, Unknown } from '../model/service.js';
-import { sortFindings } from '../rules/index.js';
+import { cmp, sortFindings } from '../util/order.js';
 import { renderCommand } from '../util/shell.js';
 import { buildComms, buildEstimate, buildVerification, sustainSecondsFor } from './aftermath.js';
 import { buildContext, workloadLabel } from './context.js';
@@ -23,10 +23,10 @@ function uniqueUnknowns(list: Unknown[]): Unknown[] {
   }
   return out.sort(
     (a, b) =>
-      a.subject.localeCompare(b.subject) ||
-      (a.at?.file ?? '').localeCompare(b.at?.file ?? '') ||
+      cmp(a.subject, b.subject) ||
+      cmp(a.at?.file ?? '', b.at?.file ?? '') ||
       (a.at?.line ?? 0) - (b.at?.line ?? 0) ||
-      a.reason.localeCompare(b.reason),
+      cmp(a.reason, b.reason),
   );
 }
 
@@ -101,7 +101,7 @@ export function planRollback(service: Service, findings: Finding[]): Plan {
 
   const inputs: Input[] = [...runbook.inputs];
   const known = new Set(inputs.map((i) => i.name));
-  for (const name of [...gateInputs].sort()) {
+  for (const name of [...gateInputs].sort(cmp)) {
     const def = GATE_INPUTS[name];
     if (def && !known.has(name)) {
       inputs.push(def);

@@ -98,7 +98,9 @@ function issueProblems(loc: Located, issue: z.core.$ZodIssue): Problem[] {
     }));
   }
   const missing = issue.path.length > 0 && loc.doc.getIn(issue.path as unknown[], true) === undefined;
-  const message = missing ? 'required field is missing' : issue.message.replace(/^Invalid (input|option): /, '');
+  const message = missing
+    ? 'required field is missing'
+    : issue.message.replace(/^Invalid (input|option): /, '');
   const expected = /expected/.test(message) ? undefined : expectedOf(issue);
   const problem: Problem = {
     message,

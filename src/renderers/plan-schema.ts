@@ -42,7 +42,12 @@ const criterion = z.strictObject({
 
 const unknown = z.strictObject({ subject: z.string(), reason: z.string(), at: evidence.optional() });
 
-const pastRollback = z.strictObject({ date: z.string(), minutes: z.number(), note: z.string().optional(), at: evidence.optional() });
+const pastRollback = z.strictObject({
+  date: z.string(),
+  minutes: z.number(),
+  note: z.string().optional(),
+  at: evidence.optional(),
+});
 
 export const planJsonSchema = z
   .strictObject({
@@ -97,7 +102,16 @@ export const planJsonSchema = z
       z.strictObject({
         id: z.string(),
         title: z.string(),
-        kind: z.enum(['artifact', 'history', 'compatibility', 'migration', 'backup', 'verification', 'state', 'access']),
+        kind: z.enum([
+          'artifact',
+          'history',
+          'compatibility',
+          'migration',
+          'backup',
+          'verification',
+          'state',
+          'access',
+        ]),
         check,
         blocking: z.boolean(),
         prepare: z.array(command).optional(),
@@ -117,7 +131,13 @@ export const planJsonSchema = z
       cadenceMinutes: z.number().int().min(1).max(20),
       dataLossStatement: z.string().min(1),
       updates: z
-        .array(z.strictObject({ phase: z.enum(['identified', 'monitoring', 'resolved']), text: z.string(), chat: z.string() }))
+        .array(
+          z.strictObject({
+            phase: z.enum(['identified', 'monitoring', 'resolved']),
+            text: z.string(),
+            chat: z.string(),
+          }),
+        )
         .length(3),
     }),
     estimate: z.strictObject({

@@ -1,8 +1,8 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadService } from '../../src/readers/load-service.js';
 import { parseDuration } from '../../src/readers/descriptor.js';
+import { loadService } from '../../src/readers/load-service.js';
 import { cli, ROOT, tempDir } from '../helpers/cli.js';
 
 const tmp = tempDir();
@@ -29,13 +29,29 @@ describe('rollbook.yaml reader', () => {
   it('reads the checkout-api example with evidence for every object', async () => {
     const s = await loadService(join(ROOT, 'examples/checkout-api'));
     expect(s.name).toBe('checkout-api');
-    expect(s.deploy).toMatchObject({ platform: 'kubernetes', workload: 'deployment/checkout-api', namespace: 'shop' });
+    expect(s.deploy).toMatchObject({
+      platform: 'kubernetes',
+      workload: 'deployment/checkout-api',
+      namespace: 'shop',
+    });
     expect(s.caches.map((c) => [c.name, c.keyVersioned, c.ttlSeconds, c.at?.line])).toEqual([
       ['sessions', false, 3600, 19],
       ['price-quotes', true, 600, 20],
     ]);
-    expect(s.queues[0]).toMatchObject({ name: 'orders', compatibility: 'BACKWARD', role: 'producer', at: { file: 'rollbook.yaml', line: 22 } });
-    expect(s.flags).toEqual([{ key: 'new-checkout-flow', provider: 'flagd', killSwitch: true, at: { file: 'rollbook.yaml', line: 17, col: 65 } }]);
+    expect(s.queues[0]).toMatchObject({
+      name: 'orders',
+      compatibility: 'BACKWARD',
+      role: 'producer',
+      at: { file: 'rollbook.yaml', line: 22 },
+    });
+    expect(s.flags).toEqual([
+      {
+        key: 'new-checkout-flow',
+        provider: 'flagd',
+        killSwitch: true,
+        at: { file: 'rollbook.yaml', line: 17, col: 65 },
+      },
+    ]);
     expect(s.signals.map((x) => [x.name, x.threshold, x.forSeconds])).toEqual([
       ['error-ratio', 0.02, 300],
       ['latency-p99', 0.5, 300],
@@ -101,7 +117,9 @@ describe('rollbook.yaml reader', () => {
     for (let i = 1; i < 12; i++) {
       const prev = String.fromCharCode(96 + i);
       const cur = String.fromCharCode(97 + i);
-      lines.push(`${cur}: &${cur} [*${prev},*${prev},*${prev},*${prev},*${prev},*${prev},*${prev},*${prev},*${prev},*${prev}]`);
+      lines.push(
+        `${cur}: &${cur} [*${prev},*${prev},*${prev},*${prev},*${prev},*${prev},*${prev},*${prev},*${prev},*${prev}]`,
+      );
     }
     const t0 = performance.now();
     const err = await planErr(repo(`version: 1\nservice: bomb\n${lines.join('\n')}\n`));
@@ -110,7 +128,9 @@ describe('rollbook.yaml reader', () => {
   });
 
   it('rejects duplicate keys', async () => {
-    expect(await planErr(repo('version: 1\nservice: a\nservice: b\n'))).toMatch(/rollbook\.yaml:3:1: .*unique/i);
+    expect(await planErr(repo('version: 1\nservice: a\nservice: b\n'))).toMatch(
+      /rollbook\.yaml:3:1: .*unique/i,
+    );
   });
 
   it('rejects a binary file', async () => {
@@ -120,7 +140,11 @@ describe('rollbook.yaml reader', () => {
   });
 
   it('rejects a file that is not UTF-8, pointing at the bad byte', async () => {
-    const latin1 = Buffer.concat([Buffer.from('version: 1\nservice: caf'), Buffer.from([0xe9]), Buffer.from('\n')]);
+    const latin1 = Buffer.concat([
+      Buffer.from('version: 1\nservice: caf'),
+      Buffer.from([0xe9]),
+      Buffer.from('\n'),
+    ]);
     expect(await planErr(repo(latin1))).toContain('rollbook.yaml:2:13: file is not valid UTF-8');
   });
 
@@ -151,7 +175,7 @@ describe('rollbook.yaml reader', () => {
   });
 
   it('rejects hostile service names that are not text, but keeps odd names as data', async () => {
-    const s = await loadService(repo("version: 1\nservice: \"x'; rm -rf / #$(touch PWNED)\"\n"));
+    const s = await loadService(repo('version: 1\nservice: "x\'; rm -rf / #$(touch PWNED)"\n'));
     expect(s.name).toBe("x'; rm -rf / #$(touch PWNED)");
   });
 });
