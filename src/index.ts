@@ -20,6 +20,9 @@ export { type LoadOptions, loadService } from './readers/load-service.js';
 export { FORMATS, RENDERERS } from './renderers/index.js';
 export { planToJson } from './renderers/json.js';
 export { RULES, runRules } from './rules/index.js';
+export { type Catalog, type CatalogDifference, diffCatalogs, readCatalog } from './schema/catalog.js';
+export { evaluateGates, type GatesInput, type GatesReport } from './schema/gates.js';
+export { type VerifyReport, verifyMigrations } from './schema/verify.js';
 export { renderCommand, shellQuote } from './util/shell.js';
 
 /** Run every rule over the service. */

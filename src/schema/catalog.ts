@@ -97,20 +97,20 @@ const SQL = {
     and ${NOT_EXTENSION('pg_namespace', 'n.oid')}`,
   extensions: `select extname as name from pg_extension where extname <> 'plpgsql'`,
   rels: `select r.oid::int8::text as oid, r.schema, r.name, r.kind,
-    case when r.kind in ('v', 'm') then pg_get_viewdef(r.oid, true) end as def from (${RELS}) r`,
+    case when r.kind in ('v', 'm') then pg_get_viewdef(r.oid, true) end as def from rels r`,
   columns: `select a.attrelid::int8::text as rel, a.attname as name, format_type(a.atttypid, a.atttypmod) as type,
     a.attnotnull as notnull, pg_get_expr(d.adbin, d.adrelid) as def,
     a.attidentity::text as identity, a.attgenerated::text as generated
-    from pg_attribute a join (${RELS}) r on r.oid = a.attrelid
+    from pg_attribute a join rels r on r.oid = a.attrelid
     left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
     where a.attnum > 0 and not a.attisdropped and r.kind in ('r', 'p')`,
   constraints: `select c.conrelid::int8::text as rel, c.conname as name, c.contype::text as type,
     pg_get_constraintdef(c.oid, true) as def
-    from pg_constraint c join (${RELS}) r on r.oid = c.conrelid where c.contype <> 'n'`,
+    from pg_constraint c join rels r on r.oid = c.conrelid where c.contype <> 'n'`,
   indexes: `select i.indrelid::int8::text as rel, ic.relname as name, pg_get_indexdef(i.indexrelid) as def
-    from pg_index i join pg_class ic on ic.oid = i.indexrelid join (${RELS}) r on r.oid = i.indrelid`,
+    from pg_index i join pg_class ic on ic.oid = i.indexrelid join rels r on r.oid = i.indrelid`,
   triggers: `select t.tgrelid::int8::text as rel, t.tgname as name, pg_get_triggerdef(t.oid, true) as def
-    from pg_trigger t join (${RELS}) r on r.oid = t.tgrelid where not t.tgisinternal`,
+    from pg_trigger t join rels r on r.oid = t.tgrelid where not t.tgisinternal`,
   enums: `select n.nspname as schema, t.typname as name, e.enumlabel as value, e.enumsortorder::float8 as ord
     from pg_type t join pg_enum e on e.enumtypid = t.oid join pg_namespace n on n.oid = t.typnamespace
     where ${USER_NS} and ${NOT_EXTENSION('pg_type', 't.oid')}`,
@@ -152,17 +152,23 @@ export function cmp(a: string, b: string): number {
 
 /** Read the catalog through any engine's query function. Runs a fixed set of read-only queries. */
 export async function readCatalog(query: Query): Promise<Catalog> {
-  // sequential: one connection, one query at a time
-  const schemas = await query(SQL.schemas);
-  const extensions = await query(SQL.extensions);
-  const rels = await query(SQL.rels);
-  const columns = await query(SQL.columns);
-  const constraints = await query(SQL.constraints);
-  const indexes = await query(SQL.indexes);
-  const triggers = await query(SQL.triggers);
-  const enums = await query(SQL.enums);
-  const domains = await query(SQL.domains);
-  const functions = await query(SQL.functions);
+  // one round trip: the relations are computed once, every part comes back as JSON
+  const parts = Object.keys(SQL) as (keyof typeof SQL)[];
+  const sql = `with rels as materialized (${RELS}) select ${parts
+    .map((k) => `(select coalesce(json_agg(x), '[]') from (${SQL[k]}) x)::text as "${k}"`)
+    .join(', ')}`;
+  const row = (await query(sql))[0] ?? {};
+  const part = (k: keyof typeof SQL): Row[] => JSON.parse(String(row[k] ?? '[]')) as Row[];
+  const schemas = part('schemas');
+  const extensions = part('extensions');
+  const rels = part('rels');
+  const columns = part('columns');
+  const constraints = part('constraints');
+  const indexes = part('indexes');
+  const triggers = part('triggers');
+  const enums = part('enums');
+  const domains = part('domains');
+  const functions = part('functions');
   const tables = new Map<string, CatalogTable>();
   const views: CatalogView[] = [];
   const sequences: string[] = [];

@@ -1,7 +1,55 @@
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { RollbookError } from '../../errors.js';
-import type { Io } from '../io.js';
+import { loadMigrationSets } from '../../readers/migrations/index.js';
+import { readMigrationSpecs } from '../../readers/migrations/specs.js';
+import { verifyJson, verifyText } from '../../schema/report.js';
+import { verifyMigrations } from '../../schema/verify.js';
+import { EXIT, emit, type Io, oneOf, parse } from '../io.js';
 
-// Placeholder until the command lands; replaced by its issue's implementation.
-export async function run(_args: string[], _io: Io): Promise<number> {
-  throw new RollbookError('USAGE', 'this command is not available yet');
+const USAGE = `Usage: rollbook migrations verify [dir] [--database-url URL] [--format text|json] [--out FILE]
+
+Up/down round-trip of every migration in real Postgres: apply the up, seed a row into every
+table the down touches, apply the down (inside a transaction that is rolled back), and report
+downs that do not restore the schema and downs that lose data. Exit code 1 on any failure.
+
+By default the migrations replay in embedded PostgreSQL (PGlite, PostgreSQL 18); a fresh
+database snapshot is cached under $XDG_CACHE_HOME/rollbook (or ~/.cache/rollbook,
+$ROLLBOOK_CACHE_DIR overrides), with verdicts cached by content hash of the files
+(ROLLBOOK_CACHE=off disables).
+
+--database-url URL   replay on this server instead. rollbook CREATEs a throw-away database
+                     rollbook_tmp_<random> there, replays into it and DROPs it: the only write
+                     rollbook ever makes. Name a scratch server for that purpose, never production.`;
+
+export async function run(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(
+    args,
+    {
+      'database-url': { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    USAGE,
+  );
+  if (values.help) {
+    io.stdout(`${USAGE}\n`);
+    return EXIT.ok;
+  }
+  if (positionals.length > 1) throw new RollbookError('USAGE', 'expected at most one directory', USAGE);
+  const format = oneOf(values.format as string | undefined, ['text', 'json'] as const, '--format', 'text');
+  const root = resolve(io.cwd, positionals[0] ?? '.');
+  let isDir = false;
+  try {
+    isDir = statSync(root).isDirectory();
+  } catch {
+    throw new RollbookError('NOT_FOUND', `${positionals[0] ?? '.'}: no such directory`);
+  }
+  if (!isDir) throw new RollbookError('NOT_A_DIRECTORY', `${positionals[0]}: not a directory`);
+  const sets = await loadMigrationSets(root, readMigrationSpecs(root));
+  const url = values['database-url'] as string | undefined;
+  const report = await verifyMigrations(sets, url ? { databaseUrl: url } : {});
+  emit(io, format === 'json' ? verifyJson(report) : verifyText(report), values.out as string | undefined);
+  return report.summary.fail > 0 ? EXIT.blocking : EXIT.ok;
 }

@@ -1,0 +1,74 @@
+/**
+ * Text and JSON forms of the verify and gates reports. Deterministic: no timestamps, no absolute
+ * paths, no cache statistics (those differ between a cold and a warm run).
+ */
+import type { Evidence } from '../model/service.js';
+import { describeDifference } from './catalog.js';
+import type { GatesReport } from './gates.js';
+import type { VerifyReport } from './verify.js';
+
+const loc = (at: Evidence) => `${at.file}:${at.line}:${at.col ?? 1}`;
+
+export function verifyJson(report: VerifyReport): string {
+  const { cache: _cache, ...rest } = report;
+  return `${JSON.stringify(rest, null, 2)}\n`;
+}
+
+export function verifyText(report: VerifyReport): string {
+  const lines: string[] = [`migrations verify: replayed on ${report.engine}`];
+  for (const set of report.sets) {
+    lines.push('');
+    lines.push(
+      `${set.path} (${set.tool}${set.targetVersion !== undefined ? `, target PostgreSQL ${set.targetVersion}` : ''})`,
+    );
+    if (set.migrations.length === 0) lines.push('  no migrations');
+    for (const m of set.migrations) {
+      lines.push(`  ${m.status.toUpperCase().padEnd(7)} ${m.version} ${m.name}: ${m.reason}`);
+      for (const d of m.schemaDifferences) lines.push(`          - ${describeDifference(d)}`);
+      for (const d of m.dataLoss)
+        lines.push(
+          `          - data: ${d.table} ${d.after === null ? `dropped with ${d.before} row(s)` : `${d.after}/${d.before} row(s) kept`}${d.columns.length ? `, column(s) ${d.columns.join(', ')} dropped` : ''}${d.createdByUp ? ' (created by this migration: data written since is lost)' : ''}`,
+        );
+      for (const s of m.seedProblems) lines.push(`          - not seeded: ${s.table}: ${s.reason}`);
+      for (const s of m.newerSyntax)
+        lines.push(`          - ${loc(s.at)}: ${s.feature} needs PostgreSQL ${s.major}+`);
+      for (const n of m.notes) lines.push(`          - ${loc(n.at)}: ${n.note}`);
+    }
+  }
+  const s = report.summary;
+  lines.push('');
+  lines.push(`${s.pass} pass, ${s.fail} fail, ${s.unknown} unknown, ${s.skipped} skipped`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function gatesJson(report: GatesReport): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+export function gatesText(report: GatesReport): string {
+  const lines: string[] = [
+    `gates: can ${report.to} (target) run on the state of ${report.from} (current)?`,
+    `schemas replayed on ${report.engine}${report.live ? `; live history read (read only) on ${report.live}` : ''}`,
+    '',
+  ];
+  for (const g of report.gates) {
+    const status = (g.status ?? 'unknown').toUpperCase();
+    lines.push(`${status.padEnd(7)} ${g.id}${g.blocking ? '' : ' (not blocking)'}: ${g.title}`);
+    if (g.reason) lines.push(`        ${g.reason}`);
+  }
+  if (report.compatibility.length > 0) {
+    lines.push('', 'compatibility:');
+    for (const i of report.compatibility) lines.push(`  ${i.severity.padEnd(5)} ${i.message}`);
+  }
+  if (report.queries.length > 0) {
+    lines.push('', 'queries:');
+    for (const q of report.queries) {
+      const dry = q.dryRun ? `, dry run ${q.dryRun.status}` : '';
+      const why = q.dryRun?.status === 'fail' ? q.dryRun.message : q.prepare.message;
+      lines.push(`  ${loc(q.at)} prepare ${q.prepare.status}${dry}${why ? `: ${why}` : ''}`);
+    }
+  }
+  const blocking = report.gates.filter((g) => g.blocking && g.status === 'fail').length;
+  lines.push('', blocking > 0 ? `${blocking} blocking gate(s) failed` : 'no blocking gate failed');
+  return `${lines.join('\n')}\n`;
+}
