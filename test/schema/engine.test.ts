@@ -1,0 +1,95 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { openEngine } from '../../src/schema/engine.js';
+import { applyFile, extensionsOf, unsupportedOnPglite } from '../../src/schema/replay.js';
+import { countRows, seedRows } from '../../src/schema/seed.js';
+import { verifyMigrations } from '../../src/schema/verify.js';
+import { migrationFile, migrationSet } from './helpers.js';
+
+beforeAll(() => {
+  process.env.ROLLBOOK_CACHE = 'off';
+});
+
+describe('PGlite engine', () => {
+  it('loads the bundled extensions a migration creates, reports the others as unknown', async () => {
+    const set = await migrationSet([
+      {
+        version: '1',
+        name: 'ext',
+        up: `CREATE EXTENSION IF NOT EXISTS pgcrypto;
+CREATE EXTENSION IF NOT EXISTS citext;
+CREATE EXTENSION IF NOT EXISTS "uuid-ossp";
+CREATE TABLE people (id uuid PRIMARY KEY DEFAULT uuid_generate_v4(), email citext NOT NULL UNIQUE,
+  token text NOT NULL DEFAULT encode(gen_random_bytes(8), 'hex'));`,
+        down: 'DROP TABLE people;',
+      },
+      {
+        version: '2',
+        name: 'vector',
+        up: 'CREATE EXTENSION vector;\nCREATE TABLE items (id int PRIMARY KEY, embedding vector(3));',
+        down: 'DROP TABLE items;\nDROP EXTENSION vector;',
+      },
+      { version: '3', name: 'after', up: 'CREATE TABLE later (id int);', down: 'DROP TABLE later;' },
+    ]);
+    expect(extensionsOf([set])).toEqual(['citext', 'pgcrypto', 'uuid-ossp', 'vector']);
+    expect(unsupportedOnPglite(extensionsOf([set]))).toEqual(['vector']);
+    const report = await verifyMigrations([set]);
+    expect(
+      report.sets[0]?.migrations.map((m) => `${m.version} ${m.status}: ${m.reason}`),
+    ).toMatchInlineSnapshot(`
+      [
+        "1 fail: down does not restore the schema (3 difference(s)); down loses data in public.people (table dropped, 1 row(s))",
+        "2 unknown: up fails at db/migrations/2_vector.up.sql:1:1: extension "vector" is not available (0A000); not bundled with PGlite: vector (replay with --database-url)",
+        "3 unknown: not replayed: migration 2 could not be applied",
+      ]
+    `);
+  });
+
+  it('seeds a row into tables of every common column type, with foreign keys in order', async () => {
+    const e = await openEngine({ extensions: ['citext', 'hstore'] });
+    try {
+      const up = await migrationFile(
+        'db/types.up.sql',
+        'up',
+        `CREATE EXTENSION citext; CREATE EXTENSION hstore;
+CREATE TYPE mood AS ENUM ('ok', 'sad');
+CREATE DOMAIN posint AS integer CHECK (VALUE > 0);
+CREATE TABLE parent (id int PRIMARY KEY);
+CREATE TABLE child (id int PRIMARY KEY, parent_id int NOT NULL REFERENCES parent(id), self_id int REFERENCES child(id));
+CREATE TABLE everything (
+  a smallint NOT NULL, b integer NOT NULL, c bigint NOT NULL, d numeric(5,2) NOT NULL, e real NOT NULL,
+  f double precision NOT NULL, g boolean NOT NULL, h text NOT NULL, i varchar(3) NOT NULL, j char(2) NOT NULL,
+  k uuid NOT NULL, l json NOT NULL, m jsonb NOT NULL, n bytea NOT NULL, o date NOT NULL, p timestamp NOT NULL,
+  q timestamptz NOT NULL, r time NOT NULL, s interval NOT NULL, t inet NOT NULL, u cidr NOT NULL,
+  v macaddr NOT NULL, w int[] NOT NULL, x text[] NOT NULL, y mood NOT NULL, z posint NOT NULL,
+  aa citext NOT NULL, ab hstore NOT NULL, ac int4range NOT NULL, ad bit(4) NOT NULL, ae varbit NOT NULL,
+  af money NOT NULL, ag point NOT NULL, ah tsvector NOT NULL, ai xml NOT NULL, aj numeric NOT NULL,
+  ak timetz NOT NULL, al tstzrange NOT NULL, am name NOT NULL, an oid NOT NULL);`,
+      );
+      expect((await applyFile(e, up)).problem).toBeUndefined();
+      await e.exec('begin');
+      const seed = await seedRows(e, ['public.child', 'public.everything', 'public.parent']);
+      expect(seed).toEqual({ seeded: ['public.child', 'public.everything', 'public.parent'], problems: [] });
+      const counts = await countRows(e, ['public.child', 'public.everything', 'public.gone']);
+      expect([...counts.entries()]).toEqual([
+        ['public.child', 1],
+        ['public.everything', 1],
+        ['public.gone', null],
+      ]);
+      await e.exec('rollback');
+      const check = await migrationFile(
+        'db/bad.sql',
+        'up',
+        'CREATE TABLE ok (a int);\nCREATE TABLE bad (a int REFERENCES nope(id));',
+      );
+      const r = await applyFile(e, check);
+      expect(r.problem).toEqual({
+        kind: 'fail',
+        at: { file: 'db/bad.sql', line: 2, col: 1 },
+        code: '42P01',
+        message: 'relation "nope" does not exist',
+      });
+    } finally {
+      await e.close();
+    }
+  });
+});
