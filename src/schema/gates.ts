@@ -13,6 +13,7 @@ import { type Engine, openEngine, openReadOnly, pgliteVersion, redactUrl } from 
 import { type HistoryReport, readMigrationHistory } from './history.js';
 import { checkQueries, type QueryCheck } from './queries.js';
 import { applyFile, extensionsOf, type ReplayProblem, unsupportedOnPglite } from './replay.js';
+import { newerSyntax, type SyntaxRequirement } from './syntax-version.js';
 
 export interface GatesInput {
   /** The refs as the user gave them (for messages and the re-run command). */
@@ -57,6 +58,8 @@ export interface GatesReport {
   queries: QueryCheck[];
   history?: HistoryReport;
   live?: string;
+  /** Syntax in the current version's migrations newer than the set's target serverVersion. */
+  newerSyntax: SyntaxRequirement[];
   gates: Gate[];
 }
 
@@ -250,8 +253,16 @@ export async function evaluateGates(input: GatesInput): Promise<GatesReport> {
     migrations,
     compatibility: [],
     queries: [],
+    newerSyntax: [],
     gates: [],
   };
+  for (const set of input.current) {
+    if (set.serverVersion === undefined) continue;
+    const hasPgcrypto = extensionsOf([set]).includes('pgcrypto');
+    for (const m of set.migrations)
+      for (const f of [m.up, m.down])
+        if (f) report.newerSyntax.push(...newerSyntax(f, set.serverVersion, { hasPgcrypto }));
+  }
   try {
     if (built.engine && input.queries) report.queries = await checkQueries(built.engine, input.queries);
   } finally {

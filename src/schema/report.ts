@@ -16,6 +16,7 @@ export function verifyJson(report: VerifyReport): string {
 
 export function verifyText(report: VerifyReport): string {
   const lines: string[] = [`migrations verify: replayed on ${report.engine}`];
+  if (report.sets.length === 0) lines.push('', 'no migration set found (see `rollbook migrations analyze`)');
   for (const set of report.sets) {
     lines.push('');
     lines.push(
@@ -67,6 +68,10 @@ export function gatesText(report: GatesReport): string {
       const why = q.dryRun?.status === 'fail' ? q.dryRun.message : q.prepare.message;
       lines.push(`  ${loc(q.at)} prepare ${q.prepare.status}${dry}${why ? `: ${why}` : ''}`);
     }
+  }
+  if (report.newerSyntax.length > 0) {
+    lines.push('', 'syntax newer than the target server:');
+    for (const r of report.newerSyntax) lines.push(`  ${loc(r.at)}: ${r.feature} needs PostgreSQL ${r.major}+`);
   }
   const blocking = report.gates.filter((g) => g.blocking && g.status === 'fail').length;
   lines.push('', blocking > 0 ? `${blocking} blocking gate(s) failed` : 'no blocking gate failed');

@@ -1,0 +1,144 @@
+/**
+ * End to end: the built CLI (`npm run build` first; `npm test` does) on fixtures/schema.
+ * gates runs on a git repository generated in a temp dir from fixtures/schema/gates/{v1,v2}.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDatabaseUrl } from './helpers.js';
+
+const repoRoot = resolve(import.meta.dirname, '../..');
+const bin = join(repoRoot, 'bin/rollbook.js');
+const fixtures = join(repoRoot, 'fixtures/schema');
+const url = testDatabaseUrl();
+
+function rollbook(args: string[], cwd = repoRoot) {
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, ROLLBOOK_CACHE: 'off' },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Mask the engine's patch version so snapshots survive a PGlite patch release. */
+const masked = (s: string) => s.replace(/PostgreSQL (\d+)\.\d+/g, 'PostgreSQL $1.x');
+
+let gitRepo = '';
+beforeAll(() => {
+  gitRepo = mkdtempSync(join(tmpdir(), 'rollbook-gates-e2e-'));
+  const git = (...args: string[]) =>
+    execFileSync('git', args, {
+      cwd: gitRepo,
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 't',
+        GIT_AUTHOR_EMAIL: 't@example.com',
+        GIT_COMMITTER_NAME: 't',
+        GIT_COMMITTER_EMAIL: 't@example.com',
+        GIT_CONFIG_NOSYSTEM: '1',
+        HOME: gitRepo,
+      },
+    });
+  git('init', '-q', '-b', 'main');
+  cpSync(join(fixtures, 'gates/v1'), gitRepo, { recursive: true });
+  git('add', '.');
+  git('commit', '-q', '-m', 'v1');
+  git('tag', 'v1');
+  cpSync(join(fixtures, 'gates/v2'), gitRepo, { recursive: true });
+  git('add', '.');
+  git('commit', '-q', '-m', 'v2');
+});
+afterAll(() => {
+  if (gitRepo) rmSync(gitRepo, { recursive: true, force: true });
+});
+
+describe('rollbook migrations verify (PGlite)', () => {
+  it('reports downs that do not restore the schema or lose data, and syntax newer than the target', () => {
+    const r = rollbook(['migrations', 'verify', 'fixtures/schema/verify']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    expect(masked(r.stdout)).toMatchSnapshot();
+  });
+
+  it('writes the same verdicts as JSON', () => {
+    const r = rollbook(['migrations', 'verify', 'fixtures/schema/verify', '--format', 'json']);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout);
+    expect(report.engine).toMatch(/^PGlite \(PostgreSQL 18\.\d+\)$/);
+    expect(report.cache).toBeUndefined();
+    expect(
+      report.sets[0].migrations.map((m: { version: string; status: string }) => `${m.version} ${m.status}`),
+    ).toEqual(['000001 fail', '000002 pass', '000003 fail', '000004 fail']);
+  });
+
+  it('exits 2 with a clear message on bad input', () => {
+    const r = rollbook(['migrations', 'verify', 'fixtures/schema/nope']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('rollbook: fixtures/schema/nope: no such directory\n');
+    const u = rollbook(['migrations', 'verify', 'fixtures/schema/verify', '--database-url', 'not a url']);
+    expect(u.code).toBe(2);
+    expect(u.stderr).toContain('--database-url is not a URL');
+  });
+});
+
+describe('rollbook gates (PGlite, generated git history)', () => {
+  it('fails when the target cannot run on the current schema', () => {
+    const r = rollbook(
+      ['gates', '.', '--from', 'main', '--to', 'v1', '--queries', join(fixtures, 'gates/old-queries.sql')],
+      gitRepo,
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    expect(masked(r.stdout).replace(/'?\/[^\s']*old-queries\.sql'?/g, 'QUERIES')).toMatchSnapshot();
+  });
+
+  it('passes when the target is the current version', () => {
+    const r = rollbook(['gates', '--from', 'main', '--to', 'main', '--format', 'json'], gitRepo);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.gates.map((g: { id: string; status: string }) => `${g.id} ${g.status}`)).toEqual([
+      'target-schema-compatible pass',
+      'old-queries-prepare unknown',
+      'old-writes-dry-run unknown',
+      'no-failed-migration unknown',
+      'migrations-since-target pass',
+    ]);
+  });
+
+  it('exits 2 on a bad ref, outside git, and without --from/--to', () => {
+    const bad = rollbook(['gates', '--from', 'main', '--to', 'v0'], gitRepo);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('rollbook: unknown git ref "v0"');
+    const missing = rollbook(['gates', '--from', 'main'], gitRepo);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('gates needs --from REF (current) and --to REF (target)');
+    const plain = mkdtempSync(join(tmpdir(), 'rollbook-nogit-'));
+    try {
+      cpSync(join(fixtures, 'verify'), plain, { recursive: true });
+      const notGit = rollbook(['gates', '--from', 'a', '--to', 'b'], plain);
+      expect(notGit.code).toBe(2);
+      expect(notGit.stderr).toMatch(/^rollbook: .* is not inside a git repository \(--from\/--to need one\)\n$/);
+    } finally {
+      rmSync(plain, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.skipIf(!url)('[postgres] rollbook CLI on a real server', () => {
+  it('verify replays on the server and says so', () => {
+    const r = rollbook(['migrations', 'verify', 'fixtures/schema/verify', '--database-url', url as string]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^migrations verify: replayed on PostgreSQL \d+\.\d+/);
+    // uuidv7() does not exist before PostgreSQL 18: the server itself refuses it
+    expect(r.stdout).toContain('function uuidv7() does not exist');
+  });
+
+  it('gates reads the live history read-only', () => {
+    const r = rollbook(['gates', '--from', 'main', '--to', 'v1', '--database-url', url as string], gitRepo);
+    expect(r.stdout).toContain('PASS    no-failed-migration');
+    expect(r.stdout).toContain('live history read (read only) on PostgreSQL');
+  });
+});
