@@ -107,7 +107,7 @@ export default async function () {
     const label = coldVerify.result.engine;
     const s = coldVerify.result.summary;
     rows.push(
-      `| ${e.name} (${label}) | ${fmt(coldSchema.ms)} | ${fmt(warmSchema.ms)} (${((100 * warmSchema.ms) / coldSchema.ms).toFixed(1)}%) | ${fmt(coldVerify.ms)} | ${fmt(warmVerify.ms)} (${((100 * warmVerify.ms) / coldVerify.ms).toFixed(1)}%) | ${s.pass}/${s.fail}/${s.unknown}/${s.skipped} |`,
+      `| ${label} | ${fmt(coldSchema.ms)} | ${fmt(warmSchema.ms)} (${((100 * warmSchema.ms) / coldSchema.ms).toFixed(1)}%) | ${fmt(coldVerify.ms)} | ${fmt(warmVerify.ms)} (${((100 * warmVerify.ms) / coldVerify.ms).toFixed(1)}%) | ${s.pass}/${s.fail}/${s.unknown}/${s.skipped} |`,
     );
   }
   const lines = [

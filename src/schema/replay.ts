@@ -115,8 +115,10 @@ export async function applyFile(
         notes.push({ at, note: `skipped: ${f.message} in the scratch database` });
         continue;
       }
+      // 0A000: an extension or feature the engine lacks; 25001: cannot run inside the check's transaction
       const unsupported =
-        f.code === '0A000' && /extension ".*" is not available|not supported/.test(f.message);
+        (f.code === '0A000' && /extension ".*" is not available|not supported/.test(f.message)) ||
+        (options.inTransaction === true && f.code === '25001');
       return {
         notes,
         problem: { kind: unsupported ? 'unsupported' : 'fail', at, code: f.code, message: f.message },

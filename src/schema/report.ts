@@ -71,7 +71,8 @@ export function gatesText(report: GatesReport): string {
   }
   if (report.newerSyntax.length > 0) {
     lines.push('', 'syntax newer than the target server:');
-    for (const r of report.newerSyntax) lines.push(`  ${loc(r.at)}: ${r.feature} needs PostgreSQL ${r.major}+`);
+    for (const r of report.newerSyntax)
+      lines.push(`  ${loc(r.at)}: ${r.feature} needs PostgreSQL ${r.major}+`);
   }
   const blocking = report.gates.filter((g) => g.blocking && g.status === 'fail').length;
   lines.push('', blocking > 0 ? `${blocking} blocking gate(s) failed` : 'no blocking gate failed');

@@ -152,55 +152,15 @@ export interface SeedPlanInput {
   tables: string[];
 }
 
-/** Tables that reference any of `tables` through a foreign key, transitively (TRUNCATE/DROP CASCADE reach them). */
-export async function withReferencing(engine: Engine, tables: string[]): Promise<string[]> {
-  const fks = (await engine.query<Row>(FKS_SQL)).map(toFk);
-  const set = new Set(tables);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const fk of fks)
-      if (set.has(fk.refTable) && !set.has(fk.table)) {
-        set.add(fk.table);
-        grew = true;
-      }
-  }
-  return [...set].sort();
+/** What seeding needs to know about the schema: columns with their types, and foreign keys. */
+export interface SeedSchema {
+  columns: Map<string, SeedColumn[]>;
+  fks: ForeignKey[];
 }
 
-/** `tables` plus the tables they reference, transitively (their rows satisfy foreign keys). */
-export async function withReferenced(engine: Engine, tables: string[]): Promise<string[]> {
-  const fks = (await engine.query<Row>(FKS_SQL)).map(toFk);
-  const set = new Set(tables);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const fk of fks)
-      if (set.has(fk.table) && !set.has(fk.refTable)) {
-        set.add(fk.refTable);
-        grew = true;
-      }
-  }
-  return [...set].sort();
-}
-
-function toFk(r: Row): ForeignKey {
-  return {
-    table: String(r.tbl),
-    column: String(r.col),
-    refTable: String(r.reftbl),
-    refColumn: String(r.refcol),
-  };
-}
-
-/**
- * Insert one row into each table (dependencies first). Must run inside an open transaction
- * (savepoints are used per table).
- */
-export async function seedRows(engine: Engine, tables: string[]): Promise<SeedResult> {
+export async function loadSeedSchema(engine: Engine): Promise<SeedSchema> {
   const colRows = await engine.query<Row>(COLUMNS_SQL);
-  const fkRows = await engine.query<Row>(FKS_SQL);
-  const fks = fkRows.map(toFk);
+  const fks = (await engine.query<Row>(FKS_SQL)).map(toFk);
   const columns = new Map<string, SeedColumn[]>();
   for (const r of colRows) {
     const list = columns.get(String(r.tbl)) ?? [];
@@ -216,6 +176,49 @@ export async function seedRows(engine: Engine, tables: string[]): Promise<SeedRe
     });
     columns.set(String(r.tbl), list);
   }
+  return { columns, fks };
+}
+
+function closure(fks: ForeignKey[], tables: string[], from: 'table' | 'refTable'): string[] {
+  const to = from === 'table' ? 'refTable' : 'table';
+  const set = new Set(tables);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const fk of fks)
+      if (set.has(fk[from]) && !set.has(fk[to])) {
+        set.add(fk[to]);
+        grew = true;
+      }
+  }
+  return [...set].sort();
+}
+
+/** Tables that reference any of `tables` through a foreign key, transitively (TRUNCATE/DROP CASCADE reach them). */
+export function withReferencing(schema: SeedSchema, tables: string[]): string[] {
+  return closure(schema.fks, tables, 'refTable');
+}
+
+/** `tables` plus the tables they reference, transitively (their rows satisfy foreign keys). */
+export function withReferenced(schema: SeedSchema, tables: string[]): string[] {
+  return closure(schema.fks, tables, 'table');
+}
+
+function toFk(r: Row): ForeignKey {
+  return {
+    table: String(r.tbl),
+    column: String(r.col),
+    refTable: String(r.reftbl),
+    refColumn: String(r.refcol),
+  };
+}
+
+/**
+ * Insert one row into each table (dependencies first). Must run inside an open transaction
+ * (savepoints are used per table).
+ */
+export async function seedRows(engine: Engine, tables: string[], schema?: SeedSchema): Promise<SeedResult> {
+  const { columns, fks } = schema ?? (await loadSeedSchema(engine));
   const result: SeedResult = { seeded: [], problems: [] };
   const wanted = tables.filter((t) => columns.has(t));
   for (const table of order(wanted, fks)) {
@@ -267,18 +270,22 @@ export async function seedRows(engine: Engine, tables: string[]): Promise<SeedRe
   return result;
 }
 
-/** Row counts per table (null when the table does not exist). */
+/** Row counts per table (null when the table does not exist): two queries whatever the number of tables. */
 export async function countRows(engine: Engine, tables: string[]): Promise<Map<string, number | null>> {
   const out = new Map<string, number | null>();
-  for (const t of tables) {
-    const exists = await engine.query<Row>('select to_regclass($1) is not null as e', [qualified(t)]);
-    if (exists[0]?.e !== true) {
-      out.set(t, null);
-      continue;
-    }
-    const r = await engine.query<Row>(`select count(*)::int as n from ${qualified(t)}`);
-    out.set(t, Number(r[0]?.n ?? 0));
-  }
+  if (tables.length === 0) return out;
+  const exists = await engine.query<Row>(
+    `select t, to_regclass(t) is not null as e from unnest($1::text[]) as u(t)`,
+    [tables.map(qualified)],
+  );
+  const found = new Set(exists.filter((r) => r.e === true).map((r) => String(r.t)));
+  const present = tables.filter((t) => found.has(qualified(t)));
+  for (const t of tables) out.set(t, null);
+  if (present.length === 0) return out;
+  const rows = await engine.query<Row>(
+    present.map((t, i) => `select ${i} as i, count(*)::int as n from ${qualified(t)}`).join(' union all '),
+  );
+  for (const r of rows) out.set(present[Number(r.i)] as string, Number(r.n));
   return out;
 }
 

@@ -23,7 +23,7 @@ import {
   type ReplayProblem,
   unsupportedOnPglite,
 } from './replay.js';
-import { countRows, seedRows, withReferenced, withReferencing } from './seed.js';
+import { countRows, loadSeedSchema, seedRows, withReferenced, withReferencing } from './seed.js';
 import { newerSyntax, type SyntaxRequirement } from './syntax-version.js';
 
 export type VerdictStatus = 'pass' | 'fail' | 'unknown' | 'skipped';
@@ -164,9 +164,10 @@ async function checkDown(
 ): Promise<void> {
   await engine.exec('begin');
   try {
-    const touched = await withReferencing(engine, tableNamesMatching(after, mentionedNames(down)));
-    const seed = await seedRows(engine, await withReferenced(engine, touched));
-    v.seedProblems = seed.problems;
+    const named = tableNamesMatching(after, mentionedNames(down));
+    const schema = named.length > 0 ? await loadSeedSchema(engine) : undefined;
+    const touched = schema ? withReferencing(schema, named) : [];
+    if (schema) v.seedProblems = (await seedRows(engine, withReferenced(schema, touched), schema)).problems;
     const counts0 = await countRows(engine, touched);
     const result: ApplyResult = await applyFile(engine, down, { inTransaction: true });
     v.notes.push(...result.notes);

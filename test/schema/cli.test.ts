@@ -120,7 +120,9 @@ describe('rollbook gates (PGlite, generated git history)', () => {
       cpSync(join(fixtures, 'verify'), plain, { recursive: true });
       const notGit = rollbook(['gates', '--from', 'a', '--to', 'b'], plain);
       expect(notGit.code).toBe(2);
-      expect(notGit.stderr).toMatch(/^rollbook: .* is not inside a git repository \(--from\/--to need one\)\n$/);
+      expect(notGit.stderr).toMatch(
+        /^rollbook: .* is not inside a git repository \(--from\/--to need one\)\n$/,
+      );
     } finally {
       rmSync(plain, { recursive: true, force: true });
     }
