@@ -57,6 +57,11 @@ export function gatesText(report: GatesReport): string {
     lines.push(`${status.padEnd(7)} ${g.id}${g.blocking ? '' : ' (not blocking)'}: ${g.title}`);
     if (g.reason) lines.push(`        ${g.reason}`);
   }
+  if (report.migrations.onlyInTarget.length > 0)
+    lines.push(
+      '',
+      `note: ${report.to} has migration(s) ${report.from} lacks: ${report.migrations.onlyInTarget.map((m) => `${m.version} (${m.at.file})`).join(', ')}`,
+    );
   if (report.compatibility.length > 0) {
     lines.push('', 'compatibility:');
     for (const i of report.compatibility) lines.push(`  ${i.severity.padEnd(5)} ${i.message}`);

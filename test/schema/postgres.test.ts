@@ -43,9 +43,17 @@ describe.skipIf(!url)('[postgres] engines', () => {
         Awaited<ReturnType<typeof readCatalog>>,
         Awaited<ReturnType<typeof readCatalog>>,
       ];
-      // views and function bodies are compared within one engine only (deparse differs across majors)
-      const diffs = diffCatalogs(a, b).filter((d) => d.object !== 'view' && d.object !== 'function');
-      expect(diffs.map(describeDifference)).toEqual([]);
+      // view definitions are compared within one engine only: PostgreSQL 16+ deparses without
+      // qualifying columns ("SELECT id" vs "SELECT orders.id")
+      const diffs = diffCatalogs(a, b);
+      const serverMajor = engines[1]?.info.major ?? 0;
+      expect(diffs.map(describeDifference)).toEqual(
+        serverMajor >= 16
+          ? []
+          : [
+              'changed view public.big_orders definition: SELECT id, total FROM orders WHERE total > 100::numeric; → SELECT orders.id, orders.total FROM orders WHERE orders.total > 100::numeric;',
+            ],
+      );
       expect(a.tables.map((t) => t.name)).toEqual(['public.orders', 'public.users']);
       expect(a.tables[1]?.constraints.map((c) => `${c.name} ${c.type}`)).toEqual([
         'users_age_check check',
