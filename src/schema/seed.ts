@@ -120,7 +120,8 @@ export function dummyValue(
     case 'N':
       return `1${cast}`;
     case 'S':
-      return `'x'${cast}`;
+      // long enough for length checks, shaped like an e-mail; varchar(n)/char(n) casts truncate it
+      return `'rollbook@example.com'${cast}`;
     case 'R':
       return `'empty'${cast}`;
     default:
@@ -156,11 +157,44 @@ export interface SeedPlanInput {
 export interface SeedSchema {
   columns: Map<string, SeedColumn[]>;
   fks: ForeignKey[];
+  /** CHECK constraint definitions per table. */
+  checks: Map<string, string[]>;
+}
+
+const CHECKS_SQL = `select n.nspname || '.' || c.relname as tbl, pg_get_constraintdef(k.oid) as def
+  from pg_constraint k join pg_class c on c.oid = k.conrelid join pg_namespace n on n.oid = c.relnamespace
+  where k.contype = 'c' order by 1, 2`;
+
+const reEscape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * A literal a CHECK constraint admits for a column, when the constraint lists them:
+ * `CHECK ((status = ANY (ARRAY['new'::text, ...])))` or `CHECK ((kind = 'only'::text))`.
+ */
+export function allowedLiteral(checks: string[], column: string): string | undefined {
+  const name = /^[a-z_][a-z0-9_$]*$/.test(column) ? column : `"${column.replace(/"/g, '""')}"`;
+  const col = `(?<![A-Za-z0-9_$"])\\(?${reEscape(name)}\\)?(?:::[a-z ]+)?`;
+  const patterns = [
+    new RegExp(`${col} = ANY \\(\\(?ARRAY\\['((?:[^']|'')*)'`),
+    new RegExp(`${col} = '((?:[^']|'')*)'`),
+  ];
+  for (const def of checks)
+    for (const re of patterns) {
+      const m = re.exec(def);
+      if (m?.[1] !== undefined) return m[1].replace(/''/g, "'");
+    }
+  return undefined;
 }
 
 export async function loadSeedSchema(engine: Engine): Promise<SeedSchema> {
   const colRows = await engine.query<Row>(COLUMNS_SQL);
   const fks = (await engine.query<Row>(FKS_SQL)).map(toFk);
+  const checks = new Map<string, string[]>();
+  for (const r of await engine.query<Row>(CHECKS_SQL)) {
+    const list = checks.get(String(r.tbl)) ?? [];
+    list.push(String(r.def));
+    checks.set(String(r.tbl), list);
+  }
   const columns = new Map<string, SeedColumn[]>();
   for (const r of colRows) {
     const list = columns.get(String(r.tbl)) ?? [];
@@ -176,7 +210,7 @@ export async function loadSeedSchema(engine: Engine): Promise<SeedSchema> {
     });
     columns.set(String(r.tbl), list);
   }
-  return { columns, fks };
+  return { columns, fks, checks };
 }
 
 function closure(fks: ForeignKey[], tables: string[], from: 'table' | 'refTable'): string[] {
@@ -218,7 +252,7 @@ function toFk(r: Row): ForeignKey {
  * (savepoints are used per table).
  */
 export async function seedRows(engine: Engine, tables: string[], schema?: SeedSchema): Promise<SeedResult> {
-  const { columns, fks } = schema ?? (await loadSeedSchema(engine));
+  const { columns, fks, checks } = schema ?? (await loadSeedSchema(engine));
   const result: SeedResult = { seeded: [], problems: [] };
   const wanted = tables.filter((t) => columns.has(t));
   for (const table of order(wanted, fks)) {
@@ -235,7 +269,10 @@ export async function seedRows(engine: Engine, tables: string[], schema?: SeedSc
             fk.refTable === table
               ? undefined
               : `(select ${ident(fk.refColumn)} from ${qualified(fk.refTable)} limit 1)`;
-        } else if (c.notNull || withNullable) value = dummyValue(c);
+        } else if (c.notNull || withNullable) {
+          const allowed = allowedLiteral(checks.get(table) ?? [], c.name);
+          value = allowed !== undefined ? `${lit(allowed)}::${c.type}` : dummyValue(c);
+        }
         if (value === undefined) {
           if (c.notNull) return `no dummy value for column ${c.name} of type ${c.type}`;
           continue;

@@ -1,12 +1,33 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openEngine } from '../../src/schema/engine.js';
 import { applyFile, extensionsOf, unsupportedOnPglite } from '../../src/schema/replay.js';
-import { countRows, seedRows } from '../../src/schema/seed.js';
+import { allowedLiteral, countRows, seedRows } from '../../src/schema/seed.js';
 import { verifyMigrations } from '../../src/schema/verify.js';
 import { migrationFile, migrationSet } from './helpers.js';
 
 beforeAll(() => {
   process.env.ROLLBOOK_CACHE = 'off';
+});
+
+describe('seeding', () => {
+  it('reads the literal a CHECK constraint admits', () => {
+    const checks = [
+      "CHECK ((data = ANY (ARRAY['no'::text])))",
+      "CHECK ((a = ANY (ARRAY['x1'::text, 'y'::text])))",
+      "CHECK (((b)::text = ANY ((ARRAY['p'::character varying, 'q'::character varying])::text[])))",
+      "CHECK ((c = 'only'::text))",
+      `CHECK (("Weird" = 'it''s'::text))`,
+      'CHECK ((length(d) > 3))',
+    ];
+    expect(['a', 'b', 'c', 'Weird', 'd', 'ta'].map((c) => allowedLiteral(checks, c))).toEqual([
+      'x1',
+      'p',
+      'only',
+      "it's",
+      undefined,
+      undefined,
+    ]);
+  });
 });
 
 describe('PGlite engine', () => {
@@ -63,7 +84,9 @@ CREATE TABLE everything (
   v macaddr NOT NULL, w int[] NOT NULL, x text[] NOT NULL, y mood NOT NULL, z posint NOT NULL,
   aa citext NOT NULL, ab hstore NOT NULL, ac int4range NOT NULL, ad bit(4) NOT NULL, ae varbit NOT NULL,
   af money NOT NULL, ag point NOT NULL, ah tsvector NOT NULL, ai xml NOT NULL, aj numeric NOT NULL,
-  ak timetz NOT NULL, al tstzrange NOT NULL, am name NOT NULL, an oid NOT NULL);`,
+  ak timetz NOT NULL, al tstzrange NOT NULL, am name NOT NULL, an oid NOT NULL,
+  ao text NOT NULL CHECK (ao IN ('draft', 'sent')), ap varchar(10) NOT NULL CHECK (ap IN ('x', 'y')),
+  aq text NOT NULL CHECK (length(aq) > 5), ar text NOT NULL CHECK (ar LIKE '%@%'), "Odd" text NOT NULL CHECK ("Odd" = 'it''s'));`,
       );
       expect((await applyFile(e, up)).problem).toBeUndefined();
       await e.exec('begin');
