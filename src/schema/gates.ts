@@ -11,7 +11,7 @@ import { type Catalog, cmp, readCatalog } from './catalog.js';
 import { type CompatIssue, oldAppOnCurrentSchema } from './compat.js';
 import { type Engine, openEngine, openReadOnly, pgliteVersion, redactUrl } from './engine.js';
 import { type HistoryReport, readMigrationHistory } from './history.js';
-import { checkQueries, type QueryCheck } from './queries.js';
+import { checkQueries, describeQueries, type QueryCheck, type QueryShape } from './queries.js';
 import { applyFile, extensionsOf, type ReplayProblem, unsupportedOnPglite } from './replay.js';
 import { newerSyntax, type SyntaxRequirement } from './syntax-version.js';
 
@@ -137,13 +137,18 @@ function upsOf(sets: MigrationSet[]): Ups[] {
 export async function buildSchemas(
   target: MigrationSet[],
   current: MigrationSet[],
-  options: { replayUrl?: string; keepOpen?: boolean } = {},
+  options: {
+    replayUrl?: string;
+    keepOpen?: boolean;
+    /** Called with the engine holding the target schema (bypasses the target's cache). */
+    atTarget?: (engine: Engine) => Promise<void>;
+  } = {},
 ): Promise<{ old: SchemaBuild; current: SchemaBuild; engine?: Engine }> {
   const tf = upsFingerprint(target);
   const cf = upsFingerprint(current);
   const tKey = schemaKey(options.replayUrl, tf);
   const cKey = schemaKey(options.replayUrl, cf);
-  const cachedOld = readCached<SchemaBuild>('schema', tKey);
+  const cachedOld = options.atTarget ? undefined : readCached<SchemaBuild>('schema', tKey);
   const cachedCurrent = options.keepOpen ? undefined : readCached<SchemaBuild>('schema', cKey);
   if (cachedOld && cachedCurrent) return { old: cachedOld, current: cachedCurrent };
   const isPrefix = tf.length <= cf.length && tf.every((x, i) => x === cf[i]);
@@ -159,7 +164,10 @@ export async function buildSchemas(
     let failed: SchemaBuild['problem'];
     try {
       for (const [i, u] of ups.entries()) {
-        if (readAt === i) mid.catalog = await readCatalog((sql) => engine.query(sql));
+        if (readAt === i) {
+          mid.catalog = await readCatalog((sql) => engine.query(sql));
+          await options.atTarget?.(engine);
+        }
         const r = await applyFile(engine, u.file);
         if (r.problem) {
           failed = { ...r.problem, migration: u.migration };
@@ -171,7 +179,10 @@ export async function buildSchemas(
         if (readAt !== undefined && !mid.catalog) mid.problem = failed;
       } else {
         end.catalog = await readCatalog((sql) => engine.query(sql));
-        if (readAt !== undefined && readAt >= ups.length) mid.catalog = end.catalog;
+        if (readAt !== undefined && readAt >= ups.length) {
+          mid.catalog = end.catalog;
+          await options.atTarget?.(engine);
+        }
       }
     } catch (e) {
       await engine.close();
@@ -192,7 +203,11 @@ export async function buildSchemas(
     if (cachedOld) old = cachedOld;
     else {
       const r = await replay(target);
-      await r.engine.close();
+      try {
+        if (r.end.catalog) await options.atTarget?.(r.engine);
+      } finally {
+        await r.engine.close();
+      }
       old = r.end;
     }
     if (cachedCurrent) cur = cachedCurrent;
@@ -241,9 +256,18 @@ function buildProblemReason(label: string, b: SchemaBuild): string {
 export async function evaluateGates(input: GatesInput): Promise<GatesReport> {
   const migrations = migrationDifference(input.current, input.target);
   const replay = input.replayUrl ? { replayUrl: input.replayUrl } : {};
+  let targetShapes: (QueryShape | undefined)[] | undefined;
+  const queries = input.queries;
   const built = await buildSchemas(input.target, input.current, {
     ...replay,
-    keepOpen: Boolean(input.queries?.length),
+    keepOpen: Boolean(queries?.length),
+    ...(queries?.length
+      ? {
+          atTarget: async (engine: Engine) => {
+            targetShapes = await describeQueries(engine, queries);
+          },
+        }
+      : {}),
   });
   const { old, current } = built;
   const report: GatesReport = {
@@ -264,7 +288,8 @@ export async function evaluateGates(input: GatesInput): Promise<GatesReport> {
         if (f) report.newerSyntax.push(...newerSyntax(f, set.serverVersion, { hasPgcrypto }));
   }
   try {
-    if (built.engine && input.queries) report.queries = await checkQueries(built.engine, input.queries);
+    if (built.engine && input.queries)
+      report.queries = await checkQueries(built.engine, input.queries, targetShapes ?? []);
   } finally {
     await built.engine?.close();
   }
@@ -328,6 +353,9 @@ export async function evaluateGates(input: GatesInput): Promise<GatesReport> {
         : unknown.length > 0
           ? unknown.map((q) => `${loc(q.at)}: ${q.prepare.message} (${q.prepare.code})`).join('; ')
           : `${report.queries.length} quer${report.queries.length === 1 ? 'y' : 'ies'} prepared`;
+    const changed = report.queries.filter((q) => q.typeChanges);
+    if (changed.length > 0)
+      prepare.reason += `; ${changed.length} quer${changed.length === 1 ? 'y' : 'ies'} changed types since the target: ${changed.map((q) => `${loc(q.at)}: ${q.typeChanges?.join(', ')}`).join('; ')}`;
     if (failed.length > 0) prepare.evidence = failed.map((q) => q.at);
     const dry = report.queries.filter((q) => q.dryRun);
     const dryFailed = dry.filter((q) => q.dryRun?.status === 'fail');

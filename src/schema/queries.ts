@@ -17,6 +17,74 @@ export interface QueryCheck {
   prepare: { status: 'pass' | 'fail' | 'unknown'; code?: string; message?: string };
   /** Only for writes that prepared. */
   dryRun?: { status: 'pass' | 'fail' | 'unknown'; code?: string; message?: string };
+  /** Parameter or result types that differ from the target schema's (describe before and after). */
+  typeChanges?: string[];
+}
+
+/** What PREPARE says about a statement: parameter types and, on PostgreSQL 16+, result types. */
+export interface QueryShape {
+  params: string[];
+  results?: string[];
+}
+
+const SHAPE_SQL = (withResults: boolean) =>
+  `select array(select format_type(u.ty::oid, null) from unnest(p.parameter_types) with ordinality as u(ty, i) order by u.i)::text[] as params,
+   ${withResults ? 'array(select format_type(u.ty::oid, null) from unnest(p.result_types) with ordinality as u(ty, i) order by u.i)::text[]' : 'null::text[]'} as results
+   from pg_prepared_statements p where p.name = 'rollbook_q'`;
+
+async function hasResultTypes(engine: Engine): Promise<boolean> {
+  const r = await engine.query<Row>(
+    `select exists (select 1 from pg_attribute where attrelid = 'pg_catalog.pg_prepared_statements'::regclass
+     and attname = 'result_types') as e`,
+  );
+  return r[0]?.e === true;
+}
+
+async function shapeOfPrepared(engine: Engine, withResults: boolean): Promise<QueryShape> {
+  const row = (await engine.query<Row>(SHAPE_SQL(withResults)))[0] ?? {};
+  const arr = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
+  const shape: QueryShape = { params: arr(row.params) };
+  if (withResults && row.results !== null) shape.results = arr(row.results);
+  return shape;
+}
+
+/** Describe each query against a schema (the target's): undefined where it does not prepare. */
+export async function describeQueries(
+  engine: Engine,
+  queries: SqlStatement[],
+): Promise<(QueryShape | undefined)[]> {
+  const withResults = await hasResultTypes(engine);
+  const out: (QueryShape | undefined)[] = [];
+  for (const q of queries) {
+    try {
+      await engine.exec(`prepare rollbook_q as ${q.text}`);
+    } catch (e) {
+      if (!sqlFailureOf(e)) throw e;
+      out.push(undefined);
+      continue;
+    }
+    try {
+      out.push(await shapeOfPrepared(engine, withResults));
+    } finally {
+      await engine.exec('deallocate rollbook_q');
+    }
+  }
+  return out;
+}
+
+function compareShapes(before: QueryShape, after: QueryShape): string[] {
+  const out: string[] = [];
+  const n = Math.max(before.params.length, after.params.length);
+  for (let i = 0; i < n; i++)
+    if (before.params[i] !== after.params[i])
+      out.push(`$${i + 1} ${before.params[i] ?? '(none)'} → ${after.params[i] ?? '(none)'}`);
+  if (before.results && after.results) {
+    const m = Math.max(before.results.length, after.results.length);
+    for (let i = 0; i < m; i++)
+      if (before.results[i] !== after.results[i])
+        out.push(`result column ${i + 1} ${before.results[i] ?? '(none)'} → ${after.results[i] ?? '(none)'}`);
+  }
+  return out;
 }
 
 const WRITES = new Set(['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt']);
@@ -43,9 +111,14 @@ function firstLine(text: string): string {
   return line.length > 100 ? `${line.slice(0, 97)}...` : line;
 }
 
-export async function checkQueries(engine: Engine, queries: SqlStatement[]): Promise<QueryCheck[]> {
+export async function checkQueries(
+  engine: Engine,
+  queries: SqlStatement[],
+  targetShapes: (QueryShape | undefined)[] = [],
+): Promise<QueryCheck[]> {
   const out: QueryCheck[] = [];
-  for (const q of queries) {
+  const withResults = targetShapes.length > 0 && (await hasResultTypes(engine));
+  for (const [index, q] of queries.entries()) {
     const write = WRITES.has(kindOf(q.ast));
     const check: QueryCheck = { at: q.at, query: firstLine(q.text), write, prepare: { status: 'pass' } };
     out.push(check);
@@ -65,6 +138,11 @@ export async function checkQueries(engine: Engine, queries: SqlStatement[]): Pro
       continue;
     }
     try {
+      const before = targetShapes[index];
+      if (before) {
+        const changes = compareShapes(before, await shapeOfPrepared(engine, withResults));
+        if (changes.length > 0) check.typeChanges = changes;
+      }
       if (!write) continue;
       const types = await engine.query<Row>(
         `select format_type(t.oid, null) as type, t.typtype::text as typtype, t.typcategory::text as category,

@@ -23,7 +23,8 @@ const NEXT = [
     name: 'expand',
     up: `ALTER TABLE orders ADD COLUMN currency text NOT NULL;
 ALTER TABLE orders RENAME COLUMN note TO comment;
-ALTER TYPE status ADD VALUE 'refunded';`,
+ALTER TYPE status ADD VALUE 'refunded';
+ALTER TABLE orders ALTER COLUMN total TYPE bigint;`,
     down: 'ALTER TABLE orders DROP COLUMN currency; ALTER TABLE orders RENAME COLUMN comment TO note;',
   },
 ];
@@ -35,7 +36,8 @@ describe('gates on PGlite', () => {
       `SELECT id, status FROM orders WHERE id = $1;
 SELECT note FROM orders WHERE id = $1;
 INSERT INTO orders (total) VALUES ($1);
-UPDATE orders SET total = $1 WHERE id = $2;`,
+UPDATE orders SET total = $1 WHERE id = $2;
+SELECT sum(total) AS s, max(total) FROM orders WHERE total > $1;`,
     );
     const report = await evaluateGates({
       from: 'main',
@@ -49,26 +51,27 @@ UPDATE orders SET total = $1 WHERE id = $2;`,
     expect(
       report.gates.map((g) => `${g.id} ${g.status} blocking=${g.blocking}: ${g.reason}`),
     ).toMatchInlineSnapshot(`
-        [
-          "target-schema-compatible fail blocking=true: 2 incompatibilities: new column public.orders.currency is NOT NULL without a default: the old app's INSERTs fail; column public.orders.note is gone (dropped or renamed): the old app's reads and writes of it fail",
-          "old-queries-prepare fail blocking=true: queries.sql:2:8: column "note" does not exist (42703)",
-          "old-writes-dry-run fail blocking=true: queries.sql:3:1: null value in column "currency" of relation "orders" violates not-null constraint (23502)",
-          "no-failed-migration unknown blocking=true: no --database-url: the live migration history was not read",
-          "migrations-since-target fail blocking=false: 1 migration(s) ran since v1: 2 (db/migrations/2_expand.up.sql); leave them in place (app-only rollback) unless the target cannot run on them",
-        ]
-      `);
+      [
+        "target-schema-compatible fail blocking=true: 2 incompatibilities: new column public.orders.currency is NOT NULL without a default: the old app's INSERTs fail; column public.orders.note is gone (dropped or renamed): the old app's reads and writes of it fail",
+        "old-queries-prepare fail blocking=true: queries.sql:2:8: column "note" does not exist (42703); 3 queries changed types since the target: queries.sql:3:1: $1 integer → bigint; queries.sql:4:1: $1 integer → bigint; queries.sql:5:1: $1 integer → bigint, result column 1 bigint → numeric, result column 2 integer → bigint",
+        "old-writes-dry-run fail blocking=true: queries.sql:3:1: null value in column "currency" of relation "orders" violates not-null constraint (23502)",
+        "no-failed-migration unknown blocking=true: no --database-url: the live migration history was not read",
+        "migrations-since-target fail blocking=false: 1 migration(s) ran since v1: 2 (db/migrations/2_expand.up.sql); leave them in place (app-only rollback) unless the target cannot run on them",
+      ]
+    `);
     expect(
       report.queries.map(
         (q) => `${q.at.file}:${q.at.line}:${q.at.col} ${q.prepare.status} ${q.dryRun?.status ?? '-'}`,
       ),
     ).toMatchInlineSnapshot(`
-        [
-          "queries.sql:1:1 pass -",
-          "queries.sql:2:8 fail -",
-          "queries.sql:3:1 pass fail",
-          "queries.sql:4:1 pass pass",
-        ]
-      `);
+      [
+        "queries.sql:1:1 pass -",
+        "queries.sql:2:8 fail -",
+        "queries.sql:3:1 pass fail",
+        "queries.sql:4:1 pass pass",
+        "queries.sql:5:1 pass -",
+      ]
+    `);
   });
 
   it('passes when nothing changed and marks live history unknown without --database-url', async () => {
