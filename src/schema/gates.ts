@@ -296,10 +296,10 @@ export async function evaluateGates(input: GatesInput): Promise<GatesReport> {
 
   // 1. schema compatibility
   const compat: Gate = {
-    id: 'target-schema-compatible',
+    id: 'current-target-compatible',
     title: `The target version (${input.to}) can run on the current schema (${input.from})`,
     kind: 'compatibility',
-    check: check(input, 'gate target-schema-compatible: pass'),
+    check: check(input, 'gate current-target-compatible: pass'),
     blocking: true,
   };
   if (old.catalog && current.catalog) {
@@ -376,10 +376,10 @@ export async function evaluateGates(input: GatesInput): Promise<GatesReport> {
 
   // 4. live migration history
   const live: Gate = {
-    id: 'no-failed-migration',
+    id: 'no-in-flight-migration',
     title: 'No in-flight, failed or dirty migration on the live database',
     kind: 'migration',
-    check: check(input, 'gate no-failed-migration: pass', ['--database-url', { var: 'DATABASE_URL' }]),
+    check: check(input, 'gate no-in-flight-migration: pass', ['--database-url', { var: 'DATABASE_URL' }]),
     blocking: true,
   };
   if (!input.liveUrl) {

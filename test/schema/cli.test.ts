@@ -100,10 +100,10 @@ describe('rollbook gates (PGlite, generated git history)', () => {
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report.gates.map((g: { id: string; status: string }) => `${g.id} ${g.status}`)).toEqual([
-      'target-schema-compatible pass',
+      'current-target-compatible pass',
       'old-queries-prepare unknown',
       'old-writes-dry-run unknown',
-      'no-failed-migration unknown',
+      'no-in-flight-migration unknown',
       'migrations-since-target pass',
     ]);
   });
@@ -140,7 +140,7 @@ describe.skipIf(!url)('[postgres] rollbook CLI on a real server', () => {
 
   it('gates reads the live history read-only', () => {
     const r = rollbook(['gates', '--from', 'main', '--to', 'v1', '--database-url', url as string], gitRepo);
-    expect(r.stdout).toContain('PASS    no-failed-migration');
+    expect(r.stdout).toContain('PASS    no-in-flight-migration');
     expect(r.stdout).toContain('live history read (read only) on PostgreSQL');
   });
 });

@@ -186,7 +186,7 @@ describe.skipIf(!url)('[postgres] live history, read only', () => {
           target: [set],
           liveUrl: u.toString(),
         });
-        const g = gates.gates.find((x) => x.id === 'no-failed-migration');
+        const g = gates.gates.find((x) => x.id === 'no-in-flight-migration');
         expect(g?.status).toBe('fail');
         expect(g?.reason).toContain('schema_migrations: version 20240102 is dirty');
       } finally {
