@@ -91,6 +91,9 @@ export async function applyFile(
     };
   await ensureParser();
   for (const s of file.statements) {
+    // statements the reader found inside PL/pgSQL (DO blocks, function bodies) run as part of
+    // their enclosing statement, never on their own
+    if ((s as { embedded?: unknown }).embedded) continue;
     let text = s.text;
     const st = stmtType(s.ast);
     if (options.inTransaction && st) {

@@ -102,9 +102,8 @@ export async function run(args: string[], io: Io): Promise<number> {
         `--queries ${qfile}: ${(e as NodeJS.ErrnoException).code ?? 'unreadable'}`,
       );
     }
-    const rel = relative(root, abs);
-    const shown = rel.startsWith('..') || rel === '' ? qfile : rel;
-    queries = await splitSql(shown.split(sep).join('/'), text);
+    // evidence paths are relative to the service root (even when the file lives outside it)
+    queries = await splitSql(relative(root, abs).split(sep).join('/'), text);
   }
 
   // where the migrations live: what rollbook.yaml names, or what discovery finds in the work tree
