@@ -76,12 +76,10 @@ export default createRule(
         const message = declared
           ? `${what} has unversioned keys: entries the new version writes in a new format stay ${lifetime(ttl)}, and the rolled-back version reads them.`
           : `${what} does not say its keys are versioned (keyVersioned unset): if the new version changed the cached format, the rolled-back version reads its entries ${lifetime(ttl)}. Set keyVersioned.`;
-        const wait =
-          ttl.kind === 'seconds'
-            ? `wait out the TTL (${formatSeconds(ttl.seconds)} of bad reads for entries the new version wrote)`
-            : ttl.kind === 'never'
-              ? 'entries never expire, so waiting does not help'
-              : 'wait out the TTL (unknown: declare it)';
+        const onRollback =
+          ttl.kind === 'never'
+            ? `Until then, its entries never expire, so on rollback ${deleteHow(c)}`
+            : `Until then, on rollback either wait out the TTL (${ttl.kind === 'seconds' ? `${formatSeconds(ttl.seconds)} of bad reads for entries the new version wrote` : 'unknown: declare it'}), or ${deleteHow(c)}`;
         return report({
           subject: c.name,
           severity: severityFor(ttl),
@@ -90,7 +88,7 @@ export default createRule(
           appRollbackSafe: declared ? false : null,
           revertLossless: true,
           touchesData: false,
-          mitigation: `Version the key prefix of \`${c.name}\` (e.g. \`${c.name}:v2:\`) and bump it with every format change, so each version reads only its own entries. Until then, on rollback either ${wait}, or ${deleteHow(c)} at the cost of a cold cache: every miss hits the backing store until \`${c.name}\` refills.`,
+          mitigation: `Version the key prefix of \`${c.name}\` (e.g. \`${c.name}:v2:\`) and bump it with every format change, so each version reads only its own entries. ${onRollback}, at the cost of a cold cache: every miss hits the backing store until \`${c.name}\` refills.`,
         });
       }),
 );

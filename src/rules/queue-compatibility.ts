@@ -60,7 +60,7 @@ function mitigationFor(q: Queue, missing: Side[]): string {
     );
   } else {
     parts.push(
-      `Set the schema-registry compatibility of \`${q.name}\` (subject e.g. \`${subject}\`) to ${mode} (\`PUT /config/${subject}\` with {"compatibility": "${mode}"}); it only checks schemas registered later, so also test the previous schema against the current one (\`POST /compatibility/subjects/${subject}/versions/latest\`).`,
+      `Set the schema-registry compatibility of \`${q.name}\` (subject e.g. \`${subject}\` with TopicNameStrategy) to ${mode} (\`PUT /config/${subject}\` with {"compatibility": "${mode}"}); the registry only checks schemas registered after that, so also run the check for the current schema against every registered version (\`POST /compatibility/subjects/${subject}/versions\` with the current schema).`,
     );
   }
   if (missing.includes('consumer'))
