@@ -6,10 +6,10 @@ import { evidenceFor } from './state-support.js';
 function versioningHint(store: string): string {
   const s3 = /^s3:\/\/([^/\s]+)/i.exec(store);
   if (s3)
-    return ` Turn on bucket versioning so objects the bad version overwrites can be restored (\`aws s3api get-bucket-versioning --bucket ${s3[1]}\` shows whether it is on).`;
+    return ` Keep bucket versioning on so objects the bad version overwrites or deletes can be restored (\`aws s3api get-bucket-versioning --bucket ${s3[1]}\` shows whether it is on).`;
   const gcs = /^gs:\/\/([^/\s]+)/i.exec(store);
   if (gcs)
-    return ` Turn on object versioning so objects the bad version overwrites can be restored (\`gcloud storage buckets describe gs://${gcs[1]}\` shows whether it is on).`;
+    return ` Keep object versioning on so objects the bad version overwrites or deletes can be restored (\`gcloud storage buckets describe gs://${gcs[1]}\` shows whether it is on).`;
   return '';
 }
 
