@@ -26,13 +26,13 @@ export default createRule(
       .filter((d) => typeof d.compatibility === 'string' && d.compatibility.trim() !== '')
       .map((d) => {
         const constraint = (d.compatibility as string).trim();
-        const rel = d.relation ? `, ${d.relation.trim()}` : '';
+        const rel = d.relation ? ` (${d.relation.trim()})` : '';
         const isInbound = inbound(d);
         const message = isInbound
-          ? `\`${d.name}\`${rel} has a compatibility constraint ("${constraint}"): the rolled-back version may stop serving what \`${d.name}\` now uses.`
-          : `\`${d.name}\`${rel} has a compatibility constraint ("${constraint}"): the rolled-back version may not speak its current API.`;
+          ? `Dependency \`${d.name}\`${rel} has a compatibility constraint ("${constraint}"): the rolled-back version may stop serving what \`${d.name}\` now uses.`
+          : `Dependency \`${d.name}\`${rel} has a compatibility constraint ("${constraint}"): the rolled-back version may not speak its current API.`;
         const mitigation = isInbound
-          ? `Before rolling back, check that the target version still serves what \`${d.name}\` needs under "${constraint}" (API routes, fields, message versions in the target commit); if not, coordinate with the \`${d.name}\` owners: roll \`${d.name}\` back first or keep the new endpoints in a patched target.`
+          ? `Before rolling back, check that the target version still serves what \`${d.name}\` needs under "${constraint}" (API routes, fields, message versions in the target commit); if not, coordinate with the \`${d.name}\` owners: roll \`${d.name}\` back first where it can be, or keep the new endpoints in a patched target.`
           : `Before rolling back, check the target version's client for \`${d.name}\` against "${constraint}" (client library version, API version or paths in the target commit); if it does not hold, do not roll back past it: coordinate with the \`${d.name}\` owners (keep the old API served during the rollback) or fix forward.`;
         return report({
           subject: d.name,

@@ -40,7 +40,14 @@ describe('cache-unversioned-key', () => {
     },
     {
       name: 'ttlSeconds from the reader wins',
-      cache: { name: 'rates', store: 'redis', keyVersioned: false, ttl: '1 day', ttlSeconds: 90_000, at: at(17) },
+      cache: {
+        name: 'rates',
+        store: 'redis',
+        keyVersioned: false,
+        ttl: '1 day',
+        ttlSeconds: 90_000,
+        at: at(17),
+      },
       severity: 'error',
       appRollbackSafe: false,
     },
@@ -65,7 +72,10 @@ describe('cache-unversioned-key', () => {
 
   it.each([
     { name: 'versioned keys', cache: { name: 'sessions', store: 'redis', keyVersioned: true, ttl: '1h' } },
-    { name: 'in-process cache (emptied by the rollback)', cache: { name: 'local', store: 'in-memory', ttl: '1h' } },
+    {
+      name: 'in-process cache (emptied by the rollback)',
+      cache: { name: 'local', store: 'in-memory', ttl: '1h' },
+    },
     { name: 'in-process cache, any case', cache: { name: 'lru', store: 'Memory', keyVersioned: false } },
   ])('does not fire: $name', ({ cache }) => {
     expectNone(rule, svc(cache));
@@ -76,7 +86,10 @@ describe('cache-unversioned-key', () => {
   });
 
   it('falls back to line 1 of the descriptor when the cache has no location', () => {
-    const found = findingsOf(rule, service({ descriptor: 'deploy/rollbook.yaml', caches: [{ name: 's', store: 'redis' }] }));
+    const found = findingsOf(
+      rule,
+      service({ descriptor: 'deploy/rollbook.yaml', caches: [{ name: 's', store: 'redis' }] }),
+    );
     expect(found[0]?.evidence).toEqual([{ file: 'deploy/rollbook.yaml', line: 1 }]);
   });
 

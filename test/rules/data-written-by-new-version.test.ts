@@ -8,12 +8,20 @@ const svc = (...writes: DataWrite[]) => service({ descriptor: 'rollbook.yaml', w
 
 describe('data-written-by-new-version', () => {
   it.each([
-    { write: { store: 's3://receipts', dualWrite: false, external: false, at: at(50) }, hint: 'get-bucket-versioning --bucket receipts' },
-    { write: { store: 'gs://exports/daily', at: at(51) }, hint: 'gcloud storage buckets describe gs://exports' },
+    {
+      write: { store: 's3://receipts', dualWrite: false, external: false, at: at(50) },
+      hint: 'get-bucket-versioning --bucket receipts',
+    },
+    {
+      write: { store: 'gs://exports/daily', at: at(51) },
+      hint: 'gcloud storage buckets describe gs://exports',
+    },
     { write: { store: 'postgres:orders', at: at(52) }, hint: 'records created or updated after the deploy' },
   ])('fires: $write.store', ({ write, hint }) => {
     const found = findingsOf(rule, svc(write));
-    expect(where(found)).toEqual([`data-written-by-new-version@rollbook.yaml:${write.at.line} ${write.store}`]);
+    expect(where(found)).toEqual([
+      `data-written-by-new-version@rollbook.yaml:${write.at.line} ${write.store}`,
+    ]);
     expect(found[0]).toMatchObject({
       kind: 'data',
       severity: 'info',

@@ -8,7 +8,10 @@ const svc = (...writes: DataWrite[]) => service({ descriptor: 'rollbook.yaml', w
 
 describe('dual-write', () => {
   it.each([
-    { name: 'dual write to a new table', write: { store: 'postgres:orders_v2', dualWrite: true, at: at(30) } },
+    {
+      name: 'dual write to a new table',
+      write: { store: 'postgres:orders_v2', dualWrite: true, at: at(30) },
+    },
     {
       name: 'dual write that is also external',
       write: { store: 's3://receipts', dualWrite: true, external: true, at: at(31) },
@@ -39,7 +42,10 @@ describe('dual-write', () => {
   });
 
   it('falls back to line 1 of the descriptor', () => {
-    const [f] = findingsOf(rule, service({ descriptor: 'rollbook.yaml', writes: [{ store: 'es', dualWrite: true }] }));
+    const [f] = findingsOf(
+      rule,
+      service({ descriptor: 'rollbook.yaml', writes: [{ store: 'es', dualWrite: true }] }),
+    );
     expect(f?.evidence).toEqual([{ file: 'rollbook.yaml', line: 1 }]);
   });
 
@@ -48,7 +54,12 @@ describe('dual-write', () => {
       messagesOf(
         rule,
         svc(
-          { store: 'dynamodb:orders', dualWrite: true, description: 'orders mirrored during the Postgres move', at: at(30) },
+          {
+            store: 'dynamodb:orders',
+            dualWrite: true,
+            description: 'orders mirrored during the Postgres move',
+            at: at(30),
+          },
           { store: 'elasticsearch:products', dualWrite: true, at: at(33) },
         ),
       ),

@@ -18,7 +18,10 @@ describe('external-side-effect', () => {
       compensation: 'send compensating events (cancel/reversal)',
     },
     { write: { store: 'twilio', external: true, at: at(43) }, compensation: 'wrong notifications' },
-    { write: { store: 'ledger-service', external: true, at: at(44) }, compensation: 'list the calls from its logs' },
+    {
+      write: { store: 'ledger-service', external: true, at: at(44) },
+      compensation: 'list the calls from its logs',
+    },
   ])('fires: $write.store', ({ write, compensation }) => {
     const found = findingsOf(rule, svc(write));
     expect(where(found)).toEqual([`external-side-effect@rollbook.yaml:${write.at.line} ${write.store}`]);
@@ -52,7 +55,10 @@ describe('external-side-effect', () => {
   });
 
   it('falls back to line 1 of the descriptor', () => {
-    const [f] = findingsOf(rule, service({ descriptor: 'rollbook.yaml', writes: [{ store: 'ses', external: true }] }));
+    const [f] = findingsOf(
+      rule,
+      service({ descriptor: 'rollbook.yaml', writes: [{ store: 'ses', external: true }] }),
+    );
     expect(f?.evidence).toEqual([{ file: 'rollbook.yaml', line: 1 }]);
   });
 

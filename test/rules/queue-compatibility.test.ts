@@ -17,29 +17,44 @@ describe('queue-compatibility', () => {
   // role → modes that fire (with the mode the mitigation must name)
   it.each([
     { role: 'consumer', mode: 'BACKWARD', set: 'FORWARD_TRANSITIVE', severity: 'error', lossless: false },
-    { role: 'consumer', mode: 'BACKWARD_TRANSITIVE', set: 'FORWARD_TRANSITIVE', severity: 'error', lossless: false },
+    {
+      role: 'consumer',
+      mode: 'BACKWARD_TRANSITIVE',
+      set: 'FORWARD_TRANSITIVE',
+      severity: 'error',
+      lossless: false,
+    },
     { role: 'consumer', mode: 'NONE', set: 'FORWARD_TRANSITIVE', severity: 'error', lossless: false },
     { role: 'consumer', mode: undefined, set: 'FORWARD_TRANSITIVE', severity: 'warning', lossless: null },
     { role: 'producer', mode: 'FORWARD', set: 'BACKWARD_TRANSITIVE', severity: 'error', lossless: null },
     { role: 'producer', mode: 'NONE', set: 'BACKWARD_TRANSITIVE', severity: 'error', lossless: null },
     { role: 'producer', mode: undefined, set: 'BACKWARD_TRANSITIVE', severity: 'warning', lossless: null },
     { role: 'both', mode: 'BACKWARD', set: 'FORWARD_TRANSITIVE', severity: 'error', lossless: false },
-    { role: 'both', mode: 'FORWARD_TRANSITIVE', set: 'BACKWARD_TRANSITIVE', severity: 'error', lossless: null },
+    {
+      role: 'both',
+      mode: 'FORWARD_TRANSITIVE',
+      set: 'BACKWARD_TRANSITIVE',
+      severity: 'error',
+      lossless: null,
+    },
     { role: undefined, mode: 'BACKWARD', set: 'FORWARD_TRANSITIVE', severity: 'error', lossless: false },
     { role: undefined, mode: 'NONE', set: 'FULL_TRANSITIVE', severity: 'error', lossless: false },
     { role: undefined, mode: undefined, set: 'FULL_TRANSITIVE', severity: 'warning', lossless: null },
-  ] as const)('fires: role $role, compatibility $mode → set $set', ({ role, mode, set, severity, lossless }) => {
-    const found = findingsOf(rule, svc(q(role, mode, 21)));
-    expect(where(found)).toEqual(['queue-compatibility@rollbook.yaml:21 orders']);
-    expect(found[0]).toMatchObject({
-      kind: 'queue',
-      severity,
-      appRollbackSafe: mode === undefined ? null : false,
-      revertLossless: lossless,
-      touchesData: false,
-    });
-    expect(found[0]?.mitigation).toContain(`to ${set} (\`PUT /config/orders-value\``);
-  });
+  ] as const)(
+    'fires: role $role, compatibility $mode → set $set',
+    ({ role, mode, set, severity, lossless }) => {
+      const found = findingsOf(rule, svc(q(role, mode, 21)));
+      expect(where(found)).toEqual(['queue-compatibility@rollbook.yaml:21 orders']);
+      expect(found[0]).toMatchObject({
+        kind: 'queue',
+        severity,
+        appRollbackSafe: mode === undefined ? null : false,
+        revertLossless: lossless,
+        touchesData: false,
+      });
+      expect(found[0]?.mitigation).toContain(`to ${set} (\`PUT /config/orders-value\``);
+    },
+  );
 
   it.each([
     { role: 'consumer', mode: 'FORWARD' },
@@ -59,7 +74,14 @@ describe('queue-compatibility', () => {
   });
 
   it('one finding per queue, each at its own line', () => {
-    const found = findingsOf(rule, svc(q('consumer', 'NONE', 30), { ...q('producer', 'FULL', 31), name: 'ok' }, { name: 'audit', at: at(32) }));
+    const found = findingsOf(
+      rule,
+      svc(
+        q('consumer', 'NONE', 30),
+        { ...q('producer', 'FULL', 31), name: 'ok' },
+        { name: 'audit', at: at(32) },
+      ),
+    );
     expect(where(found)).toEqual([
       'queue-compatibility@rollbook.yaml:30 orders',
       'queue-compatibility@rollbook.yaml:32 audit',
