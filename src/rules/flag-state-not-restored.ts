@@ -33,7 +33,7 @@ export function flagsByProvider(service: Service): ProviderFlags[] {
 }
 
 function where(g: ProviderFlags): string {
-  const files = g.sources.flatMap((s) => (s.file ? [s.file] : []));
+  const files = [...new Set(g.sources.flatMap((s) => (s.file ? [s.file] : [])))];
   return files.length > 0 ? `${g.provider} ${files.join(', ')}` : g.provider;
 }
 

@@ -95,3 +95,12 @@ describe('flag-state-not-restored', () => {
     ).toMatchSnapshot();
   });
 });
+
+describe('flag-state-not-restored with a source both declared and discovered', () => {
+  it('names the file once and cites both places', () => {
+    const discovered: FlagSource = { provider: 'flagd', file: 'flags/flags.json', at: flagsFile(1) };
+    const [f] = findingsOf(rule, svc([discovered, flagd], []));
+    expect(f?.subject).toBe('flagd flags/flags.json');
+    expect(f?.evidence).toEqual([flagsFile(1), yaml(8)]);
+  });
+});
