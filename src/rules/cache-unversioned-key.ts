@@ -82,7 +82,8 @@ export default createRule(
             : `Until then, on rollback either wait out the TTL (${ttl.kind === 'seconds' ? `${formatSeconds(ttl.seconds)} of bad reads for entries the new version wrote` : 'unknown: declare it'}), or ${deleteHow(c)}`;
         return report({
           subject: c.name,
-          severity: severityFor(ttl),
+          // Unset keyVersioned is a question, not a known hazard: it never blocks.
+          severity: !declared && severityFor(ttl) === 'error' ? 'warning' : severityFor(ttl),
           message,
           evidence: [evidenceFor(service, c.at)],
           appRollbackSafe: declared ? false : null,

@@ -21,6 +21,12 @@ describe('cache-unversioned-key', () => {
       appRollbackSafe: null,
     },
     {
+      name: 'keyVersioned unset with a long TTL: a question, capped at warning',
+      cache: { name: 'catalog', store: 'redis', ttl: '30d', at: at(19) },
+      severity: 'warning',
+      appRollbackSafe: null,
+    },
+    {
       name: 'TTL longer than a day',
       cache: { name: 'catalog', store: 'valkey', keyVersioned: false, ttl: '7d', at: at(14) },
       severity: 'error',
