@@ -23,7 +23,9 @@ const SHORT_TTL = 300;
 /** Entries that outlive a day keep a rolled-back version broken long after the incident. */
 const LONG_TTL = 86_400;
 
-function severityFor(ttl: Ttl): Severity {
+/** Severity from the TTL; an unset keyVersioned is a question, not a known hazard, so it never blocks. */
+function severityFor(ttl: Ttl, declared: boolean): Severity {
+  if (!declared) return ttl.kind === 'seconds' && ttl.seconds <= SHORT_TTL ? 'info' : 'warning';
   if (ttl.kind === 'never') return 'error';
   if (ttl.kind === 'unknown') return 'warning';
   if (ttl.seconds > LONG_TTL) return 'error';
@@ -82,8 +84,7 @@ export default createRule(
             : `Until then, on rollback either wait out the TTL (${ttl.kind === 'seconds' ? `${formatSeconds(ttl.seconds)} of bad reads for entries the new version wrote` : 'unknown: declare it'}), or ${deleteHow(c)}`;
         return report({
           subject: c.name,
-          // Unset keyVersioned is a question, not a known hazard: it never blocks.
-          severity: !declared && severityFor(ttl) === 'error' ? 'warning' : severityFor(ttl),
+          severity: severityFor(ttl, declared),
           message,
           evidence: [evidenceFor(service, c.at)],
           appRollbackSafe: declared ? false : null,
