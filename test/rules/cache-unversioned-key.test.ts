@@ -27,6 +27,12 @@ describe('cache-unversioned-key', () => {
       appRollbackSafe: null,
     },
     {
+      name: 'keyVersioned unset with a short TTL',
+      cache: { name: 'rates', store: 'redis', ttl: '2m', at: at(20) },
+      severity: 'info',
+      appRollbackSafe: null,
+    },
+    {
       name: 'TTL longer than a day',
       cache: { name: 'catalog', store: 'valkey', keyVersioned: false, ttl: '7d', at: at(14) },
       severity: 'error',
