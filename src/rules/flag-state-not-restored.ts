@@ -1,6 +1,6 @@
 import type { Evidence, Flag, FlagSource, Service } from '../model/service.js';
 import { createRule } from './create-rule.js';
-import { byCodePoint, evidenceFor, listNames } from './state-support.js';
+import { byCodePoint, evidenceFor, flagFileOf, listNames } from './state-support.js';
 
 /** How many flags a finding cites as evidence besides the flag sources. */
 const MAX_FLAG_EVIDENCE = 8;
@@ -37,9 +37,9 @@ function where(g: ProviderFlags): string {
   return files.length > 0 ? `${g.provider} ${files.join(', ')}` : g.provider;
 }
 
-function restoreHow(g: ProviderFlags, names: string): string {
+function restoreHow(service: Service, g: ProviderFlags, names: string): string {
   const p = g.provider.toLowerCase();
-  const file = g.sources.find((s) => s.file)?.file ?? g.flags.find((f) => f.at)?.at?.file;
+  const file = flagFileOf(service, g.provider, g.flags.find((f) => f.at)?.at);
   if (p === 'flagd' && file)
     return `Before rolling back, save the deployed \`${file}\`; decide per flag (${names}) whether the rolled-back version needs its pre-deploy value, and restore those by reverting the flag change in \`${file}\` (\`git log -p -- ${file}\` shows it), not through the deploy rollback.`;
   if (p === 'unleash')
@@ -91,7 +91,7 @@ export default createRule(
         appRollbackSafe: null,
         revertLossless: true,
         touchesData: false,
-        mitigation: restoreHow(g, names),
+        mitigation: restoreHow(service, g, names),
       });
     }),
 );

@@ -1,21 +1,12 @@
 import type { Flag, Service } from '../model/service.js';
 import { createRule } from './create-rule.js';
-import { evidenceFor } from './state-support.js';
-
-/** The file a flag is defined in: its own evidence, else the first source of its provider with a file. */
-function flagFile(service: Service, flag: Flag): string | undefined {
-  if (flag.at) return flag.at.file;
-  return service.flagSources
-    .filter((s) => s.provider === flag.provider && s.file)
-    .map((s) => s.file as string)
-    .sort()[0];
-}
+import { evidenceFor, flagFileOf } from './state-support.js';
 
 function flipHow(service: Service, flag: Flag): string {
   const key = flag.key;
   const p = flag.provider.toLowerCase();
   if (p === 'flagd') {
-    const file = flagFile(service, flag);
+    const file = flagFileOf(service, flag.provider, flag.at);
     const where = file ? `in \`${file}\`` : 'in the flagd flags file';
     return `Set \`defaultVariant\` of \`${key}\` to its off variant ${where} (flagd watches its flag files; a file mounted from a ConfigMap changes when the ConfigMap is applied), or flip it in the flag provider's UI.`;
   }

@@ -120,3 +120,23 @@ export function formatSeconds(seconds: number): string {
   }
   return parts.join('');
 }
+
+/**
+ * The flag definition file of a provider's flag: a file of that provider's flag sources (the one the
+ * flag's evidence points into, when it does), else the file the flag was discovered in. Never the
+ * descriptor itself (kill switches listed in rollbook.yaml carry rollbook.yaml evidence).
+ */
+export function flagFileOf(
+  service: Service,
+  provider: string,
+  flagAt: Evidence | undefined,
+): string | undefined {
+  const files = service.flagSources
+    .filter((s) => s.provider === provider && s.file)
+    .map((s) => s.file as string)
+    .sort(byCodePoint);
+  if (flagAt && files.includes(flagAt.file)) return flagAt.file;
+  if (files.length > 0) return files[0];
+  if (flagAt && flagAt.file !== (service.descriptor ?? 'rollbook.yaml')) return flagAt.file;
+  return undefined;
+}

@@ -104,3 +104,12 @@ describe('flag-state-not-restored with a source both declared and discovered', (
     expect(f?.evidence).toEqual([flagsFile(1), yaml(8)]);
   });
 });
+
+describe('flag-state-not-restored with kill switches listed in rollbook.yaml', () => {
+  it('restores through the flags file, not the descriptor', () => {
+    const listed = flag('checkout-kill', 0, { killSwitch: true, at: yaml(10) });
+    const [f] = findingsOf(rule, svc([flagd], [listed]));
+    expect(f?.evidence).toEqual([yaml(8), yaml(10)]);
+    expect(f?.mitigation).toContain('`git log -p -- flags/flags.json`');
+  });
+});

@@ -103,3 +103,27 @@ describe('kill-switch-available', () => {
     ).toMatchSnapshot();
   });
 });
+
+describe('kill-switch-available with kill switches listed in rollbook.yaml (state.flags[].killSwitches)', () => {
+  it('cites the rollbook.yaml line but names the flags file, not the descriptor', () => {
+    const listed = {
+      key: 'checkout-kill',
+      provider: 'flagd',
+      killSwitch: true,
+      at: { file: 'rollbook.yaml', line: 10, col: 9 },
+    };
+    const found = findingsOf(rule, svc([listed]));
+    expect(where(found)).toEqual(['kill-switch-available@rollbook.yaml:10 checkout-kill']);
+    expect(found[0]?.mitigation).toContain('in `flags/flags.json`');
+    expect(found[0]?.mitigation).not.toContain('`rollbook.yaml`');
+  });
+
+  it('without a declared flags file, does not point at the descriptor', () => {
+    const listed = { key: 'k', provider: 'flagd', killSwitch: true, at: { file: 'rollbook.yaml', line: 10 } };
+    const [f] = findingsOf(
+      rule,
+      svc([listed], [{ provider: 'flagd', at: { file: 'rollbook.yaml', line: 8 } }]),
+    );
+    expect(f?.mitigation).toContain('in the flagd flags file');
+  });
+});
