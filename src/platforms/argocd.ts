@@ -1,0 +1,202 @@
+/**
+ * Argo CD Application: `argocd app rollback APP ID`, which Argo CD refuses while automated sync is
+ * on (and selfHeal reverts any manual kubectl undo). With auto-sync the real path is: disable
+ * auto-sync → argocd app rollback → git revert → re-enable auto-sync.
+ *
+ * Names: app from attributes.app / attributes.application, else workload.name, deploy.target.app,
+ * deploy.workload, service.name. Attribute keys: app, application, path (path in the GitOps repo),
+ * repoURL, parentApp (an app-of-apps parent that owns this Application's spec).
+ * Settings: autoSync (unknown → assumed on, the safe assumption), selfHeal, prune; the managed
+ * workload's rollout settings for durations (see k8s.ts).
+ */
+import type { Finding } from '../model/finding.js';
+import type { Command } from '../model/plan.js';
+import {
+  badCommitInput,
+  check,
+  evidenceOfSetting,
+  fact,
+  fixedStep,
+  gitRevertStep,
+  hazard,
+  input,
+  read,
+  resourceName,
+  rollbackOf,
+  run,
+  settingOf,
+  timedStep,
+} from './common.js';
+import { kubeDuration } from './k8s.js';
+import type { Platform, PlatformContext, PlatformRollback } from './types.js';
+
+const HISTORY_ID = 'ARGOCD_HISTORY_ID';
+
+export function appName(ctx: PlatformContext): string {
+  return resourceName(ctx, 'app', 'application');
+}
+
+/** Auto-sync unless the settings say it is off. */
+export function autoSyncOn(ctx: PlatformContext): boolean {
+  return settingOf(ctx, 'autoSync')?.value !== false;
+}
+
+function history(ctx: PlatformContext): Command {
+  return read('argocd', 'app', 'history', appName(ctx));
+}
+
+function waitHealthy(ctx: PlatformContext, seconds: number, sync = false): Command {
+  return read(
+    'argocd',
+    'app',
+    'wait',
+    appName(ctx),
+    ...(sync ? ['--sync'] : []),
+    '--health',
+    '--timeout',
+    String(Math.max(1, Math.ceil(seconds))),
+  );
+}
+
+function status(ctx: PlatformContext): Command {
+  return waitHealthy(ctx, kubeDuration(ctx).maxSeconds);
+}
+
+function rollback(ctx: PlatformContext): PlatformRollback {
+  const app = appName(ctx);
+  const d = kubeDuration(ctx);
+  const rollbackStep = timedStep(d, {
+    id: 'argocd-rollback',
+    title: `Roll Argo CD application ${app} back to the chosen history ID`,
+    commands: [run('argocd', 'app', 'rollback', app, { var: HISTORY_ID }, '--timeout', String(d.maxSeconds))],
+    check: check(
+      waitHealthy(ctx, d.maxSeconds),
+      `argocd app wait reports ${app} Healthy on the rolled-back revision`,
+      d.maxSeconds,
+    ),
+    onFailure: `If the rollback is refused, auto-sync is still on: check argocd app get ${app}. If the app stays Degraded on the target revision, pick the previous good history ID or escalate; keep auto-sync off meanwhile.`,
+  });
+  const inputs = [input(HISTORY_ID, `Argo CD history ID of ${app} to return to`, history(ctx))];
+  if (!autoSyncOn(ctx)) {
+    return rollbackOf(
+      true,
+      `Automated sync is off for ${app}: argocd app rollback redeploys the chosen history entry in one command (revert the bad commit in git before the next sync).`,
+      [rollbackStep],
+      inputs,
+    );
+  }
+  const path = fact(ctx, 'path');
+  const selfHeal = settingOf(ctx, 'selfHeal')?.value === true;
+  const prune = settingOf(ctx, 'prune')?.value === true;
+  const known = settingOf(ctx, 'autoSync') !== undefined;
+  const steps = [
+    fixedStep(5, 60, 'one API call', {
+      id: 'disable-auto-sync',
+      title: `Disable automated sync on ${app} (Argo CD refuses a rollback while it is on${selfHeal ? ', and selfHeal would revert it' : ''})`,
+      commands: [run('argocd', 'app', 'set', app, '--sync-policy', 'none')],
+      check: check(
+        read('argocd', 'app', 'get', app),
+        'Sync Policy shows Manual (<none>), no automated sync',
+        30,
+        2,
+      ),
+      onFailure: `If the policy comes back to automated, a parent app-of-apps re-applies ${app}'s spec: disable auto-sync on the parent too (or in git) before going on.`,
+    }),
+    rollbackStep,
+    gitRevertStep('git-revert', `Argo CD application ${app}`, path),
+    fixedStep(60, d.maxSeconds + 60, 're-sync of an unchanged revision plus the health wait', {
+      id: 're-enable-auto-sync',
+      title: `After the revert is merged: re-enable automated sync on ${app}`,
+      commands: [
+        run(
+          'argocd',
+          'app',
+          'set',
+          app,
+          '--sync-policy',
+          'automated',
+          ...(selfHeal ? ['--self-heal'] : []),
+          ...(prune ? ['--auto-prune'] : []),
+        ),
+      ],
+      check: check(
+        waitHealthy(ctx, d.maxSeconds, true),
+        `${app} Synced to the reverted commit and Healthy (same version as the rollback)`,
+        d.maxSeconds,
+      ),
+      onFailure: `If the sync brings back the bad version, the revert is not on the tracked branch: disable auto-sync again (argocd app set ${app} --sync-policy none) and fix git first.`,
+    }),
+  ];
+  return rollbackOf(
+    false,
+    `Argo CD ${known ? 'has automated sync on' : 'is assumed to have automated sync on (not stated)'} for ${app}: it refuses a rollback until auto-sync is disabled, and git must be reverted before auto-sync is re-enabled.`,
+    steps,
+    [...inputs, badCommitInput(path)],
+  );
+}
+
+/** The selfHeal hazard, also reported by Argo Rollouts / Kubernetes workloads under Argo CD. */
+export function selfHealHazard(ctx: PlatformContext): Finding[] {
+  const selfHeal = settingOf(ctx, 'selfHeal');
+  if (selfHeal?.value !== true) return [];
+  const app = appName(ctx);
+  return [
+    hazard(ctx, {
+      rule: 'argocd-selfheal',
+      kind: 'config',
+      severity: 'warning',
+      subject: `application ${app}`,
+      message: `Argo CD selfHeal is on for ${app}: a manual kubectl or helm rollback is reverted to git within seconds.`,
+      mitigation: `Disable automated sync first (argocd app set ${app} --sync-policy none), then roll back; re-enable it only after the bad commit is reverted in git.`,
+      appRollbackSafe: true,
+      revertLossless: true,
+      evidence: evidenceOfSetting(ctx, selfHeal),
+    }),
+  ];
+}
+
+function hazards(ctx: PlatformContext): Finding[] {
+  const app = appName(ctx);
+  const out = selfHealHazard(ctx);
+  if (autoSyncOn(ctx)) {
+    out.push(
+      hazard(ctx, {
+        rule: 'argocd-auto-sync-blocks-rollback',
+        kind: 'config',
+        severity: 'warning',
+        subject: `application ${app}`,
+        message: `Automated sync ${settingOf(ctx, 'autoSync') ? 'is on' : 'is assumed on'} for ${app}: argocd app rollback is refused until it is disabled, and re-enabling it before the git revert redeploys the bad commit.`,
+        mitigation: `Follow the runbook order for ${app}: disable auto-sync, roll back, revert in git, then re-enable auto-sync.`,
+        appRollbackSafe: true,
+        revertLossless: true,
+        evidence: evidenceOfSetting(ctx, settingOf(ctx, 'autoSync')),
+      }),
+    );
+  }
+  const parent = fact(ctx, 'parentApp');
+  if (parent) {
+    out.push(
+      hazard(ctx, {
+        rule: 'argocd-parent-app-reenables-sync',
+        kind: 'config',
+        severity: 'warning',
+        subject: `application ${app}`,
+        message: `${app} is managed by the parent application ${parent}: its next sync rewrites ${app}'s sync policy and turns auto-sync back on mid-rollback.`,
+        mitigation: `Disable auto-sync on ${parent} as well (argocd app set ${parent} --sync-policy none) before rolling ${app} back.`,
+        appRollbackSafe: true,
+        revertLossless: true,
+      }),
+    );
+  }
+  return out;
+}
+
+export const argocd: Platform = {
+  id: 'argocd',
+  title: 'Argo CD',
+  history,
+  status,
+  rollback,
+  duration: (ctx) => kubeDuration(ctx),
+  hazards,
+};
