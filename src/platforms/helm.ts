@@ -171,17 +171,18 @@ export function helmHazards(ctx: PlatformContext, release = releaseName(ctx)): F
       }),
     );
   }
-  const d = helmDuration(ctx);
   const pods = kubeDuration(ctx);
-  if (pods.expectedSeconds > d.maxSeconds || pods.maxSeconds > d.maxSeconds) {
-    const timeout = settingOf(ctx, 'timeoutSeconds');
+  const timeout = settingOf(ctx, 'timeoutSeconds');
+  const limit = timeout?.value ?? HELM_DEFAULT_TIMEOUT;
+  if (pods.maxSeconds > limit) {
+    const late = pods.expectedSeconds > limit;
     out.push(
       hazard(ctx, {
         rule: 'helm-timeout-too-short',
         kind: 'config',
-        severity: pods.expectedSeconds > d.maxSeconds ? 'warning' : 'info',
+        severity: late ? 'warning' : 'info',
         subject: `release ${release}`,
-        message: `The pods of ${release} may need up to ${pods.maxSeconds}s (expected ${pods.expectedSeconds}s) but helm --timeout is ${d.maxSeconds}s: helm can mark the rollback failed while pods still roll.`,
+        message: `The pods of ${release} need ${pods.expectedSeconds}s expected, up to ${pods.maxSeconds}s, but helm --timeout is ${limit}s: helm can mark the rollback failed while the pods still roll${late ? ' (even in the expected case)' : ''}.`,
         mitigation: `Use --timeout ${secondsFlag(pods.maxSeconds)} or more for ${release}, or watch kubectl rollout status after a timeout before acting again.`,
         appRollbackSafe: true,
         revertLossless: true,

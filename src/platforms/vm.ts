@@ -90,20 +90,21 @@ function rollback(ctx: PlatformContext): PlatformRollback {
   const n = names(ctx);
   const d = duration(ctx);
   const inputs: Input[] = [];
-  if (typeof n.deployDir !== 'string') {
-    inputs.push(
-      input(
-        DEPLOY_DIR,
-        'Deploy directory on the host, holding current and releases/ (not named in the repository)',
-      ),
-    );
-  }
   if (typeof n.unit !== 'string') {
     inputs.push(
       input(
         UNIT,
         'systemd unit that runs the service (not named in the repository)',
         read('systemctl', 'list-units', '--type=service', '--no-pager'),
+      ),
+    );
+  }
+  if (typeof n.deployDir !== 'string') {
+    inputs.push(
+      input(
+        DEPLOY_DIR,
+        'Deploy directory on the host, holding current and releases/ (not named in the repository; the unit usually runs in DEPLOY_DIR/current)',
+        read('systemctl', 'show', '--property=WorkingDirectory', n.unit),
       ),
     );
   }
