@@ -25,7 +25,7 @@ describe('helm', () => {
   test('timeout and history-max from settings are passed through', () => {
     const r = helm.rollback(chart({ timeoutSeconds: y(600), historyMax: y(20) }));
     expect(renderCommand(r.command)).toBe(
-      'helm rollback checkout "${HELM_REVISION}" -n shop --wait --timeout 600s --history-max 20',
+      `helm rollback checkout "\${HELM_REVISION}" -n shop --wait --timeout 600s --history-max 20`,
     );
   });
 

@@ -290,7 +290,7 @@ describe('kubernetes: StatefulSet', () => {
     const r = kubernetes.rollback(sts());
     expect(r.steps[0]?.check.expectOutput).toBe('complete');
     expect(renderCommand(r.command)).toBe(
-      'kubectl rollout undo statefulset/ledger -n shop --to-revision "${TARGET_REVISION}"',
+      `kubectl rollout undo statefulset/ledger -n shop --to-revision "\${TARGET_REVISION}"`,
     );
   });
 });
