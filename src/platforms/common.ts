@@ -215,14 +215,15 @@ export function fixedStep(
   return { ...s, expectedSeconds, maxSeconds: Math.max(expectedSeconds, maxSeconds), durationBasis: basis };
 }
 
-/** Assemble a rollback: the command is the first command of the first step. */
+/** Assemble a rollback: the command that starts it is the first one that changes something. */
 export function rollbackOf(
   oneCommand: boolean,
   why: string,
   steps: PlatformStep[],
   inputs: Input[],
 ): PlatformRollback {
-  const first = steps.flatMap((s) => s.commands)[0];
+  const commands = steps.flatMap((s) => s.commands);
+  const first = commands.find((c) => !c.readOnly) ?? commands[0];
   if (!first) throw new Error('a platform rollback needs at least one command');
   return { oneCommand, why, command: first, steps, inputs };
 }
