@@ -8,7 +8,7 @@
  *
  * Attribute keys: host, deployTo / deployDir (directory holding current and releases; else the
  * parent of releasesDir; unknown → operator input DEPLOY_DIR), releasesDir (default
- * DEPLOY_DIR/releases), unit (systemd unit; unknown → operator input SYSTEMD_UNIT).
+ * DEPLOY_DIR/releases; used relative to the deploy directory when inside it), unit (systemd unit; unknown → operator input SYSTEMD_UNIT).
  * Settings: restartSeconds (start until active, default 5 s estimate), terminationGracePeriodSeconds
  * (TimeoutStopSec, default 90 s), startupSeconds (TimeoutStartSec, default 90 s).
  */
@@ -46,7 +46,12 @@ function names(ctx: PlatformContext): VmNames {
   const releasesDir = fact(ctx, 'releasesDir');
   const deployTo =
     fact(ctx, 'deployTo', 'deployDir') ?? (releasesDir ? posix.dirname(releasesDir) : undefined);
-  const releases = releasesDir && deployTo ? posix.relative(deployTo, releasesDir) || 'releases' : 'releases';
+  const inside = releasesDir && deployTo && releasesDir.startsWith(`${deployTo.replace(/\/+$/, '')}/`);
+  const releases = releasesDir
+    ? inside
+      ? releasesDir.slice(deployTo!.replace(/\/+$/, '').length + 1)
+      : releasesDir
+    : 'releases';
   const host = fact(ctx, 'host');
   return {
     ...(host ? { host } : {}),

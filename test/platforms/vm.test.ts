@@ -65,3 +65,12 @@ describe('vm', () => {
     expect(byRule(h, 'vm-shared-dirs').subject).toBe('/srv/shop/shared');
   });
 });
+
+describe('vm: releases directory outside the deploy directory', () => {
+  test('is used as an absolute path, independent of the working directory', () => {
+    const ctx = host({ deployTo: '/srv/shop', releasesDir: '/data/releases', unit: 'shop.service' });
+    expect(renderCommand(vm.history(ctx))).toBe('env -C /srv/shop ls -1t /data/releases');
+    const rel = host({ deployTo: 'relative/dir', releasesDir: 'other/releases', unit: 'shop.service' });
+    expect(renderCommand(vm.history(rel))).toBe('env -C relative/dir ls -1t other/releases');
+  });
+});
