@@ -215,27 +215,44 @@ describe('hostile names survive as single argv elements', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rollbook-platforms-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  /** Run `printf '%s\0'` with the rendered arguments through bash and read them back. */
-  function roundTrip(c: Command, env: Record<string, string>): string[] {
-    const script = `printf '%s\\0' ${renderCommand(c)}`;
+  const RS = '\x1e';
+
+  /** Run `printf '%s\0'` with each command's rendered arguments through one bash, and read them back. */
+  function roundTrip(cmds: Command[], env: Record<string, string>): string[][] {
+    const script = cmds.map((c) => `printf '%s\\0' ${renderCommand(c)}; printf '\\036\\0'`).join('\n');
     const res = spawnSync('bash', ['-c', script], {
       cwd: dir,
       env: { PATH: process.env.PATH ?? '', ...env },
     });
     expect(res.status).toBe(0);
-    return res.stdout.toString('utf8').split('\0').slice(0, -1);
+    const out: string[][] = [[]];
+    for (const field of res.stdout.toString('utf8').split('\0').slice(0, -1)) {
+      if (field === RS) out.push([]);
+      else out[out.length - 1]!.push(field);
+    }
+    return out.slice(0, -1);
   }
 
-  test.each(PLATFORM_IDS.map((id) => [id]))('%s', (id) => {
+  const cases = PLATFORM_IDS.map((id) => {
     const p = platform(id);
     const ctx = contexts(id, HOSTILE);
-    const r = p.rollback(ctx);
-    const cmds = allCommands(p.history(ctx), p.status(ctx), r).filter((c) => c.argv.length > 0);
-    const env = Object.fromEntries(varsOf(cmds).map((v) => [v, `${HOSTILE}-${v}`]));
+    const cmds = allCommands(p.history(ctx), p.status(ctx), p.rollback(ctx)).filter((c) => c.argv.length > 0);
+    return { id, cmds };
+  });
+  const env = Object.fromEntries(varsOf(cases.flatMap((c) => c.cmds)).map((v) => [v, `${HOSTILE}-${v}`]));
+  // one bash for every command of every platform (spawning is the slow part)
+  const echoed = roundTrip(
+    cases.flatMap((c) => c.cmds),
+    env,
+  );
+
+  test.each(cases.map((c, i) => [c.id, i]))('%s', (_id, i) => {
+    const { cmds } = cases[i as number]!;
+    const offset = cases.slice(0, i as number).reduce((n, c) => n + c.cmds.length, 0);
+    const expected = cmds.map((c) => c.argv.map((a) => (typeof a === 'string' ? a : (env[a.var] ?? ''))));
+    expect(echoed.slice(offset, offset + cmds.length)).toEqual(expected);
     let sawHostile = false;
     for (const c of cmds) {
-      const expected = c.argv.map((a) => (typeof a === 'string' ? a : (env[a.var] ?? '')));
-      expect(roundTrip(c, env)).toEqual(expected);
       for (const a of c.argv) {
         if (typeof a !== 'string') continue;
         if (a.includes(HOSTILE)) sawHostile = true;
