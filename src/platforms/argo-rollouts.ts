@@ -5,12 +5,13 @@
  * Names: rollout from attributes.rollout, else workload.name, deploy.target.rollout,
  * deploy.workload, service.name; namespace as for Kubernetes. Attribute keys: rollout, namespace.
  * Settings: strategy (canary | blueGreen), replicas, maxSurge/maxUnavailable (canary), pod timings
- * (see k8s.ts), rollbackWindowRevisions, scaleDownDelaySeconds (blueGreen, default 30), selfHeal
- * (when an Argo CD application manages the Rollout).
+ * (see k8s.ts), rollbackWindowRevisions, scaleDownDelaySeconds (blueGreen, default 30); autoSync /
+ * selfHeal when an Argo CD application syncs the Rollout (attribute app): the undo is then wrapped
+ * in disable auto-sync → undo → git revert → re-enable.
  */
 import type { Finding } from '../model/finding.js';
 import type { Command } from '../model/plan.js';
-import { selfHealHazard } from './argocd.js';
+import { argoCdAppArg, managedByArgoCd, selfHealHazard, underArgoCd } from './argocd.js';
 import {
   check,
   Drivers,
@@ -90,11 +91,20 @@ function rollback(ctx: PlatformContext): PlatformRollback {
     ),
     onFailure: `If the rollout pauses at a canary step, promote it through the steps (kubectl argo rollouts promote ${name} --full${inNs}); if analysis fails on the target revision, run kubectl argo rollouts abort ${name}${inNs} (the stable ReplicaSet keeps serving) and escalate.`,
   });
+  const inputs = [input(REVISION, `Revision of Rollout ${name} to return to`, history(ctx))];
+  if (managedByArgoCd(ctx)) {
+    return underArgoCd(
+      ctx,
+      argoCdAppArg(ctx),
+      { steps: [step], inputs, what: 'kubectl argo rollouts undo' },
+      d.maxSeconds,
+    );
+  }
   return rollbackOf(
     true,
     `kubectl argo rollouts undo restores the Rollout's previous pod template in one command (during a rollout, kubectl argo rollouts abort ${name} returns traffic to stable first).`,
     [step],
-    [input(REVISION, `Revision of Rollout ${name} to return to`, history(ctx))],
+    inputs,
   );
 }
 

@@ -3,14 +3,18 @@
  * on (and selfHeal reverts any manual kubectl undo). With auto-sync the real path is: disable
  * auto-sync → argocd app rollback → git revert → re-enable auto-sync.
  *
- * Names: app from attributes.app / attributes.application, else workload.name, deploy.target.app,
- * deploy.workload, service.name. Attribute keys: app, application, path (path in the GitOps repo),
- * repoURL, parentApp (an app-of-apps parent that owns this Application's spec).
+ * Names: app from attributes.app / attributes.application, else the workload's name when it is an
+ * Application, deploy.target.app, deploy.workload, service.name. Attribute keys: app, application,
+ * path (path in the GitOps repo), repoURL, parentApp (an app-of-apps parent that owns this
+ * Application's spec).
+ * `underArgoCd` wraps another mechanism's undo (kubectl, Argo Rollouts) when the workload's
+ * settings say Argo CD syncs it automatically; there the app name must be explicit
+ * (attributes.app / deploy.target.app), else it is the operator input ARGOCD_APP.
  * Settings: autoSync (unknown → assumed on, the safe assumption), selfHeal, prune; the managed
  * workload's rollout settings for durations (see k8s.ts).
  */
 import type { Finding } from '../model/finding.js';
-import type { Command } from '../model/plan.js';
+import type { Arg, Command, Input } from '../model/plan.js';
 import {
   badCommitInput,
   check,
@@ -20,8 +24,9 @@ import {
   gitRevertStep,
   hazard,
   input,
+  type PlatformStep,
+  parseWorkloadRef,
   read,
-  resourceName,
   rollbackOf,
   run,
   settingOf,
@@ -31,9 +36,17 @@ import { kubeDuration } from './k8s.js';
 import type { Platform, PlatformContext, PlatformRollback } from './types.js';
 
 const HISTORY_ID = 'ARGOCD_HISTORY_ID';
+const APP = 'ARGOCD_APP';
 
+/** The Application's name for the argocd platform itself (brief's lookup order). */
 export function appName(ctx: PlatformContext): string {
-  return resourceName(ctx, 'app', 'application');
+  const w = ctx.workload;
+  return (
+    fact(ctx, 'app', 'application') ??
+    (w && w.kind.toLowerCase() === 'application' ? w.name : undefined) ??
+    parseWorkloadRef(ctx.service.deploy.workload)?.name ??
+    ctx.service.name
+  );
 }
 
 /** Auto-sync unless the settings say it is off. */
@@ -41,16 +54,26 @@ export function autoSyncOn(ctx: PlatformContext): boolean {
   return settingOf(ctx, 'autoSync')?.value !== false;
 }
 
+/** The Application for a workload of another platform: only an explicit name, else an input. */
+export function argoCdAppArg(ctx: PlatformContext): Arg {
+  return fact(ctx, 'app', 'application') ?? { var: APP };
+}
+
+/** True when the settings say Argo CD syncs this workload automatically (or self-heals it). */
+export function managedByArgoCd(ctx: PlatformContext): boolean {
+  return settingOf(ctx, 'autoSync')?.value === true || settingOf(ctx, 'selfHeal')?.value === true;
+}
+
 function history(ctx: PlatformContext): Command {
   return read('argocd', 'app', 'history', appName(ctx));
 }
 
-function waitHealthy(ctx: PlatformContext, seconds: number, sync = false): Command {
+function waitHealthy(app: Arg, seconds: number, sync = false): Command {
   return read(
     'argocd',
     'app',
     'wait',
-    appName(ctx),
+    app,
     ...(sync ? ['--sync'] : []),
     '--health',
     '--timeout',
@@ -59,7 +82,78 @@ function waitHealthy(ctx: PlatformContext, seconds: number, sync = false): Comma
 }
 
 function status(ctx: PlatformContext): Command {
-  return waitHealthy(ctx, kubeDuration(ctx).maxSeconds);
+  return waitHealthy(appName(ctx), kubeDuration(ctx).maxSeconds);
+}
+
+/**
+ * The GitOps sequence around an undo: disable auto-sync → the undo steps → git revert →
+ * re-enable auto-sync (with the selfHeal / prune flags it had).
+ */
+export function underArgoCd(
+  ctx: PlatformContext,
+  app: Arg,
+  undo: { steps: PlatformStep[]; inputs: Input[]; what: string },
+  waitSeconds: number,
+): PlatformRollback {
+  const label = typeof app === 'string' ? app : `${APP} (an input)`;
+  const path = fact(ctx, 'path');
+  const selfHeal = settingOf(ctx, 'selfHeal')?.value === true;
+  const prune = settingOf(ctx, 'prune')?.value === true;
+  const known = settingOf(ctx, 'autoSync') !== undefined || selfHeal;
+  const inputs: Input[] = [];
+  if (typeof app !== 'string') {
+    inputs.push(
+      input(
+        APP,
+        'Argo CD application that syncs this workload (not named in the repository)',
+        read('argocd', 'app', 'list'),
+      ),
+    );
+  }
+  const steps = [
+    fixedStep(5, 60, 'one API call', {
+      id: 'disable-auto-sync',
+      title: `Disable automated sync on Argo CD application ${label} (${undo.what} is refused or reverted while it is on${selfHeal ? ': selfHeal reverts manual changes within seconds' : ''})`,
+      commands: [run('argocd', 'app', 'set', app, '--sync-policy', 'none')],
+      check: check(
+        read('argocd', 'app', 'get', app),
+        'Sync Policy shows Manual (<none>), no automated sync',
+        30,
+        2,
+      ),
+      onFailure: `If the policy comes back to automated, a parent app-of-apps re-applies ${label}'s spec: disable auto-sync on the parent too (or in git) before going on.`,
+    }),
+    ...undo.steps,
+    gitRevertStep('git-revert', `Argo CD application ${label}`, path),
+    fixedStep(60, waitSeconds + 60, 're-sync of an unchanged revision plus the health wait', {
+      id: 're-enable-auto-sync',
+      title: `After the revert is merged: re-enable automated sync on ${label}`,
+      commands: [
+        run(
+          'argocd',
+          'app',
+          'set',
+          app,
+          '--sync-policy',
+          'automated',
+          ...(selfHeal ? ['--self-heal'] : []),
+          ...(prune ? ['--auto-prune'] : []),
+        ),
+      ],
+      check: check(
+        waitHealthy(app, waitSeconds, true),
+        `${label} Synced to the reverted commit and Healthy (same version as the rollback)`,
+        waitSeconds,
+      ),
+      onFailure: `If the sync brings back the bad version, the revert is not on the tracked branch: disable auto-sync again (argocd app set ${label} --sync-policy none) and fix git first.`,
+    }),
+  ];
+  return rollbackOf(
+    false,
+    `Argo CD ${known ? 'syncs' : 'is assumed to sync (not stated)'} ${label} automatically: ${undo.what} holds only while auto-sync is disabled, and git must be reverted before auto-sync is re-enabled.`,
+    steps,
+    [...inputs, ...undo.inputs, badCommitInput(path)],
+  );
 }
 
 function rollback(ctx: PlatformContext): PlatformRollback {
@@ -70,7 +164,7 @@ function rollback(ctx: PlatformContext): PlatformRollback {
     title: `Roll Argo CD application ${app} back to the chosen history ID`,
     commands: [run('argocd', 'app', 'rollback', app, { var: HISTORY_ID }, '--timeout', String(d.maxSeconds))],
     check: check(
-      waitHealthy(ctx, d.maxSeconds),
+      waitHealthy(app, d.maxSeconds),
       `argocd app wait reports ${app} Healthy on the rolled-back revision`,
       d.maxSeconds,
     ),
@@ -85,61 +179,14 @@ function rollback(ctx: PlatformContext): PlatformRollback {
       inputs,
     );
   }
-  const path = fact(ctx, 'path');
-  const selfHeal = settingOf(ctx, 'selfHeal')?.value === true;
-  const prune = settingOf(ctx, 'prune')?.value === true;
-  const known = settingOf(ctx, 'autoSync') !== undefined;
-  const steps = [
-    fixedStep(5, 60, 'one API call', {
-      id: 'disable-auto-sync',
-      title: `Disable automated sync on ${app} (Argo CD refuses a rollback while it is on${selfHeal ? ', and selfHeal would revert it' : ''})`,
-      commands: [run('argocd', 'app', 'set', app, '--sync-policy', 'none')],
-      check: check(
-        read('argocd', 'app', 'get', app),
-        'Sync Policy shows Manual (<none>), no automated sync',
-        30,
-        2,
-      ),
-      onFailure: `If the policy comes back to automated, a parent app-of-apps re-applies ${app}'s spec: disable auto-sync on the parent too (or in git) before going on.`,
-    }),
-    rollbackStep,
-    gitRevertStep('git-revert', `Argo CD application ${app}`, path),
-    fixedStep(60, d.maxSeconds + 60, 're-sync of an unchanged revision plus the health wait', {
-      id: 're-enable-auto-sync',
-      title: `After the revert is merged: re-enable automated sync on ${app}`,
-      commands: [
-        run(
-          'argocd',
-          'app',
-          'set',
-          app,
-          '--sync-policy',
-          'automated',
-          ...(selfHeal ? ['--self-heal'] : []),
-          ...(prune ? ['--auto-prune'] : []),
-        ),
-      ],
-      check: check(
-        waitHealthy(ctx, d.maxSeconds, true),
-        `${app} Synced to the reverted commit and Healthy (same version as the rollback)`,
-        d.maxSeconds,
-      ),
-      onFailure: `If the sync brings back the bad version, the revert is not on the tracked branch: disable auto-sync again (argocd app set ${app} --sync-policy none) and fix git first.`,
-    }),
-  ];
-  return rollbackOf(
-    false,
-    `Argo CD ${known ? 'has automated sync on' : 'is assumed to have automated sync on (not stated)'} for ${app}: it refuses a rollback until auto-sync is disabled, and git must be reverted before auto-sync is re-enabled.`,
-    steps,
-    [...inputs, badCommitInput(path)],
-  );
+  return underArgoCd(ctx, app, { steps: [rollbackStep], inputs, what: 'argocd app rollback' }, d.maxSeconds);
 }
 
 /** The selfHeal hazard, also reported by Argo Rollouts / Kubernetes workloads under Argo CD. */
 export function selfHealHazard(ctx: PlatformContext): Finding[] {
   const selfHeal = settingOf(ctx, 'selfHeal');
   if (selfHeal?.value !== true) return [];
-  const app = appName(ctx);
+  const app = fact(ctx, 'app', 'application') ?? appName(ctx);
   return [
     hazard(ctx, {
       rule: 'argocd-selfheal',

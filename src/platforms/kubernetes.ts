@@ -6,9 +6,12 @@
  * deploy.workload, else service.name; namespace from workload.namespace, attributes.namespace,
  * deploy.target.namespace, deploy.namespace (omitted when unknown: kubectl's context namespace).
  * Attribute keys: namespace, manifest (path of the manifest to re-apply when there is no history;
- * defaults to the workload's file, then deploy.manifests[0]).
+ * defaults to the workload's file, then deploy.manifests[0]), app (the Argo CD application, when
+ * settings autoSync/selfHeal say Argo CD syncs this workload: the undo is then wrapped in
+ * disable auto-sync → undo → git revert → re-enable).
  */
 import type { Command } from '../model/plan.js';
+import { argoCdAppArg, managedByArgoCd, selfHealHazard, underArgoCd } from './argocd.js';
 import {
   check,
   fact,
@@ -141,6 +144,9 @@ function rollback(ctx: PlatformContext): PlatformRollback {
     );
   }
 
+  if (managedByArgoCd(ctx)) {
+    return underArgoCd(ctx, argoCdAppArg(ctx), { steps, inputs, what: 'kubectl rollout undo' }, d.maxSeconds);
+  }
   const oneCommand = steps.length === 1 && !noHistory;
   const why = noHistory
     ? `revisionHistoryLimit is 0, so there is no revision to undo to: the previous manifest is re-applied from git.`
@@ -157,5 +163,5 @@ export const kubernetes: Platform = {
   status,
   rollback,
   duration: (ctx) => kubeDuration(ctx),
-  hazards: (ctx) => kubeHazards(ctx),
+  hazards: (ctx) => [...kubeHazards(ctx), ...selfHealHazard(ctx)],
 };

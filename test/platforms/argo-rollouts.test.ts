@@ -61,3 +61,44 @@ describe('argo-rollouts', () => {
     );
   });
 });
+
+describe('argo-rollouts under Argo CD auto-sync', () => {
+  test('the undo is wrapped: disable auto-sync → undo → git revert → re-enable', () => {
+    const ctx = ctxOf(
+      'argo-rollouts',
+      {
+        kind: 'Rollout',
+        name: 'storefront',
+        attributes: { app: 'storefront-prod', path: 'apps/storefront' },
+      },
+      { autoSync: m(true), selfHeal: m(true) },
+    );
+    const r = argoRollouts.rollback(ctx);
+    expect(r.oneCommand).toBe(false);
+    expect(r.steps.map((s) => s.id)).toEqual([
+      'disable-auto-sync',
+      'rollouts-undo',
+      'git-revert',
+      're-enable-auto-sync',
+    ]);
+    expect(runbook(r)).toMatchInlineSnapshot(`
+      "oneCommand=false
+      start: argocd app set storefront-prod --sync-policy none
+      input TARGET_REVISION: kubectl argo rollouts get rollout storefront -n shop
+      input BAD_COMMIT: git log --oneline -n 20 -- apps/storefront
+      [disable-auto-sync] 5s/60s
+        rw $ argocd app set storefront-prod --sync-policy none
+        check $ argocd app get storefront-prod (timeout 30s, retries 2)
+      [rollouts-undo] 20s/100s
+        rw $ kubectl argo rollouts undo storefront -n shop --to-revision "\${TARGET_REVISION}"
+        check $ kubectl argo rollouts status storefront --timeout 100s -n shop ~ Healthy (timeout 100s, retries 0)
+      [git-revert] 120s/1800s
+        rw $ git revert --no-edit "\${BAD_COMMIT}"
+        rw $ Push the revert and merge it to the branch that Argo CD application storefront-prod deploys from (path apps/storefront)
+        check $ git log --oneline -n 1 (timeout 30s, retries 0)
+      [re-enable-auto-sync] 60s/160s
+        rw $ argocd app set storefront-prod --sync-policy automated --self-heal
+        check $ argocd app wait storefront-prod --sync --health --timeout 100 (timeout 100s, retries 0)"
+    `);
+  });
+});

@@ -306,3 +306,20 @@ describe('kubernetes: DaemonSet', () => {
     expect(d.drivers.find((x) => x.name.startsWith('nodes'))?.source).toBe('descriptor');
   });
 });
+
+describe('kubernetes under Argo CD selfHeal', () => {
+  test('the application is an input when not named; the undo sits between disable and re-enable', () => {
+    const ctx = ctxOf('kubernetes', {}, { selfHeal: m(true, 3) });
+    const r = kubernetes.rollback(ctx);
+    expect(r.oneCommand).toBe(false);
+    expect(r.inputs.map((i) => i.name)).toEqual(['ARGOCD_APP', 'TARGET_REVISION', 'BAD_COMMIT']);
+    expect(r.steps.map((s) => s.id)).toEqual([
+      'disable-auto-sync',
+      'rollout-undo',
+      'git-revert',
+      're-enable-auto-sync',
+    ]);
+    expect(renderCommand(r.command)).toBe(`argocd app set "\${ARGOCD_APP}" --sync-policy none`);
+    expect(rules(kubernetes.hazards(ctx))).toContain('argocd-selfheal');
+  });
+});
