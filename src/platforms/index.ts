@@ -15,8 +15,8 @@ import { vm } from './vm.js';
 
 export type { DurationModel, Platform, PlatformContext, PlatformRollback } from './types.js';
 
-/** One module per deploy mechanism, looked up by id. */
-export const PLATFORMS: Partial<Record<PlatformId, Platform>> = {
+/** One module per deploy mechanism, looked up by id (every PlatformId has one). */
+export const PLATFORMS: Readonly<Record<PlatformId, Platform>> = {
   kubernetes,
   helm,
   'argo-rollouts': argoRollouts,
