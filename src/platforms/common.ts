@@ -249,7 +249,7 @@ export function gitRevertStep(id: string, what: string, path: string | undefined
     commands: [
       run('git', 'revert', '--no-edit', { var: BAD_COMMIT }),
       manual(
-        `Push the revert and merge it to the branch that ${what} deploys from${path ? ` (path ${path})` : ''}`,
+        `Push the revert commit that git revert made and merge it to the branch that ${what} deploys from${path ? ` (path ${path})` : ''}`,
       ),
     ],
     check: check(

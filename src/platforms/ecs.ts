@@ -10,7 +10,9 @@
  * maximumPercent (default 200), imagePullSeconds, startupSeconds, healthCheckGracePeriodSeconds
  * (default 0), readinessPeriodSeconds / readinessSuccessThreshold / readinessFailureThreshold
  * (load balancer health check: ALB defaults 30 s, 5 healthy, 2 unhealthy),
- * deregistrationDelaySeconds (default 300), circuitBreaker.
+ * deregistrationDelaySeconds (default 300), circuitBreaker, hasReadinessProbe (false: no load
+ * balancer health check), terminationGracePeriodSeconds (stopTimeout, default 30 s, without a
+ * load balancer). Attribute loadBalancer: "none" for services outside a target group (workers).
  */
 import type { Finding } from '../model/finding.js';
 import type { Arg, Command, Input } from '../model/plan.js';
@@ -23,6 +25,7 @@ import {
   flag,
   hazard,
   input,
+  plural,
   read,
   resourceName,
   rollbackOf,
@@ -36,6 +39,8 @@ const CLUSTER = 'ECS_CLUSTER';
 const TASK_DEF = 'TARGET_TASK_DEFINITION';
 /** `aws ecs wait services-stable`: 40 checks × 15 s. */
 export const ECS_WAIT_CAP_SECONDS = 600;
+/** A task without a load balancer counts once RUNNING (estimate). */
+const TASK_RUNNING_SECONDS = 10;
 
 interface EcsNames {
   cluster: Arg;
@@ -94,6 +99,22 @@ function duration(ctx: PlatformContext): DurationModel {
   const waves = Math.ceil(desired / perWave);
   const pull = d.get('imagePullSeconds', 10, 'imagePullSeconds (estimate)');
   const startup = d.maybe('startupSeconds') ?? 0;
+  const shape = `${plural(waves, 'wave')} of ${plural(perWave, 'task')} (desired ${desired}, minimumHealthyPercent ${minHealthy}, maximumPercent ${maxPercent})`;
+  const killFirst = surge === 0;
+  if (!behindLoadBalancer(ctx)) {
+    d.add('load balancer', 'none', fact(ctx, 'loadBalancer') ? 'manifest' : 'descriptor', ctx.workload?.at);
+    const stop = d.get('terminationGracePeriodSeconds', 30, 'stopTimeout');
+    const startE = pull + startup + TASK_RUNNING_SECONDS;
+    const startW = pull * 3 + startup + TASK_RUNNING_SECONDS * 3;
+    const expected = waves * startE;
+    const max = killFirst ? waves * (stop + startW) : waves * startW + stop;
+    return durationModel(
+      expected,
+      max,
+      d,
+      `${shape} × (pull ${pull}s${startup ? ` + startup ${startup}s` : ''} + ~${TASK_RUNNING_SECONDS}s to RUNNING); no load balancer, so no health check or deregistration wait; worst case: 3× pull and start, + stopTimeout ${stop}s for old tasks`,
+    );
+  }
   const grace = d.get('healthCheckGracePeriodSeconds', 0);
   const interval = d.get('readinessPeriodSeconds', 30, 'health check interval');
   const healthy = d.get('readinessSuccessThreshold', 5, 'healthy threshold');
@@ -101,15 +122,22 @@ function duration(ctx: PlatformContext): DurationModel {
   const dereg = d.get('deregistrationDelaySeconds', 300);
   const startE = pull + startup + interval * healthy;
   const startW = pull * 3 + startup + Math.max(grace, interval * (healthy + unhealthy));
-  const killFirst = surge === 0;
   const expected = killFirst ? waves * (dereg + startE) : waves * startE + dereg;
   const max = killFirst ? waves * (dereg + startW) : waves * startW + dereg;
   return durationModel(
     expected,
     max,
     d,
-    `${waves} wave(s) of ${perWave} task(s) (desired ${desired}, minimumHealthyPercent ${minHealthy}, maximumPercent ${maxPercent}) × (pull ${pull}s${startup ? ` + startup ${startup}s` : ''} + health check ${interval}s × ${healthy}) + deregistration delay ${dereg}s${killFirst ? ' per wave (no room to surge: old tasks drain first)' : ' for the old tasks'}; worst case: 3× pull, max(grace ${grace}s, ${healthy}+${unhealthy} health check intervals)`,
+    `${shape} × (pull ${pull}s${startup ? ` + startup ${startup}s` : ''} + health check ${interval}s × ${healthy}) + deregistration delay ${dereg}s${killFirst ? ' per wave (no room to surge: old tasks drain first)' : ' for the old tasks'}; worst case: 3× pull, max(grace ${grace}s, ${healthy}+${unhealthy} health check intervals)`,
   );
+}
+
+/**
+ * A target group is assumed (the conservative case: its deregistration delay dominates) unless
+ * attributes.loadBalancer is "none" or the settings say there is no health check.
+ */
+function behindLoadBalancer(ctx: PlatformContext): boolean {
+  return fact(ctx, 'loadBalancer') !== 'none' && settingOf(ctx, 'hasReadinessProbe')?.value !== false;
 }
 
 function rollback(ctx: PlatformContext): PlatformRollback {
@@ -148,7 +176,7 @@ function rollback(ctx: PlatformContext): PlatformRollback {
     ],
     check: check(
       status(ctx),
-      `the waiter exits 0: one deployment, runningCount equals desiredCount (it gives up after ${ECS_WAIT_CAP_SECONDS}s; re-run it up to ${retries} more time(s))`,
+      `the waiter exits 0: one deployment, runningCount equals desiredCount (it gives up after ${ECS_WAIT_CAP_SECONDS}s${retries > 0 ? `; re-run it up to ${retries} more time${retries === 1 ? '' : 's'}` : ''})`,
       ECS_WAIT_CAP_SECONDS,
       retries,
     ),
@@ -178,7 +206,7 @@ function hazards(ctx: PlatformContext): Finding[] {
       revertLossless: null,
     }),
   ];
-  if ((dereg?.value ?? 300) >= 120) {
+  if (behindLoadBalancer(ctx) && (dereg?.value ?? 300) >= 120) {
     out.push(
       hazard(ctx, {
         rule: 'ecs-deregistration-delay',

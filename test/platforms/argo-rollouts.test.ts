@@ -94,7 +94,7 @@ describe('argo-rollouts under Argo CD auto-sync', () => {
         check $ kubectl argo rollouts status storefront --timeout 100s -n shop ~ Healthy (timeout 100s, retries 0)
       [git-revert] 120s/1800s
         rw $ git revert --no-edit "\${BAD_COMMIT}"
-        rw $ Push the revert and merge it to the branch that Argo CD application storefront-prod deploys from (path apps/storefront)
+        rw $ Push the revert commit that git revert made and merge it to the branch that Argo CD application storefront-prod deploys from (path apps/storefront)
         check $ git log --oneline -n 1 (timeout 30s, retries 0)
       [re-enable-auto-sync] 60s/160s
         rw $ argocd app set storefront-prod --sync-policy automated --self-heal

@@ -99,3 +99,18 @@ describe('ecs', () => {
     ]);
   });
 });
+
+describe('ecs without a load balancer (workers)', () => {
+  test('no health check or deregistration wait; stopTimeout in the worst case', () => {
+    const ctx = svc({ replicas: m(2) }, { loadBalancer: 'none' });
+    const d = ecs.duration(ctx);
+    // one wave × (pull 10 + ~10 to RUNNING)
+    expect(d.expectedSeconds).toBe(20);
+    // 3×10 + 3×10 + stopTimeout 30
+    expect(d.maxSeconds).toBe(90);
+    expect(d.drivers.find((x) => x.name === 'load balancer')?.value).toBe('none');
+    expect(rules(ecs.hazards(ctx))).toEqual(['ecs-deleted-task-definition']);
+    const noProbe = ecs.duration(svc({ hasReadinessProbe: y(false) }));
+    expect(noProbe.basis).toContain('no load balancer');
+  });
+});

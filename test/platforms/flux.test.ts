@@ -32,7 +32,7 @@ describe('flux: HelmRelease', () => {
         check $ helm status web-podinfo -n apps ~ STATUS: deployed (timeout 60s, retries 2)
       [git-revert] 120s/1800s
         rw $ git revert --no-edit "\${BAD_COMMIT}"
-        rw $ Push the revert and merge it to the branch that Flux deploys from (path clusters/prod/podinfo)
+        rw $ Push the revert commit that git revert made and merge it to the branch that Flux deploys from (path clusters/prod/podinfo)
         check $ git log --oneline -n 1 (timeout 30s, retries 0)
       [flux-resume] 40s/170s
         rw $ flux resume helmrelease podinfo -n apps
@@ -89,7 +89,7 @@ describe('flux: Kustomization', () => {
         check $ kubectl rollout status deployment/checkout-api -n shop --timeout=240s ~ successfully rolled out (timeout 240s, retries 0)
       [git-revert] 120s/1800s
         rw $ git revert --no-edit "\${BAD_COMMIT}"
-        rw $ Push the revert and merge it to the branch that Flux deploys from
+        rw $ Push the revert commit that git revert made and merge it to the branch that Flux deploys from
         check $ git log --oneline -n 1 (timeout 30s, retries 0)
       [flux-resume] 60s/240s
         rw $ flux resume kustomization "\${FLUX_KUSTOMIZATION}" -n flux-system

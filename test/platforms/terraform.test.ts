@@ -26,7 +26,7 @@ describe('terraform', () => {
       input BAD_COMMIT: git log --oneline -n 20 -- infra/prod
       [git-revert] 120s/1800s
         rw $ git revert --no-edit "\${BAD_COMMIT}"
-        rw $ Push the revert and merge it to the branch that the Terraform pipeline for infra/prod deploys from (path infra/prod)
+        rw $ Push the revert commit that git revert made and merge it to the branch that the Terraform pipeline for infra/prod deploys from (path infra/prod)
         check $ git log --oneline -n 1 (timeout 30s, retries 0)
       [terraform-plan] 60s/600s
         rw $ terraform -chdir=infra/prod init -input=false
