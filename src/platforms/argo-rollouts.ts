@@ -13,7 +13,6 @@ import type { Finding } from '../model/finding.js';
 import type { Command } from '../model/plan.js';
 import { argoCdAppArg, managedByArgoCd, selfHealHazard, underArgoCd } from './argocd.js';
 import {
-  check,
   Drivers,
   durationModel,
   hazard,
@@ -26,6 +25,7 @@ import {
   secondsFlag,
   settingOf,
   timedStep,
+  waitCheck,
 } from './common.js';
 import { kubeDuration, kubeHazards, nsFlag, podTimes } from './k8s.js';
 import type { DurationModel, Platform, PlatformContext, PlatformRollback } from './types.js';
@@ -82,11 +82,10 @@ function rollback(ctx: PlatformContext): PlatformRollback {
     id: 'rollouts-undo',
     title: `Undo Argo Rollout ${name} to the chosen revision`,
     commands: [run(...plugin(ctx, 'undo', name), '--to-revision', { var: REVISION })],
-    check: check(
+    check: waitCheck(
       status(ctx),
       `the rollout ${name} is Healthy on the target revision`,
       d.maxSeconds,
-      0,
       'Healthy',
     ),
     onFailure: `If the rollout pauses at a canary step, promote it through the steps (kubectl argo rollouts promote ${name} --full${inNs}); if analysis fails on the target revision, run kubectl argo rollouts abort ${name}${inNs} (the stable ReplicaSet keeps serving) and escalate.`,

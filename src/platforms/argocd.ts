@@ -31,6 +31,7 @@ import {
   run,
   settingOf,
   timedStep,
+  waitCheck,
 } from './common.js';
 import { kubeDuration } from './k8s.js';
 import type { Platform, PlatformContext, PlatformRollback } from './types.js';
@@ -140,7 +141,7 @@ export function underArgoCd(
           ...(prune ? ['--auto-prune'] : []),
         ),
       ],
-      check: check(
+      check: waitCheck(
         waitHealthy(app, waitSeconds, true),
         `${label} Synced to the reverted commit and Healthy (same version as the rollback)`,
         waitSeconds,
@@ -150,7 +151,7 @@ export function underArgoCd(
   ];
   return rollbackOf(
     false,
-    `Argo CD ${known ? 'syncs' : 'is assumed to sync (not stated)'} ${label} automatically: ${undo.what} holds only while auto-sync is disabled, and git must be reverted before auto-sync is re-enabled.`,
+    `${known ? `Argo CD syncs ${label} automatically` : `Argo CD is assumed to sync ${label} automatically (autoSync is not stated)`}: ${undo.what} holds only while auto-sync is disabled, and git must be reverted before auto-sync is re-enabled.`,
     steps,
     [...inputs, ...undo.inputs, badCommitInput(path)],
   );
@@ -163,7 +164,7 @@ function rollback(ctx: PlatformContext): PlatformRollback {
     id: 'argocd-rollback',
     title: `Roll Argo CD application ${app} back to the chosen history ID`,
     commands: [run('argocd', 'app', 'rollback', app, { var: HISTORY_ID }, '--timeout', String(d.maxSeconds))],
-    check: check(
+    check: waitCheck(
       waitHealthy(app, d.maxSeconds),
       `argocd app wait reports ${app} Healthy on the rolled-back revision`,
       d.maxSeconds,

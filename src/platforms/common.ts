@@ -189,6 +189,19 @@ export function check(
   return c;
 }
 
+/** Seconds a check waits beyond a command's own --timeout, so the command reports first. */
+export const WAIT_MARGIN = 30;
+
+/** A check whose command waits by itself up to `innerTimeout` seconds. */
+export function waitCheck(
+  command: Command,
+  expect: string,
+  innerTimeout: number,
+  expectOutput?: string,
+): Check {
+  return check(command, expect, innerTimeout + WAIT_MARGIN, 0, expectOutput);
+}
+
 export function manualCheck(expect: string, timeoutSeconds = 600): Check {
   return { expect, timeoutSeconds, retries: 0, manual: true };
 }

@@ -26,6 +26,7 @@ import {
   secondsFlag,
   settingOf,
   timedStep,
+  waitCheck,
 } from './common.js';
 import { type KubeKind, kubeDuration, kubeHazards, kubeKind, kubeRef, nsFlag } from './k8s.js';
 import type { Platform, PlatformContext, PlatformRollback } from './types.js';
@@ -57,11 +58,10 @@ function rollback(ctx: PlatformContext): PlatformRollback {
   const ref = kubeRef(ctx, kind);
   const ns = nsFlag(ctx);
   const d = kubeDuration(ctx, kind);
-  const statusCheck = check(
+  const statusCheck = waitCheck(
     status(ctx),
     `kubectl reports the ${kind} ${DONE_TEXT[kind]} and all pods are Ready`,
     d.maxSeconds,
-    0,
     DONE_TEXT[kind],
   );
   const steps: PlatformStep[] = [];
@@ -136,7 +136,8 @@ function rollback(ctx: PlatformContext): PlatformRollback {
         check: check(
           read('kubectl', 'get', ref, ...ns, '-o', 'jsonpath={.status.updatedReplicas}/{.status.replicas}'),
           'updatedReplicas equals replicas and every pod is Ready',
-          d.maxSeconds,
+          30,
+          2,
         ),
         onFailure:
           'If a recreated pod does not become Ready, stop deleting pods: the remaining ones still serve. Escalate with kubectl describe pod output.',

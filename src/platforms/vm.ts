@@ -138,9 +138,9 @@ function rollback(ctx: PlatformContext): PlatformRollback {
     commands: [run('systemctl', 'restart', n.unit)],
     check: check(
       read('systemctl', 'is-active', '--quiet', n.unit),
-      'the unit is active (exit 0)',
-      d.maxSeconds,
-      2,
+      'the unit is active (exit 0); systemctl restart already waited for the start job',
+      10,
+      3,
     ),
     onFailure: `If the unit does not become active, read journalctl -u ${typeof n.unit === 'string' ? n.unit : UNIT} -n 100; point current back with the same two commands and restart, or escalate.`,
   });

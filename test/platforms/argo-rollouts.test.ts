@@ -21,7 +21,7 @@ describe('argo-rollouts', () => {
       input TARGET_REVISION: kubectl argo rollouts get rollout storefront -n shop
       [rollouts-undo] 40s/170s
         rw $ kubectl argo rollouts undo storefront -n shop --to-revision "\${TARGET_REVISION}"
-        check $ kubectl argo rollouts status storefront --timeout 170s -n shop ~ Healthy (timeout 170s, retries 0)"
+        check $ kubectl argo rollouts status storefront --timeout 170s -n shop ~ Healthy (timeout 200s, retries 0)"
     `);
   });
 
@@ -91,14 +91,14 @@ describe('argo-rollouts under Argo CD auto-sync', () => {
         check $ argocd app get storefront-prod (timeout 30s, retries 2)
       [rollouts-undo] 20s/100s
         rw $ kubectl argo rollouts undo storefront -n shop --to-revision "\${TARGET_REVISION}"
-        check $ kubectl argo rollouts status storefront --timeout 100s -n shop ~ Healthy (timeout 100s, retries 0)
+        check $ kubectl argo rollouts status storefront --timeout 100s -n shop ~ Healthy (timeout 130s, retries 0)
       [git-revert] 120s/1800s
         rw $ git revert --no-edit "\${BAD_COMMIT}"
         rw $ Push the revert commit that git revert made and merge it to the branch that Argo CD application storefront-prod deploys from (path apps/storefront)
         check $ git log --oneline -n 1 (timeout 30s, retries 0)
       [re-enable-auto-sync] 60s/160s
         rw $ argocd app set storefront-prod --sync-policy automated --self-heal
-        check $ argocd app wait storefront-prod --sync --health --timeout 100 (timeout 100s, retries 0)"
+        check $ argocd app wait storefront-prod --sync --health --timeout 100 (timeout 130s, retries 0)"
     `);
   });
 });

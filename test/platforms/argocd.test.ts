@@ -30,14 +30,14 @@ describe('argocd', () => {
         check $ argocd app get storefront-prod (timeout 30s, retries 2)
       [argocd-rollback] 20s/100s
         rw $ argocd app rollback storefront-prod "\${ARGOCD_HISTORY_ID}" --timeout 100
-        check $ argocd app wait storefront-prod --health --timeout 100 (timeout 100s, retries 0)
+        check $ argocd app wait storefront-prod --health --timeout 100 (timeout 130s, retries 0)
       [git-revert] 120s/1800s
         rw $ git revert --no-edit "\${BAD_COMMIT}"
         rw $ Push the revert commit that git revert made and merge it to the branch that Argo CD application storefront-prod deploys from (path apps/storefront)
         check $ git log --oneline -n 1 (timeout 30s, retries 0)
       [re-enable-auto-sync] 60s/160s
         rw $ argocd app set storefront-prod --sync-policy automated --self-heal --auto-prune
-        check $ argocd app wait storefront-prod --sync --health --timeout 100 (timeout 100s, retries 0)"
+        check $ argocd app wait storefront-prod --sync --health --timeout 100 (timeout 130s, retries 0)"
     `);
   });
 

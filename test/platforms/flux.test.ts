@@ -86,7 +86,7 @@ describe('flux: Kustomization', () => {
         check $ flux get kustomization "\${FLUX_KUSTOMIZATION}" -n flux-system (timeout 30s, retries 2)
       [rollout-undo] 60s/240s
         rw $ kubectl rollout undo deployment/checkout-api -n shop --to-revision "\${TARGET_REVISION}"
-        check $ kubectl rollout status deployment/checkout-api -n shop --timeout=240s ~ successfully rolled out (timeout 240s, retries 0)
+        check $ kubectl rollout status deployment/checkout-api -n shop --timeout=240s ~ successfully rolled out (timeout 270s, retries 0)
       [git-revert] 120s/1800s
         rw $ git revert --no-edit "\${BAD_COMMIT}"
         rw $ Push the revert commit that git revert made and merge it to the branch that Flux deploys from

@@ -129,7 +129,7 @@ describe('kubernetes: Deployment', () => {
       input TARGET_REVISION: kubectl rollout history deployment/checkout-api -n shop
       [rollout-undo] 80s/310s
         rw $ kubectl rollout undo deployment/checkout-api -n shop --to-revision "\${TARGET_REVISION}"
-        check $ kubectl rollout status deployment/checkout-api -n shop --timeout=310s ~ successfully rolled out (timeout 310s, retries 0)"
+        check $ kubectl rollout status deployment/checkout-api -n shop --timeout=310s ~ successfully rolled out (timeout 340s, retries 0)"
     `);
   });
 
@@ -180,7 +180,7 @@ describe('kubernetes: Deployment', () => {
       [reapply-previous-manifest] 20s/100s
         rw $ git checkout "\${GOOD_COMMIT}" -- deploy/k8s/deployment.yaml
         rw $ kubectl apply -n shop -f deploy/k8s/deployment.yaml
-        check $ kubectl rollout status deployment/checkout-api -n shop --timeout=100s ~ successfully rolled out (timeout 100s, retries 0)"
+        check $ kubectl rollout status deployment/checkout-api -n shop --timeout=100s ~ successfully rolled out (timeout 130s, retries 0)"
     `);
   });
 

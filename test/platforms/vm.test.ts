@@ -26,7 +26,7 @@ describe('vm', () => {
         check $ env -C /srv/shop readlink current (timeout 10s, retries 0)
       [restart-service] 5s/180s
         rw $ systemctl restart shop.service
-        check $ systemctl is-active --quiet shop.service (timeout 180s, retries 2)"
+        check $ systemctl is-active --quiet shop.service (timeout 10s, retries 3)"
     `);
     const swap = r.steps[0]!;
     expect(swap.commands.map((c) => c.argv.filter((a) => typeof a === 'string').slice(3, 5))).toEqual([
