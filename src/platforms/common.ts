@@ -202,6 +202,29 @@ export function waitCheck(
   return check(command, expect, innerTimeout + WAIT_MARGIN, 0, expectOutput);
 }
 
+/**
+ * Pause between check retries assumed when a check polls (the `--format sh` runbook sleeps
+ * ROLLBOOK_RETRY_DELAY, default 5 s, between attempts).
+ */
+export const RETRY_DELAY_SECONDS = 5;
+
+/** A check whose command answers at once, re-run until it passes for up to `totalSeconds`. */
+export function pollCheck(
+  command: Command,
+  expect: string,
+  totalSeconds: number,
+  expectOutput?: string,
+): Check {
+  const retries = Math.max(1, Math.ceil(totalSeconds / RETRY_DELAY_SECONDS));
+  return check(
+    command,
+    `${expect} (poll every ${RETRY_DELAY_SECONDS}s for up to ${Math.ceil(totalSeconds)}s)`,
+    30,
+    retries,
+    expectOutput,
+  );
+}
+
 export function manualCheck(expect: string, timeoutSeconds = 600): Check {
   return { expect, timeoutSeconds, retries: 0, manual: true };
 }

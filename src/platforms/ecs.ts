@@ -32,6 +32,7 @@ import {
   run,
   settingOf,
   timedStep,
+  WAIT_MARGIN,
 } from './common.js';
 import type { DurationModel, Platform, PlatformContext, PlatformRollback } from './types.js';
 
@@ -177,7 +178,7 @@ function rollback(ctx: PlatformContext): PlatformRollback {
     check: check(
       status(ctx),
       `the waiter exits 0: one deployment, runningCount equals desiredCount (it gives up after ${ECS_WAIT_CAP_SECONDS}s${retries > 0 ? `; re-run it up to ${retries} more time${retries === 1 ? '' : 's'}` : ''})`,
-      ECS_WAIT_CAP_SECONDS,
+      ECS_WAIT_CAP_SECONDS + WAIT_MARGIN,
       retries,
     ),
     onFailure: `If the service does not stabilise, look at aws ecs describe-services --services ${n.service} (events, stopped task reasons). If the target task definition fails too (image gone, task definition inactive), pick the previous good revision; during a stuck deployment, aws ecs stop-service-deployment --stop-type ROLLBACK returns to the last completed deployment. Escalate to the incident commander.`,

@@ -12,7 +12,6 @@
 import type { Finding } from '../model/finding.js';
 import type { Command } from '../model/plan.js';
 import {
-  check,
   Drivers,
   durationModel,
   evidenceOfSetting,
@@ -20,6 +19,7 @@ import {
   hazard,
   input,
   namespaceOf,
+  pollCheck,
   read,
   resourceName,
   rollbackOf,
@@ -30,7 +30,6 @@ import {
 import type { DurationModel, Platform, PlatformContext, PlatformRollback } from './types.js';
 
 const VERSION = 'JOB_VERSION';
-const POLL_SECONDS = 30;
 
 function jobName(ctx: PlatformContext): string {
   return resourceName(ctx, 'job');
@@ -79,11 +78,10 @@ function rollback(ctx: PlatformContext): PlatformRollback {
     id: 'nomad-job-revert',
     title: `Revert Nomad job ${job} to the chosen version`,
     commands: [run('nomad', 'job', 'revert', ...general(ctx), job, { var: VERSION })],
-    check: check(
+    check: pollCheck(
       read('nomad', 'job', 'deployments', ...general(ctx), '-latest', job),
-      `the latest deployment of ${job} is successful (poll every ${POLL_SECONDS}s)`,
-      POLL_SECONDS,
-      Math.ceil(d.maxSeconds / POLL_SECONDS),
+      `the latest deployment of ${job} is successful`,
+      d.maxSeconds,
       'successful',
     ),
     onFailure: `If the deployment fails or stalls, run nomad job status ${job} and nomad alloc status on a failed allocation; revert to the previous stable version (marked Stable = true in nomad job history) or escalate. If the revert replaced every allocation at once and capacity dropped, scale up the task group first.`,

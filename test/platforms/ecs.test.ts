@@ -30,7 +30,7 @@ describe('ecs', () => {
       input TARGET_TASK_DEFINITION: aws ecs list-task-definitions --family-prefix orders --sort DESC --region eu-west-1
       [ecs-update-service] 460s/540s
         rw $ aws ecs update-service --cluster prod --service orders-worker --task-definition "\${TARGET_TASK_DEFINITION}" --region eu-west-1
-        check $ aws ecs wait services-stable --cluster prod --services orders-worker --region eu-west-1 (timeout 600s, retries 0)"
+        check $ aws ecs wait services-stable --cluster prod --services orders-worker --region eu-west-1 (timeout 630s, retries 0)"
     `);
   });
 
@@ -81,7 +81,7 @@ describe('ecs', () => {
     const r = ecs.rollback(svc({ replicas: m(10), maximumPercent: m(100), minimumHealthyPercent: m(90) }));
     const step = r.steps[0]!;
     expect(step.maxSeconds).toBeGreaterThan(600);
-    expect(step.check.timeoutSeconds).toBe(600);
+    expect(step.check.timeoutSeconds).toBe(630);
     expect(step.check.retries).toBe(Math.ceil(step.maxSeconds / 600) - 1);
   });
 

@@ -18,7 +18,7 @@ describe('nomad', () => {
       input JOB_VERSION: nomad job history -namespace=payments billing
       [nomad-job-revert] 25s/305s
         rw $ nomad job revert -namespace=payments billing "\${JOB_VERSION}"
-        check $ nomad job deployments -namespace=payments -latest billing ~ successful (timeout 30s, retries 11)"
+        check $ nomad job deployments -namespace=payments -latest billing ~ successful (timeout 30s, retries 61)"
     `);
   });
 
