@@ -21,6 +21,7 @@ import {
   manualCheck,
   type PlatformStep,
   read,
+  resourceName,
   rollbackOf,
   run,
   secondsFlag,
@@ -44,7 +45,24 @@ function history(ctx: PlatformContext): Command {
   return read('kubectl', 'rollout', 'history', kubeRef(ctx), ...nsFlag(ctx));
 }
 
+function isOnDelete(ctx: PlatformContext): boolean {
+  return kubeKind(ctx) === 'StatefulSet' && settingOf(ctx, 'strategy')?.value === 'OnDelete';
+}
+
+/** Updated vs desired pods: the only status an OnDelete StatefulSet has (rollout status refuses it). */
+function podCounts(ctx: PlatformContext): Command {
+  return read(
+    'kubectl',
+    'get',
+    kubeRef(ctx),
+    ...nsFlag(ctx),
+    '-o',
+    'jsonpath={.status.updatedReplicas}/{.status.replicas}',
+  );
+}
+
 function status(ctx: PlatformContext): Command {
+  if (isOnDelete(ctx)) return podCounts(ctx);
   const max = kubeDuration(ctx).maxSeconds;
   return read('kubectl', 'rollout', 'status', kubeRef(ctx), ...nsFlag(ctx), `--timeout=${secondsFlag(max)}`);
 }
@@ -67,7 +85,7 @@ function rollback(ctx: PlatformContext): PlatformRollback {
   const steps: PlatformStep[] = [];
   const noHistory = settingOf(ctx, 'revisionHistoryLimit')?.value === 0;
   const paused = settingOf(ctx, 'paused')?.value === true;
-  const onDelete = kind === 'StatefulSet' && settingOf(ctx, 'strategy')?.value === 'OnDelete';
+  const onDelete = isOnDelete(ctx);
 
   if (paused) {
     steps.push(
@@ -130,15 +148,10 @@ function rollback(ctx: PlatformContext): PlatformRollback {
         title: `Replace the pods of ${ref} one at a time (OnDelete strategy: the undo replaced none)`,
         commands: [
           manual(
-            `Delete each pod of ${ref}, highest ordinal first, waiting for the new one to be Ready before the next: kubectl delete pod NAME-N${ns.length ? ` -n ${ns[1]}` : ''}`,
+            `Delete each pod of ${ref}, highest ordinal first (kubectl delete pod ${resourceName(ctx)}-<ordinal>${ns.length ? ` -n ${ns[1]}` : ''}), waiting for the new one to be Ready before the next`,
           ),
         ],
-        check: check(
-          read('kubectl', 'get', ref, ...ns, '-o', 'jsonpath={.status.updatedReplicas}/{.status.replicas}'),
-          'updatedReplicas equals replicas and every pod is Ready',
-          30,
-          2,
-        ),
+        check: check(podCounts(ctx), 'updatedReplicas equals replicas and every pod is Ready', 30, 2),
         onFailure:
           'If a recreated pod does not become Ready, stop deleting pods: the remaining ones still serve. Escalate with kubectl describe pod output.',
       }),

@@ -323,3 +323,14 @@ describe('kubernetes under Argo CD selfHeal', () => {
     expect(rules(kubernetes.hazards(ctx))).toContain('argocd-selfheal');
   });
 });
+
+describe('kubernetes: OnDelete status', () => {
+  test('status reads pod counts (kubectl rollout status refuses OnDelete)', () => {
+    const ctx = ctxOf('kubernetes', { kind: 'StatefulSet', name: 'ledger' }, { strategy: m('OnDelete') });
+    expect(renderCommand(kubernetes.status(ctx))).toBe(
+      "kubectl get statefulset/ledger -n shop -o 'jsonpath={.status.updatedReplicas}/{.status.replicas}'",
+    );
+    const manual = kubernetes.rollback(ctx).steps[1]?.commands[0]?.manual;
+    expect(manual).toContain('kubectl delete pod ledger-<ordinal> -n shop');
+  });
+});
