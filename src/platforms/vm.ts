@@ -4,7 +4,7 @@
  * `ln -s TARGET current.tmp` then `mv -T current.tmp current` (rename(2) is atomic), both run
  * inside the deploy directory with `env -C`, then `systemctl restart UNIT`.
  * Commands run on the host (named in the step titles); rollbook never wraps them in ssh, whose
- * remote shell would re-parse the arguments.
+ * remote shell would re-parse the arguments. `env -C DIR` needs GNU coreutils 8.28 or later.
  *
  * Attribute keys: host, deployTo / deployDir (directory holding current and releases; else the
  * parent of releasesDir; unknown → operator input DEPLOY_DIR), releasesDir (default
