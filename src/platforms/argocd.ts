@@ -3,8 +3,9 @@
  * on (and selfHeal reverts any manual kubectl undo). With auto-sync the real path is: disable
  * auto-sync → argocd app rollback → git revert → re-enable auto-sync.
  *
- * Names: app from attributes.app / attributes.application, else the workload's name when it is an
- * Application, deploy.target.app, deploy.workload, service.name. Attribute keys: app, application,
+ * Names: app from attributes.app / attributes.application / deploy.target.app, else the workload's
+ * name when it is an Application, deploy.workload when it names one ("x" or "application/x"), else
+ * service.name (deploy.workload "deployment/x" names the Kubernetes workload, not the app). Attribute keys: app, application,
  * path (path in the GitOps repo), repoURL, parentApp (an app-of-apps parent that owns this
  * Application's spec).
  * `underArgoCd` wraps another mechanism's undo (kubectl, Argo Rollouts) when the workload's
@@ -42,10 +43,11 @@ const APP = 'ARGOCD_APP';
 /** The Application's name for the argocd platform itself (brief's lookup order). */
 export function appName(ctx: PlatformContext): string {
   const w = ctx.workload;
+  const ref = parseWorkloadRef(ctx.service.deploy.workload);
   return (
     fact(ctx, 'app', 'application') ??
     (w && w.kind.toLowerCase() === 'application' ? w.name : undefined) ??
-    parseWorkloadRef(ctx.service.deploy.workload)?.name ??
+    (ref && (ref.kind === undefined || ref.kind === 'application') ? ref.name : undefined) ??
     ctx.service.name
   );
 }

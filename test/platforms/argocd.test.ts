@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { argocd } from '../../src/platforms/argocd.js';
-import { byRule, ctxOf, m, renderCommand, rules, runbook } from './helpers.js';
+import { byRule, ctxOf, m, renderCommand, rules, runbook, service } from './helpers.js';
 
 const app = (settings = {}, attributes: Record<string, string> = {}) =>
   ctxOf(
@@ -79,5 +79,18 @@ describe('argocd', () => {
     expect(byRule(h, 'argocd-parent-app-reenables-sync').mitigation).toBe(
       'Disable auto-sync on platform-apps as well (argocd app set platform-apps --sync-policy none) before rolling storefront-prod back.',
     );
+  });
+});
+
+describe('argocd: application name', () => {
+  test('deploy.workload naming a Kubernetes workload is not taken for the app; service name is', () => {
+    const k8sRef = { service: service({ deploy: { manifests: [], workload: 'rollout/storefront-web' } }) };
+    expect(renderCommand(argocd.history(k8sRef))).toBe('argocd app history checkout-api');
+    const appRef = {
+      service: service({ deploy: { manifests: [], workload: 'application/storefront-prod' } }),
+    };
+    expect(renderCommand(argocd.history(appRef))).toBe('argocd app history storefront-prod');
+    const target = { service: service({ deploy: { manifests: [], target: { app: 'sf' } } }) };
+    expect(renderCommand(argocd.history(target))).toBe('argocd app history sf');
   });
 });
