@@ -287,12 +287,17 @@ describe('properties over random rollout settings', () => {
       maxParallel: fc.integer({ min: 0, max: 10 }),
       timeoutSeconds: fc.integer({ min: 1, max: 3600 }),
       strategy: fc.constantFrom('RollingUpdate', 'Recreate', 'OnDelete', 'canary', 'blueGreen'),
+      autoSync: fc.boolean(),
+      selfHeal: fc.boolean(),
+      paused: fc.boolean(),
+      revisionHistoryLimit: fc.integer({ min: 0, max: 3 }),
+      hasReadinessProbe: fc.boolean(),
     },
     { requiredKeys: [] },
   );
   const kinds = fc.constantFrom('Deployment', 'StatefulSet', 'DaemonSet', 'Rollout', 'HelmRelease');
 
-  test('every platform: integer durations, max >= expected > 0, runbook steps consistent', () => {
+  test('every platform: integer durations, max >= expected > 0, steps consistent, inputs declared', () => {
     fc.assert(
       fc.property(fc.constantFrom(...PLATFORM_IDS), kinds, settings, (id, kind, raw) => {
         const s: RolloutSettings = Object.fromEntries(
@@ -303,10 +308,17 @@ describe('properties over random rollout settings', () => {
         const d = p.duration(c);
         expect(Number.isInteger(d.expectedSeconds) && d.expectedSeconds > 0).toBe(true);
         expect(d.maxSeconds).toBeGreaterThanOrEqual(d.expectedSeconds);
-        for (const step of p.rollback(c).steps) {
+        const r = p.rollback(c);
+        for (const step of r.steps) {
           expect(step.maxSeconds).toBeGreaterThanOrEqual(step.expectedSeconds);
           expect(step.expectedSeconds).toBeGreaterThan(0);
         }
+        const declared = r.inputs.map((i) => i.name);
+        expect(
+          varsOf(allCommands(p.history(c), p.status(c), r)).filter((v) => !declared.includes(v)),
+        ).toEqual([]);
+        expect(r.command.readOnly).toBe(false);
+        for (const h of p.hazards(c)) expect(h.evidence.length).toBeGreaterThan(0);
       }),
       { numRuns: 300, seed: 20261126 },
     );
