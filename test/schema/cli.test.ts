@@ -3,7 +3,7 @@
  * gates runs on a git repository generated in a temp dir from fixtures/schema/gates/{v1,v2}.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -86,6 +86,18 @@ describe('rollbook migrations verify (PGlite)', () => {
     const u = rollbook(['migrations', 'verify', 'fixtures/schema/verify', '--database-url', 'not a url']);
     expect(u.code).toBe(2);
     expect(u.stderr).toContain('--database-url is not a URL');
+    const refused = rollbook([
+      'migrations',
+      'verify',
+      'fixtures/schema/verify',
+      '--database-url',
+      'postgres://nobody:secret@127.0.0.1:1/x',
+    ]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(
+      /^rollbook: cannot connect to postgres:\/\/nobody:\*\*\*@127\.0\.0\.1:1\/x: /,
+    );
+    expect(refused.stderr).not.toContain('secret');
   });
 });
 
@@ -119,6 +131,14 @@ describe('rollbook gates (PGlite, generated git history)', () => {
     const bad = rollbook(['gates', '--from', 'main', '--to', 'v0'], gitRepo);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('rollbook: unknown git ref "v0"');
+    const noFile = rollbook(['gates', '--from', 'main', '--to', 'v1', '--queries', 'nope.sql'], gitRepo);
+    expect(noFile.code).toBe(2);
+    expect(noFile.stderr).toBe('rollbook: --queries nope.sql: ENOENT\n');
+    cpSync(join(fixtures, 'gates/old-queries.sql'), join(gitRepo, 'broken.sql'));
+    writeFileSync(join(gitRepo, 'broken.sql'), 'SELECT 1;\nSELEC id FROM orders;\n');
+    const broken = rollbook(['gates', '--from', 'main', '--to', 'v1', '--queries', 'broken.sql'], gitRepo);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toBe('rollbook: broken.sql:2:1: syntax error at or near "SELEC"\n');
     const missing = rollbook(['gates', '--from', 'main'], gitRepo);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('gates needs --from REF (current) and --to REF (target)');
