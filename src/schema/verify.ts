@@ -256,7 +256,7 @@ async function verifySet(
         if (stopped || !m.up) continue;
         const r = await applyFile(engine, m.up);
         if (r.problem) stopped = m.version;
-        else before = await readCatalog((sql) => engine.query(sql));
+        else if (i === firstMiss - 1) before = await readCatalog((sql) => engine.query(sql));
         continue;
       }
       info.misses++;
