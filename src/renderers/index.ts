@@ -1,8 +1,15 @@
 import type { Plan } from '../model/plan.js';
+import { renderComms } from './comms.js';
+import { renderHtml } from './html.js';
+import { renderSh } from './sh.js';
 
 export type Renderer = (plan: Plan) => string;
 
 /** name → renderer. The CLI only picks one. */
-export const RENDERERS: Record<string, Renderer> = {};
+export const RENDERERS: Record<string, Renderer> = {
+  comms: renderComms,
+  html: renderHtml,
+  sh: renderSh,
+};
 
 export const FORMATS = () => Object.keys(RENDERERS).sort();

@@ -1,0 +1,3 @@
+export function renderHtml(_p: unknown): string {
+  return '';
+}
