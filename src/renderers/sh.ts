@@ -80,8 +80,9 @@ done
 rb_b='' rb_r='' rb_y='' rb_g='' rb_0=''
 if [[ -t 1 ]]; then rb_b=$'\e[1m' rb_r=$'\e[1;31m' rb_y=$'\e[1;33m' rb_g=$'\e[1;32m' rb_0=$'\e[0m'; fi
 
-# Answers come from the terminal or from piped stdin; with neither, every question is refused.
-if [[ -t 0 || -p /dev/stdin || -f /dev/stdin ]]; then
+# Answers come from stdin (a terminal, a pipe, a file) or, when stdin is /dev/null or closed, from
+# the terminal; with neither, every question is refused.
+if [[ -t 0 ]] || { [[ -e /dev/stdin && ! -c /dev/stdin ]] && { exec 3<&0; } 2>/dev/null; }; then
   exec 3<&0
 elif { exec 3</dev/tty; } 2>/dev/null; then
   :

@@ -1,0 +1,159 @@
+/**
+ * Runs generated runbook scripts against stub commands: every program the plan names is replaced by a
+ * stub on PATH that records its argv (NUL-separated, so any byte survives) and prints a fixed text.
+ */
+import { spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Command, Plan } from '../../src/model/plan.js';
+
+const STUB = `#!/usr/bin/env bash
+{ printf 'CALL\\0'; printf '%s\\0' "\${0##*/}" "$@"; printf 'END\\0'; } >>"$RBSTUB_LOG"
+if [[ -n "\${RBSTUB_SLEEP:-}" && "\${0##*/} $*" == *"\${RBSTUB_SLEEP_MATCH:-}"* ]]; then sleep "$RBSTUB_SLEEP"; fi
+if [[ -n "\${RBSTUB_FAIL_MATCH:-}" && "\${0##*/} $*" == *"$RBSTUB_FAIL_MATCH"* ]]; then
+  echo "stub: failing on purpose" >&2
+  exit 1
+fi
+printf '%s\\n' "\${RBSTUB_STDOUT:-rbstub-ok}"
+`;
+
+/** Every program name a plan's commands start with. */
+export function programsOf(plan: Plan): string[] {
+  const cmds: (Command | undefined)[] = [
+    ...plan.inputs.map((i) => i.discover),
+    ...plan.gates.map((g) => g.check.command),
+    ...plan.runbook.flatMap((s) => [...s.commands, s.check.command]),
+    ...plan.verification.checks.map((c) => c.command),
+  ];
+  const names = new Set<string>();
+  for (const c of cmds) {
+    const first = c?.argv[0];
+    if (typeof first === 'string' && first !== '' && !first.includes('/')) names.add(first);
+  }
+  return [...names].sort();
+}
+
+export interface Sandbox {
+  dir: string;
+  cwd: string;
+  home: string;
+  logDir: string;
+  stubLog: string;
+  script: string;
+}
+
+/** A temp dir with the script, stubs for every program of the plan, a cwd, a HOME and a log dir. */
+export function sandbox(plan: Plan, script: string): Sandbox {
+  const dir = mkdtempSync(join(tmpdir(), 'rollbook-sh-'));
+  const bin = join(dir, 'bin');
+  const sb: Sandbox = {
+    dir,
+    cwd: join(dir, 'cwd'),
+    home: join(dir, 'home'),
+    logDir: join(dir, 'logs'),
+    stubLog: join(dir, 'stub.log'),
+    script: join(dir, 'rollback.sh'),
+  };
+  for (const d of [bin, sb.cwd, sb.home, sb.logDir]) mkdirSync(d);
+  for (const name of new Set([
+    ...programsOf(plan),
+    'kubectl',
+    'helm',
+    'aws',
+    'psql',
+    'argocd',
+    'git',
+    'rbstub',
+  ])) {
+    writeFileSync(join(bin, name), STUB);
+    chmodSync(join(bin, name), 0o755);
+  }
+  writeFileSync(sb.stubLog, '');
+  writeFileSync(sb.script, script, { mode: 0o755 });
+  return sb;
+}
+
+export interface RunResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  calls: string[][];
+}
+
+export function runScript(
+  sb: Sandbox,
+  args: string[],
+  answers: string[] | null,
+  env: Record<string, string> = {},
+): RunResult {
+  const r = spawnSync('bash', [sb.script, ...args], {
+    cwd: sb.cwd,
+    input: answers === null ? '' : `${answers.join('\n')}\n`,
+    encoding: 'utf8',
+    timeout: 30_000,
+    env: {
+      PATH: `${join(sb.dir, 'bin')}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+      HOME: sb.home,
+      LANG: 'C.UTF-8',
+      RBSTUB_LOG: sb.stubLog,
+      ROLLBOOK_LOG_DIR: sb.logDir,
+      ROLLBOOK_RETRY_DELAY: '0',
+      ...env,
+    },
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, calls: stubCalls(sb) };
+}
+
+/** The recorded stub invocations: [program, ...argv]. */
+export function stubCalls(sb: Sandbox): string[][] {
+  const parts = readFileSync(sb.stubLog, 'utf8').split('\0');
+  const calls: string[][] = [];
+  let cur: string[] | null = null;
+  for (const p of parts) {
+    if (p === 'CALL') cur = [];
+    else if (p === 'END' && cur) {
+      calls.push(cur);
+      cur = null;
+    } else if (cur) cur.push(p);
+  }
+  return calls;
+}
+
+/** Files anywhere in the sandbox (and HOME) whose name starts with PWNED. */
+export function pwned(sb: Sandbox): string[] {
+  const found: string[] = [];
+  const walk = (d: string) => {
+    for (const ent of readdirSync(d, { withFileTypes: true })) {
+      if (ent.name.startsWith('PWNED')) found.push(join(d, ent.name));
+      if (ent.isDirectory()) walk(join(d, ent.name));
+    }
+  };
+  walk(sb.dir);
+  return found;
+}
+
+export function logFiles(sb: Sandbox): string[] {
+  return existsSync(sb.logDir) ? readdirSync(sb.logDir).sort() : [];
+}
+
+/** shellcheck (Debian's): required in CI, optional locally. */
+export function shellcheckAvailable(): boolean {
+  const r = spawnSync('shellcheck', ['--version'], { encoding: 'utf8' });
+  if (r.status === 0) return true;
+  if (process.env.CI === 'true') throw new Error('shellcheck is required in CI (apt-get install shellcheck)');
+  return false;
+}
+
+export function shellcheck(file: string): { status: number | null; output: string } {
+  const r = spawnSync('shellcheck', ['--severity=style', '--shell=bash', file], { encoding: 'utf8' });
+  return { status: r.status, output: r.stdout + r.stderr };
+}
