@@ -28,7 +28,6 @@ function argvWords(argv: Arg[]): string {
 
 /** The confirmation token for data steps: the service name, with control characters made visible. */
 export function confirmationToken(serviceName: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: newlines cannot be typed on one line
   return serviceName.replace(/[\u0000-\u001f\u007f]/g, '_');
 }
 

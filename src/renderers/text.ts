@@ -6,7 +6,6 @@ import type { CommsPlan, StatusUpdate } from '../model/plan.js';
  * and tab are replaced by U+FFFD, so a value cannot move the cursor, retitle a terminal or hide text.
  */
 export function displayText(value: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: that is the point
   return value.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '\ufffd');
 }
 

@@ -4,9 +4,21 @@
  */
 import type { Finding } from '../../src/model/finding.js';
 import type { Check, Command, Plan } from '../../src/model/plan.js';
+import { renderCommand } from '../../src/util/shell.js';
 
 const ro = (...argv: Command['argv']): Command => ({ argv, readOnly: true });
 const rw = (...argv: Command['argv']): Command => ({ argv, readOnly: false });
+const HELM_ROLLBACK = rw(
+  'helm',
+  'rollback',
+  'catalog-web',
+  { var: 'REVISION' },
+  '-n',
+  'web',
+  '--wait',
+  '--timeout',
+  '5m',
+);
 
 /** catalog-web-like: Helm chart, stateless, one command. */
 export function lowRiskPlan(): Plan {
@@ -34,7 +46,7 @@ export function lowRiskPlan(): Plan {
         },
       ],
       authorized: ['on-call-primary', 'incident-commander'],
-      command: 'helm rollback catalog-web "${REVISION}" -n web --wait --timeout 5m',
+      command: renderCommand(HELM_ROLLBACK),
       oneCommand: true,
       why: 'stateless Helm release: the previous revision restores the whole release',
     },
@@ -249,7 +261,11 @@ export function highRiskPlan(): Plan {
         },
       ],
       authorized: ['incident-commander', 'database-owner'],
-      command: 'kubectl rollout undo deployment/checkout-api -n shop --to-revision="${REVISION}"',
+      command: renderCommand(
+        rw('kubectl', 'rollout', 'undo', 'deployment/checkout-api', '-n', 'shop', '--to-revision', {
+          var: 'REVISION',
+        }),
+      ),
       oneCommand: false,
       why: 'migration 0042 dropped a column: the schema must be restored from a backup before the app rolls back',
     },
@@ -288,7 +304,9 @@ export function highRiskPlan(): Plan {
         id: 'rollout-undo',
         title: 'Roll the deployment back',
         commands: [
-          rw('kubectl', 'rollout', 'undo', 'deployment/checkout-api', '-n', 'shop', { var: 'REVISION' }),
+          rw('kubectl', 'rollout', 'undo', 'deployment/checkout-api', '-n', 'shop', '--to-revision', {
+            var: 'REVISION',
+          }),
           ro('kubectl', 'rollout', 'status', 'deployment/checkout-api', '-n', 'shop', '--timeout=600s'),
         ],
         expectedSeconds: 150,

@@ -215,7 +215,7 @@ describe('runbook script: the data rule', () => {
       'psql postgres://db -Atc select dirty from schema_migrations',
       'psql postgres://db -v ON_ERROR_STOP=1 -f db/rollback/0042_restore.sql',
       'psql postgres://db -Atc select version from schema_migrations',
-      'kubectl rollout undo deployment/checkout-api -n shop 5',
+      'kubectl rollout undo deployment/checkout-api -n shop --to-revision 5',
       'kubectl rollout status deployment/checkout-api -n shop --timeout=600s',
       'kubectl rollout status deployment/checkout-api -n shop --timeout=10s',
       'psql postgres://db -Atc select version from schema_migrations',
