@@ -57,7 +57,7 @@ ul.checklist label{display:flex;gap:.6rem;align-items:flex-start;font-weight:600
 ul.checklist input{width:1.4rem;height:1.4rem;flex:none;margin-top:.15rem}
 ol.steps{padding-left:1.4rem}ol.steps>li{margin:0 0 1.2rem}
 .data{color:var(--red);font-weight:700}
-svg{width:100%;height:auto;display:block;margin:.6rem 0}
+svg{width:100%;max-width:36rem;height:auto;display:block;margin:.6rem 0}
 svg text{font-family:system-ui,sans-serif;fill:var(--fg)}
 .bar-expected{fill:var(--blue)}.bar-worst{fill:var(--blue-soft)}.bar-past{fill:#888}
 .bar-data{fill:var(--red)}.axis{stroke:var(--muted);stroke-width:1}.grid{stroke:var(--line);stroke-width:1}
@@ -176,6 +176,12 @@ const yesNo = (v: boolean | null) =>
       ? '<span class="yes">yes</span>'
       : '<span class="no">no</span>';
 
+/** Ends the text with a full stop unless it already ends a sentence. */
+function sentence(text: string): string {
+  const t = text.trimEnd();
+  return t === '' || /[.!?]$/.test(t) ? t : `${t}.`;
+}
+
 function criterionText(c: Criterion): string {
   return `${c.signal}: ${c.condition} (within ${c.withinMinutesOfDeploy} min of a deploy)`;
 }
@@ -202,7 +208,7 @@ function trigger(ids: Ids, plan: Plan): string {
     : '<p class="warn">No trigger signal is configured.</p>';
   const kind = t.oneCommand
     ? `<p class="note">One command: ${e(t.why)}</p>`
-    : `<p class="warn"><strong>Not a one-command rollback.</strong> ${e(t.why)} Follow the gates and the runbook below.</p>`;
+    : `<p class="warn"><strong>Not a one-command rollback.</strong> ${e(sentence(t.why))} Follow the gates and the runbook below.</p>`;
   return `<section id="trigger">
 <h2>Trigger</h2>
 <p><strong>Roll back when</strong></p>
@@ -261,7 +267,9 @@ ${plan.gates.length ? `<ul class="checklist">\n${items.join('\n')}\n</ul>` : '<p
 /** SVG width units; the chart scales to the page. */
 const W = 360;
 const LEFT = 8;
-const RIGHT = 8;
+const RIGHT = 12;
+/** Characters of 13-unit text that fit on one chart line. */
+const LINE_CHARS = 46;
 
 function ticks(span: number): number[] {
   const steps = [15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200];
@@ -290,17 +298,18 @@ export function timelineSvg(steps: Step[]): string {
   const rowH = 46;
   const top = 6;
   const h = top + rows.length * rowH + 26;
-  const grid = ticks(span).map(
-    (t) =>
-      `<line class="grid" x1="${x(t).toFixed(1)}" y1="${top}" x2="${x(t).toFixed(1)}" y2="${h - 22}"/><text x="${x(t).toFixed(1)}" y="${h - 6}" font-size="12" text-anchor="middle">${formatDuration(t)}</text>`,
-  );
+  const grid = ticks(span).map((t) => {
+    const anchor = t === 0 ? 'start' : x(t) > W - RIGHT - 20 ? 'end' : 'middle';
+    return `<line class="grid" x1="${x(t).toFixed(1)}" y1="${top}" x2="${x(t).toFixed(1)}" y2="${h - 22}"/><text x="${x(t).toFixed(1)}" y="${h - 6}" font-size="12" text-anchor="${anchor}">${formatDuration(t)}</text>`;
+  });
   const bars = rows.map(({ s, start: st }, i) => {
     const y = top + i * rowH;
-    const label = truncate(`${i + 1}. ${s.title}`, 44);
+    const times = ` · ${formatDuration(s.expectedSeconds)} (max ${formatDuration(s.maxSeconds)})`;
+    const label = truncate(`${i + 1}. ${s.title}`, Math.max(12, LINE_CHARS - times.length));
     const worstW = Math.max(2, x(st + Math.max(s.maxSeconds, s.expectedSeconds)) - x(st));
     const expW = Math.max(2, x(st + s.expectedSeconds) - x(st));
     return `<g class="step-bar" data-step="${i + 1}"><title>${e(`${i + 1}. ${s.title}: expected ${formatDuration(s.expectedSeconds)}, worst case ${formatDuration(s.maxSeconds)}`)}</title>
-<text x="${LEFT}" y="${y + 14}" font-size="13">${e(label)} · ${formatDuration(s.expectedSeconds)} (max ${formatDuration(s.maxSeconds)})</text>
+<text x="${LEFT}" y="${y + 14}" font-size="13">${e(label)}${times}</text>
 <rect class="bar-worst" x="${x(st).toFixed(1)}" y="${y + 20}" width="${worstW.toFixed(1)}" height="18" rx="2"/>
 <rect class="${s.touchesData ? 'bar-data' : 'bar-expected'}" x="${x(st).toFixed(1)}" y="${y + 20}" width="${expW.toFixed(1)}" height="18" rx="2"/></g>`;
   });
@@ -323,7 +332,7 @@ function runbook(ids: Ids, plan: Plan): string {
 <h3>${e(s.title)}${s.touchesData ? ' <span class="data">[changes data]</span>' : ''}</h3>
 <p class="meta">Expected ${formatDuration(s.expectedSeconds)}, worst case ${formatDuration(s.maxSeconds)}${s.durationBasis ? ` · ${e(s.durationBasis)}` : ''}</p>
 ${gatesNeeded.length ? `<p><strong>Only after gates:</strong> ${gatesNeeded.join('; ')}</p>` : ''}
-${s.touchesData ? '<p class="warn">This step changes data. The backup and verification gates must have passed; the incident commander or database owner calls it.</p>' : ''}
+${s.touchesData ? `<p class="warn">This step changes data: its backup and verification gates must have passed in this incident. Called by: ${e(plan.trigger.authorized.join(', ') || 'not configured')}.</p>` : ''}
 ${s.commands.map((c) => commandHtml(ids, c)).join('\n')}
 <p><strong>Check before the next step</strong></p>
 ${checkHtml(ids, s.check)}
@@ -351,7 +360,7 @@ export function estimateSvg(plan: Plan): string {
       cls: 'bar-expected',
     },
     ...est.past.map((p) => ({
-      label: truncate(`${p.date}: ${p.minutes} min${p.note ? ` · ${p.note}` : ''}`, 48),
+      label: truncate(`${p.date}: ${p.minutes} min${p.note ? ` · ${p.note}` : ''}`, LINE_CHARS),
       value: p.minutes,
       cls: 'bar-past',
     })),
@@ -360,7 +369,7 @@ export function estimateSvg(plan: Plan): string {
   const inner = W - LEFT - RIGHT;
   const x = (min: number) => LEFT + (min / span) * inner;
   const rowH = 40;
-  const top = 6;
+  const top = est.pastMedianMinutes !== undefined ? 22 : 6;
   const h = top + rows.length * rowH + 26;
   const bars = rows.map((r, i) => {
     const y = top + i * rowH;
@@ -372,7 +381,7 @@ export function estimateSvg(plan: Plan): string {
   });
   const median =
     est.pastMedianMinutes !== undefined
-      ? `<line class="median" x1="${x(est.pastMedianMinutes).toFixed(1)}" y1="${top}" x2="${x(est.pastMedianMinutes).toFixed(1)}" y2="${h - 22}"/><text x="${Math.min(W - RIGHT, x(est.pastMedianMinutes)).toFixed(1)}" y="${h - 6}" font-size="12" text-anchor="end">past median ${est.pastMedianMinutes} min</text>`
+      ? `<line class="median" x1="${x(est.pastMedianMinutes).toFixed(1)}" y1="${top - 4}" x2="${x(est.pastMedianMinutes).toFixed(1)}" y2="${h - 22}"/><text x="${x(est.pastMedianMinutes).toFixed(1)}" y="${top - 8}" font-size="12" text-anchor="${x(est.pastMedianMinutes) > W / 2 ? 'end' : 'start'}">past median ${est.pastMedianMinutes} min</text>`
       : '';
   return `<svg class="estimate" viewBox="0 0 ${W} ${h}" role="img" aria-label="Estimated time to mitigation beside past rollbacks, in minutes">
 <line class="axis" x1="${LEFT}" y1="${h - 22}" x2="${W - RIGHT}" y2="${h - 22}"/>
