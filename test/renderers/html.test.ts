@@ -76,8 +76,8 @@ describe('renderHtml', () => {
     const svg = timelineSvg(plan.runbook);
     const xs = [...svg.matchAll(/<rect class="bar-worst" x="([\d.]+)"/g)].map((m) => Number(m[1]));
     expect(xs).toHaveLength(2);
-    // span = max(0 + 900, 240 + 630) = 900; inner width 344; step 2 starts at 240 s.
+    // span = max(0 + 900, 240 + 630) = 900; inner width 360 - 8 - 12 = 340; step 2 starts at 240 s.
     expect(xs[0]).toBe(8);
-    expect(xs[1]).toBeCloseTo(8 + (240 / 900) * 344, 1);
+    expect(xs[1]).toBeCloseTo(8 + (240 / 900) * 340, 1);
   });
 });
