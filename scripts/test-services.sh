@@ -23,6 +23,8 @@ fi
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [ -n "$bindir" ] || { echo "test-services: no PostgreSQL binaries found" >&2; exit 1; }
 port=${ROLLBOOK_TEST_PGPORT:-54329}
+# Take the first free port from there (another server may hold it).
+while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
 pgdata=$(mktemp -d /tmp/rollbook-pg.XXXXXX)
 chmod 755 "$pgdata"
 runas=()

@@ -2,9 +2,43 @@
  * rollbook's library API: what the CLI uses, and what other tools can call.
  * readers → model → rules → planner → renderers.
  */
+
+import { RollbookError } from './errors.js';
+import type { Finding } from './model/finding.js';
+import type { Plan } from './model/plan.js';
+import type { Service } from './model/service.js';
+import { planRollback } from './planner/index.js';
+import { RENDERERS } from './renderers/index.js';
+import { runRules } from './rules/index.js';
+
 export * from './errors.js';
 export type * from './model/index.js';
+export { planRollback } from './planner/index.js';
 export { PLATFORMS, platformFor } from './platforms/index.js';
-export { RENDERERS } from './renderers/index.js';
+export { descriptorJsonSchema } from './readers/descriptor-schema.js';
+export { type LoadOptions, loadService } from './readers/load-service.js';
+export { FORMATS, RENDERERS } from './renderers/index.js';
+export { planToJson } from './renderers/json.js';
 export { RULES, runRules } from './rules/index.js';
 export { renderCommand, shellQuote } from './util/shell.js';
+
+/** Run every rule over the service. */
+export function analyze(service: Service): Finding[] {
+  return runRules(service);
+}
+
+/** The rollback design for a service (pure). */
+export function plan(service: Service, findings: Finding[] = analyze(service)): Plan {
+  return planRollback(service, findings);
+}
+
+/** Render a plan in one of the formats (md, json, ...). */
+export function render(p: Plan, format: string): string {
+  const r = RENDERERS[format];
+  if (!r)
+    throw new RollbookError(
+      'USAGE',
+      `unknown format "${format}"; one of ${Object.keys(RENDERERS).sort().join(', ')}`,
+    );
+  return r(p);
+}

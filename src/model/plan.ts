@@ -63,6 +63,8 @@ export interface Gate {
     | 'access';
   check: Check;
   blocking: boolean;
+  /** Commands a person runs to satisfy the gate (e.g. take the backup), shown before the check. */
+  prepare?: Command[];
   status?: GateStatus;
   /** Why the status is what it is. */
   reason?: string;

@@ -309,6 +309,15 @@ export interface Pipeline {
   at?: Evidence;
 }
 
+/** A synthetic request that proves the service works end to end (read-only, e.g. GET /healthz). */
+export interface Synthetic {
+  name: string;
+  url: string;
+  /** Expected HTTP status (default 200). */
+  expectStatus?: number;
+  at?: Evidence;
+}
+
 /** Something the design could not determine, and why. */
 export interface Unknown {
   subject: string;
@@ -338,5 +347,7 @@ export interface Service {
   comms: Comms;
   history: History;
   pipelines: Pipeline[];
+  /** Synthetic checks for recovery verification (optional: older producers of Service omit it). */
+  synthetics?: Synthetic[];
   unknowns: Unknown[];
 }

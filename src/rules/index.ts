@@ -1,28 +1,14 @@
 import type { Finding, Rule } from '../model/finding.js';
 import type { Service } from '../model/service.js';
+import { sortFindings } from '../util/order.js';
+
+export { cmp, sortFindings } from '../util/order.js';
 
 /** The registry: explicit and sorted by id (a test checks the order and the docs). */
 export const RULES: readonly Rule[] = [];
 
 export function ruleById(id: string): Rule | undefined {
   return RULES.find((r) => r.meta.id === id);
-}
-
-const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
-
-/** Deterministic order: severity, then first evidence file:line, then rule id, then subject. */
-export function sortFindings(findings: Finding[]): Finding[] {
-  return [...findings].sort((a, b) => {
-    const s = SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity];
-    if (s !== 0) return s;
-    const ea = a.evidence[0];
-    const eb = b.evidence[0];
-    const f = (ea?.file ?? '').localeCompare(eb?.file ?? '');
-    if (f !== 0) return f;
-    const l = (ea?.line ?? 0) - (eb?.line ?? 0);
-    if (l !== 0) return l;
-    return a.rule.localeCompare(b.rule) || a.subject.localeCompare(b.subject);
-  });
 }
 
 /** Run every rule (or the given ones) over the model. */

@@ -1,7 +1,37 @@
-import { RollbookError } from '../../errors.js';
-import type { Io } from '../io.js';
+import { analyze, loadService, plan, render } from '../../index.js';
+import { FORMATS } from '../../renderers/index.js';
+import { EXIT, emit, type Io, oneOf, parse } from '../io.js';
 
-// Placeholder until the command lands; replaced by its issue's implementation.
-export async function run(_args: string[], _io: Io): Promise<number> {
-  throw new RollbookError('USAGE', 'plan is being built');
+const USAGE = `Usage: rollbook plan [dir] [--format md|json|...] [--out FILE] [--workload NAME]
+
+Writes the rollback design of the service in dir (default: .): trigger, state hazards, runbook,
+gates, verification and comms, estimate and unknowns. Markdown by default.
+Exit 0: designed, nothing blocking; 1: designed, with blocking hazards (severity error) or a failing
+gate; 2: bad usage or input.`;
+
+export async function run(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(
+    args,
+    {
+      format: { type: 'string', short: 'f' },
+      out: { type: 'string', short: 'o' },
+      workload: { type: 'string', short: 'w' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    USAGE,
+  );
+  if (values.help) {
+    io.stdout(`${USAGE}\n`);
+    return EXIT.ok;
+  }
+  const format = oneOf(values.format as string | undefined, FORMATS(), '--format', 'md');
+  const dir = positionals[0] ?? '.';
+  const workload = values.workload as string | undefined;
+  const service = await loadService(dir, workload ? { workload } : {});
+  const design = plan(service, analyze(service));
+  emit(io, render(design, format), values.out as string | undefined);
+  const blocking =
+    design.hazards.some((h) => h.severity === 'error') ||
+    design.gates.some((g) => g.blocking && g.status === 'fail');
+  return blocking ? EXIT.blocking : EXIT.ok;
 }

@@ -1,0 +1,168 @@
+import type { Check, CommsPlan, Criterion, Estimate, Gate, Step, Verification } from '../model/plan.js';
+import type { Unknown } from '../model/service.js';
+import type { DurationModel } from '../platforms/types.js';
+import { cmp } from '../util/order.js';
+import { type PlanContext, workloadLabel } from './context.js';
+
+/** Signals must stay under threshold for twice the longest alert window, and at least 10 minutes. */
+export function sustainSecondsFor(criteria: Criterion[]): number {
+  const longest = Math.max(0, ...criteria.map((c) => c.forSeconds ?? 0));
+  return Math.max(600, longest * 2);
+}
+
+export function buildVerification(
+  ctx: PlanContext,
+  criteria: Criterion[],
+  sustainSeconds: number,
+  unknowns: Unknown[],
+): Verification {
+  const checks: Check[] = [];
+  if (ctx.platform) {
+    checks.push({
+      command: ctx.platform.status(ctx.pctx),
+      expect: `${workloadLabel(ctx)} reports the rollout complete on the target revision, all replicas ready`,
+      timeoutSeconds: 600,
+      retries: 1,
+    });
+  }
+  for (const c of criteria) {
+    checks.push({
+      expect: `${c.signal} back under its threshold (${c.condition.replace(/, within .*$/, '')}) for ${Math.round(sustainSeconds / 60)} consecutive minutes${c.query ? ` — query: ${c.query}` : ''}`,
+      timeoutSeconds: sustainSeconds * 2,
+      retries: 0,
+      manual: true,
+    });
+  }
+  const synthetics = ctx.service.synthetics ?? [];
+  for (const s of synthetics) {
+    checks.push({
+      command: {
+        argv: [
+          'curl',
+          '--fail',
+          '--silent',
+          '--show-error',
+          '--max-time',
+          '10',
+          '--output',
+          '/dev/null',
+          '--write-out',
+          '%{http_code}',
+          s.url,
+        ],
+        readOnly: true,
+      },
+      expect: `${s.name} answers HTTP ${s.expectStatus ?? 200}`,
+      expectOutput: String(s.expectStatus ?? 200),
+      timeoutSeconds: 15,
+      retries: 3,
+    });
+  }
+  if (synthetics.length === 0) {
+    unknowns.push({
+      subject: 'synthetic check',
+      reason:
+        'no `synthetics` in rollbook.yaml: recovery is confirmed from signals and rollout status only. Add a read-only request on the critical path (e.g. GET /healthz/deep).',
+    });
+  }
+  return { sustainSeconds, checks, signals: criteria };
+}
+
+function dataLossStatement(ctx: PlanContext): string {
+  const lossy = ctx.hazards.filter((h) => h.revertLossless === false);
+  const external = ctx.hazards.filter((h) => h.kind === 'external');
+  if (!ctx.touchesData && lossy.length === 0 && external.length === 0) {
+    return 'No data loss is expected: the rollback changes application code only; data written during the incident is kept.';
+  }
+  const parts: string[] = [];
+  if (lossy.length > 0) {
+    const subjects = [...new Set(lossy.map((h) => h.subject))].sort(cmp);
+    parts.push(
+      `Reverting the state cannot be done without loss for: ${subjects.slice(0, 8).join(', ')}${subjects.length > 8 ? ` and ${subjects.length - 8} more` : ''}. We are [FILL IN: keeping the current schema / restoring from the backup taken at HH:MM UTC].`,
+    );
+  }
+  if (external.length > 0) {
+    parts.push(
+      `Side effects already sent (${[...new Set(external.map((h) => h.subject))].sort(cmp).join(', ')}) cannot be undone; affected customers: [FILL IN: count or "none"].`,
+    );
+  }
+  if (parts.length === 0)
+    parts.push(
+      'The rollback touches data or schema; a verified backup was taken before it. Data loss: [FILL IN: none observed / describe].',
+    );
+  return parts.join(' ');
+}
+
+export function buildComms(ctx: PlanContext): CommsPlan {
+  const { service } = ctx;
+  const cadence = ctx.touchesData ? 15 : 20;
+  const statement = dataLossStatement(ctx);
+  const name = service.name;
+  const action = ctx.touchesData
+    ? `rolling back ${name} to the previous version, including a database step guarded by a verified backup`
+    : `rolling back ${name} to the previous version`;
+  const next = `[FILL IN: time, now + ${cadence} min]`;
+  return {
+    ...(service.comms.channel ? { channel: service.comms.channel } : {}),
+    statusPage: service.comms.statusPage ?? false,
+    cadenceMinutes: cadence,
+    dataLossStatement: statement,
+    updates: [
+      {
+        phase: 'identified',
+        text: `Investigating — ${name}: since [FILL IN: start time UTC], [FILL IN: impact, e.g. 8% of checkout requests fail]. We identified the cause as the deploy at [FILL IN: deploy time] and are ${action}. Next update by ${next}.`,
+        chat: `:rotating_light: ${name}: impact [FILL IN]. Cause: deploy at [FILL IN]. Action: ${action}. IC: [FILL IN]. Next update ${next}.`,
+      },
+      {
+        phase: 'monitoring',
+        text: `Monitoring — ${name}: the rollback to the previous version is complete and [FILL IN: error rate/latency] are back to normal. We are watching for ${cadence} minutes before resolving. ${statement} Next update by ${next}.`,
+        chat: `:eyes: ${name}: rollback done, signals recovering, watching ${cadence} min. ${statement}`,
+      },
+      {
+        phase: 'resolved',
+        text: `Resolved — ${name}: service has been healthy since [FILL IN: time UTC] on the previous version. Impact lasted [FILL IN: duration]. ${statement} A post-incident review will follow.`,
+        chat: `:white_check_mark: ${name}: resolved at [FILL IN]. Duration [FILL IN]. ${statement} Postmortem: [FILL IN: link].`,
+      },
+    ],
+  };
+}
+
+function median(values: number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
+
+/** Gate checks take time too: automatic ones seconds, manual ones (and the backup) minutes. */
+function gateSeconds(g: Gate): { expected: number; max: number } {
+  if (g.kind === 'backup') return { expected: 300, max: 1800 };
+  if (g.kind === 'verification') return { expected: 180, max: 600 };
+  if (g.check.manual) return { expected: 60, max: 300 };
+  return { expected: 15, max: g.check.timeoutSeconds };
+}
+
+export function buildEstimate(
+  ctx: PlanContext,
+  steps: Step[],
+  gates: Gate[],
+  duration: DurationModel | undefined,
+): Estimate {
+  const gateTime = gates.map(gateSeconds);
+  const expectedSeconds =
+    steps.reduce((n, s) => n + s.expectedSeconds, 0) + gateTime.reduce((n, g) => n + g.expected, 0);
+  const maxSeconds = steps.reduce((n, s) => n + s.maxSeconds, 0) + gateTime.reduce((n, g) => n + g.max, 0);
+  const past = [...ctx.service.history.pastRollbacks].sort(
+    (a, b) => cmp(a.date, b.date) || a.minutes - b.minutes,
+  );
+  const pastMedian = median(past.map((p) => p.minutes));
+  const mins = (s: number) => Math.round(s / 60);
+  const designed = `Designed path: ~${mins(expectedSeconds)} min expected, ${mins(maxSeconds)} min worst case (gates + steps, including the ${mins(steps.at(-1)?.expectedSeconds ?? 0)}-minute recovery watch)`;
+  const comparison =
+    pastMedian === undefined
+      ? `${designed}; no past rollbacks recorded to compare with.`
+      : `${designed}, against a median of ${pastMedian} min over ${past.length} past rollback${past.length === 1 ? '' : 's'}${ctx.service.history.procedure ? ` ("${ctx.service.history.procedure}")` : ''}.`;
+  const est: Estimate = { expectedSeconds, maxSeconds, drivers: duration?.drivers ?? [], past, comparison };
+  if (pastMedian !== undefined) est.pastMedianMinutes = pastMedian;
+  return est;
+}

@@ -1,0 +1,80 @@
+import type { Finding } from '../model/finding.js';
+import type { PlatformId, Service, Workload } from '../model/service.js';
+import { platformFor } from '../platforms/index.js';
+import type { Platform, PlatformContext } from '../platforms/types.js';
+import { cmp, sortFindings } from '../util/order.js';
+
+/** Everything the planner's parts share, computed once. */
+export interface PlanContext {
+  service: Service;
+  workload?: Workload;
+  platformId?: PlatformId;
+  platform?: Platform;
+  pctx: PlatformContext;
+  /** Rule findings plus the platform's built-in hazards. */
+  hazards: Finding[];
+  /** The data rule applies: some step touches data or migrations. */
+  touchesData: boolean;
+  /** Why the data rule applies (for the trigger and the unknowns). */
+  dataReasons: string[];
+  /** Old app cannot run on the new schema: the schema step must come before the app rollback. */
+  schemaFirst: boolean;
+}
+
+/** The workload being rolled back: the one deploy.workload names, else the only one. */
+export function selectWorkload(service: Service): Workload | undefined {
+  const wanted = service.deploy.workload;
+  if (wanted) {
+    const [kind, name] = wanted.includes('/') ? wanted.split('/', 2) : [undefined, wanted];
+    const match = service.workloads.find(
+      (w) =>
+        w.name === name &&
+        (kind === undefined || w.kind.toLowerCase().startsWith(kind.toLowerCase().slice(0, 3))),
+    );
+    if (match) return match;
+    return service.workloads.find((w) => w.name === name);
+  }
+  return service.workloads.length === 1 ? service.workloads[0] : undefined;
+}
+
+export function buildContext(service: Service, findings: Finding[]): PlanContext {
+  const workload = selectWorkload(service);
+  const platformId = service.deploy.platform ?? workload?.platform;
+  const platform = platformId ? platformFor(platformId) : undefined;
+  const pctx: PlatformContext = workload ? { service, workload } : { service };
+  const hazards = sortFindings([...findings, ...(platform ? platform.hazards(pctx) : [])]);
+
+  const dataReasons: string[] = [];
+  const migrationCount = service.migrations.reduce((n, m) => n + m.migrations.length, 0);
+  if (migrationCount > 0) {
+    dataReasons.push(
+      `${migrationCount} schema migration${migrationCount === 1 ? '' : 's'} in ${service.migrations.map((m) => m.path || '.').join(', ')}`,
+    );
+  }
+  const dataHazards = hazards.filter((h) => h.touchesData);
+  if (dataHazards.length > 0) {
+    const ids = [...new Set(dataHazards.map((h) => h.rule))].sort(cmp);
+    dataReasons.push(`hazards that touch data: ${ids.join(', ')}`);
+  }
+  const schemaFirst = hazards.some(
+    (h) => (h.kind === 'schema' || h.kind === 'data') && h.touchesData && h.appRollbackSafe === false,
+  );
+  const base: PlanContext = {
+    service,
+    pctx,
+    hazards,
+    touchesData: dataReasons.length > 0,
+    dataReasons,
+    schemaFirst,
+  };
+  if (workload) base.workload = workload;
+  if (platformId) base.platformId = platformId;
+  if (platform) base.platform = platform;
+  return base;
+}
+
+/** A human name for the workload being rolled back. */
+export function workloadLabel(ctx: PlanContext): string {
+  if (ctx.workload) return `${ctx.workload.kind.toLowerCase()}/${ctx.workload.name}`;
+  return ctx.service.deploy.workload ?? ctx.service.name;
+}

@@ -1,0 +1,135 @@
+import type { Finding } from '../model/finding.js';
+import type { Input, Plan } from '../model/plan.js';
+import type { Service, Unknown } from '../model/service.js';
+import { cmp, sortFindings } from '../util/order.js';
+import { renderCommand } from '../util/shell.js';
+import { buildComms, buildEstimate, buildVerification, sustainSecondsFor } from './aftermath.js';
+import { buildContext, workloadLabel } from './context.js';
+import { buildGates, GATE_INPUTS } from './gates.js';
+import { buildRunbook } from './runbook.js';
+import { buildTrigger } from './trigger.js';
+
+export { GATE_IDS } from './gates.js';
+
+function uniqueUnknowns(list: Unknown[]): Unknown[] {
+  const seen = new Set<string>();
+  const out: Unknown[] = [];
+  for (const u of list) {
+    const key = `${u.subject}\u0000${u.reason}\u0000${u.at?.file ?? ''}:${u.at?.line ?? ''}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(u);
+    }
+  }
+  return out.sort(
+    (a, b) =>
+      cmp(a.subject, b.subject) ||
+      cmp(a.at?.file ?? '', b.at?.file ?? '') ||
+      (a.at?.line ?? 0) - (b.at?.line ?? 0) ||
+      cmp(a.reason, b.reason),
+  );
+}
+
+/**
+ * The planner: pure and synchronous. (service, findings) → Plan, byte-for-byte deterministic.
+ * The data rule is enforced here: a rollback that touches data or migrations is high-risk, is never
+ * one command, requires the stricter authority, and its data step requires the backup and the
+ * verification gates.
+ */
+export function planRollback(service: Service, findings: Finding[]): Plan {
+  const ctx = buildContext(service, findings);
+  const unknowns: Unknown[] = [...service.unknowns];
+  const label = workloadLabel(ctx);
+
+  if (!ctx.platformId) {
+    unknowns.push({
+      subject: 'deploy platform',
+      reason:
+        'neither rollbook.yaml (deploy.platform) nor the manifests say how the service is deployed: the runbook uses the recorded procedure or a pipeline redeploy.',
+    });
+  } else if (!ctx.platform) {
+    unknowns.push({ subject: 'deploy platform', reason: `no platform module for ${ctx.platformId}` });
+  }
+  if (ctx.platform && !ctx.workload) {
+    unknowns.push({
+      subject: 'workload settings',
+      reason: `no manifest for ${label} was read: durations use ${ctx.platform.title} defaults (replicas, surge, probes). Point deploy.manifests at the manifests for a real estimate.`,
+    });
+  }
+  if (service.history.pastRollbacks.length === 0) {
+    unknowns.push({
+      subject: 'past rollbacks',
+      reason:
+        'history.pastRollbacks is empty: the estimate cannot be compared with what rollbacks really took. Record each rollback (date, minutes).',
+    });
+  }
+  if (!service.comms.channel) {
+    unknowns.push({
+      subject: 'incident channel',
+      reason: 'comms.channel is not set: status updates say "the incident channel".',
+    });
+  }
+  if (ctx.touchesData) {
+    unknowns.push({
+      subject: 'backup duration',
+      reason:
+        'the time to take and verify a backup depends on the database size, which rollbook does not know: the estimate assumes 5 min (worst 30 min).',
+    });
+  }
+
+  const rollback = ctx.platform?.rollback(ctx.pctx);
+  const duration = ctx.platform?.duration(ctx.pctx);
+  const gateInputs = new Set<string>();
+  const gates = buildGates(ctx, gateInputs);
+  const gateIds = new Set(gates.map((g) => g.id));
+
+  const criteriaSource = buildTrigger(ctx, '', false, '', []).criteria;
+  const sustainSeconds = sustainSecondsFor(criteriaSource);
+  const runbook = buildRunbook(ctx, rollback, sustainSeconds, gateInputs, gateIds);
+
+  const oneCommand = rollback?.oneCommand ?? false;
+  const guided = 'rollbook plan . --format sh --out rollback.sh && bash rollback.sh';
+  const command =
+    ctx.touchesData || !rollback || !rollback.oneCommand ? guided : renderCommand(rollback.command);
+  const why = rollback
+    ? rollback.oneCommand
+      ? `${rollback.why} The guided runbook (${guided}) runs the same command behind the gates.`
+      : `${rollback.why} The guided runbook walks through the sequence.`
+    : 'How the service is deployed is unknown: follow the runbook.';
+  const trigger = buildTrigger(ctx, command, oneCommand, why, unknowns);
+  const verification = buildVerification(ctx, trigger.criteria, sustainSeconds, unknowns);
+
+  const inputs: Input[] = [...runbook.inputs];
+  const known = new Set(inputs.map((i) => i.name));
+  for (const name of [...gateInputs].sort(cmp)) {
+    const def = GATE_INPUTS[name];
+    if (def && !known.has(name)) {
+      inputs.push(def);
+      known.add(name);
+    }
+  }
+
+  const plan: Plan = {
+    service: {
+      name: service.name,
+      platform: ctx.platformId ?? 'unknown',
+      owners: [...service.owners],
+      ...(ctx.workload || service.deploy.workload ? { workload: label } : {}),
+      ...(ctx.workload?.namespace || service.deploy.namespace
+        ? { namespace: ctx.workload?.namespace ?? service.deploy.namespace }
+        : {}),
+      ...(service.descriptor ? { descriptor: service.descriptor } : {}),
+    },
+    risk: ctx.touchesData ? 'high' : 'low',
+    trigger,
+    hazards: sortFindings(ctx.hazards),
+    runbook: runbook.steps,
+    gates,
+    verification,
+    comms: buildComms(ctx),
+    estimate: buildEstimate(ctx, runbook.steps, gates, duration),
+    unknowns: uniqueUnknowns(unknowns),
+    inputs,
+  };
+  return plan;
+}

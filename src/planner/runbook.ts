@@ -1,0 +1,217 @@
+import type { Command, Input, Step } from '../model/plan.js';
+import type { PlatformRollback } from '../platforms/types.js';
+import { type PlanContext, workloadLabel } from './context.js';
+import { GATE_IDS } from './gates.js';
+import { migrationToolCommands } from './migration-tools.js';
+
+const PRE_GATES = [GATE_IDS.targetExists, GATE_IDS.noDeploy];
+
+function manual(text: string): Command {
+  return { argv: [], readOnly: true, manual: text };
+}
+
+function announceStep(ctx: PlanContext): Omit<Step, 'requiresGates'> {
+  const channel = ctx.service.comms.channel ?? 'the incident channel';
+  return {
+    id: 'declare-and-freeze',
+    title: 'Declare the rollback and freeze deploys',
+    commands: [
+      manual(
+        `Post the "identified" update in ${channel} (see Status updates) and name the incident commander.`,
+      ),
+      manual(
+        ctx.service.deploy.pipeline
+          ? `Pause the ${ctx.service.deploy.pipeline} deploy pipeline / merge queue so nothing redeploys the bad version.`
+          : 'Pause the deploy pipeline / merge queue so nothing redeploys the bad version.',
+      ),
+    ],
+    expectedSeconds: 120,
+    maxSeconds: 300,
+    check: {
+      expect: 'the update is posted and the pipeline shows paused',
+      timeoutSeconds: 300,
+      retries: 0,
+      manual: true,
+    },
+    onFailure:
+      'If the pipeline cannot be paused, tell everyone in the channel not to merge, then continue: a redeploy of the bad version during the rollback is the worse outcome.',
+    touchesData: false,
+    durationBasis: 'manual: post and pause',
+  };
+}
+
+function killSwitchStep(ctx: PlanContext): Omit<Step, 'requiresGates'> | undefined {
+  const switches = ctx.service.flags.filter((f) => f.killSwitch).map((f) => `${f.key} (${f.provider})`);
+  if (switches.length === 0) return undefined;
+  return {
+    id: 'try-kill-switch',
+    title: 'If the bad change is behind a kill switch, turn it off first',
+    commands: [
+      manual(
+        `Turn off ${switches.join(', ')} in the flag provider. A flag flip is seconds; a rollback is minutes and leaves flag state as it is.`,
+      ),
+    ],
+    expectedSeconds: 300,
+    maxSeconds: 600,
+    check: {
+      expect:
+        'within 5 minutes the trigger signals drop back under their thresholds; if they do, stop here and keep monitoring',
+      timeoutSeconds: 600,
+      retries: 0,
+      manual: true,
+    },
+    onFailure:
+      'The flag did not help (or the change is not behind it): leave the flag off and continue with the rollback.',
+    touchesData: false,
+    durationBasis: 'flag propagation + 5 min watch',
+  };
+}
+
+function schemaStep(
+  ctx: PlanContext,
+  inputs: Set<string>,
+  extraInputs: Input[],
+): Omit<Step, 'requiresGates'> {
+  const commands: Command[] = [];
+  const notes: string[] = [];
+  const checks: Command[] = [];
+  let migrations = 0;
+  for (const set of ctx.service.migrations) {
+    const tool = migrationToolCommands(set);
+    commands.push(...tool.revert);
+    checks.push(tool.status);
+    notes.push(`${set.tool} (${set.path || '.'}): ${tool.note}`);
+    migrations += set.migrations.length;
+    if (tool.manual) commands.push(manual(tool.note));
+  }
+  const dataOnly = ctx.hazards.filter((h) => h.touchesData && h.kind === 'data' && !h.migration);
+  for (const h of dataOnly) commands.push(manual(`${h.subject}: ${h.mitigation}`));
+  for (const c of commands) {
+    for (const a of c.argv) if (typeof a !== 'string') inputs.add(a.var);
+  }
+  if (commands.some((c) => c.argv.some((a) => typeof a !== 'string' && a.var === 'TARGET_SCHEMA_VERSION'))) {
+    extraInputs.push({
+      name: 'TARGET_SCHEMA_VERSION',
+      description: 'schema version the target (older) release expects: its newest migration version',
+      ...(checks[0] ? { discover: checks[0] } : {}),
+    });
+  }
+  if (commands.some((c) => c.argv.some((a) => typeof a !== 'string' && a.var === 'CHANGESETS_TO_REVERT'))) {
+    extraInputs.push({
+      name: 'CHANGESETS_TO_REVERT',
+      description: 'number of changesets newer than the target release',
+    });
+  }
+  const when = ctx.schemaFirst
+    ? 'The previous version cannot run on the current schema (see hazards): revert the schema BEFORE the app rollback. Expect errors from the current version while the schema is reverted.'
+    : 'Only if the compatibility gate failed. Otherwise SKIP this step: leave the schema as it is (expand/contract) and fix forward.';
+  const perMigration = 60;
+  return {
+    id: ctx.schemaFirst ? 'revert-schema-first' : 'revert-schema-if-needed',
+    title: ctx.schemaFirst
+      ? 'Revert the schema to the target version (before the app)'
+      : 'Schema and data: revert only if the old version cannot run on it',
+    commands: [manual(when), ...commands],
+    expectedSeconds: Math.max(120, Math.min(migrations, 10) * perMigration),
+    maxSeconds: Math.max(900, Math.min(migrations, 10) * perMigration * 5),
+    check: {
+      ...(checks[0] ? { command: checks[0] } : {}),
+      expect:
+        'the schema version equals the target version and is not dirty; the table row counts captured before the step are unchanged except where the hazard table says data is dropped',
+      timeoutSeconds: 120,
+      retries: 1,
+    },
+    onFailure: `Stop. Do not retry a half-applied down. Mark the incident data-impacting, call ${ctx.service.roles.dataRollback.join(', ') || 'the database owner'}, and decide between fixing the schema forward and restoring the backup taken at the backup gate. ${notes.join(' ')}`,
+    touchesData: true,
+    durationBasis: `${migrations} migration(s), ~${perMigration}s each including lock waits; worst case ×5 (long locks, large tables)`,
+  };
+}
+
+function verifyStep(ctx: PlanContext, sustainSeconds: number, status?: Command): Omit<Step, 'requiresGates'> {
+  return {
+    id: 'verify-recovery',
+    title: 'Confirm recovery: signals under threshold for the sustain window',
+    commands: [
+      ...(status ? [status] : []),
+      manual(
+        `Watch the trigger signals for ${Math.round(sustainSeconds / 60)} minutes; post the "monitoring" update now.`,
+      ),
+    ],
+    expectedSeconds: sustainSeconds,
+    maxSeconds: sustainSeconds * 2,
+    check: {
+      expect: `every trigger signal below its threshold for ${Math.round(sustainSeconds / 60)} consecutive minutes, rollout complete, synthetic checks green`,
+      timeoutSeconds: sustainSeconds * 2,
+      retries: 0,
+      manual: true,
+    },
+    onFailure: `The rollback did not restore service: the cause is probably not the deploy (check dependencies, data written by the bad version, traffic). Keep ${workloadLabel(ctx)} on the target version, escalate, and post an update.`,
+    touchesData: false,
+    durationBasis: 'sustain window from the trigger signals',
+  };
+}
+
+export interface RunbookParts {
+  steps: Step[];
+  inputs: Input[];
+}
+
+/** The ordered runbook: declare → (kill switch) → [schema first] → platform steps → [schema after] → verify. */
+export function buildRunbook(
+  ctx: PlanContext,
+  rollback: PlatformRollback | undefined,
+  sustainSeconds: number,
+  gateInputs: Set<string>,
+  gateIds: Set<string>,
+): RunbookParts {
+  const steps: Omit<Step, 'requiresGates'>[] = [announceStep(ctx)];
+  const extraInputs: Input[] = [];
+  const ks = killSwitchStep(ctx);
+  if (ks) steps.push(ks);
+  const schema = ctx.touchesData ? schemaStep(ctx, gateInputs, extraInputs) : undefined;
+  if (schema && ctx.schemaFirst) steps.push(schema);
+  if (rollback) {
+    for (const s of rollback.steps) steps.push({ ...s, touchesData: false });
+  } else {
+    steps.push({
+      id: 'redeploy-previous-version',
+      title: 'Redeploy the previous version through the pipeline',
+      commands: [
+        manual(
+          ctx.service.history.procedure
+            ? `Recorded procedure: ${ctx.service.history.procedure}`
+            : 'Re-run the deploy job of the last good version (do not rebuild: redeploy the exact artifact).',
+        ),
+      ],
+      expectedSeconds: 900,
+      maxSeconds: 2700,
+      check: {
+        expect: 'the pipeline finished and reports the previous version running',
+        timeoutSeconds: 2700,
+        retries: 0,
+        manual: true,
+      },
+      onFailure:
+        'Escalate to the service owners; rollbook could not determine how this service is deployed (see unknowns).',
+      touchesData: false,
+      durationBasis: 'unknown platform: a typical pipeline redeploy',
+    });
+  }
+  if (schema && !ctx.schemaFirst) steps.push(schema);
+  steps.push(verifyStep(ctx, sustainSeconds, ctx.platform?.status(ctx.pctx)));
+
+  const appGates = [...PRE_GATES, ...(gateIds.has(GATE_IDS.artifact) ? [GATE_IDS.artifact] : [])];
+  const dataGates = [
+    ...PRE_GATES,
+    GATE_IDS.compatibility,
+    ...(gateIds.has(GATE_IDS.inFlight) ? [GATE_IDS.inFlight] : []),
+    GATE_IDS.backup,
+    GATE_IDS.dataVerified,
+  ];
+  const platformIds = new Set((rollback?.steps ?? []).map((s) => s.id).concat('redeploy-previous-version'));
+  const result: Step[] = steps.map((s) => ({
+    ...s,
+    requiresGates: s.touchesData ? dataGates : platformIds.has(s.id) ? appGates : [],
+  }));
+  return { steps: result, inputs: [...(rollback?.inputs ?? []), ...extraInputs] };
+}

@@ -1,0 +1,105 @@
+import type { Criterion, Trigger } from '../model/plan.js';
+import type { Signal, Unknown } from '../model/service.js';
+import { type PlanContext, workloadLabel } from './context.js';
+
+/** A rollback is considered only within this window after a deploy; later, suspect something else first. */
+export const DEPLOY_WINDOW_MINUTES = 60;
+
+export const DEFAULT_ROLLBACK_ROLES = ['on-call-primary', 'incident-commander'];
+export const DEFAULT_DATA_ROLLBACK_ROLES = ['incident-commander', 'database-owner'];
+
+function formatSeconds(s: number): string {
+  if (s % 3600 === 0) return `${s / 3600}h`;
+  if (s % 60 === 0) return `${s / 60}m`;
+  return `${s}s`;
+}
+
+export function criterionFromSignal(s: Signal): Criterion {
+  const window = s.forSeconds !== undefined ? ` for ${formatSeconds(s.forSeconds)}` : '';
+  const condition = s.condition
+    ? `${s.condition}${window}`
+    : s.threshold !== undefined
+      ? `${s.name} > ${s.threshold}${window}`
+      : `${s.name} breaches its alert${window}`;
+  const c: Criterion = {
+    signal: s.name,
+    condition: `${condition}, within ${DEPLOY_WINDOW_MINUTES} min of a deploy`,
+    withinMinutesOfDeploy: DEPLOY_WINDOW_MINUTES,
+    source: s.source ?? 'rollbook.yaml',
+  };
+  if (s.query !== undefined) c.query = s.query;
+  if (s.threshold !== undefined) c.threshold = s.threshold;
+  if (s.forSeconds !== undefined) c.forSeconds = s.forSeconds;
+  if (s.at) c.at = s.at;
+  return c;
+}
+
+/** Stated defaults when the team recorded no signals. */
+export const DEFAULT_CRITERIA: readonly Criterion[] = [
+  {
+    signal: 'error-ratio',
+    condition: `error ratio above 2× its pre-deploy baseline AND above 1% for 5m, within ${DEPLOY_WINDOW_MINUTES} min of a deploy`,
+    threshold: 0.01,
+    forSeconds: 300,
+    withinMinutesOfDeploy: DEPLOY_WINDOW_MINUTES,
+    source: 'rollbook default (no signals in rollbook.yaml)',
+  },
+  {
+    signal: 'latency-p99',
+    condition: `p99 latency above 2× its pre-deploy baseline for 5m, within ${DEPLOY_WINDOW_MINUTES} min of a deploy`,
+    forSeconds: 300,
+    withinMinutesOfDeploy: DEPLOY_WINDOW_MINUTES,
+    source: 'rollbook default (no signals in rollbook.yaml)',
+  },
+  {
+    signal: 'readiness',
+    condition: `new pods/tasks failing readiness or crash-looping after a deploy, within ${DEPLOY_WINDOW_MINUTES} min of a deploy`,
+    withinMinutesOfDeploy: DEPLOY_WINDOW_MINUTES,
+    source: 'rollbook default',
+  },
+];
+
+export function buildTrigger(
+  ctx: PlanContext,
+  command: string,
+  platformOneCommand: boolean,
+  platformWhy: string,
+  unknowns: Unknown[],
+): Trigger {
+  const { service } = ctx;
+  const criteria =
+    service.signals.length > 0 ? service.signals.map(criterionFromSignal) : [...DEFAULT_CRITERIA];
+  if (service.signals.length === 0) {
+    unknowns.push({
+      subject: 'trigger signals',
+      reason:
+        'rollbook.yaml has no signals and no Argo Rollouts analysis was found: the trigger uses stated defaults (2× baseline error ratio above 1% for 5m). Add your SLO queries under `signals`.',
+    });
+  }
+  const stateless = service.roles.rollback.length > 0 ? service.roles.rollback : DEFAULT_ROLLBACK_ROLES;
+  const data =
+    service.roles.dataRollback.length > 0 ? service.roles.dataRollback : DEFAULT_DATA_ROLLBACK_ROLES;
+  if (service.roles.rollback.length === 0) {
+    unknowns.push({
+      subject: 'who may roll back',
+      reason: `roles.rollback is not set: defaulting to ${DEFAULT_ROLLBACK_ROLES.join(', ')}.`,
+    });
+  }
+  if (ctx.touchesData && service.roles.dataRollback.length === 0) {
+    unknowns.push({
+      subject: 'who may roll back data',
+      reason: `roles.dataRollback is not set: defaulting to ${DEFAULT_DATA_ROLLBACK_ROLES.join(', ')}.`,
+    });
+  }
+  const label = workloadLabel(ctx);
+  if (ctx.touchesData) {
+    return {
+      criteria,
+      authorized: data,
+      command,
+      oneCommand: false,
+      why: `Not a one-liner: this rollback touches data or migrations (${ctx.dataReasons.join('; ')}). It needs a verified backup and the stricter authority (${data.join(', ')}); the guided runbook walks through the gates. An app-only rollback of ${label}, without the schema step, may be called by ${stateless.join(', ')} once the hazard table says the old version runs on the current schema.`,
+    };
+  }
+  return { criteria, authorized: stateless, command, oneCommand: platformOneCommand, why: platformWhy };
+}

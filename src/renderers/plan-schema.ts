@@ -1,0 +1,176 @@
+import { z } from 'zod';
+import { HAZARD_KINDS } from '../model/finding.js';
+
+/**
+ * The `rollbook plan --format json` document (contract in DESIGN.md), as a strict schema.
+ * schema/plan.schema.json is generated from it; the tests validate every example against it.
+ */
+
+const evidence = z.strictObject({
+  file: z.string(),
+  line: z.number().int().min(1),
+  col: z.number().int().min(1).optional(),
+  note: z.string().optional(),
+});
+
+const argv = z.array(z.union([z.string(), z.strictObject({ var: z.string().regex(/^[A-Z][A-Z0-9_]*$/) })]));
+
+const command = z.union([
+  z.strictObject({ shell: z.string(), argv, readOnly: z.boolean() }),
+  z.strictObject({ manual: z.string(), readOnly: z.boolean() }),
+]);
+
+const check = z.strictObject({
+  command: z.string().optional().describe('Shell form of the check command; absent for manual checks.'),
+  expect: z.string().describe('What the check must show.'),
+  expectOutput: z.string().optional(),
+  timeoutSeconds: z.number().int().min(0),
+  retries: z.number().int().min(0),
+  manual: z.boolean(),
+});
+
+const criterion = z.strictObject({
+  signal: z.string(),
+  condition: z.string(),
+  query: z.string().optional(),
+  threshold: z.number().optional(),
+  forSeconds: z.number().optional(),
+  withinMinutesOfDeploy: z.number(),
+  source: z.string(),
+  at: evidence.optional(),
+});
+
+const unknown = z.strictObject({ subject: z.string(), reason: z.string(), at: evidence.optional() });
+
+const pastRollback = z.strictObject({
+  date: z.string(),
+  minutes: z.number(),
+  note: z.string().optional(),
+  at: evidence.optional(),
+});
+
+export const planJsonSchema = z
+  .strictObject({
+    service: z.strictObject({
+      name: z.string(),
+      platform: z.string(),
+      workload: z.string().optional(),
+      namespace: z.string().optional(),
+      owners: z.array(z.string()),
+      descriptor: z.string().optional(),
+    }),
+    risk: z.enum(['low', 'high']),
+    trigger: z.strictObject({
+      criteria: z.array(criterion).min(1),
+      authorized: z.array(z.string()).min(1),
+      command: z.string().min(1),
+      oneCommand: z.boolean().describe('False whenever the data rule applies.'),
+      why: z.string(),
+    }),
+    hazards: z.array(
+      z.strictObject({
+        id: z.string().describe('Rule id.'),
+        kind: z.enum(HAZARD_KINDS),
+        subject: z.string(),
+        severity: z.enum(['error', 'warning', 'info']),
+        message: z.string(),
+        evidence: z.array(evidence).min(1),
+        appRollbackSafe: z.boolean().nullable(),
+        revertLossless: z.boolean().nullable(),
+        touchesData: z.boolean(),
+        mitigation: z.string().min(1),
+        migration: z.string().optional(),
+      }),
+    ),
+    runbook: z
+      .array(
+        z.strictObject({
+          id: z.string(),
+          title: z.string(),
+          commands: z.array(command),
+          expectedSeconds: z.number().int().positive(),
+          maxSeconds: z.number().int().positive(),
+          check,
+          onFailure: z.string().min(1),
+          touchesData: z.boolean(),
+          requiresGates: z.array(z.string()),
+          durationBasis: z.string().optional(),
+        }),
+      )
+      .min(1),
+    gates: z.array(
+      z.strictObject({
+        id: z.string(),
+        title: z.string(),
+        kind: z.enum([
+          'artifact',
+          'history',
+          'compatibility',
+          'migration',
+          'backup',
+          'verification',
+          'state',
+          'access',
+        ]),
+        check,
+        blocking: z.boolean(),
+        prepare: z.array(command).optional(),
+        status: z.enum(['pass', 'fail', 'unknown']).optional(),
+        reason: z.string().optional(),
+        evidence: z.array(evidence).optional(),
+      }),
+    ),
+    verification: z.strictObject({
+      sustainSeconds: z.number().int().positive(),
+      checks: z.array(check).min(1),
+      signals: z.array(criterion),
+    }),
+    comms: z.strictObject({
+      channel: z.string().optional(),
+      statusPage: z.boolean(),
+      cadenceMinutes: z.number().int().min(1).max(20),
+      dataLossStatement: z.string().min(1),
+      updates: z
+        .array(
+          z.strictObject({
+            phase: z.enum(['identified', 'monitoring', 'resolved']),
+            text: z.string(),
+            chat: z.string(),
+          }),
+        )
+        .length(3),
+    }),
+    estimate: z.strictObject({
+      expectedSeconds: z.number().int().positive(),
+      maxSeconds: z.number().int().positive(),
+      drivers: z.array(
+        z.strictObject({
+          name: z.string(),
+          value: z.string(),
+          source: z.enum(['manifest', 'descriptor', 'default']),
+          at: evidence.optional(),
+        }),
+      ),
+      past: z.array(pastRollback),
+      pastMedianMinutes: z.number().optional(),
+      comparison: z.string(),
+    }),
+    unknowns: z.array(unknown),
+    inputs: z.array(
+      z.strictObject({
+        name: z.string().regex(/^[A-Z][A-Z0-9_]*$/),
+        description: z.string(),
+        discover: z.string().optional(),
+        default: z.string().optional(),
+      }),
+    ),
+  })
+  .describe('rollbook plan --format json');
+
+export function planJsonSchemaDocument(): Record<string, unknown> {
+  return {
+    $id: 'https://rollbook.dev/schema/plan.schema.json',
+    title: 'rollbook plan --format json',
+    ...(z.toJSONSchema(planJsonSchema, { target: 'draft-2020-12' }) as Record<string, unknown>),
+  };
+}

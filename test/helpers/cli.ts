@@ -1,0 +1,39 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { main } from '../../src/cli/main.js';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const EXAMPLES = ['catalog-web', 'checkout-api', 'orders-worker', 'storefront'] as const;
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run the CLI in-process (fast): same code path as the binary, captured output. */
+export async function cli(args: string[], cwd = ROOT): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd });
+  return { code, stdout, stderr };
+}
+
+/** Run the built binary as a user would (needs `npm run build`; `npm test` builds first). */
+export function bin(args: string[], cwd = ROOT, env: NodeJS.ProcessEnv = {}): CliResult {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/rollbook.js'), ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    input: '',
+    timeout: 120_000,
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function tempDir(prefix = 'rollbook-test-'): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
