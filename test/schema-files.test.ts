@@ -12,11 +12,16 @@ describe('shipped JSON Schemas', () => {
       ['schema/rollbook.schema.json', descriptorJsonSchema()],
       ['schema/plan.schema.json', planJsonSchemaDocument()],
     ] as const) {
-      expect(readFileSync(join(ROOT, file), 'utf8'), `${file} is stale: run npm run schema`).toBe(`${JSON.stringify(schema, null, 2)}\n`);
+      expect(readFileSync(join(ROOT, file), 'utf8'), `${file} is stale: run npm run schema`).toBe(
+        `${JSON.stringify(schema, null, 2)}\n`,
+      );
     }
   });
   it('the descriptor schema names the contract fields and platforms', () => {
-    const s = descriptorJsonSchema() as { required: string[]; properties: Record<string, { properties?: Record<string, { enum?: string[] }> }> };
+    const s = descriptorJsonSchema() as {
+      required: string[];
+      properties: Record<string, { properties?: Record<string, { enum?: string[] }> }>;
+    };
     expect(s.required).toEqual(['version', 'service']);
     expect(s.properties.deploy?.properties?.platform?.enum).toContain('argo-rollouts');
   });

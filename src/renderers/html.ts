@@ -5,10 +5,10 @@
  * ids are positional, never taken from the plan.
  */
 import { createHash } from 'node:crypto';
-import type { Check, Command, Criterion, Plan, Step } from '../model/plan.js';
+import type { Check, Command, Plan, Step } from '../model/plan.js';
 import { renderCommand } from '../util/shell.js';
 import { commsBlanks, commsBlocks, commsSummary } from './comms.js';
-import { displayText, FILL_IN, formatDuration } from './text.js';
+import { criterionLine, displayText, FILL_IN, formatDuration } from './text.js';
 
 /** Escape text for HTML element content and double- or single-quoted attributes. */
 export function escapeHtml(value: string): string {
@@ -182,10 +182,6 @@ function sentence(text: string): string {
   return t === '' || /[.!?]$/.test(t) ? t : `${t}.`;
 }
 
-function criterionText(c: Criterion): string {
-  return `${c.signal}: ${c.condition} (within ${c.withinMinutesOfDeploy} min of a deploy)`;
-}
-
 function header(plan: Plan): string {
   const s = plan.service;
   const facts = [
@@ -204,7 +200,7 @@ function header(plan: Plan): string {
 function trigger(ids: Ids, plan: Plan): string {
   const t = plan.trigger;
   const crit = t.criteria.length
-    ? `<ul>${t.criteria.map((c) => `<li>${e(criterionText(c))}</li>`).join('')}</ul>`
+    ? `<ul>${t.criteria.map((c) => `<li>${e(criterionLine(c))}</li>`).join('')}</ul>`
     : '<p class="warn">No trigger signal is configured.</p>';
   const kind = t.oneCommand
     ? `<p class="note">One command: ${e(t.why)}</p>`

@@ -10,7 +10,7 @@
 import type { Arg, Check, Command, Gate, Plan, Step } from '../model/plan.js';
 import { isValidVarName, renderArg, renderCommand, shellQuote } from '../util/shell.js';
 import { commsBlanks, commsBlocks, commsSummary } from './comms.js';
-import { displayText, formatDuration } from './text.js';
+import { criterionLine, displayText, formatDuration } from './text.js';
 
 const inputVar = (name: string) => `RB_IN_${name}`;
 
@@ -322,8 +322,7 @@ function header(s: Script, plan: Plan) {
 
   s.call('rb_head', 'Trigger: roll back when');
   if (plan.trigger.criteria.length === 0) s.call('rb_item', 'no trigger signal is configured');
-  for (const c of plan.trigger.criteria)
-    s.call('rb_item', `${c.signal}: ${c.condition} (within ${c.withinMinutesOfDeploy} min of a deploy)`);
+  for (const c of plan.trigger.criteria) s.call('rb_item', criterionLine(c));
   s.call('rb_kv', 'authorized to call it', plan.trigger.authorized.join(', ') || 'not configured');
   s.call('rb_kv', 'start command', plan.trigger.command);
   s.call('rb_kv', plan.trigger.oneCommand ? 'one command' : 'NOT a one-command rollback', plan.trigger.why);

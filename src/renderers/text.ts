@@ -34,8 +34,20 @@ export function orderedUpdates(comms: CommsPlan): StatusUpdate[] {
     .map((x) => x.u);
 }
 
-/** `[FILL IN: ...]` blanks only the incident commander can fill. */
-export const FILL_IN = /\[FILL IN:[^\]]*\]/g;
+/** `[FILL IN]` / `[FILL IN: what]` blanks only the incident commander can fill. */
+export const FILL_IN = /\[FILL IN(?::[^\]]*)?\]/g;
+
+/** "signal: condition", with the deploy window unless the condition already states one. */
+export function criterionLine(c: {
+  signal: string;
+  condition: string;
+  withinMinutesOfDeploy: number;
+}): string {
+  const within = /\bwithin\b/i.test(c.condition)
+    ? ''
+    : ` (within ${c.withinMinutesOfDeploy} min of a deploy)`;
+  return `${c.signal}: ${c.condition}${within}`;
+}
 
 /** Distinct blanks in the order they first appear. */
 export function fillIns(texts: string[]): string[] {
