@@ -32,7 +32,7 @@ const CSS = `
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
 body{margin:0 auto;max-width:60rem;padding:1rem;font:17px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;
-color:var(--fg);background:var(--bg)}
+color:var(--fg);background:var(--bg);overflow-wrap:anywhere}
 h1{font-size:1.6rem;margin:.2rem 0}h2{font-size:1.3rem;margin:2rem 0 .6rem;border-bottom:2px solid var(--line)}
 h3{font-size:1.1rem;margin:1.2rem 0 .4rem}
 code,pre{font:16px/1.45 ui-monospace,"SFMono-Regular",Menlo,Consolas,monospace}
