@@ -20,6 +20,8 @@ export function escapeHtml(value: string): string {
     .replace(/'/g, '&#39;');
 }
 const e = escapeHtml;
+/** A class-name fragment: only [a-z0-9-] survives (enum values from the model). */
+const cls = (value: string) => value.toLowerCase().replace(/[^a-z0-9-]/g, '');
 
 /** Escaped text with `[FILL IN: ...]` blanks highlighted. */
 function withBlanks(value: string): string {
@@ -191,7 +193,7 @@ function header(plan: Plan): string {
     s.owners.length ? `owners ${s.owners.join(', ')}` : '',
   ].filter(Boolean);
   return `<header>
-<h1>Rollback: ${e(s.name)} <span class="badge risk-${plan.risk}">${plan.risk === 'high' ? 'HIGH RISK' : 'low risk'}</span></h1>
+<h1>Rollback: ${e(s.name)} <span class="badge risk-${plan.risk === 'high' ? 'high' : 'low'}">${plan.risk === 'high' ? 'HIGH RISK' : 'low risk'}</span></h1>
 <p class="meta">${facts.map(e).join(' · ')}</p>
 <p>About <strong>${formatDuration(plan.estimate.expectedSeconds)}</strong> to mitigation, worst case <strong>${formatDuration(plan.estimate.maxSeconds)}</strong>.</p>
 </header>`;
@@ -224,8 +226,8 @@ function hazards(plan: Plan): string {
       .map((x) => `<code>${e(`${x.file}:${x.line}${x.col ? `:${x.col}` : ''}`)}</code>`)
       .join(' ');
     return `<tr>
-<td data-label="Severity"><span class="sev-${h.severity}">${h.severity}</span></td>
-<td data-label="Subject"><strong>${e(h.subject)}</strong><br><span class="meta">${e(h.rule)} · ${h.kind}${h.touchesData ? ' · <span class="data">data</span>' : ''}</span></td>
+<td data-label="Severity"><span class="sev-${cls(h.severity)}">${e(h.severity)}</span></td>
+<td data-label="Subject"><strong>${e(h.subject)}</strong><br><span class="meta">${e(h.rule)} · ${e(h.kind)}${h.touchesData ? ' · <span class="data">data</span>' : ''}</span></td>
 <td data-label="What">${e(h.message)}<br>${ev}</td>
 <td data-label="App rollback safe">${yesNo(h.appRollbackSafe)}</td>
 <td data-label="Revert lossless">${yesNo(h.revertLossless)}</td>
@@ -244,12 +246,12 @@ ${rows.join('\n')}
 function gates(ids: Ids, plan: Plan): string {
   const items = plan.gates.map((g, i) => {
     const status = g.status
-      ? `<p class="meta">When designed: <strong>${g.status}</strong>${g.reason ? ` (${e(g.reason)})` : ''}</p>`
+      ? `<p class="meta">When designed: <strong>${e(g.status)}</strong>${g.reason ? ` (${e(g.reason)})` : ''}</p>`
       : '';
     const ev = (g.evidence ?? []).map((x) => `<code>${e(`${x.file}:${x.line}`)}</code>`).join(' ');
     return `<li>
 <label><input type="checkbox" id="${ids.next('gate')}"> <span>${i + 1}. ${e(g.title)}</span></label>
-<p class="meta">${g.kind}${g.blocking ? ' · <strong>blocking</strong>' : ' · not blocking'}${ev ? ` · ${ev}` : ''}</p>
+<p class="meta">${e(g.kind)}${g.blocking ? ' · <strong>blocking</strong>' : ' · not blocking'}${ev ? ` · ${ev}` : ''}</p>
 ${status}
 ${checkHtml(ids, g.check)}
 </li>`;
@@ -393,7 +395,7 @@ function estimate(plan: Plan): string {
     ? `<table class="cards"><thead><tr><th>Driver</th><th>Value</th><th>From</th></tr></thead><tbody>${est.drivers
         .map(
           (d) =>
-            `<tr><td data-label="Driver">${e(d.name)}</td><td data-label="Value">${e(d.value)}</td><td data-label="From">${d.source}${d.at ? ` <code>${e(`${d.at.file}:${d.at.line}`)}</code>` : ''}</td></tr>`,
+            `<tr><td data-label="Driver">${e(d.name)}</td><td data-label="Value">${e(d.value)}</td><td data-label="From">${e(d.source)}${d.at ? ` <code>${e(`${d.at.file}:${d.at.line}`)}</code>` : ''}</td></tr>`,
         )
         .join('')}</tbody></table>`
     : '';

@@ -14,6 +14,9 @@ import { criterionLine, displayText, formatDuration } from './text.js';
 
 const inputVar = (name: string) => `RB_IN_${name}`;
 
+/** A non-negative whole number for bash arithmetic (anything else becomes `fallback`). */
+const int = (n: number, fallback = 0) => (Number.isFinite(n) ? Math.max(0, Math.round(n)) : fallback);
+
 /** One shell word holding display text. */
 const q = (text: string) => shellQuote(displayText(text));
 
@@ -289,8 +292,8 @@ function checkCondition(check: Check): string {
   if (check.command && check.command.argv.length > 0 && !check.manual) {
     return [
       'rb_check',
-      String(Math.max(1, Math.ceil(check.timeoutSeconds))),
-      String(Math.max(0, Math.floor(check.retries))),
+      String(Math.max(1, int(Math.ceil(check.timeoutSeconds), 60))),
+      String(int(Math.floor(check.retries))),
       shellQuote(check.expectOutput ?? ''),
       argvWords(check.command.argv),
     ].join(' ');
@@ -460,7 +463,7 @@ function steps(s: Script, plan: Plan) {
     }
     s.add(`((rb_dry)) || rb_say '  check:'`);
     s.add(`${checkCondition(step.check)} || ${abort}`);
-    s.add(`rb_step_end ${n} ${Math.round(step.expectedSeconds)} ${Math.round(step.maxSeconds)}`);
+    s.add(`rb_step_end ${n} ${int(step.expectedSeconds)} ${int(step.maxSeconds)}`);
   });
 }
 
@@ -515,7 +518,7 @@ function failureFunctions(s: Script, plan: Plan) {
     '  rb_say "$2"',
     '  rb_log "abort path shown for step $1"',
     '  rb_comms',
-    `  rb_say ${q(`Keep the IDENTIFIED update current; next update due within ${plan.comms.cadenceMinutes} min.`)}`,
+    `  rb_say ${q(`Keep the IDENTIFIED update current; next update due within ${int(plan.comms.cadenceMinutes)} min.`)}`,
     '  exit 1',
     '}',
     '# rb_stop_gate GATE_NO TITLE: a blocking gate failed; nothing has been changed.',

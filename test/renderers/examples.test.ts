@@ -1,11 +1,25 @@
 import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renderComms } from '../../src/renderers/comms.js';
 import { renderHtml } from '../../src/renderers/html.js';
-import { renderSh } from '../../src/renderers/sh.js';
+import { confirmationToken, renderSh } from '../../src/renderers/sh.js';
 import { renderCommand } from '../../src/util/shell.js';
 import { EXAMPLES, examplePlans } from './examples.js';
-import { logFiles, pwned, runScript, sandbox, shellcheck, shellcheckAvailable } from './sh-harness.js';
+import { EVIL, FIXTURES } from './plans.js';
+import {
+  answersFor,
+  askedVars,
+  expectedCallsFor,
+  logFiles,
+  poison,
+  pwned,
+  runScript,
+  sandbox,
+  shellcheck,
+  shellcheckAvailable,
+  stdoutFor,
+} from './sh-harness.js';
 
 const plans = await examplePlans();
 const hasShellcheck = shellcheckAvailable();
@@ -49,6 +63,43 @@ describe('every format on every example', () => {
       expect(r.stderr).toContain('REFUSED: no answer available');
       const discovery = new Set(plan.inputs.flatMap((i) => (i.discover ? [renderCommand(i.discover)] : [])));
       for (const call of r.calls) expect(discovery).toContain(renderCommand({ argv: call, readOnly: true }));
+    });
+  }
+});
+
+describe('full --yes runs against stub commands (every example, plain and poisoned)', () => {
+  const payload = EVIL;
+  const all = {
+    ...plans,
+    ...Object.fromEntries(Object.entries(FIXTURES).map(([k, f]) => [`fixture-${k}`, f()])),
+  };
+  for (const [name, clean] of Object.entries(all)) {
+    for (const variant of ['plain', 'poisoned'] as const) {
+      it(`${name} (${variant}): every gate, step and check runs in order with literal arguments`, () => {
+        const plan = variant === 'plain' ? clean : poison(clean, payload);
+        const sb = sandbox(plan, renderSh(plan));
+        const value = (v: string) =>
+          variant === 'plain' ? `value-of-${v}` : `typed-${v}-$(touch PWNED_IN)'"\`x\``;
+        const vars = Object.fromEntries(askedVars(plan).map((v) => [v, value(v)]));
+        const r = runScript(sb, ['--yes'], answersFor(plan, value, confirmationToken(plan.service.name)), {
+          RBSTUB_STDOUT: stdoutFor(plan),
+        });
+        expect(r.stderr).toMatch(/^\nLog of this run/);
+        expect(r.status).toBe(0);
+        expect(r.calls).toEqual(expectedCallsFor(plan, vars));
+        expect(pwned(sb)).toEqual([]);
+        expect(readdirSync(sb.home)).toEqual([]);
+        expect(logFiles(sb)).toHaveLength(1);
+        if (variant === 'poisoned')
+          expect(r.calls.flat().filter((x) => x.includes('touch PWNED')).length).toBeGreaterThan(0);
+      });
+    }
+
+    it(`${name} (poisoned): html keeps every value as text`, () => {
+      const html = renderHtml(poison(clean, payload));
+      expect(html).not.toContain('<script>alert(1)');
+      expect(html.match(/<script[\s>]/g)).toHaveLength(1);
+      expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     });
   }
 });

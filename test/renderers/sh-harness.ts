@@ -157,3 +157,79 @@ export function shellcheck(file: string): { status: number | null; output: strin
   const r = spawnSync('shellcheck', ['--severity=style', '--shell=bash', file], { encoding: 'utf8' });
   return { status: r.status, output: r.stdout + r.stderr };
 }
+
+/** Appends `payload` to every free-text string of a plan (not enums, runtime variable names or programs). */
+export function poison<T>(value: T, payload: string): T {
+  const ENUMS = new Set(['kind', 'severity', 'risk', 'platform', 'phase', 'status', 'source']);
+  const walk = (v: unknown, key: string, inInputs: boolean): unknown => {
+    if (typeof v === 'string') return `${v}${payload}`;
+    if (Array.isArray(v))
+      return v.map((x, i) =>
+        key === 'argv' && i === 0 ? x : walk(x, key === 'argv' ? 'argv-item' : key, inInputs),
+      );
+    if (v && typeof v === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) {
+        const keep = ENUMS.has(k) || k === 'var' || (inInputs && k === 'name');
+        out[k] = keep ? x : walk(x, k, inInputs || k === 'inputs');
+      }
+      return out;
+    }
+    return v;
+  };
+  return walk(value, '', false) as T;
+}
+
+const isAuto = (c: { command?: Command; manual?: boolean }) =>
+  !!c.command && c.command.argv.length > 0 && !c.manual;
+
+/** The runtime variables the script asks for, in its order: declared inputs, then undeclared ones. */
+export function askedVars(plan: Plan): string[] {
+  const names = plan.inputs.map((i) => i.name);
+  const cmds: (Command | undefined)[] = [
+    ...plan.inputs.map((i) => i.discover),
+    ...plan.gates.map((g) => g.check.command),
+    ...plan.runbook.flatMap((s) => [...s.commands, s.check.command]),
+    ...plan.verification.checks.map((c) => c.command),
+  ];
+  for (const c of cmds)
+    for (const a of c?.argv ?? []) if (typeof a !== 'string' && !names.includes(a.var)) names.push(a.var);
+  return names;
+}
+
+/** Every answer a full `--yes` run asks for, in order: inputs, manual gates, data confirmations, manual actions and checks. */
+export function answersFor(plan: Plan, value: (name: string) => string, token: string): string[] {
+  const out = askedVars(plan).map(value);
+  for (const g of plan.gates) if (!isAuto(g.check)) out.push('y');
+  for (const s of plan.runbook) {
+    if (s.touchesData) out.push(token);
+    for (const c of s.commands) if (c.argv.length === 0) out.push('y');
+    if (!isAuto(s.check)) out.push('y');
+  }
+  for (const c of plan.verification.checks) if (!isAuto(c)) out.push('y');
+  return out;
+}
+
+/** The argv every stub must receive in a full run, in order, runtime inputs resolved. */
+export function expectedCallsFor(plan: Plan, vars: Record<string, string>): string[][] {
+  const argv = (c: Command) => c.argv.map((a) => (typeof a === 'string' ? a : vars[a.var]!));
+  const calls: string[][] = [];
+  for (const i of plan.inputs) if (i.discover && i.discover.argv.length > 0) calls.push(argv(i.discover));
+  for (const g of plan.gates) if (isAuto(g.check)) calls.push(argv(g.check.command!));
+  for (const s of plan.runbook) {
+    for (const c of s.commands) if (c.argv.length > 0) calls.push(argv(c));
+    if (isAuto(s.check)) calls.push(argv(s.check.command!));
+  }
+  for (const c of plan.verification.checks) if (isAuto(c)) calls.push(argv(c.command!));
+  return calls;
+}
+
+/** A stub output that satisfies every check's expected text. */
+export function stdoutFor(plan: Plan): string {
+  const wants = [
+    ...plan.gates.map((g) => g.check),
+    ...plan.runbook.map((s) => s.check),
+    ...plan.verification.checks,
+  ].flatMap((c) => (c.expectOutput ? [c.expectOutput] : []));
+  return ['rbstub-ok', ...wants].join('\n');
+}
