@@ -298,7 +298,7 @@ function checkCondition(check: Check): string {
       argvWords(check.command.argv),
     ].join(' ');
   }
-  return `rb_manual_check ${q(`Does it show: ${check.expect}`)}`;
+  return `rb_manual_check ${q(`Confirm by eye: ${check.expect}?`)}`;
 }
 
 function header(s: Script, plan: Plan) {
@@ -442,6 +442,8 @@ function steps(s: Script, plan: Plan) {
       problems.push('it changes data but requires no backup gate (the data rule)');
     if (step.touchesData && !kinds.has('verification'))
       problems.push('it changes data but requires no verification gate (the data rule)');
+    if (step.touchesData)
+      s.call('rb_kv', 'called only by', plan.trigger.authorized.join(', ') || 'not configured');
     for (const p of problems) s.call('rb_kv', 'CANNOT RUN', p);
     if (required.length > 0)
       s.call('rb_kv', 'requires gates', required.map((k) => `${k} (${plan.gates[k - 1]!.title})`).join('; '));
