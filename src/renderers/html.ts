@@ -34,7 +34,7 @@ const CSS = `
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
 body{margin:0 auto;max-width:60rem;padding:1rem;font:17px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;
-color:var(--fg);background:var(--bg);overflow-wrap:anywhere}
+color:var(--fg);background:var(--bg);overflow-wrap:break-word}
 h1{font-size:1.6rem;margin:.2rem 0}h2{font-size:1.3rem;margin:2rem 0 .6rem;border-bottom:2px solid var(--line)}
 h3{font-size:1.1rem;margin:1.2rem 0 .4rem}
 code,pre{font:16px/1.45 ui-monospace,"SFMono-Regular",Menlo,Consolas,monospace}
@@ -50,7 +50,7 @@ button.copy:focus-visible{outline:3px solid var(--amber);outline-offset:2px}
 .warn{border-left:5px solid var(--red);background:#fdecee;padding:.5rem .8rem;margin:.6rem 0}
 .note{border-left:5px solid var(--blue);background:#eef3fb;padding:.5rem .8rem;margin:.6rem 0}
 table{border-collapse:collapse;width:100%}th,td{border:1px solid var(--line);padding:.4rem .5rem;text-align:left;
-vertical-align:top;overflow-wrap:anywhere}th{background:var(--soft)}
+vertical-align:top;overflow-wrap:break-word}th{background:var(--soft)}td code{overflow-wrap:anywhere}
 .sev-error{color:var(--red);font-weight:700}.sev-warning{color:var(--amber);font-weight:700}
 .yes{color:var(--green);font-weight:700}.no{color:var(--red);font-weight:700}.unknown{color:var(--muted)}
 ul.checklist{list-style:none;padding:0}ul.checklist li{border:1px solid var(--line);border-radius:6px;
