@@ -86,6 +86,7 @@ footer{margin:2rem 0 1rem;color:var(--muted);font-size:16px}
   h2{break-after:avoid}
   tr,ul.checklist li,ol.steps>li,svg{break-inside:avoid}
   pre{background:none}
+  code,pre{font-size:9.5pt}
   .badge{border:1px solid #000;color:#000;background:none}
 }
 `.trim();

@@ -289,6 +289,10 @@ function describeCheck(s: Script, check: Check, indent = '') {
 
 /** Shell condition (a command list) that is true when the check passes. */
 function checkCondition(check: Check): string {
+  if (check.command && check.command.argv.length > 0 && !check.manual && !check.command.readOnly) {
+    // The script only runs read-only commands on its own; anything else the operator runs and confirms.
+    return `rb_manual_check ${q(`This check is not read-only, so it is not run automatically. Run it yourself: ${renderCommand(check.command)} -- does it show: ${check.expect}?`)}`;
+  }
   if (check.command && check.command.argv.length > 0 && !check.manual) {
     return [
       'rb_check',
@@ -356,9 +360,14 @@ function inputs(s: Script, plan: Plan, used: Set<string>) {
     if (!isValidVarName(input.name)) throw new Error(`invalid input name: ${JSON.stringify(input.name)}`);
     s.call('rb_say', `${input.name}: ${input.description}`);
     if (input.discover && input.discover.argv.length > 0) {
-      s.call('rb_say', '  candidates (read-only):');
-      s.call('rb_show', renderCommand(input.discover));
-      s.add(`rb_discover ${argvWords(input.discover.argv)}`);
+      if (input.discover.readOnly) {
+        s.call('rb_say', '  candidates (read-only):');
+        s.call('rb_show', renderCommand(input.discover));
+        s.add(`rb_discover ${argvWords(input.discover.argv)}`);
+      } else {
+        s.call('rb_say', '  candidates (not read-only, so not run here; run it yourself if it is safe):');
+        s.call('rb_show', renderCommand(input.discover));
+      }
     }
     const prompt = input.default !== undefined ? `${input.name} [${input.default}]:` : `${input.name}:`;
     s.add(

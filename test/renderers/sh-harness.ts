@@ -181,7 +181,7 @@ export function poison<T>(value: T, payload: string): T {
 }
 
 const isAuto = (c: { command?: Command; manual?: boolean }) =>
-  !!c.command && c.command.argv.length > 0 && !c.manual;
+  !!c.command && c.command.argv.length > 0 && !c.manual && c.command.readOnly;
 
 /** The runtime variables the script asks for, in its order: declared inputs, then undeclared ones. */
 export function askedVars(plan: Plan): string[] {
@@ -214,7 +214,8 @@ export function answersFor(plan: Plan, value: (name: string) => string, token: s
 export function expectedCallsFor(plan: Plan, vars: Record<string, string>): string[][] {
   const argv = (c: Command) => c.argv.map((a) => (typeof a === 'string' ? a : vars[a.var]!));
   const calls: string[][] = [];
-  for (const i of plan.inputs) if (i.discover && i.discover.argv.length > 0) calls.push(argv(i.discover));
+  for (const i of plan.inputs)
+    if (i.discover && i.discover.argv.length > 0 && i.discover.readOnly) calls.push(argv(i.discover));
   for (const g of plan.gates) if (isAuto(g.check)) calls.push(argv(g.check.command!));
   for (const s of plan.runbook) {
     for (const c of s.commands) if (c.argv.length > 0) calls.push(argv(c));

@@ -321,3 +321,20 @@ describe('runbook script: injection', () => {
     expect(log).toContain('touch\\ PWNED_INPUT'); // printf %q in the log, never evaluated
   });
 });
+
+describe('runbook script: only read-only commands run on their own', () => {
+  it('a check or discovery that is not read-only becomes a manual confirmation', () => {
+    const plan = lowRiskPlan();
+    plan.gates[0]!.check.command!.readOnly = false;
+    plan.inputs[0]!.discover!.readOnly = false;
+    const sb = sandbox(plan, renderSh(plan));
+    // REVISION, gate 1 (now manual), gate 2, step 2's manual check.
+    const r = runScript(sb, ['--yes'], ['7', 'y', 'y', 'y'], { RBSTUB_STDOUT: ALL_OK });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('candidates (not read-only, so not run here; run it yourself if it is safe):');
+    expect(r.stdout).toContain(
+      'This check is not read-only, so it is not run automatically. Run it yourself:',
+    );
+    expect(r.calls.filter((c) => c[1] === 'history')).toEqual([]);
+  });
+});
