@@ -102,15 +102,25 @@ function schemaStep(
       description: 'number of changesets newer than the target release',
     });
   }
-  const when = ctx.schemaFirst
-    ? 'The previous version cannot run on the current schema (see hazards): revert the schema BEFORE the app rollback. Expect errors from the current version while the schema is reverted.'
-    : 'Only if the compatibility gate failed. Otherwise SKIP this step: leave the schema as it is (expand/contract) and fix forward.';
+  const hasMigrations = ctx.service.migrations.some((m) => m.migrations.length > 0);
+  const when = !hasMigrations
+    ? 'Reconcile the data the new version wrote, per the hazard table, so the previous version reads consistent data.'
+    : ctx.schemaFirst
+      ? 'The previous version cannot run on the current schema (see hazards): revert the schema BEFORE the app rollback. Expect errors from the current version while the schema is reverted.'
+      : 'Only if the compatibility gate failed. Otherwise SKIP this step: leave the schema as it is (expand/contract) and fix forward.';
   const perMigration = 60;
-  return {
-    id: ctx.schemaFirst ? 'revert-schema-first' : 'revert-schema-if-needed',
-    title: ctx.schemaFirst
+  const title = !hasMigrations
+    ? 'Reconcile data written by the new version'
+    : ctx.schemaFirst
       ? 'Revert the schema to the target version (before the app)'
-      : 'Schema and data: revert only if the old version cannot run on it',
+      : 'Schema and data: revert only if the old version cannot run on it';
+  return {
+    id: !hasMigrations
+      ? 'reconcile-data'
+      : ctx.schemaFirst
+        ? 'revert-schema-first'
+        : 'revert-schema-if-needed',
+    title,
     commands: [manual(when), ...commands],
     expectedSeconds: Math.max(120, Math.min(migrations, 10) * perMigration),
     maxSeconds: Math.max(900, Math.min(migrations, 10) * perMigration * 5),
@@ -124,6 +134,53 @@ function schemaStep(
     onFailure: `Stop. Do not retry a half-applied down. Mark the incident data-impacting, call ${ctx.service.roles.dataRollback.join(', ') || 'the database owner'}, and decide between fixing the schema forward and restoring the backup taken at the backup gate. ${notes.join(' ')}`,
     touchesData: true,
     durationBasis: `${migrations} migration(s), ~${perMigration}s each including lock waits; worst case ×5 (long locks, large tables)`,
+  };
+}
+
+/** Manual state steps the hazards call for, placed around the app rollback. */
+function hazardStep(ctx: PlanContext, kind: 'queue' | 'cache'): Omit<Step, 'requiresGates'> | undefined {
+  const hs = ctx.hazards.filter(
+    (h) => h.kind === kind && h.appRollbackSafe !== true && h.severity !== 'info',
+  );
+  if (hs.length === 0) return undefined;
+  const subjects = [...new Set(hs.map((h) => h.subject))];
+  if (kind === 'queue') {
+    return {
+      id: 'protect-queues',
+      title: `Protect the queues before the old version meets new messages: ${subjects.join(', ')}`,
+      commands: hs.map((h) => manual(`${h.subject}: ${h.mitigation}`)),
+      expectedSeconds: 180,
+      maxSeconds: 900,
+      check: {
+        expect:
+          'no message in a format the target version cannot read is waiting for it (consumers paused or the backlog drained/parked), or the compatibility mode covers the rollback',
+        timeoutSeconds: 900,
+        retries: 0,
+        manual: true,
+      },
+      onFailure:
+        'If new-format messages cannot be drained or parked, do not roll back the consumer: fix forward, or roll back only after the producers are back on the old format.',
+      touchesData: false,
+      durationBasis: 'manual: pause consumers / drain or park the backlog',
+    };
+  }
+  return {
+    id: 'purge-new-format-cache-entries',
+    title: `Purge what the new version cached: ${subjects.join(', ')}`,
+    commands: hs.map((h) => manual(`${h.subject}: ${h.mitigation}`)),
+    expectedSeconds: 120,
+    maxSeconds: 600,
+    check: {
+      expect:
+        'no entries written by the new version remain (or their TTL has passed); cache hit ratio recovering and the backing store coping with the misses',
+      timeoutSeconds: 600,
+      retries: 0,
+      manual: true,
+    },
+    onFailure:
+      'If the purge overloads the backing store, stop it and let the TTL expire the entries instead; post an update that reads may be degraded until then.',
+    touchesData: false,
+    durationBasis: 'manual: targeted key deletion',
   };
 }
 
@@ -170,6 +227,8 @@ export function buildRunbook(
   if (ks) steps.push(ks);
   const schema = ctx.touchesData ? schemaStep(ctx, gateInputs, extraInputs) : undefined;
   if (schema && ctx.schemaFirst) steps.push(schema);
+  const queues = hazardStep(ctx, 'queue');
+  if (queues) steps.push(queues);
   if (rollback) {
     for (const s of rollback.steps) steps.push({ ...s, touchesData: false });
   } else {
@@ -197,6 +256,8 @@ export function buildRunbook(
       durationBasis: 'unknown platform: a typical pipeline redeploy',
     });
   }
+  const caches = hazardStep(ctx, 'cache');
+  if (caches) steps.push(caches);
   if (schema && !ctx.schemaFirst) steps.push(schema);
   steps.push(verifyStep(ctx, sustainSeconds, ctx.platform?.status(ctx.pctx)));
 

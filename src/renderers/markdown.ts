@@ -11,6 +11,20 @@ export function mdText(s: string): string {
     .replace(/&/g, '&amp;');
 }
 
+/** Prose that may hold `inline code` spans (rule messages): code spans kept, the rest escaped. */
+export function mdRich(s: string): string {
+  const flat = s.replace(/\r?\n/g, ' ');
+  const out: string[] = [];
+  let last = 0;
+  for (const m of flat.matchAll(/`([^`]+)`/g)) {
+    out.push(mdText(flat.slice(last, m.index)));
+    out.push(`\`${m[1] as string}\``);
+    last = (m.index as number) + m[0].length;
+  }
+  out.push(mdText(flat.slice(last)));
+  return out.join('');
+}
+
 /** Inline code that survives any backticks in the value. */
 function mdCode(s: string): string {
   const flat = s.replace(/\r?\n/g, '⏎');
@@ -154,8 +168,8 @@ export function renderMarkdown(plan: Plan): string {
     for (const h of plan.hazards) o.push(hazardRow(h));
     o.push('');
     for (const h of plan.hazards) {
-      o.push(`- **${mdText(h.rule)}** (${mdText(h.subject)}) ${where(h.evidence)}: ${mdText(h.message)}`);
-      o.push(`  - Mitigation: ${mdText(h.mitigation)}`);
+      o.push(`- **${mdText(h.rule)}** (${mdText(h.subject)}) ${where(h.evidence)}: ${mdRich(h.message)}`);
+      o.push(`  - Mitigation: ${mdRich(h.mitigation)}`);
     }
   }
   o.push('');
