@@ -267,8 +267,8 @@ ${plan.gates.length ? `<ul class="checklist">\n${items.join('\n')}\n</ul>` : '<p
 const W = 360;
 const LEFT = 8;
 const RIGHT = 12;
-/** Characters of 13-unit text that fit on one chart line. */
-const LINE_CHARS = 46;
+/** Characters of 16-unit text that fit on one chart line. */
+const LINE_CHARS = 36;
 
 function ticks(span: number): number[] {
   const steps = [15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200];
@@ -294,23 +294,24 @@ export function timelineSvg(steps: Step[]): string {
   const span = Math.max(1, ...rows.map((r) => r.start + Math.max(r.s.maxSeconds, r.s.expectedSeconds)));
   const inner = W - LEFT - RIGHT;
   const x = (sec: number) => LEFT + (sec / span) * inner;
-  const rowH = 46;
-  const top = 6;
+  const rowH = 72;
+  const top = 4;
   const h = top + rows.length * rowH + 26;
   const grid = ticks(span).map((t) => {
     const anchor = t === 0 ? 'start' : x(t) > W - RIGHT - 20 ? 'end' : 'middle';
-    return `<line class="grid" x1="${x(t).toFixed(1)}" y1="${top}" x2="${x(t).toFixed(1)}" y2="${h - 22}"/><text x="${x(t).toFixed(1)}" y="${h - 6}" font-size="12" text-anchor="${anchor}">${formatDuration(t)}</text>`;
+    return `<line class="grid" x1="${x(t).toFixed(1)}" y1="${top}" x2="${x(t).toFixed(1)}" y2="${h - 22}"/><text x="${x(t).toFixed(1)}" y="${h - 5}" font-size="14" text-anchor="${anchor}">${formatDuration(t)}</text>`;
   });
   const bars = rows.map(({ s, start: st }, i) => {
     const y = top + i * rowH;
-    const times = ` · ${formatDuration(s.expectedSeconds)} (max ${formatDuration(s.maxSeconds)})`;
-    const label = truncate(`${i + 1}. ${s.title}`, Math.max(12, LINE_CHARS - times.length));
+    const times = `expected ${formatDuration(s.expectedSeconds)} · worst case ${formatDuration(s.maxSeconds)}`;
+    const label = truncate(`${i + 1}. ${s.title}`, LINE_CHARS);
     const worstW = Math.max(2, x(st + Math.max(s.maxSeconds, s.expectedSeconds)) - x(st));
     const expW = Math.max(2, x(st + s.expectedSeconds) - x(st));
     return `<g class="step-bar" data-step="${i + 1}"><title>${e(`${i + 1}. ${s.title}: expected ${formatDuration(s.expectedSeconds)}, worst case ${formatDuration(s.maxSeconds)}`)}</title>
-<text x="${LEFT}" y="${y + 14}" font-size="13">${e(label)}${times}</text>
-<rect class="bar-worst" x="${x(st).toFixed(1)}" y="${y + 20}" width="${worstW.toFixed(1)}" height="18" rx="2"/>
-<rect class="${s.touchesData ? 'bar-data' : 'bar-expected'}" x="${x(st).toFixed(1)}" y="${y + 20}" width="${expW.toFixed(1)}" height="18" rx="2"/></g>`;
+<text x="${LEFT}" y="${y + 17}" font-size="16" font-weight="600">${e(label)}</text>
+<rect class="bar-worst" x="${x(st).toFixed(1)}" y="${y + 24}" width="${worstW.toFixed(1)}" height="18" rx="2"/>
+<rect class="${s.touchesData ? 'bar-data' : 'bar-expected'}" x="${x(st).toFixed(1)}" y="${y + 24}" width="${expW.toFixed(1)}" height="18" rx="2"/>
+<text x="${LEFT}" y="${y + 60}" font-size="16">${times}</text></g>`;
   });
   return `<svg class="timeline" viewBox="0 0 ${W} ${h}" role="img" aria-label="Runbook timeline: one bar per step">
 ${grid.join('\n')}
@@ -353,7 +354,7 @@ export function estimateSvg(plan: Plan): string {
   const est = plan.estimate;
   const rows: { label: string; value: number; worst?: number; cls: string }[] = [
     {
-      label: `Designed path: ${formatDuration(est.expectedSeconds)} (max ${formatDuration(est.maxSeconds)})`,
+      label: `Designed: ${formatDuration(est.expectedSeconds)} (max ${formatDuration(est.maxSeconds)})`,
       value: est.expectedSeconds / 60,
       worst: est.maxSeconds / 60,
       cls: 'bar-expected',
@@ -367,24 +368,24 @@ export function estimateSvg(plan: Plan): string {
   const span = Math.max(1, ...rows.map((r) => Math.max(r.value, r.worst ?? 0)), est.pastMedianMinutes ?? 0);
   const inner = W - LEFT - RIGHT;
   const x = (min: number) => LEFT + (min / span) * inner;
-  const rowH = 40;
-  const top = est.pastMedianMinutes !== undefined ? 22 : 6;
+  const rowH = 50;
+  const top = est.pastMedianMinutes !== undefined ? 24 : 4;
   const h = top + rows.length * rowH + 26;
   const bars = rows.map((r, i) => {
     const y = top + i * rowH;
     const worst =
       r.worst !== undefined
-        ? `<rect class="bar-worst" x="${LEFT}" y="${y + 18}" width="${Math.max(2, x(r.worst) - LEFT).toFixed(1)}" height="16" rx="2"/>`
+        ? `<rect class="bar-worst" x="${LEFT}" y="${y + 24}" width="${Math.max(2, x(r.worst) - LEFT).toFixed(1)}" height="16" rx="2"/>`
         : '';
-    return `<g class="estimate-bar"><text x="${LEFT}" y="${y + 13}" font-size="13">${e(r.label)}</text>${worst}<rect class="${r.cls}" x="${LEFT}" y="${y + 18}" width="${Math.max(2, x(r.value) - LEFT).toFixed(1)}" height="16" rx="2"/></g>`;
+    return `<g class="estimate-bar"><text x="${LEFT}" y="${y + 17}" font-size="16">${e(r.label)}</text>${worst}<rect class="${r.cls}" x="${LEFT}" y="${y + 24}" width="${Math.max(2, x(r.value) - LEFT).toFixed(1)}" height="16" rx="2"/></g>`;
   });
   const median =
     est.pastMedianMinutes !== undefined
-      ? `<line class="median" x1="${x(est.pastMedianMinutes).toFixed(1)}" y1="${top - 4}" x2="${x(est.pastMedianMinutes).toFixed(1)}" y2="${h - 22}"/><text x="${x(est.pastMedianMinutes).toFixed(1)}" y="${top - 8}" font-size="12" text-anchor="${x(est.pastMedianMinutes) > W / 2 ? 'end' : 'start'}">past median ${est.pastMedianMinutes} min</text>`
+      ? `<line class="median" x1="${x(est.pastMedianMinutes).toFixed(1)}" y1="${top - 4}" x2="${x(est.pastMedianMinutes).toFixed(1)}" y2="${h - 22}"/><text x="${x(est.pastMedianMinutes).toFixed(1)}" y="${top - 8}" font-size="14" text-anchor="${x(est.pastMedianMinutes) > W / 2 ? 'end' : 'start'}">past median ${est.pastMedianMinutes} min</text>`
       : '';
   return `<svg class="estimate" viewBox="0 0 ${W} ${h}" role="img" aria-label="Estimated time to mitigation beside past rollbacks, in minutes">
 <line class="axis" x1="${LEFT}" y1="${h - 22}" x2="${W - RIGHT}" y2="${h - 22}"/>
-<text x="${LEFT}" y="${h - 6}" font-size="12">0</text><text x="${W - RIGHT}" y="${h - 6}" font-size="12" text-anchor="end">${Math.round(span)} min</text>
+<text x="${LEFT}" y="${h - 5}" font-size="14">0</text><text x="${W - RIGHT}" y="${h - 5}" font-size="14" text-anchor="end">${Math.round(span)} min</text>
 ${bars.join('\n')}
 ${median}
 </svg>`;
