@@ -401,7 +401,7 @@ function gates(s: Script, plan: Plan) {
     if (g.status) s.call('rb_kv', 'status when designed', `${g.status}${g.reason ? ` (${g.reason})` : ''}`);
     describeCheck(s, g.check);
     const fail = g.blocking
-      ? `rb_stop_gate ${n} ${q(g.title)}`
+      ? `rb_stop_gate ${n} ${q(g.title)} ${q(g.check.expect)}`
       : `rb_warn ${q(`gate ${n} did not pass (not blocking): ${g.title}`)}`;
     s.add(
       `if ${checkCondition(g.check)}; then`,
@@ -532,9 +532,10 @@ function failureFunctions(s: Script, plan: Plan) {
     `  rb_say ${q(`Keep the IDENTIFIED update current; next update due within ${int(plan.comms.cadenceMinutes)} min.`)}`,
     '  exit 1',
     '}',
-    '# rb_stop_gate GATE_NO TITLE: a blocking gate failed; nothing has been changed.',
+    '# rb_stop_gate GATE_NO TITLE EXPECT: a blocking gate failed; nothing has been changed.',
     'rb_stop_gate() {',
     '  rb_loud "blocking gate $1 failed: $2"',
+    `  rb_kv 'it must show' "$3"`,
     `  rb_say 'Nothing has been changed. Resolve the gate, or escalate to the people authorized to call this rollback:'`,
     `  rb_say ${q(plan.trigger.authorized.join(', ') || 'not configured')}`,
     '  exit 1',

@@ -160,6 +160,7 @@ describe('runbook script: a stateless rollback', () => {
     const r = runScript(sb, ['--yes'], ['7', 'y', 'y'], { RBSTUB_STDOUT: 'no revisions here' });
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('blocking gate 1 failed: A previous revision exists');
+    expect(r.stdout).toContain('it must show: at least two revisions, the previous one "superseded"');
     expect(r.stdout).toContain('check output does not contain the expected text (attempt 2)');
     expect(r.calls.some((c) => c[1] === 'rollback')).toBe(false);
   });
