@@ -18,7 +18,10 @@ import type { Command, Plan } from '../../src/model/plan.js';
 
 const STUB = `#!/usr/bin/env bash
 { printf 'CALL\\0'; printf '%s\\0' "\${0##*/}" "$@"; printf 'END\\0'; } >>"$RBSTUB_LOG"
-if [[ -n "\${RBSTUB_SLEEP:-}" && "\${0##*/} $*" == *"\${RBSTUB_SLEEP_MATCH:-}"* ]]; then sleep "$RBSTUB_SLEEP"; fi
+shopt -s extglob
+# RBSTUB_SLEEP_MATCH is an extglob pattern over "program args..." (default: every call).
+# shellcheck disable=SC2053
+if [[ -n "\${RBSTUB_SLEEP:-}" && "\${0##*/} $*" == \${RBSTUB_SLEEP_MATCH:-*} ]]; then sleep "$RBSTUB_SLEEP"; fi
 if [[ -n "\${RBSTUB_FAIL_MATCH:-}" && "\${0##*/} $*" == *"$RBSTUB_FAIL_MATCH"* ]]; then
   echo "stub: failing on purpose" >&2
   exit 1
