@@ -92,6 +92,14 @@ else
   exec 3</dev/null
 fi
 
+# Checks run under coreutils timeout (gtimeout on macOS with Homebrew coreutils).
+rb_timeout=()
+if command -v timeout >/dev/null 2>&1; then
+  rb_timeout=(timeout --kill-after=5)
+elif command -v gtimeout >/dev/null 2>&1; then
+  rb_timeout=(gtimeout --kill-after=5)
+fi
+
 rb_log_file=''
 rb_log() {
   [[ -n "$rb_log_file" ]] || return 0
@@ -178,7 +186,12 @@ rb_check() {
     attempt=$((attempt + 1))
     rc=0
     rb_log "check (attempt $attempt, timeout %{t}s): $(rb_q "$@")"
-    out=$(timeout --kill-after=5 "$t" "$@" </dev/null) || rc=$?
+    if ((%{#rb_timeout[@]})); then
+      out=$("%{rb_timeout[@]}" "$t" "$@" </dev/null) || rc=$?
+    else
+      rb_warn "no timeout command (coreutils): the check runs without its %{t}s limit"
+      out=$("$@" </dev/null) || rc=$?
+    fi
     if [[ -n "$out" ]]; then printf '%s\n' "$out" | sed 's/^/      | /'; fi
     printf '%s\n' "$out" >>"$rb_log_file"
     if ((rc == 0)) && [[ -z "$want" || "$out" == *"$want"* ]]; then
