@@ -39,6 +39,11 @@ export function commsSummary(plan: Plan): string {
   return `${where.join(' + ')}; next update every ${c.cadenceMinutes} min`;
 }
 
+/** Label of the long form: the status page, or where it goes when there is none. */
+export function statusPageLabel(plan: Plan): string {
+  return plan.comms.statusPage ? 'status page' : 'long form (no status page configured: incident doc, email)';
+}
+
 /** The distinct `[FILL IN: ...]` blanks across all updates. */
 export function commsBlanks(plan: Plan): string[] {
   return fillIns(commsTexts(plan.comms)).map(displayText);
@@ -60,7 +65,7 @@ export function renderComms(plan: Plan): string {
   const blocks = commsBlocks(plan);
   if (blocks.length === 0) out.push('', 'No status updates were designed for this service.');
   for (const b of blocks) {
-    out.push('', `=== ${b.heading} ===`, '', '--- status page ---', b.statusPage, '');
+    out.push('', `=== ${b.heading} ===`, '', `--- ${statusPageLabel(plan)} ---`, b.statusPage, '');
     out.push(`--- chat${plan.comms.channel ? ` (${displayText(plan.comms.channel)})` : ''} ---`, b.chat);
   }
   return `${out.join('\n')}\n`;

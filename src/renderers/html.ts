@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { Check, Command, Plan, Step } from '../model/plan.js';
 import { renderCommand } from '../util/shell.js';
-import { commsBlanks, commsBlocks, commsSummary } from './comms.js';
+import { commsBlanks, commsBlocks, commsSummary, statusPageLabel } from './comms.js';
 import { criterionLine, displayText, FILL_IN, formatDuration } from './text.js';
 
 /** Escape text for HTML element content and double- or single-quoted attributes. */
@@ -426,7 +426,7 @@ function comms(ids: Ids, plan: Plan): string {
     const page = ids.next('comms');
     const chat = ids.next('comms');
     return `<h3>${e(b.heading)}</h3>
-<p class="meta">Status page</p>
+<p class="meta">${e(statusPageLabel(plan))}</p>
 <div class="cmd"><pre id="${page}">${withBlanks(b.statusPage)}</pre><button type="button" class="copy" data-copy="${page}" aria-label="Copy status page text">Copy</button></div>
 <p class="meta">Chat</p>
 <div class="cmd"><pre id="${chat}">${withBlanks(b.chat)}</pre><button type="button" class="copy" data-copy="${chat}" aria-label="Copy chat text">Copy</button></div>`;

@@ -9,7 +9,7 @@
  */
 import type { Arg, Check, Command, Gate, Plan, Step } from '../model/plan.js';
 import { isValidVarName, renderArg, renderCommand, shellQuote } from '../util/shell.js';
-import { commsBlanks, commsBlocks, commsSummary } from './comms.js';
+import { commsBlanks, commsBlocks, commsSummary, statusPageLabel } from './comms.js';
 import { criterionLine, displayText, formatDuration } from './text.js';
 
 const inputVar = (name: string) => `RB_IN_${name}`;
@@ -526,7 +526,7 @@ function commsFunction(s: Script, plan: Plan) {
   }
   for (const b of commsBlocks(plan)) {
     s.add(`  rb_say ''`, `  rb_say ${q(`--- ${b.heading} ---`)}`);
-    s.add(`  rb_say 'status page:'`, `  rb_say ${q(b.statusPage)}`);
+    s.add(`  rb_say ${q(`${statusPageLabel(plan)}:`)}`, `  rb_say ${q(b.statusPage)}`);
     s.add(`  rb_say 'chat:'`, `  rb_say ${q(b.chat)}`);
   }
   s.add('}');
