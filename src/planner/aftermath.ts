@@ -27,7 +27,7 @@ export function buildVerification(
   }
   for (const c of criteria) {
     checks.push({
-      expect: `${c.signal} back under its threshold (${c.condition.replace(/, within .*$/, '')}) for ${Math.round(sustainSeconds / 60)} consecutive minutes${c.query ? ` — query: ${c.query}` : ''}`,
+      expect: `${c.signal} back under its threshold (${c.condition.replace(/, within .*$/, '')}) for ${Math.round(sustainSeconds / 60)} consecutive minutes${c.query ? ` — query: \`${c.query}\`` : ''}`,
       timeoutSeconds: sustainSeconds * 2,
       retries: 0,
       manual: true,

@@ -5,10 +5,9 @@ import { renderCommand } from '../util/shell.js';
 
 /** Escape text for Markdown prose and table cells (no HTML, no table breaks, one line). */
 export function mdText(s: string): string {
-  return s
-    .replace(/\r?\n/g, ' ')
-    .replace(/[\\`*_[\]<>|#]/g, (c) => `\\${c}`)
-    .replace(/&/g, '&amp;');
+  // Keep raw Markdown readable in a terminal: escape only what can create HTML, code, emphasis or
+  // break a table row.
+  return s.replace(/\r?\n/g, ' ').replace(/[\\`*<|]/g, (c) => `\\${c}`);
 }
 
 /** Prose that may hold `inline code` spans (rule messages): code spans kept, the rest escaped. */
@@ -70,7 +69,7 @@ function commandLines(cmds: Command[]): { code: string[]; manual: string[] } {
 
 function checkText(c: Check): string {
   const cmd = c.command ? ` — run ${mdCode(renderCommand(c.command))}` : c.manual ? ' — confirm by hand' : '';
-  return `${mdText(c.expect)}${cmd}`;
+  return `${mdRich(c.expect)}${cmd}`;
 }
 
 function hazardRow(h: Finding): string {
@@ -141,7 +140,7 @@ export function renderMarkdown(plan: Plan): string {
   o.push('|---|---|---|');
   for (const c of trigger.criteria) {
     o.push(
-      `| ${mdText(c.signal)} | ${mdText(c.condition)}${c.query ? `<br>${mdCode(c.query)}` : ''} | ${mdText(c.source)}${c.at ? ` ${mdCode(`${c.at.file}:${c.at.line}`)}` : ''} |`,
+      `| ${mdText(c.signal)} | ${mdText(c.condition)}${c.query ? `<br>${mdCode(c.query)}` : ''} | ${c.at && c.source === c.at.file ? mdCode(`${c.at.file}:${c.at.line}`) : `${mdText(c.source)}${c.at ? ` ${mdCode(`${c.at.file}:${c.at.line}`)}` : ''}`} |`,
     );
   }
   o.push('');

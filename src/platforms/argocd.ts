@@ -1,0 +1,252 @@
+/**
+ * Argo CD Application: `argocd app rollback APP ID`, which Argo CD refuses while automated sync is
+ * on (and selfHeal reverts any manual kubectl undo). With auto-sync the real path is: disable
+ * auto-sync → argocd app rollback → git revert → re-enable auto-sync.
+ *
+ * Names: app from attributes.app / attributes.application / deploy.target.app, else the workload's
+ * name when it is an Application, deploy.workload when it names one ("x" or "application/x"), else
+ * service.name (deploy.workload "deployment/x" names the Kubernetes workload, not the app). Attribute keys: app, application,
+ * path (path in the GitOps repo), repoURL, parentApp (an app-of-apps parent that owns this
+ * Application's spec).
+ * `underArgoCd` wraps another mechanism's undo (kubectl, Argo Rollouts) when the workload's
+ * settings say Argo CD syncs it automatically; there the app name must be explicit
+ * (attributes.app / deploy.target.app), else it is the operator input ARGOCD_APP.
+ * Settings: autoSync (unknown → assumed on, the safe assumption), selfHeal, prune; the managed
+ * workload's rollout settings for durations (see k8s.ts).
+ */
+import type { Finding } from '../model/finding.js';
+import type { Arg, Command, Input } from '../model/plan.js';
+import {
+  badCommitInput,
+  check,
+  evidenceOfSetting,
+  fact,
+  fixedStep,
+  gitRevertStep,
+  hazard,
+  input,
+  type PlatformStep,
+  parseWorkloadRef,
+  read,
+  rollbackOf,
+  run,
+  settingOf,
+  timedStep,
+  waitCheck,
+} from './common.js';
+import { kubeDuration } from './k8s.js';
+import type { Platform, PlatformContext, PlatformRollback } from './types.js';
+
+const HISTORY_ID = 'ARGOCD_HISTORY_ID';
+const APP = 'ARGOCD_APP';
+
+/** The Application's name for the argocd platform itself (brief's lookup order). */
+export function appName(ctx: PlatformContext): string {
+  const w = ctx.workload;
+  const ref = parseWorkloadRef(ctx.service.deploy.workload);
+  return (
+    fact(ctx, 'app', 'application') ??
+    (w && w.kind.toLowerCase() === 'application' ? w.name : undefined) ??
+    (ref && (ref.kind === undefined || ref.kind === 'application') ? ref.name : undefined) ??
+    ctx.service.name
+  );
+}
+
+/** Auto-sync unless the settings say it is off. */
+export function autoSyncOn(ctx: PlatformContext): boolean {
+  return settingOf(ctx, 'autoSync')?.value !== false;
+}
+
+/** The Application for a workload of another platform: only an explicit name, else an input. */
+export function argoCdAppArg(ctx: PlatformContext): Arg {
+  return fact(ctx, 'app', 'application') ?? { var: APP };
+}
+
+/** True when the settings say Argo CD syncs this workload automatically (or self-heals it). */
+export function managedByArgoCd(ctx: PlatformContext): boolean {
+  return settingOf(ctx, 'autoSync')?.value === true || settingOf(ctx, 'selfHeal')?.value === true;
+}
+
+function history(ctx: PlatformContext): Command {
+  return read('argocd', 'app', 'history', appName(ctx));
+}
+
+function waitHealthy(app: Arg, seconds: number, sync = false): Command {
+  return read(
+    'argocd',
+    'app',
+    'wait',
+    app,
+    ...(sync ? ['--sync'] : []),
+    '--health',
+    '--timeout',
+    String(Math.max(1, Math.ceil(seconds))),
+  );
+}
+
+function status(ctx: PlatformContext): Command {
+  return waitHealthy(appName(ctx), kubeDuration(ctx).maxSeconds);
+}
+
+/**
+ * The GitOps sequence around an undo: disable auto-sync → the undo steps → git revert →
+ * re-enable auto-sync (with the selfHeal / prune flags it had).
+ */
+export function underArgoCd(
+  ctx: PlatformContext,
+  app: Arg,
+  undo: { steps: PlatformStep[]; inputs: Input[]; what: string },
+  waitSeconds: number,
+): PlatformRollback {
+  const label = typeof app === 'string' ? app : `${APP} (an input)`;
+  const path = fact(ctx, 'path');
+  const selfHeal = settingOf(ctx, 'selfHeal')?.value === true;
+  const prune = settingOf(ctx, 'prune')?.value === true;
+  const known = settingOf(ctx, 'autoSync') !== undefined || selfHeal;
+  const inputs: Input[] = [];
+  if (typeof app !== 'string') {
+    inputs.push(
+      input(
+        APP,
+        'Argo CD application that syncs this workload (not named in the repository)',
+        read('argocd', 'app', 'list'),
+      ),
+    );
+  }
+  const steps = [
+    fixedStep(5, 60, 'one API call', {
+      id: 'disable-auto-sync',
+      title: `Disable automated sync on Argo CD application ${label} (${undo.what} is refused or reverted while it is on${selfHeal ? ': selfHeal reverts manual changes within seconds' : ''})`,
+      commands: [run('argocd', 'app', 'set', app, '--sync-policy', 'none')],
+      check: check(
+        read('argocd', 'app', 'get', app),
+        'Sync Policy shows Manual (<none>), no automated sync',
+        30,
+        2,
+      ),
+      onFailure: `If the policy comes back to automated, a parent app-of-apps re-applies ${label}'s spec: disable auto-sync on the parent too (or in git) before going on.`,
+    }),
+    ...undo.steps,
+    gitRevertStep('git-revert', `Argo CD application ${label}`, path),
+    fixedStep(60, waitSeconds + 60, 're-sync of an unchanged revision plus the health wait', {
+      id: 're-enable-auto-sync',
+      title: `After the revert is merged: re-enable automated sync on ${label}`,
+      commands: [
+        run(
+          'argocd',
+          'app',
+          'set',
+          app,
+          '--sync-policy',
+          'automated',
+          ...(selfHeal ? ['--self-heal'] : []),
+          ...(prune ? ['--auto-prune'] : []),
+        ),
+      ],
+      check: waitCheck(
+        waitHealthy(app, waitSeconds, true),
+        `${label} Synced to the reverted commit and Healthy (same version as the rollback)`,
+        waitSeconds,
+      ),
+      onFailure: `If the sync brings back the bad version, the revert is not on the tracked branch: disable auto-sync again (argocd app set ${label} --sync-policy none) and fix git first.`,
+    }),
+  ];
+  return rollbackOf(
+    false,
+    `${known ? `Argo CD syncs ${label} automatically` : `Argo CD is assumed to sync ${label} automatically (autoSync is not stated)`}: ${undo.what} holds only while auto-sync is disabled, and git must be reverted before auto-sync is re-enabled.`,
+    steps,
+    [...inputs, ...undo.inputs, badCommitInput(path)],
+  );
+}
+
+function rollback(ctx: PlatformContext): PlatformRollback {
+  const app = appName(ctx);
+  const d = kubeDuration(ctx);
+  const rollbackStep = timedStep(d, {
+    id: 'argocd-rollback',
+    title: `Roll Argo CD application ${app} back to the chosen history ID`,
+    commands: [run('argocd', 'app', 'rollback', app, { var: HISTORY_ID }, '--timeout', String(d.maxSeconds))],
+    check: waitCheck(
+      waitHealthy(app, d.maxSeconds),
+      `argocd app wait reports ${app} Healthy on the rolled-back revision`,
+      d.maxSeconds,
+    ),
+    onFailure: `If the rollback is refused, auto-sync is still on: check argocd app get ${app}. If the app stays Degraded on the target revision, pick the previous good history ID or escalate; keep auto-sync off meanwhile.`,
+  });
+  const inputs = [input(HISTORY_ID, `Argo CD history ID of ${app} to return to`, history(ctx))];
+  if (!autoSyncOn(ctx)) {
+    return rollbackOf(
+      true,
+      `Automated sync is off for ${app}: argocd app rollback redeploys the chosen history entry in one command (revert the bad commit in git before the next sync).`,
+      [rollbackStep],
+      inputs,
+    );
+  }
+  return underArgoCd(ctx, app, { steps: [rollbackStep], inputs, what: 'argocd app rollback' }, d.maxSeconds);
+}
+
+/** The selfHeal hazard, also reported by Argo Rollouts / Kubernetes workloads under Argo CD. */
+export function selfHealHazard(ctx: PlatformContext): Finding[] {
+  const selfHeal = settingOf(ctx, 'selfHeal');
+  if (selfHeal?.value !== true) return [];
+  const app = fact(ctx, 'app', 'application') ?? appName(ctx);
+  return [
+    hazard(ctx, {
+      rule: 'argocd-selfheal',
+      kind: 'config',
+      severity: 'warning',
+      subject: `application ${app}`,
+      message: `Argo CD selfHeal is on for ${app}: a manual kubectl or helm rollback is reverted to git within seconds.`,
+      mitigation: `Disable automated sync first (argocd app set ${app} --sync-policy none), then roll back; re-enable it only after the bad commit is reverted in git.`,
+      appRollbackSafe: true,
+      revertLossless: true,
+      evidence: evidenceOfSetting(ctx, selfHeal),
+    }),
+  ];
+}
+
+function hazards(ctx: PlatformContext): Finding[] {
+  const app = appName(ctx);
+  const out = selfHealHazard(ctx);
+  if (autoSyncOn(ctx)) {
+    out.push(
+      hazard(ctx, {
+        rule: 'argocd-auto-sync-blocks-rollback',
+        kind: 'config',
+        severity: 'warning',
+        subject: `application ${app}`,
+        message: `Automated sync ${settingOf(ctx, 'autoSync') ? 'is on' : 'is assumed on'} for ${app}: argocd app rollback is refused until it is disabled, and re-enabling it before the git revert redeploys the bad commit.`,
+        mitigation: `Follow the runbook order for ${app}: disable auto-sync, roll back, revert in git, then re-enable auto-sync.`,
+        appRollbackSafe: true,
+        revertLossless: true,
+        evidence: evidenceOfSetting(ctx, settingOf(ctx, 'autoSync')),
+      }),
+    );
+  }
+  const parent = fact(ctx, 'parentApp');
+  if (parent) {
+    out.push(
+      hazard(ctx, {
+        rule: 'argocd-parent-app-reenables-sync',
+        kind: 'config',
+        severity: 'warning',
+        subject: `application ${app}`,
+        message: `${app} is managed by the parent application ${parent}: its next sync rewrites ${app}'s sync policy and turns auto-sync back on mid-rollback.`,
+        mitigation: `Disable auto-sync on ${parent} as well (argocd app set ${parent} --sync-policy none) before rolling ${app} back.`,
+        appRollbackSafe: true,
+        revertLossless: true,
+      }),
+    );
+  }
+  return out;
+}
+
+export const argocd: Platform = {
+  id: 'argocd',
+  title: 'Argo CD',
+  history,
+  status,
+  rollback,
+  duration: (ctx) => kubeDuration(ctx),
+  hazards,
+};

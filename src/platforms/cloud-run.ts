@@ -1,0 +1,183 @@
+/**
+ * Google Cloud Run: send all traffic back to an earlier revision
+ * (`gcloud run services update-traffic SVC --to-revisions REVISION=100`).
+ *
+ * Names: service from attributes.service, else workload.name, deploy.target.service,
+ * deploy.workload, service.name. Attribute keys: service, region (unknown → operator input
+ * CLOUD_RUN_REGION: gcloud would otherwise prompt), project (omitted when unknown: gcloud's
+ * configured project applies).
+ * Config refs of kind Secret whose name ends in ":latest" (or are not versioned) are secrets
+ * mounted at version "latest".
+ * Settings: startupSeconds (cold start of the target revision, default 10 s estimate).
+ *
+ * The traffic spec is one argument "REVISION=100": the operator input carries the whole spec,
+ * because an argv element cannot join a literal and a runtime value.
+ */
+import type { Finding } from '../model/finding.js';
+import type { Arg, Command, Input } from '../model/plan.js';
+import {
+  check,
+  Drivers,
+  durationModel,
+  fact,
+  flag,
+  hazard,
+  input,
+  read,
+  resourceName,
+  rollbackOf,
+  run,
+  timedStep,
+} from './common.js';
+import type { DurationModel, Platform, PlatformContext, PlatformRollback } from './types.js';
+
+const REGION = 'CLOUD_RUN_REGION';
+const TRAFFIC = 'TARGET_REVISION_TRAFFIC';
+
+function names(ctx: PlatformContext): { service: string; region: Arg; project: string[] } {
+  return {
+    service: resourceName(ctx, 'service'),
+    region: fact(ctx, 'region') ?? { var: REGION },
+    project: flag('--project', fact(ctx, 'project')),
+  };
+}
+
+function history(ctx: PlatformContext): Command {
+  const n = names(ctx);
+  return read(
+    'gcloud',
+    'run',
+    'revisions',
+    'list',
+    '--service',
+    n.service,
+    '--region',
+    n.region,
+    ...n.project,
+  );
+}
+
+function status(ctx: PlatformContext): Command {
+  const n = names(ctx);
+  return read(
+    'gcloud',
+    'run',
+    'services',
+    'describe',
+    n.service,
+    '--region',
+    n.region,
+    ...n.project,
+    '--format',
+    'yaml(status.traffic,status.conditions)',
+  );
+}
+
+function duration(ctx: PlatformContext): DurationModel {
+  const d = new Drivers(ctx);
+  d.add('traffic switch', 'route update (15s, worst 60s)', 'default');
+  const startup = d.get('startupSeconds', 10, 'startupSeconds (cold start estimate)');
+  return durationModel(
+    15 + startup,
+    60 + 3 * startup,
+    d,
+    `route update 15s + cold start of the target revision ${startup}s; worst case 60s + 3× cold start (no minimum instances warm)`,
+  );
+}
+
+function rollback(ctx: PlatformContext): PlatformRollback {
+  const n = names(ctx);
+  const d = duration(ctx);
+  const inputs: Input[] = [];
+  if (typeof n.region !== 'string') {
+    inputs.push(
+      input(
+        REGION,
+        `Region of Cloud Run service ${n.service} (not named in the repository)`,
+        read('gcloud', 'run', 'services', 'list', ...n.project),
+      ),
+    );
+  }
+  inputs.push(
+    input(
+      TRAFFIC,
+      `Revision of ${n.service} to send all traffic to, written REVISION=100 (e.g. ${n.service}-00041-abc=100)`,
+      history(ctx),
+    ),
+  );
+  const step = timedStep(d, {
+    id: 'cloud-run-update-traffic',
+    title: `Send 100% of ${n.service}'s traffic to the chosen revision`,
+    commands: [
+      run(
+        'gcloud',
+        'run',
+        'services',
+        'update-traffic',
+        n.service,
+        '--to-revisions',
+        { var: TRAFFIC },
+        '--region',
+        n.region,
+        ...n.project,
+      ),
+    ],
+    check: check(
+      status(ctx),
+      'status.traffic lists the chosen revision at percent 100 and the Ready condition is True',
+      60,
+      2,
+    ),
+    onFailure: `If the revision does not serve (Ready False), check its logs; choose the previous good revision or escalate. Do not run --to-latest: it sends traffic back to the bad revision.`,
+  });
+  return rollbackOf(
+    true,
+    `gcloud run services update-traffic moves all traffic of ${n.service} in one command.`,
+    [step],
+    inputs,
+  );
+}
+
+function hazards(ctx: PlatformContext): Finding[] {
+  const n = names(ctx);
+  const out: Finding[] = [
+    hazard(ctx, {
+      rule: 'cloud-run-traffic-pinned',
+      kind: 'config',
+      severity: 'warning',
+      subject: `service ${n.service}`,
+      message: `After update-traffic, ${n.service}'s traffic is pinned to the chosen revision: the next deploys get 0% of traffic until someone runs --to-latest.`,
+      mitigation: `Once the fix is deployed and verified, run gcloud run services update-traffic ${n.service} --to-latest (and say so in the incident follow-up).`,
+      appRollbackSafe: true,
+      revertLossless: true,
+    }),
+  ];
+  for (const c of ctx.workload?.config ?? []) {
+    if (!/secret/i.test(c.kind)) continue;
+    if (!(c.name.endsWith(':latest') || !c.versioned)) continue;
+    out.push(
+      hazard(ctx, {
+        rule: 'cloud-run-latest-secrets',
+        kind: 'config',
+        severity: 'warning',
+        subject: `${c.kind}/${c.name}`,
+        message: `${n.service} reads secret ${c.name} at version "latest": the old revision gets the current secret value, not the one it ran with.`,
+        mitigation: `Pin ${c.name} to a numbered secret version in the revision template, so rolling back also rolls back the secret.`,
+        appRollbackSafe: null,
+        revertLossless: true,
+        ...(c.at ? { evidence: [c.at] } : {}),
+      }),
+    );
+  }
+  return out;
+}
+
+export const cloudRun: Platform = {
+  id: 'cloud-run',
+  title: 'Google Cloud Run',
+  history,
+  status,
+  rollback,
+  duration,
+  hazards,
+};

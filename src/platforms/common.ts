@@ -1,0 +1,336 @@
+/**
+ * Shared helpers for platform modules: resource names, settings with their provenance (duration
+ * drivers), evidence, and builders for commands, steps, inputs and hazards. No I/O.
+ *
+ * Name lookup order (the brief's contract): ctx.workload (attributes, name, namespace), then
+ * service.deploy.target, then service.deploy.workload ("kind/name"), then service.deploy.namespace,
+ * then service.name.
+ */
+import type { Finding, HazardKind, Severity } from '../model/finding.js';
+import type { Arg, Check, Command, DurationDriver, Input, Step } from '../model/plan.js';
+import type { Evidence, RolloutSettings, Setting } from '../model/service.js';
+import type { DurationModel, PlatformContext, PlatformRollback } from './types.js';
+
+export type PlatformStep = PlatformRollback['steps'][number];
+
+// ---------------------------------------------------------------------------------------------
+// Names
+
+/** "deployment/x" → { kind: 'deployment', name: 'x' }; "x" → { name: 'x' }. */
+export function parseWorkloadRef(ref: string | undefined): { kind?: string; name: string } | undefined {
+  if (ref === undefined || ref.trim() === '') return undefined;
+  const slash = ref.indexOf('/');
+  if (slash <= 0) return { name: ref };
+  return { kind: ref.slice(0, slash).toLowerCase(), name: ref.slice(slash + 1) };
+}
+
+/** A platform fact by key: workload attributes first, then deploy.target. */
+export function fact(ctx: PlatformContext, ...keys: string[]): string | undefined {
+  for (const k of keys) {
+    const v = ctx.workload?.attributes[k];
+    if (v !== undefined && v !== '') return v;
+  }
+  const target = ctx.service.deploy.target ?? {};
+  for (const k of keys) {
+    const v = target[k];
+    if (v !== undefined && v !== '') return v;
+  }
+  return undefined;
+}
+
+/**
+ * The name of the platform resource: attribute keys (workload, then deploy.target), the workload's
+ * own name, deploy.workload's name part, then the service name.
+ */
+export function resourceName(ctx: PlatformContext, ...keys: string[]): string {
+  const fromWorkloadAttr = keys
+    .map((k) => ctx.workload?.attributes[k])
+    .find((v) => v !== undefined && v !== '');
+  if (fromWorkloadAttr !== undefined) return fromWorkloadAttr;
+  if (ctx.workload?.name) return ctx.workload.name;
+  return fact(ctx, ...keys) ?? parseWorkloadRef(ctx.service.deploy.workload)?.name ?? ctx.service.name;
+}
+
+/** Namespace: workload, its attributes, deploy.target.namespace, deploy.namespace; undefined when unknown. */
+export function namespaceOf(ctx: PlatformContext): string | undefined {
+  return ctx.workload?.namespace ?? fact(ctx, 'namespace') ?? ctx.service.deploy.namespace;
+}
+
+/** Flag pair (e.g. ['-n', ns]) when the value is known, nothing otherwise. */
+export function flag(name: string, value: string | undefined): string[] {
+  return value === undefined ? [] : [name, value];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evidence
+
+/** Where the platform facts came from: the workload, the deploy section, else the descriptor line 1. */
+export function evidenceOf(ctx: PlatformContext): Evidence[] {
+  const at = ctx.workload?.at ?? ctx.service.deploy.at;
+  if (at) return [at];
+  return [
+    {
+      file: ctx.service.descriptor ?? 'rollbook.yaml',
+      line: 1,
+      note: 'platform default: no manifest or deploy section located this workload',
+    },
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Settings and duration drivers
+
+type SettingKey = keyof RolloutSettings;
+type ValueOf<K extends SettingKey> = NonNullable<RolloutSettings[K]> extends Setting<infer T> ? T : never;
+
+/** Collects the values that drive a duration, with where each came from. */
+export class Drivers {
+  readonly list: DurationDriver[] = [];
+  constructor(private readonly ctx: PlatformContext) {}
+
+  /** The setting's value (recorded as manifest/descriptor), or the fallback (recorded as default). */
+  get<K extends SettingKey>(key: K, fallback: ValueOf<K>, name: string = key): ValueOf<K> {
+    const s = this.ctx.workload?.settings[key] as Setting<ValueOf<K>> | undefined;
+    if (s !== undefined) {
+      this.add(name, s.value, this.sourceOf(s.at), s.at);
+      return s.value;
+    }
+    this.add(name, fallback, 'default');
+    return fallback;
+  }
+
+  /** The setting's value when set (recorded), undefined otherwise (nothing recorded). */
+  maybe<K extends SettingKey>(key: K, name: string = key): ValueOf<K> | undefined {
+    const s = this.ctx.workload?.settings[key] as Setting<ValueOf<K>> | undefined;
+    if (s === undefined) return undefined;
+    this.add(name, s.value, this.sourceOf(s.at), s.at);
+    return s.value;
+  }
+
+  add(name: string, value: unknown, source: DurationDriver['source'], at?: Evidence): void {
+    if (this.list.some((d) => d.name === name)) return;
+    const driver: DurationDriver = { name, value: String(value), source };
+    if (at) driver.at = at;
+    this.list.push(driver);
+  }
+
+  private sourceOf(at: Evidence | undefined): DurationDriver['source'] {
+    if (at === undefined) return 'descriptor';
+    return at.file === this.ctx.service.descriptor ? 'descriptor' : 'manifest';
+  }
+}
+
+/** A setting without recording it as a driver (for hazards). */
+export function settingOf<K extends SettingKey>(ctx: PlatformContext, key: K): RolloutSettings[K] {
+  return ctx.workload?.settings[key];
+}
+
+/**
+ * Resolve an int-or-percent against a total with Kubernetes rounding: maxSurge rounds up,
+ * maxUnavailable rounds down. Invalid strings resolve as 0 (they are reported by discovery).
+ */
+export function intOrPercent(value: number | string, total: number, roundUp: boolean): number {
+  if (typeof value === 'number') return Math.max(0, Math.trunc(value));
+  const m = /^\s*(\d+)\s*%\s*$/.exec(value);
+  if (m) {
+    const raw = (total * Number(m[1])) / 100;
+    return roundUp ? Math.ceil(raw) : Math.floor(raw);
+  }
+  const n = Number(value);
+  return Number.isFinite(n) ? Math.max(0, Math.trunc(n)) : 0;
+}
+
+/** Integer seconds, expected > 0, max >= expected. */
+export function durationModel(expected: number, max: number, drivers: Drivers, basis: string): DurationModel {
+  const e = Math.max(1, Math.ceil(expected));
+  const m = Math.max(e, Math.ceil(max));
+  return { expectedSeconds: e, maxSeconds: m, drivers: drivers.list, basis };
+}
+
+/** "1 batch", "4 batches". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** "90s" for kubectl/helm duration flags. */
+export function secondsFlag(seconds: number): string {
+  return `${Math.max(1, Math.ceil(seconds))}s`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commands, inputs, steps
+
+export function run(...argv: Arg[]): Command {
+  return { argv, readOnly: false };
+}
+
+export function read(...argv: Arg[]): Command {
+  return { argv, readOnly: true };
+}
+
+export function manual(text: string): Command {
+  return { argv: [], readOnly: false, manual: text };
+}
+
+export function input(name: string, description: string, discover?: Command): Input {
+  return discover ? { name, description, discover } : { name, description };
+}
+
+export function check(
+  command: Command | undefined,
+  expect: string,
+  timeoutSeconds: number,
+  retries = 0,
+  expectOutput?: string,
+): Check {
+  const c: Check = { expect, timeoutSeconds: Math.max(1, Math.ceil(timeoutSeconds)), retries };
+  if (command) c.command = command;
+  if (expectOutput !== undefined) c.expectOutput = expectOutput;
+  return c;
+}
+
+/** Seconds a check waits beyond a command's own --timeout, so the command reports first. */
+export const WAIT_MARGIN = 30;
+
+/** A check whose command waits by itself up to `innerTimeout` seconds. */
+export function waitCheck(
+  command: Command,
+  expect: string,
+  innerTimeout: number,
+  expectOutput?: string,
+): Check {
+  return check(command, expect, innerTimeout + WAIT_MARGIN, 0, expectOutput);
+}
+
+/**
+ * Pause between check retries assumed when a check polls (the `--format sh` runbook sleeps
+ * ROLLBOOK_RETRY_DELAY, default 5 s, between attempts).
+ */
+export const RETRY_DELAY_SECONDS = 5;
+
+/** A check whose command answers at once, re-run until it passes for up to `totalSeconds`. */
+export function pollCheck(
+  command: Command,
+  expect: string,
+  totalSeconds: number,
+  expectOutput?: string,
+): Check {
+  const retries = Math.max(1, Math.ceil(totalSeconds / RETRY_DELAY_SECONDS));
+  return check(
+    command,
+    `${expect} (poll every ${RETRY_DELAY_SECONDS}s for up to ${Math.ceil(totalSeconds)}s)`,
+    30,
+    retries,
+    expectOutput,
+  );
+}
+
+export function manualCheck(expect: string, timeoutSeconds = 600): Check {
+  return { expect, timeoutSeconds, retries: 0, manual: true };
+}
+
+export function step(s: Omit<Step, 'requiresGates' | 'touchesData'>): PlatformStep {
+  return s;
+}
+
+/** A step taking the duration model's numbers and basis. */
+export function timedStep(
+  d: DurationModel,
+  s: Omit<PlatformStep, 'expectedSeconds' | 'maxSeconds' | 'durationBasis'>,
+): PlatformStep {
+  return { ...s, expectedSeconds: d.expectedSeconds, maxSeconds: d.maxSeconds, durationBasis: d.basis };
+}
+
+/** A step with fixed (operator-bound) durations, e.g. review or git work. */
+export function fixedStep(
+  expectedSeconds: number,
+  maxSeconds: number,
+  basis: string,
+  s: Omit<PlatformStep, 'expectedSeconds' | 'maxSeconds' | 'durationBasis'>,
+): PlatformStep {
+  return { ...s, expectedSeconds, maxSeconds: Math.max(expectedSeconds, maxSeconds), durationBasis: basis };
+}
+
+/** Assemble a rollback: the command that starts it is the first one that changes something. */
+export function rollbackOf(
+  oneCommand: boolean,
+  why: string,
+  steps: PlatformStep[],
+  inputs: Input[],
+): PlatformRollback {
+  const commands = steps.flatMap((s) => s.commands);
+  const first = commands.find((c) => !c.readOnly) ?? commands[0];
+  if (!first) throw new Error('a platform rollback needs at least one command');
+  return { oneCommand, why, command: first, steps, inputs };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Git-side steps shared by GitOps and Terraform paths
+
+export const BAD_COMMIT = 'BAD_COMMIT';
+
+/** The input naming the bad commit, discovered from git history of the deploy path. */
+export function badCommitInput(path: string | undefined): Input {
+  return input(
+    BAD_COMMIT,
+    'Commit that introduced the bad change (to revert in git)',
+    read('git', 'log', '--oneline', '-n', '20', ...(path ? ['--', path] : [])),
+  );
+}
+
+export function gitRevertStep(id: string, what: string, path: string | undefined): PlatformStep {
+  return fixedStep(120, 1800, 'operator time: revert commit, review and merge (CI time not modelled)', {
+    id,
+    title: `Revert the bad commit in git so ${what} stops re-applying it`,
+    commands: [
+      run('git', 'revert', '--no-edit', { var: BAD_COMMIT }),
+      manual(
+        `Push the revert commit that git revert made and merge it to the branch that ${what} deploys from${path ? ` (path ${path})` : ''}`,
+      ),
+    ],
+    check: check(
+      read('git', 'log', '--oneline', '-n', '1'),
+      'the newest commit is the revert of the bad commit, merged on the tracked branch',
+      30,
+    ),
+    onFailure:
+      'If the revert conflicts, stop: resolve it by hand with the change author; the live state stays on the rolled-back revision meanwhile, so do not resume automation yet.',
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hazards
+
+export interface HazardSpec {
+  rule: string;
+  kind: HazardKind;
+  severity: Severity;
+  subject: string;
+  message: string;
+  mitigation: string;
+  appRollbackSafe: boolean | null;
+  revertLossless: boolean | null;
+  touchesData?: boolean;
+  evidence?: Evidence[];
+}
+
+export function hazard(ctx: PlatformContext, h: HazardSpec): Finding {
+  const evidence = h.evidence && h.evidence.length > 0 ? h.evidence : evidenceOf(ctx);
+  return {
+    rule: h.rule,
+    kind: h.kind,
+    severity: h.severity,
+    subject: h.subject,
+    message: h.message,
+    evidence,
+    appRollbackSafe: h.appRollbackSafe,
+    revertLossless: h.revertLossless,
+    mitigation: h.mitigation,
+    touchesData: h.touchesData ?? false,
+  };
+}
+
+/** Evidence of one setting when it has a location, else the workload's. */
+export function evidenceOfSetting(ctx: PlatformContext, s: Setting<unknown> | undefined): Evidence[] {
+  return s?.at ? [s.at] : evidenceOf(ctx);
+}

@@ -1,0 +1,196 @@
+/**
+ * Flux: never one command. HelmRelease: flux suspend → helm rollback → git revert → flux resume.
+ * Kustomization-managed workload: flux suspend kustomization → kubectl rollout undo → git revert →
+ * flux resume.
+ *
+ * Names: a workload of kind HelmRelease (or attributes.helmRelease) takes the HelmRelease path;
+ * anything else the Kustomization path.
+ * Attribute keys: helmRelease (HelmRelease name; default workload.name), fluxNamespace (namespace
+ * of the Flux object; default the workload's namespace, then flux-system for Kustomizations),
+ * release (Helm release name; Flux's default is [targetNamespace-]name), targetNamespace,
+ * storageNamespace (where Helm keeps the release; default the HelmRelease's namespace),
+ * kustomization (Kustomization name; unknown → an operator input), path (path in the Git repo).
+ * Settings: remediation (HelmRelease upgrade remediation), timeoutSeconds, historyMax, and the
+ * workload's rollout settings.
+ */
+import type { Finding } from '../model/finding.js';
+import type { Arg, Command, Input } from '../model/plan.js';
+import {
+  badCommitInput,
+  check,
+  evidenceOfSetting,
+  fact,
+  fixedStep,
+  flag,
+  gitRevertStep,
+  hazard,
+  input,
+  namespaceOf,
+  type PlatformStep,
+  read,
+  resourceName,
+  rollbackOf,
+  run,
+  settingOf,
+  timedStep,
+} from './common.js';
+import { helmDuration, helmHazards, helmHistory, helmRevisionInput, helmRollbackStep } from './helm.js';
+import { kubeDuration, kubeHazards } from './k8s.js';
+import { kubernetes } from './kubernetes.js';
+import type { DurationModel, Platform, PlatformContext, PlatformRollback } from './types.js';
+
+const KUSTOMIZATION = 'FLUX_KUSTOMIZATION';
+
+interface FluxObject {
+  /** helmrelease | kustomization */
+  kind: 'helmrelease' | 'kustomization';
+  name: Arg;
+  ns: string[];
+  label: string;
+}
+
+function isHelmRelease(ctx: PlatformContext): boolean {
+  return ctx.workload?.kind.toLowerCase() === 'helmrelease' || fact(ctx, 'helmRelease') !== undefined;
+}
+
+function fluxObject(ctx: PlatformContext): FluxObject {
+  if (isHelmRelease(ctx)) {
+    const name = fact(ctx, 'helmRelease') ?? resourceName(ctx);
+    const ns = fact(ctx, 'fluxNamespace') ?? namespaceOf(ctx);
+    return { kind: 'helmrelease', name, ns: flag('-n', ns), label: `HelmRelease ${name}` };
+  }
+  const name = fact(ctx, 'kustomization');
+  const ns = fact(ctx, 'fluxNamespace') ?? 'flux-system';
+  return {
+    kind: 'kustomization',
+    name: name ?? { var: KUSTOMIZATION },
+    ns: ['-n', ns],
+    label: name ? `Kustomization ${name}` : `the Flux Kustomization (${KUSTOMIZATION})`,
+  };
+}
+
+/** Helm release name and storage namespace of a HelmRelease. */
+function helmTarget(ctx: PlatformContext): { release: string; ns: string[] } {
+  const hr = fact(ctx, 'helmRelease') ?? resourceName(ctx);
+  const target = fact(ctx, 'targetNamespace');
+  const release = fact(ctx, 'release') ?? (target ? `${target}-${hr}` : hr);
+  const storage = fact(ctx, 'storageNamespace') ?? fact(ctx, 'fluxNamespace') ?? namespaceOf(ctx);
+  return { release, ns: flag('-n', storage) };
+}
+
+function history(ctx: PlatformContext): Command {
+  if (isHelmRelease(ctx)) {
+    const { release, ns } = helmTarget(ctx);
+    return helmHistory(ctx, release, ns);
+  }
+  return kubernetes.history(ctx);
+}
+
+function status(ctx: PlatformContext): Command {
+  const o = fluxObject(ctx);
+  return read('flux', 'get', o.kind, o.name, ...o.ns);
+}
+
+function duration(ctx: PlatformContext): DurationModel {
+  return isHelmRelease(ctx) ? helmDuration(ctx) : kubeDuration(ctx);
+}
+
+function rollback(ctx: PlatformContext): PlatformRollback {
+  const o = fluxObject(ctx);
+  const path = fact(ctx, 'path');
+  const inputs: Input[] = [];
+  if (typeof o.name !== 'string') {
+    inputs.push(
+      input(
+        KUSTOMIZATION,
+        'Flux Kustomization that applies this workload (not found in the repository)',
+        read('flux', 'get', 'kustomizations', '--all-namespaces'),
+      ),
+    );
+  }
+  const suspend = fixedStep(5, 60, 'one API call', {
+    id: 'flux-suspend',
+    title: `Suspend ${o.label} so Flux stops reconciling (and remediating) it`,
+    commands: [run('flux', 'suspend', o.kind, o.name, ...o.ns)],
+    check: check(status(ctx), `${o.label} shows SUSPENDED True`, 30, 2),
+    onFailure: `If suspend fails, stop: a manual rollback would be overwritten by the next reconciliation. Check flux check and the controller's RBAC.`,
+  });
+  let undoSteps: PlatformStep[];
+  if (o.kind === 'helmrelease') {
+    const { release, ns } = helmTarget(ctx);
+    inputs.push(helmRevisionInput(ctx, release, ns));
+    undoSteps = [helmRollbackStep(ctx, release, ns)];
+  } else {
+    const k = kubernetes.rollback(ctx);
+    inputs.push(...k.inputs);
+    undoSteps = k.steps;
+  }
+  const d = duration(ctx);
+  const resume = timedStep(d, {
+    id: 'flux-resume',
+    title: `After the revert is merged: resume ${o.label}`,
+    commands: [run('flux', 'resume', o.kind, o.name, ...o.ns)],
+    check: check(
+      status(ctx),
+      `${o.label} READY True at the reverted revision (same version as the rollback)`,
+      60,
+      2,
+    ),
+    onFailure: `If Flux re-applies the bad version, the revert is not in the source it follows: suspend ${o.label} again (flux suspend) and fix git first.`,
+  });
+  return rollbackOf(
+    false,
+    `Flux reconciles ${o.label} from git: a manual rollback only holds while it is suspended, and git must be reverted before resuming.`,
+    [suspend, ...undoSteps, gitRevertStep('git-revert', 'Flux', path), resume],
+    [...inputs, badCommitInput(path)],
+  );
+}
+
+function hazards(ctx: PlatformContext): Finding[] {
+  const o = fluxObject(ctx);
+  const remediation = settingOf(ctx, 'remediation');
+  const out: Finding[] = [
+    hazard(ctx, {
+      rule: 'flux-resume-before-revert',
+      kind: 'config',
+      severity: 'warning',
+      subject: o.label,
+      message: `Resuming ${o.label} before the bad commit is reverted in git re-deploys the bad version.`,
+      mitigation: `Keep ${o.label} suspended until the revert is merged; then flux resume.`,
+      appRollbackSafe: true,
+      revertLossless: true,
+    }),
+  ];
+  if (o.kind === 'helmrelease') {
+    out.push(
+      hazard(ctx, {
+        rule: 'flux-remediation',
+        kind: 'config',
+        severity: remediation?.value === true ? 'warning' : 'info',
+        subject: o.label,
+        message:
+          remediation?.value === true
+            ? `${o.label} has upgrade remediation: Flux may already have rolled back (or be retrying the bad upgrade) when you start.`
+            : `Without upgrade remediation, a failed upgrade of ${o.label} stays failed until someone acts.`,
+        mitigation: `Check flux get helmrelease and helm history first: if remediation already rolled back, suspend ${o.label} and revert git instead of rolling back again.`,
+        appRollbackSafe: true,
+        revertLossless: true,
+        evidence: evidenceOfSetting(ctx, remediation),
+      }),
+    );
+    out.push(...helmHazards(ctx, helmTarget(ctx).release));
+  } else {
+    out.push(...kubeHazards(ctx));
+  }
+  return out;
+}
+
+export const flux: Platform = {
+  id: 'flux',
+  title: 'Flux',
+  history,
+  status,
+  rollback,
+  duration,
+  hazards,
+};

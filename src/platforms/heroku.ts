@@ -1,0 +1,120 @@
+/**
+ * Heroku: `heroku releases:rollback vNN -a APP` — code (slug) and config vars only.
+ *
+ * Names: app from attributes.app / attributes.appName, else workload.name, deploy.target.app,
+ * deploy.workload, service.name. Attribute keys: app, appName.
+ * Settings: releasePhase (the Procfile `release:` command; it runs again on rollback),
+ * restartSeconds (dyno restart, default 30 s estimate).
+ */
+import type { Finding } from '../model/finding.js';
+import type { Command } from '../model/plan.js';
+import {
+  check,
+  Drivers,
+  durationModel,
+  evidenceOfSetting,
+  hazard,
+  input,
+  read,
+  resourceName,
+  rollbackOf,
+  run,
+  settingOf,
+  timedStep,
+} from './common.js';
+import type { DurationModel, Platform, PlatformContext, PlatformRollback } from './types.js';
+
+const RELEASE = 'HEROKU_RELEASE';
+/** Web dynos must bind their port within 60 s (R10 boot timeout). */
+const BOOT_TIMEOUT = 60;
+/** Release phase commands are killed after one hour. */
+const RELEASE_PHASE_LIMIT = 3600;
+
+function appName(ctx: PlatformContext): string {
+  return resourceName(ctx, 'app', 'appName');
+}
+
+function history(ctx: PlatformContext): Command {
+  return read('heroku', 'releases', '-a', appName(ctx));
+}
+
+function status(ctx: PlatformContext): Command {
+  return read('heroku', 'ps', '-a', appName(ctx));
+}
+
+function duration(ctx: PlatformContext): DurationModel {
+  const d = new Drivers(ctx);
+  const restart = d.get('restartSeconds', 30, 'dyno restart (estimate)');
+  d.add('boot timeout', BOOT_TIMEOUT, 'default');
+  const phase = d.maybe('releasePhase', 'release phase');
+  const phaseE = phase ? 60 : 0;
+  const phaseW = phase ? RELEASE_PHASE_LIMIT : 0;
+  if (phase) d.add('release phase limit', RELEASE_PHASE_LIMIT, 'default');
+  return durationModel(
+    restart + phaseE,
+    restart + BOOT_TIMEOUT + phaseW,
+    d,
+    `${phase ? `release phase (${phase}) ~60s, up to Heroku's ${RELEASE_PHASE_LIMIT}s limit, then ` : ''}dyno restart ${restart}s; worst case adds the ${BOOT_TIMEOUT}s web boot timeout`,
+  );
+}
+
+function rollback(ctx: PlatformContext): PlatformRollback {
+  const app = appName(ctx);
+  const d = duration(ctx);
+  const step = timedStep(d, {
+    id: 'heroku-rollback',
+    title: `Roll Heroku app ${app} back to the chosen release`,
+    commands: [run('heroku', 'releases:rollback', { var: RELEASE }, '-a', app)],
+    check: check(status(ctx), 'every web dyno is "up" on the new rollback release, none crashed', 120, 2),
+    onFailure: `If the release phase fails, the rollback release is not deployed and the bad one keeps running: read heroku releases:output -a ${app}. If dynos crash on the target, pick the previous good release or escalate; use heroku maintenance:on -a ${app} if errors hurt users meanwhile.`,
+  });
+  return rollbackOf(
+    true,
+    `heroku releases:rollback creates a new release of ${app} with the chosen release's slug and config vars in one command.`,
+    [step],
+    [input(RELEASE, `Release of ${app} to return to (vNN)`, history(ctx))],
+  );
+}
+
+function hazards(ctx: PlatformContext): Finding[] {
+  const app = appName(ctx);
+  const phase = settingOf(ctx, 'releasePhase');
+  const out: Finding[] = [
+    hazard(ctx, {
+      rule: 'heroku-addons-not-reverted',
+      kind: 'external',
+      severity: 'info',
+      subject: `app ${app}`,
+      message: `heroku releases:rollback restores code and config vars of ${app} only: add-ons, their plans and the data in them (Postgres, Redis) stay as they are.`,
+      mitigation: `Restore add-on data separately when needed (heroku pg:backups / Postgres rollback for ${app}), with the data-rollback authority.`,
+      appRollbackSafe: null,
+      revertLossless: null,
+    }),
+  ];
+  if (phase) {
+    out.push(
+      hazard(ctx, {
+        rule: 'heroku-release-phase-reruns',
+        kind: 'schema',
+        severity: 'warning',
+        subject: `app ${app}`,
+        message: `The release phase of ${app} (${phase.value}) runs again on rollback, with the OLD code: it does not undo what the bad release migrated, and a non-idempotent task runs twice.`,
+        mitigation: `Make ${app}'s release command idempotent and its migrations backward compatible (expand/contract); undo schema changes as a separate, gated data step.`,
+        appRollbackSafe: null,
+        revertLossless: null,
+        evidence: evidenceOfSetting(ctx, phase),
+      }),
+    );
+  }
+  return out;
+}
+
+export const heroku: Platform = {
+  id: 'heroku',
+  title: 'Heroku',
+  history,
+  status,
+  rollback,
+  duration,
+  hazards,
+};

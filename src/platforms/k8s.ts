@@ -1,0 +1,306 @@
+/**
+ * Kubernetes pieces shared by every mechanism that ends in a rolling update of pods (kubernetes,
+ * helm, argo-rollouts, argocd, flux): the workload kind, kubectl references, the rollout duration
+ * model, and the hazards of an undo that only restores the pod template.
+ *
+ * Settings read (RolloutSettings): replicas, strategy, maxSurge, maxUnavailable, minReadySeconds,
+ * progressDeadlineSeconds, terminationGracePeriodSeconds, preStopSeconds, imagePullSeconds,
+ * startupSeconds, hasReadinessProbe, readinessInitialDelaySeconds, readinessPeriodSeconds,
+ * readinessSuccessThreshold, readinessFailureThreshold, partition, podManagementPolicy.
+ */
+import type { Finding } from '../model/finding.js';
+import {
+  Drivers,
+  durationModel,
+  evidenceOfSetting,
+  flag,
+  hazard,
+  intOrPercent,
+  namespaceOf,
+  parseWorkloadRef,
+  plural,
+  resourceName,
+  settingOf,
+} from './common.js';
+import type { DurationModel, PlatformContext } from './types.js';
+
+export type KubeKind = 'Deployment' | 'StatefulSet' | 'DaemonSet';
+
+const KIND_ALIASES: Record<string, KubeKind> = {
+  deployment: 'Deployment',
+  deployments: 'Deployment',
+  deploy: 'Deployment',
+  statefulset: 'StatefulSet',
+  statefulsets: 'StatefulSet',
+  sts: 'StatefulSet',
+  daemonset: 'DaemonSet',
+  daemonsets: 'DaemonSet',
+  ds: 'DaemonSet',
+};
+
+/** The kind from workload.kind, else from deploy.workload ("sts/x"), else Deployment. */
+export function kubeKind(ctx: PlatformContext): KubeKind {
+  const fromWorkload = ctx.workload ? KIND_ALIASES[ctx.workload.kind.toLowerCase()] : undefined;
+  if (fromWorkload) return fromWorkload;
+  const ref = parseWorkloadRef(ctx.service.deploy.workload);
+  return (ref?.kind && KIND_ALIASES[ref.kind]) || 'Deployment';
+}
+
+/** "deployment/NAME" (one argv element; renderCommand quotes it as a whole). */
+export function kubeRef(ctx: PlatformContext, kind: KubeKind = kubeKind(ctx)): string {
+  return `${kind.toLowerCase()}/${resourceName(ctx)}`;
+}
+
+export function nsFlag(ctx: PlatformContext): string[] {
+  return flag('-n', namespaceOf(ctx));
+}
+
+export interface PodTimes {
+  expected: number;
+  worst: number;
+  words: string;
+  graceWorst: number;
+  drain: number;
+}
+
+/** Time for one pod to become available, and its termination. */
+export function podTimes(d: Drivers): PodTimes {
+  const pull = d.get('imagePullSeconds', 10, 'imagePullSeconds (estimate)');
+  const startup = d.maybe('startupSeconds') ?? 0;
+  const probe = d.get('hasReadinessProbe', true, 'readiness probe');
+  let readyE = 0;
+  let readyW = 0;
+  let readyWords = 'no readiness probe (ready when started)';
+  if (probe) {
+    const delay = d.get('readinessInitialDelaySeconds', 0);
+    const period = d.get('readinessPeriodSeconds', 10);
+    const success = d.get('readinessSuccessThreshold', 1);
+    const failure = d.get('readinessFailureThreshold', 3);
+    readyE = delay + period * success;
+    readyW = delay + period * (success + failure);
+    readyWords = `ready ${delay}s + ${period}s × ${success}`;
+  }
+  const minReady = d.get('minReadySeconds', 0);
+  const grace = d.get('terminationGracePeriodSeconds', 30);
+  const preStop = d.maybe('preStopSeconds') ?? 0;
+  const expected = pull + startup + readyE + minReady;
+  const worst = pull * 3 + startup + readyW + minReady;
+  const words = `pull ${pull}s${startup ? ` + startup ${startup}s` : ''} + ${readyWords}${minReady ? ` + minReady ${minReady}s` : ''}`;
+  return { expected, worst, words, graceWorst: Math.max(grace, preStop), drain: preStop };
+}
+
+/** Kubernetes rollout duration for the workload's kind (Deployment, StatefulSet, DaemonSet). */
+export function kubeDuration(ctx: PlatformContext, kind: KubeKind = kubeKind(ctx)): DurationModel {
+  const d = new Drivers(ctx);
+  if (kind === 'StatefulSet') return statefulSetDuration(d);
+  if (kind === 'DaemonSet') return daemonSetDuration(d);
+  return deploymentDuration(d);
+}
+
+function deploymentDuration(d: Drivers): DurationModel {
+  const replicas = Math.max(1, d.get('replicas', 1));
+  const strategy = d.get('strategy', 'RollingUpdate');
+  const deadline = d.get('progressDeadlineSeconds', 600);
+  const pod = podTimes(d);
+  const perBatchWorst = Math.min(pod.worst, deadline);
+  if (strategy === 'Recreate') {
+    return durationModel(
+      pod.drain + pod.expected,
+      pod.graceWorst + perBatchWorst,
+      d,
+      `Recreate: stop all ${replicas} pods (preStop ${pod.drain}s, worst grace ${pod.graceWorst}s), then start all at once (${pod.words}); worst case adds 3× pull, failureThreshold probe periods, capped per batch by progressDeadlineSeconds ${deadline}s`,
+    );
+  }
+  const surge = intOrPercent(d.get('maxSurge', '25%'), replicas, true);
+  const unavailable = intOrPercent(d.get('maxUnavailable', '25%'), replicas, false);
+  const perBatch = surge + unavailable > 0 ? surge + unavailable : 1;
+  const batches = Math.ceil(replicas / perBatch);
+  return durationModel(
+    batches * pod.expected + pod.drain,
+    batches * perBatchWorst + pod.graceWorst,
+    d,
+    `${plural(batches, 'batch', 'batches')} of ${perBatch} (${plural(replicas, 'replica')}, maxSurge ${surge} rounded up, maxUnavailable ${unavailable} rounded down) × (${pod.words}) + last drain preStop ${pod.drain}s; worst case: 3× pull, failureThreshold extra probe periods, each batch capped by progressDeadlineSeconds ${deadline}s, + termination grace ${pod.graceWorst}s`,
+  );
+}
+
+function statefulSetDuration(d: Drivers): DurationModel {
+  const replicas = Math.max(1, d.get('replicas', 1));
+  const partition = Math.min(replicas - 1, Math.max(0, d.get('partition', 0)));
+  const pods = replicas - partition;
+  const pod = podTimes(d);
+  return durationModel(
+    pods * (pod.drain + pod.expected),
+    pods * (pod.graceWorst + pod.worst),
+    d,
+    `${plural(pods, 'pod')} one at a time, highest ordinal first (${plural(replicas, 'replica')}, partition ${partition}) × (terminate: preStop ${pod.drain}s + ${pod.words}); worst case per pod: full grace ${pod.graceWorst}s, 3× pull, failureThreshold extra probe periods`,
+  );
+}
+
+function daemonSetDuration(d: Drivers): DurationModel {
+  const nodes = Math.max(1, d.get('replicas', 1, 'nodes (replicas setting; node count)'));
+  const surge = intOrPercent(d.get('maxSurge', 0), nodes, true);
+  const unavailable = intOrPercent(d.get('maxUnavailable', 1), nodes, false);
+  const perBatch = Math.max(1, surge + unavailable);
+  const batches = Math.ceil(nodes / perBatch);
+  const pod = podTimes(d);
+  const killFirst = surge === 0;
+  const termE = killFirst ? pod.drain : 0;
+  const termW = killFirst ? pod.graceWorst : 0;
+  return durationModel(
+    batches * (termE + pod.expected),
+    batches * (termW + pod.worst),
+    d,
+    `${plural(batches, 'batch', 'batches')} of ${plural(perBatch, 'node')} (${plural(nodes, 'node')}, maxSurge ${surge}, maxUnavailable ${unavailable})${killFirst ? ', old pod stopped first' : ''} × (${pod.words}); worst case: full grace, 3× pull, failureThreshold extra probe periods`,
+  );
+}
+
+/**
+ * What an undo of the pod template leaves behind: unversioned ConfigMaps/Secrets, replicas/HPA,
+ * last-applied-configuration, missing history, paused rollouts, StatefulSet PVCs and ordering.
+ */
+export interface KubeHazardOptions {
+  /** Rule id prefix: the mechanism that performs the undo. */
+  prefix: string;
+  /** How the workload is named in messages, e.g. deployment/x or rollout x. */
+  ref: string;
+  /** The undo command, for messages. */
+  undo: string;
+  /** The command that resumes a paused workload. */
+  resume: string;
+}
+
+export function kubeHazards(ctx: PlatformContext, options: Partial<KubeHazardOptions> = {}): Finding[] {
+  const name = resourceName(ctx);
+  const ns = namespaceOf(ctx);
+  const inNs = ns ? ` -n ${ns}` : '';
+  const ref = options.ref ?? kubeRef(ctx);
+  const prefix = options.prefix ?? 'kubernetes';
+  const undo = options.undo ?? 'kubectl rollout undo';
+  const resume = options.resume ?? `kubectl rollout resume ${ref}${inNs}`;
+  const out: Finding[] = [];
+  for (const c of ctx.workload?.config ?? []) {
+    if (c.versioned) continue;
+    out.push(
+      hazard(ctx, {
+        rule: `${prefix}-config-not-reverted`,
+        kind: 'config',
+        severity: 'warning',
+        subject: `${c.kind}/${c.name}`,
+        message: `${ref} reads ${c.kind} ${c.name} by a fixed name: an undo restores the pod template only, so the pods of the old revision start with the NEW ${c.kind} content.`,
+        mitigation: `Give ${c.kind} ${c.name} a content-hashed name (kustomize ${c.kind === 'Secret' ? 'secretGenerator' : 'configMapGenerator'} or a Helm checksum annotation), or restore its previous content from git before undoing.`,
+        appRollbackSafe: null,
+        revertLossless: true,
+        ...(c.at ? { evidence: [c.at] } : {}),
+      }),
+    );
+  }
+  const replicas = settingOf(ctx, 'replicas');
+  out.push(
+    hazard(ctx, {
+      rule: `${prefix}-hpa-not-reverted`,
+      kind: 'config',
+      severity: 'info',
+      subject: ref,
+      message: `An undo of ${ref} does not restore spec.replicas or any HorizontalPodAutoscaler settings changed by the bad deploy.`,
+      mitigation: `After the undo, compare replicas and HPA min/max with the last good manifest: kubectl get hpa${inNs}; restore them from git if the bad deploy changed them.`,
+      appRollbackSafe: true,
+      revertLossless: true,
+      evidence: evidenceOfSetting(ctx, replicas),
+    }),
+  );
+  out.push(
+    hazard(ctx, {
+      rule: `${prefix}-last-applied`,
+      kind: 'config',
+      severity: 'warning',
+      subject: ref,
+      message: `An undo leaves the kubectl.kubernetes.io/last-applied-configuration annotation of the bad revision: the next kubectl apply of the bad manifests re-deploys it, and fields removed by the bad change can come back.`,
+      mitigation: `Revert the bad change to ${name}'s manifests in git right after the undo, so the next apply matches what runs.`,
+      appRollbackSafe: true,
+      revertLossless: true,
+    }),
+  );
+  const history = settingOf(ctx, 'revisionHistoryLimit');
+  if (history?.value === 0) {
+    out.push(
+      hazard(ctx, {
+        rule: `${prefix}-no-revision-history`,
+        kind: 'artifact',
+        severity: 'error',
+        subject: ref,
+        message: `${ref} has revisionHistoryLimit: 0: old ReplicaSets are deleted, so ${undo} has nothing to roll back to.`,
+        mitigation: `Set revisionHistoryLimit to at least 3 on ${name}; until then, roll back by re-applying the previous manifest from git.`,
+        appRollbackSafe: null,
+        revertLossless: null,
+        evidence: evidenceOfSetting(ctx, history),
+      }),
+    );
+  }
+  const paused = settingOf(ctx, 'paused');
+  if (paused?.value === true) {
+    out.push(
+      hazard(ctx, {
+        rule: `${prefix}-paused`,
+        kind: 'config',
+        severity: 'error',
+        subject: ref,
+        message: `${ref} is paused: ${undo} refuses a paused workload.`,
+        mitigation: `Run ${resume} before the undo, or remove spec.paused from the manifest.`,
+        appRollbackSafe: null,
+        revertLossless: true,
+        evidence: evidenceOfSetting(ctx, paused),
+      }),
+    );
+  }
+  if (kubeKind(ctx) === 'StatefulSet') out.push(...statefulSetHazards(ctx, ref, name, inNs));
+  return out;
+}
+
+function statefulSetHazards(ctx: PlatformContext, ref: string, name: string, inNs: string): Finding[] {
+  const out: Finding[] = [
+    hazard(ctx, {
+      rule: 'statefulset-pvc-not-reverted',
+      kind: 'data',
+      severity: 'warning',
+      subject: ref,
+      message: `Undoing ${ref} restores the pod template only: PersistentVolumeClaims and the data the bad version wrote to them stay as they are.`,
+      mitigation: `Snapshot the volumes of ${name} (VolumeSnapshot per PVC) before rolling back, and check the old version can read the data the new one wrote.`,
+      appRollbackSafe: null,
+      revertLossless: false,
+      touchesData: true,
+    }),
+  ];
+  const policy = settingOf(ctx, 'podManagementPolicy');
+  if ((policy?.value ?? 'OrderedReady') === 'OrderedReady') {
+    out.push(
+      hazard(ctx, {
+        rule: 'statefulset-ordered-ready-stuck',
+        kind: 'config',
+        severity: 'warning',
+        subject: ref,
+        message: `${ref} uses OrderedReady: a pod of the bad revision that never becomes Ready blocks the revert, and the controller will not replace it by itself.`,
+        mitigation: `After the undo, delete the stuck pods of the bad revision by hand, highest ordinal first (kubectl delete pod ${name}-N${inNs}), so they are recreated from the restored template.`,
+        appRollbackSafe: true,
+        revertLossless: true,
+        evidence: evidenceOfSetting(ctx, policy),
+      }),
+    );
+  }
+  const strategy = settingOf(ctx, 'strategy');
+  if (strategy?.value === 'OnDelete') {
+    out.push(
+      hazard(ctx, {
+        rule: 'statefulset-ondelete-manual',
+        kind: 'config',
+        severity: 'warning',
+        subject: ref,
+        message: `${ref} uses the OnDelete update strategy: an undo changes the template but replaces no pod.`,
+        mitigation: `Delete each pod of ${name} by hand, highest ordinal first, waiting for each to be Ready (kubectl delete pod ${name}-N${inNs}).`,
+        appRollbackSafe: true,
+        revertLossless: true,
+        evidence: evidenceOfSetting(ctx, strategy),
+      }),
+    );
+  }
+  return out;
+}

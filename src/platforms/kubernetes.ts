@@ -1,0 +1,181 @@
+/**
+ * Kubernetes Deployment / StatefulSet / DaemonSet: `kubectl rollout undo`.
+ *
+ * Names: workload.kind (Deployment | StatefulSet | DaemonSet) or deploy.workload ("deployment/x",
+ * "deploy/x", "sts/x", "statefulset/x", "ds/x", "daemonset/x"); name from workload.name, else
+ * deploy.workload, else service.name; namespace from workload.namespace, attributes.namespace,
+ * deploy.target.namespace, deploy.namespace (omitted when unknown: kubectl's context namespace).
+ * Attribute keys: namespace, manifest (path of the manifest to re-apply when there is no history;
+ * defaults to the workload's file, then deploy.manifests[0]), app (the Argo CD application, when
+ * settings autoSync/selfHeal say Argo CD syncs this workload: the undo is then wrapped in
+ * disable auto-sync → undo → git revert → re-enable).
+ */
+import type { Command } from '../model/plan.js';
+import { argoCdAppArg, managedByArgoCd, selfHealHazard, underArgoCd } from './argocd.js';
+import {
+  check,
+  fact,
+  fixedStep,
+  input,
+  manual,
+  manualCheck,
+  type PlatformStep,
+  read,
+  resourceName,
+  rollbackOf,
+  run,
+  secondsFlag,
+  settingOf,
+  timedStep,
+  waitCheck,
+} from './common.js';
+import { type KubeKind, kubeDuration, kubeHazards, kubeKind, kubeRef, nsFlag } from './k8s.js';
+import type { Platform, PlatformContext, PlatformRollback } from './types.js';
+
+const REVISION = 'TARGET_REVISION';
+const GOOD_COMMIT = 'GOOD_COMMIT';
+
+const DONE_TEXT: Record<KubeKind, string> = {
+  Deployment: 'successfully rolled out',
+  DaemonSet: 'successfully rolled out',
+  StatefulSet: 'complete',
+};
+
+function history(ctx: PlatformContext): Command {
+  return read('kubectl', 'rollout', 'history', kubeRef(ctx), ...nsFlag(ctx));
+}
+
+function isOnDelete(ctx: PlatformContext): boolean {
+  return kubeKind(ctx) === 'StatefulSet' && settingOf(ctx, 'strategy')?.value === 'OnDelete';
+}
+
+/** Updated vs desired pods: the only status an OnDelete StatefulSet has (rollout status refuses it). */
+function podCounts(ctx: PlatformContext): Command {
+  return read(
+    'kubectl',
+    'get',
+    kubeRef(ctx),
+    ...nsFlag(ctx),
+    '-o',
+    'jsonpath={.status.updatedReplicas}/{.status.replicas}',
+  );
+}
+
+function status(ctx: PlatformContext): Command {
+  if (isOnDelete(ctx)) return podCounts(ctx);
+  const max = kubeDuration(ctx).maxSeconds;
+  return read('kubectl', 'rollout', 'status', kubeRef(ctx), ...nsFlag(ctx), `--timeout=${secondsFlag(max)}`);
+}
+
+function manifestPath(ctx: PlatformContext): string | undefined {
+  return fact(ctx, 'manifest') ?? ctx.workload?.at?.file ?? ctx.service.deploy.manifests[0];
+}
+
+function rollback(ctx: PlatformContext): PlatformRollback {
+  const kind = kubeKind(ctx);
+  const ref = kubeRef(ctx, kind);
+  const ns = nsFlag(ctx);
+  const d = kubeDuration(ctx, kind);
+  const statusCheck = waitCheck(
+    status(ctx),
+    `kubectl reports the ${kind} ${DONE_TEXT[kind]} and all pods are Ready`,
+    d.maxSeconds,
+    DONE_TEXT[kind],
+  );
+  const steps: PlatformStep[] = [];
+  const noHistory = settingOf(ctx, 'revisionHistoryLimit')?.value === 0;
+  const paused = settingOf(ctx, 'paused')?.value === true;
+  const onDelete = isOnDelete(ctx);
+
+  if (paused) {
+    steps.push(
+      fixedStep(5, 30, 'one API call', {
+        id: 'resume-rollout',
+        title: `Resume the paused ${ref} (a paused Deployment cannot be undone)`,
+        commands: [run('kubectl', 'rollout', 'resume', ref, ...ns)],
+        check: check(
+          read('kubectl', 'get', ref, ...ns, '-o', 'jsonpath={.spec.paused}'),
+          'spec.paused is empty or false',
+          30,
+        ),
+        onFailure: 'Stop: without resuming, the undo is refused. Ask the workload owner why it was paused.',
+      }),
+    );
+  }
+
+  const inputs = [];
+  if (noHistory) {
+    const path = manifestPath(ctx);
+    inputs.push(
+      input(
+        GOOD_COMMIT,
+        'Last good commit of the manifests (there is no rollout history to undo to)',
+        read('git', 'log', '--oneline', '-n', '20', ...(path ? ['--', path] : [])),
+      ),
+    );
+    const file = path ?? '.';
+    steps.push(
+      timedStep(d, {
+        id: 'reapply-previous-manifest',
+        title: `Re-apply the last good manifest of ${ref} from git (revisionHistoryLimit is 0: nothing to undo to)`,
+        commands: [
+          run('git', 'checkout', { var: GOOD_COMMIT }, '--', file),
+          run('kubectl', 'apply', ...ns, '-f', file),
+        ],
+        check: statusCheck,
+        onFailure: `If apply fails or the rollout stalls, stop and restore the working tree (git checkout HEAD -- ${file}); escalate to the incident commander with kubectl describe ${ref} output.`,
+      }),
+    );
+  } else {
+    inputs.push(input(REVISION, `Revision of ${ref} to return to (from rollout history)`, history(ctx)));
+    steps.push(
+      timedStep(d, {
+        id: 'rollout-undo',
+        title: `Undo ${ref} to the chosen revision`,
+        commands: [run('kubectl', 'rollout', 'undo', ref, ...ns, '--to-revision', { var: REVISION })],
+        check: onDelete
+          ? manualCheck('the template now shows the target revision (pods are replaced in the next step)', 60)
+          : statusCheck,
+        onFailure: `If the status check fails or times out: do not run undo again (a bare undo swaps back to the bad revision). Inspect kubectl get pods${ns.length ? ` -n ${ns[1]}` : ''} and kubectl describe ${ref}; if the target revision also fails, re-apply the last good manifest from git and escalate to the incident commander.`,
+      }),
+    );
+  }
+
+  if (onDelete) {
+    steps.push(
+      timedStep(d, {
+        id: 'replace-pods',
+        title: `Replace the pods of ${ref} one at a time (OnDelete strategy: the undo replaced none)`,
+        commands: [
+          manual(
+            `Delete each pod of ${ref}, highest ordinal first (kubectl delete pod ${resourceName(ctx)}-<ordinal>${ns.length ? ` -n ${ns[1]}` : ''}), waiting for the new one to be Ready before the next`,
+          ),
+        ],
+        check: check(podCounts(ctx), 'updatedReplicas equals replicas and every pod is Ready', 30, 2),
+        onFailure:
+          'If a recreated pod does not become Ready, stop deleting pods: the remaining ones still serve. Escalate with kubectl describe pod output.',
+      }),
+    );
+  }
+
+  if (managedByArgoCd(ctx)) {
+    return underArgoCd(ctx, argoCdAppArg(ctx), { steps, inputs, what: 'kubectl rollout undo' }, d.maxSeconds);
+  }
+  const oneCommand = steps.length === 1 && !noHistory;
+  const why = noHistory
+    ? `revisionHistoryLimit is 0, so there is no revision to undo to: the previous manifest is re-applied from git.`
+    : oneCommand
+      ? `kubectl rollout undo restores the previous pod template of ${ref} in one command; the ${kind} controller then rolls the pods.`
+      : `${ref} needs more than the undo: ${[paused ? 'it is paused and must be resumed first' : '', onDelete ? 'OnDelete pods must be deleted by hand' : ''].filter(Boolean).join('; ')}.`;
+  return rollbackOf(oneCommand, why, steps, inputs);
+}
+
+export const kubernetes: Platform = {
+  id: 'kubernetes',
+  title: 'Kubernetes (Deployment, StatefulSet, DaemonSet)',
+  history,
+  status,
+  rollback,
+  duration: (ctx) => kubeDuration(ctx),
+  hazards: (ctx) => [...kubeHazards(ctx), ...selfHealHazard(ctx)],
+};

@@ -1,0 +1,156 @@
+/**
+ * AWS Lambda: point the alias callers use back at a published version
+ * (`aws lambda update-alias --function-name F --name ALIAS --function-version N`).
+ *
+ * Names: function from attributes.function / attributes.functionName, else workload.name,
+ * deploy.target.function, deploy.workload, service.name. Attribute keys: function, functionName,
+ * alias (unknown → operator input LAMBDA_ALIAS), region, provisionedConcurrency (number configured
+ * on the alias, when known).
+ */
+import type { Finding } from '../model/finding.js';
+import type { Arg, Command, Input } from '../model/plan.js';
+import {
+  check,
+  Drivers,
+  durationModel,
+  fact,
+  flag,
+  hazard,
+  input,
+  read,
+  resourceName,
+  rollbackOf,
+  run,
+  timedStep,
+} from './common.js';
+import type { DurationModel, Platform, PlatformContext, PlatformRollback } from './types.js';
+
+const ALIAS = 'LAMBDA_ALIAS';
+const VERSION = 'TARGET_VERSION';
+
+function names(ctx: PlatformContext): { fn: string; alias: Arg; region: string[] } {
+  return {
+    fn: resourceName(ctx, 'function', 'functionName'),
+    alias: fact(ctx, 'alias') ?? { var: ALIAS },
+    region: flag('--region', fact(ctx, 'region')),
+  };
+}
+
+function history(ctx: PlatformContext): Command {
+  const n = names(ctx);
+  return read('aws', 'lambda', 'list-versions-by-function', '--function-name', n.fn, ...n.region);
+}
+
+function status(ctx: PlatformContext): Command {
+  const n = names(ctx);
+  return read('aws', 'lambda', 'get-alias', '--function-name', n.fn, '--name', n.alias, ...n.region);
+}
+
+function duration(ctx: PlatformContext): DurationModel {
+  const d = new Drivers(ctx);
+  d.add('alias switch', 'atomic pointer update (5s, worst 60s)', 'default');
+  const pc = Number(fact(ctx, 'provisionedConcurrency') ?? 0);
+  if (pc > 0) {
+    d.add('provisionedConcurrency', pc, 'manifest', ctx.workload?.at);
+    return durationModel(
+      5 + 120,
+      60 + 900,
+      d,
+      `alias update (atomic) + allocating ${pc} provisioned concurrency on the target version (typically 2 min, up to 15 min)`,
+    );
+  }
+  return durationModel(
+    5,
+    60,
+    d,
+    'alias update is an atomic pointer change; in-flight invocations finish on the old version',
+  );
+}
+
+function rollback(ctx: PlatformContext): PlatformRollback {
+  const n = names(ctx);
+  const d = duration(ctx);
+  const inputs: Input[] = [];
+  if (typeof n.alias !== 'string') {
+    inputs.push(
+      input(
+        ALIAS,
+        `Alias of ${n.fn} that callers invoke (not named in the repository)`,
+        read('aws', 'lambda', 'list-aliases', '--function-name', n.fn, ...n.region),
+      ),
+    );
+  }
+  inputs.push(input(VERSION, `Published version of ${n.fn} to return to`, history(ctx)));
+  const step = timedStep(d, {
+    id: 'lambda-update-alias',
+    title: `Point the alias of ${n.fn} at the chosen version`,
+    commands: [
+      run(
+        'aws',
+        'lambda',
+        'update-alias',
+        '--function-name',
+        n.fn,
+        '--name',
+        n.alias,
+        '--function-version',
+        { var: VERSION },
+        ...n.region,
+      ),
+    ],
+    check: check(
+      status(ctx),
+      'FunctionVersion equals the chosen version and no RoutingConfig weights remain',
+      30,
+      2,
+    ),
+    onFailure: `If the alias does not move or errors continue, check that callers and event sources use the alias ARN, not $LATEST or a version ARN; if the target version fails too, pick the previous good version and escalate.`,
+  });
+  return rollbackOf(
+    true,
+    `aws lambda update-alias repoints the alias of ${n.fn} in one atomic call.`,
+    [step],
+    inputs,
+  );
+}
+
+function hazards(ctx: PlatformContext): Finding[] {
+  const n = names(ctx);
+  const out: Finding[] = [
+    hazard(ctx, {
+      rule: 'lambda-unversioned-config',
+      kind: 'config',
+      severity: 'warning',
+      subject: `function ${n.fn}`,
+      message: `Moving the alias of ${n.fn} restores code and the version's environment only: event source mappings (triggers), destinations and async invoke config, reserved and provisioned concurrency are not versioned and stay as the bad deploy left them.`,
+      mitigation: `Keep ${n.fn}'s triggers, destinations and concurrency in infrastructure code and revert them there together with the alias change.`,
+      appRollbackSafe: null,
+      revertLossless: true,
+    }),
+  ];
+  if (typeof n.alias !== 'string') {
+    out.push(
+      hazard(ctx, {
+        rule: 'lambda-no-alias',
+        kind: 'artifact',
+        severity: 'warning',
+        subject: `function ${n.fn}`,
+        message: `No alias of ${n.fn} is named in the repository: callers that invoke $LATEST cannot be rolled back by moving an alias.`,
+        mitigation: `Publish versions and route every caller through an alias of ${n.fn} (SAM AutoPublishAlias, Serverless aliases), and name it in rollbook.yaml deploy.target.alias.`,
+        appRollbackSafe: null,
+        revertLossless: null,
+      }),
+    );
+  }
+  return out;
+}
+
+export const lambda: Platform = {
+  id: 'lambda',
+  title: 'AWS Lambda',
+  history,
+  status,
+  rollback,
+  duration,
+  hazards,
+};

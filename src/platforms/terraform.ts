@@ -1,0 +1,139 @@
+/**
+ * Terraform: there is no rollback, only a reverse change — git revert → terraform plan → review →
+ * terraform apply of the reviewed plan. Destroyed data is not restored.
+ *
+ * Attribute keys: dir / workingDir (the Terraform root module; default the directory of the
+ * workload's file, then deploy.manifests[0], then "."), workspace (shown in titles).
+ * Settings: timeoutSeconds (worst case for an apply, default 30 min estimate).
+ */
+import { posix } from 'node:path';
+import type { Finding } from '../model/finding.js';
+import type { Command } from '../model/plan.js';
+import {
+  badCommitInput,
+  check,
+  Drivers,
+  durationModel,
+  fact,
+  fixedStep,
+  gitRevertStep,
+  hazard,
+  manualCheck,
+  read,
+  rollbackOf,
+  run,
+  timedStep,
+} from './common.js';
+import type { DurationModel, Platform, PlatformContext, PlatformRollback } from './types.js';
+
+const PLAN_FILE = 'rollback.tfplan';
+
+function rootDir(ctx: PlatformContext): string {
+  const at = ctx.workload?.at?.file;
+  return (
+    fact(ctx, 'dir', 'workingDir') ??
+    (at ? posix.dirname(at) : undefined) ??
+    ctx.service.deploy.manifests[0] ??
+    '.'
+  );
+}
+
+function tf(ctx: PlatformContext, ...argv: string[]): string[] {
+  return ['terraform', `-chdir=${rootDir(ctx)}`, ...argv];
+}
+
+function history(ctx: PlatformContext): Command {
+  return read('git', 'log', '--oneline', '-n', '20', '--', rootDir(ctx));
+}
+
+/** Exit 0 = infrastructure matches the code, 2 = changes pending, 1 = error. */
+function status(ctx: PlatformContext): Command {
+  return read(...tf(ctx, 'plan', '-detailed-exitcode', '-input=false'));
+}
+
+function duration(ctx: PlatformContext): DurationModel {
+  const d = new Drivers(ctx);
+  d.add('apply (estimate)', 120, 'default');
+  const timeout = d.get('timeoutSeconds', 1800, 'apply worst case');
+  return durationModel(
+    120,
+    timeout,
+    d,
+    `terraform apply of the reverse change ~120s (depends on the resources changed); worst case ${timeout}s`,
+  );
+}
+
+function rollback(ctx: PlatformContext): PlatformRollback {
+  const dir = rootDir(ctx);
+  const d = duration(ctx);
+  const workspace = fact(ctx, 'workspace');
+  const where = `${dir}${workspace ? ` (workspace ${workspace})` : ''}`;
+  const steps = [
+    gitRevertStep('git-revert', `the Terraform pipeline for ${where}`, dir),
+    fixedStep(60, 600, 'init + plan: provider downloads and refresh of the resources', {
+      id: 'terraform-plan',
+      title: `Plan the reverse change in ${where}`,
+      commands: [
+        run(...tf(ctx, 'init', '-input=false')),
+        run(...tf(ctx, 'plan', '-input=false', `-out=${PLAN_FILE}`)),
+      ],
+      check: check(
+        read(...tf(ctx, 'show', PLAN_FILE)),
+        'a saved plan exists and shows only the reverse of the bad change',
+        120,
+      ),
+      onFailure:
+        'If plan fails (state lock, drift, provider error), stop: do not apply anything; fix the cause with the infrastructure owner.',
+    }),
+    fixedStep(300, 1800, 'human review of the plan', {
+      id: 'terraform-review',
+      title: 'Review the plan: no destroy or replace (-/+) of anything holding data',
+      commands: [read(...tf(ctx, 'show', PLAN_FILE))],
+      check: manualCheck(
+        'the reviewer confirms: no data-holding resource is destroyed or replaced, and only the bad change is reversed',
+        1800,
+      ),
+      onFailure: `If the plan destroys or replaces stateful resources, stop: this is a data change needing the data-rollback authority, a backup and a verification gate; discard ${PLAN_FILE}.`,
+    }),
+    timedStep(d, {
+      id: 'terraform-apply',
+      title: `Apply the reviewed plan in ${where}`,
+      commands: [run(...tf(ctx, 'apply', '-input=false', PLAN_FILE))],
+      check: check(status(ctx), 'terraform plan -detailed-exitcode exits 0: no changes pending', 600, 0),
+      onFailure:
+        'If apply fails midway, do not retry blindly: run terraform plan again, read what was applied, and fix forward with the infrastructure owner; partial applies are not rolled back.',
+    }),
+  ];
+  return rollbackOf(
+    false,
+    'Terraform has no rollback: the reverse change is a git revert, a new plan, a review and an apply.',
+    steps,
+    [badCommitInput(dir)],
+  );
+}
+
+function hazards(ctx: PlatformContext): Finding[] {
+  const dir = rootDir(ctx);
+  return [
+    hazard(ctx, {
+      rule: 'terraform-no-rollback',
+      kind: 'config',
+      severity: 'warning',
+      subject: `terraform ${dir}`,
+      message: `Terraform in ${dir} has no rollback: reverting means a new plan and apply, which can destroy or replace resources, and resources it destroyed are not restored with their data.`,
+      mitigation: `Review every reverse plan for destroy/replace in ${dir}; set lifecycle { prevent_destroy = true } on data-holding resources and keep backups of them.`,
+      appRollbackSafe: null,
+      revertLossless: false,
+    }),
+  ];
+}
+
+export const terraform: Platform = {
+  id: 'terraform',
+  title: 'Terraform',
+  history,
+  status,
+  rollback,
+  duration,
+  hazards,
+};

@@ -1,0 +1,104 @@
+import { describe, expect, test } from 'vitest';
+import { argoRollouts } from '../../src/platforms/argo-rollouts.js';
+import { byRule, ctxOf, m, renderCommand, rules, runbook } from './helpers.js';
+
+const rollout = (settings = {}) => ctxOf('argo-rollouts', { kind: 'Rollout', name: 'storefront' }, settings);
+
+describe('argo-rollouts', () => {
+  test('commands: undo with --to-revision, status with --timeout', () => {
+    const ctx = rollout({ replicas: m(4), strategy: m('canary') });
+    expect(renderCommand(argoRollouts.history(ctx))).toBe(
+      'kubectl argo rollouts get rollout storefront -n shop',
+    );
+    expect(renderCommand(argoRollouts.status(ctx))).toBe(
+      `kubectl argo rollouts status storefront --timeout ${argoRollouts.duration(ctx).maxSeconds}s -n shop`,
+    );
+    const r = argoRollouts.rollback(ctx);
+    expect(r.oneCommand).toBe(true);
+    expect(runbook(r)).toMatchInlineSnapshot(`
+      "oneCommand=true
+      start: kubectl argo rollouts undo storefront -n shop --to-revision "\${TARGET_REVISION}"
+      input TARGET_REVISION: kubectl argo rollouts get rollout storefront -n shop
+      [rollouts-undo] 40s/170s
+        rw $ kubectl argo rollouts undo storefront -n shop --to-revision "\${TARGET_REVISION}"
+        check $ kubectl argo rollouts status storefront --timeout 170s -n shop ~ Healthy (timeout 200s, retries 0)"
+    `);
+  });
+
+  test('canary: Kubernetes rolling model; blueGreen: all pods at once + scaleDownDelay', () => {
+    const canary = argoRollouts.duration(rollout({ replicas: m(4), strategy: m('canary') }));
+    expect([canary.expectedSeconds, canary.maxSeconds]).toEqual([40, 170]);
+    expect(canary.basis).toContain('run again (not modelled: no rollbackWindow)');
+    const bg = argoRollouts.duration(
+      rollout({ replicas: m(4), strategy: m('blueGreen'), scaleDownDelaySeconds: m(60) }),
+    );
+    // one batch: pull 10 + ready 10; worst 30 + 40 + scaleDownDelay 60
+    expect([bg.expectedSeconds, bg.maxSeconds]).toEqual([20, 130]);
+    expect(bg.drivers.find((d) => d.name === 'scaleDownDelaySeconds')?.source).toBe('manifest');
+    const bgDefault = argoRollouts.duration(rollout({ strategy: m('blueGreen') }));
+    expect(bgDefault.maxSeconds).toBe(70 + 30);
+  });
+
+  test('hazards: abort keeps spec, steps re-run without rollbackWindow, selfHeal under Argo CD', () => {
+    const h = argoRollouts.hazards(rollout({ selfHeal: m(true, 22) }));
+    expect(rules(h)).toEqual([
+      'argo-rollouts-abort-keeps-spec',
+      'argo-rollouts-hpa-not-reverted',
+      'argo-rollouts-last-applied',
+      'argo-rollouts-steps-rerun',
+      'argocd-selfheal',
+    ]);
+    expect(byRule(h, 'argocd-selfheal').evidence).toEqual([{ file: 'deploy/k8s/deployment.yaml', line: 22 }]);
+    expect(byRule(h, 'argo-rollouts-hpa-not-reverted').subject).toBe('rollout storefront');
+    const windowed = argoRollouts.hazards(rollout({ rollbackWindowRevisions: m(3) }));
+    expect(rules(windowed)).not.toContain('argo-rollouts-steps-rerun');
+  });
+
+  test('paused hazard names the plugin command', () => {
+    const h = byRule(argoRollouts.hazards(rollout({ paused: m(true) })), 'argo-rollouts-paused');
+    expect(h.mitigation).toBe(
+      'Run kubectl argo rollouts promote storefront -n shop before the undo, or remove spec.paused from the manifest.',
+    );
+  });
+});
+
+describe('argo-rollouts under Argo CD auto-sync', () => {
+  test('the undo is wrapped: disable auto-sync → undo → git revert → re-enable', () => {
+    const ctx = ctxOf(
+      'argo-rollouts',
+      {
+        kind: 'Rollout',
+        name: 'storefront',
+        attributes: { app: 'storefront-prod', path: 'apps/storefront' },
+      },
+      { autoSync: m(true), selfHeal: m(true) },
+    );
+    const r = argoRollouts.rollback(ctx);
+    expect(r.oneCommand).toBe(false);
+    expect(r.steps.map((s) => s.id)).toEqual([
+      'disable-auto-sync',
+      'rollouts-undo',
+      'git-revert',
+      're-enable-auto-sync',
+    ]);
+    expect(runbook(r)).toMatchInlineSnapshot(`
+      "oneCommand=false
+      start: argocd app set storefront-prod --sync-policy none
+      input TARGET_REVISION: kubectl argo rollouts get rollout storefront -n shop
+      input BAD_COMMIT: git log --oneline -n 20 -- apps/storefront
+      [disable-auto-sync] 5s/60s
+        rw $ argocd app set storefront-prod --sync-policy none
+        check $ argocd app get storefront-prod (timeout 30s, retries 2)
+      [rollouts-undo] 20s/100s
+        rw $ kubectl argo rollouts undo storefront -n shop --to-revision "\${TARGET_REVISION}"
+        check $ kubectl argo rollouts status storefront --timeout 100s -n shop ~ Healthy (timeout 130s, retries 0)
+      [git-revert] 120s/1800s
+        rw $ git revert --no-edit "\${BAD_COMMIT}"
+        rw $ Push the revert commit that git revert made and merge it to the branch that Argo CD application storefront-prod deploys from (path apps/storefront)
+        check $ git log --oneline -n 1 (timeout 30s, retries 0)
+      [re-enable-auto-sync] 60s/160s
+        rw $ argocd app set storefront-prod --sync-policy automated --self-heal
+        check $ argocd app wait storefront-prod --sync --health --timeout 100 (timeout 130s, retries 0)"
+    `);
+  });
+});

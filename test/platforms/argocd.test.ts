@@ -1,0 +1,96 @@
+import { describe, expect, test } from 'vitest';
+import { argocd } from '../../src/platforms/argocd.js';
+import { byRule, ctxOf, m, renderCommand, rules, runbook, service } from './helpers.js';
+
+const app = (settings = {}, attributes: Record<string, string> = {}) =>
+  ctxOf(
+    'argocd',
+    { attributes: { app: 'storefront-prod', path: 'apps/storefront', ...attributes } },
+    settings,
+  );
+
+describe('argocd', () => {
+  test('auto-sync on: not one command; disable → rollback → git revert → re-enable', () => {
+    const ctx = app({ autoSync: m(true), selfHeal: m(true), prune: m(true) });
+    const r = argocd.rollback(ctx);
+    expect(r.oneCommand).toBe(false);
+    expect(r.steps.map((s) => s.id)).toEqual([
+      'disable-auto-sync',
+      'argocd-rollback',
+      'git-revert',
+      're-enable-auto-sync',
+    ]);
+    expect(runbook(r)).toMatchInlineSnapshot(`
+      "oneCommand=false
+      start: argocd app set storefront-prod --sync-policy none
+      input ARGOCD_HISTORY_ID: argocd app history storefront-prod
+      input BAD_COMMIT: git log --oneline -n 20 -- apps/storefront
+      [disable-auto-sync] 5s/60s
+        rw $ argocd app set storefront-prod --sync-policy none
+        check $ argocd app get storefront-prod (timeout 30s, retries 2)
+      [argocd-rollback] 20s/100s
+        rw $ argocd app rollback storefront-prod "\${ARGOCD_HISTORY_ID}" --timeout 100
+        check $ argocd app wait storefront-prod --health --timeout 100 (timeout 130s, retries 0)
+      [git-revert] 120s/1800s
+        rw $ git revert --no-edit "\${BAD_COMMIT}"
+        rw $ Push the revert commit that git revert made and merge it to the branch that Argo CD application storefront-prod deploys from (path apps/storefront)
+        check $ git log --oneline -n 1 (timeout 30s, retries 0)
+      [re-enable-auto-sync] 60s/160s
+        rw $ argocd app set storefront-prod --sync-policy automated --self-heal --auto-prune
+        check $ argocd app wait storefront-prod --sync --health --timeout 100 (timeout 130s, retries 0)"
+    `);
+  });
+
+  test('auto-sync unknown is treated as on', () => {
+    const r = argocd.rollback(app());
+    expect(r.oneCommand).toBe(false);
+    expect(r.why).toContain('assumed');
+    expect(renderCommand(r.command)).toBe('argocd app set storefront-prod --sync-policy none');
+  });
+
+  test('auto-sync off: argocd app rollback is one command', () => {
+    const r = argocd.rollback(app({ autoSync: m(false) }));
+    expect(r.oneCommand).toBe(true);
+    expect(renderCommand(r.command)).toBe(
+      `argocd app rollback storefront-prod "\${ARGOCD_HISTORY_ID}" --timeout ${argocd.duration(app()).maxSeconds}`,
+    );
+    expect(rules(argocd.hazards(app({ autoSync: m(false) })))).toEqual([]);
+  });
+
+  test('history and status', () => {
+    const ctx = app();
+    expect(renderCommand(argocd.history(ctx))).toBe('argocd app history storefront-prod');
+    expect(renderCommand(argocd.status(ctx))).toMatch(
+      /^argocd app wait storefront-prod --health --timeout \d+$/,
+    );
+  });
+
+  test('hazards: selfHeal, auto-sync, parent app', () => {
+    const h = argocd.hazards(
+      app({ autoSync: m(true, 30), selfHeal: m(true, 31) }, { parentApp: 'platform-apps' }),
+    );
+    expect(rules(h)).toEqual([
+      'argocd-auto-sync-blocks-rollback',
+      'argocd-parent-app-reenables-sync',
+      'argocd-selfheal',
+    ]);
+    expect(byRule(h, 'argocd-selfheal').evidence[0]?.line).toBe(31);
+    expect(byRule(h, 'argocd-auto-sync-blocks-rollback').evidence[0]?.line).toBe(30);
+    expect(byRule(h, 'argocd-parent-app-reenables-sync').mitigation).toBe(
+      'Disable auto-sync on platform-apps as well (argocd app set platform-apps --sync-policy none) before rolling storefront-prod back.',
+    );
+  });
+});
+
+describe('argocd: application name', () => {
+  test('deploy.workload naming a Kubernetes workload is not taken for the app; service name is', () => {
+    const k8sRef = { service: service({ deploy: { manifests: [], workload: 'rollout/storefront-web' } }) };
+    expect(renderCommand(argocd.history(k8sRef))).toBe('argocd app history checkout-api');
+    const appRef = {
+      service: service({ deploy: { manifests: [], workload: 'application/storefront-prod' } }),
+    };
+    expect(renderCommand(argocd.history(appRef))).toBe('argocd app history storefront-prod');
+    const target = { service: service({ deploy: { manifests: [], target: { app: 'sf' } } }) };
+    expect(renderCommand(argocd.history(target))).toBe('argocd app history sf');
+  });
+});

@@ -1,0 +1,63 @@
+import { describe, expect, test } from 'vitest';
+import { cloudRun } from '../../src/platforms/cloud-run.js';
+import { byRule, ctxOf, m, renderCommand, rules, runbook } from './helpers.js';
+
+const run = (
+  attributes: Record<string, string> = { region: 'europe-west1', project: 'acme-prod' },
+  config = [] as never[],
+) => ctxOf('cloud-run', { kind: 'Service', name: 'web', attributes, config });
+
+describe('cloud-run', () => {
+  test('commands and flags', () => {
+    const ctx = run();
+    expect(renderCommand(cloudRun.history(ctx))).toBe(
+      'gcloud run revisions list --service web --region europe-west1 --project acme-prod',
+    );
+    const r = cloudRun.rollback(ctx);
+    expect(r.oneCommand).toBe(true);
+    expect(runbook(r)).toMatchInlineSnapshot(`
+      "oneCommand=true
+      start: gcloud run services update-traffic web --to-revisions "\${TARGET_REVISION_TRAFFIC}" --region europe-west1 --project acme-prod
+      input TARGET_REVISION_TRAFFIC: gcloud run revisions list --service web --region europe-west1 --project acme-prod
+      [cloud-run-update-traffic] 25s/90s
+        rw $ gcloud run services update-traffic web --to-revisions "\${TARGET_REVISION_TRAFFIC}" --region europe-west1 --project acme-prod
+        check $ gcloud run services describe web --region europe-west1 --project acme-prod --format 'yaml(status.traffic,status.conditions)' (timeout 60s, retries 2)"
+    `);
+  });
+
+  test('unknown region is an input (gcloud would prompt)', () => {
+    const r = cloudRun.rollback(run({}));
+    expect(r.inputs.map((i) => i.name)).toEqual(['CLOUD_RUN_REGION', 'TARGET_REVISION_TRAFFIC']);
+    expect(renderCommand(r.command)).toBe(
+      `gcloud run services update-traffic web --to-revisions "\${TARGET_REVISION_TRAFFIC}" --region "\${CLOUD_RUN_REGION}"`,
+    );
+  });
+
+  test('duration from startupSeconds', () => {
+    const ctx = ctxOf('cloud-run', { name: 'web' }, { startupSeconds: m(20) });
+    const d = cloudRun.duration(ctx);
+    expect([d.expectedSeconds, d.maxSeconds]).toEqual([35, 120]);
+    expect(d.drivers.find((x) => x.name.startsWith('startupSeconds'))?.source).toBe('manifest');
+  });
+
+  test('hazards: traffic pinned always; latest secrets per secret ref', () => {
+    const ctx = ctxOf('cloud-run', {
+      name: 'web',
+      config: [
+        {
+          kind: 'Secret',
+          name: 'db-password:latest',
+          versioned: false,
+          at: { file: 'service.yaml', line: 31 },
+        },
+        { kind: 'Secret', name: 'api-key:3', versioned: true },
+      ],
+    });
+    const h = cloudRun.hazards(ctx);
+    expect(rules(h)).toEqual(['cloud-run-latest-secrets', 'cloud-run-traffic-pinned']);
+    expect(byRule(h, 'cloud-run-latest-secrets').evidence).toEqual([{ file: 'service.yaml', line: 31 }]);
+    expect(byRule(h, 'cloud-run-traffic-pinned').mitigation).toBe(
+      'Once the fix is deployed and verified, run gcloud run services update-traffic web --to-latest (and say so in the incident follow-up).',
+    );
+  });
+});

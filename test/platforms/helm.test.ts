@@ -1,0 +1,72 @@
+import { describe, expect, test } from 'vitest';
+import { helm } from '../../src/platforms/helm.js';
+import { byRule, ctxOf, m, renderCommand, rules, runbook, where, y } from './helpers.js';
+
+const chart = (settings = {}, attributes: Record<string, string> = {}) =>
+  ctxOf('helm', { attributes: { release: 'checkout', ...attributes } }, { replicas: m(4), ...settings });
+
+describe('helm', () => {
+  test('commands: history, status, rollback with --wait and the default 5m timeout', () => {
+    const ctx = chart();
+    expect(renderCommand(helm.history(ctx))).toBe('helm history checkout -n shop');
+    expect(renderCommand(helm.status(ctx))).toBe('helm status checkout -n shop');
+    const r = helm.rollback(ctx);
+    expect(r.oneCommand).toBe(true);
+    expect(runbook(r)).toMatchInlineSnapshot(`
+      "oneCommand=true
+      start: helm rollback checkout "\${HELM_REVISION}" -n shop --wait --timeout 300s
+      input HELM_REVISION: helm history checkout -n shop
+      [helm-rollback] 40s/170s
+        rw $ helm rollback checkout "\${HELM_REVISION}" -n shop --wait --timeout 300s
+        check $ helm status checkout -n shop ~ STATUS: deployed (timeout 60s, retries 2)"
+    `);
+  });
+
+  test('timeout and history-max from settings are passed through', () => {
+    const r = helm.rollback(chart({ timeoutSeconds: y(600), historyMax: y(20) }));
+    expect(renderCommand(r.command)).toBe(
+      `helm rollback checkout "\${HELM_REVISION}" -n shop --wait --timeout 600s --history-max 20`,
+    );
+  });
+
+  test('duration: pods of the chart (4 replicas, 25%/25% → 2 batches), bounded by --timeout', () => {
+    const d = helm.duration(chart());
+    // surge 1 + unavailable 1 → 2 batches × (10 + 10) = 40; worst 2 × 70 + 30 = 170 (< 300)
+    expect(d.expectedSeconds).toBe(40);
+    expect(d.maxSeconds).toBe(170);
+    expect(d.drivers.find((x) => x.name === 'helm --timeout')).toEqual({
+      name: 'helm --timeout',
+      value: '300',
+      source: 'default',
+    });
+    const short = helm.duration(chart({ timeoutSeconds: y(60, 3) }));
+    expect(short.maxSeconds).toBe(60);
+    expect(short.drivers.find((x) => x.name === 'helm --timeout')?.source).toBe('descriptor');
+  });
+
+  test('hazards: CRDs, hooks from target, pending-upgrade; specialised by attributes', () => {
+    const plain = helm.hazards(chart());
+    expect(where(plain)).toEqual([
+      'helm-crds-not-reverted@deploy/k8s/deployment.yaml:1 info release checkout',
+      'helm-hooks-from-target@deploy/k8s/deployment.yaml:1 info release checkout',
+      'helm-pending-upgrade@deploy/k8s/deployment.yaml:1 info release checkout',
+    ]);
+    const rich = helm.hazards(chart({}, { crds: 'true', hooks: 'pre-upgrade' }));
+    expect(byRule(rich, 'helm-crds-not-reverted').severity).toBe('warning');
+    expect(byRule(rich, 'helm-hooks-from-target').message).toMatchInlineSnapshot(
+      `"helm rollback runs the rollback hooks of the older target revision (this chart has hooks: pre-upgrade): a migration run by the bad release's hook is not undone, and hook-created resources are not part of the release."`,
+    );
+    expect(byRule(rich, 'helm-pending-upgrade').mitigation).toContain(
+      'kubectl delete secret sh.helm.release.v1.checkout.vN -n shop',
+    );
+  });
+
+  test('historyMax 1 leaves nothing to roll back to; a short timeout is flagged', () => {
+    const h = helm.hazards(chart({ historyMax: y(1, 12), timeoutSeconds: y(30, 13) }));
+    const hm = byRule(h, 'helm-history-max');
+    expect(hm.severity).toBe('error');
+    expect(hm.evidence).toEqual([{ file: 'rollbook.yaml', line: 12 }]);
+    expect(byRule(h, 'helm-timeout-too-short').severity).toBe('warning');
+    expect(rules(helm.hazards(chart({ historyMax: y(0) })))).not.toContain('helm-history-max');
+  });
+});

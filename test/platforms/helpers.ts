@@ -1,0 +1,117 @@
+import type { Finding } from '../../src/model/finding.js';
+import type { Arg, Command } from '../../src/model/plan.js';
+import type {
+  Evidence,
+  PlatformId,
+  RolloutSettings,
+  Service,
+  Setting,
+  Workload,
+} from '../../src/model/service.js';
+import type { PlatformContext, PlatformRollback } from '../../src/platforms/types.js';
+import { emptyService } from '../../src/readers/service-base.js';
+import { renderCommand } from '../../src/util/shell.js';
+
+export { renderCommand };
+
+export const MANIFEST = 'deploy/k8s/deployment.yaml';
+export const DESCRIPTOR = 'rollbook.yaml';
+
+/** A setting read from the manifest at the given line. */
+export function m<T>(value: T, line = 10): Setting<T> {
+  return { value, at: { file: MANIFEST, line } };
+}
+
+/** A setting read from rollbook.yaml at the given line. */
+export function y<T>(value: T, line = 5): Setting<T> {
+  return { value, at: { file: DESCRIPTOR, line } };
+}
+
+export function service(overrides: Partial<Service> = {}): Service {
+  return { ...emptyService('/repo', 'checkout-api'), descriptor: DESCRIPTOR, ...overrides };
+}
+
+export function workload(
+  platform: PlatformId,
+  fields: Partial<Omit<Workload, 'platform'>> = {},
+  settings: RolloutSettings = {},
+): Workload {
+  return {
+    kind: 'Deployment',
+    name: 'checkout-api',
+    namespace: 'shop',
+    platform,
+    at: { file: MANIFEST, line: 1 },
+    images: [],
+    config: [],
+    attributes: {},
+    ...fields,
+    settings: { ...settings, ...fields.settings },
+  };
+}
+
+export function ctxOf(
+  platform: PlatformId,
+  fields: Partial<Omit<Workload, 'platform'>> = {},
+  settings: RolloutSettings = {},
+  svc: Partial<Service> = {},
+): PlatformContext {
+  return { service: service(svc), workload: workload(platform, fields, settings) };
+}
+
+/** The rollback as text: one block per step, commands rendered through renderCommand. */
+export function runbook(r: PlatformRollback): string {
+  const lines = [`oneCommand=${r.oneCommand}`, `start: ${renderCommand(r.command)}`];
+  for (const i of r.inputs)
+    lines.push(`input ${i.name}: ${i.discover ? renderCommand(i.discover) : '(no discover)'}`);
+  for (const s of r.steps) {
+    lines.push(`[${s.id}] ${s.expectedSeconds}s/${s.maxSeconds}s`);
+    for (const c of s.commands) lines.push(`  ${c.readOnly ? 'ro' : 'rw'} $ ${renderCommand(c)}`);
+    if (s.check.command)
+      lines.push(
+        `  check $ ${renderCommand(s.check.command)}${s.check.expectOutput ? ` ~ ${s.check.expectOutput}` : ''} (timeout ${s.check.timeoutSeconds}s, retries ${s.check.retries})`,
+      );
+    else lines.push(`  check (manual) ${s.check.expect}`);
+  }
+  return lines.join('\n');
+}
+
+/** Every command a platform produces, for invariants. */
+export function allCommands(history: Command, status: Command, r: PlatformRollback): Command[] {
+  const out = [history, status, r.command];
+  for (const i of r.inputs) if (i.discover) out.push(i.discover);
+  for (const s of r.steps) {
+    out.push(...s.commands);
+    if (s.check.command) out.push(s.check.command);
+  }
+  return out;
+}
+
+export function varsOf(cmds: Command[]): string[] {
+  const names = new Set<string>();
+  for (const c of cmds) for (const a of c.argv) if (typeof a !== 'string') names.add(a.var);
+  return [...names].sort();
+}
+
+export function argvText(argv: Arg[]): string[] {
+  return argv.map((a) => (typeof a === 'string' ? a : `\${${a.var}}`));
+}
+
+/** `rule@file:line severity subject` for compact assertions. */
+export function where(findings: Finding[]): string[] {
+  return findings.map((f) => `${f.rule}@${ev(f.evidence[0])} ${f.severity} ${f.subject}`);
+}
+
+function ev(e: Evidence | undefined): string {
+  return e ? `${e.file}:${e.line}` : '?';
+}
+
+export function rules(findings: Finding[]): string[] {
+  return findings.map((f) => f.rule).sort();
+}
+
+export function byRule(findings: Finding[], rule: string): Finding {
+  const f = findings.find((x) => x.rule === rule);
+  if (!f) throw new Error(`no finding ${rule} in ${rules(findings).join(', ')}`);
+  return f;
+}
