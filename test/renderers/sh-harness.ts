@@ -10,11 +10,19 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import type { Command, Plan } from '../../src/model/plan.js';
+
+const made: string[] = [];
+// Every test file that builds sandboxes removes them when it is done.
+afterAll(() => {
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 const STUB = `#!/usr/bin/env bash
 { printf 'CALL\\0'; printf '%s\\0' "\${0##*/}" "$@"; printf 'END\\0'; } >>"$RBSTUB_LOG"
@@ -57,6 +65,7 @@ export interface Sandbox {
 /** A temp dir with the script, stubs for every program of the plan, a cwd, a HOME and a log dir. */
 export function sandbox(plan: Plan, script: string): Sandbox {
   const dir = mkdtempSync(join(tmpdir(), 'rollbook-sh-'));
+  made.push(dir);
   const bin = join(dir, 'bin');
   const sb: Sandbox = {
     dir,
