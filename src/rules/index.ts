@@ -1,8 +1,47 @@
 import type { Finding, Rule } from '../model/finding.js';
 import type { Service } from '../model/service.js';
+import { addConstraint } from './add-constraint.js';
+import { addRequiredColumn } from './add-required-column.js';
+import { alterColumnType } from './alter-column-type.js';
+import { dataBackfill } from './data-backfill.js';
+import { dropColumn } from './drop-column.js';
+import { dropDefault } from './drop-default.js';
+import { dropIndex } from './drop-index.js';
+import { dropNotNull } from './drop-not-null.js';
+import { dropTable } from './drop-table.js';
+import { enumAddValue } from './enum-add-value.js';
+import { enumRenameValue } from './enum-rename-value.js';
+import { lossyDown } from './lossy-down.js';
+import { missingDown } from './missing-down.js';
+import { nonConcurrentIndex } from './non-concurrent-index.js';
+import { renameColumn } from './rename-column.js';
+import { renameTable } from './rename-table.js';
+import { replaceFunctionOrView } from './replace-function-or-view.js';
+import { setNotNull } from './set-not-null.js';
+import { truncate } from './truncate.js';
 
 /** The registry: explicit and sorted by id (a test checks the order and the docs). */
-export const RULES: readonly Rule[] = [];
+export const RULES: readonly Rule[] = [
+  addConstraint,
+  addRequiredColumn,
+  alterColumnType,
+  dataBackfill,
+  dropColumn,
+  dropDefault,
+  dropIndex,
+  dropNotNull,
+  dropTable,
+  enumAddValue,
+  enumRenameValue,
+  lossyDown,
+  missingDown,
+  nonConcurrentIndex,
+  renameColumn,
+  renameTable,
+  replaceFunctionOrView,
+  setNotNull,
+  truncate,
+];
 
 export function ruleById(id: string): Rule | undefined {
   return RULES.find((r) => r.meta.id === id);

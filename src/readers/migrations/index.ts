@@ -6,8 +6,8 @@ import { type DirEntry, MAX_SQL_BYTES } from './files.js';
 import { isLiquibaseFormatted, LAYOUTS, LayoutContext, parseDirectionalName } from './layouts.js';
 import { loadParser } from './parse.js';
 
-export { MAX_SQL_BYTES };
 export { loadParser } from './parse.js';
+export { MAX_SQL_BYTES };
 
 /** What rollbook.yaml says about migrations (`state.migrations`), with where it said it. */
 export interface MigrationSpec {
@@ -59,7 +59,15 @@ const SKIP_DIRS = new Set([
   '__pycache__',
   'bower_components',
 ]);
-const MIGRATION_DIR_NAMES = new Set(['migrations', 'migration', 'migrate', 'sql', 'db', 'schema', 'database']);
+const MIGRATION_DIR_NAMES = new Set([
+  'migrations',
+  'migration',
+  'migrate',
+  'sql',
+  'db',
+  'schema',
+  'database',
+]);
 const MAX_DEPTH = 7;
 
 /** Which layout a directory holds, from its names and (for dbmate/goose/Liquibase) its contents. */
@@ -68,7 +76,8 @@ export function classifyDir(ctx: LayoutContext, dir: string, entries: DirEntry[]
   if (entries.some((e) => !e.dir && e.name === 'sqitch.plan')) return 'sqitch';
   const subdirs = entries.filter((e) => e.dir);
   if (subdirs.some((d) => ctx.exists(join2(join2(dir, d.name), 'migration.sql')))) return 'prisma';
-  if (subdirs.some((d) => /^\d/.test(d.name) && ctx.exists(join2(join2(dir, d.name), 'up.sql')))) return 'diesel';
+  if (subdirs.some((d) => /^\d/.test(d.name) && ctx.exists(join2(join2(dir, d.name), 'up.sql'))))
+    return 'diesel';
   const sql = entries.filter((e) => !e.dir && /\.sql$/i.test(e.name));
   if (sql.some((e) => parseDirectionalName(e.name))) return 'golang-migrate';
   if (sql.some((e) => /^[VUR](\d+(?:[._]\d+)*)?__.+\.sql$/.test(e.name))) return 'flyway';
@@ -87,7 +96,9 @@ export function classifyDir(ctx: LayoutContext, dir: string, entries: DirEntry[]
 }
 
 /** Find migration directories in the repository (bounded walk, vendored/build dirs skipped). */
-export function detectMigrationDirs(ctx: LayoutContext): { tool: Exclude<MigrationTool, 'unknown'>; dir: string }[] {
+export function detectMigrationDirs(
+  ctx: LayoutContext,
+): { tool: Exclude<MigrationTool, 'unknown'>; dir: string }[] {
   const found: { tool: Exclude<MigrationTool, 'unknown'>; dir: string }[] = [];
   const walk = (dir: string, depth: number): void => {
     const entries = ctx.list(dir);
@@ -126,24 +137,37 @@ function specDir(root: string, spec: MigrationSpec): string {
   const relPath = relative(root, abs).split(sep).join('/') || '.';
   if (relPath.startsWith('..'))
     throw new RollbookError('INVALID_CONFIG', [
-      { message: `migrations path "${p}" is outside the service root`, path: 'state.migrations.path', ...(spec.at ? { at: spec.at } : {}) },
+      {
+        message: `migrations path "${p}" is outside the service root`,
+        path: 'state.migrations.path',
+        ...(spec.at ? { at: spec.at } : {}),
+      },
     ]);
   let isDir = false;
   try {
     isDir = statSync(abs).isDirectory();
   } catch {
     throw new RollbookError('NOT_FOUND', [
-      { message: `migrations path "${p}" does not exist`, path: 'state.migrations.path', ...(spec.at ? { at: spec.at } : {}) },
+      {
+        message: `migrations path "${p}" does not exist`,
+        path: 'state.migrations.path',
+        ...(spec.at ? { at: spec.at } : {}),
+      },
     ]);
   }
   if (!isDir)
     throw new RollbookError('NOT_A_DIRECTORY', [
-      { message: `migrations path "${p}" is not a directory`, path: 'state.migrations.path', ...(spec.at ? { at: spec.at } : {}) },
+      {
+        message: `migrations path "${p}" is not a directory`,
+        path: 'state.migrations.path',
+        ...(spec.at ? { at: spec.at } : {}),
+      },
     ]);
   return relPath;
 }
 
-const POSTGRES_NAMES = /^(postgres|postgresql|pg|pgsql|timescale(db)?|supabase|neon|aurora-postgresql|cockroach(db)?)$/i;
+const POSTGRES_NAMES =
+  /^(postgres|postgresql|pg|pgsql|timescale(db)?|supabase|neon|aurora-postgresql|cockroach(db)?)$/i;
 
 /**
  * Load every migration set: those `state.migrations` names (tool and/or path), or, with no spec,
@@ -154,7 +178,11 @@ const POSTGRES_NAMES = /^(postgres|postgresql|pg|pgsql|timescale(db)?|supabase|n
 export async function loadMigrationSets(root: string, specs: MigrationSpec[] = []): Promise<MigrationSet[]> {
   await loadParser();
   const ctx = new LayoutContext(root);
-  const targets: { tool: Exclude<MigrationTool, 'unknown'> | undefined; dir: string; spec?: MigrationSpec }[] = [];
+  const targets: {
+    tool: Exclude<MigrationTool, 'unknown'> | undefined;
+    dir: string;
+    spec?: MigrationSpec;
+  }[] = [];
   if (specs.length === 0) {
     for (const d of detectMigrationDirs(ctx)) targets.push({ ...d });
   } else {
@@ -176,7 +204,8 @@ export async function loadMigrationSets(root: string, specs: MigrationSpec[] = [
     const key = `${t.tool}\u0000${t.dir}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const database = t.spec?.database ?? (t.tool === 'prisma' ? prismaProvider(ctx, t.dir) : undefined) ?? 'postgres';
+    const database =
+      t.spec?.database ?? (t.tool === 'prisma' ? prismaProvider(ctx, t.dir) : undefined) ?? 'postgres';
     const set: MigrationSet = {
       tool: t.tool ?? 'unknown',
       path: t.dir,
@@ -189,7 +218,10 @@ export async function loadMigrationSets(root: string, specs: MigrationSpec[] = [
     if (!t.tool) {
       set.skipped.push({ file: t.dir, reason: 'no migration layout recognised here' });
     } else if (!POSTGRES_NAMES.test(database)) {
-      set.skipped.push({ file: t.dir, reason: `database "${database}": rollbook analyses PostgreSQL migrations only` });
+      set.skipped.push({
+        file: t.dir,
+        reason: `database "${database}": rollbook analyses PostgreSQL migrations only`,
+      });
     } else {
       const built = LAYOUTS[t.tool](ctx, t.dir);
       set.migrations = built.migrations;

@@ -67,7 +67,9 @@ export function sqlFile(
     statements = parsed.statements;
     errors = parsed.errors;
   } catch (e) {
-    errors = [{ message: `the parser failed: ${(e as Error)?.message ?? String(e)}`, at: { file, line: 1, col: 1 } }];
+    errors = [
+      { message: `the parser failed: ${(e as Error)?.message ?? String(e)}`, at: { file, line: 1, col: 1 } },
+    ];
   }
   const f: MigrationFile = {
     file,
@@ -103,7 +105,9 @@ function at(file: string, line = 1): Evidence {
 }
 
 function byVersion(ms: Migration[]): Migration[] {
-  return ms.sort((a, b) => compareVersions(a.version, b.version) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return ms.sort(
+    (a, b) => compareVersions(a.version, b.version) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+  );
 }
 
 const POSTGRES_DIALECTS = new Set(['postgres', 'postgresql', 'pg', 'pgsql']);
@@ -258,7 +262,13 @@ function markers(text: string, re: RegExp): Marker[] {
     const nl = text.indexOf('\n', idx);
     const end = nl === -1 ? text.length : nl;
     const m = re.exec(text.slice(idx, end));
-    if (m) out.push({ direction: (m[1] as string).toLowerCase() as 'up' | 'down', start: idx, bodyStart: end, line });
+    if (m)
+      out.push({
+        direction: (m[1] as string).toLowerCase() as 'up' | 'down',
+        start: idx,
+        bodyStart: end,
+        line,
+      });
     if (nl === -1) break;
     idx = nl + 1;
     line++;
@@ -281,7 +291,8 @@ function sectioned(
     const file = rel(dir, e.name);
     const nm = nameRe.exec(e.name);
     if (!nm) {
-      if (/\.sql$/i.test(e.name)) skipped.push({ file, reason: `name does not follow ${tool}'s <version>_<name>.sql` });
+      if (/\.sql$/i.test(e.name))
+        skipped.push({ file, reason: `name does not follow ${tool}'s <version>_<name>.sql` });
       continue;
     }
     if (/\.go$/i.test(e.name)) {
@@ -372,7 +383,10 @@ export function flyway(ctx: LayoutContext, dir: string): Built {
       const up = wholeFile(ctx, file, 'up', skipped);
       if (up) repeatable.push({ version: `R__${m[3]}`, name, up, at: at(file) });
     } else if (kind === 'B') {
-      skipped.push({ file, reason: 'Flyway baseline migration: replaces earlier versions on new databases only' });
+      skipped.push({
+        file,
+        reason: 'Flyway baseline migration: replaces earlier versions on new databases only',
+      });
     } else if (!version) {
       skipped.push({ file, reason: `Flyway ${kind} migration without a version` });
     } else if (kind === 'U') {
@@ -441,7 +455,12 @@ export function sqitch(ctx: LayoutContext, dir: string): Built {
     }
     const up = wholeFile(ctx, deploy, 'up', skipped);
     if (!up) return;
-    const m: Migration = { version: `${e.name}${suffix}`, name: e.note || e.name, up, at: at(planFile, e.line) };
+    const m: Migration = {
+      version: `${e.name}${suffix}`,
+      name: e.note || e.name,
+      up,
+      at: at(planFile, e.line),
+    };
     const revert = rel(dir, `revert/${script}`);
     if (ctx.exists(revert)) {
       const down = wholeFile(ctx, revert, 'down', skipped);
@@ -464,7 +483,12 @@ export function prisma(ctx: LayoutContext, dir: string): Built {
     const m = /^(\d+)_(.+)$/.exec(e.name);
     const up = wholeFile(ctx, file, 'up', skipped);
     if (!up) continue;
-    const mig: Migration = { version: m ? (m[1] as string) : e.name, name: m ? (m[2] as string) : e.name, up, at: at(file) };
+    const mig: Migration = {
+      version: m ? (m[1] as string) : e.name,
+      name: m ? (m[2] as string) : e.name,
+      up,
+      at: at(file),
+    };
     const downPath = rel(sub, 'down.sql');
     if (ctx.exists(downPath)) {
       const down = wholeFile(ctx, downPath, 'down', skipped);
@@ -592,7 +616,10 @@ export function liquibase(ctx: LayoutContext, dir: string): Built {
   return { migrations, skipped };
 }
 
-export const LAYOUTS: Record<Exclude<MigrationTool, 'unknown'>, (ctx: LayoutContext, dir: string) => Built> = {
+export const LAYOUTS: Record<
+  Exclude<MigrationTool, 'unknown'>,
+  (ctx: LayoutContext, dir: string) => Built
+> = {
   'golang-migrate': golangMigrate,
   dbmate,
   goose,

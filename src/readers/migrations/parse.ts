@@ -58,10 +58,15 @@ function collect(file: string, pos: Positions, stmts: RawStmt[], baseByte: numbe
     start += trivia;
     const stmtText = slice.slice(trivia).trimEnd();
     const lc = pos.fromU16(start);
-    const statement: SqlStatement = { text: stmtText, ast: raw.stmt, at: { file, line: lc.line, col: lc.col } };
+    const statement: SqlStatement = {
+      text: stmtText,
+      ast: raw.stmt,
+      at: { file, line: lc.line, col: lc.col },
+    };
     out.statements.push(statement);
     const type = Object.keys(raw.stmt ?? {})[0];
-    if (type === 'DoStmt' || type === 'CreateFunctionStmt') embedded(file, pos, start, stmtText, raw.stmt, out);
+    if (type === 'DoStmt' || type === 'CreateFunctionStmt')
+      embedded(file, pos, start, stmtText, raw.stmt, out);
   }
 }
 
@@ -118,7 +123,8 @@ function recover(file: string, pos: Positions, first: unknown, out: ParsedSql): 
   }
 }
 
-const CHANGES_STATE = /\b(alter|drop|update|delete|insert|truncate|create|execute|rename|comment|grant|revoke|merge)\b/i;
+const CHANGES_STATE =
+  /\b(alter|drop|update|delete|insert|truncate|create|execute|rename|comment|grant|revoke|merge)\b/i;
 
 function defElem(options: PgNode[] | undefined, name: string): PgNode | undefined {
   return options?.find((o: PgNode) => o?.DefElem?.defname === name)?.DefElem?.arg;
@@ -180,8 +186,7 @@ function embedded(
         .trim();
       const head = sText.slice(0, 24);
       const found = head ? pos.text.indexOf(head, lineStart) : -1;
-      const at =
-        found >= 0 && pos.fromU16(found).line - line < 50 ? found : pos.lineStart(line);
+      const at = found >= 0 && pos.fromU16(found).line - line < 50 ? found : pos.lineStart(line);
       if (found >= 0) searchFrom = found + 1;
       const lc = pos.fromU16(at);
       const statement: SqlStatement = {
@@ -242,7 +247,8 @@ function markCalledFunctions(statements: SqlStatement[]): void {
   for (const s of deferred) {
     const name = s.embedded?.function ?? '';
     const bare = name.split('.').pop() ?? name;
-    if (called.has(name) || called.has(bare)) (s.embedded as { runsAtMigration: boolean }).runsAtMigration = true;
+    if (called.has(name) || called.has(bare))
+      (s.embedded as { runsAtMigration: boolean }).runsAtMigration = true;
   }
 }
 

@@ -21,7 +21,6 @@ export class Positions {
 
   constructor(text: string) {
     this.text = text;
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII range check
     this.ascii = /^[\x00-\x7f]*$/.test(text);
     const starts = [0];
     let i = text.indexOf('\n');

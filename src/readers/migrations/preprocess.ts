@@ -90,7 +90,10 @@ export function neutralise(text: string, opts: { envsub?: boolean } = {}): Neutr
   }
   if (out.includes(":'") || out.includes(':"')) {
     out = out.replace(PSQL_QUOTED_VAR, (m, q: string, _name: string, index: number) => {
-      notes.push({ index, message: `psql variable ${m} replaced by a ${q === "'" ? 'literal' : 'quoted identifier'}` });
+      notes.push({
+        index,
+        message: `psql variable ${m} replaced by a ${q === "'" ? 'literal' : 'quoted identifier'}`,
+      });
       return ` ${m.slice(1)}`;
     });
   }
