@@ -288,7 +288,7 @@ export function renderMigrationsText(report: MigrationsReport): string {
     lines.push('');
   }
   lines.push(
-    `${s.migrations} migrations, ${s.statements} statements: ${s.errors} errors, ${s.warnings} warnings, ${s.infos} notes, ${s.parseErrors} parse errors, ${s.skippedFiles} files skipped.`,
+    `${s.migrations} migrations, ${s.statements} statements: ${s.errors} errors, ${s.warnings} warnings, ${s.infos} info, ${s.parseErrors} parse errors, ${s.skippedFiles} files skipped.`,
   );
   return `${lines.join('\n')}\n`;
 }

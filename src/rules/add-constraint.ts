@@ -1,7 +1,7 @@
 import type { Finding } from '../model/finding.js';
 import { createRule } from './create-rule.js';
 import type { PgNode } from './support/migration-sql.js';
-import { alterCommands, base, statementsOf, tablesCreatedBy } from './support/migration-sql.js';
+import { alterCommands, base, flat, statementsOf, tablesCreatedBy } from './support/migration-sql.js';
 
 const KINDS: Record<string, string> = {
   CONSTR_CHECK: 'CHECK',
@@ -40,7 +40,11 @@ export const addConstraint = createRule(
         const cols = names(c.contype === 'CONSTR_FOREIGN' ? c.fk_attrs : c.keys);
         const name =
           c.conname ??
-          `${table.replace(/\./g, '_')}_${cols.join('_')}_${c.contype === 'CONSTR_CHECK' ? 'check' : c.contype === 'CONSTR_FOREIGN' ? 'fkey' : 'key'}`;
+          flat(
+            table,
+            ...cols,
+            c.contype === 'CONSTR_CHECK' ? 'check' : c.contype === 'CONSTR_FOREIGN' ? 'fkey' : 'key',
+          );
         const subject = `${table}.${name}`;
         let mitigation: string;
         if (c.contype === 'CONSTR_CHECK' || c.contype === 'CONSTR_FOREIGN') {
@@ -48,7 +52,7 @@ export const addConstraint = createRule(
         } else if (c.contype === 'CONSTR_EXCLUSION') {
           mitigation = `Check that existing rows and the previous app version's writes satisfy ${name} before adding it; add it in its own migration at a quiet time, with a lock_timeout.`;
         } else {
-          const idx = `${table.replace(/\./g, '_')}_${cols.join('_')}_${c.contype === 'CONSTR_PRIMARY' ? 'pkey' : 'key'}`;
+          const idx = flat(table, ...cols, c.contype === 'CONSTR_PRIMARY' ? 'pkey' : 'key');
           mitigation = `Build the index first without blocking writes: CREATE UNIQUE INDEX CONCURRENTLY ${idx} ON ${table} (${cols.join(', ')}); then ALTER TABLE ${table} ADD CONSTRAINT ${name} ${kind} USING INDEX ${idx}; confirm the previous app version never writes duplicates.`;
         }
         out.push(

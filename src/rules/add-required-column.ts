@@ -1,7 +1,14 @@
 import type { Finding } from '../model/finding.js';
 import { createRule } from './create-rule.js';
 import type { PgNode } from './support/migration-sql.js';
-import { alterCommands, base, statementsOf, tablesCreatedBy, typeName } from './support/migration-sql.js';
+import {
+  alterCommands,
+  base,
+  ident,
+  statementsOf,
+  tablesCreatedBy,
+  typeName,
+} from './support/migration-sql.js';
 
 const SERIAL = new Set(['serial', 'serial4', 'bigserial', 'serial8', 'smallserial', 'serial2']);
 
@@ -32,14 +39,14 @@ export const addRequiredColumn = createRule(
           kinds.has('CONSTR_GENERATED') ||
           SERIAL.has(typeName(def.typeName));
         if (!required || filled) continue;
-        const col = `${table}.${def.colname}`;
+        const col = `${table}.${ident(def.colname)}`;
         out.push(
           report({
             ...base(ref, col),
             message: `ADD COLUMN ${col} ${typeName(def.typeName)} NOT NULL without a default: INSERTs from the previous app version omit it and fail.`,
             appRollbackSafe: false,
             revertLossless: false,
-            mitigation: `Add ${col} nullable (or with a database DEFAULT), ship the app version that writes it, backfill existing rows, then in a later migration add CHECK (${def.colname} IS NOT NULL) NOT VALID, VALIDATE it, and SET NOT NULL.`,
+            mitigation: `Add ${col} nullable (or with a database DEFAULT), ship the app version that writes it, backfill existing rows, then in a later migration add CHECK (${ident(def.colname)} IS NOT NULL) NOT VALID, VALIDATE it, and SET NOT NULL.`,
           }),
         );
       }

@@ -5,6 +5,8 @@ import {
   base,
   columnsAddedBy,
   columnTypeBefore,
+  flat,
+  ident,
   isWidening,
   statementsOf,
   tablesCreatedBy,
@@ -28,13 +30,13 @@ export const alterColumnType = createRule(
       const created = tablesCreatedBy(ref.migration);
       for (const { table, cmd } of alterCommands(ref)) {
         if (cmd.subtype !== 'AT_AlterColumnType' || created.has(table)) continue;
-        const col = `${table}.${cmd.name}`;
+        const col = `${table}.${ident(cmd.name)}`;
         if (columnsAddedBy(ref.migration).has(col)) continue;
         const to = typeName(cmd.def?.ColumnDef?.typeName);
         const from = columnTypeBefore(ref.set, ref.migration, table, cmd.name);
         const widening = from !== undefined && isWidening(from, to);
         const change = from ? `from ${from} to ${to}` : `to ${to}`;
-        const tmp = `${cmd.name}_${to.replace(/[^a-z0-9]+/gi, '_').replace(/_+$/, '')}`;
+        const tmp = flat(cmd.name, to);
         out.push(
           report({
             ...base(ref, col),

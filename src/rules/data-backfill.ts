@@ -1,6 +1,6 @@
 import type { Finding } from '../model/finding.js';
 import { createRule } from './create-rule.js';
-import { base, rangeVarName, statementsOf, tablesCreatedBy } from './support/migration-sql.js';
+import { base, flat, rangeVarName, statementsOf, tablesCreatedBy } from './support/migration-sql.js';
 
 export const dataBackfill = createRule(
   {
@@ -18,7 +18,7 @@ export const dataBackfill = createRule(
     for (const ref of statementsOf(service, 'up', 'UpdateStmt', 'DeleteStmt', 'InsertStmt', 'MergeStmt')) {
       const table = rangeVarName(ref.node.relation);
       if (tablesCreatedBy(ref.migration).has(table)) continue;
-      const snap = `${table.replace(/\./g, '_')}_before_${ref.migration.version}`;
+      const snap = `${flat(table, 'before', ref.migration.version)}`;
       const where = ref.node.whereClause ? 'WHERE <the same condition>' : '';
       if (ref.type === 'InsertStmt') {
         const sel = ref.node.selectStmt?.SelectStmt;

@@ -4,6 +4,8 @@ import {
   alterCommands,
   base,
   columnsAddedBy,
+  flat,
+  ident,
   statementsOf,
   tablesCreatedBy,
 } from './support/migration-sql.js';
@@ -26,7 +28,7 @@ export const dropColumn = createRule(
       const created = tablesCreatedBy(ref.migration);
       for (const { table, cmd } of alterCommands(ref)) {
         if (cmd.subtype !== 'AT_DropColumn' || created.has(table)) continue;
-        const col = `${table}.${cmd.name}`;
+        const col = `${table}.${ident(cmd.name)}`;
         if (columnsAddedBy(ref.migration).has(col)) continue;
         out.push(
           report({
@@ -34,7 +36,7 @@ export const dropColumn = createRule(
             message: `DROP COLUMN ${col}: the previous app version still uses it, and its values are gone for good.`,
             appRollbackSafe: false,
             revertLossless: false,
-            mitigation: `Contract later: stop reading and writing ${col} in the app, release, wait out the rollback window, then drop it in a later migration. If a revert must bring the values back, copy them first (CREATE TABLE ${table.replace(/\./g, '_')}_${cmd.name}_archive AS SELECT <primary key>, ${cmd.name} FROM ${table}).`,
+            mitigation: `Contract later: stop reading and writing ${col} in the app, release, wait out the rollback window, then drop it in a later migration. If a revert must bring the values back, copy them first (CREATE TABLE ${flat(table, cmd.name, 'archive')} AS SELECT <primary key>, ${ident(cmd.name)} FROM ${table}).`,
           }),
         );
       }

@@ -4,6 +4,7 @@ import {
   alterCommands,
   base,
   columnsAddedBy,
+  ident,
   statementsOf,
   tablesCreatedBy,
 } from './support/migration-sql.js';
@@ -25,15 +26,15 @@ export const dropDefault = createRule(
       const created = tablesCreatedBy(ref.migration);
       for (const { table, cmd } of alterCommands(ref)) {
         if (cmd.subtype !== 'AT_ColumnDefault' || cmd.def || created.has(table)) continue;
-        const col = `${table}.${cmd.name}`;
+        const col = `${table}.${ident(cmd.name)}`;
         if (columnsAddedBy(ref.migration).has(col)) continue;
         out.push(
           report({
             ...base(ref, col),
-            message: `DROP DEFAULT on ${col}: INSERTs from the previous app version that omit ${cmd.name} store NULL (or fail if it is NOT NULL), and restoring the default does not fix those rows.`,
+            message: `DROP DEFAULT on ${col}: INSERTs from the previous app version that omit ${ident(cmd.name)} store NULL (or fail if it is NOT NULL), and restoring the default does not fix those rows.`,
             appRollbackSafe: null,
             revertLossless: false,
-            mitigation: `Keep the default on ${col} until the rollback window of every version that omits ${cmd.name} has passed; if the down restores it, backfill first: UPDATE ${table} SET ${cmd.name} = <old default> WHERE ${cmd.name} IS NULL.`,
+            mitigation: `Keep the default on ${col} until the rollback window of every version that omits ${ident(cmd.name)} has passed; if the down restores it, backfill first: UPDATE ${table} SET ${ident(cmd.name)} = <old default> WHERE ${ident(cmd.name)} IS NULL.`,
           }),
         );
       }

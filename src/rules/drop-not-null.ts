@@ -4,6 +4,7 @@ import {
   alterCommands,
   base,
   columnsAddedBy,
+  ident,
   statementsOf,
   tablesCreatedBy,
 } from './support/migration-sql.js';
@@ -26,7 +27,7 @@ export const dropNotNull = createRule(
       const created = tablesCreatedBy(ref.migration);
       for (const { table, cmd } of alterCommands(ref)) {
         if (cmd.subtype !== 'AT_DropNotNull' || created.has(table)) continue;
-        const col = `${table}.${cmd.name}`;
+        const col = `${table}.${ident(cmd.name)}`;
         if (columnsAddedBy(ref.migration).has(col)) continue;
         out.push(
           report({
@@ -34,7 +35,7 @@ export const dropNotNull = createRule(
             message: `DROP NOT NULL on ${col}: the previous app version may not handle the NULLs the new one writes, and SET NOT NULL on revert fails once they exist.`,
             appRollbackSafe: null,
             revertLossless: false,
-            mitigation: `Before rolling back, count them (SELECT count(*) FROM ${table} WHERE ${cmd.name} IS NULL) and backfill (UPDATE ${table} SET ${cmd.name} = <value> WHERE ${cmd.name} IS NULL) in the down migration before SET NOT NULL; make sure the previous app version reads a NULL ${col} without failing.`,
+            mitigation: `Before rolling back, count them (SELECT count(*) FROM ${table} WHERE ${ident(cmd.name)} IS NULL) and backfill (UPDATE ${table} SET ${ident(cmd.name)} = <value> WHERE ${ident(cmd.name)} IS NULL) in the down migration before SET NOT NULL; make sure the previous app version reads a NULL ${col} without failing.`,
           }),
         );
       }

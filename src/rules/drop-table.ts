@@ -1,6 +1,6 @@
 import type { Finding } from '../model/finding.js';
 import { createRule } from './create-rule.js';
-import { base, listName, statementsOf, tablesCreatedBy } from './support/migration-sql.js';
+import { base, flat, listName, statementsOf, tablesCreatedBy } from './support/migration-sql.js';
 
 export const dropTable = createRule(
   {
@@ -28,7 +28,7 @@ export const dropTable = createRule(
             message: `DROP TABLE ${table}: the previous app version still queries it, and its rows are gone for good.`,
             appRollbackSafe: false,
             revertLossless: false,
-            mitigation: `Contract later: remove every use of ${table} from the app, release, wait out the rollback window, then drop it in a later migration. Until then a revert needs a backup: take one (pg_dump -t ${table}) and verify it before this migration runs, or rename it to ${table.replace(/\./g, '_')}_retired instead of dropping.`,
+            mitigation: `Contract later: remove every use of ${table} from the app, release, wait out the rollback window, then drop it in a later migration. Until then a revert needs a backup: take one (pg_dump -t ${table}) and verify it before this migration runs, or rename it to ${flat(table, 'retired')} instead of dropping.`,
           }),
         );
       }

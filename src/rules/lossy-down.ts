@@ -4,6 +4,8 @@ import {
   alterCommands,
   base,
   columnsAddedBy,
+  flat,
+  ident,
   listName,
   rangeVarName,
   type StatementRef,
@@ -42,7 +44,7 @@ export const lossyDown = createRule(
       if (ref.type === 'AlterTableStmt') {
         for (const { table, cmd } of alterCommands(ref)) {
           if (cmd.subtype !== 'AT_DropColumn') continue;
-          const col = `${table}.${cmd.name}`;
+          const col = `${table}.${ident(cmd.name)}`;
           targets.push({
             subject: col,
             what: 'column',
@@ -67,7 +69,7 @@ export const lossyDown = createRule(
         targets.push({ subject: t, what: 'rows', added: false, verb: 'DELETE FROM' });
       }
       for (const t of targets) {
-        const flat = t.subject.replace(/\./g, '_');
+        const copy = flat(t.subject, 'before_revert');
         out.push(
           report({
             ...base(ref, t.subject),
@@ -78,7 +80,7 @@ export const lossyDown = createRule(
             appRollbackSafe: null,
             revertLossless: false,
             mitigation: t.added
-              ? `During an incident prefer an app-only rollback and leave ${t.subject} in place (the previous version ignores it); if the down must run, copy it first (CREATE TABLE ${flat}_before_revert AS ${t.what === 'column' ? `SELECT <primary key>, ${t.subject.split('.').pop()} FROM ${t.subject.split('.').slice(0, -1).join('.')}` : `TABLE ${t.subject}`}) and keep the copy until the incident is closed.`
+              ? `During an incident prefer an app-only rollback and leave ${t.subject} in place (the previous version ignores it); if the down must run, copy it first (CREATE TABLE ${copy} AS ${t.what === 'column' ? `SELECT <primary key>, ${t.subject.split('.').pop()} FROM ${t.subject.split('.').slice(0, -1).join('.')}` : `TABLE ${t.subject}`}) and keep the copy until the incident is closed.`
               : `Fix the down so it only undoes what the up did; ${t.verb} ${t.subject} belongs in a reviewed contract migration with a verified backup, not in a revert.`,
           }),
         );

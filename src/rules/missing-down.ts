@@ -2,7 +2,7 @@ import type { Finding } from '../model/finding.js';
 import type { Migration, MigrationTool } from '../model/service.js';
 import { createRule } from './create-rule.js';
 import type { PgNode } from './support/migration-sql.js';
-import { downFileName, listName, rangeVarName } from './support/migration-sql.js';
+import { downFileName, ident, listName, rangeVarName } from './support/migration-sql.js';
 
 /** Tools whose migrations are expected to carry a down/undo/revert. */
 export const TOOLS_WITH_DOWNS: ReadonlySet<MigrationTool> = new Set([
@@ -34,15 +34,15 @@ export function suggestedDown(m: Migration): string[] {
       for (const c of ast.AlterTableStmt.cmds ?? []) {
         const cmd = c?.AlterTableCmd;
         if (cmd?.subtype === 'AT_AddColumn')
-          steps.push(`ALTER TABLE ${t} DROP COLUMN ${cmd.def?.ColumnDef?.colname}`);
+          steps.push(`ALTER TABLE ${t} DROP COLUMN ${ident(cmd.def?.ColumnDef?.colname ?? '?')}`);
         else if (cmd?.subtype === 'AT_AddConstraint' && cmd.def?.Constraint?.conname)
           steps.push(`ALTER TABLE ${t} DROP CONSTRAINT ${cmd.def.Constraint.conname}`);
         else if (cmd?.subtype === 'AT_SetNotNull')
-          steps.push(`ALTER TABLE ${t} ALTER COLUMN ${cmd.name} DROP NOT NULL`);
+          steps.push(`ALTER TABLE ${t} ALTER COLUMN ${ident(cmd.name)} DROP NOT NULL`);
       }
     } else if (ast.RenameStmt?.renameType === 'OBJECT_COLUMN')
       steps.push(
-        `ALTER TABLE ${rangeVarName(ast.RenameStmt.relation)} RENAME COLUMN ${ast.RenameStmt.newname} TO ${ast.RenameStmt.subname}`,
+        `ALTER TABLE ${rangeVarName(ast.RenameStmt.relation)} RENAME COLUMN ${ident(ast.RenameStmt.newname)} TO ${ident(ast.RenameStmt.subname)}`,
       );
   }
   return steps.reverse();
@@ -73,8 +73,12 @@ export const missingDown = createRule(
         const empty = m.down?.empty === true;
         out.push(
           report({
-            subject: `${set.path}@${m.version}`,
-            evidence: [empty && m.down ? { file: m.down.file, line: 1, note: 'empty down' } : { ...m.at }],
+            subject: m.up.file,
+            evidence: [
+              empty && m.down && m.down.file !== m.up.file
+                ? { file: m.down.file, line: 1, note: 'empty down' }
+                : { ...m.at },
+            ],
             migration: m.version,
             touchesData: true,
             message: empty

@@ -4,6 +4,8 @@ import {
   alterCommands,
   base,
   columnsAddedBy,
+  flat,
+  ident,
   statementsOf,
   tablesCreatedBy,
 } from './support/migration-sql.js';
@@ -25,7 +27,7 @@ export const setNotNull = createRule(
       const created = tablesCreatedBy(ref.migration);
       for (const { table, cmd } of alterCommands(ref)) {
         if (cmd.subtype !== 'AT_SetNotNull' || created.has(table)) continue;
-        const col = `${table}.${cmd.name}`;
+        const col = `${table}.${ident(cmd.name)}`;
         if (columnsAddedBy(ref.migration).has(col)) continue;
         out.push(
           report({
@@ -33,7 +35,7 @@ export const setNotNull = createRule(
             message: `SET NOT NULL on ${col}: writes of NULL from the previous app version fail after a rollback, and the check scans ${table} under an exclusive lock.`,
             appRollbackSafe: null,
             revertLossless: true,
-            mitigation: `Confirm the previous app version never writes NULL to ${col}; then ALTER TABLE ${table} ADD CONSTRAINT ${cmd.name}_not_null CHECK (${cmd.name} IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT ${cmd.name}_not_null in a later migration, and only then SET NOT NULL (Postgres 12+ skips the scan).`,
+            mitigation: `Confirm the previous app version never writes NULL to ${col}; then ALTER TABLE ${table} ADD CONSTRAINT ${flat(cmd.name, 'not_null')} CHECK (${ident(cmd.name)} IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT ${flat(cmd.name, 'not_null')} in a later migration, and only then SET NOT NULL (Postgres 12+ skips the scan).`,
           }),
         );
       }

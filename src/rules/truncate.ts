@@ -1,6 +1,6 @@
 import type { Finding } from '../model/finding.js';
 import { createRule } from './create-rule.js';
-import { base, rangeVarName, statementsOf, tablesCreatedBy } from './support/migration-sql.js';
+import { base, flat, rangeVarName, statementsOf, tablesCreatedBy } from './support/migration-sql.js';
 
 export const truncate = createRule(
   {
@@ -26,7 +26,7 @@ export const truncate = createRule(
             message: `TRUNCATE ${table} deletes every row; neither an app rollback nor a down migration brings them back.`,
             appRollbackSafe: false,
             revertLossless: false,
-            mitigation: `Snapshot first: CREATE TABLE ${table.replace(/\./g, '_')}_before_${ref.migration.version} AS TABLE ${table}; give the down migration an INSERT INTO ${table} SELECT * FROM that snapshot, and drop the snapshot after the rollback window.`,
+            mitigation: `Snapshot first: CREATE TABLE ${flat(table, 'before', ref.migration.version)} AS TABLE ${table}; give the down migration an INSERT INTO ${table} SELECT * FROM that snapshot, and drop the snapshot after the rollback window.`,
           }),
         );
       }

@@ -79,15 +79,16 @@ export function classifyDir(ctx: LayoutContext, dir: string, entries: DirEntry[]
   if (subdirs.some((d) => /^\d/.test(d.name) && ctx.exists(join2(join2(dir, d.name), 'up.sql'))))
     return 'diesel';
   const sql = entries.filter((e) => !e.dir && /\.sql$/i.test(e.name));
-  if (sql.some((e) => parseDirectionalName(e.name))) return 'golang-migrate';
-  if (sql.some((e) => /^[VUR](\d+(?:[._]\d+)*)?__.+\.sql$/.test(e.name))) return 'flyway';
+  // Content markers are definitive (a dbmate file may well be named 0003_no_down.sql).
   for (const e of sql) {
     const r = ctx.read(join2(dir, e.name));
     if ('skip' in r) continue;
-    if (/^--\s*migrate:up\b/im.test(r.text)) return 'dbmate';
-    if (/^--\s*\+goose\s+up\b/im.test(r.text)) return 'goose';
+    if (r.text.includes('migrate:up') && /^--\s*migrate:up\b/im.test(r.text)) return 'dbmate';
+    if (r.text.includes('+goose') && /^--\s*\+goose\s+up\b/im.test(r.text)) return 'goose';
     if (isLiquibaseFormatted(r.text)) return 'liquibase';
   }
+  if (sql.some((e) => parseDirectionalName(e.name))) return 'golang-migrate';
+  if (sql.some((e) => /^[VUR](\d+(?:[._]\d+)*)?__.+\.sql$/.test(e.name))) return 'flyway';
   if (sql.length === 0 && entries.some((e) => /^\d+_.+\.go$/.test(e.name))) return 'goose';
   const numbered = sql.filter((e) => /^\d+/.test(e.name)).length;
   const base = dir === '.' ? '' : posix.basename(dir);

@@ -71,18 +71,34 @@ export function statementsOf(service: Service, direction: 'up' | 'down', ...type
   return types.flatMap((t) => idx.get(t) ?? []);
 }
 
-/** schema.name as written, public. dropped. */
+/** An identifier as it must be written in SQL: quoted when it is not a plain lower-case name. */
+export function ident(name: string): string {
+  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
+}
+
+/** schema.name as written (quoted where needed), public. dropped. */
 export function rangeVarName(rv: PgNode): string {
   if (!rv) return '?';
-  const schema = rv.schemaname && rv.schemaname !== 'public' ? `${rv.schemaname}.` : '';
-  return `${schema}${rv.relname}`;
+  const schema = rv.schemaname && rv.schemaname !== 'public' ? `${ident(rv.schemaname)}.` : '';
+  return `${schema}${ident(rv.relname ?? '?')}`;
 }
 
 /** Dotted name from a list of String nodes (DROP objects, type names, function names). */
 export function listName(items: PgNode[] | undefined): string {
   const parts = (items ?? []).map((i: PgNode) => i?.String?.sval ?? '?');
   if (parts.length > 1 && parts[0] === 'public') parts.shift();
-  return parts.join('.');
+  return parts.map(ident).join('.');
+}
+
+/** A name usable inside a new identifier: orders_before_20240101 from "Orders" and bob:3. */
+export function flat(...parts: string[]): string {
+  return parts
+    .join('_')
+    .replace(/"/g, '')
+    .replace(/[^A-Za-z0-9_]+/g, '_')
+    .replace(/_+/g, '_')
+    .replace(/^_|_$/g, '')
+    .toLowerCase();
 }
 
 const TYPE_ALIASES: Record<string, string> = {
