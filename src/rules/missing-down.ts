@@ -73,11 +73,11 @@ export const missingDown = createRule(
         const empty = m.down?.empty === true;
         out.push(
           report({
-            subject: m.up.file,
+            subject: set.tool === 'liquibase' ? `${m.up.file}#${m.version}` : m.up.file,
             evidence: [
               empty && m.down && m.down.file !== m.up.file
-                ? { file: m.down.file, line: 1, note: 'empty down' }
-                : { ...m.at },
+                ? { file: m.down.file, line: 1, col: 1, note: 'empty down' }
+                : { ...m.at, col: m.at.col ?? 1 },
             ],
             migration: m.version,
             touchesData: true,

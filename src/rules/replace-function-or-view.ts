@@ -33,7 +33,7 @@ function earlier(set: MigrationSet, migration: Migration, kind: string, name: st
       if (st.embedded) continue;
       const d = defined(st.ast);
       if (d && d.kind === kind && d.name === name)
-        found = { file: st.at.file, line: st.at.line, note: 'previous definition' };
+        found = { file: st.at.file, line: st.at.line, col: st.at.col ?? 1, note: 'previous definition' };
     }
   }
   return found;
