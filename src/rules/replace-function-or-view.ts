@@ -2,7 +2,7 @@ import type { Finding } from '../model/finding.js';
 import type { Evidence, Migration, MigrationSet } from '../model/service.js';
 import { createRule } from './create-rule.js';
 import type { PgNode } from './support/migration-sql.js';
-import { base, listName, rangeVarName, statementsOf } from './support/migration-sql.js';
+import { base, listName, migrationIndex, rangeVarName, statementsOf } from './support/migration-sql.js';
 
 function defined(
   ast: PgNode,
@@ -24,17 +24,35 @@ function defined(
   return undefined;
 }
 
-/** Where an earlier migration of the set defined the same object. */
+const definitions = new WeakMap<MigrationSet, Map<string, [number, Evidence][]>>();
+
+/** Where an earlier migration of the set defined the same object (one indexed pass per set). */
 function earlier(set: MigrationSet, migration: Migration, kind: string, name: string): Evidence | undefined {
+  let defs = definitions.get(set);
+  if (!defs) {
+    const d = new Map<string, [number, Evidence][]>();
+    set.migrations.forEach((m, i) => {
+      for (const st of m.up?.statements ?? []) {
+        if (st.embedded) continue;
+        const x = defined(st.ast);
+        if (!x) continue;
+        const key = `${x.kind}\u0000${x.name}`;
+        const list = d.get(key) ?? [];
+        list.push([
+          i,
+          { file: st.at.file, line: st.at.line, col: st.at.col ?? 1, note: 'previous definition' },
+        ]);
+        d.set(key, list);
+      }
+    });
+    definitions.set(set, d);
+    defs = d;
+  }
+  const at = migrationIndex(set, migration);
   let found: Evidence | undefined;
-  for (const m of set.migrations) {
-    if (m === migration) break;
-    for (const st of m.up?.statements ?? []) {
-      if (st.embedded) continue;
-      const d = defined(st.ast);
-      if (d && d.kind === kind && d.name === name)
-        found = { file: st.at.file, line: st.at.line, col: st.at.col ?? 1, note: 'previous definition' };
-    }
+  for (const [i, ev] of defs.get(`${kind}\u0000${name}`) ?? []) {
+    if (i >= at) break;
+    found = ev;
   }
   return found;
 }

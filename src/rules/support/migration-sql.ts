@@ -236,6 +236,58 @@ export function downFileName(set: MigrationSet, migration: Migration): string {
   }
 }
 
+interface SetIndex {
+  order: Map<Migration, number>;
+  /** table.column → [migration index, type (undefined = dropped)] in order. */
+  columnTypes: Map<string, [number, string | undefined][]>;
+}
+const setIndexes = new WeakMap<MigrationSet, SetIndex>();
+
+/** One pass over a set's ups: what each migration did to column types (for point lookups). */
+function setIndex(set: MigrationSet): SetIndex {
+  let idx = setIndexes.get(set);
+  if (idx) return idx;
+  idx = { order: new Map(), columnTypes: new Map() };
+  const { order, columnTypes } = idx;
+  const record = (key: string, i: number, type: string | undefined) => {
+    let list = columnTypes.get(key);
+    if (!list) {
+      list = [];
+      columnTypes.set(key, list);
+    }
+    list.push([i, type]);
+  };
+  set.migrations.forEach((m, i) => {
+    order.set(m, i);
+    for (const st of m.up?.statements ?? []) {
+      const ast = st.ast as Record<string, PgNode> | undefined;
+      if (ast?.CreateStmt) {
+        const table = rangeVarName(ast.CreateStmt.relation);
+        for (const el of ast.CreateStmt.tableElts ?? [])
+          if (el?.ColumnDef?.colname)
+            record(`${table}.${el.ColumnDef.colname}`, i, typeName(el.ColumnDef.typeName));
+      } else if (ast?.AlterTableStmt) {
+        const table = rangeVarName(ast.AlterTableStmt.relation);
+        for (const c of ast.AlterTableStmt.cmds ?? []) {
+          const cmd = c?.AlterTableCmd;
+          if (cmd?.subtype === 'AT_AddColumn' && cmd.def?.ColumnDef?.colname)
+            record(`${table}.${cmd.def.ColumnDef.colname}`, i, typeName(cmd.def.ColumnDef.typeName));
+          else if (cmd?.subtype === 'AT_AlterColumnType' && cmd.name)
+            record(`${table}.${cmd.name}`, i, typeName(cmd.def?.ColumnDef?.typeName));
+          else if (cmd?.subtype === 'AT_DropColumn' && cmd.name) record(`${table}.${cmd.name}`, i, undefined);
+        }
+      }
+    }
+  });
+  setIndexes.set(set, idx);
+  return idx;
+}
+
+/** Position of a migration in its set (order of application). */
+export function migrationIndex(set: MigrationSet, migration: Migration): number {
+  return setIndex(set).order.get(migration) ?? -1;
+}
+
 /**
  * The type a column had before `migration`, from the earlier migrations of the same set
  * (CREATE TABLE, ADD COLUMN, ALTER COLUMN TYPE), or undefined when the set does not say.
@@ -246,26 +298,12 @@ export function columnTypeBefore(
   table: string,
   column: string,
 ): string | undefined {
+  const idx = setIndex(set);
+  const at = idx.order.get(migration) ?? -1;
   let found: string | undefined;
-  for (const m of set.migrations) {
-    if (m === migration) break;
-    for (const st of m.up?.statements ?? []) {
-      const ast = st.ast as Record<string, PgNode> | undefined;
-      if (ast?.CreateStmt && rangeVarName(ast.CreateStmt.relation) === table) {
-        for (const el of ast.CreateStmt.tableElts ?? []) {
-          if (el?.ColumnDef?.colname === column) found = typeName(el.ColumnDef.typeName);
-        }
-      } else if (ast?.AlterTableStmt && rangeVarName(ast.AlterTableStmt.relation) === table) {
-        for (const c of ast.AlterTableStmt.cmds ?? []) {
-          const cmd = c?.AlterTableCmd;
-          if (cmd?.subtype === 'AT_AddColumn' && cmd.def?.ColumnDef?.colname === column)
-            found = typeName(cmd.def.ColumnDef.typeName);
-          if (cmd?.subtype === 'AT_AlterColumnType' && cmd.name === column)
-            found = typeName(cmd.def?.ColumnDef?.typeName);
-          if (cmd?.subtype === 'AT_DropColumn' && cmd.name === column) found = undefined;
-        }
-      }
-    }
+  for (const [i, type] of idx.columnTypes.get(`${table}.${column}`) ?? []) {
+    if (i >= at) break;
+    found = type;
   }
   return found;
 }
