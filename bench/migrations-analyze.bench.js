@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -157,8 +157,11 @@ function timed(cmd, args, cwd) {
     : spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 1 << 30 });
   const ms = performance.now() - t0;
   const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr ?? '');
+  const user = /User time \(seconds\): ([\d.]+)/.exec(r.stderr ?? '');
+  const sys = /System time \(seconds\): ([\d.]+)/.exec(r.stderr ?? '');
   return {
     ms,
+    cpuMs: user && sys ? (Number(user[1]) + Number(sys[1])) * 1000 : undefined,
     rssMb: m ? Number(m[1]) / 1024 : undefined,
     code: r.status,
     stdout: r.stdout,
@@ -195,6 +198,9 @@ async function breakdown(dir) {
 export default async function run(opts = {}) {
   const migrations = opts.migrations ?? 1400;
   const runs = opts.runs ?? 3;
+  const startLoad = loadavg()
+    .map((x) => x.toFixed(1))
+    .join(', ');
   const tmp = mkdtempSync(join(tmpdir(), 'rollbook-bench-'));
   const dir = join(tmp, 'db', 'migrations');
   mkdirSync(dir, { recursive: true });
@@ -229,26 +235,29 @@ export default async function run(opts = {}) {
     const rbMs = median(rb.map((x) => x.ms));
     const sqMs = median(sq.map((x) => x.ms));
     const sqnMs = sqn.length ? median(sqn.map((x) => x.ms)) : undefined;
-    const rbRss = Math.max(...rb.map((x) => x.rssMb ?? 0));
-    const sqRss = Math.max(...sq.map((x) => x.rssMb ?? 0));
     const b = await breakdown(tmp);
     const f = (n, d = 0) => n.toFixed(d);
+    const row = (name, xs) => {
+      const wall = median(xs.map((x) => x.ms));
+      const cpu = xs.every((x) => x.cpuMs !== undefined) ? `${f(median(xs.map((x) => x.cpuMs)))} ms` : 'n/a';
+      const rss = Math.max(...xs.map((x) => x.rssMb ?? 0));
+      return `| ${name} | ${f(wall)} ms | ${cpu} | ${f((corpus.statements / wall) * 1000)} | ${rss ? `${f(rss)} MB` : 'n/a'} |`;
+    };
+    const rbCpu = median(rb.map((x) => x.cpuMs ?? Number.NaN));
+    const sqCpu = median(sq.map((x) => x.cpuMs ?? Number.NaN));
+    const cpuRatio = Number.isFinite(rbCpu / sqCpu) ? f(rbCpu / sqCpu, 2) : 'n/a';
     const lines = [
       '## migrations analyze vs squawk',
       '',
       `Corpus: golang-migrate layout, ${corpus.files} files, ${corpus.statements} statements generated (${parsed} parsed by rollbook, incl. PL/pgSQL bodies), ${migrations} migrations; median of ${runs} alternating runs, both tools emitting JSON.`,
       '',
-      '| tool | wall (median) | statements/s | peak RSS |',
-      '|---|---|---|---|',
-      `| rollbook migrations analyze | ${f(rbMs)} ms | ${f((corpus.statements / rbMs) * 1000)} | ${rbRss ? `${f(rbRss)} MB` : 'n/a'} |`,
-      `| squawk (node_modules/.bin/squawk) | ${f(sqMs)} ms | ${f((corpus.statements / sqMs) * 1000)} | ${sqRss ? `${f(sqRss)} MB` : 'n/a'} |`,
-      ...(sqnMs !== undefined
-        ? [
-            `| squawk (native binary, no Node shim) | ${f(sqnMs)} ms | ${f((corpus.statements / sqnMs) * 1000)} | ${f(Math.max(...sqn.map((x) => x.rssMb ?? 0)))} MB |`,
-          ]
-        : []),
+      '| tool | wall (median) | CPU user+sys (median) | statements/s (wall) | peak RSS |',
+      '|---|---|---|---|---|',
+      row('rollbook migrations analyze', rb),
+      row('squawk (node_modules/.bin/squawk)', sq),
+      ...(sqn.length ? [row('squawk (native binary, no Node shim)', sqn)] : []),
       '',
-      `**Wall-time ratio rollbook/squawk: ${f(rbMs / sqMs, 2)}** (goal ≤ 1.00)${sqnMs !== undefined ? `; against the native binary: ${f(rbMs / sqnMs, 2)}` : ''}.`,
+      `**Wall-time ratio rollbook/squawk: ${f(rbMs / sqMs, 2)}** (goal ≤ 1.00)${sqnMs !== undefined ? `; against the native binary: ${f(rbMs / sqnMs, 2)}` : ''}. CPU-time ratio: ${cpuRatio}. Load average at the start: ${startLoad} on ${cpus().length} CPUs (wall time on a shared machine is noisy; CPU time less so).`,
       '',
       `Where rollbook's time goes (one in-process run): import ${f(b.importMs)} ms, read + parse (libpg-query, file by file) ${f(b.readParseMs)} ms, rules ${f(b.rulesMs)} ms, JSON ${f(b.renderMs)} ms. Findings: ${b.report.summary.errors} errors, ${b.report.summary.warnings} warnings, ${b.report.summary.infos} info, ${b.report.summary.parseErrors} parse errors.`,
       '',
