@@ -11,7 +11,8 @@ let loaded: Promise<void> | undefined;
  * compiler only (--liftoff-only): optimising its ~2 MB of code with TurboFan costs more CPU
  * than it saves over thousands of files (bench/migrations-analyze: 0.80 s vs 1.28 s CPU on
  * 340 files, 3.1 s vs 3.3 s on 2,400). The flag must be set before the module is compiled,
- * hence the dynamic import.
+ * hence the dynamic import; it is switched back once the module is instantiated (V8 keeps the
+ * setting the module was compiled with), so other WASM modules in the process are unaffected.
  */
 export function loadParser(): Promise<void> {
   loaded ??= (async () => {
@@ -24,6 +25,12 @@ export function loadParser(): Promise<void> {
       pg = await import('libpg-query');
     }
     await pg.loadModule();
+    // Scope the flag to this module: other WASM (PGlite's Postgres) still tiers up.
+    try {
+      setFlagsFromString('--no-liftoff-only');
+    } catch {
+      /* see above */
+    }
   })();
   return loaded;
 }
