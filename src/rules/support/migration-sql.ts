@@ -238,47 +238,33 @@ export function downFileName(set: MigrationSet, migration: Migration): string {
 
 interface SetIndex {
   order: Map<Migration, number>;
-  /** table.column → [migration index, type (undefined = dropped)] in order. */
-  columnTypes: Map<string, [number, string | undefined][]>;
+  /** table → [migration index, CreateStmt | AlterTableStmt node] in order of application. */
+  tableChanges: Map<string, [number, PgNode][]>;
 }
 const setIndexes = new WeakMap<MigrationSet, SetIndex>();
 
-/** One pass over a set's ups: what each migration did to column types (for point lookups). */
+/** One cheap pass over a set's ups: which migrations touch which table (for point lookups). */
 function setIndex(set: MigrationSet): SetIndex {
   let idx = setIndexes.get(set);
   if (idx) return idx;
-  idx = { order: new Map(), columnTypes: new Map() };
-  const { order, columnTypes } = idx;
-  const record = (key: string, i: number, type: string | undefined) => {
-    let list = columnTypes.get(key);
-    if (!list) {
-      list = [];
-      columnTypes.set(key, list);
-    }
-    list.push([i, type]);
-  };
+  const order = new Map<Migration, number>();
+  const tableChanges = new Map<string, [number, PgNode][]>();
   set.migrations.forEach((m, i) => {
     order.set(m, i);
     for (const st of m.up?.statements ?? []) {
       const ast = st.ast as Record<string, PgNode> | undefined;
-      if (ast?.CreateStmt) {
-        const table = rangeVarName(ast.CreateStmt.relation);
-        for (const el of ast.CreateStmt.tableElts ?? [])
-          if (el?.ColumnDef?.colname)
-            record(`${table}.${el.ColumnDef.colname}`, i, typeName(el.ColumnDef.typeName));
-      } else if (ast?.AlterTableStmt) {
-        const table = rangeVarName(ast.AlterTableStmt.relation);
-        for (const c of ast.AlterTableStmt.cmds ?? []) {
-          const cmd = c?.AlterTableCmd;
-          if (cmd?.subtype === 'AT_AddColumn' && cmd.def?.ColumnDef?.colname)
-            record(`${table}.${cmd.def.ColumnDef.colname}`, i, typeName(cmd.def.ColumnDef.typeName));
-          else if (cmd?.subtype === 'AT_AlterColumnType' && cmd.name)
-            record(`${table}.${cmd.name}`, i, typeName(cmd.def?.ColumnDef?.typeName));
-          else if (cmd?.subtype === 'AT_DropColumn' && cmd.name) record(`${table}.${cmd.name}`, i, undefined);
-        }
+      const node = ast?.CreateStmt ?? ast?.AlterTableStmt;
+      if (!node) continue;
+      const table = rangeVarName(node.relation);
+      let list = tableChanges.get(table);
+      if (!list) {
+        list = [];
+        tableChanges.set(table, list);
       }
+      list.push([i, ast]);
     }
   });
+  idx = { order, tableChanges };
   setIndexes.set(set, idx);
   return idx;
 }
@@ -300,12 +286,24 @@ export function columnTypeBefore(
 ): string | undefined {
   const idx = setIndex(set);
   const at = idx.order.get(migration) ?? -1;
-  let found: string | undefined;
-  for (const [i, type] of idx.columnTypes.get(`${table}.${column}`) ?? []) {
+  let found: PgNode | undefined;
+  for (const [i, ast] of idx.tableChanges.get(table) ?? []) {
     if (i >= at) break;
-    found = type;
+    if (ast.CreateStmt) {
+      for (const el of ast.CreateStmt.tableElts ?? [])
+        if (el?.ColumnDef?.colname === column) found = el.ColumnDef.typeName;
+      continue;
+    }
+    for (const c of ast.AlterTableStmt.cmds ?? []) {
+      const cmd = c?.AlterTableCmd;
+      if (cmd?.subtype === 'AT_AddColumn' && cmd.def?.ColumnDef?.colname === column)
+        found = cmd.def.ColumnDef.typeName;
+      else if (cmd?.subtype === 'AT_AlterColumnType' && cmd.name === column)
+        found = cmd.def?.ColumnDef?.typeName;
+      else if (cmd?.subtype === 'AT_DropColumn' && cmd.name === column) found = undefined;
+    }
   }
-  return found;
+  return found ? typeName(found) : undefined;
 }
 
 const RANK: Record<string, number> = { smallint: 1, integer: 2, bigint: 3, real: 1, 'double precision': 2 };
