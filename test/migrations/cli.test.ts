@@ -145,3 +145,22 @@ describe('rollbook migrations analyze (built CLI)', () => {
     ]);
   });
 });
+
+describe('parse pool (ROLLBOOK_PARSE_WORKERS)', () => {
+  it('gives byte-identical output to the inline parse', () => {
+    const inline = spawnSync(process.execPath, [BIN, 'migrations', 'analyze', FIX, '--format', 'json'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, ROLLBOOK_PARSE_WORKERS: '0' },
+    });
+    const pooled = spawnSync(process.execPath, [BIN, 'migrations', 'analyze', FIX, '--format', 'json'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, ROLLBOOK_PARSE_WORKERS: '3' },
+    });
+    expect(pooled.status).toBe(inline.status);
+    expect(pooled.stderr).toBe('');
+    expect(pooled.stdout).toBe(inline.stdout);
+    expect(JSON.parse(pooled.stdout).summary.statements).toBeGreaterThan(100);
+  });
+});

@@ -230,6 +230,7 @@ export async function loadMigrationSets(root: string, specs: MigrationSpec[] = [
     }
     sets.push(set);
   }
+  await ctx.flush();
   return sets.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.tool < b.tool ? -1 : 1));
 }
 

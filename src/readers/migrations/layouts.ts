@@ -3,12 +3,15 @@ import { join, posix } from 'node:path';
 import type { Evidence, Migration, MigrationFile, MigrationTool } from '../../model/service.js';
 import { compareVersions, type DirEntry, listDir, type ReadResult, readSqlText } from './files.js';
 import { parseSql } from './parse.js';
+import { type Job, parseMany } from './pool.js';
 import { Positions } from './positions.js';
 import { keepRanges, type Note, neutralise } from './preprocess.js';
 
 /** Reads are cached: detection sniffs file contents that the layout then parses. */
 export class LayoutContext {
   readonly root: string;
+  /** Parses deferred until flush(), so that they can run in parallel. */
+  private pending: { job: Job; target: MigrationFile }[] = [];
   private readonly cache = new Map<string, ReadResult>();
   private readonly listings = new Map<string, DirEntry[]>();
   constructor(root: string) {
@@ -32,6 +35,34 @@ export class LayoutContext {
   }
   exists(rel: string): boolean {
     return existsSync(join(this.root, rel));
+  }
+  /** Like sqlFile(), but the parse runs at flush(): the returned file is filled in then. */
+  sqlFile(
+    file: string,
+    direction: 'up' | 'down',
+    text: string,
+    notes: Note[] = [],
+    range?: readonly [number, number],
+  ): MigrationFile {
+    const f: MigrationFile = { file, direction, statements: [], errors: [], empty: false };
+    const inRange = range ? notes.filter((n) => n.index >= range[0] && n.index < range[1]) : notes;
+    const n = located(text, inRange, file);
+    if (n.length > 0) f.notes = n;
+    this.pending.push({ job: { file, text }, target: f });
+    return f;
+  }
+  /** Run the deferred parses (in worker threads when there are many) and fill in the files. */
+  async flush(): Promise<void> {
+    const pending = this.pending;
+    this.pending = [];
+    if (pending.length === 0) return;
+    const results = await parseMany(pending.map((p) => p.job));
+    pending.forEach((p, i) => {
+      const r = results[i] ?? { statements: [], errors: [] };
+      p.target.statements = r.statements;
+      p.target.errors = [...p.target.errors, ...r.errors];
+      p.target.empty = p.target.statements.length === 0 && p.target.errors.length === 0;
+    });
   }
 }
 
@@ -97,7 +128,7 @@ function wholeFile(
     return undefined;
   }
   const n = neutralise(r.text, opts);
-  return sqlFile(file, direction, n.text, n.notes);
+  return ctx.sqlFile(file, direction, n.text, n.notes);
 }
 
 function at(file: string, line = 1): Evidence {
@@ -310,7 +341,7 @@ function sectioned(
     const m: Migration = { version: nm[1] as string, name: nm[2] as string, at: at(file) };
     const upMarker = ms.find((x) => x.direction === 'up');
     if (!upMarker) {
-      const f = sqlFile(file, 'up', n.text, n.notes);
+      const f = ctx.sqlFile(file, 'up', n.text, n.notes);
       f.errors.unshift({
         message: `no ${tool === 'dbmate' ? '-- migrate:up' : '-- +goose Up'} marker: ${tool} will not run this file`,
         at: { file, line: 1, col: 1 },
@@ -324,7 +355,7 @@ function sectioned(
       const mk = ms[i] as Marker;
       const end = ms[i + 1]?.start ?? n.text.length;
       const range = [mk.bodyStart, end] as const;
-      const f = sqlFile(file, mk.direction, keepRanges(n.text, [range]), n.notes, range);
+      const f = ctx.sqlFile(file, mk.direction, keepRanges(n.text, [range]), n.notes, range);
       if (mk.direction === 'up' && !m.up) m.up = f;
       else if (mk.direction === 'down' && !m.down) m.down = f;
       else {
@@ -605,10 +636,10 @@ export function liquibase(ctx: LayoutContext, dir: string): Built {
     }
     for (const cs of sets) {
       const range = [cs.start, cs.end] as const;
-      const up = sqlFile(file, 'up', keepRanges(text, [range]), n.notes, range);
+      const up = ctx.sqlFile(file, 'up', keepRanges(text, [range]), n.notes, range);
       const m: Migration = { version: `${cs.author}:${cs.id}`, name: cs.id, up, at: at(file, cs.line) };
       if (cs.rollback.length > 0 || cs.explicitNone) {
-        m.down = sqlFile(file, 'down', keepRanges(text, cs.rollback), []);
+        m.down = ctx.sqlFile(file, 'down', keepRanges(text, cs.rollback), []);
       }
       migrations.push(m);
     }

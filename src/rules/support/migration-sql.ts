@@ -160,11 +160,19 @@ export function columnsAddedBy(migration: Migration): Set<string> {
   return s;
 }
 
-/** ALTER TABLE commands of a statement, with their table. */
+const commands = new WeakMap<StatementRef, { table: string; cmd: PgNode }[]>();
+
+/** ALTER TABLE commands of a statement, with their table (computed once per statement). */
 export function alterCommands(ref: StatementRef): { table: string; cmd: PgNode }[] {
-  if (ref.node?.objtype && ref.node.objtype !== 'OBJECT_TABLE') return [];
-  const table = rangeVarName(ref.node.relation);
-  return (ref.node.cmds ?? []).map((c: PgNode) => ({ table, cmd: c?.AlterTableCmd ?? {} }));
+  const cached = commands.get(ref);
+  if (cached) return cached;
+  let cmds: { table: string; cmd: PgNode }[] = [];
+  if (!ref.node?.objtype || ref.node.objtype === 'OBJECT_TABLE') {
+    const table = rangeVarName(ref.node.relation);
+    cmds = (ref.node.cmds ?? []).map((c: PgNode) => ({ table, cmd: c?.AlterTableCmd ?? {} }));
+  }
+  commands.set(ref, cmds);
+  return cmds;
 }
 
 /** Evidence for a statement: file:line:col and a one-line excerpt. */
