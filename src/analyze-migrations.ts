@@ -32,6 +32,7 @@ export interface FindingEntry {
   related?: { file: string; line: number; note?: string }[];
 }
 
+/** A statement PostgreSQL's parser rejects: the analysis of that file is incomplete. */
 export interface ParseErrorEntry {
   type: 'parse-error';
   set: string;
@@ -41,7 +42,12 @@ export interface ParseErrorEntry {
   migration: string;
   rule: 'parse-error';
   severity: 'error';
+  kind: 'schema';
+  subject: string;
+  appRollbackSafe: null;
+  revertLossless: null;
   message: string;
+  mitigation: string;
 }
 
 export type Entry = FindingEntry | ParseErrorEntry;
@@ -161,7 +167,13 @@ export function reportMigrations(
             migration: m.version,
             rule: 'parse-error',
             severity: 'error',
+            kind: 'schema',
+            subject: e.at.file,
+            appRollbackSafe: null,
+            revertLossless: null,
             message: `${f.direction} migration: ${e.message}`,
+            mitigation:
+              'Fix the SQL so that PostgreSQL accepts it (this migration would fail here, and rollbook cannot vouch for what follows); if the file is written for another database, move it out of this PostgreSQL migration set.',
           });
       }
       const n = (m.up?.statements.length ?? 0) + (m.down?.statements.length ?? 0);
