@@ -268,7 +268,10 @@ export function renderMigrationsText(report: MigrationsReport): string {
       `${set.path} (${set.tool}, ${set.database}${set.serverVersion ? ` ${set.serverVersion}` : ''}): ${set.migrations.length} migration${set.migrations.length === 1 ? '' : 's'}`,
     );
     for (const m of set.migrations) {
-      const uniq = byMigration.get(`${set.path}\u0000${m.version}`) ?? [];
+      // the up's entries first, then the down's: what deploying does, then what reverting does
+      const uniq = [...(byMigration.get(`${set.path}\u0000${m.version}`) ?? [])].sort(
+        (a, b) => Number(a.file !== m.up) - Number(b.file !== m.up),
+      );
       if (uniq.length === 0 && m.notes.length === 0) continue;
       const down = m.hasDown
         ? m.downLossy

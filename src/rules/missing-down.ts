@@ -40,6 +40,13 @@ export function suggestedDown(m: Migration): string[] {
         else if (cmd?.subtype === 'AT_SetNotNull')
           steps.push(`ALTER TABLE ${t} ALTER COLUMN ${ident(cmd.name)} DROP NOT NULL`);
       }
+    } else if (ast.RenameStmt?.renameType === 'OBJECT_TABLE') {
+      const schema = ast.RenameStmt.relation?.schemaname;
+      const renamed =
+        schema && schema !== 'public'
+          ? `${ident(schema)}.${ident(ast.RenameStmt.newname)}`
+          : ident(ast.RenameStmt.newname);
+      steps.push(`ALTER TABLE ${renamed} RENAME TO ${ident(ast.RenameStmt.relation?.relname ?? '?')}`);
     } else if (ast.RenameStmt?.renameType === 'OBJECT_COLUMN')
       steps.push(
         `ALTER TABLE ${rangeVarName(ast.RenameStmt.relation)} RENAME COLUMN ${ident(ast.RenameStmt.newname)} TO ${ident(ast.RenameStmt.subname)}`,
