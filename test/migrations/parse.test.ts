@@ -60,6 +60,45 @@ describe('parseSql: offsets', () => {
   });
 });
 
+describe('parseSql: never crashes', () => {
+  const pieces = [
+    'SELECT 1;',
+    'ALTER TABLE t DROP COLUMN c;',
+    'DO $$ BEGIN UPDATE t SET a = 1; END $$;',
+    'CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END $$;',
+    "'unterminated",
+    '$$ open dollar',
+    '/* open comment',
+    ';;',
+    'é😀',
+    '\\set x 1\n',
+    '{{ .X }}',
+    'SELEC',
+    '\n',
+    ' ',
+  ];
+  it('property: any mix of SQL, junk and non-ASCII yields located statements and errors, never a throw', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.constantFrom(...pieces), fc.string({ unit: 'grapheme', maxLength: 8 })), {
+          maxLength: 12,
+        }),
+        (parts) => {
+          const text = neutralise(parts.join('')).text;
+          const r = parseSql('p.sql', text);
+          const lines = text.split('\n').length;
+          for (const x of [...r.statements.map((s) => s.at), ...r.errors.map((e) => e.at)]) {
+            expect(x.line).toBeGreaterThanOrEqual(1);
+            expect(x.line).toBeLessThanOrEqual(lines);
+            expect(x.col).toBeGreaterThanOrEqual(1);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
 describe('parseSql: PL/pgSQL', () => {
   it('finds statements in DO blocks, nested IFs and constant EXECUTE strings, located', () => {
     const r = parseSql(
