@@ -9,6 +9,7 @@ export {
   loadMigrationSets,
   type MigrationSpec,
   type MigrationsReport,
+  migrationRules,
   renderMigrationsJson,
   renderMigrationsText,
   reportMigrations,
