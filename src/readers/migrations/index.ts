@@ -4,7 +4,6 @@ import { RollbookError } from '../../errors.js';
 import type { Evidence, MigrationSet, MigrationTool } from '../../model/service.js';
 import { type DirEntry, MAX_SQL_BYTES } from './files.js';
 import { isLiquibaseFormatted, LAYOUTS, LayoutContext, parseDirectionalName } from './layouts.js';
-import { loadParser } from './parse.js';
 
 export { loadParser } from './parse.js';
 export { MAX_SQL_BYTES };
@@ -177,7 +176,6 @@ const POSTGRES_NAMES =
  * when a spec names a missing path or an unknown tool.
  */
 export async function loadMigrationSets(root: string, specs: MigrationSpec[] = []): Promise<MigrationSet[]> {
-  await loadParser();
   const ctx = new LayoutContext(root);
   const targets: {
     tool: Exclude<MigrationTool, 'unknown'> | undefined;
