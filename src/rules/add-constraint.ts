@@ -69,3 +69,5 @@ export const addConstraint = createRule(
     return out;
   },
 );
+
+export default addConstraint;

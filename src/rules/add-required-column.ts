@@ -54,3 +54,5 @@ export const addRequiredColumn = createRule(
     return out;
   },
 );
+
+export default addRequiredColumn;

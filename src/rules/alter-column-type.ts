@@ -53,3 +53,5 @@ export const alterColumnType = createRule(
     return out;
   },
 );
+
+export default alterColumnType;

@@ -52,3 +52,5 @@ export const dataBackfill = createRule(
     return out;
   },
 );
+
+export default dataBackfill;

@@ -44,3 +44,5 @@ export const dropColumn = createRule(
     return out;
   },
 );
+
+export default dropColumn;

@@ -42,3 +42,5 @@ export const dropDefault = createRule(
     return out;
   },
 );
+
+export default dropDefault;

@@ -44,3 +44,5 @@ export const dropIndex = createRule(
     return out;
   },
 );
+
+export default dropIndex;

@@ -43,3 +43,5 @@ export const dropNotNull = createRule(
     return out;
   },
 );
+
+export default dropNotNull;

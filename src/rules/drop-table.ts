@@ -36,3 +36,5 @@ export const dropTable = createRule(
     return out;
   },
 );
+
+export default dropTable;

@@ -42,3 +42,5 @@ export const enumAddValue = createRule(
     return out;
   },
 );
+
+export default enumAddValue;

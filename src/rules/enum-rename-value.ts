@@ -31,3 +31,5 @@ export const enumRenameValue = createRule(
     return out;
   },
 );
+
+export default enumRenameValue;

@@ -89,3 +89,5 @@ export const lossyDown = createRule(
     return out;
   },
 );
+
+export default lossyDown;

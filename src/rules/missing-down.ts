@@ -103,3 +103,5 @@ export const missingDown = createRule(
     return out;
   },
 );
+
+export default missingDown;

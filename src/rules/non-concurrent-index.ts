@@ -42,3 +42,5 @@ export const nonConcurrentIndex = createRule(
     return out;
   },
 );
+
+export default nonConcurrentIndex;

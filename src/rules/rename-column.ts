@@ -35,3 +35,5 @@ export const renameColumn = createRule(
     return out;
   },
 );
+
+export default renameColumn;

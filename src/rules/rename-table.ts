@@ -37,3 +37,5 @@ export const renameTable = createRule(
     return out;
   },
 );
+
+export default renameTable;

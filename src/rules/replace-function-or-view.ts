@@ -99,3 +99,5 @@ export const replaceFunctionOrView = createRule(
     return out;
   },
 );
+
+export default replaceFunctionOrView;

@@ -43,3 +43,5 @@ export const setNotNull = createRule(
     return out;
   },
 );
+
+export default setNotNull;

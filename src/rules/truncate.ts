@@ -34,3 +34,5 @@ export const truncate = createRule(
     return out;
   },
 );
+
+export default truncate;
