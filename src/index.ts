@@ -11,6 +11,17 @@ import { planRollback } from './planner/index.js';
 import { RENDERERS } from './renderers/index.js';
 import { runRules } from './rules/index.js';
 
+export {
+  analyzeMigrations,
+  isBlocking,
+  loadMigrationSets,
+  type MigrationSpec,
+  type MigrationsReport,
+  migrationRules,
+  renderMigrationsJson,
+  renderMigrationsText,
+  reportMigrations,
+} from './analyze-migrations.js';
 export * from './errors.js';
 export type * from './model/index.js';
 export { planRollback } from './planner/index.js';

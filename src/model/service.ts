@@ -165,6 +165,12 @@ export interface SqlStatement {
   /** libpg-query's JSON node for the statement (the value of `stmts[i].stmt`), or undefined for unparsed text. */
   ast?: unknown;
   at: Evidence;
+  /**
+   * Set for statements found inside PL/pgSQL: a DO block, a function body, or a constant string
+   * run by EXECUTE. `runsAtMigration` is true for DO blocks and for bodies of functions the same
+   * file calls; false for function bodies that only run when the application calls them.
+   */
+  embedded?: { in: 'do' | 'function'; function?: string; dynamic: boolean; runsAtMigration: boolean };
 }
 
 export interface MigrationFile {
@@ -175,6 +181,8 @@ export interface MigrationFile {
   errors: { message: string; at: Evidence }[];
   /** The file exists but holds no statements (often used to mark "irreversible"). */
   empty: boolean;
+  /** What the reader changed to parse the file (psql meta-commands, template placeholders), located. */
+  notes?: { message: string; at: Evidence }[];
 }
 
 export interface Migration {

@@ -26,8 +26,12 @@ export function buildVerification(
     });
   }
   for (const c of criteria) {
+    const target =
+      c.threshold !== undefined
+        ? `${c.signal} at or below ${c.threshold}`
+        : `${c.signal} back to its pre-deploy baseline`;
     checks.push({
-      expect: `${c.signal} back under its threshold (${c.condition.replace(/, within .*$/, '')}) for ${Math.round(sustainSeconds / 60)} consecutive minutes${c.query ? ` — query: \`${c.query}\`` : ''}`,
+      expect: `${target} for ${Math.round(sustainSeconds / 60)} consecutive minutes${c.query ? ` — query: \`${c.query}\`` : ''}`,
       timeoutSeconds: sustainSeconds * 2,
       retries: 0,
       manual: true,

@@ -89,6 +89,17 @@ function expectedOf(issue: z.core.$ZodIssue): string | undefined {
 }
 
 function issueProblems(loc: Located, issue: z.core.$ZodIssue): Problem[] {
+  if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+    // Report the alternative that got furthest into the value (e.g. the mapping form of
+    // state.migrations when a mapping was given), not a bare "invalid input".
+    const depth = (list: z.core.$ZodIssue[]) => Math.max(0, ...list.map((i) => i.path.length));
+    const best = [...issue.errors].sort((a, b) => depth(b) - depth(a))[0] ?? [];
+    if (depth(best) > 0) {
+      return best.flatMap((inner) =>
+        issueProblems(loc, { ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue),
+      );
+    }
+  }
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((key) => ({
       message: `unknown field "${key}"`,
@@ -249,4 +260,12 @@ export function migrationSpecs(d: Descriptor, at: (path: PropertyKey[]) => Evide
     ...spec,
     at: at(Array.isArray(m) ? ['state', 'migrations', i] : ['state', 'migrations']),
   }));
+}
+
+/** `state.migrations` of the descriptor in root (validated with the rest of the file), or none. */
+export function descriptorMigrationSpecs(root: string) {
+  const file = findDescriptor(root);
+  if (!file) return [];
+  const { descriptor, locate } = readDescriptor(root, file);
+  return migrationSpecs(descriptor, locate);
 }

@@ -3,6 +3,7 @@ import { basename, resolve } from 'node:path';
 import { RollbookError } from '../errors.js';
 import type { Service } from '../model/service.js';
 import { findDescriptor, migrationSpecs, readDescriptor, serviceFromDescriptor } from './descriptor.js';
+import { loadMigrationSets, type MigrationSpec } from './migrations/index.js';
 import { emptyService } from './service-base.js';
 
 export interface LoadOptions {
@@ -35,10 +36,11 @@ export async function loadService(dir: string, opts: LoadOptions = {}): Promise<
   const root = assertDirectory(dir);
   const file = findDescriptor(root);
   let service: Service;
+  let specs: MigrationSpec[] = [];
   if (file) {
     const { descriptor, locate } = readDescriptor(root, file);
     service = serviceFromDescriptor(root, file, descriptor, locate);
-    void migrationSpecs(descriptor, locate);
+    specs = migrationSpecs(descriptor, locate);
   } else {
     service = emptyService(root, basename(root));
     service.unknowns.push({
@@ -48,5 +50,10 @@ export async function loadService(dir: string, opts: LoadOptions = {}): Promise<
     });
   }
   if (opts.workload) service.deploy.workload = opts.workload;
+  service.migrations = await loadMigrationSets(root, specs);
+  for (const set of service.migrations) {
+    for (const sk of set.skipped)
+      service.unknowns.push({ subject: `migration file ${sk.file}`, reason: sk.reason });
+  }
   return service;
 }

@@ -1,13 +1,19 @@
 import type { Plan } from '../model/plan.js';
+import { renderComms } from './comms.js';
+import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
 import { renderMarkdown } from './markdown.js';
+import { renderSh } from './sh.js';
 
 export type Renderer = (plan: Plan) => string;
 
 /** name → renderer. The CLI only picks one. */
 export const RENDERERS: Record<string, Renderer> = {
+  comms: renderComms,
+  html: renderHtml,
   json: renderJson,
   md: renderMarkdown,
+  sh: renderSh,
 };
 
 export const FORMATS = (): string[] => Object.keys(RENDERERS).sort();

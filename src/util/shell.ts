@@ -13,17 +13,28 @@ export function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-/** Render one argument: literals are quoted, runtime variables become "${NAME}". */
-export function renderArg(arg: Arg): string {
+/** Maps a runtime variable name to the shell variable that holds it (identity by default). */
+export type VarRef = (name: string) => string;
+const sameName: VarRef = (name) => name;
+
+/**
+ * Render one argument: literals are quoted, runtime variables become "${NAME}".
+ * `varRef` lets a generated script keep runtime inputs in its own namespace (e.g. RB_IN_NAME) so an
+ * input can never clobber PATH, IFS or the script's own state; its result is validated too.
+ */
+export function renderArg(arg: Arg, varRef: VarRef = sameName): string {
   if (typeof arg === 'string') return shellQuote(arg);
-  if (!VAR.test(arg.var)) throw new Error(`invalid runtime variable name: ${arg.var}`);
-  return `"\${${arg.var}}"`;
+  if (!VAR.test(arg.var)) throw new Error(`invalid runtime variable name: ${JSON.stringify(arg.var)}`);
+  const ref = varRef(arg.var);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(ref))
+    throw new Error(`invalid shell variable name: ${JSON.stringify(ref)}`);
+  return `"\${${ref}}"`;
 }
 
 /** Display / shell form of a command. Manual actions render as their description. */
-export function renderCommand(cmd: Command): string {
+export function renderCommand(cmd: Command, varRef: VarRef = sameName): string {
   if (cmd.argv.length === 0) return cmd.manual ?? '';
-  return cmd.argv.map(renderArg).join(' ');
+  return cmd.argv.map((a) => renderArg(a, varRef)).join(' ');
 }
 
 export function isValidVarName(name: string): boolean {

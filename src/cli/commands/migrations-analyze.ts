@@ -1,7 +1,45 @@
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import {
+  analyzeMigrations,
+  isBlocking,
+  renderMigrationsJson,
+  renderMigrationsText,
+} from '../../analyze-migrations.js';
 import { RollbookError } from '../../errors.js';
-import type { Io } from '../io.js';
+import { descriptorMigrationSpecs } from '../../readers/descriptor.js';
+import { EXIT, emit, type Io, oneOf, parse } from '../io.js';
 
-// Placeholder until the command lands; replaced by its issue's implementation.
-export async function run(_args: string[], _io: Io): Promise<number> {
-  throw new RollbookError('USAGE', 'this command is not available yet');
+const USAGE = `Usage: rollbook migrations analyze [dir] [--format text|json] [--out FILE]
+
+Rollback hazards of every migration statement: can the previous app version run on the new
+schema, and can the change be reverted without losing data? Reads rollbook.yaml
+state.migrations when present, otherwise detects the migration layouts in the repository.
+Exit code 1 when any error-severity finding or parse error, 2 on bad input.`;
+
+export async function run(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(
+    args,
+    { format: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    USAGE,
+  );
+  if (values.help) {
+    io.stdout(`${USAGE}\n`);
+    return EXIT.ok;
+  }
+  if (positionals.length > 1) throw new RollbookError('USAGE', 'expected at most one directory', USAGE);
+  const format = oneOf(values.format as string | undefined, ['text', 'json'] as const, '--format', 'text');
+  const root = resolve(io.cwd, positionals[0] ?? '.');
+  let isDir = false;
+  try {
+    isDir = statSync(root).isDirectory();
+  } catch {
+    throw new RollbookError('NOT_FOUND', `${positionals[0] ?? '.'}: no such directory`);
+  }
+  if (!isDir) throw new RollbookError('NOT_A_DIRECTORY', `${positionals[0]}: not a directory`);
+  const specs = descriptorMigrationSpecs(root);
+  const report = await analyzeMigrations(root, specs);
+  const text = format === 'json' ? renderMigrationsJson(report) : renderMigrationsText(report);
+  emit(io, text, values.out as string | undefined);
+  return isBlocking(report) ? EXIT.blocking : EXIT.ok;
 }

@@ -1,0 +1,340 @@
+/**
+ * Shared helpers for the migration rules: walk the statements of every migration set in the
+ * model once (indexed by statement type, cached per service), name tables/columns from
+ * libpg-query nodes, and word tool-specific advice. Model in, plain values out: no I/O.
+ */
+import type { Finding } from '../../model/finding.js';
+import type {
+  Evidence,
+  Migration,
+  MigrationFile,
+  MigrationSet,
+  MigrationTool,
+  Service,
+  SqlStatement,
+} from '../../model/service.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: libpg-query JSON nodes
+export type PgNode = any;
+
+export interface StatementRef {
+  set: MigrationSet;
+  migration: Migration;
+  file: MigrationFile;
+  stmt: SqlStatement;
+  /** The statement node type, e.g. AlterTableStmt. */
+  type: string;
+  /** The node under the type key. */
+  node: PgNode;
+}
+
+type Index = Map<string, StatementRef[]>;
+const cache = new WeakMap<Service, { up: Index; down: Index }>();
+
+function build(service: Service): { up: Index; down: Index } {
+  const up: Index = new Map();
+  const down: Index = new Map();
+  for (const set of service.migrations) {
+    for (const migration of set.migrations) {
+      for (const file of [migration.up, migration.down]) {
+        if (!file) continue;
+        const idx = file.direction === 'up' ? up : down;
+        for (const stmt of file.statements) {
+          // bodies of functions nobody calls during the migration run later, in the app
+          if (stmt.embedded && !stmt.embedded.runsAtMigration) continue;
+          const ast = stmt.ast as Record<string, PgNode> | undefined;
+          if (!ast) continue;
+          const type = Object.keys(ast)[0];
+          if (!type) continue;
+          let list = idx.get(type);
+          if (!list) {
+            list = [];
+            idx.set(type, list);
+          }
+          list.push({ set, migration, file, stmt, type, node: ast[type] });
+        }
+      }
+    }
+  }
+  return { up, down };
+}
+
+/** Statements of the given types, in model order (set, migration, file, statement). */
+export function statementsOf(service: Service, direction: 'up' | 'down', ...types: string[]): StatementRef[] {
+  let c = cache.get(service);
+  if (!c) {
+    c = build(service);
+    cache.set(service, c);
+  }
+  const idx = c[direction];
+  if (types.length === 1) return idx.get(types[0] as string) ?? [];
+  return types.flatMap((t) => idx.get(t) ?? []);
+}
+
+/** An identifier as it must be written in SQL: quoted when it is not a plain lower-case name. */
+export function ident(name: string): string {
+  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
+}
+
+/** schema.name as written (quoted where needed), public. dropped. */
+export function rangeVarName(rv: PgNode): string {
+  if (!rv) return '?';
+  const schema = rv.schemaname && rv.schemaname !== 'public' ? `${ident(rv.schemaname)}.` : '';
+  return `${schema}${ident(rv.relname ?? '?')}`;
+}
+
+/** Dotted name from a list of String nodes (DROP objects, type names, function names). */
+export function listName(items: PgNode[] | undefined): string {
+  const parts = (items ?? []).map((i: PgNode) => i?.String?.sval ?? '?');
+  if (parts.length > 1 && parts[0] === 'public') parts.shift();
+  return parts.map(ident).join('.');
+}
+
+/** A name usable inside a new identifier: orders_before_20240101 from "Orders" and bob:3. */
+export function flat(...parts: string[]): string {
+  return parts
+    .join('_')
+    .replace(/"/g, '')
+    .replace(/[^A-Za-z0-9_]+/g, '_')
+    .replace(/_+/g, '_')
+    .replace(/^_|_$/g, '')
+    .toLowerCase();
+}
+
+const TYPE_ALIASES: Record<string, string> = {
+  int2: 'smallint',
+  int4: 'integer',
+  int8: 'bigint',
+  float4: 'real',
+  float8: 'double precision',
+  bool: 'boolean',
+  varchar: 'varchar',
+  bpchar: 'char',
+  timestamptz: 'timestamptz',
+  numeric: 'numeric',
+};
+
+export function typeName(tn: PgNode): string {
+  const names = (tn?.names ?? []).map((n: PgNode) => n?.String?.sval ?? '?');
+  const base = names.length > 1 && names[0] === 'pg_catalog' ? (names[1] as string) : names.join('.');
+  const mods = (tn?.typmods ?? [])
+    .map((m: PgNode) => m?.A_Const?.ival?.ival ?? m?.A_Const?.ival ?? '')
+    .filter((x: unknown) => typeof x === 'number');
+  const arr = tn?.arrayBounds ? '[]' : '';
+  return `${TYPE_ALIASES[base] ?? base}${mods.length ? `(${mods.join(',')})` : ''}${arr}`;
+}
+
+/** Tables (bare key) created by the up file of this migration: changes to them cannot break the old app. */
+const created = new WeakMap<Migration, Set<string>>();
+export function tablesCreatedBy(migration: Migration): Set<string> {
+  let s = created.get(migration);
+  if (s) return s;
+  s = new Set();
+  for (const st of migration.up?.statements ?? []) {
+    const ast = st.ast as Record<string, PgNode> | undefined;
+    if (!ast) continue;
+    if (ast.CreateStmt) s.add(rangeVarName(ast.CreateStmt.relation));
+    else if (ast.CreateTableAsStmt) s.add(rangeVarName(ast.CreateTableAsStmt.into?.rel));
+  }
+  created.set(migration, s);
+  return s;
+}
+
+/** Columns added by the up file of this migration, as table.column. */
+const addedCols = new WeakMap<Migration, Set<string>>();
+export function columnsAddedBy(migration: Migration): Set<string> {
+  let s = addedCols.get(migration);
+  if (s) return s;
+  s = new Set();
+  for (const st of migration.up?.statements ?? []) {
+    const at = (st.ast as Record<string, PgNode> | undefined)?.AlterTableStmt;
+    if (!at) continue;
+    const t = rangeVarName(at.relation);
+    for (const c of at.cmds ?? []) {
+      const cmd = c?.AlterTableCmd;
+      if (cmd?.subtype === 'AT_AddColumn' && cmd.def?.ColumnDef?.colname)
+        s.add(`${t}.${cmd.def.ColumnDef.colname}`);
+    }
+  }
+  addedCols.set(migration, s);
+  return s;
+}
+
+const commands = new WeakMap<StatementRef, { table: string; cmd: PgNode }[]>();
+
+/** ALTER TABLE commands of a statement, with their table (computed once per statement). */
+export function alterCommands(ref: StatementRef): { table: string; cmd: PgNode }[] {
+  const cached = commands.get(ref);
+  if (cached) return cached;
+  let cmds: { table: string; cmd: PgNode }[] = [];
+  if (!ref.node?.objtype || ref.node.objtype === 'OBJECT_TABLE') {
+    const table = rangeVarName(ref.node.relation);
+    cmds = (ref.node.cmds ?? []).map((c: PgNode) => ({ table, cmd: c?.AlterTableCmd ?? {} }));
+  }
+  commands.set(ref, cmds);
+  return cmds;
+}
+
+/** Evidence for a statement: file:line:col and a one-line excerpt. */
+export function evidenceOf(ref: StatementRef): Evidence {
+  const e: Evidence = { ...ref.stmt.at, note: excerpt(ref.stmt.text) };
+  if (ref.stmt.embedded)
+    e.note = `${ref.stmt.embedded.in === 'do' ? 'in a DO block' : `in function ${ref.stmt.embedded.function}`}: ${e.note}`;
+  return e;
+}
+
+export function excerpt(text: string, max = 100): string {
+  const one = text.replace(/\s+/g, ' ').trim();
+  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+}
+
+/** The common fields of a migration finding. */
+export function base(
+  ref: StatementRef,
+  subject: string,
+): Pick<Finding, 'subject' | 'evidence' | 'migration' | 'touchesData'> {
+  return { subject, evidence: [evidenceOf(ref)], migration: ref.migration.version, touchesData: true };
+}
+
+/** How to run a statement outside a transaction with this tool. */
+export function noTransactionHint(tool: MigrationTool): string {
+  switch (tool) {
+    case 'golang-migrate':
+      return 'put it alone in its own migration file (golang-migrate runs a multi-statement file as one transaction on some drivers)';
+    case 'dbmate':
+      return 'put it in its own migration with "-- migrate:up transaction:false"';
+    case 'goose':
+      return 'put it in its own migration with "-- +goose NO TRANSACTION"';
+    case 'flyway':
+      return 'put it in its own migration with executeInTransaction=false (a <script>.sql.conf file)';
+    case 'sqitch':
+      return 'put it in its own change without BEGIN/COMMIT around it';
+    case 'prisma':
+      return 'put it in its own migration.sql (Prisma runs a file without a transaction only when it holds a single CONCURRENTLY statement)';
+    case 'diesel':
+      return 'put it in its own migration with a metadata.toml "run_in_transaction = false"';
+    case 'liquibase':
+      return 'put it in its own changeset with runInTransaction:false';
+    default:
+      return 'run it outside a transaction, alone in its migration';
+  }
+}
+
+/** The name a down file would take for this migration, for messages. */
+export function downFileName(set: MigrationSet, migration: Migration): string {
+  const up = migration.up?.file ?? migration.at.file;
+  switch (set.tool) {
+    case 'golang-migrate':
+      return up.replace(/([._])up\.sql$/i, '$1down.sql');
+    case 'dbmate':
+      return `a "-- migrate:down" section in ${up}`;
+    case 'goose':
+      return `a "-- +goose Down" section in ${up}`;
+    case 'flyway':
+      return up.replace(/(^|\/)V([^/]*)$/, '$1U$2');
+    case 'sqitch':
+      return up.replace(/(^|\/)deploy\//, '$1revert/');
+    case 'diesel':
+    case 'prisma':
+      return up.replace(/(up|migration)\.sql$/, 'down.sql');
+    case 'liquibase':
+      return `--rollback lines in changeset ${migration.version} of ${up}`;
+    default:
+      return 'a down migration';
+  }
+}
+
+interface SetIndex {
+  order: Map<Migration, number>;
+  /** table → [migration index, CreateStmt | AlterTableStmt node] in order of application. */
+  tableChanges: Map<string, [number, PgNode][]>;
+}
+const setIndexes = new WeakMap<MigrationSet, SetIndex>();
+
+/** One cheap pass over a set's ups: which migrations touch which table (for point lookups). */
+function setIndex(set: MigrationSet): SetIndex {
+  let idx = setIndexes.get(set);
+  if (idx) return idx;
+  const order = new Map<Migration, number>();
+  const tableChanges = new Map<string, [number, PgNode][]>();
+  set.migrations.forEach((m, i) => {
+    order.set(m, i);
+    for (const st of m.up?.statements ?? []) {
+      const ast = st.ast as Record<string, PgNode> | undefined;
+      const node = ast?.CreateStmt ?? ast?.AlterTableStmt;
+      if (!node) continue;
+      const table = rangeVarName(node.relation);
+      let list = tableChanges.get(table);
+      if (!list) {
+        list = [];
+        tableChanges.set(table, list);
+      }
+      list.push([i, ast]);
+    }
+  });
+  idx = { order, tableChanges };
+  setIndexes.set(set, idx);
+  return idx;
+}
+
+/** Position of a migration in its set (order of application). */
+export function migrationIndex(set: MigrationSet, migration: Migration): number {
+  return setIndex(set).order.get(migration) ?? -1;
+}
+
+/**
+ * The type a column had before `migration`, from the earlier migrations of the same set
+ * (CREATE TABLE, ADD COLUMN, ALTER COLUMN TYPE), or undefined when the set does not say.
+ */
+export function columnTypeBefore(
+  set: MigrationSet,
+  migration: Migration,
+  table: string,
+  column: string,
+): string | undefined {
+  const idx = setIndex(set);
+  const at = idx.order.get(migration) ?? -1;
+  let found: PgNode | undefined;
+  for (const [i, ast] of idx.tableChanges.get(table) ?? []) {
+    if (i >= at) break;
+    if (ast.CreateStmt) {
+      for (const el of ast.CreateStmt.tableElts ?? [])
+        if (el?.ColumnDef?.colname === column) found = el.ColumnDef.typeName;
+      continue;
+    }
+    for (const c of ast.AlterTableStmt.cmds ?? []) {
+      const cmd = c?.AlterTableCmd;
+      if (cmd?.subtype === 'AT_AddColumn' && cmd.def?.ColumnDef?.colname === column)
+        found = cmd.def.ColumnDef.typeName;
+      else if (cmd?.subtype === 'AT_AlterColumnType' && cmd.name === column)
+        found = cmd.def?.ColumnDef?.typeName;
+      else if (cmd?.subtype === 'AT_DropColumn' && cmd.name === column) found = undefined;
+    }
+  }
+  return found ? typeName(found) : undefined;
+}
+
+const RANK: Record<string, number> = { smallint: 1, integer: 2, bigint: 3, real: 1, 'double precision': 2 };
+
+/** True when `to` holds every value of `from` (a widening the old app can still read). */
+export function isWidening(from: string, to: string): boolean {
+  if (from === to) return true;
+  const rf = RANK[from];
+  const rt = RANK[to];
+  if (rf !== undefined && rt !== undefined) {
+    const int = (t: string) => t.endsWith('int') || t === 'integer';
+    return int(from) === int(to) ? rt > rf : false;
+  }
+  const len = (t: string) => /^(varchar|char)\((\d+)\)$/.exec(t);
+  const lf = len(from);
+  if ((to === 'text' || to === 'varchar') && (lf || from === 'varchar' || from === 'char')) return true;
+  const lt = len(to);
+  if (lf && lt && lf[1] === lt[1]) return Number(lt[2]) >= Number(lf[2]);
+  if (lf && lt && lf[1] === 'char' && lt[1] === 'varchar') return Number(lt[2]) >= Number(lf[2]);
+  if (/^numeric\(/.test(from) && to === 'numeric') return true;
+  const nf = /^numeric\((\d+),(\d+)\)$/.exec(from);
+  const nt = /^numeric\((\d+),(\d+)\)$/.exec(to);
+  if (nf && nt)
+    return Number(nt[2]) >= Number(nf[2]) && Number(nt[1]) - Number(nt[2]) >= Number(nf[1]) - Number(nf[2]);
+  return false;
+}
