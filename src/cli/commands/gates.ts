@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { RollbookError } from '../../errors.js';
 import type { MigrationSet } from '../../model/service.js';
+import { descriptorMigrationSpecs } from '../../readers/descriptor.js';
 import { listTree, materialize, resolveRef } from '../../readers/git.js';
 import { loadMigrationSets } from '../../readers/migrations/index.js';
-import { readMigrationSpecs } from '../../readers/migrations/specs.js';
 import { evaluateGates } from '../../schema/gates.js';
 import { gatesJson, gatesText } from '../../schema/report.js';
 import { splitSql } from '../../schema/sql-split.js';
@@ -50,10 +50,10 @@ async function setsAt(root: string, commit: string, paths: string[], tmp: string
     const pick = files.filter((f) => SQLISH.test(f.split('/').at(-1) ?? '') || descriptors.includes(f));
     if (pick.length > 0) await materialize(root, commit, pick, tmp);
   }
-  let specs = readMigrationSpecs(tmp);
+  let specs = descriptorMigrationSpecs(tmp);
   // a spec whose path does not exist at this commit: that version had no migrations there
   specs = specs.filter((s) => s.path === undefined || existsSync(join(tmp, s.path)));
-  if (specs.length === 0 && readMigrationSpecs(root).some((s) => s.path !== undefined)) return [];
+  if (specs.length === 0 && descriptorMigrationSpecs(root).some((s) => s.path !== undefined)) return [];
   return loadMigrationSets(tmp, specs);
 }
 
@@ -107,7 +107,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   }
 
   // where the migrations live: what rollbook.yaml names, or what discovery finds in the work tree
-  const current = await loadMigrationSets(root, readMigrationSpecs(root));
+  const current = await loadMigrationSets(root, descriptorMigrationSpecs(root));
   const paths = [...new Set(current.map((s) => s.path))].sort();
   const tmp = mkdtempSync(join(tmpdir(), 'rollbook-gates-'));
   try {

@@ -1,8 +1,8 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { RollbookError } from '../../errors.js';
+import { descriptorMigrationSpecs } from '../../readers/descriptor.js';
 import { loadMigrationSets } from '../../readers/migrations/index.js';
-import { readMigrationSpecs } from '../../readers/migrations/specs.js';
 import { verifyJson, verifyText } from '../../schema/report.js';
 import { verifyMigrations } from '../../schema/verify.js';
 import { EXIT, emit, type Io, oneOf, parse } from '../io.js';
@@ -47,7 +47,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     throw new RollbookError('NOT_FOUND', `${positionals[0] ?? '.'}: no such directory`);
   }
   if (!isDir) throw new RollbookError('NOT_A_DIRECTORY', `${positionals[0]}: not a directory`);
-  const sets = await loadMigrationSets(root, readMigrationSpecs(root));
+  const sets = await loadMigrationSets(root, descriptorMigrationSpecs(root));
   const url = values['database-url'] as string | undefined;
   const report = await verifyMigrations(sets, url ? { databaseUrl: url } : {});
   emit(io, format === 'json' ? verifyJson(report) : verifyText(report), values.out as string | undefined);
