@@ -93,7 +93,7 @@ export async function applyFile(
   for (const s of file.statements) {
     // statements the reader found inside PL/pgSQL (DO blocks, function bodies) run as part of
     // their enclosing statement, never on their own
-    if ((s as { embedded?: unknown }).embedded) continue;
+    if (s.embedded) continue;
     let text = s.text;
     const st = stmtType(s.ast);
     if (options.inTransaction && st) {

@@ -160,9 +160,10 @@ describe.skipIf(!url)('[postgres] rollbook CLI on a real server', () => {
   it('verify replays on the server and says so', () => {
     const r = rollbook(['migrations', 'verify', 'fixtures/schema/verify', '--database-url', url as string]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^migrations verify: replayed on PostgreSQL \d+\.\d+/);
+    const major = Number(/^migrations verify: replayed on PostgreSQL (\d+)\.\d+/.exec(r.stdout)?.[1]);
+    expect(major).toBeGreaterThanOrEqual(13);
     // uuidv7() does not exist before PostgreSQL 18: the server itself refuses it
-    expect(r.stdout).toContain('function uuidv7() does not exist');
+    if (major < 18) expect(r.stdout).toContain('function uuidv7() does not exist');
   });
 
   it('gates reads the live history read-only', () => {

@@ -115,4 +115,25 @@ CREATE TABLE everything (
       await e.close();
     }
   });
+
+  it('never runs statements the reader found inside PL/pgSQL on their own', async () => {
+    const e = await openEngine();
+    try {
+      const up = await migrationFile(
+        'db/1.up.sql',
+        'up',
+        'CREATE TABLE a (id int);\nCREATE FUNCTION purge() RETURNS void LANGUAGE plpgsql AS $$ BEGIN DROP TABLE a; END $$;',
+      );
+      // as the migrations reader reports a function body's statement
+      up.statements.push({
+        text: 'DROP TABLE a',
+        at: { file: 'db/1.up.sql', line: 2, col: 72 },
+        embedded: { in: 'function', function: 'purge', dynamic: false, runsAtMigration: false },
+      });
+      expect((await applyFile(e, up)).problem).toBeUndefined();
+      expect(await e.query("select to_regclass('a') is not null as e")).toEqual([{ e: true }]);
+    } finally {
+      await e.close();
+    }
+  });
 });
