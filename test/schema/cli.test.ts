@@ -7,6 +7,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openEngine } from '../../src/schema/engine.js';
 import { testDatabaseUrl } from './helpers.js';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
@@ -166,9 +167,29 @@ describe.skipIf(!url)('[postgres] rollbook CLI on a real server', () => {
     if (major < 18) expect(r.stdout).toContain('function uuidv7() does not exist');
   });
 
-  it('gates reads the live history read-only', () => {
-    const r = rollbook(['gates', '--from', 'main', '--to', 'v1', '--database-url', url as string], gitRepo);
-    expect(r.stdout).toContain('PASS    no-in-flight-migration');
-    expect(r.stdout).toContain('live history read (read only) on PostgreSQL');
+  it('gates reads the live history read-only', async () => {
+    // a database of its own, with a clean golang-migrate history (other suites may run DDL elsewhere)
+    const live = await openEngine({ databaseUrl: url as string });
+    try {
+      await live.exec('create table schema_migrations (version bigint primary key, dirty boolean not null)');
+      await live.exec('insert into schema_migrations values (2, false)');
+      const name = (await live.query<{ d: string }>('select current_database() as d'))[0]?.d as string;
+      const u = new URL(url as string);
+      u.pathname = `/${name}`;
+      const r = rollbook(['gates', '--from', 'main', '--to', 'v1', '--database-url', u.toString()], gitRepo);
+      expect(r.stdout).toContain('PASS    no-in-flight-migration');
+      expect(r.stdout).toContain('clean: schema_migrations at 2');
+      expect(r.stdout).toContain('live history read (read only) on PostgreSQL');
+      await live.exec('update schema_migrations set dirty = true');
+      const dirty = rollbook(
+        ['gates', '--from', 'main', '--to', 'v1', '--database-url', u.toString()],
+        gitRepo,
+      );
+      expect(dirty.code).toBe(1);
+      expect(dirty.stdout).toContain('FAIL    no-in-flight-migration');
+      expect(dirty.stdout).toContain('schema_migrations: version 2 is dirty');
+    } finally {
+      await live.close();
+    }
   });
 });
