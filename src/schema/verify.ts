@@ -228,7 +228,7 @@ async function verifySet(
     keys.push(hash.peek());
   }
   const cached = keys.map((k) => readCached<{ engine: string; verdict: MigrationVerdict }>('verify', k));
-  const firstMiss = cached.findIndex((c) => c === undefined);
+  const firstMiss = cached.indexOf(undefined);
   const out: SetVerdict = { path: set.path, tool: set.tool, migrations: [] };
   if (set.serverVersion !== undefined) out.targetVersion = set.serverVersion;
   if (firstMiss === -1) {
