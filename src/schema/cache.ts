@@ -5,12 +5,32 @@
  * result cache (the snapshot is still used).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** Bump when the shape or meaning of cached results changes. */
 export const CACHE_FORMAT = 'rollbook-replay-1';
+
+let codeHashValue: string | undefined;
+/**
+ * Hash of rollbook's own schema modules (this directory): a changed engine, catalog or verify
+ * invalidates every cached result, so a cache can never answer for older code.
+ */
+export function codeHash(): string {
+  if (codeHashValue) return codeHashValue;
+  const h = createHash('sha256');
+  try {
+    const dir = dirname(fileURLToPath(import.meta.url));
+    for (const f of readdirSync(dir).sort())
+      if (/\.(js|ts)$/.test(f) && !f.endsWith('.d.ts')) h.update(f).update(readFileSync(join(dir, f)));
+  } catch {
+    h.update(String(Math.random()));
+  }
+  codeHashValue = h.digest('hex');
+  return codeHashValue;
+}
 
 export function cacheDir(): string {
   const explicit = process.env.ROLLBOOK_CACHE_DIR;
@@ -28,6 +48,7 @@ export class ContentHash {
   private readonly h = createHash('sha256');
   constructor(...parts: string[]) {
     this.h.update(CACHE_FORMAT);
+    this.h.update(codeHash());
     for (const p of parts) this.add(p);
   }
   add(part: string): this {

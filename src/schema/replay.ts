@@ -122,6 +122,19 @@ export async function applyFile(
       const unsupported =
         (f.code === '0A000' && /extension ".*" is not available|not supported/.test(f.message)) ||
         (options.inTransaction === true && f.code === '25001');
+      // the reader rewrote this file to parse it (template placeholders, psql meta-commands):
+      // a failure may come from the rewrite, not from the migration
+      const rewritten = file.notes?.find((n) => n.at.line === at.line) ?? file.notes?.[0];
+      if (rewritten)
+        return {
+          notes,
+          problem: {
+            kind: 'unsupported',
+            at,
+            code: f.code,
+            message: `${f.message}; the file was rewritten to be parsed (${rewritten.message} at ${rewritten.at.file}:${rewritten.at.line}), so its replay is not conclusive`,
+          },
+        };
       return {
         notes,
         problem: { kind: unsupported ? 'unsupported' : 'fail', at, code: f.code, message: f.message },
