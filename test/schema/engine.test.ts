@@ -136,4 +136,29 @@ CREATE TABLE everything (
       await e.close();
     }
   });
+
+  it('calls a failure in a file the reader rewrote inconclusive (unknown), not a failure', async () => {
+    const set = await migrationSet([
+      {
+        version: '1',
+        name: 'tpl',
+        up: 'CREATE INDEX i ON tpl_namespace.accounts (email);',
+        down: 'DROP INDEX i;',
+      },
+    ]);
+    const up = set.migrations[0]?.up;
+    if (!up) throw new Error('no up');
+    up.notes = [
+      {
+        message: 'template placeholder {{ .Schema }} replaced by the identifier tpl_namespace',
+        at: { file: up.file, line: 1, col: 20 },
+      },
+    ];
+    const report = await verifyMigrations([set]);
+    const m = report.sets[0]?.migrations[0];
+    expect(m?.status).toBe('unknown');
+    expect(m?.reason).toBe(
+      'up fails at db/migrations/1_tpl.up.sql:1:1: schema "tpl_namespace" does not exist; the file was rewritten to be parsed (template placeholder {{ .Schema }} replaced by the identifier tpl_namespace at db/migrations/1_tpl.up.sql:1), so its replay is not conclusive (3F000)',
+    );
+  });
 });
