@@ -7,6 +7,7 @@ import { describeDifference, diffCatalogs, readCatalog } from '../../src/schema/
 import { type Engine, openEngine, openReadOnly, sqlFailureOf } from '../../src/schema/engine.js';
 import { evaluateGates } from '../../src/schema/gates.js';
 import { readMigrationHistory } from '../../src/schema/history.js';
+import { splitSql } from '../../src/schema/sql-split.js';
 import { verifyMigrations } from '../../src/schema/verify.js';
 import { migrationSet, testDatabaseUrl } from './helpers.js';
 
@@ -108,6 +109,45 @@ describe.skipIf(!url)('[postgres] engines', () => {
       '2 pass: down restores the schema and keeps the seeded rows',
       '3 fail: down does not restore the schema (1 difference(s)); down loses data in public.users (column(s) nick)',
     ]);
+  });
+});
+
+describe.skipIf(!url)('[postgres] gates replayed on a scratch server', () => {
+  it('gives the same verdicts as PGlite, and says which server answered', async () => {
+    const v1 = [
+      {
+        version: '1',
+        name: 'init',
+        up: 'CREATE TABLE orders (id bigserial PRIMARY KEY, note text, total integer NOT NULL);',
+        down: 'DROP TABLE orders;',
+      },
+    ];
+    const v2 = [
+      ...v1,
+      {
+        version: '2',
+        name: 'rename',
+        up: 'ALTER TABLE orders RENAME COLUMN note TO comment;\nALTER TABLE orders ADD COLUMN c char(3) NOT NULL;',
+        down: 'ALTER TABLE orders DROP COLUMN c;\nALTER TABLE orders RENAME COLUMN comment TO note;',
+      },
+    ];
+    const queries = await splitSql(
+      'q.sql',
+      'SELECT note FROM orders;\nINSERT INTO orders (total) VALUES ($1);',
+    );
+    const input = {
+      from: 'main',
+      to: 'v1',
+      current: [await migrationSet(v2)],
+      target: [await migrationSet(v1)],
+      queries,
+    };
+    const server = await evaluateGates({ ...input, replayUrl: url as string });
+    const pglite = await evaluateGates(input);
+    expect(server.engine).toMatch(/^PostgreSQL \d+\.\d+/);
+    const verdicts = (r: typeof server) => r.gates.map((g) => `${g.id} ${g.status}: ${g.reason}`);
+    expect(verdicts(server)).toEqual(verdicts(pglite));
+    expect(server.gates.map((g) => g.status)).toEqual(['fail', 'fail', 'fail', 'unknown', 'fail']);
   });
 });
 
