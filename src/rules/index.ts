@@ -1,8 +1,39 @@
 import type { Finding, Rule } from '../model/finding.js';
 import type { Service } from '../model/service.js';
+import autosyncBlocksRollback from './autosync-blocks-rollback.js';
+import crdsInTemplates from './crds-in-templates.js';
+import flagMissingFromFile from './flag-missing-from-file.js';
+import helmHookMigration from './helm-hook-migration.js';
+import lambdaNoAlias from './lambda-no-alias.js';
+import migrationsBeforeRollout from './migrations-before-rollout.js';
+import mutableImageTag from './mutable-image-tag.js';
+import noPdb from './no-pdb.js';
+import noReadinessProbe from './no-readiness-probe.js';
+import noRolloutHistory from './no-rollout-history.js';
+import pausedRollout from './paused-rollout.js';
+import recreateStrategy from './recreate-strategy.js';
+import selfhealRevertsManualRollback from './selfheal-reverts-manual-rollback.js';
+import statefulsetOrderedReady from './statefulset-ordered-ready.js';
+import unversionedConfig from './unversioned-config.js';
 
 /** The registry: explicit and sorted by id (a test checks the order and the docs). */
-export const RULES: readonly Rule[] = [];
+export const RULES: readonly Rule[] = [
+  autosyncBlocksRollback,
+  crdsInTemplates,
+  flagMissingFromFile,
+  helmHookMigration,
+  lambdaNoAlias,
+  migrationsBeforeRollout,
+  mutableImageTag,
+  noPdb,
+  noReadinessProbe,
+  noRolloutHistory,
+  pausedRollout,
+  recreateStrategy,
+  selfhealRevertsManualRollback,
+  statefulsetOrderedReady,
+  unversionedConfig,
+];
 
 export function ruleById(id: string): Rule | undefined {
   return RULES.find((r) => r.meta.id === id);

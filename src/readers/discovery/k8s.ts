@@ -47,8 +47,9 @@ export interface KObj {
 }
 
 export function objAt(o: KObj, path: PathKey[], note?: string): Evidence {
+  const own = path[0] === 'kind' || path[0] === 'apiVersion' || path[0] === 'metadata';
   for (const ov of [...(o.overrides ?? [])].reverse()) {
-    if (path.length > 0 && get(ov.body, ...path) !== undefined) {
+    if (path.length > 0 && !own && get(ov.body, ...path) !== undefined) {
       const ev = ov.at(path);
       return note ? { ...ev, note } : ev;
     }
@@ -338,13 +339,14 @@ export function workloadOf(o: KObj, byKindName: Map<string, KObj>): Workload | u
   if (o.overlay !== undefined) attributes.overlay = o.overlay || '.';
   if (o.kind === 'Rollout') {
     const names = new Set<string>();
-    const collect = (v: unknown) =>
-      arr(get(v, 'templates')).forEach((t) => {
+    const collect = (v: unknown): void => {
+      for (const t of arr(get(v, 'templates'))) {
         const n = str(get(t, 'templateName'));
         if (n) names.add(`${get(t, 'clusterScope') === true ? 'cluster:' : ''}${n}`);
-      });
+      }
+    };
     collect(get(spec, 'strategy', 'canary', 'analysis'));
-    arr(get(spec, 'strategy', 'canary', 'steps')).forEach((st) => collect(get(st, 'analysis')));
+    for (const st of arr(get(spec, 'strategy', 'canary', 'steps'))) collect(get(st, 'analysis'));
     collect(get(spec, 'strategy', 'blueGreen', 'prePromotionAnalysis'));
     collect(get(spec, 'strategy', 'blueGreen', 'postPromotionAnalysis'));
     if (names.size) attributes.analysisTemplates = [...names].sort().join(',');
