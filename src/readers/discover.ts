@@ -601,6 +601,26 @@ export function matchWorkloads(workloads: Workload[], ref: string): Workload[] {
   return matches;
 }
 
+/**
+ * Analysis-template signals that belong to a workload: templates a Rollout references belong to
+ * that Rollout only; templates nobody references apply to any workload.
+ */
+function signalsFor(d: Discovery, chosen: Workload | undefined): Signal[] {
+  const referenced = new Map<string, Set<Workload>>();
+  for (const w of d.workloads)
+    for (const t of (w.attributes.analysisTemplates ?? '').split(',').filter(Boolean))
+      referenced.set(
+        t.replace(/^cluster:/, ''),
+        new Set([...(referenced.get(t.replace(/^cluster:/, '')) ?? []), w]),
+      );
+  return d.signals.filter((sg) => {
+    const template = sg.name.split('/')[0] ?? '';
+    const owners = referenced.get(template);
+    if (!owners) return true;
+    return chosen === undefined || owners.has(chosen);
+  });
+}
+
 function sameVariantSet(ws: Workload[]): boolean {
   return ws.length > 1 && ws.every((w) => w.kind === ws[0]?.kind && w.name === ws[0]?.name);
 }
@@ -690,7 +710,7 @@ export function applyDiscovery(service: Service, d: Discovery): Service {
   if (!s.pipelines.length) s.pipelines = d.pipelines;
   if (!s.deploy.pipeline && d.pipelines[0]) s.deploy.pipeline = d.pipelines[0].provider;
   const names = new Set(s.signals.map((x) => x.name));
-  s.signals = [...s.signals, ...d.signals.filter((x) => !names.has(x.name))];
+  s.signals = [...s.signals, ...signalsFor(d, chosen).filter((x) => !names.has(x.name))];
   if (!s.deploy.manifests.length) {
     const dirs = new Set<string>();
     for (const w of s.workloads) {

@@ -17,7 +17,7 @@ export default createRule(
     const out: Finding[] = [];
     for (const w of service.workloads) {
       const p = w.settings.hasReadinessProbe;
-      if (!p || p.value !== false) continue;
+      if (p?.value !== false) continue;
       const subject = `${w.namespace ? `${w.namespace}/` : ''}${w.kind.toLowerCase()}/${w.name}`;
       const at = p.at ?? w.at ?? { file: service.descriptor ?? 'rollbook.yaml', line: 1 };
       out.push(

@@ -54,9 +54,23 @@ function kindOf(c: Chunk): string | undefined {
   return /^kind:\s*["']?([A-Za-z]+)/m.exec(c.text)?.[1];
 }
 
-function nameOf(c: Chunk): string {
+/**
+ * A resource name as the chart writes it, with the usual helpers filled in for a release named
+ * like the chart (`include "x.fullname"` and `.Release.Name` → the chart name); other template
+ * expressions stay as written.
+ */
+export function renderName(raw: string, chart: string): string {
+  return raw
+    .trim()
+    .replace(/^["']|["']$/g, '')
+    .replace(/\{\{-?\s*(?:include|template)\s+"[^"]*\.(?:fullname|name)"\s+\.\s*-?\}\}/g, chart)
+    .replace(/\{\{-?\s*\.Release\.Name\s*-?\}\}/g, chart)
+    .replace(/\{\{-?\s*\.Chart\.Name\s*-?\}\}/g, chart);
+}
+
+function nameOf(c: Chunk, chart: string): string {
   const m = /^metadata:\s*\n(?:[ \t]+.*\n)*?[ \t]+name:\s*(.+)$/m.exec(c.text);
-  return (m?.[1] ?? '(unnamed)').trim().replace(/^["']|["']$/g, '');
+  return renderName(m?.[1] ?? '(unnamed)', chart);
 }
 
 /**
@@ -83,7 +97,7 @@ export function readChart(input: ChartInput): { workload?: Workload; unknowns: U
     if (hook?.[1]) {
       const h: HelmHook = {
         kind,
-        name: nameOf(c),
+        name: nameOf(c, name),
         events: hook[1]
           .split(',')
           .map((e) => e.trim())
@@ -98,7 +112,11 @@ export function readChart(input: ChartInput): { workload?: Workload; unknowns: U
       continue;
     }
     if (kind === 'CustomResourceDefinition') {
-      crds.push({ name: nameOf(c), inTemplates: true, at: { file: c.file, line: lineIn(c, /^kind:/m) } });
+      crds.push({
+        name: nameOf(c, name),
+        inTemplates: true,
+        at: { file: c.file, line: lineIn(c, /^kind:/m) },
+      });
     } else if (WORKLOAD.test(kind) && !main) main = c;
     else if (kind === 'PodDisruptionBudget') pdb = c;
     else if (kind === 'HorizontalPodAutoscaler') hpa = c;
@@ -139,7 +157,7 @@ export function readChart(input: ChartInput): { workload?: Workload; unknowns: U
       /(configMap(?:Ref|KeyRef)?|secret(?:Ref|KeyRef)?):\s*\n\s+(?:name|secretName):\s*(.+)$/gm,
     )) {
       const kind = (m[1] ?? '').startsWith('secret') ? 'Secret' : 'ConfigMap';
-      const n = (m[2] ?? '').trim().replace(/^["']|["']$/g, '');
+      const n = renderName(m[2] ?? '', name);
       if (config.some((c) => c.kind === kind && c.name === n)) continue;
       config.push({
         kind,
@@ -191,13 +209,13 @@ export function readChart(input: ChartInput): { workload?: Workload; unknowns: U
     ),
     crds,
     disruptionBudget: pdb
-      ? { name: nameOf(pdb), at: { file: pdb.file, line: lineIn(pdb, /^kind:/m) } }
+      ? { name: nameOf(pdb, name), at: { file: pdb.file, line: lineIn(pdb, /^kind:/m) } }
       : null,
   };
   if (hpa) {
     const auto = obj(values.autoscaling);
     const a: NonNullable<Workload['autoscaler']> = {
-      name: nameOf(hpa),
+      name: nameOf(hpa, name),
       at: { file: hpa.file, line: lineIn(hpa, /^kind:/m) },
     };
     const min = num(auto.minReplicas);

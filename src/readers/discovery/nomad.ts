@@ -1,7 +1,7 @@
 import type { ImageRef, RolloutSettings, Unknown, Workload } from '../../model/service.js';
 import { parseImage } from './image.js';
 import { lineOfMatch } from './text.js';
-import { arr, bool, durationSeconds, isObj, num, obj, str } from './yaml.js';
+import { arr, bool, durationSeconds, isObj, num, str } from './yaml.js';
 
 export function looksLikeNomad(file: string, text: string): boolean {
   return /\.nomad(\.hcl)?$/.test(file) || (/\.hcl$/.test(file) && /^\s*job\s+"[^"]+"\s*\{/m.test(text));
