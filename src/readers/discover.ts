@@ -25,6 +25,7 @@ import type {
   Flag,
   FlagRef,
   FlagSource,
+  ImageRef,
   MigrationTool,
   Pipeline,
   Service,
@@ -476,6 +477,17 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
     if (!chart) continue;
     absorbed.add(chart);
     if (hr.images.length === 0) hr.images = chart.images;
+    else
+      hr.images = hr.images.map((img, i) => {
+        const base = chart.images[i];
+        if (img.repository !== '' || !base) return img;
+        const merged: ImageRef = {
+          ...img,
+          repository: base.repository,
+          ref: `${base.repository}:${img.tag}`,
+        };
+        return merged;
+      });
     for (const [key, v] of Object.entries(chart.settings))
       if (!(key in hr.settings)) (hr.settings as Record<string, unknown>)[key] = v;
     hr.config = chart.config;
@@ -486,6 +498,16 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
     hr.attributes.chartPath = chart.attributes.chartPath ?? '';
   }
   for (const m of managers) if (m.remote) workloads.push(m.remote);
+  for (const w of workloads)
+    if (w.images.some((i) => i.repository === '')) {
+      w.images = w.images.filter((i) => i.repository !== '');
+      unknowns.push({
+        subject: `${w.kind.toLowerCase()}/${w.name}`,
+        reason:
+          'image tag override without a repository, and the chart is not in this repository; the image is unknown',
+        ...(w.at ? { at: w.at } : {}),
+      });
+    }
 
   const finalWorkloads = workloads
     .filter((w) => !absorbed.has(w))
