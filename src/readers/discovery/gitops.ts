@@ -189,6 +189,9 @@ export function fluxHelmRelease(o: KObj): Workload | undefined {
         at(['spec', 'values', 'image', tag ? 'tag' : 'repository']),
       ),
     );
+  // Only a tag override: the repository comes from the chart's values (merged when the chart is local).
+  else if (tag)
+    images.push({ ref: `:${tag}`, repository: '', tag, at: at(['spec', 'values', 'image', 'tag']) });
   const chart = str(get(spec, 'chart', 'spec', 'chart')) ?? '';
   const attributes: Record<string, string> = {
     release: str(spec.releaseName) ?? o.name,
