@@ -98,6 +98,13 @@ export async function walk(root: string): Promise<WalkResult> {
   }
 
   await visit('', []);
+  const byRel = (a: { rel?: string; subject?: string }, b: { rel?: string; subject?: string }) => {
+    const x = a.rel ?? a.subject ?? '';
+    const y = b.rel ?? b.subject ?? '';
+    return x < y ? -1 : x > y ? 1 : 0;
+  };
+  files.sort(byRel);
+  unknowns.sort(byRel);
   return { files, unknowns };
 }
 

@@ -20,6 +20,8 @@ export interface YamlParse {
 }
 
 export const TEMPLATE_MARK = /\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/;
+/** A template expression where YAML expects a value or a line: `key: {{ x }}`, `- {{ x }}`, `{{- if }}`, `{% for %}`. */
+const UNQUOTED_TEMPLATE = /(^[ \t]*|:[ \t]+|-[ \t]+)\{\{|^[ \t]*\{%/m;
 
 /**
  * Parse every document of a YAML (or JSON) file, keeping line numbers. Documents with errors are
@@ -29,6 +31,18 @@ export function parseYaml(file: string, text: string): YamlParse {
   const lc = new LineCounter();
   const unknowns: Unknown[] = [];
   const docs: YamlDoc[] = [];
+  const tm = UNQUOTED_TEMPLATE.exec(text);
+  if (tm) {
+    let line = 1;
+    for (let i = 0; i < tm.index; i++) if (text.charCodeAt(i) === 10) line++;
+    if (tm[1]?.includes('\n') === false && tm[0].startsWith('\n')) line++;
+    return {
+      docs,
+      unknowns: [
+        { subject: file, reason: 'templated YAML (contains {{ }} or {% %}); not rendered, skipped', at: { file, line } },
+      ],
+    };
+  }
   let parsed: ReturnType<typeof parseAllDocuments>;
   try {
     parsed = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false });
