@@ -55,7 +55,10 @@ describe('discover: platform-zoo (ECS, Lambda, Cloud Run, Nomad, Heroku, systemd
     expect(thumbs.attributes).toMatchObject({ alias: 'live', function: 'thumbnails' });
     expect(at(thumbs.settings.strategy)).toBe('Canary10Percent5Minutes @lambda/template.yaml:16');
     expect(byRef(d, 'function/CleanupFunction').attributes.aliasMissing).toBe('true');
-    expect(byRef(d, 'function/notifier-prod-send').attributes).toMatchObject({ alias: 'Live', region: 'eu-west-1' });
+    expect(byRef(d, 'function/notifier-prod-send').attributes).toMatchObject({
+      alias: 'Live',
+      region: 'eu-west-1',
+    });
   });
 
   it('Cloud Run: revisions, traffic split, secrets pinned or "latest"', async () => {
@@ -65,7 +68,10 @@ describe('discover: platform-zoo (ECS, Lambda, Cloud Run, Nomad, Heroku, systemd
       revision: 'search-api-00042-abc',
       traffic: 'search-api-00041-xyz=90,LATEST=10',
     });
-    expect(w.config.map((c) => `${c.name} ${c.versioned}`)).toEqual(['search-api-key false', 'search-db true']);
+    expect(w.config.map((c) => `${c.name} ${c.versioned}`)).toEqual([
+      'search-api-key false',
+      'search-db true',
+    ]);
   });
 
   it('Nomad (via hcl2json): update block with lines; a broken job file is an unknown', async () => {
@@ -77,7 +83,10 @@ describe('discover: platform-zoo (ECS, Lambda, Cloud Run, Nomad, Heroku, systemd
     expect(at(w.settings.minReadySeconds)).toBe('30 @nomad/api.nomad.hcl:9');
     expect(at(w.settings.replicas)).toBe('3 @nomad/api.nomad.hcl:14');
     expect(w.settings.hasReadinessProbe?.value).toBe(true);
-    expect(d.unknowns.find((u) => u.subject === 'nomad/broken.nomad')?.at).toMatchObject({ line: 2, col: 13 });
+    expect(d.unknowns.find((u) => u.subject === 'nomad/broken.nomad')?.at).toMatchObject({
+      line: 2,
+      col: 13,
+    });
   });
 
   it('Heroku release phase, systemd unit with symlinked releases, Flux HelmRelease over a local chart', async () => {
@@ -100,7 +109,11 @@ describe('discover: platform-zoo (ECS, Lambda, Cloud Run, Nomad, Heroku, systemd
         kind: 'ConfigMap',
         name: 'api-config',
         versioned: true,
-        at: { file: 'charts/api/templates/deployment.yaml', line: 21, note: 'pod template has a checksum/ annotation' },
+        at: {
+          file: 'charts/api/templates/deployment.yaml',
+          line: 21,
+          note: 'pod template has a checksum/ annotation',
+        },
       },
     ]);
     expect(d.workloads.some((w) => w.platform === 'helm')).toBe(false);

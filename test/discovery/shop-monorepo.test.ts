@@ -38,7 +38,9 @@ describe('discover: shop-monorepo (kustomize overlays, Helm, Argo CD, Argo Rollo
     expect(at(prod.settings.maxSurge)).toBe('25% @services/checkout/base/deployment.yaml:18');
     expect(at(prod.settings.maxUnavailable)).toBe('0 @services/checkout/base/deployment.yaml:19');
     expect(at(prod.settings.preStopSeconds)).toBe('10 @services/checkout/base/deployment.yaml:44');
-    expect(at(prod.settings.terminationGracePeriodSeconds)).toBe('45 @services/checkout/base/deployment.yaml:25');
+    expect(at(prod.settings.terminationGracePeriodSeconds)).toBe(
+      '45 @services/checkout/base/deployment.yaml:25',
+    );
     expect(at(prod.settings.readinessPeriodSeconds)).toBe('5 @services/checkout/base/deployment.yaml:41');
     expect(at(prod.settings.autoSync)).toBe('true @argocd/apps.yaml:16');
     expect(at(prod.settings.selfHeal)).toBe('true @argocd/apps.yaml:18');
@@ -51,7 +53,10 @@ describe('discover: shop-monorepo (kustomize overlays, Helm, Argo CD, Argo Rollo
     ]);
     expect(prod.autoscaler).toMatchObject({ name: 'checkout-api', minReplicas: 4, maxReplicas: 12 });
     expect(prod.disruptionBudget?.name).toBe('checkout-api');
-    expect(prod.attributes).toEqual({ app: 'checkout-production', overlay: 'services/checkout/overlays/production' });
+    expect(prod.attributes).toEqual({
+      app: 'checkout-production',
+      overlay: 'services/checkout/overlays/production',
+    });
 
     const staging = byRef(d, 'shop-staging/deployment/staging-checkout-api');
     expect(at(staging.settings.replicas)).toBe('1 @services/checkout/overlays/staging/kustomization.yaml:12');
@@ -86,7 +91,11 @@ describe('discover: shop-monorepo (kustomize overlays, Helm, Argo CD, Argo Rollo
         events: ['pre-install', 'pre-upgrade'],
         runsMigration: true,
         deletePolicy: 'before-hook-creation,hook-succeeded',
-        at: { file: 'services/payments/chart/templates/migrate-job.yaml', line: 6, note: '"helm.sh/hook": pre-install,pre-upgrade' },
+        at: {
+          file: 'services/payments/chart/templates/migrate-job.yaml',
+          line: 6,
+          note: '"helm.sh/hook": pre-install,pre-upgrade',
+        },
       },
     ]);
     expect(w.crds?.map((c) => `${c.name} ${c.inTemplates} ${c.at?.file}:${c.at?.line}`)).toEqual([

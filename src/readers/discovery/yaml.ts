@@ -39,7 +39,11 @@ export function parseYaml(file: string, text: string): YamlParse {
     return {
       docs,
       unknowns: [
-        { subject: file, reason: 'templated YAML (contains {{ }} or {% %}); not rendered, skipped', at: { file, line } },
+        {
+          subject: file,
+          reason: 'templated YAML (contains {{ }} or {% %}); not rendered, skipped',
+          at: { file, line },
+        },
       ],
     };
   }
