@@ -122,16 +122,21 @@ function evKey(e: Evidence | undefined): string {
   return `${e?.file ?? ''}\u0000${String(e?.line ?? 0).padStart(8, '0')}`;
 }
 
-/** Read the repository at `root`. Never throws for file contents; throws RollbookError when root is unusable. */
-export async function discover(root: string, opts: DiscoverOptions = {}): Promise<Discovery> {
-  const abs = resolve(root);
+/** Throw the exit-2 error for a root that is missing or not a directory (`shown` is what the user typed). */
+export async function assertDirectory(abs: string, shown: string = abs): Promise<void> {
   let st: Awaited<ReturnType<typeof stat>>;
   try {
     st = await stat(abs);
   } catch {
-    throw new RollbookError('NOT_FOUND', `directory not found: ${root}`);
+    throw new RollbookError('NOT_FOUND', `directory not found: ${shown}`);
   }
-  if (!st.isDirectory()) throw new RollbookError('NOT_A_DIRECTORY', `not a directory: ${root}`);
+  if (!st.isDirectory()) throw new RollbookError('NOT_A_DIRECTORY', `not a directory: ${shown}`);
+}
+
+/** Read the repository at `root`. Never throws for file contents; throws RollbookError when root is unusable. */
+export async function discover(root: string, opts: DiscoverOptions = {}): Promise<Discovery> {
+  const abs = resolve(root);
+  await assertDirectory(abs, root);
 
   const { files, unknowns } = await walk(abs);
   const dirs = new Set<string>(['']);
