@@ -128,7 +128,7 @@ export function renderDescriptor(dirName: string, d: Discovery, s: Service): str
     '   rollback: [on-call-primary, incident-commander]',
     '   dataRollback: [incident-commander, database-owner]',
     ' TODO comms: where status updates go',
-    ' comms: { channel: "#inc-' + name + '", statusPage: true }',
+    ` comms: { channel: "#inc-${name.replace(/[^A-Za-z0-9_.-]/g, '-')}", statusPage: true }`,
     ' TODO state the files cannot tell: caches, queues, writes to other stores, dependencies',
     ' TODO history: how you roll back today and how long past rollbacks took',
     ' history:',

@@ -23,7 +23,7 @@ describe('mutable-image-tag', () => {
     ['1.25.3', undefined, null],
     ['3f9c2e1', undefined, null],
     ['latest', 'sha256:abc', null],
-    ['${TAG}', undefined, null],
+    ['$' + '{TAG}', undefined, null],
   ])('tag %s digest %s → %s', (tag, digest, expected) => {
     expect(mutableTagReason({ ...(tag ? { tag } : {}), ...(digest ? { digest } : {}) })).toBe(expected);
   });
