@@ -66,6 +66,7 @@ import { KUSTOMIZATION_FILES, resolveKustomizations } from './discovery/kustomiz
 import { isSam, isServerless, readSam, readServerless } from './discovery/lambda.js';
 import { findMigrationDirs } from './discovery/migration-dirs.js';
 import { looksLikeNomad, readNomad } from './discovery/nomad.js';
+import { parseFiles } from './discovery/parse-files.js';
 import { readGithubWorkflow, readGitlabCi } from './discovery/pipelines.js';
 import { readSystemdUnit } from './discovery/systemd.js';
 import { readText } from './discovery/text.js';
@@ -198,19 +199,7 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
   }
 
   // ---- parse YAML and JSON -----------------------------------------------------------------
-  const parsed = await mapLimit([...yamlFiles, ...jsonFiles], 32, async (f) => {
-    const t = await readText(f);
-    if (!t.ok) return { f, docs: [] as YamlDoc[], unknowns: [t.unknown] };
-    if (f.rel.endsWith('.json')) {
-      // Cheap pre-filter: only JSON that may be a task definition, service, flag file or app.json.
-      if (
-        !/"(containerDefinitions|serviceName|flags|features|formation|scripts|taskDefinition)"/.test(t.text)
-      )
-        return { f, docs: [], unknowns: [] };
-    }
-    const p = parseYaml(f.rel, t.text);
-    return { f, docs: p.docs, unknowns: p.unknowns };
-  });
+  const parsed = await parseFiles([...yamlFiles, ...jsonFiles]);
 
   const kustomizations = new Map<string, YamlDoc>();
   const objectsByFile = new Map<string, KObj[]>();
@@ -222,9 +211,11 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
   const ecsServiceDocs: YamlDoc[] = [];
   const appJsons = new Map<string, YamlDoc>();
 
-  for (const { f, docs, unknowns: u } of parsed) {
+  for (const { f, docs, unknowns: u, read } of parsed) {
     unknowns.push(...u);
     const name = baseName(f.rel);
+    // A readable YAML file is a valid kustomize resource even when it holds no object rollbook reads.
+    if (read && !f.rel.endsWith('.json') && !objectsByFile.has(f.rel)) objectsByFile.set(f.rel, []);
     const isWorkflow = /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(f.rel);
     const isGitlab = name === '.gitlab-ci.yml' || name === '.gitlab-ci.yaml';
     for (const doc of docs) {
@@ -323,7 +314,15 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
     const hr = fluxHelmRelease(o);
     if (hr) workloads.push(hr);
   }
-  // HPAs and PDBs of the same variant and namespace
+  // HPAs and PDBs of the same variant and namespace (indexed: a monorepo holds thousands)
+  const scalers = new Map<string, KObj[]>();
+  for (const p of objects) {
+    if (p.kind !== 'HorizontalPodAutoscaler' && p.kind !== 'PodDisruptionBudget') continue;
+    const g = group(p);
+    const list = scalers.get(g);
+    if (list) list.push(p);
+    else scalers.set(g, [p]);
+  }
   for (const [w, o] of wlObjs) {
     if (o.kind === 'Service') {
       workloads.push(w);
@@ -331,8 +330,7 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
     }
     const labels = podLabels(o);
     let pdb: Workload['disruptionBudget'] = null;
-    for (const p of objects) {
-      if (group(p) !== group(o)) continue;
+    for (const p of scalers.get(group(o)) ?? []) {
       if (p.kind === 'HorizontalPodAutoscaler') {
         const ref = get(p.body, 'spec', 'scaleTargetRef');
         if (

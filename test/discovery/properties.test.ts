@@ -11,7 +11,9 @@ describe('reader properties', () => {
   it('image references round-trip through parse/format, ports are never tags', () => {
     fc.assert(
       fc.property(
-        fc.option(fc.tuple(segment, fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined })), { nil: undefined }),
+        fc.option(fc.tuple(segment, fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined })), {
+          nil: undefined,
+        }),
         fc.array(segment, { minLength: 1, maxLength: 3 }),
         fc.option(fc.stringMatching(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,20}$/), { nil: undefined }),
         fc.option(fc.stringMatching(/^sha256:[0-9a-f]{64}$/), { nil: undefined }),
@@ -48,19 +50,53 @@ describe('reader properties', () => {
         fc.boolean(),
         fc.constant(null),
         fc.array(tie('v'), { maxLength: 3 }),
-        fc.dictionary(fc.constantFrom('spec', 'template', 'containers', 'image', 'replicas', 'strategy', 'name', 'metadata', 'resources', 'images'), tie('v'), { maxKeys: 4 }),
+        fc.dictionary(
+          fc.constantFrom(
+            'spec',
+            'template',
+            'containers',
+            'image',
+            'replicas',
+            'strategy',
+            'name',
+            'metadata',
+            'resources',
+            'images',
+          ),
+          tie('v'),
+          { maxKeys: 4 },
+        ),
       ),
     })).v;
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom('Deployment', 'StatefulSet', 'Rollout', 'Application', 'HelmRelease', 'Kustomization', 'List', 'AnalysisTemplate'),
-        fc.constantFrom('apps/v1', 'argoproj.io/v1alpha1', 'helm.toolkit.fluxcd.io/v2', 'kustomize.toolkit.fluxcd.io/v1', 'v1'),
+        fc.constantFrom(
+          'Deployment',
+          'StatefulSet',
+          'Rollout',
+          'Application',
+          'HelmRelease',
+          'Kustomization',
+          'List',
+          'AnalysisTemplate',
+        ),
+        fc.constantFrom(
+          'apps/v1',
+          'argoproj.io/v1alpha1',
+          'helm.toolkit.fluxcd.io/v2',
+          'kustomize.toolkit.fluxcd.io/v1',
+          'v1',
+        ),
         value,
         value,
         async (kind, apiVersion, spec, kust) => {
           const dir = tempRepo({
             'a/deploy.yaml': JSON.stringify({ apiVersion, kind, metadata: { name: 'x' }, spec, items: spec }),
-            'a/kustomization.yaml': JSON.stringify(typeof kust === 'object' && kust !== null ? { resources: ['deploy.yaml'], ...kust } : { resources: ['deploy.yaml'] }),
+            'a/kustomization.yaml': JSON.stringify(
+              typeof kust === 'object' && kust !== null
+                ? { resources: ['deploy.yaml'], ...kust }
+                : { resources: ['deploy.yaml'] },
+            ),
           });
           const d = await discover(dir);
           expect(d.files).toBe(2);

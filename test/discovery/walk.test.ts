@@ -77,3 +77,32 @@ describe('discover never crashes on hostile files', () => {
     await expect(discover(join(dir, 'f.yaml'))).rejects.toMatchObject({ code: 'NOT_A_DIRECTORY' });
   });
 });
+
+describe('parseYaml skips documents nothing reads', () => {
+  it('keeps ConfigMap names (for kustomize renames) and Knative Services, drops core Services, keeps lines', async () => {
+    const { parseYaml } = await import('../../src/readers/discovery/yaml.js');
+    const text = `apiVersion: v1
+kind: Service
+metadata:
+  name: api
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+  namespace: shop
+data:
+  A: "1"
+---
+apiVersion: serving.knative.dev/v1
+kind: Service
+metadata:
+  name: run
+`;
+    const r = parseYaml('m.yaml', text);
+    expect(r.docs.map((d) => [d.index, d.value, d.line, d.at(['metadata', 'name']).line])).toEqual([
+      [1, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'shop' } }, 7, 7],
+      [2, { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'run' } }, 14, 17],
+    ]);
+  });
+});

@@ -12,6 +12,8 @@ export interface YamlDoc {
   line: number;
   /** Evidence for the key at `path` (or the nearest existing parent). */
   at(path: PathKey[], note?: string): Evidence;
+  /** Precomputed key positions (only when parsed for a worker thread). */
+  positions?: [string, number, number][];
 }
 
 export interface YamlParse {
@@ -27,17 +29,96 @@ const UNQUOTED_TEMPLATE = /(^[ \t]*|:[ \t]+|-[ \t]+)\{\{|^[ \t]*\{%/m;
  * Parse every document of a YAML (or JSON) file, keeping line numbers. Documents with errors are
  * dropped and reported (templated files get their own reason); the others are kept.
  */
-export function parseYaml(file: string, text: string): YamlParse {
-  const lc = new LineCounter();
-  const unknowns: Unknown[] = [];
-  const docs: YamlDoc[] = [];
+/**
+ * Kinds nothing in rollbook reads: their documents are not parsed at all (a monorepo holds
+ * thousands). ConfigMaps and Secrets only need their name (kustomize renames references to them).
+ */
+const SKIP_KINDS = new Set([
+  'Service',
+  'Namespace',
+  'ServiceAccount',
+  'Role',
+  'RoleBinding',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'NetworkPolicy',
+  'Ingress',
+  'IngressClass',
+  'Endpoints',
+  'EndpointSlice',
+  'ServiceMonitor',
+  'PodMonitor',
+  'PrometheusRule',
+  'Certificate',
+  'Issuer',
+  'ClusterIssuer',
+  'PersistentVolumeClaim',
+  'PersistentVolume',
+  'StorageClass',
+  'PriorityClass',
+  'LimitRange',
+  'ResourceQuota',
+  'Gateway',
+  'HTTPRoute',
+  'VirtualService',
+  'DestinationRule',
+  'SealedSecret',
+  'ExternalSecret',
+  'ConfigMap',
+  'Secret',
+]);
+const NAME_ONLY = new Set(['ConfigMap', 'Secret']);
+const SEPARATOR = /^---[ \t]*(?:#.*)?$/gm;
+
+interface Chunk {
+  text: string;
+  /** Lines before the chunk in the file. */
+  offset: number;
+}
+
+function splitDocuments(text: string): Chunk[] | undefined {
+  if (/^---[ \t]*[^\s#]/m.test(text) || /^\.\.\.\s*$/m.test(text)) return undefined; // `--- |`, `--- !tag`, `...`: parse whole
+  const chunks: Chunk[] = [];
+  let last = 0;
+  let line = 0;
+  for (const m of text.matchAll(SEPARATOR)) {
+    const part = text.slice(last, m.index);
+    chunks.push({ text: part, offset: line });
+    line += countLines(part) + 1;
+    last = (m.index ?? 0) + m[0].length + 1;
+  }
+  chunks.push({ text: text.slice(last), offset: line });
+  return chunks;
+}
+
+function countLines(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === 10) n++;
+  return n;
+}
+
+/** The top-level kind of a document chunk when it is one rollbook never reads, else undefined. */
+function skippable(chunk: string): string | undefined {
+  const kind = /^kind:[ \t]*["']?([A-Za-z]+)["']?[ \t]*$/m.exec(chunk)?.[1];
+  if (!kind || !SKIP_KINDS.has(kind)) return undefined;
+  if (kind === 'Service' && !/^apiVersion:[ \t]*["']?v1["']?[ \t]*$/m.test(chunk)) return undefined; // Knative / Cloud Run
+  if (/^(items|spec|data|stringData):/m.test(chunk) && kind === 'List') return undefined;
+  return kind;
+}
+
+/**
+ * Parse every document of a YAML (or JSON) file, keeping line numbers. Documents with errors are
+ * dropped and reported (templated files get their own reason); the others are kept. Documents of
+ * kinds nothing reads are skipped without parsing (ConfigMaps/Secrets keep their name).
+ */
+export function parseYaml(file: string, text: string, withPositions = false): YamlParse {
   const tm = UNQUOTED_TEMPLATE.exec(text);
   if (tm) {
     let line = 1;
     for (let i = 0; i < tm.index; i++) if (text.charCodeAt(i) === 10) line++;
     if (tm[1]?.includes('\n') === false && tm[0].startsWith('\n')) line++;
     return {
-      docs,
+      docs: [],
       unknowns: [
         {
           subject: file,
@@ -47,6 +128,57 @@ export function parseYaml(file: string, text: string): YamlParse {
       ],
     };
   }
+  const chunks = text.includes('kind:') ? splitDocuments(text) : undefined;
+  if (!chunks?.some((c) => skippable(c.text))) return parseChunk(file, text, 0, 0, withPositions);
+  const out: YamlParse = { docs: [], unknowns: [] };
+  chunks?.forEach((c, i) => {
+    const kind = skippable(c.text);
+    if (!kind) {
+      const r = parseChunk(file, c.text, c.offset, i, withPositions);
+      out.docs.push(...r.docs);
+      out.unknowns.push(...r.unknowns);
+      return;
+    }
+    if (!NAME_ONLY.has(kind)) return;
+    const name =
+      /^metadata:[ \t]*\n(?:[ \t]+.*\n)*?[ \t]+name:[ \t]*["']?([A-Za-z0-9._-]+)["']?[ \t]*$/m.exec(
+        c.text,
+      )?.[1];
+    const ns =
+      /^metadata:[ \t]*\n(?:[ \t]+.*\n)*?[ \t]+namespace:[ \t]*["']?([A-Za-z0-9._-]+)["']?[ \t]*$/m.exec(
+        c.text,
+      )?.[1];
+    if (!name) {
+      const r = parseChunk(file, c.text, c.offset, i, withPositions);
+      out.docs.push(...r.docs);
+      out.unknowns.push(...r.unknowns);
+      return;
+    }
+    const kindLine = c.offset + countLines(c.text.slice(0, c.text.search(/^kind:/m))) + 1;
+    const metadata: Obj = { name };
+    if (ns) metadata.namespace = ns;
+    out.docs.push({
+      file,
+      index: i,
+      value: { apiVersion: 'v1', kind, metadata },
+      line: kindLine,
+      at: (_path, note) => (note ? { file, line: kindLine, col: 1, note } : { file, line: kindLine, col: 1 }),
+      ...(withPositions ? { positions: [] } : {}),
+    });
+  });
+  return out;
+}
+
+function parseChunk(
+  file: string,
+  text: string,
+  offset: number,
+  indexBase: number,
+  withPositions: boolean,
+): YamlParse {
+  const lc = new LineCounter();
+  const unknowns: Unknown[] = [];
+  const docs: YamlDoc[] = [];
   let parsed: ReturnType<typeof parseAllDocuments>;
   try {
     parsed = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false });
@@ -58,7 +190,8 @@ export function parseYaml(file: string, text: string): YamlParse {
   list.forEach((doc, index) => {
     const err = doc.errors[0];
     if (err) {
-      const pos = lc.linePos(err.pos[0]);
+      const p0 = lc.linePos(err.pos[0]);
+      const pos = { line: p0.line + offset, col: p0.col };
       const at: Evidence = { file, line: pos.line, col: pos.col };
       unknowns.push({
         subject: file,
@@ -75,14 +208,14 @@ export function parseYaml(file: string, text: string): YamlParse {
     } catch (e) {
       unknowns.push({
         subject: file,
-        reason: `YAML document ${index + 1} not readable: ${(e as Error).message}; skipped`,
-        at: { file, line: 1 },
+        reason: `YAML document ${index + indexBase + 1} not readable: ${(e as Error).message}; skipped`,
+        at: { file, line: 1 + offset },
       });
       return;
     }
     if (value === null || value === undefined) return;
     const contents = doc.contents as Node | null;
-    const line = contents?.range ? lc.linePos(contents.range[0]).line : 1;
+    const line = (contents?.range ? lc.linePos(contents.range[0]).line : 1) + offset;
     const at = (path: PathKey[], note?: string): Evidence => {
       let node: unknown = contents;
       let best: [number, number] | undefined = contents?.range ? [contents.range[0], 0] : undefined;
@@ -100,14 +233,73 @@ export function parseYaml(file: string, text: string): YamlParse {
           node = item;
         } else break;
       }
-      const pos = best ? lc.linePos(best[0]) : { line, col: 1 };
-      const ev: Evidence = { file, line: pos.line, col: pos.col };
+      const pos = best ? lc.linePos(best[0]) : { line: line - offset, col: 1 };
+      const ev: Evidence = { file, line: pos.line + offset, col: pos.col };
       if (note) ev.note = note;
       return ev;
     };
-    docs.push({ file, index, value, line, at });
+    const d: YamlDoc = { file, index: index + indexBase, value, line, at };
+    if (withPositions) d.positions = positionsOf(contents, lc, offset);
+    docs.push(d);
   });
   return { docs, unknowns };
+}
+
+const SEP = '\u0001';
+
+function keyOf(path: PathKey[]): string {
+  return path.map((k) => (typeof k === 'number' ? `n${k}` : `s${k}`)).join(SEP);
+}
+
+/** Every map key and sequence item position of a document, for evidence without the AST (worker threads). */
+function positionsOf(contents: Node | null, lc: LineCounter, offset: number): [string, number, number][] {
+  const out: [string, number, number][] = [];
+  const push = (key: string, pos: number) => {
+    const p = lc.linePos(pos);
+    out.push([key, p.line + offset, p.col]);
+  };
+  if (contents?.range) push('', contents.range[0]);
+  const stack: [unknown, string][] = [[contents, '']];
+  while (stack.length) {
+    const [node, prefix] = stack.pop() as [unknown, string];
+    const pre = prefix === '' ? '' : `${prefix}${SEP}`;
+    if (isMap(node)) {
+      for (const p of node.items) {
+        if (!isPair(p) || !isScalar(p.key) || typeof p.key.value !== 'string') continue;
+        const k = `${pre}s${p.key.value}`;
+        if (p.key.range) push(k, p.key.range[0]);
+        stack.push([p.value, k]);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => {
+        const k = `${pre}n${i}`;
+        const r = (item as Node | null)?.range;
+        if (r) push(k, r[0]);
+        stack.push([item, k]);
+      });
+    }
+  }
+  return out;
+}
+
+/** A document rebuilt from a worker's output: evidence comes from the precomputed positions. */
+export function docFromPositions(
+  file: string,
+  index: number,
+  value: unknown,
+  line: number,
+  positions: [string, number, number][],
+): YamlDoc {
+  const map = new Map<string, [number, number]>();
+  for (const [k, l, c] of positions) map.set(k, [l, c]);
+  const at = (path: PathKey[], note?: string): Evidence => {
+    let hit: [number, number] | undefined;
+    for (let n = path.length; n >= 0 && !hit; n--) hit = map.get(keyOf(path.slice(0, n)));
+    const ev: Evidence = hit ? { file, line: hit[0], col: hit[1] } : { file, line, col: 1 };
+    if (note) ev.note = note;
+    return ev;
+  };
+  return { file, index, value, line, at, positions };
 }
 
 // ---- small typed accessors over plain YAML values -------------------------------------------
