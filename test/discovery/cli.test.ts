@@ -57,15 +57,6 @@ describe('rollbook discover (built CLI)', () => {
     expect(a.stdout).toMatchSnapshot();
   });
 
-  it('parsing in worker threads gives byte-identical output', () => {
-    const inProcess = rollbook(['discover', 'fixtures/repos/shop-monorepo', '--format', 'json']);
-    const workers = rollbook(['discover', 'fixtures/repos/shop-monorepo', '--format', 'json'], ROOT, {
-      ROLLBOOK_PARSE_THRESHOLD: '1',
-    });
-    expect(workers.stderr).toBe('');
-    expect(workers.stdout).toBe(inProcess.stdout);
-  });
-
   it('text on the shop monorepo (snapshot)', () => {
     const r = rollbook(['discover', 'fixtures/repos/shop-monorepo']);
     expect(r.code).toBe(1);

@@ -12,8 +12,6 @@ export interface YamlDoc {
   line: number;
   /** Evidence for the key at `path` (or the nearest existing parent). */
   at(path: PathKey[], note?: string): Evidence;
-  /** Precomputed key positions (only when parsed for a worker thread). */
-  positions?: [string, number, number][];
 }
 
 export interface YamlParse {
@@ -111,7 +109,7 @@ function skippable(chunk: string): string | undefined {
  * dropped and reported (templated files get their own reason); the others are kept. Documents of
  * kinds nothing reads are skipped without parsing (ConfigMaps/Secrets keep their name).
  */
-export function parseYaml(file: string, text: string, withPositions = false): YamlParse {
+export function parseYaml(file: string, text: string): YamlParse {
   const tm = UNQUOTED_TEMPLATE.exec(text);
   if (tm) {
     let line = 1;
@@ -129,12 +127,12 @@ export function parseYaml(file: string, text: string, withPositions = false): Ya
     };
   }
   const chunks = text.includes('kind:') ? splitDocuments(text) : undefined;
-  if (!chunks?.some((c) => skippable(c.text))) return parseChunk(file, text, 0, 0, withPositions);
+  if (!chunks?.some((c) => skippable(c.text))) return parseChunk(file, text, 0, 0);
   const out: YamlParse = { docs: [], unknowns: [] };
   chunks?.forEach((c, i) => {
     const kind = skippable(c.text);
     if (!kind) {
-      const r = parseChunk(file, c.text, c.offset, i, withPositions);
+      const r = parseChunk(file, c.text, c.offset, i);
       out.docs.push(...r.docs);
       out.unknowns.push(...r.unknowns);
       return;
@@ -149,7 +147,7 @@ export function parseYaml(file: string, text: string, withPositions = false): Ya
         c.text,
       )?.[1];
     if (!name) {
-      const r = parseChunk(file, c.text, c.offset, i, withPositions);
+      const r = parseChunk(file, c.text, c.offset, i);
       out.docs.push(...r.docs);
       out.unknowns.push(...r.unknowns);
       return;
@@ -163,19 +161,12 @@ export function parseYaml(file: string, text: string, withPositions = false): Ya
       value: { apiVersion: 'v1', kind, metadata },
       line: kindLine,
       at: (_path, note) => (note ? { file, line: kindLine, col: 1, note } : { file, line: kindLine, col: 1 }),
-      ...(withPositions ? { positions: [] } : {}),
     });
   });
   return out;
 }
 
-function parseChunk(
-  file: string,
-  text: string,
-  offset: number,
-  indexBase: number,
-  withPositions: boolean,
-): YamlParse {
+function parseChunk(file: string, text: string, offset: number, indexBase: number): YamlParse {
   const lc = new LineCounter();
   const unknowns: Unknown[] = [];
   const docs: YamlDoc[] = [];
@@ -238,68 +229,9 @@ function parseChunk(
       if (note) ev.note = note;
       return ev;
     };
-    const d: YamlDoc = { file, index: index + indexBase, value, line, at };
-    if (withPositions) d.positions = positionsOf(contents, lc, offset);
-    docs.push(d);
+    docs.push({ file, index: index + indexBase, value, line, at });
   });
   return { docs, unknowns };
-}
-
-const SEP = '\u0001';
-
-function keyOf(path: PathKey[]): string {
-  return path.map((k) => (typeof k === 'number' ? `n${k}` : `s${k}`)).join(SEP);
-}
-
-/** Every map key and sequence item position of a document, for evidence without the AST (worker threads). */
-function positionsOf(contents: Node | null, lc: LineCounter, offset: number): [string, number, number][] {
-  const out: [string, number, number][] = [];
-  const push = (key: string, pos: number) => {
-    const p = lc.linePos(pos);
-    out.push([key, p.line + offset, p.col]);
-  };
-  if (contents?.range) push('', contents.range[0]);
-  const stack: [unknown, string][] = [[contents, '']];
-  while (stack.length) {
-    const [node, prefix] = stack.pop() as [unknown, string];
-    const pre = prefix === '' ? '' : `${prefix}${SEP}`;
-    if (isMap(node)) {
-      for (const p of node.items) {
-        if (!isPair(p) || !isScalar(p.key) || typeof p.key.value !== 'string') continue;
-        const k = `${pre}s${p.key.value}`;
-        if (p.key.range) push(k, p.key.range[0]);
-        stack.push([p.value, k]);
-      }
-    } else if (isSeq(node)) {
-      node.items.forEach((item, i) => {
-        const k = `${pre}n${i}`;
-        const r = (item as Node | null)?.range;
-        if (r) push(k, r[0]);
-        stack.push([item, k]);
-      });
-    }
-  }
-  return out;
-}
-
-/** A document rebuilt from a worker's output: evidence comes from the precomputed positions. */
-export function docFromPositions(
-  file: string,
-  index: number,
-  value: unknown,
-  line: number,
-  positions: [string, number, number][],
-): YamlDoc {
-  const map = new Map<string, [number, number]>();
-  for (const [k, l, c] of positions) map.set(k, [l, c]);
-  const at = (path: PathKey[], note?: string): Evidence => {
-    let hit: [number, number] | undefined;
-    for (let n = path.length; n >= 0 && !hit; n--) hit = map.get(keyOf(path.slice(0, n)));
-    const ev: Evidence = hit ? { file, line: hit[0], col: hit[1] } : { file, line, col: 1 };
-    if (note) ev.note = note;
-    return ev;
-  };
-  return { file, index, value, line, at, positions };
 }
 
 // ---- small typed accessors over plain YAML values -------------------------------------------
