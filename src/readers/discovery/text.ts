@@ -1,4 +1,5 @@
-import { open, readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import type { Unknown } from '../../model/service.js';
 import type { RepoFile } from './walk.js';
 
@@ -18,7 +19,8 @@ export async function readText(f: RepoFile, maxBytes = MAX_BYTES): Promise<TextR
   if (f.size > maxBytes) return skip(`file too large to read (${f.size} bytes > ${maxBytes}); skipped`);
   let buf: Buffer;
   try {
-    buf = await readFile(f.abs);
+    // Synchronous on purpose: thousands of small files read faster without the thread-pool round trip.
+    buf = readFileSync(f.abs);
   } catch (e) {
     return skip(`file not readable (${(e as NodeJS.ErrnoException).code ?? 'error'}); skipped`);
   }

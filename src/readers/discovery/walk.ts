@@ -1,4 +1,5 @@
-import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import type { Unknown } from '../../model/service.js';
@@ -55,7 +56,7 @@ export async function walk(root: string): Promise<WalkResult> {
     const dirAbs = dirRel === '' ? realRoot : join(realRoot, dirRel);
     let entries: import('node:fs').Dirent[];
     try {
-      entries = await readdir(dirAbs, { withFileTypes: true });
+      entries = readdirSync(dirAbs, { withFileTypes: true });
     } catch (e) {
       unknowns.push({
         subject: dirRel || '.',
@@ -66,7 +67,7 @@ export async function walk(root: string): Promise<WalkResult> {
     let local = scopes;
     if (entries.some((e) => e.name === '.gitignore' && e.isFile())) {
       try {
-        const text = await readFile(join(dirAbs, '.gitignore'), 'utf8');
+        const text = readFileSync(join(dirAbs, '.gitignore'), 'utf8');
         local = [...scopes, { base: dirRel, ig: ignore().add(text) }];
       } catch {
         /* unreadable .gitignore: nothing to honour */
@@ -87,7 +88,7 @@ export async function walk(root: string): Promise<WalkResult> {
         if (ignoredBy(local, rel, false)) continue;
         let size = 0;
         try {
-          size = (await lstat(join(dirAbs, e.name))).size;
+          size = lstatSync(join(dirAbs, e.name)).size;
         } catch {
           continue;
         }
