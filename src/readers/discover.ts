@@ -297,7 +297,16 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
   const seenSignals = new Set<string>();
   const managers: Manager[] = [];
   const wlObjs: [Workload, KObj][] = [];
+  // A Deployment an Argo Rollout takes over through spec.workloadRef is the Rollout's template, not a workload.
+  const referenced = new Set<KObj>();
   for (const o of objects) {
+    if (o.kind !== 'Rollout') continue;
+    const ref = get(o.body, 'spec', 'workloadRef');
+    const target = byKindName.get(`${str(get(ref, 'kind')) ?? 'Deployment'}/${str(get(ref, 'name'))}`);
+    if (target) referenced.add(target);
+  }
+  for (const o of objects) {
+    if (referenced.has(o)) continue;
     const w = workloadOf(o, byKindName);
     if (w) {
       wlObjs.push([w, o]);

@@ -136,3 +136,45 @@ spec:
     });
   });
 });
+
+describe('Argo Rollouts workloadRef', () => {
+  it('reads the pod template from the referenced Deployment, which is not a workload of its own', async () => {
+    const dir = tempRepo({
+      'deploy.yaml': DEPLOYMENT(
+        'api',
+        '          readinessProbe:\n            httpGet: { path: /ready, port: 8080 }\n',
+      ),
+      'rollout.yaml': `apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata:
+  name: api
+spec:
+  replicas: 4
+  workloadRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: api
+  strategy:
+    blueGreen:
+      activeService: api
+      scaleDownDelaySeconds: 60
+`,
+    });
+    const d = await discover(dir);
+    expect(d.workloads.map(workloadRef)).toEqual(['rollout/api']);
+    const w = d.workloads[0];
+    expect(w?.images[0]).toMatchObject({
+      ref: 'ghcr.io/acme/api:1.2.3',
+      at: { file: 'deploy.yaml', line: 17 },
+    });
+    expect(w?.settings.strategy?.value).toBe('blueGreen');
+    expect(w?.settings.scaleDownDelaySeconds).toEqual({
+      value: 60,
+      at: { file: 'rollout.yaml', line: 14, col: 7 },
+    });
+    expect(w?.settings.hasReadinessProbe).toEqual({
+      value: true,
+      at: { file: 'deploy.yaml', line: 18, col: 11 },
+    });
+  });
+});
