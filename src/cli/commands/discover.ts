@@ -232,7 +232,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   const d = await discover(dir, workload ? { workload } : {});
   const name = basename(dir);
   const service = applyDiscovery(emptyService(dir, name), d);
-  const shown: Discovery = workload ? { ...d, workloads: service.workloads } : d;
+  const shown: Discovery = { ...d, workloads: service.workloads, unknowns: service.unknowns };
   const findings = runRules(service);
   const text =
     format === 'json'
