@@ -140,6 +140,19 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
   await assertDirectory(abs, root);
 
   const { files, unknowns } = await walk(abs);
+  /** Run one reader; if it fails on input it did not expect, record why instead of crashing. */
+  const safely = <T>(subject: string, at: Evidence | undefined, fn: () => T): T | undefined => {
+    try {
+      return fn();
+    } catch (e) {
+      unknowns.push({
+        subject,
+        reason: `could not interpret (${(e as Error)?.message ?? String(e)}); skipped`,
+        ...(at ? { at } : {}),
+      });
+      return undefined;
+    }
+  };
   const dirs = new Set<string>(['']);
   for (const f of files) {
     let d = dirOf(f.rel);
@@ -284,7 +297,9 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
   }
 
   // ---- Kubernetes objects (kustomize variants + standalone files) --------------------------
-  const k = resolveKustomizations({ kustomizations, objects: objectsByFile, dirs });
+  const k = safely('kustomize', undefined, () =>
+    resolveKustomizations({ kustomizations, objects: objectsByFile, dirs }),
+  ) ?? { objects: [], consumed: new Set<string>(), nonRoot: new Set<string>(), unknowns: [] };
   unknowns.push(...k.unknowns);
   const objects: KObj[] = [...k.objects];
   for (const [file, objs] of [...objectsByFile].sort(([a], [b]) => a.localeCompare(b)))
@@ -307,20 +322,20 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
   }
   for (const o of objects) {
     if (referenced.has(o)) continue;
-    const w = workloadOf(o, byKindName);
+    const w = safely(`${o.kind}/${o.name}`, o.doc.at(o.base), () => workloadOf(o, byKindName));
     if (w) {
       wlObjs.push([w, o]);
       continue;
     }
-    for (const s of analysisSignals(o)) {
+    for (const s of safely(`${o.kind}/${o.name}`, o.doc.at(o.base), () => analysisSignals(o)) ?? []) {
       const key = `${s.name}\u0000${evKey(s.at)}`;
       if (seenSignals.has(key)) continue;
       seenSignals.add(key);
       signals.push(s);
     }
-    const m = managerOf(o, dirs);
+    const m = safely(`${o.kind}/${o.name}`, o.doc.at(o.base), () => managerOf(o, dirs));
     if (m) managers.push(m);
-    const hr = fluxHelmRelease(o);
+    const hr = safely(`${o.kind}/${o.name}`, o.doc.at(o.base), () => fluxHelmRelease(o));
     if (hr) workloads.push(hr);
   }
   // HPAs and PDBs of the same variant and namespace (indexed: a monorepo holds thousands)
@@ -403,7 +418,7 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
       unknowns.push(...cd.unknowns);
       input.crds.push(...cd.docs);
     }
-    const r = readChart(input);
+    const r = safely(`helm chart ${dir || '.'}`, chartY.at([]), () => readChart(input)) ?? { unknowns: [] };
     unknowns.push(...r.unknowns);
     if (r.workload) workloads.push(r.workload);
   }
@@ -411,7 +426,7 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
   // ---- ECS, Heroku, systemd, Nomad ---------------------------------------------------------
   const usedFamilies = new Set<string>();
   for (const doc of ecsServiceDocs) {
-    const w = readEcsService(doc, taskDefs);
+    const w = safely(doc.file, doc.at([]), () => readEcsService(doc, taskDefs));
     if (w) {
       workloads.push(w);
       if (w.attributes.family) usedFamilies.add(w.attributes.family);
@@ -429,7 +444,7 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
       if (t.ok) proc = { file: pf.rel, text: t.text };
       else unknowns.push(t.unknown);
     }
-    const w = herokuWorkload(dir, proc, appJsons.get(dir));
+    const w = safely(dir || '.', undefined, () => herokuWorkload(dir, proc, appJsons.get(dir)));
     if (w) workloads.push(w);
   }
   for (const f of units) {
@@ -438,7 +453,7 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
       unknowns.push(t.unknown);
       continue;
     }
-    const w = readSystemdUnit(f.rel, t.text);
+    const w = safely(f.rel, { file: f.rel, line: 1 }, () => readSystemdUnit(f.rel, t.text));
     if (w) workloads.push(w);
   }
   for (const f of hcl) {
