@@ -105,4 +105,35 @@ describe('reader properties', () => {
       { numRuns: 60 },
     );
   });
+
+  it('discover never throws on arbitrary bytes in any file it reads', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uint8Array({ maxLength: 400 }),
+        fc.string({ maxLength: 200 }),
+        fc.constantFrom(
+          'a.yaml',
+          'task.json',
+          'Procfile',
+          'app.service',
+          'job.nomad',
+          'Chart.yaml',
+          'kustomization.yaml',
+          '.gitlab-ci.yml',
+          'app.json',
+        ),
+        async (bytes, text, name) => {
+          const dir = tempRepo({
+            [`x/${name}`]: Buffer.from(bytes),
+            [`y/${name}`]: text,
+            'chart/Chart.yaml': 'name: c',
+            'chart/templates/t.yaml': text,
+          });
+          const d = await discover(dir);
+          expect(d.files).toBe(4);
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
 });
