@@ -245,7 +245,7 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
         }
         if (
           KUSTOMIZATION_FILES.includes(name) &&
-          (str(get(doc.value, 'kind')) ?? 'Kustomization') === 'Kustomization' &&
+          ['Kustomization', 'Component'].includes(str(get(doc.value, 'kind')) ?? 'Kustomization') &&
           !str(get(doc.value, 'apiVersion'))?.includes('toolkit.fluxcd.io')
         ) {
           kustomizations.set(dirOf(f.rel), doc);

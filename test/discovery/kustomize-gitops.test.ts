@@ -178,3 +178,21 @@ spec:
     });
   });
 });
+
+describe('kustomize components and helmCharts', () => {
+  it('a Component contributes its resources; helmCharts are reported, not rendered', async () => {
+    const dir = tempRepo({
+      'app/kustomization.yaml':
+        'resources:\n  - d.yaml\ncomponents:\n  - ../monitoring\nhelmCharts:\n  - name: redis\n    repo: https://charts.bitnami.com/bitnami\n',
+      'app/d.yaml': DEPLOYMENT('api'),
+      'monitoring/kustomization.yaml':
+        'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources:\n  - sidecar.yaml\n',
+      'monitoring/sidecar.yaml': DEPLOYMENT('exporter'),
+    });
+    const d = await discover(dir);
+    expect(d.workloads.map((w) => `${w.name} ${w.attributes.overlay}`)).toEqual(['api app', 'exporter app']);
+    expect(d.unknowns.map((u) => u.reason)).toEqual([
+      'kustomize helmCharts inflation (redis) is not rendered; its resources are unknown',
+    ]);
+  });
+});

@@ -184,6 +184,13 @@ export function resolveKustomizations(input: KustomizeInput): KustomizeResult {
         });
       }
     });
+    arr(k.helmCharts).forEach((h, i) => {
+      unknowns.push({
+        subject: `${dir || '.'}/helmCharts[${i}]`,
+        reason: `kustomize helmCharts inflation (${str(get(h, 'name')) ?? 'chart'}) is not rendered; its resources are unknown`,
+        at: doc.at(['helmCharts', i]),
+      });
+    });
     arr(k.patchesJson6902).forEach((_p, i) => {
       unknowns.push({
         subject: `${dir || '.'}/patchesJson6902[${i}]`,
