@@ -548,7 +548,7 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
   // ---- flags the code uses ------------------------------------------------------------------
   const flagRefs: FlagRef[] = [];
   if (flags.length > 0) {
-    const list = sources.filter((f) => f.size <= MAX_SOURCE_BYTES).slice(0, MAX_SOURCE_FILES);
+    const list = sources.slice(0, MAX_SOURCE_FILES);
     if (sources.length > MAX_SOURCE_FILES)
       unknowns.push({
         subject: 'flag usage',

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Unknown } from '../../model/service.js';
 import type { RepoFile } from './walk.js';
@@ -16,7 +16,13 @@ export async function readText(f: RepoFile, maxBytes = MAX_BYTES): Promise<TextR
     ok: false,
     unknown: { subject: f.rel, reason, at: { file: f.rel, line: 1 } },
   });
-  if (f.size > maxBytes) return skip(`file too large to read (${f.size} bytes > ${maxBytes}); skipped`);
+  let size: number;
+  try {
+    size = f.size ?? statSync(f.abs).size;
+  } catch (e) {
+    return skip(`file not readable (${(e as NodeJS.ErrnoException).code ?? 'error'}); skipped`);
+  }
+  if (size > maxBytes) return skip(`file too large to read (${size} bytes > ${maxBytes}); skipped`);
   let buf: Buffer;
   try {
     // Synchronous on purpose: thousands of small files read faster without the thread-pool round trip.
@@ -41,7 +47,7 @@ export async function readHead(f: RepoFile, bytes = 1024): Promise<string> {
   try {
     const fh = await open(f.abs, 'r');
     try {
-      const buf = Buffer.alloc(Math.min(bytes, f.size));
+      const buf = Buffer.alloc(Math.min(bytes, f.size ?? (await fh.stat()).size));
       await fh.read(buf, 0, buf.length, 0);
       return buf.toString('utf8');
     } finally {

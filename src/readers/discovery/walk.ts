@@ -1,4 +1,4 @@
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
@@ -8,7 +8,8 @@ import type { Unknown } from '../../model/service.js';
 export interface RepoFile {
   rel: string;
   abs: string;
-  size: number;
+  /** Bytes, when already known (the walker does not stat every file; readers stat what they read). */
+  size?: number;
 }
 
 export interface WalkResult {
@@ -86,13 +87,7 @@ export async function walk(root: string): Promise<WalkResult> {
         if (reason) unknowns.push({ subject: rel, reason, at: { file: rel, line: 1 } });
       } else if (e.isFile()) {
         if (ignoredBy(local, rel, false)) continue;
-        let size = 0;
-        try {
-          size = lstatSync(join(dirAbs, e.name)).size;
-        } catch {
-          continue;
-        }
-        files.push({ rel: toPosix(rel), abs: join(dirAbs, e.name), size });
+        files.push({ rel: toPosix(rel), abs: join(dirAbs, e.name) });
       }
     }
     for (const d of subdirs) await visit(d, local);
