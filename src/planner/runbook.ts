@@ -267,7 +267,6 @@ export function buildRunbook(
   const appGates = [...PRE_GATES, ...(gateIds.has(GATE_IDS.artifact) ? [GATE_IDS.artifact] : [])];
   const dataGates = [
     ...PRE_GATES,
-    GATE_IDS.compatibility,
     ...(gateIds.has(GATE_IDS.inFlight) ? [GATE_IDS.inFlight] : []),
     GATE_IDS.backup,
     GATE_IDS.dataVerified,
