@@ -27,6 +27,15 @@ export type * from './model/index.js';
 export { planRollback } from './planner/index.js';
 export { PLATFORMS, platformFor } from './platforms/index.js';
 export { descriptorJsonSchema } from './readers/descriptor-schema.js';
+export {
+  applyDiscovery,
+  type DiscoverOptions,
+  type Discovery,
+  discover,
+  matchWorkloads,
+  workloadLabel,
+  workloadRef,
+} from './readers/discover.js';
 export { type LoadOptions, loadService } from './readers/load-service.js';
 export { FORMATS, RENDERERS } from './renderers/index.js';
 export { planToJson } from './renderers/json.js';

@@ -44,6 +44,11 @@ export interface Step {
   requiresGates: string[];
   /** What drove the duration numbers. */
   durationBasis?: string;
+  /**
+   * The step runs only under a condition stated in its title (e.g. "only if the compatibility gate
+   * failed", "try the kill switch first"): the expected time leaves it out, the worst case counts it.
+   */
+  conditional?: boolean;
 }
 
 export type GateStatus = 'pass' | 'fail' | 'unknown';

@@ -126,6 +126,39 @@ export interface Workload {
   config: ConfigRef[];
   /** Free-form facts a platform may use (e.g. helm release name, ECS cluster, Argo CD app). */
   attributes: Record<string, string>;
+  /** Helm hooks of the chart (discovery). */
+  hooks?: HelmHook[];
+  /** CustomResourceDefinitions shipped with the workload's chart (discovery). */
+  crds?: CrdRef[];
+  /** The HorizontalPodAutoscaler targeting it (discovery). */
+  autoscaler?: { name: string; minReplicas?: number; maxReplicas?: number; at?: Evidence };
+  /** The PodDisruptionBudget selecting its pods; null = discovery looked and found none; undefined = not known. */
+  disruptionBudget?: { name: string; at?: Evidence } | null;
+}
+
+/** A Helm hook resource (helm.sh/hook annotation) found in a chart's templates. */
+export interface HelmHook {
+  kind: string;
+  name: string;
+  /** pre-install, pre-upgrade, post-upgrade, pre-rollback, ... */
+  events: string[];
+  /** The hook looks like it runs schema migrations (command/args/name mention a migration tool). */
+  runsMigration: boolean;
+  deletePolicy?: string;
+  at?: Evidence;
+}
+
+/** A CRD shipped by a chart: under crds/ (never upgraded or rolled back) or in templates/ (versioned with the release). */
+export interface CrdRef {
+  name: string;
+  inTemplates: boolean;
+  at?: Evidence;
+}
+
+/** A flag key the code evaluates (found by grepping common SDK calls). */
+export interface FlagRef {
+  key: string;
+  at: Evidence;
 }
 
 export interface Deploy {
@@ -214,6 +247,8 @@ export interface Flag {
   killSwitch: boolean;
   defaultVariant?: string;
   state?: string;
+  /** Unleash activation strategies / flagd targeting, as short descriptions. */
+  strategies?: string[];
   at?: Evidence;
 }
 
@@ -358,4 +393,6 @@ export interface Service {
   /** Synthetic checks for recovery verification (optional: older producers of Service omit it). */
   synthetics?: Synthetic[];
   unknowns: Unknown[];
+  /** Flag keys the code evaluates (discovery), to compare with the flag files. */
+  flagRefs?: FlagRef[];
 }

@@ -146,6 +146,12 @@ function gateSeconds(g: Gate): { expected: number; max: number } {
   return { expected: 15, max: g.check.timeoutSeconds };
 }
 
+export const RECOVERY_STEP_ID = 'verify-recovery';
+
+/**
+ * Time to mitigation: gates plus every step up to the end of the rollback. The recovery watch is
+ * reported apart (it confirms, it does not mitigate); conditional steps count in the worst case only.
+ */
 export function buildEstimate(
   ctx: PlanContext,
   steps: Step[],
@@ -153,15 +159,18 @@ export function buildEstimate(
   duration: DurationModel | undefined,
 ): Estimate {
   const gateTime = gates.map(gateSeconds);
+  const path = steps.filter((s) => s.id !== RECOVERY_STEP_ID);
+  const watch = steps.find((s) => s.id === RECOVERY_STEP_ID)?.expectedSeconds ?? 0;
   const expectedSeconds =
-    steps.reduce((n, s) => n + s.expectedSeconds, 0) + gateTime.reduce((n, g) => n + g.expected, 0);
-  const maxSeconds = steps.reduce((n, s) => n + s.maxSeconds, 0) + gateTime.reduce((n, g) => n + g.max, 0);
+    path.filter((s) => !s.conditional).reduce((n, s) => n + s.expectedSeconds, 0) +
+    gateTime.reduce((n, g) => n + g.expected, 0);
+  const maxSeconds = path.reduce((n, s) => n + s.maxSeconds, 0) + gateTime.reduce((n, g) => n + g.max, 0);
   const past = [...ctx.service.history.pastRollbacks].sort(
     (a, b) => cmp(a.date, b.date) || a.minutes - b.minutes,
   );
   const pastMedian = median(past.map((p) => p.minutes));
-  const mins = (s: number) => Math.round(s / 60);
-  const designed = `Designed path: ~${mins(expectedSeconds)} min expected, ${mins(maxSeconds)} min worst case (gates + steps, including the ${mins(steps.at(-1)?.expectedSeconds ?? 0)}-minute recovery watch)`;
+  const mins = (s: number) => Math.max(1, Math.round(s / 60));
+  const designed = `Time to mitigation along the designed path: ~${mins(expectedSeconds)} min expected, ${mins(maxSeconds)} min worst case (gates and steps until the rollback is applied; then a ${mins(watch)}-minute watch confirms recovery)`;
   const comparison =
     pastMedian === undefined
       ? `${designed}; no past rollbacks recorded to compare with.`

@@ -124,11 +124,13 @@ export function buildGates(ctx: PlanContext, inputs: Set<string>): Gate[] {
       timeoutSeconds: 300,
       retries: 0,
     },
-    blocking: true,
+    // With a schema/data step in the runbook, a failing compatibility check is what calls for that
+    // step (it runs before the app when the old version cannot run on the current schema): not a stop.
+    blocking: !ctx.touchesData,
     status: incompatible.length > 0 ? 'fail' : doubtful.length > 0 ? 'unknown' : 'pass',
     reason:
       incompatible.length > 0
-        ? `the previous version cannot run on the current state: ${[...new Set(incompatible.map((h) => `${h.rule} (${h.subject})`))].slice(0, 6).join(', ')}`
+        ? `${ctx.touchesData ? 'the schema/data step of the runbook must run before the app rollback: ' : ''}the previous version cannot run on the current state: ${[...new Set(incompatible.map((h) => `${h.rule} (${h.subject})`))].slice(0, 6).join(', ')}`
         : doubtful.length > 0
           ? `compatibility depends on the target: ${[...new Set(doubtful.map((h) => h.rule))].join(', ')}`
           : 'no hazard makes the previous version incompatible with the current state',

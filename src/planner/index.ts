@@ -11,6 +11,25 @@ import { buildTrigger } from './trigger.js';
 
 export { GATE_IDS } from './gates.js';
 
+/** Order inputs so that an input's discover command only uses inputs asked before it (stable). */
+export function orderInputs(inputs: Input[]): Input[] {
+  const byName = new Map(inputs.map((i) => [i.name, i]));
+  const done = new Set<string>();
+  const out: Input[] = [];
+  const visit = (i: Input, path: Set<string>) => {
+    if (done.has(i.name) || path.has(i.name)) return;
+    path.add(i.name);
+    for (const a of i.discover?.argv ?? []) {
+      const dep = typeof a === 'string' ? undefined : byName.get(a.var);
+      if (dep) visit(dep, path);
+    }
+    done.add(i.name);
+    out.push(i);
+  };
+  for (const i of inputs) visit(i, new Set());
+  return out;
+}
+
 function uniqueUnknowns(list: Unknown[]): Unknown[] {
   const seen = new Set<string>();
   const out: Unknown[] = [];
@@ -129,7 +148,7 @@ export function planRollback(service: Service, findings: Finding[]): Plan {
     comms: buildComms(ctx),
     estimate: buildEstimate(ctx, runbook.steps, gates, duration),
     unknowns: uniqueUnknowns(unknowns),
-    inputs,
+    inputs: orderInputs(inputs),
   };
   return plan;
 }

@@ -133,6 +133,7 @@ function schemaStep(
     },
     onFailure: `Stop. Do not retry a half-applied down. Mark the incident data-impacting, call ${ctx.service.roles.dataRollback.join(', ') || 'the database owner'}, and decide between fixing the schema forward and restoring the backup taken at the backup gate. ${notes.join(' ')}`,
     touchesData: true,
+    ...(hasMigrations && !ctx.schemaFirst ? { conditional: true } : {}),
     durationBasis: hasMigrations
       ? `${migrations} migration(s), ~${perMigration}s each including lock waits; worst case ×5 (long locks, large tables)`
       : 'manual reconciliation: compare and repair the records of the incident window',
@@ -266,7 +267,6 @@ export function buildRunbook(
   const appGates = [...PRE_GATES, ...(gateIds.has(GATE_IDS.artifact) ? [GATE_IDS.artifact] : [])];
   const dataGates = [
     ...PRE_GATES,
-    GATE_IDS.compatibility,
     ...(gateIds.has(GATE_IDS.inFlight) ? [GATE_IDS.inFlight] : []),
     GATE_IDS.backup,
     GATE_IDS.dataVerified,

@@ -3,6 +3,7 @@ import { basename, resolve } from 'node:path';
 import { RollbookError } from '../errors.js';
 import type { Service } from '../model/service.js';
 import { findDescriptor, migrationSpecs, readDescriptor, serviceFromDescriptor } from './descriptor.js';
+import { applyDiscovery, discover } from './discover.js';
 import { loadMigrationSets, type MigrationSpec } from './migrations/index.js';
 import { emptyService } from './service-base.js';
 
@@ -49,7 +50,8 @@ export async function loadService(dir: string, opts: LoadOptions = {}): Promise<
         'no rollbook.yaml: everything below comes from the repository files. Run "rollbook init" to record what only people know (signals, roles, comms, past rollbacks).',
     });
   }
-  if (opts.workload) service.deploy.workload = opts.workload;
+  const found = await discover(root, opts.workload ? { workload: opts.workload } : {});
+  service = applyDiscovery(service, found);
   service.migrations = await loadMigrationSets(root, specs);
   for (const set of service.migrations) {
     for (const sk of set.skipped)

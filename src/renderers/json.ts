@@ -54,6 +54,7 @@ export function planToJson(plan: Plan) {
       touchesData: s.touchesData,
       requiresGates: s.requiresGates,
       ...(s.durationBasis ? { durationBasis: s.durationBasis } : {}),
+      ...(s.conditional ? { conditional: true } : {}),
     })),
     gates: plan.gates.map((g) => ({
       id: g.id,

@@ -93,7 +93,7 @@ function stepSection(s: Step, n: number, gates: Map<string, Gate>): string {
       '**Touches data: needs a verified backup and the stricter authority. Never run it as a one-liner.**',
     );
   const { code, manual } = commandLines(s.commands);
-  for (const m of manual) out.push(`- ${mdText(m)}`);
+  for (const m of manual) out.push(`- ${mdRich(m)}`);
   if (code.length > 0) out.push('', codeBlock(code));
   out.push(
     '',

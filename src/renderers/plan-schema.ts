@@ -95,6 +95,10 @@ export const planJsonSchema = z
           touchesData: z.boolean(),
           requiresGates: z.array(z.string()),
           durationBasis: z.string().optional(),
+          conditional: z
+            .boolean()
+            .optional()
+            .describe('Runs only under the condition in its title; counted in the worst case only.'),
         }),
       )
       .min(1),

@@ -4,7 +4,9 @@ import { sortFindings } from '../util/order.js';
 import addConstraint from './add-constraint.js';
 import addRequiredColumn from './add-required-column.js';
 import alterColumnType from './alter-column-type.js';
+import autosyncBlocksRollback from './autosync-blocks-rollback.js';
 import cacheUnversionedKey from './cache-unversioned-key.js';
+import crdsInTemplates from './crds-in-templates.js';
 import dataBackfill from './data-backfill.js';
 import dataWrittenByNewVersion from './data-written-by-new-version.js';
 import dependencyCompatibility from './dependency-compatibility.js';
@@ -17,17 +19,30 @@ import dualWrite from './dual-write.js';
 import enumAddValue from './enum-add-value.js';
 import enumRenameValue from './enum-rename-value.js';
 import externalSideEffect from './external-side-effect.js';
+import flagMissingFromFile from './flag-missing-from-file.js';
 import flagStateNotRestored from './flag-state-not-restored.js';
+import helmHookMigration from './helm-hook-migration.js';
 import killSwitchAvailable from './kill-switch-available.js';
+import lambdaNoAlias from './lambda-no-alias.js';
 import lossyDown from './lossy-down.js';
+import migrationsBeforeRollout from './migrations-before-rollout.js';
 import missingDown from './missing-down.js';
+import mutableImageTag from './mutable-image-tag.js';
+import noPdb from './no-pdb.js';
+import noReadinessProbe from './no-readiness-probe.js';
+import noRolloutHistory from './no-rollout-history.js';
 import nonConcurrentIndex from './non-concurrent-index.js';
+import pausedRollout from './paused-rollout.js';
 import queueCompatibility from './queue-compatibility.js';
+import recreateStrategy from './recreate-strategy.js';
 import renameColumn from './rename-column.js';
 import renameTable from './rename-table.js';
 import replaceFunctionOrView from './replace-function-or-view.js';
+import selfhealRevertsManualRollback from './selfheal-reverts-manual-rollback.js';
 import setNotNull from './set-not-null.js';
+import statefulsetOrderedReady from './statefulset-ordered-ready.js';
 import truncate from './truncate.js';
+import unversionedConfig from './unversioned-config.js';
 
 export { cmp, sortFindings } from '../util/order.js';
 
@@ -36,7 +51,9 @@ export const RULES: readonly Rule[] = [
   addConstraint,
   addRequiredColumn,
   alterColumnType,
+  autosyncBlocksRollback,
   cacheUnversionedKey,
+  crdsInTemplates,
   dataBackfill,
   dataWrittenByNewVersion,
   dependencyCompatibility,
@@ -49,17 +66,30 @@ export const RULES: readonly Rule[] = [
   enumAddValue,
   enumRenameValue,
   externalSideEffect,
+  flagMissingFromFile,
   flagStateNotRestored,
+  helmHookMigration,
   killSwitchAvailable,
+  lambdaNoAlias,
   lossyDown,
+  migrationsBeforeRollout,
   missingDown,
+  mutableImageTag,
+  noPdb,
+  noReadinessProbe,
+  noRolloutHistory,
   nonConcurrentIndex,
+  pausedRollout,
   queueCompatibility,
+  recreateStrategy,
   renameColumn,
   renameTable,
   replaceFunctionOrView,
+  selfhealRevertsManualRollback,
   setNotNull,
+  statefulsetOrderedReady,
   truncate,
+  unversionedConfig,
 ];
 
 export function ruleById(id: string): Rule | undefined {

@@ -123,11 +123,14 @@ describe('rollbook migrations analyze (built CLI)', () => {
     );
     const r = cli('migrations', 'analyze', root, '--format', 'json');
     expect(JSON.parse(r.stdout).sets.map((s: { tool: string }) => s.tool)).toEqual(['plain']);
-    writeFileSync(join(root, 'rollbook.yaml'), 'version: 1\nstate:\n  migrations: { path: missing }\n');
+    writeFileSync(
+      join(root, 'rollbook.yaml'),
+      'version: 1\nservice: svc\nstate:\n  migrations: { path: missing }\n',
+    );
     const bad = cli('migrations', 'analyze', root);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe(
-      'rollbook: rollbook.yaml:3:15: state.migrations.path: migrations path "missing" does not exist\n',
+      'rollbook: rollbook.yaml:4:15: state.migrations.path: migrations path "missing" does not exist\n',
     );
   });
 

@@ -1,7 +1,191 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, linkSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { Document, isMap, isPair, isScalar, type Pair, type YAMLMap } from 'yaml';
 import { RollbookError } from '../../errors.js';
-import type { Io } from '../io.js';
+import type { Service } from '../../model/index.js';
+import {
+  applyDiscovery,
+  assertDirectory,
+  type Discovery,
+  discover,
+  workloadLabel,
+} from '../../readers/discover.js';
+import { emptyService } from '../../readers/service-base.js';
+import { EXIT, type Io, parse } from '../io.js';
 
-// Placeholder until the command lands; replaced by its issue's implementation.
-export async function run(_args: string[], _io: Io): Promise<number> {
-  throw new RollbookError('USAGE', 'this command is not available yet');
+const USAGE = `Usage: rollbook init [dir] [--force] [--workload NAME]
+
+Write a starting rollbook.yaml in dir from what discovery finds, with TODOs for what only people
+know (signals, roles, comms, past rollbacks). Refuses to overwrite an existing file without --force.`;
+
+export const SCHEMA_URL = 'https://unpkg.com/rollbook@0.1.0/schema/rollbook.schema.json';
+
+function common(a: string, b: string): number {
+  const x = a.split('/');
+  const y = b.split('/');
+  let i = 0;
+  while (i < x.length && i < y.length && x[i] === y[i]) i++;
+  return i;
+}
+
+/**
+ * Migration directories that belong to the chosen workload: a directory belongs to the workloads
+ * whose files share the longest path prefix with it (in a monorepo, services/a/db is not services/b's).
+ */
+function pickMigrations(d: Discovery, s: Service, all: Discovery['workloads']) {
+  const chosen = s.workloads.length === 1 ? s.workloads[0] : undefined;
+  if (!chosen) return { mine: [], others: d.migrationDirs };
+  const fileOf = (w: (typeof all)[number]) =>
+    w.attributes.overlay ?? w.attributes.chartPath ?? w.at?.file ?? '';
+  const mine = d.migrationDirs.filter((m) => {
+    const best = Math.max(...all.map((w) => common(fileOf(w), m.path)));
+    return common(fileOf(chosen), m.path) === best;
+  });
+  return { mine, others: d.migrationDirs.filter((m) => !mine.includes(m)) };
+}
+
+/** The descriptor text: DESIGN.md "rollbook.yaml version 1" fields only, with comments. */
+export function renderDescriptor(dirName: string, d: Discovery, s: Service): string {
+  const chosen = s.workloads.length === 1 ? s.workloads[0] : undefined;
+  const name = chosen?.attributes.release ?? chosen?.name ?? dirName;
+  const deploy: Record<string, unknown> = {};
+  if (s.deploy.platform) deploy.platform = s.deploy.platform;
+  if (chosen) deploy.workload = s.deploy.workload;
+  if (s.deploy.namespace) deploy.namespace = s.deploy.namespace;
+  deploy.manifests = chosen ? s.deploy.manifests : [...new Set(s.deploy.manifests)].sort();
+  if (s.deploy.pipeline) deploy.pipeline = s.deploy.pipeline;
+  const doc: Record<string, unknown> = { version: 1, service: name, owners: [] };
+  doc.deploy = deploy;
+  const artifact: Record<string, unknown> = {};
+  if (s.artifact.image) artifact.image = s.artifact.image;
+  if (s.artifact.versioning) artifact.versioning = s.artifact.versioning;
+  if (Object.keys(artifact).length) doc.artifact = artifact;
+  const state: Record<string, unknown> = {};
+  const { mine, others } = pickMigrations(d, s, d.workloads);
+  if (mine[0]) state.migrations = { tool: mine[0].tool, path: mine[0].path };
+  if (d.flagSources.length) state.flags = d.flagSources.map((f) => ({ provider: f.provider, file: f.file }));
+  if (Object.keys(state).length) doc.state = state;
+  const signals = s.signals.map((sg) => {
+    const o: Record<string, unknown> = { name: sg.name };
+    if (sg.query) o.query = sg.query;
+    if (sg.threshold !== undefined) o.threshold = sg.threshold;
+    if (sg.for) o.for = sg.for;
+    return o;
+  });
+  if (signals.length) doc.signals = signals;
+
+  const ydoc = new Document(doc);
+  ydoc.commentBefore = ` yaml-language-server: $schema=${SCHEMA_URL}\n Written by "rollbook init" from the repository's files. Review it, fill the TODOs, commit it.\n rollbook reads the repository again on every run: keep here what files cannot tell.`;
+  const root = ydoc.contents as YAMLMap;
+  const pair = (key: string): Pair | undefined =>
+    root.items.find((p): p is Pair => isPair(p) && isScalar(p.key) && p.key.value === key);
+  const comment = (key: string, text: string) => {
+    const p = pair(key);
+    if (p && isScalar(p.key)) p.key.commentBefore = text;
+  };
+  comment('owners', ' TODO: the team that owns the service and its rollbacks, e.g. [team-payments]');
+  if (!chosen) {
+    const candidates = s.workloads.map((w) => `   ${workloadLabel(w)}`).join('\n');
+    comment(
+      'deploy',
+      candidates
+        ? ` TODO: several workloads were found; set deploy.workload (or run rollbook init --workload NAME):\n${candidates}`
+        : ' TODO: no workload was found; set deploy.platform and deploy.workload',
+    );
+  }
+  const rest = [...mine.slice(1), ...others];
+  if (rest.length)
+    comment(
+      doc.state ? 'state' : 'deploy',
+      ` Migration directories found (other services?): ${rest.map((m) => `${m.path} (${m.tool})`).join(', ')}`,
+    );
+  if (doc.state) {
+    const st = pair('state')?.value;
+    if (isMap(st)) {
+      const m = st.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === 'migrations');
+      if (m && isPair(m) && isScalar(m.key))
+        m.key.commentBefore =
+          ' TODO: add database (e.g. postgres) and version (server major) for replay checks';
+    }
+  }
+  if (signals.length)
+    comment(
+      'signals',
+      ' From Argo Rollouts AnalysisTemplates; check thresholds and windows match your SLOs.',
+    );
+  const trailer = [
+    ...(signals.length
+      ? []
+      : [
+          ' TODO signals: what starts a rollback (SLO queries with thresholds and windows)',
+          ' signals:',
+          '   - { name: error-ratio, query: "<PromQL>", threshold: 0.02, for: 5m }',
+          '   - { name: latency-p99, query: "<PromQL>", threshold: 0.5, for: 5m }',
+        ]),
+    ' TODO roles: who may call a rollback; data-touching rollbacks need the stricter list',
+    ' roles:',
+    '   rollback: [on-call-primary, incident-commander]',
+    '   dataRollback: [incident-commander, database-owner]',
+    ' TODO comms: where status updates go',
+    ` comms: { channel: "#inc-${name.replace(/[^A-Za-z0-9_.-]/g, '-')}", statusPage: true }`,
+    ' TODO state the files cannot tell: caches, queues, writes to other stores, dependencies',
+    ' TODO history: how you roll back today and how long past rollbacks took',
+    ' history:',
+    '   procedure: "revert the PR, wait for CI, redeploy"',
+    '   pastRollbacks: [{ date: 2026-01-01, minutes: 30 }]',
+  ];
+  ydoc.comment = trailer.join('\n');
+  return `${ydoc.toString({ lineWidth: 0 }).trimEnd()}\n`;
+}
+
+/** Write without ever clobbering (link fails when the target exists) unless force (rename). */
+function writeAtomic(target: string, text: string, force: boolean): void {
+  const tmp = join(resolve(target, '..'), `.rollbook.yaml.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    writeFileSync(tmp, text, { mode: 0o644 });
+    if (force) renameSync(tmp, target);
+    else {
+      linkSync(tmp, target);
+      unlinkSync(tmp);
+    }
+  } catch (e) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* already gone */
+    }
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST')
+      throw new RollbookError('USAGE', 'rollbook.yaml already exists', 'Use --force to overwrite it.');
+    throw new RollbookError('OUTPUT', `cannot write rollbook.yaml: ${code ?? (e as Error).message}`);
+  }
+}
+
+export async function run(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(
+    args,
+    { force: { type: 'boolean' }, workload: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    USAGE,
+  );
+  if (values.help) {
+    io.stdout(`${USAGE}\n`);
+    return EXIT.ok;
+  }
+  const dir = resolve(io.cwd, positionals[0] ?? '.');
+  const target = join(dir, 'rollbook.yaml');
+  const force = values.force === true;
+  const workload = values.workload as string | undefined;
+  await assertDirectory(dir, positionals[0] ?? '.');
+  const d = await discover(dir, workload ? { workload } : {});
+  if (existsSync(target) && !force)
+    throw new RollbookError('USAGE', 'rollbook.yaml already exists', 'Use --force to overwrite it.');
+  const service = applyDiscovery(emptyService(dir, basename(dir)), d);
+  const text = renderDescriptor(basename(dir), d, service);
+  writeAtomic(target, text, force);
+  const chosen = service.workloads.length === 1 ? service.workloads[0] : undefined;
+  io.stdout(
+    `wrote rollbook.yaml: ${chosen ? `workload ${workloadLabel(chosen)}` : `${service.workloads.length} workloads found, none chosen (see the TODO)`}; ${d.signals.length} signals, ${d.flagSources.length} flag files, ${d.migrationDirs.length} migration directories. Fill the TODOs (signals, roles, comms, history).\n`,
+  );
+  return EXIT.ok;
 }

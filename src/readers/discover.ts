@@ -1,0 +1,773 @@
+/**
+ * Discovery: read what a repository already says about how it deploys (manifests, charts,
+ * rollout specs, task definitions, flag files, CI workflows) into the model, with file:line
+ * evidence for every fact, and list what could not be read and why.
+ *
+ * Workload.attributes keys written here (platform modules read them):
+ *   overlay          kustomize overlay directory that produced the workload
+ *   analysisTemplates  Argo Rollouts analysis template names (comma-separated; `cluster:` prefix)
+ *   app, argocdKind  Argo CD Application (or ApplicationSet) managing it
+ *   kustomization    Flux Kustomization managing it
+ *   release, chart, chartVersion, appVersion, chartPath, helmRelease   Helm / Flux HelmRelease
+ *   service, cluster, taskDefinition, family, alarms, alarmRollback, circuitBreakerRollback   ECS
+ *   function, alias, aliasMissing, region, logicalId, provisionedConcurrency   Lambda
+ *   service, region, revision, traffic, maxScale   Cloud Run
+ *   job              Nomad job
+ *   appName, postdeploy, web   Heroku
+ *   unit, releasesDir, currentLink, restart   systemd / VM
+ *   repoURL, path    Argo CD Application pointing outside this repository
+ */
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { RollbookError } from '../errors.js';
+import type {
+  Evidence,
+  Flag,
+  FlagRef,
+  FlagSource,
+  ImageRef,
+  MigrationTool,
+  Pipeline,
+  Service,
+  Signal,
+  Unknown,
+  Workload,
+} from '../model/service.js';
+import {
+  isEcsService,
+  isTaskDefinition,
+  readEcsService,
+  readTaskDefinition,
+  type TaskDefinition,
+  taskDefinitionWorkload,
+} from './discovery/ecs.js';
+import {
+  flagRefsIn,
+  isFlagd,
+  isUnleashExport,
+  readFlagd,
+  readUnleash,
+  SOURCE_EXT,
+} from './discovery/flags.js';
+import { fluxHelmRelease, type Manager, managerOf, managesDir } from './discovery/gitops.js';
+import { type ChartInput, readChart } from './discovery/helm.js';
+import { herokuWorkload, isHerokuAppJson } from './discovery/heroku.js';
+import { versioningOf } from './discovery/image.js';
+import {
+  analysisSignals,
+  type KObj,
+  objAt,
+  objectsOf,
+  podLabels,
+  selects,
+  workloadOf,
+} from './discovery/k8s.js';
+import { KUSTOMIZATION_FILES, resolveKustomizations } from './discovery/kustomize.js';
+import { isSam, isServerless, readSam, readServerless } from './discovery/lambda.js';
+import { findMigrationDirs } from './discovery/migration-dirs.js';
+import { looksLikeNomad, readNomad } from './discovery/nomad.js';
+import { parseFiles } from './discovery/parse-files.js';
+import { readGithubWorkflow, readGitlabCi } from './discovery/pipelines.js';
+import { readSystemdUnit } from './discovery/systemd.js';
+import { readText } from './discovery/text.js';
+import { type RepoFile, walk } from './discovery/walk.js';
+import { get, num, parseYaml, str, type YamlDoc } from './discovery/yaml.js';
+
+export interface Discovery {
+  workloads: Workload[];
+  migrationDirs: { tool: MigrationTool; path: string; at?: Evidence }[];
+  flagSources: FlagSource[];
+  flags: Flag[];
+  /** Flag keys the code evaluates (only searched when a flag file exists). */
+  flagRefs: FlagRef[];
+  pipelines: Pipeline[];
+  signals: Signal[];
+  /** Files looked at (after .gitignore). */
+  files: number;
+  unknowns: Unknown[];
+  /** The workload asked for with --workload, if any (applyDiscovery selects it). */
+  workload?: string;
+}
+
+export interface DiscoverOptions {
+  workload?: string;
+}
+
+/** Source files scanned for flag SDK calls at most (cheap check, not a full index). */
+const MAX_SOURCE_FILES = 20_000;
+const MAX_SOURCE_BYTES = 512 * 1024;
+
+function dirOf(rel: string): string {
+  const i = rel.lastIndexOf('/');
+  return i < 0 ? '' : rel.slice(0, i);
+}
+
+function baseName(rel: string): string {
+  return rel.slice(rel.lastIndexOf('/') + 1);
+}
+
+async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+function evKey(e: Evidence | undefined): string {
+  return `${e?.file ?? ''}\u0000${String(e?.line ?? 0).padStart(8, '0')}`;
+}
+
+/** Throw the exit-2 error for a root that is missing or not a directory (`shown` is what the user typed). */
+export async function assertDirectory(abs: string, shown: string = abs): Promise<void> {
+  let st: Awaited<ReturnType<typeof stat>>;
+  try {
+    st = await stat(abs);
+  } catch {
+    throw new RollbookError('NOT_FOUND', `directory not found: ${shown}`);
+  }
+  if (!st.isDirectory()) throw new RollbookError('NOT_A_DIRECTORY', `not a directory: ${shown}`);
+}
+
+/** Read the repository at `root`. Never throws for file contents; throws RollbookError when root is unusable. */
+export async function discover(root: string, opts: DiscoverOptions = {}): Promise<Discovery> {
+  const abs = resolve(root);
+  await assertDirectory(abs, root);
+
+  const { files, unknowns } = await walk(abs);
+  /** Run one reader; if it fails on input it did not expect, record why instead of crashing. */
+  const safely = <T>(subject: string, at: Evidence | undefined, fn: () => T): T | undefined => {
+    try {
+      return fn();
+    } catch (e) {
+      unknowns.push({
+        subject,
+        reason: `could not interpret (${(e as Error)?.message ?? String(e)}); skipped`,
+        ...(at ? { at } : {}),
+      });
+      return undefined;
+    }
+  };
+  const dirs = new Set<string>(['']);
+  for (const f of files) {
+    let d = dirOf(f.rel);
+    while (d && !dirs.has(d)) {
+      dirs.add(d);
+      d = dirOf(d);
+    }
+  }
+
+  // ---- classify ----------------------------------------------------------------------------
+  const chartDirs = files
+    .filter((f) => baseName(f.rel) === 'Chart.yaml')
+    .map((f) => dirOf(f.rel))
+    .sort();
+  const chartOf = (rel: string): string | undefined => {
+    let best: string | undefined;
+    for (const c of chartDirs)
+      if ((c === '' || rel.startsWith(`${c}/`)) && (best === undefined || c.length > best.length)) best = c;
+    return best;
+  };
+  const yamlFiles: RepoFile[] = [];
+  const jsonFiles: RepoFile[] = [];
+  const chartFiles = new Map<
+    string,
+    { chart?: RepoFile; values?: RepoFile; templates: RepoFile[]; crds: RepoFile[] }
+  >();
+  const procfiles: RepoFile[] = [];
+  const units: RepoFile[] = [];
+  const hcl: RepoFile[] = [];
+  const sources: RepoFile[] = [];
+  for (const f of files) {
+    const name = baseName(f.rel);
+    const chart = chartOf(f.rel);
+    if (chart !== undefined) {
+      const entry = chartFiles.get(chart) ?? { templates: [], crds: [] };
+      chartFiles.set(chart, entry);
+      const sub = chart === '' ? f.rel : f.rel.slice(chart.length + 1);
+      if (sub === 'Chart.yaml') entry.chart = f;
+      else if (sub === 'values.yaml') entry.values = f;
+      else if (sub.startsWith('templates/') && /\.(ya?ml|tpl)$/.test(sub) && !baseName(sub).startsWith('_'))
+        entry.templates.push(f);
+      else if (sub.startsWith('crds/') && /\.ya?ml$/.test(sub)) entry.crds.push(f);
+      continue;
+    }
+    if (/\.ya?ml$/i.test(name) || name === 'Kustomization') yamlFiles.push(f);
+    else if (
+      /\.json$/i.test(name) &&
+      !/^(package(-lock)?|tsconfig.*|composer|jsconfig|\.eslintrc|renovate|biome|lerna|nx|turbo)\.json$/.test(
+        name,
+      )
+    )
+      jsonFiles.push(f);
+    else if (name === 'Procfile') procfiles.push(f);
+    else if (/\.service$/.test(name)) units.push(f);
+    else if (/\.(nomad|hcl)$/.test(name)) hcl.push(f);
+    else if (SOURCE_EXT.test(name) && !/\.(d|min)\.[cm]?[jt]s$/.test(name)) sources.push(f);
+  }
+
+  // ---- parse YAML and JSON -----------------------------------------------------------------
+  const parsed = await parseFiles([...yamlFiles, ...jsonFiles]);
+
+  const kustomizations = new Map<string, YamlDoc>();
+  const objectsByFile = new Map<string, KObj[]>();
+  const workloads: Workload[] = [];
+  const pipelines: Pipeline[] = [];
+  const flagSources: FlagSource[] = [];
+  const flags: Flag[] = [];
+  const taskDefs = new Map<string, TaskDefinition>();
+  const ecsServiceDocs: YamlDoc[] = [];
+  const appJsons = new Map<string, YamlDoc>();
+
+  for (const { f, docs, unknowns: u, read } of parsed) {
+    unknowns.push(...u);
+    const name = baseName(f.rel);
+    // A readable YAML file is a valid kustomize resource even when it holds no object rollbook reads.
+    if (read && !f.rel.endsWith('.json') && !objectsByFile.has(f.rel)) objectsByFile.set(f.rel, []);
+    const isWorkflow = /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(f.rel);
+    const isGitlab = name === '.gitlab-ci.yml' || name === '.gitlab-ci.yaml';
+    for (const doc of docs) {
+      try {
+        if (isWorkflow) {
+          const p = readGithubWorkflow(doc);
+          if (p) pipelines.push(p);
+          continue;
+        }
+        if (isGitlab) {
+          const p = readGitlabCi(doc);
+          if (p) pipelines.push(p);
+          continue;
+        }
+        if (
+          KUSTOMIZATION_FILES.includes(name) &&
+          ['Kustomization', 'Component'].includes(str(get(doc.value, 'kind')) ?? 'Kustomization') &&
+          !str(get(doc.value, 'apiVersion'))?.includes('toolkit.fluxcd.io')
+        ) {
+          kustomizations.set(dirOf(f.rel), doc);
+          continue;
+        }
+        if (isSam(doc.value)) {
+          workloads.push(...readSam(doc));
+          continue;
+        }
+        if (/^serverless\.ya?ml$/.test(name) && isServerless(doc.value)) {
+          workloads.push(...readServerless(doc));
+          continue;
+        }
+        if (isFlagd(doc.value)) {
+          const r = readFlagd(doc);
+          flagSources.push(r.source);
+          flags.push(...r.flags);
+          continue;
+        }
+        if (isUnleashExport(doc.value)) {
+          const r = readUnleash(doc);
+          flagSources.push(r.source);
+          flags.push(...r.flags);
+          continue;
+        }
+        if (isTaskDefinition(doc.value)) {
+          const td = readTaskDefinition(doc);
+          if (td) taskDefs.set(td.family, td);
+          continue;
+        }
+        if (isEcsService(doc.value)) {
+          ecsServiceDocs.push(doc);
+          continue;
+        }
+        if (name === 'app.json' && isHerokuAppJson(doc.value)) {
+          appJsons.set(dirOf(f.rel), doc);
+          continue;
+        }
+        const objs = objectsOf(doc);
+        if (objs.length) objectsByFile.set(f.rel, [...(objectsByFile.get(f.rel) ?? []), ...objs]);
+      } catch (e) {
+        unknowns.push({
+          subject: f.rel,
+          reason: `could not interpret document ${doc.index + 1}: ${(e as Error).message}`,
+          at: { file: f.rel, line: doc.line },
+        });
+      }
+    }
+  }
+
+  // ---- Kubernetes objects (kustomize variants + standalone files) --------------------------
+  const k = safely('kustomize', undefined, () =>
+    resolveKustomizations({ kustomizations, objects: objectsByFile, dirs }),
+  ) ?? { objects: [], consumed: new Set<string>(), nonRoot: new Set<string>(), unknowns: [] };
+  unknowns.push(...k.unknowns);
+  const objects: KObj[] = [...k.objects];
+  for (const [file, objs] of [...objectsByFile].sort(([a], [b]) => a.localeCompare(b)))
+    if (!k.consumed.has(file)) objects.push(...objs);
+
+  const group = (o: KObj) => `${o.overlay ?? ''}\u0000${o.namespace ?? ''}`;
+  const byKindName = new Map<string, KObj>();
+  for (const o of objects) byKindName.set(`${o.kind}/${o.name}`, o);
+  const signals: Signal[] = [];
+  const seenSignals = new Set<string>();
+  const managers: Manager[] = [];
+  const wlObjs: [Workload, KObj][] = [];
+  // A Deployment an Argo Rollout takes over through spec.workloadRef is the Rollout's template, not a workload.
+  const referenced = new Set<KObj>();
+  for (const o of objects) {
+    if (o.kind !== 'Rollout') continue;
+    const ref = get(o.body, 'spec', 'workloadRef');
+    const target = byKindName.get(`${str(get(ref, 'kind')) ?? 'Deployment'}/${str(get(ref, 'name'))}`);
+    if (target) referenced.add(target);
+  }
+  for (const o of objects) {
+    if (referenced.has(o)) continue;
+    const w = safely(`${o.kind}/${o.name}`, o.doc.at(o.base), () => workloadOf(o, byKindName));
+    if (w) {
+      wlObjs.push([w, o]);
+      continue;
+    }
+    for (const s of safely(`${o.kind}/${o.name}`, o.doc.at(o.base), () => analysisSignals(o)) ?? []) {
+      const key = `${s.name}\u0000${evKey(s.at)}`;
+      if (seenSignals.has(key)) continue;
+      seenSignals.add(key);
+      signals.push(s);
+    }
+    const m = safely(`${o.kind}/${o.name}`, o.doc.at(o.base), () => managerOf(o, dirs));
+    if (m) managers.push(m);
+    const hr = safely(`${o.kind}/${o.name}`, o.doc.at(o.base), () => fluxHelmRelease(o));
+    if (hr) workloads.push(hr);
+  }
+  // HPAs and PDBs of the same variant and namespace (indexed: a monorepo holds thousands)
+  const scalers = new Map<string, KObj[]>();
+  for (const p of objects) {
+    if (p.kind !== 'HorizontalPodAutoscaler' && p.kind !== 'PodDisruptionBudget') continue;
+    const g = group(p);
+    const list = scalers.get(g);
+    if (list) list.push(p);
+    else scalers.set(g, [p]);
+  }
+  for (const [w, o] of wlObjs) {
+    if (o.kind === 'Service') {
+      workloads.push(w);
+      continue;
+    }
+    const labels = podLabels(o);
+    let pdb: Workload['disruptionBudget'] = null;
+    for (const p of scalers.get(group(o)) ?? []) {
+      if (p.kind === 'HorizontalPodAutoscaler') {
+        const ref = get(p.body, 'spec', 'scaleTargetRef');
+        if (
+          str(get(ref, 'kind')) === o.kind &&
+          (str(get(ref, 'name')) === o.origName || str(get(ref, 'name')) === o.name)
+        ) {
+          const a: NonNullable<Workload['autoscaler']> = {
+            name: p.name,
+            at: objAt(p, ['spec', 'scaleTargetRef']),
+          };
+          const min = num(get(p.body, 'spec', 'minReplicas'));
+          const max = num(get(p.body, 'spec', 'maxReplicas'));
+          if (min !== undefined) a.minReplicas = min;
+          if (max !== undefined) a.maxReplicas = max;
+          w.autoscaler = a;
+        }
+      } else if (
+        p.kind === 'PodDisruptionBudget' &&
+        !pdb &&
+        selects(get(p.body, 'spec', 'selector'), labels)
+      ) {
+        pdb = { name: p.name, at: objAt(p, ['kind']) };
+      }
+    }
+    if (o.kind !== 'DaemonSet') w.disruptionBudget = pdb;
+    workloads.push(w);
+  }
+
+  // ---- Helm charts -------------------------------------------------------------------------
+  for (const [dir, cf] of [...chartFiles].sort(([a], [b]) => a.localeCompare(b))) {
+    if (!cf.chart) continue;
+    if (/(^|\/)charts\/[^/]+$/.test(dir) && chartOf(dirOf(dirOf(dir))) !== undefined) continue; // vendored subchart
+    const read = async (f: RepoFile) => {
+      const t = await readText(f);
+      if (!t.ok) unknowns.push(t.unknown);
+      return t.ok ? t.text : undefined;
+    };
+    const chartText = await read(cf.chart);
+    if (chartText === undefined) continue;
+    const chartDoc = parseYaml(cf.chart.rel, chartText);
+    unknowns.push(...chartDoc.unknowns);
+    const chartY = chartDoc.docs[0];
+    if (!chartY) continue;
+    const input: ChartInput = { dir, chart: chartY, templates: [], crds: [] };
+    if (cf.values) {
+      const vt = await read(cf.values);
+      if (vt !== undefined) {
+        const vd = parseYaml(cf.values.rel, vt);
+        unknowns.push(...vd.unknowns);
+        if (vd.docs[0]) input.values = vd.docs[0];
+      }
+    }
+    for (const t of cf.templates.sort((a, b) => a.rel.localeCompare(b.rel))) {
+      const text = await read(t);
+      if (text !== undefined) input.templates.push({ file: t.rel, text });
+    }
+    for (const c of cf.crds.sort((a, b) => a.rel.localeCompare(b.rel))) {
+      const text = await read(c);
+      if (text === undefined) continue;
+      const cd = parseYaml(c.rel, text);
+      unknowns.push(...cd.unknowns);
+      input.crds.push(...cd.docs);
+    }
+    const r = safely(`helm chart ${dir || '.'}`, chartY.at([]), () => readChart(input)) ?? { unknowns: [] };
+    unknowns.push(...r.unknowns);
+    if (r.workload) workloads.push(r.workload);
+  }
+
+  // ---- ECS, Heroku, systemd, Nomad ---------------------------------------------------------
+  const usedFamilies = new Set<string>();
+  for (const doc of ecsServiceDocs) {
+    const w = safely(doc.file, doc.at([]), () => readEcsService(doc, taskDefs));
+    if (w) {
+      workloads.push(w);
+      if (w.attributes.family) usedFamilies.add(w.attributes.family);
+    }
+  }
+  for (const td of [...taskDefs.values()].sort((a, b) => a.family.localeCompare(b.family)))
+    if (!usedFamilies.has(td.family)) workloads.push(taskDefinitionWorkload(td));
+
+  const herokuDirs = new Set([...procfiles.map((f) => dirOf(f.rel)), ...appJsons.keys()]);
+  for (const dir of [...herokuDirs].sort()) {
+    const pf = procfiles.find((f) => dirOf(f.rel) === dir);
+    let proc: { file: string; text: string } | undefined;
+    if (pf) {
+      const t = await readText(pf);
+      if (t.ok) proc = { file: pf.rel, text: t.text };
+      else unknowns.push(t.unknown);
+    }
+    const w = safely(dir || '.', undefined, () => herokuWorkload(dir, proc, appJsons.get(dir)));
+    if (w) workloads.push(w);
+  }
+  for (const f of units) {
+    const t = await readText(f);
+    if (!t.ok) {
+      unknowns.push(t.unknown);
+      continue;
+    }
+    const w = safely(f.rel, { file: f.rel, line: 1 }, () => readSystemdUnit(f.rel, t.text));
+    if (w) workloads.push(w);
+  }
+  for (const f of hcl) {
+    const t = await readText(f);
+    if (!t.ok) {
+      unknowns.push(t.unknown);
+      continue;
+    }
+    if (!looksLikeNomad(f.rel, t.text)) continue;
+    const r = await readNomad(f.rel, t.text);
+    workloads.push(...r.workloads);
+    unknowns.push(...r.unknowns);
+  }
+
+  // ---- Argo CD / Flux: who applies which path ----------------------------------------------
+  managers.sort((a, b) => (a.tool === b.tool ? a.name.localeCompare(b.name) : a.tool === 'argocd' ? -1 : 1));
+  const absorbed = new Set<Workload>();
+  for (const w of workloads) {
+    const dir =
+      w.attributes.overlay !== undefined
+        ? w.attributes.overlay === '.'
+          ? ''
+          : w.attributes.overlay
+        : (w.attributes.chartPath ?? dirOf(w.at?.file ?? ''));
+    const m = managers.find((x) => managesDir(x, dir === '.' ? '' : dir));
+    if (!m || w.kind === 'HelmRelease' || w.kind === 'Application') continue;
+    if (w.platform === 'kubernetes' || w.platform === 'helm') w.platform = m.tool;
+    if (m.tool === 'argocd') {
+      w.attributes.app = m.name;
+      if (m.kind !== 'Application') w.attributes.argocdKind = m.kind;
+    } else w.attributes.kustomization = m.name;
+    for (const key of ['autoSync', 'selfHeal', 'prune', 'timeoutSeconds'] as const) {
+      const v = m.settings[key];
+      if (v !== undefined && w.settings[key] === undefined) (w.settings as Record<string, unknown>)[key] = v;
+    }
+    if (!w.namespace && m.namespace) w.namespace = m.namespace;
+  }
+  // Flux HelmRelease of a chart in this repository: the chart's facts belong to the release.
+  for (const hr of workloads.filter((w) => w.kind === 'HelmRelease')) {
+    const chartRef = (hr.attributes.chart ?? '').replace(/^\.\//, '').replace(/\/$/, '');
+    const chart = workloads.find(
+      (w) =>
+        w.platform !== 'flux' &&
+        w.attributes.chartPath !== undefined &&
+        chartRef !== '' &&
+        (w.attributes.chartPath === chartRef || w.attributes.chart === chartRef),
+    );
+    if (!chart) continue;
+    absorbed.add(chart);
+    if (hr.images.length === 0) hr.images = chart.images;
+    else
+      hr.images = hr.images.map((img, i) => {
+        const base = chart.images[i];
+        if (img.repository !== '' || !base) return img;
+        const merged: ImageRef = {
+          ...img,
+          repository: base.repository,
+          ref: `${base.repository}:${img.tag}`,
+        };
+        return merged;
+      });
+    for (const [key, v] of Object.entries(chart.settings))
+      if (!(key in hr.settings)) (hr.settings as Record<string, unknown>)[key] = v;
+    hr.config = chart.config;
+    if (chart.hooks) hr.hooks = chart.hooks;
+    if (chart.crds) hr.crds = chart.crds;
+    if (chart.disruptionBudget !== undefined) hr.disruptionBudget = chart.disruptionBudget;
+    if (chart.autoscaler) hr.autoscaler = chart.autoscaler;
+    hr.attributes.chartPath = chart.attributes.chartPath ?? '';
+  }
+  for (const m of managers) if (m.remote) workloads.push(m.remote);
+  for (const w of workloads)
+    if (w.images.some((i) => i.repository === '')) {
+      w.images = w.images.filter((i) => i.repository !== '');
+      unknowns.push({
+        subject: `${w.kind.toLowerCase()}/${w.name}`,
+        reason:
+          'image tag override without a repository, and the chart is not in this repository; the image is unknown',
+        ...(w.at ? { at: w.at } : {}),
+      });
+    }
+
+  const finalWorkloads = workloads
+    .filter((w) => !absorbed.has(w))
+    .sort(
+      (a, b) =>
+        evKey(a.at).localeCompare(evKey(b.at)) ||
+        (a.attributes.overlay ?? '').localeCompare(b.attributes.overlay ?? '') ||
+        a.name.localeCompare(b.name),
+    );
+
+  // ---- flags the code uses ------------------------------------------------------------------
+  const flagRefs: FlagRef[] = [];
+  if (flags.length > 0) {
+    const list = sources.slice(0, MAX_SOURCE_FILES);
+    if (sources.length > MAX_SOURCE_FILES)
+      unknowns.push({
+        subject: 'flag usage',
+        reason: `only the first ${MAX_SOURCE_FILES} source files were searched for flag evaluations`,
+      });
+    const refs = await mapLimit(list, 32, async (f) => {
+      const t = await readText(f, MAX_SOURCE_BYTES);
+      return t.ok ? flagRefsIn(f.rel, t.text) : [];
+    });
+    flagRefs.push(...refs.flat());
+  }
+
+  const migrationDirs = await findMigrationDirs(files);
+  const out: Discovery = {
+    workloads: finalWorkloads,
+    migrationDirs,
+    flagSources: flagSources.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '')),
+    flags: flags.sort((a, b) => a.key.localeCompare(b.key) || evKey(a.at).localeCompare(evKey(b.at))),
+    flagRefs: flagRefs.sort((a, b) => evKey(a.at).localeCompare(evKey(b.at)) || a.key.localeCompare(b.key)),
+    pipelines: pipelines.sort((a, b) => a.file.localeCompare(b.file)),
+    signals: signals.sort((a, b) => a.name.localeCompare(b.name) || evKey(a.at).localeCompare(evKey(b.at))),
+    files: files.length,
+    unknowns: dedupeUnknowns(unknowns),
+  };
+  if (opts.workload) out.workload = opts.workload;
+  return out;
+}
+
+function dedupeUnknowns(list: Unknown[]): Unknown[] {
+  const seen = new Set<string>();
+  const out: Unknown[] = [];
+  for (const u of list) {
+    const key = `${u.subject}\u0000${u.reason}\u0000${evKey(u.at)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(u);
+  }
+  return out.sort(
+    (a, b) =>
+      evKey(a.at).localeCompare(evKey(b.at)) ||
+      a.subject.localeCompare(b.subject) ||
+      a.reason.localeCompare(b.reason),
+  );
+}
+
+// ---- workload selection and merging into the service -------------------------------------
+
+const KIND_ALIASES: Record<string, string> = {
+  deploy: 'deployment',
+  deployments: 'deployment',
+  sts: 'statefulset',
+  statefulsets: 'statefulset',
+  ds: 'daemonset',
+  daemonsets: 'daemonset',
+  ro: 'rollout',
+  rollouts: 'rollout',
+  svc: 'ecsservice',
+  ksvc: 'service',
+};
+
+/** The reference `--workload` accepts for a workload: [namespace/]kind/name. */
+export function workloadRef(w: Workload): string {
+  return `${w.namespace ? `${w.namespace}/` : ''}${w.kind.toLowerCase()}/${w.name}`;
+}
+
+/** A human label listing the workload and where it came from. */
+export function workloadLabel(w: Workload): string {
+  const where = w.attributes.overlay
+    ? ` (overlay ${w.attributes.overlay})`
+    : w.at
+      ? ` (${w.at.file}:${w.at.line})`
+      : '';
+  return `${workloadRef(w)}${where}`;
+}
+
+/**
+ * Workloads matching a reference: `name`, `kind/name`, `namespace/name`, `namespace/kind/name`, or a
+ * kustomize overlay directory (optionally followed by /kind/name). Kinds accept kubectl short forms.
+ */
+export function matchWorkloads(workloads: Workload[], ref: string): Workload[] {
+  const norm = (k: string) => {
+    const l = k.toLowerCase();
+    return KIND_ALIASES[l] ?? l;
+  };
+  const parts = ref.split('/').filter(Boolean);
+  const matches = workloads.filter((w) => {
+    const kind = w.kind.toLowerCase();
+    const name = parts[parts.length - 1];
+    if (name !== w.name) {
+      const overlay = w.attributes.overlay;
+      return overlay !== undefined && (ref === overlay || ref.replace(/\/$/, '') === overlay);
+    }
+    if (parts.length === 1) return true;
+    if (parts.length === 2) return norm(parts[0] as string) === kind || parts[0] === w.namespace;
+    if (parts.length === 3) return parts[0] === w.namespace && norm(parts[1] as string) === kind;
+    const overlay = parts.slice(0, -2).join('/');
+    return w.attributes.overlay === overlay && norm(parts[parts.length - 2] as string) === kind;
+  });
+  return matches;
+}
+
+/**
+ * Analysis-template signals that belong to a workload: templates a Rollout references belong to
+ * that Rollout only; templates nobody references apply to any workload.
+ */
+function signalsFor(d: Discovery, chosen: Workload | undefined): Signal[] {
+  const referenced = new Map<string, Set<Workload>>();
+  for (const w of d.workloads)
+    for (const t of (w.attributes.analysisTemplates ?? '').split(',').filter(Boolean))
+      referenced.set(
+        t.replace(/^cluster:/, ''),
+        new Set([...(referenced.get(t.replace(/^cluster:/, '')) ?? []), w]),
+      );
+  return d.signals.filter((sg) => {
+    const template = sg.name.split('/')[0] ?? '';
+    const owners = referenced.get(template);
+    if (!owners) return true;
+    return chosen === undefined || owners.has(chosen);
+  });
+}
+
+function sameVariantSet(ws: Workload[]): boolean {
+  return ws.length > 1 && ws.every((w) => w.kind === ws[0]?.kind && w.name === ws[0]?.name);
+}
+
+/**
+ * Merge discovery into a service the descriptor produced. Pure. The descriptor wins wherever it
+ * says something; discovery fills the rest. Chooses the workload (opts.workload given to discover,
+ * then deploy.workload, then the only one); when several remain, all are kept and an Unknown lists
+ * the candidates and the --workload flag.
+ */
+export function applyDiscovery(service: Service, d: Discovery): Service {
+  const s: Service = {
+    ...service,
+    deploy: { ...service.deploy },
+    artifact: { ...service.artifact },
+    unknowns: [...service.unknowns],
+  };
+  const requested = d.workload ?? service.deploy.workload;
+  let chosen: Workload | undefined;
+  let candidates = d.workloads;
+  if (requested) {
+    let m = matchWorkloads(d.workloads, requested);
+    if (m.length > 1 && service.deploy.namespace) {
+      const inNs = m.filter((w) => w.namespace === service.deploy.namespace);
+      if (inNs.length) m = inNs;
+    }
+    if (m.length === 0 && d.workload) {
+      throw new RollbookError(
+        'USAGE',
+        `--workload ${d.workload}: no such workload; found: ${d.workloads.map(workloadRef).join(', ') || 'none'}`,
+        'Run "rollbook discover" to list the workloads.',
+      );
+    }
+    if (m.length === 1) chosen = m[0];
+    else if (m.length > 1) candidates = m;
+    else
+      s.unknowns.push({
+        subject: 'workload',
+        reason: `deploy.workload ${requested} was not found in the repository's manifests; the design uses the descriptor only`,
+        ...(service.deploy.at ? { at: service.deploy.at } : {}),
+      });
+  } else if (d.workloads.length === 1) chosen = d.workloads[0];
+
+  if (chosen) {
+    s.workloads = service.workloads.length ? service.workloads : [chosen];
+    if (!s.deploy.platform) s.deploy.platform = chosen.platform;
+    if (!s.deploy.workload) s.deploy.workload = `${chosen.kind.toLowerCase()}/${chosen.name}`;
+    if (!s.deploy.namespace && chosen.namespace) s.deploy.namespace = chosen.namespace;
+    if (!s.deploy.at && chosen.at) s.deploy.at = chosen.at;
+    const img = chosen.images[0];
+    if (img && !s.artifact.image) {
+      s.artifact.image = img.repository;
+      if (img.at) s.artifact.at = img.at;
+    }
+    if (img && !s.artifact.versioning) {
+      const v = versioningOf(img);
+      if (v) s.artifact.versioning = v;
+    }
+  } else {
+    if (!service.workloads.length) s.workloads = candidates;
+    if (candidates.length > 1) {
+      const variants = sameVariantSet(candidates)
+        ? ' (the same workload in several overlays or namespaces)'
+        : '';
+      s.unknowns.push({
+        subject: 'workload',
+        reason: `the repository holds ${candidates.length} workloads${variants}: ${candidates.map(workloadLabel).join(', ')}; pick one with --workload NAME (e.g. --workload ${workloadRef(candidates[0] as Workload)}) or deploy.workload in rollbook.yaml`,
+      });
+    } else if (candidates.length === 0 && !service.deploy.platform) {
+      s.unknowns.push({
+        subject: 'workload',
+        reason:
+          'no deployable workload found (Kubernetes manifests, Helm chart, ECS, Lambda, Cloud Run, Nomad, Heroku, systemd); set deploy.platform and deploy.workload in rollbook.yaml',
+      });
+    }
+  }
+  const platforms = new Set(s.workloads.map((w) => w.platform));
+  if (!s.deploy.platform && platforms.size === 1) s.deploy.platform = [...platforms][0];
+
+  if (!s.flagSources.length) s.flagSources = d.flagSources;
+  if (!s.flags.length) s.flags = d.flags;
+  else {
+    const have = new Set(s.flags.map((f) => f.key));
+    s.flags = [...s.flags, ...d.flags.filter((f) => !have.has(f.key))];
+  }
+  if (!s.flagRefs?.length && d.flagRefs.length) s.flagRefs = d.flagRefs;
+  if (!s.pipelines.length) s.pipelines = d.pipelines;
+  if (!s.deploy.pipeline && d.pipelines[0]) s.deploy.pipeline = d.pipelines[0].provider;
+  const names = new Set(s.signals.map((x) => x.name));
+  s.signals = [...s.signals, ...signalsFor(d, chosen).filter((x) => !names.has(x.name))];
+  if (!s.deploy.manifests.length) {
+    const dirs = new Set<string>();
+    for (const w of s.workloads) {
+      const dir = w.attributes.overlay ?? w.attributes.chartPath ?? (w.at ? dirOf(w.at.file) : undefined);
+      if (dir !== undefined) dirs.add(dir || '.');
+    }
+    s.deploy.manifests = [...dirs].sort();
+  }
+  s.unknowns.push(...d.unknowns);
+  return s;
+}

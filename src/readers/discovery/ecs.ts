@@ -1,0 +1,187 @@
+import type { Evidence, ImageRef, RolloutSettings, Workload } from '../../model/service.js';
+import { parseImage } from './image.js';
+import { arr, bool, get, isObj, num, obj, str, type YamlDoc } from './yaml.js';
+
+/** An ECS task definition (register-task-definition JSON). */
+export interface TaskDefinition {
+  family: string;
+  images: ImageRef[];
+  stopTimeout?: { value: number; at: Evidence };
+  hasHealthCheck: { value: boolean; at: Evidence };
+  secrets: { name: string; at: Evidence }[];
+  at: Evidence;
+}
+
+export function isTaskDefinition(v: unknown): boolean {
+  return (
+    isObj(v) &&
+    Array.isArray(v.containerDefinitions) &&
+    (typeof v.family === 'string' || isObj(v.taskDefinition))
+  );
+}
+
+export function isEcsService(v: unknown): boolean {
+  const s = isObj(get(v, 'service')) ? get(v, 'service') : v;
+  return (
+    isObj(s) &&
+    typeof s.serviceName === 'string' &&
+    (s.taskDefinition !== undefined || s.cluster !== undefined)
+  );
+}
+
+export function readTaskDefinition(doc: YamlDoc): TaskDefinition | undefined {
+  const wrapped = isObj(get(doc.value, 'taskDefinition'));
+  const base = wrapped ? ['taskDefinition'] : [];
+  const td = obj(wrapped ? get(doc.value, 'taskDefinition') : doc.value);
+  const family = str(td.family);
+  if (!family) return undefined;
+  const images: ImageRef[] = [];
+  const secrets: { name: string; at: Evidence }[] = [];
+  let stop: { value: number; at: Evidence } | undefined;
+  let health = false;
+  let healthAt: Evidence | undefined;
+  arr(td.containerDefinitions).forEach((c, i) => {
+    const p = [...base, 'containerDefinitions', i];
+    const image = str(get(c, 'image'));
+    if (image) images.push(parseImage(image, doc.at([...p, 'image'])));
+    const st = num(get(c, 'stopTimeout'));
+    if (st !== undefined && !stop) stop = { value: st, at: doc.at([...p, 'stopTimeout']) };
+    if (isObj(get(c, 'healthCheck')) && !health) {
+      health = true;
+      healthAt = doc.at([...p, 'healthCheck']);
+    }
+    arr(get(c, 'secrets')).forEach((s, j) => {
+      const from = str(get(s, 'valueFrom'));
+      if (from) secrets.push({ name: from, at: doc.at([...p, 'secrets', j]) });
+    });
+  });
+  const out: TaskDefinition = {
+    family,
+    images,
+    hasHealthCheck: { value: health, at: healthAt ?? doc.at([...base, 'containerDefinitions']) },
+    secrets,
+    at: doc.at([...base, 'family']),
+  };
+  if (stop) out.stopTimeout = stop;
+  return out;
+}
+
+/**
+ * An ECS service definition (create-service / describe-services JSON, or a CloudFormation-free
+ * service file): cluster, task definition, deployment configuration (circuit breaker, alarms,
+ * min/max percent), health check grace period, load balancer deregistration delay when present.
+ */
+export function readEcsService(doc: YamlDoc, tds: Map<string, TaskDefinition>): Workload | undefined {
+  const wrapped = isObj(get(doc.value, 'service'));
+  const base = wrapped ? ['service'] : [];
+  const svc = obj(wrapped ? get(doc.value, 'service') : doc.value);
+  const name = str(svc.serviceName);
+  if (!name) return undefined;
+  const at = (p: (string | number)[], note?: string) => doc.at([...base, ...p], note);
+  const s: RolloutSettings = {};
+  const desired = num(svc.desiredCount);
+  if (desired !== undefined) s.replicas = { value: desired, at: at(['desiredCount']) };
+  const dc = obj(svc.deploymentConfiguration);
+  const min = num(dc.minimumHealthyPercent);
+  if (min !== undefined)
+    s.minimumHealthyPercent = { value: min, at: at(['deploymentConfiguration', 'minimumHealthyPercent']) };
+  const max = num(dc.maximumPercent);
+  if (max !== undefined)
+    s.maximumPercent = { value: max, at: at(['deploymentConfiguration', 'maximumPercent']) };
+  const cb = obj(dc.deploymentCircuitBreaker);
+  s.circuitBreaker = {
+    value: bool(cb.enable) === true,
+    at: at(['deploymentConfiguration', isObj(dc.deploymentCircuitBreaker) ? 'deploymentCircuitBreaker' : '']),
+  };
+  const grace = num(svc.healthCheckGracePeriodSeconds);
+  if (grace !== undefined)
+    s.healthCheckGracePeriodSeconds = { value: grace, at: at(['healthCheckGracePeriodSeconds']) };
+  const dereg = findDeregistration(doc.value);
+  if (dereg) s.deregistrationDelaySeconds = { value: dereg.value, at: doc.at(dereg.path) };
+  const strategy = str(get(svc, 'deploymentController', 'type'));
+  if (strategy) s.strategy = { value: strategy, at: at(['deploymentController', 'type']) };
+  const attributes: Record<string, string> = { service: name };
+  const cluster = str(svc.cluster);
+  if (cluster) attributes.cluster = cluster.split('/').pop() ?? cluster;
+  const tdRef = str(svc.taskDefinition) ?? '';
+  const family = tdRef.split('/').pop()?.split(':')[0] ?? '';
+  if (tdRef) attributes.taskDefinition = tdRef.split('/').pop() ?? tdRef;
+  if (family) attributes.family = family;
+  if (cb.rollback !== undefined) attributes.circuitBreakerRollback = String(bool(cb.rollback) === true);
+  const alarms = arr(get(dc, 'alarms', 'alarmNames'))
+    .map((x) => str(x))
+    .filter((x): x is string => !!x);
+  if (alarms.length) {
+    attributes.alarms = alarms.join(',');
+    attributes.alarmRollback = String(bool(get(dc, 'alarms', 'rollback')) === true);
+  }
+  const td = tds.get(family);
+  if (td) {
+    if (td.stopTimeout) s.terminationGracePeriodSeconds = td.stopTimeout;
+    s.hasReadinessProbe =
+      svc.loadBalancers !== undefined && arr(svc.loadBalancers).length > 0
+        ? { value: true, at: at(['loadBalancers'], 'load balancer health check') }
+        : td.hasHealthCheck;
+  }
+  const w: Workload = {
+    kind: 'ECSService',
+    name,
+    platform: 'ecs',
+    at: at(['serviceName']),
+    images: td ? td.images : [],
+    settings: s,
+    config: td
+      ? td.secrets.map((x) => ({
+          kind: 'SecretsManager',
+          name: x.name,
+          versioned: /:[^:]*:[^:]*:[0-9a-f-]{36}$|:\d+$/.test(x.name),
+          at: x.at,
+        }))
+      : [],
+    attributes,
+  };
+  return w;
+}
+
+function findDeregistration(
+  v: unknown,
+  path: (string | number)[] = [],
+): { value: number; path: (string | number)[] } | undefined {
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const r = findDeregistration(v[i], [...path, i]);
+      if (r) return r;
+    }
+    return undefined;
+  }
+  if (!isObj(v)) return undefined;
+  if (v.Key === 'deregistration_delay.timeout_seconds' || v.key === 'deregistration_delay.timeout_seconds') {
+    const n = num(v.Value ?? v.value);
+    if (n !== undefined) return { value: n, path };
+  }
+  for (const [k, val] of Object.entries(v)) {
+    if (k === 'deregistrationDelaySeconds' || k === 'deregistration_delay') {
+      const n = num(val);
+      if (n !== undefined) return { value: n, path: [...path, k] };
+    }
+    const r = findDeregistration(val, [...path, k]);
+    if (r) return r;
+  }
+  return undefined;
+}
+
+/** A task definition with no service file still says what runs: a workload with unknown cluster. */
+export function taskDefinitionWorkload(td: TaskDefinition): Workload {
+  const s: RolloutSettings = { hasReadinessProbe: td.hasHealthCheck };
+  if (td.stopTimeout) s.terminationGracePeriodSeconds = td.stopTimeout;
+  return {
+    kind: 'ECSTaskDefinition',
+    name: td.family,
+    platform: 'ecs',
+    at: td.at,
+    images: td.images,
+    settings: s,
+    config: td.secrets.map((x) => ({ kind: 'SecretsManager', name: x.name, versioned: false, at: x.at })),
+    attributes: { family: td.family },
+  };
+}

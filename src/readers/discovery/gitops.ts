@@ -1,0 +1,216 @@
+import { posix } from 'node:path';
+import type { Evidence, ImageRef, RolloutSettings, Workload } from '../../model/service.js';
+import { parseImage } from './image.js';
+import { type KObj, objAt } from './k8s.js';
+import { arr, bool, durationSeconds, get, isObj, num, obj, str } from './yaml.js';
+
+/** Something that continuously applies a path of this repository (Argo CD, Flux). */
+export interface Manager {
+  tool: 'argocd' | 'flux';
+  kind: string;
+  name: string;
+  /** Paths it applies (POSIX, relative to the root, no ./ or trailing slash) or regexes for ApplicationSet globs. */
+  paths: (string | RegExp)[];
+  namespace?: string;
+  settings: RolloutSettings;
+  at: Evidence;
+  /** Set when the manager deploys something not in this repository (a Helm repo chart, a remote path). */
+  remote?: Workload;
+}
+
+function cleanPath(p: string): string {
+  const n = posix.normalize(p.replace(/^\.\//, '')).replace(/\/$/, '');
+  return n === '.' ? '' : n;
+}
+
+function globToRegex(glob: string): RegExp {
+  const esc = cleanPath(glob)
+    .split('*')
+    .map((x) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('[^/]+');
+  return new RegExp(`^${esc}$`);
+}
+
+export function managesDir(m: Manager, dir: string): boolean {
+  return m.paths.some((p) => {
+    if (p instanceof RegExp) {
+      const parts = dir.split('/');
+      for (let i = 1; i <= parts.length; i++) if (p.test(parts.slice(0, i).join('/'))) return true;
+      return false;
+    }
+    return p === '' || dir === p || dir.startsWith(`${p}/`);
+  });
+}
+
+/** Argo CD Application / ApplicationSet, Flux Kustomization / HelmRelease. */
+export function managerOf(o: KObj, dirs: Set<string>): Manager | undefined {
+  const at = (p: (string | number)[], note?: string) => objAt(o, p, note);
+  if (o.apiVersion.startsWith('argoproj.io/') && (o.kind === 'Application' || o.kind === 'ApplicationSet')) {
+    const specPath = o.kind === 'Application' ? ['spec'] : ['spec', 'template', 'spec'];
+    const spec = obj(get(o.body, ...specPath));
+    const sources = isObj(spec.source) ? [spec.source] : arr(spec.sources);
+    const paths: (string | RegExp)[] = [];
+    let remote: Workload | undefined;
+    const auto = get(spec, 'syncPolicy', 'automated');
+    const s: RolloutSettings = {};
+    const sp = [...specPath, 'syncPolicy'];
+    s.autoSync = {
+      value: isObj(auto) && bool(get(auto, 'enabled')) !== false,
+      at: at(isObj(auto) ? [...sp, 'automated'] : [...specPath]),
+    };
+    if (isObj(auto)) {
+      s.selfHeal = {
+        value: bool(auto.selfHeal) === true,
+        at: at([...sp, 'automated', auto.selfHeal !== undefined ? 'selfHeal' : ''].filter(Boolean)),
+      };
+      s.prune = {
+        value: bool(auto.prune) === true,
+        at: at([...sp, 'automated', auto.prune !== undefined ? 'prune' : ''].filter(Boolean)),
+      };
+    }
+    sources.forEach((src, i) => {
+      const p = str(get(src, 'path'));
+      if (p && !/\{\{/.test(p) && dirs.has(cleanPath(p))) paths.push(cleanPath(p));
+      else if (p && /\{\{/.test(p) && o.kind === 'ApplicationSet') {
+        for (const g of arr(get(o.body, 'spec', 'generators'))) {
+          for (const d of arr(get(g, 'git', 'directories'))) {
+            const dp = str(get(d, 'path'));
+            if (dp && get(d, 'exclude') !== true)
+              paths.push(dp.includes('*') ? globToRegex(dp) : cleanPath(dp));
+          }
+        }
+      } else if (!remote) {
+        const chart = str(get(src, 'chart'));
+        const images: ImageRef[] = [];
+        const srcPath = isObj(spec.source) ? [...specPath, 'source'] : [...specPath, 'sources', i];
+        const params = arr(get(src, 'helm', 'parameters'));
+        const tagIdx = params.findIndex((x) => str(get(x, 'name')) === 'image.tag');
+        const repoIdx = params.findIndex((x) => str(get(x, 'name')) === 'image.repository');
+        const vo = obj(get(src, 'helm', 'valuesObject'));
+        const repo = str(get(params[repoIdx], 'value')) ?? str(get(vo, 'image', 'repository'));
+        const tag = str(get(params[tagIdx], 'value')) ?? str(get(vo, 'image', 'tag'));
+        if (repo) images.push(parseImage(`${repo}${tag ? `:${tag}` : ''}`, at([...srcPath, 'helm'])));
+        remote = {
+          kind: o.kind,
+          name: o.name,
+          platform: 'argocd',
+          at: at(['kind']),
+          images,
+          settings: s,
+          config: [],
+          attributes: {
+            app: o.name,
+            ...(chart ? { chart } : {}),
+            ...(p ? { path: p } : {}),
+            repoURL: str(get(src, 'repoURL')) ?? '',
+          },
+        };
+        const ns = str(get(spec, 'destination', 'namespace'));
+        if (ns) remote.namespace = ns;
+      }
+    });
+    const m: Manager = { tool: 'argocd', kind: o.kind, name: o.name, paths, settings: s, at: at(['kind']) };
+    const ns = str(get(spec, 'destination', 'namespace'));
+    if (ns && !/\{\{/.test(ns)) m.namespace = ns;
+    if (remote && paths.length === 0) m.remote = remote;
+    return m;
+  }
+  if (o.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/') && o.kind === 'Kustomization') {
+    const spec = obj(o.body.spec);
+    const p = cleanPath(str(spec.path) ?? '');
+    const s: RolloutSettings = {
+      autoSync: {
+        value: bool(spec.suspend) !== true,
+        at: at(['spec', spec.suspend !== undefined ? 'suspend' : 'interval']),
+      },
+      prune: { value: bool(spec.prune) === true, at: at(['spec', 'prune']) },
+      // Flux re-applies the desired state on every interval: a manual change is reverted like selfHeal.
+      selfHeal: {
+        value: bool(spec.suspend) !== true,
+        at: at(['spec', 'interval'], 'Flux reconciles every interval'),
+      },
+    };
+    const t = durationSeconds(spec.timeout);
+    if (t !== undefined) s.timeoutSeconds = { value: t, at: at(['spec', 'timeout']) };
+    const m: Manager = {
+      tool: 'flux',
+      kind: o.kind,
+      name: o.name,
+      paths: [p],
+      settings: s,
+      at: at(['kind']),
+    };
+    const ns = str(spec.targetNamespace);
+    if (ns) m.namespace = ns;
+    return m;
+  }
+  return undefined;
+}
+
+/** A Flux HelmRelease as a workload (platform flux). */
+export function fluxHelmRelease(o: KObj): Workload | undefined {
+  if (!o.apiVersion.startsWith('helm.toolkit.fluxcd.io/') || o.kind !== 'HelmRelease') return undefined;
+  const at = (p: (string | number)[], note?: string) => objAt(o, p, note);
+  const spec = obj(o.body.spec);
+  const s: RolloutSettings = {};
+  const rem = obj(get(spec, 'upgrade', 'remediation'));
+  const retries = num(rem.retries);
+  if (isObj(get(spec, 'upgrade', 'remediation'))) {
+    const on = (retries ?? 0) > 0 || bool(rem.remediateLastFailure) === true;
+    s.remediation = {
+      value: on,
+      at: at(
+        ['spec', 'upgrade', 'remediation'],
+        `strategy ${str(rem.strategy) ?? 'rollback'}, retries ${retries ?? 0}`,
+      ),
+    };
+  }
+  const maxHistory = num(spec.maxHistory);
+  if (maxHistory !== undefined) s.historyMax = { value: maxHistory, at: at(['spec', 'maxHistory']) };
+  const timeout = durationSeconds(spec.timeout);
+  if (timeout !== undefined) s.timeoutSeconds = { value: timeout, at: at(['spec', 'timeout']) };
+  s.autoSync = {
+    value: bool(spec.suspend) !== true,
+    at: at(['spec', spec.suspend !== undefined ? 'suspend' : 'interval']),
+  };
+  s.selfHeal = {
+    value: bool(spec.suspend) !== true,
+    at: at(['spec', 'interval'], 'Flux reconciles every interval'),
+  };
+  const replicas = num(get(spec, 'values', 'replicaCount'));
+  if (replicas !== undefined) s.replicas = { value: replicas, at: at(['spec', 'values', 'replicaCount']) };
+  const images: ImageRef[] = [];
+  const repo = str(get(spec, 'values', 'image', 'repository'));
+  const tag = str(get(spec, 'values', 'image', 'tag'));
+  if (repo)
+    images.push(
+      parseImage(
+        `${repo}${tag ? `:${tag}` : ''}`,
+        at(['spec', 'values', 'image', tag ? 'tag' : 'repository']),
+      ),
+    );
+  // Only a tag override: the repository comes from the chart's values (merged when the chart is local).
+  else if (tag)
+    images.push({ ref: `:${tag}`, repository: '', tag, at: at(['spec', 'values', 'image', 'tag']) });
+  const chart = str(get(spec, 'chart', 'spec', 'chart')) ?? '';
+  const attributes: Record<string, string> = {
+    release: str(spec.releaseName) ?? o.name,
+    chart,
+    helmRelease: o.name,
+  };
+  const cv = str(get(spec, 'chart', 'spec', 'version'));
+  if (cv) attributes.chartVersion = cv;
+  const w: Workload = {
+    kind: 'HelmRelease',
+    name: o.name,
+    platform: 'flux',
+    at: at(['kind']),
+    images,
+    settings: s,
+    config: [],
+    attributes,
+  };
+  const ns = str(spec.targetNamespace) ?? o.namespace;
+  if (ns) w.namespace = ns;
+  return w;
+}

@@ -1,0 +1,234 @@
+import type {
+  ConfigRef,
+  CrdRef,
+  Evidence,
+  HelmHook,
+  RolloutSettings,
+  Unknown,
+  Workload,
+} from '../../model/service.js';
+import { parseImage } from './image.js';
+import { lineAt } from './text.js';
+import { get, num, obj, str, type YamlDoc } from './yaml.js';
+
+export interface ChartInput {
+  /** Chart directory (relative, POSIX). */
+  dir: string;
+  chart: YamlDoc;
+  values?: YamlDoc;
+  /** templates/** files as text (relative path → text). */
+  templates: { file: string; text: string }[];
+  /** crds/** documents. */
+  crds: YamlDoc[];
+}
+
+interface Chunk {
+  file: string;
+  text: string;
+  /** 1-based line of the chunk start in its file. */
+  line: number;
+}
+
+const WORKLOAD = /^(Deployment|StatefulSet|DaemonSet|Rollout)$/;
+const MIGRATION =
+  /\bmigrat|db:migrate|flyway|liquibase|alembic|goose\b|dbmate|sqitch|prisma\s+migrate|knex\s+migrate|sequelize|schema[-_ ]?(update|upgrade)/i;
+
+function chunks(file: string, text: string): Chunk[] {
+  const out: Chunk[] = [];
+  const re = /^---.*$/gm;
+  let last = 0;
+  for (const m of text.matchAll(re)) {
+    out.push({ file, text: text.slice(last, m.index), line: lineAt(text, last) });
+    last = (m.index ?? 0) + m[0].length;
+  }
+  out.push({ file, text: text.slice(last), line: lineAt(text, last) });
+  return out.filter((c) => /^\s*kind:/m.test(c.text));
+}
+
+function lineIn(c: Chunk, re: RegExp): number {
+  const m = re.exec(c.text);
+  return m ? c.line + lineAt(c.text, m.index) - 1 : c.line;
+}
+
+function kindOf(c: Chunk): string | undefined {
+  return /^kind:\s*["']?([A-Za-z]+)/m.exec(c.text)?.[1];
+}
+
+/**
+ * A resource name as the chart writes it, with the usual helpers filled in for a release named
+ * like the chart (`include "x.fullname"` and `.Release.Name` → the chart name); other template
+ * expressions stay as written.
+ */
+export function renderName(raw: string, chart: string): string {
+  return raw
+    .trim()
+    .replace(/^["']|["']$/g, '')
+    .replace(/\{\{-?\s*(?:include|template)\s+"[^"]*\.(?:fullname|name)"\s+\.\s*-?\}\}/g, chart)
+    .replace(/\{\{-?\s*\.Release\.Name\s*-?\}\}/g, chart)
+    .replace(/\{\{-?\s*\.Chart\.Name\s*-?\}\}/g, chart);
+}
+
+function nameOf(c: Chunk, chart: string): string {
+  const m = /^metadata:\s*\n(?:[ \t]+.*\n)*?[ \t]+name:\s*(.+)$/m.exec(c.text);
+  return renderName(m?.[1] ?? '(unnamed)', chart);
+}
+
+/**
+ * A Helm chart read without rendering its Go templates: Chart.yaml and values.yaml as YAML, the
+ * templates as text (resource kinds, hook annotations, probes, checksum annotations, CRDs).
+ */
+export function readChart(input: ChartInput): { workload?: Workload; unknowns: Unknown[] } {
+  const chart = obj(input.chart.value);
+  const name = str(chart.name) ?? input.dir.split('/').pop() ?? 'chart';
+  const unknowns: Unknown[] = [];
+  if (str(chart.type) === 'library') return { unknowns };
+  const values = obj(input.values?.value);
+  const vat = (path: string[]): Evidence | undefined => input.values?.at(path);
+  const all = input.templates.flatMap((t) => chunks(t.file, t.text));
+  const hooks: HelmHook[] = [];
+  const crds: CrdRef[] = [];
+  let main: Chunk | undefined;
+  let pdb: Chunk | undefined;
+  let hpa: Chunk | undefined;
+  for (const c of all) {
+    const kind = kindOf(c);
+    if (!kind) continue;
+    const hook = /["']?helm\.sh\/hook["']?:\s*["']?([^"'\n]+)/.exec(c.text);
+    if (hook?.[1]) {
+      const h: HelmHook = {
+        kind,
+        name: nameOf(c, name),
+        events: hook[1]
+          .split(',')
+          .map((e) => e.trim())
+          .filter(Boolean)
+          .sort(),
+        runsMigration: MIGRATION.test(c.text),
+        at: { file: c.file, line: lineIn(c, /helm\.sh\/hook["']?:/), note: hook[0].trim() },
+      };
+      const del = /["']?helm\.sh\/hook-delete-policy["']?:\s*["']?([^"'\n]+)/.exec(c.text);
+      if (del?.[1]) h.deletePolicy = del[1].trim();
+      hooks.push(h);
+      continue;
+    }
+    if (kind === 'CustomResourceDefinition') {
+      crds.push({
+        name: nameOf(c, name),
+        inTemplates: true,
+        at: { file: c.file, line: lineIn(c, /^kind:/m) },
+      });
+    } else if (WORKLOAD.test(kind) && !main) main = c;
+    else if (kind === 'PodDisruptionBudget') pdb = c;
+    else if (kind === 'HorizontalPodAutoscaler') hpa = c;
+  }
+  for (const d of input.crds) {
+    const n = str(get(d.value, 'metadata', 'name'));
+    if (n) crds.push({ name: n, inTemplates: false, at: d.at(['kind']) });
+  }
+
+  const s: RolloutSettings = {};
+  const replicas = num(values.replicaCount) ?? num(values.replicas);
+  const rk = values.replicaCount !== undefined ? 'replicaCount' : 'replicas';
+  if (replicas !== undefined) s.replicas = { value: replicas, at: vat([rk]) as Evidence };
+  const rhl = num(values.revisionHistoryLimit);
+  if (rhl !== undefined)
+    s.revisionHistoryLimit = { value: rhl, at: vat(['revisionHistoryLimit']) as Evidence };
+  const config: ConfigRef[] = [];
+  if (main) {
+    const at = (re: RegExp): Evidence => ({ file: main.file, line: lineIn(main, re) });
+    const probe = /readinessProbe/.test(main.text);
+    const valuesProbe = values.readinessProbe;
+    s.hasReadinessProbe = {
+      value:
+        probe &&
+        (valuesProbe === undefined ||
+          (typeof valuesProbe === 'object' && valuesProbe !== null && Object.keys(valuesProbe).length > 0) ||
+          /readinessProbe:\s*\n\s+\w/.test(main.text)),
+      at: probe ? at(/readinessProbe/) : at(/^kind:/m),
+    };
+    if (/type:\s*["']?Recreate/.test(main.text))
+      s.strategy = { value: 'Recreate', at: at(/type:\s*["']?Recreate/) };
+    const lit = /revisionHistoryLimit:\s*(\d+)\s*$/m.exec(main.text);
+    if (lit?.[1]) s.revisionHistoryLimit = { value: Number(lit[1]), at: at(/revisionHistoryLimit:/) };
+    if (/podManagementPolicy:\s*["']?Parallel/.test(main.text))
+      s.podManagementPolicy = { value: 'Parallel', at: at(/podManagementPolicy:/) };
+    const checksum = /checksum\/[\w.-]+["']?:/.test(main.text);
+    for (const m of main.text.matchAll(
+      /(configMap(?:Ref|KeyRef)?|secret(?:Ref|KeyRef)?):\s*\n\s+(?:name|secretName):\s*(.+)$/gm,
+    )) {
+      const kind = (m[1] ?? '').startsWith('secret') ? 'Secret' : 'ConfigMap';
+      const n = renderName(m[2] ?? '', name);
+      if (config.some((c) => c.kind === kind && c.name === n)) continue;
+      config.push({
+        kind,
+        name: n,
+        versioned: checksum,
+        at: {
+          file: main.file,
+          line: main.line + lineAt(main.text, m.index ?? 0) - 1,
+          note: checksum ? 'pod template has a checksum/ annotation' : 'templated name',
+        },
+      });
+    }
+  }
+  const imageV = obj(values.image);
+  const images = [];
+  const repo = str(imageV.repository) ?? (typeof values.image === 'string' ? values.image : undefined);
+  if (repo) {
+    let tag = str(imageV.tag);
+    let tagAt = vat(['image', imageV.tag !== undefined ? 'tag' : 'repository']);
+    const appVersion = str(chart.appVersion);
+    if (
+      (tag === undefined || tag === '') &&
+      appVersion &&
+      all.some((c) => /\.Chart\.AppVersion/.test(c.text))
+    ) {
+      tag = appVersion;
+      tagAt = input.chart.at(['appVersion'], 'image tag defaults to the chart appVersion');
+    }
+    const registry = str(imageV.registry);
+    const full = `${registry ? `${registry}/` : ''}${repo}${tag ? `:${tag}` : ''}${str(imageV.digest) ? `@${str(imageV.digest)}` : ''}`;
+    images.push(parseImage(full, tagAt));
+  }
+  const attributes: Record<string, string> = { chart: name, chartPath: input.dir || '.', release: name };
+  const version = str(chart.version);
+  if (version) attributes.chartVersion = version;
+  const appVersion = str(chart.appVersion);
+  if (appVersion) attributes.appVersion = appVersion;
+  const w: Workload = {
+    kind: main ? (kindOf(main) ?? 'Deployment') : 'HelmChart',
+    name,
+    platform: 'helm',
+    at: input.chart.at(['name']),
+    images,
+    settings: s,
+    config,
+    attributes,
+    hooks: hooks.sort(
+      (a, b) => (a.at?.file ?? '').localeCompare(b.at?.file ?? '') || (a.at?.line ?? 0) - (b.at?.line ?? 0),
+    ),
+    crds,
+    disruptionBudget: pdb
+      ? { name: nameOf(pdb, name), at: { file: pdb.file, line: lineIn(pdb, /^kind:/m) } }
+      : null,
+  };
+  if (hpa) {
+    const auto = obj(values.autoscaling);
+    const a: NonNullable<Workload['autoscaler']> = {
+      name: nameOf(hpa, name),
+      at: { file: hpa.file, line: lineIn(hpa, /^kind:/m) },
+    };
+    const min = num(auto.minReplicas);
+    const max = num(auto.maxReplicas);
+    if (min !== undefined) a.minReplicas = min;
+    if (max !== undefined) a.maxReplicas = max;
+    w.autoscaler = a;
+  }
+  unknowns.push({
+    subject: `helm chart ${name}`,
+    reason:
+      'templates are Go templates and are not rendered: resource names, selectors and values-driven fields other than image, replicas, probes and hooks are not known; the release name is assumed to be the chart name',
+    at: input.chart.at(['name']),
+  });
+  return { workload: w, unknowns };
+}

@@ -1,0 +1,61 @@
+import type { RolloutSettings, Workload } from '../../model/service.js';
+import { get, isObj, obj, str, type YamlDoc } from './yaml.js';
+
+/** Procfile process types (`web: ...`, `release: ...`) with their lines. */
+export function readProcfile(text: string): Map<string, { command: string; line: number }> {
+  const out = new Map<string, { command: string; line: number }>();
+  text.split(/\r?\n/).forEach((l, i) => {
+    const m = /^([A-Za-z0-9_-]+):\s*(.+)$/.exec(l);
+    if (m?.[1] && m[2]) out.set(m[1], { command: m[2].trim(), line: i + 1 });
+  });
+  return out;
+}
+
+export function isHerokuAppJson(v: unknown): boolean {
+  return (
+    isObj(v) &&
+    (isObj(v.formation) ||
+      isObj(v.scripts) ||
+      Array.isArray(v.addons) ||
+      isObj(v.buildpacks) ||
+      Array.isArray(v.buildpacks)) &&
+    !('dependencies' in v) &&
+    !('devDependencies' in v)
+  );
+}
+
+/** A Heroku app: Procfile (release phase) and app.json (name, formation, postdeploy). */
+export function herokuWorkload(
+  dir: string,
+  procfile: { file: string; text: string } | undefined,
+  appJson: YamlDoc | undefined,
+): Workload | undefined {
+  const procs = procfile ? readProcfile(procfile.text) : new Map();
+  if (!procfile && !appJson) return undefined;
+  const s: RolloutSettings = {};
+  const release = procs.get('release');
+  if (release && procfile)
+    s.releasePhase = { value: release.command, at: { file: procfile.file, line: release.line } };
+  const app = obj(appJson?.value);
+  const name = str(app.name) ?? (dir.split('/').pop() || 'app');
+  const attributes: Record<string, string> = { appName: name };
+  const post = str(get(app, 'scripts', 'postdeploy'));
+  if (post) attributes.postdeploy = post;
+  const web = procs.get('web');
+  if (web) attributes.web = web.command;
+  const qty = get(app, 'formation', 'web', 'quantity');
+  if (typeof qty === 'number' && appJson)
+    s.replicas = { value: qty, at: appJson.at(['formation', 'web', 'quantity']) };
+  return {
+    kind: 'HerokuApp',
+    name,
+    platform: 'heroku',
+    at: procfile
+      ? { file: procfile.file, line: (release ?? web)?.line ?? 1 }
+      : (appJson?.at(['name']) ?? { file: 'app.json', line: 1 }),
+    images: [],
+    settings: s,
+    config: [],
+    attributes,
+  };
+}

@@ -1,0 +1,477 @@
+import type {
+  ConfigRef,
+  Evidence,
+  ImageRef,
+  RolloutSettings,
+  Setting,
+  Signal,
+  Workload,
+} from '../../model/service.js';
+import { parseImage } from './image.js';
+import {
+  arr,
+  bool,
+  durationSeconds,
+  get,
+  isObj,
+  num,
+  type Obj,
+  obj,
+  type PathKey,
+  str,
+  type YamlDoc,
+} from './yaml.js';
+
+/** A Kubernetes object as read from a YAML document (a List item keeps its path inside the document). */
+export interface KObj {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+  body: Obj;
+  doc: YamlDoc;
+  /** Path of the object inside the document ([] or ['items', i]). */
+  base: PathKey[];
+  /** Directory of the kustomization that produced this variant (root kustomizations only). */
+  overlay?: string;
+  /** Image overrides from kustomize `images:` (keyed by image name as written in the manifest). */
+  images?: Map<string, { newName?: string; newTag?: string; digest?: string; at: Evidence }>;
+  /** ConfigMaps/Secrets produced by kustomize generators in scope: name as referenced → generated info. */
+  generated?: Map<string, { name: string; hashed: boolean; at: Evidence }>;
+  /** Renames applied by kustomize namePrefix/nameSuffix to objects defined in scope (old → new). */
+  renames?: Map<string, string>;
+  /** Name as written in its file, before namePrefix/nameSuffix. */
+  origName?: string;
+  /** Values set by kustomize patches / replicas, most recent last: evidence points there. */
+  overrides?: { body: Obj; at: (path: PathKey[]) => Evidence }[];
+}
+
+export function objAt(o: KObj, path: PathKey[], note?: string): Evidence {
+  const own = path[0] === 'kind' || path[0] === 'apiVersion' || path[0] === 'metadata';
+  for (const ov of [...(o.overrides ?? [])].reverse()) {
+    if (path.length > 0 && !own && get(ov.body, ...path) !== undefined) {
+      const ev = ov.at(path);
+      return note ? { ...ev, note } : ev;
+    }
+  }
+  return o.doc.at([...o.base, ...path], note);
+}
+
+/** Kubernetes objects of a YAML document (including the items of a `kind: List` / `*List`). */
+export function objectsOf(doc: YamlDoc): KObj[] {
+  const v = doc.value;
+  if (!isObj(v)) return [];
+  const kind = str(v.kind);
+  const apiVersion = str(v.apiVersion);
+  if (!kind || !apiVersion) return [];
+  if (kind === 'List' || (kind.endsWith('List') && Array.isArray(v.items))) {
+    return arr(v.items).flatMap((item, i) => {
+      const k = str(get(item, 'kind'));
+      const a = str(get(item, 'apiVersion'));
+      if (!isObj(item) || !k || !a) return [];
+      return [mk(item, a, k, doc, ['items', i])];
+    });
+  }
+  return [mk(v, apiVersion, kind, doc, [])];
+}
+
+function mk(body: Obj, apiVersion: string, kind: string, doc: YamlDoc, base: PathKey[]): KObj {
+  const name = str(get(body, 'metadata', 'name')) ?? '';
+  const o: KObj = { apiVersion, kind, name, origName: name, body, doc, base };
+  const ns = str(get(body, 'metadata', 'namespace'));
+  if (ns) o.namespace = ns;
+  return o;
+}
+
+export const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Rollout']);
+
+export function isWorkloadObject(o: KObj): boolean {
+  if (o.kind === 'Rollout') return o.apiVersion.startsWith('argoproj.io/');
+  if (o.kind === 'Service' && o.apiVersion.startsWith('serving.knative.dev/')) return true;
+  return WORKLOAD_KINDS.has(o.kind) && o.apiVersion.startsWith('apps/');
+}
+
+function setting<T>(value: T | undefined, at: Evidence): Setting<T> | undefined {
+  return value === undefined ? undefined : { value, at };
+}
+
+function put<K extends keyof RolloutSettings>(
+  s: RolloutSettings,
+  k: K,
+  v: RolloutSettings[K] | undefined,
+): void {
+  if (v !== undefined) s[k] = v;
+}
+
+/** Seconds a preStop hook sleeps (exec `sleep N` or the native `sleep.seconds`). */
+function preStopSleep(preStop: unknown): number | undefined {
+  const native = num(get(preStop, 'sleep', 'seconds'));
+  if (native !== undefined) return native;
+  const cmd = arr(get(preStop, 'exec', 'command'))
+    .map((x) => str(x) ?? '')
+    .join(' ');
+  const m = /\bsleep\s+(\d+(?:\.\d+)?)(s)?\b/.exec(cmd);
+  return m ? Number(m[1]) : undefined;
+}
+
+const HASH_SUFFIX = /-[bcdfghkmtz2-9]{10}$/;
+
+/**
+ * The workload a Kubernetes object describes (Deployment, StatefulSet, DaemonSet, Argo Rollout,
+ * Knative/Cloud Run Service), with every rollback-shaping setting located in its file.
+ */
+export function workloadOf(o: KObj, byKindName: Map<string, KObj>): Workload | undefined {
+  if (!isWorkloadObject(o)) return undefined;
+  const knative = o.kind === 'Service';
+  const spec = obj(o.body.spec);
+  let tplPath: PathKey[] = ['spec', 'template'];
+  let template = obj(spec.template);
+  let tplObj: KObj = o;
+  if (o.kind === 'Rollout' && !isObj(spec.template) && isObj(spec.workloadRef)) {
+    const ref = byKindName.get(
+      `${str(get(spec, 'workloadRef', 'kind')) ?? 'Deployment'}/${str(get(spec, 'workloadRef', 'name'))}`,
+    );
+    if (ref) {
+      tplObj = ref;
+      template = obj(get(ref.body, 'spec', 'template'));
+      tplPath = ['spec', 'template'];
+    }
+  }
+  const at = (p: PathKey[], note?: string) => objAt(o, p, note);
+  const tat = (p: PathKey[], note?: string) => objAt(tplObj, [...tplPath, ...p], note);
+  const pod = obj(template.spec);
+  const s: RolloutSettings = {};
+  const platform = knative ? 'cloud-run' : o.kind === 'Rollout' ? 'argo-rollouts' : 'kubernetes';
+
+  if (!knative) {
+    put(s, 'replicas', setting(num(spec.replicas), at(['spec', 'replicas'])));
+    put(s, 'minReadySeconds', setting(num(spec.minReadySeconds), at(['spec', 'minReadySeconds'])));
+    put(
+      s,
+      'revisionHistoryLimit',
+      setting(num(spec.revisionHistoryLimit), at(['spec', 'revisionHistoryLimit'])),
+    );
+    put(s, 'paused', setting(bool(spec.paused), at(['spec', 'paused'])));
+  }
+  if (o.kind === 'Deployment') {
+    put(
+      s,
+      'progressDeadlineSeconds',
+      setting(num(spec.progressDeadlineSeconds), at(['spec', 'progressDeadlineSeconds'])),
+    );
+    put(s, 'strategy', setting(str(get(spec, 'strategy', 'type')), at(['spec', 'strategy', 'type'])));
+    const ru = ['spec', 'strategy', 'rollingUpdate'];
+    put(
+      s,
+      'maxSurge',
+      setting(surge(get(spec, 'strategy', 'rollingUpdate', 'maxSurge')), at([...ru, 'maxSurge'])),
+    );
+    put(
+      s,
+      'maxUnavailable',
+      setting(surge(get(spec, 'strategy', 'rollingUpdate', 'maxUnavailable')), at([...ru, 'maxUnavailable'])),
+    );
+  } else if (o.kind === 'StatefulSet' || o.kind === 'DaemonSet') {
+    put(
+      s,
+      'strategy',
+      setting(str(get(spec, 'updateStrategy', 'type')), at(['spec', 'updateStrategy', 'type'])),
+    );
+    const ru = ['spec', 'updateStrategy', 'rollingUpdate'];
+    put(
+      s,
+      'partition',
+      setting(num(get(spec, 'updateStrategy', 'rollingUpdate', 'partition')), at([...ru, 'partition'])),
+    );
+    put(
+      s,
+      'maxUnavailable',
+      setting(
+        surge(get(spec, 'updateStrategy', 'rollingUpdate', 'maxUnavailable')),
+        at([...ru, 'maxUnavailable']),
+      ),
+    );
+    put(
+      s,
+      'maxSurge',
+      setting(surge(get(spec, 'updateStrategy', 'rollingUpdate', 'maxSurge')), at([...ru, 'maxSurge'])),
+    );
+    if (o.kind === 'StatefulSet')
+      put(
+        s,
+        'podManagementPolicy',
+        setting(str(spec.podManagementPolicy), at(['spec', 'podManagementPolicy'])),
+      );
+  } else if (o.kind === 'Rollout') {
+    put(
+      s,
+      'progressDeadlineSeconds',
+      setting(num(spec.progressDeadlineSeconds), at(['spec', 'progressDeadlineSeconds'])),
+    );
+    const kind = isObj(get(spec, 'strategy', 'blueGreen'))
+      ? 'blueGreen'
+      : isObj(get(spec, 'strategy', 'canary'))
+        ? 'canary'
+        : undefined;
+    put(s, 'strategy', setting(kind, at(['spec', 'strategy', kind ?? ''])));
+    if (kind) {
+      const base = ['spec', 'strategy', kind];
+      const st = obj(get(spec, 'strategy', kind));
+      put(s, 'maxSurge', setting(surge(st.maxSurge), at([...base, 'maxSurge'])));
+      put(s, 'maxUnavailable', setting(surge(st.maxUnavailable), at([...base, 'maxUnavailable'])));
+      put(
+        s,
+        'scaleDownDelaySeconds',
+        setting(num(st.scaleDownDelaySeconds), at([...base, 'scaleDownDelaySeconds'])),
+      );
+    }
+    put(
+      s,
+      'rollbackWindowRevisions',
+      setting(num(get(spec, 'rollbackWindow', 'revisions')), at(['spec', 'rollbackWindow', 'revisions'])),
+    );
+  }
+  put(
+    s,
+    'terminationGracePeriodSeconds',
+    setting(num(pod.terminationGracePeriodSeconds), tat(['spec', 'terminationGracePeriodSeconds'])),
+  );
+
+  const images: ImageRef[] = [];
+  const config: ConfigRef[] = [];
+  const annotations = obj(get(template, 'metadata', 'annotations'));
+  const checksummed = Object.keys(annotations).some((k) => /^checksum\//.test(k));
+  const addConfig = (kind: 'ConfigMap' | 'Secret', name: unknown, p: PathKey[]) => {
+    const n = str(name);
+    if (!n || config.some((c) => c.kind === kind && c.name === n)) return;
+    const gen = o.generated?.get(n);
+    const renamed = o.renames?.get(`${kind}/${n}`);
+    const ref: ConfigRef = {
+      kind,
+      name: gen?.name ?? renamed ?? n,
+      versioned: gen ? gen.hashed : HASH_SUFFIX.test(n) || checksummed,
+      at: tat(p),
+    };
+    if (gen?.hashed && ref.at) ref.at.note = 'kustomize generator: name carries a content hash';
+    else if (checksummed && ref.at) ref.at.note = 'pod template has a checksum/ annotation';
+    config.push(ref);
+  };
+  let probe = false;
+  let probeAt: Evidence | undefined;
+  const containerLists: [string, unknown[]][] = [
+    ['containers', arr(pod.containers)],
+    ['initContainers', arr(pod.initContainers)],
+  ];
+  for (const [list, containers] of containerLists) {
+    containers.forEach((c, i) => {
+      const cp: PathKey[] = ['spec', list, i];
+      const image = str(get(c, 'image'));
+      if (image) images.push(resolveImage(o, image, tat([...cp, 'image'])));
+      arr(get(c, 'envFrom')).forEach((e, j) => {
+        addConfig('ConfigMap', get(e, 'configMapRef', 'name'), [...cp, 'envFrom', j]);
+        addConfig('Secret', get(e, 'secretRef', 'name'), [...cp, 'envFrom', j]);
+      });
+      arr(get(c, 'env')).forEach((e, j) => {
+        addConfig('ConfigMap', get(e, 'valueFrom', 'configMapKeyRef', 'name'), [...cp, 'env', j]);
+        addConfig('Secret', get(e, 'valueFrom', 'secretKeyRef', 'name'), [...cp, 'env', j]);
+      });
+      if (list !== 'containers') return;
+      const rp = get(c, 'readinessProbe');
+      if (isObj(rp) && !probe) {
+        probe = true;
+        const pp = [...cp, 'readinessProbe'];
+        probeAt = tat(pp);
+        put(
+          s,
+          'readinessInitialDelaySeconds',
+          setting(num(rp.initialDelaySeconds), tat([...pp, 'initialDelaySeconds'])),
+        );
+        put(s, 'readinessPeriodSeconds', setting(num(rp.periodSeconds), tat([...pp, 'periodSeconds'])));
+        put(
+          s,
+          'readinessFailureThreshold',
+          setting(num(rp.failureThreshold), tat([...pp, 'failureThreshold'])),
+        );
+        put(
+          s,
+          'readinessSuccessThreshold',
+          setting(num(rp.successThreshold), tat([...pp, 'successThreshold'])),
+        );
+      }
+      const sp = get(c, 'startupProbe');
+      if (isObj(sp) && !s.startupSeconds) {
+        const total =
+          (num(sp.initialDelaySeconds) ?? 0) +
+          (num(sp.periodSeconds) ?? 10) * (num(sp.failureThreshold) ?? 3);
+        s.startupSeconds = {
+          value: total,
+          at: tat([...cp, 'startupProbe'], 'worst case: initialDelay + period × failureThreshold'),
+        };
+      }
+      const pre = preStopSleep(get(c, 'lifecycle', 'preStop'));
+      if (pre !== undefined && !s.preStopSeconds)
+        s.preStopSeconds = { value: pre, at: tat([...cp, 'lifecycle', 'preStop']) };
+    });
+  }
+  if (knative) {
+    // Cloud Run always health-checks; a readiness probe is optional there.
+    s.hasReadinessProbe = { value: true, at: probeAt ?? at(['spec']) };
+  } else {
+    s.hasReadinessProbe = { value: probe, at: probeAt ?? tat(['spec', 'containers']) };
+  }
+  arr(pod.volumes).forEach((v, i) => {
+    addConfig('ConfigMap', get(v, 'configMap', 'name'), ['spec', 'volumes', i]);
+    addConfig('Secret', get(v, 'secret', 'secretName'), ['spec', 'volumes', i]);
+    arr(get(v, 'projected', 'sources')).forEach((src, j) => {
+      addConfig('ConfigMap', get(src, 'configMap', 'name'), [
+        'spec',
+        'volumes',
+        i,
+        'projected',
+        'sources',
+        j,
+      ]);
+      addConfig('Secret', get(src, 'secret', 'name'), ['spec', 'volumes', i, 'projected', 'sources', j]);
+    });
+  });
+
+  const attributes: Record<string, string> = {};
+  if (o.overlay !== undefined) attributes.overlay = o.overlay || '.';
+  if (o.kind === 'Rollout') {
+    const names = new Set<string>();
+    const collect = (v: unknown): void => {
+      for (const t of arr(get(v, 'templates'))) {
+        const n = str(get(t, 'templateName'));
+        if (n) names.add(`${get(t, 'clusterScope') === true ? 'cluster:' : ''}${n}`);
+      }
+    };
+    collect(get(spec, 'strategy', 'canary', 'analysis'));
+    for (const st of arr(get(spec, 'strategy', 'canary', 'steps'))) collect(get(st, 'analysis'));
+    collect(get(spec, 'strategy', 'blueGreen', 'prePromotionAnalysis'));
+    collect(get(spec, 'strategy', 'blueGreen', 'postPromotionAnalysis'));
+    if (names.size) attributes.analysisTemplates = [...names].sort().join(',');
+  }
+  if (knative) {
+    attributes.service = o.name;
+    const region = str(get(o.body, 'metadata', 'labels', 'cloud.googleapis.com/location'));
+    if (region) attributes.region = region;
+    const revision = str(get(template, 'metadata', 'name'));
+    if (revision) attributes.revision = revision;
+    const traffic = arr(spec.traffic);
+    if (traffic.length) {
+      attributes.traffic = traffic
+        .map(
+          (t) =>
+            `${str(get(t, 'revisionName')) ?? (get(t, 'latestRevision') === true ? 'LATEST' : '?')}=${num(get(t, 'percent')) ?? 0}`,
+        )
+        .join(',');
+    }
+    const maxScale = num(get(template, 'metadata', 'annotations', 'autoscaling.knative.dev/maxScale'));
+    if (maxScale !== undefined) attributes.maxScale = String(maxScale);
+    // Cloud Run secrets: `key: latest` follows the newest secret version, which a rollback does not restore.
+    const secretRefs = arr(pod.containers).flatMap((c, i) =>
+      arr(get(c, 'env')).flatMap((e, j) => {
+        const ref = get(e, 'valueFrom', 'secretKeyRef');
+        const name = str(get(ref, 'name'));
+        const key = str(get(ref, 'key'));
+        return name && key ? [{ name, key, at: tat(['spec', 'containers', i, 'env', j]) }] : [];
+      }),
+    );
+    for (const r of secretRefs) {
+      const existing = config.find((c) => c.kind === 'Secret' && c.name === r.name);
+      const versioned = r.key !== 'latest';
+      if (existing) existing.versioned = versioned;
+      if (existing?.at) existing.at.note = `secret version ${r.key}`;
+    }
+  }
+  const w: Workload = {
+    kind: o.kind,
+    name: o.name,
+    platform,
+    at: objAt(o, ['kind']),
+    images,
+    settings: s,
+    config: config.sort((a, b) => `${a.kind}/${a.name}`.localeCompare(`${b.kind}/${b.name}`)),
+    attributes,
+  };
+  if (o.namespace) w.namespace = o.namespace;
+  return w;
+}
+
+function surge(v: unknown): number | string | undefined {
+  return num(v) ?? str(v);
+}
+
+/** Apply kustomize `images:` overrides to an image reference. */
+function resolveImage(o: KObj, image: string, at: Evidence): ImageRef {
+  const parsed = parseImage(image, at);
+  const ov = o.images?.get(parsed.repository);
+  if (!ov) return parsed;
+  const repo = ov.newName ?? parsed.repository;
+  const tag = ov.digest ? undefined : (ov.newTag ?? parsed.tag);
+  const ref = `${repo}${tag ? `:${tag}` : ''}${ov.digest ? `@${ov.digest}` : ''}`;
+  const out = parseImage(ref, { ...ov.at, note: `kustomize images override of ${image}` });
+  return out;
+}
+
+/** Pod template labels of a workload object (for PDB and HPA matching). */
+export function podLabels(o: KObj): Obj {
+  return obj(get(o.body, 'spec', 'template', 'metadata', 'labels'));
+}
+
+/** Does a label selector (matchLabels only; matchExpressions are not evaluated) select these labels? */
+export function selects(selector: unknown, labels: Obj): boolean {
+  const ml = obj(get(selector, 'matchLabels'));
+  const keys = Object.keys(ml);
+  if (keys.length === 0) return false;
+  return keys.every((k) => str(labels[k]) === str(ml[k]));
+}
+
+/** Argo Rollouts AnalysisTemplate / ClusterAnalysisTemplate metrics as trigger signals. */
+export function analysisSignals(o: KObj): Signal[] {
+  if (!o.apiVersion.startsWith('argoproj.io/')) return [];
+  if (o.kind !== 'AnalysisTemplate' && o.kind !== 'ClusterAnalysisTemplate') return [];
+  return arr(get(o.body, 'spec', 'metrics')).flatMap((m, i) => {
+    if (!isObj(m)) return [];
+    const name = str(m.name) ?? `metric-${i}`;
+    const provider = obj(m.provider);
+    const providerName = Object.keys(provider)[0];
+    const p = providerName ? obj(provider[providerName]) : {};
+    const query = str(p.query) ?? str(p.metricQuery) ?? str(get(p, 'queries', 'a')) ?? str(p.url);
+    const conds: string[] = [];
+    if (str(m.successCondition)) conds.push(`success when ${str(m.successCondition)}`);
+    if (str(m.failureCondition)) conds.push(`failure when ${str(m.failureCondition)}`);
+    const interval = str(m.interval);
+    const failureLimit = num(m.failureLimit);
+    if (interval) conds.push(`every ${interval}`);
+    if (failureLimit !== undefined) conds.push(`failureLimit ${failureLimit}`);
+    const sig: Signal = {
+      name: `${o.name}/${name}`,
+      source: `argo-rollouts ${o.kind} ${o.name}`,
+      at: objAt(o, ['spec', 'metrics', i]),
+    };
+    if (query) sig.query = query.trim();
+    if (conds.length) sig.condition = conds.join('; ');
+    const threshold = thresholdOf(str(m.failureCondition)) ?? thresholdOf(str(m.successCondition));
+    if (threshold !== undefined) sig.threshold = threshold;
+    const iv = durationSeconds(interval);
+    if (interval && iv !== undefined) {
+      const window = iv * Math.max(1, (failureLimit ?? 0) + 1);
+      sig.for = formatDuration(window);
+      sig.forSeconds = window;
+    }
+    return [sig];
+  });
+}
+
+function thresholdOf(cond: string | undefined): number | undefined {
+  if (!cond) return undefined;
+  const m = /(?:[<>]=?|==)\s*(-?\d+(?:\.\d+)?)/.exec(cond);
+  return m ? Number(m[1]) : undefined;
+}
+
+function formatDuration(s: number): string {
+  if (s % 3600 === 0) return `${s / 3600}h`;
+  if (s % 60 === 0) return `${s / 60}m`;
+  return `${s}s`;
+}

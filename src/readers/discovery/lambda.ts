@@ -1,0 +1,96 @@
+import type { RolloutSettings, Workload } from '../../model/service.js';
+import { arr, get, isObj, num, obj, str, type YamlDoc } from './yaml.js';
+
+/** AWS SAM template: AWS::Serverless::Function resources (AutoPublishAlias, DeploymentPreference). */
+export function isSam(v: unknown): boolean {
+  const t = get(v, 'Transform');
+  const transforms = Array.isArray(t) ? t : [t];
+  return (
+    transforms.some((x) => typeof x === 'string' && x.startsWith('AWS::Serverless')) &&
+    isObj(get(v, 'Resources'))
+  );
+}
+
+export function readSam(doc: YamlDoc): Workload[] {
+  const out: Workload[] = [];
+  const resources = obj(get(doc.value, 'Resources'));
+  const globals = obj(get(doc.value, 'Globals', 'Function'));
+  for (const [id, r] of Object.entries(resources).sort(([a], [b]) => a.localeCompare(b))) {
+    if (str(get(r, 'Type')) !== 'AWS::Serverless::Function') continue;
+    const props = obj(get(r, 'Properties'));
+    const base = ['Resources', id, 'Properties'];
+    const alias = str(props.AutoPublishAlias) ?? str(globals.AutoPublishAlias);
+    const attributes: Record<string, string> = { function: str(props.FunctionName) ?? id, logicalId: id };
+    if (alias) attributes.alias = alias;
+    const dp = obj(props.DeploymentPreference ?? globals.DeploymentPreference);
+    const s: RolloutSettings = {};
+    if (str(dp.Type)) {
+      s.strategy = { value: str(dp.Type) as string, at: doc.at([...base, 'DeploymentPreference', 'Type']) };
+      const alarms = arr(dp.Alarms).length;
+      if (alarms) attributes.alarms = String(alarms);
+    }
+    const pc = num(
+      props.ProvisionedConcurrencyConfig &&
+        get(props, 'ProvisionedConcurrencyConfig', 'ProvisionedConcurrentExecutions'),
+    );
+    if (pc !== undefined) attributes.provisionedConcurrency = String(pc);
+    const image = str(props.ImageUri);
+    out.push({
+      kind: 'Function',
+      name: attributes.function as string,
+      platform: 'lambda',
+      at: doc.at(['Resources', id]),
+      images: image
+        ? [
+            {
+              ref: image,
+              repository: image.split(':')[0] ?? image,
+              ...(image.includes(':') ? { tag: image.split(':').pop() as string } : {}),
+              at: doc.at([...base, 'ImageUri']),
+            },
+          ]
+        : [],
+      settings: s,
+      config: [],
+      attributes: alias ? attributes : { ...attributes, aliasMissing: 'true' },
+    });
+  }
+  return out;
+}
+
+/** Serverless Framework serverless.yml (AWS provider): functions, canary deployments plugin aliases. */
+export function isServerless(v: unknown): boolean {
+  return isObj(get(v, 'functions')) && (isObj(get(v, 'provider')) || typeof get(v, 'service') === 'string');
+}
+
+export function readServerless(doc: YamlDoc): Workload[] {
+  const v = obj(doc.value);
+  const service = str(v.service) ?? str(get(v, 'service', 'name')) ?? 'service';
+  const stage = str(get(v, 'provider', 'stage')) ?? 'dev';
+  const region = str(get(v, 'provider', 'region'));
+  const out: Workload[] = [];
+  for (const [fn, def] of Object.entries(obj(v.functions)).sort(([a], [b]) => a.localeCompare(b))) {
+    const ds = obj(get(def, 'deploymentSettings'));
+    const attributes: Record<string, string> = {
+      function: str(get(def, 'name')) ?? `${service}-${stage}-${fn}`,
+    };
+    if (region) attributes.region = region;
+    const alias = str(ds.alias) ?? str(get(v, 'custom', 'deploymentSettings', 'alias'));
+    if (alias) attributes.alias = alias;
+    else attributes.aliasMissing = 'true';
+    const s: RolloutSettings = {};
+    const type = str(ds.type) ?? str(get(v, 'custom', 'deploymentSettings', 'type'));
+    if (type) s.strategy = { value: type, at: doc.at(['functions', fn, 'deploymentSettings', 'type']) };
+    out.push({
+      kind: 'Function',
+      name: attributes.function as string,
+      platform: 'lambda',
+      at: doc.at(['functions', fn]),
+      images: [],
+      settings: s,
+      config: [],
+      attributes,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,46 @@
+import type { RolloutSettings, Workload } from '../../model/service.js';
+import { durationSeconds } from './yaml.js';
+
+/** A systemd service unit: ExecStart, WorkingDirectory (symlinked releases), TimeoutStopSec, Restart. */
+export function readSystemdUnit(file: string, text: string): Workload | undefined {
+  let section = '';
+  const kv = new Map<string, { value: string; line: number }>();
+  text.split(/\r?\n/).forEach((l, i) => {
+    const sec = /^\s*\[([A-Za-z]+)\]\s*$/.exec(l);
+    if (sec?.[1]) {
+      section = sec[1];
+      return;
+    }
+    const m = /^\s*([A-Za-z]+)\s*=\s*(.*)$/.exec(l);
+    if (m?.[1] && section === 'Service' && !kv.has(m[1]))
+      kv.set(m[1], { value: (m[2] ?? '').trim(), line: i + 1 });
+  });
+  const exec = kv.get('ExecStart');
+  if (!exec) return undefined;
+  const unit = file.split('/').pop() as string;
+  const s: RolloutSettings = {};
+  const stop = kv.get('TimeoutStopSec');
+  const stopS = stop ? durationSeconds(stop.value.replace(/\s+/g, '')) : undefined;
+  if (stop && stopS !== undefined)
+    s.terminationGracePeriodSeconds = { value: stopS, at: { file, line: stop.line } };
+  const start = kv.get('TimeoutStartSec');
+  const startS = start ? durationSeconds(start.value.replace(/\s+/g, '')) : undefined;
+  if (start && startS !== undefined) s.startupSeconds = { value: startS, at: { file, line: start.line } };
+  const attributes: Record<string, string> = { unit };
+  const wd = kv.get('WorkingDirectory')?.value ?? exec.value;
+  const cur = /(\/[^\s]*?)\/current(\/|\s|$)/.exec(wd);
+  if (cur?.[1]) attributes.releasesDir = `${cur[1]}/releases`;
+  if (cur?.[1]) attributes.currentLink = `${cur[1]}/current`;
+  const restart = kv.get('Restart');
+  if (restart) attributes.restart = restart.value;
+  return {
+    kind: 'SystemdUnit',
+    name: unit.replace(/\.service$/, ''),
+    platform: 'vm',
+    at: { file, line: exec.line },
+    images: [],
+    settings: s,
+    config: [],
+    attributes,
+  };
+}

@@ -1,0 +1,83 @@
+import type { Evidence, Finding, ImageRef } from '../model/index.js';
+import { createRule } from './create-rule.js';
+
+const MOVING =
+  /^(latest|main|master|trunk|develop|dev|edge|nightly|stable|staging|stage|prod|production|release|canary|beta|alpha|test|current|head|snapshot)$/i;
+
+/** Why an image reference is mutable, or null when pinned (digest, full version, commit SHA, pipeline variable). */
+export function mutableTagReason(img: Pick<ImageRef, 'tag' | 'digest'>): string | null {
+  if (img.digest) return null;
+  if (img.tag === undefined) return 'no tag (resolves to :latest)';
+  const tag = img.tag;
+  if (/\{\{|\$\{|\$[A-Z_]/.test(tag)) return null;
+  if (MOVING.test(tag)) return `moving tag :${tag}`;
+  if (/^v?\d+(\.\d+)?$/.test(tag))
+    return `moving tag :${tag} (major or minor only; every patch release moves it)`;
+  if (/-(latest|snapshot)$/i.test(tag)) return `moving tag :${tag}`;
+  return null;
+}
+
+export default createRule(
+  {
+    id: 'mutable-image-tag',
+    kind: 'artifact',
+    severity: 'error',
+    description: 'An image is referenced by a tag that moves (none, latest, main, stable, v1...)',
+    rationale:
+      'A rollback re-deploys the previous pod template; if that template names a tag that now points at the new (bad) image, the "rollback" runs the same broken code.',
+    mitigation:
+      'Deploy by commit SHA or digest (image@sha256:...) and let the pipeline write that reference into the manifest.',
+    scope: 'config',
+  },
+  (service, report) => {
+    const out: Finding[] = [];
+    for (const w of service.workloads) {
+      const subject = `${w.namespace ? `${w.namespace}/` : ''}${w.kind.toLowerCase()}/${w.name}`;
+      for (const img of w.images) {
+        const reason = mutableTagReason(img);
+        if (!reason) continue;
+        const at: Evidence = img.at ?? w.at ?? { file: service.descriptor ?? 'rollbook.yaml', line: 1 };
+        out.push(
+          report({
+            subject,
+            message: `${img.ref}: ${reason}; rolling back to this revision may pull the same new image`,
+            evidence: [at],
+            appRollbackSafe: false,
+            revertLossless: true,
+            touchesData: false,
+            mitigation: `Pin ${img.repository} by commit SHA or digest in ${at.file} (e.g. ${img.repository}:<git-sha> or ${img.repository}@sha256:...), written by the pipeline on each deploy.`,
+          }),
+        );
+      }
+    }
+    if (service.artifact.versioning === 'mutable-tag') {
+      const at = service.artifact.at ?? { file: service.descriptor ?? 'rollbook.yaml', line: 1 };
+      out.push(
+        report({
+          subject: service.artifact.image ?? service.name,
+          message: 'artifact.versioning is mutable-tag: the previous version cannot be named reliably',
+          evidence: [at],
+          appRollbackSafe: false,
+          revertLossless: true,
+          touchesData: false,
+          mitigation: `Tag ${service.artifact.image ?? 'the image'} with the commit SHA (or deploy by digest) and set artifact.versioning to git-sha or digest.`,
+        }),
+      );
+    }
+    for (const p of service.pipelines) {
+      if (p.immutableTag !== false) continue;
+      out.push(
+        report({
+          subject: `${p.provider} ${p.deployJob ?? p.file}`,
+          message: `${p.file}: the pipeline pushes a moving tag (:latest) and no commit-SHA tag`,
+          evidence: [p.at ?? { file: p.file, line: 1 }],
+          appRollbackSafe: false,
+          revertLossless: true,
+          touchesData: false,
+          mitigation: `In ${p.file}, tag and deploy the image as :\${{ github.sha }} / :$CI_COMMIT_SHA instead of :latest.`,
+        }),
+      );
+    }
+    return out;
+  },
+);

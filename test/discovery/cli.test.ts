@@ -1,0 +1,163 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { ROOT, SHOP, tempRepo, ZOO } from './helpers.js';
+
+const BIN = join(ROOT, 'bin/rollbook.js');
+
+function rollbook(args: string[], cwd = ROOT) {
+  if (!existsSync(join(ROOT, 'dist/cli/main.js')))
+    throw new Error('run "npm run build" first (npm test does)');
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('rollbook discover (built CLI)', () => {
+  it('JSON on the shop monorepo: contract keys, relative paths, deterministic; exit 1 on error findings', () => {
+    const a = rollbook(['discover', 'fixtures/repos/shop-monorepo', '--format', 'json']);
+    const b = rollbook(['discover', SHOP, '--format', 'json']);
+    expect(a.code).toBe(1);
+    expect(a.stderr).toBe('');
+    expect(a.stdout).toBe(b.stdout);
+    expect(a.stdout).not.toContain(ROOT);
+    const j = JSON.parse(a.stdout);
+    expect(Object.keys(j)).toEqual([
+      'files',
+      'workloads',
+      'migrations',
+      'flagSources',
+      'flags',
+      'pipelines',
+      'signals',
+      'findings',
+      'unknowns',
+    ]);
+    expect(j.workloads[0]).toMatchObject({
+      ref: 'shop/deployment/checkout-api',
+      kind: 'Deployment',
+      name: 'checkout-api',
+      namespace: 'shop',
+      platform: 'argocd',
+      file: 'services/checkout/base/deployment.yaml',
+      line: 2,
+      images: [
+        {
+          ref: 'ghcr.io/acme/checkout-api:3f9c2e1a7b5d',
+          tag: '3f9c2e1a7b5d',
+          file: 'services/checkout/overlays/production/kustomization.yaml',
+          line: 9,
+        },
+      ],
+    });
+    expect(
+      j.findings.map((f: { rule: string; file: string; line: number }) => `${f.rule} ${f.file}:${f.line}`),
+    ).toMatchSnapshot();
+    expect(a.stdout).toMatchSnapshot();
+  });
+
+  it('text on the shop monorepo (snapshot)', () => {
+    const r = rollbook(['discover', 'fixtures/repos/shop-monorepo']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatchSnapshot();
+  });
+
+  it('--workload narrows workloads and findings; an unknown one is exit 2 with the candidates', () => {
+    const r = rollbook([
+      'discover',
+      'fixtures/repos/shop-monorepo',
+      '--format',
+      'json',
+      '--workload',
+      'sts/inventory',
+    ]);
+    const j = JSON.parse(r.stdout);
+    expect(j.workloads.map((w: { ref: string }) => w.ref)).toEqual(['shop/statefulset/inventory']);
+    expect([...new Set(j.findings.map((f: { rule: string }) => f.rule))].sort()).toEqual([
+      'flag-missing-from-file',
+      'flag-state-not-restored',
+      'kill-switch-available',
+      'migrations-before-rollout',
+      'no-pdb',
+      'no-rollout-history',
+      'statefulset-ordered-ready',
+      'unversioned-config',
+    ]);
+    const bad = rollbook(['discover', 'fixtures/repos/shop-monorepo', '--workload', 'nope']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(
+      /^rollbook: --workload nope: no such workload; found: shop\/deployment\/checkout-api, /,
+    );
+  });
+
+  it('usage and input errors exit 2 without a stack trace', () => {
+    const fmt = rollbook(['discover', '.', '--format', 'xml']);
+    expect(fmt.code).toBe(2);
+    expect(fmt.stderr).toBe('rollbook: --format must be one of text, json; got "xml"\n');
+    const missing = rollbook(['discover', 'no/such/dir']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe('rollbook: directory not found: no/such/dir\n');
+  });
+
+  it('the platform zoo in text form (snapshot)', () => {
+    const r = rollbook(['discover', ZOO]);
+    expect(r.stdout).toMatchSnapshot();
+  });
+});
+
+describe('rollbook init (built CLI)', () => {
+  it('writes a descriptor with the schema line, what was found and TODOs; refuses to overwrite without --force', () => {
+    const dir = tempRepo({});
+    cpSync(SHOP, dir, { recursive: true });
+    const r = rollbook(['init', dir, '--workload', 'shop/deployment/checkout-api']);
+    expect(r.code).toBe(0);
+    const text = readFileSync(join(dir, 'rollbook.yaml'), 'utf8');
+    expect(text.split('\n')[0]).toBe(
+      '# yaml-language-server: $schema=https://unpkg.com/rollbook@0.1.0/schema/rollbook.schema.json',
+    );
+    expect(text).toMatchSnapshot();
+    const doc = parseYaml(text);
+    expect(doc).toEqual({
+      version: 1,
+      service: 'checkout-api',
+      owners: [],
+      deploy: {
+        platform: 'argocd',
+        workload: 'deployment/checkout-api',
+        namespace: 'shop',
+        manifests: ['services/checkout/overlays/production'],
+        pipeline: 'github-actions',
+      },
+      artifact: { image: 'ghcr.io/acme/checkout-api', versioning: 'git-sha' },
+      state: {
+        migrations: { tool: 'golang-migrate', path: 'services/checkout/db/migrations' },
+        flags: [{ provider: 'flagd', file: 'flags/flags.json' }],
+      },
+    });
+    for (const todo of ['TODO roles', 'TODO comms', 'TODO history', 'TODO signals'])
+      expect(text).toContain(todo);
+
+    writeFileSync(join(dir, 'rollbook.yaml'), 'version: 1\nservice: mine\n');
+    const again = rollbook(['init', dir]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toBe('rollbook: rollbook.yaml already exists\nUse --force to overwrite it.\n');
+    expect(readFileSync(join(dir, 'rollbook.yaml'), 'utf8')).toBe('version: 1\nservice: mine\n');
+
+    const forced = rollbook(['init', dir, '--force']);
+    expect(forced.code).toBe(0);
+    const many = parseYaml(readFileSync(join(dir, 'rollbook.yaml'), 'utf8'));
+    expect(many.deploy.workload).toBeUndefined();
+    expect(readFileSync(join(dir, 'rollbook.yaml'), 'utf8')).toContain(
+      '# TODO: several workloads were found; set deploy.workload',
+    );
+  });
+
+  it('an empty repository still gets a valid starting descriptor', () => {
+    const dir = tempRepo({ 'README.md': '# nothing here' });
+    expect(rollbook(['init', dir]).code).toBe(0);
+    const doc = parseYaml(readFileSync(join(dir, 'rollbook.yaml'), 'utf8'));
+    expect(doc).toMatchObject({ version: 1, owners: [], deploy: { manifests: [] } });
+    expect(typeof doc.service).toBe('string');
+  });
+});

@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { discover } from '../../src/readers/discover.js';
+import { flagRefsIn } from '../../src/readers/discovery/flags.js';
+import { tempRepo } from './helpers.js';
+
+describe('flags', () => {
+  it('flagd in YAML, Unleash export with featureStrategies/featureEnvironments', async () => {
+    const dir = tempRepo({
+      'flags.yaml': `flags:
+  disable-recommendations:
+    state: ENABLED
+    variants: { on: true, off: false }
+    defaultVariant: "off"
+  pricing-v2:
+    state: DISABLED
+    variants: { on: true, off: false }
+    defaultVariant: "off"
+    metadata: { type: kill-switch }
+`,
+      'unleash.json': JSON.stringify(
+        {
+          features: [{ name: 'checkout.async', type: 'operational', project: 'default' }],
+          featureStrategies: [
+            {
+              featureName: 'checkout.async',
+              name: 'flexibleRollout',
+              environment: 'production',
+              parameters: { rollout: '50' },
+            },
+          ],
+          featureEnvironments: [{ featureName: 'checkout.async', environment: 'production', enabled: true }],
+        },
+        null,
+        2,
+      ),
+    });
+    const d = await discover(dir);
+    expect(d.flagSources.map((s) => `${s.provider} ${s.file}`)).toEqual([
+      'flagd flags.yaml',
+      'unleash unleash.json',
+    ]);
+    expect(
+      d.flags.map(
+        (f) =>
+          `${f.key} ${f.provider} kill=${f.killSwitch} ${f.state} ${(f.strategies ?? []).join('|')} @${f.at?.line}`,
+      ),
+    ).toEqual([
+      'checkout.async unleash kill=false enabled in production production: flexibleRollout 50% @3',
+      'disable-recommendations flagd kill=true ENABLED  @2',
+      'pricing-v2 flagd kill=true DISABLED  @6',
+    ]);
+  });
+
+  it('finds flag keys evaluated through common SDKs', () => {
+    const src = [
+      "client.getBooleanValue('a-flag', false)",
+      'client.BooleanValue(ctx, "go-flag", false, evalCtx)',
+      "unleash.isEnabled('unleash.flag')",
+      'client.get_boolean_value("py_flag", False)',
+      "const on = useFlag('react-flag');",
+      "ld.variation('ld-flag', user, false)",
+      'notAFlag("x")',
+    ].join('\n');
+    expect(flagRefsIn('a.ts', src).map((r) => `${r.key}@${r.at.line}`)).toEqual([
+      'a-flag@1',
+      'go-flag@2',
+      'unleash.flag@3',
+      'py_flag@4',
+      'react-flag@5',
+      'ld-flag@6',
+    ]);
+  });
+});
+
+describe('pipelines', () => {
+  it('GitHub Actions: migration step before the deploy step in one job, :latest only', async () => {
+    const dir = tempRepo({
+      '.github/workflows/release.yaml': `on: push
+jobs:
+  ship:
+    runs-on: ubuntu-latest
+    steps:
+      - run: docker build -t acme/app:latest . && docker push acme/app:latest
+      - run: npx prisma migrate deploy
+      - run: helm upgrade --install app ./chart --wait
+`,
+    });
+    const d = await discover(dir);
+    expect(d.pipelines).toEqual([
+      {
+        provider: 'github-actions',
+        file: '.github/workflows/release.yaml',
+        deployJob: 'ship',
+        migratesBeforeDeploy: true,
+        immutableTag: false,
+        at: { file: '.github/workflows/release.yaml', line: 3, col: 3 },
+      },
+    ]);
+  });
+
+  it('migrations after the deploy, or in an unrelated job, are not "before"; a workflow that does not deploy is not a pipeline', async () => {
+    const dir = tempRepo({
+      '.github/workflows/deploy.yml': `on: push
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    steps:
+      - run: kubectl set image deployment/app app=acme/app:\${{ github.sha }}
+      - run: rails db:migrate
+  nightly-migrate:
+    runs-on: ubuntu-latest
+    steps:
+      - run: rails db:migrate
+`,
+      '.github/workflows/test.yml':
+        'on: pull_request\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm test\n',
+    });
+    const d = await discover(dir);
+    expect(
+      d.pipelines.map((p) => `${p.file} ${p.deployJob} ${p.migratesBeforeDeploy} ${p.immutableTag}`),
+    ).toEqual(['.github/workflows/deploy.yml deploy false true']);
+  });
+});

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import type { ImageRef } from '../../../src/model/index.js';
+import rule, { mutableTagReason } from '../../../src/rules/mutable-image-tag.js';
+import { expectNone, messagesOf, service, where } from '../../helpers/rules.js';
+import { ev, wl } from './build.js';
+
+const img = (ref: string, line: number, tag?: string, digest?: string): ImageRef => ({
+  ref,
+  repository: ref.split(/[:@]/)[0] as string,
+  ...(tag ? { tag } : {}),
+  ...(digest ? { digest } : {}),
+  at: ev('k8s/deploy.yaml', line),
+});
+
+describe('mutable-image-tag', () => {
+  it.each([
+    [undefined, undefined, 'no tag (resolves to :latest)'],
+    ['latest', undefined, 'moving tag :latest'],
+    ['main', undefined, 'moving tag :main'],
+    ['stable', undefined, 'moving tag :stable'],
+    ['v1', undefined, 'moving tag :v1 (major or minor only; every patch release moves it)'],
+    ['1.25', undefined, 'moving tag :1.25 (major or minor only; every patch release moves it)'],
+    ['1.25.3', undefined, null],
+    ['3f9c2e1', undefined, null],
+    ['latest', 'sha256:abc', null],
+    ['$' + '{TAG}', undefined, null],
+  ])('tag %s digest %s → %s', (tag, digest, expected) => {
+    expect(mutableTagReason({ ...(tag ? { tag } : {}), ...(digest ? { digest } : {}) })).toBe(expected);
+  });
+
+  it('fires on workload images with moving tags, the descriptor versioning and a :latest pipeline', () => {
+    const svc = service({
+      workloads: [
+        wl({
+          images: [
+            img('nginx', 20),
+            img('ghcr.io/a/api:main', 21, 'main'),
+            img('ghcr.io/a/api:1.2.3', 22, '1.2.3'),
+          ],
+        }),
+      ],
+      artifact: { image: 'ghcr.io/a/api', versioning: 'mutable-tag', at: ev('rollbook.yaml', 9) },
+      pipelines: [
+        {
+          provider: 'gitlab-ci',
+          file: '.gitlab-ci.yml',
+          deployJob: 'deploy',
+          immutableTag: false,
+          at: ev('.gitlab-ci.yml', 17),
+        },
+      ],
+    });
+    expect(where(rule.check(svc))).toEqual([
+      'mutable-image-tag@k8s/deploy.yaml:20 shop/deployment/api',
+      'mutable-image-tag@k8s/deploy.yaml:21 shop/deployment/api',
+      'mutable-image-tag@rollbook.yaml:9 ghcr.io/a/api',
+      'mutable-image-tag@.gitlab-ci.yml:17 gitlab-ci deploy',
+    ]);
+    expect(messagesOf(rule, svc)).toMatchSnapshot();
+  });
+
+  it('stays quiet on digests, full versions, SHAs and SHA pipelines', () => {
+    expectNone(
+      rule,
+      service({
+        workloads: [
+          wl({
+            images: [
+              img('a:1.2.3', 1, '1.2.3'),
+              img('b@sha256:1', 2, undefined, 'sha256:1'),
+              img('c:0a1b2c3d', 3, '0a1b2c3d'),
+            ],
+          }),
+        ],
+        artifact: { versioning: 'git-sha' },
+        pipelines: [{ provider: 'github-actions', file: 'w.yml', immutableTag: true }],
+      }),
+    );
+  });
+});
