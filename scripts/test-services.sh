@@ -5,6 +5,8 @@
 # Prints the environment to export (ROLLBOOK_TEST_DATABASE_URL, ROLLBOOK_TEST_PGDATA).
 # Safe to run twice; does nothing that needs the network except apt-get for missing packages.
 set -euo pipefail
+# runuser keeps the working directory; the postgres user may not be allowed into the clone.
+cd /
 
 need=()
 command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql)
