@@ -77,3 +77,57 @@ describe('plan usage errors', () => {
     expect((await cli(['rollback-now'])).code).toBe(2);
   });
 });
+
+describe('what the examples conclude', () => {
+  async function json(example: string) {
+    return JSON.parse((await cli(['plan', `examples/${example}`, '--format', 'json'])).stdout);
+  }
+  it('checkout-api: high risk (migrations), schema step before the app, stricter authority', async () => {
+    const p = await json('checkout-api');
+    expect(p.risk).toBe('high');
+    expect(p.trigger.oneCommand).toBe(false);
+    expect(p.trigger.authorized).toEqual(['incident-commander', 'database-owner']);
+    const ids = p.runbook.map((s: { id: string }) => s.id);
+    expect(ids.indexOf('revert-schema-first')).toBeLessThan(ids.indexOf('rollout-undo'));
+    expect(p.hazards.map((h: { id: string }) => h.id)).toEqual(
+      expect.arrayContaining(['rename-column', 'add-required-column']),
+    );
+  });
+  it('catalog-web: low risk, one command (helm rollback)', async () => {
+    const p = await json('catalog-web');
+    expect(p.risk).toBe('low');
+    expect(p.trigger.oneCommand).toBe(true);
+    expect(p.trigger.command).toMatch(/^helm rollback catalog-web /);
+  });
+  it('orders-worker: high risk (dual write), queue protection before the rollback, mutable tag fails the artifact gate', async () => {
+    const p = await json('orders-worker');
+    expect(p.risk).toBe('high');
+    expect(p.runbook.map((s: { id: string }) => s.id)).toContain('protect-queues');
+    expect(p.gates.find((g: { id: string }) => g.id === 'target-artifact-pullable').status).toBe('fail');
+  });
+  it('storefront: stateless but not a one-liner (Argo CD automated sync)', async () => {
+    const p = await json('storefront');
+    expect(p.risk).toBe('low');
+    expect(p.trigger.oneCommand).toBe(false);
+    expect(
+      p.runbook.some((s: { commands: { shell?: string }[] }) =>
+        s.commands.some((c) => c.shell?.includes('--sync-policy none')),
+      ),
+    ).toBe(true);
+  });
+  it('together they exercise every hazard kind', async () => {
+    const kinds = new Set<string>();
+    for (const e of EXAMPLES) for (const h of (await json(e)).hazards) kinds.add(h.kind);
+    expect([...kinds].sort()).toEqual([
+      'artifact',
+      'cache',
+      'config',
+      'data',
+      'dependency',
+      'external',
+      'flag',
+      'queue',
+      'schema',
+    ]);
+  });
+});
