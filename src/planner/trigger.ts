@@ -93,12 +93,22 @@ export function buildTrigger(
   }
   const label = workloadLabel(ctx);
   if (ctx.touchesData) {
+    const blockers = [
+      ...new Set(
+        ctx.hazards
+          .filter((h) => h.touchesData && h.appRollbackSafe === false)
+          .map((h) => `${h.rule} (${h.subject})`),
+      ),
+    ];
+    const appOnly = ctx.schemaFirst
+      ? `An app-only rollback is NOT safe here: the previous version cannot run on the current schema (${blockers.slice(0, 4).join(', ')}${blockers.length > 4 ? ', ...' : ''}).`
+      : `An app-only rollback of ${label}, without the data step, may be called by ${stateless.join(', ')} once the compatibility gate passes.`;
     return {
       criteria,
       authorized: data,
       command,
       oneCommand: false,
-      why: `Not a one-liner: this rollback touches data or migrations (${ctx.dataReasons.join('; ')}). It needs a verified backup and the stricter authority (${data.join(', ')}); the guided runbook walks through the gates. An app-only rollback of ${label}, without the schema step, may be called by ${stateless.join(', ')} once the hazard table says the old version runs on the current schema.`,
+      why: `Not a one-liner: this rollback touches data or migrations (${ctx.dataReasons.join('; ')}). It needs a verified backup and the stricter authority (${data.join(', ')}); the guided runbook walks through the gates. ${appOnly}`,
     };
   }
   return { criteria, authorized: stateless, command, oneCommand: platformOneCommand, why: platformWhy };
