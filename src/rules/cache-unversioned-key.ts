@@ -1,7 +1,7 @@
 import type { Severity } from '../model/finding.js';
 import type { Cache } from '../model/service.js';
 import { createRule } from './create-rule.js';
-import { cacheTtl, evidenceFor, formatSeconds, mentions, type Ttl } from './state-support.js';
+import { cacheTtl, evidenceFor, formatSeconds, mentions, type Ttl } from './support/state.js';
 
 /** Caches that live inside the app process: a rollback replaces the processes, so they start empty. */
 const IN_PROCESS = new Set([

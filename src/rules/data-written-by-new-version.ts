@@ -1,6 +1,6 @@
 import type { DataWrite } from '../model/service.js';
 import { createRule } from './create-rule.js';
-import { evidenceFor } from './state-support.js';
+import { evidenceFor } from './support/state.js';
 
 /** Object stores where overwritten objects can be kept by turning on the store's own versioning. */
 function versioningHint(store: string): string {

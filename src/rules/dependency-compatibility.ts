@@ -1,6 +1,6 @@
 import type { Dependency } from '../model/service.js';
 import { createRule } from './create-rule.js';
-import { evidenceFor } from './state-support.js';
+import { evidenceFor } from './support/state.js';
 
 /** Relations where the other service calls this one (this service is the provider of the API). */
 function inbound(d: Dependency): boolean {

@@ -1,5 +1,5 @@
 import { createRule } from './create-rule.js';
-import { evidenceFor } from './state-support.js';
+import { evidenceFor } from './support/state.js';
 
 export default createRule(
   {

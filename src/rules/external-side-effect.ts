@@ -1,6 +1,6 @@
 import type { DataWrite } from '../model/service.js';
 import { createRule } from './create-rule.js';
-import { evidenceFor, mentions } from './state-support.js';
+import { evidenceFor, mentions } from './support/state.js';
 
 interface Effect {
   words: readonly string[];

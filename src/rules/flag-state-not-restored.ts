@@ -1,6 +1,6 @@
 import type { Evidence, Flag, FlagSource, Service } from '../model/service.js';
 import { createRule } from './create-rule.js';
-import { byCodePoint, evidenceFor, flagFileOf, listNames } from './state-support.js';
+import { byCodePoint, evidenceFor, flagFileOf, listNames } from './support/state.js';
 
 /** How many flags a finding cites as evidence besides the flag sources. */
 const MAX_FLAG_EVIDENCE = 8;

@@ -1,6 +1,6 @@
 import type { Flag, Service } from '../model/service.js';
 import { createRule } from './create-rule.js';
-import { evidenceFor, flagFileOf } from './state-support.js';
+import { evidenceFor, flagFileOf } from './support/state.js';
 
 function flipHow(service: Service, flag: Flag): string {
   const key = flag.key;

@@ -1,6 +1,6 @@
 import type { Queue, QueueCompatibility } from '../model/service.js';
 import { createRule } from './create-rule.js';
-import { evidenceFor } from './state-support.js';
+import { evidenceFor } from './support/state.js';
 
 type Side = 'consumer' | 'producer';
 

@@ -7,7 +7,7 @@ import {
   listNames,
   mentions,
   parseDurationSeconds,
-} from '../../src/rules/state-support.js';
+} from '../../src/rules/support/state.js';
 import { service } from '../helpers/rules.js';
 
 describe('state-support', () => {

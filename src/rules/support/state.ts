@@ -2,7 +2,7 @@
  * Small helpers shared by the state-hazard rules (caches, queues, writes, flags, dependencies).
  * Pure functions over the model; no I/O.
  */
-import type { Evidence, Service } from '../model/service.js';
+import type { Evidence, Service } from '../../model/service.js';
 
 /**
  * The evidence of a descriptor fact: its own `at` when the reader recorded one, otherwise line 1 of
