@@ -72,6 +72,11 @@ describe('plan usage errors', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('cannot write');
   });
+  it('rejects extra arguments with exit 2', async () => {
+    const r = await cli(['plan', 'examples/checkout-api', 'examples/catalog-web']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('plan takes one directory');
+  });
   it('prints help with exit 0 and unknown commands with exit 2', async () => {
     expect((await cli(['--help'])).code).toBe(0);
     expect((await cli(['rollback-now'])).code).toBe(2);

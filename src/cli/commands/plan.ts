@@ -1,3 +1,4 @@
+import { RollbookError } from '../../errors.js';
 import { analyze, loadService, plan, render } from '../../index.js';
 import { FORMATS } from '../../renderers/index.js';
 import { EXIT, emit, type Io, oneOf, parse } from '../io.js';
@@ -25,6 +26,8 @@ export async function run(args: string[], io: Io): Promise<number> {
     return EXIT.ok;
   }
   const format = oneOf(values.format as string | undefined, FORMATS(), '--format', 'md');
+  if (positionals.length > 1)
+    throw new RollbookError('USAGE', `plan takes one directory; got ${positionals.length} arguments`, USAGE);
   const dir = positionals[0] ?? '.';
   const workload = values.workload as string | undefined;
   const service = await loadService(dir, workload ? { workload } : {});
