@@ -24,6 +24,7 @@ export {
 } from './analyze-migrations.js';
 export * from './errors.js';
 export type * from './model/index.js';
+export { selectWorkload } from './planner/context.js';
 export { planRollback } from './planner/index.js';
 export { PLATFORMS, platformFor } from './platforms/index.js';
 export { descriptorJsonSchema } from './readers/descriptor-schema.js';

@@ -52,6 +52,9 @@ export async function loadService(dir: string, opts: LoadOptions = {}): Promise<
   }
   const found = await discover(root, opts.workload ? { workload: opts.workload } : {});
   service = applyDiscovery(service, found);
+  // Without a descriptor the directory name is a guess; the chosen workload names the service.
+  const only = service.workloads.length === 1 ? service.workloads[0] : undefined;
+  if (!file && only) service.name = only.name;
   service.migrations = await loadMigrationSets(root, specs);
   for (const set of service.migrations) {
     for (const sk of set.skipped)

@@ -72,6 +72,20 @@ describe('plan usage errors', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('cannot write');
   });
+  it('asks for --workload when a repository holds several, and plans the chosen one', async () => {
+    const r = await cli(['plan', 'fixtures/repos/shop-monorepo']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('holds 6 workloads');
+    expect(r.stderr).toContain('--workload shop/deployment/checkout-api');
+    const ok = await cli([
+      'plan',
+      'fixtures/repos/shop-monorepo',
+      '--workload',
+      'shop/deployment/checkout-api',
+    ]);
+    expect(ok.stdout).toContain('# Rollback design: checkout-api');
+    expect(ok.stdout).toContain('argocd app set checkout-production --sync-policy none');
+  });
   it('rejects extra arguments with exit 2', async () => {
     const r = await cli(['plan', 'examples/checkout-api', 'examples/catalog-web']);
     expect(r.code).toBe(2);

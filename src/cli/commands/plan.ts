@@ -1,5 +1,5 @@
 import { RollbookError } from '../../errors.js';
-import { analyze, loadService, plan, render } from '../../index.js';
+import { analyze, loadService, plan, render, selectWorkload } from '../../index.js';
 import { FORMATS } from '../../renderers/index.js';
 import { EXIT, emit, type Io, oneOf, parse } from '../io.js';
 
@@ -31,6 +31,16 @@ export async function run(args: string[], io: Io): Promise<number> {
   const dir = positionals[0] ?? '.';
   const workload = values.workload as string | undefined;
   const service = await loadService(dir, workload ? { workload } : {});
+  if (service.workloads.length > 1 && !selectWorkload(service)) {
+    const refs = service.workloads.map((w) =>
+      [w.namespace, `${w.kind.toLowerCase()}/${w.name}`].filter(Boolean).join('/'),
+    );
+    throw new RollbookError(
+      'USAGE',
+      `${dir} holds ${refs.length} workloads: ${refs.join(', ')}; a rollback design is for one of them`,
+      `Pick one: rollbook plan ${dir} --workload ${refs[0]} (or set deploy.workload in rollbook.yaml).`,
+    );
+  }
   const design = plan(service, analyze(service));
   emit(io, render(design, format), values.out as string | undefined);
   const blocking =
