@@ -59,6 +59,17 @@ export async function loadService(dir: string, opts: LoadOptions = {}): Promise<
   for (const set of service.migrations) {
     for (const sk of set.skipped)
       service.unknowns.push({ subject: `migration file ${sk.file}`, reason: sk.reason });
+    for (const m of set.migrations) {
+      for (const f of [m.up, m.down]) {
+        for (const e of f?.errors ?? []) {
+          service.unknowns.push({
+            subject: `migration ${m.version} (${f?.direction})`,
+            reason: `could not parse: ${e.message}; its rollback hazards are unknown: fix the SQL or review it by hand`,
+            at: e.at,
+          });
+        }
+      }
+    }
   }
   return service;
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { planJsonSchema } from '../../src/renderers/plan-schema.js';
@@ -53,6 +53,21 @@ describe.each(EXAMPLES)('rollbook plan examples/%s', (example) => {
     const direct = await cli(['plan', dir]);
     expect(r.code).toBe(direct.code);
     expect(readFileSync(out, 'utf8')).toBe(direct.stdout);
+  });
+});
+
+describe('plan on damaged repositories', () => {
+  it('a migration that does not parse becomes a located unknown, not a crash', async () => {
+    const dir = join(tmp.dir, 'bad-sql');
+    cpSync(join(ROOT, 'examples/checkout-api'), dir, { recursive: true });
+    writeFileSync(join(dir, 'db/migrations/000005_bad.up.sql'), 'ALTER TABLE orders DROP COLUMN;\n');
+    const r = await cli(['plan', dir, '--format', 'json']);
+    expect(r.code).toBe(1);
+    const unknown = JSON.parse(r.stdout).unknowns.find(
+      (u: { subject: string }) => u.subject === 'migration 000005 (up)',
+    );
+    expect(unknown).toMatchObject({ at: { file: 'db/migrations/000005_bad.up.sql', line: 1 } });
+    expect(unknown.reason).toContain('could not parse');
   });
 });
 
