@@ -31,3 +31,11 @@ describe('shipped JSON Schemas', () => {
     expect(spawnSync('node', ['scripts/gen-schema.js', '--check'], { cwd: ROOT }).status).toBe(0);
   });
 });
+
+describe('generated docs', () => {
+  it('docs/platforms.md matches the platform modules (npm run docs:platforms)', () => {
+    const r = spawnSync('node', ['scripts/platforms-doc.js', '--check'], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+});
