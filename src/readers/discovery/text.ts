@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Unknown } from '../../model/service.js';
 import type { RepoFile } from './walk.js';
@@ -16,19 +16,39 @@ export async function readText(f: RepoFile, maxBytes = MAX_BYTES): Promise<TextR
     ok: false,
     unknown: { subject: f.rel, reason, at: { file: f.rel, line: 1 } },
   });
-  let size: number;
+  const code = (e: unknown) => (e as NodeJS.ErrnoException).code ?? 'error';
+  let fd: number;
   try {
-    size = f.size ?? statSync(f.abs).size;
+    fd = openSync(f.abs, 'r');
   } catch (e) {
-    return skip(`file not readable (${(e as NodeJS.ErrnoException).code ?? 'error'}); skipped`);
+    // Same answer as stat-then-read: a file too large is reported as such even when it cannot be opened.
+    let size: number;
+    try {
+      size = f.size ?? statSync(f.abs).size;
+    } catch (e2) {
+      return skip(`file not readable (${code(e2)}); skipped`);
+    }
+    if (size > maxBytes) return skip(`file too large to read (${size} bytes > ${maxBytes}); skipped`);
+    return skip(`file not readable (${code(e)}); skipped`);
   }
-  if (size > maxBytes) return skip(`file too large to read (${size} bytes > ${maxBytes}); skipped`);
   let buf: Buffer;
   try {
-    // Synchronous on purpose: thousands of small files read faster without the thread-pool round trip.
-    buf = readFileSync(f.abs);
-  } catch (e) {
-    return skip(`file not readable (${(e as NodeJS.ErrnoException).code ?? 'error'}); skipped`);
+    let size: number;
+    try {
+      size = f.size ?? fstatSync(fd).size;
+    } catch (e) {
+      return skip(`file not readable (${code(e)}); skipped`);
+    }
+    if (size > maxBytes) return skip(`file too large to read (${size} bytes > ${maxBytes}); skipped`);
+    try {
+      // Synchronous on purpose: thousands of small files read faster without the thread-pool round trip.
+      // One open per file (the descriptor is stat'ed and read), not a stat by path and a read by path.
+      buf = readFileSync(fd);
+    } catch (e) {
+      return skip(`file not readable (${code(e)}); skipped`);
+    }
+  } finally {
+    closeSync(fd);
   }
   const head = buf.subarray(0, 8192);
   if (head.includes(0)) return skip('binary file (NUL bytes); skipped');
