@@ -35,10 +35,27 @@ export function loadParser(): Promise<void> {
   return loaded;
 }
 
-function lib(): PgQuery {
+/** The parser calls parse.ts makes (libpg-query's, or a helper thread's recording stand-in). */
+export type ParserCalls = Pick<PgQuery, 'parseSync' | 'parsePlPgSQLSync' | 'scanSync'>;
+let calls: ParserCalls | undefined;
+
+/** Route this thread's parser calls through `c` (tree-worker.ts records the PL/pgSQL parses). */
+export function useParserCalls(c: ParserCalls): void {
+  calls = c;
+}
+
+function lib(): ParserCalls {
+  if (calls) return calls;
   if (!pg) throw new Error('the SQL parser is not loaded: await loadParser() first');
   return pg;
 }
+
+/**
+ * Parser JSON computed ahead by a helper thread for the PL/pgSQL in one file: `pl\0<statement>`
+ * → parsePlPgSQL's JSON, `sql\0<query>` → parse's JSON. Only successful parses are listed; the
+ * rest is parsed here as usual, so errors read the same.
+ */
+export type Precomputed = ReadonlyMap<string, string>;
 
 export interface ParsedSql {
   statements: SqlStatement[];
@@ -64,14 +81,14 @@ export const HAS_SQL = /[^\s;]/;
  * become 1-based line:col (col in characters). A syntax error still yields the statements the
  * scanner can split off around it, plus one error entry per unparseable statement.
  */
-export function parseSql(file: string, text: string, tree?: string): ParsedSql {
+export function parseSql(file: string, text: string, tree?: string, pre?: Precomputed): ParsedSql {
   const out: ParsedSql = { statements: [], errors: [] };
   if (!HAS_SQL.test(text)) return out;
   const pos = new Positions(text);
   try {
     // `tree`: the parser's JSON for this very text, produced by a helper thread (tree-worker.ts)
     const result = (tree !== undefined ? JSON.parse(tree) : lib().parseSync(text)) as { stmts?: RawStmt[] };
-    collect(file, pos, result.stmts ?? [], 0, out);
+    collect(file, pos, result.stmts ?? [], 0, out, pre);
   } catch (e) {
     recover(file, pos, e, out);
   }
@@ -79,7 +96,14 @@ export function parseSql(file: string, text: string, tree?: string): ParsedSql {
   return out;
 }
 
-function collect(file: string, pos: Positions, stmts: RawStmt[], baseByte: number, out: ParsedSql): void {
+function collect(
+  file: string,
+  pos: Positions,
+  stmts: RawStmt[],
+  baseByte: number,
+  out: ParsedSql,
+  pre?: Precomputed,
+): void {
   for (const raw of stmts) {
     const startByte = baseByte + (raw.stmt_location ?? 0);
     // stmt_len 0/absent: the statement runs to the end of the parsed text
@@ -98,7 +122,7 @@ function collect(file: string, pos: Positions, stmts: RawStmt[], baseByte: numbe
     out.statements.push(statement);
     const type = Object.keys(raw.stmt ?? {})[0];
     if (type === 'DoStmt' || type === 'CreateFunctionStmt')
-      embedded(file, pos, start, stmtText, raw.stmt, out);
+      embedded(file, pos, start, stmtText, raw.stmt, out, pre);
   }
 }
 
@@ -170,6 +194,7 @@ function embedded(
   stmtText: string,
   node: PgNode,
   out: ParsedSql,
+  pre?: Precomputed,
 ): void {
   const isDo = 'DoStmt' in node;
   const n = isDo ? node.DoStmt : node.CreateFunctionStmt;
@@ -186,7 +211,8 @@ function embedded(
   if (lang.toLowerCase() === 'plpgsql') {
     let tree: PgNode;
     try {
-      tree = lib().parsePlPgSQLSync(stmtText);
+      const json = pre?.get(`pl\u0000${stmtText}`);
+      tree = json !== undefined ? JSON.parse(json) : lib().parsePlPgSQLSync(stmtText);
     } catch (e) {
       out.errors.push({
         message: `PL/pgSQL ${isDo ? 'DO block' : `function ${fname}`} does not parse: ${errorMessage(e)}`,
@@ -204,7 +230,10 @@ function embedded(
   for (const q of queries) {
     let stmts: RawStmt[];
     try {
-      stmts = (lib().parseSync(q.query) as { stmts?: RawStmt[] }).stmts ?? [];
+      const json = pre?.get(`sql\u0000${q.query}`);
+      stmts =
+        ((json !== undefined ? JSON.parse(json) : lib().parseSync(q.query)) as { stmts?: RawStmt[] }).stmts ??
+        [];
     } catch {
       continue; // PL/pgSQL expressions with variables the SQL grammar rejects: not a schema change
     }
