@@ -1,11 +1,10 @@
 /**
  * Parse many SQL texts: inline, with one helper thread that runs the parser while the main thread
- * decodes its output (the default on a machine with two or more cores and enough files), or in a
+ * decodes its output (ROLLBOOK_PARSE_WORKERS=1), or in a
  * pool of worker threads when ROLLBOOK_PARSE_WORKERS asks for one (the WASM parser is CPU-bound
  * and independent per file). Results come back in job order; a failed worker falls back to
  * parsing its share inline, so the outcome never depends on the threads.
  */
-import { availableParallelism } from 'node:os';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { loadParser, type ParsedSql, type Precomputed, parseSql } from './parse.js';
 
@@ -35,25 +34,22 @@ function inline(jobs: Job[]): ParsedSql[] {
 }
 
 /**
- * ROLLBOOK_PARSE_WORKERS unset: a helper thread when there are ≥ 2 cores and ≥ 64 files (below
- * that, starting the thread costs more than it saves); 1: a helper thread whatever the size.
+ * ROLLBOOK_PARSE_WORKERS=1: one helper thread. Off by default: on the 2-core benchmark machine
+ * under load (load average 3-6) it costs ~0.3 s more CPU (a second isolate and parser, the trees
+ * copied across) and the two threads compete with everything else for the cores, so the wall
+ * time went up, not down (2,400 files: 2.2-2.5 s vs 2.0-2.2 s inline). It only pays on idle cores.
  */
 function helperWanted(jobs: number): boolean {
   // The worker script exists only in the compiled package (dist/…/tree-worker.js).
   if (!import.meta.url.endsWith('.js') || jobs < 2) return false;
-  const env = process.env.ROLLBOOK_PARSE_WORKERS;
-  if (env === '1') return true;
-  if (env !== undefined && env !== '') return false;
-  return jobs >= 64 && availableParallelism() >= 2;
+  return process.env.ROLLBOOK_PARSE_WORKERS === '1';
 }
 
 /**
  * Two threads on one queue: both claim the next text from a shared counter; the helper
  * (tree-worker.ts) only runs the WASM parser and posts the parser's JSON back, the main thread
  * decodes those trees (JSON, positions, PL/pgSQL) as they arrive and parses texts itself when
- * none are waiting. Decoding takes about as long as parsing, so the two threads stay busy and
- * the wall time of this phase roughly halves (2,400 files: 1.1 s → 0.6 s) for ~0.1 s more CPU
- * (the helper compiles its own copy of the parser).
+ * none are waiting, so the split balances itself whatever the helper's speed.
  */
 async function parseWithHelper(jobs: Job[]): Promise<ParsedSql[]> {
   const results: (ParsedSql | undefined)[] = new Array(jobs.length);
@@ -117,7 +113,7 @@ async function parseWithHelper(jobs: Job[]): Promise<ParsedSql[]> {
 }
 
 /**
- * Worker count: ROLLBOOK_PARSE_WORKERS=N (N ≥ 2 for a pool of N threads; 0 = inline; unset:
+ * Worker count: ROLLBOOK_PARSE_WORKERS=N (N ≥ 2 for a pool of N threads; unset or 0 = inline; 1:
  * see helperWanted).
  * Off by default: each worker loads and warms up its own WASM parser and the results cross the
  * thread boundary as JSON, so a pool costs ~40% more CPU in total (2,400 files: 4.3 s vs 2.9 s)
