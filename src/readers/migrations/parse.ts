@@ -35,27 +35,10 @@ export function loadParser(): Promise<void> {
   return loaded;
 }
 
-/** The parser calls parse.ts makes (libpg-query's, or a helper thread's recording stand-in). */
-export type ParserCalls = Pick<PgQuery, 'parseSync' | 'parsePlPgSQLSync' | 'scanSync'>;
-let calls: ParserCalls | undefined;
-
-/** Route this thread's parser calls through `c` (tree-worker.ts records the PL/pgSQL parses). */
-export function useParserCalls(c: ParserCalls): void {
-  calls = c;
-}
-
-function lib(): ParserCalls {
-  if (calls) return calls;
+function lib(): PgQuery {
   if (!pg) throw new Error('the SQL parser is not loaded: await loadParser() first');
   return pg;
 }
-
-/**
- * Parser JSON computed ahead by a helper thread for the PL/pgSQL in one file: `pl\0<statement>`
- * → parsePlPgSQL's JSON, `sql\0<query>` → parse's JSON. Only successful parses are listed; the
- * rest is parsed here as usual, so errors read the same.
- */
-export type Precomputed = ReadonlyMap<string, string>;
 
 export interface ParsedSql {
   statements: SqlStatement[];
@@ -81,14 +64,14 @@ export const HAS_SQL = /[^\s;]/;
  * become 1-based line:col (col in characters). A syntax error still yields the statements the
  * scanner can split off around it, plus one error entry per unparseable statement.
  */
-export function parseSql(file: string, text: string, tree?: string, pre?: Precomputed): ParsedSql {
+export function parseSql(file: string, text: string, tree?: string): ParsedSql {
   const out: ParsedSql = { statements: [], errors: [] };
   if (!HAS_SQL.test(text)) return out;
   const pos = new Positions(text);
   try {
     // `tree`: the parser's JSON for this very text, produced by a helper thread (tree-worker.ts)
     const result = (tree !== undefined ? JSON.parse(tree) : lib().parseSync(text)) as { stmts?: RawStmt[] };
-    collect(file, pos, result.stmts ?? [], 0, out, pre);
+    collect(file, pos, result.stmts ?? [], 0, out);
   } catch (e) {
     recover(file, pos, e, out);
   }
@@ -96,14 +79,7 @@ export function parseSql(file: string, text: string, tree?: string, pre?: Precom
   return out;
 }
 
-function collect(
-  file: string,
-  pos: Positions,
-  stmts: RawStmt[],
-  baseByte: number,
-  out: ParsedSql,
-  pre?: Precomputed,
-): void {
+function collect(file: string, pos: Positions, stmts: RawStmt[], baseByte: number, out: ParsedSql): void {
   for (const raw of stmts) {
     const startByte = baseByte + (raw.stmt_location ?? 0);
     // stmt_len 0/absent: the statement runs to the end of the parsed text
@@ -122,7 +98,7 @@ function collect(
     out.statements.push(statement);
     const type = Object.keys(raw.stmt ?? {})[0];
     if (type === 'DoStmt' || type === 'CreateFunctionStmt')
-      embedded(file, pos, start, stmtText, raw.stmt, out, pre);
+      embedded(file, pos, start, stmtText, raw.stmt, out);
   }
 }
 
@@ -194,7 +170,6 @@ function embedded(
   stmtText: string,
   node: PgNode,
   out: ParsedSql,
-  pre?: Precomputed,
 ): void {
   const isDo = 'DoStmt' in node;
   const n = isDo ? node.DoStmt : node.CreateFunctionStmt;
@@ -211,8 +186,7 @@ function embedded(
   if (lang.toLowerCase() === 'plpgsql') {
     let tree: PgNode;
     try {
-      const json = pre?.get(`pl\u0000${stmtText}`);
-      tree = json !== undefined ? JSON.parse(json) : lib().parsePlPgSQLSync(stmtText);
+      tree = lib().parsePlPgSQLSync(stmtText);
     } catch (e) {
       out.errors.push({
         message: `PL/pgSQL ${isDo ? 'DO block' : `function ${fname}`} does not parse: ${errorMessage(e)}`,
@@ -230,10 +204,7 @@ function embedded(
   for (const q of queries) {
     let stmts: RawStmt[];
     try {
-      const json = pre?.get(`sql\u0000${q.query}`);
-      stmts =
-        ((json !== undefined ? JSON.parse(json) : lib().parseSync(q.query)) as { stmts?: RawStmt[] }).stmts ??
-        [];
+      stmts = (lib().parseSync(q.query) as { stmts?: RawStmt[] }).stmts ?? [];
     } catch {
       continue; // PL/pgSQL expressions with variables the SQL grammar rejects: not a schema change
     }

@@ -6,16 +6,16 @@
  * parsing its share inline, so the outcome never depends on the threads.
  */
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import { loadParser, type ParsedSql, type Precomputed, parseSql } from './parse.js';
+import { loadParser, type ParsedSql, parseSql } from './parse.js';
 
 export interface Job {
   file: string;
   text: string;
 }
 
-function parseOne(j: Job, tree?: string, pre?: Precomputed): ParsedSql {
+function parseOne(j: Job, tree?: string): ParsedSql {
   try {
-    return parseSql(j.file, j.text, tree, pre);
+    return parseSql(j.file, j.text, tree);
   } catch (e) {
     return {
       statements: [],
@@ -75,21 +75,15 @@ async function parseWithHelper(jobs: Job[]): Promise<ParsedSql[]> {
     let got = false;
     for (let m = receiveMessageOnPort(port1); m; m = receiveMessageOnPort(port1)) {
       got = true;
-      const msg = m.message as 'done' | (number | string | string[] | null)[];
+      const msg = m.message as 'done' | (number | string | null)[];
       if (msg === 'done') {
         finished = true;
         continue;
       }
-      for (let k = 0; k < msg.length; k += 3) {
+      for (let k = 0; k < msg.length; k += 2) {
         const i = msg[k] as number;
         const tree = msg[k + 1] as string | null;
-        const rec = msg[k + 2] as string[] | null;
-        let pre: Map<string, string> | undefined;
-        if (rec) {
-          pre = new Map();
-          for (let r = 0; r < rec.length; r += 2) pre.set(rec[r] as string, rec[r + 1] as string);
-        }
-        results[i] = parseOne(jobs[i] as Job, tree ?? undefined, pre);
+        results[i] = parseOne(jobs[i] as Job, tree ?? undefined);
       }
     }
     return got;
