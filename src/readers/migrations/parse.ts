@@ -55,7 +55,8 @@ interface RawStmt {
 }
 
 const LEADING_TRIVIA = /^(?:\s+|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*/;
-const HAS_SQL = /[^\s;]/;
+/** Texts without this are not given to the parser (they hold no statement). */
+export const HAS_SQL = /[^\s;]/;
 
 /**
  * Parse one SQL text (already neutralised/masked, so offsets match the original file) with the
@@ -63,12 +64,13 @@ const HAS_SQL = /[^\s;]/;
  * become 1-based line:col (col in characters). A syntax error still yields the statements the
  * scanner can split off around it, plus one error entry per unparseable statement.
  */
-export function parseSql(file: string, text: string): ParsedSql {
+export function parseSql(file: string, text: string, tree?: string): ParsedSql {
   const out: ParsedSql = { statements: [], errors: [] };
   if (!HAS_SQL.test(text)) return out;
   const pos = new Positions(text);
   try {
-    const result = lib().parseSync(text) as { stmts?: RawStmt[] };
+    // `tree`: the parser's JSON for this very text, produced by a helper thread (tree-worker.ts)
+    const result = (tree !== undefined ? JSON.parse(tree) : lib().parseSync(text)) as { stmts?: RawStmt[] };
     collect(file, pos, result.stmts ?? [], 0, out);
   } catch (e) {
     recover(file, pos, e, out);
