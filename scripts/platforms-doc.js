@@ -24,7 +24,7 @@ const lines = [
   '',
   'What rollbook designs for each deploy mechanism, generated from `src/platforms/` for a service named',
   '`my-service` in namespace `prod` with no manifest read (so every duration uses the platform defaults).',
-  '`${VAR}` values are asked for when the runbook starts. Regenerate with `npm run docs:platforms`.',
+  'Values written `${VAR}` are asked for when the runbook starts. Regenerate with `npm run docs:platforms`.',
   '',
 ];
 for (const id of Object.keys(PLATFORMS).sort()) {
