@@ -24,6 +24,7 @@ const lines = [
   '',
   'What rollbook designs for each deploy mechanism, generated from `src/platforms/` for a service named',
   '`my-service` in namespace `prod` with no manifest read (so every duration uses the platform defaults).',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: shell variable syntax shown to the reader
   'Values written `${VAR}` are asked for when the runbook starts. Regenerate with `npm run docs:platforms`.',
   '',
 ];
