@@ -51,6 +51,7 @@ button.copy:focus-visible{outline:3px solid var(--amber);outline-offset:2px}
 .note{border-left:5px solid var(--blue);background:#eef3fb;padding:.5rem .8rem;margin:.6rem 0}
 table{border-collapse:collapse;width:100%}th,td{border:1px solid var(--line);padding:.4rem .5rem;text-align:left;
 vertical-align:top;overflow-wrap:break-word}th{background:var(--soft)}td code{overflow-wrap:anywhere}
+table.hazards{table-layout:fixed}col.c-sev{width:6rem}col.c-subj{width:17%}col.c-what{width:27%}col.c-yn{width:6.5rem}
 .sev-error{color:var(--red);font-weight:700}.sev-warning{color:var(--amber);font-weight:700}
 .yes{color:var(--green);font-weight:700}.no{color:var(--red);font-weight:700}.unknown{color:var(--muted)}
 ul.checklist{list-style:none;padding:0}ul.checklist li{border:1px solid var(--line);border-radius:6px;
@@ -237,7 +238,7 @@ function hazards(plan: Plan): string {
   });
   return `<section id="hazards">
 <h2>Hazards (${plan.hazards.length})</h2>
-<table class="cards"><thead><tr><th>Severity</th><th>Subject</th><th>What</th><th>App rollback safe</th><th>Revert lossless</th><th>Mitigation</th></tr></thead>
+<table class="cards hazards"><colgroup><col class="c-sev"><col class="c-subj"><col class="c-what"><col class="c-yn"><col class="c-yn"><col class="c-fix"></colgroup><thead><tr><th>Severity</th><th>Subject</th><th>What</th><th>App rollback safe</th><th>Revert lossless</th><th>Mitigation</th></tr></thead>
 <tbody>
 ${rows.join('\n')}
 </tbody></table>
