@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Setting, Workload } from '../../src/model/index.js';
 import { type Discovery, discover, workloadRef } from '../../src/readers/discover.js';
@@ -150,5 +151,13 @@ describe('discover: platform-zoo (ECS, Lambda, Cloud Run, Nomad, Heroku, systemd
       },
     ]);
     expect(d.migrationDirs.map((m) => `${m.tool} ${m.path}`)).toEqual(['dbmate db/migrations']);
+  });
+});
+
+describe('discover: ECS worker without a load balancer', () => {
+  it('marks the service loadBalancer none, so no deregistration delay is modelled', async () => {
+    const d = await discover(join(import.meta.dirname, '../../examples/orders-worker'));
+    const w = d.workloads.find((x) => x.kind === 'ECSService');
+    expect(w?.attributes.loadBalancer).toBe('none');
   });
 });

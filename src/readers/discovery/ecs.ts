@@ -107,6 +107,9 @@ export function readEcsService(doc: YamlDoc, tds: Map<string, TaskDefinition>): 
   const family = tdRef.split('/').pop()?.split(':')[0] ?? '';
   if (tdRef) attributes.taskDefinition = tdRef.split('/').pop() ?? tdRef;
   if (family) attributes.family = family;
+  // A service definition without loadBalancers sits behind no target group (a worker): no
+  // deregistration delay and no load-balancer health check shape its rollout.
+  if (arr(svc.loadBalancers).length === 0) attributes.loadBalancer = 'none';
   if (cb.rollback !== undefined) attributes.circuitBreakerRollback = String(bool(cb.rollback) === true);
   const alarms = arr(get(dc, 'alarms', 'alarmNames'))
     .map((x) => str(x))
