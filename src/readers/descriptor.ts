@@ -1,27 +1,16 @@
-import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Document, isMap, isNode, isPair, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { type Problem, RollbookError } from '../errors.js';
 import type { Evidence, Service } from '../model/service.js';
 import { type Descriptor, descriptorSchema } from './descriptor-schema.js';
+import { findDescriptor } from './root.js';
 import { emptyService } from './service-base.js';
 import { readTextFile } from './text-file.js';
 
-export const DESCRIPTOR_NAMES = ['rollbook.yaml', 'rollbook.yml'] as const;
-const MAX_DESCRIPTOR_BYTES = 1024 * 1024;
+export { DESCRIPTOR_NAMES, findDescriptor } from './root.js';
 
-/** The descriptor file in a directory, if any. */
-export function findDescriptor(root: string): string | undefined {
-  return DESCRIPTOR_NAMES.find((n) => {
-    try {
-      lstatSync(join(root, n));
-      return true; // present, even as a dangling link: reading it then says what is wrong
-    } catch {
-      return false;
-    }
-  });
-}
+const MAX_DESCRIPTOR_BYTES = 1024 * 1024;
 
 /** Parse a duration such as 30s, 5m, 1h30m, 7d into seconds. */
 export function parseDuration(text: string | undefined): number | undefined {

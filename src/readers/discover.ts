@@ -17,8 +17,7 @@
  *   unit, releasesDir, currentLink, restart   systemd / VM
  *   repoURL, path    Argo CD Application pointing outside this repository
  */
-import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+
 import { RollbookError } from '../errors.js';
 import type {
   Evidence,
@@ -72,6 +71,7 @@ import { readSystemdUnit } from './discovery/systemd.js';
 import { readText } from './discovery/text.js';
 import { type RepoFile, walk } from './discovery/walk.js';
 import { get, num, parseYaml, str, type YamlDoc } from './discovery/yaml.js';
+import { serviceRoot } from './root.js';
 
 export interface Discovery {
   workloads: Workload[];
@@ -123,21 +123,9 @@ function evKey(e: Evidence | undefined): string {
   return `${e?.file ?? ''}\u0000${String(e?.line ?? 0).padStart(8, '0')}`;
 }
 
-/** Throw the exit-2 error for a root that is missing or not a directory (`shown` is what the user typed). */
-export async function assertDirectory(abs: string, shown: string = abs): Promise<void> {
-  let st: Awaited<ReturnType<typeof stat>>;
-  try {
-    st = await stat(abs);
-  } catch {
-    throw new RollbookError('NOT_FOUND', `directory not found: ${shown}`);
-  }
-  if (!st.isDirectory()) throw new RollbookError('NOT_A_DIRECTORY', `not a directory: ${shown}`);
-}
-
 /** Read the repository at `root`. Never throws for file contents; throws RollbookError when root is unusable. */
 export async function discover(root: string, opts: DiscoverOptions = {}): Promise<Discovery> {
-  const abs = resolve(root);
-  await assertDirectory(abs, root);
+  const abs = serviceRoot(root);
 
   const { files, unknowns } = await walk(abs);
   /** Run one reader; if it fails on input it did not expect, record why instead of crashing. */

@@ -1,10 +1,9 @@
-import { statSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
-import { RollbookError } from '../errors.js';
+import { basename } from 'node:path';
 import type { Service } from '../model/service.js';
 import { findDescriptor, migrationSpecs, readDescriptor, serviceFromDescriptor } from './descriptor.js';
 import { applyDiscovery, discover } from './discover.js';
 import { loadMigrationSets, type MigrationSpec } from './migrations/index.js';
+import { serviceRoot } from './root.js';
 import { emptyService } from './service-base.js';
 
 export interface LoadOptions {
@@ -12,29 +11,12 @@ export interface LoadOptions {
   workload?: string;
 }
 
-/** Fail with one clear message when the directory is missing or not a directory. */
-export function assertDirectory(dir: string): string {
-  const root = resolve(dir);
-  let st: ReturnType<typeof statSync>;
-  try {
-    st = statSync(root);
-  } catch {
-    throw new RollbookError(
-      'NOT_FOUND',
-      [{ message: `directory not found: ${dir}` }],
-      'Pass the path of the service repository, e.g. rollbook plan examples/checkout-api',
-    );
-  }
-  if (!st.isDirectory()) throw new RollbookError('NOT_A_DIRECTORY', [{ message: `not a directory: ${dir}` }]);
-  return root;
-}
-
 /**
  * Read a service repository into the model: rollbook.yaml (when present), then what the files say
  * (discovery, migrations). The only entry point the CLI uses to read a service.
  */
 export async function loadService(dir: string, opts: LoadOptions = {}): Promise<Service> {
-  const root = assertDirectory(dir);
+  const root = serviceRoot(dir);
   const file = findDescriptor(root);
   let service: Service;
   let specs: MigrationSpec[] = [];

@@ -97,7 +97,9 @@ describe('rollbook discover (built CLI)', () => {
     expect(fmt.stderr).toBe('rollbook: --format must be one of text, json; got "xml"\n');
     const missing = rollbook(['discover', 'no/such/dir']);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toBe('rollbook: directory not found: no/such/dir\n');
+    expect(missing.stderr).toBe(
+      'rollbook: directory not found: no/such/dir\nPass the path of the service repository, e.g. rollbook plan examples/checkout-api\n',
+    );
   });
 
   it('the platform zoo in text form (snapshot)', () => {

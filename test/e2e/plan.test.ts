@@ -71,6 +71,27 @@ describe('plan on damaged repositories', () => {
   });
 });
 
+describe('every command names a bad directory the same way', () => {
+  const commands = [
+    ['plan'],
+    ['discover'],
+    ['init'],
+    ['migrations', 'analyze'],
+    ['migrations', 'verify'],
+    ['gates'],
+  ];
+  it.each(commands)('%s %s: missing directory and a file given as directory', async (...cmd) => {
+    const extra = cmd[0] === 'gates' ? ['--from', 'HEAD', '--to', 'HEAD'] : [];
+    const missing = await cli([...cmd, 'no/such/dir', ...extra]);
+    expect([missing.code, missing.stderr.split('\n')[0]]).toEqual([
+      2,
+      'rollbook: directory not found: no/such/dir',
+    ]);
+    const file = await cli([...cmd, 'README.md', ...extra]);
+    expect([file.code, file.stderr.split('\n')[0]]).toEqual([2, 'rollbook: not a directory: README.md']);
+  });
+});
+
 describe('plan usage errors', () => {
   it('rejects an unknown format with exit 2', async () => {
     const r = await cli(['plan', 'examples/checkout-api', '--format', 'pdf']);

@@ -136,7 +136,10 @@ describe('rollbook migrations analyze (built CLI)', () => {
 
   it('bad input exits 2 with one clear message', () => {
     const missing = cli('migrations', 'analyze', 'no/such/dir');
-    expect([missing.code, missing.stderr]).toEqual([2, 'rollbook: no/such/dir: no such directory\n']);
+    expect([missing.code, missing.stderr]).toEqual([
+      2,
+      'rollbook: directory not found: no/such/dir\nPass the path of the service repository, e.g. rollbook plan examples/checkout-api\n',
+    ]);
     const fmt = cli('migrations', 'analyze', FIX, '--format', 'xml');
     expect(fmt.code).toBe(2);
     expect(fmt.stderr).toContain('--format must be one of text, json; got "xml"');

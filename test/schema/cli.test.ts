@@ -83,7 +83,9 @@ describe('rollbook migrations verify (PGlite)', () => {
   it('exits 2 with a clear message on bad input', () => {
     const r = rollbook(['migrations', 'verify', 'fixtures/schema/nope']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('rollbook: fixtures/schema/nope: no such directory\n');
+    expect(r.stderr).toBe(
+      'rollbook: directory not found: fixtures/schema/nope\nPass the path of the service repository, e.g. rollbook plan examples/checkout-api\n',
+    );
     const u = rollbook(['migrations', 'verify', 'fixtures/schema/verify', '--database-url', 'not a url']);
     expect(u.code).toBe(2);
     expect(u.stderr).toContain('--database-url is not a URL');

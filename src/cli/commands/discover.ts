@@ -1,12 +1,7 @@
 import { basename, resolve } from 'node:path';
 import type { Evidence, Finding, Setting, Workload } from '../../model/index.js';
-import {
-  applyDiscovery,
-  assertDirectory,
-  type Discovery,
-  discover,
-  workloadRef,
-} from '../../readers/discover.js';
+import { applyDiscovery, type Discovery, discover, workloadRef } from '../../readers/discover.js';
+import { serviceRoot } from '../../readers/root.js';
 import { emptyService } from '../../readers/service-base.js';
 import { runRules } from '../../rules/index.js';
 import { EXIT, emit, type Io, oneOf, parse } from '../io.js';
@@ -226,9 +221,8 @@ export async function run(args: string[], io: Io): Promise<number> {
     return EXIT.ok;
   }
   const format = oneOf(values.format as string | undefined, FORMATS, '--format', 'text');
-  const dir = resolve(io.cwd, positionals[0] ?? '.');
+  const dir = serviceRoot(positionals[0], io.cwd);
   const workload = values.workload as string | undefined;
-  await assertDirectory(dir, positionals[0] ?? '.');
   const d = await discover(dir, workload ? { workload } : {});
   const name = basename(dir);
   const service = applyDiscovery(emptyService(dir, name), d);

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { RollbookError } from '../../errors.js';
@@ -6,6 +6,7 @@ import type { MigrationSet } from '../../model/service.js';
 import { descriptorMigrationSpecs } from '../../readers/descriptor.js';
 import { listTree, materialize, resolveRef } from '../../readers/git.js';
 import { loadMigrationSets } from '../../readers/migrations/index.js';
+import { serviceRoot } from '../../readers/root.js';
 import { evaluateGates } from '../../schema/gates.js';
 import { gatesJson, gatesText } from '../../schema/report.js';
 import { splitSql } from '../../schema/sql-split.js';
@@ -28,14 +29,6 @@ without a default breaks the target's INSERTs. Exit code 1 when a blocking gate 
                      (default_transaction_read_only=on); rollbook never writes there.
 --replay-url URL     replay the schemas on this scratch server instead of PGlite: rollbook
                      CREATEs a throw-away database rollbook_tmp_<random> there and DROPs it.`;
-
-function isDirectory(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
 
 const SQLISH = /(\.sql|^sqitch\.plan|^sqitch\.conf|^migration_lock\.toml)$/;
 
@@ -83,9 +76,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     throw new RollbookError('USAGE', 'gates needs --from REF (current) and --to REF (target)', USAGE);
   const format = oneOf(values.format as string | undefined, ['text', 'json'] as const, '--format', 'text');
   const dir = positionals[0];
-  const root = resolve(io.cwd, dir ?? '.');
-  if (!existsSync(root)) throw new RollbookError('NOT_FOUND', `${dir ?? '.'}: no such directory`);
-  if (!isDirectory(root)) throw new RollbookError('NOT_A_DIRECTORY', `${dir}: not a directory`);
+  const root = serviceRoot(dir, io.cwd);
 
   const [fromSha, toSha] = [await resolveRef(root, from), await resolveRef(root, to)];
 

@@ -4,13 +4,8 @@ import { basename, join, resolve } from 'node:path';
 import { Document, isMap, isPair, isScalar, type Pair, type YAMLMap } from 'yaml';
 import { RollbookError } from '../../errors.js';
 import type { Service } from '../../model/index.js';
-import {
-  applyDiscovery,
-  assertDirectory,
-  type Discovery,
-  discover,
-  workloadLabel,
-} from '../../readers/discover.js';
+import { applyDiscovery, type Discovery, discover, workloadLabel } from '../../readers/discover.js';
+import { serviceRoot } from '../../readers/root.js';
 import { emptyService } from '../../readers/service-base.js';
 import { EXIT, type Io, parse } from '../io.js';
 
@@ -172,11 +167,10 @@ export async function run(args: string[], io: Io): Promise<number> {
     io.stdout(`${USAGE}\n`);
     return EXIT.ok;
   }
-  const dir = resolve(io.cwd, positionals[0] ?? '.');
+  const dir = serviceRoot(positionals[0], io.cwd);
   const target = join(dir, 'rollbook.yaml');
   const force = values.force === true;
   const workload = values.workload as string | undefined;
-  await assertDirectory(dir, positionals[0] ?? '.');
   const d = await discover(dir, workload ? { workload } : {});
   if (existsSync(target) && !force)
     throw new RollbookError('USAGE', 'rollbook.yaml already exists', 'Use --force to overwrite it.');

@@ -1,8 +1,7 @@
-import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { RollbookError } from '../../errors.js';
 import { descriptorMigrationSpecs } from '../../readers/descriptor.js';
 import { loadMigrationSets } from '../../readers/migrations/index.js';
+import { serviceRoot } from '../../readers/root.js';
 import { verifyJson, verifyText } from '../../schema/report.js';
 import { verifyMigrations } from '../../schema/verify.js';
 import { EXIT, emit, type Io, oneOf, parse } from '../io.js';
@@ -39,14 +38,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   }
   if (positionals.length > 1) throw new RollbookError('USAGE', 'expected at most one directory', USAGE);
   const format = oneOf(values.format as string | undefined, ['text', 'json'] as const, '--format', 'text');
-  const root = resolve(io.cwd, positionals[0] ?? '.');
-  let isDir = false;
-  try {
-    isDir = statSync(root).isDirectory();
-  } catch {
-    throw new RollbookError('NOT_FOUND', `${positionals[0] ?? '.'}: no such directory`);
-  }
-  if (!isDir) throw new RollbookError('NOT_A_DIRECTORY', `${positionals[0]}: not a directory`);
+  const root = serviceRoot(positionals[0], io.cwd);
   const sets = await loadMigrationSets(root, descriptorMigrationSpecs(root));
   const url = values['database-url'] as string | undefined;
   const report = await verifyMigrations(sets, url ? { databaseUrl: url } : {});
