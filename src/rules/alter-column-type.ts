@@ -1,15 +1,11 @@
 import type { Finding } from '../model/finding.js';
 import { createRule } from './create-rule.js';
 import {
-  alterCommands,
   base,
-  columnsAddedBy,
   columnTypeBefore,
   flat,
-  ident,
   isWidening,
-  statementsOf,
-  tablesCreatedBy,
+  preexistingColumnChanges,
   typeName,
 } from './support/migration-sql.js';
 
@@ -26,12 +22,8 @@ export const alterColumnType = createRule(
   },
   (service, report) => {
     const out: Finding[] = [];
-    for (const ref of statementsOf(service, 'up', 'AlterTableStmt')) {
-      const created = tablesCreatedBy(ref.migration);
-      for (const { table, cmd } of alterCommands(ref)) {
-        if (cmd.subtype !== 'AT_AlterColumnType' || created.has(table)) continue;
-        const col = `${table}.${ident(cmd.name)}`;
-        if (columnsAddedBy(ref.migration).has(col)) continue;
+    for (const { ref, table, cmd, col } of preexistingColumnChanges(service, 'AT_AlterColumnType')) {
+      {
         const to = typeName(cmd.def?.ColumnDef?.typeName);
         const from = columnTypeBefore(ref.set, ref.migration, table, cmd.name);
         const widening = from !== undefined && isWidening(from, to);

@@ -1,14 +1,6 @@
 import type { Finding } from '../model/finding.js';
 import { createRule } from './create-rule.js';
-import {
-  alterCommands,
-  base,
-  columnsAddedBy,
-  flat,
-  ident,
-  statementsOf,
-  tablesCreatedBy,
-} from './support/migration-sql.js';
+import { base, flat, ident, preexistingColumnChanges } from './support/migration-sql.js';
 
 export const dropColumn = createRule(
   {
@@ -24,22 +16,16 @@ export const dropColumn = createRule(
   },
   (service, report) => {
     const out: Finding[] = [];
-    for (const ref of statementsOf(service, 'up', 'AlterTableStmt')) {
-      const created = tablesCreatedBy(ref.migration);
-      for (const { table, cmd } of alterCommands(ref)) {
-        if (cmd.subtype !== 'AT_DropColumn' || created.has(table)) continue;
-        const col = `${table}.${ident(cmd.name)}`;
-        if (columnsAddedBy(ref.migration).has(col)) continue;
-        out.push(
-          report({
-            ...base(ref, col),
-            message: `DROP COLUMN ${col}: the previous app version still uses it, and its values are gone for good.`,
-            appRollbackSafe: false,
-            revertLossless: false,
-            mitigation: `Contract later: stop reading and writing ${col} in the app, release, wait out the rollback window, then drop it in a later migration. If a revert must bring the values back, copy them first (CREATE TABLE ${flat(table, cmd.name, 'archive')} AS SELECT <primary key>, ${ident(cmd.name)} FROM ${table}).`,
-          }),
-        );
-      }
+    for (const { ref, table, cmd, col } of preexistingColumnChanges(service, 'AT_DropColumn')) {
+      out.push(
+        report({
+          ...base(ref, col),
+          message: `DROP COLUMN ${col}: the previous app version still uses it, and its values are gone for good.`,
+          appRollbackSafe: false,
+          revertLossless: false,
+          mitigation: `Contract later: stop reading and writing ${col} in the app, release, wait out the rollback window, then drop it in a later migration. If a revert must bring the values back, copy them first (CREATE TABLE ${flat(table, cmd.name, 'archive')} AS SELECT <primary key>, ${ident(cmd.name)} FROM ${table}).`,
+        }),
+      );
     }
     return out;
   },

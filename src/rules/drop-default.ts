@@ -1,13 +1,6 @@
 import type { Finding } from '../model/finding.js';
 import { createRule } from './create-rule.js';
-import {
-  alterCommands,
-  base,
-  columnsAddedBy,
-  ident,
-  statementsOf,
-  tablesCreatedBy,
-} from './support/migration-sql.js';
+import { base, ident, preexistingColumnChanges } from './support/migration-sql.js';
 
 export const dropDefault = createRule(
   {
@@ -22,22 +15,17 @@ export const dropDefault = createRule(
   },
   (service, report) => {
     const out: Finding[] = [];
-    for (const ref of statementsOf(service, 'up', 'AlterTableStmt')) {
-      const created = tablesCreatedBy(ref.migration);
-      for (const { table, cmd } of alterCommands(ref)) {
-        if (cmd.subtype !== 'AT_ColumnDefault' || cmd.def || created.has(table)) continue;
-        const col = `${table}.${ident(cmd.name)}`;
-        if (columnsAddedBy(ref.migration).has(col)) continue;
-        out.push(
-          report({
-            ...base(ref, col),
-            message: `DROP DEFAULT on ${col}: INSERTs from the previous app version that omit ${ident(cmd.name)} store NULL (or fail if it is NOT NULL), and restoring the default does not fix those rows.`,
-            appRollbackSafe: null,
-            revertLossless: false,
-            mitigation: `Keep the default on ${col} until the rollback window of every version that omits ${ident(cmd.name)} has passed; if the down restores it, backfill first: UPDATE ${table} SET ${ident(cmd.name)} = <old default> WHERE ${ident(cmd.name)} IS NULL.`,
-          }),
-        );
-      }
+    for (const { ref, table, cmd, col } of preexistingColumnChanges(service, 'AT_ColumnDefault')) {
+      if (cmd.def) continue;
+      out.push(
+        report({
+          ...base(ref, col),
+          message: `DROP DEFAULT on ${col}: INSERTs from the previous app version that omit ${ident(cmd.name)} store NULL (or fail if it is NOT NULL), and restoring the default does not fix those rows.`,
+          appRollbackSafe: null,
+          revertLossless: false,
+          mitigation: `Keep the default on ${col} until the rollback window of every version that omits ${ident(cmd.name)} has passed; if the down restores it, backfill first: UPDATE ${table} SET ${ident(cmd.name)} = <old default> WHERE ${ident(cmd.name)} IS NULL.`,
+        }),
+      );
     }
     return out;
   },

@@ -1,13 +1,6 @@
 import type { Finding } from '../model/finding.js';
 import { createRule } from './create-rule.js';
-import {
-  alterCommands,
-  base,
-  columnsAddedBy,
-  ident,
-  statementsOf,
-  tablesCreatedBy,
-} from './support/migration-sql.js';
+import { base, ident, preexistingColumnChanges } from './support/migration-sql.js';
 
 export const dropNotNull = createRule(
   {
@@ -23,22 +16,16 @@ export const dropNotNull = createRule(
   },
   (service, report) => {
     const out: Finding[] = [];
-    for (const ref of statementsOf(service, 'up', 'AlterTableStmt')) {
-      const created = tablesCreatedBy(ref.migration);
-      for (const { table, cmd } of alterCommands(ref)) {
-        if (cmd.subtype !== 'AT_DropNotNull' || created.has(table)) continue;
-        const col = `${table}.${ident(cmd.name)}`;
-        if (columnsAddedBy(ref.migration).has(col)) continue;
-        out.push(
-          report({
-            ...base(ref, col),
-            message: `DROP NOT NULL on ${col}: the previous app version may not handle the NULLs the new one writes, and SET NOT NULL on revert fails once they exist.`,
-            appRollbackSafe: null,
-            revertLossless: false,
-            mitigation: `Before rolling back, count them (SELECT count(*) FROM ${table} WHERE ${ident(cmd.name)} IS NULL) and backfill (UPDATE ${table} SET ${ident(cmd.name)} = <value> WHERE ${ident(cmd.name)} IS NULL) in the down migration before SET NOT NULL; make sure the previous app version reads a NULL ${col} without failing.`,
-          }),
-        );
-      }
+    for (const { ref, table, cmd, col } of preexistingColumnChanges(service, 'AT_DropNotNull')) {
+      out.push(
+        report({
+          ...base(ref, col),
+          message: `DROP NOT NULL on ${col}: the previous app version may not handle the NULLs the new one writes, and SET NOT NULL on revert fails once they exist.`,
+          appRollbackSafe: null,
+          revertLossless: false,
+          mitigation: `Before rolling back, count them (SELECT count(*) FROM ${table} WHERE ${ident(cmd.name)} IS NULL) and backfill (UPDATE ${table} SET ${ident(cmd.name)} = <value> WHERE ${ident(cmd.name)} IS NULL) in the down migration before SET NOT NULL; make sure the previous app version reads a NULL ${col} without failing.`,
+        }),
+      );
     }
     return out;
   },

@@ -1,14 +1,6 @@
 import type { Finding } from '../model/finding.js';
 import { createRule } from './create-rule.js';
-import {
-  alterCommands,
-  base,
-  columnsAddedBy,
-  flat,
-  ident,
-  statementsOf,
-  tablesCreatedBy,
-} from './support/migration-sql.js';
+import { base, flat, ident, preexistingColumnChanges } from './support/migration-sql.js';
 
 export const setNotNull = createRule(
   {
@@ -23,22 +15,16 @@ export const setNotNull = createRule(
   },
   (service, report) => {
     const out: Finding[] = [];
-    for (const ref of statementsOf(service, 'up', 'AlterTableStmt')) {
-      const created = tablesCreatedBy(ref.migration);
-      for (const { table, cmd } of alterCommands(ref)) {
-        if (cmd.subtype !== 'AT_SetNotNull' || created.has(table)) continue;
-        const col = `${table}.${ident(cmd.name)}`;
-        if (columnsAddedBy(ref.migration).has(col)) continue;
-        out.push(
-          report({
-            ...base(ref, col),
-            message: `SET NOT NULL on ${col}: writes of NULL from the previous app version fail after a rollback, and the check scans ${table} under an exclusive lock.`,
-            appRollbackSafe: null,
-            revertLossless: true,
-            mitigation: `Confirm the previous app version never writes NULL to ${col}; then ALTER TABLE ${table} ADD CONSTRAINT ${flat(cmd.name, 'not_null')} CHECK (${ident(cmd.name)} IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT ${flat(cmd.name, 'not_null')} in a later migration, and only then SET NOT NULL (Postgres 12+ skips the scan).`,
-          }),
-        );
-      }
+    for (const { ref, table, cmd, col } of preexistingColumnChanges(service, 'AT_SetNotNull')) {
+      out.push(
+        report({
+          ...base(ref, col),
+          message: `SET NOT NULL on ${col}: writes of NULL from the previous app version fail after a rollback, and the check scans ${table} under an exclusive lock.`,
+          appRollbackSafe: null,
+          revertLossless: true,
+          mitigation: `Confirm the previous app version never writes NULL to ${col}; then ALTER TABLE ${table} ADD CONSTRAINT ${flat(cmd.name, 'not_null')} CHECK (${ident(cmd.name)} IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT ${flat(cmd.name, 'not_null')} in a later migration, and only then SET NOT NULL (Postgres 12+ skips the scan).`,
+        }),
+      );
     }
     return out;
   },

@@ -338,3 +338,24 @@ export function isWidening(from: string, to: string): boolean {
     return Number(nt[2]) >= Number(nf[2]) && Number(nt[1]) - Number(nt[2]) >= Number(nf[1]) - Number(nf[2]);
   return false;
 }
+
+/**
+ * ALTER TABLE … <subtype> commands of up migrations on columns that existed before the migration
+ * (tables created and columns added by the same migration are new: changing them is harmless).
+ * `col` is `table.column`.
+ */
+export function preexistingColumnChanges(
+  service: Service,
+  subtype: string,
+): { ref: StatementRef; table: string; cmd: PgNode; col: string }[] {
+  const out: { ref: StatementRef; table: string; cmd: PgNode; col: string }[] = [];
+  for (const ref of statementsOf(service, 'up', 'AlterTableStmt')) {
+    const created = tablesCreatedBy(ref.migration);
+    for (const { table, cmd } of alterCommands(ref)) {
+      if (cmd.subtype !== subtype || created.has(table)) continue;
+      const col = `${table}.${ident(cmd.name)}`;
+      if (!columnsAddedBy(ref.migration).has(col)) out.push({ ref, table, cmd, col });
+    }
+  }
+  return out;
+}
