@@ -179,17 +179,19 @@ export interface Artifact {
   at?: Evidence;
 }
 
-export type MigrationTool =
-  | 'golang-migrate'
-  | 'dbmate'
-  | 'goose'
-  | 'flyway'
-  | 'sqitch'
-  | 'prisma'
-  | 'diesel'
-  | 'liquibase'
-  | 'plain'
-  | 'unknown';
+/** Migration tools rollbook reads (the values of state.migrations.tool). */
+export const MIGRATION_TOOLS = [
+  'golang-migrate',
+  'dbmate',
+  'goose',
+  'flyway',
+  'sqitch',
+  'prisma',
+  'diesel',
+  'liquibase',
+  'plain',
+] as const;
+export type MigrationTool = (typeof MIGRATION_TOOLS)[number] | 'unknown';
 
 /** One SQL statement of a migration file, as the real Postgres parser saw it. */
 export interface SqlStatement {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PLATFORM_IDS, VERSIONING_MODES } from '../model/service.js';
+import { MIGRATION_TOOLS, PLATFORM_IDS, VERSIONING_MODES } from '../model/service.js';
 
 /**
  * rollbook.yaml version 1 — the contract in DESIGN.md. Declarative only (no transforms), so that
@@ -17,17 +17,7 @@ const name = z.string().min(1);
 const migrations = z
   .strictObject({
     tool: z
-      .enum([
-        'golang-migrate',
-        'dbmate',
-        'goose',
-        'flyway',
-        'sqitch',
-        'prisma',
-        'diesel',
-        'liquibase',
-        'plain',
-      ])
+      .enum(MIGRATION_TOOLS)
       .optional()
       .describe('Migration tool; detected from the files when omitted.'),
     path: z.string().optional().describe('Directory of the migrations, relative to the repository root.'),

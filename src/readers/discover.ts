@@ -32,6 +32,7 @@ import type {
   Unknown,
   Workload,
 } from '../model/service.js';
+import { mapLimit } from '../util/map-limit.js';
 import {
   isEcsService,
   isTaskDefinition,
@@ -104,19 +105,6 @@ function dirOf(rel: string): string {
 
 function baseName(rel: string): string {
   return rel.slice(rel.lastIndexOf('/') + 1);
-}
-
-async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }
 
 function evKey(e: Evidence | undefined): string {

@@ -1,4 +1,5 @@
 import type { Unknown } from '../../model/service.js';
+import { mapLimit } from '../../util/map-limit.js';
 import { readText } from './text.js';
 import type { RepoFile } from './walk.js';
 import { parseYaml, type YamlDoc } from './yaml.js';
@@ -36,19 +37,6 @@ export async function parseRepoFile(f: RepoFile): Promise<ParsedFile> {
       read: false,
     };
   }
-}
-
-async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }
 
 /** Read and parse many YAML/JSON files (32 reads in flight); results keep the input order. */

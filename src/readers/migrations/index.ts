@@ -17,17 +17,9 @@ export interface MigrationSpec {
   at?: Evidence;
 }
 
-export const MIGRATION_TOOLS: readonly Exclude<MigrationTool, 'unknown'>[] = [
-  'golang-migrate',
-  'dbmate',
-  'goose',
-  'flyway',
-  'sqitch',
-  'prisma',
-  'diesel',
-  'liquibase',
-  'plain',
-];
+import { MIGRATION_TOOLS } from '../../model/service.js';
+
+export { MIGRATION_TOOLS };
 
 const TOOL_ALIASES: Record<string, Exclude<MigrationTool, 'unknown'>> = {
   migrate: 'golang-migrate',
