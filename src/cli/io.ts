@@ -36,6 +36,31 @@ export function parse(args: string[], options: Options, usage: string): ParsedAr
   }
 }
 
+/**
+ * Parse a command's arguments: `--help` prints the usage (the caller then returns EXIT.ok, seeing
+ * undefined), and more than one directory argument is a usage error.
+ */
+export function parseCommand(
+  args: string[],
+  options: Options,
+  usage: string,
+  io: Io,
+): ParsedArgs | undefined {
+  const parsed = parse(args, { ...options, help: { type: 'boolean', short: 'h' } }, usage);
+  if (parsed.values.help) {
+    io.stdout(`${usage}\n`);
+    return undefined;
+  }
+  if (parsed.positionals.length > 1) {
+    throw new RollbookError(
+      'USAGE',
+      `expected at most one directory; got ${parsed.positionals.length} arguments`,
+      usage,
+    );
+  }
+  return parsed;
+}
+
 export function oneOf<T extends string>(
   value: string | undefined,
   allowed: readonly T[],

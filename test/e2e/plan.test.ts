@@ -89,6 +89,10 @@ describe('every command names a bad directory the same way', () => {
     ]);
     const file = await cli([...cmd, 'README.md', ...extra]);
     expect([file.code, file.stderr.split('\n')[0]]).toEqual([2, 'rollbook: not a directory: README.md']);
+    const two = await cli([...cmd, 'examples/checkout-api', 'examples/catalog-web', ...extra]);
+    expect([two.code, two.stderr.split('\n')[0]]).toEqual([2, 'rollbook: expected at most one directory; got 2 arguments']);
+    const help = await cli([...cmd, '--help']);
+    expect([help.code, help.stdout.startsWith(`Usage: rollbook ${cmd.join(' ')}`)]).toEqual([0, true]);
   });
 });
 
@@ -125,7 +129,7 @@ describe('plan usage errors', () => {
   it('rejects extra arguments with exit 2', async () => {
     const r = await cli(['plan', 'examples/checkout-api', 'examples/catalog-web']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('plan takes one directory');
+    expect(r.stderr).toContain('expected at most one directory; got 2 arguments');
   });
   it('prints help with exit 0 and unknown commands with exit 2', async () => {
     expect((await cli(['--help'])).code).toBe(0);

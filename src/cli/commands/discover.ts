@@ -4,7 +4,7 @@ import { applyDiscovery, type Discovery, discover, workloadRef } from '../../rea
 import { serviceRoot } from '../../readers/root.js';
 import { emptyService } from '../../readers/service-base.js';
 import { runRules } from '../../rules/index.js';
-import { EXIT, emit, type Io, oneOf, parse } from '../io.js';
+import { EXIT, emit, type Io, oneOf, parseCommand } from '../io.js';
 
 const USAGE = `Usage: rollbook discover [dir] [--format text|json] [--workload NAME] [--out FILE]
 
@@ -206,20 +206,18 @@ export function renderDiscoverText(name: string, d: Discovery, findings: Finding
 }
 
 export async function run(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(
+  const parsed = parseCommand(
     args,
     {
       format: { type: 'string' },
       workload: { type: 'string' },
       out: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
     },
     USAGE,
+    io,
   );
-  if (values.help) {
-    io.stdout(`${USAGE}\n`);
-    return EXIT.ok;
-  }
+  if (!parsed) return EXIT.ok;
+  const { values, positionals } = parsed;
   const format = oneOf(values.format as string | undefined, FORMATS, '--format', 'text');
   const dir = serviceRoot(positionals[0], io.cwd);
   const workload = values.workload as string | undefined;

@@ -10,7 +10,7 @@ import { serviceRoot } from '../../readers/root.js';
 import { evaluateGates } from '../../schema/gates.js';
 import { gatesJson, gatesText } from '../../schema/report.js';
 import { splitSql } from '../../schema/sql-split.js';
-import { EXIT, emit, type Io, oneOf, parse } from '../io.js';
+import { EXIT, emit, type Io, oneOf, parseCommand } from '../io.js';
 
 const USAGE = `Usage: rollbook gates [dir] --from REF --to REF [--queries FILE] [--database-url URL]
                       [--replay-url URL] [--format text|json] [--out FILE]
@@ -51,7 +51,7 @@ async function setsAt(root: string, commit: string, paths: string[], tmp: string
 }
 
 export async function run(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(
+  const parsed = parseCommand(
     args,
     {
       from: { type: 'string' },
@@ -61,15 +61,12 @@ export async function run(args: string[], io: Io): Promise<number> {
       'replay-url': { type: 'string' },
       format: { type: 'string' },
       out: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
     },
     USAGE,
+    io,
   );
-  if (values.help) {
-    io.stdout(`${USAGE}\n`);
-    return EXIT.ok;
-  }
-  if (positionals.length > 1) throw new RollbookError('USAGE', 'expected at most one directory', USAGE);
+  if (!parsed) return EXIT.ok;
+  const { values, positionals } = parsed;
   const from = values.from as string | undefined;
   const to = values.to as string | undefined;
   if (!from || !to)

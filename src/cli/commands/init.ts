@@ -7,7 +7,7 @@ import type { Service } from '../../model/index.js';
 import { applyDiscovery, type Discovery, discover, workloadLabel } from '../../readers/discover.js';
 import { serviceRoot } from '../../readers/root.js';
 import { emptyService } from '../../readers/service-base.js';
-import { EXIT, type Io, parse } from '../io.js';
+import { EXIT, type Io, parseCommand } from '../io.js';
 
 const USAGE = `Usage: rollbook init [dir] [--force] [--workload NAME]
 
@@ -158,15 +158,9 @@ function writeAtomic(target: string, text: string, force: boolean): void {
 }
 
 export async function run(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(
-    args,
-    { force: { type: 'boolean' }, workload: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    USAGE,
-  );
-  if (values.help) {
-    io.stdout(`${USAGE}\n`);
-    return EXIT.ok;
-  }
+  const parsed = parseCommand(args, { force: { type: 'boolean' }, workload: { type: 'string' } }, USAGE, io);
+  if (!parsed) return EXIT.ok;
+  const { values, positionals } = parsed;
   const dir = serviceRoot(positionals[0], io.cwd);
   const target = join(dir, 'rollbook.yaml');
   const force = values.force === true;

@@ -4,9 +4,8 @@ import {
   renderMigrationsJson,
   renderMigrationsText,
 } from '../../analyze-migrations.js';
-import { RollbookError } from '../../errors.js';
 import { findDescriptor, serviceRoot } from '../../readers/root.js';
-import { EXIT, emit, type Io, oneOf, parse } from '../io.js';
+import { EXIT, emit, type Io, oneOf, parseCommand } from '../io.js';
 
 const USAGE = `Usage: rollbook migrations analyze [dir] [--format text|json] [--out FILE]
 
@@ -16,16 +15,9 @@ state.migrations when present, otherwise detects the migration layouts in the re
 Exit code 1 when any error-severity finding or parse error, 2 on bad input.`;
 
 export async function run(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(
-    args,
-    { format: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    USAGE,
-  );
-  if (values.help) {
-    io.stdout(`${USAGE}\n`);
-    return EXIT.ok;
-  }
-  if (positionals.length > 1) throw new RollbookError('USAGE', 'expected at most one directory', USAGE);
+  const parsed = parseCommand(args, { format: { type: 'string' }, out: { type: 'string' } }, USAGE, io);
+  if (!parsed) return EXIT.ok;
+  const { values, positionals } = parsed;
   const format = oneOf(values.format as string | undefined, ['text', 'json'] as const, '--format', 'text');
   const root = serviceRoot(positionals[0], io.cwd);
   const specs = await migrationSpecs(root);

@@ -1,10 +1,9 @@
-import { RollbookError } from '../../errors.js';
 import { descriptorMigrationSpecs } from '../../readers/descriptor.js';
 import { loadMigrationSets } from '../../readers/migrations/index.js';
 import { serviceRoot } from '../../readers/root.js';
 import { verifyJson, verifyText } from '../../schema/report.js';
 import { verifyMigrations } from '../../schema/verify.js';
-import { EXIT, emit, type Io, oneOf, parse } from '../io.js';
+import { EXIT, emit, type Io, oneOf, parseCommand } from '../io.js';
 
 const USAGE = `Usage: rollbook migrations verify [dir] [--database-url URL] [--format text|json] [--out FILE]
 
@@ -22,21 +21,18 @@ $ROLLBOOK_CACHE_DIR overrides), with verdicts cached by content hash of the file
                      rollbook ever makes. Name a scratch server for that purpose, never production.`;
 
 export async function run(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(
+  const parsed = parseCommand(
     args,
     {
       'database-url': { type: 'string' },
       format: { type: 'string' },
       out: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
     },
     USAGE,
+    io,
   );
-  if (values.help) {
-    io.stdout(`${USAGE}\n`);
-    return EXIT.ok;
-  }
-  if (positionals.length > 1) throw new RollbookError('USAGE', 'expected at most one directory', USAGE);
+  if (!parsed) return EXIT.ok;
+  const { values, positionals } = parsed;
   const format = oneOf(values.format as string | undefined, ['text', 'json'] as const, '--format', 'text');
   const root = serviceRoot(positionals[0], io.cwd);
   const sets = await loadMigrationSets(root, descriptorMigrationSpecs(root));

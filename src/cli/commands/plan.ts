@@ -1,7 +1,7 @@
 import { RollbookError } from '../../errors.js';
 import { analyze, loadService, plan, render, selectWorkload } from '../../index.js';
 import { FORMATS } from '../../renderers/index.js';
-import { EXIT, emit, type Io, oneOf, parse } from '../io.js';
+import { EXIT, emit, type Io, oneOf, parseCommand } from '../io.js';
 
 const USAGE = `Usage: rollbook plan [dir] [--format md|json|...] [--out FILE] [--workload NAME]
 
@@ -11,23 +11,19 @@ Exit 0: designed, nothing blocking; 1: designed, with blocking hazards (severity
 gate; 2: bad usage or input.`;
 
 export async function run(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(
+  const parsed = parseCommand(
     args,
     {
       format: { type: 'string', short: 'f' },
       out: { type: 'string', short: 'o' },
       workload: { type: 'string', short: 'w' },
-      help: { type: 'boolean', short: 'h' },
     },
     USAGE,
+    io,
   );
-  if (values.help) {
-    io.stdout(`${USAGE}\n`);
-    return EXIT.ok;
-  }
+  if (!parsed) return EXIT.ok;
+  const { values, positionals } = parsed;
   const format = oneOf(values.format as string | undefined, FORMATS(), '--format', 'md');
-  if (positionals.length > 1)
-    throw new RollbookError('USAGE', `plan takes one directory; got ${positionals.length} arguments`, USAGE);
   const dir = positionals[0] ?? '.';
   const workload = values.workload as string | undefined;
   const service = await loadService(dir, workload ? { workload } : {});
