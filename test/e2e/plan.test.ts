@@ -90,7 +90,10 @@ describe('every command names a bad directory the same way', () => {
     const file = await cli([...cmd, 'README.md', ...extra]);
     expect([file.code, file.stderr.split('\n')[0]]).toEqual([2, 'rollbook: not a directory: README.md']);
     const two = await cli([...cmd, 'examples/checkout-api', 'examples/catalog-web', ...extra]);
-    expect([two.code, two.stderr.split('\n')[0]]).toEqual([2, 'rollbook: expected at most one directory; got 2 arguments']);
+    expect([two.code, two.stderr.split('\n')[0]]).toEqual([
+      2,
+      'rollbook: expected at most one directory; got 2 arguments',
+    ]);
     const help = await cli([...cmd, '--help']);
     expect([help.code, help.stdout.startsWith(`Usage: rollbook ${cmd.join(' ')}`)]).toEqual([0, true]);
   });
