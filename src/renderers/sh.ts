@@ -338,7 +338,7 @@ function header(s: Script, plan: Plan) {
     'estimate',
     `about ${formatDuration(plan.estimate.expectedSeconds)}, worst case ${formatDuration(plan.estimate.maxSeconds)}`,
   );
-  if (plan.estimate.comparison) s.call('rb_kv', 'past rollbacks', plan.estimate.comparison);
+  if (plan.estimate.comparison) s.call('rb_kv', 'compared', plan.estimate.comparison);
 
   s.call('rb_head', 'Trigger: roll back when');
   if (plan.trigger.criteria.length === 0) s.call('rb_item', 'no trigger signal is configured');
