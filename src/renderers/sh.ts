@@ -322,6 +322,7 @@ function header(s: Script, plan: Plan) {
   const svc = plan.service;
   s.add('', '# --- the plan ---');
   s.call('rb_head', `Rollback runbook: ${svc.name}`);
+  s.call('rb_kv', 'window', plan.window.summary);
   s.call('rb_kv', 'platform', svc.platform);
   if (svc.workload) s.call('rb_kv', 'workload', svc.workload);
   if (svc.namespace) s.call('rb_kv', 'namespace', svc.namespace);
@@ -573,6 +574,7 @@ export function renderSh(plan: Plan): string {
     // SC2016 ($ in single quotes) and SC1003 (backslash before a quote in single quotes) flag exactly
     // what the quoting is for: plan text, printed literally, never expanded.
     '# shellcheck disable=SC2016,SC1003 # plan text is printed literally on purpose: nothing in it is expanded',
+    `# ${plan.window.summary.replace(/[\r\n]+/g, ' ')}`,
     PRELUDE.trimEnd(),
   );
   commsFunction(s, plan);
