@@ -124,7 +124,7 @@ export async function resolveWindow(root: string, opts: ReleaseOptions = {}): Pr
           commit: fromCommit,
           short: short(fromCommit),
           chosen: 'head',
-          how: state.branch ? `HEAD (branch ${state.branch})` : 'HEAD (detached)',
+          how: state.branch ? `HEAD on branch ${state.branch}` : 'detached HEAD',
         };
   const base: ReleaseWindow = { from: fromRef, shallow: state.shallow, git: true };
   if (opts.to !== undefined) {

@@ -574,7 +574,6 @@ export function renderSh(plan: Plan): string {
     // SC2016 ($ in single quotes) and SC1003 (backslash before a quote in single quotes) flag exactly
     // what the quoting is for: plan text, printed literally, never expanded.
     '# shellcheck disable=SC2016,SC1003 # plan text is printed literally on purpose: nothing in it is expanded',
-    `# ${plan.window.summary.replace(/[\r\n]+/g, ' ')}`,
     PRELUDE.trimEnd(),
   );
   commsFunction(s, plan);

@@ -34,7 +34,7 @@ describe('the release read from git', () => {
   it('defaults: from = HEAD, to = the newest version tag before it', async () => {
     gitIn(repo.root, 'checkout', '-q', 'v3');
     const r = await release(repo.root);
-    expect(r.from).toMatchObject({ ref: 'HEAD', chosen: 'head', how: 'HEAD (detached)' });
+    expect(r.from).toMatchObject({ ref: 'HEAD', chosen: 'head', how: 'detached HEAD' });
     expect(r.to).toMatchObject({ ref: 'v2', chosen: 'previous-tag' });
     expect(r.scoped).toBe(true);
     expect(r.commits).toBe(1);

@@ -26,7 +26,7 @@ export function lowRiskPlan(): Plan {
     window: {
       scoped: true,
       summary: 'Rolling back 3f2a1c0 (HEAD) → v1.4.0 (9b8c7d6): 4 commits, 0 migrations, 1 manifest',
-      from: { ref: 'HEAD', commit: '3f2a1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b', how: 'HEAD (branch main)' },
+      from: { ref: 'HEAD', commit: '3f2a1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b', how: 'HEAD on branch main' },
       to: {
         ref: 'v1.4.0',
         commit: '9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c',
@@ -259,7 +259,7 @@ export function highRiskPlan(): Plan {
     window: {
       scoped: true,
       summary: 'Rolling back 5e6f7a8 (HEAD) → v2.14.0 (1a2b3c4): 12 commits, 1 migration, 1 flag change',
-      from: { ref: 'HEAD', commit: '5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f', how: 'HEAD (branch main)' },
+      from: { ref: 'HEAD', commit: '5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f', how: 'HEAD on branch main' },
       to: {
         ref: 'v2.14.0',
         commit: '1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b',

@@ -1,5 +1,6 @@
 import { RollbookError } from '../../errors.js';
 import { analyze, loadService, plan, render, selectWorkload } from '../../index.js';
+import { serviceRoot } from '../../readers/root.js';
 import { FORMATS } from '../../renderers/index.js';
 import { EXIT, emit, type Io, oneOf, parseCommand } from '../io.js';
 
@@ -37,7 +38,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   const workload = values.workload as string | undefined;
   const from = values.from as string | undefined;
   const to = values.to as string | undefined;
-  const service = await loadService(dir, {
+  const service = await loadService(serviceRoot(dir, io.cwd), {
     ...(workload ? { workload } : {}),
     ...(from !== undefined ? { from } : {}),
     ...(to !== undefined ? { to } : {}),
