@@ -3,7 +3,7 @@ import type { Service } from '../model/service.js';
 import { findDescriptor, migrationSpecs, readDescriptor, serviceFromDescriptor } from './descriptor.js';
 import { applyDiscovery, discover } from './discover.js';
 import { repoState } from './git.js';
-import { loadMigrationSets, type MigrationSpec } from './migrations/index.js';
+import { loadMigrations, type MigrationSpec } from './migrations/index.js';
 import { crossedMigrations, migrationSetsAt, readRelease, resolveWindow } from './release.js';
 import { serviceRoot } from './root.js';
 import { emptyService } from './service-base.js';
@@ -50,7 +50,15 @@ export async function loadService(dir: string, opts: LoadOptions = {}): Promise<
   // Without a descriptor the directory name is a guess; the chosen workload names the service.
   const only = service.workloads.length === 1 ? service.workloads[0] : undefined;
   if (!file && only) service.name = only.name;
-  service.migrations = await loadMigrationSets(root, specs);
+  const loaded = await loadMigrations(root, specs);
+  service.migrations = loaded.sets;
+  if (loaded.excluded.length > 0) service.excludedMigrations = loaded.excluded;
+  const several = loaded.sets.filter((m) => m.selection === 'one-of-several');
+  if (several.length > 0)
+    service.unknowns.push({
+      subject: 'migration sets',
+      reason: `${several.length} migration sets found (${several.map((m) => `${m.path} (${m.tool})`).join(', ')}) and rollbook.yaml does not say which one runs against this service's database: the runbook gives none of them a command. Name it in state.migrations (path, tool, database)`,
+    });
   if (opts.release !== false) {
     const window = await resolveWindow(root, {
       ...(opts.from !== undefined ? { from: opts.from } : {}),

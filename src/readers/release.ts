@@ -211,7 +211,9 @@ export async function migrationSetsAt(
         out.push({ ...set, migrations: [], skipped: [] });
         continue;
       }
-      out.push(...(await loadMigrationSets(tmp, [spec])));
+      const orig = sets.find((s) => s.path === path);
+      for (const loaded of await loadMigrationSets(tmp, [spec]))
+        out.push(orig?.selection ? { ...loaded, selection: orig.selection } : loaded);
     }
     return out;
   } finally {
