@@ -3,6 +3,7 @@ import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { RollbookError } from '../errors.js';
+import type { Outcome } from '../model/outcome.js';
 
 export interface Io {
   stdout: (text: string) => void;
@@ -18,6 +19,15 @@ export const defaultIo: Io = {
 
 /** Exit codes (contract): 0 done, 1 blocking findings / failed gate, 2 usage or input error. */
 export const EXIT = { ok: 0, blocking: 1, error: 2 } as const;
+
+/**
+ * The exit code of a report: the one mapping every command uses. pass → 0; fail and unknown → 1
+ * (a blocking check that could not be proven is never reported as fine). Usage and input errors
+ * are RollbookError, exit 2, in main.
+ */
+export function exitCode(outcome: Outcome): number {
+  return outcome === 'pass' ? EXIT.ok : EXIT.blocking;
+}
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 

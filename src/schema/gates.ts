@@ -4,8 +4,10 @@
  * --replay-url); the old app's queries are prepared and its writes dry-run against the current
  * schema; with --database-url the live migration history is read in a READ ONLY session.
  */
+import type { Outcome, Unproven } from '../model/outcome.js';
 import type { Arg, Check, Gate } from '../model/plan.js';
 import type { Evidence, MigrationFile, MigrationSet, SqlStatement } from '../model/service.js';
+import { blockingOutcome } from '../util/outcome.js';
 import { ContentHash, readCached, writeCached } from './cache.js';
 import { type Catalog, cmp, readCatalog } from './catalog.js';
 import { type CompatIssue, oldAppOnCurrentSchema } from './compat.js';
@@ -31,6 +33,8 @@ export interface GatesInput {
   liveUrl?: string;
   /** Scratch server to replay on instead of PGlite (--replay-url). */
   replayUrl?: string;
+  /** The migration folders both sides were read from (for messages). */
+  locations?: string[];
 }
 
 export interface MigrationRef {
@@ -61,6 +65,19 @@ export interface GatesReport {
   /** Syntax in the current version's migrations newer than the set's target serverVersion. */
   newerSyntax: SyntaxRequirement[];
   gates: Gate[];
+  /** pass: every blocking gate passed; fail: one failed; unknown: one could not be proven. */
+  outcome: Outcome;
+  /** The blocking gates that could not be proven, and what would prove them. */
+  couldNotProve: Unproven[];
+}
+
+/** The version a migration history table names, comparable with a migration version id. */
+function comparableVersion(v: string): string {
+  return v
+    .replace(/^[VvUu]/, '')
+    .split(/[._]/)
+    .map((p) => (/^\d+$/.test(p) ? String(Number(p)) : p))
+    .join('.');
 }
 
 function refsOf(sets: MigrationSet[]): Map<string, MigrationRef> {
@@ -279,7 +296,13 @@ export async function evaluateGates(input: GatesInput): Promise<GatesReport> {
     queries: [],
     newerSyntax: [],
     gates: [],
+    outcome: 'unknown',
+    couldNotProve: [],
   };
+  const prove = new Map<string, string>();
+  const count = (sets: MigrationSet[]) =>
+    sets.reduce((n, s) => n + s.migrations.filter((m) => m.up).length, 0);
+  const where = input.locations?.length ? input.locations.join(', ') : undefined;
   for (const set of input.current) {
     if (set.serverVersion === undefined) continue;
     const hasPgcrypto = extensionsOf([set]).includes('pgcrypto');
@@ -302,7 +325,23 @@ export async function evaluateGates(input: GatesInput): Promise<GatesReport> {
     check: check(input, 'gate current-target-compatible: pass'),
     blocking: true,
   };
-  if (old.catalog && current.catalog) {
+  const emptySide = !where
+    ? 'no migration folder was recognised in the working tree, so neither schema was built'
+    : count(input.target) === 0
+      ? `no migration found at ${input.to} in ${where}, so the target schema was not built`
+      : count(input.current) === 0
+        ? `no migration found at ${input.from} in ${where}, so the current schema was not built`
+        : undefined;
+  if (emptySide) {
+    compat.status = 'unknown';
+    compat.reason = emptySide;
+    prove.set(
+      compat.id,
+      !where
+        ? 'name the migration folder: --migrations PATH (repeatable) or state.migrations.path in rollbook.yaml'
+        : `point --migrations at the folder that held the migrations at both refs; if ${count(input.target) === 0 ? input.to : input.from} had no database at all, this gate does not apply and the rollback is app-only`,
+    );
+  } else if (old.catalog && current.catalog) {
     report.compatibility = oldAppOnCurrentSchema(old.catalog, current.catalog);
     const breaks = report.compatibility.filter((i) => i.severity === 'break');
     const risks = report.compatibility.filter((i) => i.severity === 'risk');
@@ -318,6 +357,12 @@ export async function evaluateGates(input: GatesInput): Promise<GatesReport> {
     compat.reason = [buildProblemReason('target', old), buildProblemReason('current', current)]
       .filter(Boolean)
       .join('; ');
+    prove.set(
+      compat.id,
+      old.unsupported.length + current.unsupported.length > 0
+        ? 'replay on a server that has the extensions: --replay-url URL (a scratch Postgres)'
+        : 'fix the failing migration (the file:line above) or replay on the production major version with --replay-url URL',
+    );
   }
   report.gates.push(compat);
 
@@ -337,12 +382,15 @@ export async function evaluateGates(input: GatesInput): Promise<GatesReport> {
     blocking: true,
   };
   if (!input.queries) {
+    // not asked for: reported, not blocking (the exit code is about what was asked)
     prepare.status = writes.status = 'unknown';
+    prepare.blocking = writes.blocking = false;
     prepare.reason = writes.reason =
-      'no --queries FILE: export the old version’s statements (e.g. from pg_stat_statements) to check them';
+      'not checked: no --queries FILE; export the old version’s statements (e.g. from pg_stat_statements) to check them';
   } else if (!current.catalog) {
     prepare.status = writes.status = 'unknown';
-    prepare.reason = writes.reason = buildProblemReason('current', current);
+    prepare.reason = writes.reason = buildProblemReason('current', current) || (emptySide ?? '');
+    for (const g of [prepare, writes]) prove.set(g.id, prove.get(compat.id) ?? 'build the current schema');
   } else {
     const failed = report.queries.filter((q) => q.prepare.status === 'fail');
     const unknown = report.queries.filter((q) => q.prepare.status === 'unknown');
@@ -382,9 +430,18 @@ export async function evaluateGates(input: GatesInput): Promise<GatesReport> {
     check: check(input, 'gate no-in-flight-migration: pass', ['--database-url', { var: 'DATABASE_URL' }]),
     blocking: true,
   };
+  const version: Gate = {
+    id: 'live-version-is-current',
+    title: `The live database is at the schema version of ${input.from}`,
+    kind: 'migration',
+    check: check(input, 'gate live-version-is-current: pass', ['--database-url', { var: 'DATABASE_URL' }]),
+    blocking: true,
+  };
   if (!input.liveUrl) {
-    live.status = 'unknown';
-    live.reason = 'no --database-url: the live migration history was not read';
+    live.status = version.status = 'unknown';
+    live.blocking = version.blocking = false;
+    live.reason = 'not checked: no --database-url; the live migration history was not read';
+    version.reason = 'not checked: no --database-url';
   } else {
     const session = await openReadOnly(input.liveUrl);
     try {
@@ -402,7 +459,36 @@ export async function evaluateGates(input: GatesInput): Promise<GatesReport> {
           ? 'no known migration history table found; no DDL running'
           : `clean: ${report.history.tables.map((t) => `${t.table}${t.latest ? ` at ${t.latest}` : ''}`).join(', ')}`;
   }
-  report.gates.push(live);
+  if (input.liveUrl && report.history) {
+    const newest = input.current
+      .flatMap((s) => s.migrations.slice(-1).map((m) => ({ set: s.path, version: m.version })))
+      .filter((x) => x.version);
+    const latest = report.history.tables
+      .filter((t) => t.latest)
+      .map((t) => ({ ...t, latest: t.latest as string }));
+    if (newest.length === 0 || latest.length === 0) {
+      version.status = 'unknown';
+      version.reason =
+        newest.length === 0
+          ? `no migration at ${input.from} to compare with`
+          : 'no migration history table with a version was found on the live database';
+      prove.set(
+        version.id,
+        newest.length === 0
+          ? 'name the migration folder with --migrations PATH'
+          : 'check the history table the service uses (custom table names are not read yet) and compare its version by hand',
+      );
+    } else {
+      const expected = new Set(newest.map((n) => comparableVersion(n.version)));
+      const off = latest.filter((t) => !expected.has(comparableVersion(t.latest)));
+      version.status = off.length > 0 ? 'fail' : 'pass';
+      version.reason =
+        off.length > 0
+          ? `the database is not at the version you think: ${off.map((t) => `${t.table} is at ${t.latest}`).join(', ')}, ${input.from}'s newest migration is ${newest.map((n) => `${n.version} (${n.set})`).join(', ')}`
+          : `${latest.map((t) => `${t.table} at ${t.latest}`).join(', ')} = ${input.from}'s newest migration`;
+    }
+  }
+  report.gates.push(live, version);
 
   // 5. what a schema rollback would have to undo (informational)
   const since: Gate = {
@@ -420,5 +506,13 @@ export async function evaluateGates(input: GatesInput): Promise<GatesReport> {
       : `${n} migration(s) ran since ${input.to}: ${migrations.onlyInCurrent.map((m) => `${m.version} (${m.at.file})`).join(', ')}; leave them in place (app-only rollback) unless the target cannot run on them`;
   if (n > 0) since.evidence = migrations.onlyInCurrent.map((m) => m.at);
   report.gates.push(since);
+  report.outcome = blockingOutcome(report.gates);
+  report.couldNotProve = report.gates
+    .filter((g) => g.blocking && (g.status ?? 'unknown') === 'unknown')
+    .map((g) => ({
+      id: g.id,
+      reason: g.reason ?? 'not evaluated',
+      prove: prove.get(g.id) ?? 'run the gate with the inputs it names',
+    }));
   return report;
 }

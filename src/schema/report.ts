@@ -80,6 +80,10 @@ export function gatesText(report: GatesReport): string {
       lines.push(`  ${loc(r.at)}: ${r.feature} needs PostgreSQL ${r.major}+`);
   }
   const blocking = report.gates.filter((g) => g.blocking && g.status === 'fail').length;
-  lines.push('', blocking > 0 ? `${blocking} blocking gate(s) failed` : 'no blocking gate failed');
+  lines.push('');
+  if (blocking > 0) lines.push(`${blocking} blocking gate(s) failed`);
+  for (const u of report.couldNotProve)
+    lines.push(`could not prove: ${u.id}: ${u.reason}`, `  what would prove it: ${u.prove}`);
+  if (report.outcome === 'pass') lines.push('every blocking gate passed');
   return `${lines.join('\n')}\n`;
 }

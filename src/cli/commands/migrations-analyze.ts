@@ -1,11 +1,12 @@
 import {
   analyzeMigrations,
-  isBlocking,
   renderMigrationsJson,
   renderMigrationsText,
 } from '../../analyze-migrations.js';
+import { analyzeOutcome, unprovenText } from '../../outcomes.js';
 import { findDescriptor, serviceRoot } from '../../readers/root.js';
-import { EXIT, emit, type Io, oneOf, parseCommand } from '../io.js';
+import { findSqlFiles } from '../../readers/sql-files.js';
+import { EXIT, emit, exitCode, type Io, oneOf, parseCommand } from '../io.js';
 
 const USAGE = `Usage: rollbook migrations analyze [dir] [--format text|json] [--out FILE]
 
@@ -22,9 +23,13 @@ export async function run(args: string[], io: Io): Promise<number> {
   const root = serviceRoot(positionals[0], io.cwd);
   const specs = await migrationSpecs(root);
   const report = await analyzeMigrations(root, specs);
-  const text = format === 'json' ? renderMigrationsJson(report) : renderMigrationsText(report);
+  const result = analyzeOutcome(report, findSqlFiles(root));
+  const text =
+    format === 'json'
+      ? renderMigrationsJson({ ...report, ...result })
+      : renderMigrationsText(report) + unprovenText(result.couldNotProve);
   emit(io, text, values.out as string | undefined);
-  return isBlocking(report) ? EXIT.blocking : EXIT.ok;
+  return exitCode(result.outcome);
 }
 
 /**

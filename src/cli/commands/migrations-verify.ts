@@ -1,9 +1,11 @@
+import { unprovenText, verifyOutcome } from '../../outcomes.js';
 import { descriptorMigrationSpecs } from '../../readers/descriptor.js';
 import { loadMigrationSets } from '../../readers/migrations/index.js';
 import { serviceRoot } from '../../readers/root.js';
+import { findSqlFiles } from '../../readers/sql-files.js';
 import { verifyJson, verifyText } from '../../schema/report.js';
 import { verifyMigrations } from '../../schema/verify.js';
-import { EXIT, emit, type Io, oneOf, parseCommand } from '../io.js';
+import { EXIT, emit, exitCode, type Io, oneOf, parseCommand } from '../io.js';
 
 const USAGE = `Usage: rollbook migrations verify [dir] [--database-url URL] [--format text|json] [--out FILE]
 
@@ -38,6 +40,13 @@ export async function run(args: string[], io: Io): Promise<number> {
   const sets = await loadMigrationSets(root, descriptorMigrationSpecs(root));
   const url = values['database-url'] as string | undefined;
   const report = await verifyMigrations(sets, url ? { databaseUrl: url } : {});
-  emit(io, format === 'json' ? verifyJson(report) : verifyText(report), values.out as string | undefined);
-  return report.summary.fail > 0 ? EXIT.blocking : EXIT.ok;
+  const result = verifyOutcome(report, findSqlFiles(root));
+  emit(
+    io,
+    format === 'json'
+      ? verifyJson({ ...report, ...result })
+      : verifyText(report) + unprovenText(result.couldNotProve),
+    values.out as string | undefined,
+  );
+  return exitCode(result.outcome);
 }

@@ -1,8 +1,9 @@
 import { RollbookError } from '../../errors.js';
 import { analyze, loadService, plan, render, selectWorkload } from '../../index.js';
+import { planOutcome } from '../../outcomes.js';
 import { serviceRoot } from '../../readers/root.js';
 import { FORMATS } from '../../renderers/index.js';
-import { EXIT, emit, type Io, oneOf, parseCommand } from '../io.js';
+import { EXIT, emit, exitCode, type Io, oneOf, parseCommand } from '../io.js';
 
 const USAGE = `Usage: rollbook plan [dir] [--from REF] [--to REF] [--format md|json|...] [--out FILE]
                      [--workload NAME]
@@ -55,8 +56,5 @@ export async function run(args: string[], io: Io): Promise<number> {
   }
   const design = plan(service, analyze(service));
   emit(io, render(design, format), values.out as string | undefined);
-  const blocking =
-    design.hazards.some((h) => h.severity === 'error') ||
-    design.gates.some((g) => g.blocking && g.status === 'fail');
-  return blocking ? EXIT.blocking : EXIT.ok;
+  return exitCode(planOutcome(design).outcome);
 }
