@@ -302,7 +302,8 @@ export async function evaluateGates(input: GatesInput): Promise<GatesReport> {
   const prove = new Map<string, string>();
   const count = (sets: MigrationSet[]) =>
     sets.reduce((n, s) => n + s.migrations.filter((m) => m.up).length, 0);
-  const where = input.locations?.length ? input.locations.join(', ') : undefined;
+  const folders = input.locations ?? [...new Set([...input.current, ...input.target].map((s) => s.path))];
+  const where = folders.length > 0 ? folders.join(', ') : undefined;
   for (const set of input.current) {
     if (set.serverVersion === undefined) continue;
     const hasPgcrypto = extensionsOf([set]).includes('pgcrypto');

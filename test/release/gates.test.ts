@@ -59,7 +59,9 @@ describe('rollbook gates over a release', () => {
       const r = bin(['gates', '--from', 'v1', '--to', 'v0'], t.root, OFF);
       expect(r.code).toBe(1);
       expect(r.stdout).toMatch(/^UNKNOWN current-target-compatible/m);
-      expect(r.stdout).toMatch(/could not prove: current-target-compatible: no migration found at v0 in db\/migrations/);
+      expect(r.stdout).toMatch(
+        /could not prove: current-target-compatible: no migration found at v0 in db\/migrations/,
+      );
       expect(r.stdout).toMatch(/what would prove it: /);
       expect(r.stdout).not.toMatch(/PASS +current-target-compatible/);
     } finally {
@@ -80,7 +82,9 @@ describe('rollbook gates over a release', () => {
       const r = bin(['gates'], t.root, OFF);
       expect(r.code).toBe(1);
       expect(r.stdout).toMatch(/^UNKNOWN current-target-compatible/m);
-      expect(r.stdout).toMatch(/could not prove: current-target-compatible: the target schema could not be built/);
+      expect(r.stdout).toMatch(
+        /could not prove: current-target-compatible: the target schema could not be built/,
+      );
     } finally {
       t.cleanup();
     }

@@ -126,6 +126,7 @@ describe('rollbook gates (PGlite, generated git history)', () => {
       'old-queries-prepare unknown',
       'old-writes-dry-run unknown',
       'no-in-flight-migration unknown',
+      'live-version-is-current unknown',
       'migrations-since-target pass',
     ]);
   });
@@ -142,9 +143,10 @@ describe('rollbook gates (PGlite, generated git history)', () => {
     const broken = rollbook(['gates', '--from', 'main', '--to', 'v1', '--queries', 'broken.sql'], gitRepo);
     expect(broken.code).toBe(2);
     expect(broken.stderr).toBe('rollbook: broken.sql:2:1: syntax error at or near "SELEC"\n');
-    const missing = rollbook(['gates', '--from', 'main'], gitRepo);
-    expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('gates needs --from REF (current) and --to REF (target)');
+    // without --to the target is the newest release tag before --from (here v1)
+    const defaulted = rollbook(['gates', '--from', 'main', '--format', 'json'], gitRepo);
+    expect(defaulted.stderr).toBe('');
+    expect(JSON.parse(defaulted.stdout).release.to.ref).toBe('v1');
     const plain = mkdtempSync(join(tmpdir(), 'rollbook-nogit-'));
     try {
       cpSync(join(fixtures, 'verify'), plain, { recursive: true });
@@ -181,6 +183,17 @@ describe.skipIf(!url)('[postgres] rollbook CLI on a real server', () => {
       const r = rollbook(['gates', '--from', 'main', '--to', 'v1', '--database-url', u.toString()], gitRepo);
       expect(r.stdout).toContain('PASS    no-in-flight-migration');
       expect(r.stdout).toContain('clean: schema_migrations at 2');
+      expect(r.stdout).toContain('PASS    live-version-is-current');
+      await live.exec('update schema_migrations set version = 1');
+      const behind = rollbook(
+        ['gates', '--from', 'main', '--to', 'v1', '--database-url', u.toString()],
+        gitRepo,
+      );
+      expect(behind.stdout).toContain('FAIL    live-version-is-current');
+      expect(behind.stdout).toContain(
+        'the database is not at the version you think: schema_migrations is at 1',
+      );
+      await live.exec('update schema_migrations set version = 2');
       expect(r.stdout).toContain('live history read (read only) on PostgreSQL');
       await live.exec('update schema_migrations set dirty = true');
       const dirty = rollbook(

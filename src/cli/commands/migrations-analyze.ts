@@ -1,8 +1,4 @@
-import {
-  analyzeMigrations,
-  renderMigrationsJson,
-  renderMigrationsText,
-} from '../../analyze-migrations.js';
+import { analyzeMigrations, renderMigrationsJson, renderMigrationsText } from '../../analyze-migrations.js';
 import { analyzeOutcome, unprovenText } from '../../outcomes.js';
 import { findDescriptor, serviceRoot } from '../../readers/root.js';
 import { findSqlFiles } from '../../readers/sql-files.js';
