@@ -25,7 +25,9 @@ export {
   reportMigrations,
 } from './analyze-migrations.js';
 export * from './errors.js';
+export { type GatesOptions, gates, type ReleaseGatesReport } from './gates.js';
 export type * from './model/index.js';
+export { analyzeOutcome, type OutcomeReport, planOutcome, unprovenText, verifyOutcome } from './outcomes.js';
 export { selectWorkload } from './planner/context.js';
 export { planRollback } from './planner/index.js';
 export { PLATFORMS, platformFor } from './platforms/index.js';

@@ -1,4 +1,5 @@
 export * from './finding.js';
+export * from './outcome.js';
 export * from './plan.js';
 export * from './release.js';
 export * from './service.js';
