@@ -42,7 +42,10 @@ export function buildContext(service: Service, findings: Finding[]): PlanContext
   const platformId = service.deploy.platform ?? workload?.platform;
   const platform = platformId ? platformFor(platformId) : undefined;
   const pctx: PlatformContext = workload ? { service, workload } : { service };
-  const hazards = sortFindings([...findings, ...(platform ? platform.hazards(pctx) : [])]);
+  // One finding per problem: a platform hazard that a rule already reported (same id) is dropped.
+  const ruleIds = new Set(findings.map((f) => f.rule));
+  const builtIn = (platform ? platform.hazards(pctx) : []).filter((h) => !ruleIds.has(h.rule));
+  const hazards = sortFindings([...findings, ...builtIn]);
 
   const dataReasons: string[] = [];
   const migrationCount = service.migrations.reduce((n, m) => n + m.migrations.length, 0);
