@@ -194,7 +194,9 @@ function schemaOf(db) {
   if (r.status !== 0) throw new Error(`pg_dump: ${r.stderr}`);
   const lines = r.stdout
     .split('\n')
-    .filter((l) => l && !l.startsWith('--') && !/^SET |^SELECT pg_catalog\.set_config|^\\(un)?restrict /.test(l));
+    .filter(
+      (l) => l && !l.startsWith('--') && !/^SET |^SELECT pg_catalog\.set_config|^\\(un)?restrict /.test(l),
+    );
   const out = [];
   let block;
   for (const l of lines) {

@@ -3,7 +3,7 @@
 // by hand (the result goes to docs/verify.md with the seed). Corpora: the bench corpus
 // (bench/migrations-analyze generator, 300 migrations) and every example. Run after `npm run build`.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,10 +28,14 @@ function rng(seed) {
 }
 
 function analyze(dir) {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin/rollbook.js'), 'migrations', 'analyze', dir, '--format', 'json'], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 28,
-  });
+  const r = spawnSync(
+    process.execPath,
+    [join(ROOT, 'bin/rollbook.js'), 'migrations', 'analyze', dir, '--format', 'json'],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+    },
+  );
   if (r.status !== 0 && r.status !== 1) throw new Error(r.stderr);
   return JSON.parse(r.stdout);
 }
@@ -40,7 +44,12 @@ const work = mkdtempSync(join(tmpdir(), 'rollbook-precision-'));
 try {
   const corpus = join(work, 'bench');
   generateCorpus(join(corpus, 'migrations'), 300);
-  const dirs = [['bench', corpus], ...readdirSync(join(ROOT, 'examples')).sort().map((e) => [e, join(ROOT, 'examples', e)])];
+  const dirs = [
+    ['bench', corpus],
+    ...readdirSync(join(ROOT, 'examples'))
+      .sort()
+      .map((e) => [e, join(ROOT, 'examples', e)]),
+  ];
   const all = [];
   for (const [label, dir] of dirs) {
     const report = analyze(dir);

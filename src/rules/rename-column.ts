@@ -23,7 +23,10 @@ export const renameColumn = createRule(
       const [a, b] = [ident(ref.node.subname), ident(ref.node.newname)];
       if (isNew(ref, table, a)) continue;
       // renamed, then renamed back in the same file (or the way back of such a pair): no change
-      if (renamedBackLater(ref.file, ref.stmt, table, a, b) || renamedHereEarlier(ref.file, ref.stmt, table, a, b))
+      if (
+        renamedBackLater(ref.file, ref.stmt, table, a, b) ||
+        renamedHereEarlier(ref.file, ref.stmt, table, a, b)
+      )
         continue;
       const from = `${table}.${ident(ref.node.subname)}`;
       const to = `${table}.${ref.node.newname}`;

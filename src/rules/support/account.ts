@@ -188,7 +188,8 @@ export function renamedBackLater(
     if (!runs(s)) continue;
     for (const e of effectsOf(s)) {
       if (e.op === 'rename-column' && e.table === table && e.column === to) return e.to === column;
-      if ((e.op === 'drop-column' || e.op === 'add-column') && e.table === table && e.column === to) return false;
+      if ((e.op === 'drop-column' || e.op === 'add-column') && e.table === table && e.column === to)
+        return false;
       if ((e.op === 'drop-table' || e.op === 'rename-table') && e.table === table) return false;
     }
   }
