@@ -3,7 +3,7 @@
 // by hand (the result goes to docs/verify.md with the seed). Corpora: the bench corpus
 // (bench/migrations-analyze generator, 300 migrations) and every example. Run after `npm run build`.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +43,7 @@ function analyze(dir) {
 const work = mkdtempSync(join(tmpdir(), 'rollbook-precision-'));
 try {
   const corpus = join(work, 'bench');
+  mkdirSync(join(corpus, 'migrations'), { recursive: true });
   generateCorpus(join(corpus, 'migrations'), 300);
   const dirs = [
     ['bench', corpus],

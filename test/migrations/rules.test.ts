@@ -478,6 +478,13 @@ const TABLES: Table[] = [
     none: [
       { name: 'first definition with OR REPLACE', sql: 'CREATE OR REPLACE VIEW v AS SELECT 1;' },
       {
+        name: 'the same definition again (a no-op)',
+        sql: [
+          { version: '0001', up: 'CREATE OR REPLACE VIEW v AS SELECT 1;' },
+          { version: '0002', up: 'CREATE OR REPLACE VIEW v AS\n  SELECT 1;' },
+        ],
+      },
+      {
         name: 'plain CREATE',
         sql: [
           { version: '0001', up: 'CREATE VIEW v AS SELECT 1;' },
