@@ -12,7 +12,7 @@ import { verifyMigrations } from '../dist/schema/verify.js';
 const COUNT = Number(process.env.ROLLBOOK_BENCH_MIGRATIONS ?? 300);
 
 /** Deterministic migrations: tables, columns, indexes, constraints, enums, views, functions, with downs. */
-function generate(n) {
+export function generate(n) {
   const out = [];
   let tables = 0;
   for (let i = 1; i <= n; i++) {
@@ -120,8 +120,9 @@ export default async function () {
     '',
     `${COUNT} generated migrations (${statements} statements, ups and downs): tables, columns, concurrent indexes,`,
     'constraints, enums, views, functions, backfills. "schema build" replays every up and reads the catalog',
-    '(what `gates` does per version); "verify" is `migrations verify` (per migration: up, catalog, seed, down in a',
-    'rolled-back transaction, catalog, row counts). Warm = second run, answered from the content-hash cache.',
+    '(what `gates` does per version); "verify" is `migrations verify` (per migration: up, catalog, rows seeded and',
+    'committed, down in its own transaction, catalog, identity and row counts, rollback, seeded rows removed).',
+    'Warm = second run, answered from the content-hash cache.',
     '"start + stop": PGlite from the cached fresh-database snapshot / CREATE + DROP DATABASE on the server.',
     '',
     '| engine | start + stop | schema build cold | warm | verify cold | warm | pass/fail/unknown/skipped |',
