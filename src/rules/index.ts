@@ -41,6 +41,7 @@ import renameTable from './rename-table.js';
 import replaceFunctionOrView from './replace-function-or-view.js';
 import selfhealRevertsManualRollback from './selfheal-reverts-manual-rollback.js';
 import setNotNull from './set-not-null.js';
+import startupMigrationBlocksRollback from './startup-migration-blocks-rollback.js';
 import statefulsetOrderedReady from './statefulset-ordered-ready.js';
 import truncate from './truncate.js';
 import unversionedConfig from './unversioned-config.js';
@@ -89,6 +90,7 @@ export const RULES: readonly Rule[] = [
   replaceFunctionOrView,
   selfhealRevertsManualRollback,
   setNotNull,
+  startupMigrationBlocksRollback,
   statefulsetOrderedReady,
   truncate,
   unversionedConfig,
