@@ -166,7 +166,7 @@ export function buildGates(ctx: PlanContext, inputs: Set<string>): Gate[] {
     });
   }
 
-  if (service.migrations.length > 0) {
+  if (service.migrations.some((m) => m.migrations.length > 0)) {
     inputs.add('DATABASE_URL');
     gates.push({
       id: GATE_IDS.inFlight,
