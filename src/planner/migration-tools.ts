@@ -20,24 +20,6 @@ const TARGET = { var: 'TARGET_SCHEMA_VERSION' } as const;
 const run = (...argv: Command['argv']): Command => ({ argv, readOnly: false });
 const read = (...argv: Command['argv']): Command => ({ argv, readOnly: true });
 
-/** The history table a set's tool uses when the service configured one (see MigrationSet.historyTable). */
-const DEFAULT_TABLES: Partial<Record<MigrationSet['tool'], string>> = {
-  'golang-migrate': 'schema_migrations',
-  goose: 'goose_db_version',
-  dbmate: 'schema_migrations',
-  flyway: 'flyway_schema_history',
-  knex: 'knex_migrations',
-  'db-migrate': 'migrations',
-  liquibase: 'databasechangelog',
-  prisma: '_prisma_migrations',
-  diesel: '__diesel_schema_migrations',
-};
-
-/** The tool's history table: the configured one, else the tool's default (undefined when unknown). */
-export function historyTableOf(set: MigrationSet): string | undefined {
-  return set.historyTable?.value ?? DEFAULT_TABLES[set.tool];
-}
-
 /** golang-migrate reads a custom history table from the URL's x-migrations-table parameter. */
 export const MIGRATE_URL = 'MIGRATE_DATABASE_URL';
 
