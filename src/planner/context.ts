@@ -42,7 +42,10 @@ export function buildContext(service: Service, findings: Finding[]): PlanContext
   const platformId = service.deploy.platform ?? workload?.platform;
   const platform = platformId ? platformFor(platformId) : undefined;
   const pctx: PlatformContext = workload ? { service, workload } : { service };
-  const hazards = sortFindings([...findings, ...(platform ? platform.hazards(pctx) : [])]);
+  // One finding per problem: a platform hazard that a rule already reported (same id) is dropped.
+  const ruleIds = new Set(findings.map((f) => f.rule));
+  const builtIn = (platform ? platform.hazards(pctx) : []).filter((h) => !ruleIds.has(h.rule));
+  const hazards = sortFindings([...findings, ...builtIn]);
 
   const dataReasons: string[] = [];
   const migrationCount = service.migrations.reduce((n, m) => n + m.migrations.length, 0);
@@ -51,6 +54,11 @@ export function buildContext(service: Service, findings: Finding[]): PlanContext
       `${migrationCount} schema migration${migrationCount === 1 ? '' : 's'} in ${service.migrations.map((m) => m.path || '.').join(', ')}`,
     );
   }
+  const unread = service.migrations.reduce((n, m) => n + m.skipped.length, 0);
+  if (unread > 0)
+    dataReasons.push(
+      `${unread} file${unread === 1 ? '' : 's'} under migration folders that rollbook could not read as migrations (see unknowns)`,
+    );
   const dataHazards = hazards.filter((h) => h.touchesData);
   if (dataHazards.length > 0) {
     const ids = [...new Set(dataHazards.map((h) => h.rule))].sort(cmp);

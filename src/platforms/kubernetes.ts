@@ -11,7 +11,7 @@
  * disable auto-sync → undo → git revert → re-enable).
  */
 import type { Command } from '../model/plan.js';
-import { argoCdAppArg, managedByArgoCd, selfHealHazard, underArgoCd } from './argocd.js';
+import { argoCdAppArg, managedByArgoCd, underArgoCd } from './argocd.js';
 import {
   check,
   fact,
@@ -177,5 +177,5 @@ export const kubernetes: Platform = {
   status,
   rollback,
   duration: (ctx) => kubeDuration(ctx),
-  hazards: (ctx) => [...kubeHazards(ctx), ...selfHealHazard(ctx)],
+  hazards: (ctx) => kubeHazards(ctx),
 };

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { applyPolicy, type CheckConfig, checkRuleIds } from '../../src/check/policy.js';
-import { isRollbookError, RollbookError } from '../../src/errors.js';
+import { isRollbookError, type RollbookError } from '../../src/errors.js';
 import type { CheckFinding } from '../../src/model/check.js';
 import { readIgnoreDirectives } from '../../src/readers/ignore-comments.js';
 import { closest } from '../../src/util/closest.js';
