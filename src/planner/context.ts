@@ -42,16 +42,12 @@ export function buildContext(service: Service, findings: Finding[], scoped = tru
   const platformId = service.deploy.platform ?? workload?.platform;
   const platform = platformId ? platformFor(platformId) : undefined;
   const pctx: PlatformContext = workload ? { service, workload } : { service };
-<<<<<<< HEAD
   // without a release window, migration findings come from the whole history: say so on each
   const marked = scoped ? findings : findings.map((f) => (f.migration ? { ...f, unscoped: true } : f));
-  const hazards = sortFindings([...marked, ...(platform ? platform.hazards(pctx) : [])]);
-=======
   // One finding per problem: a platform hazard that a rule already reported (same id) is dropped.
   const ruleIds = new Set(findings.map((f) => f.rule));
   const builtIn = (platform ? platform.hazards(pctx) : []).filter((h) => !ruleIds.has(h.rule));
-  const hazards = sortFindings([...findings, ...builtIn]);
->>>>>>> main
+  const hazards = sortFindings([...marked, ...builtIn]);
 
   const dataReasons: string[] = [];
   const migrationCount = service.migrations.reduce((n, m) => n + m.migrations.length, 0);
