@@ -12,7 +12,7 @@ import type { ReleaseChange } from '../model/release.js';
 import type { Migration, Service } from '../model/service.js';
 import { findDescriptor, readDescriptor } from '../readers/descriptor.js';
 import { resolveBase } from '../readers/change-base.js';
-import { git, listTree, tagsMerged } from '../readers/git.js';
+import { changedFiles, git, listTree, tagsMerged, uncommittedFiles } from '../readers/git.js';
 import { type IgnoreDirective, readIgnoreDirectives } from '../readers/ignore-comments.js';
 import { loadService } from '../readers/load-service.js';
 import { searchPreviousCode } from '../readers/previous-code.js';
@@ -40,7 +40,6 @@ const NAME_RULES = new Set([
   'rename-column',
   'drop-table',
   'rename-table',
-  'contract-in-same-release',
 ]);
 
 const filesOf = (m: Migration): string[] =>
@@ -81,14 +80,21 @@ export async function check(dir: string | undefined, opts: CheckOptions = {}): P
   const base = await resolveBase(root, { ...(opts.base !== undefined ? { base: opts.base } : {}), env });
   const pathPrefix = (await git(root, ['rev-parse', '--show-prefix'])).trim().replace(/\/$/, '');
 
-  const service = await loadService(root, { release: false });
+  // parse only the files of the change: a long history costs a directory listing, not a parse
+  const touched = new Set([
+    ...(await changedFiles(root, base.mergeBase, base.head)).map((f) => f.path),
+    ...(await uncommittedFiles(root, [])),
+  ]);
+  const service = await loadService(root, { release: false, parse: (file) => touched.has(file) });
   const release = await readRelease(root, service, { from: 'HEAD', to: base.mergeBase });
   const skip = ignoredPath(config);
   const changes: ReleaseChange[] = release.changes.filter((c) => skip(c.file) === undefined);
   const changed = new Set(changes.map((c) => c.file));
-  // migration changes name the up file: the down (and other files) of the same migration count too
+  // an added migration's change names its up file: its down counts too
   const migrationsChanged = new Set(
-    changes.filter((c) => c.migration).map((c) => `${c.migration?.set}\u0000${c.migration?.version}`),
+    changes
+      .filter((c) => c.kind === 'migration' && c.migration)
+      .map((c) => `${c.migration?.set}\u0000${c.migration?.version}`),
   );
   for (const file of release.uncommitted) if (skip(file) === undefined) changed.add(file);
   const kept = service.migrations.map((s) => ({
@@ -97,7 +103,10 @@ export async function check(dir: string | undefined, opts: CheckOptions = {}): P
       (m) => migrationsChanged.has(`${s.path}\u0000${m.version}`) || filesOf(m).some((f) => changed.has(f)),
     ),
   }));
-  for (const s of kept) for (const m of s.migrations) for (const f of filesOf(m)) changed.add(f);
+  // an added migration is reviewed whole (up and down); an edited one only in the files edited
+  for (const s of kept)
+    for (const m of s.migrations)
+      if (migrationsChanged.has(`${s.path}\u0000${m.version}`)) for (const f of filesOf(m)) changed.add(f);
 
   // the tag a released migration edited or deleted since the base shipped in
   const edited = changes.filter((c) => c.kind === 'released-migration-edited');
@@ -143,8 +152,8 @@ export async function check(dir: string | undefined, opts: CheckOptions = {}): P
       continue;
     }
     const parts = f.subject.replace(/"/g, '').split('.');
-    const isColumn = f.rule.includes('column') || (f.rule === 'contract-in-same-release' && parts.length > 1);
-    const identifier = (isColumn ? parts.at(-1) : parts.at(-1)) ?? f.subject;
+    const isColumn = f.rule.includes('column');
+    const identifier = parts.at(-1) ?? f.subject;
     const previousVersion = await searchPreviousCode(root, base.mergeBase, identifier, {
       exclude,
       what: isColumn ? 'column' : 'table',

@@ -97,10 +97,29 @@ export function githubCheckout(repo: PrRepo, fetchDepth: number): string {
   git(dir, 'init', '-q');
   git(dir, 'remote', 'add', 'origin', `file://${repo.origin}`);
   if (fetchDepth === 0) {
-    git(dir, 'fetch', '-q', '--prune', '--no-recurse-submodules', 'origin', '+refs/heads/*:refs/remotes/origin/*', '+refs/tags/*:refs/tags/*');
+    git(
+      dir,
+      'fetch',
+      '-q',
+      '--prune',
+      '--no-recurse-submodules',
+      'origin',
+      '+refs/heads/*:refs/remotes/origin/*',
+      '+refs/tags/*:refs/tags/*',
+    );
     git(dir, 'fetch', '-q', 'origin', `+${repo.merge}:refs/remotes/pull/1/merge`);
   } else {
-    git(dir, 'fetch', '-q', '--no-tags', '--prune', '--no-recurse-submodules', `--depth=${fetchDepth}`, 'origin', `+${repo.merge}:refs/remotes/pull/1/merge`);
+    git(
+      dir,
+      'fetch',
+      '-q',
+      '--no-tags',
+      '--prune',
+      '--no-recurse-submodules',
+      `--depth=${fetchDepth}`,
+      'origin',
+      `+${repo.merge}:refs/remotes/pull/1/merge`,
+    );
   }
   git(dir, 'checkout', '-q', '--force', 'refs/remotes/pull/1/merge');
   return dir;
