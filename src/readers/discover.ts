@@ -34,6 +34,7 @@ import type {
   Workload,
 } from '../model/service.js';
 import { mapLimit } from '../util/map-limit.js';
+import { isComposeDoc, isComposeFileName, readComposeProjects } from './discovery/compose.js';
 import { engineOfResource } from './discovery/data-stores.js';
 import {
   isEcsService,
@@ -204,6 +205,7 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
   const taskDefs = new Map<string, TaskDefinition>();
   const ecsServiceDocs: YamlDoc[] = [];
   const appJsons = new Map<string, YamlDoc>();
+  const composeDocs = new Map<string, YamlDoc>();
 
   for (const { f, docs, unknowns: u, read } of parsed) {
     unknowns.push(...u);
@@ -259,6 +261,10 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
         }
         if (isEcsService(doc.value)) {
           ecsServiceDocs.push(doc);
+          continue;
+        }
+        if (isComposeFileName(name) && isComposeDoc(doc.value)) {
+          if (doc.index === 0) composeDocs.set(f.rel, doc);
           continue;
         }
         if (name === 'app.json' && isHerokuAppJson(doc.value)) {
@@ -466,6 +472,13 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
     const r = await readNomad(f.rel, t.text);
     workloads.push(...r.workloads);
     unknowns.push(...r.unknowns);
+  }
+
+  // ---- docker compose projects -------------------------------------------------------------
+  if (composeDocs.size) {
+    const c = readComposeProjects(composeDocs, baseName(abs) || 'compose');
+    workloads.push(...c.workloads);
+    unknowns.push(...c.unknowns);
   }
 
   // ---- Argo CD / Flux: who applies which path ----------------------------------------------
