@@ -12,7 +12,7 @@ const run = promisify(execFile);
 
 const ENV = { ...process.env, GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
 
-async function git(root: string, args: string[]): Promise<string> {
+export async function git(root: string, args: string[]): Promise<string> {
   try {
     const { stdout } = await run('git', ['-C', root, ...args], {
       env: ENV,

@@ -7,6 +7,7 @@ import alterColumnType from './alter-column-type.js';
 import autosyncBlocksRollback from './autosync-blocks-rollback.js';
 import cacheUnversionedKey from './cache-unversioned-key.js';
 import catalogManipulation from './catalog-manipulation.js';
+import contractInSameRelease from './contract-in-same-release.js';
 import crdsInTemplates from './crds-in-templates.js';
 import dataBackfill from './data-backfill.js';
 import dataWrittenByNewVersion from './data-written-by-new-version.js';
@@ -56,6 +57,7 @@ export const RULES: readonly Rule[] = [
   autosyncBlocksRollback,
   cacheUnversionedKey,
   catalogManipulation,
+  contractInSameRelease,
   crdsInTemplates,
   dataBackfill,
   dataWrittenByNewVersion,
