@@ -31,7 +31,8 @@ import {
 } from './common.js';
 import type { DurationModel, Platform, PlatformContext, PlatformRollback } from './types.js';
 
-const TARGET = 'TARGET_IMAGE_TAG';
+/** The same input the artifact gate asks for: the image reference of the target version. */
+const TARGET = 'TARGET_IMAGE';
 /** Docker's healthcheck defaults (Dockerfile HEALTHCHECK reference). */
 const DEFAULTS = { interval: 30, timeout: 30, retries: 3, startPeriod: 0, stopGrace: 10, pull: 10 };
 
@@ -41,7 +42,9 @@ function facts(ctx: PlatformContext): ComposeFacts {
       dir: '',
       files: ['compose.yaml'],
       ignoredFiles: [],
-      services: [{ name: ctx.service.name, profiles: [], dependsOn: [], runsMigration: false }],
+      services: [
+        { name: ctx.workload?.name ?? ctx.service.name, profiles: [], dependsOn: [], runsMigration: false },
+      ],
       oneShot: [],
       others: [],
       volumes: [],
@@ -134,11 +137,11 @@ function pinText(f: ComposeFacts): string {
   const parts: string[] = [];
   if (vars.length)
     parts.push(
-      `set ${vars.map((v) => `${v}=<${TARGET}>`).join(' ')} in ${f.dir ? `${f.dir}/` : ''}.env (compose reads it; an exported variable wins over .env)`,
+      `set ${vars.map((v) => `${v}=<tag of ${TARGET}>`).join(' ')} in ${f.dir ? `${f.dir}/` : ''}.env (compose reads it; an exported variable wins over .env)`,
     );
   for (const s of literal)
     parts.push(
-      `set services.${s.name}.image to ${s.image?.repository}:<${TARGET}> (or @sha256:<digest>) at ${s.image?.at ? `${s.image.at.file}:${s.image.at.line}` : (f.files.at(-1) ?? 'the compose file')}`,
+      `set services.${s.name}.image to ${TARGET} (${s.image?.repository}:<tag> or @sha256:<digest>) at ${s.image?.at ? `${s.image.at.file}:${s.image.at.line}` : (f.files.at(-1) ?? 'the compose file')}`,
     );
   return `Pin the previous image: ${parts.join('; ') || `set the image of ${f.services.map((s) => s.name).join(', ')} to the previous tag`}. Commit the pin so the next deploy does not bring the bad tag back.`;
 }
@@ -151,7 +154,11 @@ function rollback(ctx: PlatformContext): PlatformRollback {
     fixedStep(60, 300, 'operator time: edit one line and pull', {
       id: 'compose-pin-image',
       title: `Pin ${names.join(', ')} to the previous image tag and pull it`,
-      commands: [manual(pinText(f)), run(...composeArgs(f, 'pull', ...names))],
+      commands: [
+        run('docker', 'pull', { var: TARGET }),
+        manual(pinText(f)),
+        run(...composeArgs(f, 'pull', ...names)),
+      ],
       check: check(
         read(...composeArgs(f, 'config', '--images')),
         `the resolved images of ${names.join(', ')} carry the previous tag`,
@@ -187,7 +194,13 @@ function rollback(ctx: PlatformContext): PlatformRollback {
     false,
     `docker compose keeps no history: the previous tag is pinned in the compose file, then each app service is recreated alone (--no-deps) and waited on its healthcheck.`,
     steps,
-    [input(TARGET, 'Image tag (or digest) of the last good release', history(ctx))],
+    [
+      input(
+        TARGET,
+        'Image of the last good release (repository:tag or repository@sha256:digest)',
+        history(ctx),
+      ),
+    ],
   );
 }
 

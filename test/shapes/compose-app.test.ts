@@ -56,7 +56,7 @@ describe('fixture compose-app', () => {
       'docker compose -f deploy/docker-compose.yml -f deploy/docker-compose.prod.yml up -d --no-deps --wait --wait-timeout 200 web',
     );
     expect(cmds.some((c) => c.includes('up -d --no-deps --wait') && c.endsWith(' worker'))).toBe(true);
-    expect(cmds.some((c) => c.includes('set LEDGER_TAG=<TARGET_IMAGE_TAG> in deploy/.env'))).toBe(true);
+    expect(cmds.some((c) => c.includes('set LEDGER_TAG=<tag of TARGET_IMAGE> in deploy/.env'))).toBe(true);
     expect(cmds.some((c) => / up -d( |$)/.test(c) && !c.includes('--no-deps'))).toBe(false);
     expect(cmds.some((c) => c.includes('migrate'))).toBe(false);
   });
