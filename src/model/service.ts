@@ -4,6 +4,8 @@
  * hazard can cite file:line.
  */
 
+import type { Release } from './release.js';
+
 /** Where a fact came from. `file` is relative to the service root, POSIX separators. */
 export interface Evidence {
   file: string;
@@ -488,6 +490,11 @@ export interface Unknown {
 
 export interface Service {
   name: string;
+  /**
+   * The release the design is about (from, to, what changed), when it was read. Its absence means
+   * the service was read without git (a library caller that did not ask for a window).
+   */
+  release?: Release;
   /** Absolute path of the repository root that was read. */
   root: string;
   /** rollbook.yaml path relative to root, when one was read. */

@@ -76,7 +76,12 @@ function schemaStep(
   const notes: string[] = [];
   const checks: Command[] = [];
   let migrations = 0;
-  for (const set of ctx.service.migrations) {
+  const release = ctx.service.release;
+  // scoped to a release: only the sets the rollback crosses get a revert command
+  const sets = release?.scoped
+    ? ctx.service.migrations.filter((s) => s.migrations.length > 0)
+    : ctx.service.migrations;
+  for (const set of sets) {
     migrations += set.migrations.length;
     if (set.selection === 'one-of-several') {
       commands.push(
@@ -98,10 +103,19 @@ function schemaStep(
     for (const a of c.argv) if (typeof a !== 'string') inputs.add(a.var);
   }
   if (commands.some((c) => c.argv.some((a) => typeof a !== 'string' && a.var === 'TARGET_SCHEMA_VERSION'))) {
+    const targets = (release?.scoped ? release.targetSchema : []).filter((t) =>
+      sets.some((s) => s.path === t.set),
+    );
+    const only = targets.length === 1 ? targets[0] : undefined;
     extraInputs.push({
       name: 'TARGET_SCHEMA_VERSION',
-      description: 'schema version the target (older) release expects: its newest migration version',
+      description: only
+        ? only.version !== null
+          ? `schema version the target release (${release?.to?.ref}) expects: ${only.version} (${only.name}), its newest migration in ${only.set} (${only.at?.file}:${only.at?.line}), computed from git`
+          : `the target release (${release?.to?.ref}) has no migration in ${only.set}: revert every migration of the set`
+        : 'schema version the target (older) release expects: its newest migration version',
       ...(checks[0] ? { discover: checks[0] } : {}),
+      ...(only?.version ? { default: only.version } : {}),
     });
   }
   if (commands.some((c) => c.argv.some((a) => typeof a !== 'string' && a.var === 'CHANGESETS_TO_REVERT'))) {
@@ -110,7 +124,7 @@ function schemaStep(
       description: 'number of changesets newer than the target release',
     });
   }
-  const hasMigrations = ctx.service.migrations.some((m) => m.migrations.length > 0);
+  const hasMigrations = sets.some((m) => m.migrations.length > 0);
   const when = !hasMigrations
     ? 'Reconcile the data the new version wrote, per the hazard table, so the previous version reads consistent data.'
     : ctx.schemaFirst

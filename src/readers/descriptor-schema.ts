@@ -159,6 +159,20 @@ export const descriptorSchema = z
         writes: z.array(write).optional(),
       })
       .optional(),
+    release: z
+      .strictObject({
+        tags: z
+          .string()
+          .min(1)
+          .optional()
+          .describe(
+            'Release tags, a git glob (e.g. "v*", "api/v*"); ordered as versions. Default: tags that look like versions (v1.2.3, 1.2.3).',
+          ),
+      })
+      .optional()
+      .describe(
+        'How releases are found in git: the default rollback target is the newest release tag before --from.',
+      ),
     dependencies: z.array(dependency).optional(),
     signals: z.array(signal).optional(),
     synthetics: z

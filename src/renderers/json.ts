@@ -22,6 +22,7 @@ function check(c: Check) {
 /** The `--format json` document (contract in DESIGN.md; schema in schema/plan.schema.json). */
 export function planToJson(plan: Plan) {
   return {
+    window: plan.window,
     service: plan.service,
     risk: plan.risk,
     trigger: plan.trigger,
@@ -42,6 +43,7 @@ export function planToJson(plan: Plan) {
       touchesData: h.touchesData,
       mitigation: h.mitigation,
       ...(h.migration ? { migration: h.migration } : {}),
+      ...(h.unscoped ? { unscoped: true } : {}),
     })),
     runbook: plan.runbook.map((s) => ({
       id: s.id,
