@@ -67,6 +67,8 @@ export interface RolloutSettings {
   /** True when a readiness probe (or the platform's health check) exists at all. */
   hasReadinessProbe?: Setting<boolean>;
   startupSeconds?: Setting<number>;
+  /** Kubernetes startupProbe: the expected startup is one period (startupSeconds is the worst case). */
+  startupExpectedSeconds?: Setting<number>;
   imagePullSeconds?: Setting<number>;
   revisionHistoryLimit?: Setting<number>;
   paused?: Setting<boolean>;
@@ -134,13 +136,48 @@ export interface Workload {
   /** CustomResourceDefinitions shipped with the workload's chart (discovery). */
   crds?: CrdRef[];
   /** The HorizontalPodAutoscaler targeting it (discovery). */
-  autoscaler?: { name: string; minReplicas?: number; maxReplicas?: number; at?: Evidence };
+  autoscaler?: {
+    name: string;
+    minReplicas?: number;
+    maxReplicas?: number;
+    at?: Evidence;
+    /** Where minReplicas / maxReplicas were set (a values file for a chart). */
+    minAt?: Evidence;
+    maxAt?: Evidence;
+  };
   /** The PodDisruptionBudget selecting its pods; null = discovery looked and found none; undefined = not known. */
   disruptionBudget?: { name: string; at?: Evidence } | null;
   /** Data the workload holds that a rollback of its template does not undo (discovery). */
   state?: WorkloadState[];
+  /** ECS facts (platform ecs). */
+  ecs?: EcsFacts;
+  /** Argo Rollouts canary steps, in order (discovery). */
+  canarySteps?: CanaryStep[];
   /** docker compose facts (platform compose): typed, so a fact the platform needs cannot be forgotten. */
   compose?: ComposeFacts;
+}
+
+/** ECS facts a duration needs: the essential container's health check (seconds; ECS defaults apply where unset). */
+export interface EcsFacts {
+  containerHealthCheck?: {
+    interval?: Setting<number>;
+    timeout?: Setting<number>;
+    retries?: Setting<number>;
+    startPeriod?: Setting<number>;
+    at?: Evidence;
+  };
+  /** Task definition files registering the family (variants: EC2 / Fargate, per environment). */
+  variants?: { file: string; at?: Evidence; note?: string }[];
+}
+
+/** One step of an Argo Rollouts canary. */
+export interface CanaryStep {
+  kind: 'setWeight' | 'pause' | 'analysis' | 'other';
+  weight?: number;
+  /** Pause duration; undefined with `indefinite` for a pause without duration (waits for a promote). */
+  seconds?: number;
+  indefinite?: boolean;
+  at?: Evidence;
 }
 
 /** A docker compose project as deployed: the files `-f` names and what each service is. */

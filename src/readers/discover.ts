@@ -358,8 +358,14 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
           };
           const min = num(get(p.body, 'spec', 'minReplicas'));
           const max = num(get(p.body, 'spec', 'maxReplicas'));
-          if (min !== undefined) a.minReplicas = min;
-          if (max !== undefined) a.maxReplicas = max;
+          if (min !== undefined) {
+            a.minReplicas = min;
+            a.minAt = objAt(p, ['spec', 'minReplicas']);
+          }
+          if (max !== undefined) {
+            a.maxReplicas = max;
+            a.maxAt = objAt(p, ['spec', 'maxReplicas']);
+          }
           w.autoscaler = a;
         }
       } else if (
@@ -411,6 +417,25 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
         const vd = parseYaml(cf.values.rel, vt);
         unknowns.push(...vd.unknowns);
         if (vd.docs[0]) input.values = vd.docs[0];
+      }
+    }
+    // values files the deployment names (Argo CD helm.valueFiles), on top of values.yaml
+    for (const vf of managers.flatMap((m) => (m.valueFiles ?? []).filter((v) => v.chart === dir))) {
+      for (const rel of vf.files) {
+        const f = files.find((x) => x.rel === rel);
+        const text = f ? await read(f) : undefined;
+        if (text === undefined) {
+          unknowns.push({
+            subject: rel,
+            reason:
+              'values file named by the Argo CD application is not in the repository; its values are unknown',
+            at: vf.at,
+          });
+          continue;
+        }
+        const vd = parseYaml(rel, text);
+        unknowns.push(...vd.unknowns);
+        if (vd.docs[0]) input.extraValues = [...(input.extraValues ?? []), vd.docs[0]];
       }
     }
     for (const t of cf.templates.sort((a, b) => a.rel.localeCompare(b.rel))) {

@@ -28,7 +28,9 @@ describe('argo-rollouts', () => {
   test('canary: Kubernetes rolling model; blueGreen: all pods at once + scaleDownDelay', () => {
     const canary = argoRollouts.duration(rollout({ replicas: m(4), strategy: m('canary') }));
     expect([canary.expectedSeconds, canary.maxSeconds]).toEqual([40, 170]);
-    expect(canary.basis).toContain('run again (not modelled: no rollbackWindow)');
+    expect(canary.basis).toContain(
+      'the canary steps, pauses and analysis run again (steps not found in the manifest: not counted)',
+    );
     const bg = argoRollouts.duration(
       rollout({ replicas: m(4), strategy: m('blueGreen'), scaleDownDelaySeconds: m(60) }),
     );
@@ -72,6 +74,7 @@ describe('argo-rollouts under Argo CD auto-sync', () => {
     expect(r.oneCommand).toBe(false);
     expect(r.steps.map((s) => s.id)).toEqual([
       'disable-auto-sync',
+      'rollouts-abort',
       'rollouts-undo',
       'git-revert',
       're-enable-auto-sync',
