@@ -19,6 +19,9 @@ describe('argo-rollouts', () => {
       "oneCommand=true
       start: kubectl argo rollouts undo storefront -n shop --to-revision "\${TARGET_REVISION}"
       input TARGET_REVISION: kubectl argo rollouts get rollout storefront -n shop
+      [rollouts-abort] 10s/60s
+        rw $ kubectl argo rollouts abort storefront -n shop
+        check $ kubectl argo rollouts get rollout storefront -n shop (timeout 30s, retries 2)
       [rollouts-undo] 40s/170s
         rw $ kubectl argo rollouts undo storefront -n shop --to-revision "\${TARGET_REVISION}"
         check $ kubectl argo rollouts status storefront --timeout 170s -n shop ~ Healthy (timeout 200s, retries 0)"
@@ -87,6 +90,9 @@ describe('argo-rollouts under Argo CD auto-sync', () => {
       [disable-auto-sync] 5s/60s
         rw $ argocd app set storefront-prod --sync-policy none
         check $ argocd app get storefront-prod (timeout 30s, retries 2)
+      [rollouts-abort] 10s/60s
+        rw $ kubectl argo rollouts abort storefront -n shop
+        check $ kubectl argo rollouts get rollout storefront -n shop (timeout 30s, retries 2)
       [rollouts-undo] 20s/100s
         rw $ kubectl argo rollouts undo storefront -n shop --to-revision "\${TARGET_REVISION}"
         check $ kubectl argo rollouts status storefront --timeout 100s -n shop ~ Healthy (timeout 130s, retries 0)
