@@ -12,6 +12,8 @@ export interface MigrationToolCommands {
   note: string;
   /** True when the tool has no way to revert (prisma) or only in paid editions (flyway undo). */
   manual: boolean;
+  /** The revert undoes one migration per run: the runbook repeats it until the version check passes. */
+  onePerRun?: boolean;
 }
 
 const DB = { var: 'DATABASE_URL' } as const;
@@ -39,10 +41,11 @@ export function migrationToolCommands(set: MigrationSet): MigrationToolCommands 
       };
     case 'dbmate':
       return {
-        revert: [run('dbmate', '--url', DB, '--migrations-dir', dir, 'rollback')],
+        revert: [run('dbmate', '--url', DB, '--migrations-dir', dir, '--no-dump-schema', 'rollback')],
         status: read('dbmate', '--url', DB, '--migrations-dir', dir, 'status'),
-        note: 'dbmate rollback reverts ONE migration per run: repeat it once per migration newer than the target, checking status after each.',
+        note: 'dbmate rollback reverts ONE migration per run: the runbook repeats it, reading dbmate status before each run, until the newest applied migration is the target.',
         manual: false,
+        onePerRun: true,
       };
     case 'flyway':
       return {
@@ -64,6 +67,7 @@ export function migrationToolCommands(set: MigrationSet): MigrationToolCommands 
         status: read('diesel', 'migration', 'list', '--migration-dir', dir, '--database-url', DB),
         note: 'diesel migration revert reverts ONE migration per run: repeat it once per migration newer than the target.',
         manual: false,
+        onePerRun: true,
       };
     case 'liquibase':
       return {

@@ -12,6 +12,7 @@ export type HistoryTool =
   | 'sqitch'
   | 'liquibase'
   | 'goose'
+  | 'dbmate'
   | 'activity';
 
 export interface HistoryFinding {
@@ -50,9 +51,13 @@ async function hasColumn(query: Query, table: string, column: string): Promise<b
 export async function readMigrationHistory(query: Query): Promise<HistoryReport> {
   const report: HistoryReport = { tables: [], findings: [] };
 
-  // golang-migrate: schema_migrations(version bigint, dirty boolean). Rails/dbmate share the name without `dirty`.
+  // golang-migrate: schema_migrations(version bigint, dirty boolean). dbmate (and Rails) share the name
+  // without `dirty`: one row per applied version, written in the migration's transaction.
   if (await tableExists(query, 'schema_migrations')) {
-    if (await hasColumn(query, 'schema_migrations', 'dirty')) {
+    if (!(await hasColumn(query, 'schema_migrations', 'dirty'))) {
+      const rows = await query('select max(version::text) as v from schema_migrations');
+      report.tables.push({ tool: 'dbmate', table: 'schema_migrations', latest: str(rows[0]?.v) });
+    } else {
       const rows = await query(
         'select version::text as v, dirty from schema_migrations order by version desc',
       );
