@@ -237,9 +237,54 @@ export interface MigrationSet {
   /** Target server major version, if known. */
   serverVersion?: number;
   migrations: Migration[];
-  /** Files found but not understood, with the reason. */
+  /** Files found but not understood, with the reason (unknowns: never silently dropped). */
   skipped: { file: string; reason: string }[];
+  /** Files under the set's folder that are known not to be migrations (README, sqitch.conf, manifest.json…). */
+  ignored?: { file: string; reason: string }[];
+  /**
+   * How the set was chosen: named in rollbook.yaml, the only production set found, or one of several
+   * found (then no runbook command targets it: which one runs against DATABASE_URL is unknown).
+   */
+  selection?: 'descriptor' | 'only' | 'one-of-several';
+  /** The tool has no down migrations for this set (Prisma, a versioned manifest): revert = restore or fix forward. */
+  forwardOnly?: boolean;
+  /** The tool's own history table when the service configures a non-default one, with where. */
+  historyTable?: Setting<string>;
   at?: Evidence;
+}
+
+/** A folder of migrations that is not the production set (another engine, test data, examples). */
+export interface ExcludedMigrationSet {
+  tool: MigrationTool;
+  path: string;
+  /** Why it is not the production set. */
+  reason: string;
+  /** Files under the folder (none replayed, none given a command). */
+  files: string[];
+}
+
+/** How schema migrations are applied in production, with the evidence it was read from. */
+export type MigrationRunMode =
+  | 'pipeline'
+  | 'helm-hook'
+  | 'argocd-hook'
+  | 'init-container'
+  | 'compose-service'
+  | 'release-phase'
+  | 'startup';
+
+export interface MigrationRun {
+  mode: MigrationRunMode;
+  /** The tool that runs them, when known (golang-migrate, goose, prisma, rails…). */
+  tool?: string;
+  /** What was found, e.g. "m.Up() in main.go", "command: migrate -path … up". */
+  detail: string;
+  /**
+   * The runner refuses to start when the database is at a version its files do not contain
+   * (golang-migrate's Up() with a newer database): an app-only rollback crash-loops.
+   */
+  refusesNewerDatabase?: boolean;
+  at: Evidence;
 }
 
 export interface Flag {
@@ -397,4 +442,8 @@ export interface Service {
   unknowns: Unknown[];
   /** Flag keys the code evaluates (discovery), to compare with the flag files. */
   flagRefs?: FlagRef[];
+  /** Migration folders that are not production sets, with why (never replayed, never given a command). */
+  excludedMigrations?: ExcludedMigrationSet[];
+  /** How migrations are applied (pipeline, hook, init container, compose, the app at startup…). */
+  migrationRuns?: MigrationRun[];
 }

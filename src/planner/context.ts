@@ -51,6 +51,11 @@ export function buildContext(service: Service, findings: Finding[]): PlanContext
       `${migrationCount} schema migration${migrationCount === 1 ? '' : 's'} in ${service.migrations.map((m) => m.path || '.').join(', ')}`,
     );
   }
+  const unread = service.migrations.reduce((n, m) => n + m.skipped.length, 0);
+  if (unread > 0)
+    dataReasons.push(
+      `${unread} file${unread === 1 ? '' : 's'} under migration folders that rollbook could not read as migrations (see unknowns)`,
+    );
   const dataHazards = hazards.filter((h) => h.touchesData);
   if (dataHazards.length > 0) {
     const ids = [...new Set(dataHazards.map((h) => h.rule))].sort(cmp);

@@ -147,6 +147,15 @@ function schemaStep(
   const checks: Command[] = [];
   let migrations = 0;
   for (const set of ctx.service.migrations) {
+    migrations += set.migrations.length;
+    if (set.selection === 'one-of-several') {
+      commands.push(
+        manual(
+          `${set.path || '.'} (${set.tool}) is one of several migration sets and rollbook.yaml does not map it to this database: no command is given for it. Confirm which set this database runs before reverting anything.`,
+        ),
+      );
+      continue;
+    }
     const tool = migrationToolCommands(set);
     commands.push(
       ...tool.revert.map((c) =>
@@ -155,7 +164,6 @@ function schemaStep(
     );
     checks.push(tool.status);
     notes.push(`${set.tool} (${set.path || '.'}): ${tool.note}`);
-    migrations += set.migrations.length;
     if (tool.manual) commands.push(manual(tool.note));
   }
   const dataOnly = ctx.hazards.filter((h) => h.touchesData && h.kind === 'data' && !h.migration);

@@ -21,6 +21,7 @@
 import { RollbookError } from '../errors.js';
 import type {
   Evidence,
+  ExcludedMigrationSet,
   Flag,
   FlagRef,
   FlagSource,
@@ -64,7 +65,6 @@ import {
 } from './discovery/k8s.js';
 import { KUSTOMIZATION_FILES, resolveKustomizations } from './discovery/kustomize.js';
 import { isSam, isServerless, readSam, readServerless } from './discovery/lambda.js';
-import { findMigrationDirs } from './discovery/migration-dirs.js';
 import { looksLikeNomad, readNomad } from './discovery/nomad.js';
 import { parseFiles } from './discovery/parse-files.js';
 import { readGithubWorkflow, readGitlabCi } from './discovery/pipelines.js';
@@ -72,11 +72,15 @@ import { readSystemdUnit } from './discovery/systemd.js';
 import { readText } from './discovery/text.js';
 import { type RepoFile, walk } from './discovery/walk.js';
 import { get, num, parseYaml, str, type YamlDoc } from './discovery/yaml.js';
+import { findMigrationSets } from './migrations/index.js';
 import { serviceRoot } from './root.js';
 
 export interface Discovery {
   workloads: Workload[];
-  migrationDirs: { tool: MigrationTool; path: string; at?: Evidence }[];
+  /** Production migration sets (the same loadService reads with no rollbook.yaml). */
+  migrationDirs: { tool: MigrationTool; path: string; database: string; at?: Evidence }[];
+  /** Migration folders that are not production sets (another engine, test data, examples), with why. */
+  excludedMigrationDirs: ExcludedMigrationSet[];
   flagSources: FlagSource[];
   flags: Flag[];
   /** Flag keys the code evaluates (only searched when a flag file exists). */
@@ -537,10 +541,11 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
     flagRefs.push(...refs.flat());
   }
 
-  const migrationDirs = await findMigrationDirs(files);
+  const migrationSets = findMigrationSets(abs);
   const out: Discovery = {
     workloads: finalWorkloads,
-    migrationDirs,
+    migrationDirs: migrationSets.sets.map((m) => ({ tool: m.tool, path: m.path, database: m.database })),
+    excludedMigrationDirs: migrationSets.excluded,
     flagSources: flagSources.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '')),
     flags: flags.sort((a, b) => a.key.localeCompare(b.key) || evKey(a.at).localeCompare(evKey(b.at))),
     flagRefs: flagRefs.sort((a, b) => evKey(a.at).localeCompare(evKey(b.at)) || a.key.localeCompare(b.key)),
@@ -644,6 +649,36 @@ function signalsFor(d: Discovery, chosen: Workload | undefined): Signal[] {
     if (!owners) return true;
     return chosen === undefined || owners.has(chosen);
   });
+}
+
+function commonPrefix(a: string, b: string): number {
+  const x = a.split('/');
+  const y = b.split('/');
+  let i = 0;
+  while (i < x.length && i < y.length && x[i] === y[i]) i++;
+  return i;
+}
+
+/**
+ * The production migration set of the chosen workload: the only one found, else the one whose
+ * path shares the longest prefix with the workload's files and no other's (in a monorepo,
+ * services/a/db is not services/b's). `mine` is undefined when that is not exactly one set.
+ */
+export function migrationSetsFor(
+  d: Discovery,
+  s: Service,
+): { mine?: Discovery['migrationDirs'][number]; others: Discovery['migrationDirs'] } {
+  const sets = d.migrationDirs;
+  if (sets.length === 1) return { mine: sets[0] as Discovery['migrationDirs'][number], others: [] };
+  const chosen = s.workloads.length === 1 ? s.workloads[0] : undefined;
+  if (!chosen) return { others: sets };
+  const fileOf = (w: Workload) => w.attributes.overlay ?? w.attributes.chartPath ?? w.at?.file ?? '';
+  const near = sets.filter((m) => {
+    const best = Math.max(...d.workloads.map((w) => commonPrefix(fileOf(w), m.path)));
+    return best > 0 && commonPrefix(fileOf(chosen), m.path) === best;
+  });
+  if (near.length !== 1) return { others: sets };
+  return { mine: near[0], others: sets.filter((m) => m !== near[0]) };
 }
 
 function sameVariantSet(ws: Workload[]): boolean {

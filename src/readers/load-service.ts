@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import type { Service } from '../model/service.js';
 import { findDescriptor, migrationSpecs, readDescriptor, serviceFromDescriptor } from './descriptor.js';
 import { applyDiscovery, discover } from './discover.js';
-import { loadMigrationSets, type MigrationSpec } from './migrations/index.js';
+import { loadMigrations, type MigrationSpec } from './migrations/index.js';
 import { serviceRoot } from './root.js';
 import { emptyService } from './service-base.js';
 
@@ -37,7 +37,15 @@ export async function loadService(dir: string, opts: LoadOptions = {}): Promise<
   // Without a descriptor the directory name is a guess; the chosen workload names the service.
   const only = service.workloads.length === 1 ? service.workloads[0] : undefined;
   if (!file && only) service.name = only.name;
-  service.migrations = await loadMigrationSets(root, specs);
+  const loaded = await loadMigrations(root, specs);
+  service.migrations = loaded.sets;
+  if (loaded.excluded.length > 0) service.excludedMigrations = loaded.excluded;
+  const several = loaded.sets.filter((m) => m.selection === 'one-of-several');
+  if (several.length > 0)
+    service.unknowns.push({
+      subject: 'migration sets',
+      reason: `${several.length} migration sets found (${several.map((m) => `${m.path} (${m.tool})`).join(', ')}) and rollbook.yaml does not say which one runs against this service's database: the runbook gives none of them a command. Name it in state.migrations (path, tool, database)`,
+    });
   for (const set of service.migrations) {
     for (const sk of set.skipped)
       service.unknowns.push({ subject: `migration file ${sk.file}`, reason: sk.reason });

@@ -1,7 +1,16 @@
 import type { Finding } from '../model/finding.js';
 import { createRule } from './create-rule.js';
 import type { PgNode } from './support/migration-sql.js';
-import { alterCommands, base, flat, statementsOf, tablesCreatedBy } from './support/migration-sql.js';
+import {
+  alterCommands,
+  base,
+  excerpt,
+  flat,
+  isNew,
+  noTransactionHint,
+  rangeVarName,
+  statementsOf,
+} from './support/migration-sql.js';
 
 const KINDS: Record<string, string> = {
   CONSTR_CHECK: 'CHECK',
@@ -19,7 +28,7 @@ export const addConstraint = createRule(
     kind: 'schema',
     severity: 'warning',
     description:
-      'An up migration adds a CHECK, FOREIGN KEY, UNIQUE or PRIMARY KEY constraint that is validated at once.',
+      'An up migration adds a CHECK, FOREIGN KEY, UNIQUE or PRIMARY KEY constraint that is validated at once, or a unique index (partial or not) to an existing table.',
     rationale:
       'Writes from the previous app version that violate the new constraint fail after a rollback, and validation scans the table under a lock that blocks writes. Dropping the constraint is lossless.',
     mitigation:
@@ -29,9 +38,8 @@ export const addConstraint = createRule(
   (service, report) => {
     const out: Finding[] = [];
     for (const ref of statementsOf(service, 'up', 'AlterTableStmt')) {
-      const created = tablesCreatedBy(ref.migration);
       for (const { table, cmd } of alterCommands(ref)) {
-        if (cmd.subtype !== 'AT_AddConstraint' || created.has(table)) continue;
+        if (cmd.subtype !== 'AT_AddConstraint' || isNew(ref, table)) continue;
         const c = cmd.def?.Constraint;
         const kind = KINDS[c?.contype];
         if (!kind) continue;
@@ -66,8 +74,34 @@ export const addConstraint = createRule(
         );
       }
     }
+    // a unique index is a unique constraint for the writes it rejects (a partial one for the rows it covers)
+    for (const ref of statementsOf(service, 'up', 'IndexStmt')) {
+      if (!ref.node.unique) continue;
+      const table = rangeVarName(ref.node.relation);
+      if (isNew(ref, table)) continue;
+      const cols: string[] = (ref.node.indexParams ?? []).map((p: PgNode) => p?.IndexElem?.name ?? 'expr');
+      const name: string = ref.node.idxname ?? flat(table, ...cols, 'idx');
+      const where = ref.node.whereClause ? ` WHERE ${wherePart(ref.stmt.text)}` : '';
+      const concurrent = !!ref.node.concurrent;
+      out.push(
+        report({
+          ...base(ref, `${table}.${name}`),
+          severity: concurrent ? 'info' : 'warning',
+          message: `CREATE UNIQUE INDEX ${name} on ${table} (${cols.join(', ')})${where} makes duplicates an error: the previous app version's writes that repeat ${cols.length === 1 ? 'a value' : 'a combination'}${where ? ' in the rows it covers' : ''} fail after a rollback.`,
+          appRollbackSafe: null,
+          revertLossless: true,
+          mitigation: `Confirm the previous app version never writes duplicates of (${cols.join(', ')})${where ? ` where${where.slice(6)}` : ''} on ${table} (an upsert or a lookup before insert), or keep the index out of the release until the rollback window of every version that can write duplicates has passed.${concurrent ? '' : ` Build it with CREATE UNIQUE INDEX CONCURRENTLY and ${noTransactionHint(ref.set.tool)}.`}`,
+        }),
+      );
+    }
     return out;
   },
 );
+
+/** The WHERE clause of a CREATE INDEX, as written (one line, shortened). */
+function wherePart(text: string): string {
+  const i = text.search(/\bwhere\b/i);
+  return i < 0 ? '…' : excerpt(text.slice(i + 5), 60);
+}
 
 export default addConstraint;

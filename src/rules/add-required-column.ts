@@ -1,14 +1,7 @@
 import type { Finding } from '../model/finding.js';
 import { createRule } from './create-rule.js';
 import type { PgNode } from './support/migration-sql.js';
-import {
-  alterCommands,
-  base,
-  ident,
-  statementsOf,
-  tablesCreatedBy,
-  typeName,
-} from './support/migration-sql.js';
+import { alterCommands, base, ident, isNew, statementsOf, typeName } from './support/migration-sql.js';
 
 const SERIAL = new Set(['serial', 'serial4', 'bigserial', 'serial8', 'smallserial', 'serial2']);
 
@@ -26,9 +19,8 @@ export const addRequiredColumn = createRule(
   (service, report) => {
     const out: Finding[] = [];
     for (const ref of statementsOf(service, 'up', 'AlterTableStmt')) {
-      const created = tablesCreatedBy(ref.migration);
       for (const { table, cmd } of alterCommands(ref)) {
-        if (cmd.subtype !== 'AT_AddColumn' || created.has(table)) continue;
+        if (cmd.subtype !== 'AT_AddColumn' || isNew(ref, table)) continue;
         const def = cmd.def?.ColumnDef;
         if (!def) continue;
         const kinds = new Set((def.constraints ?? []).map((c: PgNode) => c?.Constraint?.contype));

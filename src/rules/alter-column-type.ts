@@ -1,13 +1,24 @@
 import type { Finding } from '../model/finding.js';
 import { createRule } from './create-rule.js';
+import type { PgNode } from './support/migration-sql.js';
 import {
   base,
   columnTypeBefore,
   flat,
+  ident,
   isWidening,
   preexistingColumnChanges,
   typeName,
 } from './support/migration-sql.js';
+
+/** No USING, or USING that only reads (or casts) the column itself: the values stay as they are. */
+function keepsValues(using: PgNode, column: string): boolean {
+  let e = using;
+  while (e?.TypeCast) e = e.TypeCast.arg;
+  if (!using) return true;
+  const fields = e?.ColumnRef?.fields ?? [];
+  return fields.length > 0 && fields[fields.length - 1]?.String?.sval === column;
+}
 
 export const alterColumnType = createRule(
   {
@@ -25,7 +36,9 @@ export const alterColumnType = createRule(
     for (const { ref, table, cmd, col } of preexistingColumnChanges(service, 'AT_AlterColumnType')) {
       {
         const to = typeName(cmd.def?.ColumnDef?.typeName);
-        const from = columnTypeBefore(ref.set, ref.migration, table, cmd.name);
+        const from = columnTypeBefore(ref, table, ident(cmd.name));
+        // already that type (known from the earlier migrations and statements): nothing changes
+        if (from === to && keepsValues(cmd.def?.ColumnDef?.raw_default, cmd.name)) continue;
         const widening = from !== undefined && isWidening(from, to);
         const change = from ? `from ${from} to ${to}` : `to ${to}`;
         const tmp = flat(cmd.name, to);

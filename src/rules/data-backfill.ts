@@ -1,6 +1,6 @@
 import type { Finding } from '../model/finding.js';
 import { createRule } from './create-rule.js';
-import { base, flat, rangeVarName, statementsOf, tablesCreatedBy } from './support/migration-sql.js';
+import { base, flat, isNew, isSystemCatalog, rangeVarName, statementsOf } from './support/migration-sql.js';
 
 export const dataBackfill = createRule(
   {
@@ -17,7 +17,7 @@ export const dataBackfill = createRule(
     const out: Finding[] = [];
     for (const ref of statementsOf(service, 'up', 'UpdateStmt', 'DeleteStmt', 'InsertStmt', 'MergeStmt')) {
       const table = rangeVarName(ref.node.relation);
-      if (tablesCreatedBy(ref.migration).has(table)) continue;
+      if (isNew(ref, table) || isSystemCatalog(ref.node.relation)) continue; // catalogs: catalog-manipulation
       const snap = `${flat(table, 'before', ref.migration.version)}`;
       const where = ref.node.whereClause ? 'WHERE <the same condition>' : '';
       if (ref.type === 'InsertStmt') {

@@ -18,8 +18,11 @@ export const dropIndex = createRule(
     const out: Finding[] = [];
     for (const ref of statementsOf(service, 'up', 'DropStmt')) {
       if (ref.node.removeType !== 'OBJECT_INDEX') continue;
+      // built earlier in this file: dropping it again is harmless (a drop before a re-create is not)
+      const stmts = ref.file.statements;
       const createdHere = new Set(
-        (ref.migration.up?.statements ?? [])
+        stmts
+          .slice(0, stmts.indexOf(ref.stmt))
           .map((s) => (s.ast as { IndexStmt?: PgNode } | undefined)?.IndexStmt?.idxname)
           .filter(Boolean),
       );

@@ -1,6 +1,6 @@
 import type { Finding } from '../model/finding.js';
 import { createRule } from './create-rule.js';
-import { base, flat, listName, statementsOf, tablesCreatedBy } from './support/migration-sql.js';
+import { base, flat, isNew, listName, statementsOf } from './support/migration-sql.js';
 
 export const dropTable = createRule(
   {
@@ -18,10 +18,9 @@ export const dropTable = createRule(
     const out: Finding[] = [];
     for (const ref of statementsOf(service, 'up', 'DropStmt')) {
       if (ref.node.removeType !== 'OBJECT_TABLE') continue;
-      const created = tablesCreatedBy(ref.migration);
       for (const obj of ref.node.objects ?? []) {
         const table = listName(obj?.List?.items);
-        if (created.has(table)) continue;
+        if (isNew(ref, table)) continue;
         out.push(
           report({
             ...base(ref, table),

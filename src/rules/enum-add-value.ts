@@ -1,11 +1,12 @@
 import type { Finding } from '../model/finding.js';
-import type { Migration } from '../model/service.js';
 import { createRule } from './create-rule.js';
-import { base, listName, statementsOf } from './support/migration-sql.js';
+import { base, listName, type StatementRef, statementsOf } from './support/migration-sql.js';
 
-function enumsCreatedBy(m: Migration): Set<string> {
+/** Enum types created before `ref` in its file (a value added to them is not one-way for anyone). */
+function enumsCreatedBefore(ref: StatementRef): Set<string> {
   const s = new Set<string>();
-  for (const st of m.up?.statements ?? []) {
+  const stmts = ref.file.statements;
+  for (const st of stmts.slice(0, stmts.indexOf(ref.stmt))) {
     const e = (st.ast as { CreateEnumStmt?: { typeName?: unknown[] } } | undefined)?.CreateEnumStmt;
     if (e) s.add(listName(e.typeName));
   }
@@ -28,7 +29,7 @@ export const enumAddValue = createRule(
     for (const ref of statementsOf(service, 'up', 'AlterEnumStmt')) {
       if (ref.node.oldVal || !ref.node.newVal) continue;
       const type = listName(ref.node.typeName);
-      if (enumsCreatedBy(ref.migration).has(type)) continue;
+      if (enumsCreatedBefore(ref).has(type)) continue;
       out.push(
         report({
           ...base(ref, `${type}.${ref.node.newVal}`),

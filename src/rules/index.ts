@@ -6,6 +6,7 @@ import addRequiredColumn from './add-required-column.js';
 import alterColumnType from './alter-column-type.js';
 import autosyncBlocksRollback from './autosync-blocks-rollback.js';
 import cacheUnversionedKey from './cache-unversioned-key.js';
+import catalogManipulation from './catalog-manipulation.js';
 import crdsInTemplates from './crds-in-templates.js';
 import dataBackfill from './data-backfill.js';
 import dataWrittenByNewVersion from './data-written-by-new-version.js';
@@ -53,6 +54,7 @@ export const RULES: readonly Rule[] = [
   alterColumnType,
   autosyncBlocksRollback,
   cacheUnversionedKey,
+  catalogManipulation,
   crdsInTemplates,
   dataBackfill,
   dataWrittenByNewVersion,

@@ -1,16 +1,17 @@
 import type { Finding } from '../model/finding.js';
 import { createRule } from './create-rule.js';
+import { createdByFile } from './support/account.js';
 import {
   alterCommands,
   base,
-  columnsAddedBy,
   flat,
   ident,
+  isNew,
+  isSystemCatalog,
   listName,
   rangeVarName,
   type StatementRef,
   statementsOf,
-  tablesCreatedBy,
 } from './support/migration-sql.js';
 
 function insertedBy(ref: StatementRef): Set<string> {
@@ -38,17 +39,19 @@ export const lossyDown = createRule(
     const out: Finding[] = [];
     const refs = statementsOf(service, 'down', 'AlterTableStmt', 'DropStmt', 'TruncateStmt', 'DeleteStmt');
     for (const ref of refs) {
-      const createdTables = tablesCreatedBy(ref.migration);
+      // what the up created (and still exists at its end): dropping it loses only what was written since
+      const byUp = createdByFile(ref.migration.up);
+      const createdTables = byUp.tables;
       const targets: { subject: string; what: 'column' | 'table' | 'rows'; added: boolean; verb: string }[] =
         [];
       if (ref.type === 'AlterTableStmt') {
         for (const { table, cmd } of alterCommands(ref)) {
-          if (cmd.subtype !== 'AT_DropColumn') continue;
+          if (cmd.subtype !== 'AT_DropColumn' || isNew(ref, table, ident(cmd.name))) continue;
           const col = `${table}.${ident(cmd.name)}`;
           targets.push({
             subject: col,
             what: 'column',
-            added: columnsAddedBy(ref.migration).has(col) || createdTables.has(table),
+            added: byUp.columns.has(col) || createdTables.has(table),
             verb: 'DROP COLUMN',
           });
         }
@@ -56,6 +59,7 @@ export const lossyDown = createRule(
         if (ref.node.removeType !== 'OBJECT_TABLE') continue;
         for (const obj of ref.node.objects ?? []) {
           const t = listName(obj?.List?.items);
+          if (isNew(ref, t)) continue; // created earlier in this down
           targets.push({ subject: t, what: 'table', added: createdTables.has(t), verb: 'DROP TABLE' });
         }
       } else if (ref.type === 'TruncateStmt') {
@@ -65,6 +69,7 @@ export const lossyDown = createRule(
         }
       } else {
         const t = rangeVarName(ref.node.relation);
+        if (isSystemCatalog(ref.node.relation)) continue; // catalog-manipulation
         if (insertedBy(ref).has(t) || createdTables.has(t)) continue; // removes the rows its up inserted
         targets.push({ subject: t, what: 'rows', added: false, verb: 'DELETE FROM' });
       }

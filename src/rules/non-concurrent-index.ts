@@ -1,13 +1,7 @@
 import type { Finding } from '../model/finding.js';
 import { createRule } from './create-rule.js';
 import type { PgNode } from './support/migration-sql.js';
-import {
-  base,
-  noTransactionHint,
-  rangeVarName,
-  statementsOf,
-  tablesCreatedBy,
-} from './support/migration-sql.js';
+import { base, isNew, noTransactionHint, rangeVarName, statementsOf } from './support/migration-sql.js';
 
 export const nonConcurrentIndex = createRule(
   {
@@ -25,7 +19,7 @@ export const nonConcurrentIndex = createRule(
     for (const ref of statementsOf(service, 'up', 'IndexStmt')) {
       if (ref.node.concurrent) continue;
       const table = rangeVarName(ref.node.relation);
-      if (tablesCreatedBy(ref.migration).has(table)) continue;
+      if (isNew(ref, table)) continue;
       const cols = (ref.node.indexParams ?? []).map((p: PgNode) => p?.IndexElem?.name ?? 'expr');
       const name = ref.node.idxname ?? `${table}(${cols.join(', ')})`;
       const unique = ref.node.unique ? 'UNIQUE ' : '';

@@ -1,6 +1,6 @@
 import type { Finding } from '../model/finding.js';
 import { createRule } from './create-rule.js';
-import { base, rangeVarName, statementsOf, tablesCreatedBy } from './support/migration-sql.js';
+import { base, ident, isNew, rangeVarName, statementsOf } from './support/migration-sql.js';
 
 export const renameColumn = createRule(
   {
@@ -19,8 +19,8 @@ export const renameColumn = createRule(
     for (const ref of statementsOf(service, 'up', 'RenameStmt')) {
       if (ref.node.renameType !== 'OBJECT_COLUMN') continue;
       const table = rangeVarName(ref.node.relation);
-      if (tablesCreatedBy(ref.migration).has(table)) continue;
-      const from = `${table}.${ref.node.subname}`;
+      if (isNew(ref, table, ident(ref.node.subname))) continue;
+      const from = `${table}.${ident(ref.node.subname)}`;
       const to = `${table}.${ref.node.newname}`;
       out.push(
         report({

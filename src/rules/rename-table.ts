@@ -1,6 +1,6 @@
 import type { Finding } from '../model/finding.js';
 import { createRule } from './create-rule.js';
-import { base, rangeVarName, statementsOf, tablesCreatedBy } from './support/migration-sql.js';
+import { base, isNew, rangeVarName, statementsOf } from './support/migration-sql.js';
 
 export const renameTable = createRule(
   {
@@ -18,7 +18,7 @@ export const renameTable = createRule(
     for (const ref of statementsOf(service, 'up', 'RenameStmt')) {
       if (ref.node.renameType !== 'OBJECT_TABLE') continue;
       const table = rangeVarName(ref.node.relation);
-      if (tablesCreatedBy(ref.migration).has(table)) continue;
+      if (isNew(ref, table)) continue;
       const schema =
         ref.node.relation?.schemaname && ref.node.relation.schemaname !== 'public'
           ? `${ref.node.relation.schemaname}.`

@@ -1,6 +1,6 @@
 import type { Finding } from '../model/finding.js';
 import { createRule } from './create-rule.js';
-import { base, flat, rangeVarName, statementsOf, tablesCreatedBy } from './support/migration-sql.js';
+import { base, flat, isNew, rangeVarName, statementsOf } from './support/migration-sql.js';
 
 export const truncate = createRule(
   {
@@ -16,10 +16,9 @@ export const truncate = createRule(
   (service, report) => {
     const out: Finding[] = [];
     for (const ref of statementsOf(service, 'up', 'TruncateStmt')) {
-      const created = tablesCreatedBy(ref.migration);
       for (const rel of ref.node.relations ?? []) {
         const table = rangeVarName(rel?.RangeVar);
-        if (created.has(table)) continue;
+        if (isNew(ref, table)) continue;
         out.push(
           report({
             ...base(ref, table),

@@ -9,7 +9,16 @@ import { cmp } from './catalog.js';
 export interface CompatIssue {
   /** break: the old app fails; risk: it may misbehave (new values, new constraints). */
   severity: 'break' | 'risk';
-  object: 'table' | 'column' | 'enum' | 'enum value' | 'view' | 'function' | 'domain' | 'constraint';
+  object:
+    | 'table'
+    | 'column'
+    | 'enum'
+    | 'enum value'
+    | 'view'
+    | 'function'
+    | 'domain'
+    | 'constraint'
+    | 'index';
   name: string;
   message: string;
 }
@@ -106,6 +115,22 @@ function compareTable(o: CatalogTable, n: CatalogTable, out: CompatIssue[]): voi
         name: `${n.name}.${c.name}`,
         message: `new ${c.type} constraint ${c.name} on ${n.name}: old writes may violate it (${c.definition})`,
       });
+  // a unique index (partial or not) rejects duplicates like a unique constraint; the index that backs
+  // a constraint is the constraint's, already compared above
+  const backing = new Set(n.constraints.map((c) => c.name));
+  const oindexes = new Map(o.indexes.map((i) => [i.name, i]));
+  for (const i of n.indexes) {
+    if (!/^CREATE UNIQUE INDEX /i.test(i.definition) || backing.has(i.name)) continue;
+    const before = oindexes.get(i.name);
+    if (before && /^CREATE UNIQUE INDEX /i.test(before.definition)) continue;
+    const partial = / WHERE /i.test(i.definition);
+    out.push({
+      severity: 'risk',
+      object: 'index',
+      name: `${n.name}.${i.name}`,
+      message: `new ${partial ? 'partial ' : ''}unique index ${i.name} on ${n.name}: old writes of duplicates${partial ? ' in the rows it covers' : ''} fail (${i.definition})`,
+    });
+  }
 }
 
 export function oldAppOnCurrentSchema(old: Catalog, current: Catalog): CompatIssue[] {

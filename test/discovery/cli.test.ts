@@ -27,6 +27,7 @@ describe('rollbook discover (built CLI)', () => {
       'files',
       'workloads',
       'migrations',
+      'excludedMigrations',
       'flagSources',
       'flags',
       'pipelines',
@@ -133,7 +134,7 @@ describe('rollbook init (built CLI)', () => {
       },
       artifact: { image: 'ghcr.io/acme/checkout-api', versioning: 'git-sha' },
       state: {
-        migrations: { tool: 'golang-migrate', path: 'services/checkout/db/migrations' },
+        migrations: { tool: 'golang-migrate', path: 'services/checkout/db/migrations', database: 'postgres' },
         flags: [{ provider: 'flagd', file: 'flags/flags.json' }],
       },
     });

@@ -152,9 +152,10 @@ describe('discover: shop-monorepo (kustomize overlays, Helm, Argo CD, Argo Rollo
       {
         tool: 'golang-migrate',
         path: 'services/checkout/db/migrations',
-        at: { file: 'services/checkout/db/migrations/000001_create_orders.down.sql', line: 1 },
+        database: 'postgres',
       },
     ]);
+    expect(d.excludedMigrationDirs).toEqual([]);
   });
 
   it('lists what it could not read, with the reason and location', async () => {

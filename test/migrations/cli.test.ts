@@ -102,6 +102,7 @@ describe('rollbook migrations analyze (built CLI)', () => {
       JSON.parse(a.stdout).sets.map((s: { tool: string; path: string }) => `${s.tool} ${s.path}`),
     ).toEqual([
       'dbmate dbmate/db/migrations',
+      'golang-migrate dialect-monorepo/internal/store/migrations/postgres',
       'diesel diesel/migrations',
       'flyway flyway/src/main/resources/db/migration',
       'golang-migrate golang-migrate-quirks/migrations',
@@ -111,6 +112,7 @@ describe('rollbook migrations analyze (built CLI)', () => {
       'plain plain/migrations',
       'prisma prisma/prisma/migrations',
       'sqitch sqitch',
+      'golang-migrate tool-testdata/db/migrations',
     ]);
   });
 
@@ -167,6 +169,6 @@ describe('parse pool (ROLLBOOK_PARSE_WORKERS)', () => {
     expect(pooled.status).toBe(inline.status);
     expect(pooled.stderr).toBe('');
     expect(pooled.stdout).toBe(inline.stdout);
-    expect(JSON.parse(pooled.stdout).summary.statements).toBe(96);
+    expect(JSON.parse(pooled.stdout).summary.statements).toBe(104);
   });
 });

@@ -12,6 +12,7 @@ const IDS = [
   'add-constraint',
   'add-required-column',
   'alter-column-type',
+  'catalog-manipulation',
   'data-backfill',
   'drop-column',
   'drop-default',

@@ -4,6 +4,7 @@ import { loadParser } from '../../src/readers/migrations/parse.js';
 import { addConstraint } from '../../src/rules/add-constraint.js';
 import { addRequiredColumn } from '../../src/rules/add-required-column.js';
 import { alterColumnType } from '../../src/rules/alter-column-type.js';
+import { catalogManipulation } from '../../src/rules/catalog-manipulation.js';
 import { dataBackfill } from '../../src/rules/data-backfill.js';
 import { dropColumn } from '../../src/rules/drop-column.js';
 import { dropDefault } from '../../src/rules/drop-default.js';
@@ -84,6 +85,16 @@ const TABLES: Table[] = [
         sql: "DO $$ BEGIN EXECUTE 'ALTER TABLE orders DROP COLUMN note'; END $$;",
         expect: [`drop-column@${UP}:1 orders.note`],
       },
+      {
+        name: 'dropped, then re-added with the same name (every value is gone)',
+        sql: 'ALTER TABLE orders DROP COLUMN paid, ADD COLUMN paid boolean DEFAULT false NOT NULL;',
+        expect: [`drop-column@${UP}:1 orders.paid`],
+      },
+      {
+        name: 'dropped, then re-added by a later statement',
+        sql: 'ALTER TABLE orders DROP COLUMN paid;\nALTER TABLE orders ADD COLUMN paid boolean;',
+        expect: [`drop-column@${UP}:1 orders.paid`],
+      },
     ],
     none: [
       {
@@ -115,9 +126,23 @@ const TABLES: Table[] = [
         sql: '-- é\nDROP TABLE IF EXISTS legacy.audit;',
         expect: [`drop-table@${UP}:2 legacy.audit`],
       },
+      {
+        name: 'dropped, then re-created in the same file (every row is gone)',
+        sql: 'DROP TABLE orders;\nCREATE TABLE orders (id bigint PRIMARY KEY);',
+        expect: [`drop-table@${UP}:1 orders`],
+      },
+      {
+        name: 'template placeholder shown as a readable name',
+        sql: 'DROP TABLE {{ .Namespace }}.users;',
+        expect: [`drop-table@${UP}:1 <namespace>.users`],
+      },
     ],
     none: [
       { name: 'created in the same migration', sql: 'CREATE TABLE tmp_copy (a int);\nDROP TABLE tmp_copy;' },
+      {
+        name: 'created, renamed, then dropped in the same migration',
+        sql: 'CREATE TABLE tmp_copy (a int);\nALTER TABLE tmp_copy RENAME TO tmp_old;\nDROP TABLE tmp_old;',
+      },
       { name: 'DROP VIEW', sql: 'DROP VIEW orders_view;' },
     ],
   },
@@ -188,7 +213,24 @@ const TABLES: Table[] = [
         expect: [`alter-column-type@${UP}:1 x.c`],
       },
     ],
-    none: [{ name: 'new table', sql: 'CREATE TABLE t (a int);\nALTER TABLE t ALTER COLUMN a TYPE bigint;' }],
+    none: [
+      { name: 'new table', sql: 'CREATE TABLE t (a int);\nALTER TABLE t ALTER COLUMN a TYPE bigint;' },
+      {
+        name: 'already that type (from an earlier migration): a no-op',
+        sql: second('ALTER TABLE orders ALTER COLUMN status TYPE text;'),
+      },
+      {
+        name: 'already that type (from an earlier statement of the file), USING the column itself',
+        sql: [
+          base,
+          {
+            version: '0002',
+            up: 'ALTER TABLE orders ADD COLUMN meta jsonb;\nALTER TABLE orders ALTER COLUMN meta TYPE jsonb USING meta::jsonb;',
+          },
+          { version: '0003', up: 'ALTER TABLE orders ALTER COLUMN meta TYPE jsonb USING meta::jsonb;' },
+        ],
+      },
+    ],
   },
   {
     rule: addRequiredColumn,
@@ -246,6 +288,14 @@ const TABLES: Table[] = [
           `add-constraint@${UP}:3 orders.orders_note_key`,
         ],
       },
+      {
+        name: 'unique index and partial unique index count like unique constraints',
+        sql: "CREATE UNIQUE INDEX orders_note_idx ON orders (note);\nCREATE UNIQUE INDEX CONCURRENTLY orders_open_idx ON orders (customer_id) WHERE status = 'open';",
+        expect: [
+          `add-constraint@${UP}:1 orders.orders_note_idx`,
+          `add-constraint@${UP}:2 orders.orders_open_idx`,
+        ],
+      },
     ],
     none: [
       { name: 'NOT VALID check', sql: 'ALTER TABLE orders ADD CONSTRAINT c CHECK (total > 0) NOT VALID;' },
@@ -259,6 +309,11 @@ const TABLES: Table[] = [
       },
       { name: 'VALIDATE CONSTRAINT', sql: 'ALTER TABLE orders VALIDATE CONSTRAINT c;' },
       { name: 'new table', sql: 'CREATE TABLE t (a int);\nALTER TABLE t ADD CONSTRAINT c CHECK (a > 0);' },
+      {
+        name: 'unique index on a new table',
+        sql: 'CREATE TABLE t (a int);\nCREATE UNIQUE INDEX i ON t (a);',
+      },
+      { name: 'plain index', sql: 'CREATE INDEX CONCURRENTLY i ON orders (note);' },
     ],
   },
   {
@@ -346,9 +401,39 @@ const TABLES: Table[] = [
         sql: 'CREATE TABLE t2 (a int);\nINSERT INTO t2 SELECT a FROM t;\nUPDATE t2 SET a = 1;',
       },
       {
+        name: 'a system catalog toggle (catalog-manipulation reports it)',
+        sql: "UPDATE pg_index SET indisready = false WHERE indexrelid = 'orders_note_idx'::regclass;",
+      },
+      {
         name: 'trigger function never called',
         sql: 'CREATE FUNCTION trg() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN UPDATE orders SET total = 0; RETURN NEW; END $$;',
       },
+    ],
+  },
+  {
+    rule: catalogManipulation,
+    flags: { appRollbackSafe: null, revertLossless: null, kind: 'schema' },
+    fire: [
+      {
+        name: 'a catalog toggle in the up and its inverse in the down',
+        sql: one(
+          "UPDATE pg_index SET indisready = false WHERE indexrelid = 'orders_note_idx'::regclass;",
+          "UPDATE pg_catalog.pg_index SET indisready = true WHERE indexrelid = 'orders_note_idx'::regclass;",
+        ),
+        expect: [
+          `catalog-manipulation@${UP}:1 pg_index`,
+          `catalog-manipulation@${DOWN}:1 pg_catalog.pg_index`,
+        ],
+      },
+      {
+        name: 'DELETE FROM pg_enum in a DO block',
+        sql: "DO $$ BEGIN DELETE FROM pg_enum WHERE enumlabel = 'gone'; END $$;",
+        expect: [`catalog-manipulation@${UP}:1 pg_enum`],
+      },
+    ],
+    none: [
+      { name: 'a user table', sql: "UPDATE orders SET status = 'x';" },
+      { name: 'reading the catalog', sql: 'SELECT * FROM pg_index WHERE indisready;' },
     ],
   },
   {

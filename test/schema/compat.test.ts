@@ -137,3 +137,51 @@ describe('catalog diff', () => {
     expect(diffCatalogs(OLD, structuredClone(OLD))).toEqual([]);
   });
 });
+
+describe('uniqueness', () => {
+  const t = (indexes: CatalogTable['indexes'], constraints: CatalogTable['constraints'] = []) =>
+    catalog({
+      tables: [
+        { ...table('public.users', [{ name: 'email', type: 'text', notNull: false }], constraints), indexes },
+      ],
+    });
+  it('a new unique index and a new partial unique index count like unique constraints', () => {
+    const current = t([
+      {
+        name: 'users_email_idx',
+        definition: 'CREATE UNIQUE INDEX users_email_idx ON public.users USING btree (email)',
+      },
+      {
+        name: 'users_live_idx',
+        definition:
+          'CREATE UNIQUE INDEX users_live_idx ON public.users USING btree (email) WHERE (email IS NOT NULL)',
+      },
+      {
+        name: 'users_plain_idx',
+        definition: 'CREATE INDEX users_plain_idx ON public.users USING btree (email)',
+      },
+    ]);
+    const issues = oldAppOnCurrentSchema(t([]), current);
+    expect(issues.map((i) => [i.severity, i.object, i.name])).toEqual([
+      ['risk', 'index', 'public.users.users_email_idx'],
+      ['risk', 'index', 'public.users.users_live_idx'],
+    ]);
+    expect(issues[1]?.message).toContain('partial unique index');
+  });
+  it('the index backing a unique constraint is reported once, as the constraint', () => {
+    const current = t(
+      [
+        {
+          name: 'users_email_key',
+          definition: 'CREATE UNIQUE INDEX users_email_key ON public.users USING btree (email)',
+        },
+      ],
+      [{ name: 'users_email_key', type: 'unique', definition: 'UNIQUE (email)' }],
+    );
+    expect(oldAppOnCurrentSchema(t([]), current).map((i) => i.object)).toEqual(['constraint']);
+  });
+  it('a unique index the old schema already had is no change', () => {
+    const idx = [{ name: 'u', definition: 'CREATE UNIQUE INDEX u ON public.users USING btree (email)' }];
+    expect(oldAppOnCurrentSchema(t(idx), t(idx))).toEqual([]);
+  });
+});

@@ -71,7 +71,18 @@ export function discoverReport(d: Discovery, findings: Finding[]) {
         ? { name: w.disruptionBudget.name, ...loc(w.disruptionBudget.at) }
         : null,
     })),
-    migrations: d.migrationDirs.map((m) => ({ tool: m.tool, path: m.path, ...loc(m.at) })),
+    migrations: d.migrationDirs.map((m) => ({
+      tool: m.tool,
+      path: m.path,
+      database: m.database,
+      ...loc(m.at),
+    })),
+    excludedMigrations: d.excludedMigrationDirs.map((m) => ({
+      tool: m.tool,
+      path: m.path,
+      reason: m.reason,
+      files: m.files,
+    })),
     flagSources: d.flagSources.map((s) => ({ provider: s.provider, file: s.file ?? null })),
     flags: d.flags.map((f) => ({
       key: f.key,
@@ -178,7 +189,12 @@ export function renderDiscoverText(name: string, d: Discovery, findings: Finding
     if (attrs.length) out.push(`    ${attrs.map(([k, v]) => `${k}=${v}`).join(' ')}`);
   }
   out.push('', `Migrations (${d.migrationDirs.length})`);
-  for (const m of d.migrationDirs) out.push(`  ${m.tool}  ${m.path}`);
+  for (const m of d.migrationDirs) out.push(`  ${m.tool}  ${m.path}  (${m.database})`);
+  if (d.excludedMigrationDirs.length) {
+    out.push('', `Migration folders excluded (${d.excludedMigrationDirs.length}): not production sets`);
+    for (const m of d.excludedMigrationDirs)
+      out.push(`  ${m.tool}  ${m.path}  ${m.files.length} file(s): ${m.reason}`);
+  }
   out.push(
     '',
     `Flags (${d.flags.length})${d.flagSources.length ? ` from ${d.flagSources.map((s) => `${s.file} (${s.provider})`).join(', ')}` : ''}`,

@@ -4,7 +4,13 @@ import { basename, join, resolve } from 'node:path';
 import { Document, isMap, isPair, isScalar, type Pair, type YAMLMap } from 'yaml';
 import { RollbookError } from '../../errors.js';
 import type { Service } from '../../model/index.js';
-import { applyDiscovery, type Discovery, discover, workloadLabel } from '../../readers/discover.js';
+import {
+  applyDiscovery,
+  type Discovery,
+  discover,
+  migrationSetsFor,
+  workloadLabel,
+} from '../../readers/discover.js';
 import { serviceRoot } from '../../readers/root.js';
 import { emptyService } from '../../readers/service-base.js';
 import { EXIT, type Io, parseCommand } from '../io.js';
@@ -15,30 +21,6 @@ Write a starting rollbook.yaml in dir from what discovery finds, with TODOs for 
 know (signals, roles, comms, past rollbacks). Refuses to overwrite an existing file without --force.`;
 
 export const SCHEMA_URL = 'https://unpkg.com/rollbook@0.1.0/schema/rollbook.schema.json';
-
-function common(a: string, b: string): number {
-  const x = a.split('/');
-  const y = b.split('/');
-  let i = 0;
-  while (i < x.length && i < y.length && x[i] === y[i]) i++;
-  return i;
-}
-
-/**
- * Migration directories that belong to the chosen workload: a directory belongs to the workloads
- * whose files share the longest path prefix with it (in a monorepo, services/a/db is not services/b's).
- */
-function pickMigrations(d: Discovery, s: Service, all: Discovery['workloads']) {
-  const chosen = s.workloads.length === 1 ? s.workloads[0] : undefined;
-  if (!chosen) return { mine: [], others: d.migrationDirs };
-  const fileOf = (w: (typeof all)[number]) =>
-    w.attributes.overlay ?? w.attributes.chartPath ?? w.at?.file ?? '';
-  const mine = d.migrationDirs.filter((m) => {
-    const best = Math.max(...all.map((w) => common(fileOf(w), m.path)));
-    return common(fileOf(chosen), m.path) === best;
-  });
-  return { mine, others: d.migrationDirs.filter((m) => !mine.includes(m)) };
-}
 
 /** The descriptor text: DESIGN.md "rollbook.yaml version 1" fields only, with comments. */
 export function renderDescriptor(dirName: string, d: Discovery, s: Service): string {
@@ -57,8 +39,8 @@ export function renderDescriptor(dirName: string, d: Discovery, s: Service): str
   if (s.artifact.versioning) artifact.versioning = s.artifact.versioning;
   if (Object.keys(artifact).length) doc.artifact = artifact;
   const state: Record<string, unknown> = {};
-  const { mine, others } = pickMigrations(d, s, d.workloads);
-  if (mine[0]) state.migrations = { tool: mine[0].tool, path: mine[0].path };
+  const { mine, others } = migrationSetsFor(d, s);
+  if (mine) state.migrations = { tool: mine.tool, path: mine.path, database: mine.database };
   if (d.flagSources.length) state.flags = d.flagSources.map((f) => ({ provider: f.provider, file: f.file }));
   if (Object.keys(state).length) doc.state = state;
   const signals = s.signals.map((sg) => {
@@ -89,19 +71,25 @@ export function renderDescriptor(dirName: string, d: Discovery, s: Service): str
         : ' TODO: no workload was found; set deploy.platform and deploy.workload',
     );
   }
-  const rest = [...mine.slice(1), ...others];
-  if (rest.length)
-    comment(
-      doc.state ? 'state' : 'deploy',
-      ` Migration directories found (other services?): ${rest.map((m) => `${m.path} (${m.tool})`).join(', ')}`,
+  const notes: string[] = [];
+  if (others.length)
+    notes.push(
+      mine
+        ? ` Other migration directories found (other services?): ${others.map((m) => `${m.path} (${m.tool})`).join(', ')}`
+        : ` TODO: several migration sets found; name the one this service's database runs in state.migrations (path, tool, database): ${others.map((m) => `${m.path} (${m.tool})`).join(', ')}`,
     );
+  if (d.excludedMigrationDirs.length)
+    notes.push(
+      ` Not production sets (never replayed): ${d.excludedMigrationDirs.map((m) => `${m.path} (${m.reason.replace(/ \(never.*$/, '')})`).join('; ')}`,
+    );
+  if (notes.length) comment(doc.state ? 'state' : 'deploy', notes.join('\n'));
   if (doc.state) {
     const st = pair('state')?.value;
     if (isMap(st)) {
       const m = st.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === 'migrations');
       if (m && isPair(m) && isScalar(m.key))
         m.key.commentBefore =
-          ' TODO: add database (e.g. postgres) and version (server major) for replay checks';
+          ' TODO: check database and add version (the server major, e.g. 16) for replay checks';
     }
   }
   if (signals.length)
@@ -173,7 +161,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   writeAtomic(target, text, force);
   const chosen = service.workloads.length === 1 ? service.workloads[0] : undefined;
   io.stdout(
-    `wrote rollbook.yaml: ${chosen ? `workload ${workloadLabel(chosen)}` : `${service.workloads.length} workloads found, none chosen (see the TODO)`}; ${d.signals.length} signals, ${d.flagSources.length} flag files, ${d.migrationDirs.length} migration directories. Fill the TODOs (signals, roles, comms, history).\n`,
+    `wrote rollbook.yaml: ${chosen ? `workload ${workloadLabel(chosen)}` : `${service.workloads.length} workloads found, none chosen (see the TODO)`}; ${d.signals.length} signals, ${d.flagSources.length} flag files, ${d.migrationDirs.length} migration set(s), ${d.excludedMigrationDirs.length} excluded. Fill the TODOs (signals, roles, comms, history).\n`,
   );
   return EXIT.ok;
 }

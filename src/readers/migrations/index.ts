@@ -1,9 +1,10 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, join, posix, relative, sep } from 'node:path';
 import { RollbookError } from '../../errors.js';
-import type { Evidence, MigrationSet, MigrationTool } from '../../model/service.js';
+import type { Evidence, ExcludedMigrationSet, MigrationSet, MigrationTool } from '../../model/service.js';
 import { type DirEntry, MAX_SQL_BYTES } from './files.js';
 import { isLiquibaseFormatted, LAYOUTS, LayoutContext, parseDirectionalName } from './layouts.js';
+import { engineOfDir, exclusionReason, isTestDir, nonMigrationReason, targetEngine } from './sets.js';
 
 export { loadParser } from './parse.js';
 export { MAX_SQL_BYTES };
@@ -161,67 +162,210 @@ function specDir(root: string, spec: MigrationSpec): string {
 const POSTGRES_NAMES =
   /^(postgres|postgresql|pg|pgsql|timescale(db)?|supabase|neon|aurora-postgresql|cockroach(db)?)$/i;
 
+type Tool = Exclude<MigrationTool, 'unknown'>;
+
+/** A migration folder found (not parsed yet): a production candidate or an excluded set. */
+export interface FoundSet {
+  tool: MigrationTool;
+  path: string;
+  database: string;
+  selection: NonNullable<MigrationSet['selection']>;
+  spec?: MigrationSpec;
+}
+
+export interface FoundSets {
+  sets: FoundSet[];
+  excluded: ExcludedMigrationSet[];
+}
+
+/** Layouts whose files sit in subfolders of the set's folder (the others read one flat folder). */
+const NESTED: ReadonlySet<MigrationTool> = new Set(['flyway', 'liquibase', 'prisma', 'diesel', 'sqitch']);
+
+/** The files under a set's folder that belong to it (not to a nested set), for the accounting. */
+function filesOf(ctx: LayoutContext, set: { tool: MigrationTool; path: string }, others: string[]): string[] {
+  const inOther = (f: string) =>
+    others.some((o) => o !== set.path && (o === '.' ? false : f.startsWith(`${o}/`)));
+  const flat = ctx
+    .list(set.path)
+    .filter((e) => !e.dir)
+    .map((e) => (set.path === '.' ? e.name : posix.join(set.path, e.name)));
+  if (!NESTED.has(set.tool)) return flat;
+  if (set.path === '.' && (set.tool === 'flyway' || set.tool === 'liquibase')) return flat;
+  const depth = set.tool === 'flyway' || set.tool === 'liquibase' ? 8 : 1;
+  const out: string[] = [];
+  const walk = (dir: string, d: number) => {
+    for (const e of ctx.list(dir)) {
+      const p = dir === '.' ? e.name : posix.join(dir, e.name);
+      if (!e.dir) out.push(p);
+      else if (
+        d < depth &&
+        !e.name.startsWith('.') &&
+        !SKIP_DIRS.has(e.name) &&
+        (set.tool !== 'sqitch' || ['deploy', 'revert', 'verify'].includes(e.name))
+      )
+        walk(p, d + 1);
+    }
+  };
+  walk(set.path, 0);
+  return out.filter((f) => !inOther(f));
+}
+
 /**
- * Load every migration set: those `state.migrations` names (tool and/or path), or, with no spec,
- * every layout detected in the repository. Never throws on file contents (unreadable, binary,
- * unparseable files become `skipped` entries or located errors); throws RollbookError (exit 2)
- * when a spec names a missing path or an unknown tool.
+ * The migration folders of a repository and which of them are production sets: those
+ * `state.migrations` names, or with no spec every detected layout that is not a test, fixture,
+ * example or foreign-engine folder. Reads names and a few file heads; parses nothing. Throws
+ * RollbookError (exit 2) when a spec names a missing path or an unknown tool.
  */
-export async function loadMigrationSets(root: string, specs: MigrationSpec[] = []): Promise<MigrationSet[]> {
-  const ctx = new LayoutContext(root);
+export function findMigrationSets(
+  root: string,
+  specs: MigrationSpec[] = [],
+  ctx = new LayoutContext(root),
+): FoundSets {
   const targets: {
-    tool: Exclude<MigrationTool, 'unknown'> | undefined;
+    tool: Tool | undefined;
     dir: string;
     spec?: MigrationSpec;
+    selection: FoundSet['selection'];
   }[] = [];
+  const excluded: ExcludedMigrationSet[] = [];
+  const detected = () => {
+    const all = detectMigrationDirs(ctx);
+    const declared = specs.find((s) => s.database)?.database;
+    const named = all.filter((d) => !isTestDir(d.dir)).map((d) => engineOfDir(d.dir));
+    const engines = new Set(named.map((e) => e ?? 'postgres'));
+    const target = targetEngine(declared ?? (engines.size === 1 ? [...engines][0] : undefined));
+    const keep: typeof all = [];
+    for (const d of all) {
+      const why = exclusionReason(d.dir, target);
+      if (why) excluded.push({ tool: d.tool, path: d.dir, reason: why, files: [] });
+      else keep.push(d);
+    }
+    return keep;
+  };
   if (specs.length === 0) {
-    for (const d of detectMigrationDirs(ctx)) targets.push({ ...d });
+    const keep = detected();
+    for (const d of keep) targets.push({ ...d, selection: keep.length === 1 ? 'only' : 'one-of-several' });
   } else {
+    let found: ReturnType<typeof detected> | undefined;
     for (const spec of specs) {
       const tool = normaliseTool(spec);
       if (spec.path !== undefined) {
         const dir = specDir(root, spec);
-        targets.push({ tool: tool ?? (classifyDir(ctx, dir, ctx.list(dir)) as typeof tool), dir, spec });
+        targets.push({
+          tool: tool ?? (classifyDir(ctx, dir, ctx.list(dir)) as Tool | undefined),
+          dir,
+          spec,
+          selection: 'descriptor',
+        });
       } else {
-        const found = detectMigrationDirs(ctx).filter((d) => !tool || d.tool === tool);
-        if (found.length === 0) targets.push({ tool, dir: '.', spec });
-        for (const d of found) targets.push({ ...d, spec });
+        found ??= detected();
+        const mine = found.filter((d) => !tool || d.tool === tool);
+        if (mine.length === 0) targets.push({ tool, dir: '.', spec, selection: 'descriptor' });
+        for (const d of mine)
+          targets.push({ ...d, spec, selection: mine.length === 1 ? 'descriptor' : 'one-of-several' });
       }
     }
   }
-  const sets: MigrationSet[] = [];
+  const sets: FoundSet[] = [];
   const seen = new Set<string>();
   for (const t of targets) {
     const key = `${t.tool}\u0000${t.dir}`;
     if (seen.has(key)) continue;
     seen.add(key);
     const database =
-      t.spec?.database ?? (t.tool === 'prisma' ? prismaProvider(ctx, t.dir) : undefined) ?? 'postgres';
-    const set: MigrationSet = {
+      t.spec?.database ??
+      (t.tool === 'prisma' ? prismaProvider(ctx, t.dir) : undefined) ??
+      engineOfDir(t.dir) ??
+      'postgres';
+    sets.push({
       tool: t.tool ?? 'unknown',
       path: t.dir,
       database,
+      selection: t.selection,
+      ...(t.spec ? { spec: t.spec } : {}),
+    });
+  }
+  const dirs = [...sets.map((s) => s.path), ...excluded.map((e) => e.path)];
+  for (const e of excluded) e.files = filesOf(ctx, e, dirs);
+  const byPath = (a: { path: string; tool: MigrationTool }, b: { path: string; tool: MigrationTool }) =>
+    a.path < b.path ? -1 : a.path > b.path ? 1 : a.tool < b.tool ? -1 : a.tool > b.tool ? 1 : 0;
+  return { sets: sets.sort(byPath), excluded: excluded.sort(byPath) };
+}
+
+export interface LoadedMigrations {
+  /** Production sets, parsed. */
+  sets: MigrationSet[];
+  /** Folders that are not production sets, with why. */
+  excluded: ExcludedMigrationSet[];
+}
+
+/**
+ * Load the production migration sets (see findMigrationSets) and account for every file under
+ * their folders: a migration, a known non-migration file (`ignored`) or an unknown (`skipped`).
+ * Never throws on file contents (unreadable, binary, unparseable files become `skipped` entries or
+ * located errors).
+ */
+export async function loadMigrations(root: string, specs: MigrationSpec[] = []): Promise<LoadedMigrations> {
+  const ctx = new LayoutContext(root);
+  const found = findMigrationSets(root, specs, ctx);
+  const dirs = [...found.sets.map((s) => s.path), ...found.excluded.map((e) => e.path)];
+  const sets: MigrationSet[] = [];
+  for (const t of found.sets) {
+    const set: MigrationSet = {
+      tool: t.tool,
+      path: t.path,
+      database: t.database,
       migrations: [],
       skipped: [],
+      selection: t.selection,
     };
     if (t.spec?.version !== undefined) set.serverVersion = t.spec.version;
     if (t.spec?.at) set.at = t.spec.at;
-    if (!t.tool) {
-      set.skipped.push({ file: t.dir, reason: 'no migration layout recognised here' });
-    } else if (!POSTGRES_NAMES.test(database)) {
+    if (t.tool === 'unknown') {
+      set.skipped.push({ file: t.path, reason: 'no migration layout recognised here' });
+    } else if (!POSTGRES_NAMES.test(t.database)) {
       set.skipped.push({
-        file: t.dir,
-        reason: `database "${database}": rollbook analyses PostgreSQL migrations only`,
+        file: t.path,
+        reason: `database "${t.database}": rollbook analyses PostgreSQL migrations only`,
       });
     } else {
-      const built = LAYOUTS[t.tool](ctx, t.dir);
+      const built = LAYOUTS[t.tool](ctx, t.path);
       set.migrations = built.migrations;
-      set.skipped = built.skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+      set.skipped = built.skipped;
+      if (built.forwardOnly || t.tool === 'prisma') set.forwardOnly = true;
+      account(set, filesOf(ctx, set, dirs), built.claimed ?? []);
     }
+    set.skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
     sets.push(set);
   }
   await ctx.flush();
-  return sets.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.tool < b.tool ? -1 : 1));
+  return { sets, excluded: found.excluded };
+}
+
+/** Every file under the set's folder: a migration, a known non-migration (`ignored`), or an unknown (`skipped`). */
+function account(set: MigrationSet, files: string[], claimed: string[]): void {
+  const seen = new Set<string>(claimed);
+  for (const m of set.migrations) for (const f of [m.up, m.down]) if (f) seen.add(f.file);
+  for (const m of set.migrations) seen.add(m.at.file);
+  for (const s of set.skipped) seen.add(s.file);
+  const ignored: { file: string; reason: string }[] = [];
+  for (const f of files) {
+    if (seen.has(f)) continue;
+    const why = nonMigrationReason(f);
+    if (why) ignored.push({ file: f, reason: why });
+    else
+      set.skipped.push({
+        file: f,
+        reason: `under the ${set.tool} folder ${set.path} but matches no layout rollbook reads: an unknown, review it by hand`,
+      });
+  }
+  if (ignored.length > 0)
+    set.ignored = ignored.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+}
+
+/** The production migration sets (parsed); see loadMigrations for the excluded folders too. */
+export async function loadMigrationSets(root: string, specs: MigrationSpec[] = []): Promise<MigrationSet[]> {
+  return (await loadMigrations(root, specs)).sets;
 }
 
 function prismaProvider(ctx: LayoutContext, dir: string): string | undefined {

@@ -69,6 +69,10 @@ export class LayoutContext {
 export interface Built {
   migrations: Migration[];
   skipped: { file: string; reason: string }[];
+  /** Files the layout read that are not a migration's up or down (a plan, a manifest). */
+  claimed?: string[];
+  /** The layout has no downs by design. */
+  forwardOnly?: boolean;
 }
 
 const rel = (dir: string, name: string): string => (dir === '.' || dir === '' ? name : posix.join(dir, name));
@@ -382,7 +386,7 @@ export function goose(ctx: LayoutContext, dir: string): Built {
   return { migrations: byVersion(sectioned(ctx, dir, 'goose', skipped)), skipped };
 }
 
-function walkFiles(ctx: LayoutContext, dir: string, depth = 0): string[] {
+export function walkFiles(ctx: LayoutContext, dir: string, depth = 0): string[] {
   const out: string[] = [];
   for (const e of ctx.list(dir)) {
     const p = rel(dir, e.name);

@@ -13,6 +13,7 @@ import type {
   Service,
   SqlStatement,
 } from '../../model/service.js';
+import { type Effect, effectsOf, isNewAt } from './account.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: libpg-query JSON nodes
 export type PgNode = any;
@@ -71,8 +72,28 @@ export function statementsOf(service: Service, direction: 'up' | 'down', ...type
   return types.flatMap((t) => idx.get(t) ?? []);
 }
 
-/** An identifier as it must be written in SQL: quoted when it is not a plain lower-case name. */
+/**
+ * A template placeholder the reader replaced by an identifier of the same length
+ * (`{{ .Namespace }}` → `tpl_namespace___`, see readers/migrations/preprocess.ts): always at least
+ * one `_` of padding, since the braces are longer than the prefix.
+ */
+const PLACEHOLDER = /^tpl_([a-z0-9_]*?)_+$/;
+const PLACEHOLDER_IN_TEXT = /(?<![A-Za-z0-9_$])"?tpl_([a-z0-9_]*?)_+"?(?![A-Za-z0-9_$])/g;
+
+/** Template placeholders in statement text shown as `<namespace>`, never as the reader's stand-in. */
+export function showPlaceholders(text: string): string {
+  return text.includes('tpl_')
+    ? text.replace(PLACEHOLDER_IN_TEXT, (_m, w: string) => `<${w || 'placeholder'}>`)
+    : text;
+}
+
+/**
+ * An identifier as it must be written in SQL: quoted when it is not a plain lower-case name; a
+ * template placeholder as `<name>` (the service renders it before the SQL runs).
+ */
 export function ident(name: string): string {
+  const tpl = PLACEHOLDER.exec(name);
+  if (tpl) return `<${tpl[1] || 'placeholder'}>`;
   return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
 }
 
@@ -81,6 +102,16 @@ export function rangeVarName(rv: PgNode): string {
   if (!rv) return '?';
   const schema = rv.schemaname && rv.schemaname !== 'public' ? `${ident(rv.schemaname)}.` : '';
   return `${schema}${ident(rv.relname ?? '?')}`;
+}
+
+/**
+ * A relation of the system catalogs: schema pg_catalog or information_schema, or an unqualified
+ * pg_* name (pg_catalog is searched first, whatever the search_path says).
+ */
+export function isSystemCatalog(rv: PgNode): boolean {
+  const schema: string | undefined = rv?.schemaname;
+  if (schema === 'pg_catalog' || schema === 'information_schema') return true;
+  return !schema && typeof rv?.relname === 'string' && rv.relname.startsWith('pg_');
 }
 
 /** Dotted name from a list of String nodes (DROP objects, type names, function names). */
@@ -94,7 +125,7 @@ export function listName(items: PgNode[] | undefined): string {
 export function flat(...parts: string[]): string {
   return parts
     .join('_')
-    .replace(/"/g, '')
+    .replace(/["<>]/g, '')
     .replace(/[^A-Za-z0-9_]+/g, '_')
     .replace(/_+/g, '_')
     .replace(/^_|_$/g, '')
@@ -124,40 +155,13 @@ export function typeName(tn: PgNode): string {
   return `${TYPE_ALIASES[base] ?? base}${mods.length ? `(${mods.join(',')})` : ''}${arr}`;
 }
 
-/** Tables (bare key) created by the up file of this migration: changes to them cannot break the old app. */
-const created = new WeakMap<Migration, Set<string>>();
-export function tablesCreatedBy(migration: Migration): Set<string> {
-  let s = created.get(migration);
-  if (s) return s;
-  s = new Set();
-  for (const st of migration.up?.statements ?? []) {
-    const ast = st.ast as Record<string, PgNode> | undefined;
-    if (!ast) continue;
-    if (ast.CreateStmt) s.add(rangeVarName(ast.CreateStmt.relation));
-    else if (ast.CreateTableAsStmt) s.add(rangeVarName(ast.CreateTableAsStmt.into?.rel));
-  }
-  created.set(migration, s);
-  return s;
-}
-
-/** Columns added by the up file of this migration, as table.column. */
-const addedCols = new WeakMap<Migration, Set<string>>();
-export function columnsAddedBy(migration: Migration): Set<string> {
-  let s = addedCols.get(migration);
-  if (s) return s;
-  s = new Set();
-  for (const st of migration.up?.statements ?? []) {
-    const at = (st.ast as Record<string, PgNode> | undefined)?.AlterTableStmt;
-    if (!at) continue;
-    const t = rangeVarName(at.relation);
-    for (const c of at.cmds ?? []) {
-      const cmd = c?.AlterTableCmd;
-      if (cmd?.subtype === 'AT_AddColumn' && cmd.def?.ColumnDef?.colname)
-        s.add(`${t}.${cmd.def.ColumnDef.colname}`);
-    }
-  }
-  addedCols.set(migration, s);
-  return s;
+/**
+ * At this statement, is `table` (or `table.column`) one the same file created earlier? Then changing
+ * or dropping it cannot break the previous app version nor destroy data that existed before the
+ * migration (see support/account.ts: statement order decides, so "dropped, then re-created" is a loss).
+ */
+export function isNew(ref: StatementRef, table: string, column?: string): boolean {
+  return isNewAt(ref.file, ref.stmt, table, column);
 }
 
 const commands = new WeakMap<StatementRef, { table: string; cmd: PgNode }[]>();
@@ -184,7 +188,7 @@ export function evidenceOf(ref: StatementRef): Evidence {
 }
 
 export function excerpt(text: string, max = 100): string {
-  const one = text.replace(/\s+/g, ' ').trim();
+  const one = showPlaceholders(text).replace(/\s+/g, ' ').trim();
   return one.length > max ? `${one.slice(0, max - 1)}…` : one;
 }
 
@@ -246,30 +250,29 @@ export function downFileName(set: MigrationSet, migration: Migration): string {
 
 interface SetIndex {
   order: Map<Migration, number>;
-  /** table → [migration index, CreateStmt | AlterTableStmt node] in order of application. */
-  tableChanges: Map<string, [number, PgNode][]>;
+  /** table → its create/alter/drop effects in order of application: [migration index, statement, effect]. */
+  tableChanges: Map<string, [number, SqlStatement, Effect][]>;
 }
 const setIndexes = new WeakMap<MigrationSet, SetIndex>();
 
-/** One cheap pass over a set's ups: which migrations touch which table (for point lookups). */
+/** One cheap pass over a set's ups: which statements change which table (for point lookups). */
 function setIndex(set: MigrationSet): SetIndex {
   let idx = setIndexes.get(set);
   if (idx) return idx;
   const order = new Map<Migration, number>();
-  const tableChanges = new Map<string, [number, PgNode][]>();
+  const tableChanges = new Map<string, [number, SqlStatement, Effect][]>();
   set.migrations.forEach((m, i) => {
     order.set(m, i);
     for (const st of m.up?.statements ?? []) {
-      const ast = st.ast as Record<string, PgNode> | undefined;
-      const node = ast?.CreateStmt ?? ast?.AlterTableStmt;
-      if (!node) continue;
-      const table = rangeVarName(node.relation);
-      let list = tableChanges.get(table);
-      if (!list) {
-        list = [];
-        tableChanges.set(table, list);
+      if (st.embedded && !st.embedded.runsAtMigration) continue;
+      for (const e of effectsOf(st)) {
+        let list = tableChanges.get(e.table);
+        if (!list) {
+          list = [];
+          tableChanges.set(e.table, list);
+        }
+        list.push([i, st, e]);
       }
-      list.push([i, ast]);
     }
   });
   idx = { order, tableChanges };
@@ -283,35 +286,31 @@ export function migrationIndex(set: MigrationSet, migration: Migration): number 
 }
 
 /**
- * The type a column had before `migration`, from the earlier migrations of the same set
- * (CREATE TABLE, ADD COLUMN, ALTER COLUMN TYPE), or undefined when the set does not say.
+ * The type a column had just before `ref` ran, from the earlier migrations of the same set and the
+ * earlier statements of the same file (CREATE TABLE, ADD COLUMN, ALTER COLUMN TYPE, DROP), or
+ * undefined when the set does not say. `column` as ident() writes it.
  */
-export function columnTypeBefore(
-  set: MigrationSet,
-  migration: Migration,
-  table: string,
-  column: string,
-): string | undefined {
-  const idx = setIndex(set);
-  const at = idx.order.get(migration) ?? -1;
-  let found: PgNode | undefined;
-  for (const [i, ast] of idx.tableChanges.get(table) ?? []) {
-    if (i >= at) break;
-    if (ast.CreateStmt) {
-      for (const el of ast.CreateStmt.tableElts ?? [])
-        if (el?.ColumnDef?.colname === column) found = el.ColumnDef.typeName;
-      continue;
-    }
-    for (const c of ast.AlterTableStmt.cmds ?? []) {
-      const cmd = c?.AlterTableCmd;
-      if (cmd?.subtype === 'AT_AddColumn' && cmd.def?.ColumnDef?.colname === column)
-        found = cmd.def.ColumnDef.typeName;
-      else if (cmd?.subtype === 'AT_AlterColumnType' && cmd.name === column)
-        found = cmd.def?.ColumnDef?.typeName;
-      else if (cmd?.subtype === 'AT_DropColumn' && cmd.name === column) found = undefined;
+export function columnTypeBefore(ref: StatementRef, table: string, column: string): string | undefined {
+  const idx = setIndex(ref.set);
+  const at = idx.order.get(ref.migration) ?? -1;
+  const stmts = ref.file.statements;
+  const here = stmts.indexOf(ref.stmt);
+  const types = new Map<string, string>();
+  for (const [i, st, e] of idx.tableChanges.get(table) ?? []) {
+    if (i > at || (i === at && (ref.file.direction !== 'up' || stmts.indexOf(st) >= here))) break;
+    if (e.op === 'create-table') {
+      types.clear();
+      for (const c of e.columns) types.set(c.name, c.type);
+    } else if (e.op === 'drop-table' || e.op === 'rename-table') types.clear();
+    else if (e.op === 'add-column' || e.op === 'retype-column') types.set(e.column, e.type);
+    else if (e.op === 'drop-column') types.delete(e.column);
+    else if (e.op === 'rename-column') {
+      const t = types.get(e.column);
+      types.delete(e.column);
+      if (t !== undefined) types.set(e.to, t);
     }
   }
-  return found ? typeName(found) : undefined;
+  return types.get(column);
 }
 
 const RANK: Record<string, number> = { smallint: 1, integer: 2, bigint: 3, real: 1, 'double precision': 2 };
@@ -350,11 +349,10 @@ export function preexistingColumnChanges(
 ): { ref: StatementRef; table: string; cmd: PgNode; col: string }[] {
   const out: { ref: StatementRef; table: string; cmd: PgNode; col: string }[] = [];
   for (const ref of statementsOf(service, 'up', 'AlterTableStmt')) {
-    const created = tablesCreatedBy(ref.migration);
     for (const { table, cmd } of alterCommands(ref)) {
-      if (cmd.subtype !== subtype || created.has(table)) continue;
-      const col = `${table}.${ident(cmd.name)}`;
-      if (!columnsAddedBy(ref.migration).has(col)) out.push({ ref, table, cmd, col });
+      if (cmd.subtype !== subtype) continue;
+      const column = ident(cmd.name);
+      if (!isNew(ref, table, column)) out.push({ ref, table, cmd, col: `${table}.${column}` });
     }
   }
   return out;
