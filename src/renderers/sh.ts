@@ -213,14 +213,17 @@ rb_ask_secret() {
 # rb_secret_input: rb_answer holds a secret. Registers it for masking. A URL keeps its user, host and
 # database in rb_answer while its password leaves it: exported as PGPASSWORD (PostgreSQL) or
 # REDISCLI_AUTH (Redis), so no command line carries it. Any other secret is used as typed.
+rb_shown=''
+# shellcheck disable=SC2034 # rb_shown is read by the code that asks a secret input
 rb_secret_input() {
+  rb_shown='***'
   local re='^([A-Za-z][A-Za-z0-9+.-]*)://([^:/@]*):([^@/]*)@(.*)$' pw scheme
-  rb_secrets+=("$rb_answer")
   if [[ "$rb_answer" =~ $re ]]; then
     scheme=%{BASH_REMATCH[1]} pw=%{BASH_REMATCH[3]}
     rb_secrets+=("$pw")
     printf -v pw '%b' "%{pw//%/\\x}"
     rb_secrets+=("$pw")
+    rb_shown=$(rb_mask "$rb_answer")
     case "$scheme" in
       postgres | postgresql)
         export PGPASSWORD="$pw"
@@ -233,6 +236,10 @@ rb_secret_input() {
         rb_say '  (the password reaches redis-cli as REDISCLI_AUTH, not on its command line)'
         ;;
     esac
+  elif [[ "$rb_answer" == *://* && "$rb_answer" != *@* ]]; then
+    rb_shown=$rb_answer # a URL without credentials (they come from the environment)
+  else
+    rb_secrets+=("$rb_answer")
   fi
 }
 
@@ -708,8 +715,8 @@ class Inputs {
     if (input.secret) {
       s.add(
         '  rb_secret_input',
-        `  rb_say "  ${input.name} = $(rb_mask "$rb_answer")"`,
-        `  rb_log ${shellQuote(`input ${input.name} =`)} "$(rb_q "$rb_answer")"`,
+        `  rb_say "  ${input.name} = $rb_shown"`,
+        `  rb_log ${shellQuote(`input ${input.name} =`)} "$rb_shown"`,
       );
     } else {
       s.add(`  rb_log ${shellQuote(`input ${input.name} =`)} "$(rb_q "$rb_answer")"`);

@@ -8,7 +8,7 @@ import { analyze, loadService, plan } from '../../src/index.js';
 import type { Plan } from '../../src/model/plan.js';
 
 export const EXAMPLES_DIR = resolve(import.meta.dirname, '../../examples');
-export const EXAMPLES = ['catalog-web', 'checkout-api', 'orders-worker', 'storefront'];
+export const EXAMPLES = ['catalog-web', 'checkout-api', 'ledger-api', 'orders-worker', 'storefront'];
 
 export async function examplePlans(): Promise<Record<string, Plan>> {
   const out: Record<string, Plan> = {};

@@ -44,6 +44,7 @@ if [[ "\${0##*/}" == pg_dump ]]; then
   done
 fi
 printf '%s\\n' "\${RBSTUB_STDOUT:-rbstub-ok}"
+exit "\${RBSTUB_EXIT:-0}"
 `;
 
 /** Every program name a plan's commands start with. */
