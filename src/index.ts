@@ -6,8 +6,10 @@
 import { RollbookError } from './errors.js';
 import type { Finding } from './model/finding.js';
 import type { Plan } from './model/plan.js';
+import type { Release } from './model/release.js';
 import type { Service } from './model/service.js';
 import { planRollback } from './planner/index.js';
+import { loadService } from './readers/load-service.js';
 import { RENDERERS, type RenderOptions } from './renderers/index.js';
 import { runRules } from './rules/index.js';
 
@@ -37,7 +39,31 @@ export {
   workloadLabel,
   workloadRef,
 } from './readers/discover.js';
+export {
+  type ChangedFile,
+  changedFiles,
+  diffHunks,
+  type FileStatus,
+  type Hunk,
+  isAncestor,
+  type RepoState,
+  repoState,
+  resolveRef,
+  type TagRef,
+  tagsMerged,
+  uncommittedFiles,
+} from './readers/git.js';
 export { type LoadOptions, loadService } from './readers/load-service.js';
+export {
+  compareVersionTags,
+  crossedMigrations,
+  migrationSetsAt,
+  type ReleaseOptions,
+  type ReleaseWindow,
+  readRelease,
+  releaseSummary,
+  resolveWindow,
+} from './readers/release.js';
 export { FORMATS, RENDERERS, type RenderOptions } from './renderers/index.js';
 export { planToJson } from './renderers/json.js';
 export { RULES, runRules } from './rules/index.js';
@@ -50,6 +76,15 @@ export { renderCommand, shellQuote } from './util/shell.js';
 /** Run every rule over the service. */
 export function analyze(service: Service): Finding[] {
   return runRules(service);
+}
+
+/**
+ * The release of a service directory: `from` (default HEAD), `to` (default: the newest release tag
+ * reachable from `from`, `release.tags` in rollbook.yaml) and what changed between them. Read only.
+ */
+export async function release(dir: string, opts: { from?: string; to?: string } = {}): Promise<Release> {
+  const service = await loadService(dir, opts);
+  return service.release as Release;
 }
 
 /** The rollback design for a service (pure). */

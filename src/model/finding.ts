@@ -37,6 +37,11 @@ export interface Finding {
   touchesData: boolean;
   /** Migration version id, for migration findings. */
   migration?: string;
+  /**
+   * Set by the planner when no release window is known (no tags, no --to, no git): the finding
+   * comes from the whole migration history, not from what this rollback crosses.
+   */
+  unscoped?: boolean;
 }
 
 export interface RuleMeta {

@@ -1,3 +1,4 @@
 export * from './finding.js';
 export * from './plan.js';
+export * from './release.js';
 export * from './service.js';

@@ -1,4 +1,5 @@
 import type { Finding } from './finding.js';
+import type { ReleaseChange, TargetSchema } from './release.js';
 import type { Evidence, PastRollback, PlatformId, Unknown } from './service.js';
 
 /**
@@ -207,7 +208,30 @@ export interface PlanService {
   descriptor?: string;
 }
 
+/** The two versions the design is about (stated at the top of every format). */
+export interface PlanWindow {
+  /** True when both versions are known: migration-derived claims are about the window only. */
+  scoped: boolean;
+  /** "Rolling back 3f2a1c (HEAD) → v2.14.0: 12 commits, 2 migrations, 1 flag change". */
+  summary: string;
+  from: { ref: string; commit: string; how: string };
+  to?: { ref: string; commit: string; how: string };
+  /** Without a window: why, and what would give one. */
+  reason?: string;
+  commits?: number;
+  /** Migrations the rollback crosses (added since `to`), as set:version. */
+  crossedMigrations: { set: string; version: string; name: string; at: Evidence }[];
+  /** The schema version the target expects, per migration set (computed from git). */
+  targetSchema: TargetSchema[];
+  /** What changed in the window that a rollback cares about. */
+  changes: ReleaseChange[];
+  /** Migration files changed in the working tree, not committed: part of no release. */
+  uncommitted: string[];
+}
+
 export interface Plan {
+  /** The release the design is about. */
+  window: PlanWindow;
   service: PlanService;
   risk: 'low' | 'high';
   trigger: Trigger;

@@ -4,6 +4,8 @@
  * hazard can cite file:line.
  */
 
+import type { Release } from './release.js';
+
 /** Where a fact came from. `file` is relative to the service root, POSIX separators. */
 export interface Evidence {
   file: string;
@@ -134,6 +136,29 @@ export interface Workload {
   autoscaler?: { name: string; minReplicas?: number; maxReplicas?: number; at?: Evidence };
   /** The PodDisruptionBudget selecting its pods; null = discovery looked and found none; undefined = not known. */
   disruptionBudget?: { name: string; at?: Evidence } | null;
+  /** Data the workload holds that a rollback of its template does not undo (discovery). */
+  state?: WorkloadState[];
+}
+
+/** How a workload holds data: each one a reason its rollback is a data rollback. */
+export const WORKLOAD_STATE_KINDS = [
+  'volume-claim-template',
+  'persistent-volume-claim',
+  'named-volume',
+  'data-image',
+  'data-subchart',
+  'operator-resource',
+] as const;
+export type WorkloadStateKind = (typeof WORKLOAD_STATE_KINDS)[number];
+
+/** One piece of state a workload holds (a volume, a database image, a database subchart, an operator's CR). */
+export interface WorkloadState {
+  kind: WorkloadStateKind;
+  /** Claim or volume name, image repository, subchart name, or Kind/name of the custom resource. */
+  name: string;
+  /** The data store when known: postgres, mysql, mongodb, redis, kafka, rabbitmq, elasticsearch, ... */
+  engine?: string;
+  at?: Evidence;
 }
 
 /** A Helm hook resource (helm.sh/hook annotation) found in a chart's templates. */
@@ -417,6 +442,11 @@ export interface Unknown {
 
 export interface Service {
   name: string;
+  /**
+   * The release the design is about (from, to, what changed), when it was read. Its absence means
+   * the service was read without git (a library caller that did not ask for a window).
+   */
+  release?: Release;
   /** Absolute path of the repository root that was read. */
   root: string;
   /** rollbook.yaml path relative to root, when one was read. */

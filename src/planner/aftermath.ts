@@ -81,8 +81,11 @@ function dataLossStatement(ctx: PlanContext): string {
   const parts: string[] = [];
   if (lossy.length > 0) {
     const subjects = [...new Set(lossy.map((h) => h.subject))].sort(cmp);
+    const unscoped = lossy.some((h) => h.unscoped)
+      ? ' (unscoped: the release window is unknown, so this list covers the whole migration history)'
+      : '';
     parts.push(
-      `Reverting the state cannot be done without loss for: ${subjects.slice(0, 8).join(', ')}${subjects.length > 8 ? ` and ${subjects.length - 8} more` : ''}. We are [FILL IN: keeping the current schema / restoring from the backup taken at HH:MM UTC].`,
+      `Reverting the state cannot be done without loss for: ${subjects.slice(0, 8).join(', ')}${subjects.length > 8 ? ` and ${subjects.length - 8} more` : ''}${unscoped}. We are [FILL IN: keeping the current schema / restoring from the backup taken at HH:MM UTC].`,
     );
   }
   if (external.length > 0) {

@@ -51,8 +51,9 @@ function relName(node: unknown): string | undefined {
 }
 
 /**
- * The tables the migrations leave behind: created by an up, not dropped by a later one. These are
- * what a dump of the service's database must list.
+ * The tables the rollback's migrations create or alter and leave behind (not dropped by a later
+ * up): the tables the data step changes, which a dump of the database must list. (With a release
+ * window the service's migrations are the crossed ones.)
  */
 export function serviceTables(service: Service): string[] {
   const tables = new Set<string>();
@@ -62,7 +63,8 @@ export function serviceTables(service: Service): string[] {
         if (st.embedded) continue;
         const ast = st.ast as Record<string, unknown> | undefined;
         const create = ast?.CreateStmt as { relation?: unknown } | undefined;
-        const name = relName(create?.relation);
+        const alter = ast?.AlterTableStmt as { relation?: unknown; objtype?: string } | undefined;
+        const name = relName(create?.relation) ?? (alter?.objtype === 'OBJECT_TABLE' ? relName(alter.relation) : undefined);
         if (name) tables.add(name);
         const drop = ast?.DropStmt as { removeType?: string; objects?: unknown[] } | undefined;
         if (drop?.removeType === 'OBJECT_TABLE') {
@@ -91,7 +93,7 @@ function postgresBackup(service: Service): StoreBackup {
     timeoutSeconds: 120,
     retries: 0,
   };
-  if (tables.length > 0) check.expectLines = tables.map(tableLine);
+  check.expectLines = tables.length > 0 ? tables.map(tableLine) : ['^[0-9]+; [0-9]+ [0-9]+ TABLE '];
   return {
     store: 'the PostgreSQL database (DATABASE_URL)',
     take: [

@@ -37,18 +37,24 @@ export function selectWorkload(service: Service): Workload | undefined {
   return service.workloads.length === 1 ? service.workloads[0] : undefined;
 }
 
-export function buildContext(service: Service, findings: Finding[]): PlanContext {
+export function buildContext(service: Service, findings: Finding[], scoped = true): PlanContext {
   const workload = selectWorkload(service);
   const platformId = service.deploy.platform ?? workload?.platform;
   const platform = platformId ? platformFor(platformId) : undefined;
   const pctx: PlatformContext = workload ? { service, workload } : { service };
-  const hazards = sortFindings([...findings, ...(platform ? platform.hazards(pctx) : [])]);
+  // without a release window, migration findings come from the whole history: say so on each
+  const marked = scoped ? findings : findings.map((f) => (f.migration ? { ...f, unscoped: true } : f));
+  // One finding per problem: a platform hazard that a rule already reported (same id) is dropped.
+  const ruleIds = new Set(findings.map((f) => f.rule));
+  const builtIn = (platform ? platform.hazards(pctx) : []).filter((h) => !ruleIds.has(h.rule));
+  const hazards = sortFindings([...marked, ...builtIn]);
 
   const dataReasons: string[] = [];
   const migrationCount = service.migrations.reduce((n, m) => n + m.migrations.length, 0);
   if (migrationCount > 0) {
+    const sets = service.migrations.filter((m) => m.migrations.length > 0);
     dataReasons.push(
-      `${migrationCount} schema migration${migrationCount === 1 ? '' : 's'} in ${service.migrations.map((m) => m.path || '.').join(', ')}`,
+      `${migrationCount} schema migration${migrationCount === 1 ? '' : 's'} ${scoped ? 'crossed' : 'in the whole history (unscoped)'} in ${sets.map((m) => m.path || '.').join(', ')}`,
     );
   }
   const unread = service.migrations.reduce((n, m) => n + m.skipped.length, 0);

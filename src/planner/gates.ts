@@ -198,7 +198,7 @@ export function buildGates(ctx: PlanContext, inputs: Set<string>): Gate[] {
     compat.evidence = incompatible.flatMap((h) => h.evidence.slice(0, 1)).slice(0, 6);
   gates.push(compat);
 
-  if (service.migrations.length > 0) {
+  if (service.migrations.some((m) => m.migrations.length > 0)) {
     inputs.add('DATABASE_URL');
     gates.push({
       id: GATE_IDS.inFlight,

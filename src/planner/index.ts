@@ -8,6 +8,7 @@ import { buildContext, workloadLabel } from './context.js';
 import { buildGates, GATE_INPUTS } from './gates.js';
 import { buildRunbook } from './runbook.js';
 import { buildTrigger } from './trigger.js';
+import { planWindow, stableRef } from './window.js';
 
 export { GATE_IDS } from './gates.js';
 
@@ -56,9 +57,24 @@ function uniqueUnknowns(list: Unknown[]): Unknown[] {
  * verification gates.
  */
 export function planRollback(service: Service, findings: Finding[]): Plan {
-  const ctx = buildContext(service, findings);
+  const window = planWindow(service);
+  const ctx = buildContext(service, findings, window.scoped);
   const unknowns: Unknown[] = [...service.unknowns];
   const label = workloadLabel(ctx);
+
+  if (!window.scoped) {
+    unknowns.push({
+      subject: 'release window',
+      reason: `${window.reason ?? 'unknown'}. Every migration-derived hazard below is marked unscoped (it comes from the whole history, not from what this rollback crosses).`,
+    });
+  }
+  for (const file of window.uncommitted) {
+    unknowns.push({
+      subject: `migration file ${file}`,
+      reason:
+        'changed in the working tree and not committed: it is part of no release yet, so the design leaves it out',
+    });
+  }
 
   if (!ctx.platformId) {
     unknowns.push({
@@ -123,12 +139,14 @@ export function planRollback(service: Service, findings: Finding[]): Plan {
   for (const name of [...gateInputs].sort(cmp)) {
     const def = GATE_INPUTS[name];
     if (def && !known.has(name)) {
-      inputs.push(def);
+      const side = name === 'CURRENT_REF' ? window.from : name === 'TARGET_REF' ? window.to : undefined;
+      inputs.push(side && window.scoped ? { ...def, default: stableRef(side) } : def);
       known.add(name);
     }
   }
 
   const plan: Plan = {
+    window,
     service: {
       name: service.name,
       platform: ctx.platformId ?? 'unknown',

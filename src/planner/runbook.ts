@@ -1,4 +1,5 @@
 import type { Check, Command, Input, Step } from '../model/plan.js';
+import type { MigrationSet } from '../model/service.js';
 import type { PlatformRollback } from '../platforms/types.js';
 import { designBackup } from './backup.js';
 import { type PlanContext, workloadLabel } from './context.js';
@@ -117,10 +118,10 @@ function backupStep(ctx: PlanContext): Omit<Step, 'requiresGates'> {
 export const VERSION_PARSERS = new Set(['golang-migrate', 'dbmate', 'goose']);
 
 /** The data step's check: the tool's own status, parsed (version equals the target, not dirty). */
-function versionCheck(ctx: PlanContext, status: Command | undefined): Check {
-  const tool = ctx.service.migrations[0]?.tool ?? 'unknown';
+function versionCheck(sets: MigrationSet[], status: Command | undefined): Check {
+  const tool = sets[0]?.tool ?? 'unknown';
   const expect = 'the schema version equals the target version and is not dirty';
-  if (status && VERSION_PARSERS.has(tool) && ctx.service.migrations.length === 1)
+  if (status && VERSION_PARSERS.has(tool) && sets.length === 1)
     return {
       command: status,
       expect: `${expect} (read from the output of ${tool})`,
@@ -146,7 +147,12 @@ function schemaStep(
   const notes: string[] = [];
   const checks: Command[] = [];
   let migrations = 0;
-  for (const set of ctx.service.migrations) {
+  const release = ctx.service.release;
+  // scoped to a release: only the sets the rollback crosses get a revert command
+  const sets = release?.scoped
+    ? ctx.service.migrations.filter((s) => s.migrations.length > 0)
+    : ctx.service.migrations;
+  for (const set of sets) {
     migrations += set.migrations.length;
     if (set.selection === 'one-of-several') {
       commands.push(
@@ -174,12 +180,21 @@ function schemaStep(
   const usesTarget = [...commands, ...checks].some((c) =>
     c.argv.some((a) => typeof a !== 'string' && a.var === 'TARGET_SCHEMA_VERSION'),
   );
-  if (usesTarget || VERSION_PARSERS.has(ctx.service.migrations[0]?.tool ?? '')) {
+  if (usesTarget || VERSION_PARSERS.has(sets[0]?.tool ?? '')) {
     inputs.add('TARGET_SCHEMA_VERSION');
+    const targets = (release?.scoped ? release.targetSchema : []).filter((t) =>
+      sets.some((s) => s.path === t.set),
+    );
+    const only = targets.length === 1 ? targets[0] : undefined;
     extraInputs.push({
       name: 'TARGET_SCHEMA_VERSION',
-      description: 'schema version the target (older) release expects: its newest migration version',
+      description: only
+        ? only.version !== null
+          ? `schema version the target release (${release?.to?.ref}) expects: ${only.version} (${only.name}), its newest migration in ${only.set} (${only.at?.file}:${only.at?.line}), computed from git`
+          : `the target release (${release?.to?.ref}) has no migration in ${only.set}: revert every migration of the set`
+        : 'schema version the target (older) release expects: its newest migration version',
       ...(checks[0] ? { discover: checks[0] } : {}),
+      ...(only?.version ? { default: only.version } : {}),
     });
   }
   if (commands.some((c) => c.argv.some((a) => typeof a !== 'string' && a.var === 'CHANGESETS_TO_REVERT'))) {
@@ -188,7 +203,7 @@ function schemaStep(
       description: 'number of changesets newer than the target release',
     });
   }
-  const hasMigrations = ctx.service.migrations.some((m) => m.migrations.length > 0);
+  const hasMigrations = sets.some((m) => m.migrations.length > 0);
   const when = !hasMigrations
     ? 'Reconcile the data the new version wrote, per the hazard table, so the previous version reads consistent data.'
     : ctx.schemaFirst
@@ -210,7 +225,7 @@ function schemaStep(
     commands: [manual(when), ...commands],
     expectedSeconds: Math.max(120, Math.min(migrations, 10) * perMigration),
     maxSeconds: Math.max(900, Math.min(migrations, 10) * perMigration * 5),
-    check: versionCheck(ctx, checks[0]),
+    check: versionCheck(sets, checks[0]),
     onFailure: `Stop. Do not retry a half-applied down. Mark the incident data-impacting, call ${ctx.service.roles.dataRollback.join(', ') || 'the database owner'}, and decide between fixing the schema forward and restoring the backup taken at the backup gate. ${notes.join(' ')}`,
     touchesData: true,
     ...(hasMigrations && !ctx.schemaFirst ? { conditional: true } : {}),

@@ -11,7 +11,7 @@
  */
 import type { Finding } from '../model/finding.js';
 import type { Command } from '../model/plan.js';
-import { argoCdAppArg, managedByArgoCd, selfHealHazard, underArgoCd } from './argocd.js';
+import { argoCdAppArg, managedByArgoCd, underArgoCd } from './argocd.js';
 import {
   Drivers,
   durationModel,
@@ -142,11 +142,8 @@ function hazards(ctx: PlatformContext): Finding[] {
     ...kubeHazards(ctx, {
       prefix: 'argo-rollouts',
       ref: `rollout ${name}`,
-      undo: 'kubectl argo rollouts undo',
-      resume: `kubectl argo rollouts promote ${name}${inNs}`,
     }),
   );
-  out.push(...selfHealHazard(ctx));
   return out;
 }
 

@@ -185,33 +185,14 @@ function rollback(ctx: PlatformContext): PlatformRollback {
   return underArgoCd(ctx, app, { steps: [rollbackStep], inputs, what: 'argocd app rollback' }, d.maxSeconds);
 }
 
-/** The selfHeal hazard, also reported by Argo Rollouts / Kubernetes workloads under Argo CD. */
-export function selfHealHazard(ctx: PlatformContext): Finding[] {
-  const selfHeal = settingOf(ctx, 'selfHeal');
-  if (selfHeal?.value !== true) return [];
-  const app = fact(ctx, 'app', 'application') ?? appName(ctx);
-  return [
-    hazard(ctx, {
-      rule: 'argocd-selfheal',
-      kind: 'config',
-      severity: 'warning',
-      subject: `application ${app}`,
-      message: `Argo CD selfHeal is on for ${app}: a manual kubectl or helm rollback is reverted to git within seconds.`,
-      mitigation: `Disable automated sync first (argocd app set ${app} --sync-policy none), then roll back; re-enable it only after the bad commit is reverted in git.`,
-      appRollbackSafe: true,
-      revertLossless: true,
-      evidence: evidenceOfSetting(ctx, selfHeal),
-    }),
-  ];
-}
-
 function hazards(ctx: PlatformContext): Finding[] {
   const app = appName(ctx);
-  const out = selfHealHazard(ctx);
+  // selfHeal is reported once, by the rule selfheal-reverts-manual-rollback.
+  const out: Finding[] = [];
   if (autoSyncOn(ctx)) {
     out.push(
       hazard(ctx, {
-        rule: 'argocd-auto-sync-blocks-rollback',
+        rule: 'autosync-blocks-rollback',
         kind: 'config',
         severity: 'warning',
         subject: `application ${app}`,

@@ -156,14 +156,15 @@ export function helmHazards(ctx: PlatformContext, release = releaseName(ctx)): F
   ];
   const historyMax = settingOf(ctx, 'historyMax');
   const max = historyMax?.value ?? HELM_DEFAULT_HISTORY_MAX;
-  if (max !== 0 && max < 3) {
+  // Fewer than 2 (no previous revision at all) is the rule no-rollout-history's finding.
+  if (max === 2) {
     out.push(
       hazard(ctx, {
         rule: 'helm-history-max',
         kind: 'artifact',
-        severity: max < 2 ? 'error' : 'warning',
+        severity: 'warning',
         subject: `release ${release}`,
-        message: `--history-max ${max} keeps ${max} revision(s) of ${release}: ${max < 2 ? 'there is no previous revision to roll back to' : 'only one previous revision is kept'}.`,
+        message: `--history-max ${max} keeps ${max} revisions of ${release}: only one previous revision is kept.`,
         mitigation: `Raise --history-max to 10 or more in the pipeline that upgrades ${release}.`,
         appRollbackSafe: null,
         revertLossless: null,

@@ -163,10 +163,6 @@ export interface KubeHazardOptions {
   prefix: string;
   /** How the workload is named in messages, e.g. deployment/x or rollout x. */
   ref: string;
-  /** The undo command, for messages. */
-  undo: string;
-  /** The command that resumes a paused workload. */
-  resume: string;
 }
 
 export function kubeHazards(ctx: PlatformContext, options: Partial<KubeHazardOptions> = {}): Finding[] {
@@ -175,25 +171,7 @@ export function kubeHazards(ctx: PlatformContext, options: Partial<KubeHazardOpt
   const inNs = ns ? ` -n ${ns}` : '';
   const ref = options.ref ?? kubeRef(ctx);
   const prefix = options.prefix ?? 'kubernetes';
-  const undo = options.undo ?? 'kubectl rollout undo';
-  const resume = options.resume ?? `kubectl rollout resume ${ref}${inNs}`;
   const out: Finding[] = [];
-  for (const c of ctx.workload?.config ?? []) {
-    if (c.versioned) continue;
-    out.push(
-      hazard(ctx, {
-        rule: `${prefix}-config-not-reverted`,
-        kind: 'config',
-        severity: 'warning',
-        subject: `${c.kind}/${c.name}`,
-        message: `${ref} reads ${c.kind} ${c.name} by a fixed name: an undo restores the pod template only, so the pods of the old revision start with the NEW ${c.kind} content.`,
-        mitigation: `Give ${c.kind} ${c.name} a content-hashed name (kustomize ${c.kind === 'Secret' ? 'secretGenerator' : 'configMapGenerator'} or a Helm checksum annotation), or restore its previous content from git before undoing.`,
-        appRollbackSafe: null,
-        revertLossless: true,
-        ...(c.at ? { evidence: [c.at] } : {}),
-      }),
-    );
-  }
   const replicas = settingOf(ctx, 'replicas');
   out.push(
     hazard(ctx, {
@@ -220,72 +198,16 @@ export function kubeHazards(ctx: PlatformContext, options: Partial<KubeHazardOpt
       revertLossless: true,
     }),
   );
-  const history = settingOf(ctx, 'revisionHistoryLimit');
-  if (history?.value === 0) {
-    out.push(
-      hazard(ctx, {
-        rule: `${prefix}-no-revision-history`,
-        kind: 'artifact',
-        severity: 'error',
-        subject: ref,
-        message: `${ref} has revisionHistoryLimit: 0: old ReplicaSets are deleted, so ${undo} has nothing to roll back to.`,
-        mitigation: `Set revisionHistoryLimit to at least 3 on ${name}; until then, roll back by re-applying the previous manifest from git.`,
-        appRollbackSafe: null,
-        revertLossless: null,
-        evidence: evidenceOfSetting(ctx, history),
-      }),
-    );
-  }
-  const paused = settingOf(ctx, 'paused');
-  if (paused?.value === true) {
-    out.push(
-      hazard(ctx, {
-        rule: `${prefix}-paused`,
-        kind: 'config',
-        severity: 'error',
-        subject: ref,
-        message: `${ref} is paused: ${undo} refuses a paused workload.`,
-        mitigation: `Run ${resume} before the undo, or remove spec.paused from the manifest.`,
-        appRollbackSafe: null,
-        revertLossless: true,
-        evidence: evidenceOfSetting(ctx, paused),
-      }),
-    );
-  }
   if (kubeKind(ctx) === 'StatefulSet') out.push(...statefulSetHazards(ctx, ref, name, inNs));
   return out;
 }
 
+/**
+ * StatefulSet specifics a template undo leaves to people. PVC contents (rule stateful-data) and
+ * OrderedReady stuck pods (rule statefulset-ordered-ready) are reported once, by their rules.
+ */
 function statefulSetHazards(ctx: PlatformContext, ref: string, name: string, inNs: string): Finding[] {
-  const out: Finding[] = [
-    hazard(ctx, {
-      rule: 'statefulset-pvc-not-reverted',
-      kind: 'data',
-      severity: 'warning',
-      subject: ref,
-      message: `Undoing ${ref} restores the pod template only: PersistentVolumeClaims and the data the bad version wrote to them stay as they are.`,
-      mitigation: `Snapshot the volumes of ${name} (VolumeSnapshot per PVC) before rolling back, and check the old version can read the data the new one wrote.`,
-      appRollbackSafe: null,
-      revertLossless: false,
-      touchesData: true,
-    }),
-  ];
-  const policy = settingOf(ctx, 'podManagementPolicy');
-  if ((policy?.value ?? 'OrderedReady') === 'OrderedReady') {
-    out.push(
-      hazard(ctx, {
-        rule: 'statefulset-ordered-ready-stuck',
-        kind: 'config',
-        severity: 'warning',
-        subject: ref,
-        message: `${ref} uses OrderedReady: a pod of the bad revision that never becomes Ready blocks the revert, and the controller will not replace it by itself.`,
-        mitigation: `After the undo, delete the stuck pods of the bad revision by hand, highest ordinal first (kubectl delete pod ${name}-N${inNs}), so they are recreated from the restored template.`,
-        appRollbackSafe: true,
-        revertLossless: true,
-        evidence: evidenceOfSetting(ctx, policy),
-      }),
-    );
-  }
+  const out: Finding[] = [];
   const strategy = settingOf(ctx, 'strategy');
   if (strategy?.value === 'OnDelete') {
     out.push(

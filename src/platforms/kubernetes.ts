@@ -11,7 +11,7 @@
  * disable auto-sync → undo → git revert → re-enable).
  */
 import type { Check, Command } from '../model/plan.js';
-import { argoCdAppArg, managedByArgoCd, selfHealHazard, underArgoCd } from './argocd.js';
+import { argoCdAppArg, managedByArgoCd, underArgoCd } from './argocd.js';
 import {
   check,
   fact,
@@ -224,5 +224,5 @@ export const kubernetes: Platform = {
   deployStateCheck,
   rollback,
   duration: (ctx) => kubeDuration(ctx),
-  hazards: (ctx) => [...kubeHazards(ctx), ...selfHealHazard(ctx)],
+  hazards: (ctx) => kubeHazards(ctx),
 };

@@ -104,6 +104,22 @@ const pastRollback = z.strictObject({
   note: z.string().optional(),
 });
 
+/** `rollbook check`: a rule's severity, or off (rule ids are checked against the registry by check). */
+const ruleLevels = z
+  .record(
+    z.string().regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'a rule id like drop-column'),
+    z.enum(['error', 'warning', 'off']),
+  )
+  .describe(
+    'rollbook check: severity per rule id (error | warning | off), e.g. { mutable-image-tag: warning }.',
+  );
+
+const ignoreGlobs = z
+  .array(z.string().min(1))
+  .describe(
+    'rollbook check: paths it skips (gitignore-style globs relative to this file), e.g. [test/fixtures/**]. Inline: -- rollbook-ignore RULE: reason.',
+  );
+
 export const descriptorSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -143,6 +159,20 @@ export const descriptorSchema = z
         writes: z.array(write).optional(),
       })
       .optional(),
+    release: z
+      .strictObject({
+        tags: z
+          .string()
+          .min(1)
+          .optional()
+          .describe(
+            'Release tags, a git glob (e.g. "v*", "api/v*"); ordered as versions. Default: tags that look like versions (v1.2.3, 1.2.3).',
+          ),
+      })
+      .optional()
+      .describe(
+        'How releases are found in git: the default rollback target is the newest release tag before --from.',
+      ),
     dependencies: z.array(dependency).optional(),
     signals: z.array(signal).optional(),
     synthetics: z
@@ -170,6 +200,8 @@ export const descriptorSchema = z
         pastRollbacks: z.array(pastRollback).optional(),
       })
       .optional(),
+    rules: ruleLevels.optional(),
+    ignore: ignoreGlobs.optional(),
   })
   .describe('rollbook.yaml: what the repository cannot tell rollbook about a service.');
 

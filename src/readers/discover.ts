@@ -34,6 +34,7 @@ import type {
   Workload,
 } from '../model/service.js';
 import { mapLimit } from '../util/map-limit.js';
+import { engineOfResource } from './discovery/data-stores.js';
 import {
   isEcsService,
   isTaskDefinition,
@@ -292,6 +293,8 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
   const seenSignals = new Set<string>();
   const managers: Manager[] = [];
   const wlObjs: [Workload, KObj][] = [];
+  /** Operators' database / broker resources: state of the workloads of the same overlay or directory. */
+  const dataResources: { o: KObj; engine: string }[] = [];
   // A Deployment an Argo Rollout takes over through spec.workloadRef is the Rollout's template, not a workload.
   const referenced = new Set<KObj>();
   for (const o of objects) {
@@ -313,6 +316,8 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
       seenSignals.add(key);
       signals.push(s);
     }
+    const engine = engineOfResource(o.apiVersion, o.kind);
+    if (engine) dataResources.push({ o, engine });
     const m = safely(`${o.kind}/${o.name}`, o.doc.at(o.base), () => managerOf(o, dirs));
     if (m) managers.push(m);
     const hr = safely(`${o.kind}/${o.name}`, o.doc.at(o.base), () => fluxHelmRelease(o));
@@ -360,6 +365,21 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
       }
     }
     if (o.kind !== 'DaemonSet') w.disruptionBudget = pdb;
+    const mine = dataResources.filter((r) =>
+      o.overlay !== undefined
+        ? r.o.overlay === o.overlay
+        : r.o.overlay === undefined && dirOf(r.o.doc.file) === dirOf(o.doc.file),
+    );
+    if (mine.length)
+      w.state = [
+        ...(w.state ?? []),
+        ...mine.map((r) => ({
+          kind: 'operator-resource' as const,
+          name: `${r.o.kind}/${r.o.name}`,
+          engine: r.engine,
+          at: objAt(r.o, ['kind']),
+        })),
+      ];
     workloads.push(w);
   }
 
@@ -502,6 +522,7 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
     if (chart.crds) hr.crds = chart.crds;
     if (chart.disruptionBudget !== undefined) hr.disruptionBudget = chart.disruptionBudget;
     if (chart.autoscaler) hr.autoscaler = chart.autoscaler;
+    if (chart.state) hr.state = chart.state;
     hr.attributes.chartPath = chart.attributes.chartPath ?? '';
   }
   for (const m of managers) if (m.remote) workloads.push(m.remote);

@@ -2,13 +2,24 @@ import { basename } from 'node:path';
 import type { Service } from '../model/service.js';
 import { findDescriptor, migrationSpecs, readDescriptor, serviceFromDescriptor } from './descriptor.js';
 import { applyDiscovery, discover } from './discover.js';
+import { repoState } from './git.js';
 import { loadMigrations, type MigrationSpec } from './migrations/index.js';
+import { crossedMigrations, migrationSetsAt, readRelease, resolveWindow } from './release.js';
 import { serviceRoot } from './root.js';
 import { emptyService } from './service-base.js';
 
 export interface LoadOptions {
   /** Pick one workload when the repository holds several. */
   workload?: string;
+  /**
+   * Read the release from git and scope the migrations to what it crosses. Default true;
+   * false reads the working tree only (no git) and leaves `service.release` unset.
+   */
+  release?: boolean;
+  /** The version to roll back (default HEAD). */
+  from?: string;
+  /** The target version (default: the newest release tag reachable from `from`). */
+  to?: string;
 }
 
 /**
@@ -20,10 +31,12 @@ export async function loadService(dir: string, opts: LoadOptions = {}): Promise<
   const file = findDescriptor(root);
   let service: Service;
   let specs: MigrationSpec[] = [];
+  let tags: string | undefined;
   if (file) {
     const { descriptor, locate } = readDescriptor(root, file);
     service = serviceFromDescriptor(root, file, descriptor, locate);
     specs = migrationSpecs(descriptor, locate);
+    tags = descriptor.release?.tags;
   } else {
     service = emptyService(root, basename(root));
     service.unknowns.push({
@@ -46,6 +59,21 @@ export async function loadService(dir: string, opts: LoadOptions = {}): Promise<
       subject: 'migration sets',
       reason: `${several.length} migration sets found (${several.map((m) => `${m.path} (${m.tool})`).join(', ')}) and rollbook.yaml does not say which one runs against this service's database: the runbook gives none of them a command. Name it in state.migrations (path, tool, database)`,
     });
+  if (opts.release !== false) {
+    const window = await resolveWindow(root, {
+      ...(opts.from !== undefined ? { from: opts.from } : {}),
+      ...(opts.to !== undefined ? { to: opts.to } : {}),
+      ...(tags !== undefined ? { tags } : {}),
+    });
+    // the migrations as they are at `from` (the working tree's locations, from's files)
+    const head = window.git ? (await repoState(root)).head : undefined;
+    const atFrom =
+      window.git && window.from.commit !== head
+        ? await migrationSetsAt(root, window.from.commit, service.migrations)
+        : service.migrations;
+    service.release = await readRelease(root, service, {}, atFrom, window);
+    service.migrations = crossedMigrations(atFrom, service.release);
+  }
   for (const set of service.migrations) {
     for (const sk of set.skipped)
       service.unknowns.push({ subject: `migration file ${sk.file}`, reason: sk.reason });

@@ -52,6 +52,7 @@ export function commsBlanks(plan: Plan): string[] {
 export function renderComms(plan: Plan): string {
   const out: string[] = [];
   out.push(`Status updates for ${displayText(plan.service.name)} (${plan.risk} risk rollback)`);
+  out.push(displayText(plan.window.summary));
   out.push(commsSummary(plan));
   out.push(`Data-loss statement: ${displayText(plan.comms.dataLossStatement)}`);
   out.push('');

@@ -204,7 +204,8 @@ function header(plan: Plan): string {
   ].filter(Boolean);
   return `<header>
 <h1>Rollback: ${e(s.name)} <span class="badge risk-${plan.risk === 'high' ? 'high' : 'low'}">${plan.risk === 'high' ? 'HIGH RISK' : 'low risk'}</span></h1>
-<p class="meta">${facts.map(e).join(' · ')}</p>
+<p class="window"><strong>${e(plan.window.summary)}</strong></p>
+${plan.window.scoped ? '' : '<p class="unscoped">Unscoped: the release window is unknown; hazards marked unscoped come from the whole migration history. Name the target with <code>--to REF</code>.</p>\n'}<p class="meta">${facts.map(e).join(' · ')}</p>
 <p>About <strong>${formatDuration(plan.estimate.expectedSeconds)}</strong> to mitigation, worst case <strong>${formatDuration(plan.estimate.maxSeconds)}</strong>.</p>
 </header>`;
 }
@@ -237,7 +238,7 @@ function hazards(plan: Plan): string {
       .join(' ');
     return `<tr>
 <td data-label="Severity"><span class="sev-${cls(h.severity)}">${e(h.severity)}</span></td>
-<td data-label="Subject"><strong>${e(h.subject)}</strong><br><span class="meta">${e(h.rule)} · ${e(h.kind)}${h.touchesData ? ' · <span class="data">data</span>' : ''}</span></td>
+<td data-label="Subject"><strong>${e(h.subject)}</strong>${h.unscoped ? ' <em>(unscoped)</em>' : ''}<br><span class="meta">${e(h.rule)} · ${e(h.kind)}${h.touchesData ? ' · <span class="data">data</span>' : ''}</span></td>
 <td data-label="What">${e(h.message)}<br>${ev}</td>
 <td data-label="App rollback safe">${yesNo(h.appRollbackSafe)}</td>
 <td data-label="Revert lossless">${yesNo(h.revertLossless)}</td>

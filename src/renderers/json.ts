@@ -33,6 +33,7 @@ function check(c: Check) {
 /** The `--format json` document (contract in DESIGN.md; schema in schema/plan.schema.json). */
 export function planToJson(plan: Plan) {
   return {
+    window: plan.window,
     service: plan.service,
     risk: plan.risk,
     trigger: plan.trigger,
@@ -53,6 +54,7 @@ export function planToJson(plan: Plan) {
       touchesData: h.touchesData,
       mitigation: h.mitigation,
       ...(h.migration ? { migration: h.migration } : {}),
+      ...(h.unscoped ? { unscoped: true } : {}),
     })),
     runbook: plan.runbook.map((s) => ({
       id: s.id,

@@ -78,7 +78,7 @@ function checkText(c: Check): string {
 }
 
 function hazardRow(h: Finding): string {
-  return `| ${h.severity} | ${mdCode(h.rule)} | ${h.kind} | ${mdText(h.subject)} | ${yesNo(h.appRollbackSafe)} | ${yesNo(h.revertLossless)} | ${where(h.evidence)} |`;
+  return `| ${h.severity} | ${mdCode(h.rule)} | ${h.kind} | ${mdText(h.subject)}${h.unscoped ? ' *(unscoped)*' : ''} | ${yesNo(h.appRollbackSafe)} | ${yesNo(h.revertLossless)} | ${where(h.evidence)} |`;
 }
 
 function stepSection(s: Step, n: number, gates: Map<string, Gate>): string {
@@ -116,6 +116,35 @@ function stepSection(s: Step, n: number, gates: Map<string, Gate>): string {
   return out.join('\n');
 }
 
+const MAX_CHANGES = 30;
+
+/** What the window crosses: the changes with their evidence, and the target schema version. */
+function windowLines(plan: Plan): string[] {
+  const w = plan.window;
+  if (!w.scoped) return [];
+  const o: string[] = [];
+  if (w.to)
+    o.push(
+      `From ${mdCode(w.from.commit.slice(0, 12))} (${mdText(w.from.how)}) to ${mdCode(w.to.ref)} (${mdText(w.to.how)}).`,
+      '',
+    );
+  for (const t of w.targetSchema)
+    o.push(
+      t.version !== null
+        ? `Target schema version (${mdCode(t.set)}): **${mdText(t.version)}** (${mdText(t.name ?? '')}, ${where(t.at ? [t.at] : [])}) — the newest migration at ${mdCode(w.to?.ref ?? '')}.`
+        : `Target schema version (${mdCode(t.set)}): none — ${mdCode(w.to?.ref ?? '')} has no migration in this set.`,
+    );
+  if (w.targetSchema.length > 0) o.push('');
+  if (w.changes.length > 0) {
+    o.push('What the rollback crosses:', '');
+    for (const c of w.changes.slice(0, MAX_CHANGES)) o.push(`- ${where([c.at])}: ${mdText(c.summary)}`);
+    if (w.changes.length > MAX_CHANGES)
+      o.push(`- and ${w.changes.length - MAX_CHANGES} more (see --format json)`);
+    o.push('');
+  }
+  return o;
+}
+
 /** Markdown: the default format, for the repository and for reading at 3 a.m. */
 export function renderMarkdown(plan: Plan): string {
   const o: string[] = [];
@@ -123,6 +152,14 @@ export function renderMarkdown(plan: Plan): string {
   const gates = new Map(plan.gates.map((g) => [g.id, g]));
   o.push(`# Rollback design: ${mdText(svc.name)}`);
   o.push('');
+  o.push(`**${mdText(plan.window.summary)}**`);
+  o.push('');
+  if (!plan.window.scoped)
+    o.push(
+      '> **Unscoped:** the release window is unknown, so hazards marked *unscoped* come from the whole migration history, not from what this rollback crosses. Name the target with `--to REF` (or tag releases).',
+      '',
+    );
+  o.push(...windowLines(plan));
   o.push(
     '> rollbook designs and reviews; it never runs a rollback. Every command below is for a person to run.',
   );

@@ -85,8 +85,63 @@ const pastRollback = z.strictObject({
   at: evidence.optional(),
 });
 
+const ref = z.strictObject({ ref: z.string(), commit: z.string(), how: z.string() });
+
+const window = z
+  .strictObject({
+    scoped: z
+      .boolean()
+      .describe('True when both versions are known: migration-derived claims cover the window only.'),
+    summary: z.string().describe('"Rolling back 3f2a1c (HEAD) → v2.14.0: 12 commits, 2 migrations, ..."'),
+    from: ref.describe('The version rolled back (default HEAD).'),
+    to: ref.optional().describe('The target version (default: the newest release tag before from).'),
+    reason: z.string().optional().describe('Why there is no window, and what would give one.'),
+    commits: z.number().int().min(0).optional(),
+    crossedMigrations: z.array(
+      z.strictObject({ set: z.string(), version: z.string(), name: z.string(), at: evidence }),
+    ),
+    targetSchema: z.array(
+      z.strictObject({
+        set: z.string(),
+        tool: z.string(),
+        version: z.string().nullable(),
+        name: z.string().optional(),
+        at: evidence.optional(),
+      }),
+    ),
+    changes: z.array(
+      z.strictObject({
+        kind: z.enum([
+          'migration',
+          'released-migration-edited',
+          'manifest',
+          'config',
+          'flags',
+          'workflow',
+          'descriptor',
+        ]),
+        file: z.string(),
+        status: z.enum(['added', 'modified', 'deleted', 'type-changed']),
+        at: evidence,
+        summary: z.string(),
+        migration: z.strictObject({ set: z.string(), version: z.string() }).optional(),
+        flags: z
+          .strictObject({
+            added: z.array(z.string()),
+            removed: z.array(z.string()),
+            defaultChanged: z.array(z.string()),
+          })
+          .optional(),
+        fields: z.array(z.string()).optional(),
+      }),
+    ),
+    uncommitted: z.array(z.string()),
+  })
+  .describe('The release the design is about: from, to and what changed between them.');
+
 export const planJsonSchema = z
   .strictObject({
+    window,
     service: z.strictObject({
       name: z.string(),
       platform: z.string(),
@@ -116,6 +171,10 @@ export const planJsonSchema = z
         touchesData: z.boolean(),
         mitigation: z.string().min(1),
         migration: z.string().optional(),
+        unscoped: z
+          .boolean()
+          .optional()
+          .describe('No release window: this migration hazard comes from the whole history.'),
       }),
     ),
     runbook: z

@@ -620,6 +620,7 @@ function header(s: Script, plan: Plan) {
   const svc = plan.service;
   s.add('', '# --- the plan ---');
   s.call('rb_head', `Rollback runbook: ${svc.name}`);
+  s.call('rb_kv', 'window', plan.window.summary);
   s.call('rb_kv', 'platform', svc.platform);
   if (svc.workload) s.call('rb_kv', 'workload', svc.workload);
   if (svc.namespace) s.call('rb_kv', 'namespace', svc.namespace);

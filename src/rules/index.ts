@@ -7,6 +7,7 @@ import alterColumnType from './alter-column-type.js';
 import autosyncBlocksRollback from './autosync-blocks-rollback.js';
 import cacheUnversionedKey from './cache-unversioned-key.js';
 import catalogManipulation from './catalog-manipulation.js';
+import contractInSameRelease from './contract-in-same-release.js';
 import crdsInTemplates from './crds-in-templates.js';
 import dataBackfill from './data-backfill.js';
 import dataWrittenByNewVersion from './data-written-by-new-version.js';
@@ -41,6 +42,7 @@ import renameTable from './rename-table.js';
 import replaceFunctionOrView from './replace-function-or-view.js';
 import selfhealRevertsManualRollback from './selfheal-reverts-manual-rollback.js';
 import setNotNull from './set-not-null.js';
+import statefulData from './stateful-data.js';
 import statefulsetOrderedReady from './statefulset-ordered-ready.js';
 import truncate from './truncate.js';
 import unversionedConfig from './unversioned-config.js';
@@ -55,6 +57,7 @@ export const RULES: readonly Rule[] = [
   autosyncBlocksRollback,
   cacheUnversionedKey,
   catalogManipulation,
+  contractInSameRelease,
   crdsInTemplates,
   dataBackfill,
   dataWrittenByNewVersion,
@@ -89,6 +92,7 @@ export const RULES: readonly Rule[] = [
   replaceFunctionOrView,
   selfhealRevertsManualRollback,
   setNotNull,
+  statefulData,
   statefulsetOrderedReady,
   truncate,
   unversionedConfig,

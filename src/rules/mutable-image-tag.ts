@@ -31,26 +31,39 @@ export default createRule(
   },
   (service, report) => {
     const out: Finding[] = [];
+    // One finding per image reference, with every place it appears as evidence.
+    const byRef = new Map<string, Finding>();
     for (const w of service.workloads) {
       const subject = `${w.namespace ? `${w.namespace}/` : ''}${w.kind.toLowerCase()}/${w.name}`;
       for (const img of w.images) {
         const reason = mutableTagReason(img);
         if (!reason) continue;
         const at: Evidence = img.at ?? w.at ?? { file: service.descriptor ?? 'rollbook.yaml', line: 1 };
-        out.push(
-          report({
-            subject,
-            message: `${img.ref}: ${reason}; rolling back to this revision may pull the same new image`,
-            evidence: [at],
-            appRollbackSafe: false,
-            revertLossless: true,
-            touchesData: false,
-            mitigation: `Pin ${img.repository} by commit SHA or digest in ${at.file} (e.g. ${img.repository}:<git-sha> or ${img.repository}@sha256:...), written by the pipeline on each deploy.`,
-          }),
-        );
+        const seen = byRef.get(img.ref);
+        if (seen) {
+          if (!seen.evidence.some((e) => e.file === at.file && e.line === at.line)) seen.evidence.push(at);
+          continue;
+        }
+        const f = report({
+          subject,
+          message: `${img.ref}: ${reason}; rolling back to this revision may pull the same new image`,
+          evidence: [at],
+          appRollbackSafe: false,
+          revertLossless: true,
+          touchesData: false,
+          mitigation: `Pin ${img.repository} by commit SHA or digest in ${at.file} (e.g. ${img.repository}:<git-sha> or ${img.repository}@sha256:...), written by the pipeline on each deploy.`,
+        });
+        byRef.set(img.ref, f);
+        out.push(f);
       }
     }
-    if (service.artifact.versioning === 'mutable-tag') {
+    const image = service.artifact.image;
+    const same = [...byRef.entries()].find(([ref]) => image !== undefined && ref.startsWith(image))?.[1];
+    if (service.artifact.versioning === 'mutable-tag' && same) {
+      // The declared versioning is the same problem as that image's tag: one finding, both places.
+      const at = service.artifact.at;
+      if (at && !same.evidence.some((e) => e.file === at.file && e.line === at.line)) same.evidence.push(at);
+    } else if (service.artifact.versioning === 'mutable-tag') {
       const at = service.artifact.at ?? { file: service.descriptor ?? 'rollbook.yaml', line: 1 };
       out.push(
         report({

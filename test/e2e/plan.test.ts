@@ -1,28 +1,40 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planJsonSchema } from '../../src/renderers/plan-schema.js';
-import { bin, cli, EXAMPLES, ROOT, tempDir } from '../helpers/cli.js';
+import { bin, cleanupExampleRepos, cli, EXAMPLES, exampleRepo, ROOT, tempDir } from '../helpers/cli.js';
 
 const tmp = tempDir();
-afterAll(() => tmp.cleanup());
+afterAll(() => {
+  tmp.cleanup();
+  cleanupExampleRepos();
+});
 
+// Each example is planned in a copy with a git history (v1.0.0 → v1.1.0 = HEAD), so the design is
+// about a real release window, deterministically (fixed commit dates and authors).
 describe.each(EXAMPLES)('rollbook plan examples/%s', (example) => {
-  const dir = join('examples', example);
+  let repo = '';
+  beforeAll(async () => {
+    repo = await exampleRepo(example);
+  });
 
   it('renders Markdown deterministically, byte for byte, from the real binary', () => {
-    const a = bin(['plan', dir]);
-    const b = bin(['plan', dir]);
+    const a = bin(['plan', '.'], repo);
+    const b = bin(['plan', '.'], repo);
     expect(a.stderr).toBe('');
     expect([0, 1]).toContain(a.code);
     expect(b.stdout).toBe(a.stdout);
     expect(a.stdout).toContain(`# Rollback design: ${example}`);
+    expect(a.stdout).toMatch(
+      /^\*\*Rolling back [0-9a-f]{7} \(HEAD\) → v1\.0\.0 \([0-9a-f]{7}\): 1 commit, /m,
+    );
     expect(a.stdout).not.toContain(ROOT);
+    expect(a.stdout).not.toContain(repo);
     expect(a.stdout).toMatchSnapshot();
   });
 
   it('emits JSON that matches the published schema', async () => {
-    const r = await cli(['plan', dir, '--format', 'json']);
+    const r = await cli(['plan', '.', '--format', 'json'], repo);
     const doc = JSON.parse(r.stdout);
     const parsed = planJsonSchema.safeParse(doc);
     expect(
@@ -48,9 +60,9 @@ describe.each(EXAMPLES)('rollbook plan examples/%s', (example) => {
 
   it('writes --out atomically and returns the same exit code', async () => {
     const out = join(tmp.dir, `${example}.md`);
-    const r = await cli(['plan', dir, '--out', out]);
+    const r = await cli(['plan', '.', '--out', out], repo);
     expect(r.stdout).toBe('');
-    const direct = await cli(['plan', dir]);
+    const direct = await cli(['plan', '.'], repo);
     expect(r.code).toBe(direct.code);
     expect(readFileSync(out, 'utf8')).toBe(direct.stdout);
   });

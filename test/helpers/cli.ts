@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { main } from '../../src/cli/main.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -36,4 +36,26 @@ export function bin(args: string[], cwd = ROOT, env: NodeJS.ProcessEnv = {}): Cl
 export function tempDir(prefix = 'rollbook-test-'): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+const exampleRepos = new Map<string, string>();
+
+/**
+ * A bundled example with a git history (scripts/example-history.js: v1.0.0 without the newest
+ * migration, v1.1.0 = HEAD with everything), built once per test file in a temp dir.
+ */
+export async function exampleRepo(name: string): Promise<string> {
+  const known = exampleRepos.get(name);
+  if (known) return known;
+  // @ts-expect-error: a plain JS script without types
+  const { buildExampleHistory } = await import('../../scripts/example-history.js');
+  const dir = join(mkdtempSync(join(tmpdir(), 'rollbook-example-')), name);
+  buildExampleHistory(join(ROOT, 'examples', name), dir);
+  exampleRepos.set(name, dir);
+  return dir;
+}
+
+export function cleanupExampleRepos(): void {
+  for (const dir of exampleRepos.values()) rmSync(dirname(dir), { recursive: true, force: true });
+  exampleRepos.clear();
 }

@@ -13,6 +13,7 @@ const IDS = [
   'add-required-column',
   'alter-column-type',
   'catalog-manipulation',
+  'contract-in-same-release',
   'data-backfill',
   'drop-column',
   'drop-default',
@@ -30,8 +31,13 @@ const IDS = [
   'set-not-null',
   'truncate',
 ];
-/** Examples that need a second file (an earlier migration or a down) to fire. */
-const NEEDS_CONTEXT = new Set(['lossy-down', 'missing-down', 'replace-function-or-view']);
+/** Examples that need a second file (an earlier migration or a down) or a release window to fire. */
+const NEEDS_CONTEXT = new Set([
+  'contract-in-same-release',
+  'lossy-down',
+  'missing-down',
+  'replace-function-or-view',
+]);
 
 beforeAll(async () => {
   await loadParser();

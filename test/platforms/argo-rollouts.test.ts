@@ -39,26 +39,21 @@ describe('argo-rollouts', () => {
     expect(bgDefault.maxSeconds).toBe(70 + 30);
   });
 
-  test('hazards: abort keeps spec, steps re-run without rollbackWindow, selfHeal under Argo CD', () => {
+  test('hazards: abort keeps spec, steps re-run without rollbackWindow (selfHeal is the rule selfheal-reverts-manual-rollback)', () => {
     const h = argoRollouts.hazards(rollout({ selfHeal: m(true, 22) }));
     expect(rules(h)).toEqual([
       'argo-rollouts-abort-keeps-spec',
       'argo-rollouts-hpa-not-reverted',
       'argo-rollouts-last-applied',
       'argo-rollouts-steps-rerun',
-      'argocd-selfheal',
     ]);
-    expect(byRule(h, 'argocd-selfheal').evidence).toEqual([{ file: 'deploy/k8s/deployment.yaml', line: 22 }]);
     expect(byRule(h, 'argo-rollouts-hpa-not-reverted').subject).toBe('rollout storefront');
     const windowed = argoRollouts.hazards(rollout({ rollbackWindowRevisions: m(3) }));
     expect(rules(windowed)).not.toContain('argo-rollouts-steps-rerun');
   });
 
-  test('paused hazard names the plugin command', () => {
-    const h = byRule(argoRollouts.hazards(rollout({ paused: m(true) })), 'argo-rollouts-paused');
-    expect(h.mitigation).toBe(
-      'Run kubectl argo rollouts promote storefront -n shop before the undo, or remove spec.paused from the manifest.',
-    );
+  test('paused is reported once, by the rule paused-rollout, not by the platform', () => {
+    expect(rules(argoRollouts.hazards(rollout({ paused: m(true) })))).not.toContain('argo-rollouts-paused');
   });
 });
 

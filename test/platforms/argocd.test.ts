@@ -69,13 +69,9 @@ describe('argocd', () => {
     const h = argocd.hazards(
       app({ autoSync: m(true, 30), selfHeal: m(true, 31) }, { parentApp: 'platform-apps' }),
     );
-    expect(rules(h)).toEqual([
-      'argocd-auto-sync-blocks-rollback',
-      'argocd-parent-app-reenables-sync',
-      'argocd-selfheal',
-    ]);
-    expect(byRule(h, 'argocd-selfheal').evidence[0]?.line).toBe(31);
-    expect(byRule(h, 'argocd-auto-sync-blocks-rollback').evidence[0]?.line).toBe(30);
+    // selfHeal is the rule selfheal-reverts-manual-rollback; auto-sync shares the rule's id.
+    expect(rules(h)).toEqual(['argocd-parent-app-reenables-sync', 'autosync-blocks-rollback']);
+    expect(byRule(h, 'autosync-blocks-rollback').evidence[0]?.line).toBe(30);
     expect(byRule(h, 'argocd-parent-app-reenables-sync').mitigation).toBe(
       'Disable auto-sync on platform-apps as well (argocd app set platform-apps --sync-policy none) before rolling storefront-prod back.',
     );

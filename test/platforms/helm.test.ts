@@ -61,10 +61,11 @@ describe('helm', () => {
     );
   });
 
-  test('historyMax 1 leaves nothing to roll back to; a short timeout is flagged', () => {
-    const h = helm.hazards(chart({ historyMax: y(1, 12), timeoutSeconds: y(30, 13) }));
+  test('historyMax 2 keeps one previous revision (1 is the rule no-rollout-history); a short timeout is flagged', () => {
+    expect(rules(helm.hazards(chart({ historyMax: y(1, 12) })))).not.toContain('helm-history-max');
+    const h = helm.hazards(chart({ historyMax: y(2, 12), timeoutSeconds: y(30, 13) }));
     const hm = byRule(h, 'helm-history-max');
-    expect(hm.severity).toBe('error');
+    expect(hm.severity).toBe('warning');
     expect(hm.evidence).toEqual([{ file: 'rollbook.yaml', line: 12 }]);
     expect(byRule(h, 'helm-timeout-too-short').severity).toBe('warning');
     expect(rules(helm.hazards(chart({ historyMax: y(0) })))).not.toContain('helm-history-max');

@@ -19,7 +19,7 @@ const PREFIXES: Record<PlatformId, string[]> = {
   kubernetes: ['kubernetes-', 'statefulset-'],
   helm: ['helm-'],
   'argo-rollouts': ['argo-rollouts-', 'argocd-'],
-  argocd: ['argocd-'],
+  argocd: ['argocd-', 'autosync-blocks-rollback'],
   flux: ['flux-', 'helm-', 'kubernetes-', 'statefulset-'],
   ecs: ['ecs-'],
   lambda: ['lambda-'],

@@ -23,6 +23,30 @@ const HELM_ROLLBACK = rw(
 /** catalog-web-like: Helm chart, stateless, one command. */
 export function lowRiskPlan(): Plan {
   return {
+    window: {
+      scoped: true,
+      summary: 'Rolling back 3f2a1c0 (HEAD) → v1.4.0 (9b8c7d6): 4 commits, 0 migrations, 1 manifest',
+      from: { ref: 'HEAD', commit: '3f2a1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b', how: 'HEAD on branch main' },
+      to: {
+        ref: 'v1.4.0',
+        commit: '9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c',
+        how: 'newest release tag reachable from HEAD (version-like tags, ordered as versions)',
+      },
+      commits: 4,
+      crossedMigrations: [],
+      targetSchema: [],
+      changes: [
+        {
+          kind: 'manifest',
+          file: 'chart/values.yaml',
+          status: 'modified',
+          at: { file: 'chart/values.yaml', line: 3 },
+          summary: 'manifest changed: image',
+          fields: ['image'],
+        },
+      ],
+      uncommitted: [],
+    },
     service: {
       name: 'catalog-web',
       platform: 'helm',
@@ -232,6 +256,53 @@ export function highRiskPlan(): Plan {
     migration: '0042',
   };
   return {
+    window: {
+      scoped: true,
+      summary: 'Rolling back 5e6f7a8 (HEAD) → v2.14.0 (1a2b3c4): 12 commits, 1 migration, 1 flag change',
+      from: { ref: 'HEAD', commit: '5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f', how: 'HEAD on branch main' },
+      to: {
+        ref: 'v2.14.0',
+        commit: '1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b',
+        how: 'newest release tag reachable from HEAD (version-like tags, ordered as versions)',
+      },
+      commits: 12,
+      crossedMigrations: [
+        {
+          set: 'db/migrations',
+          version: '0042',
+          name: 'drop_legacy_total',
+          at: { file: 'db/migrations/0042_drop_legacy_total.up.sql', line: 1 },
+        },
+      ],
+      targetSchema: [
+        {
+          set: 'db/migrations',
+          tool: 'golang-migrate',
+          version: '0041',
+          name: 'add_total_cents',
+          at: { file: 'db/migrations/0041_add_total_cents.up.sql', line: 1 },
+        },
+      ],
+      changes: [
+        {
+          kind: 'migration',
+          file: 'db/migrations/0042_drop_legacy_total.up.sql',
+          status: 'added',
+          at: { file: 'db/migrations/0042_drop_legacy_total.up.sql', line: 1 },
+          summary: 'migration 0042 drop_legacy_total added: the rollback crosses it',
+          migration: { set: 'db/migrations', version: '0042' },
+        },
+        {
+          kind: 'flags',
+          file: 'flags/flags.json',
+          status: 'modified',
+          at: { file: 'flags/flags.json', line: 12 },
+          summary: 'flags default changed new-checkout',
+          flags: { added: [], removed: [], defaultChanged: ['new-checkout'] },
+        },
+      ],
+      uncommitted: [],
+    },
     service: {
       name: 'checkout-api',
       platform: 'kubernetes',
@@ -485,6 +556,16 @@ export function hostilePlan(): Plan {
     retries: 0,
   });
   return {
+    window: {
+      scoped: false,
+      summary: e('Rolling back working tree → unknown target'),
+      from: { ref: e('from-ref'), commit: '', how: e('how') },
+      reason: e('reason'),
+      crossedMigrations: [],
+      targetSchema: [],
+      changes: [],
+      uncommitted: [e('uncommitted')],
+    },
     service: {
       name: e('svc'),
       platform: 'kubernetes',

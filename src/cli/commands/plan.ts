@@ -1,13 +1,21 @@
 import { fileURLToPath } from 'node:url';
 import { RollbookError } from '../../errors.js';
 import { analyze, loadService, plan, render, selectWorkload } from '../../index.js';
+import { serviceRoot } from '../../readers/root.js';
 import { FORMATS } from '../../renderers/index.js';
 import { EXIT, emit, type Io, oneOf, parseCommand } from '../io.js';
 
-const USAGE = `Usage: rollbook plan [dir] [--format md|json|...] [--out FILE] [--workload NAME]
+const USAGE = `Usage: rollbook plan [dir] [--from REF] [--to REF] [--format md|json|...] [--out FILE]
+                     [--workload NAME]
 
 Writes the rollback design of the service in dir (default: .): trigger, state hazards, runbook,
 gates, verification and comms, estimate and unknowns. Markdown by default.
+
+The design is about one release, read from git (read only): --from is the version rolled back
+(default: HEAD), --to the target (default: the newest release tag reachable from --from other than
+itself; release.tags in rollbook.yaml, default: version-like tags ordered as versions). Its data
+step, target schema version, data-loss statement and estimate come from the migrations added in
+between. Without tags or --to the design says so and marks migration hazards as unscoped.
 Exit 0: designed, nothing blocking; 1: designed, with blocking hazards (severity error) or a failing
 gate; 2: bad usage or input.`;
 
@@ -18,6 +26,8 @@ export async function run(args: string[], io: Io): Promise<number> {
       format: { type: 'string', short: 'f' },
       out: { type: 'string', short: 'o' },
       workload: { type: 'string', short: 'w' },
+      from: { type: 'string' },
+      to: { type: 'string' },
     },
     USAGE,
     io,
@@ -27,7 +37,13 @@ export async function run(args: string[], io: Io): Promise<number> {
   const format = oneOf(values.format as string | undefined, FORMATS(), '--format', 'md');
   const dir = positionals[0] ?? '.';
   const workload = values.workload as string | undefined;
-  const service = await loadService(dir, workload ? { workload } : {});
+  const from = values.from as string | undefined;
+  const to = values.to as string | undefined;
+  const service = await loadService(serviceRoot(dir, io.cwd), {
+    ...(workload ? { workload } : {}),
+    ...(from !== undefined ? { from } : {}),
+    ...(to !== undefined ? { to } : {}),
+  });
   if (service.workloads.length > 1 && !selectWorkload(service)) {
     const refs = service.workloads.map((w) =>
       [w.namespace, `${w.kind.toLowerCase()}/${w.name}`].filter(Boolean).join('/'),

@@ -6,7 +6,9 @@ import type {
   RolloutSettings,
   Unknown,
   Workload,
+  WorkloadState,
 } from '../../model/service.js';
+import { CACHE_ENGINES, engineOfChart, engineOfImage, OPERATOR_KIND_NAMES } from './data-stores.js';
 import { parseImage } from './image.js';
 import { lineAt } from './text.js';
 import { get, num, obj, str, type YamlDoc } from './yaml.js';
@@ -224,6 +226,8 @@ export function readChart(input: ChartInput): { workload?: Workload; unknowns: U
     if (max !== undefined) a.maxReplicas = max;
     w.autoscaler = a;
   }
+  const state = chartState(input, main, all, values, images, name);
+  if (state.length) w.state = state;
   unknowns.push({
     subject: `helm chart ${name}`,
     reason:
@@ -231,4 +235,114 @@ export function readChart(input: ChartInput): { workload?: Workload; unknowns: U
     at: input.chart.at(['name']),
   });
   return { workload: w, unknowns };
+}
+
+/** The value at a dotted `.Values` path (`primary.persistence.enabled`). */
+function valueAt(values: unknown, path: string): unknown {
+  let v: unknown = values;
+  for (const k of path.split('.').filter(Boolean)) v = get(v, k);
+  return v;
+}
+
+/**
+ * The `.Values` paths guarding a position by `{{ if .Values.x }}` blocks still open there: a
+ * block whose condition is false in values.yaml removes what it guards.
+ */
+function disabledGuard(text: string, pos: number, values: unknown): string | undefined {
+  const open: string[] = [];
+  for (const m of text.slice(0, pos).matchAll(/\{\{-?\s*(if|with|range|end|else)\b([^}]*)\}\}/g)) {
+    if (m[1] === 'if' || m[1] === 'with' || m[1] === 'range') open.push(m[1] === 'if' ? (m[2] ?? '') : '');
+    else if (m[1] === 'end') open.pop();
+    else if (m[1] === 'else' && open.length) open[open.length - 1] = '';
+  }
+  for (const cond of open) {
+    const ref = /^\s*\.Values\.([\w.]+)\s*-?$/.exec(cond);
+    if (ref?.[1] && valueAt(values, ref[1]) === false) return ref[1];
+  }
+  return undefined;
+}
+
+/** State the chart's workload holds: claim templates, PVC volumes, data-store images, database subcharts, operators' CRs. */
+function chartState(
+  input: ChartInput,
+  main: Chunk | undefined,
+  all: Chunk[],
+  values: Record<string, unknown>,
+  images: ReturnType<typeof parseImage>[],
+  chartName: string,
+): WorkloadState[] {
+  const out: WorkloadState[] = [];
+  if (main) {
+    const at = (index: number): Evidence => ({
+      file: main.file,
+      line: main.line + lineAt(main.text, index) - 1,
+    });
+    const vct = /^(\s*)volumeClaimTemplates:/m.exec(main.text);
+    if (vct && disabledGuard(main.text, vct.index, values) === undefined) {
+      const names = [...main.text.slice(vct.index).matchAll(/^\s*-?\s*metadata:\s*\n\s+name:\s*(.+)$/gm)];
+      const first = names[0]?.[1];
+      out.push({
+        kind: 'volume-claim-template',
+        name: first ? renderName(first, chartName) : 'data',
+        at: at(vct.index + (vct[1]?.length ?? 0)),
+      });
+    }
+    for (const m of main.text.matchAll(/persistentVolumeClaim:\s*\n\s+claimName:\s*(.+)$/gm)) {
+      if (disabledGuard(main.text, m.index ?? 0, values) !== undefined) continue;
+      out.push({
+        kind: 'persistent-volume-claim',
+        name: renderName(m[1] ?? '', chartName),
+        at: at(m.index ?? 0),
+      });
+    }
+  }
+  const persistence =
+    out.length > 0 ||
+    Object.values(values).some((v) => get(v, 'enabled') === true && get(v, 'size') !== undefined) ||
+    get(values, 'persistence', 'enabled') === true;
+  for (const img of images) {
+    const engine = engineOfImage(img.repository);
+    if (!engine || (CACHE_ENGINES.has(engine) && !persistence)) continue;
+    const st: WorkloadState = { kind: 'data-image', name: img.repository, engine };
+    if (img.at) st.at = img.at;
+    out.push(st);
+  }
+  const deps = Array.isArray(get(input.chart.value, 'dependencies'))
+    ? (get(input.chart.value, 'dependencies') as unknown[])
+    : [];
+  deps.forEach((dep, i) => {
+    const depName = str(get(dep, 'name'));
+    const alias = str(get(dep, 'alias')) ?? depName;
+    const engine = depName ? engineOfChart(depName) : undefined;
+    if (!depName || !engine) return;
+    const condition = str(get(dep, 'condition'));
+    const enabled = condition
+      ? condition
+          .split(',')
+          .map((c) => valueAt(values, c.trim()))
+          .find((v) => typeof v === 'boolean')
+      : undefined;
+    if (enabled === false) return;
+    if (CACHE_ENGINES.has(engine) && valueAt(values, `${alias}.master.persistence.enabled`) === false) return;
+    out.push({
+      kind: 'data-subchart',
+      name: alias ?? depName,
+      engine,
+      at: input.chart.at(
+        ['dependencies', i, 'name'],
+        `subchart ${depName}${str(get(dep, 'version')) ? ` ${str(get(dep, 'version'))}` : ''}`,
+      ),
+    });
+  });
+  for (const c of all) {
+    const kind = kindOf(c);
+    if (!kind || !OPERATOR_KIND_NAMES.has(kind)) continue;
+    out.push({
+      kind: 'operator-resource',
+      name: `${kind}/${nameOf(c, chartName)}`,
+      engine: OPERATOR_KIND_NAMES.get(kind) ?? kind.toLowerCase(),
+      at: { file: c.file, line: lineIn(c, /^kind:/m) },
+    });
+  }
+  return out;
 }

@@ -6,7 +6,9 @@ import type {
   Setting,
   Signal,
   Workload,
+  WorkloadState,
 } from '../../model/service.js';
+import { CACHE_ENGINES, engineOfImage, redisPersistenceArgs } from './data-stores.js';
 import { parseImage } from './image.js';
 import {
   arr,
@@ -335,6 +337,8 @@ export function workloadOf(o: KObj, byKindName: Map<string, KObj>): Workload | u
     });
   });
 
+  const state = workloadState(o, pod, images, tat);
+
   const attributes: Record<string, string> = {};
   if (o.overlay !== undefined) attributes.overlay = o.overlay || '.';
   if (o.kind === 'Rollout') {
@@ -395,7 +399,50 @@ export function workloadOf(o: KObj, byKindName: Map<string, KObj>): Workload | u
     attributes,
   };
   if (o.namespace) w.namespace = o.namespace;
+  if (state.length) w.state = state;
   return w;
+}
+
+/**
+ * What the workload keeps that its rollback does not undo: volume claim templates, PVC volumes,
+ * and data-store images (a Redis without a volume or persistence flags is a cache, not state).
+ */
+function workloadState(
+  o: KObj,
+  pod: Obj,
+  images: ImageRef[],
+  tat: (p: PathKey[], note?: string) => Evidence,
+): WorkloadState[] {
+  const out: WorkloadState[] = [];
+  if (o.kind === 'StatefulSet')
+    arr(get(o.body, 'spec', 'volumeClaimTemplates')).forEach((t, i) => {
+      out.push({
+        kind: 'volume-claim-template',
+        name: str(get(t, 'metadata', 'name')) ?? `claim-${i}`,
+        at: objAt(o, ['spec', 'volumeClaimTemplates', i]),
+      });
+    });
+  arr(pod.volumes).forEach((v, i) => {
+    const claim = str(get(v, 'persistentVolumeClaim', 'claimName'));
+    if (claim) out.push({ kind: 'persistent-volume-claim', name: claim, at: tat(['spec', 'volumes', i]) });
+  });
+  const hasVolume = out.length > 0;
+  arr(pod.containers).forEach((c, i) => {
+    const image = str(get(c, 'image'));
+    if (!image) return;
+    const img = images.find((x) => x.ref === image.trim()) ?? parseImage(image);
+    const engine = engineOfImage(img.repository) ?? engineOfImage(parseImage(image).repository);
+    if (!engine) return;
+    const args = [...arr(get(c, 'command')), ...arr(get(c, 'args'))].map((x) => str(x) ?? '').join(' ');
+    if (CACHE_ENGINES.has(engine) && !hasVolume && !redisPersistenceArgs(args)) return;
+    out.push({
+      kind: 'data-image',
+      name: img.repository,
+      engine,
+      at: tat(['spec', 'containers', i, 'image']),
+    });
+  });
+  return out;
 }
 
 function surge(v: unknown): number | string | undefined {

@@ -53,10 +53,26 @@ describe('mutable-image-tag', () => {
     expect(where(rule.check(svc))).toEqual([
       'mutable-image-tag@k8s/deploy.yaml:20 shop/deployment/api',
       'mutable-image-tag@k8s/deploy.yaml:21 shop/deployment/api',
-      'mutable-image-tag@rollbook.yaml:9 ghcr.io/a/api',
       'mutable-image-tag@.gitlab-ci.yml:17 gitlab-ci deploy',
     ]);
     expect(messagesOf(rule, svc)).toMatchSnapshot();
+  });
+
+  it('reports one image once, with every place it appears (and the declared versioning) as evidence', () => {
+    const svc = service({
+      workloads: [
+        wl({ images: [img('ghcr.io/a/api:main', 21, 'main')] }),
+        wl({ name: 'worker', images: [img('ghcr.io/a/api:main', 40, 'main')] }),
+      ],
+      artifact: { image: 'ghcr.io/a/api', versioning: 'mutable-tag', at: ev('rollbook.yaml', 9) },
+    });
+    const found = rule.check(svc);
+    expect(found).toHaveLength(1);
+    expect(found[0]?.evidence.map((e) => `${e.file}:${e.line}`)).toEqual([
+      'k8s/deploy.yaml:21',
+      'k8s/deploy.yaml:40',
+      'rollbook.yaml:9',
+    ]);
   });
 
   it('stays quiet on digests, full versions, SHAs and SHA pipelines', () => {

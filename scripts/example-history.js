@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+// Gives a bundled example a git history, so that `rollbook plan` designs a real release:
+//   node scripts/example-history.js examples/checkout-api /tmp/checkout-api
+//   npx rollbook plan /tmp/checkout-api
+// The example is copied to DEST (which must not exist or be empty) and committed twice:
+//   v1.0.0  every file except the newest migration of each migration folder
+//   v1.1.0  everything (HEAD): the rollback from HEAD to v1.0.0 crosses that newest migration.
+// Author, committer and dates are fixed, so the commit ids are the same on every machine.
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const MIGRATION = /^(\d+)_[^/]*\.(up|down)\.sql$/;
+
+function files(dir, root = dir) {
+  const out = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...files(p, root));
+    else out.push(relative(root, p).split('\\').join('/'));
+  }
+  return out;
+}
+
+/** The newest migration of each folder (its up and down files): held back from the first release. */
+function newestMigrations(list) {
+  const newest = new Map();
+  for (const f of list) {
+    const slash = f.lastIndexOf('/');
+    const m = MIGRATION.exec(f.slice(slash + 1));
+    if (!m) continue;
+    const dir = f.slice(0, slash);
+    if (!newest.has(dir) || Number(m[1]) > newest.get(dir)) newest.set(dir, Number(m[1]));
+  }
+  return new Set(
+    list.filter((f) => {
+      const slash = f.lastIndexOf('/');
+      const m = MIGRATION.exec(f.slice(slash + 1));
+      return m && newest.get(f.slice(0, slash)) === Number(m[1]);
+    }),
+  );
+}
+
+export function buildExampleHistory(example, dest) {
+  const src = resolve(example);
+  const out = resolve(dest);
+  if (existsSync(out) && readdirSync(out).length > 0) throw new Error(`${dest} exists and is not empty`);
+  mkdirSync(out, { recursive: true });
+  const env = {
+    ...process.env,
+    GIT_AUTHOR_NAME: 'rollbook example',
+    GIT_AUTHOR_EMAIL: 'example@rollbook.dev',
+    GIT_COMMITTER_NAME: 'rollbook example',
+    GIT_COMMITTER_EMAIL: 'example@rollbook.dev',
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+  };
+  const git = (date, ...args) =>
+    execFileSync('git', ['-C', out, '-c', 'commit.gpgsign=false', '-c', 'tag.gpgsign=false', ...args], {
+      env: { ...env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  const all = files(src);
+  const held = newestMigrations(all);
+  git('2026-01-05T10:00:00Z', 'init', '-q', '-b', 'main');
+  for (const f of all) if (!held.has(f)) cpSync(join(src, f), join(out, f));
+  git('2026-01-05T10:00:00Z', 'add', '-A');
+  git('2026-01-05T10:00:00Z', 'commit', '-q', '--allow-empty', '-m', 'release v1.0.0');
+  git('2026-01-05T10:00:00Z', 'tag', 'v1.0.0');
+  for (const f of held) cpSync(join(src, f), join(out, f));
+  git('2026-01-12T10:00:00Z', 'add', '-A');
+  git(
+    '2026-01-12T10:00:00Z',
+    'commit',
+    '-q',
+    '--allow-empty',
+    '-m',
+    held.size > 0
+      ? `release v1.1.0: ${[...held].filter((f) => f.endsWith('.up.sql')).join(', ')}`
+      : 'release v1.1.0',
+  );
+  git('2026-01-12T10:00:00Z', 'tag', 'v1.1.0');
+  return out;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const [example, dest] = process.argv.slice(2);
+  if (!example || !dest) {
+    process.stderr.write('usage: node scripts/example-history.js EXAMPLE_DIR DEST\n');
+    process.exit(2);
+  }
+  try {
+    buildExampleHistory(example, dest);
+    process.stdout.write(`${dest}: v1.0.0 → v1.1.0 (HEAD)\n`);
+  } catch (e) {
+    process.stderr.write(`example-history: ${e.message}\n`);
+    process.exit(2);
+  }
+}

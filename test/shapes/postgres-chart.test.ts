@@ -1,0 +1,58 @@
+/**
+ * A Postgres StatefulSet chart (the shape of the community postgres charts): volumeClaimTemplates
+ * guarded by persistence.enabled, the postgres image from values.yaml.
+ */
+import { describe, expect, it } from 'vitest';
+import { commands, design, drivers, hazardIds } from './helpers.js';
+
+describe('fixture postgres-chart', () => {
+  it('is high risk: the claim template and the postgres image are data hazards (stateful-data), once', async () => {
+    const p = await design('postgres-chart');
+    expect(p.risk).toBe('high');
+    expect(p.trigger.oneCommand).toBe(false);
+    const data = p.hazards.filter((h) => h.rule === 'stateful-data');
+    expect(data).toHaveLength(1);
+    expect(data[0]?.touchesData).toBe(true);
+    expect(data[0]?.evidence.map((e) => `${e.file}:${e.line}`)).toEqual([
+      'templates/statefulset.yaml:43',
+      'values.yaml:3',
+    ]);
+    expect(data[0]?.message).toContain('volume claim template data (PVC contents)');
+    expect(data[0]?.message).toContain('cannot be opened by the older image');
+    // one id per problem: no platform copy of the PVC or OrderedReady hazards
+    expect(hazardIds(p)).not.toContain('statefulset-pvc-not-reverted');
+    expect(hazardIds(p).filter((id) => id === 'statefulset-ordered-ready')).toHaveLength(1);
+    expect(hazardIds(p).filter((id) => id === 'mutable-image-tag')).toHaveLength(1);
+  });
+
+  it('rolls back with helm and reconciles data in a data step; durations cite values.yaml', async () => {
+    const p = await design('postgres-chart');
+    expect(commands(p).some((c) => c.startsWith('helm rollback postgres "${HELM_REVISION}"'))).toBe(true);
+    expect(p.runbook.some((s) => s.touchesData)).toBe(true);
+    expect(drivers(p)).toContain('replicas=1 (manifest@values.yaml:6)');
+  });
+
+  it('a disabled persistence block is not state', async () => {
+    const { readChart } = await import('../../src/readers/discovery/helm.js');
+    const { parseYaml } = await import('../../src/readers/discovery/yaml.js');
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { SHAPES } = await import('./helpers.js');
+    const dir = join(SHAPES, 'postgres-chart');
+    const chart = parseYaml('Chart.yaml', readFileSync(join(dir, 'Chart.yaml'), 'utf8')).docs[0];
+    const values = parseYaml(
+      'values.yaml',
+      readFileSync(join(dir, 'values.yaml'), 'utf8').replace('enabled: true', 'enabled: false'),
+    ).docs[0];
+    if (!chart || !values) throw new Error('fixture');
+    const tpl = readFileSync(join(dir, 'templates/statefulset.yaml'), 'utf8');
+    const r = readChart({
+      dir: '',
+      chart,
+      values,
+      templates: [{ file: 'templates/statefulset.yaml', text: tpl }],
+      crds: [],
+    });
+    expect(r.workload?.state?.map((s) => s.kind)).toEqual(['data-image']);
+  });
+});
