@@ -64,7 +64,9 @@ export function serviceTables(service: Service): string[] {
         const ast = st.ast as Record<string, unknown> | undefined;
         const create = ast?.CreateStmt as { relation?: unknown } | undefined;
         const alter = ast?.AlterTableStmt as { relation?: unknown; objtype?: string } | undefined;
-        const name = relName(create?.relation) ?? (alter?.objtype === 'OBJECT_TABLE' ? relName(alter.relation) : undefined);
+        const name =
+          relName(create?.relation) ??
+          (alter?.objtype === 'OBJECT_TABLE' ? relName(alter.relation) : undefined);
         if (name) tables.add(name);
         const drop = ast?.DropStmt as { removeType?: string; objects?: unknown[] } | undefined;
         if (drop?.removeType === 'OBJECT_TABLE') {

@@ -174,7 +174,7 @@ function schemaStep(
   }
   const dataOnly = ctx.hazards.filter((h) => h.touchesData && h.kind === 'data' && !h.migration);
   for (const h of dataOnly) commands.push(manual(`${h.subject}: ${h.mitigation}`));
-  for (const c of commands) {
+  for (const c of [...commands, ...checks]) {
     for (const a of c.argv) if (typeof a !== 'string') inputs.add(a.var);
   }
   const usesTarget = [...commands, ...checks].some((c) =>
