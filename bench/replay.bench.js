@@ -12,7 +12,7 @@ import { verifyMigrations } from '../dist/schema/verify.js';
 const COUNT = Number(process.env.ROLLBOOK_BENCH_MIGRATIONS ?? 300);
 
 /** Deterministic migrations: tables, columns, indexes, constraints, enums, views, functions, with downs. */
-function generate(n) {
+export function generate(n) {
   const out = [];
   let tables = 0;
   for (let i = 1; i <= n; i++) {

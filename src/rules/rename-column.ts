@@ -1,5 +1,6 @@
 import type { Finding } from '../model/finding.js';
 import { createRule } from './create-rule.js';
+import { renamedBackLater, renamedHereEarlier } from './support/account.js';
 import { base, ident, isNew, rangeVarName, statementsOf } from './support/migration-sql.js';
 
 export const renameColumn = createRule(
@@ -19,7 +20,14 @@ export const renameColumn = createRule(
     for (const ref of statementsOf(service, 'up', 'RenameStmt')) {
       if (ref.node.renameType !== 'OBJECT_COLUMN') continue;
       const table = rangeVarName(ref.node.relation);
-      if (isNew(ref, table, ident(ref.node.subname))) continue;
+      const [a, b] = [ident(ref.node.subname), ident(ref.node.newname)];
+      if (isNew(ref, table, a)) continue;
+      // renamed, then renamed back in the same file (or the way back of such a pair): no change
+      if (
+        renamedBackLater(ref.file, ref.stmt, table, a, b) ||
+        renamedHereEarlier(ref.file, ref.stmt, table, a, b)
+      )
+        continue;
       const from = `${table}.${ident(ref.node.subname)}`;
       const to = `${table}.${ref.node.newname}`;
       out.push(

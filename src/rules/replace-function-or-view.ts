@@ -24,13 +24,21 @@ function defined(
   return undefined;
 }
 
-const definitions = new WeakMap<MigrationSet, Map<string, [number, Evidence][]>>();
+const definitions = new WeakMap<MigrationSet, Map<string, [number, Evidence, string][]>>();
+
+/** A definition's text for comparison: whitespace and case of keywords do not matter. */
+const norm = (text: string) => text.replace(/\s+/g, ' ').trim().toLowerCase();
 
 /** Where an earlier migration of the set defined the same object (one indexed pass per set). */
-function earlier(set: MigrationSet, migration: Migration, kind: string, name: string): Evidence | undefined {
+function earlier(
+  set: MigrationSet,
+  migration: Migration,
+  kind: string,
+  name: string,
+): { at: Evidence; text: string } | undefined {
   let defs = definitions.get(set);
   if (!defs) {
-    const d = new Map<string, [number, Evidence][]>();
+    const d = new Map<string, [number, Evidence, string][]>();
     set.migrations.forEach((m, i) => {
       for (const st of m.up?.statements ?? []) {
         if (st.embedded) continue;
@@ -41,6 +49,7 @@ function earlier(set: MigrationSet, migration: Migration, kind: string, name: st
         list.push([
           i,
           { file: st.at.file, line: st.at.line, col: st.at.col ?? 1, note: 'previous definition' },
+          norm(st.text),
         ]);
         d.set(key, list);
       }
@@ -49,10 +58,10 @@ function earlier(set: MigrationSet, migration: Migration, kind: string, name: st
     defs = d;
   }
   const at = migrationIndex(set, migration);
-  let found: Evidence | undefined;
-  for (const [i, ev] of defs.get(`${kind}\u0000${name}`) ?? []) {
+  let found: { at: Evidence; text: string } | undefined;
+  for (const [i, ev, text] of defs.get(`${kind}\u0000${name}`) ?? []) {
     if (i >= at) break;
-    found = ev;
+    found = { at: ev, text };
   }
   return found;
 }
@@ -75,8 +84,10 @@ export const replaceFunctionOrView = createRule(
       const d = defined({ [ref.type]: ref.node });
       if (!d?.replace) continue;
       const repeatable = ref.set.tool === 'flyway' && ref.migration.version.startsWith('R__');
-      const prev = earlier(ref.set, ref.migration, d.kind, d.name);
-      if (!prev && !repeatable) continue; // first definition: nothing is replaced
+      const previous = earlier(ref.set, ref.migration, d.kind, d.name);
+      if (!previous && !repeatable) continue; // first definition: nothing is replaced
+      if (previous && previous.text === norm(ref.stmt.text)) continue; // the same definition again: nothing changes
+      const prev = previous?.at;
       const restored = (ref.migration.down?.statements ?? []).some((s) => {
         const x = defined(s.ast);
         return x && x.kind === d.kind && x.name === d.name;

@@ -30,6 +30,8 @@ export interface SeedResult {
   seeded: string[];
   /** Tables that could not be seeded, with Postgres's reason. */
   problems: { table: string; reason: string }[];
+  /** The seeded row of each seeded table, as JSON text (row_to_json), for reports. */
+  rows: Map<string, string>;
 }
 
 const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
@@ -253,7 +255,7 @@ function toFk(r: Row): ForeignKey {
  */
 export async function seedRows(engine: Engine, tables: string[], schema?: SeedSchema): Promise<SeedResult> {
   const { columns, fks, checks } = schema ?? (await loadSeedSchema(engine));
-  const result: SeedResult = { seeded: [], problems: [] };
+  const result: SeedResult = { seeded: [], problems: [], rows: new Map() };
   const wanted = tables.filter((t) => columns.has(t));
   for (const table of order(wanted, fks)) {
     const cols = columns.get(table) ?? [];
@@ -282,11 +284,12 @@ export async function seedRows(engine: Engine, tables: string[], schema?: SeedSc
       }
       const sql =
         names.length === 0
-          ? `insert into ${qualified(table)} default values`
-          : `insert into ${qualified(table)} (${names.join(', ')}) values (${values.join(', ')})`;
+          ? `insert into ${qualified(table)} as rollbook_seeded default values`
+          : `insert into ${qualified(table)} as rollbook_seeded (${names.join(', ')}) values (${values.join(', ')})`;
       await engine.exec('savepoint rollbook_seed');
       try {
-        await engine.exec(sql);
+        const [row] = await engine.query<Row>(`${sql} returning row_to_json(rollbook_seeded.*)::text as r`);
+        if (row) result.rows.set(table, String(row.r));
         await engine.exec('release savepoint rollbook_seed');
         return undefined;
       } catch (e) {

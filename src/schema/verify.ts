@@ -6,15 +6,18 @@
  * the next migration continues from there).
  */
 import type { Evidence, Migration, MigrationFile, MigrationSet } from '../model/service.js';
+import { bookkeepingDdl } from './bookkeeping.js';
 import { ContentHash, readCached, writeCached } from './cache.js';
+import { type Catalog, type CatalogDifference, diffCatalogs, readCatalog } from './catalog.js';
 import {
-  type Catalog,
-  type CatalogDifference,
-  type CatalogTable,
-  diffCatalogs,
-  readCatalog,
-} from './catalog.js';
-import { type Engine, type EngineInfo, openEngine, pgliteVersion, redactUrl } from './engine.js';
+  type Engine,
+  type EngineInfo,
+  openEngine,
+  pgliteVersion,
+  type Row,
+  redactUrl,
+  sqlFailureOf,
+} from './engine.js';
 import {
   type ApplyResult,
   applyFile,
@@ -23,7 +26,16 @@ import {
   type ReplayProblem,
   unsupportedOnPglite,
 } from './replay.js';
-import { countRows, loadSeedSchema, seedRows, withReferenced, withReferencing } from './seed.js';
+import {
+  countRows,
+  loadSeedSchema,
+  qualified,
+  type SeedResult,
+  seedRows,
+  sqlLiteral,
+  withReferenced,
+  withReferencing,
+} from './seed.js';
 import { newerSyntax, type SyntaxRequirement } from './syntax-version.js';
 
 export type VerdictStatus = 'pass' | 'fail' | 'unknown' | 'skipped';
@@ -56,6 +68,14 @@ export interface MigrationVerdict {
   notes: { at: Evidence; note: string }[];
   /** Syntax newer than the set's target serverVersion. */
   newerSyntax: SyntaxRequirement[];
+  /** What answered this verdict: "PGlite (PostgreSQL 18.6)" or "PostgreSQL 15.18". */
+  engine: string;
+  /**
+   * The down fails only when the tables hold rows (it passes on the same schema with empty
+   * tables): a NOT NULL column re-added to a table with rows, a foreign key the rows violate.
+   * The real failure a team meets during an incident; `row` is the seeded row of `table`.
+   */
+  dataDependent?: { at: Evidence; code: string; message: string; table?: string; row?: string };
 }
 
 export interface SetVerdict {
@@ -98,8 +118,9 @@ function engineKey(options: VerifyOptions): string {
   }
 }
 
-function verdictBase(m: Migration): MigrationVerdict {
+function verdictBase(m: Migration, engine: string): MigrationVerdict {
   const v: MigrationVerdict = {
+    engine,
     version: m.version,
     name: m.name,
     status: 'pass',
@@ -117,44 +138,117 @@ function verdictBase(m: Migration): MigrationVerdict {
 
 const loc = (at: Evidence) => `${at.file}:${at.line}:${at.col ?? 1}`;
 
-function tableNamesMatching(catalog: Catalog, names: Set<string> | undefined): string[] {
-  if (!names) return catalog.tables.map((t) => t.name);
-  return catalog.tables
-    .filter((t) => names.has(t.name) || names.has(t.name.slice(t.name.indexOf('.') + 1)))
-    .map((t) => t.name);
+/** Where every column of a table lives: the table's oid and each column's attribute number. */
+interface Identity {
+  /** qualified table name → oid */
+  oid: Map<string, string>;
+  /** oid → attnum → column name */
+  columns: Map<string, Map<number, string>>;
 }
 
-function columnKey(t: CatalogTable): string {
-  return t.columns
-    .map((c) => `${c.name}:${c.type}`)
-    .sort()
-    .join(',');
-}
+const IDENTITY_SQL = `select c.oid::int8::text as oid, n.nspname || '.' || c.relname as tbl, a.attnum as num, a.attname as col
+  from pg_class c join pg_namespace n on n.oid = c.relnamespace
+  join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+  where c.relkind in ('r', 'p') and n.nspname not in ('pg_catalog', 'information_schema')`;
 
-/** Pairs (vanished → appeared) that look like renames: same table shape, or one column of the same type. */
-function renamedTables(after: Catalog, restored: Catalog): Map<string, string> {
-  const afterNames = new Set(after.tables.map((t) => t.name));
-  const restoredNames = new Set(restored.tables.map((t) => t.name));
-  const appeared = restored.tables.filter((t) => !afterNames.has(t.name));
-  const out = new Map<string, string>();
-  for (const t of after.tables) {
-    if (restoredNames.has(t.name)) continue;
-    const match = appeared.find((a) => columnKey(a) === columnKey(t) && ![...out.values()].includes(a.name));
-    if (match) out.set(t.name, match.name);
+async function readIdentity(engine: Engine): Promise<Identity> {
+  const out: Identity = { oid: new Map(), columns: new Map() };
+  for (const r of await engine.query<Row>(IDENTITY_SQL)) {
+    const oid = String(r.oid);
+    out.oid.set(String(r.tbl), oid);
+    let cols = out.columns.get(oid);
+    if (!cols) {
+      cols = new Map();
+      out.columns.set(oid, cols);
+    }
+    cols.set(Number(r.num), String(r.col));
   }
   return out;
 }
 
-function lostColumns(before: CatalogTable, after: CatalogTable): string[] {
-  const afterCols = new Map(after.columns.map((c) => [c.name, c]));
-  const vanished = before.columns.filter((c) => !afterCols.has(c.name));
-  const beforeNames = new Set(before.columns.map((c) => c.name));
-  const appeared = after.columns.filter((c) => !beforeNames.has(c.name));
-  // a single vanished + single appeared column of the same type is a rename, not a loss
-  if (vanished.length === 1 && appeared.length === 1 && vanished[0]?.type === appeared[0]?.type) return [];
-  return vanished.map((c) => c.name);
+/**
+ * Where a table of `after` went: the table with the same oid (renamed or not), by name when the
+ * down re-created it. Column identity is (table oid, attribute number): a rename or a type change
+ * keeps it; a drop, even followed by an add of the same name and type, does not.
+ */
+function follow(after: Identity, restored: Identity, table: string): { target: string; lost: string[] } {
+  const oid = after.oid.get(table);
+  const sameOid = oid ? [...restored.oid.entries()].find(([, o]) => o === oid)?.[0] : undefined;
+  const target = sameOid ?? table;
+  const before = oid ? after.columns.get(oid) : undefined;
+  if (!before) return { target, lost: [] };
+  if (sameOid === undefined) {
+    // re-created by the down (a new table): its columns are matched by name (values were copied, or the rows are gone)
+    const now = new Set(restored.columns.get(restored.oid.get(table) ?? '')?.values() ?? []);
+    return { target, lost: [...before.values()].filter((c) => !now.has(c)).sort() };
+  }
+  const now = restored.columns.get(oid as string) ?? new Map<number, string>();
+  return {
+    target,
+    lost: [...before.entries()]
+      .filter(([num]) => !now.has(num))
+      .map(([, c]) => c)
+      .sort(),
+  };
 }
 
+/** Tables a down can reach: the ones it names, and every table of a schema it drops with CASCADE or by DROP OWNED. */
+function tablesReached(catalog: Catalog, down: MigrationFile): string[] {
+  const names = mentionedNames(down);
+  if (!names) return catalog.tables.map((t) => t.name);
+  const schemas = new Set<string>();
+  for (const s of down.statements) {
+    const ast = s.ast as
+      | Record<string, { removeType?: string; behavior?: string; objects?: unknown[] }>
+      | undefined;
+    if (!ast) continue;
+    if (ast.DropOwnedStmt) return catalog.tables.map((t) => t.name);
+    const drop = ast.DropStmt;
+    if (!drop) continue;
+    if (drop.removeType === 'OBJECT_SCHEMA')
+      for (const o of drop.objects ?? []) {
+        const name = (o as { String?: { sval?: string } })?.String?.sval;
+        if (name) schemas.add(name);
+      }
+    // DROP TYPE / EXTENSION / FUNCTION … CASCADE can take columns of any table with it
+    else if (drop.behavior === 'DROP_CASCADE' && drop.removeType !== 'OBJECT_TABLE')
+      return catalog.tables.map((t) => t.name);
+  }
+  return catalog.tables
+    .filter(
+      (t) =>
+        names.has(t.name) ||
+        names.has(t.name.slice(t.name.indexOf('.') + 1)) ||
+        schemas.has(t.name.slice(0, t.name.indexOf('.'))),
+    )
+    .map((t) => t.name);
+}
+
+/** The table a failure names (relation "x" / table "x"), when it is one of `tables`. */
+function tableInFailure(message: string, tables: string[]): string | undefined {
+  for (const m of message.matchAll(/(?:relation|table) "([^"]+)"/g)) {
+    const name = m[1] as string;
+    const hit = tables.find((t) => t === name || t.endsWith(`.${name}`));
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+function describeLoss(d: DataLoss): string {
+  return d.after === null
+    ? `${d.table} (table dropped, ${d.before} row(s))`
+    : d.after < d.before
+      ? `${d.table} (${d.before - d.after} of ${d.before} row(s))`
+      : `${d.table} (column(s) ${d.columns.join(', ')})`;
+}
+
+/**
+ * Seed, then run the down as the tool would: the seeded rows are committed in a transaction of
+ * their own (never inside the down's), the down runs in its own transaction, is measured, and is
+ * rolled back; the seeded rows are then removed and the sequences put back, so the next migration
+ * continues from the state right after this up. A down that fails only because the tables hold
+ * rows is run again on the empty tables to tell the two apart.
+ */
 async function checkDown(
   engine: Engine,
   down: MigrationFile,
@@ -162,57 +256,169 @@ async function checkDown(
   after: Catalog,
   v: MigrationVerdict,
 ): Promise<void> {
+  const named = tablesReached(after, down);
+  const schema = named.length > 0 ? await loadSeedSchema(engine) : undefined;
+  const touched = schema ? withReferencing(schema, named) : [];
+  const existing = await countRows(engine, schema ? withReferenced(schema, touched) : []);
+  // tables that already hold rows (the migrations inserted them) are data as they are
+  const empty = [...existing.entries()].filter(([, n]) => n === 0).map(([t]) => t);
+  const sequences = empty.length > 0 ? await readSequences(engine) : new Map<string, string | null>();
+  let seeded: SeedResult = { seeded: [], problems: [], rows: new Map() };
+  if (schema && empty.length > 0) {
+    await engine.exec('begin');
+    try {
+      seeded = await seedRows(engine, empty, schema);
+      await engine.exec('commit');
+    } catch (e) {
+      await engine.exec('rollback');
+      const f = sqlFailureOf(e);
+      if (!f) throw e;
+      seeded = {
+        seeded: [],
+        problems: empty.map((t) => ({ table: t, reason: `${f.message} (SQLSTATE ${f.code})` })),
+        rows: new Map(),
+      };
+    }
+    v.seedProblems = seeded.problems;
+  }
+  try {
+    const identity = await readIdentity(engine);
+    const counts0 = await countRows(engine, touched);
+    const first = await runDown(engine, down, async () =>
+      measure(engine, before, identity, touched, counts0, v),
+    );
+    v.notes.push(...first.notes);
+    if (!first.problem) return;
+    const problem = first.problem;
+    const failure = `down fails at ${loc(problem.at)}: ${problem.message} (${problem.code})`;
+    if (seeded.seeded.length > 0) {
+      // the same down on the same schema without the seeded rows
+      await removeSeeded(engine, seeded.seeded, sequences);
+      seeded = { ...seeded, seeded: [] };
+      const clean = await runDown(engine, down, async () =>
+        measure(engine, before, identity, touched, new Map(), v),
+      );
+      if (!clean.problem) {
+        const table = tableInFailure(problem.message, [...seeded.rows.keys()]) ?? [...seeded.rows.keys()][0];
+        const row = table ? seeded.rows.get(table) : undefined;
+        v.dataDependent = { at: problem.at, code: problem.code, message: problem.message };
+        if (table) v.dataDependent.table = table;
+        if (row) v.dataDependent.row = row;
+        const onEmpty = v.status === 'fail' ? `; on empty tables: ${v.reason}` : '';
+        v.problem = problem;
+        v.status = 'fail';
+        v.reason = `down fails on tables that hold rows (it passes on empty ones) at ${loc(problem.at)}: ${problem.message} (${problem.code})${table ? `; the row that trips it: ${table} ${row ?? ''}`.trimEnd() : ''}${onEmpty}`;
+        return;
+      }
+    }
+    v.problem = problem;
+    v.status = problem.kind === 'fail' ? 'fail' : 'unknown';
+    v.reason = failure;
+    v.schemaDifferences = [];
+    v.dataLoss = [];
+  } finally {
+    if (seeded.seeded.length > 0) await removeSeeded(engine, seeded.seeded, sequences);
+  }
+}
+
+/** Run the down in a transaction, measure on success, and roll back whatever happened. */
+async function runDown(
+  engine: Engine,
+  down: MigrationFile,
+  onSuccess: () => Promise<void>,
+): Promise<ApplyResult> {
   await engine.exec('begin');
   try {
-    const named = tableNamesMatching(after, mentionedNames(down));
-    const schema = named.length > 0 ? await loadSeedSchema(engine) : undefined;
-    const touched = schema ? withReferencing(schema, named) : [];
-    if (schema) v.seedProblems = (await seedRows(engine, withReferenced(schema, touched), schema)).problems;
-    const counts0 = await countRows(engine, touched);
-    const result: ApplyResult = await applyFile(engine, down, { inTransaction: true });
-    v.notes.push(...result.notes);
-    if (result.problem) {
-      v.problem = result.problem;
-      v.status = result.problem.kind === 'fail' ? 'fail' : 'unknown';
-      v.reason = `down fails at ${loc(result.problem.at)}: ${result.problem.message} (${result.problem.code})`;
-      return;
-    }
-    const restored = await readCatalog((sql) => engine.query(sql));
-    v.schemaDifferences = diffCatalogs(before, restored);
-    const renames = renamedTables(after, restored);
-    const counts1 = await countRows(engine, [...new Set([...touched, ...renames.values()])].sort());
-    const beforeTables = new Set(before.tables.map((t) => t.name));
-    const restoredByName = new Map(restored.tables.map((t) => [t.name, t]));
-    for (const t of touched) {
-      const n0 = counts0.get(t) ?? null;
-      if (!n0) continue;
-      const target = renames.get(t) ?? t;
-      const n1 = counts1.get(target) ?? null;
-      const afterTable = after.tables.find((x) => x.name === t);
-      const restoredTable = restoredByName.get(target);
-      const columns = afterTable && restoredTable ? lostColumns(afterTable, restoredTable) : [];
-      if (n1 === null || n1 < n0 || columns.length > 0)
-        v.dataLoss.push({ table: t, before: n0, after: n1, columns, createdByUp: !beforeTables.has(t) });
-    }
-    const parts: string[] = [];
-    if (v.schemaDifferences.length > 0)
-      parts.push(`down does not restore the schema (${v.schemaDifferences.length} difference(s))`);
-    if (v.dataLoss.length > 0)
-      parts.push(
-        `down loses data in ${v.dataLoss
-          .map((d) =>
-            d.after === null
-              ? `${d.table} (table dropped, ${d.before} row(s))`
-              : d.after < d.before
-                ? `${d.table} (${d.before - d.after} of ${d.before} row(s))`
-                : `${d.table} (column(s) ${d.columns.join(', ')})`,
-          )
-          .join(', ')}`,
-      );
-    v.status = parts.length > 0 ? 'fail' : 'pass';
-    v.reason = parts.length > 0 ? parts.join('; ') : 'down restores the schema and keeps the seeded rows';
+    const result = await applyFile(engine, down, { inTransaction: true });
+    if (!result.problem) await onSuccess();
+    return result;
   } finally {
     await engine.exec('rollback');
+  }
+}
+
+async function measure(
+  engine: Engine,
+  before: Catalog,
+  identity: Identity,
+  touched: string[],
+  counts0: Map<string, number | null>,
+  v: MigrationVerdict,
+): Promise<void> {
+  const restored = await readCatalog((sql) => engine.query(sql));
+  v.schemaDifferences = diffCatalogs(before, restored);
+  const now = await readIdentity(engine);
+  const moved = new Map(touched.map((t) => [t, follow(identity, now, t)]));
+  const counts1 = await countRows(
+    engine,
+    [...new Set([...touched, ...[...moved.values()].map((m) => m.target)])].sort(),
+  );
+  const beforeTables = new Set(before.tables.map((t) => t.name));
+  v.dataLoss = [];
+  for (const t of touched) {
+    const n0 = counts0.get(t) ?? null;
+    if (!n0) continue;
+    const { target, lost } = moved.get(t) ?? { target: t, lost: [] };
+    const n1 = counts1.get(target) ?? null;
+    const columns = n1 === null ? [] : lost;
+    if (n1 === null || n1 < n0 || columns.length > 0)
+      v.dataLoss.push({ table: t, before: n0, after: n1, columns, createdByUp: !beforeTables.has(t) });
+  }
+  const parts: string[] = [];
+  if (v.schemaDifferences.length > 0)
+    parts.push(`down does not restore the schema (${v.schemaDifferences.length} difference(s))`);
+  if (v.dataLoss.length > 0) parts.push(`down loses data in ${v.dataLoss.map(describeLoss).join(', ')}`);
+  v.status = parts.length > 0 ? 'fail' : 'pass';
+  v.reason = parts.length > 0 ? parts.join('; ') : 'down restores the schema and keeps the seeded rows';
+}
+
+/** Sequence name → last_value (null: never called), for putting back what seeding consumed. */
+async function readSequences(engine: Engine): Promise<Map<string, string | null>> {
+  const rows = await engine.query<Row>(
+    `select quote_ident(schemaname) || '.' || quote_ident(sequencename) as name, last_value::text as last
+     from pg_sequences where schemaname not in ('pg_catalog', 'information_schema')`,
+  );
+  return new Map(rows.map((r) => [String(r.name), r.last === null ? null : String(r.last)]));
+}
+
+/**
+ * Delete the seeded rows (the tables were empty before seeding) and put back the sequences seeding
+ * advanced, in one committed transaction. Without triggers and foreign-key actions where the role
+ * may (session_replication_role), else children first.
+ */
+async function removeSeeded(
+  engine: Engine,
+  tables: string[],
+  sequences: Map<string, string | null>,
+): Promise<void> {
+  await engine.exec('begin');
+  try {
+    try {
+      await engine.exec('savepoint rollbook_replica');
+      await engine.exec('set local session_replication_role = replica');
+      await engine.exec('release savepoint rollbook_replica');
+    } catch (e) {
+      if (!sqlFailureOf(e)) throw e;
+      await engine.exec('rollback to savepoint rollbook_replica');
+    }
+    for (const t of [...tables].reverse()) await engine.exec(`delete from ${qualified(t)}`);
+    const now = await readSequences(engine);
+    const reset: string[] = [];
+    for (const [name, last] of now) {
+      if (!sequences.has(name) || sequences.get(name) === last) continue;
+      const before = sequences.get(name);
+      const seq = sqlLiteral(name);
+      reset.push(
+        before === null || before === undefined
+          ? `setval(${seq}, (select start_value from pg_sequences where quote_ident(schemaname) || '.' || quote_ident(sequencename) = ${seq}), false)`
+          : `setval(${seq}, ${sqlLiteral(before)}::bigint, true)`,
+      );
+    }
+    if (reset.length > 0) await engine.query(`select ${reset.join(', ')}`);
+    await engine.exec('commit');
+  } catch (e) {
+    await engine.exec('rollback');
+    throw e;
   }
 }
 
@@ -244,6 +450,8 @@ async function verifySet(
   info.label = engine.info.label;
   try {
     const missing = options.databaseUrl ? [] : unsupportedOnPglite(extensions);
+    // the tool creates its bookkeeping table before it runs the first up
+    for (const ddl of bookkeepingDdl(set.tool)) await engine.exec(ddl);
     let before = await readCatalog((sql) => engine.query(sql));
     let stopped: string | undefined;
     for (const [i, m] of set.migrations.entries()) {
@@ -260,7 +468,7 @@ async function verifySet(
         continue;
       }
       info.misses++;
-      const v = verdictBase(m);
+      const v = verdictBase(m, engine.info.label);
       if (set.serverVersion !== undefined)
         for (const f of [m.up, m.down])
           if (f) v.newerSyntax.push(...newerSyntax(f, set.serverVersion, { hasPgcrypto }));

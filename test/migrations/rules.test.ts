@@ -91,6 +91,15 @@ const TABLES: Table[] = [
         expect: [`drop-column@${UP}:1 orders.paid`],
       },
       {
+        name: 'then IF EXISTS again in a later migration: only the first drop is reported',
+        sql: [
+          base,
+          { version: '0002', up: 'ALTER TABLE orders DROP COLUMN note;' },
+          { version: '0003', up: 'ALTER TABLE orders DROP COLUMN IF EXISTS note;' },
+        ],
+        expect: [`drop-column@${UP2}:1 orders.note`],
+      },
+      {
         name: 'dropped, then re-added by a later statement',
         sql: 'ALTER TABLE orders DROP COLUMN paid;\nALTER TABLE orders ADD COLUMN paid boolean;',
         expect: [`drop-column@${UP}:1 orders.paid`],
@@ -106,6 +115,7 @@ const TABLES: Table[] = [
         sql: 'ALTER TABLE t ADD COLUMN b int;\nALTER TABLE t DROP COLUMN b;',
       },
       { name: 'only in a down file', sql: one('SELECT 1;', 'ALTER TABLE orders DROP COLUMN note;') },
+
       {
         name: 'in a function body nobody calls during the migration',
         sql: 'CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $$ BEGIN ALTER TABLE orders DROP COLUMN note; END $$;',
@@ -176,6 +186,10 @@ const TABLES: Table[] = [
     none: [
       { name: 'rename table', sql: 'ALTER TABLE orders RENAME TO purchases;' },
       { name: 'new table', sql: 'CREATE TABLE t (a int);\nALTER TABLE t RENAME a TO b;' },
+      {
+        name: 'renamed, then renamed back in the same file',
+        sql: 'ALTER TABLE orders RENAME COLUMN status TO state;\nALTER TABLE orders RENAME COLUMN state TO status;',
+      },
     ],
   },
   {
@@ -463,6 +477,13 @@ const TABLES: Table[] = [
     ],
     none: [
       { name: 'first definition with OR REPLACE', sql: 'CREATE OR REPLACE VIEW v AS SELECT 1;' },
+      {
+        name: 'the same definition again (a no-op)',
+        sql: [
+          { version: '0001', up: 'CREATE OR REPLACE VIEW v AS SELECT 1;' },
+          { version: '0002', up: 'CREATE OR REPLACE VIEW v AS\n  SELECT 1;' },
+        ],
+      },
       {
         name: 'plain CREATE',
         sql: [

@@ -91,7 +91,12 @@ CREATE TABLE everything (
       expect((await applyFile(e, up)).problem).toBeUndefined();
       await e.exec('begin');
       const seed = await seedRows(e, ['public.child', 'public.everything', 'public.parent']);
-      expect(seed).toEqual({ seeded: ['public.child', 'public.everything', 'public.parent'], problems: [] });
+      expect({ seeded: seed.seeded, problems: seed.problems }).toEqual({
+        seeded: ['public.child', 'public.everything', 'public.parent'],
+        problems: [],
+      });
+      // the seeded row of each table, for reports
+      expect(JSON.parse(seed.rows.get('public.parent') ?? '{}')).toHaveProperty('id');
       const counts = await countRows(e, ['public.child', 'public.everything', 'public.gone']);
       expect([...counts.entries()]).toEqual([
         ['public.child', 1],

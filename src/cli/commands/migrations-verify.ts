@@ -7,9 +7,12 @@ import { EXIT, emit, type Io, oneOf, parseCommand } from '../io.js';
 
 const USAGE = `Usage: rollbook migrations verify [dir] [--database-url URL] [--format text|json] [--out FILE]
 
-Up/down round-trip of every migration in real Postgres: apply the up, seed a row into every
-table the down touches, apply the down (inside a transaction that is rolled back), and report
-downs that do not restore the schema and downs that lose data. Exit code 1 on any failure.
+Up/down round-trip of every migration in real Postgres: create the tool's bookkeeping table,
+apply the up, seed a row into every empty table the down reaches (committed in a transaction of
+its own), apply the down in its own transaction (rolled back afterwards, seeded rows removed),
+and report downs that do not restore the schema, downs that lose data, and downs that fail only
+on tables holding rows. Every verdict names the engine and version that answered. Exit code 1 on
+any failure.
 
 By default the migrations replay in embedded PostgreSQL (PGlite, PostgreSQL 18); a fresh
 database snapshot is cached under $XDG_CACHE_HOME/rollbook (or ~/.cache/rollbook,

@@ -171,3 +171,44 @@ export function createdByFile(file: MigrationFile | undefined): State {
   for (const stmt of file.statements) if (runs(stmt)) state = apply(state, effectsOf(stmt));
   return state;
 }
+
+/**
+ * True when a later statement of the same file renames `table.to` back to `column`: the pair
+ * changes nothing (a name swap that ends where it started).
+ */
+export function renamedBackLater(
+  file: MigrationFile,
+  stmt: SqlStatement,
+  table: string,
+  column: string,
+  to: string,
+): boolean {
+  const stmts = file.statements;
+  for (const s of stmts.slice(stmts.indexOf(stmt) + 1)) {
+    if (!runs(s)) continue;
+    for (const e of effectsOf(s)) {
+      if (e.op === 'rename-column' && e.table === table && e.column === to) return e.to === column;
+      if ((e.op === 'drop-column' || e.op === 'add-column') && e.table === table && e.column === to)
+        return false;
+      if ((e.op === 'drop-table' || e.op === 'rename-table') && e.table === table) return false;
+    }
+  }
+  return false;
+}
+
+/** True when an earlier statement of the same file renamed `table.column` to `from` (the second half of a swap back). */
+export function renamedHereEarlier(
+  file: MigrationFile,
+  stmt: SqlStatement,
+  table: string,
+  from: string,
+  to: string,
+): boolean {
+  const stmts = file.statements;
+  for (const s of stmts.slice(0, stmts.indexOf(stmt)).reverse()) {
+    if (!runs(s)) continue;
+    for (const e of effectsOf(s))
+      if (e.op === 'rename-column' && e.table === table && e.to === from) return e.column === to;
+  }
+  return false;
+}

@@ -291,18 +291,37 @@ export function migrationIndex(set: MigrationSet, migration: Migration): number 
  * undefined when the set does not say. `column` as ident() writes it.
  */
 export function columnTypeBefore(ref: StatementRef, table: string, column: string): string | undefined {
+  const c = columnBefore(ref, table, column);
+  return c.state === 'present' ? c.type : undefined;
+}
+
+/**
+ * What the set says about a column just before `ref` ran: present (with its type, when known),
+ * absent (the set created the table and the column is not there now), or unknown (the table
+ * predates the set, or was renamed into this name).
+ */
+export function columnBefore(
+  ref: StatementRef,
+  table: string,
+  column: string,
+): { state: 'present'; type?: string } | { state: 'absent' | 'unknown' } {
   const idx = setIndex(ref.set);
   const at = idx.order.get(ref.migration) ?? -1;
   const stmts = ref.file.statements;
   const here = stmts.indexOf(ref.stmt);
   const types = new Map<string, string>();
+  // the whole table is known from a CREATE TABLE of the set (not CREATE TABLE AS: its columns are not listed)
+  let known = false;
   for (const [i, st, e] of idx.tableChanges.get(table) ?? []) {
     if (i > at || (i === at && (ref.file.direction !== 'up' || stmts.indexOf(st) >= here))) break;
     if (e.op === 'create-table') {
       types.clear();
       for (const c of e.columns) types.set(c.name, c.type);
-    } else if (e.op === 'drop-table' || e.op === 'rename-table') types.clear();
-    else if (e.op === 'add-column' || e.op === 'retype-column') types.set(e.column, e.type);
+      known = e.columns.length > 0;
+    } else if (e.op === 'drop-table' || e.op === 'rename-table') {
+      types.clear();
+      known = false;
+    } else if (e.op === 'add-column' || e.op === 'retype-column') types.set(e.column, e.type);
     else if (e.op === 'drop-column') types.delete(e.column);
     else if (e.op === 'rename-column') {
       const t = types.get(e.column);
@@ -310,7 +329,9 @@ export function columnTypeBefore(ref: StatementRef, table: string, column: strin
       if (t !== undefined) types.set(e.to, t);
     }
   }
-  return types.get(column);
+  const type = types.get(column);
+  if (type !== undefined) return { state: 'present', type };
+  return { state: known ? 'absent' : 'unknown' };
 }
 
 const RANK: Record<string, number> = { smallint: 1, integer: 2, bigint: 3, real: 1, 'double precision': 2 };
@@ -352,7 +373,10 @@ export function preexistingColumnChanges(
     for (const { table, cmd } of alterCommands(ref)) {
       if (cmd.subtype !== subtype) continue;
       const column = ident(cmd.name);
-      if (!isNew(ref, table, column)) out.push({ ref, table, cmd, col: `${table}.${column}` });
+      if (isNew(ref, table, column)) continue;
+      // DROP COLUMN IF EXISTS of a column the set already dropped: nothing happens
+      if (cmd.missing_ok && columnBefore(ref, table, column).state === 'absent') continue;
+      out.push({ ref, table, cmd, col: `${table}.${column}` });
     }
   }
   return out;
