@@ -343,6 +343,7 @@ async function main() {
   const dirs = named.length > 0 ? named.map((d) => [d, d]) : await corpusDirs(work);
   const rows = [];
   const disagreements = [];
+  const upFailures = [];
   const totals = Object.fromEntries(DIMS.map(([k]) => [k, { agree: 0, n: 0 }]));
   let pairs = 0;
   try {
@@ -359,6 +360,7 @@ async function main() {
         for (const o of oracle) {
           if (o.status !== 'evaluated') continue;
           evaluated++;
+          if (o.upFails) upFailures.push(`${label} ${set.path} ${o.version}: ${o.error}`);
           const rb = rollbookPair(verdicts.get(o.version));
           for (const [k, name] of DIMS) {
             if (o[k] === undefined) continue;
@@ -399,6 +401,10 @@ async function main() {
     `|---|---|---|---|${DIMS.map(() => '---').join('|')}|`,
     ...rows,
     `| **total** | | | ${pairs} | ${DIMS.map(([k]) => pct(k)).join(' | ')} |`,
+    '',
+    `## Ups that fail on the server (later pairs not evaluated) (${upFailures.length})`,
+    '',
+    ...(upFailures.length ? upFailures.map((d) => `- ${d}`) : ['none']),
     '',
     `## Disagreements (${disagreements.length})`,
     '',

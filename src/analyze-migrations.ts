@@ -5,7 +5,7 @@
  */
 import type { Finding, Rule, Severity } from './model/finding.js';
 import type { MigrationSet, Service } from './model/service.js';
-import { loadMigrationSets, type MigrationSpec } from './readers/migrations/index.js';
+import { loadMigrations, type MigrationSpec } from './readers/migrations/index.js';
 import { emptyService } from './readers/service-base.js';
 import { RULES } from './rules/index.js';
 
@@ -71,11 +71,20 @@ export interface SetSummary {
   database: string;
   serverVersion?: number;
   migrations: MigrationSummary[];
+  /** Files under the set's folder rollbook could not read as migrations (unknowns). */
   skipped: { file: string; reason: string }[];
+  /** Files under the set's folder known not to be migrations (README, lock files, manifests…). */
+  ignored: { file: string; reason: string }[];
+  /** The set has no downs by design: reverting is restore-from-backup or fix forward. */
+  forwardOnly: boolean;
+  /** The tool's history table when the service configures a non-default one. */
+  historyTable?: string;
 }
 
 export interface MigrationsReport {
   sets: SetSummary[];
+  /** Migration folders that are not production sets (another engine, test data, examples), with why. */
+  excluded: { tool: string; path: string; reason: string; files: string[] }[];
   entries: Entry[];
   summary: {
     sets: number;
@@ -86,6 +95,10 @@ export interface MigrationsReport {
     infos: number;
     parseErrors: number;
     skippedFiles: number;
+    /** Known non-migration files under migration folders. */
+    ignoredFiles: number;
+    /** Files in excluded (non-production) folders. */
+    excludedFiles: number;
   };
 }
 
@@ -99,8 +112,12 @@ export async function analyzeMigrations(
   root: string,
   specs: MigrationSpec[] = [],
 ): Promise<MigrationsReport> {
-  const sets = await loadMigrationSets(root, specs);
-  const service: Service = { ...emptyService(root), migrations: sets };
+  const loaded = await loadMigrations(root, specs);
+  const service: Service = {
+    ...emptyService(root),
+    migrations: loaded.sets,
+    excludedMigrations: loaded.excluded,
+  };
   return reportMigrations(service);
 }
 
@@ -204,7 +221,10 @@ export function reportMigrations(
       database: set.database,
       migrations,
       skipped: set.skipped,
+      ignored: set.ignored ?? [],
+      forwardOnly: set.forwardOnly === true,
     };
+    if (set.historyTable) summary.historyTable = set.historyTable.value;
     if (set.serverVersion !== undefined) summary.serverVersion = set.serverVersion;
     sets.push(summary);
   }
@@ -217,8 +237,15 @@ export function reportMigrations(
       cmp(subjectOf(a), subjectOf(b)),
   );
   const count = (s: Severity) => entries.filter((e) => e.type === 'finding' && e.severity === s).length;
+  const excluded = (service.excludedMigrations ?? []).map((e) => ({
+    tool: e.tool,
+    path: e.path,
+    reason: e.reason,
+    files: e.files,
+  }));
   return {
     sets,
+    excluded,
     entries,
     summary: {
       sets: sets.length,
@@ -229,6 +256,8 @@ export function reportMigrations(
       infos: count('info'),
       parseErrors: entries.filter((e) => e.type === 'parse-error').length,
       skippedFiles,
+      ignoredFiles: sets.reduce((n, x) => n + x.ignored.length, 0),
+      excludedFiles: excluded.reduce((n, x) => n + x.files.length, 0),
     },
   };
 }
@@ -252,8 +281,13 @@ const yn = (v: boolean | null): string => (v === null ? 'unknown' : v ? 'yes' : 
 export function renderMigrationsText(report: MigrationsReport): string {
   const lines: string[] = [];
   const s = report.summary;
+  const excludedLines = report.excluded.map(
+    (e) => `  ${e.path} (${e.tool}, ${e.files.length} files): ${e.reason}`,
+  );
   if (report.sets.length === 0) {
     lines.push('No migrations found. Point rollbook.yaml state.migrations.path at them if they exist.');
+    if (excludedLines.length)
+      lines.push('', 'Not production sets (never replayed, no command):', ...excludedLines);
     return `${lines.join('\n')}\n`;
   }
   const byMigration = new Map<string, Entry[]>();
@@ -265,7 +299,7 @@ export function renderMigrationsText(report: MigrationsReport): string {
   }
   for (const set of report.sets) {
     lines.push(
-      `${set.path} (${set.tool}, ${set.database}${set.serverVersion ? ` ${set.serverVersion}` : ''}): ${set.migrations.length} migration${set.migrations.length === 1 ? '' : 's'}`,
+      `${set.path} (${set.tool}, ${set.database}${set.serverVersion ? ` ${set.serverVersion}` : ''}): ${set.migrations.length} migration${set.migrations.length === 1 ? '' : 's'}${set.forwardOnly ? ', forward only' : ''}${set.historyTable ? `, history table ${set.historyTable}` : ''}; files: ${set.ignored.length} known non-migration, ${set.skipped.length} unknown`,
     );
     for (const m of set.migrations) {
       // the up's entries first, then the down's: what deploying does, then what reverting does
@@ -302,8 +336,10 @@ export function renderMigrationsText(report: MigrationsReport): string {
     }
     lines.push('');
   }
+  if (excludedLines.length)
+    lines.push('Not production sets (never replayed, no command):', ...excludedLines, '');
   lines.push(
-    `${s.migrations} migrations, ${s.statements} statements: ${s.errors} errors, ${s.warnings} warnings, ${s.infos} info, ${s.parseErrors} parse errors, ${s.skippedFiles} files skipped.`,
+    `${s.migrations} migrations, ${s.statements} statements: ${s.errors} errors, ${s.warnings} warnings, ${s.infos} info, ${s.parseErrors} parse errors, ${s.skippedFiles} files skipped (unknown), ${s.ignoredFiles} known non-migration files, ${s.excludedFiles} files in excluded folders.`,
   );
   return `${lines.join('\n')}\n`;
 }

@@ -215,6 +215,9 @@ export const MIGRATION_TOOLS = [
   'diesel',
   'liquibase',
   'plain',
+  'db-migrate',
+  'knex',
+  'custom',
 ] as const;
 export type MigrationTool = (typeof MIGRATION_TOOLS)[number] | 'unknown';
 

@@ -1,6 +1,7 @@
 import { type Check, type Command, type Gate, type Input, VERIFY_LOSS_ONLY } from '../model/plan.js';
 import { designBackup } from './backup.js';
 import type { PlanContext } from './context.js';
+import { migrationToolCommands } from './migration-tools.js';
 
 export const GATE_IDS = {
   targetExists: 'target-revision-exists',
@@ -10,7 +11,11 @@ export const GATE_IDS = {
   noDeploy: 'no-deploy-in-progress',
   backup: 'backup-taken-and-verified',
   dataVerified: 'data-step-verified',
+  schemaBeforeApp: 'schema-at-target-before-app',
 } as const;
+
+/** The hazard that makes an app-only rollback impossible (the previous version's migrator refuses a newer schema). */
+export const STARTUP_MIGRATOR = 'startup-migration-blocks-rollback';
 
 const read = (...argv: Command['argv']): Command => ({ argv, readOnly: true });
 
@@ -197,6 +202,28 @@ export function buildGates(ctx: PlanContext, inputs: Set<string>): Gate[] {
   if (incompatible.length > 0)
     compat.evidence = incompatible.flatMap((h) => h.evidence.slice(0, 1)).slice(0, 6);
   gates.push(compat);
+
+  const refusing = ctx.hazards.filter((h) => h.rule === STARTUP_MIGRATOR);
+  const commanded = service.migrations.find((m) => m.selection !== 'one-of-several');
+  if (refusing.length > 0) {
+    const status = commanded ? migrationToolCommands(commanded).status : undefined;
+    gates.push({
+      id: GATE_IDS.schemaBeforeApp,
+      title: 'The schema is back at the target version before the app rolls back',
+      kind: 'migration',
+      check: {
+        ...(status ? { command: status } : {}),
+        expect:
+          "the schema version equals the target release's newest migration and is not dirty: the previous version migrates itself on the way up and refuses a newer database, so an app-only rollback crash-loops",
+        timeoutSeconds: 120,
+        retries: 1,
+      },
+      blocking: true,
+      status: 'unknown',
+      reason: `app-only rollback impossible: ${refusing.map((h) => `${h.subject} (${h.evidence[0]?.file}:${h.evidence[0]?.line})`).join(', ')}; revert the schema first (runbook) or pin the migration version`,
+      evidence: refusing.flatMap((h) => h.evidence.slice(0, 1)),
+    });
+  }
 
   if (service.migrations.some((m) => m.migrations.length > 0)) {
     inputs.add('DATABASE_URL');

@@ -22,37 +22,86 @@ const TARGET = { var: 'TARGET_SCHEMA_VERSION' } as const;
 const run = (...argv: Command['argv']): Command => ({ argv, readOnly: false });
 const read = (...argv: Command['argv']): Command => ({ argv, readOnly: true });
 
+/** golang-migrate reads a custom history table from the URL's x-migrations-table parameter. */
+export const MIGRATE_URL = 'MIGRATE_DATABASE_URL';
+
 export function migrationToolCommands(set: MigrationSet): MigrationToolCommands {
   const dir = set.path || '.';
+  const table = set.historyTable?.value;
+  const tableNote = table
+    ? ` The service keeps this tool's history in table ${table} (${set.historyTable?.at ? `${set.historyTable.at.file}:${set.historyTable.at.line}` : 'rollbook.yaml'}), not the default.`
+    : '';
   switch (set.tool) {
-    case 'golang-migrate':
+    case 'golang-migrate': {
+      const url = table ? { var: MIGRATE_URL } : DB;
       return {
-        revert: [run('migrate', '-path', dir, '-database', DB, 'goto', TARGET)],
-        status: read('migrate', '-path', dir, '-database', DB, 'version'),
-        note: 'goto runs every down file between the current and the target version, in order. A dirty version must be fixed (force) first.',
+        revert: [run('migrate', '-path', dir, '-database', url, 'goto', TARGET)],
+        status: read('migrate', '-path', dir, '-database', url, 'version'),
+        note: `goto runs every down file between the current and the target version, in order. A dirty version must be fixed (force) first.${table ? ` ${MIGRATE_URL} is DATABASE_URL with x-migrations-table=${table} in its query string.` : ''}${tableNote}`,
         manual: false,
       };
-    case 'goose':
+    }
+    case 'goose': {
+      const t = table ? ['-table', table] : [];
       return {
-        revert: [run('goose', '-dir', dir, 'postgres', DB, 'down-to', TARGET)],
-        status: read('goose', '-dir', dir, 'postgres', DB, 'version'),
-        note: 'down-to runs the Down sections newest first until the target version.',
+        revert: [run('goose', ...t, '-dir', dir, 'postgres', DB, 'down-to', TARGET)],
+        status: read('goose', ...t, '-dir', dir, 'postgres', DB, 'version'),
+        note: `down-to runs the Down sections newest first until the target version.${tableNote}`,
         manual: false,
       };
-    case 'dbmate':
+    }
+    case 'dbmate': {
+      const t = table ? ['--migrations-table', table] : [];
       return {
-        revert: [run('dbmate', '--url', DB, '--migrations-dir', dir, '--no-dump-schema', 'rollback')],
-        status: read('dbmate', '--url', DB, '--migrations-dir', dir, 'status'),
-        note: 'dbmate rollback reverts ONE migration per run: the runbook repeats it, reading dbmate status before each run, until the newest applied migration is the target.',
+        revert: [run('dbmate', '--url', DB, ...t, '--migrations-dir', dir, '--no-dump-schema', 'rollback')],
+        status: read('dbmate', '--url', DB, ...t, '--migrations-dir', dir, 'status'),
+        note: `dbmate rollback reverts ONE migration per run: the runbook repeats it, reading dbmate status before each run, until the newest applied migration is the target.${tableNote}`,
         manual: false,
         onePerRun: true,
       };
-    case 'flyway':
+    }
+    case 'flyway': {
+      const t = table ? [`-table=${table}`] : [];
       return {
-        revert: [run('flyway', `-locations=filesystem:${dir}`, '-url', DB, 'undo', '-target', TARGET)],
-        status: read('flyway', `-locations=filesystem:${dir}`, '-url', DB, 'info'),
-        note: 'flyway undo needs the U (undo) scripts and a Flyway edition that supports undo; otherwise write and apply a forward fix.',
+        revert: [run('flyway', `-locations=filesystem:${dir}`, ...t, '-url', DB, 'undo', '-target', TARGET)],
+        status: read('flyway', `-locations=filesystem:${dir}`, ...t, '-url', DB, 'info'),
+        note: `flyway undo needs the U (undo) scripts and a Flyway edition that supports undo; otherwise write and apply a forward fix.${tableNote}`,
         manual: false,
+      };
+    }
+    case 'knex': {
+      const t = table ? ['--migrations-table-name', table] : [];
+      return {
+        revert: [run('npx', 'knex', 'migrate:down', '--migrations-directory', dir, ...t)],
+        status: read('npx', 'knex', 'migrate:status', '--migrations-directory', dir, ...t),
+        note: `knex migrate:down reverts ONE migration per run (the knexfile's connection, normally DATABASE_URL): repeat it once per migration newer than the target, checking migrate:status after each. Migrations written with knex.schema are not analysed by rollbook: review their down functions.${tableNote}`,
+        manual: false,
+      };
+    }
+    case 'db-migrate': {
+      const t = table ? ['--migration-table', table] : [];
+      return {
+        revert: [run('npx', 'db-migrate', 'down', '-m', dir, ...t, '-c', { var: 'MIGRATIONS_TO_REVERT' })],
+        status: read(
+          'psql',
+          DB,
+          '-c',
+          `SELECT name, run_on FROM ${table ?? 'migrations'} ORDER BY run_on DESC, id DESC LIMIT 10`,
+        ),
+        note: `db-migrate down -c N reverts the N newest migrations (database.json, normally DATABASE_URL); N = the migrations newer than the target.${tableNote}`,
+        manual: false,
+      };
+    }
+    case 'custom':
+      return {
+        revert: [],
+        status: table
+          ? read('psql', DB, '-c', `SELECT * FROM ${table} ORDER BY 1 DESC LIMIT 10`)
+          : read('psql', DB, '-c', '\\dt'),
+        note: set.forwardOnly
+          ? `${dir} is applied forward only by the service's own runner: there are no downs to run. The data path is restoring the backup taken at the backup gate, or a reviewed forward fix.${tableNote}`
+          : `${dir} is applied by the service's own runner (no standard CLI): revert with the reviewed down SQL of each migration newer than the target, in reverse order, in one transaction where possible, and update the runner's history to match.${tableNote}`,
+        manual: true,
       };
     case 'sqitch':
       return {

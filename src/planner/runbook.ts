@@ -4,7 +4,7 @@ import type { PlatformRollback } from '../platforms/types.js';
 import { designBackup } from './backup.js';
 import { type PlanContext, workloadLabel } from './context.js';
 import { GATE_IDS } from './gates.js';
-import { migrationToolCommands } from './migration-tools.js';
+import { MIGRATE_URL, migrationToolCommands } from './migration-tools.js';
 
 const PRE_GATES = [GATE_IDS.targetExists, GATE_IDS.noDeploy];
 
@@ -197,6 +197,18 @@ function schemaStep(
       ...(only?.version ? { default: only.version } : {}),
     });
   }
+  const uses = (name: string) =>
+    commands.some((c) => c.argv.some((a) => typeof a !== 'string' && a.var === name));
+  if (uses(MIGRATE_URL))
+    extraInputs.push({
+      name: MIGRATE_URL,
+      description: `DATABASE_URL with x-migrations-table=${ctx.service.migrations.find((m) => m.tool === 'golang-migrate' && m.historyTable)?.historyTable?.value ?? '<table>'} in its query string: the service keeps golang-migrate's history in that table`,
+    });
+  if (uses('MIGRATIONS_TO_REVERT'))
+    extraInputs.push({
+      name: 'MIGRATIONS_TO_REVERT',
+      description: 'number of migrations newer than the target release (count them in the status output)',
+    });
   if (commands.some((c) => c.argv.some((a) => typeof a !== 'string' && a.var === 'CHANGESETS_TO_REVERT'))) {
     extraInputs.push({
       name: 'CHANGESETS_TO_REVERT',
@@ -204,17 +216,26 @@ function schemaStep(
     });
   }
   const hasMigrations = sets.some((m) => m.migrations.length > 0);
+  // Forward-only sets (Prisma, manifests, scripts without downs): there is nothing to run backwards.
+  const withMigrations = sets.filter((m) => m.migrations.length > 0);
+  const forwardOnly =
+    withMigrations.length > 0 &&
+    withMigrations.every((m) => m.forwardOnly || m.migrations.every((x) => !x.down));
   const when = !hasMigrations
     ? 'Reconcile the data the new version wrote, per the hazard table, so the previous version reads consistent data.'
-    : ctx.schemaFirst
-      ? 'The previous version cannot run on the current schema (see hazards): revert the schema BEFORE the app rollback. Expect errors from the current version while the schema is reverted.'
-      : 'Only if the compatibility gate failed. Otherwise SKIP this step: leave the schema as it is (expand/contract) and fix forward.';
+    : forwardOnly
+      ? `${withMigrations.map((m) => `${m.path || '.'} (${m.tool})`).join(', ')} ${withMigrations.length === 1 ? 'has' : 'have'} no down migrations: there is nothing to run backwards. The data path is to restore the backup taken at the backup gate (every write since it was taken is lost) or to write, review and apply a forward fix. ${ctx.schemaFirst ? 'The previous version cannot run on the current schema (see hazards): restore BEFORE the app rollback, or do not roll back and fix forward.' : 'If the compatibility gate passed, SKIP this step: leave the schema as it is and fix forward.'}`
+      : ctx.schemaFirst
+        ? 'The previous version cannot run on the current schema (see hazards): revert the schema BEFORE the app rollback. Expect errors from the current version while the schema is reverted.'
+        : 'Only if the compatibility gate failed. Otherwise SKIP this step: leave the schema as it is (expand/contract) and fix forward.';
   const perMigration = 60;
   const title = !hasMigrations
     ? 'Reconcile data written by the new version'
-    : ctx.schemaFirst
-      ? 'Revert the schema to the target version (before the app)'
-      : 'Schema and data: revert only if the old version cannot run on it';
+    : forwardOnly
+      ? 'Schema and data: forward-only migrations — restore the backup or fix forward'
+      : ctx.schemaFirst
+        ? 'Revert the schema to the target version (before the app)'
+        : 'Schema and data: revert only if the old version cannot run on it';
   return {
     id: !hasMigrations
       ? 'reconcile-data'
@@ -362,7 +383,11 @@ export function buildRunbook(
   if (caches) steps.push(caches);
   steps.push(verifyStep(ctx, sustainSeconds, ctx.platform?.status(ctx.pctx)));
 
-  const appGates = [...PRE_GATES, ...(gateIds.has(GATE_IDS.artifact) ? [GATE_IDS.artifact] : [])];
+  const appGates = [
+    ...PRE_GATES,
+    ...(gateIds.has(GATE_IDS.artifact) ? [GATE_IDS.artifact] : []),
+    ...(gateIds.has(GATE_IDS.schemaBeforeApp) ? [GATE_IDS.schemaBeforeApp] : []),
+  ];
   const preData = [...PRE_GATES, ...(gateIds.has(GATE_IDS.inFlight) ? [GATE_IDS.inFlight] : [])];
   const backupGates = [...gateIds].filter(
     (id) => id === GATE_IDS.backup || id.startsWith(`${GATE_IDS.backup}-`),

@@ -22,6 +22,13 @@ const migrations = z
       .describe('Migration tool; detected from the files when omitted.'),
     path: z.string().optional().describe('Directory of the migrations, relative to the repository root.'),
     database: z.string().optional().describe('Database engine, e.g. postgres.'),
+    table: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "The migration tool's history table when the service configures a non-default one (golang-migrate x-migrations-table / MigrationsTable, goose -table, Flyway table).",
+      ),
     version: z
       .number()
       .int()

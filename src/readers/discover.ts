@@ -26,9 +26,11 @@ import type {
   FlagRef,
   FlagSource,
   ImageRef,
+  MigrationRun,
   MigrationTool,
   Pipeline,
   Service,
+  Setting,
   Signal,
   Unknown,
   Workload,
@@ -43,6 +45,7 @@ import {
   type TaskDefinition,
   taskDefinitionWorkload,
 } from './discovery/ecs.js';
+import { findMigrationRuns } from './discovery/find-migration-runs.js';
 import {
   flagRefsIn,
   isFlagd,
@@ -88,6 +91,10 @@ export interface Discovery {
   flagRefs: FlagRef[];
   pipelines: Pipeline[];
   signals: Signal[];
+  /** How migrations are applied (pipeline, hooks, init containers, compose, the app at startup). */
+  migrationRuns: MigrationRun[];
+  /** History tables the service configures for its migration tool. */
+  migrationTables: { tool: string; table: Setting<string> }[];
   /** Files looked at (after .gitignore). */
   files: number;
   unknowns: Unknown[];
@@ -563,10 +570,19 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
   }
 
   const migrationSets = findMigrationSets(abs);
+  const runs = await findMigrationRuns({
+    files,
+    objects,
+    yaml: parsed.map((p) => ({ file: p.f.rel, docs: p.docs })),
+    workloads: finalWorkloads,
+    pipelines,
+  });
   const out: Discovery = {
     workloads: finalWorkloads,
     migrationDirs: migrationSets.sets.map((m) => ({ tool: m.tool, path: m.path, database: m.database })),
     excludedMigrationDirs: migrationSets.excluded,
+    migrationRuns: runs.runs,
+    migrationTables: runs.tables,
     flagSources: flagSources.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '')),
     flags: flags.sort((a, b) => a.key.localeCompare(b.key) || evKey(a.at).localeCompare(evKey(b.at))),
     flagRefs: flagRefs.sort((a, b) => evKey(a.at).localeCompare(evKey(b.at)) || a.key.localeCompare(b.key)),
@@ -789,6 +805,7 @@ export function applyDiscovery(service: Service, d: Discovery): Service {
   }
   if (!s.flagRefs?.length && d.flagRefs.length) s.flagRefs = d.flagRefs;
   if (!s.pipelines.length) s.pipelines = d.pipelines;
+  if (!s.migrationRuns?.length && d.migrationRuns.length) s.migrationRuns = d.migrationRuns;
   if (!s.deploy.pipeline && d.pipelines[0]) s.deploy.pipeline = d.pipelines[0].provider;
   const names = new Set(s.signals.map((x) => x.name));
   s.signals = [...s.signals, ...signalsFor(d, chosen).filter((x) => !names.has(x.name))];

@@ -52,6 +52,20 @@ export async function loadService(dir: string, opts: LoadOptions = {}): Promise<
   if (!file && only) service.name = only.name;
   const loaded = await loadMigrations(root, specs);
   service.migrations = loaded.sets;
+  for (const set of service.migrations) {
+    if (set.historyTable) continue;
+    const tables = found.migrationTables.filter(
+      (t) => t.tool === set.tool || (service.migrations.length === 1 && set.tool === 'custom'),
+    );
+    const names = [...new Set(tables.map((t) => t.table.value))];
+    if (names.length === 1 && tables[0]) set.historyTable = tables[0].table;
+    else if (names.length > 1)
+      service.unknowns.push({
+        subject: `history table of ${set.path}`,
+        reason: `the service configures several ${set.tool} history tables (${names.join(', ')}); name the one for ${set.path} in state.migrations.table`,
+        ...(tables[0]?.table.at ? { at: tables[0].table.at } : {}),
+      });
+  }
   if (loaded.excluded.length > 0) service.excludedMigrations = loaded.excluded;
   const several = loaded.sets.filter((m) => m.selection === 'one-of-several');
   if (several.length > 0)

@@ -42,6 +42,7 @@ import renameTable from './rename-table.js';
 import replaceFunctionOrView from './replace-function-or-view.js';
 import selfhealRevertsManualRollback from './selfheal-reverts-manual-rollback.js';
 import setNotNull from './set-not-null.js';
+import startupMigrationBlocksRollback from './startup-migration-blocks-rollback.js';
 import statefulData from './stateful-data.js';
 import statefulsetOrderedReady from './statefulset-ordered-ready.js';
 import truncate from './truncate.js';
@@ -92,6 +93,7 @@ export const RULES: readonly Rule[] = [
   replaceFunctionOrView,
   selfhealRevertsManualRollback,
   setNotNull,
+  startupMigrationBlocksRollback,
   statefulData,
   statefulsetOrderedReady,
   truncate,

@@ -10,7 +10,7 @@ import { ContentHash, readCached, writeCached } from './cache.js';
 import { type Catalog, cmp, readCatalog } from './catalog.js';
 import { type CompatIssue, oldAppOnCurrentSchema } from './compat.js';
 import { type Engine, openEngine, openReadOnly, pgliteVersion, redactUrl } from './engine.js';
-import { type HistoryReport, readMigrationHistory } from './history.js';
+import { type HistoryReport, type HistoryTables, readMigrationHistory } from './history.js';
 import { checkQueries, describeQueries, type QueryCheck, type QueryShape } from './queries.js';
 import { applyFile, extensionsOf, type ReplayProblem, unsupportedOnPglite } from './replay.js';
 import { newerSyntax, type SyntaxRequirement } from './syntax-version.js';
@@ -389,7 +389,14 @@ export async function evaluateGates(input: GatesInput): Promise<GatesReport> {
     const session = await openReadOnly(input.liveUrl);
     try {
       report.live = session.info.label;
-      report.history = await readMigrationHistory((sql, params) => session.query(sql, params));
+      const custom: HistoryTables = {};
+      for (const set of input.current)
+        if (
+          set.historyTable &&
+          (set.tool === 'golang-migrate' || set.tool === 'flyway' || set.tool === 'goose')
+        )
+          custom[set.tool] = set.historyTable.value;
+      report.history = await readMigrationHistory((sql, params) => session.query(sql, params), custom);
     } finally {
       await session.close();
     }

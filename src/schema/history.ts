@@ -47,26 +47,36 @@ async function hasColumn(query: Query, table: string, column: string): Promise<b
   return r[0]?.e === true;
 }
 
+/** A (possibly schema-qualified) table name as a quoted SQL identifier. */
+function ident(name: string): string {
+  return name
+    .split('.')
+    .map((p) => `"${p.replace(/"/g, '""')}"`)
+    .join('.');
+}
+
+/** History tables the service configured instead of the tools' defaults (MigrationSet.historyTable). */
+export type HistoryTables = Partial<Record<'golang-migrate' | 'flyway' | 'goose', string>>;
+
 /** Read every known history table that exists; report dirty, failed and in-flight migrations. */
-export async function readMigrationHistory(query: Query): Promise<HistoryReport> {
+export async function readMigrationHistory(query: Query, custom: HistoryTables = {}): Promise<HistoryReport> {
   const report: HistoryReport = { tables: [], findings: [] };
 
   // golang-migrate: schema_migrations(version bigint, dirty boolean). dbmate (and Rails) share the name
   // without `dirty`: one row per applied version, written in the migration's transaction.
-  if (await tableExists(query, 'schema_migrations')) {
-    if (!(await hasColumn(query, 'schema_migrations', 'dirty'))) {
-      const rows = await query('select max(version::text) as v from schema_migrations');
-      report.tables.push({ tool: 'dbmate', table: 'schema_migrations', latest: str(rows[0]?.v) });
+  const gm = custom['golang-migrate'] ?? 'schema_migrations';
+  if (await tableExists(query, gm)) {
+    if (!(await hasColumn(query, gm, 'dirty'))) {
+      const rows = await query(`select max(version::text) as v from ${ident(gm)}`);
+      report.tables.push({ tool: 'dbmate', table: gm, latest: str(rows[0]?.v) });
     } else {
-      const rows = await query(
-        'select version::text as v, dirty from schema_migrations order by version desc',
-      );
-      report.tables.push({ tool: 'golang-migrate', table: 'schema_migrations', latest: str(rows[0]?.v) });
+      const rows = await query(`select version::text as v, dirty from ${ident(gm)} order by version desc`);
+      report.tables.push({ tool: 'golang-migrate', table: gm, latest: str(rows[0]?.v) });
       for (const r of rows)
         if (r.dirty === true)
           report.findings.push({
             tool: 'golang-migrate',
-            table: 'schema_migrations',
+            table: gm,
             state: 'dirty',
             subject: str(r.v),
             detail: `version ${str(r.v)} is dirty: a migration failed half-way; fix the schema by hand, then \`migrate force\``,
@@ -74,17 +84,18 @@ export async function readMigrationHistory(query: Query): Promise<HistoryReport>
     }
   }
 
-  if (await tableExists(query, 'flyway_schema_history')) {
+  const fw = custom.flyway ?? 'flyway_schema_history';
+  if (await tableExists(query, fw)) {
     const rows = await query(
-      `select coalesce(version, '') as v, description as d, script as s, success from flyway_schema_history
+      `select coalesce(version, '') as v, description as d, script as s, success from ${ident(fw)}
        order by installed_rank desc`,
     );
-    report.tables.push({ tool: 'flyway', table: 'flyway_schema_history', latest: str(rows[0]?.v) });
+    report.tables.push({ tool: 'flyway', table: fw, latest: str(rows[0]?.v) });
     for (const r of rows)
       if (r.success === false)
         report.findings.push({
           tool: 'flyway',
-          table: 'flyway_schema_history',
+          table: fw,
           state: 'failed',
           subject: str(r.v) || str(r.s),
           detail: `${str(r.s)} (${str(r.d)}) failed (success = false); run \`flyway repair\` after fixing`,
@@ -149,11 +160,12 @@ export async function readMigrationHistory(query: Query): Promise<HistoryReport>
     }
   }
 
-  if (await tableExists(query, 'goose_db_version')) {
+  const gs = custom.goose ?? 'goose_db_version';
+  if (await tableExists(query, gs)) {
     const rows = await query(
-      'select version_id::text as v, is_applied from goose_db_version order by id desc limit 1',
+      `select version_id::text as v, is_applied from ${ident(gs)} order by id desc limit 1`,
     );
-    report.tables.push({ tool: 'goose', table: 'goose_db_version', latest: str(rows[0]?.v) });
+    report.tables.push({ tool: 'goose', table: gs, latest: str(rows[0]?.v) });
   }
 
   // In-flight DDL from any tool: a running ALTER/CREATE/DROP on this database.

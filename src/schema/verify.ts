@@ -451,7 +451,7 @@ async function verifySet(
   try {
     const missing = options.databaseUrl ? [] : unsupportedOnPglite(extensions);
     // the tool creates its bookkeeping table before it runs the first up
-    for (const ddl of bookkeepingDdl(set.tool)) await engine.exec(ddl);
+    for (const ddl of bookkeepingDdl(set.tool, set.historyTable?.value)) await engine.exec(ddl);
     let before = await readCatalog((sql) => engine.query(sql));
     let stopped: string | undefined;
     for (const [i, m] of set.migrations.entries()) {

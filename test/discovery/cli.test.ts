@@ -28,6 +28,8 @@ describe('rollbook discover (built CLI)', () => {
       'workloads',
       'migrations',
       'excludedMigrations',
+      'migrationRuns',
+      'migrationTables',
       'flagSources',
       'flags',
       'pipelines',

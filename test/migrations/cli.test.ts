@@ -85,6 +85,8 @@ describe('rollbook migrations analyze (built CLI)', () => {
       infos: 0,
       parseErrors: 0,
       skippedFiles: 1,
+      ignoredFiles: 0,
+      excludedFiles: 0,
     });
   });
 
@@ -101,18 +103,27 @@ describe('rollbook migrations analyze (built CLI)', () => {
     expect(
       JSON.parse(a.stdout).sets.map((s: { tool: string; path: string }) => `${s.tool} ${s.path}`),
     ).toEqual([
+      'db-migrate db-migrate/migrations',
       'dbmate dbmate/db/migrations',
       'golang-migrate dialect-monorepo/internal/store/migrations/postgres',
       'diesel diesel/migrations',
+      'custom flyway-dotted/db/migrations',
       'flyway flyway/src/main/resources/db/migration',
       'golang-migrate golang-migrate-quirks/migrations',
       'golang-migrate golang-migrate/db/migrations',
       'goose goose/sql',
+      'knex knex/src/db/migrations',
       'liquibase liquibase/src/main/resources/db/changelog',
+      'custom manifest/schema',
       'plain plain/migrations',
+      'custom prisma-data/prisma/data-migrations',
+      'prisma prisma-data/prisma/migrations',
       'prisma prisma/prisma/migrations',
+      'custom shared-prefix/migrations',
       'sqitch sqitch',
       'golang-migrate tool-testdata/db/migrations',
+      'unknown unrecognised/alembic/versions',
+      'unknown unrecognised/db/migrate',
     ]);
   });
 
@@ -169,6 +180,6 @@ describe('parse pool (ROLLBOOK_PARSE_WORKERS)', () => {
     expect(pooled.status).toBe(inline.status);
     expect(pooled.stderr).toBe('');
     expect(pooled.stdout).toBe(inline.stdout);
-    expect(JSON.parse(pooled.stdout).summary.statements).toBe(104);
+    expect(JSON.parse(pooled.stdout).summary.statements).toBe(133);
   });
 });

@@ -17,7 +17,7 @@ function analyze(dir: string, workers: string) {
 describe('parse helper thread (ROLLBOOK_PARSE_WORKERS=1)', () => {
   // all layouts at once: DO blocks, functions, non-ASCII text, parse errors, empty downs
   it.each([
-    ['fixtures/migrations', 104],
+    ['fixtures/migrations', 133],
     ['fixtures/migrations/golang-migrate-quirks', undefined],
   ])('%s: byte-identical output to the inline parse', (dir, statements) => {
     const inline = analyze(dir, '0');

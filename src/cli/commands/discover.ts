@@ -83,6 +83,18 @@ export function discoverReport(d: Discovery, findings: Finding[]) {
       reason: m.reason,
       files: m.files,
     })),
+    migrationRuns: d.migrationRuns.map((r) => ({
+      mode: r.mode,
+      tool: r.tool ?? null,
+      detail: r.detail,
+      refusesNewerDatabase: r.refusesNewerDatabase ?? false,
+      ...loc(r.at),
+    })),
+    migrationTables: d.migrationTables.map((t) => ({
+      tool: t.tool,
+      table: t.table.value,
+      ...loc(t.table.at),
+    })),
     flagSources: d.flagSources.map((s) => ({ provider: s.provider, file: s.file ?? null })),
     flags: d.flags.map((f) => ({
       key: f.key,
@@ -195,6 +207,15 @@ export function renderDiscoverText(name: string, d: Discovery, findings: Finding
     for (const m of d.excludedMigrationDirs)
       out.push(`  ${m.tool}  ${m.path}  ${m.files.length} file(s): ${m.reason}`);
   }
+  out.push('', `How migrations run (${d.migrationRuns.length})`);
+  if (!d.migrationRuns.length)
+    out.push('  not found (pipeline step, Helm/Argo CD hook, init container, compose service, startup)');
+  for (const r of d.migrationRuns)
+    out.push(
+      `  ${r.mode}${r.tool ? ` ${r.tool}` : ''}  ${where(r.at)}  ${r.detail}${r.refusesNewerDatabase ? '  (refuses a database newer than its files)' : ''}`,
+    );
+  for (const t of d.migrationTables)
+    out.push(`  history table ${t.table.value} (${t.tool})  ${where(t.table.at)}`);
   out.push(
     '',
     `Flags (${d.flags.length})${d.flagSources.length ? ` from ${d.flagSources.map((s) => `${s.file} (${s.provider})`).join(', ')}` : ''}`,

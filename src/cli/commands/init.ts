@@ -40,7 +40,17 @@ export function renderDescriptor(dirName: string, d: Discovery, s: Service): str
   if (Object.keys(artifact).length) doc.artifact = artifact;
   const state: Record<string, unknown> = {};
   const { mine, others } = migrationSetsFor(d, s);
-  if (mine) state.migrations = { tool: mine.tool, path: mine.path, database: mine.database };
+  if (mine) {
+    const tables = [
+      ...new Set(d.migrationTables.filter((t) => t.tool === mine.tool).map((t) => t.table.value)),
+    ];
+    state.migrations = {
+      tool: mine.tool,
+      path: mine.path,
+      database: mine.database,
+      ...(tables.length === 1 ? { table: tables[0] } : {}),
+    };
+  }
   if (d.flagSources.length) state.flags = d.flagSources.map((f) => ({ provider: f.provider, file: f.file }));
   if (Object.keys(state).length) doc.state = state;
   const signals = s.signals.map((sg) => {

@@ -3,7 +3,15 @@ import { isAbsolute, join, posix, relative, sep } from 'node:path';
 import { RollbookError } from '../../errors.js';
 import type { Evidence, ExcludedMigrationSet, MigrationSet, MigrationTool } from '../../model/service.js';
 import { type DirEntry, MAX_SQL_BYTES } from './files.js';
-import { isLiquibaseFormatted, LAYOUTS, LayoutContext, parseDirectionalName } from './layouts.js';
+import {
+  directionalRunner,
+  isLiquibaseFormatted,
+  LAYOUTS,
+  LayoutContext,
+  parseDirectionalName,
+  SCRIPT_NAME,
+  scriptRunner,
+} from './layouts.js';
 import { engineOfDir, exclusionReason, isTestDir, nonMigrationReason, targetEngine } from './sets.js';
 
 export { loadParser } from './parse.js';
@@ -15,6 +23,8 @@ export interface MigrationSpec {
   path?: string;
   database?: string;
   version?: number;
+  /** The tool's history table, when not the default. */
+  table?: string;
   at?: Evidence;
 }
 
@@ -70,6 +80,14 @@ export function classifyDir(ctx: LayoutContext, dir: string, entries: DirEntry[]
   if (subdirs.some((d) => ctx.exists(join2(join2(dir, d.name), 'migration.sql')))) return 'prisma';
   if (subdirs.some((d) => /^\d/.test(d.name) && ctx.exists(join2(join2(dir, d.name), 'up.sql'))))
     return 'diesel';
+  if (
+    subdirs.some(
+      (d) =>
+        ctx.exists(join2(join2(dir, d.name), 'manifest.json')) &&
+        ctx.list(join2(dir, d.name)).some((e) => !e.dir && /\.sql$/i.test(e.name)),
+    )
+  )
+    return 'custom';
   const sql = entries.filter((e) => !e.dir && /\.sql$/i.test(e.name));
   // Content markers are definitive (a dbmate file may well be named 0003_no_down.sql).
   for (const e of sql) {
@@ -79,9 +97,20 @@ export function classifyDir(ctx: LayoutContext, dir: string, entries: DirEntry[]
     if (r.text.includes('+goose') && /^--\s*\+goose\s+up\b/im.test(r.text)) return 'goose';
     if (isLiquibaseFormatted(r.text)) return 'liquibase';
   }
-  if (sql.some((e) => parseDirectionalName(e.name))) return 'golang-migrate';
+  if (sql.some((e) => parseDirectionalName(e.name))) return directionalRunner(sql.map((e) => e.name));
   if (sql.some((e) => /^[VUR](\d+(?:[._]\d+)*)?__.+\.sql$/.test(e.name))) return 'flyway';
   if (sql.length === 0 && entries.some((e) => /^\d+_.+\.go$/.test(e.name))) return 'goose';
+  const scripts = entries.filter(
+    (e) => !e.dir && SCRIPT_NAME.test(e.name) && !/\.d\.[cm]?ts$|\.(test|spec)\.[cm]?[jt]s$/i.test(e.name),
+  );
+  if (scripts.length > 0) {
+    const texts = scripts.slice(0, 20).flatMap((e) => {
+      const r = ctx.read(join2(dir, e.name));
+      return 'skip' in r ? [] : [r.text];
+    });
+    const runner = scriptRunner(texts);
+    if (runner) return runner;
+  }
   const numbered = sql.filter((e) => /^\d+/.test(e.name)).length;
   const base = dir === '.' ? '' : posix.basename(dir);
   if (numbered > 0 && (MIGRATION_DIR_NAMES.has(base) || numbered >= 2)) return 'plain';
@@ -89,25 +118,41 @@ export function classifyDir(ctx: LayoutContext, dir: string, entries: DirEntry[]
 }
 
 /** Find migration directories in the repository (bounded walk, vendored/build dirs skipped). */
-export function detectMigrationDirs(
-  ctx: LayoutContext,
-): { tool: Exclude<MigrationTool, 'unknown'>; dir: string }[] {
-  const found: { tool: Exclude<MigrationTool, 'unknown'>; dir: string }[] = [];
+export function detectMigrationDirs(ctx: LayoutContext): { tool: MigrationTool; dir: string }[] {
+  const found: { tool: MigrationTool; dir: string }[] = [];
+  /** Folders named like migrations whose files match no layout: unknowns, never silently dropped. */
+  const unrecognised: { tool: MigrationTool; dir: string }[] = [];
   const walk = (dir: string, depth: number): void => {
     const entries = ctx.list(dir);
     const tool = classifyDir(ctx, dir, entries);
     if (tool && tool !== 'unknown') found.push({ tool, dir });
-    if (tool === 'prisma' || tool === 'diesel' || tool === 'flyway' || tool === 'liquibase') return;
+    if (
+      tool === 'prisma' ||
+      tool === 'diesel' ||
+      tool === 'flyway' ||
+      tool === 'liquibase' ||
+      tool === 'custom'
+    )
+      return;
+    if (!tool && LOOKS_LIKE_MIGRATIONS.test(dir === '.' ? '' : posix.basename(dir))) {
+      const files = entries.filter((e) => !e.dir && !e.name.startsWith('.') && !nonMigrationReason(e.name));
+      if (files.length > 0) unrecognised.push({ tool: 'unknown', dir });
+    }
     if (depth >= MAX_DEPTH) return;
     for (const e of entries) {
       if (!e.dir || e.name.startsWith('.') || SKIP_DIRS.has(e.name)) continue;
       if (tool === 'sqitch' && (e.name === 'deploy' || e.name === 'revert' || e.name === 'verify')) continue;
+      if (tool === 'db-migrate' && e.name === 'sqls') continue;
       walk(dir === '.' ? e.name : posix.join(dir, e.name), depth + 1);
     }
   };
   walk('.', 0);
-  return found;
+  return [...found, ...unrecognised];
 }
+
+/** Folder names that hold migrations in every ecosystem (Rails db/migrate, Alembic versions, Django, Knex…). */
+const LOOKS_LIKE_MIGRATIONS =
+  /^(migrations?|migrate|db_migrations|data[-_]migrations|versions|changelogs?)$/i;
 
 function normaliseTool(spec: MigrationSpec): Exclude<MigrationTool, 'unknown'> | undefined {
   if (spec.tool === undefined) return undefined;
@@ -178,6 +223,11 @@ export interface FoundSets {
   excluded: ExcludedMigrationSet[];
 }
 
+/** Tools the runbook gives commands (the others get manual steps only). */
+const COMMANDED: ReadonlySet<MigrationTool> = new Set(
+  MIGRATION_TOOLS.filter((t) => t !== 'plain' && t !== 'custom'),
+);
+
 /** Layouts whose files sit in subfolders of the set's folder (the others read one flat folder). */
 const NESTED: ReadonlySet<MigrationTool> = new Set(['flyway', 'liquibase', 'prisma', 'diesel', 'sqitch']);
 
@@ -222,11 +272,18 @@ export function findMigrationSets(
   ctx = new LayoutContext(root),
 ): FoundSets {
   const targets: {
-    tool: Tool | undefined;
+    tool: MigrationTool | undefined;
     dir: string;
     spec?: MigrationSpec;
     selection: FoundSet['selection'];
   }[] = [];
+  /** Only sets rollbook would give a command compete for DATABASE_URL. */
+  const selection = (
+    d: { tool: MigrationTool },
+    all: { tool: MigrationTool }[],
+    one: FoundSet['selection'],
+  ) =>
+    !COMMANDED.has(d.tool) || all.filter((x) => COMMANDED.has(x.tool)).length <= 1 ? one : 'one-of-several';
   const excluded: ExcludedMigrationSet[] = [];
   const detected = () => {
     const all = detectMigrationDirs(ctx);
@@ -244,7 +301,7 @@ export function findMigrationSets(
   };
   if (specs.length === 0) {
     const keep = detected();
-    for (const d of keep) targets.push({ ...d, selection: keep.length === 1 ? 'only' : 'one-of-several' });
+    for (const d of keep) targets.push({ ...d, selection: selection(d, keep, 'only') });
   } else {
     let found: ReturnType<typeof detected> | undefined;
     for (const spec of specs) {
@@ -261,8 +318,7 @@ export function findMigrationSets(
         found ??= detected();
         const mine = found.filter((d) => !tool || d.tool === tool);
         if (mine.length === 0) targets.push({ tool, dir: '.', spec, selection: 'descriptor' });
-        for (const d of mine)
-          targets.push({ ...d, spec, selection: mine.length === 1 ? 'descriptor' : 'one-of-several' });
+        for (const d of mine) targets.push({ ...d, spec, selection: selection(d, mine, 'descriptor') });
       }
     }
   }
@@ -321,8 +377,15 @@ export async function loadMigrations(root: string, specs: MigrationSpec[] = []):
     };
     if (t.spec?.version !== undefined) set.serverVersion = t.spec.version;
     if (t.spec?.at) set.at = t.spec.at;
+    if (t.spec?.table) set.historyTable = { value: t.spec.table, ...(t.spec.at ? { at: t.spec.at } : {}) };
     if (t.tool === 'unknown') {
-      set.skipped.push({ file: t.path, reason: 'no migration layout recognised here' });
+      const files = filesOf(ctx, set, dirs);
+      if (files.length === 0)
+        set.skipped.push({ file: t.path, reason: 'no migration layout recognised here' });
+      account(set, files, []);
+      for (const s of set.skipped)
+        if (s.reason.startsWith('under the unknown folder'))
+          s.reason = `looks like a migration (under ${t.path}/) but matches no layout rollbook reads: its rollback hazards are unknown; review it by hand`;
     } else if (!POSTGRES_NAMES.test(t.database)) {
       set.skipped.push({
         file: t.path,

@@ -6,6 +6,7 @@ import { parseSql } from './parse.js';
 import { type Job, parseMany } from './pool.js';
 import { Positions } from './positions.js';
 import { keepRanges, type Note, neutralise } from './preprocess.js';
+import { readScriptMigration, referencedSqlFile, type ScriptMigration } from './script.js';
 
 /** Reads are cached: detection sniffs file contents that the layout then parses. */
 export class LayoutContext {
@@ -171,6 +172,8 @@ export interface DirectionalName {
   name: string;
   direction: 'up' | 'down';
   dialect?: string;
+  /** Flyway-like `V0001.Name.up.sql`. */
+  prefixed?: boolean;
 }
 
 /** `0001_name.up.sql`, `0001_name_up.sql`, `0001_name.postgres.down.sql`. */
@@ -188,9 +191,39 @@ export function parseDirectionalName(base: string): DirectionalName | undefined 
       stem = stem.slice(0, d.index);
     }
   }
-  const v = /^(\d+)(?:[_.-](.*))?$/.exec(stem);
+  const v = /^([Vv])?(\d+)(?:[_.-](.*))?$/.exec(stem);
   if (!v) return undefined;
-  return { version: v[1] as string, name: v[2] ?? '', direction, ...(dialect ? { dialect } : {}) };
+  return {
+    version: v[2] as string,
+    name: v[3] ?? '',
+    direction,
+    ...(dialect ? { dialect } : {}),
+    ...(v[1] ? { prefixed: true } : {}),
+  };
+}
+
+/**
+ * Which runner a folder of one-file-per-direction migrations needs: golang-migrate reads
+ * `<digits>_<name>.up.sql` with unique versions; `V0001.Name.up.sql` names and several files
+ * sharing one numeric prefix (ordered by full file name) are a custom runner's.
+ */
+export function directionalRunner(names: string[]): 'golang-migrate' | 'custom' {
+  if (names.some((n) => parseDirectionalName(n)?.prefixed)) return 'custom';
+  return sharedPrefix(names) ? 'custom' : 'golang-migrate';
+}
+
+/** Several up files share one numeric prefix with different names (ordered by full name). */
+function sharedPrefix(names: string[]): boolean {
+  const ups = new Map<string, Set<string>>();
+  for (const n of names) {
+    const p = parseDirectionalName(n);
+    if (p?.direction !== 'up') continue;
+    const key = versionKey(p.version);
+    const set = ups.get(key) ?? new Set<string>();
+    set.add(p.name);
+    ups.set(key, set);
+  }
+  return [...ups.values()].some((s) => s.size > 1);
 }
 
 function versionKey(v: string): string {
@@ -199,6 +232,14 @@ function versionKey(v: string): string {
 
 /** golang-migrate (and sqlx/refinery-style) one file per direction. */
 export function golangMigrate(ctx: LayoutContext, dir: string): Built {
+  return directional(ctx, dir, false);
+}
+
+/**
+ * One file per direction, paired by version; with `fullName` (runners that order by the whole
+ * file name) every file is a migration and the version is the full name.
+ */
+function directional(ctx: LayoutContext, dir: string, fullName: boolean): Built {
   const skipped: Built['skipped'] = [];
   type Cand = DirectionalName & { file: string };
   const groups = new Map<string, Cand[]>();
@@ -214,9 +255,13 @@ export function golangMigrate(ctx: LayoutContext, dir: string): Built {
       skipped.push({ file, reason: `${p.dialect} dialect variant: ignored for PostgreSQL` });
       continue;
     }
-    const key = versionKey(p.version);
+    const key = fullName ? `${versionKey(p.version)}_${p.name}` : versionKey(p.version);
     const list = groups.get(key) ?? [];
-    list.push({ ...p, file });
+    list.push(
+      fullName
+        ? { ...p, version: `${p.prefixed ? 'V' : ''}${p.version}${p.name ? `_${p.name}` : ''}`, file }
+        : { ...p, file },
+    );
     groups.set(key, list);
   }
   const migrations: Migration[] = [];
@@ -279,6 +324,12 @@ export function plain(ctx: LayoutContext, dir: string): Built {
     const up = wholeFile(ctx, file, 'up', skipped);
     if (up) migrations.push({ version, name: m ? (m[2] as string) : version, up, at: at(file) });
   }
+  // Several files sharing one numeric prefix: runners order by the full name; so does the version.
+  const count = new Map<string, number>();
+  for (const m of migrations) count.set(versionKey(m.version), (count.get(versionKey(m.version)) ?? 0) + 1);
+  for (const m of migrations)
+    if ((count.get(versionKey(m.version)) ?? 0) > 1)
+      m.version = posix.basename(m.up?.file ?? m.version, '.sql');
   return { migrations: byVersion(migrations), skipped };
 }
 
@@ -651,6 +702,185 @@ export function liquibase(ctx: LayoutContext, dir: string): Built {
   return { migrations, skipped };
 }
 
+/**
+ * Versioned directories, each with a manifest.json listing its SQL files in order
+ * (`schema/v1.2/manifest.json`): applied forward only by the service's own deployer.
+ */
+export function manifest(ctx: LayoutContext, dir: string): Built {
+  const skipped: Built['skipped'] = [];
+  const claimed: string[] = [];
+  const migrations: Migration[] = [];
+  const versions = ctx
+    .list(dir)
+    .filter((e) => e.dir && ctx.exists(rel(rel(dir, e.name), 'manifest.json')))
+    .map((e) => e.name)
+    .sort(compareVersions);
+  for (const v of versions) {
+    const sub = rel(dir, v);
+    const mf = rel(sub, 'manifest.json');
+    claimed.push(mf);
+    const r = ctx.read(mf);
+    if ('skip' in r) {
+      skipped.push({ file: mf, reason: r.skip });
+      continue;
+    }
+    let listed: string[] | undefined;
+    try {
+      listed = manifestFiles(JSON.parse(r.text));
+    } catch (e) {
+      skipped.push({
+        file: mf,
+        reason: `manifest is not valid JSON (${(e as Error).message}): its files are unknown`,
+      });
+      continue;
+    }
+    if (!listed) {
+      skipped.push({
+        file: mf,
+        reason: 'manifest lists no .sql files (expected "files": [...]): its files are unknown',
+      });
+      continue;
+    }
+    listed.forEach((name) => {
+      const file = rel(sub, name);
+      if (!ctx.exists(file)) {
+        skipped.push({ file, reason: `listed in ${mf} but missing` });
+        return;
+      }
+      const up = wholeFile(ctx, file, 'up', skipped);
+      if (!up) return;
+      const line = r.text.split('\n').findIndex((l) => l.includes(JSON.stringify(name).slice(1, -1))) + 1;
+      migrations.push({
+        version: `${v}/${name.replace(/\.sql$/i, '')}`,
+        name: name.replace(/\.sql$/i, ''),
+        up,
+        at: at(mf, line || 1),
+      });
+    });
+    for (const e of ctx.list(sub)) {
+      const file = rel(sub, e.name);
+      if (!e.dir && /\.sql$/i.test(e.name) && !listed.includes(e.name))
+        skipped.push({
+          file,
+          reason: `not listed in ${mf}: the deployer does not apply it (or the manifest is incomplete)`,
+        });
+    }
+  }
+  return { migrations, skipped, claimed, forwardOnly: true };
+}
+
+/** The ordered .sql names a manifest lists: an array, or `files`/`migrations`/`scripts` of strings or {file|path|name}. */
+function manifestFiles(j: unknown): string[] | undefined {
+  const pick = (x: unknown): string | undefined =>
+    typeof x === 'string'
+      ? x
+      : x && typeof x === 'object'
+        ? (['file', 'path', 'name', 'script']
+            .map((k) => (x as Record<string, unknown>)[k])
+            .find((v) => typeof v === 'string') as string | undefined)
+        : undefined;
+  const arr = Array.isArray(j)
+    ? j
+    : j && typeof j === 'object'
+      ? (['files', 'migrations', 'scripts', 'steps']
+          .map((k) => (j as Record<string, unknown>)[k])
+          .find(Array.isArray) as unknown[] | undefined)
+      : undefined;
+  const names = arr?.map(pick).filter((n): n is string => !!n && /\.sql$/i.test(n));
+  return names && names.length > 0 ? names : undefined;
+}
+
+/** JavaScript/TypeScript migration file names: `<digits>[-_]<name>.js|ts|cjs|mjs|cts|mts`. */
+export const SCRIPT_NAME = /^(\d+)[-_.]?(.*?)\.(?:[cm]?[jt]s)$/i;
+const SCRIPT_MARKER =
+  /\bexports\.(up|down)\b|\bexport\s+(async\s+)?function\s+(up|down)\b|\bexport\s+const\s+(up|down)\b|\brunSql\s*\(|\bknex\b|\$executeRaw|\$queryRaw|\bup\s*[:(]/;
+
+/** The runner a folder of JS/TS migrations is written for, from their contents. */
+export function scriptRunner(texts: string[]): 'db-migrate' | 'knex' | 'custom' | undefined {
+  const marked = texts.filter((t) => SCRIPT_MARKER.test(t));
+  if (marked.length === 0) return undefined;
+  if (marked.some((t) => /\bdb\.runSql\s*\(|exports\._meta\b|options\.dbmigrate/.test(t)))
+    return 'db-migrate';
+  if (marked.some((t) => /\bknex\.(raw|schema)\b|import\(["']knex["']\)|from ['"]knex['"]/.test(t)))
+    return 'knex';
+  return 'custom';
+}
+
+/** db-migrate, knex and custom JS/TS migrations: the SQL in their string literals, per direction. */
+export function scripts(ctx: LayoutContext, dir: string): Built {
+  const skipped: Built['skipped'] = [];
+  const claimed: string[] = [];
+  const migrations: Migration[] = [];
+  let forwardOnly = true;
+  for (const e of ctx.list(dir)) {
+    if (e.dir) continue;
+    const nm = SCRIPT_NAME.exec(e.name);
+    if (!nm || /\.d\.[cm]?ts$|\.(test|spec)\.[cm]?[jt]s$/i.test(e.name)) continue;
+    const file = rel(dir, e.name);
+    const r = ctx.read(file);
+    if ('skip' in r) {
+      skipped.push({ file, reason: r.skip });
+      continue;
+    }
+    const m: Migration = {
+      version: nm[1] as string,
+      name: (nm[2] as string) || (nm[1] as string),
+      at: at(file),
+    };
+    let read: ScriptMigration;
+    try {
+      read = readScriptMigration(file, r.text);
+    } catch (err) {
+      skipped.push({ file, reason: `could not parse as JavaScript/TypeScript: ${(err as Error).message}` });
+      continue;
+    }
+    for (const direction of ['up', 'down'] as const) {
+      // db-migrate's SQL-file template reads sqls/<name>-<direction>.sql
+      const ref = referencedSqlFile(r.text, direction);
+      const sqlPath = ref ? posix.normalize(rel(dir, ref)) : undefined;
+      if (sqlPath && ctx.exists(sqlPath)) {
+        const f = wholeFile(ctx, sqlPath, direction, skipped);
+        if (f) m[direction] = f;
+        continue;
+      }
+      const part = read[direction];
+      if (!part) continue;
+      const f = ctx.sqlFile(file, direction, part.text);
+      const pos = new Positions(r.text);
+      for (const p of part.problems) {
+        const lc = pos.fromU16(p.index);
+        f.errors.push({ message: p.message, at: { file, line: lc.line, col: lc.col } });
+      }
+      if (part.calls === 0)
+        f.errors.push({
+          message: `no SQL found in the ${read.script ? 'script' : `${direction} function`}: it runs code (an ORM, a client) rollbook cannot read; review it by hand`,
+          at: { file, line: 1, col: 1 },
+        });
+      m[direction] = f;
+    }
+    if (m.down) forwardOnly = false;
+    claimed.push(file);
+    migrations.push(m);
+  }
+  for (const m of migrations)
+    for (const f of [m.up, m.down]) if (f && f.file !== m.at.file) claimed.push(f.file);
+  return { migrations: byVersion(migrations), skipped, claimed, forwardOnly };
+}
+
+/**
+ * A service's own runner: `V0001.Name.up.sql` pairs or several files sharing one numeric prefix
+ * (ordered by full name), versioned manifest directories, or JS/TS data migrations.
+ */
+export function custom(ctx: LayoutContext, dir: string): Built {
+  const entries = ctx.list(dir);
+  if (entries.some((e) => e.dir && ctx.exists(rel(rel(dir, e.name), 'manifest.json'))))
+    return manifest(ctx, dir);
+  if (entries.some((e) => !e.dir && SCRIPT_NAME.test(e.name))) return scripts(ctx, dir);
+  if (entries.some((e) => !e.dir && parseDirectionalName(e.name)))
+    return directional(ctx, dir, sharedPrefix(entries.filter((e) => !e.dir).map((e) => e.name)));
+  return plain(ctx, dir);
+}
+
 export const LAYOUTS: Record<
   Exclude<MigrationTool, 'unknown'>,
   (ctx: LayoutContext, dir: string) => Built
@@ -664,4 +894,7 @@ export const LAYOUTS: Record<
   diesel,
   liquibase,
   plain,
+  'db-migrate': scripts,
+  knex: scripts,
+  custom,
 };
