@@ -11,6 +11,10 @@ interface CommandEntry {
 /** The command table (contract in DESIGN.md). Each command lives in cli/commands/<name>.ts. */
 const COMMANDS: Record<string, CommandEntry> = {
   plan: { summary: 'the complete rollback design for a service', load: () => import('./commands/plan.js') },
+  check: {
+    summary: 'this change vs the next rollback (CI gate)',
+    load: () => import('./commands/check.js'),
+  },
   discover: {
     summary: 'what was found, where, and what is missing',
     load: () => import('./commands/discover.js'),

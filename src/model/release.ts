@@ -67,6 +67,8 @@ export interface ReleaseChange {
   flags?: FlagChanges;
   /** For manifests: the rollout-relevant fields the change touches (image, replicas, probes...). */
   fields?: string[];
+  /** For a released migration edited or deleted: the release tag that shipped it, when known. */
+  releasedIn?: string;
 }
 
 /** The schema version a migration set is at in the target version: its newest migration at `to`. */

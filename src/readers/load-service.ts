@@ -16,6 +16,11 @@ export interface LoadOptions {
    * false reads the working tree only (no git) and leaves `service.release` unset.
    */
   release?: boolean;
+  /**
+   * Which migration files to parse (default: all). Others are listed with no statements: for a
+   * caller that reviews a few files of a long history (check).
+   */
+  parse?: (file: string) => boolean;
   /** The version to roll back (default HEAD). */
   from?: string;
   /** The target version (default: the newest release tag reachable from `from`). */
@@ -50,7 +55,7 @@ export async function loadService(dir: string, opts: LoadOptions = {}): Promise<
   // Without a descriptor the directory name is a guess; the chosen workload names the service.
   const only = service.workloads.length === 1 ? service.workloads[0] : undefined;
   if (!file && only) service.name = only.name;
-  const loaded = await loadMigrations(root, specs);
+  const loaded = await loadMigrations(root, specs, opts.parse ? { parse: opts.parse } : {});
   service.migrations = loaded.sets;
   for (const set of service.migrations) {
     if (set.historyTable) continue;

@@ -166,6 +166,13 @@ function contractSteps(service: Parameters<typeof statementsOf>[0]): Contract[] 
   return out;
 }
 
+/** A new column that looks like the replacement of `old`: total → total_cents, name → display_name. */
+function replaces(added: string, old: string): boolean {
+  const name = (added.split('.').at(-1) ?? '').replace(/"/g, '');
+  const stem = (s: string) => s.split('_')[0] ?? s;
+  return name.includes(old) || old.includes(name) || stem(name) === stem(old);
+}
+
 const label = (m: Migration) => `${m.version}${m.name ? ` ${m.name}` : ''}`;
 
 export const contractInSameRelease = createRule(
@@ -183,9 +190,17 @@ export const contractInSameRelease = createRule(
   },
   (service, report) => {
     // Only about a release or a change: over the whole history every table ever replaced would match.
-    if (!(service as { release?: { scoped?: boolean } }).release?.scoped) return [];
+    if (!service.release?.scoped) return [];
     const out: Finding[] = [];
-    const expands = expandSteps(service);
+    // expand steps of migrations this release adds (an edited released migration shipped before)
+    const added = new Set(
+      (service.release?.changes ?? [])
+        .filter((c) => c.kind === 'migration' && c.migration)
+        .map((c) => `${c.migration?.set}\u0000${c.migration?.version}`),
+    );
+    const expands = expandSteps(service).filter(
+      (e) => !service.release?.changes || added.has(`${e.set.path}\u0000${e.migration.version}`),
+    );
     for (const c of contractSteps(service)) {
       const order = migrationIndex(c.ref.set, c.ref.migration);
       const related = expands.filter(
@@ -206,7 +221,9 @@ export const contractInSameRelease = createRule(
             (e) => e.statement.startsWith('ADD COLUMN') && backfill.what.split(', ').includes(e.what),
           )) ??
         backfill ??
-        related.find((e) => e.statement.startsWith('ADD COLUMN') || c.column === undefined);
+        related.find((e) =>
+          c.column === undefined ? true : e.statement.startsWith('ADD COLUMN') && replaces(e.what, c.column),
+        );
       if (!expand) continue;
       const subject = c.column ? `${c.table}.${ident(c.column)}` : c.table;
       const same = expand.migration === c.ref.migration;

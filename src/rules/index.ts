@@ -27,6 +27,7 @@ import helmHookMigration from './helm-hook-migration.js';
 import killSwitchAvailable from './kill-switch-available.js';
 import lambdaNoAlias from './lambda-no-alias.js';
 import lossyDown from './lossy-down.js';
+import migrationEditedAfterRelease from './migration-edited-after-release.js';
 import migrationsBeforeRollout from './migrations-before-rollout.js';
 import missingDown from './missing-down.js';
 import mutableImageTag from './mutable-image-tag.js';
@@ -78,6 +79,7 @@ export const RULES: readonly Rule[] = [
   killSwitchAvailable,
   lambdaNoAlias,
   lossyDown,
+  migrationEditedAfterRelease,
   migrationsBeforeRollout,
   missingDown,
   mutableImageTag,

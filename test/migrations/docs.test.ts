@@ -23,6 +23,7 @@ const IDS = [
   'enum-add-value',
   'enum-rename-value',
   'lossy-down',
+  'migration-edited-after-release',
   'missing-down',
   'non-concurrent-index',
   'rename-column',
@@ -35,6 +36,7 @@ const IDS = [
 const NEEDS_CONTEXT = new Set([
   'contract-in-same-release',
   'lossy-down',
+  'migration-edited-after-release',
   'missing-down',
   'replace-function-or-view',
 ]);

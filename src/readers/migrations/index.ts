@@ -361,8 +361,12 @@ export interface LoadedMigrations {
  * Never throws on file contents (unreadable, binary, unparseable files become `skipped` entries or
  * located errors).
  */
-export async function loadMigrations(root: string, specs: MigrationSpec[] = []): Promise<LoadedMigrations> {
-  const ctx = new LayoutContext(root);
+export async function loadMigrations(
+  root: string,
+  specs: MigrationSpec[] = [],
+  opts: { parse?: (file: string) => boolean } = {},
+): Promise<LoadedMigrations> {
+  const ctx = new LayoutContext(root, opts.parse);
   const found = findMigrationSets(root, specs, ctx);
   const dirs = [...found.sets.map((s) => s.path), ...found.excluded.map((e) => e.path)];
   const sets: MigrationSet[] = [];

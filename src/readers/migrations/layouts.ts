@@ -15,8 +15,11 @@ export class LayoutContext {
   private pending: { job: Job; target: MigrationFile }[] = [];
   private readonly cache = new Map<string, ReadResult>();
   private readonly listings = new Map<string, DirEntry[]>();
-  constructor(root: string) {
+  /** Which files to parse (all by default); the others keep no statements (check reads a change only). */
+  private readonly parse: (file: string) => boolean;
+  constructor(root: string, parse: (file: string) => boolean = () => true) {
     this.root = root;
+    this.parse = parse;
   }
   read(rel: string): ReadResult {
     let r = this.cache.get(rel);
@@ -49,7 +52,7 @@ export class LayoutContext {
     const inRange = range ? notes.filter((n) => n.index >= range[0] && n.index < range[1]) : notes;
     const n = located(text, inRange, file);
     if (n.length > 0) f.notes = n;
-    this.pending.push({ job: { file, text }, target: f });
+    if (this.parse(file)) this.pending.push({ job: { file, text }, target: f });
     return f;
   }
   /** Run the deferred parses (in worker threads when there are many) and fill in the files. */

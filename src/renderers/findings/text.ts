@@ -24,7 +24,7 @@ export function renderCheckText(report: CheckReport): string {
   const s = report.summary;
   const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
   lines.push(
-    `rollbook check: ${plural(s.files, 'changed file')} since ${report.base.ref} (merge-base ${report.base.mergeBase.slice(0, 12)}): ${plural(s.error, 'error')}, ${plural(s.warning, 'warning')}, ${s.info} info, ${s.ignored} ignored${report.unknowns.length ? `, ${plural(report.unknowns.length, 'unknown')}` : ''}: ${OUTCOME[report.outcome]}`,
+    `rollbook check: ${plural(s.files, 'change')} since ${report.base.ref} (merge-base ${report.base.mergeBase.slice(0, 12)}): ${plural(s.error, 'error')}, ${plural(s.warning, 'warning')}, ${s.info} info, ${s.ignored} ignored${report.unknowns.length ? `, ${plural(report.unknowns.length, 'unknown')}` : ''}: ${OUTCOME[report.outcome]}`,
   );
   return `${lines.join('\n')}\n`;
 }
