@@ -30,6 +30,7 @@ export const PLATFORM_IDS = [
   'heroku',
   'vm',
   'terraform',
+  'compose',
 ] as const;
 export type PlatformId = (typeof PLATFORM_IDS)[number];
 
@@ -66,6 +67,8 @@ export interface RolloutSettings {
   /** True when a readiness probe (or the platform's health check) exists at all. */
   hasReadinessProbe?: Setting<boolean>;
   startupSeconds?: Setting<number>;
+  /** Kubernetes startupProbe: the expected startup is one period (startupSeconds is the worst case). */
+  startupExpectedSeconds?: Setting<number>;
   imagePullSeconds?: Setting<number>;
   revisionHistoryLimit?: Setting<number>;
   paused?: Setting<boolean>;
@@ -133,11 +136,93 @@ export interface Workload {
   /** CustomResourceDefinitions shipped with the workload's chart (discovery). */
   crds?: CrdRef[];
   /** The HorizontalPodAutoscaler targeting it (discovery). */
-  autoscaler?: { name: string; minReplicas?: number; maxReplicas?: number; at?: Evidence };
+  autoscaler?: {
+    name: string;
+    minReplicas?: number;
+    maxReplicas?: number;
+    at?: Evidence;
+    /** Where minReplicas / maxReplicas were set (a values file for a chart). */
+    minAt?: Evidence;
+    maxAt?: Evidence;
+  };
   /** The PodDisruptionBudget selecting its pods; null = discovery looked and found none; undefined = not known. */
   disruptionBudget?: { name: string; at?: Evidence } | null;
   /** Data the workload holds that a rollback of its template does not undo (discovery). */
   state?: WorkloadState[];
+  /** ECS facts (platform ecs). */
+  ecs?: EcsFacts;
+  /** Argo Rollouts canary steps, in order (discovery). */
+  canarySteps?: CanaryStep[];
+  /** docker compose facts (platform compose): typed, so a fact the platform needs cannot be forgotten. */
+  compose?: ComposeFacts;
+}
+
+/** ECS facts a duration needs: the essential container's health check (seconds; ECS defaults apply where unset). */
+export interface EcsFacts {
+  containerHealthCheck?: {
+    interval?: Setting<number>;
+    timeout?: Setting<number>;
+    retries?: Setting<number>;
+    startPeriod?: Setting<number>;
+    at?: Evidence;
+  };
+  /** Task definition files registering the family (variants: EC2 / Fargate, per environment). */
+  variants?: { file: string; at?: Evidence; note?: string }[];
+}
+
+/** One step of an Argo Rollouts canary. */
+export interface CanaryStep {
+  kind: 'setWeight' | 'pause' | 'analysis' | 'other';
+  weight?: number;
+  /** Pause duration; undefined with `indefinite` for a pause without duration (waits for a promote). */
+  seconds?: number;
+  indefinite?: boolean;
+  at?: Evidence;
+}
+
+/** A docker compose project as deployed: the files `-f` names and what each service is. */
+export interface ComposeFacts {
+  /** Project directory (relative to the service root, '' for the root). */
+  dir: string;
+  /** Compose files in the order `docker compose -f` takes them: base first, then overrides. */
+  files: string[];
+  /** Files found in the directory but not part of this deployment (another environment), with why. */
+  ignoredFiles: { file: string; reason: string }[];
+  /** The `name:` of the project, when set. */
+  project?: string;
+  /** Services rolled back: they run the service's own images. */
+  services: ComposeService[];
+  /** Run-to-completion services others wait for (`service_completed_successfully`): migrations, seeders. */
+  oneShot: ComposeService[];
+  /** Data stores and other services a rollback leaves alone. */
+  others: ComposeService[];
+  /** Named volumes (top-level `volumes:`) with the services mounting them. */
+  volumes: { name: string; services: string[]; at?: Evidence }[];
+}
+
+export interface ComposeService {
+  name: string;
+  image?: ImageRef;
+  /** The variable the image tag comes from (`${APP_TAG:-1.4.2}` → APP_TAG). */
+  imageVariable?: string;
+  profiles: string[];
+  /** Docker healthcheck, in seconds (defaults apply where undefined). */
+  healthcheck?: {
+    interval?: Setting<number>;
+    timeout?: Setting<number>;
+    retries?: Setting<number>;
+    startPeriod?: Setting<number>;
+    disabled?: boolean;
+    at?: Evidence;
+  };
+  stopGracePeriod?: Setting<number>;
+  /** Services it waits for and how (`service_healthy`, `service_completed_successfully`, `service_started`). */
+  dependsOn: { service: string; condition: string }[];
+  /** The service's command or name says it runs schema migrations. */
+  runsMigration: boolean;
+  /** Data store engine, when it runs one. */
+  engine?: string;
+  at?: Evidence;
 }
 
 /** How a workload holds data: each one a reason its rollback is a data rollback. */

@@ -13,11 +13,14 @@ import type { Finding } from '../model/finding.js';
 import type { Command } from '../model/plan.js';
 import { argoCdAppArg, managedByArgoCd, underArgoCd } from './argocd.js';
 import {
+  check,
   Drivers,
   durationModel,
+  fixedStep,
   hazard,
   input,
   namespaceOf,
+  type PlatformStep,
   read,
   resourceName,
   rollbackOf,
@@ -48,13 +51,65 @@ function isBlueGreen(ctx: PlatformContext): boolean {
   return settingOf(ctx, 'strategy')?.value?.toLowerCase() === 'bluegreen';
 }
 
+/** The canary's pauses: timed ones add up; an indefinite one waits for a manual promote. */
+function pauses(ctx: PlatformContext): {
+  seconds: number;
+  timed: number;
+  indefinite: number[];
+  analysis: number;
+} {
+  const steps = ctx.workload?.canarySteps ?? [];
+  let seconds = 0;
+  let timed = 0;
+  const indefinite: number[] = [];
+  steps.forEach((s, i) => {
+    if (s.kind !== 'pause') return;
+    if (s.indefinite) indefinite.push(i);
+    else {
+      seconds += s.seconds ?? 0;
+      timed++;
+    }
+  });
+  return { seconds, timed, indefinite, analysis: steps.filter((s) => s.kind === 'analysis').length };
+}
+
+/** Operator time assumed for a manual promote at an indefinite pause. */
+const PROMOTE_SECONDS = 120;
+
 function duration(ctx: PlatformContext): DurationModel {
   if (!isBlueGreen(ctx)) {
     const m = kubeDuration(ctx, 'Deployment');
     const window = settingOf(ctx, 'rollbackWindowRevisions')?.value;
+    if (window) {
+      return {
+        ...m,
+        basis: `canary: ${m.basis}; a target within the rollbackWindow (${window} revisions) skips the steps`,
+      };
+    }
+    const p = pauses(ctx);
+    const steps = ctx.workload?.canarySteps ?? [];
+    if (steps.length === 0) {
+      return {
+        ...m,
+        basis: `canary: ${m.basis}; the canary steps, pauses and analysis run again (steps not found in the manifest: not counted)`,
+      };
+    }
+    const drivers = [...m.drivers];
+    steps.forEach((s, i) => {
+      if (s.kind !== 'pause') return;
+      drivers.push({
+        name: `canary step ${i + 1} pause`,
+        value: s.indefinite ? 'indefinite (manual promote)' : String(s.seconds),
+        source: 'manifest',
+        ...(s.at ? { at: s.at } : {}),
+      });
+    });
+    const manualWait = p.indefinite.length * PROMOTE_SECONDS;
     return {
-      ...m,
-      basis: `canary: ${m.basis}; ${window ? `a target within the rollbackWindow (${window} revisions) skips the steps` : 'the canary steps, pauses and analysis run again (not modelled: no rollbackWindow)'}`,
+      expectedSeconds: m.expectedSeconds + p.seconds + manualWait,
+      maxSeconds: m.maxSeconds + p.seconds + manualWait * 5,
+      drivers,
+      basis: `canary without rollbackWindow: the undo re-runs all ${steps.length} steps: ${p.timed} timed pause${p.timed === 1 ? '' : 's'} (${p.seconds}s)${p.indefinite.length ? ` + ${p.indefinite.length} indefinite pause${p.indefinite.length === 1 ? '' : 's'} at step ${p.indefinite.map((i) => i + 1).join(', ')} waiting for a manual promote (~${PROMOTE_SECONDS}s operator time each, worst 5×)` : ''}${p.analysis ? ` + ${p.analysis} analysis step(s) (their runs are not timed)` : ''} + the pods: ${m.basis}`,
     };
   }
   const d = new Drivers(ctx);
@@ -91,18 +146,58 @@ function rollback(ctx: PlatformContext): PlatformRollback {
     onFailure: `If the rollout pauses at a canary step, promote it through the steps (kubectl argo rollouts promote ${name} --full${inNs}); if analysis fails on the target revision, run kubectl argo rollouts abort ${name}${inNs} (the stable ReplicaSet keeps serving) and escalate.`,
   });
   const inputs = [input(REVISION, `Revision of Rollout ${name} to return to`, history(ctx))];
+  const abort = fixedStep(
+    10,
+    60,
+    'one API call; the stable ReplicaSet is still scaled, so traffic returns at once',
+    {
+      id: 'rollouts-abort',
+      title: `Only while a rollout of the bad version is still in progress: abort ${name} (traffic goes back to stable at once)`,
+      conditional: true,
+      commands: [run(...plugin(ctx, 'abort', name))],
+      check: check(
+        read(...plugin(ctx, 'get', 'rollout', name)),
+        'Status shows Degraded (aborted) and all traffic on the stable ReplicaSet',
+        30,
+        2,
+      ),
+      onFailure: 'If the abort is refused, the rollout already completed: go on with the undo.',
+    },
+  );
+  const p = pauses(ctx);
+  const window = settingOf(ctx, 'rollbackWindowRevisions')?.value;
+  const steps: PlatformStep[] = [abort, step];
+  if (!isBlueGreen(ctx) && !window && p.indefinite.length) {
+    steps.push(
+      fixedStep(PROMOTE_SECONDS, PROMOTE_SECONDS * 5, 'operator decision at each indefinite pause', {
+        id: 'rollouts-promote',
+        title: `The undo stops at the indefinite pause (canary step ${p.indefinite.map((i) => i + 1).join(', ')}): promote ${name} by hand once the canary of the target revision is healthy`,
+        commands: [run(...plugin(ctx, 'promote', name))],
+        check: waitCheck(
+          status(ctx),
+          `the rollout ${name} is Healthy on the target revision`,
+          d.maxSeconds,
+          'Healthy',
+        ),
+        onFailure: `If the target revision's canary is unhealthy, do not promote: kubectl argo rollouts abort ${name}${inNs} and escalate.`,
+      }),
+    );
+  }
   if (managedByArgoCd(ctx)) {
     return underArgoCd(
       ctx,
       argoCdAppArg(ctx),
-      { steps: [step], inputs, what: 'kubectl argo rollouts undo' },
+      { steps, inputs, what: 'kubectl argo rollouts undo' },
       d.maxSeconds,
     );
   }
+  const manualPromote = steps.some((s) => s.id === 'rollouts-promote');
   return rollbackOf(
-    true,
-    `kubectl argo rollouts undo restores the Rollout's previous pod template in one command (during a rollout, kubectl argo rollouts abort ${name} returns traffic to stable first).`,
-    [step],
+    !manualPromote,
+    manualPromote
+      ? `kubectl argo rollouts undo re-runs the canary steps of ${name}, and an indefinite pause waits for a manual promote (an abort during a rollout is immediate: traffic returns to stable).`
+      : `kubectl argo rollouts undo restores the Rollout's previous pod template in one command (during a rollout, kubectl argo rollouts abort ${name} returns traffic to stable first).`,
+    steps,
     inputs,
   );
 }

@@ -258,7 +258,9 @@ export function rollbackOf(
   steps: PlatformStep[],
   inputs: Input[],
 ): PlatformRollback {
-  const commands = steps.flatMap((s) => s.commands);
+  // A conditional step (e.g. an abort only while a rollout runs) does not start the rollback.
+  const main = steps.filter((s) => !s.conditional);
+  const commands = (main.length ? main : steps).flatMap((s) => s.commands);
   const first = commands.find((c) => !c.readOnly) ?? commands[0];
   if (!first) throw new Error('a platform rollback needs at least one command');
   return { oneCommand, why, command: first, steps, inputs };

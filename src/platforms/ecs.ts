@@ -100,20 +100,21 @@ function duration(ctx: PlatformContext): DurationModel {
   const waves = Math.ceil(desired / perWave);
   const pull = d.get('imagePullSeconds', 10, 'imagePullSeconds (estimate)');
   const startup = d.maybe('startupSeconds') ?? 0;
+  const hc = containerHealth(ctx, d);
   const shape = `${plural(waves, 'wave')} of ${plural(perWave, 'task')} (desired ${desired}, minimumHealthyPercent ${minHealthy}, maximumPercent ${maxPercent})`;
   const killFirst = surge === 0;
   if (!behindLoadBalancer(ctx)) {
     d.add('load balancer', 'none', fact(ctx, 'loadBalancer') ? 'manifest' : 'descriptor', ctx.workload?.at);
     const stop = d.get('terminationGracePeriodSeconds', 30, 'stopTimeout');
-    const startE = pull + startup + TASK_RUNNING_SECONDS;
-    const startW = pull * 3 + startup + TASK_RUNNING_SECONDS * 3;
+    const startE = pull + startup + (hc ? hc.expected : TASK_RUNNING_SECONDS);
+    const startW = pull * 3 + startup + (hc ? hc.worst : TASK_RUNNING_SECONDS * 3);
     const expected = waves * startE;
     const max = killFirst ? waves * (stop + startW) : waves * startW + stop;
     return durationModel(
       expected,
       max,
       d,
-      `${shape} × (pull ${pull}s${startup ? ` + startup ${startup}s` : ''} + ~${TASK_RUNNING_SECONDS}s to RUNNING); no load balancer, so no health check or deregistration wait; worst case: 3× pull and start, + stopTimeout ${stop}s for old tasks`,
+      `${shape} × (pull ${pull}s${startup ? ` + startup ${startup}s` : ''} + ${hc ? hc.words : `~${TASK_RUNNING_SECONDS}s to RUNNING`}); no load balancer, so no deregistration wait; worst case: 3× pull${hc ? ', container health check retries' : ' and start'}, + stopTimeout ${stop}s for old tasks`,
     );
   }
   const grace = d.get('healthCheckGracePeriodSeconds', 0);
@@ -121,16 +122,43 @@ function duration(ctx: PlatformContext): DurationModel {
   const healthy = d.get('readinessSuccessThreshold', 5, 'healthy threshold');
   const unhealthy = d.get('readinessFailureThreshold', 2, 'unhealthy threshold');
   const dereg = d.get('deregistrationDelaySeconds', 300);
-  const startE = pull + startup + interval * healthy;
-  const startW = pull * 3 + startup + Math.max(grace, interval * (healthy + unhealthy));
+  const startE = pull + startup + Math.max(interval * healthy, hc?.expected ?? 0);
+  const startW = pull * 3 + startup + Math.max(grace, interval * (healthy + unhealthy), hc?.worst ?? 0);
   const expected = killFirst ? waves * (dereg + startE) : waves * startE + dereg;
   const max = killFirst ? waves * (dereg + startW) : waves * startW + dereg;
   return durationModel(
     expected,
     max,
     d,
-    `${shape} × (pull ${pull}s${startup ? ` + startup ${startup}s` : ''} + health check ${interval}s × ${healthy}) + deregistration delay ${dereg}s${killFirst ? ' per wave (no room to surge: old tasks drain first)' : ' for the old tasks'}; worst case: 3× pull, max(grace ${grace}s, ${healthy}+${unhealthy} health check intervals)`,
+    `${shape} × (pull ${pull}s${startup ? ` + startup ${startup}s` : ''} + max(target health check ${interval}s × ${healthy}${hc ? `, ${hc.words}` : ''})) + deregistration delay ${dereg}s${killFirst ? ' per wave (no room to surge: old tasks drain first)' : ' for the old tasks'}; worst case: 3× pull, max(grace ${grace}s, ${healthy}+${unhealthy} health check intervals)`,
   );
+}
+
+/** ECS container health check defaults (task definition reference). */
+const HC_DEFAULTS = { interval: 30, timeout: 5, retries: 3, startPeriod: 0 };
+
+/** The essential container's health check: healthy after startPeriod and the first passing check. */
+function containerHealth(
+  ctx: PlatformContext,
+  d: Drivers,
+): { expected: number; worst: number; words: string } | undefined {
+  const hc = ctx.workload?.ecs?.containerHealthCheck;
+  if (!hc) return undefined;
+  const v = (k: keyof typeof HC_DEFAULTS): number => {
+    const s = hc[k];
+    if (s) d.add(`container healthCheck.${k}`, s.value, 'manifest', s.at);
+    else d.add(`container healthCheck.${k}`, HC_DEFAULTS[k], 'default');
+    return s?.value ?? HC_DEFAULTS[k];
+  };
+  const interval = v('interval');
+  const timeout = v('timeout');
+  const retries = v('retries');
+  const start = v('startPeriod');
+  return {
+    expected: start + interval,
+    worst: start + (interval + timeout) * retries,
+    words: `container health check: startPeriod ${start}s + interval ${interval}s (worst ${retries} retries × (interval ${interval}s + timeout ${timeout}s))`,
+  };
 }
 
 /**

@@ -9,7 +9,7 @@
  * default 5m), historyMax (--history-max, default 10).
  */
 import type { Finding } from '../model/finding.js';
-import type { Command } from '../model/plan.js';
+import type { Arg, Command, Input } from '../model/plan.js';
 import {
   check,
   Drivers,
@@ -39,15 +39,41 @@ export function releaseName(ctx: PlatformContext): string {
   return resourceName(ctx, 'release');
 }
 
-export function helmNs(ctx: PlatformContext): string[] {
-  return flag('-n', namespaceOf(ctx));
+/** The namespace input used when no file names the release's namespace. */
+export const HELM_NAMESPACE = 'HELM_NAMESPACE';
+
+/** `-n NS` always: helm's default namespace is the kube context's, rarely the release's. */
+export function helmNs(ctx: PlatformContext): Arg[] {
+  const ns = namespaceOf(ctx);
+  return ns === undefined ? ['-n', { var: HELM_NAMESPACE }] : flag('-n', ns);
 }
 
-export function helmHistory(ctx: PlatformContext, release = releaseName(ctx), ns = helmNs(ctx)): Command {
+/** The namespace input, when the namespace is not known from the files. */
+export function helmNamespaceInputs(ns: Arg[]): Input[] {
+  return ns.some((a) => typeof a !== 'string' && a.var === HELM_NAMESPACE)
+    ? [
+        input(
+          HELM_NAMESPACE,
+          'Namespace of the Helm release (no manifest or rollbook.yaml names it; set deploy.namespace). Check the kube context first: kubectl config current-context',
+          read('helm', 'list', '--all-namespaces', '--filter', '.'),
+        ),
+      ]
+    : [];
+}
+
+export function helmHistory(
+  ctx: PlatformContext,
+  release = releaseName(ctx),
+  ns: Arg[] = helmNs(ctx),
+): Command {
   return read('helm', 'history', release, ...ns);
 }
 
-export function helmStatus(ctx: PlatformContext, release = releaseName(ctx), ns = helmNs(ctx)): Command {
+export function helmStatus(
+  ctx: PlatformContext,
+  release = releaseName(ctx),
+  ns: Arg[] = helmNs(ctx),
+): Command {
   return read('helm', 'status', release, ...ns);
 }
 
@@ -67,7 +93,7 @@ export function helmDuration(ctx: PlatformContext): DurationModel {
 }
 
 /** The `helm rollback` command, keeping the release's own --history-max when known. */
-export function helmRollbackCommand(ctx: PlatformContext, release: string, ns: string[]): Command {
+export function helmRollbackCommand(ctx: PlatformContext, release: string, ns: Arg[]): Command {
   const timeout = settingOf(ctx, 'timeoutSeconds')?.value ?? HELM_DEFAULT_TIMEOUT;
   const historyMax = settingOf(ctx, 'historyMax')?.value;
   return run(
@@ -83,11 +109,11 @@ export function helmRollbackCommand(ctx: PlatformContext, release: string, ns: s
   );
 }
 
-export function helmRevisionInput(ctx: PlatformContext, release: string, ns: string[]) {
+export function helmRevisionInput(ctx: PlatformContext, release: string, ns: Arg[]) {
   return input(REVISION, `Helm revision of release ${release} to return to`, helmHistory(ctx, release, ns));
 }
 
-export function helmRollbackStep(ctx: PlatformContext, release: string, ns: string[]) {
+export function helmRollbackStep(ctx: PlatformContext, release: string, ns: Arg[]) {
   const d = helmDuration(ctx);
   return timedStep(d, {
     id: 'helm-rollback',
@@ -111,7 +137,7 @@ function rollback(ctx: PlatformContext): PlatformRollback {
     true,
     `helm rollback restores every manifest of release ${release} (including its ConfigMaps) from the chosen revision and waits for the pods.`,
     [helmRollbackStep(ctx, release, ns)],
-    [helmRevisionInput(ctx, release, ns)],
+    [...helmNamespaceInputs(ns), helmRevisionInput(ctx, release, ns)],
   );
 }
 

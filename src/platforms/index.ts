@@ -2,6 +2,7 @@ import type { PlatformId } from '../model/service.js';
 import { argoRollouts } from './argo-rollouts.js';
 import { argocd } from './argocd.js';
 import { cloudRun } from './cloud-run.js';
+import { compose } from './compose.js';
 import { ecs } from './ecs.js';
 import { flux } from './flux.js';
 import { helm } from './helm.js';
@@ -29,6 +30,7 @@ export const PLATFORMS: Readonly<Record<PlatformId, Platform>> = {
   heroku,
   vm,
   terraform,
+  compose,
 };
 
 export function platformFor(id: PlatformId): Platform | undefined {

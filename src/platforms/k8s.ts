@@ -67,6 +67,7 @@ export interface PodTimes {
 export function podTimes(d: Drivers): PodTimes {
   const pull = d.get('imagePullSeconds', 10, 'imagePullSeconds (estimate)');
   const startup = d.maybe('startupSeconds') ?? 0;
+  const startupE = d.maybe('startupExpectedSeconds') ?? startup;
   const probe = d.get('hasReadinessProbe', true, 'readiness probe');
   let readyE = 0;
   let readyW = 0;
@@ -83,9 +84,9 @@ export function podTimes(d: Drivers): PodTimes {
   const minReady = d.get('minReadySeconds', 0);
   const grace = d.get('terminationGracePeriodSeconds', 30);
   const preStop = d.maybe('preStopSeconds') ?? 0;
-  const expected = pull + startup + readyE + minReady;
+  const expected = pull + startupE + readyE + minReady;
   const worst = pull * 3 + startup + readyW + minReady;
-  const words = `pull ${pull}s${startup ? ` + startup ${startup}s` : ''} + ${readyWords}${minReady ? ` + minReady ${minReady}s` : ''}`;
+  const words = `pull ${pull}s${startup ? ` + startup ${startupE}s (worst ${startup}s)` : ''} + ${readyWords}${minReady ? ` + minReady ${minReady}s` : ''}`;
   return { expected, worst, words, graceWorst: Math.max(grace, preStop), drain: preStop };
 }
 
@@ -94,11 +95,37 @@ export function kubeDuration(ctx: PlatformContext, kind: KubeKind = kubeKind(ctx
   const d = new Drivers(ctx);
   if (kind === 'StatefulSet') return statefulSetDuration(d);
   if (kind === 'DaemonSet') return daemonSetDuration(d);
-  return deploymentDuration(d);
+  return deploymentDuration(d, ctx);
 }
 
-function deploymentDuration(d: Drivers): DurationModel {
-  const replicas = Math.max(1, d.get('replicas', 1));
+/**
+ * Replicas that roll: spec.replicas, else the HPA's minReplicas; with an HPA the worst case is its
+ * maxReplicas (the autoscaler may have scaled up during the incident).
+ */
+function replicaRange(d: Drivers, ctx: PlatformContext): { expected: number; worst: number; words: string } {
+  const hpa = ctx.workload?.autoscaler;
+  const set = ctx.workload?.settings.replicas;
+  if (!hpa || (hpa.minReplicas === undefined && hpa.maxReplicas === undefined)) {
+    const r = Math.max(1, d.get('replicas', 1));
+    return { expected: r, worst: r, words: plural(r, 'replica') };
+  }
+  const min = hpa.minReplicas ?? 1;
+  d.add(
+    `HPA ${hpa.name} minReplicas`,
+    min,
+    hpa.minReplicas === undefined ? 'default' : 'manifest',
+    hpa.minAt ?? hpa.at,
+  );
+  const expected = Math.max(1, set ? d.get('replicas', 1) : min);
+  const worst = Math.max(expected, hpa.maxReplicas ?? expected);
+  if (hpa.maxReplicas !== undefined)
+    d.add(`HPA ${hpa.name} maxReplicas`, hpa.maxReplicas, 'manifest', hpa.maxAt ?? hpa.at);
+  return { expected, worst, words: `${plural(expected, 'replica')}, up to ${worst} with HPA ${hpa.name}` };
+}
+
+function deploymentDuration(d: Drivers, ctx: PlatformContext): DurationModel {
+  const range = replicaRange(d, ctx);
+  const replicas = range.expected;
   const strategy = d.get('strategy', 'RollingUpdate');
   const deadline = d.get('progressDeadlineSeconds', 600);
   const pod = podTimes(d);
@@ -115,11 +142,14 @@ function deploymentDuration(d: Drivers): DurationModel {
   const unavailable = intOrPercent(d.get('maxUnavailable', '25%'), replicas, false);
   const perBatch = surge + unavailable > 0 ? surge + unavailable : 1;
   const batches = Math.ceil(replicas / perBatch);
+  const surgeW = intOrPercent(d.get('maxSurge', '25%'), range.worst, true);
+  const unavailableW = intOrPercent(d.get('maxUnavailable', '25%'), range.worst, false);
+  const batchesWorst = Math.max(batches, Math.ceil(range.worst / Math.max(1, surgeW + unavailableW)));
   return durationModel(
     batches * pod.expected + pod.drain,
-    batches * perBatchWorst + pod.graceWorst,
+    batchesWorst * perBatchWorst + pod.graceWorst,
     d,
-    `${plural(batches, 'batch', 'batches')} of ${perBatch} (${plural(replicas, 'replica')}, maxSurge ${surge} rounded up, maxUnavailable ${unavailable} rounded down) × (${pod.words}) + last drain preStop ${pod.drain}s; worst case: 3× pull, failureThreshold extra probe periods, each batch capped by progressDeadlineSeconds ${deadline}s, + termination grace ${pod.graceWorst}s`,
+    `${plural(batches, 'batch', 'batches')} of ${perBatch} (${range.words}, maxSurge ${surge} rounded up, maxUnavailable ${unavailable} rounded down) × (${pod.words}) + last drain preStop ${pod.drain}s; worst case: 3× pull, failureThreshold extra probe periods, each batch capped by progressDeadlineSeconds ${deadline}s${batchesWorst > batches ? `, ${batchesWorst} batches at ${range.worst} replicas` : ''}, + termination grace ${pod.graceWorst}s`,
   );
 }
 

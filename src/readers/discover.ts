@@ -36,6 +36,7 @@ import type {
   Workload,
 } from '../model/service.js';
 import { mapLimit } from '../util/map-limit.js';
+import { isComposeDoc, isComposeFileName, readComposeProjects } from './discovery/compose.js';
 import { engineOfResource } from './discovery/data-stores.js';
 import {
   isEcsService,
@@ -211,6 +212,7 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
   const taskDefs = new Map<string, TaskDefinition>();
   const ecsServiceDocs: YamlDoc[] = [];
   const appJsons = new Map<string, YamlDoc>();
+  const composeDocs = new Map<string, YamlDoc>();
 
   for (const { f, docs, unknowns: u, read } of parsed) {
     unknowns.push(...u);
@@ -266,6 +268,10 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
         }
         if (isEcsService(doc.value)) {
           ecsServiceDocs.push(doc);
+          continue;
+        }
+        if (isComposeFileName(name) && isComposeDoc(doc.value)) {
+          if (doc.index === 0) composeDocs.set(f.rel, doc);
           continue;
         }
         if (name === 'app.json' && isHerokuAppJson(doc.value)) {
@@ -359,8 +365,14 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
           };
           const min = num(get(p.body, 'spec', 'minReplicas'));
           const max = num(get(p.body, 'spec', 'maxReplicas'));
-          if (min !== undefined) a.minReplicas = min;
-          if (max !== undefined) a.maxReplicas = max;
+          if (min !== undefined) {
+            a.minReplicas = min;
+            a.minAt = objAt(p, ['spec', 'minReplicas']);
+          }
+          if (max !== undefined) {
+            a.maxReplicas = max;
+            a.maxAt = objAt(p, ['spec', 'maxReplicas']);
+          }
           w.autoscaler = a;
         }
       } else if (
@@ -412,6 +424,25 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
         const vd = parseYaml(cf.values.rel, vt);
         unknowns.push(...vd.unknowns);
         if (vd.docs[0]) input.values = vd.docs[0];
+      }
+    }
+    // values files the deployment names (Argo CD helm.valueFiles), on top of values.yaml
+    for (const vf of managers.flatMap((m) => (m.valueFiles ?? []).filter((v) => v.chart === dir))) {
+      for (const rel of vf.files) {
+        const f = files.find((x) => x.rel === rel);
+        const text = f ? await read(f) : undefined;
+        if (text === undefined) {
+          unknowns.push({
+            subject: rel,
+            reason:
+              'values file named by the Argo CD application is not in the repository; its values are unknown',
+            at: vf.at,
+          });
+          continue;
+        }
+        const vd = parseYaml(rel, text);
+        unknowns.push(...vd.unknowns);
+        if (vd.docs[0]) input.extraValues = [...(input.extraValues ?? []), vd.docs[0]];
       }
     }
     for (const t of cf.templates.sort((a, b) => a.rel.localeCompare(b.rel))) {
@@ -473,6 +504,13 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
     const r = await readNomad(f.rel, t.text);
     workloads.push(...r.workloads);
     unknowns.push(...r.unknowns);
+  }
+
+  // ---- docker compose projects -------------------------------------------------------------
+  if (composeDocs.size) {
+    const c = readComposeProjects(composeDocs, baseName(abs) || 'compose');
+    workloads.push(...c.workloads);
+    unknowns.push(...c.unknowns);
   }
 
   // ---- Argo CD / Flux: who applies which path ----------------------------------------------

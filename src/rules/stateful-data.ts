@@ -72,7 +72,9 @@ export default createRule(
           touchesData: true,
           mitigation: [
             volumes.length
-              ? `Snapshot ${volumes.map((v) => v.name).join(', ')} before rolling back (a VolumeSnapshot per PVC: kubectl get pvc${ns} lists them)`
+              ? w.platform === 'compose'
+                ? `Back up the named volume${volumes.length === 1 ? '' : 's'} ${volumes.map((v) => v.name).join(', ')} before rolling back (docker run --rm -v VOLUME:/v -v "$PWD":/b alpine tar czf /b/VOLUME.tgz -C /v .)`
+                : `Snapshot ${volumes.map((v) => v.name).join(', ')} before rolling back (a VolumeSnapshot per PVC: kubectl get pvc${ns} lists them)`
               : `Back up ${engines.join(', ') || 'the data'} before rolling back`,
             engines.length
               ? `do not roll ${engines.join('/')} back across a major version: pin the major in the image tag and compare the running version with the target's`

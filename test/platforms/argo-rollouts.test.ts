@@ -19,6 +19,9 @@ describe('argo-rollouts', () => {
       "oneCommand=true
       start: kubectl argo rollouts undo storefront -n shop --to-revision "\${TARGET_REVISION}"
       input TARGET_REVISION: kubectl argo rollouts get rollout storefront -n shop
+      [rollouts-abort] 10s/60s
+        rw $ kubectl argo rollouts abort storefront -n shop
+        check $ kubectl argo rollouts get rollout storefront -n shop (timeout 30s, retries 2)
       [rollouts-undo] 40s/170s
         rw $ kubectl argo rollouts undo storefront -n shop --to-revision "\${TARGET_REVISION}"
         check $ kubectl argo rollouts status storefront --timeout 170s -n shop ~ Healthy (timeout 200s, retries 0)"
@@ -28,7 +31,9 @@ describe('argo-rollouts', () => {
   test('canary: Kubernetes rolling model; blueGreen: all pods at once + scaleDownDelay', () => {
     const canary = argoRollouts.duration(rollout({ replicas: m(4), strategy: m('canary') }));
     expect([canary.expectedSeconds, canary.maxSeconds]).toEqual([40, 170]);
-    expect(canary.basis).toContain('run again (not modelled: no rollbackWindow)');
+    expect(canary.basis).toContain(
+      'the canary steps, pauses and analysis run again (steps not found in the manifest: not counted)',
+    );
     const bg = argoRollouts.duration(
       rollout({ replicas: m(4), strategy: m('blueGreen'), scaleDownDelaySeconds: m(60) }),
     );
@@ -72,6 +77,7 @@ describe('argo-rollouts under Argo CD auto-sync', () => {
     expect(r.oneCommand).toBe(false);
     expect(r.steps.map((s) => s.id)).toEqual([
       'disable-auto-sync',
+      'rollouts-abort',
       'rollouts-undo',
       'git-revert',
       're-enable-auto-sync',
@@ -84,6 +90,9 @@ describe('argo-rollouts under Argo CD auto-sync', () => {
       [disable-auto-sync] 5s/60s
         rw $ argocd app set storefront-prod --sync-policy none
         check $ argocd app get storefront-prod (timeout 30s, retries 2)
+      [rollouts-abort] 10s/60s
+        rw $ kubectl argo rollouts abort storefront -n shop
+        check $ kubectl argo rollouts get rollout storefront -n shop (timeout 30s, retries 2)
       [rollouts-undo] 20s/100s
         rw $ kubectl argo rollouts undo storefront -n shop --to-revision "\${TARGET_REVISION}"
         check $ kubectl argo rollouts status storefront --timeout 100s -n shop ~ Healthy (timeout 130s, retries 0)

@@ -28,6 +28,7 @@ const PREFIXES: Record<PlatformId, string[]> = {
   heroku: ['heroku-'],
   vm: ['vm-'],
   terraform: ['terraform-'],
+  compose: ['compose-'],
 };
 
 const ONE_COMMAND: Record<PlatformId, boolean> = {
@@ -43,6 +44,7 @@ const ONE_COMMAND: Record<PlatformId, boolean> = {
   heroku: true,
   vm: false,
   terraform: false,
+  compose: false,
 };
 
 function platform(id: PlatformId): Platform {

@@ -2,7 +2,6 @@ import { describe, expect, test } from 'vitest';
 import { kubernetes } from '../../src/platforms/kubernetes.js';
 import type { PlatformContext } from '../../src/platforms/types.js';
 import {
-  byRule,
   ctxOf,
   DESCRIPTOR,
   MANIFEST,

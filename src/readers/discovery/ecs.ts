@@ -1,4 +1,4 @@
-import type { Evidence, ImageRef, RolloutSettings, Workload } from '../../model/service.js';
+import type { EcsFacts, Evidence, ImageRef, RolloutSettings, Workload } from '../../model/service.js';
 import { parseImage } from './image.js';
 import { arr, bool, get, isObj, num, obj, str, type YamlDoc } from './yaml.js';
 
@@ -8,6 +8,7 @@ export interface TaskDefinition {
   images: ImageRef[];
   stopTimeout?: { value: number; at: Evidence };
   hasHealthCheck: { value: boolean; at: Evidence };
+  healthCheck?: NonNullable<EcsFacts['containerHealthCheck']>;
   secrets: { name: string; at: Evidence }[];
   at: Evidence;
 }
@@ -40,6 +41,7 @@ export function readTaskDefinition(doc: YamlDoc): TaskDefinition | undefined {
   let stop: { value: number; at: Evidence } | undefined;
   let health = false;
   let healthAt: Evidence | undefined;
+  let healthCheck: TaskDefinition['healthCheck'];
   arr(td.containerDefinitions).forEach((c, i) => {
     const p = [...base, 'containerDefinitions', i];
     const image = str(get(c, 'image'));
@@ -49,6 +51,12 @@ export function readTaskDefinition(doc: YamlDoc): TaskDefinition | undefined {
     if (isObj(get(c, 'healthCheck')) && !health) {
       health = true;
       healthAt = doc.at([...p, 'healthCheck']);
+      const hc: NonNullable<EcsFacts['containerHealthCheck']> = { at: healthAt };
+      for (const k of ['interval', 'timeout', 'retries', 'startPeriod'] as const) {
+        const v = num(get(c, 'healthCheck', k));
+        if (v !== undefined) hc[k] = { value: v, at: doc.at([...p, 'healthCheck', k]) };
+      }
+      healthCheck = hc;
     }
     arr(get(c, 'secrets')).forEach((s, j) => {
       const from = str(get(s, 'valueFrom'));
@@ -63,6 +71,7 @@ export function readTaskDefinition(doc: YamlDoc): TaskDefinition | undefined {
     at: doc.at([...base, 'family']),
   };
   if (stop) out.stopTimeout = stop;
+  if (healthCheck) out.healthCheck = healthCheck;
   return out;
 }
 
@@ -127,6 +136,7 @@ export function readEcsService(doc: YamlDoc, tds: Map<string, TaskDefinition>): 
         : td.hasHealthCheck;
   }
   const w: Workload = {
+    ...(td?.healthCheck ? { ecs: { containerHealthCheck: td.healthCheck } } : {}),
     kind: 'ECSService',
     name,
     platform: 'ecs',
@@ -178,6 +188,7 @@ export function taskDefinitionWorkload(td: TaskDefinition): Workload {
   const s: RolloutSettings = { hasReadinessProbe: td.hasHealthCheck };
   if (td.stopTimeout) s.terminationGracePeriodSeconds = td.stopTimeout;
   return {
+    ...(td.healthCheck ? { ecs: { containerHealthCheck: td.healthCheck } } : {}),
     kind: 'ECSTaskDefinition',
     name: td.family,
     platform: 'ecs',

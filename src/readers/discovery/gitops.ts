@@ -16,6 +16,8 @@ export interface Manager {
   at: Evidence;
   /** Set when the manager deploys something not in this repository (a Helm repo chart, a remote path). */
   remote?: Workload;
+  /** Helm values files it passes for a chart of this repository (Argo CD `helm.valueFiles`), root-relative. */
+  valueFiles?: { chart: string; files: string[]; at: Evidence }[];
 }
 
 function cleanPath(p: string): string {
@@ -68,8 +70,18 @@ export function managerOf(o: KObj, dirs: Set<string>): Manager | undefined {
         at: at([...sp, 'automated', auto.prune !== undefined ? 'prune' : ''].filter(Boolean)),
       };
     }
+    const valueFiles: NonNullable<Manager['valueFiles']> = [];
     sources.forEach((src, i) => {
       const p = str(get(src, 'path'));
+      const vf = arr(get(src, 'helm', 'valueFiles')).flatMap((x) => (str(x) ? [str(x) as string] : []));
+      if (p && !/\{\{/.test(p) && vf.length) {
+        const srcPath = isObj(spec.source) ? [...specPath, 'source'] : [...specPath, 'sources', i];
+        valueFiles.push({
+          chart: cleanPath(p),
+          files: vf.filter((f) => !/^\$|:\/\//.test(f)).map((f) => cleanPath(posix.join(cleanPath(p), f))),
+          at: at([...srcPath, 'helm', 'valueFiles']),
+        });
+      }
       if (p && !/\{\{/.test(p) && dirs.has(cleanPath(p))) paths.push(cleanPath(p));
       else if (p && /\{\{/.test(p) && o.kind === 'ApplicationSet') {
         for (const g of arr(get(o.body, 'spec', 'generators'))) {
@@ -113,6 +125,7 @@ export function managerOf(o: KObj, dirs: Set<string>): Manager | undefined {
     const ns = str(get(spec, 'destination', 'namespace'));
     if (ns && !/\{\{/.test(ns)) m.namespace = ns;
     if (remote && paths.length === 0) m.remote = remote;
+    if (valueFiles.length) m.valueFiles = valueFiles;
     return m;
   }
   if (o.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/') && o.kind === 'Kustomization') {

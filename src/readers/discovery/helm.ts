@@ -9,15 +9,19 @@ import type {
   WorkloadState,
 } from '../../model/service.js';
 import { CACHE_ENGINES, engineOfChart, engineOfImage, OPERATOR_KIND_NAMES } from './data-stores.js';
+import { mergeValues, type Rendered, renderTemplate, type ValuesSource } from './helm-render.js';
 import { parseImage } from './image.js';
+import { type KObj, objectsOf, workloadOf } from './k8s.js';
 import { lineAt } from './text.js';
-import { get, num, obj, str, type YamlDoc } from './yaml.js';
+import { get, num, obj, parseYaml, str, type YamlDoc } from './yaml.js';
 
 export interface ChartInput {
   /** Chart directory (relative, POSIX). */
   dir: string;
   chart: YamlDoc;
   values?: YamlDoc;
+  /** Values files the deployment names on top of values.yaml (later files win). */
+  extraValues?: YamlDoc[];
   /** templates/** files as text (relative path → text). */
   templates: { file: string; text: string }[];
   /** crds/** documents. */
@@ -84,8 +88,9 @@ export function readChart(input: ChartInput): { workload?: Workload; unknowns: U
   const name = str(chart.name) ?? input.dir.split('/').pop() ?? 'chart';
   const unknowns: Unknown[] = [];
   if (str(chart.type) === 'library') return { unknowns };
-  const values = obj(input.values?.value);
-  const vat = (path: string[]): Evidence | undefined => input.values?.at(path);
+  const source = mergeValues([...(input.values ? [input.values] : []), ...(input.extraValues ?? [])]);
+  const values = obj(source.value);
+  const vat = (path: string[]): Evidence | undefined => source.at(path);
   const all = input.templates.flatMap((t) => chunks(t.file, t.text));
   const hooks: HelmHook[] = [];
   const crds: CrdRef[] = [];
@@ -173,6 +178,13 @@ export function readChart(input: ChartInput): { workload?: Workload; unknowns: U
       });
     }
   }
+  const bound = main ? bindToValues(input, main, source, name) : undefined;
+  if (bound?.workload) {
+    // Rendered against the values: every fact cites the values file (or template line) that set it.
+    for (const [k, v] of Object.entries(bound.workload.settings)) (s as Record<string, unknown>)[k] = v;
+    // the template decides whether replicas is set at all (`if not .Values.autoscaling.enabled`)
+    if (!bound.workload.settings.replicas) delete s.replicas;
+  }
   const imageV = obj(values.image);
   const images = [];
   const repo = str(imageV.repository) ?? (typeof values.image === 'string' ? values.image : undefined);
@@ -214,7 +226,26 @@ export function readChart(input: ChartInput): { workload?: Workload; unknowns: U
       ? { name: nameOf(pdb, name), at: { file: pdb.file, line: lineIn(pdb, /^kind:/m) } }
       : null,
   };
-  if (hpa) {
+  const hpaBound = hpa ? bindObject(input, hpa, source, name, 'HorizontalPodAutoscaler') : undefined;
+  if (hpa && hpaBound) {
+    const target = str(get(hpaBound.o.body, 'spec', 'scaleTargetRef', 'kind'));
+    const a: NonNullable<Workload['autoscaler']> = {
+      name: hpaBound.o.name,
+      at: hpaBound.o.doc.at(['spec', 'scaleTargetRef']),
+    };
+    const min = num(get(hpaBound.o.body, 'spec', 'minReplicas'));
+    const max = num(get(hpaBound.o.body, 'spec', 'maxReplicas'));
+    if (min !== undefined) {
+      a.minReplicas = min;
+      a.minAt = hpaBound.o.doc.at(['spec', 'minReplicas']);
+    }
+    if (max !== undefined) {
+      a.maxReplicas = max;
+      a.maxAt = hpaBound.o.doc.at(['spec', 'maxReplicas']);
+    }
+    // an HPA of another kind (a sibling Deployment of the chart) is not this workload's
+    if (!target || !main || target === kindOf(main)) w.autoscaler = a;
+  } else if (hpa) {
     const auto = obj(values.autoscaling);
     const a: NonNullable<Workload['autoscaler']> = {
       name: nameOf(hpa, name),
@@ -228,10 +259,10 @@ export function readChart(input: ChartInput): { workload?: Workload; unknowns: U
   }
   const state = chartState(input, main, all, values, images, name);
   if (state.length) w.state = state;
+  const missing = [...new Set([...(bound?.rendered.missing ?? []), ...(hpaBound?.rendered.missing ?? [])])];
   unknowns.push({
     subject: `helm chart ${name}`,
-    reason:
-      'templates are Go templates and are not rendered: resource names, selectors and values-driven fields other than image, replicas, probes and hooks are not known; the release name is assumed to be the chart name',
+    reason: `helm is not run: the workload template was bound to ${source.files.join(' + ') || 'no values file'} by rollbook (conditions other than a values path are assumed true, helpers other than fullname/name are placeholders)${missing.length ? `; values the templates read but no values file sets (approximated by template defaults or platform defaults): ${missing.map((m) => `.Values.${m}`).join(', ')}` : ''}; the release name is assumed to be the chart name`,
     at: input.chart.at(['name']),
   });
   return { workload: w, unknowns };
@@ -345,4 +376,51 @@ function chartState(
     });
   }
   return out;
+}
+
+/** A parsed document whose evidence points at the template line or values line each rendered line came from. */
+function remap(doc: YamlDoc, r: Rendered, file: string): YamlDoc {
+  return {
+    ...doc,
+    file,
+    at(path, note) {
+      const e = doc.at(path, note);
+      const src = r.lines[e.line - 1];
+      if (!src) return e;
+      return note ? { ...src, note } : { ...src };
+    },
+  };
+}
+
+/** The first object of `kind` in the file holding `chunk`, rendered against the values. */
+function bindObject(
+  input: ChartInput,
+  chunk: Chunk,
+  values: ValuesSource,
+  chart: string,
+  kind: string,
+): { o: KObj; rendered: Rendered } | undefined {
+  const text = input.templates.find((t) => t.file === chunk.file)?.text;
+  if (text === undefined) return undefined;
+  const rendered = renderTemplate(chunk.file, text, values, chart);
+  const parsed = parseYaml(chunk.file, rendered.text);
+  for (const d of parsed.docs) {
+    for (const o of objectsOf(remap(d, rendered, chunk.file))) if (o.kind === kind) return { o, rendered };
+  }
+  return undefined;
+}
+
+/** The chart's workload object rendered against the values, read like any manifest. */
+function bindToValues(
+  input: ChartInput,
+  main: Chunk,
+  values: ValuesSource,
+  chart: string,
+): { workload?: Workload; rendered: Rendered } | undefined {
+  const kind = kindOf(main);
+  if (!kind) return undefined;
+  const b = bindObject(input, main, values, chart, kind);
+  if (!b) return undefined;
+  const w = workloadOf(b.o, new Map());
+  return w ? { workload: w, rendered: b.rendered } : { rendered: b.rendered };
 }

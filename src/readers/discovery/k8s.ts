@@ -1,4 +1,5 @@
 import type {
+  CanaryStep,
   ConfigRef,
   Evidence,
   ImageRef,
@@ -305,9 +306,20 @@ export function workloadOf(o: KObj, byKindName: Map<string, KObj>): Workload | u
         const total =
           (num(sp.initialDelaySeconds) ?? 0) +
           (num(sp.periodSeconds) ?? 10) * (num(sp.failureThreshold) ?? 3);
+        const sp0 = [...cp, 'startupProbe'];
         s.startupSeconds = {
           value: total,
-          at: tat([...cp, 'startupProbe'], 'worst case: initialDelay + period × failureThreshold'),
+          at: tat(
+            [...sp0, sp.failureThreshold !== undefined ? 'failureThreshold' : 'periodSeconds'],
+            'worst case: initialDelay + period × failureThreshold',
+          ),
+        };
+        s.startupExpectedSeconds = {
+          value: (num(sp.initialDelaySeconds) ?? 0) + (num(sp.periodSeconds) ?? 10),
+          at: tat(
+            sp.periodSeconds !== undefined ? [...sp0, 'periodSeconds'] : sp0,
+            'expected: initialDelay + one period',
+          ),
         };
       }
       const pre = preStopSleep(get(c, 'lifecycle', 'preStop'));
@@ -355,6 +367,22 @@ export function workloadOf(o: KObj, byKindName: Map<string, KObj>): Workload | u
     collect(get(spec, 'strategy', 'blueGreen', 'postPromotionAnalysis'));
     if (names.size) attributes.analysisTemplates = [...names].sort().join(',');
   }
+  const canarySteps: CanaryStep[] = [];
+  if (o.kind === 'Rollout')
+    arr(get(spec, 'strategy', 'canary', 'steps')).forEach((st, i) => {
+      const sat = at(['spec', 'strategy', 'canary', 'steps', i]);
+      if (num(get(st, 'setWeight')) !== undefined)
+        canarySteps.push({ kind: 'setWeight', weight: num(get(st, 'setWeight')) as number, at: sat });
+      else if (get(st, 'pause') !== undefined) {
+        const secs = durationSeconds(get(st, 'pause', 'duration'));
+        canarySteps.push(
+          secs === undefined
+            ? { kind: 'pause', indefinite: true, at: sat }
+            : { kind: 'pause', seconds: secs, at: sat },
+        );
+      } else if (get(st, 'analysis') !== undefined) canarySteps.push({ kind: 'analysis', at: sat });
+      else canarySteps.push({ kind: 'other', at: sat });
+    });
   if (knative) {
     attributes.service = o.name;
     const region = str(get(o.body, 'metadata', 'labels', 'cloud.googleapis.com/location'));
@@ -400,6 +428,7 @@ export function workloadOf(o: KObj, byKindName: Map<string, KObj>): Workload | u
   };
   if (o.namespace) w.namespace = o.namespace;
   if (state.length) w.state = state;
+  if (canarySteps.length) w.canarySteps = canarySteps;
   return w;
 }
 

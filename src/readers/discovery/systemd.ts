@@ -17,6 +17,8 @@ export function readSystemdUnit(file: string, text: string): Workload | undefine
   });
   const exec = kv.get('ExecStart');
   if (!exec) return undefined;
+  // A unit that runs docker compose is how the compose project starts at boot, not a VM release.
+  if (/\bdocker(-compose|\s+compose)\b/.test(exec.value)) return undefined;
   const unit = file.split('/').pop() as string;
   const s: RolloutSettings = {};
   const stop = kv.get('TimeoutStopSec');

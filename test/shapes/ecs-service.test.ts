@@ -1,0 +1,31 @@
+/**
+ * An ECS Fargate service behind a load balancer, with a container health check (startPeriod 30)
+ * and two task definition files of the same family (Fargate and EC2 variants).
+ */
+import { describe, expect, it } from 'vitest';
+import { commands, design, drivers } from './helpers.js';
+
+describe('fixture ecs-service', () => {
+  it('low risk, one command, the container health check and the deregistration delay in the duration', async () => {
+    const p = await design('ecs-service');
+    expect(p.risk).toBe('low');
+    expect(p.trigger.command).toBe(
+      'aws ecs update-service --cluster payments-prod --service payments-api --task-definition "${TARGET_TASK_DEFINITION}"',
+    );
+    expect(commands(p)).toContain(
+      'aws ecs wait services-stable --cluster payments-prod --services payments-api',
+    );
+    expect(drivers(p)).toEqual(
+      expect.arrayContaining([
+        'desiredCount=4 (manifest@deploy/ecs/service.json:5)',
+        'container healthCheck.startPeriod=30 (manifest@deploy/ecs/task-definition.fargate.json:19)',
+        'container healthCheck.interval=10 (manifest@deploy/ecs/task-definition.fargate.json:16)',
+        'healthCheckGracePeriodSeconds=60 (manifest@deploy/ecs/service.json:12)',
+        'deregistrationDelaySeconds=300 (default)',
+      ]),
+    );
+    const step = p.runbook.find((s) => s.id === 'ecs-update-service');
+    // one wave: pull 10 + max(ALB 30 × 5, startPeriod 30 + interval 10) = 160, + deregistration 300
+    expect(step?.expectedSeconds).toBe(460);
+  });
+});
