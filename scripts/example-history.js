@@ -11,7 +11,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const MIGRATION = /^(\d+)_[^/]*\.(up|down)\.sql$/;
+const MIGRATION = /^(\d+)_[^/]*\.sql$/; // golang-migrate (N_x.up.sql / .down.sql) and dbmate (N_x.sql)
 
 function files(dir, root = dir) {
   const out = [];

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs and starts what the slow test suites need, on a Debian machine:
 #   - a throw-away PostgreSQL server (initdb in a temp dir, run as the postgres user, loopback only)
-#   - Debian's chromium (browser tests, driven by playwright-core) and shellcheck
+#   - Debian's chromium (browser tests, driven by playwright-core), shellcheck, and tmux (the runbook
+#     driven as a person would in a terminal)
 # Prints the environment to export (ROLLBOOK_TEST_DATABASE_URL, ROLLBOOK_TEST_PGDATA).
 # Safe to run twice; does nothing that needs the network except apt-get for missing packages.
 set -euo pipefail
@@ -12,6 +13,7 @@ need=()
 command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v shellcheck >/dev/null 2>&1 || need+=(shellcheck)
+command -v tmux >/dev/null 2>&1 || need+=(tmux)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "test-services: installing ${need[*]}" >&2

@@ -10,7 +10,7 @@ import type { Release } from './model/release.js';
 import type { Service } from './model/service.js';
 import { planRollback } from './planner/index.js';
 import { loadService } from './readers/load-service.js';
-import { RENDERERS } from './renderers/index.js';
+import { RENDERERS, type RenderOptions } from './renderers/index.js';
 import { runRules } from './rules/index.js';
 
 export {
@@ -66,11 +66,12 @@ export {
   releaseSummary,
   resolveWindow,
 } from './readers/release.js';
-export { FORMATS, RENDERERS } from './renderers/index.js';
+export { FORMATS, RENDERERS, type RenderOptions } from './renderers/index.js';
 export { planToJson } from './renderers/json.js';
 export { RULES, runRules } from './rules/index.js';
 export { type Catalog, type CatalogDifference, diffCatalogs, readCatalog } from './schema/catalog.js';
 export { evaluateGates, type GatesInput, type GatesReport } from './schema/gates.js';
+export { type MigrationStatusReport, migrationStatus } from './schema/status.js';
 export { type VerifyReport, verifyMigrations } from './schema/verify.js';
 export { renderCommand, shellQuote } from './util/shell.js';
 
@@ -94,12 +95,12 @@ export function plan(service: Service, findings: Finding[] = analyze(service)): 
 }
 
 /** Render a plan in one of the formats (md, json, ...). */
-export function render(p: Plan, format: string): string {
+export function render(p: Plan, format: string, options: RenderOptions = {}): string {
   const r = RENDERERS[format];
   if (!r)
     throw new RollbookError(
       'USAGE',
       `unknown format "${format}"; one of ${Object.keys(RENDERERS).sort().join(', ')}`,
     );
-  return r(p);
+  return r(p, options);
 }

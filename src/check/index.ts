@@ -6,12 +6,12 @@
  * cites where the previous version's code still uses what the change drops or renames.
  */
 import { join } from 'node:path';
-import type { CheckFinding, CheckReport, CheckChange, CheckOutcome } from '../model/check.js';
+import type { CheckChange, CheckFinding, CheckOutcome, CheckReport } from '../model/check.js';
 import type { Finding, Rule } from '../model/finding.js';
 import type { ReleaseChange } from '../model/release.js';
 import type { Migration, Service } from '../model/service.js';
-import { findDescriptor, readDescriptor } from '../readers/descriptor.js';
 import { resolveBase } from '../readers/change-base.js';
+import { findDescriptor, readDescriptor } from '../readers/descriptor.js';
 import { changedFiles, git, listTree, tagsMerged, uncommittedFiles } from '../readers/git.js';
 import { type IgnoreDirective, readIgnoreDirectives } from '../readers/ignore-comments.js';
 import { loadService } from '../readers/load-service.js';
@@ -35,12 +35,7 @@ export interface CheckOptions {
 const MAX_TEXT_BYTES = 4 * 1024 * 1024;
 
 /** Rules whose subject is a name the previous version may still use (table or table.column). */
-const NAME_RULES = new Set([
-  'drop-column',
-  'rename-column',
-  'drop-table',
-  'rename-table',
-]);
+const NAME_RULES = new Set(['drop-column', 'rename-column', 'drop-table', 'rename-table']);
 
 const filesOf = (m: Migration): string[] =>
   [m.up?.file, m.down?.file, m.at.file].filter((f): f is string => !!f);

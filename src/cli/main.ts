@@ -31,6 +31,10 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: 'up/down round-trip of every migration in real Postgres',
     load: () => import('./commands/migrations-verify.js'),
   },
+  'migrations status': {
+    summary: 'the live migration history, read-only: version, dirty, failed, running',
+    load: () => import('./commands/migrations-status.js'),
+  },
   gates: {
     summary: 'can the target version run on the current state?',
     load: () => import('./commands/gates.js'),

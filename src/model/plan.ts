@@ -15,6 +15,36 @@ export interface Command {
   readOnly: boolean;
   /** A manual action with no command (e.g. "click Rollback in the Argo CD UI"); argv is then empty. */
   manual?: string;
+  /**
+   * Run the command again until the step's check passes, at most this many times (a tool that
+   * reverts one migration per run, e.g. `dbmate rollback`). The check runs before each run, so a
+   * schema already at the target runs nothing.
+   */
+  repeatUntilCheck?: number;
+}
+
+/** How a check reads its command's output (stdout and stderr together): the first rule that matches decides. */
+export interface OutputRule {
+  /** Text the output contains. */
+  contains: string;
+  /** pass; fail; or accept: passes only when the people named in the check's acceptance type it. */
+  result: 'pass' | 'fail' | 'accept';
+  /** What this outcome means, shown and logged (e.g. "stalled: the rollout exceeded its progress deadline"). */
+  note: string;
+}
+
+/**
+ * The line `migrations verify` prints when every failing down restores the schema and only loses data:
+ * the one failure the data owner may accept. (A contract between the verify report and the runbook.)
+ */
+export const VERIFY_LOSS_ONLY = 'data loss only:';
+
+/** What must be accepted, by whom, before an `accept` outcome passes. */
+export interface Acceptance {
+  /** Who may accept (roles). */
+  by: string[];
+  /** What is lost, one line each (e.g. the lossy downs the rollback crosses). */
+  losses: string[];
 }
 
 /** The check that must pass before moving on. */
@@ -24,6 +54,18 @@ export interface Check {
   expect: string;
   /** When set, the check passes if stdout contains this text (exit code 0 always required). */
   expectOutput?: string;
+  /** Output rules read before the exit code (first match wins); without a match the exit code decides. */
+  outcomes?: OutputRule[];
+  /** Extended regular expressions each of which must match a line of the output (e.g. the tables a backup lists). */
+  expectLines?: string[];
+  /** The output is a revision history (first column the revision): it must list this revision. */
+  listsRevision?: Arg;
+  /** The output is the migration tool's status: its version must equal `target` and not be dirty. */
+  schemaVersion?: { tool: string; target: Arg };
+  /** This file must have been written during this run and be non-empty (checked before the command). */
+  freshFile?: Arg;
+  /** For `accept` outcomes. */
+  acceptance?: Acceptance;
   timeoutSeconds: number;
   retries: number;
   /** A manual check the operator confirms (y/N). */
@@ -50,6 +92,11 @@ export interface Step {
    * failed", "try the kill switch first"): the expected time leaves it out, the worst case counts it.
    */
   conditional?: boolean;
+  /**
+   * When the check passes, the incident is mitigated and the rollback stops here (a kill switch that
+   * worked): this text says what to do instead. When the check does not pass, the runbook continues.
+   */
+  stopWhenCheckPasses?: string;
 }
 
 export type GateStatus = 'pass' | 'fail' | 'unknown';
@@ -148,6 +195,8 @@ export interface Input {
   /** A read-only command that shows the candidates. */
   discover?: Command;
   default?: string;
+  /** A secret (a database URL with its password, a token): read without echo, masked in the log and on screen. */
+  secret?: boolean;
 }
 
 export interface PlanService {

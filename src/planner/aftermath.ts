@@ -100,7 +100,8 @@ function dataLossStatement(ctx: PlanContext): string {
   return parts.join(' ');
 }
 
-export function buildComms(ctx: PlanContext): CommsPlan {
+export function buildComms(ctx: PlanContext, sustainSeconds: number): CommsPlan {
+  const watch = Math.round(sustainSeconds / 60);
   const { service } = ctx;
   const cadence = ctx.touchesData ? 15 : 20;
   const statement = dataLossStatement(ctx);
@@ -122,8 +123,8 @@ export function buildComms(ctx: PlanContext): CommsPlan {
       },
       {
         phase: 'monitoring',
-        text: `Monitoring — ${name}: the rollback to the previous version is complete and [FILL IN: error rate/latency] are back to normal. We are watching for ${cadence} minutes before resolving. ${statement} Next update by ${next}.`,
-        chat: `:eyes: ${name}: rollback done, signals recovering, watching ${cadence} min. ${statement}`,
+        text: `Monitoring — ${name}: the rollback to the previous version is complete and [FILL IN: error rate/latency] are back to normal. We are watching the signals for ${watch} minutes before resolving. ${statement} Next update by ${next}.`,
+        chat: `:eyes: ${name}: rollback done, signals recovering, watching ${watch} min before resolving. ${statement}`,
       },
       {
         phase: 'resolved',

@@ -1,4 +1,5 @@
-import type { Command, Gate, Input } from '../model/plan.js';
+import { type Check, type Command, type Gate, type Input, VERIFY_LOSS_ONLY } from '../model/plan.js';
+import { designBackup } from './backup.js';
 import type { PlanContext } from './context.js';
 import { migrationToolCommands } from './migration-tools.js';
 
@@ -21,7 +22,6 @@ const read = (...argv: Command['argv']): Command => ({ argv, readOnly: true });
 const CURRENT = { var: 'CURRENT_REF' } as const;
 const TARGET_REF = { var: 'TARGET_REF' } as const;
 const DB = { var: 'DATABASE_URL' } as const;
-const BACKUP = { var: 'BACKUP_FILE' } as const;
 
 export const GATE_INPUTS: Record<string, Input> = {
   CURRENT_REF: {
@@ -37,12 +37,18 @@ export const GATE_INPUTS: Record<string, Input> = {
   DATABASE_URL: {
     name: 'DATABASE_URL',
     description:
-      'connection URL of the production database (a role that may read the migration history; the backup and the schema step need more)',
+      'connection URL of the production database, postgres://user:password@host:5432/db (a role that may read the migration history; the backup and the schema step need more). Read without echo; the password reaches the tools as PGPASSWORD, never on a command line',
+    secret: true,
+  },
+  REDIS_URL: {
+    name: 'REDIS_URL',
+    description: 'redis://[user:password@]host:6379 of the store to snapshot (read without echo)',
+    secret: true,
   },
   BACKUP_FILE: {
     name: 'BACKUP_FILE',
     description:
-      'path of the backup file to write before the data step (e.g. /backups/<service>-<UTC time>.dump)',
+      'path of the backup file to write before the data step (e.g. /backups/<service>-<UTC time>.dump); it must not exist yet',
   },
   TARGET_IMAGE: {
     name: 'TARGET_IMAGE',
@@ -55,8 +61,57 @@ function hasRule(ctx: PlanContext, id: string): boolean {
   return ctx.hazards.some((h) => h.rule === id);
 }
 
-function isPostgres(ctx: PlanContext): boolean {
-  return ctx.service.migrations.every((m) => /^(postgres|postgresql|pg)?$/i.test(m.database));
+/** The lossy downs the rollback crosses, one line each, from the hazard table. */
+export function lossyDowns(ctx: PlanContext): string[] {
+  const lines = ctx.hazards
+    .filter((h) => h.revertLossless === false && (h.migration !== undefined || h.rule === 'lossy-down'))
+    .map(
+      (h) =>
+        `${h.migration ? `${h.migration}: ` : ''}${h.subject} (${h.rule}${h.evidence[0] ? `, ${h.evidence[0].file}:${h.evidence[0].line}` : ''})`,
+    );
+  return [...new Set(lines)];
+}
+
+/**
+ * The data step is verified when the downs restore the schema without loss, or when the data owner
+ * accepts the listed losses (typed, logged with who and when). Nothing else makes it pass.
+ */
+function dataVerifiedGate(ctx: PlanContext): Gate {
+  const { service } = ctx;
+  const owners = service.roles.dataRollback.length > 0 ? service.roles.dataRollback : ['the data owner'];
+  const check: Check =
+    service.migrations.length > 0
+      ? {
+          command: read('rollbook', 'migrations', 'verify', '.'),
+          expect:
+            'every down restores the previous schema and keeps the seeded rows (replayed in a throw-away Postgres); when the only failures are data losses, the data owner accepts them by typing the acceptance',
+          outcomes: [
+            {
+              contains: VERIFY_LOSS_ONLY,
+              result: 'accept',
+              note: 'the downs restore the schema but lose data: the data owner must accept the losses',
+            },
+          ],
+          acceptance: { by: owners, losses: lossyDowns(ctx) },
+          timeoutSeconds: 600,
+          retries: 0,
+        }
+      : {
+          expect: 'the reconciliation / compensation for the data hazards was reviewed by the data owner',
+          timeoutSeconds: 600,
+          retries: 0,
+          manual: true,
+        };
+  return {
+    id: GATE_IDS.dataVerified,
+    title:
+      'The data step was verified: the downs restore the schema, and any data loss is accepted by the data owner',
+    kind: 'verification',
+    check,
+    blocking: true,
+    status: 'unknown',
+    reason: 'run before any schema or data step',
+  };
 }
 
 /** The pre-rollback safety gates, in the order they are checked. */
@@ -69,19 +124,23 @@ export function buildGates(ctx: PlanContext, inputs: Set<string>): Gate[] {
     id: GATE_IDS.targetExists,
     title: 'The target revision exists in the rollout history',
     kind: 'history',
-    check: platform
-      ? {
-          command: platform.history(pctx),
-          expect: 'the history lists the target revision (the last good one) — note its number/id',
-          timeoutSeconds: 30,
-          retries: 1,
-        }
-      : {
-          expect: 'you can name the last good version and where its artifact is',
-          timeoutSeconds: 60,
-          retries: 0,
-          manual: true,
-        },
+    check: platform?.revisionCheck
+      ? platform.revisionCheck(pctx)
+      : platform
+        ? {
+            command: platform.history(pctx),
+            expect:
+              'the history lists the target revision (the last good one): confirm it by reading the list',
+            timeoutSeconds: 30,
+            retries: 1,
+            manual: true,
+          }
+        : {
+            expect: 'you can name the last good version and where its artifact is',
+            timeoutSeconds: 60,
+            retries: 0,
+            manual: true,
+          },
     blocking: true,
     status: historyZero ? 'fail' : 'unknown',
     reason: historyZero
@@ -173,9 +232,9 @@ export function buildGates(ctx: PlanContext, inputs: Set<string>): Gate[] {
       title: 'No migration is running, failed or dirty',
       kind: 'migration',
       check: {
-        command: read('rollbook', 'gates', '.', '--from', CURRENT, '--to', TARGET_REF, '--database-url', DB),
+        command: read('rollbook', 'migrations', 'status', '--database-url', DB),
         expect:
-          'the migration history table shows no dirty, failed or unfinished migration (read-only session)',
+          'the migration history shows no dirty, failed or unfinished migration and no DDL is running (read-only session)',
         timeoutSeconds: 120,
         retries: 1,
       },
@@ -187,79 +246,60 @@ export function buildGates(ctx: PlanContext, inputs: Set<string>): Gate[] {
 
   gates.push({
     id: GATE_IDS.noDeploy,
-    title: 'No deploy is running and the pipeline is frozen',
+    title: 'No deploy is in progress (the rollout is complete or stalled)',
     kind: 'state',
-    check: platform
-      ? {
-          command: platform.status(pctx),
-          expect:
-            'the current rollout is finished or stalled (not progressing), and the deploy pipeline is paused so nothing redeploys the bad version',
-          timeoutSeconds: 60,
-          retries: 1,
-        }
-      : {
-          expect: 'the deploy pipeline is paused and no deploy is running',
-          timeoutSeconds: 60,
-          retries: 0,
-          manual: true,
-        },
+    check:
+      platform?.deployStateCheck?.(pctx) ??
+      (platform
+        ? {
+            command: platform.status(pctx),
+            expect:
+              'the current rollout is finished or stalled, not progressing (a stalled rollout is the usual reason to roll back)',
+            timeoutSeconds: 60,
+            retries: 1,
+          }
+        : {
+            expect: 'no deploy of this service is running',
+            timeoutSeconds: 60,
+            retries: 0,
+            manual: true,
+          }),
     blocking: true,
     status: 'unknown',
     reason: 'evaluated when the rollback starts',
   });
 
   if (ctx.touchesData) {
-    inputs.add('DATABASE_URL');
-    inputs.add('BACKUP_FILE');
-    const pg = isPostgres(ctx);
-    gates.push({
-      id: GATE_IDS.backup,
-      title: 'A backup of the database was taken now and reads back',
-      kind: 'backup',
-      prepare: pg
-        ? [{ argv: ['pg_dump', '--format=custom', '--no-owner', '--file', BACKUP, DB], readOnly: true }]
-        : [],
-      check: pg
-        ? {
-            command: read('pg_restore', '--list', BACKUP),
-            expect: 'the archive table of contents lists the tables of the service (exit 0)',
-            timeoutSeconds: 120,
-            retries: 0,
-          }
-        : {
-            expect:
-              'a backup/snapshot of the database was taken after the incident began and its restore was tested',
-            timeoutSeconds: 600,
-            retries: 0,
-            manual: true,
-          },
-      blocking: true,
-      status: 'unknown',
-      reason: 'must be taken at rollback time, after the bad version wrote data',
+    const backup = designBackup(service);
+    for (const name of backup.inputs) inputs.add(name);
+    backup.stores.forEach((b, i) => {
+      gates.push({
+        id: i === 0 ? GATE_IDS.backup : `${GATE_IDS.backup}-${i + 1}`,
+        title: `A backup of ${b.store} was taken in this run and reads back`,
+        kind: 'backup',
+        check: b.check,
+        blocking: true,
+        status: 'unknown',
+        reason: 'taken by the backup step at rollback time, after the bad version wrote data',
+      });
     });
-    gates.push({
-      id: GATE_IDS.dataVerified,
-      title: 'The data step was verified: downs restore the schema without losing data',
-      kind: 'verification',
-      check:
-        service.migrations.length > 0
-          ? {
-              command: read('rollbook', 'migrations', 'verify', '.'),
-              expect:
-                'every down migration newer than the target restores the previous schema and keeps the seeded rows (replayed in a throw-away Postgres); lossy downs are listed and accepted by the data owner',
-              timeoutSeconds: 600,
-              retries: 0,
-            }
-          : {
-              expect: 'the reconciliation / compensation for the data hazards was reviewed by the data owner',
-              timeoutSeconds: 600,
-              retries: 0,
-              manual: true,
-            },
-      blocking: true,
-      status: 'unknown',
-      reason: 'run before any schema or data step',
-    });
+    if (backup.stores.length === 0) {
+      gates.push({
+        id: GATE_IDS.backup,
+        title: 'A backup of the data the rollback changes was taken in this run',
+        kind: 'backup',
+        check: {
+          expect: `a backup of the data named in the hazard table (${ctx.dataReasons.join('; ')}) was taken during this incident`,
+          timeoutSeconds: 1800,
+          retries: 0,
+          manual: true,
+        },
+        blocking: true,
+        status: 'unknown',
+        reason: 'rollbook knows no backup command for this data: the backup step says what to protect',
+      });
+    }
+    gates.push(dataVerifiedGate(ctx));
   }
   return gates;
 }

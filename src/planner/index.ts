@@ -163,7 +163,7 @@ export function planRollback(service: Service, findings: Finding[]): Plan {
     runbook: runbook.steps,
     gates,
     verification,
-    comms: buildComms(ctx),
+    comms: buildComms(ctx, sustainSeconds),
     estimate: buildEstimate(ctx, runbook.steps, gates, duration),
     unknowns: uniqueUnknowns(unknowns),
     inputs: orderInputs(inputs),

@@ -12,6 +12,8 @@ export interface MigrationToolCommands {
   note: string;
   /** True when the tool has no way to revert (prisma) or only in paid editions (flyway undo). */
   manual: boolean;
+  /** The revert undoes one migration per run: the runbook repeats it until the version check passes. */
+  onePerRun?: boolean;
 }
 
 const DB = { var: 'DATABASE_URL' } as const;
@@ -51,10 +53,11 @@ export function migrationToolCommands(set: MigrationSet): MigrationToolCommands 
     case 'dbmate': {
       const t = table ? ['--migrations-table', table] : [];
       return {
-        revert: [run('dbmate', '--url', DB, ...t, '--migrations-dir', dir, 'rollback')],
+        revert: [run('dbmate', '--url', DB, ...t, '--migrations-dir', dir, '--no-dump-schema', 'rollback')],
         status: read('dbmate', '--url', DB, ...t, '--migrations-dir', dir, 'status'),
-        note: `dbmate rollback reverts ONE migration per run: repeat it once per migration newer than the target, checking status after each.${tableNote}`,
+        note: `dbmate rollback reverts ONE migration per run: the runbook repeats it, reading dbmate status before each run, until the newest applied migration is the target.${tableNote}`,
         manual: false,
+        onePerRun: true,
       };
     }
     case 'flyway': {
@@ -113,6 +116,7 @@ export function migrationToolCommands(set: MigrationSet): MigrationToolCommands 
         status: read('diesel', 'migration', 'list', '--migration-dir', dir, '--database-url', DB),
         note: 'diesel migration revert reverts ONE migration per run: repeat it once per migration newer than the target.',
         manual: false,
+        onePerRun: true,
       };
     case 'liquibase':
       return {

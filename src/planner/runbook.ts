@@ -1,5 +1,7 @@
-import type { Command, Input, Step } from '../model/plan.js';
+import type { Check, Command, Input, Step } from '../model/plan.js';
+import type { MigrationSet } from '../model/service.js';
 import type { PlatformRollback } from '../platforms/types.js';
+import { designBackup } from './backup.js';
 import { type PlanContext, workloadLabel } from './context.js';
 import { GATE_IDS } from './gates.js';
 import { MIGRATE_URL, migrationToolCommands } from './migration-tools.js';
@@ -40,30 +42,99 @@ function announceStep(ctx: PlanContext): Omit<Step, 'requiresGates'> {
   };
 }
 
-function killSwitchStep(ctx: PlanContext): Omit<Step, 'requiresGates'> | undefined {
+/** Minutes to watch the signals after the kill switch: the longest trigger window, at least 5. */
+export function killSwitchWatchMinutes(ctx: PlanContext): number {
+  const longest = Math.max(0, ...ctx.service.signals.map((s) => s.forSeconds ?? 0));
+  return Math.max(5, Math.ceil(longest / 60));
+}
+
+function killSwitchStep(ctx: PlanContext, sustainSeconds: number): Omit<Step, 'requiresGates'> | undefined {
   const switches = ctx.service.flags.filter((f) => f.killSwitch).map((f) => `${f.key} (${f.provider})`);
   if (switches.length === 0) return undefined;
+  const n = killSwitchWatchMinutes(ctx);
   return {
     id: 'try-kill-switch',
-    title: 'If the bad change is behind a kill switch, turn it off first',
+    title: 'Turn the kill switch off first: the fastest mitigation',
     commands: [
       manual(
-        `Turn off ${switches.join(', ')} in the flag provider. A flag flip is seconds; a rollback is minutes and leaves flag state as it is.`,
+        `Turn off ${switches.join(', ')} in the flag provider, then watch the trigger signals for ${n} minutes. A flag flip takes seconds; a rollback takes minutes and leaves flag state as it is.`,
       ),
     ],
-    expectedSeconds: 300,
-    maxSeconds: 600,
+    expectedSeconds: 60 + n * 60,
+    maxSeconds: 120 + n * 60,
     check: {
-      expect:
-        'within 5 minutes the trigger signals drop back under their thresholds; if they do, stop here and keep monitoring',
-      timeoutSeconds: 600,
+      expect: `did the trigger signals recover within ${n} minutes of turning the flag off? (yes: mitigated, stop the rollback here; no: continue with the rollback)`,
+      timeoutSeconds: 120 + n * 60,
       retries: 0,
       manual: true,
     },
     onFailure:
       'The flag did not help (or the change is not behind it): leave the flag off and continue with the rollback.',
+    stopWhenCheckPasses: `Mitigated by the kill switch: do not roll back. Keep ${switches.join(', ')} off, post the MONITORING update, and keep watching the signals for ${Math.round(sustainSeconds / 60)} minutes before RESOLVED; roll back later, calmly, if the flag must come back on.`,
     touchesData: false,
-    durationBasis: 'flag propagation + 5 min watch',
+    durationBasis: `flag propagation + ${n}-minute watch`,
+  };
+}
+
+/** Take the backup with each store's own tool: after the kill switch and the gates, before the data step. */
+function backupStep(ctx: PlanContext): Omit<Step, 'requiresGates'> {
+  const design = designBackup(ctx.service);
+  const first = design.stores[0];
+  const commands = design.stores.flatMap((b) => b.take);
+  if (commands.length === 0)
+    commands.push(
+      manual(
+        `Back up what the rollback changes (${ctx.dataReasons.join('; ')}) with the store's own tool, and note where it is.`,
+      ),
+    );
+  const fresh = first?.check.freshFile;
+  return {
+    id: 'take-backup',
+    title: `Take the backup now: ${design.stores.map((b) => b.store).join('; ') || 'the data the rollback changes'}`,
+    commands,
+    expectedSeconds: 300,
+    maxSeconds: 1800,
+    check: fresh
+      ? {
+          expect: 'the dump file was written during this run and is not empty',
+          freshFile: fresh,
+          timeoutSeconds: 10,
+          retries: 0,
+        }
+      : (first?.check ?? {
+          expect: 'the backup exists and was taken during this incident',
+          timeoutSeconds: 1800,
+          retries: 0,
+          manual: true,
+        }),
+    onFailure:
+      'Stop: no data step runs without a backup taken in this run. Fix the backup (space, permissions, credentials) and take it again, or escalate to the data owner; the app-only rollback may still be called if the compatibility gate passes.',
+    touchesData: false,
+    durationBasis: 'depends on the database size (assumed 5 min, worst 30 min)',
+  };
+}
+
+/** Tools whose status output the runbook reads for the version (and the dirty flag). */
+export const VERSION_PARSERS = new Set(['golang-migrate', 'dbmate', 'goose']);
+
+/** The data step's check: the tool's own status, parsed (version equals the target, not dirty). */
+function versionCheck(sets: MigrationSet[], status: Command | undefined): Check {
+  const tool = sets[0]?.tool ?? 'unknown';
+  const expect = 'the schema version equals the target version and is not dirty';
+  if (status && VERSION_PARSERS.has(tool) && sets.length === 1)
+    return {
+      command: status,
+      expect: `${expect} (read from the output of ${tool})`,
+      schemaVersion: { tool, target: { var: 'TARGET_SCHEMA_VERSION' } },
+      timeoutSeconds: 120,
+      retries: 1,
+    };
+  return {
+    ...(status ? { command: status } : {}),
+    expect: `${expect}: read it in the output`,
+    timeoutSeconds: 120,
+    retries: 0,
+    manual: true,
   };
 }
 
@@ -92,17 +163,25 @@ function schemaStep(
       continue;
     }
     const tool = migrationToolCommands(set);
-    commands.push(...tool.revert);
+    commands.push(
+      ...tool.revert.map((c) =>
+        tool.onePerRun ? { ...c, repeatUntilCheck: Math.max(1, set.migrations.length) } : c,
+      ),
+    );
     checks.push(tool.status);
     notes.push(`${set.tool} (${set.path || '.'}): ${tool.note}`);
     if (tool.manual) commands.push(manual(tool.note));
   }
   const dataOnly = ctx.hazards.filter((h) => h.touchesData && h.kind === 'data' && !h.migration);
   for (const h of dataOnly) commands.push(manual(`${h.subject}: ${h.mitigation}`));
-  for (const c of commands) {
+  for (const c of [...commands, ...checks]) {
     for (const a of c.argv) if (typeof a !== 'string') inputs.add(a.var);
   }
-  if (commands.some((c) => c.argv.some((a) => typeof a !== 'string' && a.var === 'TARGET_SCHEMA_VERSION'))) {
+  const usesTarget = [...commands, ...checks].some((c) =>
+    c.argv.some((a) => typeof a !== 'string' && a.var === 'TARGET_SCHEMA_VERSION'),
+  );
+  if (usesTarget || VERSION_PARSERS.has(sets[0]?.tool ?? '')) {
+    inputs.add('TARGET_SCHEMA_VERSION');
     const targets = (release?.scoped ? release.targetSchema : []).filter((t) =>
       sets.some((s) => s.path === t.set),
     );
@@ -167,13 +246,7 @@ function schemaStep(
     commands: [manual(when), ...commands],
     expectedSeconds: Math.max(120, Math.min(migrations, 10) * perMigration),
     maxSeconds: Math.max(900, Math.min(migrations, 10) * perMigration * 5),
-    check: {
-      ...(checks[0] ? { command: checks[0] } : {}),
-      expect:
-        'the schema version equals the target version and is not dirty; the table row counts captured before the step are unchanged except where the hazard table says data is dropped',
-      timeoutSeconds: 120,
-      retries: 1,
-    },
+    check: versionCheck(sets, checks[0]),
     onFailure: `Stop. Do not retry a half-applied down. Mark the incident data-impacting, call ${ctx.service.roles.dataRollback.join(', ') || 'the database owner'}, and decide between fixing the schema forward and restoring the backup taken at the backup gate. ${notes.join(' ')}`,
     touchesData: true,
     ...(hasMigrations && !ctx.schemaFirst ? { conditional: true } : {}),
@@ -267,12 +340,16 @@ export function buildRunbook(
   gateInputs: Set<string>,
   gateIds: Set<string>,
 ): RunbookParts {
+  // Order under pressure: declare → kill switch → (gates) → backup → data step → app rollback →
+  // queue and cache steps → verification. The gates run just before the first step that needs them.
   const steps: Omit<Step, 'requiresGates'>[] = [announceStep(ctx)];
   const extraInputs: Input[] = [];
-  const ks = killSwitchStep(ctx);
+  const ks = killSwitchStep(ctx, sustainSeconds);
   if (ks) steps.push(ks);
-  const schema = ctx.touchesData ? schemaStep(ctx, gateInputs, extraInputs) : undefined;
-  if (schema && ctx.schemaFirst) steps.push(schema);
+  if (ctx.touchesData) {
+    steps.push(backupStep(ctx));
+    steps.push(schemaStep(ctx, gateInputs, extraInputs));
+  }
   const queues = hazardStep(ctx, 'queue');
   if (queues) steps.push(queues);
   if (rollback) {
@@ -304,7 +381,6 @@ export function buildRunbook(
   }
   const caches = hazardStep(ctx, 'cache');
   if (caches) steps.push(caches);
-  if (schema && !ctx.schemaFirst) steps.push(schema);
   steps.push(verifyStep(ctx, sustainSeconds, ctx.platform?.status(ctx.pctx)));
 
   const appGates = [
@@ -312,16 +388,21 @@ export function buildRunbook(
     ...(gateIds.has(GATE_IDS.artifact) ? [GATE_IDS.artifact] : []),
     ...(gateIds.has(GATE_IDS.schemaBeforeApp) ? [GATE_IDS.schemaBeforeApp] : []),
   ];
-  const dataGates = [
-    ...PRE_GATES,
-    ...(gateIds.has(GATE_IDS.inFlight) ? [GATE_IDS.inFlight] : []),
-    GATE_IDS.backup,
-    GATE_IDS.dataVerified,
-  ];
+  const preData = [...PRE_GATES, ...(gateIds.has(GATE_IDS.inFlight) ? [GATE_IDS.inFlight] : [])];
+  const backupGates = [...gateIds].filter(
+    (id) => id === GATE_IDS.backup || id.startsWith(`${GATE_IDS.backup}-`),
+  );
+  const dataGates = [...preData, ...backupGates, GATE_IDS.dataVerified];
   const platformIds = new Set((rollback?.steps ?? []).map((s) => s.id).concat('redeploy-previous-version'));
   const result: Step[] = steps.map((s) => ({
     ...s,
-    requiresGates: s.touchesData ? dataGates : platformIds.has(s.id) ? appGates : [],
+    requiresGates: s.touchesData
+      ? dataGates
+      : s.id === 'take-backup'
+        ? preData
+        : platformIds.has(s.id)
+          ? appGates
+          : [],
   }));
   return { steps: result, inputs: [...(rollback?.inputs ?? []), ...extraInputs] };
 }

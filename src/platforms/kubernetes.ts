@@ -10,7 +10,7 @@
  * settings autoSync/selfHeal say Argo CD syncs this workload: the undo is then wrapped in
  * disable auto-sync → undo → git revert → re-enable).
  */
-import type { Command } from '../model/plan.js';
+import type { Check, Command } from '../model/plan.js';
 import { argoCdAppArg, managedByArgoCd, underArgoCd } from './argocd.js';
 import {
   check,
@@ -65,6 +65,51 @@ function status(ctx: PlatformContext): Command {
   if (isOnDelete(ctx)) return podCounts(ctx);
   const max = kubeDuration(ctx).maxSeconds;
   return read('kubectl', 'rollout', 'status', kubeRef(ctx), ...nsFlag(ctx), `--timeout=${secondsFlag(max)}`);
+}
+
+/** The history must list the target revision (its first column), read from `rollout history`. */
+function revisionCheck(ctx: PlatformContext): Check {
+  if (settingOf(ctx, 'revisionHistoryLimit')?.value === 0)
+    return manualCheck(
+      'you can name the last good commit of the manifests (there is no rollout history)',
+      120,
+    );
+  return {
+    ...check(history(ctx), 'the rollout history lists the target revision', 30, 1),
+    listsRevision: { var: REVISION },
+  };
+}
+
+/**
+ * `rollout status --watch=false` answers once: "successfully rolled out" (complete), "Waiting for …"
+ * (progressing), or exits 1 with "exceeded its progress deadline" (stalled, Deployments only).
+ */
+function deployStateCheck(ctx: PlatformContext): Check {
+  if (isOnDelete(ctx))
+    return check(podCounts(ctx), 'updatedReplicas equals replicas: no update is in progress', 30, 1);
+  return {
+    ...check(
+      read('kubectl', 'rollout', 'status', kubeRef(ctx), ...nsFlag(ctx), '--watch=false'),
+      'the rollout is complete or stalled, not progressing',
+      30,
+      1,
+    ),
+    outcomes: [
+      {
+        contains: 'exceeded its progress deadline',
+        result: 'pass',
+        note: 'stalled: the rollout exceeded its progress deadline and is not progressing (the usual reason to roll back)',
+      },
+      {
+        contains: 'Waiting for',
+        result: 'fail',
+        note: 'progressing: a rollout is still under way; wait for it or pause it first',
+      },
+      { contains: 'successfully rolled out', result: 'pass', note: 'complete: no rollout in progress' },
+      { contains: 'roll out complete', result: 'pass', note: 'complete: no rollout in progress' },
+      { contains: 'rolling update complete', result: 'pass', note: 'complete: no rollout in progress' },
+    ],
+  };
 }
 
 function manifestPath(ctx: PlatformContext): string | undefined {
@@ -175,6 +220,8 @@ export const kubernetes: Platform = {
   title: 'Kubernetes (Deployment, StatefulSet, DaemonSet)',
   history,
   status,
+  revisionCheck,
+  deployStateCheck,
   rollback,
   duration: (ctx) => kubeDuration(ctx),
   hazards: (ctx) => kubeHazards(ctx),

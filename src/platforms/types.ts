@@ -1,5 +1,5 @@
 import type { Finding } from '../model/finding.js';
-import type { Command, DurationDriver, Input, Step } from '../model/plan.js';
+import type { Check, Command, DurationDriver, Input, Step } from '../model/plan.js';
 import type { PlatformId, Service, Workload } from '../model/service.js';
 
 /** What a platform module is given: the service and the workload being rolled back (if known). */
@@ -38,6 +38,16 @@ export interface Platform {
   history(ctx: PlatformContext): Command;
   /** Read-only command that waits for / reports the rollout status. */
   status(ctx: PlatformContext): Command;
+  /**
+   * Read-only check that the history lists the target revision (the revision the rollback step
+   * asks for), reading the history's output: it fails when the revision is absent.
+   */
+  revisionCheck?(ctx: PlatformContext): Check;
+  /**
+   * One read-only look (no waiting) at whether a deploy is in progress, telling progressing (fail)
+   * from complete and stalled (both pass; a stall is the usual reason to roll back).
+   */
+  deployStateCheck?(ctx: PlatformContext): Check;
   rollback(ctx: PlatformContext): PlatformRollback;
   duration(ctx: PlatformContext): DurationModel;
   /** What this mechanism does not undo, specialised to the service (built-in hazards). */

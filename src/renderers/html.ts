@@ -7,7 +7,9 @@
 import { createHash } from 'node:crypto';
 import type { Check, Command, Plan, Step } from '../model/plan.js';
 import { renderCommand } from '../util/shell.js';
+import { checkReading } from './check-text.js';
 import { commsBlanks, commsBlocks, commsSummary, statusPageLabel } from './comms.js';
+import { procedure } from './procedure.js';
 import { criterionLine, displayText, FILL_IN, formatDuration } from './text.js';
 
 /** Escape text for HTML element content and double- or single-quoted attributes. */
@@ -48,6 +50,8 @@ button.copy:focus-visible{outline:3px solid var(--amber);outline-offset:2px}
 .risk-high{background:var(--red)}.risk-low{background:var(--green)}
 .meta{color:var(--muted);margin:.2rem 0}
 .warn{border-left:5px solid var(--red);background:#fdecee;padding:.5rem .8rem;margin:.6rem 0}
+.ok{border-left:5px solid #1a7f37;background:#e8f5ec;padding:.5rem .8rem;margin:.6rem 0}
+.gates-now{border-left:5px solid #9a6700;background:#fff8e1;padding:.5rem .8rem;margin:.6rem 0}
 .note{border-left:5px solid var(--blue);background:#eef3fb;padding:.5rem .8rem;margin:.6rem 0}
 table{border-collapse:collapse;width:100%}th,td{border:1px solid var(--line);padding:.4rem .5rem;text-align:left;
 vertical-align:top;overflow-wrap:break-word}th{background:var(--soft)}td code{overflow-wrap:anywhere}
@@ -170,6 +174,10 @@ function checkHtml(ids: Ids, check: Check): string {
     if (check.command && check.command.argv.length > 0) parts.push(commandHtml(ids, check.command));
     parts.push('<p class="meta">Confirmed by the operator.</p>');
   }
+  const reading = checkReading(check);
+  if (reading.length > 0)
+    parts.push(`<ul class="reads">${reading.map((l) => `<li>${e(l)}</li>`).join('')}</ul>`);
+  for (const l of check.acceptance?.losses ?? []) parts.push(`<p class="warn">Loses: ${e(l)}</p>`);
   return parts.join('\n');
 }
 
@@ -260,7 +268,7 @@ ${checkHtml(ids, g.check)}
 </li>`;
   });
   return `<section id="gates">
-<h2>Gates: check every one before the runbook</h2>
+<h2>Gates: each is checked just before the first runbook step that needs it</h2>
 ${plan.gates.length ? `<ul class="checklist">\n${items.join('\n')}\n</ul>` : '<p>No gate.</p>'}
 </section>`;
 }
@@ -323,7 +331,17 @@ ${bars.join('\n')}
 }
 
 function runbook(ids: Ids, plan: Plan): string {
-  const steps = plan.runbook.map((s) => {
+  const before = new Map<number, string>();
+  let pending: string | undefined;
+  for (const item of procedure(plan)) {
+    if (item.kind === 'gates') pending = item.gates.map((g) => `${g.n}. ${g.gate.title}`).join('; ');
+    else if (pending !== undefined) {
+      before.set(item.n, pending);
+      pending = undefined;
+    }
+  }
+  const steps = plan.runbook.map((s, i) => {
+    const gatesNow = before.get(i + 1);
     const gatesNeeded = s.requiresGates
       .map((id) => {
         const i = plan.gates.findIndex((g) => g.id === id);
@@ -333,12 +351,14 @@ function runbook(ids: Ids, plan: Plan): string {
     return `<li>
 <h3>${e(s.title)}${s.touchesData ? ' <span class="data">[changes data]</span>' : ''}</h3>
 <p class="meta">Expected ${formatDuration(s.expectedSeconds)}, worst case ${formatDuration(s.maxSeconds)}${s.durationBasis ? ` · ${e(s.durationBasis)}` : ''}</p>
+${gatesNow ? `<p class="gates-now"><strong>Check these gates now, before this step:</strong> ${e(gatesNow)}</p>` : ''}
 ${gatesNeeded.length ? `<p><strong>Only after gates:</strong> ${gatesNeeded.join('; ')}</p>` : ''}
 ${s.touchesData ? `<p class="warn">This step changes data: its backup and verification gates must have passed in this incident. Called by: ${e(plan.trigger.authorized.join(', ') || 'not configured')}.</p>` : ''}
-${s.commands.map((c) => commandHtml(ids, c)).join('\n')}
+${s.commands.map((c) => `${commandHtml(ids, c)}${c.repeatUntilCheck ? `<p class="meta">Repeat until the check passes (one migration per run, at most ${c.repeatUntilCheck} runs).</p>` : ''}`).join('\n')}
 <p><strong>Check before the next step</strong></p>
 ${checkHtml(ids, s.check)}
-<p class="warn"><strong>If the check fails:</strong> ${e(s.onFailure)}</p>
+${s.stopWhenCheckPasses ? `<p class="ok"><strong>If it passes:</strong> ${e(s.stopWhenCheckPasses)}</p>` : ''}
+<p class="warn"><strong>${s.stopWhenCheckPasses ? 'If not' : 'If the check fails'}:</strong> ${e(s.onFailure)}</p>
 </li>`;
   });
   return `<section id="runbook">

@@ -3,9 +3,12 @@ import { renderComms } from './comms.js';
 import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
 import { renderMarkdown } from './markdown.js';
-import { renderSh } from './sh.js';
+import { renderSh, type ShOptions } from './sh.js';
 
-export type Renderer = (plan: Plan) => string;
+/** What a renderer may be told about the installation that runs it (only sh uses it). */
+export type RenderOptions = ShOptions;
+
+export type Renderer = (plan: Plan, options?: RenderOptions) => string;
 
 /** name → renderer. The CLI only picks one. */
 export const RENDERERS: Record<string, Renderer> = {

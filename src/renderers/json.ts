@@ -5,7 +5,12 @@ import { renderCommand } from '../util/shell.js';
 function command(c: Command) {
   return c.argv.length === 0
     ? { manual: c.manual ?? '', readOnly: c.readOnly }
-    : { shell: renderCommand(c), argv: c.argv, readOnly: c.readOnly };
+    : {
+        shell: renderCommand(c),
+        argv: c.argv,
+        readOnly: c.readOnly,
+        ...(c.repeatUntilCheck ? { repeatUntilCheck: c.repeatUntilCheck } : {}),
+      };
 }
 
 function check(c: Check) {
@@ -13,6 +18,12 @@ function check(c: Check) {
     ...(c.command ? { command: renderCommand(c.command) } : {}),
     expect: c.expect,
     ...(c.expectOutput !== undefined ? { expectOutput: c.expectOutput } : {}),
+    ...(c.outcomes?.length ? { outcomes: c.outcomes } : {}),
+    ...(c.expectLines?.length ? { expectLines: c.expectLines } : {}),
+    ...(c.listsRevision !== undefined ? { listsRevision: c.listsRevision } : {}),
+    ...(c.schemaVersion ? { schemaVersion: c.schemaVersion } : {}),
+    ...(c.freshFile !== undefined ? { freshFile: c.freshFile } : {}),
+    ...(c.acceptance ? { acceptance: c.acceptance } : {}),
     timeoutSeconds: c.timeoutSeconds,
     retries: c.retries,
     manual: c.manual ?? false,
@@ -57,6 +68,7 @@ export function planToJson(plan: Plan) {
       requiresGates: s.requiresGates,
       ...(s.durationBasis ? { durationBasis: s.durationBasis } : {}),
       ...(s.conditional ? { conditional: true } : {}),
+      ...(s.stopWhenCheckPasses ? { stopWhenCheckPasses: s.stopWhenCheckPasses } : {}),
     })),
     gates: plan.gates.map((g) => ({
       id: g.id,

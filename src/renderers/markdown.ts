@@ -2,6 +2,9 @@ import type { Finding } from '../model/finding.js';
 import type { Check, Command, Gate, Plan, Step } from '../model/plan.js';
 import type { Evidence } from '../model/service.js';
 import { renderCommand } from '../util/shell.js';
+import { checkReading } from './check-text.js';
+import { statusPageLabel } from './comms.js';
+import { procedure } from './procedure.js';
 
 /** Escape text for Markdown prose and table cells (no HTML, no table breaks, one line). */
 export function mdText(s: string): string {
@@ -67,9 +70,11 @@ function commandLines(cmds: Command[]): { code: string[]; manual: string[] } {
   return { code, manual };
 }
 
+/** How a check reads its output, in words (shared wording: ./check-text.ts). */
 function checkText(c: Check): string {
   const cmd = c.command ? ` — run ${mdCode(renderCommand(c.command))}` : c.manual ? ' — confirm by hand' : '';
-  return `${mdRich(c.expect)}${cmd}`;
+  const how = checkReading(c).map((line) => ` ${mdText(line)}`);
+  return `${mdRich(c.expect)}${cmd}${how.length ? `.${how.join('')}` : ''}`;
 }
 
 function hazardRow(h: Finding): string {
@@ -95,11 +100,19 @@ function stepSection(s: Step, n: number, gates: Map<string, Gate>): string {
   const { code, manual } = commandLines(s.commands);
   for (const m of manual) out.push(`- ${mdRich(m)}`);
   if (code.length > 0) out.push('', codeBlock(code));
+  for (const c of s.commands)
+    if (c.repeatUntilCheck)
+      out.push(
+        '',
+        `Repeat ${mdCode(renderCommand(c))} until the check passes (it reverts one migration per run; at most ${c.repeatUntilCheck} runs).`,
+      );
   out.push(
     '',
     `**Check:** ${checkText(s.check)}${s.check.retries > 0 ? ` (timeout ${duration(s.check.timeoutSeconds)}, ${s.check.retries} retr${s.check.retries === 1 ? 'y' : 'ies'})` : ''}`,
   );
-  out.push(`**If it fails:** ${mdText(s.onFailure)}`);
+  if (s.stopWhenCheckPasses) out.push(`**If it passes:** ${mdText(s.stopWhenCheckPasses)}`);
+  out.push(`**${s.stopWhenCheckPasses ? 'If not' : 'If it fails'}:** ${mdText(s.onFailure)}`);
+  if (s.conditional) out.push('*Conditional: run it only when its title says so; otherwise skip it.*');
   return out.join('\n');
 }
 
@@ -222,10 +235,17 @@ export function renderMarkdown(plan: Plan): string {
     }
     o.push('');
   }
-  plan.runbook.forEach((s, i) => {
-    o.push(stepSection(s, i + 1, gates));
+  o.push('In this order: each gate of (d) is checked just before the first step that needs it.', '');
+  for (const item of procedure(plan)) {
+    if (item.kind === 'gates') {
+      o.push(
+        `**Gates now** (see (d)): ${item.gates.map((g) => `${g.n}. ${mdText(g.gate.title)}`).join('; ')}.`,
+      );
+    } else {
+      o.push(stepSection(item.step, item.n, gates));
+    }
     o.push('');
-  });
+  }
 
   o.push('## (d) Pre-rollback gates');
   o.push('');
@@ -237,10 +257,11 @@ export function renderMarkdown(plan: Plan): string {
     );
   }
   o.push('');
-  for (const g of plan.gates) {
-    o.push(`- [ ] **${mdText(g.title)}** (${mdCode(g.id)}): ${checkText(g.check)}`);
+  plan.gates.forEach((g, i) => {
+    o.push(`- [ ] ${i + 1}. **${mdText(g.title)}** (${mdCode(g.id)}): ${checkText(g.check)}`);
     for (const p of g.prepare ?? []) o.push(`  - first: ${mdCode(renderCommand(p))}`);
-  }
+    for (const l of g.check.acceptance?.losses ?? []) o.push(`  - loses: ${mdText(l)}`);
+  });
   o.push('');
 
   o.push('## (e) Verification and comms');
@@ -259,7 +280,7 @@ export function renderMarkdown(plan: Plan): string {
   o.push(`**Data-loss statement:** ${mdText(comms.dataLossStatement)}`);
   o.push('');
   for (const u of comms.updates) {
-    o.push(`**${u.phase}** (status page):`);
+    o.push(`**${u.phase}** (${statusPageLabel(plan)}):`);
     o.push('');
     o.push(`> ${mdText(u.text)}`);
     o.push('');

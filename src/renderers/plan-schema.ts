@@ -13,10 +13,22 @@ const evidence = z.strictObject({
   note: z.string().optional(),
 });
 
-const argv = z.array(z.union([z.string(), z.strictObject({ var: z.string().regex(/^[A-Z][A-Z0-9_]*$/) })]));
+const varArg = z.strictObject({ var: z.string().regex(/^[A-Z][A-Z0-9_]*$/) });
+const arg = z.union([z.string(), varArg]);
+const argv = z.array(arg);
 
 const command = z.union([
-  z.strictObject({ shell: z.string(), argv, readOnly: z.boolean() }),
+  z.strictObject({
+    shell: z.string(),
+    argv,
+    readOnly: z.boolean(),
+    repeatUntilCheck: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('Run again until the step check passes, at most this many times (one migration per run).'),
+  }),
   z.strictObject({ manual: z.string(), readOnly: z.boolean() }),
 ]);
 
@@ -24,6 +36,30 @@ const check = z.strictObject({
   command: z.string().optional().describe('Shell form of the check command; absent for manual checks.'),
   expect: z.string().describe('What the check must show.'),
   expectOutput: z.string().optional(),
+  outcomes: z
+    .array(
+      z.strictObject({
+        contains: z.string(),
+        result: z.enum(['pass', 'fail', 'accept']),
+        note: z.string(),
+      }),
+    )
+    .optional()
+    .describe('Output rules read before the exit code; the first whose text the output contains decides.'),
+  expectLines: z
+    .array(z.string())
+    .optional()
+    .describe('Extended regular expressions that must each match a line of the output.'),
+  listsRevision: arg.optional().describe('The history output must list this revision (first column).'),
+  schemaVersion: z
+    .strictObject({ tool: z.string(), target: arg })
+    .optional()
+    .describe("The version read from the migration tool's output must equal target and not be dirty."),
+  freshFile: arg.optional().describe('A file that must be written during this run and not be empty.'),
+  acceptance: z
+    .strictObject({ by: z.array(z.string()), losses: z.array(z.string()) })
+    .optional()
+    .describe('Who may accept an `accept` outcome, and what is lost.'),
   timeoutSeconds: z.number().int().min(0),
   retries: z.number().int().min(0),
   manual: z.boolean(),
@@ -158,6 +194,12 @@ export const planJsonSchema = z
             .boolean()
             .optional()
             .describe('Runs only under the condition in its title; counted in the worst case only.'),
+          stopWhenCheckPasses: z
+            .string()
+            .optional()
+            .describe(
+              'When the check passes the incident is mitigated and the rollback stops (a kill switch).',
+            ),
         }),
       )
       .min(1),
@@ -225,6 +267,7 @@ export const planJsonSchema = z
         description: z.string(),
         discover: z.string().optional(),
         default: z.string().optional(),
+        secret: z.boolean().optional().describe('Read without echo and masked in logs and on screen.'),
       }),
     ),
   })

@@ -6,11 +6,24 @@
  * quoted argv element of a command. Plan text never appears in comments, format strings, heredocs or
  * variable names. Runtime inputs live in RB_IN_<NAME> so they cannot clobber PATH, IFS or the
  * script's own state. The generated text is deterministic: the only clock reads happen when it runs.
+ *
+ * The order is the procedure's (./procedure.ts): steps in runbook order, each gate checked just
+ * before the first step that needs it, each input asked just before its first use. Secret inputs are
+ * read without echo and masked in everything the script prints or logs.
  */
-import type { Arg, Check, Command, Gate, Plan, Step } from '../model/plan.js';
+import type { Arg, Check, Command, Gate, Input, Plan, Step } from '../model/plan.js';
 import { isValidVarName, renderArg, renderCommand, shellQuote } from '../util/shell.js';
 import { commsBlanks, commsBlocks, commsSummary, statusPageLabel } from './comms.js';
+import { procedure } from './procedure.js';
 import { criterionLine, displayText, formatDuration } from './text.js';
+
+export interface ShOptions {
+  /**
+   * Absolute path of the rollbook executable that generated the script (tried first when the script
+   * calls rollbook, then `npx --no-install rollbook`, then `rollbook` on PATH).
+   */
+  rollbookBin?: string;
+}
 
 const inputVar = (name: string) => `RB_IN_${name}`;
 
@@ -20,12 +33,15 @@ const int = (n: number, fallback = 0) => (Number.isFinite(n) ? Math.max(0, Math.
 /** One shell word holding display text. */
 const q = (text: string) => shellQuote(displayText(text));
 
-/** Argument words of a command, for execution (inputs in the RB_IN_ namespace). */
+/** Argument words of a command, for execution (inputs in the RB_IN_ namespace; rollbook as found at run time). */
 function argvWords(argv: Arg[]): string {
   for (const a of argv) {
     if (typeof a === 'string' && a.includes('\u0000'))
       throw new Error('a command argument contains a NUL byte, which no shell can pass');
   }
+  const [first, ...rest] = argv;
+  if (first === 'rollbook')
+    return [`"\${rb_rollbook_cmd[@]}"`, ...rest.map((a) => renderArg(a, inputVar))].join(' ');
   return argv.map((a) => renderArg(a, inputVar)).join(' ');
 }
 
@@ -40,23 +56,35 @@ export function logSlug(serviceName: string): string {
   return slug === '' ? 'service' : slug.slice(0, 80);
 }
 
+const argVars = (args: (Arg | undefined)[]): string[] =>
+  args.flatMap((a) => (a !== undefined && typeof a !== 'string' ? [a.var] : []));
+
 function varsOf(cmd: Command | undefined): string[] {
-  if (!cmd) return [];
-  return cmd.argv.flatMap((a) => (typeof a === 'string' ? [] : [a.var]));
+  return cmd ? argVars(cmd.argv) : [];
 }
+
+function checkVars(c: Check): string[] {
+  return [...varsOf(c.command), ...argVars([c.listsRevision, c.schemaVersion?.target, c.freshFile])];
+}
+
+const stepVars = (s: Step) => [...s.commands.flatMap(varsOf), ...checkVars(s.check)];
+const gateVars = (g: Gate) => [...(g.prepare ?? []).flatMap(varsOf), ...checkVars(g.check)];
 
 /** All runtime variables the plan's commands use, in first-use order. */
 function usedVars(plan: Plan): string[] {
-  const cmds: (Command | undefined)[] = [
-    ...plan.inputs.map((i) => i.discover),
-    ...plan.gates.map((g) => g.check.command),
-    ...plan.runbook.flatMap((s) => [...s.commands, s.check.command]),
-    ...plan.verification.checks.map((c) => c.command),
-  ];
   const seen = new Set<string>();
-  for (const c of cmds) for (const v of varsOf(c)) seen.add(v);
+  for (const i of plan.inputs) for (const v of varsOf(i.discover)) seen.add(v);
+  for (const g of plan.gates) for (const v of gateVars(g)) seen.add(v);
+  for (const st of plan.runbook) for (const v of stepVars(st)) seen.add(v);
+  for (const c of plan.verification.checks) for (const v of checkVars(c)) seen.add(v);
   return [...seen];
 }
+
+const usesRollbook = (plan: Plan) =>
+  [
+    ...plan.gates.flatMap((g) => [...(g.prepare ?? []), ...(g.check.command ? [g.check.command] : [])]),
+    ...plan.runbook.flatMap((st) => [...st.commands, ...(st.check.command ? [st.check.command] : [])]),
+  ].some((c) => c.argv[0] === 'rollbook');
 
 // The fixed part of the script: argument parsing, answers, logging, checks, timing.
 // (Written with %{ for bash's ${ so the template literal leaves it alone.)
@@ -100,10 +128,28 @@ elif command -v gtimeout >/dev/null 2>&1; then
   rb_timeout=(gtimeout --kill-after=5)
 fi
 
+# Secrets (passwords, tokens) never reach the screen or the log: every line printed from a tool and
+# every log line goes through rb_mask, which blanks each registered secret and any URL password.
+rb_secrets=()
+rb_mask() {
+  local t=$1 s
+  for s in %{rb_secrets[@]+"%{rb_secrets[@]}"}; do
+    [[ -n "$s" ]] && t=%{t//"$s"/***}
+  done
+  printf '%s' "$t" | sed -E -e 's#(://[^/:@[:space:]]*):[^@/[:space:]]+@#\1:***@#g' -e 's#([?&]password=)[^&[:space:]]*#\1***#g'
+}
+rb_mask_stream() {
+  local line
+  while IFS= read -r line || [[ -n "$line" ]]; do
+    rb_mask "$line"
+    printf '\n'
+  done
+}
+
 rb_log_file=''
 rb_log() {
   [[ -n "$rb_log_file" ]] || return 0
-  printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >>"$rb_log_file"
+  printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(rb_mask "$*")" >>"$rb_log_file"
 }
 rb_q() { printf '%q ' "$@"; }
 rb_say() { printf '%s\n' "$1"; }
@@ -125,8 +171,10 @@ rb_show_manual() { printf '    MANUAL: %s\n' "$1"; }
 # rb_running DISPLAY: announce the command about to run (not in --dry-run, which listed it already).
 rb_running() { ((rb_dry)) || printf '  running: %s\n' "$1"; }
 
+rb_run_marker=''
 rb_finish() {
   local rc=$1
+  [[ -z "$rb_run_marker" ]] || rm -f "$rb_run_marker"
   if [[ -n "$rb_log_file" ]]; then
     rb_log "exit $rc"
     printf '\nLog of this run (for the postmortem): %s\n' "$rb_log_file" >&2
@@ -151,6 +199,50 @@ rb_ask() {
   fi
   rb_log "asked: $1 answered: $(rb_q "$rb_answer")"
 }
+# rb_ask_secret PROMPT: like rb_ask, without echo (on a terminal), and never logged.
+rb_ask_secret() {
+  printf '%s ' "$1"
+  if ! IFS= read -rs -u 3 rb_answer; then
+    printf '\n'
+    rb_refuse 'no answer available (no terminal, stdin closed): nothing is assumed'
+  fi
+  printf '(hidden)\n'
+  rb_log "asked: $1 answered: (secret, not logged)"
+}
+
+# rb_secret_input: rb_answer holds a secret. Registers it for masking. A URL keeps its user, host and
+# database in rb_answer while its password leaves it: exported as PGPASSWORD (PostgreSQL) or
+# REDISCLI_AUTH (Redis), so no command line carries it. Any other secret is used as typed.
+rb_shown=''
+# shellcheck disable=SC2034 # rb_shown is read by the code that asks a secret input
+rb_secret_input() {
+  rb_shown='***'
+  local re='^([A-Za-z][A-Za-z0-9+.-]*)://([^:/@]*):([^@/]*)@(.*)$' pw scheme
+  if [[ "$rb_answer" =~ $re ]]; then
+    scheme=%{BASH_REMATCH[1]} pw=%{BASH_REMATCH[3]}
+    rb_secrets+=("$pw")
+    printf -v pw '%b' "%{pw//%/\\x}"
+    rb_secrets+=("$pw")
+    rb_shown=$(rb_mask "$rb_answer")
+    case "$scheme" in
+      postgres | postgresql)
+        export PGPASSWORD="$pw"
+        rb_answer="$scheme://%{BASH_REMATCH[2]}@%{BASH_REMATCH[4]}"
+        rb_say '  (the password reaches the tools as PGPASSWORD, not on their command lines)'
+        ;;
+      redis | rediss)
+        export REDISCLI_AUTH="$pw"
+        rb_answer="$scheme://%{BASH_REMATCH[2]}@%{BASH_REMATCH[4]}"
+        rb_say '  (the password reaches redis-cli as REDISCLI_AUTH, not on its command line)'
+        ;;
+    esac
+  elif [[ "$rb_answer" == *://* && "$rb_answer" != *@* ]]; then
+    rb_shown=$rb_answer # a URL without credentials (they come from the environment)
+  else
+    rb_secrets+=("$rb_answer")
+  fi
+}
+
 rb_yes_no() {
   rb_ask "$1 [y/N]"
   case "$rb_answer" in y | Y | yes | Yes | YES) return 0 ;; *) return 1 ;; esac
@@ -161,7 +253,7 @@ rb_exec() {
   ((rb_dry)) && return 0
   rb_log "run: $(rb_q "$@")"
   local rc=0
-  "$@" </dev/null 2>&1 | tee -a "$rb_log_file" || rc=$?
+  "$@" </dev/null 2>&1 | rb_mask_stream | tee -a "$rb_log_file" || rc=$?
   rb_log "exit code $rc: $(rb_q "$@")"
   return "$rc"
 }
@@ -170,44 +262,213 @@ rb_exec() {
 rb_discover() {
   if ((rb_dry)); then printf '    [dry-run] not run\n'; return 0; fi
   rb_log "discover: $(rb_q "$@")"
-  "$@" </dev/null 2>&1 | tee -a "$rb_log_file" || rb_warn 'the discovery command failed; enter the value yourself'
+  "$@" </dev/null 2>&1 | rb_mask_stream | tee -a "$rb_log_file" || rb_warn 'the discovery command failed; enter the value yourself'
 }
 
-# rb_check TIMEOUT RETRIES WANT ARGV...: run a read-only check with a timeout, retried; passes on exit 0
-# and, when WANT is not empty, when stdout contains WANT.
+# What a check reads in its command's output, set by rb_spec and the assignments after it:
+#   rb_c_rules     "result<TAB>text<TAB>note": the first whose text the output contains decides
+#                  (pass, fail, or accept: passes only if a data owner accepts, see rb_accept)
+#   rb_c_lines     extended regular expressions that must each match a line of the output
+#   rb_c_rev       a revision the output (a history, revision in the first column) must list
+#   rb_c_ver_tool / rb_c_ver_want   the migration tool whose status output must show this version, not dirty
+#   rb_c_fresh     a file that must have been written during this run and be non-empty
+#   rb_c_accept_by / rb_c_losses    who may accept, and what is lost
+rb_spec() {
+  rb_c_rules=() rb_c_lines=() rb_c_rev='' rb_c_ver_tool='' rb_c_ver_want='' rb_c_fresh=''
+  rb_c_accept_by='' rb_c_losses=()
+}
+rb_spec
+
+# rb_schema_version TOOL: reads the tool's status output on stdin; prints "VERSION" or "VERSION dirty"
+# ("none" when nothing is applied). Returns 1 when the output is not understood.
+rb_schema_version() {
+  local tool=$1 line v='' dirty=''
+  while IFS= read -r line; do
+    case "$tool" in
+      golang-migrate)
+        if [[ "$line" =~ ^([0-9]+)( \(dirty\))?$ ]]; then v=%{BASH_REMATCH[1]} dirty=%{BASH_REMATCH[2]:+ dirty}; fi
+        [[ "$line" == *'error: no migration'* ]] && v=none
+        ;;
+      goose) if [[ "$line" =~ version:?\ ([0-9]+) ]]; then v=%{BASH_REMATCH[1]}; fi ;;
+      dbmate)
+        if [[ "$line" =~ ^\[X\]\ ([0-9]+) ]]; then v=%{BASH_REMATCH[1]}; fi
+        [[ "$line" =~ ^Applied:\ 0$ ]] && v=none
+        ;;
+    esac
+  done
+  [[ -n "$v" ]] || return 1
+  printf '%s%s\n' "$v" "$dirty"
+}
+
+# rb_accept: the data owner accepts the listed losses by typing them; logged with who and when.
+rb_accept() {
+  local who l
+  if ((rb_dry)); then
+    printf '    [dry-run] would ask a data owner (%s) to accept the data loss\n' "$rb_c_accept_by"
+    return 0
+  fi
+  rb_loud 'the downs restore the schema but LOSE DATA'
+  rb_say 'What this rollback loses:'
+  for l in %{rb_c_losses[@]+"%{rb_c_losses[@]}"}; do rb_item "$l"; done
+  rb_say "Only a data owner ($rb_c_accept_by) may accept. Anything else stops here."
+  rb_ask 'Your name (data owner):'
+  who=$rb_answer
+  [[ -n "$who" ]] || return 1
+  rb_ask 'To accept the loss of the data above, type exactly: I accept the data loss'
+  if [[ "$rb_answer" != 'I accept the data loss' ]]; then
+    rb_log "data loss NOT accepted (answer by $(rb_q "$who") did not match)"
+    return 1
+  fi
+  rb_log "DATA LOSS ACCEPTED by $(rb_q "$who") at $(date -u +%Y-%m-%dT%H:%M:%SZ): $(rb_q %{rb_c_losses[@]+"%{rb_c_losses[@]}"})"
+  rb_ok "data loss accepted by $who"
+}
+
+# rb_verdict OUT RC: 0 pass, 1 fail (worth retrying), 2 fail (final), from the spec above.
+rb_verdict() {
+  local out=$1 rc=$2 r result text note got want re line
+  for r in %{rb_c_rules[@]+"%{rb_c_rules[@]}"}; do
+    result=%{r%%$'\t'*} note=%{r#*$'\t'}
+    text=%{note%%$'\t'*} note=%{note#*$'\t'}
+    [[ "$out" == *"$text"* ]] || continue
+    case "$result" in
+      pass) rb_say "  -> $note"; rb_log "check outcome: $note"; return 0 ;;
+      fail) rb_warn "$note"; return 1 ;;
+      accept) rb_say "  -> $note"; rb_accept && return 0; return 2 ;;
+    esac
+  done
+  if ((rc != 0)); then
+    if ((rc == 124)); then rb_warn 'check timed out'; elif ((rc == 127)); then rb_warn 'command not found (see the install hint at the top)'; else rb_warn "check exited with code $rc"; fi
+    return 1
+  fi
+  if [[ -n "$rb_want" && "$out" != *"$rb_want"* ]]; then rb_warn "the output does not contain: $rb_want"; return 1; fi
+  for re in %{rb_c_lines[@]+"%{rb_c_lines[@]}"}; do
+    if ! printf '%s\n' "$out" | grep -Eq -- "$re"; then rb_warn "no line of the output matches: $re"; return 1; fi
+  done
+  if [[ -n "$rb_c_rev" ]]; then
+    got=''
+    while IFS= read -r line; do
+      line=%{line#"%{line%%[![:space:]]*}"}
+      if [[ "$line" == "$rb_c_rev" || "$line" == "$rb_c_rev"[[:space:]]* ]]; then got=1; fi
+    done < <(printf '%s\n' "$out")
+    if [[ -z "$got" ]]; then rb_warn "revision $rb_c_rev is not in the history"; return 1; fi
+    rb_say "  -> revision $rb_c_rev is in the history"
+  fi
+  if [[ -n "$rb_c_ver_tool" ]]; then
+    if ! got=$(printf '%s\n' "$out" | rb_schema_version "$rb_c_ver_tool"); then
+      rb_warn "could not read a schema version in the output of $rb_c_ver_tool"
+      return 1
+    fi
+    want=$rb_c_ver_want
+    if [[ "$got" == *dirty ]]; then rb_warn "schema version $got: a migration failed half-way"; return 2; fi
+    if [[ "$got" != "$want" ]]; then rb_warn "schema version is $got, the target is $want"; return 1; fi
+    rb_say "  -> schema version $got equals the target, not dirty"
+  fi
+  return 0
+}
+
+# rb_check TIMEOUT RETRIES WANT ARGV...: a read-only check with a timeout, retried. Reads the output
+# (stdout and stderr) as the spec says; with no rule matching, exit 0 (and WANT, when set) passes.
+rb_want=''
 rb_check() {
-  local t=$1 tries=$2 want=$3 attempt=0 out rc
+  local t=$1 tries=$2 attempt=0 out rc v
+  rb_want=$3
   shift 3
   if ((rb_dry)); then
     printf '    [dry-run] not run (timeout %ss, %s retries)\n' "$t" "$tries"
     return 0
   fi
+  if [[ -n "$rb_c_fresh" ]]; then
+    if [[ ! -f "$rb_c_fresh" || ! -s "$rb_c_fresh" ]]; then
+      rb_warn "$rb_c_fresh does not exist or is empty"
+      return 1
+    fi
+    if [[ ! "$rb_c_fresh" -nt "$rb_run_marker" ]]; then
+      rb_warn "$rb_c_fresh was not written during this run (it is older than the start of the run): take a new backup"
+      return 1
+    fi
+    rb_say "  -> $rb_c_fresh was written during this run and is not empty"
+  fi
+  (($#)) || return 0
   while :; do
     attempt=$((attempt + 1))
     rc=0
     rb_log "check (attempt $attempt, timeout %{t}s): $(rb_q "$@")"
     if ((%{#rb_timeout[@]})); then
-      out=$("%{rb_timeout[@]}" "$t" "$@" </dev/null) || rc=$?
+      out=$("%{rb_timeout[@]}" "$t" "$@" </dev/null 2>&1) || rc=$?
     else
       rb_warn "no timeout command (coreutils): the check runs without its %{t}s limit"
-      out=$("$@" </dev/null) || rc=$?
+      out=$("$@" </dev/null 2>&1) || rc=$?
     fi
+    out=$(rb_mask "$out")
     if [[ -n "$out" ]]; then printf '%s\n' "$out" | sed 's/^/      | /'; fi
     printf '%s\n' "$out" >>"$rb_log_file"
-    if ((rc == 0)) && [[ -z "$want" || "$out" == *"$want"* ]]; then
+    v=0
+    rb_verdict "$out" "$rc" || v=$?
+    if ((v == 0)); then
       rb_log "check passed"
       return 0
     fi
-    if ((rc == 124)); then
-      rb_warn "check timed out after %{t}s (attempt $attempt)"
-    elif ((rc != 0)); then
-      rb_warn "check exited with code $rc (attempt $attempt)"
-    else
-      rb_warn "check output does not contain the expected text (attempt $attempt)"
-    fi
-    if ((attempt > tries)); then return 1; fi
+    if ((v == 2 || attempt > tries)); then return 1; fi
     sleep "%{ROLLBOOK_RETRY_DELAY:-5}"
   done
+}
+
+# rb_check_by_eye TIMEOUT QUESTION ARGV...: run a read-only command, show its output, and ask.
+rb_check_by_eye() {
+  local t=$1 question=$2 out rc=0
+  shift 2
+  if ((rb_dry)); then printf '    [dry-run] would run it and ask: %s [y/N]\n' "$question"; return 0; fi
+  rb_log "check by eye: $(rb_q "$@")"
+  if ((%{#rb_timeout[@]})); then
+    out=$("%{rb_timeout[@]}" "$t" "$@" </dev/null 2>&1) || rc=$?
+  else
+    out=$("$@" </dev/null 2>&1) || rc=$?
+  fi
+  out=$(rb_mask "$out")
+  if [[ -n "$out" ]]; then printf '%s\n' "$out" | sed 's/^/      | /'; fi
+  printf '%s\n' "$out" >>"$rb_log_file"
+  ((rc == 0)) || rb_warn "the command exited with code $rc"
+  rb_yes_no "$question"
+}
+
+# The rollbook command: the installation that generated this script, then the project's own
+# (npx --no-install), then one on PATH.
+rb_rollbook_cmd=()
+rb_find_rollbook() {
+  ((%{#rb_rollbook_cmd[@]})) && return 0
+  local bin=%{ROLLBOOK_BIN:-$rb_rollbook_bin}
+  if [[ -n "$bin" && -x "$bin" ]]; then
+    rb_rollbook_cmd=("$bin")
+  elif command -v npx >/dev/null 2>&1 && npx --no-install rollbook --version >/dev/null 2>&1; then
+    rb_rollbook_cmd=(npx --no-install rollbook)
+  elif command -v rollbook >/dev/null 2>&1; then
+    rb_rollbook_cmd=(rollbook)
+  else
+    rb_rollbook_cmd=(rollbook)
+    rb_loud 'rollbook is not installed here: the checks that use it will fail'
+    rb_say 'Install it, then start again: npm install --global rollbook (or, in the repository that has it as a dependency: npm ci, and run this script from there).'
+    return 1
+  fi
+  rb_log "rollbook: $(rb_q "%{rb_rollbook_cmd[@]}")"
+}
+
+# rb_mitigated STEP_NO TEXT: the step's check passed and that mitigates the incident: stop here.
+rb_mitigated() {
+  ((rb_dry)) && return 0
+  printf '\n%sMITIGATED at step %s: stop the rollback here.%s\n' "$rb_g" "$1" "$rb_0"
+  rb_say "$2"
+  rb_log "mitigated at step $1: $2"
+  rb_comms
+  exit 0
+}
+
+# rb_conditional STEP_NO QUESTION: a step that runs only under a condition; no means skip it.
+rb_conditional() {
+  if ((rb_dry)); then printf '    [dry-run] would ask: %s [y/N]\n' "$2"; return 0; fi
+  if rb_yes_no "$2"; then return 0; fi
+  rb_say "  step $1 skipped"
+  rb_log "step $1 skipped: the condition does not hold"
+  return 1
 }
 
 # rb_manual_check QUESTION: a check the operator confirms.
@@ -290,30 +551,67 @@ class Script {
 
 function describeCheck(s: Script, check: Check, indent = '') {
   s.call('rb_kv', `${indent}check`, check.expect);
+  if (check.freshFile)
+    s.call('rb_kv', `${indent}fresh`, 'the file must be written during this run and not be empty');
   if (check.command && check.command.argv.length > 0) {
     s.call('rb_show', renderCommand(check.command));
     if (check.expectOutput !== undefined && check.expectOutput !== '')
       s.call('rb_kv', `${indent}passes when the output contains`, check.expectOutput);
+    for (const r of check.outcomes ?? [])
+      s.call('rb_kv', `${indent}output "${r.contains}"`, `${r.result}: ${r.note}`);
     s.call('rb_kv', `${indent}timeout / retries`, `${check.timeoutSeconds}s / ${check.retries}`);
-  } else {
+  } else if (!check.freshFile) {
     s.call('rb_kv', `${indent}how`, check.command?.manual ?? 'confirmed by the operator');
   }
 }
 
-/** Shell condition (a command list) that is true when the check passes. */
-function checkCondition(check: Check): string {
-  if (check.command && check.command.argv.length > 0 && !check.manual && !check.command.readOnly) {
-    // The script only runs read-only commands on its own; anything else the operator runs and confirms.
-    return `rb_manual_check ${q(`This check is not read-only, so it is not run automatically. Run it yourself: ${renderCommand(check.command)} -- does it show: ${check.expect}?`)}`;
+/** The assignments that tell rb_check how to read the output. */
+function specWords(check: Check): string[] {
+  const words = ['rb_spec'];
+  const rules = (check.outcomes ?? []).map((r) =>
+    shellQuote(
+      `${r.result}\t${displayText(r.contains).replace(/[\t\n]/g, ' ')}\t${displayText(r.note).replace(/[\t\n]/g, ' ')}`,
+    ),
+  );
+  if (rules.length > 0) words.push(`rb_c_rules=(${rules.join(' ')})`);
+  if (check.expectLines?.length) words.push(`rb_c_lines=(${check.expectLines.map(shellQuote).join(' ')})`);
+  if (check.listsRevision) words.push(`rb_c_rev=${renderArg(check.listsRevision, inputVar)}`);
+  if (check.schemaVersion) {
+    words.push(`rb_c_ver_tool=${shellQuote(check.schemaVersion.tool)}`);
+    words.push(`rb_c_ver_want=${renderArg(check.schemaVersion.target, inputVar)}`);
   }
-  if (check.command && check.command.argv.length > 0 && !check.manual) {
+  if (check.freshFile) words.push(`rb_c_fresh=${renderArg(check.freshFile, inputVar)}`);
+  if (check.acceptance) {
+    words.push(`rb_c_accept_by=${q(check.acceptance.by.join(', '))}`);
+    words.push(`rb_c_losses=(${check.acceptance.losses.map(q).join(' ')})`);
+  }
+  return words;
+}
+
+/** Shell condition (a command list) that is true when the check passes. */
+function checkCondition(check: Check, retries = check.retries): string {
+  const hasCommand = !!check.command && check.command.argv.length > 0;
+  if (hasCommand && !check.command!.readOnly) {
+    // The script only runs read-only commands on its own; anything else the operator runs and confirms.
+    return `rb_manual_check ${q(`This check is not read-only, so it is not run automatically. Run it yourself: ${renderCommand(check.command!)} -- does it show: ${check.expect}?`)}`;
+  }
+  if (hasCommand && check.manual) {
     return [
+      'rb_check_by_eye',
+      String(Math.max(1, int(Math.ceil(check.timeoutSeconds), 60))),
+      q(`Does the output above show: ${check.expect}?`),
+      argvWords(check.command!.argv),
+    ].join(' ');
+  }
+  if (hasCommand || check.freshFile) {
+    const call = [
       'rb_check',
       String(Math.max(1, int(Math.ceil(check.timeoutSeconds), 60))),
-      String(int(Math.floor(check.retries))),
+      String(int(Math.floor(retries))),
       shellQuote(check.expectOutput ?? ''),
-      argvWords(check.command.argv),
+      ...(hasCommand ? [argvWords(check.command!.argv)] : []),
     ].join(' ');
+    return `{ ${[...specWords(check), call].join('; ')}; }`;
   }
   return `rb_manual_check ${q(`Confirm by eye: ${check.expect}?`)}`;
 }
@@ -361,18 +659,39 @@ function header(s: Script, plan: Plan) {
   }
 }
 
-function inputs(s: Script, plan: Plan, used: Set<string>) {
-  const declared = new Map(plan.inputs.map((i) => [i.name, i]));
-  const all = [...plan.inputs];
-  for (const v of used) {
-    if (!declared.has(v)) all.push({ name: v, description: `value of ${v} (the plan does not describe it)` });
+/** Asks each runtime input just before its first use (the inputs its discover command needs first). */
+class Inputs {
+  private readonly declared: Map<string, Input>;
+  private readonly asked = new Set<string>();
+  constructor(
+    private readonly s: Script,
+    plan: Plan,
+    private readonly used: Set<string>,
+  ) {
+    this.declared = new Map(plan.inputs.map((i) => [i.name, i]));
   }
-  if (all.length === 0) return;
-  s.add('', '# --- runtime inputs ---');
-  s.call('rb_head', 'Inputs');
-  for (const input of all) {
+
+  ask(names: string[]) {
+    for (const n of names) this.one(n, new Set());
+  }
+
+  private one(name: string, path: Set<string>) {
+    if (this.asked.has(name) || path.has(name)) return;
+    path.add(name);
+    const input = this.declared.get(name) ?? {
+      name,
+      description: `value of ${name} (the plan does not describe it)`,
+    };
+    for (const v of varsOf(input.discover)) this.one(v, path);
+    this.asked.add(name);
+    this.emit(input);
+  }
+
+  private emit(input: Input) {
+    const { s } = this;
     if (!isValidVarName(input.name)) throw new Error(`invalid input name: ${JSON.stringify(input.name)}`);
-    s.call('rb_say', `${input.name}: ${input.description}`);
+    s.add('');
+    s.call('rb_say', `Input ${input.name}: ${input.description}`);
     if (input.discover && input.discover.argv.length > 0) {
       if (input.discover.readOnly) {
         s.call('rb_say', '  candidates (read-only):');
@@ -389,107 +708,138 @@ function inputs(s: Script, plan: Plan, used: Set<string>) {
       `  rb_answer=${shellQuote(`<${input.name}>`)}`,
       `  rb_say ${q(`  [dry-run] would ask: ${prompt}`)}`,
       'else',
-      `  rb_ask ${q(prompt)}`,
+      `  ${input.secret ? 'rb_ask_secret' : 'rb_ask'} ${q(prompt)}`,
     );
     if (input.default !== undefined)
       s.add(`  if [[ -z "$rb_answer" ]]; then rb_answer=${shellQuote(input.default)}; fi`);
-    s.add(
-      `  [[ -n "$rb_answer" ]] || rb_refuse ${q(`${input.name} must not be empty`)}`,
-      `  rb_log ${shellQuote(`input ${input.name} =`)} "$(rb_q "$rb_answer")"`,
-      'fi',
-    );
-    if (used.has(input.name)) s.add(`${inputVar(input.name)}=$rb_answer`);
+    s.add(`  [[ -n "$rb_answer" ]] || rb_refuse ${q(`${input.name} must not be empty`)}`);
+    if (input.secret) {
+      s.add(
+        '  rb_secret_input',
+        `  rb_say "  ${input.name} = $rb_shown"`,
+        `  rb_log ${shellQuote(`input ${input.name} =`)} "$rb_shown"`,
+      );
+    } else {
+      s.add(`  rb_log ${shellQuote(`input ${input.name} =`)} "$(rb_q "$rb_answer")"`);
+    }
+    s.add('fi');
+    if (this.used.has(input.name)) s.add(`${inputVar(input.name)}=$rb_answer`);
   }
 }
 
-function gates(s: Script, plan: Plan) {
-  s.add('', '# --- gates ---');
-  s.call('rb_head', `Gates (${plan.gates.length})`);
-  plan.gates.forEach((g: Gate, i) => {
-    const n = i + 1;
-    s.add('');
-    s.call(
-      'rb_say',
-      `Gate ${n}/${plan.gates.length} [${g.kind}${g.blocking ? ', blocking' : ''}]: ${g.title}`,
-    );
-    if (g.status) s.call('rb_kv', 'status when designed', `${g.status}${g.reason ? ` (${g.reason})` : ''}`);
-    describeCheck(s, g.check);
-    const fail = g.blocking
-      ? `rb_stop_gate ${n} ${q(g.title)} ${q(g.check.expect)}`
-      : `rb_warn ${q(`gate ${n} did not pass (not blocking): ${g.title}`)}`;
-    s.add(
-      `if ${checkCondition(g.check)}; then`,
-      `  rb_gate_ok[${n}]=1`,
-      `  rb_ok ${q(`gate ${n}: ${g.title}`)}`,
-    );
-    s.add('else', `  ${fail}`, 'fi');
-  });
+function gate(s: Script, plan: Plan, g: Gate, n: number, inputs: Inputs) {
+  s.add('');
+  inputs.ask(gateVars(g));
+  s.call('rb_say', `Gate ${n}/${plan.gates.length} [${g.kind}${g.blocking ? ', blocking' : ''}]: ${g.title}`);
+  if (g.status) s.call('rb_kv', 'status when designed', `${g.status}${g.reason ? ` (${g.reason})` : ''}`);
+  for (const p of g.prepare ?? []) s.call('rb_kv', 'first, run', renderCommand(p));
+  describeCheck(s, g.check);
+  const fail = g.blocking
+    ? `rb_stop_gate ${n} ${q(g.title)} ${q(g.check.expect)}`
+    : `rb_warn ${q(`gate ${n} did not pass (not blocking): ${g.title}`)}`;
+  s.add(
+    `if ${checkCondition(g.check)}; then`,
+    `  rb_gate_ok[${n}]=1`,
+    `  rb_ok ${q(`gate ${n}: ${g.title}`)}`,
+  );
+  s.add('else', `  ${fail}`, 'fi');
 }
 
-function steps(s: Script, plan: Plan) {
+function step(s: Script, plan: Plan, st: Step, n: number, inputs: Inputs) {
   const gateIndex = new Map<string, number>();
   plan.gates.forEach((g, i) => {
     if (!gateIndex.has(g.id)) gateIndex.set(g.id, i + 1);
   });
   const token = confirmationToken(plan.service.name);
-  s.add('', '# --- runbook ---');
-  s.call('rb_head', `Runbook (${plan.runbook.length} steps)`);
-  plan.runbook.forEach((step: Step, i) => {
-    const n = i + 1;
-    s.add('', `# step ${n}`);
-    s.call(
-      'rb_say',
-      `${'-'.repeat(8)} Step ${n}/${plan.runbook.length}: ${step.title}${step.touchesData ? ' [CHANGES DATA]' : ''}`,
-    );
-    s.call(
-      'rb_kv',
-      'duration',
-      `expected ${formatDuration(step.expectedSeconds)}, worst case ${formatDuration(step.maxSeconds)}${step.durationBasis ? ` (${step.durationBasis})` : ''}`,
-    );
-    s.call('rb_say', '  commands:');
-    if (step.commands.length === 0) s.call('rb_say', '    (none)');
-    for (const c of step.commands) {
-      if (c.argv.length === 0) s.call('rb_show_manual', c.manual ?? '');
-      else s.call('rb_show', renderCommand(c));
-    }
-    describeCheck(s, step.check);
-    s.call('rb_kv', 'if the check fails', step.onFailure);
+  s.add('', `# step ${n}`);
+  inputs.ask(stepVars(st));
+  s.call(
+    'rb_say',
+    `${'-'.repeat(8)} Step ${n}/${plan.runbook.length}: ${st.title}${st.touchesData ? ' [CHANGES DATA]' : ''}`,
+  );
+  s.call(
+    'rb_kv',
+    'duration',
+    `expected ${formatDuration(st.expectedSeconds)}, worst case ${formatDuration(st.maxSeconds)}${st.durationBasis ? ` (${st.durationBasis})` : ''}`,
+  );
+  s.call('rb_say', '  commands:');
+  if (st.commands.length === 0) s.call('rb_say', '    (none)');
+  for (const c of st.commands) {
+    if (c.argv.length === 0) s.call('rb_show_manual', c.manual ?? '');
+    else
+      s.call(
+        'rb_show',
+        `${renderCommand(c)}${c.repeatUntilCheck ? `   (repeated until the check passes, at most ${c.repeatUntilCheck} times)` : ''}`,
+      );
+  }
+  describeCheck(s, st.check);
+  if (st.stopWhenCheckPasses) s.call('rb_kv', 'if it passes', st.stopWhenCheckPasses);
+  s.call('rb_kv', st.stopWhenCheckPasses ? 'if not' : 'if the check fails', st.onFailure);
 
-    // Which gates must have passed in this run. The data rule: a data step also needs a backup gate
-    // and a verification gate among them, or it can never run.
-    const missing = step.requiresGates.filter((id) => !gateIndex.has(id));
-    const required = step.requiresGates.flatMap((id) => (gateIndex.has(id) ? [gateIndex.get(id)!] : []));
-    const kinds = new Set(required.map((k) => plan.gates[k - 1]!.kind));
-    const problems = missing.map((id) => `it requires gate "${id}", which is not in the plan`);
-    if (step.touchesData && !kinds.has('backup'))
-      problems.push('it changes data but requires no backup gate (the data rule)');
-    if (step.touchesData && !kinds.has('verification'))
-      problems.push('it changes data but requires no verification gate (the data rule)');
-    if (step.touchesData)
-      s.call('rb_kv', 'called only by', plan.trigger.authorized.join(', ') || 'not configured');
-    for (const p of problems) s.call('rb_kv', 'CANNOT RUN', p);
-    if (required.length > 0)
-      s.call('rb_kv', 'requires gates', required.map((k) => `${k} (${plan.gates[k - 1]!.title})`).join('; '));
-    if (problems.length > 0) {
-      s.add(`((rb_dry)) || rb_refuse ${q(`step ${n} cannot run: ${problems.join('; ')}`)}`);
+  // Which gates must have passed in this run. The data rule: a data step also needs a backup gate
+  // and a verification gate among them, or it can never run.
+  const missing = st.requiresGates.filter((id) => !gateIndex.has(id));
+  const required = st.requiresGates.flatMap((id) => (gateIndex.has(id) ? [gateIndex.get(id)!] : []));
+  const kinds = new Set(required.map((k) => plan.gates[k - 1]!.kind));
+  const problems = missing.map((id) => `it requires gate "${id}", which is not in the plan`);
+  if (st.touchesData && !kinds.has('backup'))
+    problems.push('it changes data but requires no backup gate (the data rule)');
+  if (st.touchesData && !kinds.has('verification'))
+    problems.push('it changes data but requires no verification gate (the data rule)');
+  if (st.touchesData)
+    s.call('rb_kv', 'called only by', plan.trigger.authorized.join(', ') || 'not configured');
+  for (const p of problems) s.call('rb_kv', 'CANNOT RUN', p);
+  if (required.length > 0)
+    s.call('rb_kv', 'requires gates', required.map((k) => `${k} (${plan.gates[k - 1]!.title})`).join('; '));
+  if (problems.length > 0) {
+    s.add(`((rb_dry)) || rb_refuse ${q(`step ${n} cannot run: ${problems.join('; ')}`)}`);
+  }
+  if (required.length > 0) s.add(`rb_require_gates ${n} ${required.join(' ')}`);
+  const body: string[] = [];
+  body.push(`rb_confirm_step ${n} ${st.touchesData ? 1 : 0} ${shellQuote(token)}`);
+  body.push(`rb_step_start ${n}`);
+  const abort = `rb_abort ${n} ${q(st.onFailure)}`;
+  for (const c of st.commands) {
+    if (c.argv.length === 0) {
+      body.push(`rb_running ${q(`MANUAL: ${c.manual ?? ''}`)}`);
+      body.push(`rb_manual_action ${q(c.manual ?? '')} || ${abort}`);
+    } else if (c.repeatUntilCheck) {
+      // Check first: a schema already at the target runs nothing; then one run per pass.
+      body.push(
+        'rb_n=0',
+        `until ((rb_dry)) || ${checkCondition(st.check, 0)}; do`,
+        `  ((rb_n < ${int(c.repeatUntilCheck, 1)})) || ${abort}`,
+        '  rb_n=$((rb_n + 1))',
+        `  rb_running ${q(`${renderCommand(c)}   (run $rb_n)`)}`,
+        `  rb_exec ${argvWords(c.argv)} || ${abort}`,
+        'done',
+      );
+    } else {
+      body.push(`rb_running ${q(renderCommand(c))}`);
+      body.push(`rb_exec ${argvWords(c.argv)} || ${abort}`);
     }
-    if (required.length > 0) s.add(`rb_require_gates ${n} ${required.join(' ')}`);
-    s.add(`rb_confirm_step ${n} ${step.touchesData ? 1 : 0} ${shellQuote(token)}`);
-    s.add(`rb_step_start ${n}`);
-    const abort = `rb_abort ${n} ${q(step.onFailure)}`;
-    for (const c of step.commands) {
-      if (c.argv.length === 0) {
-        s.call('rb_running', `MANUAL: ${c.manual ?? ''}`);
-        s.add(`rb_manual_action ${q(c.manual ?? '')} || ${abort}`);
-      } else {
-        s.call('rb_running', renderCommand(c));
-        s.add(`rb_exec ${argvWords(c.argv)} || ${abort}`);
-      }
-    }
-    s.add(`((rb_dry)) || rb_say '  check:'`);
-    s.add(`${checkCondition(step.check)} || ${abort}`);
-    s.add(`rb_step_end ${n} ${int(step.expectedSeconds)} ${int(step.maxSeconds)}`);
-  });
+  }
+  body.push(`((rb_dry)) || rb_say '  check:'`);
+  if (st.stopWhenCheckPasses) {
+    body.push(
+      `if ${checkCondition(st.check)}; then`,
+      `  rb_mitigated ${n} ${q(st.stopWhenCheckPasses)}`,
+      'else',
+      `  rb_say ${q(st.onFailure)}`,
+      `  rb_log ${q(`step ${n}: not mitigated, continuing`)}`,
+      'fi',
+    );
+  } else {
+    body.push(`${checkCondition(st.check)} || ${abort}`);
+  }
+  body.push(`rb_step_end ${n} ${int(st.expectedSeconds)} ${int(st.maxSeconds)}`);
+  if (st.conditional) {
+    s.add(`if rb_conditional ${n} ${q(`Run step ${n}? ${st.title}`)}; then`);
+    s.add(...body.map((l) => `  ${l}`));
+    s.add('fi');
+  } else {
+    s.add(...body);
+  }
 }
 
 function verification(s: Script, plan: Plan) {
@@ -498,7 +848,7 @@ function verification(s: Script, plan: Plan) {
   s.call('rb_head', 'Verification');
   s.call(
     'rb_say',
-    `Recovery is confirmed when these signals stay under threshold for ${formatDuration(v.sustainSeconds)}:`,
+    `Recovery is confirmed when these signals stay on the healthy side of their thresholds for ${formatDuration(v.sustainSeconds)}:`,
   );
   if (v.signals.length === 0) s.call('rb_item', 'no signal configured: watch the service dashboards');
   for (const sig of v.signals) s.call('rb_item', `${sig.signal}: ${sig.condition}`);
@@ -564,17 +914,21 @@ function failureFunctions(s: Script, plan: Plan) {
   );
 }
 
-export function renderSh(plan: Plan): string {
+export function renderSh(plan: Plan, options: ShOptions = {}): string {
   const s = new Script();
   const used = new Set(usedVars(plan));
   for (const v of used)
     if (!isValidVarName(v)) throw new Error(`invalid runtime variable name: ${JSON.stringify(v)}`);
+  for (const i of plan.inputs)
+    if (!isValidVarName(i.name)) throw new Error(`invalid input name: ${JSON.stringify(i.name)}`);
   s.add(
     '#!/usr/bin/env bash',
     // SC2016 ($ in single quotes) and SC1003 (backslash before a quote in single quotes) flag exactly
     // what the quoting is for: plan text, printed literally, never expanded.
     '# shellcheck disable=SC2016,SC1003 # plan text is printed literally on purpose: nothing in it is expanded',
     PRELUDE.trimEnd(),
+    '',
+    `rb_rollbook_bin=${shellQuote(options.rollbookBin ?? '')}`,
   );
   commsFunction(s, plan);
   failureFunctions(s, plan);
@@ -588,12 +942,24 @@ export function renderSh(plan: Plan): string {
     `  rb_log_file="\${ROLLBOOK_LOG_DIR:-.}/rollbook-\${rb_slug}-$(date -u +%Y%m%dT%H%M%SZ).log"`,
     `  : >>"$rb_log_file" || { printf 'cannot write the log file %s\\n' "$rb_log_file" >&2; exit 2; }`,
     `  rb_log ${shellQuote('runbook started for')} ${q(plan.service.name)} "$(rb_q "$@")"`,
+    `  rb_run_marker=$(mktemp "\${TMPDIR:-/tmp}/rollbook-run.XXXXXX")`,
     'fi',
   );
   header(s, plan);
-  inputs(s, plan, used);
-  gates(s, plan);
-  steps(s, plan);
+  if (usesRollbook(plan)) s.add('', '((rb_dry)) || rb_find_rollbook || :');
+  const inputs = new Inputs(s, plan, used);
+  s.add('', '# --- the procedure: steps in order, each gate just before the first step that needs it ---');
+  s.call('rb_head', `Runbook (${plan.runbook.length} steps, ${plan.gates.length} gates)`);
+  for (const item of procedure(plan)) {
+    if (item.kind === 'gates') {
+      s.add('', '# --- gates ---');
+      s.call('rb_head', `Gates before the next step: ${item.gates.map((g) => g.n).join(', ')}`);
+      for (const g of item.gates) gate(s, plan, g.gate, g.n, inputs);
+    } else {
+      step(s, plan, item.step, item.n, inputs);
+    }
+  }
+  inputs.ask([...used]);
   verification(s, plan);
   s.add(
     '',
@@ -603,7 +969,7 @@ export function renderSh(plan: Plan): string {
     `  rb_say ''`,
     `  rb_say '*** DRY RUN complete: nothing was run ***'`,
     'else',
-    `  rb_ok ${q(`all steps passed. Send MONITORING now; send RESOLVED after the signals stay under threshold for ${formatDuration(plan.verification.sustainSeconds)}.`)}`,
+    `  rb_ok ${q(`all steps passed. Send MONITORING now; send RESOLVED after the signals stay on the healthy side of their thresholds for ${formatDuration(plan.verification.sustainSeconds)}.`)}`,
     'fi',
     '',
   );

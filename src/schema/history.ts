@@ -12,6 +12,7 @@ export type HistoryTool =
   | 'sqitch'
   | 'liquibase'
   | 'goose'
+  | 'dbmate'
   | 'activity';
 
 export interface HistoryFinding {
@@ -61,10 +62,14 @@ export type HistoryTables = Partial<Record<'golang-migrate' | 'flyway' | 'goose'
 export async function readMigrationHistory(query: Query, custom: HistoryTables = {}): Promise<HistoryReport> {
   const report: HistoryReport = { tables: [], findings: [] };
 
-  // golang-migrate: schema_migrations(version bigint, dirty boolean). Rails/dbmate share the name without `dirty`.
+  // golang-migrate: schema_migrations(version bigint, dirty boolean). dbmate (and Rails) share the name
+  // without `dirty`: one row per applied version, written in the migration's transaction.
   const gm = custom['golang-migrate'] ?? 'schema_migrations';
   if (await tableExists(query, gm)) {
-    if (await hasColumn(query, gm, 'dirty')) {
+    if (!(await hasColumn(query, gm, 'dirty'))) {
+      const rows = await query(`select max(version::text) as v from ${ident(gm)}`);
+      report.tables.push({ tool: 'dbmate', table: gm, latest: str(rows[0]?.v) });
+    } else {
       const rows = await query(`select version::text as v, dirty from ${ident(gm)} order by version desc`);
       report.tables.push({ tool: 'golang-migrate', table: gm, latest: str(rows[0]?.v) });
       for (const r of rows)

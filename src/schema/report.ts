@@ -2,6 +2,7 @@
  * Text and JSON forms of the verify and gates reports. Deterministic: no timestamps, no absolute
  * paths, no cache statistics (those differ between a cold and a warm run).
  */
+import { VERIFY_LOSS_ONLY } from '../model/plan.js';
 import type { Evidence } from '../model/service.js';
 import { describeDifference } from './catalog.js';
 import type { GatesReport } from './gates.js';
@@ -12,6 +13,20 @@ const loc = (at: Evidence) => `${at.file}:${at.line}:${at.col ?? 1}`;
 export function verifyJson(report: VerifyReport): string {
   const { cache: _cache, ...rest } = report;
   return `${JSON.stringify(rest, null, 2)}\n`;
+}
+
+/**
+ * The versions whose downs only lose data, when that is the only kind of failure (every down runs
+ * and restores the schema, nothing unknown): the one outcome a data owner may accept. Else undefined.
+ */
+export function lossOnly(report: VerifyReport): string[] | undefined {
+  const all = report.sets.flatMap((s) => s.migrations);
+  if (report.summary.fail === 0 || report.summary.unknown > 0) return undefined;
+  const failed = all.filter((m) => m.status === 'fail');
+  const onlyLoss = failed.every(
+    (m) => !m.problem && m.schemaDifferences.length === 0 && m.dataLoss.length > 0,
+  );
+  return onlyLoss ? failed.map((m) => `${m.version} ${m.name}`) : undefined;
 }
 
 export function verifyText(report: VerifyReport): string {
@@ -38,6 +53,11 @@ export function verifyText(report: VerifyReport): string {
   }
   const s = report.summary;
   lines.push('');
+  const lossy = lossOnly(report);
+  if (lossy !== undefined)
+    lines.push(
+      `${VERIFY_LOSS_ONLY} every failing down restores the schema; ${lossy.length} lose(s) data: ${lossy.join(', ')}. A data owner may accept these losses; nothing else failed.`,
+    );
   lines.push(`${s.pass} pass, ${s.fail} fail, ${s.unknown} unknown, ${s.skipped} skipped`);
   return `${lines.join('\n')}\n`;
 }

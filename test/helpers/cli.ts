@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { main } from '../../src/cli/main.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-export const EXAMPLES = ['catalog-web', 'checkout-api', 'orders-worker', 'storefront'] as const;
+export const EXAMPLES = ['catalog-web', 'checkout-api', 'ledger-api', 'orders-worker', 'storefront'] as const;
 
 export interface CliResult {
   code: number;

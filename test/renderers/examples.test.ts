@@ -15,6 +15,7 @@ import {
   poison,
   pwned,
   runScript,
+  STUB_SCHEMA_VERSION,
   sandbox,
   shellcheck,
   shellcheckAvailable,
@@ -79,10 +80,14 @@ describe('full --yes runs against stub commands (every example, plain and poison
         const plan = variant === 'plain' ? clean : poison(clean, payload);
         const sb = sandbox(plan, renderSh(plan));
         const value = (v: string) =>
-          variant === 'plain' ? `value-of-${v}` : `typed-${v}-$(touch PWNED_IN)'"\`x\``;
+          v === 'TARGET_SCHEMA_VERSION'
+            ? STUB_SCHEMA_VERSION
+            : variant === 'plain'
+              ? `value-of-${v}`
+              : `typed-${v}-$(touch PWNED_IN)'"\`x\``;
         const vars = Object.fromEntries(askedVars(plan).map((v) => [v, value(v)]));
         const r = runScript(sb, ['--yes'], answersFor(plan, value, confirmationToken(plan.service.name)), {
-          RBSTUB_STDOUT: stdoutFor(plan),
+          RBSTUB_STDOUT: stdoutFor(plan, vars),
         });
         expect(r.stderr).toMatch(/^\nLog of this run/);
         expect(r.status).toBe(0);

@@ -9,7 +9,7 @@ import type { Plan } from '../../src/model/plan.js';
 import { cleanupExampleRepos, exampleRepo } from '../helpers/cli.js';
 
 export const EXAMPLES_DIR = resolve(import.meta.dirname, '../../examples');
-export const EXAMPLES = ['catalog-web', 'checkout-api', 'orders-worker', 'storefront'];
+export const EXAMPLES = ['catalog-web', 'checkout-api', 'ledger-api', 'orders-worker', 'storefront'];
 
 /** Each example planned in a copy with a git history (v1.0.0 → v1.1.0 = HEAD). */
 export async function examplePlans(): Promise<Record<string, Plan>> {

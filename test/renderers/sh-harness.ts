@@ -16,7 +16,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
-import type { Command, Plan } from '../../src/model/plan.js';
+import type { Arg, Check, Command, Gate, Plan, Step } from '../../src/model/plan.js';
+import { procedure } from '../../src/renderers/procedure.js';
 
 const made: string[] = [];
 // Every test file that builds sandboxes removes them when it is done.
@@ -34,7 +35,16 @@ if [[ -n "\${RBSTUB_FAIL_MATCH:-}" && "\${0##*/} $*" == *"$RBSTUB_FAIL_MATCH"* ]
   echo "stub: failing on purpose" >&2
   exit 1
 fi
+# pg_dump writes the file named after --file, as the real one does
+if [[ "\${0##*/}" == pg_dump ]]; then
+  prev=''
+  for a in "$@"; do
+    if [[ "$prev" == --file* ]]; then printf 'PGDMP stub\\n' >"$a"; fi
+    prev=$a
+  done
+fi
 printf '%s\\n' "\${RBSTUB_STDOUT:-rbstub-ok}"
+exit "\${RBSTUB_EXIT:-0}"
 `;
 
 /** Every program name a plan's commands start with. */
@@ -85,6 +95,7 @@ export function sandbox(plan: Plan, script: string): Sandbox {
     'argocd',
     'git',
     'rbstub',
+    'rollbook',
   ])) {
     writeFileSync(join(bin, name), STUB);
     chmodSync(join(bin, name), 0o755);
@@ -119,6 +130,7 @@ export function runScript(
       RBSTUB_LOG: sb.stubLog,
       ROLLBOOK_LOG_DIR: sb.logDir,
       ROLLBOOK_RETRY_DELAY: '0',
+      ROLLBOOK_BIN: join(sb.dir, 'bin', 'rollbook'),
       ...env,
     },
   });
@@ -172,7 +184,20 @@ export function shellcheck(file: string): { status: number | null; output: strin
 
 /** Appends `payload` to every free-text string of a plan (not enums, runtime variable names or programs). */
 export function poison<T>(value: T, payload: string): T {
-  const ENUMS = new Set(['kind', 'severity', 'risk', 'platform', 'phase', 'status', 'source']);
+  // tool and result are enums; expectLines are regular expressions the planner writes (their text is
+  // never shown as prose): left as they are.
+  const ENUMS = new Set([
+    'kind',
+    'severity',
+    'risk',
+    'platform',
+    'phase',
+    'status',
+    'source',
+    'tool',
+    'result',
+    'expectLines',
+  ]);
   const walk = (v: unknown, key: string, inInputs: boolean): unknown => {
     if (typeof v === 'string') return `${v}${payload}`;
     if (Array.isArray(v))
@@ -192,32 +217,83 @@ export function poison<T>(value: T, payload: string): T {
   return walk(value, '', false) as T;
 }
 
-const isAuto = (c: { command?: Command; manual?: boolean }) =>
-  !!c.command && c.command.argv.length > 0 && !c.manual && c.command.readOnly;
+/** A check the script runs without asking (a read-only command, or a fresh-file test). */
+const isAuto = (c: Check) =>
+  !c.manual &&
+  ((!!c.command && c.command.argv.length > 0 && c.command.readOnly) || (!c.command && !!c.freshFile));
+/** A manual check with a read-only command: the script runs it, shows the output, then asks. */
+const isByEye = (c: Check) => !!c.manual && !!c.command && c.command.argv.length > 0 && c.command.readOnly;
 
-/** The runtime variables the script asks for, in its order: declared inputs, then undeclared ones. */
+const argVars = (args: (Arg | undefined)[]) =>
+  args.flatMap((a) => (a !== undefined && typeof a !== 'string' ? [a.var] : []));
+const cmdVars = (c: Command | undefined) => (c ? argVars(c.argv) : []);
+const checkVars = (c: Check) => [
+  ...cmdVars(c.command),
+  ...argVars([c.listsRevision, c.schemaVersion?.target, c.freshFile]),
+];
+
+/** What the script does, in its order: each item's runtime variables first, then the item. */
+type Walked = { vars: string[] } & ({ gate: Gate } | { step: Step });
+function walk(plan: Plan): Walked[] {
+  return procedure(plan).flatMap((item): Walked[] =>
+    item.kind === 'gates'
+      ? item.gates.map((g) => ({
+          vars: [...(g.gate.prepare ?? []).flatMap(cmdVars), ...checkVars(g.gate.check)],
+          gate: g.gate,
+        }))
+      : [{ vars: [...item.step.commands.flatMap(cmdVars), ...checkVars(item.step.check)], step: item.step }],
+  );
+}
+
+/** The runtime variables the script asks for, in its order (an input's discover inputs first). */
 export function askedVars(plan: Plan): string[] {
-  const names = plan.inputs.map((i) => i.name);
-  const cmds: (Command | undefined)[] = [
-    ...plan.inputs.map((i) => i.discover),
-    ...plan.gates.map((g) => g.check.command),
-    ...plan.runbook.flatMap((s) => [...s.commands, s.check.command]),
-    ...plan.verification.checks.map((c) => c.command),
-  ];
-  for (const c of cmds)
-    for (const a of c?.argv ?? []) if (typeof a !== 'string' && !names.includes(a.var)) names.push(a.var);
+  const byName = new Map(plan.inputs.map((i) => [i.name, i]));
+  const names: string[] = [];
+  const visit = (v: string, path: Set<string>) => {
+    if (names.includes(v) || path.has(v)) return;
+    path.add(v);
+    for (const d of cmdVars(byName.get(v)?.discover)) visit(d, path);
+    names.push(v);
+  };
+  for (const item of walk(plan)) for (const v of item.vars) visit(v, new Set());
+  for (const c of plan.verification.checks) for (const v of checkVars(c)) visit(v, new Set());
   return names;
 }
 
-/** Every answer a full `--yes` run asks for, in order: inputs, manual gates, data confirmations, manual actions and checks. */
+/**
+ * Inputs come in askedVars order: asking for some variables asks everything up to the last of them
+ * not asked yet (an input's discover inputs come before it).
+ */
+function asker(order: string[], onAsk: (name: string) => void): (vars: string[]) => void {
+  const asked = new Set<string>();
+  return (vars) => {
+    const last = Math.max(-1, ...vars.map((v) => order.indexOf(v)));
+    for (const v of order.slice(0, last + 1))
+      if (!asked.has(v)) {
+        asked.add(v);
+        onAsk(v);
+      }
+  };
+}
+
+/** Every answer a full `--yes` run asks for, in order: inputs as first used, gates, confirmations, manual actions and checks. */
 export function answersFor(plan: Plan, value: (name: string) => string, token: string): string[] {
-  const out = askedVars(plan).map(value);
-  for (const g of plan.gates) if (!isAuto(g.check)) out.push('y');
-  for (const s of plan.runbook) {
+  const out: string[] = [];
+  const ask = asker(askedVars(plan), (v) => out.push(value(v)));
+  for (const item of walk(plan)) {
+    ask(item.vars);
+    if ('gate' in item) {
+      if (!isAuto(item.gate.check)) out.push('y');
+      continue;
+    }
+    const s = item.step;
+    if (s.conditional) out.push('y');
     if (s.touchesData) out.push(token);
     for (const c of s.commands) if (c.argv.length === 0) out.push('y');
-    if (!isAuto(s.check)) out.push('y');
+    // a kill switch that worked ends the run: answer that it did not
+    if (!isAuto(s.check)) out.push(s.stopWhenCheckPasses ? 'n' : 'y');
   }
+  ask(askedVars(plan));
   for (const c of plan.verification.checks) if (!isAuto(c)) out.push('y');
   return out;
 }
@@ -225,24 +301,60 @@ export function answersFor(plan: Plan, value: (name: string) => string, token: s
 /** The argv every stub must receive in a full run, in order, runtime inputs resolved. */
 export function expectedCallsFor(plan: Plan, vars: Record<string, string>): string[][] {
   const argv = (c: Command) => c.argv.map((a) => (typeof a === 'string' ? a : vars[a.var]!));
+  const byName = new Map(plan.inputs.map((i) => [i.name, i]));
   const calls: string[][] = [];
-  for (const i of plan.inputs)
-    if (i.discover && i.discover.argv.length > 0 && i.discover.readOnly) calls.push(argv(i.discover));
-  for (const g of plan.gates) if (isAuto(g.check)) calls.push(argv(g.check.command!));
-  for (const s of plan.runbook) {
-    for (const c of s.commands) if (c.argv.length > 0) calls.push(argv(c));
-    if (isAuto(s.check)) calls.push(argv(s.check.command!));
+  const ask = asker(askedVars(plan), (v) => {
+    const d = byName.get(v)?.discover;
+    if (d && d.argv.length > 0 && d.readOnly) calls.push(argv(d));
+  });
+  const checkCalls = (c: Check) => {
+    if ((isAuto(c) || isByEye(c)) && c.command && c.command.argv.length > 0) calls.push(argv(c.command));
+  };
+  for (const item of walk(plan)) {
+    ask(item.vars);
+    if ('gate' in item) {
+      checkCalls(item.gate.check);
+      continue;
+    }
+    for (const c of item.step.commands) {
+      // repeated commands: the check runs first, passes with the stub's version, and nothing runs
+      if (c.repeatUntilCheck) checkCalls(item.step.check);
+      else if (c.argv.length > 0) calls.push(argv(c));
+    }
+    checkCalls(item.step.check);
   }
-  for (const c of plan.verification.checks) if (isAuto(c)) calls.push(argv(c.command!));
+  ask(askedVars(plan));
+  for (const c of plan.verification.checks) checkCalls(c);
   return calls;
 }
 
-/** A stub output that satisfies every check's expected text. */
-export function stdoutFor(plan: Plan): string {
-  const wants = [
+/** The schema version the stubs report (TARGET_SCHEMA_VERSION is answered with it). */
+export const STUB_SCHEMA_VERSION = '42';
+
+/** A stub output that satisfies every check: expected texts, table lines, the revision and the version. */
+export function stdoutFor(plan: Plan, vars: Record<string, string> = {}): string {
+  const checks = [
     ...plan.gates.map((g) => g.check),
     ...plan.runbook.map((s) => s.check),
     ...plan.verification.checks,
-  ].flatMap((c) => (c.expectOutput ? [c.expectOutput] : []));
-  return ['rbstub-ok', ...wants].join('\n');
+  ];
+  const lines = ['rbstub-ok'];
+  for (const c of checks) {
+    if (c.expectOutput) lines.push(c.expectOutput);
+    for (const re of c.expectLines ?? []) {
+      const table = /TABLE \[\^ \]\+ (.+)\( \|\$\)$/.exec(re)?.[1]?.replace(/\\(.)/g, '$1');
+      const anyTable = re === '^[0-9]+; [0-9]+ [0-9]+ TABLE ';
+      lines.push(
+        table
+          ? `1; 1259 1 TABLE public ${table} owner`
+          : anyTable
+            ? '1; 1259 1 TABLE public t owner'
+            : re.replace(/^\^/, ''),
+      );
+    }
+    if (c.listsRevision && typeof c.listsRevision !== 'string' && vars[c.listsRevision.var] !== undefined)
+      lines.push(`${vars[c.listsRevision.var]}  <none>`);
+  }
+  lines.push(`[X] ${STUB_SCHEMA_VERSION}_stub.sql`, STUB_SCHEMA_VERSION);
+  return lines.join('\n');
 }

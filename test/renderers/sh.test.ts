@@ -117,8 +117,9 @@ describe('runbook script: a stateless rollback', () => {
 
   it('--yes runs gates, steps, checks and verification in order, and writes the log', () => {
     const sb = sandbox(lowRiskPlan(), renderSh(lowRiskPlan()));
-    // REVISION, the manual gate, the manual check of step 2. No step confirmation: --yes.
-    const r = runScript(sb, ['--yes'], ['7', 'y', 'y'], { RBSTUB_STDOUT: ALL_OK });
+    // The manual gate (gates come before the step), REVISION (asked at its first use, step 1), the
+    // manual check of step 2. No step confirmation: --yes.
+    const r = runScript(sb, ['--yes'], ['y', '7', 'y'], { RBSTUB_STDOUT: ALL_OK });
     expect(r.stderr).toMatch(
       /^\nLog of this run \(for the postmortem\): .*rollbook-catalog-web-\d{8}T\d{6}Z\.log\n$/,
     );
@@ -141,7 +142,7 @@ describe('runbook script: a stateless rollback', () => {
 
   it('without --yes every step asks, and "no" stops before anything changes', () => {
     const sb = sandbox(lowRiskPlan(), renderSh(lowRiskPlan()));
-    const r = runScript(sb, [], ['7', 'y', 'n'], { RBSTUB_STDOUT: ALL_OK });
+    const r = runScript(sb, [], ['y', '7', 'n'], { RBSTUB_STDOUT: ALL_OK });
     expect(r.status).toBe(3);
     expect(r.stdout).toContain('Run step 1 now? [y/N]');
     expect(r.stderr).toContain('REFUSED: step 1 not confirmed; stopped');
@@ -150,24 +151,25 @@ describe('runbook script: a stateless rollback', () => {
 
   it('an empty input is refused', () => {
     const sb = sandbox(lowRiskPlan(), renderSh(lowRiskPlan()));
-    const r = runScript(sb, ['--yes'], [''], { RBSTUB_STDOUT: ALL_OK });
+    const r = runScript(sb, ['--yes'], ['y', ''], { RBSTUB_STDOUT: ALL_OK });
     expect(r.status).toBe(3);
     expect(r.stderr).toContain('REFUSED: REVISION must not be empty');
   });
 
   it('a blocking gate that fails stops the script with its reason; nothing changes', () => {
     const sb = sandbox(lowRiskPlan(), renderSh(lowRiskPlan()));
-    const r = runScript(sb, ['--yes'], ['7', 'y', 'y'], { RBSTUB_STDOUT: 'no revisions here' });
+    const r = runScript(sb, ['--yes'], ['y', '7', 'y'], { RBSTUB_STDOUT: 'no revisions here' });
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('blocking gate 1 failed: A previous revision exists');
     expect(r.stdout).toContain('it must show: at least two revisions, the previous one "superseded"');
-    expect(r.stdout).toContain('check output does not contain the expected text (attempt 2)');
+    expect(r.stdout).toContain('WARNING: the output does not contain: superseded');
+    expect(r.calls.filter((c) => c[1] === 'history')).toHaveLength(2); // one retry
     expect(r.calls.some((c) => c[1] === 'rollback')).toBe(false);
   });
 
   it('a failing step check is retried, then the abort path and the comms are printed', () => {
     const sb = sandbox(lowRiskPlan(), renderSh(lowRiskPlan()));
-    const r = runScript(sb, ['--yes'], ['7', 'y', 'y'], {
+    const r = runScript(sb, ['--yes'], ['y', '7', 'y'], {
       RBSTUB_STDOUT: ALL_OK,
       RBSTUB_FAIL_MATCH: 'helm status',
     });
@@ -188,7 +190,7 @@ describe('runbook script: a stateless rollback', () => {
     plan.runbook[1]!.expectedSeconds = 0;
     plan.runbook[1]!.maxSeconds = 100;
     const sb = sandbox(plan, renderSh(plan));
-    const r = runScript(sb, ['--yes'], ['7', 'y', 'y'], {
+    const r = runScript(sb, ['--yes'], ['y', '7', 'y'], {
       RBSTUB_STDOUT: ALL_OK,
       RBSTUB_SLEEP: '1.1',
       RBSTUB_SLEEP_MATCH: '@(*--wait*|*--timeout=300s*)',
@@ -202,7 +204,8 @@ describe('runbook script: a stateless rollback', () => {
 });
 
 describe('runbook script: the data rule', () => {
-  const answers = (name: string, backup = 'y') => ['5', 'postgres://db', backup, 'y', name];
+  // Inputs are asked at their first use: DATABASE_URL at gate 2, REVISION at step 2.
+  const answers = (name: string, backup = 'y') => ['postgres://db', backup, 'y', name, '5'];
 
   it('a data step runs only after typing the service name, after its backup and verification gates', () => {
     const sb = sandbox(highRiskPlan(), renderSh(highRiskPlan()));
@@ -212,10 +215,10 @@ describe('runbook script: the data rule', () => {
     expect(r.stdout).toContain('This step changes data. Type the service name to run it');
     expect(r.calls.map((c) => c.join(' '))).toEqual([
       'kubectl rollout history deployment/checkout-api -n shop',
-      'kubectl rollout history deployment/checkout-api -n shop',
       'psql postgres://db -Atc select dirty from schema_migrations',
       'psql postgres://db -v ON_ERROR_STOP=1 -f db/rollback/0042_restore.sql',
       'psql postgres://db -Atc select version from schema_migrations',
+      'kubectl rollout history deployment/checkout-api -n shop',
       'kubectl rollout undo deployment/checkout-api -n shop --to-revision 5',
       'kubectl rollout status deployment/checkout-api -n shop --timeout=600s',
       'kubectl rollout status deployment/checkout-api -n shop --timeout=10s',
@@ -280,9 +283,9 @@ describe('runbook script: injection', () => {
   function expectedCalls(plan: Plan, vars: Record<string, string>): string[][] {
     return [
       resolve(plan.inputs[0]!.discover, vars),
-      resolve(plan.gates[0]!.check.command, vars),
       resolve(plan.runbook[0]!.commands[0], vars),
       resolve(plan.runbook[0]!.check.command, vars),
+      resolve(plan.gates[0]!.check.command, vars),
       resolve(plan.runbook[1]!.commands[0], vars),
       resolve(plan.runbook[1]!.check.command, vars),
       resolve(plan.verification.checks[0]!.command, vars),
@@ -302,12 +305,13 @@ describe('runbook script: injection', () => {
   it('hostile values everywhere: for real with --yes, stubs receive each value as one literal argument', () => {
     const plan = hostilePlan();
     const sb = sandbox(plan, renderSh(plan));
-    // REVISION (hostile, typed), DATABASE_URL (empty: the hostile default), backup y, verify y,
-    // the manual action of step 1 y, then the service name for the data step.
+    // Step 1 needs no gate, so it comes first: REVISION (hostile, typed), its manual action y; then
+    // the gates before step 2: backup y, verify y; then DATABASE_URL (empty: the hostile default)
+    // and the service name for the data step.
     const r = runScript(
       sb,
       ['--yes'],
-      [typedRevision, '', 'y', 'y', 'y', confirmationToken(plan.service.name)],
+      [typedRevision, 'y', 'y', 'y', '', confirmationToken(plan.service.name)],
     );
     expect(r.stdout).not.toContain('REFUSED');
     expect(r.status).toBe(0);
@@ -329,8 +333,8 @@ describe('runbook script: only read-only commands run on their own', () => {
     plan.gates[0]!.check.command!.readOnly = false;
     plan.inputs[0]!.discover!.readOnly = false;
     const sb = sandbox(plan, renderSh(plan));
-    // REVISION, gate 1 (now manual), gate 2, step 2's manual check.
-    const r = runScript(sb, ['--yes'], ['7', 'y', 'y', 'y'], { RBSTUB_STDOUT: ALL_OK });
+    // gate 1 (now manual), gate 2, REVISION, step 2's manual check.
+    const r = runScript(sb, ['--yes'], ['y', 'y', '7', 'y'], { RBSTUB_STDOUT: ALL_OK });
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('candidates (not read-only, so not run here; run it yourself if it is safe):');
     expect(r.stdout).toContain(

@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isRollbookError } from '../../src/errors.js';
 import { listTree, materialize, readBlobs, resolveRef } from '../../src/readers/git.js';
+import { git } from './helpers.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -15,22 +15,6 @@ function tmp(prefix: string): string {
   const d = mkdtempSync(join(tmpdir(), prefix));
   dirs.push(d);
   return d;
-}
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, {
-    cwd,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 't',
-      GIT_AUTHOR_EMAIL: 't@example.com',
-      GIT_COMMITTER_NAME: 't',
-      GIT_COMMITTER_EMAIL: 't@example.com',
-      GIT_CONFIG_NOSYSTEM: '1',
-      HOME: cwd,
-    },
-  });
 }
 
 /** A repository whose service lives in svc/: v1 has one migration, HEAD two (one with non-ASCII text). */

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 /**
  * Test helpers: MigrationSet objects built from SQL text, split into statements with the real
  * Postgres parser (as the migrations reader does), and the [postgres] test server URL.
@@ -53,4 +54,21 @@ export function testDatabaseUrl(): string | undefined {
   if (!url && process.env.CI === 'true')
     throw new Error('ROLLBOOK_TEST_DATABASE_URL is not set: the [postgres] suites must run in CI');
   return url;
+}
+
+/** git in a test repository, with a fixed identity and no system or user configuration. */
+export function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@example.com',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@example.com',
+      GIT_CONFIG_NOSYSTEM: '1',
+      HOME: cwd,
+    },
+  });
 }

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { RollbookError } from '../../errors.js';
 import { analyze, loadService, plan, render, selectWorkload } from '../../index.js';
 import { planOutcome } from '../../outcomes.js';
@@ -55,6 +56,8 @@ export async function run(args: string[], io: Io): Promise<number> {
     );
   }
   const design = plan(service, analyze(service));
-  emit(io, render(design, format), values.out as string | undefined);
+  // The runbook calls rollbook back: first by this installation's own path.
+  const rollbookBin = fileURLToPath(new URL('../../../bin/rollbook.js', import.meta.url));
+  emit(io, render(design, format, { rollbookBin }), values.out as string | undefined);
   return exitCode(planOutcome(design).outcome);
 }

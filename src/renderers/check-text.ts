@@ -1,0 +1,26 @@
+/** How a check reads its command's output, in words: one sentence per rule. Shared by md and html. */
+import type { Arg, Check } from '../model/plan.js';
+
+const arg = (a: Arg) => (typeof a === 'string' ? a : `$${a.var}`);
+
+export function checkReading(c: Check): string[] {
+  const out: string[] = [];
+  if (c.freshFile) out.push(`${arg(c.freshFile)} must have been written during this run and not be empty.`);
+  for (const r of c.outcomes ?? [])
+    out.push(
+      `Output "${r.contains}": ${r.result === 'accept' ? 'passes only when a data owner accepts the loss' : r.result} (${r.note}).`,
+    );
+  if (c.expectOutput) out.push(`The output must contain "${c.expectOutput}".`);
+  if (c.expectLines?.length)
+    out.push(`The output must have lines matching ${c.expectLines.map((l) => `/${l}/`).join(', ')}.`);
+  if (c.listsRevision) out.push(`The history must list revision ${arg(c.listsRevision)}.`);
+  if (c.schemaVersion)
+    out.push(
+      `The version read from the ${c.schemaVersion.tool} output must equal ${arg(c.schemaVersion.target)} and not be dirty.`,
+    );
+  if (c.acceptance)
+    out.push(
+      `Accepting a loss takes a data owner (${c.acceptance.by.join(', ')}) typing the acceptance, logged with name and time.`,
+    );
+  return out;
+}
