@@ -90,9 +90,17 @@ describe('rollbook migrations verify (PGlite)', () => {
     expect(u.code).toBe(2);
     expect(u.stderr).toContain('--scratch-url is not a URL');
     // --database-url is only ever the read-only live database: verify refuses it, naming --scratch-url
-    const live = rollbook(['migrations', 'verify', 'fixtures/schema/verify', '--database-url', 'postgres://x/y']);
+    const live = rollbook([
+      'migrations',
+      'verify',
+      'fixtures/schema/verify',
+      '--database-url',
+      'postgres://x/y',
+    ]);
     expect(live.code).toBe(2);
-    expect(live.stderr).toMatch(/^rollbook: --database-url is the read-only live database; .* --scratch-url URL\n/);
+    expect(live.stderr).toMatch(
+      /^rollbook: --database-url is the read-only live database; .* --scratch-url URL\n/,
+    );
     const refused = rollbook([
       'migrations',
       'verify',

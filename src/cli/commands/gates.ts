@@ -51,7 +51,11 @@ export async function run(args: string[], io: Io): Promise<number> {
   if (!parsed) return EXIT.ok;
   const { values, positionals } = parsed;
   if (values['replay-url'] !== undefined)
-    throw new RollbookError('USAGE', '--replay-url is now --scratch-url (the scratch server for the replays)', USAGE);
+    throw new RollbookError(
+      'USAGE',
+      '--replay-url is now --scratch-url (the scratch server for the replays)',
+      USAGE,
+    );
   const format = oneOf(values.format as string | undefined, ['text', 'json'] as const, '--format', 'text');
   const str = (k: string) => values[k] as string | undefined;
   const migrations = values.migrations as string[] | undefined;
