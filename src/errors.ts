@@ -7,6 +7,8 @@ export type ErrorCode =
   | 'NOT_A_DIRECTORY'
   | 'YAML_SYNTAX'
   | 'INVALID_CONFIG'
+  | 'INVALID_NAME'
+  | 'INVALID_NUMBER'
   | 'UNSUPPORTED_ENCODING'
   | 'BINARY_FILE'
   | 'FILE_TOO_LARGE'

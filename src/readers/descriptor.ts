@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { type Problem, RollbookError } from '../errors.js';
 import type { Evidence, Service } from '../model/service.js';
 import { type Descriptor, descriptorSchema } from './descriptor-schema.js';
+import { attributeKind, checkNames, type NameCheck, workloadRefChecks } from './names.js';
 import { findDescriptor } from './root.js';
 import { emptyService } from './service-base.js';
 import { readTextFile } from './text-file.js';
@@ -176,6 +177,7 @@ export function serviceFromDescriptor(
   d: Descriptor,
   at: (path: PropertyKey[]) => Evidence,
 ): Service {
+  checkNames(descriptorNameChecks(d, at));
   const s = emptyService(root, d.service);
   s.descriptor = file;
   s.owners = d.owners ?? [];
@@ -238,6 +240,45 @@ export function serviceFromDescriptor(
     ...(d.history ? { at: at(['history']) } : {}),
   };
   return s;
+}
+
+/** The names of rollbook.yaml that can become command arguments, each with its location. */
+function descriptorNameChecks(d: Descriptor, at: (path: PropertyKey[]) => Evidence): NameCheck[] {
+  const platform = d.deploy?.platform;
+  const checks: NameCheck[] = [];
+  if (d.deploy?.workload !== undefined)
+    checks.push(
+      ...workloadRefChecks(platform, d.deploy.workload, at(['deploy', 'workload']), 'deploy.workload'),
+    );
+  if (d.deploy?.namespace !== undefined)
+    checks.push({
+      kind: attributeKind(platform, 'namespace') ?? 'name',
+      value: d.deploy.namespace,
+      at: at(['deploy', 'namespace']),
+      path: 'deploy.namespace',
+    });
+  for (const [key, value] of Object.entries(d.deploy?.target ?? {})) {
+    const kind = attributeKind(platform, key);
+    if (kind) checks.push({ kind, value, at: at(['deploy', 'target', key]), path: `deploy.target.${key}` });
+  }
+  for (const [i, m] of migrationList(d).entries())
+    if (m.path !== undefined)
+      checks.push({
+        kind: 'path',
+        value: m.path,
+        at: at(
+          Array.isArray(d.state?.migrations)
+            ? ['state', 'migrations', i, 'path']
+            : ['state', 'migrations', 'path'],
+        ),
+        path: 'state.migrations.path',
+      });
+  return checks;
+}
+
+function migrationList(d: Descriptor) {
+  const m = d.state?.migrations;
+  return m === undefined ? [] : Array.isArray(m) ? m : [m];
 }
 
 /** Migration specs from the descriptor (one or several sets), with evidence. */
