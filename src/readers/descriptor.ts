@@ -261,6 +261,16 @@ function descriptorNameChecks(d: Descriptor, at: (path: PropertyKey[]) => Eviden
     const kind = attributeKind(platform, key);
     if (kind) checks.push({ kind, value, at: at(['deploy', 'target', key]), path: `deploy.target.${key}` });
   }
+  for (const [i, w] of (d.state?.writes ?? []).entries()) {
+    const m = /^(dynamodb|s3):\/\/([^/]*)/i.exec(w.store.trim());
+    if (m?.[1] && m[2] !== undefined)
+      checks.push({
+        kind: m[1].toLowerCase() === 's3' ? 's3-bucket' : 'dynamodb-table',
+        value: m[2],
+        at: at(['state', 'writes', i, 'store']),
+        path: 'state.writes.store',
+      });
+  }
   for (const [i, m] of migrationList(d).entries())
     if (m.path !== undefined)
       checks.push({

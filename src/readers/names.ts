@@ -138,6 +138,20 @@ export const NAME_KINDS = {
     max: 255,
     example: 'web',
   },
+  'dynamodb-table': {
+    title: 'DynamoDB table name',
+    rule: 'letters, digits, "_", "-" and ".", 3 to 255 characters, not starting with "-"',
+    pattern: /^[A-Za-z0-9_.][A-Za-z0-9_.-]{2,254}$/,
+    max: 255,
+    example: 'shipments',
+  },
+  's3-bucket': {
+    title: 'S3 bucket name',
+    rule: 'lowercase letters, digits, "." and "-", starting and ending with a letter or digit, 3 to 63 characters',
+    pattern: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+    max: 63,
+    example: 'acme-receipts',
+  },
   'terraform-workspace': {
     title: 'Terraform workspace',
     rule: 'letters, digits, "-", "_" and ".", starting with a letter, digit or "_"',
