@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -176,4 +176,9 @@ describe('readers refuse names that would reach a tool as an option (located, ex
       ),
     ).toEqual(['rollbook.yaml:2:10 service']);
   });
+});
+
+it('docs/names.md documents every kind', () => {
+  const doc = readFileSync(new URL('../../docs/names.md', import.meta.url), 'utf8');
+  for (const kind of Object.keys(NAME_KINDS)) expect(doc).toContain(`| \`${kind}\` |`);
 });
