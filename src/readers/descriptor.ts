@@ -167,7 +167,26 @@ export function readDescriptor(
       'The fields of rollbook.yaml are documented in README.md and schema/rollbook.schema.json.',
     );
   }
+  const control = controlCharacters(parsed.value).map((path) => ({
+    message:
+      'contains a control character (NUL, ESC…): rollbook.yaml values become command arguments and paths',
+    at: evidenceAt(parsed, path),
+    path: pathText(path),
+  }));
+  if (control.length > 0) throw new RollbookError('INVALID_INPUT', control.slice(0, 20));
   return { descriptor: result.data, locate: (path) => evidenceAt(parsed, path) };
+}
+
+/** Paths of the string values (and keys) holding a C0 control character other than tab and newline, or DEL. */
+function controlCharacters(value: unknown, path: PropertyKey[] = []): PropertyKey[][] {
+  if (typeof value === 'string') return /[\u0000-\u0008\u000b-\u001f\u007f]/.test(value) ? [path] : [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => controlCharacters(v, [...path, i]));
+  if (value && typeof value === 'object')
+    return Object.entries(value).flatMap(([k, v]) => [
+      ...controlCharacters(k, path).map(() => [...path, k]),
+      ...controlCharacters(v, [...path, k]),
+    ]);
+  return [];
 }
 
 /** Turn a validated descriptor into the service model, with evidence for every object. */
