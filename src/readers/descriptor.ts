@@ -3,6 +3,7 @@ import { type Document, isMap, isNode, isPair, isScalar, LineCounter, parseDocum
 import type { z } from 'zod';
 import { type Problem, RollbookError } from '../errors.js';
 import type { Evidence, Service } from '../model/service.js';
+import { checkNumbers, DURATION } from './bounds.js';
 import { type Descriptor, descriptorSchema } from './descriptor-schema.js';
 import { attributeKind, checkNames, type NameCheck, workloadRefChecks } from './names.js';
 import { findDescriptor } from './root.js';
@@ -12,6 +13,8 @@ import { readTextFile } from './text-file.js';
 export { DESCRIPTOR_NAMES, findDescriptor } from './root.js';
 
 const MAX_DESCRIPTOR_BYTES = 1024 * 1024;
+/** A cache TTL may be long (a year), never unbounded. */
+const TTL = { min: 0, max: 365 * 86_400, what: 'a duration up to 365d' };
 
 /** Parse a duration such as 30s, 5m, 1h30m, 7d into seconds. */
 export function parseDuration(text: string | undefined): number | undefined {
@@ -197,6 +200,20 @@ export function serviceFromDescriptor(
   at: (path: PropertyKey[]) => Evidence,
 ): Service {
   checkNames(descriptorNameChecks(d, at));
+  checkNumbers([
+    ...(d.signals ?? []).map((x, i) => ({
+      value: parseDuration(x.for),
+      bound: DURATION,
+      field: 'signals.for',
+      at: at(['signals', i, 'for']),
+    })),
+    ...(d.state?.caches ?? []).map((c, i) => ({
+      value: parseDuration(c.ttl),
+      bound: TTL,
+      field: 'state.caches.ttl',
+      at: at(['state', 'caches', i, 'ttl']),
+    })),
+  ]);
   const s = emptyService(root, d.service);
   s.descriptor = file;
   s.owners = d.owners ?? [];

@@ -36,6 +36,7 @@ import type {
   Workload,
 } from '../model/service.js';
 import { mapLimit } from '../util/map-limit.js';
+import { checkNumbers, workloadNumberChecks } from './bounds.js';
 import { isComposeDoc, isComposeFileName, readComposeProjects } from './discovery/compose.js';
 import { engineOfResource } from './discovery/data-stores.js';
 import {
@@ -619,6 +620,8 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
 
   // names become command arguments: an invalid one is an input error where it was read
   checkNames(workloads.flatMap(workloadNameChecks));
+  // durations and counts drive the runbook's estimates: out of range is an input error where it was read
+  checkNumbers(workloads.flatMap(workloadNumberChecks));
   const finalWorkloads = workloads
     .filter((w) => !absorbed.has(w))
     .sort(
