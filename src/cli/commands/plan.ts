@@ -1,9 +1,8 @@
 import { fileURLToPath } from 'node:url';
-import { RollbookError } from '../../errors.js';
-import { analyze, loadService, plan, render, selectWorkload } from '../../index.js';
+import { render } from '../../index.js';
 import { planOutcome } from '../../outcomes.js';
-import { serviceRoot } from '../../readers/root.js';
 import { FORMATS } from '../../renderers/index.js';
+import { loadDesign } from '../design.js';
 import { EXIT, emit, exitCode, type Io, oneOf, parseCommand } from '../io.js';
 
 const USAGE = `Usage: rollbook plan [dir] [--from REF] [--to REF] [--format md|json|...] [--out FILE]
@@ -40,22 +39,16 @@ export async function run(args: string[], io: Io): Promise<number> {
   const workload = values.workload as string | undefined;
   const from = values.from as string | undefined;
   const to = values.to as string | undefined;
-  const service = await loadService(serviceRoot(dir, io.cwd), {
-    ...(workload ? { workload } : {}),
-    ...(from !== undefined ? { from } : {}),
-    ...(to !== undefined ? { to } : {}),
-  });
-  if (service.workloads.length > 1 && !selectWorkload(service)) {
-    const refs = service.workloads.map((w) =>
-      [w.namespace, `${w.kind.toLowerCase()}/${w.name}`].filter(Boolean).join('/'),
-    );
-    throw new RollbookError(
-      'USAGE',
-      `${dir} holds ${refs.length} workloads: ${refs.join(', ')}; a rollback design is for one of them`,
-      `Pick one: rollbook plan ${dir} --workload ${refs[0]} (or set deploy.workload in rollbook.yaml).`,
-    );
-  }
-  const design = plan(service, analyze(service));
+  const { design } = await loadDesign(
+    dir,
+    io,
+    {
+      ...(workload ? { workload } : {}),
+      ...(from !== undefined ? { from } : {}),
+      ...(to !== undefined ? { to } : {}),
+    },
+    'plan',
+  );
   // The runbook calls rollbook back: first by this installation's own path.
   const rollbookBin = fileURLToPath(new URL('../../../bin/rollbook.js', import.meta.url));
   emit(io, render(design, format, { rollbookBin }), values.out as string | undefined);
