@@ -4,12 +4,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { descriptorJsonSchema } from '../dist/readers/descriptor-schema.js';
+import { decisionJsonSchemaDocument } from '../dist/renderers/decide/schema.js';
 import { planJsonSchemaDocument } from '../dist/renderers/plan-schema.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const files = {
   'schema/rollbook.schema.json': descriptorJsonSchema(),
   'schema/plan.schema.json': planJsonSchemaDocument(),
+  'schema/decide.schema.json': decisionJsonSchemaDocument(),
 };
 const check = process.argv.includes('--check');
 let stale = 0;
