@@ -25,10 +25,20 @@ or input (a fact out of range, an unknown ref).`;
 async function ask(missing: typeof FACT_SPECS, raw: Partial<Record<FactName, string>>) {
   const asked: Partial<Record<FactName, FactSource>> = {};
   const rl = createInterface({ input: process.stdin, output: process.stderr });
+  // Ctrl-C stops rollbook (nothing was written); Ctrl-D leaves the remaining facts unknown.
+  rl.on('SIGINT', () => {
+    process.stderr.write('\n');
+    process.exit(130);
+  });
+  let closed = false;
+  rl.on('close', () => {
+    closed = true;
+  });
   try {
     for (const spec of missing) {
       for (;;) {
-        const answer = (await rl.question(`${spec.question} `)).trim();
+        if (closed) return asked;
+        const answer = (await rl.question(`${spec.question} `).catch(() => '')).trim();
         if (answer === '') break;
         try {
           spec.parse(answer);
