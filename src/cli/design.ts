@@ -1,5 +1,13 @@
 import { RollbookError } from '../errors.js';
-import { analyze, loadService, plan, selectWorkload } from '../index.js';
+import {
+  analyze,
+  loadService,
+  plan,
+  selectWorkload,
+  shellQuote,
+  uniqueRef,
+  workloadLabel,
+} from '../index.js';
 import type { Plan } from '../model/plan.js';
 import type { Service } from '../model/service.js';
 import { serviceRoot } from '../readers/root.js';
@@ -27,13 +35,16 @@ export async function loadDesign(
     ...(opts.to !== undefined ? { to: opts.to } : {}),
   });
   if (service.workloads.length > 1 && !selectWorkload(service)) {
-    const refs = service.workloads.map((w) =>
-      [w.namespace, `${w.kind.toLowerCase()}/${w.name}`].filter(Boolean).join('/'),
-    );
+    const refs = service.workloads.map((w) => uniqueRef(w, service.workloads));
     throw new RollbookError(
       'USAGE',
-      `${dir} holds ${refs.length} workloads: ${refs.join(', ')}; a rollback design is for one of them`,
-      `Pick one: rollbook ${command} ${dir} --workload ${refs[0]} (or set deploy.workload in rollbook.yaml).`,
+      `${dir} holds ${refs.length} workloads: ${service.workloads.map(workloadLabel).join(', ')}; a rollback design is for one of them`,
+      `Pick one, e.g. ${refs
+        .slice(0, 3)
+        .map((r) => `rollbook ${command} ${shellQuote(dir)} --workload ${shellQuote(r)}`)
+        .join(
+          ' or ',
+        )}${refs.length > 3 ? ` (${refs.length - 3} more: see the list above)` : ''}; or set deploy.workload in rollbook.yaml.`,
     );
   }
   return { service, design: plan(service, analyze(service)) };
