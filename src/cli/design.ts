@@ -13,6 +13,21 @@ import type { Service } from '../model/service.js';
 import { serviceRoot } from '../readers/root.js';
 import type { Io } from './io.js';
 
+/** The arguments of a command that designs the release (plan, decide). */
+export const DESIGN_ARGS = {
+  format: { type: 'string', short: 'f' },
+  out: { type: 'string', short: 'o' },
+  workload: { type: 'string', short: 'w' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+} as const;
+
+/** --workload, --from and --to as given. */
+export function designOptions(values: Record<string, unknown>): DesignOptions {
+  const pick = (k: string) => (typeof values[k] === 'string' ? { [k]: values[k] as string } : {});
+  return { ...pick('workload'), ...pick('from'), ...pick('to') };
+}
+
 export interface DesignOptions {
   workload?: string;
   from?: string;

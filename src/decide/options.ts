@@ -3,7 +3,7 @@
  * facts and the design (pure). The decision table (table.ts) picks one.
  */
 import type { DecisionOption, IncidentFacts, Recommendation } from '../model/decide.js';
-import { type DesignView, minutes } from './design.js';
+import { type DesignView, minutes, type RollbackPath } from './design.js';
 
 export type Impact = 'critical' | 'significant' | 'low';
 
@@ -85,19 +85,42 @@ function flagOff(f: IncidentFacts, v: DesignView, watch: number): DecisionOption
   return option;
 }
 
-function appRollback(f: IncidentFacts, v: DesignView): DecisionOption {
-  const p = v.appOnly;
-  const option: DecisionOption = {
-    kind: 'rollback',
-    title: 'Roll back the app only (the schema and data stay)',
+/** A rollback path as an option (minutes from the design's runbook; unavailable without a path). */
+function rollbackOption(
+  kind: 'rollback' | 'rollback-with-data-step',
+  title: string,
+  p: RollbackPath | undefined,
+  action: string,
+): DecisionOption {
+  return {
+    kind,
+    title,
     available: Boolean(p),
     minutesToMitigate: p ? minutes(p.expectedSeconds) : null,
     maxMinutesToMitigate: p ? minutes(p.maxSeconds) : null,
     losses: [],
     risks: [],
     reasons: [],
-    action: `Run the designed rollback without the data step: ${v.rollbackCommand}`,
+    action,
   };
+}
+
+/** What no rollback undoes: the hazards left in place and the side effects already sent. */
+function leftInPlace(v: DesignView): string[] {
+  return [
+    ...capped(v.appRisks.map((r) => `not undone by the rollback: ${r}`)),
+    ...(v.external.length ? [`side effects already sent are not undone: ${v.external.join(', ')}`] : []),
+  ];
+}
+
+function appRollback(f: IncidentFacts, v: DesignView): DecisionOption {
+  const p = v.appOnly;
+  const option = rollbackOption(
+    'rollback',
+    'Roll back the app only (the schema and data stay)',
+    p,
+    `Run the designed rollback without the data step: ${v.rollbackCommand}`,
+  );
   if (!p) {
     option.reasons.push(
       `the design requires the data step first: the previous version cannot run on the current state (step: ${v.dataStepTitle ?? 'data step'})`,
@@ -111,26 +134,19 @@ function appRollback(f: IncidentFacts, v: DesignView): DecisionOption {
     option.risks.push(
       `the schema stays at the new version (${v.crossedMigrations} crossed migration${v.crossedMigrations === 1 ? '' : 's'}): the compatibility gate must confirm the previous version runs on it`,
     );
-  option.risks.push(...capped(v.appRisks.map((r) => `not undone by the rollback: ${r}`)));
-  if (v.external.length)
-    option.risks.push(`side effects already sent are not undone: ${v.external.join(', ')}`);
+  option.risks.push(...leftInPlace(v));
   if (f.dataAffected) option.risks.push('data written wrongly since the deploy stays wrong: repair it after');
   return option;
 }
 
 function dataRollback(f: IncidentFacts, v: DesignView): DecisionOption {
   const p = v.withDataStep;
-  const option: DecisionOption = {
-    kind: 'rollback-with-data-step',
-    title: 'Roll back with the data step (backup, schema/data revert, app)',
-    available: Boolean(p),
-    minutesToMitigate: p ? minutes(p.expectedSeconds) : null,
-    maxMinutesToMitigate: p ? minutes(p.maxSeconds) : null,
-    losses: [],
-    risks: [],
-    reasons: [],
-    action: `Run the designed rollback with its data step behind the backup and verification gates (step: ${v.dataStepTitle ?? 'data step'}): ${v.rollbackCommand}`,
-  };
+  const option = rollbackOption(
+    'rollback-with-data-step',
+    'Roll back with the data step (backup, schema/data revert, app)',
+    p,
+    `Run the designed rollback with its data step behind the backup and verification gates (step: ${v.dataStepTitle ?? 'data step'}): ${v.rollbackCommand}`,
+  );
   if (!p) {
     option.reasons.push('the design has no data step: nothing in the release touches schema or data');
     return option;
@@ -144,9 +160,7 @@ function dataRollback(f: IncidentFacts, v: DesignView): DecisionOption {
   option.risks.push(
     `needs a verified backup first and the data authority (${v.dataAuthority.join(', ') || 'the database owner'})`,
   );
-  option.risks.push(...capped(v.appRisks.map((r) => `not undone by the rollback: ${r}`)));
-  if (v.external.length)
-    option.risks.push(`side effects already sent are not undone: ${v.external.join(', ')}`);
+  option.risks.push(...leftInPlace(v));
   return option;
 }
 

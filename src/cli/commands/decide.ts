@@ -3,7 +3,7 @@ import { decide, FACT_SPECS, parseFacts } from '../../decide/index.js';
 import { isRollbookError } from '../../errors.js';
 import type { FactName, FactSource } from '../../model/decide.js';
 import { DECISION_FORMATS, DECISION_RENDERERS } from '../../renderers/decide/index.js';
-import { loadDesign } from '../design.js';
+import { DESIGN_ARGS, designOptions, loadDesign } from '../design.js';
 import { EXIT, emit, exitCode, type Io, oneOf, parseCommand } from '../io.js';
 
 const USAGE = `Usage: rollbook decide [dir] [--from REF] [--to REF] [facts…] [--format md|json|text] [--out FILE]
@@ -60,14 +60,7 @@ async function ask(missing: typeof FACT_SPECS, raw: Partial<Record<FactName, str
 export async function run(args: string[], io: Io): Promise<number> {
   const parsed = parseCommand(
     args,
-    {
-      format: { type: 'string', short: 'f' },
-      out: { type: 'string', short: 'o' },
-      workload: { type: 'string', short: 'w' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      ...Object.fromEntries(FACT_SPECS.map((s) => [s.flag, { type: 'string' as const }])),
-    },
+    { ...DESIGN_ARGS, ...Object.fromEntries(FACT_SPECS.map((s) => [s.flag, { type: 'string' as const }])) },
     USAGE,
     io,
   );
@@ -80,17 +73,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   const missing = FACT_SPECS.filter((s) => raw[s.name] === undefined);
   const sources =
     missing.length > 0 && process.stdin.isTTY && process.stdout.isTTY ? await ask(missing, raw) : {};
-  const dir = positionals[0] ?? '.';
-  const { service, design } = await loadDesign(
-    dir,
-    io,
-    {
-      ...(typeof values.workload === 'string' ? { workload: values.workload } : {}),
-      ...(typeof values.from === 'string' ? { from: values.from } : {}),
-      ...(typeof values.to === 'string' ? { to: values.to } : {}),
-    },
-    'decide',
-  );
+  const { service, design } = await loadDesign(positionals[0] ?? '.', io, designOptions(values), 'decide');
   const report = decide({ design, service, facts: parseFacts(raw), sources });
   emit(
     io,

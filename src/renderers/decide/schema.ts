@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FACT_NAMES, RECOMMENDATIONS } from '../../model/decide.js';
+import { planServiceSchema } from '../plan-schema.js';
 
 /**
  * The `rollbook decide --format json` document, as a strict schema. schema/decide.schema.json is
@@ -25,14 +26,7 @@ const option = z.strictObject({
 
 export const decisionJsonSchema = z
   .strictObject({
-    service: z.strictObject({
-      name: z.string(),
-      platform: z.string(),
-      workload: z.string().optional(),
-      namespace: z.string().optional(),
-      owners: z.array(z.string()),
-      descriptor: z.string().optional(),
-    }),
+    service: planServiceSchema,
     window: z.strictObject({ scoped: z.boolean(), summary: z.string(), reason: z.string().optional() }),
     recommendation: z.enum(RECOMMENDATIONS),
     row: z
