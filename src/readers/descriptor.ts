@@ -15,7 +15,7 @@ const MAX_DESCRIPTOR_BYTES = 1024 * 1024;
 /** Parse a duration such as 30s, 5m, 1h30m, 7d into seconds. */
 export function parseDuration(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  const re = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/g;
+  const re = /(?<!\d)(\d+(?:\.\d+)?)(ms|s|m|h|d)/g;
   const unit: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400 };
   let total = 0;
   let matched = '';

@@ -322,7 +322,7 @@ export function plain(ctx: LayoutContext, dir: string): Built {
   for (const e of ctx.list(dir)) {
     if (e.dir || !/\.sql$/i.test(e.name)) continue;
     const file = rel(dir, e.name);
-    const m = /^(\d+)[_.-]?(.*)\.sql$/i.exec(e.name);
+    const m = /^(\d+)(?!\d)[_.-]?(.*)\.sql$/i.exec(e.name);
     const version = m ? (m[1] as string) : e.name.replace(/\.sql$/i, '');
     const up = wholeFile(ctx, file, 'up', skipped);
     if (up) migrations.push({ version, name: m ? (m[2] as string) : version, up, at: at(file) });
@@ -373,7 +373,7 @@ function sectioned(
   skipped: Built['skipped'],
 ): Migration[] {
   const re = tool === 'dbmate' ? /^--\s*migrate:(up|down)\b/i : /^--\s*\+goose\s+(up|down)\b/i;
-  const nameRe = tool === 'dbmate' ? /^(\d+)[_.-]?(.*)\.sql$/i : /^(\d+)_(.+)\.(sql|go)$/i;
+  const nameRe = tool === 'dbmate' ? /^(\d+)(?!\d)[_.-]?(.*)\.sql$/i : /^(\d+)_(.+)\.(sql|go)$/i;
   const migrations: Migration[] = [];
   for (const e of ctx.list(dir)) {
     if (e.dir) continue;
@@ -794,7 +794,7 @@ function manifestFiles(j: unknown): string[] | undefined {
 }
 
 /** JavaScript/TypeScript migration file names: `<digits>[-_]<name>.js|ts|cjs|mjs|cts|mts`. */
-export const SCRIPT_NAME = /^(\d+)[-_.]?(.*?)\.(?:[cm]?[jt]s)$/i;
+export const SCRIPT_NAME = /^(\d+)(?!\d)[-_.]?(.*?)\.(?:[cm]?[jt]s)$/i;
 const SCRIPT_MARKER =
   /\bexports\.(up|down)\b|\bexport\s+(async\s+)?function\s+(up|down)\b|\bexport\s+const\s+(up|down)\b|\brunSql\s*\(|\bknex\b|\$executeRaw|\$queryRaw|\bup\s*[:(]/;
 
