@@ -137,27 +137,38 @@ function time(fn: () => unknown): number {
   return performance.now() - t0;
 }
 
+/** Best of a few runs at two sizes (noise from a loaded machine goes away with the minimum). */
+function grows(
+  read: (text: string) => unknown,
+  small: string,
+  large: string,
+): { a: number; b: number; ok: boolean } {
+  let a = time(() => read(small));
+  let b = time(() => read(large));
+  for (let retry = 0; retry < 4 && b >= 10 * a + 40; retry++) {
+    a = Math.min(
+      a,
+      time(() => read(small)),
+    );
+    b = Math.min(
+      b,
+      time(() => read(large)),
+    );
+  }
+  return { a, b, ok: b < 10 * a + 40 };
+}
+
 function assertLinear(prefix: string, unit: string): void {
   const k = Math.max(1, Math.ceil(3000 / unit.length));
-  const small = prefix + unit.repeat(k);
-  const large = prefix + unit.repeat(4 * k);
+  const at = (n: number) => prefix + unit.repeat(n);
   for (const [name, read] of READERS) {
     read(prefix + unit); // warm up
-    let a = time(() => read(small));
-    let b = time(() => read(large));
-    // a slow run on a loaded machine is measured again before it counts
-    for (let retry = 0; retry < 2 && b >= 10 * a + 40; retry++) {
-      a = Math.min(
-        a,
-        time(() => read(small)),
-      );
-      b = Math.min(
-        b,
-        time(() => read(large)),
-      );
-    }
-    const what = `${name} on ${JSON.stringify(prefix + unit)} × ${k}: ${a.toFixed(1)} ms → ${b.toFixed(1)} ms`;
-    expect(b, what).toBeLessThan(10 * a + 40);
+    let r = grows(read, at(k), at(4 * k));
+    // a one-off cost past some size (a slow path the engine takes once) is not growth: super-linear
+    // time grows again from 4n to 16n, a step does not
+    if (!r.ok) r = grows(read, at(4 * k), at(16 * k));
+    const what = `${name} on ${JSON.stringify(prefix + unit)} × ${k}: ${r.a.toFixed(1)} ms → ${r.b.toFixed(1)} ms`;
+    expect(r.ok, what).toBe(true);
   }
 }
 

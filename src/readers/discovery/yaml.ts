@@ -1,5 +1,6 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, type Node } from 'yaml';
 import type { Evidence, Unknown } from '../../model/service.js';
+import { MAX_YAML_ERRORS, parseYamlStream } from '../yaml-stream.js';
 
 export type PathKey = string | number;
 
@@ -205,13 +206,19 @@ function parseChunk(file: string, text: string, offset: number, indexBase: numbe
   const lc = new LineCounter();
   const unknowns: Unknown[] = [];
   const docs: YamlDoc[] = [];
-  let parsed: ReturnType<typeof parseAllDocuments>;
+  let stream: ReturnType<typeof parseYamlStream>;
   try {
-    parsed = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false });
+    stream = parseYamlStream(text, { lineCounter: lc, prettyErrors: false });
   } catch (e) {
     return { docs, unknowns: [{ subject: file, reason: `YAML not parseable: ${(e as Error).message}` }] };
   }
-  const list = Array.isArray(parsed) ? parsed : [];
+  if (stream.flood) {
+    const p0 = lc.linePos(stream.flood.offset);
+    const pos = { line: p0.line + offset, col: p0.col };
+    const reason = `invalid YAML at ${file}:${pos.line}:${pos.col}: ${stream.flood.message.split('\n')[0]} (and more than ${MAX_YAML_ERRORS} errors); skipped`;
+    return { docs, unknowns: [{ subject: file, reason, at: { file, line: pos.line, col: pos.col } }] };
+  }
+  const list = stream.docs;
   const templated = TEMPLATE_MARK.test(text);
   list.forEach((doc, index) => {
     const err = doc.errors[0];

@@ -1,7 +1,15 @@
 import { existsSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { Evidence, Migration, MigrationFile, MigrationTool } from '../../model/service.js';
-import { compareVersions, type DirEntry, listDir, type ReadResult, readSqlText } from './files.js';
+import { readBudget } from '../text-file.js';
+import {
+  compareVersions,
+  type DirEntry,
+  listDir,
+  type ReadResult,
+  readSqlText,
+  TOTAL_SQL_BYTES,
+} from './files.js';
 import { parseSql } from './parse.js';
 import { type Job, parseMany } from './pool.js';
 import { Positions } from './positions.js';
@@ -15,6 +23,8 @@ export class LayoutContext {
   private pending: { job: Job; target: MigrationFile }[] = [];
   private readonly cache = new Map<string, ReadResult>();
   private readonly listings = new Map<string, DirEntry[]>();
+  /** What this load may still read, all migration files together. */
+  private readonly budget = readBudget(TOTAL_SQL_BYTES);
   /** Which files to parse (all by default); the others keep no statements (check reads a change only). */
   private readonly parse: (file: string) => boolean;
   constructor(root: string, parse: (file: string) => boolean = () => true) {
@@ -24,7 +34,7 @@ export class LayoutContext {
   read(rel: string): ReadResult {
     let r = this.cache.get(rel);
     if (!r) {
-      r = readSqlText(join(this.root, rel));
+      r = readSqlText(join(this.root, rel), this.root, this.budget);
       this.cache.set(rel, r);
     }
     return r;
