@@ -18,6 +18,8 @@ export interface YamlDoc {
 export interface YamlParse {
   docs: YamlDoc[];
   unknowns: Unknown[];
+  /** Kinds of the documents skipped unread (Service, Ingress, ...), so the file is still accounted for. */
+  skipped?: string[];
 }
 
 export const TEMPLATE_MARK = /\{\{(?:[^{}]|\{(?!\{)|\}(?!\}))*\}\}|\{%(?:[^{%]|\{(?!%)|%(?!\}))*%\}/;
@@ -138,7 +140,10 @@ export function parseYaml(file: string, text: string): YamlParse {
       out.unknowns.push(...r.unknowns);
       return;
     }
-    if (!NAME_ONLY.has(kind)) return;
+    if (!NAME_ONLY.has(kind)) {
+      out.skipped = [...(out.skipped ?? []), kind];
+      return;
+    }
     const name = metadataScalar(c.text, 'name');
     const ns = metadataScalar(c.text, 'namespace');
     if (!name) {
