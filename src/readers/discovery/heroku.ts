@@ -38,7 +38,7 @@ function herokuAppGuess(text: string): string {
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^[^a-z]+/, '')
     .slice(0, 30)
-    .replace(/-+$/, '');
+    .replace(/(?<!-)-+$/, '');
   return slug === '' ? 'app' : slug;
 }
 
