@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { RollbookError } from '../errors.js';
 import type { Outcome } from '../model/outcome.js';
+import { writeOutput } from './write-out.js';
 
 export interface Io {
   stdout: (text: string) => void;
@@ -95,25 +94,14 @@ export function oneOf<T extends string>(
   throw new RollbookError('USAGE', `${flag} must be one of ${allowed.join(', ')}; got "${value}"`);
 }
 
-/** Write the output atomically (temp file + rename) to --out, or to stdout. */
+/**
+ * Write the output to --out (a regular file atomically, temp file + rename; a device or FIFO
+ * directly, never replaced: see writeOutput), or to stdout.
+ */
 export function emit(io: Io, text: string, out: string | undefined): void {
   if (!out) {
     io.stdout(text);
     return;
   }
-  const tmp = join(dirname(out), `.${basename(out)}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    writeFileSync(tmp, text, { mode: text.startsWith('#!') ? 0o755 : 0o644 });
-    renameSync(tmp, out);
-  } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      /* nothing was written */
-    }
-    throw new RollbookError(
-      'OUTPUT',
-      `cannot write ${out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-    );
-  }
+  writeOutput(resolve(io.cwd, out), text, { mode: text.startsWith('#!') ? 0o755 : 0o644 });
 }

@@ -793,7 +793,7 @@ function pathsOf(w: Workload): string[] {
 }
 
 function cleanRef(p: string): string {
-  const n = p.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+  const n = p.replace(/^(\.\/)+/, '').replace(/(?<!\/)\/+$/, '');
   return n === '' ? '.' : n;
 }
 
