@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { type Document, isMap, isNode, isPair, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { type Problem, RollbookError } from '../errors.js';
-import type { Evidence, Service } from '../model/service.js';
+import type { Evidence, Service, SignalOp } from '../model/service.js';
 import { type Descriptor, descriptorSchema } from './descriptor-schema.js';
 import { findDescriptor } from './root.js';
 import { emptyService } from './service-base.js';
@@ -215,8 +215,10 @@ export function serviceFromDescriptor(
   s.dependencies = (d.dependencies ?? []).map((x, i) => ({ ...x, at: at(['dependencies', i]) }));
   s.signals = (d.signals ?? []).map((x, i) => {
     const forSeconds = parseDuration(x.for);
+    const op = x.op ?? defaultSignalOp(x.name);
     return {
       ...x,
+      ...(op ? { op } : {}),
       ...(forSeconds !== undefined ? { forSeconds } : {}),
       source: file,
       at: at(['signals', i]),
@@ -257,4 +259,12 @@ export function descriptorMigrationSpecs(root: string) {
   if (!file) return [];
   const { descriptor, locate } = readDescriptor(root, file);
   return migrationSpecs(descriptor, locate);
+}
+
+/**
+ * The direction a signal is bad in when rollbook.yaml does not say (`op`): above the threshold for
+ * names that say error, failure or latency. Any other name has no default: the design reports it.
+ */
+export function defaultSignalOp(name: string): SignalOp | undefined {
+  return /error|fail|5xx|latency|duration|p9\d|timeout/i.test(name) ? '>' : undefined;
 }

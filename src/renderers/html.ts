@@ -436,7 +436,7 @@ function verification(ids: Ids, plan: Plan): string {
   const v = plan.verification;
   return `<section id="verification">
 <h2>Verification</h2>
-<p>Recovered when these signals stay under threshold for <strong>${formatDuration(v.sustainSeconds)}</strong>:</p>
+<p>Recovered when these signals stay on their healthy side for <strong>${formatDuration(v.sustainSeconds)}</strong>:</p>
 ${v.signals.length ? `<ul>${v.signals.map((s) => `<li>${e(`${s.signal}: ${s.condition}`)}</li>`).join('')}</ul>` : '<p class="warn">No signal configured: watch the service dashboards.</p>'}
 ${v.checks.map((c) => checkHtml(ids, c)).join('\n')}
 </section>`;

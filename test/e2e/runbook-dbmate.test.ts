@@ -6,7 +6,7 @@
  * path and runs nothing after it.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testDatabaseUrl } from '../schema/helpers.js';
@@ -84,6 +84,11 @@ describe.skipIf(!url)('[postgres] the ledger-api runbook, run for real', () => {
     const r = run(w, script, answers(w, backup));
     const screen = `${r.stdout}${r.stderr}`;
     if (r.status !== 0) console.log(screen.slice(-6000));
+    // ROLLBOOK_CAPTURE=DIR keeps the screen and the log of this run (for a closing note)
+    if (process.env.ROLLBOOK_CAPTURE) {
+      writeFileSync(join(process.env.ROLLBOOK_CAPTURE, 'screen.txt'), screen);
+      writeFileSync(join(process.env.ROLLBOOK_CAPTURE, 'log.txt'), r.log);
+    }
     expect(r.status).toBe(0);
     // the order under pressure
     const order = [
@@ -109,6 +114,11 @@ describe.skipIf(!url)('[postgres] the ledger-api runbook, run for real', () => {
     expect(screen).toContain('data loss only:');
     expect(screen).toContain('OK: data loss accepted by Dana Owner');
     expect(screen).toContain(`-> schema version ${TARGET_VERSION} equals the target, not dirty`);
+    // each run of the repeated down is announced as it runs: inputs filled in, the password masked
+    expect(screen).toMatch(
+      /running: dbmate --url postgres:\/\/postgres@127\.0\.0\.1:\d+\/rb_e2e_\w+\\\?sslmode=disable --migrations-dir db\/migrations --no-dump-schema rollback {3}\(run 2 of at most 2\)/,
+    );
+    expect(screen).not.toContain('$rb_n');
     // the backup: real pg_dump, readable by pg_restore, with the service's tables
     expect(existsSync(backup)).toBe(true);
     const list = spawnSync('pg_restore', ['--list', backup], { encoding: 'utf8' }).stdout;
