@@ -24,6 +24,7 @@ export {
   renderMigrationsText,
   reportMigrations,
 } from './analyze-migrations.js';
+export { type DiscoverCommandOptions, type DiscoverReport, discoverRepository } from './discover.js';
 export * from './errors.js';
 export { type GatesOptions, gates, type ReleaseGatesReport } from './gates.js';
 export type * from './model/index.js';
@@ -38,6 +39,7 @@ export {
   type Discovery,
   discover,
   matchWorkloads,
+  uniqueRef,
   workloadLabel,
   workloadRef,
 } from './readers/discover.js';
