@@ -1,6 +1,6 @@
 import type { Criterion, Recovery, Trigger } from '../model/plan.js';
-import { negateOp } from '../util/signal-op.js';
 import type { Signal, Unknown } from '../model/service.js';
+import { negateOp } from '../util/signal-op.js';
 import { type PlanContext, workloadLabel } from './context.js';
 
 /** A rollback is considered only within this window after a deploy; later, suspect something else first. */
@@ -28,7 +28,8 @@ function rollbackCondition(s: Signal): string {
   if (s.threshold !== undefined && s.op) return `${label} ${s.op} ${s.threshold}${window}`;
   if (s.threshold !== undefined)
     return `${label} on the bad side of ${s.threshold}${window} (which side is bad is not set: add \`op\` to the signal)`;
-  if (s.expression?.failure) return `${label} meets the failure condition \`${s.expression.failure}\`${window}`;
+  if (s.expression?.failure)
+    return `${label} meets the failure condition \`${s.expression.failure}\`${window}`;
   if (s.expression?.success)
     return `${label} fails the success condition \`${s.expression.success}\`${window}`;
   return `${label} breaches its alert${window}`;

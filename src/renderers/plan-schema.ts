@@ -84,9 +84,7 @@ const criterion = z.strictObject({
 
 const recovery = z.strictObject({
   signal: z.string(),
-  condition: z
-    .string()
-    .describe('The opposite of the rollback condition, held for the verification window.'),
+  condition: z.string().describe('The opposite of the rollback condition, held for the verification window.'),
   query: z.string().optional(),
   op: signalOp.optional().describe('Healthy direction: `value op threshold` for the whole window.'),
   threshold: z.number().optional(),

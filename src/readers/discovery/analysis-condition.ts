@@ -38,7 +38,12 @@ export function readComparison(expr: string): Comparison | undefined {
   const parts = expr
     .trim()
     .split(/\|\||&&/)
-    .map((p) => p.trim().replace(/^\((.*)\)$/, '$1').trim());
+    .map((p) =>
+      p
+        .trim()
+        .replace(/^\((.*)\)$/, '$1')
+        .trim(),
+    );
   const found = parts.map(comparison);
   const real = found.filter((c): c is Comparison => c !== undefined);
   if (real.length !== 1) return undefined;
