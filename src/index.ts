@@ -76,6 +76,7 @@ export { evaluateGates, type GatesInput, type GatesReport } from './schema/gates
 export { type MigrationStatusReport, migrationStatus } from './schema/status.js';
 export { type VerifyReport, verifyMigrations } from './schema/verify.js';
 export { renderCommand, shellQuote } from './util/shell.js';
+export { type VerifyReleaseOptions, verifyRelease } from './verify-release.js';
 
 /** Run every rule over the service. */
 export function analyze(service: Service): Finding[] {

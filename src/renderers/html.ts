@@ -449,7 +449,7 @@ function comms(ids: Ids, plan: Plan): string {
     const chat = ids.next('comms');
     return `<h3>${e(b.heading)}</h3>
 <p class="meta">${e(statusPageLabel(plan))}</p>
-<div class="cmd"><pre id="${page}">${withBlanks(b.statusPage)}</pre><button type="button" class="copy" data-copy="${page}" aria-label="Copy status page text">Copy</button></div>
+<div class="cmd"><pre id="${page}">${withBlanks(b.statusPage)}</pre><button type="button" class="copy" data-copy="${page}" aria-label="Copy ${plan.comms.statusPage ? 'status page' : 'long form'} text">Copy</button></div>
 <p class="meta">Chat</p>
 <div class="cmd"><pre id="${chat}">${withBlanks(b.chat)}</pre><button type="button" class="copy" data-copy="${chat}" aria-label="Copy chat text">Copy</button></div>`;
   });
