@@ -113,7 +113,9 @@ describe.skipIf(!url)('[postgres] the ledger-api runbook, run for real', () => {
     expect(screen).toContain('was written during this run and is not empty');
     expect(screen).toContain('data loss only:');
     // the data-step gate checks only the downs this rollback crosses (v1 already had create_entries)
-    expect(screen).toContain('checks the downs of the 2 migration(s) it crosses; 1 older migration(s) replayed');
+    expect(screen).toContain(
+      'checks the downs of the 2 migration(s) it crosses; 1 older migration(s) replayed',
+    );
     expect(screen).not.toMatch(/FAIL {4}20260301090000/);
     expect(screen).toContain('OK: data loss accepted by Dana Owner');
     expect(screen).toContain(`-> schema version ${TARGET_VERSION} equals the target, not dirty`);
@@ -142,7 +144,7 @@ describe.skipIf(!url)('[postgres] the ledger-api runbook, run for real', () => {
     expect(screen).toContain('DATABASE_URL = postgres://postgres:***@');
     expect(r.log).toMatch(/DATA LOSS ACCEPTED by Dana\\ Owner +at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/);
     expect(r.log).toContain('input DATABASE_URL = postgres://postgres:***@');
-  });
+  }, 240_000);
 
   it('stops on the abort path when the rollout stalls after the undo, and runs nothing after it', () => {
     const w = buildWorld(url as string, 'stalled');
@@ -161,5 +163,5 @@ describe.skipIf(!url)('[postgres] the ledger-api runbook, run for real', () => {
     expect(screen).not.toContain('all steps passed');
     expect(w.kubectlCalls().filter((c) => c.includes('rollout undo'))).toHaveLength(1);
     expect(r.log).not.toContain(PASSWORD);
-  });
+  }, 240_000);
 });
