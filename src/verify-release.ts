@@ -9,7 +9,7 @@ import { type VerifyReport, verifyMigrations } from './schema/verify.js';
 
 export type VerifyReleaseOptions = Pick<GatesOptions, 'dir' | 'cwd' | 'from' | 'to' | 'migrations'> & {
   /** Scratch server to replay on instead of PGlite. */
-  databaseUrl?: string;
+  scratchUrl?: string;
 };
 
 export async function verifyRelease(opts: VerifyReleaseOptions): Promise<VerifyReport> {
@@ -28,7 +28,7 @@ export async function verifyRelease(opts: VerifyReleaseOptions): Promise<VerifyR
   }
   const report = await verifyMigrations(sides.current, {
     only,
-    ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}),
+    ...(opts.scratchUrl ? { scratchUrl: opts.scratchUrl } : {}),
   });
   return {
     ...report,

@@ -1,4 +1,5 @@
-import { formatProblem, isRollbookError } from '../errors.js';
+import { isAbsolute, relative } from 'node:path';
+import { formatProblem, inputErrorOf, isRollbookError, type RollbookError } from '../errors.js';
 import { defaultIo, EXIT, type Io } from './io.js';
 
 export type CommandRun = (args: string[], io: Io) => Promise<number>;
@@ -39,6 +40,10 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: 'can the target version run on the current state?',
     load: () => import('./commands/gates.js'),
   },
+  target: {
+    summary: 'undo one suspect change: revert it, or roll back with its collateral',
+    load: () => import('./commands/target.js'),
+  },
 };
 
 export const USAGE = `rollbook — design the rollback path before anyone needs it
@@ -60,6 +65,13 @@ function resolve(argv: string[]): { entry: CommandEntry; rest: string[] } | unde
   return undefined;
 }
 
+/** A path as the user gave it: relative to the working directory when inside it. */
+function shownPath(path: string, cwd: string): string {
+  if (!isAbsolute(path)) return path;
+  const rel = relative(cwd, path);
+  return rel === '' ? '.' : rel.startsWith('..') ? path : rel;
+}
+
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
   const debug = argv.includes('--debug');
   const args = argv.filter((a) => a !== '--debug');
@@ -79,13 +91,17 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   try {
     const mod = await found.entry.load();
     return await mod.run(found.rest, io);
-  } catch (e) {
-    if (isRollbookError(e)) {
+  } catch (caught) {
+    // a file-system error about the input (EACCES, ELOOP, ENAMETOOLONG…) is the input's problem
+    const input = isRollbookError(caught) ? caught : inputErrorOf(caught, (p) => shownPath(p, io.cwd));
+    if (input) {
+      const e: RollbookError = input;
       for (const p of e.problems) io.stderr(`rollbook: ${formatProblem(p)}\n`);
       if (e.hint) io.stderr(`${e.hint}\n`);
-      if (debug) io.stderr(`${e.stack}\n`);
+      if (debug) io.stderr(`${(caught as Error).stack ?? e.stack}\n`);
       return EXIT.error;
     }
+    const e = caught;
     io.stderr(
       `rollbook: internal error (this is a bug in rollbook, please report it):\n${(e as Error)?.stack ?? String(e)}\n`,
     );

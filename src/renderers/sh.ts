@@ -11,9 +11,11 @@
  * before the first step that needs it, each input asked just before its first use. Secret inputs are
  * read without echo and masked in everything the script prints or logs.
  */
+import { RollbookError } from '../errors.js';
 import type { Arg, Check, Command, Gate, Input, Plan, Step } from '../model/plan.js';
 import { isValidVarName, renderArg, renderCommand, shellQuote } from '../util/shell.js';
 import { commsBlanks, commsBlocks, commsSummary, statusPageLabel } from './comms.js';
+import type { Preface } from './preface.js';
 import { procedure } from './procedure.js';
 import { criterionLine, displayText, formatDuration } from './text.js';
 
@@ -23,6 +25,8 @@ export interface ShOptions {
    * calls rollbook, then `npx --no-install rollbook`, then `rollbook` on PATH).
    */
   rollbookBin?: string;
+  /** Context shown before the plan (e.g. the suspect of a targeted rollback). */
+  preface?: Preface;
 }
 
 const inputVar = (name: string) => `RB_IN_${name}`;
@@ -37,7 +41,10 @@ const q = (text: string) => shellQuote(displayText(text));
 function argvWords(argv: Arg[]): string {
   for (const a of argv) {
     if (typeof a === 'string' && a.includes('\u0000'))
-      throw new Error('a command argument contains a NUL byte, which no shell can pass');
+      throw new RollbookError(
+        'INVALID_INPUT',
+        'a command argument contains a NUL byte, which no shell can pass',
+      );
   }
   const [first, ...rest] = argv;
   if (first === 'rollbook')
@@ -960,6 +967,14 @@ export function renderSh(plan: Plan, options: ShOptions = {}): string {
     `  rb_run_marker=$(mktemp "\${TMPDIR:-/tmp}/rollbook-run.XXXXXX")`,
     'fi',
   );
+  if (options.preface) {
+    s.call('rb_head', options.preface.title);
+    for (const [k, v] of options.preface.facts) s.call('rb_kv', k, v);
+    for (const sec of options.preface.sections) {
+      s.call('rb_head', sec.heading);
+      for (const item of sec.items) s.call('rb_item', item);
+    }
+  }
   header(s, plan);
   if (usesRollbook(plan)) s.add('', '((rb_dry)) || rb_find_rollbook || :');
   const inputs = new Inputs(s, plan, used);

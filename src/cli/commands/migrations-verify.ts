@@ -6,9 +6,9 @@ import { findSqlFiles } from '../../readers/sql-files.js';
 import { verifyJson, verifyText } from '../../schema/report.js';
 import { verifyMigrations } from '../../schema/verify.js';
 import { verifyRelease } from '../../verify-release.js';
-import { EXIT, emit, exitCode, type Io, oneOf, parseCommand } from '../io.js';
+import { EXIT, emit, exitCode, type Io, oneOf, parseCommand, refuseLiveUrl } from '../io.js';
 
-const USAGE = `Usage: rollbook migrations verify [dir] [--from REF --to REF] [--database-url URL] [--format text|json] [--out FILE]
+const USAGE = `Usage: rollbook migrations verify [dir] [--from REF --to REF] [--scratch-url URL] [--format text|json] [--out FILE]
 
 Up/down round-trip of every migration in real Postgres: create the tool's bookkeeping table,
 apply the up, seed a row into every empty table the down reaches (committed in a transaction of
@@ -27,14 +27,16 @@ $ROLLBOOK_CACHE_DIR overrides), with verdicts cached by content hash of the file
                      the crossed downs are checked (default --from HEAD, --to the newest release
                      tag reachable from it). This is the data step's check.
 
---database-url URL   replay on this server instead. rollbook CREATEs a throw-away database
-                     rollbook_tmp_<random> there, replays into it and DROPs it: the only write
-                     rollbook ever makes. Name a scratch server for that purpose, never production.`;
+--scratch-url URL    replay on this scratch server instead. rollbook CREATEs a throw-away
+                     database rollbook_tmp_<random> there, replays into it and DROPs it: the only
+                     write rollbook ever makes. Name a scratch server for that purpose, never
+                     production. (--database-url is only ever the read-only live database.)`;
 
 export async function run(args: string[], io: Io): Promise<number> {
   const parsed = parseCommand(
     args,
     {
+      'scratch-url': { type: 'string' },
       'database-url': { type: 'string' },
       from: { type: 'string' },
       to: { type: 'string' },
@@ -46,9 +48,10 @@ export async function run(args: string[], io: Io): Promise<number> {
   );
   if (!parsed) return EXIT.ok;
   const { values, positionals } = parsed;
+  refuseLiveUrl(values['database-url'], USAGE);
   const format = oneOf(values.format as string | undefined, ['text', 'json'] as const, '--format', 'text');
   const root = serviceRoot(positionals[0], io.cwd);
-  const url = values['database-url'] as string | undefined;
+  const url = values['scratch-url'] as string | undefined;
   const from = values.from as string | undefined;
   const to = values.to as string | undefined;
   const report =
@@ -58,11 +61,11 @@ export async function run(args: string[], io: Io): Promise<number> {
           ...(positionals[0] ? { dir: positionals[0] } : {}),
           ...(from !== undefined ? { from } : {}),
           ...(to !== undefined ? { to } : {}),
-          ...(url ? { databaseUrl: url } : {}),
+          ...(url ? { scratchUrl: url } : {}),
         })
       : await verifyMigrations(
           await loadMigrationSets(root, descriptorMigrationSpecs(root)),
-          url ? { databaseUrl: url } : {},
+          url ? { scratchUrl: url } : {},
         );
   const result = verifyOutcome(report, findSqlFiles(root));
   emit(
