@@ -66,12 +66,25 @@ function releaseTags(root: string): string | undefined {
   return file ? readDescriptor(root, file).descriptor.release?.tags : undefined;
 }
 
+/** The two sides of a release: its refs and each side's migration sets, read from git. */
+export interface ReleaseSides {
+  root: string;
+  from: ReleaseRef;
+  to: ReleaseRef;
+  /** The migration folders read at both refs (from the working tree). */
+  locations: string[];
+  current: MigrationSet[];
+  target: MigrationSet[];
+}
+
 /**
- * Evaluate the gates between two versions. Refs that do not exist, `from` older than `to`, and no
- * target at all are RollbookError (exit 2). An empty or unbuildable side makes the compatibility
- * gate UNKNOWN (never PASS), and the report's outcome says so.
+ * Resolve `from` and `to` and read each side's migrations from git. Refs that do not exist, `from`
+ * older than `to`, and no target at all are RollbookError (exit 2).
  */
-export async function gates(opts: GatesOptions = {}): Promise<ReleaseGatesReport> {
+export async function releaseSides(
+  opts: Pick<GatesOptions, 'dir' | 'cwd' | 'from' | 'to' | 'migrations'>,
+  command: string,
+): Promise<ReleaseSides> {
   const cwd = opts.cwd ?? process.cwd();
   const root = serviceRoot(opts.dir, cwd);
   const window = await resolveWindow(root, {
@@ -84,26 +97,37 @@ export async function gates(opts: GatesOptions = {}): Promise<ReleaseGatesReport
   if (!window.to)
     throw new RollbookError(
       'USAGE',
-      `gates needs a target version: ${window.unscopedReason ?? 'no release tag found'}`,
-      'Usage: rollbook gates [dir] [--from REF] --to REF',
+      `${command} needs a target version: ${window.unscopedReason ?? 'no release tag found'}`,
+      `Usage: rollbook ${command} [dir] [--from REF] --to REF`,
     );
-  const queries = opts.queries ? await readQueries(root, cwd, opts.queries) : undefined;
   const where = await locations(root, opts.migrations);
   const paths = [...new Set(where.filter((s) => s.tool !== 'unknown').map((s) => s.path))].sort();
   const [current, target] = [
     await migrationSetsAt(root, window.from.commit, where),
     await migrationSetsAt(root, window.to.commit, where),
   ];
+  return { root, from: window.from, to: window.to, locations: paths, current, target };
+}
+
+/**
+ * Evaluate the gates between two versions. Refs that do not exist, `from` older than `to`, and no
+ * target at all are RollbookError (exit 2). An empty or unbuildable side makes the compatibility
+ * gate UNKNOWN (never PASS), and the report's outcome says so.
+ */
+export async function gates(opts: GatesOptions = {}): Promise<ReleaseGatesReport> {
+  const cwd = opts.cwd ?? process.cwd();
+  const sides = await releaseSides(opts, 'gates');
+  const queries = opts.queries ? await readQueries(sides.root, cwd, opts.queries) : undefined;
   const report = await evaluateGates({
-    from: opts.from ?? window.from.ref,
-    to: opts.to ?? window.to.ref,
+    from: opts.from ?? sides.from.ref,
+    to: opts.to ?? sides.to.ref,
     ...(opts.dir ? { dir: opts.dir } : {}),
-    current,
-    target,
-    locations: paths,
+    current: sides.current,
+    target: sides.target,
+    locations: sides.locations,
     ...(queries ? { queries } : {}),
     ...(opts.databaseUrl ? { liveUrl: opts.databaseUrl } : {}),
     ...(opts.scratchUrl ? { scratchUrl: opts.scratchUrl } : {}),
   });
-  return { ...report, release: { from: window.from, to: window.to }, locations: paths };
+  return { ...report, release: { from: sides.from, to: sides.to }, locations: sides.locations };
 }

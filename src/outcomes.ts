@@ -27,6 +27,8 @@ const NAME_IT =
 export function verifyOutcome(report: VerifyReport, sqlFiles: string[]): OutcomeReport {
   const s = report.summary;
   if (s.fail > 0) return { outcome: 'fail', couldNotProve: [] };
+  // a rollback that crosses no migration has no down to run
+  if (report.scope?.crossed === 0) return { outcome: 'pass', couldNotProve: [] };
   if (s.pass > 0 || (s.unknown + s.skipped === 0 && sqlFiles.length === 0))
     return { outcome: 'pass', couldNotProve: [] };
   return {

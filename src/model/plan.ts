@@ -1,6 +1,6 @@
 import type { Finding } from './finding.js';
 import type { ReleaseChange, TargetSchema } from './release.js';
-import type { Evidence, PastRollback, PlatformId, Unknown } from './service.js';
+import type { Evidence, PastRollback, PlatformId, SignalOp, Unknown } from './service.js';
 
 /**
  * One argument of a command. A plain string is a literal (quoted when rendered as shell);
@@ -126,9 +126,11 @@ export interface Gate {
 
 export interface Criterion {
   signal: string;
-  /** Human condition, e.g. "error ratio > 0.02 for 5m". */
+  /** The condition that calls for a rollback, e.g. "error-ratio > 0.02 for 5m" (never a success condition). */
   condition: string;
   query?: string;
+  /** The rollback direction: `value op threshold` calls for a rollback. Absent when unknown. */
+  op?: SignalOp;
   threshold?: number;
   forSeconds?: number;
   /** Only within this many minutes of a deploy. */
@@ -148,11 +150,25 @@ export interface Trigger {
   why: string;
 }
 
+/** The opposite of a trigger criterion, held for the verification window: the signal has recovered. */
+export interface Recovery {
+  signal: string;
+  /** e.g. "error-ratio <= 0.02 for 10m". */
+  condition: string;
+  query?: string;
+  /** The healthy direction: `value op threshold` for the whole window. */
+  op?: SignalOp;
+  threshold?: number;
+  holdSeconds: number;
+  source: string;
+  at?: Evidence;
+}
+
 export interface Verification {
-  /** Signals must stay under threshold this long before "resolved". */
+  /** Signals must stay on their healthy side this long before "resolved" (the verification window). */
   sustainSeconds: number;
   checks: Check[];
-  signals: Criterion[];
+  signals: Recovery[];
 }
 
 export interface StatusUpdate {

@@ -463,16 +463,31 @@ export interface Dependency {
   at?: Evidence;
 }
 
+/** Which way a signal is bad: the comparison with its threshold that calls for a rollback. */
+export const SIGNAL_OPS = ['>', '>=', '<', '<='] as const;
+export type SignalOp = (typeof SIGNAL_OPS)[number];
+
 export interface Signal {
   name: string;
   query?: string;
   threshold?: number;
+  /**
+   * The direction that calls for a rollback (`value op threshold`): `>` for an error ratio, `<` for
+   * a success rate. Absent when nobody said and the name does not tell.
+   */
+  op?: SignalOp;
   /** Duration string as written ("5m"). */
   for?: string;
   forSeconds?: number;
+  /** Argo Rollouts analysis: the rollback condition holds over this many measurements, `interval` apart. */
+  measurements?: { count: number; interval: string };
   /** Where the signal came from: rollbook.yaml, an Argo Rollouts AnalysisTemplate, ... */
   source?: string;
-  /** Human condition, e.g. "result[0] >= 0.95" from an AnalysisTemplate. */
+  /** Name the conditions use for the measured value (the metric of an AnalysisTemplate); default `name`. */
+  metric?: string;
+  /** An AnalysisTemplate's conditions as written, when no single comparison could be read from them. */
+  expression?: { success?: string; failure?: string };
+  /** Human description of where the condition comes from ("success when result[0] >= 0.95; every 1m"). */
   condition?: string;
   at?: Evidence;
 }

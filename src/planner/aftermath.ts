@@ -3,8 +3,9 @@ import type { Unknown } from '../model/service.js';
 import type { DurationModel } from '../platforms/types.js';
 import { cmp } from '../util/order.js';
 import { type PlanContext, workloadLabel } from './context.js';
+import { defaultRecoveries, recoveryFromSignal } from './trigger.js';
 
-/** Signals must stay under threshold for twice the longest alert window, and at least 10 minutes. */
+/** Signals must stay on their healthy side for twice the longest alert window, and at least 10 minutes. */
 export function sustainSecondsFor(criteria: Criterion[]): number {
   const longest = Math.max(0, ...criteria.map((c) => c.forSeconds ?? 0));
   return Math.max(600, longest * 2);
@@ -12,7 +13,6 @@ export function sustainSecondsFor(criteria: Criterion[]): number {
 
 export function buildVerification(
   ctx: PlanContext,
-  criteria: Criterion[],
   sustainSeconds: number,
   unknowns: Unknown[],
 ): Verification {
@@ -25,13 +25,13 @@ export function buildVerification(
       retries: 1,
     });
   }
-  for (const c of criteria) {
-    const target =
-      c.threshold !== undefined
-        ? `${c.signal} at or below ${c.threshold}`
-        : `${c.signal} back to its pre-deploy baseline`;
+  const signals =
+    ctx.service.signals.length > 0
+      ? ctx.service.signals.map((s) => recoveryFromSignal(s, sustainSeconds))
+      : defaultRecoveries(sustainSeconds);
+  for (const r of signals) {
     checks.push({
-      expect: `${target} for ${Math.round(sustainSeconds / 60)} consecutive minutes${c.query ? ` — query: \`${c.query}\`` : ''}`,
+      expect: `${r.condition}, without a break${r.query ? ` — query: \`${r.query}\`` : ''}`,
       timeoutSeconds: sustainSeconds * 2,
       retries: 0,
       manual: true,
@@ -69,7 +69,7 @@ export function buildVerification(
         'no `synthetics` in rollbook.yaml: recovery is confirmed from signals and rollout status only. Add a read-only request on the critical path (e.g. GET /healthz/deep).',
     });
   }
-  return { sustainSeconds, checks, signals: criteria };
+  return { sustainSeconds, checks, signals };
 }
 
 function dataLossStatement(ctx: PlanContext): string {

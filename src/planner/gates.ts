@@ -82,9 +82,9 @@ function dataVerifiedGate(ctx: PlanContext): Gate {
   const check: Check =
     service.migrations.length > 0
       ? {
-          command: read('rollbook', 'migrations', 'verify', '.'),
+          command: read('rollbook', 'migrations', 'verify', '.', '--from', CURRENT, '--to', TARGET_REF),
           expect:
-            'every down restores the previous schema and keeps the seeded rows (replayed in a throw-away Postgres); when the only failures are data losses, the data owner accepts them by typing the acceptance',
+            'every down the rollback crosses restores the previous schema and keeps the seeded rows (replayed in a throw-away Postgres); when the only failures are data losses, the data owner accepts them by typing the acceptance',
           outcomes: [
             {
               contains: VERIFY_LOSS_ONLY,

@@ -132,7 +132,7 @@ export function planRollback(service: Service, findings: Finding[]): Plan {
       : `${rollback.why} The guided runbook walks through the sequence.`
     : 'How the service is deployed is unknown: follow the runbook.';
   const trigger = buildTrigger(ctx, command, oneCommand, why, unknowns);
-  const verification = buildVerification(ctx, trigger.criteria, sustainSeconds, unknowns);
+  const verification = buildVerification(ctx, sustainSeconds, unknowns);
 
   const inputs: Input[] = [...runbook.inputs];
   const known = new Set(inputs.map((i) => i.name));

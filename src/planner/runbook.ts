@@ -306,7 +306,7 @@ function hazardStep(ctx: PlanContext, kind: 'queue' | 'cache'): Omit<Step, 'requ
 function verifyStep(ctx: PlanContext, sustainSeconds: number, status?: Command): Omit<Step, 'requiresGates'> {
   return {
     id: 'verify-recovery',
-    title: 'Confirm recovery: signals under threshold for the sustain window',
+    title: 'Confirm recovery: signals back on their healthy side for the verification window',
     commands: [
       ...(status ? [status] : []),
       manual(
@@ -316,7 +316,7 @@ function verifyStep(ctx: PlanContext, sustainSeconds: number, status?: Command):
     expectedSeconds: sustainSeconds,
     maxSeconds: sustainSeconds * 2,
     check: {
-      expect: `every trigger signal below its threshold for ${Math.round(sustainSeconds / 60)} consecutive minutes, rollout complete, synthetic checks green`,
+      expect: `every trigger signal back on its healthy side (see Verification) for ${Math.round(sustainSeconds / 60)} consecutive minutes, rollout complete, synthetic checks green`,
       timeoutSeconds: sustainSeconds * 2,
       retries: 0,
       manual: true,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MIGRATION_TOOLS, PLATFORM_IDS, VERSIONING_MODES } from '../model/service.js';
+import { MIGRATION_TOOLS, PLATFORM_IDS, SIGNAL_OPS, VERSIONING_MODES } from '../model/service.js';
 
 /**
  * rollbook.yaml version 1 — the contract in DESIGN.md. Declarative only (no transforms), so that
@@ -93,6 +93,12 @@ const signal = z.strictObject({
   name,
   query: z.string().optional().describe('PromQL or your monitoring query.'),
   threshold: z.number().min(-1e15).max(1e15).optional(),
+  op: z
+    .enum(SIGNAL_OPS)
+    .optional()
+    .describe(
+      'Which way the signal is bad: a rollback is called when `value op threshold` holds (`>` for an error ratio or a latency, `<` for a success rate). Default `>` for names that say error, failure or latency; otherwise the direction is reported unknown.',
+    ),
   for: duration.optional(),
 });
 

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Document, isMap, isNode, isPair, isScalar, LineCounter } from 'yaml';
 import type { z } from 'zod';
 import { type Problem, RollbookError } from '../errors.js';
-import type { Evidence, Service } from '../model/service.js';
+import type { Evidence, Service, SignalOp } from '../model/service.js';
 import { checkNumbers, DURATION } from './bounds.js';
 import { type Descriptor, descriptorSchema } from './descriptor-schema.js';
 import { attributeKind, checkNames, type NameCheck, workloadRefChecks } from './names.js';
@@ -266,8 +266,10 @@ export function serviceFromDescriptor(
   s.dependencies = (d.dependencies ?? []).map((x, i) => ({ ...x, at: at(['dependencies', i]) }));
   s.signals = (d.signals ?? []).map((x, i) => {
     const forSeconds = parseDuration(x.for);
+    const op = x.op ?? defaultSignalOp(x.name);
     return {
       ...x,
+      ...(op ? { op } : {}),
       ...(forSeconds !== undefined ? { forSeconds } : {}),
       source: file,
       at: at(['signals', i]),
@@ -357,4 +359,12 @@ export function descriptorMigrationSpecs(root: string) {
   if (!file) return [];
   const { descriptor, locate } = readDescriptor(root, file);
   return migrationSpecs(descriptor, locate);
+}
+
+/**
+ * The direction a signal is bad in when rollbook.yaml does not say (`op`): above the threshold for
+ * names that say error, failure or latency. Any other name has no default: the design reports it.
+ */
+export function defaultSignalOp(name: string): SignalOp | undefined {
+  return /error|fail|5xx|latency|duration|p9\d|timeout/i.test(name) ? '>' : undefined;
 }

@@ -16,7 +16,7 @@ export interface CommsBlock {
 const WHEN: Record<string, string> = {
   identified: 'send when the rollback is called',
   monitoring: 'send when the last runbook step has passed its check',
-  resolved: 'send when the signals have stayed under threshold for the verification window',
+  resolved: 'send when the signals have stayed on their healthy side for the verification window',
 };
 
 /** The updates as blocks (shared with the sh and html renderers). */

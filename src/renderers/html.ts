@@ -437,7 +437,7 @@ function verification(ids: Ids, plan: Plan): string {
   const v = plan.verification;
   return `<section id="verification">
 <h2>Verification</h2>
-<p>Recovered when these signals stay under threshold for <strong>${formatDuration(v.sustainSeconds)}</strong>:</p>
+<p>Recovered when these signals stay on their healthy side for <strong>${formatDuration(v.sustainSeconds)}</strong>:</p>
 ${v.signals.length ? `<ul>${v.signals.map((s) => `<li>${e(`${s.signal}: ${s.condition}`)}</li>`).join('')}</ul>` : '<p class="warn">No signal configured: watch the service dashboards.</p>'}
 ${v.checks.map((c) => checkHtml(ids, c)).join('\n')}
 </section>`;
@@ -450,7 +450,7 @@ function comms(ids: Ids, plan: Plan): string {
     const chat = ids.next('comms');
     return `<h3>${e(b.heading)}</h3>
 <p class="meta">${e(statusPageLabel(plan))}</p>
-<div class="cmd"><pre id="${page}">${withBlanks(b.statusPage)}</pre><button type="button" class="copy" data-copy="${page}" aria-label="Copy status page text">Copy</button></div>
+<div class="cmd"><pre id="${page}">${withBlanks(b.statusPage)}</pre><button type="button" class="copy" data-copy="${page}" aria-label="Copy ${plan.comms.statusPage ? 'status page' : 'long form'} text">Copy</button></div>
 <p class="meta">Chat</p>
 <div class="cmd"><pre id="${chat}">${withBlanks(b.chat)}</pre><button type="button" class="copy" data-copy="${chat}" aria-label="Copy chat text">Copy</button></div>`;
   });

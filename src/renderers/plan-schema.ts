@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { HAZARD_KINDS } from '../model/finding.js';
+import { SIGNAL_OPS } from '../model/service.js';
 
 /**
  * The `rollbook plan --format json` document (contract in DESIGN.md), as a strict schema.
@@ -65,13 +66,29 @@ const check = z.strictObject({
   manual: z.boolean(),
 });
 
+const signalOp = z.enum(SIGNAL_OPS);
+
 const criterion = z.strictObject({
   signal: z.string(),
-  condition: z.string(),
+  condition: z.string().describe('The condition that calls for a rollback (never a success condition).'),
   query: z.string().optional(),
+  op: signalOp
+    .optional()
+    .describe('Direction: `value op threshold` calls for a rollback. Absent when the direction is unknown.'),
   threshold: z.number().optional(),
   forSeconds: z.number().optional(),
   withinMinutesOfDeploy: z.number(),
+  source: z.string(),
+  at: evidence.optional(),
+});
+
+const recovery = z.strictObject({
+  signal: z.string(),
+  condition: z.string().describe('The opposite of the rollback condition, held for the verification window.'),
+  query: z.string().optional(),
+  op: signalOp.optional().describe('Healthy direction: `value op threshold` for the whole window.'),
+  threshold: z.number().optional(),
+  holdSeconds: z.number().int().positive(),
   source: z.string(),
   at: evidence.optional(),
 });
@@ -231,7 +248,7 @@ export const planJsonSchema = z
     verification: z.strictObject({
       sustainSeconds: z.number().int().positive(),
       checks: z.array(check).min(1),
-      signals: z.array(criterion),
+      signals: z.array(recovery),
     }),
     comms: z.strictObject({
       channel: z.string().optional(),

@@ -175,8 +175,23 @@ rb_ok() {
 }
 rb_show() { printf '    $ %s\n' "$1"; }
 rb_show_manual() { printf '    MANUAL: %s\n' "$1"; }
-# rb_running DISPLAY: announce the command about to run (not in --dry-run, which listed it already).
+# rb_running DISPLAY: announce the manual action about to be asked for (not in --dry-run, which listed it already).
 rb_running() { ((rb_dry)) || printf '  running: %s\n' "$1"; }
+# rb_words ARGV...: a command as it will run, inputs filled in, words quoted only where needed, masked.
+rb_words() {
+  local a words=() w
+  for a in "$@"; do
+    if [[ "$a" =~ ^[A-Za-z0-9_@%+=:,./-]+$ ]]; then words+=("$a"); else printf -v w '%q' "$a"; words+=("$w"); fi
+  done
+  rb_mask "%{words[*]}"
+}
+# rb_running_cmd NOTE ARGV...: announce the real command about to run (secrets masked), then NOTE.
+rb_running_cmd() {
+  ((rb_dry)) && return 0
+  local note=$1
+  shift
+  printf '  running: %s%s\n' "$(rb_words "$@")" "$note"
+}
 
 rb_run_marker=''
 rb_finish() {
@@ -817,12 +832,12 @@ function step(s: Script, plan: Plan, st: Step, n: number, inputs: Inputs) {
         `until ((rb_dry)) || ${checkCondition(st.check, 0)}; do`,
         `  ((rb_n < ${int(c.repeatUntilCheck, 1)})) || ${abort}`,
         '  rb_n=$((rb_n + 1))',
-        `  rb_running ${q(`${renderCommand(c)}   (run $rb_n)`)}`,
+        `  rb_running_cmd "   (run $rb_n of at most ${int(c.repeatUntilCheck, 1)})" ${argvWords(c.argv)}`,
         `  rb_exec ${argvWords(c.argv)} || ${abort}`,
         'done',
       );
     } else {
-      body.push(`rb_running ${q(renderCommand(c))}`);
+      body.push(`rb_running_cmd '' ${argvWords(c.argv)}`);
       body.push(`rb_exec ${argvWords(c.argv)} || ${abort}`);
     }
   }

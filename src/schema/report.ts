@@ -31,13 +31,18 @@ export function lossOnly(report: VerifyReport): string[] | undefined {
 
 export function verifyText(report: VerifyReport): string {
   const lines: string[] = [`migrations verify: replayed on ${report.engine}`];
+  const scope = report.scope;
+  if (scope)
+    lines.push(
+      `rollback ${scope.from} → ${scope.to}: checks the downs of the ${scope.crossed} migration(s) it crosses; ${scope.replayedOnly} older migration(s) replayed to build the schema, their downs not checked`,
+    );
   if (report.sets.length === 0) lines.push('', 'no migration set found (see `rollbook migrations analyze`)');
   for (const set of report.sets) {
     lines.push('');
     lines.push(
       `${set.path} (${set.tool}${set.targetVersion !== undefined ? `, target PostgreSQL ${set.targetVersion}` : ''})`,
     );
-    if (set.migrations.length === 0) lines.push('  no migrations');
+    if (set.migrations.length === 0) lines.push(scope ? '  no migration crossed' : '  no migrations');
     for (const m of set.migrations) {
       lines.push(`  ${m.status.toUpperCase().padEnd(7)} ${m.version} ${m.name}: ${m.reason}`);
       for (const d of m.schemaDifferences) lines.push(`          - ${describeDifference(d)}`);

@@ -85,9 +85,21 @@ export interface SetVerdict {
   migrations: MigrationVerdict[];
 }
 
+/** What a scoped verify checked: the downs of the migrations one rollback crosses, nothing earlier. */
+export interface VerifyScope {
+  from: string;
+  to: string;
+  /** Migrations added between `to` and `from`: their downs are checked. */
+  crossed: number;
+  /** Older migrations: their ups are replayed to build the schema, their downs are not checked. */
+  replayedOnly: number;
+}
+
 export interface VerifyReport {
   /** What answered: "PGlite (PostgreSQL 18.6)" or "PostgreSQL 15.18". */
   engine: string;
+  /** Set when only the migrations a rollback crosses were checked (`--from` / `--to`). */
+  scope?: VerifyScope;
   sets: SetVerdict[];
   summary: Record<VerdictStatus, number>;
   /** Migrations answered from the result cache vs replayed. */
@@ -97,6 +109,11 @@ export interface VerifyReport {
 export interface VerifyOptions {
   /** Replay on this scratch server (a throw-away database, --scratch-url) instead of PGlite. */
   scratchUrl?: string;
+  /**
+   * Check only these migrations (set path → versions): every up still replays in order to build the
+   * schema, but only these downs are checked and reported.
+   */
+  only?: Map<string, Set<string>>;
 }
 
 function fileFingerprint(f: MigrationFile | undefined): string {
@@ -433,16 +450,21 @@ async function verifySet(
     hash.add(m.version).add(fileFingerprint(m.up)).add(fileFingerprint(m.down));
     keys.push(hash.peek());
   }
-  const cached = keys.map((k) => readCached<{ engine: string; verdict: MigrationVerdict }>('verify', k));
-  const firstMiss = cached.indexOf(undefined);
+  const only = options.only?.get(set.path);
+  const checked = (i: number) => !only || only.has((set.migrations[i] as Migration).version);
+  const cached = keys.map((k, i) =>
+    checked(i) ? readCached<{ engine: string; verdict: MigrationVerdict }>('verify', k) : undefined,
+  );
+  const firstMiss = cached.findIndex((c, i) => c === undefined && checked(i));
   const out: SetVerdict = { path: set.path, tool: set.tool, migrations: [] };
   if (set.serverVersion !== undefined) out.targetVersion = set.serverVersion;
   if (firstMiss === -1) {
     for (const c of cached) if (c) out.migrations.push(c.verdict);
-    info.hits += cached.length;
-    info.label ??= cached[0]?.engine;
+    info.hits += out.migrations.length;
+    info.label ??= cached.find((c) => c)?.engine;
     return out;
   }
+  const lastChecked = set.migrations.findLastIndex((_, i) => checked(i));
   const extensions = extensionsOf([set]);
   const hasPgcrypto = extensions.includes('pgcrypto');
   const engine = await openEngine({ ...options, extensions });
@@ -454,9 +476,21 @@ async function verifySet(
     for (const ddl of bookkeepingDdl(set.tool, set.historyTable?.value)) await engine.exec(ddl);
     let before = await readCatalog((sql) => engine.query(sql));
     let stopped: string | undefined;
+    let stale = false;
     for (const [i, m] of set.migrations.entries()) {
+      if (i > lastChecked) break;
       const key = keys[i] as string;
       const hit = cached[i];
+      if (!checked(i)) {
+        // not crossed by this rollback: its up builds the schema, its down is not checked
+        if (stopped || !m.up) continue;
+        const r = await applyFile(engine, m.up);
+        if (r.problem) stopped = m.version;
+        stale = true;
+        continue;
+      }
+      if (stale && !stopped) before = await readCatalog((sql) => engine.query(sql));
+      stale = false;
       if (hit && i < firstMiss) {
         // replay only, the verdict is known
         out.migrations.push(hit.verdict);

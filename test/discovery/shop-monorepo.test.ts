@@ -121,7 +121,11 @@ describe('discover: shop-monorepo (kustomize overlays, Helm, Argo CD, Argo Rollo
         query:
           'sum(rate(http_requests_total{app="storefront",code!~"5.."}[2m]))\n/\nsum(rate(http_requests_total{app="storefront"}[2m]))',
         condition: 'success when result[0] >= 0.98; failure when result[0] < 0.95; every 1m; failureLimit 2',
+        // the failure condition as written: a rollback when success-rate < 0.95 in 3 measurements
+        metric: 'success-rate',
+        op: '<',
         threshold: 0.95,
+        measurements: { count: 3, interval: '1m' },
         for: '3m',
         forSeconds: 180,
       },

@@ -6,7 +6,7 @@
  * path and runs nothing after it.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testDatabaseUrl } from '../schema/helpers.js';
@@ -84,6 +84,11 @@ describe.skipIf(!url)('[postgres] the ledger-api runbook, run for real', () => {
     const r = run(w, script, answers(w, backup));
     const screen = `${r.stdout}${r.stderr}`;
     if (r.status !== 0) console.log(screen.slice(-6000));
+    // ROLLBOOK_CAPTURE=DIR keeps the screen and the log of this run (for a closing note)
+    if (process.env.ROLLBOOK_CAPTURE) {
+      writeFileSync(join(process.env.ROLLBOOK_CAPTURE, 'screen.txt'), screen);
+      writeFileSync(join(process.env.ROLLBOOK_CAPTURE, 'log.txt'), r.log);
+    }
     expect(r.status).toBe(0);
     // the order under pressure
     const order = [
@@ -107,8 +112,18 @@ describe.skipIf(!url)('[postgres] the ledger-api runbook, run for real', () => {
     expect(screen).toContain('-> complete: no rollout in progress');
     expect(screen).toContain('was written during this run and is not empty');
     expect(screen).toContain('data loss only:');
+    // the data-step gate checks only the downs this rollback crosses (v1 already had create_entries)
+    expect(screen).toContain(
+      'checks the downs of the 2 migration(s) it crosses; 1 older migration(s) replayed',
+    );
+    expect(screen).not.toMatch(/FAIL {4}20260301090000/);
     expect(screen).toContain('OK: data loss accepted by Dana Owner');
     expect(screen).toContain(`-> schema version ${TARGET_VERSION} equals the target, not dirty`);
+    // each run of the repeated down is announced as it runs: inputs filled in, the password masked
+    expect(screen).toMatch(
+      /running: dbmate --url postgres:\/\/postgres@127\.0\.0\.1:\d+\/rb_e2e_\w+\\\?sslmode=disable --migrations-dir db\/migrations --no-dump-schema rollback {3}\(run 2 of at most 2\)/,
+    );
+    expect(screen).not.toContain('$rb_n');
     // the backup: real pg_dump, readable by pg_restore, with the service's tables
     expect(existsSync(backup)).toBe(true);
     const list = spawnSync('pg_restore', ['--list', backup], { encoding: 'utf8' }).stdout;
@@ -129,7 +144,7 @@ describe.skipIf(!url)('[postgres] the ledger-api runbook, run for real', () => {
     expect(screen).toContain('DATABASE_URL = postgres://postgres:***@');
     expect(r.log).toMatch(/DATA LOSS ACCEPTED by Dana\\ Owner +at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/);
     expect(r.log).toContain('input DATABASE_URL = postgres://postgres:***@');
-  });
+  }, 240_000);
 
   it('stops on the abort path when the rollout stalls after the undo, and runs nothing after it', () => {
     const w = buildWorld(url as string, 'stalled');
@@ -148,5 +163,5 @@ describe.skipIf(!url)('[postgres] the ledger-api runbook, run for real', () => {
     expect(screen).not.toContain('all steps passed');
     expect(w.kubectlCalls().filter((c) => c.includes('rollout undo'))).toHaveLength(1);
     expect(r.log).not.toContain(PASSWORD);
-  });
+  }, 240_000);
 });

@@ -103,3 +103,38 @@ describe('rollbook gates over a release', () => {
     }
   });
 });
+
+describe('rollbook migrations verify over a release: only the downs the rollback crosses', () => {
+  it('v2 → v1 checks 000002 only (its down loses data); 000001 is replayed, its down not checked', () => {
+    const r = bin(['migrations', 'verify', '.', '--from', 'v2', '--to', 'v1'], repo.root, OFF);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain(
+      'rollback v2 → v1: checks the downs of the 1 migration(s) it crosses; 1 older migration(s) replayed to build the schema, their downs not checked',
+    );
+    expect(r.stdout).toMatch(/^ {2}FAIL {4}000002 add_note: down loses data in public\.orders/m);
+    expect(r.stdout).not.toContain('000001');
+    expect(r.stdout).toContain(
+      'data loss only: every failing down restores the schema; 1 lose(s) data: 000002 add_note.',
+    );
+    expect(r.code).toBe(1);
+  });
+
+  it('a rollback that crosses no migration has no down to check: pass', () => {
+    const t = tempRepo();
+    try {
+      write(t.root, {
+        'db/migrations/000001_a.up.sql': 'CREATE TABLE a (id int);\n',
+        'db/migrations/000001_a.down.sql': 'DROP TABLE a;\n',
+      });
+      commit(t.root, 'v1', 'v1');
+      write(t.root, { 'README.md': 'docs only\n' });
+      commit(t.root, 'docs');
+      const r = bin(['migrations', 'verify', '--to', 'v1'], t.root, OFF);
+      expect(r.stdout).toContain('checks the downs of the 0 migration(s) it crosses');
+      expect(r.stdout).toContain('no migration crossed');
+      expect(r.code).toBe(0);
+    } finally {
+      t.cleanup();
+    }
+  });
+});

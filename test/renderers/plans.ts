@@ -177,10 +177,10 @@ export function lowRiskPlan(): Plan {
       signals: [
         {
           signal: 'error-ratio',
-          condition: 'error ratio < 0.02 for 10m',
+          condition: 'error ratio <= 0.02 for 10m',
+          op: '<=',
           threshold: 0.02,
-          forSeconds: 600,
-          withinMinutesOfDeploy: 60,
+          holdSeconds: 600,
           source: 'rollbook.yaml',
         },
       ],
@@ -467,10 +467,10 @@ export function highRiskPlan(): Plan {
       signals: [
         {
           signal: 'error-ratio',
-          condition: 'error ratio < 0.02 for 15m',
+          condition: 'error ratio <= 0.02 for 15m',
+          op: '<=',
           threshold: 0.02,
-          forSeconds: 900,
-          withinMinutesOfDeploy: 30,
+          holdSeconds: 900,
           source: 'rollbook.yaml',
         },
       ],
@@ -671,7 +671,7 @@ export function hostilePlan(): Plan {
         {
           signal: e('vsignal'),
           condition: e('vcondition'),
-          withinMinutesOfDeploy: 30,
+          holdSeconds: 60,
           source: e('vsource'),
         },
       ],

@@ -57,6 +57,7 @@ export function renderDescriptor(dirName: string, d: Discovery, s: Service): str
     const o: Record<string, unknown> = { name: sg.name };
     if (sg.query) o.query = sg.query;
     if (sg.threshold !== undefined) o.threshold = sg.threshold;
+    if (sg.op) o.op = sg.op;
     if (sg.for) o.for = sg.for;
     return o;
   });
@@ -105,16 +106,18 @@ export function renderDescriptor(dirName: string, d: Discovery, s: Service): str
   if (signals.length)
     comment(
       'signals',
-      ' From Argo Rollouts AnalysisTemplates; check thresholds and windows match your SLOs.',
+      ' From Argo Rollouts AnalysisTemplates: op is the side of the threshold that calls for a rollback (a successCondition negated, a failureCondition as written); check thresholds and windows match your SLOs.',
     );
   const trailer = [
     ...(signals.length
       ? []
       : [
-          ' TODO signals: what starts a rollback (SLO queries with thresholds and windows)',
+          ' TODO signals: what starts a rollback (SLO queries with thresholds, directions and windows):',
+          ' op is the side that calls for a rollback (> or >= when high is bad, < or <= when low is bad)',
           ' signals:',
-          '   - { name: error-ratio, query: "<PromQL>", threshold: 0.02, for: 5m }',
-          '   - { name: latency-p99, query: "<PromQL>", threshold: 0.5, for: 5m }',
+          '   - { name: error-ratio, query: "<PromQL>", threshold: 0.02, op: ">", for: 5m }',
+          '   - { name: latency-p99, query: "<PromQL>", threshold: 0.5, op: ">", for: 5m }',
+          '   - { name: success-rate, query: "<PromQL>", threshold: 0.99, op: "<", for: 5m }',
         ]),
     ' TODO roles: who may call a rollback; data-touching rollbacks need the stricter list',
     ' roles:',

@@ -5,9 +5,10 @@ import { serviceRoot } from '../../readers/root.js';
 import { findSqlFiles } from '../../readers/sql-files.js';
 import { verifyJson, verifyText } from '../../schema/report.js';
 import { verifyMigrations } from '../../schema/verify.js';
+import { verifyRelease } from '../../verify-release.js';
 import { EXIT, emit, exitCode, type Io, oneOf, parseCommand, refuseLiveUrl } from '../io.js';
 
-const USAGE = `Usage: rollbook migrations verify [dir] [--scratch-url URL] [--format text|json] [--out FILE]
+const USAGE = `Usage: rollbook migrations verify [dir] [--from REF --to REF] [--scratch-url URL] [--format text|json] [--out FILE]
 
 Up/down round-trip of every migration in real Postgres: create the tool's bookkeeping table,
 apply the up, seed a row into every empty table the down reaches (committed in a transaction of
@@ -21,6 +22,11 @@ database snapshot is cached under $XDG_CACHE_HOME/rollbook (or ~/.cache/rollbook
 $ROLLBOOK_CACHE_DIR overrides), with verdicts cached by content hash of the files
 (ROLLBOOK_CACHE=off disables).
 
+--from REF, --to REF only the migrations one rollback crosses (added between --to and --from,
+                     read from git): every older up is replayed to build the schema, and only
+                     the crossed downs are checked (default --from HEAD, --to the newest release
+                     tag reachable from it). This is the data step's check.
+
 --scratch-url URL    replay on this scratch server instead. rollbook CREATEs a throw-away
                      database rollbook_tmp_<random> there, replays into it and DROPs it: the only
                      write rollbook ever makes. Name a scratch server for that purpose, never
@@ -32,6 +38,8 @@ export async function run(args: string[], io: Io): Promise<number> {
     {
       'scratch-url': { type: 'string' },
       'database-url': { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
       format: { type: 'string' },
       out: { type: 'string' },
     },
@@ -43,9 +51,22 @@ export async function run(args: string[], io: Io): Promise<number> {
   refuseLiveUrl(values['database-url'], USAGE);
   const format = oneOf(values.format as string | undefined, ['text', 'json'] as const, '--format', 'text');
   const root = serviceRoot(positionals[0], io.cwd);
-  const sets = await loadMigrationSets(root, descriptorMigrationSpecs(root));
   const url = values['scratch-url'] as string | undefined;
-  const report = await verifyMigrations(sets, url ? { scratchUrl: url } : {});
+  const from = values.from as string | undefined;
+  const to = values.to as string | undefined;
+  const report =
+    from !== undefined || to !== undefined
+      ? await verifyRelease({
+          cwd: io.cwd,
+          ...(positionals[0] ? { dir: positionals[0] } : {}),
+          ...(from !== undefined ? { from } : {}),
+          ...(to !== undefined ? { to } : {}),
+          ...(url ? { scratchUrl: url } : {}),
+        })
+      : await verifyMigrations(
+          await loadMigrationSets(root, descriptorMigrationSpecs(root)),
+          url ? { scratchUrl: url } : {},
+        );
   const result = verifyOutcome(report, findSqlFiles(root));
   emit(
     io,

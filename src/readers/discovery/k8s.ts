@@ -9,6 +9,7 @@ import type {
   Workload,
   WorkloadState,
 } from '../../model/service.js';
+import { rollbackComparison } from './analysis-condition.js';
 import { CACHE_ENGINES, engineOfImage, redisPersistenceArgs } from './data-stores.js';
 import { parseImage } from './image.js';
 import {
@@ -514,36 +515,40 @@ export function analysisSignals(o: KObj): Signal[] {
     const providerName = Object.keys(provider)[0];
     const p = providerName ? obj(provider[providerName]) : {};
     const query = str(p.query) ?? str(p.metricQuery) ?? str(get(p, 'queries', 'a')) ?? str(p.url);
+    const success = str(m.successCondition);
+    const failure = str(m.failureCondition);
     const conds: string[] = [];
-    if (str(m.successCondition)) conds.push(`success when ${str(m.successCondition)}`);
-    if (str(m.failureCondition)) conds.push(`failure when ${str(m.failureCondition)}`);
+    if (success) conds.push(`success when ${success}`);
+    if (failure) conds.push(`failure when ${failure}`);
     const interval = str(m.interval);
     const failureLimit = num(m.failureLimit);
     if (interval) conds.push(`every ${interval}`);
     if (failureLimit !== undefined) conds.push(`failureLimit ${failureLimit}`);
     const sig: Signal = {
       name: `${o.name}/${name}`,
+      metric: name,
       source: `argo-rollouts ${o.kind} ${o.name}`,
       at: objAt(o, ['spec', 'metrics', i]),
     };
     if (query) sig.query = query.trim();
     if (conds.length) sig.condition = conds.join('; ');
-    const threshold = thresholdOf(str(m.failureCondition)) ?? thresholdOf(str(m.successCondition));
-    if (threshold !== undefined) sig.threshold = threshold;
+    const rollback = rollbackComparison(success, failure);
+    if (rollback) {
+      sig.op = rollback.op;
+      sig.threshold = rollback.threshold;
+    } else if (success || failure) {
+      sig.expression = { ...(success ? { success } : {}), ...(failure ? { failure } : {}) };
+    }
     const iv = durationSeconds(interval);
     if (interval && iv !== undefined) {
-      const window = iv * Math.max(1, (failureLimit ?? 0) + 1);
-      sig.for = formatDuration(window);
-      sig.forSeconds = window;
+      // the analysis fails once more than failureLimit measurements failed
+      const count = Math.max(1, (failureLimit ?? 0) + 1);
+      sig.measurements = { count, interval };
+      sig.for = formatDuration(iv * count);
+      sig.forSeconds = iv * count;
     }
     return [sig];
   });
-}
-
-function thresholdOf(cond: string | undefined): number | undefined {
-  if (!cond) return undefined;
-  const m = /(?:[<>]=?|==)\s*(-?\d+(?:\.\d+)?)/.exec(cond);
-  return m ? Number(m[1]) : undefined;
 }
 
 function formatDuration(s: number): string {
