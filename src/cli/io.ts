@@ -4,6 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { RollbookError } from '../errors.js';
 import type { Outcome } from '../model/outcome.js';
+import { safeText } from '../util/display.js';
 
 export interface Io {
   stdout: (text: string) => void;
@@ -82,8 +83,18 @@ export function oneOf<T extends string>(
   throw new RollbookError('USAGE', `${flag} must be one of ${allowed.join(', ')}; got "${value}"`);
 }
 
+/**
+ * Every byte the CLI writes passes through here: control and bidirectional characters taken from
+ * the input are shown escaped (`\x1b`, `\u202e`), never sent to the terminal (src/util/display.ts).
+ * JSON stays the same data (its escapes are JSON's own). main() wraps its Io with this.
+ */
+export function hygienicIo(io: Io): Io {
+  return { ...io, stdout: (t) => io.stdout(safeText(t)), stderr: (t) => io.stderr(safeText(t)) };
+}
+
 /** Write the output atomically (temp file + rename) to --out, or to stdout. */
-export function emit(io: Io, text: string, out: string | undefined): void {
+export function emit(io: Io, rendered: string, out: string | undefined): void {
+  const text = safeText(rendered);
   if (!out) {
     io.stdout(text);
     return;

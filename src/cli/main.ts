@@ -1,5 +1,5 @@
 import { formatProblem, isRollbookError } from '../errors.js';
-import { defaultIo, EXIT, type Io } from './io.js';
+import { defaultIo, EXIT, hygienicIo, type Io } from './io.js';
 
 export type CommandRun = (args: string[], io: Io) => Promise<number>;
 
@@ -60,7 +60,8 @@ function resolve(argv: string[]): { entry: CommandEntry; rest: string[] } | unde
   return undefined;
 }
 
-export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+export async function main(argv: string[], rawIo: Io = defaultIo): Promise<number> {
+  const io = hygienicIo(rawIo);
   const debug = argv.includes('--debug');
   const args = argv.filter((a) => a !== '--debug');
   if (args.length === 0 || args[0] === '--help' || args[0] === '-h' || args[0] === 'help') {

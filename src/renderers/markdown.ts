@@ -6,11 +6,23 @@ import { checkReading } from './check-text.js';
 import { statusPageLabel } from './comms.js';
 import { procedure } from './procedure.js';
 
-/** Escape text for Markdown prose and table cells (no HTML, no table breaks, one line). */
+/**
+ * Escape an input value for Markdown prose and table cells: it reads as the same text, and renders
+ * as text — never a link, an image, raw HTML, an entity, emphasis or a table break. Words a renderer
+ * would auto-link (`http://…`, `www.…`, `a@b`) become code spans. One line.
+ */
 export function mdText(s: string): string {
-  // Keep raw Markdown readable in a terminal: escape only what can create HTML, code, emphasis or
-  // break a table row.
-  return s.replace(/\r?\n/g, ' ').replace(/[\\`*<|]/g, (c) => `\\${c}`);
+  return s
+    .replace(/\r?\n/g, ' ')
+    .split(/(\s+)/)
+    .map((word) => (linkLike(word) ? mdCode(word) : word.replace(/[\\`*<|[\]&]/g, (c) => `\\${c}`)))
+    .join('');
+}
+
+/** A word GitHub-flavoured Markdown (or a linkifying renderer) would turn into a link. */
+function linkLike(word: string): boolean {
+  const w = word.toLowerCase();
+  return w.includes('://') || w.includes('www.') || w.includes('@');
 }
 
 /** Prose that may hold `inline code` spans (rule messages): code spans kept, the rest escaped. */

@@ -4,6 +4,7 @@ import { applyDiscovery, type Discovery, discover, workloadRef } from '../../rea
 import { serviceRoot } from '../../readers/root.js';
 import { emptyService } from '../../readers/service-base.js';
 import { runRules } from '../../rules/index.js';
+import { cmp } from '../../util/order.js';
 import { EXIT, emit, type Io, oneOf, parseCommand } from '../io.js';
 
 const USAGE = `Usage: rollbook discover [dir] [--format text|json] [--workload NAME] [--out FILE]
@@ -46,11 +47,11 @@ export function discoverReport(d: Discovery, findings: Finding[]) {
       })),
       settings: Object.fromEntries(
         Object.entries(w.settings)
-          .sort(([a], [b]) => a.localeCompare(b))
+          .sort(([a], [b]) => cmp(a, b))
           .map(([k, s]) => [k, { value: (s as Setting).value, ...loc((s as Setting).at) }]),
       ),
       config: w.config.map((c) => ({ kind: c.kind, name: c.name, versioned: c.versioned, ...loc(c.at) })),
-      attributes: Object.fromEntries(Object.entries(w.attributes).sort(([a], [b]) => a.localeCompare(b))),
+      attributes: Object.fromEntries(Object.entries(w.attributes).sort(([a], [b]) => cmp(a, b))),
       hooks: (w.hooks ?? []).map((h) => ({
         kind: h.kind,
         name: h.name,
@@ -197,7 +198,7 @@ export function renderDiscoverText(name: string, d: Discovery, findings: Finding
       out.push(`    crd ${c.name} in ${c.inTemplates ? 'templates/' : 'crds/'}  (${where(c.at)})`);
     const attrs = Object.entries(w.attributes)
       .filter(([k]) => k !== 'overlay')
-      .sort(([a], [b]) => a.localeCompare(b));
+      .sort(([a], [b]) => cmp(a, b));
     if (attrs.length) out.push(`    ${attrs.map(([k, v]) => `${k}=${v}`).join(' ')}`);
   }
   out.push('', `Migrations (${d.migrationDirs.length})`);

@@ -4,6 +4,7 @@ import { analyze, loadService, plan, render, selectWorkload } from '../../index.
 import { planOutcome } from '../../outcomes.js';
 import { serviceRoot } from '../../readers/root.js';
 import { FORMATS } from '../../renderers/index.js';
+import { shellQuote } from '../../util/shell.js';
 import { EXIT, emit, exitCode, type Io, oneOf, parseCommand } from '../io.js';
 
 const USAGE = `Usage: rollbook plan [dir] [--from REF] [--to REF] [--format md|json|...] [--out FILE]
@@ -52,7 +53,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     throw new RollbookError(
       'USAGE',
       `${dir} holds ${refs.length} workloads: ${refs.join(', ')}; a rollback design is for one of them`,
-      `Pick one: rollbook plan ${dir} --workload ${refs[0]} (or set deploy.workload in rollbook.yaml).`,
+      `Pick one: rollbook plan ${shellQuote(dir)} --workload ${shellQuote(refs[0] ?? '')} (or set deploy.workload in rollbook.yaml).`,
     );
   }
   const design = plan(service, analyze(service));
