@@ -35,19 +35,19 @@ afterAll(() => cleanup());
 const LOCALES = { C: { LC_ALL: 'C', LANG: 'C' }, sv: { LC_ALL: 'sv_SE.UTF-8', LANG: 'sv_SE.UTF-8' } };
 
 describe('output order does not depend on the locale', () => {
-  it.each([
-    ['discover', '--format', 'json'],
-    ['discover'],
-  ])('%s %s %s: byte-identical under LC_ALL=C and sv_SE, flags in code point order', (...args) => {
-    const c = bin([...args, dir], dir, LOCALES.C);
-    const sv = bin([...args, dir], dir, LOCALES.sv);
-    expect(c.stderr).toBe('');
-    expect(sv.stdout).toBe(c.stdout);
-    const order = KEYS.map((k) => ({ k, at: c.stdout.indexOf(k) }));
-    expect(order.every((o) => o.at >= 0)).toBe(true);
-    const shown = [...order].sort((x, y) => x.at - y.at).map((o) => o.k);
-    expect(shown).toEqual([...KEYS].sort(cmp));
-  });
+  it.each([['discover', '--format', 'json'], ['discover']])(
+    '%s %s %s: byte-identical under LC_ALL=C and sv_SE, flags in code point order',
+    (...args) => {
+      const c = bin([...args, dir], dir, LOCALES.C);
+      const sv = bin([...args, dir], dir, LOCALES.sv);
+      expect(c.stderr).toBe('');
+      expect(sv.stdout).toBe(c.stdout);
+      const order = KEYS.map((k) => ({ k, at: c.stdout.indexOf(k) }));
+      expect(order.every((o) => o.at >= 0)).toBe(true);
+      const shown = [...order].sort((x, y) => x.at - y.at).map((o) => o.k);
+      expect(shown).toEqual([...KEYS].sort(cmp));
+    },
+  );
 });
 
 describe('cmp', () => {
