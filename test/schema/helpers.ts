@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 /**
  * Test helpers: MigrationSet objects built from SQL text, split into statements with the real
  * Postgres parser (as the migrations reader does), and the [postgres] test server URL.
@@ -56,19 +55,5 @@ export function testDatabaseUrl(): string | undefined {
   return url;
 }
 
-/** git in a test repository, with a fixed identity and no system or user configuration. */
-export function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, {
-    cwd,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 't',
-      GIT_AUTHOR_EMAIL: 't@example.com',
-      GIT_COMMITTER_NAME: 't',
-      GIT_COMMITTER_EMAIL: 't@example.com',
-      GIT_CONFIG_NOSYSTEM: '1',
-      HOME: cwd,
-    },
-  });
-}
+/** git in a test repository, with a fixed identity, dates and no system or user configuration. */
+export { gitIn as git } from '../helpers/git-repo.js';

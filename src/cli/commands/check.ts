@@ -4,7 +4,7 @@ import {
   FINDINGS_FORMATS,
   FINDINGS_RENDERERS,
 } from '../../renderers/findings/index.js';
-import { EXIT, emit, type Io, oneOf, parseCommand } from '../io.js';
+import { EXIT, emit, exitCode, type Io, oneOf, parseCommand } from '../io.js';
 
 const USAGE = `Usage: rollbook check [dir] [--base REF] [--format text|json|sarif|github|gitlab] [--out FILE]
 
@@ -50,5 +50,5 @@ export async function run(args: string[], io: Io): Promise<number> {
     (FINDINGS_RENDERERS[format] as (r: typeof report) => string)(report),
     values.out as string | undefined,
   );
-  return report.outcome === 'pass' ? EXIT.ok : EXIT.blocking;
+  return exitCode(report.outcome);
 }
