@@ -1,5 +1,5 @@
-// npm run fuzz [-- --runs N --seed S --jobs J --timeout SECONDS --memory MIB --out DIR --minimise N
-//               --shellcheck-every N]
+// npm run fuzz [-- --runs N --seed S --jobs J --timeout CPU-SECONDS --wall SECONDS --memory MIB --out DIR --minimise N
+//               --shellcheck-every N --dist DIR (a copy of dist/ to test, unchanged by rebuilds)]
 // Drives every reader, renderer and the generated shell with generated and mutated inputs
 // (scripts/fuzz/), each under a time and memory limit, prints the counts per class and writes
 // minimised reproducers to DIR (default fuzz-out/, gitignored). Exit 1 when anything crashed, hung,
@@ -15,12 +15,14 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '1000' },
     seed: { type: 'string', default: String(Date.now() % 100_000) },
     jobs: { type: 'string', default: '1' },
-    timeout: { type: 'string', default: '15' },
+    timeout: { type: 'string', default: '10' },
+    wall: { type: 'string', default: '120' },
     memory: { type: 'string', default: '1024' },
     out: { type: 'string', default: resolve(ROOT, 'fuzz-out') },
     minimise: { type: 'string', default: '60' },
     'shellcheck-every': { type: 'string', default: '10' },
     quiet: { type: 'boolean', default: false },
+    dist: { type: 'string' },
   },
 });
 const options = {
@@ -28,6 +30,7 @@ const options = {
   seed: Number(values.seed),
   jobs: Number(values.jobs),
   timeoutMs: Number(values.timeout) * 1000,
+  wallMs: Number(values.wall) * 1000,
   memoryBytes: Number(values.memory) * 2 ** 20,
   outDir: values.out,
   minimise: Number(values.minimise),

@@ -20,13 +20,18 @@ export interface Limits {
 
 export function classify(r: CaseResult, limits: Limits): string;
 export function hasLocation(stderr: string | undefined): boolean;
-export function signature(cls: string, r: CaseResult): string;
+export function signature(
+  cls: string,
+  r: CaseResult,
+  c?: { files: Record<string, string>; args: string[] },
+): string;
 
 export interface FuzzOptions {
   seed?: number;
   runs?: number;
   jobs?: number;
   timeoutMs?: number;
+  wallMs?: number;
   memoryBytes?: number;
   heapMiB?: number;
   outDir?: string;
@@ -48,5 +53,5 @@ export interface FuzzReport {
 export function fuzz(options?: FuzzOptions): Promise<FuzzReport>;
 export function formatReport(
   report: FuzzReport,
-  options: FuzzOptions & { jobs: number; timeoutMs: number; memoryBytes: number },
+  options: FuzzOptions & { jobs: number; timeoutMs: number; wallMs?: number; memoryBytes: number },
 ): string;

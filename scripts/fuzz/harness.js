@@ -45,8 +45,15 @@ export function hasLocation(stderr) {
   return /rollbook: [^\n]*?[^\s:]+:\d+(?::\d+)?: /.test(stderr ?? '');
 }
 
-/** What makes two failures the same bug: the class and the first line of what went wrong, without numbers. */
-export function signature(cls, r) {
+/**
+ * What makes two failures the same bug: the class and the first line of what went wrong, without
+ * numbers; for a hang or a blow-up (no message), the command and the largest file of the case.
+ */
+export function signature(cls, r, c) {
+  if ((cls === 'hang' || cls === 'over-memory') && c) {
+    const [largest] = Object.entries(c.files).sort((a, b) => b[1].length - a[1].length);
+    return `${cls}: ${c.args[0]} on ${largest ? largest[0].replace(/\d+/g, 'N') : 'an empty repository'}`;
+  }
   const what = r.crashed ?? r.problems?.[0] ?? (r.stderr ?? '').split('\n').find((l) => l.trim()) ?? '';
   const frame = (r.crashed ?? r.stderr ?? '').match(/^\s+at .+$/m)?.[0] ?? '';
   const norm = `${what} ${frame}`
@@ -63,7 +70,12 @@ class Worker {
     this.stderr = '';
     this.child = fork(join(HERE, 'worker.js'), [], {
       execArgv: [`--max-old-space-size=${limits.heapMiB}`],
-      env: { ...process.env, RBFUZZ_WORK: this.work, LC_ALL: 'C.UTF-8' },
+      env: {
+        ...process.env,
+        PATH: `/usr/local/bin:/usr/bin:/bin:${process.env.PATH}`,
+        RBFUZZ_WORK: this.work,
+        LC_ALL: 'C.UTF-8',
+      },
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
     this.child.stderr.on('data', (d) => {
@@ -76,6 +88,16 @@ class Worker {
       );
     });
     this.cases = 0;
+  }
+
+  /** CPU seconds the worker has used (user + system), from /proc: a busy machine does not make a hang. */
+  cpu() {
+    try {
+      const fields = readFileSync(`/proc/${this.child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      return 0;
+    }
   }
 
   rss() {
@@ -92,6 +114,7 @@ class Worker {
     this.cases++;
     return new Promise((done) => {
       let peak = 0;
+      const cpu0 = this.cpu();
       const finish = (r) => {
         clearTimeout(timer);
         clearInterval(watch);
@@ -106,11 +129,17 @@ class Worker {
       };
       const onExit = (code, signal) =>
         finish({ dead: true, crashed: `worker died (${signal ?? code})`, stderr: this.stderr });
+      // A hang: more CPU time than the limit, or (blocked, e.g. on a FIFO) more wall time than wallMs.
       const timer = setTimeout(() => {
         this.child.kill('SIGKILL');
-        finish({ timedOut: true, dead: true });
-      }, this.limits.timeoutMs);
+        finish({ timedOut: true, dead: true, hang: 'wall' });
+      }, this.limits.wallMs);
       const watch = setInterval(() => {
+        if (this.cpu() - cpu0 > this.limits.timeoutMs / 1000) {
+          this.child.kill('SIGKILL');
+          finish({ timedOut: true, dead: true, hang: 'cpu' });
+          return;
+        }
         const rss = this.rss();
         peak = Math.max(peak, rss);
         if (rss > this.limits.memoryBytes) {
@@ -245,7 +274,8 @@ function writeReproducer(outDir, cls, sig, c, r, meta) {
 }
 
 /**
- * Runs a campaign. Options: seed, runs, jobs (workers), timeoutMs, memoryBytes, heapMiB, outDir
+ * Runs a campaign. Options: seed, runs, jobs (workers), timeoutMs (CPU time per case), wallMs (wall
+ * time per case, for cases blocked without using CPU), memoryBytes, heapMiB, outDir
  * (undefined: no reproducers written), minimise (budget of re-runs per distinct failure; 0 = off),
  * shellcheckEvery (run shellcheck on every n-th generated script; 0 = never), log (progress lines).
  */
@@ -254,7 +284,8 @@ export async function fuzz(options = {}) {
     seed: 15,
     runs: 100,
     jobs: 1,
-    timeoutMs: 15_000,
+    timeoutMs: 10_000,
+    wallMs: 120_000,
     memoryBytes: 1024 * MiB,
     heapMiB: 1536,
     recycle: 300,
@@ -285,7 +316,7 @@ export async function fuzz(options = {}) {
   const attempt = async (c) => {
     const r = await pool.run(c, `m${Math.random()}`);
     const cls = classify(r, limits);
-    return { r, cls, sig: signature(cls, r) };
+    return { r, cls, sig: signature(cls, r, c) };
   };
 
   const lane = async () => {
@@ -296,8 +327,9 @@ export async function fuzz(options = {}) {
       const shellcheck = isSh && o.shellcheckEvery > 0 && shCount++ % o.shellcheckEvery === 0;
       let r = await pool.run(c, `c${index}`, shellcheck);
       let cls = classify(r, limits);
-      // A hang or an over-memory verdict is confirmed in a fresh worker (the machine may be busy).
-      if (cls === 'hang' || cls === 'over-memory') {
+      // A hang or an over-memory verdict is confirmed in a fresh worker (the machine may be busy),
+      // the first few times for each signature.
+      if ((cls === 'hang' || cls === 'over-memory') && (failures.get(signature(cls, r, c))?.count ?? 0) < 3) {
         const again = await pool.run(c, `r${index}`, shellcheck);
         if (classify(again, limits) !== cls) {
           r = again;
@@ -309,7 +341,7 @@ export async function fuzz(options = {}) {
       if ((r.maxRSS ?? 0) > peak.rss) peak = { rss: r.maxRSS, index, args: c.args, kind: c.kind };
       if ((r.ms ?? 0) > slowest.ms) slowest = { ms: r.ms, index, args: c.args, kind: c.kind };
       if (FAILURES.includes(cls)) {
-        const sig = signature(cls, r);
+        const sig = signature(cls, r, c);
         const f = failures.get(sig) ?? { cls, sig, count: 0, first: index, case: c, result: r };
         f.count++;
         failures.set(sig, f);
@@ -367,7 +399,7 @@ export async function fuzz(options = {}) {
 export function formatReport(report, options) {
   const c = report.counts;
   const lines = [
-    `rollbook fuzz: seed ${report.seed}, ${report.runs} inputs in ${(report.wallMs / 1000).toFixed(1)} s (${options.jobs} worker${options.jobs === 1 ? '' : 's'}, time limit ${options.timeoutMs / 1000} s, memory limit ${Math.round(options.memoryBytes / MiB)} MiB)`,
+    `rollbook fuzz: seed ${report.seed}, ${report.runs} inputs in ${(report.wallMs / 1000).toFixed(1)} s (${options.jobs} worker${options.jobs === 1 ? '' : 's'}, time limit ${options.timeoutMs / 1000} s CPU / ${(options.wallMs ?? 120_000) / 1000} s wall, memory limit ${Math.round(options.memoryBytes / MiB)} MiB)`,
     `  ok            ${c.ok}`,
     `  input error   ${c['input-error']} (${report.located} naming file:line)`,
     `  crash         ${c.crash}`,

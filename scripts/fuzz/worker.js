@@ -11,8 +11,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const { main } = await import(pathToFileURL(join(ROOT, 'dist/cli/main.js')).href);
-const { planJsonSchema } = await import(pathToFileURL(join(ROOT, 'dist/renderers/plan-schema.js')).href);
+// The build under test: dist/, or a copy (RBFUZZ_DIST) so a long campaign is not changed by a rebuild.
+const DIST = resolve(process.env.RBFUZZ_DIST ?? join(ROOT, 'dist'));
+const { main } = await import(pathToFileURL(join(DIST, 'cli/main.js')).href);
+const { planJsonSchema } = await import(pathToFileURL(join(DIST, 'renderers/plan-schema.js')).href);
 
 const CANARY = 'rbfuzz-canary';
 const UNSAFE =

@@ -10,6 +10,8 @@ const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
  */
 export function cmp(a: string, b: string): number {
   if (a === b) return 0;
+  // Without a unit from U+D800 up in both strings, UTF-16 order is code point order.
+  if (!HIGH_UNIT.test(a) || !HIGH_UNIT.test(b)) return a < b ? -1 : 1;
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     const x = a.charCodeAt(i);
@@ -19,16 +21,13 @@ export function cmp(a: string, b: string): number {
   return a.length - b.length;
 }
 
+const HIGH_UNIT = /[\ud800-\uffff]/;
+
 /** A UTF-16 unit's rank in code point order: U+E000–U+FFFF below the surrogates (U+10000 and up). */
 function codePointRank(unit: number): number {
   if (unit >= 0xe000) return unit - 0x800;
   if (unit >= 0xd800) return unit + 0x2000;
   return unit;
-}
-
-/** Sort strings by code point (a copy). */
-export function sortedStrings(values: Iterable<string>): string[] {
-  return [...values].sort(cmp);
 }
 
 /** Deterministic total order: severity, first evidence file:line, rule id, subject, then everything else. */
