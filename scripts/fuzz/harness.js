@@ -297,6 +297,7 @@ export async function fuzz(options = {}) {
   };
   const limits = {
     timeoutMs: o.timeoutMs,
+    wallMs: o.wallMs,
     memoryBytes: o.memoryBytes,
     heapMiB: o.heapMiB,
     recycle: o.recycle,
