@@ -330,7 +330,11 @@ export async function fuzz(options = {}) {
       let cls = classify(r, limits);
       // A hang or an over-memory verdict is confirmed in a fresh worker (the machine may be busy),
       // the first few times for each signature.
-      if ((cls === 'hang' || cls === 'over-memory') && (failures.get(signature(cls, r, c))?.count ?? 0) < 3) {
+      // (CPU time does not depend on the load: a CPU-time hang needs no confirmation.)
+      if (
+        ((cls === 'hang' && r.hang === 'wall') || cls === 'over-memory') &&
+        (failures.get(signature(cls, r, c))?.count ?? 0) < 3
+      ) {
         const again = await pool.run(c, `r${index}`, shellcheck);
         if (classify(again, limits) !== cls) {
           r = again;
