@@ -26,6 +26,7 @@ export {
   renderMigrationsText,
   reportMigrations,
 } from './analyze-migrations.js';
+export { type DiscoverCommandOptions, type DiscoverReport, discoverRepository } from './discover.js';
 export * from './errors.js';
 export { type GatesOptions, gates, type ReleaseGatesReport } from './gates.js';
 export type * from './model/index.js';
@@ -40,6 +41,7 @@ export {
   type Discovery,
   discover,
   matchWorkloads,
+  uniqueRef,
   workloadLabel,
   workloadRef,
 } from './readers/discover.js';
@@ -70,11 +72,13 @@ export {
 } from './readers/release.js';
 export { FORMATS, RENDERERS, type RenderOptions } from './renderers/index.js';
 export { planToJson } from './renderers/json.js';
+export { TARGET_RENDERERS, targetToJson } from './renderers/target/index.js';
 export { RULES, runRules } from './rules/index.js';
 export { type Catalog, type CatalogDifference, diffCatalogs, readCatalog } from './schema/catalog.js';
 export { evaluateGates, type GatesInput, type GatesReport } from './schema/gates.js';
 export { type MigrationStatusReport, migrationStatus } from './schema/status.js';
 export { type VerifyReport, verifyMigrations } from './schema/verify.js';
+export { type TargetOptions, target, targetOutcome } from './target/index.js';
 export { renderCommand, shellQuote } from './util/shell.js';
 
 /** Run every rule over the service. */

@@ -166,8 +166,10 @@ export interface EcsFacts {
     startPeriod?: Setting<number>;
     at?: Evidence;
   };
-  /** Task definition files registering the family (variants: EC2 / Fargate, per environment). */
-  variants?: { file: string; at?: Evidence; note?: string }[];
+  /** Task definition files registering the family (variants: EC2 / Fargate, per environment), each with what became of it. */
+  variants?: { file: string; at?: Evidence; used: boolean; note: string }[];
+  /** Several variants and nothing tells which one the service runs (the first by file was read). */
+  variantUnknown?: boolean;
 }
 
 /** One step of an Argo Rollouts canary. */

@@ -44,7 +44,7 @@ import {
   isTaskDefinition,
   readEcsService,
   readTaskDefinition,
-  type TaskDefinition,
+  type TaskDefinitions,
   taskDefinitionWorkload,
 } from './discovery/ecs.js';
 import { findMigrationRuns } from './discovery/find-migration-runs.js';
@@ -71,6 +71,7 @@ import {
 } from './discovery/k8s.js';
 import { KUSTOMIZATION_FILES, resolveKustomizations } from './discovery/kustomize.js';
 import { isSam, isServerless, readSam, readServerless } from './discovery/lambda.js';
+import { citedFiles, type DeployFile, FileLedger } from './discovery/ledger.js';
 import { looksLikeNomad, readNomad } from './discovery/nomad.js';
 import { parseFiles } from './discovery/parse-files.js';
 import { readGithubWorkflow, readGitlabCi } from './discovery/pipelines.js';
@@ -99,6 +100,8 @@ export interface Discovery {
   migrationTables: { tool: string; table: Setting<string> }[];
   /** Files looked at (after .gitignore). */
   files: number;
+  /** Every deploy file read, with what became of it (workloads it feeds, what it holds, why it was set aside). */
+  deployFiles: DeployFile[];
   unknowns: Unknown[];
   /** The workload asked for with --workload, if any (applyDiscovery selects it). */
   workload?: string;
@@ -210,13 +213,15 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
   const pipelines: Pipeline[] = [];
   const flagSources: FlagSource[] = [];
   const flags: Flag[] = [];
-  const taskDefs = new Map<string, TaskDefinition>();
+  const taskDefs: TaskDefinitions = new Map();
   const ecsServiceDocs: YamlDoc[] = [];
   const appJsons = new Map<string, YamlDoc>();
   const composeDocs = new Map<string, YamlDoc>();
 
-  for (const { f, docs, unknowns: u, read } of parsed) {
+  const ledger = new FileLedger();
+  for (const { f, docs, unknowns: u, read, skipped } of parsed) {
     unknowns.push(...u);
+    for (const kind of new Set(skipped ?? [])) ledger.holds(f.rel, `${kind} (not read: no rollback fact)`);
     const name = baseName(f.rel);
     // A readable YAML file is a valid kustomize resource even when it holds no object rollbook reads.
     if (read && !f.rel.endsWith('.json') && !objectsByFile.has(f.rel)) objectsByFile.set(f.rel, []);
@@ -240,6 +245,7 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
           !str(get(doc.value, 'apiVersion'))?.includes('toolkit.fluxcd.io')
         ) {
           kustomizations.set(dirOf(f.rel), doc);
+          ledger.holds(f.rel, str(get(doc.value, 'kind')) ?? 'Kustomization');
           continue;
         }
         if (isSam(doc.value)) {
@@ -264,7 +270,10 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
         }
         if (isTaskDefinition(doc.value)) {
           const td = readTaskDefinition(doc);
-          if (td) taskDefs.set(td.family, td);
+          if (td) {
+            taskDefs.set(td.family, [...(taskDefs.get(td.family) ?? []), td]);
+            ledger.holds(f.rel, `ECS task definition, family ${td.family}`);
+          }
           continue;
         }
         if (isEcsService(doc.value)) {
@@ -294,7 +303,13 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
   // ---- Kubernetes objects (kustomize variants + standalone files) --------------------------
   const k = safely('kustomize', undefined, () =>
     resolveKustomizations({ kustomizations, objects: objectsByFile, dirs }),
-  ) ?? { objects: [], consumed: new Set<string>(), nonRoot: new Set<string>(), unknowns: [] };
+  ) ?? {
+    objects: [],
+    consumed: new Set<string>(),
+    nonRoot: new Set<string>(),
+    filesOf: new Map<string, Set<string>>(),
+    unknowns: [],
+  };
   unknowns.push(...k.unknowns);
   const objects: KObj[] = [...k.objects];
   for (const [file, objs] of [...objectsByFile].sort(([a], [b]) => cmp(a, b)))
@@ -318,7 +333,10 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
     if (target) referenced.add(target);
   }
   for (const o of objects) {
-    if (referenced.has(o)) continue;
+    if (referenced.has(o)) {
+      ledger.holds(o.doc.file, `${o.kind}/${o.name} (the pod template of a Rollout's workloadRef)`);
+      continue;
+    }
     const w = safely(`${o.kind}/${o.name}`, o.doc.at(o.base), () => workloadOf(o, byKindName));
     if (w) {
       wlObjs.push([w, o]);
@@ -336,6 +354,7 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
     if (m) managers.push(m);
     const hr = safely(`${o.kind}/${o.name}`, o.doc.at(o.base), () => fluxHelmRelease(o));
     if (hr) workloads.push(hr);
+    if (!m && !hr) ledger.holds(o.doc.file, `${o.kind}/${o.origName ?? o.name}`);
   }
   // HPAs and PDBs of the same variant and namespace (indexed: a monorepo holds thousands)
   const scalers = new Map<string, KObj[]>();
@@ -406,7 +425,15 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
   // ---- Helm charts -------------------------------------------------------------------------
   for (const [dir, cf] of [...chartFiles].sort(([a], [b]) => cmp(a, b))) {
     if (!cf.chart) continue;
-    if (/(^|\/)charts\/[^/]+$/.test(dir) && chartOf(dirOf(dirOf(dir))) !== undefined) continue; // vendored subchart
+    if (/(^|\/)charts\/[^/]+$/.test(dir) && chartOf(dirOf(dirOf(dir))) !== undefined) {
+      // vendored subchart: read as state of its parent chart (database subcharts), not a workload
+      for (const f of chartFilesOf(cf))
+        ledger.ignore(
+          f,
+          `vendored subchart of the chart in ${dirOf(dirOf(dir)) || '.'}, not a workload of its own`,
+        );
+      continue;
+    }
     const read = async (f: RepoFile) => {
       const t = await readText(f);
       if (!t.ok) unknowns.push(t.unknown);
@@ -471,8 +498,15 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
       if (w.attributes.family) usedFamilies.add(w.attributes.family);
     }
   }
-  for (const td of [...taskDefs.values()].sort((a, b) => cmp(a.family, b.family)))
-    if (!usedFamilies.has(td.family)) workloads.push(taskDefinitionWorkload(td));
+  for (const [family, tds] of [...taskDefs].sort(([a], [b]) => cmp(a, b)))
+    if (!usedFamilies.has(family)) workloads.push(taskDefinitionWorkload(tds));
+  for (const w of workloads)
+    if (w.ecs?.variantUnknown)
+      unknowns.push({
+        subject: `${w.kind.toLowerCase()}/${w.name}`,
+        reason: `${w.ecs.variants?.length ?? 0} task definition files register family ${w.attributes.family ?? w.name} (${(w.ecs.variants ?? []).map((v) => v.file).join(', ')}) and nothing says which one runs (launchType / requiresCompatibilities); ${w.ecs.variants?.find((v) => v.used)?.file} was read: set deploy.manifests to the right file`,
+        ...(w.at ? { at: w.at } : {}),
+      });
 
   const herokuDirs = new Set([...procfiles.map((f) => dirOf(f.rel)), ...appJsons.keys()]);
   for (const dir of [...herokuDirs].sort(cmp)) {
@@ -592,6 +626,54 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
         cmp(a.name, b.name),
     );
 
+  // ---- every deploy file, with what became of it ---------------------------------------------
+  const templateFiles = new Map<string, string[]>();
+  for (const o of objects)
+    if (o.kind === 'AnalysisTemplate' || o.kind === 'ClusterAnalysisTemplate') {
+      const key = `${o.kind === 'ClusterAnalysisTemplate' ? 'cluster:' : ''}${o.name}`;
+      templateFiles.set(key, [...(templateFiles.get(key) ?? []), o.doc.file]);
+    }
+  for (const w of finalWorkloads) {
+    // every file its facts cite (task definition variants it does not run are listed apart)
+    for (const f of citedFiles(w.ecs ? { ...w, ecs: { ...w.ecs, variants: [] } } : w)) ledger.feeds(f, w);
+    if (w.attributes.overlay !== undefined)
+      for (const f of k.filesOf.get(w.attributes.overlay === '.' ? '' : w.attributes.overlay) ?? [])
+        ledger.feeds(f, w);
+    const chart =
+      w.attributes.chartPath !== undefined
+        ? chartFiles.get(w.attributes.chartPath === '.' ? '' : w.attributes.chartPath)
+        : undefined;
+    for (const f of chart ? chartFilesOf(chart) : []) ledger.feeds(f, w);
+    for (const v of w.ecs?.variants ?? []) {
+      if (v.used) ledger.feeds(v.file, w);
+      else ledger.ignore(v.file, `${v.note} (${workloadRef(w)})`);
+    }
+    for (const t of (w.attributes.analysisTemplates ?? '').split(',').filter(Boolean))
+      for (const f of templateFiles.get(t) ?? []) ledger.feeds(f, w);
+    if (w.compose) {
+      for (const f of w.compose.files) ledger.feeds(f, w);
+      for (const i of w.compose.ignoredFiles) ledger.ignore(i.file, i.reason);
+    }
+  }
+  const feeding = new Set(
+    ledger
+      .list(finalWorkloads)
+      .filter((e) => e.workloads.length)
+      .map((e) => e.file),
+  );
+  for (const [dir, files] of k.filesOf)
+    if (![...files].some((f) => feeding.has(f)))
+      for (const f of files)
+        ledger.ignore(
+          f,
+          `part of kustomization ${dir || '.'}, whose resources hold no workload rollbook reads`,
+        );
+  for (const m of managers)
+    ledger.holds(
+      m.at.file,
+      `${m.kind} ${m.name} (${m.tool === 'argocd' ? 'Argo CD' : 'Flux'}), applies ${m.paths.map((p) => (typeof p === 'string' ? p || '.' : p.source)).join(', ') || 'a remote source'}`,
+    );
+
   // ---- flags the code uses ------------------------------------------------------------------
   const flagRefs: FlagRef[] = [];
   if (flags.length > 0) {
@@ -628,10 +710,24 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
     pipelines: pipelines.sort((a, b) => cmp(a.file, b.file)),
     signals: signals.sort((a, b) => cmp(a.name, b.name) || cmp(evKey(a.at), evKey(b.at))),
     files: files.length,
+    deployFiles: [],
     unknowns: dedupeUnknowns(unknowns),
   };
+  for (const u of out.unknowns) if (u.at?.file) ledger.unknown(u.at.file, `${u.subject}: ${u.reason}`);
+  out.deployFiles = ledger.list(finalWorkloads).filter((e) => e.file !== '');
   if (opts.workload) out.workload = opts.workload;
   return out;
+}
+
+function chartFilesOf(cf: {
+  chart?: RepoFile;
+  values?: RepoFile;
+  templates: RepoFile[];
+  crds: RepoFile[];
+}): string[] {
+  return [cf.chart, cf.values, ...cf.templates, ...cf.crds]
+    .filter((f): f is RepoFile => !!f)
+    .map((f) => f.rel);
 }
 
 function dedupeUnknowns(list: Unknown[]): Unknown[] {
@@ -678,30 +774,60 @@ export function workloadLabel(w: Workload): string {
   return `${workloadRef(w)}${where}`;
 }
 
+/** Paths that name a workload: its overlay, its chart, its manifest file and that file's directory. */
+function pathsOf(w: Workload): string[] {
+  const out: string[] = [];
+  if (w.attributes.overlay !== undefined) out.push(w.attributes.overlay);
+  if (w.attributes.chartPath !== undefined) out.push(w.attributes.chartPath);
+  if (w.compose) out.push(w.compose.dir || '.');
+  if (w.at) out.push(w.at.file, dirOf(w.at.file) || '.');
+  return out;
+}
+
+function cleanRef(p: string): string {
+  const n = p.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+  return n === '' ? '.' : n;
+}
+
 /**
- * Workloads matching a reference: `name`, `kind/name`, `namespace/name`, `namespace/kind/name`, or a
- * kustomize overlay directory (optionally followed by /kind/name). Kinds accept kubectl short forms.
+ * Workloads matching a reference: `name`, `kind/name`, `namespace/name`, `namespace/kind/name`, a
+ * path (kustomize overlay, chart directory, manifest file or its directory), or a path followed by
+ * /kind/name. Kinds accept kubectl short forms.
  */
 export function matchWorkloads(workloads: Workload[], ref: string): Workload[] {
   const norm = (k: string) => {
     const l = k.toLowerCase();
     return KIND_ALIASES[l] ?? l;
   };
-  const parts = ref.split('/').filter(Boolean);
-  const matches = workloads.filter((w) => {
+  const clean = cleanRef(ref);
+  const parts = clean.split('/').filter(Boolean);
+  const name = parts[parts.length - 1];
+  const byName = workloads.filter((w) => {
+    if (name !== w.name) return false;
     const kind = w.kind.toLowerCase();
-    const name = parts[parts.length - 1];
-    if (name !== w.name) {
-      const overlay = w.attributes.overlay;
-      return overlay !== undefined && (ref === overlay || ref.replace(/\/$/, '') === overlay);
-    }
     if (parts.length === 1) return true;
     if (parts.length === 2) return norm(parts[0] as string) === kind || parts[0] === w.namespace;
-    if (parts.length === 3) return parts[0] === w.namespace && norm(parts[1] as string) === kind;
-    const overlay = parts.slice(0, -2).join('/');
-    return w.attributes.overlay === overlay && norm(parts[parts.length - 2] as string) === kind;
+    if (norm(parts[parts.length - 2] as string) !== kind) return false;
+    const prefix = parts.slice(0, -2).join('/');
+    return (parts.length === 3 && prefix === w.namespace) || pathsOf(w).includes(prefix);
   });
-  return matches;
+  if (byName.length) return byName;
+  return workloads.filter((w) => pathsOf(w).includes(clean));
+}
+
+/**
+ * The shortest reference `--workload` resolves to this workload alone among `all`: kind/name,
+ * namespace/kind/name, its overlay or chart path, its manifest file, a path with /kind/name.
+ */
+export function uniqueRef(w: Workload, all: Workload[]): string {
+  const kn = `${w.kind.toLowerCase()}/${w.name}`;
+  const tries = [kn, ...(w.namespace ? [`${w.namespace}/${kn}`] : [])];
+  for (const p of pathsOf(w)) tries.push(p, `${p}/${kn}`);
+  for (const t of tries) {
+    const m = matchWorkloads(all, t);
+    if (m.length === 1 && m[0] === w) return t;
+  }
+  return workloadRef(w);
 }
 
 /**
@@ -783,8 +909,8 @@ export function applyDiscovery(service: Service, d: Discovery): Service {
     if (m.length === 0 && d.workload) {
       throw new RollbookError(
         'USAGE',
-        `--workload ${d.workload}: no such workload; found: ${d.workloads.map(workloadRef).join(', ') || 'none'}`,
-        'Run "rollbook discover" to list the workloads.',
+        `--workload ${d.workload}: no such workload; found: ${d.workloads.map((w) => uniqueRef(w, d.workloads)).join(', ') || 'none'}`,
+        'Name one of them as listed (kind/name, namespace/kind/name, or the manifest or overlay path); "rollbook discover" lists the workloads and their files.',
       );
     }
     if (m.length === 1) chosen = m[0];
@@ -800,7 +926,8 @@ export function applyDiscovery(service: Service, d: Discovery): Service {
   if (chosen) {
     s.workloads = service.workloads.length ? service.workloads : [chosen];
     if (!s.deploy.platform) s.deploy.platform = chosen.platform;
-    if (!s.deploy.workload) s.deploy.workload = `${chosen.kind.toLowerCase()}/${chosen.name}`;
+    // kind/name, whatever form selected it (a path, namespace/kind/name): the form commands and the planner read
+    s.deploy.workload = `${chosen.kind.toLowerCase()}/${chosen.name}`;
     if (!s.deploy.namespace && chosen.namespace) s.deploy.namespace = chosen.namespace;
     if (!s.deploy.at && chosen.at) s.deploy.at = chosen.at;
     const img = chosen.images[0];
@@ -820,7 +947,7 @@ export function applyDiscovery(service: Service, d: Discovery): Service {
         : '';
       s.unknowns.push({
         subject: 'workload',
-        reason: `the repository holds ${candidates.length} workloads${variants}: ${candidates.map(workloadLabel).join(', ')}; pick one with --workload NAME (e.g. --workload ${workloadRef(candidates[0] as Workload)}) or deploy.workload in rollbook.yaml`,
+        reason: `the repository holds ${candidates.length} workloads${variants}: ${candidates.map(workloadLabel).join(', ')}; pick one with --workload (${candidates.map((w) => uniqueRef(w, d.workloads)).join(', ')}) or deploy.workload in rollbook.yaml`,
       });
     } else if (candidates.length === 0 && !service.deploy.platform) {
       s.unknowns.push({
@@ -853,6 +980,12 @@ export function applyDiscovery(service: Service, d: Discovery): Service {
     }
     s.deploy.manifests = [...dirs].sort(cmp);
   }
-  s.unknowns.push(...d.unknowns);
+  // Unknowns located in files that feed only other workloads do not concern the chosen one.
+  const others = new Set(
+    chosen
+      ? d.deployFiles.filter((f) => f.workloads.length && !f.workloads.includes(chosen)).map((f) => f.file)
+      : [],
+  );
+  s.unknowns.push(...d.unknowns.filter((u) => !u.at || !others.has(u.at.file)));
   return s;
 }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { applyDiscovery, discover, matchWorkloads, workloadRef } from '../../src/readers/discover.js';
+import {
+  applyDiscovery,
+  discover,
+  matchWorkloads,
+  uniqueRef,
+  workloadRef,
+} from '../../src/readers/discover.js';
 import { emptyService } from '../../src/readers/service-base.js';
 import { SHOP, ZOO } from './helpers.js';
 
@@ -11,7 +17,7 @@ describe('applyDiscovery', () => {
     expect(s.deploy.platform).toBeUndefined();
     const u = s.unknowns.find((x) => x.subject === 'workload');
     expect(u?.reason).toContain(
-      'pick one with --workload NAME (e.g. --workload shop/deployment/checkout-api)',
+      'pick one with --workload (deployment/checkout-api, deployment/staging-checkout-api, statefulset/inventory',
     );
     expect(u?.reason).toContain(
       'shop-staging/deployment/staging-checkout-api (overlay services/checkout/overlays/staging)',
@@ -84,5 +90,10 @@ describe('applyDiscovery', () => {
       'shop/deployment/checkout-api',
     ]);
     expect(refs('checkout')).toEqual([]);
+    // a manifest file or a chart directory, with ./ and a trailing slash tolerated
+    expect(refs('./services/legacy-worker/deployment.yaml')).toEqual(['shop/deployment/legacy-worker']);
+    expect(refs('services/payments/chart/')).toEqual(['deployment/payments']);
+    // the suggested reference selects exactly that workload
+    for (const w of d.workloads) expect(matchWorkloads(d.workloads, uniqueRef(w, d.workloads))).toEqual([w]);
   });
 });

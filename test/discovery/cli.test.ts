@@ -24,6 +24,7 @@ describe('rollbook discover (built CLI)', () => {
     expect(a.stdout).not.toContain(ROOT);
     const j = JSON.parse(a.stdout);
     expect(Object.keys(j)).toEqual([
+      'chosen',
       'files',
       'workloads',
       'migrations',
@@ -35,8 +36,18 @@ describe('rollbook discover (built CLI)', () => {
       'pipelines',
       'signals',
       'findings',
+      'deployFiles',
       'unknowns',
     ]);
+    // every deploy file read is accounted for; none chosen, so each feeding file is just "workload"
+    expect(
+      j.deployFiles.find((f: { file: string }) => f.file === 'services/checkout/base/service.yaml'),
+    ).toEqual({
+      file: 'services/checkout/base/service.yaml',
+      status: 'workload',
+      workloads: ['deployment/checkout-api', 'deployment/staging-checkout-api'],
+      notes: ['Service (not read: no rollback fact)'],
+    });
     expect(j.workloads[0]).toMatchObject({
       ref: 'shop/deployment/checkout-api',
       kind: 'Deployment',
@@ -90,7 +101,7 @@ describe('rollbook discover (built CLI)', () => {
     const bad = rollbook(['discover', 'fixtures/repos/shop-monorepo', '--workload', 'nope']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(
-      /^rollbook: --workload nope: no such workload; found: shop\/deployment\/checkout-api, /,
+      /^rollbook: --workload nope: no such workload; found: deployment\/checkout-api, deployment\/staging-checkout-api, /,
     );
   });
 

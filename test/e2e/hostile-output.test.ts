@@ -109,7 +109,7 @@ describe('stderr', () => {
       const r = await cli(['plan', dir]);
       expect(r.code).toBe(2);
       expect(r.stderr).toContain(
-        `Pick one: rollbook plan $'${t.dir}/two $(touch PWNED) \\xe2\\x80\\xaesvc' --workload deployment/a`,
+        `rollbook plan $'${t.dir}/two $(touch PWNED) \\xe2\\x80\\xaesvc' --workload deployment/a`,
       );
       expect(visible(r.stderr)).toBe('');
     } finally {

@@ -131,7 +131,9 @@ describe('plan usage errors', () => {
     const r = await cli(['plan', 'fixtures/repos/shop-monorepo']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('holds 6 workloads');
-    expect(r.stderr).toContain('--workload shop/deployment/checkout-api');
+    expect(r.stderr).toContain(
+      'rollbook plan fixtures/repos/shop-monorepo --workload deployment/checkout-api',
+    );
     const ok = await cli([
       'plan',
       'fixtures/repos/shop-monorepo',

@@ -2,8 +2,10 @@
  * An ECS Fargate service behind a load balancer, with a container health check (startPeriod 30)
  * and two task definition files of the same family (Fargate and EC2 variants).
  */
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { commands, design, drivers } from './helpers.js';
+import { discoverRepository } from '../../src/discover.js';
+import { commands, design, drivers, SHAPES } from './helpers.js';
 
 describe('fixture ecs-service', () => {
   it('low risk, one command, the container health check and the deregistration delay in the duration', async () => {
@@ -27,5 +29,15 @@ describe('fixture ecs-service', () => {
     const step = p.runbook.find((s) => s.id === 'ecs-update-service');
     // one wave: pull 10 + max(ALB 30 × 5, startPeriod 30 + interval 10) = 160, + deregistration 300
     expect(step?.expectedSeconds).toBe(460);
+  });
+
+  it('both task definition files are accounted for: the Fargate one read, the EC2 one set aside with why', async () => {
+    const r = await discoverRepository({ dir: join(SHAPES, 'ecs-service') });
+    expect(r.deployFiles.map((f) => `${f.file} ${f.status} ${f.notes[0] ?? ''}`)).toEqual([
+      'deploy/ecs/service.json chosen ',
+      "deploy/ecs/task-definition.ec2.json ignored EC2 variant: not the service's launch type FARGATE (ecsservice/payments-api)",
+      'deploy/ecs/task-definition.fargate.json chosen ECS task definition, family payments-api',
+    ]);
+    expect(r.discovery.unknowns).toEqual([]);
   });
 });

@@ -1,273 +1,36 @@
-import { basename, resolve } from 'node:path';
-import type { Evidence, Finding, Setting, Workload } from '../../model/index.js';
-import { applyDiscovery, type Discovery, discover, workloadRef } from '../../readers/discover.js';
-import { serviceRoot } from '../../readers/root.js';
-import { emptyService } from '../../readers/service-base.js';
-import { runRules } from '../../rules/index.js';
-import { cmp } from '../../util/order.js';
-import { EXIT, emit, type Io, oneOf, parseCommand } from '../io.js';
+import { resolve } from 'node:path';
+import { discoverRepository } from '../../discover.js';
+import { discoverJson, discoverText } from '../../renderers/discover.js';
+import { EXIT, emit, exitCode, type Io, oneOf, parseCommand } from '../io.js';
 
 const USAGE = `Usage: rollbook discover [dir] [--format text|json] [--workload NAME] [--out FILE]
 
 What rollbook finds in the repository (workloads, migrations, flags, pipelines, signals), where,
-the config findings, and what it could not read.`;
-
-const FORMATS = ['text', 'json'] as const;
-
-interface Loc {
-  file?: string;
-  line?: number;
-}
-
-function loc(at: Evidence | undefined): Loc {
-  return at ? { file: at.file, line: at.line } : {};
-}
-
-function where(at: Evidence | undefined): string {
-  return at ? `${at.file}:${at.line}` : '-';
-}
-
-/** The JSON shape of `rollbook discover --format json` (contract: workloads, migrations, flags, pipelines, findings, unknowns). */
-export function discoverReport(d: Discovery, findings: Finding[]) {
-  return {
-    files: d.files,
-    workloads: d.workloads.map((w) => ({
-      ref: workloadRef(w),
-      kind: w.kind,
-      name: w.name,
-      namespace: w.namespace ?? null,
-      platform: w.platform,
-      ...loc(w.at),
-      images: w.images.map((i) => ({
-        ref: i.ref,
-        repository: i.repository,
-        tag: i.tag ?? null,
-        digest: i.digest ?? null,
-        ...loc(i.at),
-      })),
-      settings: Object.fromEntries(
-        Object.entries(w.settings)
-          .sort(([a], [b]) => cmp(a, b))
-          .map(([k, s]) => [k, { value: (s as Setting).value, ...loc((s as Setting).at) }]),
-      ),
-      config: w.config.map((c) => ({ kind: c.kind, name: c.name, versioned: c.versioned, ...loc(c.at) })),
-      attributes: Object.fromEntries(Object.entries(w.attributes).sort(([a], [b]) => cmp(a, b))),
-      hooks: (w.hooks ?? []).map((h) => ({
-        kind: h.kind,
-        name: h.name,
-        events: h.events,
-        runsMigration: h.runsMigration,
-        ...loc(h.at),
-      })),
-      crds: (w.crds ?? []).map((c) => ({ name: c.name, inTemplates: c.inTemplates, ...loc(c.at) })),
-      autoscaler: w.autoscaler
-        ? {
-            name: w.autoscaler.name,
-            min: w.autoscaler.minReplicas ?? null,
-            max: w.autoscaler.maxReplicas ?? null,
-            ...loc(w.autoscaler.at),
-          }
-        : null,
-      disruptionBudget: w.disruptionBudget
-        ? { name: w.disruptionBudget.name, ...loc(w.disruptionBudget.at) }
-        : null,
-    })),
-    migrations: d.migrationDirs.map((m) => ({
-      tool: m.tool,
-      path: m.path,
-      database: m.database,
-      ...loc(m.at),
-    })),
-    excludedMigrations: d.excludedMigrationDirs.map((m) => ({
-      tool: m.tool,
-      path: m.path,
-      reason: m.reason,
-      files: m.files,
-    })),
-    migrationRuns: d.migrationRuns.map((r) => ({
-      mode: r.mode,
-      tool: r.tool ?? null,
-      detail: r.detail,
-      refusesNewerDatabase: r.refusesNewerDatabase ?? false,
-      ...loc(r.at),
-    })),
-    migrationTables: d.migrationTables.map((t) => ({
-      tool: t.tool,
-      table: t.table.value,
-      ...loc(t.table.at),
-    })),
-    flagSources: d.flagSources.map((s) => ({ provider: s.provider, file: s.file ?? null })),
-    flags: d.flags.map((f) => ({
-      key: f.key,
-      provider: f.provider,
-      killSwitch: f.killSwitch,
-      state: f.state ?? null,
-      defaultVariant: f.defaultVariant ?? null,
-      strategies: f.strategies ?? [],
-      ...loc(f.at),
-    })),
-    pipelines: d.pipelines.map((p) => ({
-      provider: p.provider,
-      file: p.file,
-      line: p.at?.line ?? 1,
-      deployJob: p.deployJob ?? null,
-      migratesBeforeDeploy: p.migratesBeforeDeploy ?? null,
-      immutableTag: p.immutableTag ?? null,
-    })),
-    signals: d.signals.map((s) => ({
-      name: s.name,
-      source: s.source ?? null,
-      query: s.query ?? null,
-      condition: s.condition ?? null,
-      threshold: s.threshold ?? null,
-      for: s.for ?? null,
-      ...loc(s.at),
-    })),
-    findings: findings.map((f) => ({
-      rule: f.rule,
-      severity: f.severity,
-      kind: f.kind,
-      subject: f.subject,
-      ...loc(f.evidence[0]),
-      message: f.message,
-      mitigation: f.mitigation,
-    })),
-    unknowns: d.unknowns.map((u) => ({ subject: u.subject, reason: u.reason, ...loc(u.at) })),
-  };
-}
-
-function describeSettings(w: Workload): string {
-  const s = w.settings;
-  const parts: string[] = [];
-  const add = (label: string, v: Setting | undefined, fmt = (x: unknown) => String(x)) => {
-    if (v) parts.push(`${label} ${fmt(v.value)}`);
-  };
-  add('replicas', s.replicas);
-  add('strategy', s.strategy);
-  add('maxSurge', s.maxSurge);
-  add('maxUnavailable', s.maxUnavailable);
-  add('readiness', s.hasReadinessProbe, (x) => (x ? 'yes' : 'NO'));
-  add('history', s.revisionHistoryLimit);
-  add('historyMax', s.historyMax);
-  add('minReady', s.minReadySeconds, (x) => `${x}s`);
-  add('grace', s.terminationGracePeriodSeconds, (x) => `${x}s`);
-  add('preStop', s.preStopSeconds, (x) => `${x}s`);
-  add('podManagement', s.podManagementPolicy);
-  add('partition', s.partition);
-  add('paused', s.paused);
-  add('autoSync', s.autoSync);
-  add('selfHeal', s.selfHeal);
-  add('prune', s.prune);
-  add('remediation', s.remediation);
-  add('circuitBreaker', s.circuitBreaker);
-  add('deregistration', s.deregistrationDelaySeconds, (x) => `${x}s`);
-  add('maxParallel', s.maxParallel);
-  add('autoRevert', s.autoRevert);
-  add('canary', s.canary);
-  add('rollbackWindow', s.rollbackWindowRevisions);
-  add('scaleDownDelay', s.scaleDownDelaySeconds, (x) => `${x}s`);
-  add('releasePhase', s.releasePhase);
-  return parts.join(' · ');
-}
-
-export function renderDiscoverText(name: string, d: Discovery, findings: Finding[]): string {
-  const out: string[] = [`rollbook discover: ${name} (${d.files} files)`, ''];
-  out.push(`Workloads (${d.workloads.length})`);
-  if (!d.workloads.length) out.push('  none found');
-  for (const w of d.workloads) {
-    out.push(
-      `  ${workloadRef(w)}  [${w.platform}]  ${where(w.at)}${w.attributes.overlay ? `  overlay ${w.attributes.overlay}` : ''}`,
-    );
-    for (const i of w.images) out.push(`    image ${i.ref}  (${where(i.at)})`);
-    const s = describeSettings(w);
-    if (s) out.push(`    ${s}`);
-    if (w.config.length)
-      out.push(
-        `    config ${w.config.map((c) => `${c.kind}/${c.name}${c.versioned ? ' (versioned)' : ' (not versioned)'}`).join(', ')}`,
-      );
-    if (w.autoscaler)
-      out.push(
-        `    hpa ${w.autoscaler.name} ${w.autoscaler.minReplicas ?? '?'}-${w.autoscaler.maxReplicas ?? '?'}`,
-      );
-    if (w.disruptionBudget) out.push(`    pdb ${w.disruptionBudget.name}`);
-    for (const h of w.hooks ?? [])
-      out.push(
-        `    hook ${h.kind}/${h.name} ${h.events.join(',')}${h.runsMigration ? ' (runs migrations)' : ''}  (${where(h.at)})`,
-      );
-    for (const c of w.crds ?? [])
-      out.push(`    crd ${c.name} in ${c.inTemplates ? 'templates/' : 'crds/'}  (${where(c.at)})`);
-    const attrs = Object.entries(w.attributes)
-      .filter(([k]) => k !== 'overlay')
-      .sort(([a], [b]) => cmp(a, b));
-    if (attrs.length) out.push(`    ${attrs.map(([k, v]) => `${k}=${v}`).join(' ')}`);
-  }
-  out.push('', `Migrations (${d.migrationDirs.length})`);
-  for (const m of d.migrationDirs) out.push(`  ${m.tool}  ${m.path}  (${m.database})`);
-  if (d.excludedMigrationDirs.length) {
-    out.push('', `Migration folders excluded (${d.excludedMigrationDirs.length}): not production sets`);
-    for (const m of d.excludedMigrationDirs)
-      out.push(`  ${m.tool}  ${m.path}  ${m.files.length} file(s): ${m.reason}`);
-  }
-  out.push('', `How migrations run (${d.migrationRuns.length})`);
-  if (!d.migrationRuns.length)
-    out.push('  not found (pipeline step, Helm/Argo CD hook, init container, compose service, startup)');
-  for (const r of d.migrationRuns)
-    out.push(
-      `  ${r.mode}${r.tool ? ` ${r.tool}` : ''}  ${where(r.at)}  ${r.detail}${r.refusesNewerDatabase ? '  (refuses a database newer than its files)' : ''}`,
-    );
-  for (const t of d.migrationTables)
-    out.push(`  history table ${t.table.value} (${t.tool})  ${where(t.table.at)}`);
-  out.push(
-    '',
-    `Flags (${d.flags.length})${d.flagSources.length ? ` from ${d.flagSources.map((s) => `${s.file} (${s.provider})`).join(', ')}` : ''}`,
-  );
-  for (const f of d.flags)
-    out.push(
-      `  ${f.key}${f.killSwitch ? '  kill switch' : ''}${f.state ? `  ${f.state}` : ''}${f.strategies?.length ? `  [${f.strategies.join('; ')}]` : ''}  (${where(f.at)})`,
-    );
-  out.push('', `Pipelines (${d.pipelines.length})`);
-  for (const p of d.pipelines) {
-    const tag =
-      p.immutableTag === true ? 'commit SHA' : p.immutableTag === false ? 'MUTABLE (latest)' : 'unknown';
-    out.push(
-      `  ${p.provider}  ${p.file}:${p.at?.line ?? 1}  deploy job ${p.deployJob ?? '?'}; migrations before deploy: ${p.migratesBeforeDeploy ? 'yes' : 'no'}; image tag: ${tag}`,
-    );
-  }
-  out.push('', `Signals (${d.signals.length})`);
-  for (const s of d.signals) out.push(`  ${s.name}: ${s.condition ?? ''}  (${where(s.at)})`);
-  out.push('', `Findings (${findings.length})`);
-  for (const f of findings)
-    out.push(`  ${f.severity.padEnd(7)} ${f.rule}  ${where(f.evidence[0])}  ${f.subject}: ${f.message}`);
-  out.push('', `Unknowns (${d.unknowns.length})`);
-  for (const u of d.unknowns) out.push(`  ${u.at ? `${where(u.at)}  ` : ''}${u.subject}: ${u.reason}`);
-  return `${out.join('\n')}\n`;
-}
+every deploy file with what became of it, the config findings, and what it could not read.
+--workload (kind/name, namespace/kind/name, or a manifest, overlay or chart path) narrows it to one
+workload: then the unknowns are the ones that concern it.`;
 
 export async function run(args: string[], io: Io): Promise<number> {
   const parsed = parseCommand(
     args,
-    {
-      format: { type: 'string' },
-      workload: { type: 'string' },
-      out: { type: 'string' },
-    },
+    { format: { type: 'string' }, workload: { type: 'string' }, out: { type: 'string' } },
     USAGE,
     io,
   );
   if (!parsed) return EXIT.ok;
   const { values, positionals } = parsed;
-  const format = oneOf(values.format as string | undefined, FORMATS, '--format', 'text');
-  const dir = serviceRoot(positionals[0], io.cwd);
+  const format = oneOf(values.format as string | undefined, ['text', 'json'] as const, '--format', 'text');
   const workload = values.workload as string | undefined;
-  const d = await discover(dir, workload ? { workload } : {});
-  const name = basename(dir);
-  const service = applyDiscovery(emptyService(dir, name), d);
-  const shown: Discovery = { ...d, workloads: service.workloads, unknowns: service.unknowns };
-  const findings = runRules(service);
-  const text =
-    format === 'json'
-      ? `${JSON.stringify(discoverReport(shown, findings), null, 2)}\n`
-      : renderDiscoverText(name, shown, findings);
-  emit(io, text, values.out ? resolve(io.cwd, values.out as string) : undefined);
-  return findings.some((f) => f.severity === 'error') ? EXIT.blocking : EXIT.ok;
+  const report = await discoverRepository({
+    cwd: io.cwd,
+    ...(positionals[0] ? { dir: positionals[0] } : {}),
+    ...(workload ? { workload } : {}),
+  });
+  const out = values.out as string | undefined;
+  emit(
+    io,
+    format === 'json' ? discoverJson(report) : discoverText(report),
+    out ? resolve(io.cwd, out) : undefined,
+  );
+  return exitCode(report.outcome);
 }

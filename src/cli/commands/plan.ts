@@ -1,10 +1,18 @@
 import { fileURLToPath } from 'node:url';
 import { RollbookError } from '../../errors.js';
-import { analyze, loadService, plan, render, selectWorkload } from '../../index.js';
+import {
+  analyze,
+  loadService,
+  plan,
+  render,
+  selectWorkload,
+  shellQuote,
+  uniqueRef,
+  workloadLabel,
+} from '../../index.js';
 import { planOutcome } from '../../outcomes.js';
 import { serviceRoot } from '../../readers/root.js';
 import { FORMATS } from '../../renderers/index.js';
-import { shellQuote } from '../../util/shell.js';
 import { EXIT, emit, exitCode, type Io, oneOf, parseCommand } from '../io.js';
 
 const USAGE = `Usage: rollbook plan [dir] [--from REF] [--to REF] [--format md|json|...] [--out FILE]
@@ -47,13 +55,16 @@ export async function run(args: string[], io: Io): Promise<number> {
     ...(to !== undefined ? { to } : {}),
   });
   if (service.workloads.length > 1 && !selectWorkload(service)) {
-    const refs = service.workloads.map((w) =>
-      [w.namespace, `${w.kind.toLowerCase()}/${w.name}`].filter(Boolean).join('/'),
-    );
+    const refs = service.workloads.map((w) => uniqueRef(w, service.workloads));
     throw new RollbookError(
       'USAGE',
-      `${dir} holds ${refs.length} workloads: ${refs.join(', ')}; a rollback design is for one of them`,
-      `Pick one: rollbook plan ${shellQuote(dir)} --workload ${shellQuote(refs[0] ?? '')} (or set deploy.workload in rollbook.yaml).`,
+      `${dir} holds ${refs.length} workloads: ${service.workloads.map(workloadLabel).join(', ')}; a rollback design is for one of them`,
+      `Pick one, e.g. ${refs
+        .slice(0, 3)
+        .map((r) => `rollbook plan ${shellQuote(dir)} --workload ${shellQuote(r)}`)
+        .join(
+          ' or ',
+        )}${refs.length > 3 ? ` (${refs.length - 3} more: see the list above)` : ''}; or set deploy.workload in rollbook.yaml.`,
     );
   }
   const design = plan(service, analyze(service));

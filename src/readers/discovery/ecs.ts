@@ -1,4 +1,5 @@
 import type { EcsFacts, Evidence, ImageRef, RolloutSettings, Workload } from '../../model/service.js';
+import { cmp } from '../../util/order.js';
 import { parseImage } from './image.js';
 import { arr, bool, get, isObj, num, obj, str, type YamlDoc } from './yaml.js';
 
@@ -10,8 +11,13 @@ export interface TaskDefinition {
   hasHealthCheck: { value: boolean; at: Evidence };
   healthCheck?: NonNullable<EcsFacts['containerHealthCheck']>;
   secrets: { name: string; at: Evidence }[];
+  /** requiresCompatibilities (EC2, FARGATE, EXTERNAL); empty when the file does not say. */
+  compatibilities: string[];
   at: Evidence;
 }
+
+/** Task definitions by family: several files may register one family (an EC2 and a Fargate variant). */
+export type TaskDefinitions = Map<string, TaskDefinition[]>;
 
 export function isTaskDefinition(v: unknown): boolean {
   return (
@@ -68,6 +74,9 @@ export function readTaskDefinition(doc: YamlDoc): TaskDefinition | undefined {
     images,
     hasHealthCheck: { value: health, at: healthAt ?? doc.at([...base, 'containerDefinitions']) },
     secrets,
+    compatibilities: arr(td.requiresCompatibilities)
+      .map((x) => str(x)?.toUpperCase())
+      .filter((x): x is string => !!x),
     at: doc.at([...base, 'family']),
   };
   if (stop) out.stopTimeout = stop;
@@ -80,7 +89,52 @@ export function readTaskDefinition(doc: YamlDoc): TaskDefinition | undefined {
  * service file): cluster, task definition, deployment configuration (circuit breaker, alarms,
  * min/max percent), health check grace period, load balancer deregistration delay when present.
  */
-export function readEcsService(doc: YamlDoc, tds: Map<string, TaskDefinition>): Workload | undefined {
+/** The launch type a service runs on: launchType, else its capacity provider strategy (FARGATE*), else unknown. */
+function launchTypeOf(svc: Record<string, unknown>): string | undefined {
+  const lt = str(svc.launchType)?.toUpperCase();
+  if (lt) return lt;
+  const providers = arr(svc.capacityProviderStrategy).map((c) => str(get(c, 'capacityProvider')) ?? '');
+  if (providers.length && providers.every((p) => p.startsWith('FARGATE'))) return 'FARGATE';
+  return undefined;
+}
+
+/**
+ * The variant of a family a service runs: the one whose requiresCompatibilities holds the service's
+ * launch type when exactly one does, else the first by file (and `certain` is false). Every variant
+ * is listed with what became of it, so none is dropped silently.
+ */
+export function pickVariant(
+  variants: TaskDefinition[],
+  launchType: string | undefined,
+): { td: TaskDefinition; certain: boolean; variants: NonNullable<EcsFacts['variants']> } {
+  const sorted = [...variants].sort((a, b) => cmp(a.at.file, b.at.file) || a.at.line - b.at.line);
+  const fits = launchType ? sorted.filter((v) => v.compatibilities.includes(launchType)) : [];
+  const certain = sorted.length === 1 || fits.length === 1;
+  const td = (fits.length === 1 ? fits[0] : sorted[0]) as TaskDefinition;
+  const compat = (v: TaskDefinition) =>
+    v.compatibilities.length ? v.compatibilities.join('/') : 'no requiresCompatibilities';
+  return {
+    td,
+    certain,
+    variants: sorted.map((v) => ({
+      file: v.at.file,
+      at: v.at,
+      used: v === td,
+      note:
+        v === td
+          ? certain
+            ? sorted.length === 1
+              ? "the family's only task definition"
+              : `${compat(v)} variant: the service runs ${launchType}`
+            : `${compat(v)} variant, first of ${sorted.length} by file: which one the service runs is unknown`
+          : launchType && !v.compatibilities.includes(launchType)
+            ? `${compat(v)} variant: not the service's launch type ${launchType}`
+            : `${compat(v)} variant of the same family (not the one read)`,
+    })),
+  };
+}
+
+export function readEcsService(doc: YamlDoc, tds: TaskDefinitions): Workload | undefined {
   const wrapped = isObj(get(doc.value, 'service'));
   const base = wrapped ? ['service'] : [];
   const svc = obj(wrapped ? get(doc.value, 'service') : doc.value);
@@ -127,7 +181,10 @@ export function readEcsService(doc: YamlDoc, tds: Map<string, TaskDefinition>): 
     attributes.alarms = alarms.join(',');
     attributes.alarmRollback = String(bool(get(dc, 'alarms', 'rollback')) === true);
   }
-  const td = tds.get(family);
+  const launchType = launchTypeOf(svc);
+  const variants = tds.get(family) ?? [];
+  const picked = variants.length ? pickVariant(variants, launchType) : undefined;
+  const td = picked?.td;
   if (td) {
     if (td.stopTimeout) s.terminationGracePeriodSeconds = td.stopTimeout;
     s.hasReadinessProbe =
@@ -135,8 +192,12 @@ export function readEcsService(doc: YamlDoc, tds: Map<string, TaskDefinition>): 
         ? { value: true, at: at(['loadBalancers'], 'load balancer health check') }
         : td.hasHealthCheck;
   }
+  const ecs: EcsFacts = {};
+  if (td?.healthCheck) ecs.containerHealthCheck = td.healthCheck;
+  if (picked && picked.variants.length > 1) ecs.variants = picked.variants;
+  if (picked && !picked.certain) ecs.variantUnknown = true;
   const w: Workload = {
-    ...(td?.healthCheck ? { ecs: { containerHealthCheck: td.healthCheck } } : {}),
+    ...(Object.keys(ecs).length ? { ecs } : {}),
     kind: 'ECSService',
     name,
     platform: 'ecs',
@@ -183,12 +244,20 @@ function findDeregistration(
   return undefined;
 }
 
-/** A task definition with no service file still says what runs: a workload with unknown cluster. */
-export function taskDefinitionWorkload(td: TaskDefinition): Workload {
+/** A task definition family with no service file still says what runs: a workload with unknown cluster. */
+export function taskDefinitionWorkload(family: TaskDefinition[]): Workload {
+  const picked = pickVariant(family, undefined);
+  const td = picked.td;
   const s: RolloutSettings = { hasReadinessProbe: td.hasHealthCheck };
   if (td.stopTimeout) s.terminationGracePeriodSeconds = td.stopTimeout;
+  const ecs: EcsFacts = {};
+  if (td.healthCheck) ecs.containerHealthCheck = td.healthCheck;
+  if (picked.variants.length > 1) {
+    ecs.variants = picked.variants;
+    ecs.variantUnknown = true;
+  }
   return {
-    ...(td.healthCheck ? { ecs: { containerHealthCheck: td.healthCheck } } : {}),
+    ...(Object.keys(ecs).length ? { ecs } : {}),
     kind: 'ECSTaskDefinition',
     name: td.family,
     platform: 'ecs',

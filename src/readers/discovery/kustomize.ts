@@ -22,11 +22,14 @@ export interface KustomizeResult {
   consumed: Set<string>;
   /** Kustomization directories used by another kustomization. */
   nonRoot: Set<string>;
+  /** Every file each root kustomization reads (its own, resources, patches, nested kustomizations). */
+  filesOf: Map<string, Set<string>>;
   unknowns: Unknown[];
 }
 
 interface Built {
   objs: KObj[];
+  files: Set<string>;
   generated: Map<string, { name: string; hashed: boolean; at: Evidence }>;
 }
 
@@ -80,6 +83,7 @@ export function resolveKustomizations(input: KustomizeInput): KustomizeResult {
     const doc = input.kustomizations.get(dir)!;
     const k = obj(doc.value);
     const objs: KObj[] = [];
+    const files = new Set<string>([doc.file]);
     const generated = new Map<string, { name: string; hashed: boolean; at: Evidence }>();
     const entries: [string, PathKey[]][] = [];
     for (const field of ['resources', 'bases', 'components']) {
@@ -100,6 +104,7 @@ export function resolveKustomizations(input: KustomizeInput): KustomizeResult {
       const target = join(dir, res);
       if (input.objects.has(target)) {
         consumed.add(target);
+        files.add(target);
         objs.push(...(input.objects.get(target) ?? []).map((o) => ({ ...o })));
       } else if (input.kustomizations.has(target)) {
         nonRoot.add(target);
@@ -109,6 +114,7 @@ export function resolveKustomizations(input: KustomizeInput): KustomizeResult {
         }
         const inner = build(target, [...stack, target]);
         objs.push(...inner.objs.map((o) => ({ ...o })));
+        for (const f of inner.files) files.add(f);
         for (const [n, g] of inner.generated) generated.set(n, g);
       } else if (input.dirs.has(target)) {
         unknowns.push({
@@ -142,6 +148,7 @@ export function resolveKustomizations(input: KustomizeInput): KustomizeResult {
       const f = join(dir, file);
       const pobjs = input.objects.get(f);
       consumed.add(f);
+      files.add(f);
       if (!pobjs) {
         unknowns.push({
           subject: f,
@@ -171,6 +178,7 @@ export function resolveKustomizations(input: KustomizeInput): KustomizeResult {
         if (input.objects.has(f)) addPatchFile(file, ['patches', i], target);
         else {
           consumed.add(f);
+          files.add(f);
           unknowns.push({
             subject: f,
             reason: 'JSON 6902 (or unreadable) kustomize patch; not applied',
@@ -276,7 +284,7 @@ export function resolveKustomizations(input: KustomizeInput): KustomizeResult {
       o.renames = r;
       o.generated = generated;
     }
-    const built = { objs, generated };
+    const built = { objs, files, generated };
     cache.set(dir, built);
     return built;
   };
@@ -284,9 +292,11 @@ export function resolveKustomizations(input: KustomizeInput): KustomizeResult {
   const dirs = [...input.kustomizations.keys()].sort(cmp);
   for (const d of dirs) build(d, [d]);
   const objects: KObj[] = [];
+  const filesOf = new Map<string, Set<string>>();
   for (const d of dirs) {
     if (nonRoot.has(d)) continue;
     for (const o of cache.get(d)?.objs ?? []) objects.push({ ...o, overlay: d });
+    filesOf.set(d, cache.get(d)?.files ?? new Set());
   }
-  return { objects, consumed, nonRoot, unknowns };
+  return { objects, consumed, nonRoot, filesOf, unknowns };
 }

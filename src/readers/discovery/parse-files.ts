@@ -10,6 +10,8 @@ export interface ParsedFile {
   unknowns: Unknown[];
   /** The file was read and parsed (possibly into zero documents). */
   read: boolean;
+  /** Kinds of documents skipped unread (Service, Ingress, ...). */
+  skipped?: string[];
 }
 
 /** JSON worth parsing: task definitions, ECS services, flag files, Heroku app.json. */
@@ -22,7 +24,13 @@ export async function parseRepoFile(f: RepoFile): Promise<ParsedFile> {
   if (f.rel.endsWith('.json') && !JSON_HINT.test(t.text)) return { f, docs: [], unknowns: [], read: true };
   try {
     const p = parseYaml(f.rel, t.text);
-    return { f, docs: p.docs, unknowns: p.unknowns, read: p.unknowns.length === 0 || p.docs.length > 0 };
+    return {
+      f,
+      docs: p.docs,
+      unknowns: p.unknowns,
+      read: p.unknowns.length === 0 || p.docs.length > 0,
+      ...(p.skipped ? { skipped: p.skipped } : {}),
+    };
   } catch (e) {
     return {
       f,

@@ -17,6 +17,8 @@ export interface YamlDoc {
 export interface YamlParse {
   docs: YamlDoc[];
   unknowns: Unknown[];
+  /** Kinds of the documents skipped unread (Service, Ingress, ...), so the file is still accounted for. */
+  skipped?: string[];
 }
 
 export const TEMPLATE_MARK = /\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/;
@@ -137,7 +139,10 @@ export function parseYaml(file: string, text: string): YamlParse {
       out.unknowns.push(...r.unknowns);
       return;
     }
-    if (!NAME_ONLY.has(kind)) return;
+    if (!NAME_ONLY.has(kind)) {
+      out.skipped = [...(out.skipped ?? []), kind];
+      return;
+    }
     const name =
       /^metadata:[ \t]*\n(?:[ \t]+.*\n)*?[ \t]+name:[ \t]*["']?([A-Za-z0-9._-]+)["']?[ \t]*$/m.exec(
         c.text,
