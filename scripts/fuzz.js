@@ -40,6 +40,10 @@ const options = {
 process.stderr.write(
   `fuzz: seed ${options.seed}, ${options.runs} inputs (repeat with --seed ${options.seed})\n`,
 );
-const report = await fuzz(options);
+// Ctrl-C (or SIGTERM) stops the campaign early: the cases run so far are reported.
+const stop = new AbortController();
+process.once('SIGINT', () => stop.abort());
+process.once('SIGTERM', () => stop.abort());
+const report = await fuzz({ ...options, signal: stop.signal });
 process.stdout.write(formatReport(report, options));
 process.exitCode = FAILURES.some((k) => report.counts[k] > 0) ? 1 : 0;

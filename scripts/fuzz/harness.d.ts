@@ -38,6 +38,7 @@ export interface FuzzOptions {
   minimise?: number;
   shellcheckEvery?: number;
   log?: (line: string) => void;
+  signal?: AbortSignal;
 }
 
 export interface FuzzReport {

@@ -277,7 +277,8 @@ function writeReproducer(outDir, cls, sig, c, r, meta) {
  * Runs a campaign. Options: seed, runs, jobs (workers), timeoutMs (CPU time per case), wallMs (wall
  * time per case, for cases blocked without using CPU), memoryBytes, heapMiB, outDir
  * (undefined: no reproducers written), minimise (budget of re-runs per distinct failure; 0 = off),
- * shellcheckEvery (run shellcheck on every n-th generated script; 0 = never), log (progress lines).
+ * shellcheckEvery (run shellcheck on every n-th generated script; 0 = never), log (progress lines),
+ * signal (an AbortSignal: stop starting cases; the report covers the cases run).
  */
 export async function fuzz(options = {}) {
   const o = {
@@ -321,7 +322,7 @@ export async function fuzz(options = {}) {
   };
 
   const lane = async () => {
-    while (next < o.runs) {
+    while (next < o.runs && !o.signal?.aborted) {
       const index = next++;
       const c = generateCase(arb, o.seed, index);
       const isSh = c.args.includes('sh');
@@ -387,7 +388,7 @@ export async function fuzz(options = {}) {
     }
     return {
       seed: o.seed,
-      runs: o.runs,
+      runs: done,
       counts,
       located,
       wallMs,
