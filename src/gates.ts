@@ -30,7 +30,7 @@ export interface GatesOptions {
   /** Live database, read only. */
   databaseUrl?: string;
   /** Scratch server to replay on instead of PGlite. */
-  replayUrl?: string;
+  scratchUrl?: string;
 }
 
 /** The gates report with the release it is about. */
@@ -104,7 +104,7 @@ export async function gates(opts: GatesOptions = {}): Promise<ReleaseGatesReport
     locations: paths,
     ...(queries ? { queries } : {}),
     ...(opts.databaseUrl ? { liveUrl: opts.databaseUrl } : {}),
-    ...(opts.replayUrl ? { replayUrl: opts.replayUrl } : {}),
+    ...(opts.scratchUrl ? { scratchUrl: opts.scratchUrl } : {}),
   });
   return { ...report, release: { from: window.from, to: window.to }, locations: paths };
 }

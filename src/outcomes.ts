@@ -40,7 +40,7 @@ export function verifyOutcome(report: VerifyReport, sqlFiles: string[]): Outcome
             : `no migration was recognised, but SQL files exist (${sqlFiles.slice(0, 3).join(', ')}${sqlFiles.length > 3 ? ', …' : ''})`,
         prove:
           s.unknown > 0
-            ? 'fix the first failing up (see above) or replay on a server with the needed extensions (--database-url of a scratch server)'
+            ? 'fix the first failing up (see above) or replay on a server with the needed extensions (--scratch-url URL of a scratch server)'
             : NAME_IT,
       },
     ],

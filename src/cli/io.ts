@@ -72,6 +72,19 @@ export function parseCommand(
   return parsed;
 }
 
+/**
+ * `--database-url` is only ever the read-only live database: a command that replays on a scratch
+ * server (and writes there) refuses it and names the flag it takes instead.
+ */
+export function refuseLiveUrl(value: unknown, usage: string): void {
+  if (value === undefined) return;
+  throw new RollbookError(
+    'USAGE',
+    '--database-url is the read-only live database; the scratch server to replay on is --scratch-url URL',
+    usage,
+  );
+}
+
 export function oneOf<T extends string>(
   value: string | undefined,
   allowed: readonly T[],

@@ -1,4 +1,5 @@
-import { formatProblem, isRollbookError } from '../errors.js';
+import { isAbsolute, relative } from 'node:path';
+import { formatProblem, inputErrorOf, isRollbookError, type RollbookError } from '../errors.js';
 import { defaultIo, EXIT, hygienicIo, type Io } from './io.js';
 
 export type CommandRun = (args: string[], io: Io) => Promise<number>;
@@ -64,6 +65,13 @@ function resolve(argv: string[]): { entry: CommandEntry; rest: string[] } | unde
   return undefined;
 }
 
+/** A path as the user gave it: relative to the working directory when inside it. */
+function shownPath(path: string, cwd: string): string {
+  if (!isAbsolute(path)) return path;
+  const rel = relative(cwd, path);
+  return rel === '' ? '.' : rel.startsWith('..') ? path : rel;
+}
+
 export async function main(argv: string[], rawIo: Io = defaultIo): Promise<number> {
   const io = hygienicIo(rawIo);
   const debug = argv.includes('--debug');
@@ -84,13 +92,17 @@ export async function main(argv: string[], rawIo: Io = defaultIo): Promise<numbe
   try {
     const mod = await found.entry.load();
     return await mod.run(found.rest, io);
-  } catch (e) {
-    if (isRollbookError(e)) {
+  } catch (caught) {
+    // a file-system error about the input (EACCES, ELOOP, ENAMETOOLONG…) is the input's problem
+    const input = isRollbookError(caught) ? caught : inputErrorOf(caught, (p) => shownPath(p, io.cwd));
+    if (input) {
+      const e: RollbookError = input;
       for (const p of e.problems) io.stderr(`rollbook: ${formatProblem(p)}\n`);
       if (e.hint) io.stderr(`${e.hint}\n`);
-      if (debug) io.stderr(`${e.stack}\n`);
+      if (debug) io.stderr(`${(caught as Error).stack ?? e.stack}\n`);
       return EXIT.error;
     }
+    const e = caught;
     io.stderr(
       `rollbook: internal error (this is a bug in rollbook, please report it):\n${(e as Error)?.stack ?? String(e)}\n`,
     );

@@ -10,7 +10,7 @@
  * in disable auto-sync → undo → git revert → re-enable.
  */
 import type { Finding } from '../model/finding.js';
-import type { Command } from '../model/plan.js';
+import type { Arg, Command } from '../model/plan.js';
 import { argoCdAppArg, managedByArgoCd, underArgoCd } from './argocd.js';
 import {
   check,
@@ -39,12 +39,13 @@ function rolloutName(ctx: PlatformContext): string {
   return resourceName(ctx, 'rollout');
 }
 
-function plugin(ctx: PlatformContext, verb: string, ...rest: string[]): string[] {
-  return ['kubectl', 'argo', 'rollouts', verb, ...rest, ...nsFlag(ctx)];
+/** `kubectl argo rollouts VERB… -n NS FLAGS… -- NAME`: the name after "--", never an option. */
+function plugin(ctx: PlatformContext, verbs: string[], name: string, ...flags: Arg[]): Arg[] {
+  return ['kubectl', 'argo', 'rollouts', ...verbs, ...nsFlag(ctx), ...flags, '--', name];
 }
 
 function history(ctx: PlatformContext): Command {
-  return read(...plugin(ctx, 'get', 'rollout', rolloutName(ctx)));
+  return read(...plugin(ctx, ['get', 'rollout'], rolloutName(ctx)));
 }
 
 function isBlueGreen(ctx: PlatformContext): boolean {
@@ -125,7 +126,9 @@ function duration(ctx: PlatformContext): DurationModel {
 }
 
 function status(ctx: PlatformContext): Command {
-  return read(...plugin(ctx, 'status', rolloutName(ctx), '--timeout', secondsFlag(duration(ctx).maxSeconds)));
+  return read(
+    ...plugin(ctx, ['status'], rolloutName(ctx), '--timeout', secondsFlag(duration(ctx).maxSeconds)),
+  );
 }
 
 function rollback(ctx: PlatformContext): PlatformRollback {
@@ -136,7 +139,7 @@ function rollback(ctx: PlatformContext): PlatformRollback {
   const step = timedStep(d, {
     id: 'rollouts-undo',
     title: `Undo Argo Rollout ${name} to the chosen revision`,
-    commands: [run(...plugin(ctx, 'undo', name), '--to-revision', { var: REVISION })],
+    commands: [run(...plugin(ctx, ['undo'], name, '--to-revision', { var: REVISION }))],
     check: waitCheck(
       status(ctx),
       `the rollout ${name} is Healthy on the target revision`,
@@ -154,9 +157,9 @@ function rollback(ctx: PlatformContext): PlatformRollback {
       id: 'rollouts-abort',
       title: `Only while a rollout of the bad version is still in progress: abort ${name} (traffic goes back to stable at once)`,
       conditional: true,
-      commands: [run(...plugin(ctx, 'abort', name))],
+      commands: [run(...plugin(ctx, ['abort'], name))],
       check: check(
-        read(...plugin(ctx, 'get', 'rollout', name)),
+        read(...plugin(ctx, ['get', 'rollout'], name)),
         'Status shows Degraded (aborted) and all traffic on the stable ReplicaSet',
         30,
         2,
@@ -172,7 +175,7 @@ function rollback(ctx: PlatformContext): PlatformRollback {
       fixedStep(PROMOTE_SECONDS, PROMOTE_SECONDS * 5, 'operator decision at each indefinite pause', {
         id: 'rollouts-promote',
         title: `The undo stops at the indefinite pause (canary step ${p.indefinite.map((i) => i + 1).join(', ')}): promote ${name} by hand once the canary of the target revision is healthy`,
-        commands: [run(...plugin(ctx, 'promote', name))],
+        commands: [run(...plugin(ctx, ['promote'], name))],
         check: waitCheck(
           status(ctx),
           `the rollout ${name} is Healthy on the target revision`,

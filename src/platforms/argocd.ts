@@ -68,7 +68,7 @@ export function managedByArgoCd(ctx: PlatformContext): boolean {
 }
 
 function history(ctx: PlatformContext): Command {
-  return read('argocd', 'app', 'history', appName(ctx));
+  return read('argocd', 'app', 'history', '--', appName(ctx));
 }
 
 function waitHealthy(app: Arg, seconds: number, sync = false): Command {
@@ -76,11 +76,12 @@ function waitHealthy(app: Arg, seconds: number, sync = false): Command {
     'argocd',
     'app',
     'wait',
-    app,
     ...(sync ? ['--sync'] : []),
     '--health',
     '--timeout',
     String(Math.max(1, Math.ceil(seconds))),
+    '--',
+    app,
   );
 }
 
@@ -117,9 +118,9 @@ export function underArgoCd(
     fixedStep(5, 60, 'one API call', {
       id: 'disable-auto-sync',
       title: `Disable automated sync on Argo CD application ${label} (${undo.what} is refused or reverted while it is on${selfHeal ? ': selfHeal reverts manual changes within seconds' : ''})`,
-      commands: [run('argocd', 'app', 'set', app, '--sync-policy', 'none')],
+      commands: [run('argocd', 'app', 'set', '--sync-policy', 'none', '--', app)],
       check: check(
-        read('argocd', 'app', 'get', app),
+        read('argocd', 'app', 'get', '--', app),
         'Sync Policy shows Manual (<none>), no automated sync',
         30,
         2,
@@ -136,11 +137,12 @@ export function underArgoCd(
           'argocd',
           'app',
           'set',
-          app,
           '--sync-policy',
           'automated',
           ...(selfHeal ? ['--self-heal'] : []),
           ...(prune ? ['--auto-prune'] : []),
+          '--',
+          app,
         ),
       ],
       check: waitCheck(
@@ -165,7 +167,9 @@ function rollback(ctx: PlatformContext): PlatformRollback {
   const rollbackStep = timedStep(d, {
     id: 'argocd-rollback',
     title: `Roll Argo CD application ${app} back to the chosen history ID`,
-    commands: [run('argocd', 'app', 'rollback', app, { var: HISTORY_ID }, '--timeout', String(d.maxSeconds))],
+    commands: [
+      run('argocd', 'app', 'rollback', '--timeout', String(d.maxSeconds), '--', app, { var: HISTORY_ID }),
+    ],
     check: waitCheck(
       waitHealthy(app, d.maxSeconds),
       `argocd app wait reports ${app} Healthy on the rolled-back revision`,

@@ -20,9 +20,10 @@ import {
   Drivers,
   durationModel,
   fact,
-  flag,
   hazard,
   input,
+  opt,
+  optIf,
   read,
   resourceName,
   rollbackOf,
@@ -38,7 +39,7 @@ function names(ctx: PlatformContext): { service: string; region: Arg; project: s
   return {
     service: resourceName(ctx, 'service'),
     region: fact(ctx, 'region') ?? { var: REGION },
-    project: flag('--project', fact(ctx, 'project')),
+    project: optIf('--project', fact(ctx, 'project')),
   };
 }
 
@@ -49,10 +50,8 @@ function history(ctx: PlatformContext): Command {
     'run',
     'revisions',
     'list',
-    '--service',
-    n.service,
-    '--region',
-    n.region,
+    ...opt('--service', n.service),
+    ...opt('--region', n.region),
     ...n.project,
   );
 }
@@ -65,8 +64,7 @@ function status(ctx: PlatformContext): Command {
     'services',
     'describe',
     n.service,
-    '--region',
-    n.region,
+    ...opt('--region', n.region),
     ...n.project,
     '--format',
     'yaml(status.traffic,status.conditions)',
@@ -117,8 +115,7 @@ function rollback(ctx: PlatformContext): PlatformRollback {
         n.service,
         '--to-revisions',
         { var: TRAFFIC },
-        '--region',
-        n.region,
+        ...opt('--region', n.region),
         ...n.project,
       ),
     ],

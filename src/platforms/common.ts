@@ -61,6 +61,20 @@ export function flag(name: string, value: string | undefined): string[] {
   return value === undefined ? [] : [name, value];
 }
 
+/**
+ * A long option and its value for a tool without an end-of-options marker (aws, gcloud, heroku):
+ * one `--name=value` element for a literal, so a value can never be read as an option of its own;
+ * a runtime input stays a separate argument (the operator types it).
+ */
+export function opt(name: string, value: Arg): Arg[] {
+  return typeof value === 'string' ? [`${name}=${value}`] : [name, value];
+}
+
+/** opt() when the value is known, nothing otherwise. */
+export function optIf(name: string, value: string | undefined): string[] {
+  return value === undefined ? [] : [`${name}=${value}`];
+}
+
 // ---------------------------------------------------------------------------------------------
 // Evidence
 

@@ -52,21 +52,34 @@ function facts(ctx: PlatformContext): ComposeFacts {
   );
 }
 
-function composeArgs(f: ComposeFacts, ...rest: string[]): string[] {
-  return ['docker', 'compose', ...f.files.flatMap((file) => ['-f', file]), ...rest];
+/** `docker compose -f FILE… ARGS… -- SERVICE…`: service names after "--", never options. */
+function composeArgs(f: ComposeFacts, args: string[], services: string[] = []): string[] {
+  return [
+    'docker',
+    'compose',
+    ...f.files.flatMap((file) => ['-f', file]),
+    ...args,
+    ...(services.length ? ['--', ...services] : []),
+  ];
 }
 
 function history(ctx: PlatformContext): Command {
   const f = facts(ctx);
   const repo = f.services.find((s) => s.image)?.image?.repository;
   return repo
-    ? read('docker', 'image', 'ls', repo, '--format', '{{.Tag}} {{.Digest}} {{.CreatedSince}}')
+    ? read('docker', 'image', 'ls', '--format', '{{.Tag}} {{.Digest}} {{.CreatedSince}}', '--', repo)
     : read('git', 'log', '--oneline', '-n', '20', '--', ...f.files);
 }
 
 function status(ctx: PlatformContext): Command {
   const f = facts(ctx);
-  return read(...composeArgs(f, 'ps', ...f.services.map((s) => s.name)));
+  return read(
+    ...composeArgs(
+      f,
+      ['ps'],
+      f.services.map((s) => s.name),
+    ),
+  );
 }
 
 interface ServiceTime {
@@ -155,12 +168,12 @@ function rollback(ctx: PlatformContext): PlatformRollback {
       id: 'compose-pin-image',
       title: `Pin ${names.join(', ')} to the previous image tag and pull it`,
       commands: [
-        run('docker', 'pull', { var: TARGET }),
+        run('docker', 'pull', '--', { var: TARGET }),
         manual(pinText(f)),
-        run(...composeArgs(f, 'pull', ...names)),
+        run(...composeArgs(f, ['pull'], names)),
       ],
       check: check(
-        read(...composeArgs(f, 'config', '--images')),
+        read(...composeArgs(f, ['config', '--images'])),
         `the resolved images of ${names.join(', ')} carry the previous tag`,
         30,
       ),
@@ -176,10 +189,12 @@ function rollback(ctx: PlatformContext): PlatformRollback {
         id: `compose-up-${s.name}`,
         title: `Recreate ${s.name} alone on the pinned image and wait for its healthcheck`,
         commands: [
-          run(...composeArgs(f, 'up', '-d', '--no-deps', '--wait', '--wait-timeout', String(worst), s.name)),
+          run(
+            ...composeArgs(f, ['up', '-d', '--no-deps', '--wait', '--wait-timeout', String(worst)], [s.name]),
+          ),
         ],
         check: waitCheck(
-          read(...composeArgs(f, 'ps', s.name)),
+          read(...composeArgs(f, ['ps'], [s.name])),
           s.healthcheck && !s.healthcheck.disabled
             ? `${s.name} is running the previous image and (healthy)`
             : `${s.name} is running the previous image (no healthcheck: check the service by hand)`,

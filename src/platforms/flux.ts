@@ -88,7 +88,7 @@ function history(ctx: PlatformContext): Command {
 
 function status(ctx: PlatformContext): Command {
   const o = fluxObject(ctx);
-  return read('flux', 'get', o.kind, o.name, ...o.ns);
+  return read('flux', 'get', o.kind, ...o.ns, '--', o.name);
 }
 
 function duration(ctx: PlatformContext): DurationModel {
@@ -111,7 +111,7 @@ function rollback(ctx: PlatformContext): PlatformRollback {
   const suspend = fixedStep(5, 60, 'one API call', {
     id: 'flux-suspend',
     title: `Suspend ${o.label} so Flux stops reconciling (and remediating) it`,
-    commands: [run('flux', 'suspend', o.kind, o.name, ...o.ns)],
+    commands: [run('flux', 'suspend', o.kind, ...o.ns, '--', o.name)],
     check: check(status(ctx), `${o.label} shows SUSPENDED True`, 30, 2),
     onFailure: `If suspend fails, stop: a manual rollback would be overwritten by the next reconciliation. Check flux check and the controller's RBAC.`,
   });
@@ -129,7 +129,7 @@ function rollback(ctx: PlatformContext): PlatformRollback {
   const resume = timedStep(d, {
     id: 'flux-resume',
     title: `After the revert is merged: resume ${o.label}`,
-    commands: [run('flux', 'resume', o.kind, o.name, ...o.ns)],
+    commands: [run('flux', 'resume', o.kind, ...o.ns, '--', o.name)],
     check: check(
       status(ctx),
       `${o.label} READY True at the reverted revision (same version as the rollback)`,

@@ -66,7 +66,7 @@ export function helmHistory(
   release = releaseName(ctx),
   ns: Arg[] = helmNs(ctx),
 ): Command {
-  return read('helm', 'history', release, ...ns);
+  return read('helm', 'history', ...ns, '--', release);
 }
 
 export function helmStatus(
@@ -74,7 +74,7 @@ export function helmStatus(
   release = releaseName(ctx),
   ns: Arg[] = helmNs(ctx),
 ): Command {
-  return read('helm', 'status', release, ...ns);
+  return read('helm', 'status', ...ns, '--', release);
 }
 
 /** Pod rollout of the chart's workload, bounded by helm's --timeout (helm gives up then). */
@@ -99,13 +99,14 @@ export function helmRollbackCommand(ctx: PlatformContext, release: string, ns: A
   return run(
     'helm',
     'rollback',
-    release,
-    { var: REVISION },
     ...ns,
     '--wait',
     '--timeout',
     secondsFlag(timeout),
     ...(historyMax === undefined ? [] : ['--history-max', String(historyMax)]),
+    '--',
+    release,
+    { var: REVISION },
   );
 }
 

@@ -35,11 +35,11 @@ function appName(ctx: PlatformContext): string {
 }
 
 function history(ctx: PlatformContext): Command {
-  return read('heroku', 'releases', '-a', appName(ctx));
+  return read('heroku', 'releases', `--app=${appName(ctx)}`);
 }
 
 function status(ctx: PlatformContext): Command {
-  return read('heroku', 'ps', '-a', appName(ctx));
+  return read('heroku', 'ps', `--app=${appName(ctx)}`);
 }
 
 function duration(ctx: PlatformContext): DurationModel {
@@ -64,7 +64,7 @@ function rollback(ctx: PlatformContext): PlatformRollback {
   const step = timedStep(d, {
     id: 'heroku-rollback',
     title: `Roll Heroku app ${app} back to the chosen release`,
-    commands: [run('heroku', 'releases:rollback', { var: RELEASE }, '-a', app)],
+    commands: [run('heroku', 'releases:rollback', `--app=${app}`, { var: RELEASE })],
     check: check(status(ctx), 'every web dyno is "up" on the new rollback release, none crashed', 120, 2),
     onFailure: `If the release phase fails, the rollback release is not deployed and the bad one keeps running: read heroku releases:output -a ${app}. If dynos crash on the target, pick the previous good release or escalate; use heroku maintenance:on -a ${app} if errors hurt users meanwhile.`,
   });

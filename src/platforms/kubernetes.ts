@@ -42,7 +42,7 @@ const DONE_TEXT: Record<KubeKind, string> = {
 };
 
 function history(ctx: PlatformContext): Command {
-  return read('kubectl', 'rollout', 'history', kubeRef(ctx), ...nsFlag(ctx));
+  return read('kubectl', 'rollout', 'history', ...nsFlag(ctx), '--', kubeRef(ctx));
 }
 
 function isOnDelete(ctx: PlatformContext): boolean {
@@ -54,17 +54,26 @@ function podCounts(ctx: PlatformContext): Command {
   return read(
     'kubectl',
     'get',
-    kubeRef(ctx),
     ...nsFlag(ctx),
     '-o',
     'jsonpath={.status.updatedReplicas}/{.status.replicas}',
+    '--',
+    kubeRef(ctx),
   );
 }
 
 function status(ctx: PlatformContext): Command {
   if (isOnDelete(ctx)) return podCounts(ctx);
   const max = kubeDuration(ctx).maxSeconds;
-  return read('kubectl', 'rollout', 'status', kubeRef(ctx), ...nsFlag(ctx), `--timeout=${secondsFlag(max)}`);
+  return read(
+    'kubectl',
+    'rollout',
+    'status',
+    ...nsFlag(ctx),
+    `--timeout=${secondsFlag(max)}`,
+    '--',
+    kubeRef(ctx),
+  );
 }
 
 /** The history must list the target revision (its first column), read from `rollout history`. */
@@ -89,7 +98,7 @@ function deployStateCheck(ctx: PlatformContext): Check {
     return check(podCounts(ctx), 'updatedReplicas equals replicas: no update is in progress', 30, 1);
   return {
     ...check(
-      read('kubectl', 'rollout', 'status', kubeRef(ctx), ...nsFlag(ctx), '--watch=false'),
+      read('kubectl', 'rollout', 'status', ...nsFlag(ctx), '--watch=false', '--', kubeRef(ctx)),
       'the rollout is complete or stalled, not progressing',
       30,
       1,
@@ -137,9 +146,9 @@ function rollback(ctx: PlatformContext): PlatformRollback {
       fixedStep(5, 30, 'one API call', {
         id: 'resume-rollout',
         title: `Resume the paused ${ref} (a paused Deployment cannot be undone)`,
-        commands: [run('kubectl', 'rollout', 'resume', ref, ...ns)],
+        commands: [run('kubectl', 'rollout', 'resume', ...ns, '--', ref)],
         check: check(
-          read('kubectl', 'get', ref, ...ns, '-o', 'jsonpath={.spec.paused}'),
+          read('kubectl', 'get', ...ns, '-o', 'jsonpath={.spec.paused}', '--', ref),
           'spec.paused is empty or false',
           30,
         ),
@@ -177,7 +186,7 @@ function rollback(ctx: PlatformContext): PlatformRollback {
       timedStep(d, {
         id: 'rollout-undo',
         title: `Undo ${ref} to the chosen revision`,
-        commands: [run('kubectl', 'rollout', 'undo', ref, ...ns, '--to-revision', { var: REVISION })],
+        commands: [run('kubectl', 'rollout', 'undo', ...ns, '--to-revision', { var: REVISION }, '--', ref)],
         check: onDelete
           ? manualCheck('the template now shows the target revision (pods are replaced in the next step)', 60)
           : statusCheck,

@@ -14,9 +14,10 @@ import {
   Drivers,
   durationModel,
   fact,
-  flag,
   hazard,
   input,
+  opt,
+  optIf,
   read,
   resourceName,
   rollbackOf,
@@ -32,18 +33,25 @@ function names(ctx: PlatformContext): { fn: string; alias: Arg; region: string[]
   return {
     fn: resourceName(ctx, 'function', 'functionName'),
     alias: fact(ctx, 'alias') ?? { var: ALIAS },
-    region: flag('--region', fact(ctx, 'region')),
+    region: optIf('--region', fact(ctx, 'region')),
   };
 }
 
 function history(ctx: PlatformContext): Command {
   const n = names(ctx);
-  return read('aws', 'lambda', 'list-versions-by-function', '--function-name', n.fn, ...n.region);
+  return read('aws', 'lambda', 'list-versions-by-function', ...opt('--function-name', n.fn), ...n.region);
 }
 
 function status(ctx: PlatformContext): Command {
   const n = names(ctx);
-  return read('aws', 'lambda', 'get-alias', '--function-name', n.fn, '--name', n.alias, ...n.region);
+  return read(
+    'aws',
+    'lambda',
+    'get-alias',
+    ...opt('--function-name', n.fn),
+    ...opt('--name', n.alias),
+    ...n.region,
+  );
 }
 
 function duration(ctx: PlatformContext): DurationModel {
@@ -76,7 +84,7 @@ function rollback(ctx: PlatformContext): PlatformRollback {
       input(
         ALIAS,
         `Alias of ${n.fn} that callers invoke (not named in the repository)`,
-        read('aws', 'lambda', 'list-aliases', '--function-name', n.fn, ...n.region),
+        read('aws', 'lambda', 'list-aliases', ...opt('--function-name', n.fn), ...n.region),
       ),
     );
   }
@@ -89,10 +97,8 @@ function rollback(ctx: PlatformContext): PlatformRollback {
         'aws',
         'lambda',
         'update-alias',
-        '--function-name',
-        n.fn,
-        '--name',
-        n.alias,
+        ...opt('--function-name', n.fn),
+        ...opt('--name', n.alias),
         '--function-version',
         { var: VERSION },
         ...n.region,

@@ -43,11 +43,11 @@ function general(ctx: PlatformContext): string[] {
 }
 
 function history(ctx: PlatformContext): Command {
-  return read('nomad', 'job', 'history', ...general(ctx), jobName(ctx));
+  return read('nomad', 'job', 'history', ...general(ctx), '--', jobName(ctx));
 }
 
 function status(ctx: PlatformContext): Command {
-  return read('nomad', 'job', 'status', ...general(ctx), jobName(ctx));
+  return read('nomad', 'job', 'status', ...general(ctx), '--', jobName(ctx));
 }
 
 function duration(ctx: PlatformContext): DurationModel {
@@ -77,9 +77,9 @@ function rollback(ctx: PlatformContext): PlatformRollback {
   const step = timedStep(d, {
     id: 'nomad-job-revert',
     title: `Revert Nomad job ${job} to the chosen version`,
-    commands: [run('nomad', 'job', 'revert', ...general(ctx), job, { var: VERSION })],
+    commands: [run('nomad', 'job', 'revert', ...general(ctx), '--', job, { var: VERSION })],
     check: pollCheck(
-      read('nomad', 'job', 'deployments', ...general(ctx), '-latest', job),
+      read('nomad', 'job', 'deployments', ...general(ctx), '-latest', '--', job),
       `the latest deployment of ${job} is successful`,
       d.maxSeconds,
       'successful',

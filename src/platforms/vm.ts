@@ -75,7 +75,7 @@ function history(ctx: PlatformContext): Command {
 }
 
 function status(ctx: PlatformContext): Command {
-  return read('systemctl', 'is-active', names(ctx).unit);
+  return read('systemctl', 'is-active', '--', names(ctx).unit);
 }
 
 function duration(ctx: PlatformContext): DurationModel {
@@ -109,7 +109,7 @@ function rollback(ctx: PlatformContext): PlatformRollback {
       input(
         DEPLOY_DIR,
         'Deploy directory on the host, holding current and releases/ (not named in the repository; the unit usually runs in DEPLOY_DIR/current)',
-        read('systemctl', 'show', '--property=WorkingDirectory', n.unit),
+        read('systemctl', 'show', '--property=WorkingDirectory', '--', n.unit),
       ),
     );
   }
@@ -125,8 +125,8 @@ function rollback(ctx: PlatformContext): PlatformRollback {
     title: `${on(n)}point current at the chosen release (atomic rename, not ln -sfn)`,
     commands: [
       read(...inDir(n, 'test', '-d', { var: TARGET })),
-      run(...inDir(n, 'ln', '-s', { var: TARGET }, 'current.tmp')),
-      run(...inDir(n, 'mv', '-T', 'current.tmp', 'current')),
+      run(...inDir(n, 'ln', '-s', '--', { var: TARGET }, 'current.tmp')),
+      run(...inDir(n, 'mv', '-T', '--', 'current.tmp', 'current')),
     ],
     check: check(read(...inDir(n, 'readlink', 'current')), 'current points at the chosen release', 10),
     onFailure:
@@ -135,9 +135,9 @@ function rollback(ctx: PlatformContext): PlatformRollback {
   const restart = timedStep(d, {
     id: 'restart-service',
     title: `${on(n)}restart the service so it runs the chosen release`,
-    commands: [run('systemctl', 'restart', n.unit)],
+    commands: [run('systemctl', 'restart', '--', n.unit)],
     check: check(
-      read('systemctl', 'is-active', '--quiet', n.unit),
+      read('systemctl', 'is-active', '--quiet', '--', n.unit),
       'the unit is active (exit 0); systemctl restart already waited for the start job',
       10,
       3,

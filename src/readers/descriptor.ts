@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { type Problem, RollbookError } from '../errors.js';
 import type { Evidence, Service } from '../model/service.js';
 import { type Descriptor, descriptorSchema } from './descriptor-schema.js';
+import { attributeKind, checkNames, type NameCheck, workloadRefChecks } from './names.js';
 import { findDescriptor } from './root.js';
 import { emptyService } from './service-base.js';
 import { readTextFile } from './text-file.js';
@@ -166,7 +167,26 @@ export function readDescriptor(
       'The fields of rollbook.yaml are documented in README.md and schema/rollbook.schema.json.',
     );
   }
+  const control = controlCharacters(parsed.value).map((path) => ({
+    message:
+      'contains a control character (NUL, ESC…): rollbook.yaml values become command arguments and paths',
+    at: evidenceAt(parsed, path),
+    path: pathText(path),
+  }));
+  if (control.length > 0) throw new RollbookError('INVALID_INPUT', control.slice(0, 20));
   return { descriptor: result.data, locate: (path) => evidenceAt(parsed, path) };
+}
+
+/** Paths of the string values (and keys) holding a C0 control character other than tab and newline, or DEL. */
+function controlCharacters(value: unknown, path: PropertyKey[] = []): PropertyKey[][] {
+  if (typeof value === 'string') return /[\u0000-\u0008\u000b-\u001f\u007f]/.test(value) ? [path] : [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => controlCharacters(v, [...path, i]));
+  if (value && typeof value === 'object')
+    return Object.entries(value).flatMap(([k, v]) => [
+      ...controlCharacters(k, path).map(() => [...path, k]),
+      ...controlCharacters(v, [...path, k]),
+    ]);
+  return [];
 }
 
 /** Turn a validated descriptor into the service model, with evidence for every object. */
@@ -176,6 +196,7 @@ export function serviceFromDescriptor(
   d: Descriptor,
   at: (path: PropertyKey[]) => Evidence,
 ): Service {
+  checkNames(descriptorNameChecks(d, at));
   const s = emptyService(root, d.service);
   s.descriptor = file;
   s.owners = d.owners ?? [];
@@ -238,6 +259,55 @@ export function serviceFromDescriptor(
     ...(d.history ? { at: at(['history']) } : {}),
   };
   return s;
+}
+
+/** The names of rollbook.yaml that can become command arguments, each with its location. */
+function descriptorNameChecks(d: Descriptor, at: (path: PropertyKey[]) => Evidence): NameCheck[] {
+  const platform = d.deploy?.platform;
+  const checks: NameCheck[] = [];
+  if (d.deploy?.workload !== undefined)
+    checks.push(
+      ...workloadRefChecks(platform, d.deploy.workload, at(['deploy', 'workload']), 'deploy.workload'),
+    );
+  if (d.deploy?.namespace !== undefined)
+    checks.push({
+      kind: attributeKind(platform, 'namespace') ?? 'name',
+      value: d.deploy.namespace,
+      at: at(['deploy', 'namespace']),
+      path: 'deploy.namespace',
+    });
+  for (const [key, value] of Object.entries(d.deploy?.target ?? {})) {
+    const kind = attributeKind(platform, key);
+    if (kind) checks.push({ kind, value, at: at(['deploy', 'target', key]), path: `deploy.target.${key}` });
+  }
+  for (const [i, w] of (d.state?.writes ?? []).entries()) {
+    const m = /^(dynamodb|s3):\/\/([^/]*)/i.exec(w.store.trim());
+    if (m?.[1] && m[2] !== undefined)
+      checks.push({
+        kind: m[1].toLowerCase() === 's3' ? 's3-bucket' : 'dynamodb-table',
+        value: m[2],
+        at: at(['state', 'writes', i, 'store']),
+        path: 'state.writes.store',
+      });
+  }
+  for (const [i, m] of migrationList(d).entries())
+    if (m.path !== undefined)
+      checks.push({
+        kind: 'path',
+        value: m.path,
+        at: at(
+          Array.isArray(d.state?.migrations)
+            ? ['state', 'migrations', i, 'path']
+            : ['state', 'migrations', 'path'],
+        ),
+        path: 'state.migrations.path',
+      });
+  return checks;
+}
+
+function migrationList(d: Descriptor) {
+  const m = d.state?.migrations;
+  return m === undefined ? [] : Array.isArray(m) ? m : [m];
 }
 
 /** Migration specs from the descriptor (one or several sets), with evidence. */

@@ -80,6 +80,7 @@ import { readText } from './discovery/text.js';
 import { type RepoFile, walk } from './discovery/walk.js';
 import { get, num, parseYaml, str, type YamlDoc } from './discovery/yaml.js';
 import { findMigrationSets } from './migrations/index.js';
+import { checkNames, workloadNameChecks } from './names.js';
 import { serviceRoot } from './root.js';
 
 export interface Discovery {
@@ -617,6 +618,8 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
       });
     }
 
+  // names become command arguments: an invalid one is an input error where it was read
+  checkNames(workloads.flatMap(workloadNameChecks));
   const finalWorkloads = workloads
     .filter((w) => !absorbed.has(w))
     .sort(

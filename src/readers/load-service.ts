@@ -1,9 +1,10 @@
 import { basename } from 'node:path';
-import type { Service } from '../model/service.js';
+import type { Evidence, Service } from '../model/service.js';
 import { findDescriptor, migrationSpecs, readDescriptor, serviceFromDescriptor } from './descriptor.js';
 import { applyDiscovery, discover } from './discover.js';
 import { repoState } from './git.js';
 import { loadMigrations, type MigrationSpec } from './migrations/index.js';
+import { checkNames, WORKLOAD_NAME_KIND } from './names.js';
 import { crossedMigrations, migrationSetsAt, readRelease, resolveWindow } from './release.js';
 import { serviceRoot } from './root.js';
 import { emptyService } from './service-base.js';
@@ -37,8 +38,10 @@ export async function loadService(dir: string, opts: LoadOptions = {}): Promise<
   let service: Service;
   let specs: MigrationSpec[] = [];
   let tags: string | undefined;
+  let nameAt: Evidence | undefined;
   if (file) {
     const { descriptor, locate } = readDescriptor(root, file);
+    nameAt = locate(['service']);
     service = serviceFromDescriptor(root, file, descriptor, locate);
     specs = migrationSpecs(descriptor, locate);
     tags = descriptor.release?.tags;
@@ -55,6 +58,17 @@ export async function loadService(dir: string, opts: LoadOptions = {}): Promise<
   // Without a descriptor the directory name is a guess; the chosen workload names the service.
   const only = service.workloads.length === 1 ? service.workloads[0] : undefined;
   if (!file && only) service.name = only.name;
+  // Nothing else names the platform's resource: the service name becomes a command argument.
+  const platform = service.deploy.platform;
+  if (platform && !service.deploy.workload && Object.keys(service.deploy.target ?? {}).length === 0)
+    checkNames([
+      {
+        kind: WORKLOAD_NAME_KIND[platform],
+        value: service.name,
+        path: file ? 'service' : 'service (the directory name)',
+        ...(nameAt ? { at: nameAt } : {}),
+      },
+    ]);
   const loaded = await loadMigrations(root, specs, opts.parse ? { parse: opts.parse } : {});
   service.migrations = loaded.sets;
   for (const set of service.migrations) {

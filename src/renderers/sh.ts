@@ -11,6 +11,7 @@
  * before the first step that needs it, each input asked just before its first use. Secret inputs are
  * read without echo and masked in everything the script prints or logs.
  */
+import { RollbookError } from '../errors.js';
 import type { Arg, Check, Command, Gate, Input, Plan, Step } from '../model/plan.js';
 import { isValidVarName, renderArg, renderCommand, shellQuote } from '../util/shell.js';
 import { commsBlanks, commsBlocks, commsSummary, statusPageLabel } from './comms.js';
@@ -40,7 +41,10 @@ const q = (text: string) => shellQuote(displayText(text));
 function argvWords(argv: Arg[]): string {
   for (const a of argv) {
     if (typeof a === 'string' && a.includes('\u0000'))
-      throw new Error('a command argument contains a NUL byte, which no shell can pass');
+      throw new RollbookError(
+        'INVALID_INPUT',
+        'a command argument contains a NUL byte, which no shell can pass',
+      );
   }
   const [first, ...rest] = argv;
   if (first === 'rollbook')

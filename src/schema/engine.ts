@@ -2,7 +2,7 @@
  * One interface over the two Postgres engines rollbook replays migrations in:
  * - PGlite (embedded Postgres 18 in WASM; the default): started from a cached fresh-database
  *   snapshot instead of running initdb each time;
- * - a real server named with `--database-url`: rollbook creates a throw-away database
+ * - a scratch server named with `--scratch-url`: rollbook creates a throw-away database
  *   (rollbook_tmp_<random>), replays into it and drops it. That is the only write rollbook makes.
  *
  * Statements are run one by one (CREATE INDEX CONCURRENTLY cannot run inside a transaction).
@@ -115,18 +115,18 @@ export const PGLITE_EXTENSIONS: Record<string, string> = {
   'uuid-ossp': 'uuid_ossp',
 };
 
-/** Extensions known not to be bundled with PGlite (replay them with --database-url). */
+/** Extensions known not to be bundled with PGlite (replay them with --scratch-url). */
 export const PGLITE_UNSUPPORTED_EXTENSIONS = ['postgis', 'postgis_topology', 'timescaledb', 'vector'];
 
 export interface OpenOptions {
-  /** A server to create a scratch database on. Absent: embedded PGlite. */
-  databaseUrl?: string;
+  /** A scratch server to create a throw-away database on (--scratch-url). Absent: embedded PGlite. */
+  scratchUrl?: string;
   /** Extensions the migrations create (CREATE EXTENSION names); PGlite loads the bundled ones. */
   extensions?: string[];
 }
 
 export async function openEngine(options: OpenOptions = {}): Promise<Engine> {
-  if (options.databaseUrl) return openServer(options.databaseUrl);
+  if (options.scratchUrl) return openServer(options.scratchUrl);
   return openPglite(options.extensions ?? []);
 }
 
@@ -276,7 +276,14 @@ function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
-async function connect(url: string, options?: string): Promise<InstanceType<PgModule['default']['Client']>> {
+/** The flag a URL came from, for messages: the scratch server or the read-only live database. */
+type UrlFlag = '--scratch-url' | '--database-url';
+
+async function connect(
+  url: string,
+  flag: UrlFlag,
+  options?: string,
+): Promise<InstanceType<PgModule['default']['Client']>> {
   const pg = await loadPg();
   let client: InstanceType<PgModule['default']['Client']>;
   try {
@@ -286,7 +293,7 @@ async function connect(url: string, options?: string): Promise<InstanceType<PgMo
       ...(options ? { options } : {}),
     });
   } catch (e) {
-    throw new RollbookError('DATABASE', `invalid --database-url ${redactUrl(url)}: ${(e as Error).message}`);
+    throw new RollbookError('DATABASE', `invalid ${flag} ${redactUrl(url)}: ${(e as Error).message}`);
   }
   client.on('error', () => {
     /* reported by the next query */
@@ -297,7 +304,7 @@ async function connect(url: string, options?: string): Promise<InstanceType<PgMo
     throw new RollbookError(
       'DATABASE',
       `cannot connect to ${redactUrl(url)}: ${(e as Error).message}`,
-      'Check the --database-url (postgres://user@host:port/db) and that the server accepts connections.',
+      `Check the ${flag} (postgres://user@host:port/db) and that the server accepts connections.`,
     );
   }
   return client;
@@ -307,9 +314,9 @@ async function openServer(url: string): Promise<Engine> {
   try {
     new URL(url);
   } catch {
-    throw new RollbookError('USAGE', `--database-url is not a URL: ${redactUrl(url)}`);
+    throw new RollbookError('USAGE', `--scratch-url is not a URL: ${redactUrl(url)}`);
   }
-  const admin = await connect(url);
+  const admin = await connect(url, '--scratch-url');
   const name = `rollbook_tmp_${randomBytes(6).toString('hex')}`;
   try {
     await admin.query(`CREATE DATABASE ${name}`);
@@ -332,7 +339,7 @@ async function openServer(url: string): Promise<Engine> {
   };
   let client: Awaited<ReturnType<typeof connect>>;
   try {
-    client = await connect(withDatabase(url, name));
+    client = await connect(withDatabase(url, name), '--scratch-url');
   } catch (e) {
     await dropScratch();
     throw e;
@@ -384,7 +391,7 @@ export async function openReadOnly(url: string): Promise<ReadOnlySession> {
   } catch {
     throw new RollbookError('USAGE', `--database-url is not a URL: ${redactUrl(url)}`);
   }
-  const client = await connect(url, '-c default_transaction_read_only=on');
+  const client = await connect(url, '--database-url', '-c default_transaction_read_only=on');
   try {
     await client.query('SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY');
   } catch (e) {

@@ -1,7 +1,7 @@
 /**
  * `gates --from CURRENT --to TARGET`: can the target (older) version run on the current state?
  * Both schemas are built by replaying each version's migrations (PGlite, or a scratch database on
- * --replay-url); the old app's queries are prepared and its writes dry-run against the current
+ * --scratch-url); the old app's queries are prepared and its writes dry-run against the current
  * schema; with --database-url the live migration history is read in a READ ONLY session.
  */
 import type { Outcome, Unproven } from '../model/outcome.js';
@@ -31,8 +31,8 @@ export interface GatesInput {
   queries?: SqlStatement[];
   /** Live database, read only (--database-url). */
   liveUrl?: string;
-  /** Scratch server to replay on instead of PGlite (--replay-url). */
-  replayUrl?: string;
+  /** Scratch server to replay on instead of PGlite (--scratch-url). */
+  scratchUrl?: string;
   /** The migration folders both sides were read from (for messages). */
   locations?: string[];
 }
@@ -125,10 +125,10 @@ function upsFingerprint(sets: MigrationSet[]): string[] {
   return parts;
 }
 
-function schemaKey(replayUrl: string | undefined, fingerprint: string[]): string {
+function schemaKey(scratchUrl: string | undefined, fingerprint: string[]): string {
   return new ContentHash(
     'schema',
-    replayUrl ? `postgres@${redactUrl(replayUrl)}` : `pglite@${pgliteVersion()}`,
+    scratchUrl ? `postgres@${redactUrl(scratchUrl)}` : `pglite@${pgliteVersion()}`,
     ...fingerprint,
   ).peek();
 }
@@ -155,7 +155,7 @@ export async function buildSchemas(
   target: MigrationSet[],
   current: MigrationSet[],
   options: {
-    replayUrl?: string;
+    scratchUrl?: string;
     keepOpen?: boolean;
     /** Called with the engine holding the target schema (bypasses the target's cache). */
     atTarget?: (engine: Engine) => Promise<void>;
@@ -163,18 +163,18 @@ export async function buildSchemas(
 ): Promise<{ old: SchemaBuild; current: SchemaBuild; engine?: Engine }> {
   const tf = upsFingerprint(target);
   const cf = upsFingerprint(current);
-  const tKey = schemaKey(options.replayUrl, tf);
-  const cKey = schemaKey(options.replayUrl, cf);
+  const tKey = schemaKey(options.scratchUrl, tf);
+  const cKey = schemaKey(options.scratchUrl, cf);
   const cachedOld = options.atTarget ? undefined : readCached<SchemaBuild>('schema', tKey);
   const cachedCurrent = options.keepOpen ? undefined : readCached<SchemaBuild>('schema', cKey);
   if (cachedOld && cachedCurrent) return { old: cachedOld, current: cachedCurrent };
   const isPrefix = tf.length <= cf.length && tf.every((x, i) => x === cf[i]);
-  const replayOpts = options.replayUrl ? { databaseUrl: options.replayUrl } : {};
+  const replayOpts = options.scratchUrl ? { scratchUrl: options.scratchUrl } : {};
 
   const replay = async (sets: MigrationSet[], stopAfter?: number, readAt?: number) => {
     const extensions = extensionsOf(sets);
     const engine = await openEngine({ extensions, ...replayOpts });
-    const unsupported = options.replayUrl ? [] : unsupportedOnPglite(extensions);
+    const unsupported = options.scratchUrl ? [] : unsupportedOnPglite(extensions);
     const mid: SchemaBuild = { engine: engine.info.label, unsupported };
     const end: SchemaBuild = { engine: engine.info.label, unsupported };
     const ups = upsOf(sets).slice(0, stopAfter);
@@ -266,13 +266,13 @@ function buildProblemReason(label: string, b: SchemaBuild): string {
   if (!p) return '';
   let r = `the ${label} schema could not be built: migration ${p.migration} fails at ${loc(p.at)}: ${p.message} (${p.code})`;
   if (b.unsupported.length > 0)
-    r += `; not bundled with PGlite: ${b.unsupported.join(', ')} (use --replay-url)`;
+    r += `; not bundled with PGlite: ${b.unsupported.join(', ')} (use --scratch-url)`;
   return r;
 }
 
 export async function evaluateGates(input: GatesInput): Promise<GatesReport> {
   const migrations = migrationDifference(input.current, input.target);
-  const replay = input.replayUrl ? { replayUrl: input.replayUrl } : {};
+  const replay = input.scratchUrl ? { scratchUrl: input.scratchUrl } : {};
   let targetShapes: (QueryShape | undefined)[] | undefined;
   const queries = input.queries;
   const built = await buildSchemas(input.target, input.current, {
@@ -361,8 +361,8 @@ export async function evaluateGates(input: GatesInput): Promise<GatesReport> {
     prove.set(
       compat.id,
       old.unsupported.length + current.unsupported.length > 0
-        ? 'replay on a server that has the extensions: --replay-url URL (a scratch Postgres)'
-        : 'fix the failing migration (the file:line above) or replay on the production major version with --replay-url URL',
+        ? 'replay on a server that has the extensions: --scratch-url URL (a scratch Postgres)'
+        : 'fix the failing migration (the file:line above) or replay on the production major version with --scratch-url URL',
     );
   }
   report.gates.push(compat);

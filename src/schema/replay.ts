@@ -158,7 +158,7 @@ export function extensionsOf(sets: MigrationSet[]): string[] {
   return [...names].sort();
 }
 
-/** Extensions the embedded engine cannot load (replay them with --database-url). */
+/** Extensions the embedded engine cannot load (replay them with --scratch-url). */
 export function unsupportedOnPglite(extensions: string[]): string[] {
   return extensions.filter(
     (e) => e !== 'plpgsql' && (PGLITE_UNSUPPORTED_EXTENSIONS.includes(e) || !PGLITE_EXTENSIONS[e]),

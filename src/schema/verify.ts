@@ -95,8 +95,8 @@ export interface VerifyReport {
 }
 
 export interface VerifyOptions {
-  /** Replay on this server (scratch database) instead of PGlite. */
-  databaseUrl?: string;
+  /** Replay on this scratch server (a throw-away database, --scratch-url) instead of PGlite. */
+  scratchUrl?: string;
 }
 
 function fileFingerprint(f: MigrationFile | undefined): string {
@@ -109,12 +109,12 @@ function fileFingerprint(f: MigrationFile | undefined): string {
 }
 
 function engineKey(options: VerifyOptions): string {
-  if (!options.databaseUrl) return `pglite@${pgliteVersion()}`;
+  if (!options.scratchUrl) return `pglite@${pgliteVersion()}`;
   try {
-    const u = new URL(options.databaseUrl);
+    const u = new URL(options.scratchUrl);
     return `postgres@${u.hostname}:${u.port || '5432'}`;
   } catch {
-    return `postgres@${redactUrl(options.databaseUrl)}`;
+    return `postgres@${redactUrl(options.scratchUrl)}`;
   }
 }
 
@@ -449,7 +449,7 @@ async function verifySet(
   info.engine = engine.info;
   info.label = engine.info.label;
   try {
-    const missing = options.databaseUrl ? [] : unsupportedOnPglite(extensions);
+    const missing = options.scratchUrl ? [] : unsupportedOnPglite(extensions);
     // the tool creates its bookkeeping table before it runs the first up
     for (const ddl of bookkeepingDdl(set.tool, set.historyTable?.value)) await engine.exec(ddl);
     let before = await readCatalog((sql) => engine.query(sql));
@@ -490,7 +490,7 @@ async function verifySet(
           v.status = unsupported ? 'unknown' : 'fail';
           v.reason = `up fails at ${loc(r.problem.at)}: ${r.problem.message} (${r.problem.code})`;
           if (missing.length > 0)
-            v.reason += `; not bundled with PGlite: ${missing.join(', ')} (replay with --database-url)`;
+            v.reason += `; not bundled with PGlite: ${missing.join(', ')} (replay with --scratch-url)`;
         } else {
           const after = await readCatalog((sql) => engine.query(sql));
           if (!m.down) {
@@ -531,7 +531,7 @@ export async function verifyMigrations(
   const summary: Record<VerdictStatus, number> = { pass: 0, fail: 0, unknown: 0, skipped: 0 };
   for (const s of out) for (const m of s.migrations) summary[m.status]++;
   return {
-    engine: info.label ?? (options.databaseUrl ? 'PostgreSQL' : `PGlite ${pgliteVersion()}`),
+    engine: info.label ?? (options.scratchUrl ? 'PostgreSQL' : `PGlite ${pgliteVersion()}`),
     sets: out,
     summary,
     cache: { hits: info.hits, misses: info.misses },

@@ -8,6 +8,8 @@ import { RollbookError } from '../errors.js';
 import type { Service } from '../model/service.js';
 import type { TargetReport } from '../model/target.js';
 import { type OutcomeReport, planOutcome } from '../outcomes.js';
+import { selectWorkload } from '../planner/context.js';
+import { workloadLabel } from '../readers/discover.js';
 import { loadService } from '../readers/load-service.js';
 import { releaseSummary, resolveWindow } from '../readers/release.js';
 import { serviceRoot } from '../readers/root.js';
@@ -67,6 +69,12 @@ export async function target(dir: string, opts: TargetOptions): Promise<TargetRe
   const base = bounds.base.slice(0, 7);
   const workload = opts.workload !== undefined ? { workload: opts.workload } : {};
   const rollback = await loadService(root, { ...workload, from: from.commit, to: bounds.base });
+  if (rollback.workloads.length > 1 && !selectWorkload(rollback))
+    throw new RollbookError(
+      'USAGE',
+      `${dir} holds ${rollback.workloads.length} workloads: ${rollback.workloads.map(workloadLabel).join(', ')}; a targeted rollback is for one of them`,
+      'Pick one with --workload NAME (rollbook discover lists them), or set deploy.workload in rollbook.yaml.',
+    );
   const suspectOnly = await loadService(root, { ...workload, from: bounds.head, to: bounds.base });
   for (const s of [rollback, suspectOnly]) {
     const r = s.release;

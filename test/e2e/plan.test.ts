@@ -173,7 +173,7 @@ describe('what the examples conclude', () => {
     const p = await json('catalog-web');
     expect(p.risk).toBe('low');
     expect(p.trigger.oneCommand).toBe(true);
-    expect(p.trigger.command).toMatch(/^helm rollback catalog-web /);
+    expect(p.trigger.command).toMatch(/^helm rollback .* -- catalog-web /);
   });
   it('orders-worker: high risk (dual write), queue protection before the rollback, mutable tag fails the artifact gate', async () => {
     const p = await json('orders-worker');

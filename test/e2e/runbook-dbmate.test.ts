@@ -119,7 +119,7 @@ describe.skipIf(!url)('[postgres] the ledger-api runbook, run for real', () => {
     expect(w.schema()).toBe(w.schema((w as World & { targetUrl: string }).targetUrl));
     // the app rolled back to revision 2
     expect(w.kubectlCalls()).toContain(
-      'kubectl rollout undo deployment/ledger-api -n ledger --to-revision 2',
+      'kubectl rollout undo -n ledger --to-revision 2 -- deployment/ledger-api',
     );
     // secrets: never on screen, never in the log; the acceptance is logged with who and when
     for (const text of [screen, r.log]) {

@@ -8,23 +8,23 @@ describe('argo-rollouts', () => {
   test('commands: undo with --to-revision, status with --timeout', () => {
     const ctx = rollout({ replicas: m(4), strategy: m('canary') });
     expect(renderCommand(argoRollouts.history(ctx))).toBe(
-      'kubectl argo rollouts get rollout storefront -n shop',
+      'kubectl argo rollouts get rollout -n shop -- storefront',
     );
     expect(renderCommand(argoRollouts.status(ctx))).toBe(
-      `kubectl argo rollouts status storefront --timeout ${argoRollouts.duration(ctx).maxSeconds}s -n shop`,
+      `kubectl argo rollouts status -n shop --timeout ${argoRollouts.duration(ctx).maxSeconds}s -- storefront`,
     );
     const r = argoRollouts.rollback(ctx);
     expect(r.oneCommand).toBe(true);
     expect(runbook(r)).toMatchInlineSnapshot(`
       "oneCommand=true
-      start: kubectl argo rollouts undo storefront -n shop --to-revision "\${TARGET_REVISION}"
-      input TARGET_REVISION: kubectl argo rollouts get rollout storefront -n shop
+      start: kubectl argo rollouts undo -n shop --to-revision "\${TARGET_REVISION}" -- storefront
+      input TARGET_REVISION: kubectl argo rollouts get rollout -n shop -- storefront
       [rollouts-abort] 10s/60s
-        rw $ kubectl argo rollouts abort storefront -n shop
-        check $ kubectl argo rollouts get rollout storefront -n shop (timeout 30s, retries 2)
+        rw $ kubectl argo rollouts abort -n shop -- storefront
+        check $ kubectl argo rollouts get rollout -n shop -- storefront (timeout 30s, retries 2)
       [rollouts-undo] 40s/170s
-        rw $ kubectl argo rollouts undo storefront -n shop --to-revision "\${TARGET_REVISION}"
-        check $ kubectl argo rollouts status storefront --timeout 170s -n shop ~ Healthy (timeout 200s, retries 0)"
+        rw $ kubectl argo rollouts undo -n shop --to-revision "\${TARGET_REVISION}" -- storefront
+        check $ kubectl argo rollouts status -n shop --timeout 170s -- storefront ~ Healthy (timeout 200s, retries 0)"
     `);
   });
 
@@ -84,25 +84,25 @@ describe('argo-rollouts under Argo CD auto-sync', () => {
     ]);
     expect(runbook(r)).toMatchInlineSnapshot(`
       "oneCommand=false
-      start: argocd app set storefront-prod --sync-policy none
-      input TARGET_REVISION: kubectl argo rollouts get rollout storefront -n shop
+      start: argocd app set --sync-policy none -- storefront-prod
+      input TARGET_REVISION: kubectl argo rollouts get rollout -n shop -- storefront
       input BAD_COMMIT: git log --oneline -n 20 -- apps/storefront
       [disable-auto-sync] 5s/60s
-        rw $ argocd app set storefront-prod --sync-policy none
-        check $ argocd app get storefront-prod (timeout 30s, retries 2)
+        rw $ argocd app set --sync-policy none -- storefront-prod
+        check $ argocd app get -- storefront-prod (timeout 30s, retries 2)
       [rollouts-abort] 10s/60s
-        rw $ kubectl argo rollouts abort storefront -n shop
-        check $ kubectl argo rollouts get rollout storefront -n shop (timeout 30s, retries 2)
+        rw $ kubectl argo rollouts abort -n shop -- storefront
+        check $ kubectl argo rollouts get rollout -n shop -- storefront (timeout 30s, retries 2)
       [rollouts-undo] 20s/100s
-        rw $ kubectl argo rollouts undo storefront -n shop --to-revision "\${TARGET_REVISION}"
-        check $ kubectl argo rollouts status storefront --timeout 100s -n shop ~ Healthy (timeout 130s, retries 0)
+        rw $ kubectl argo rollouts undo -n shop --to-revision "\${TARGET_REVISION}" -- storefront
+        check $ kubectl argo rollouts status -n shop --timeout 100s -- storefront ~ Healthy (timeout 130s, retries 0)
       [git-revert] 120s/1800s
         rw $ git revert --no-edit "\${BAD_COMMIT}"
         rw $ Push the revert commit that git revert made and merge it to the branch that Argo CD application storefront-prod deploys from (path apps/storefront)
         check $ git log --oneline -n 1 (timeout 30s, retries 0)
       [re-enable-auto-sync] 60s/160s
-        rw $ argocd app set storefront-prod --sync-policy automated --self-heal
-        check $ argocd app wait storefront-prod --sync --health --timeout 100 (timeout 130s, retries 0)"
+        rw $ argocd app set --sync-policy automated --self-heal -- storefront-prod
+        check $ argocd app wait --sync --health --timeout 100 -- storefront-prod (timeout 130s, retries 0)"
     `);
   });
 });

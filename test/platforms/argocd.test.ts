@@ -22,22 +22,22 @@ describe('argocd', () => {
     ]);
     expect(runbook(r)).toMatchInlineSnapshot(`
       "oneCommand=false
-      start: argocd app set storefront-prod --sync-policy none
-      input ARGOCD_HISTORY_ID: argocd app history storefront-prod
+      start: argocd app set --sync-policy none -- storefront-prod
+      input ARGOCD_HISTORY_ID: argocd app history -- storefront-prod
       input BAD_COMMIT: git log --oneline -n 20 -- apps/storefront
       [disable-auto-sync] 5s/60s
-        rw $ argocd app set storefront-prod --sync-policy none
-        check $ argocd app get storefront-prod (timeout 30s, retries 2)
+        rw $ argocd app set --sync-policy none -- storefront-prod
+        check $ argocd app get -- storefront-prod (timeout 30s, retries 2)
       [argocd-rollback] 20s/100s
-        rw $ argocd app rollback storefront-prod "\${ARGOCD_HISTORY_ID}" --timeout 100
-        check $ argocd app wait storefront-prod --health --timeout 100 (timeout 130s, retries 0)
+        rw $ argocd app rollback --timeout 100 -- storefront-prod "\${ARGOCD_HISTORY_ID}"
+        check $ argocd app wait --health --timeout 100 -- storefront-prod (timeout 130s, retries 0)
       [git-revert] 120s/1800s
         rw $ git revert --no-edit "\${BAD_COMMIT}"
         rw $ Push the revert commit that git revert made and merge it to the branch that Argo CD application storefront-prod deploys from (path apps/storefront)
         check $ git log --oneline -n 1 (timeout 30s, retries 0)
       [re-enable-auto-sync] 60s/160s
-        rw $ argocd app set storefront-prod --sync-policy automated --self-heal --auto-prune
-        check $ argocd app wait storefront-prod --sync --health --timeout 100 (timeout 130s, retries 0)"
+        rw $ argocd app set --sync-policy automated --self-heal --auto-prune -- storefront-prod
+        check $ argocd app wait --sync --health --timeout 100 -- storefront-prod (timeout 130s, retries 0)"
     `);
   });
 
@@ -45,23 +45,23 @@ describe('argocd', () => {
     const r = argocd.rollback(app());
     expect(r.oneCommand).toBe(false);
     expect(r.why).toContain('assumed');
-    expect(renderCommand(r.command)).toBe('argocd app set storefront-prod --sync-policy none');
+    expect(renderCommand(r.command)).toBe('argocd app set --sync-policy none -- storefront-prod');
   });
 
   test('auto-sync off: argocd app rollback is one command', () => {
     const r = argocd.rollback(app({ autoSync: m(false) }));
     expect(r.oneCommand).toBe(true);
     expect(renderCommand(r.command)).toBe(
-      `argocd app rollback storefront-prod "\${ARGOCD_HISTORY_ID}" --timeout ${argocd.duration(app()).maxSeconds}`,
+      `argocd app rollback --timeout ${argocd.duration(app()).maxSeconds} -- storefront-prod "\${ARGOCD_HISTORY_ID}"`,
     );
     expect(rules(argocd.hazards(app({ autoSync: m(false) })))).toEqual([]);
   });
 
   test('history and status', () => {
     const ctx = app();
-    expect(renderCommand(argocd.history(ctx))).toBe('argocd app history storefront-prod');
+    expect(renderCommand(argocd.history(ctx))).toBe('argocd app history -- storefront-prod');
     expect(renderCommand(argocd.status(ctx))).toMatch(
-      /^argocd app wait storefront-prod --health --timeout \d+$/,
+      /^argocd app wait --health --timeout \d+ -- storefront-prod$/,
     );
   });
 
@@ -81,12 +81,12 @@ describe('argocd', () => {
 describe('argocd: application name', () => {
   test('deploy.workload naming a Kubernetes workload is not taken for the app; service name is', () => {
     const k8sRef = { service: service({ deploy: { manifests: [], workload: 'rollout/storefront-web' } }) };
-    expect(renderCommand(argocd.history(k8sRef))).toBe('argocd app history checkout-api');
+    expect(renderCommand(argocd.history(k8sRef))).toBe('argocd app history -- checkout-api');
     const appRef = {
       service: service({ deploy: { manifests: [], workload: 'application/storefront-prod' } }),
     };
-    expect(renderCommand(argocd.history(appRef))).toBe('argocd app history storefront-prod');
+    expect(renderCommand(argocd.history(appRef))).toBe('argocd app history -- storefront-prod');
     const target = { service: service({ deploy: { manifests: [], target: { app: 'sf' } } }) };
-    expect(renderCommand(argocd.history(target))).toBe('argocd app history sf');
+    expect(renderCommand(argocd.history(target))).toBe('argocd app history -- sf');
   });
 });

@@ -11,17 +11,17 @@ describe('cloud-run', () => {
   test('commands and flags', () => {
     const ctx = run();
     expect(renderCommand(cloudRun.history(ctx))).toBe(
-      'gcloud run revisions list --service web --region europe-west1 --project acme-prod',
+      'gcloud run revisions list --service=web --region=europe-west1 --project=acme-prod',
     );
     const r = cloudRun.rollback(ctx);
     expect(r.oneCommand).toBe(true);
     expect(runbook(r)).toMatchInlineSnapshot(`
       "oneCommand=true
-      start: gcloud run services update-traffic web --to-revisions "\${TARGET_REVISION_TRAFFIC}" --region europe-west1 --project acme-prod
-      input TARGET_REVISION_TRAFFIC: gcloud run revisions list --service web --region europe-west1 --project acme-prod
+      start: gcloud run services update-traffic web --to-revisions "\${TARGET_REVISION_TRAFFIC}" --region=europe-west1 --project=acme-prod
+      input TARGET_REVISION_TRAFFIC: gcloud run revisions list --service=web --region=europe-west1 --project=acme-prod
       [cloud-run-update-traffic] 25s/90s
-        rw $ gcloud run services update-traffic web --to-revisions "\${TARGET_REVISION_TRAFFIC}" --region europe-west1 --project acme-prod
-        check $ gcloud run services describe web --region europe-west1 --project acme-prod --format 'yaml(status.traffic,status.conditions)' (timeout 60s, retries 2)"
+        rw $ gcloud run services update-traffic web --to-revisions "\${TARGET_REVISION_TRAFFIC}" --region=europe-west1 --project=acme-prod
+        check $ gcloud run services describe web --region=europe-west1 --project=acme-prod --format 'yaml(status.traffic,status.conditions)' (timeout 60s, retries 2)"
     `);
   });
 

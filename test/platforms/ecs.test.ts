@@ -17,20 +17,20 @@ describe('ecs', () => {
   test('commands and flags', () => {
     const ctx = svc({}, { family: 'orders' });
     expect(renderCommand(ecs.history(ctx))).toBe(
-      'aws ecs list-task-definitions --family-prefix orders --sort DESC --region eu-west-1',
+      'aws ecs list-task-definitions --family-prefix=orders --sort DESC --region=eu-west-1',
     );
     expect(renderCommand(ecs.status(ctx))).toBe(
-      'aws ecs wait services-stable --cluster prod --services orders-worker --region eu-west-1',
+      'aws ecs wait services-stable --cluster=prod --services=orders-worker --region=eu-west-1',
     );
     const r = ecs.rollback(ctx);
     expect(r.oneCommand).toBe(true);
     expect(runbook(r)).toMatchInlineSnapshot(`
       "oneCommand=true
-      start: aws ecs update-service --cluster prod --service orders-worker --task-definition "\${TARGET_TASK_DEFINITION}" --region eu-west-1
-      input TARGET_TASK_DEFINITION: aws ecs list-task-definitions --family-prefix orders --sort DESC --region eu-west-1
+      start: aws ecs update-service --cluster=prod --service=orders-worker --task-definition "\${TARGET_TASK_DEFINITION}" --region=eu-west-1
+      input TARGET_TASK_DEFINITION: aws ecs list-task-definitions --family-prefix=orders --sort DESC --region=eu-west-1
       [ecs-update-service] 460s/540s
-        rw $ aws ecs update-service --cluster prod --service orders-worker --task-definition "\${TARGET_TASK_DEFINITION}" --region eu-west-1
-        check $ aws ecs wait services-stable --cluster prod --services orders-worker --region eu-west-1 (timeout 630s, retries 0)"
+        rw $ aws ecs update-service --cluster=prod --service=orders-worker --task-definition "\${TARGET_TASK_DEFINITION}" --region=eu-west-1
+        check $ aws ecs wait services-stable --cluster=prod --services=orders-worker --region=eu-west-1 (timeout 630s, retries 0)"
     `);
   });
 
@@ -40,7 +40,7 @@ describe('ecs', () => {
     expect(r.inputs.map((i) => i.name)).toEqual(['ECS_CLUSTER', 'TARGET_TASK_DEFINITION']);
     expect(renderCommand(r.inputs[0]!.discover!)).toBe('aws ecs list-clusters');
     expect(renderCommand(r.command)).toBe(
-      `aws ecs update-service --cluster "\${ECS_CLUSTER}" --service orders-worker --task-definition "\${TARGET_TASK_DEFINITION}"`,
+      `aws ecs update-service --cluster "\${ECS_CLUSTER}" --service=orders-worker --task-definition "\${TARGET_TASK_DEFINITION}"`,
     );
     expect(r.steps[0]!.title).toContain('ECS_CLUSTER');
   });

@@ -8,24 +8,24 @@ const chart = (settings = {}, attributes: Record<string, string> = {}) =>
 describe('helm', () => {
   test('commands: history, status, rollback with --wait and the default 5m timeout', () => {
     const ctx = chart();
-    expect(renderCommand(helm.history(ctx))).toBe('helm history checkout -n shop');
-    expect(renderCommand(helm.status(ctx))).toBe('helm status checkout -n shop');
+    expect(renderCommand(helm.history(ctx))).toBe('helm history -n shop -- checkout');
+    expect(renderCommand(helm.status(ctx))).toBe('helm status -n shop -- checkout');
     const r = helm.rollback(ctx);
     expect(r.oneCommand).toBe(true);
     expect(runbook(r)).toMatchInlineSnapshot(`
       "oneCommand=true
-      start: helm rollback checkout "\${HELM_REVISION}" -n shop --wait --timeout 300s
-      input HELM_REVISION: helm history checkout -n shop
+      start: helm rollback -n shop --wait --timeout 300s -- checkout "\${HELM_REVISION}"
+      input HELM_REVISION: helm history -n shop -- checkout
       [helm-rollback] 40s/170s
-        rw $ helm rollback checkout "\${HELM_REVISION}" -n shop --wait --timeout 300s
-        check $ helm status checkout -n shop ~ STATUS: deployed (timeout 60s, retries 2)"
+        rw $ helm rollback -n shop --wait --timeout 300s -- checkout "\${HELM_REVISION}"
+        check $ helm status -n shop -- checkout ~ STATUS: deployed (timeout 60s, retries 2)"
     `);
   });
 
   test('timeout and history-max from settings are passed through', () => {
     const r = helm.rollback(chart({ timeoutSeconds: y(600), historyMax: y(20) }));
     expect(renderCommand(r.command)).toBe(
-      `helm rollback checkout "\${HELM_REVISION}" -n shop --wait --timeout 600s --history-max 20`,
+      `helm rollback -n shop --wait --timeout 600s --history-max 20 -- checkout "\${HELM_REVISION}"`,
     );
   });
 

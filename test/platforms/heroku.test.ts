@@ -10,17 +10,17 @@ describe('heroku', () => {
         deploy: { manifests: [], target: { app: 'acme-checkout' }, at: { file: 'rollbook.yaml', line: 4 } },
       }),
     };
-    expect(renderCommand(heroku.history(ctx))).toBe('heroku releases -a acme-checkout');
-    expect(renderCommand(heroku.status(ctx))).toBe('heroku ps -a acme-checkout');
+    expect(renderCommand(heroku.history(ctx))).toBe('heroku releases --app=acme-checkout');
+    expect(renderCommand(heroku.status(ctx))).toBe('heroku ps --app=acme-checkout');
     const r = heroku.rollback(ctx);
     expect(r.oneCommand).toBe(true);
     expect(runbook(r)).toMatchInlineSnapshot(`
       "oneCommand=true
-      start: heroku releases:rollback "\${HEROKU_RELEASE}" -a acme-checkout
-      input HEROKU_RELEASE: heroku releases -a acme-checkout
+      start: heroku releases:rollback --app=acme-checkout "\${HEROKU_RELEASE}"
+      input HEROKU_RELEASE: heroku releases --app=acme-checkout
       [heroku-rollback] 30s/90s
-        rw $ heroku releases:rollback "\${HEROKU_RELEASE}" -a acme-checkout
-        check $ heroku ps -a acme-checkout (timeout 120s, retries 2)"
+        rw $ heroku releases:rollback --app=acme-checkout "\${HEROKU_RELEASE}"
+        check $ heroku ps --app=acme-checkout (timeout 120s, retries 2)"
     `);
     expect(heroku.hazards(ctx)[0]?.evidence).toEqual([{ file: 'rollbook.yaml', line: 4 }]);
   });

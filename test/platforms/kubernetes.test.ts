@@ -115,20 +115,20 @@ describe('kubernetes: Deployment', () => {
   test('commands and flags', () => {
     const ctx = ctxOf('kubernetes', {}, { replicas: m(10), maxUnavailable: m(0) });
     expect(renderCommand(kubernetes.history(ctx))).toBe(
-      'kubectl rollout history deployment/checkout-api -n shop',
+      'kubectl rollout history -n shop -- deployment/checkout-api',
     );
     expect(renderCommand(kubernetes.status(ctx))).toBe(
-      `kubectl rollout status deployment/checkout-api -n shop --timeout=${kubernetes.duration(ctx).maxSeconds}s`,
+      `kubectl rollout status -n shop --timeout=${kubernetes.duration(ctx).maxSeconds}s -- deployment/checkout-api`,
     );
     const r = kubernetes.rollback(ctx);
     expect(r.oneCommand).toBe(true);
     expect(runbook(r)).toMatchInlineSnapshot(`
       "oneCommand=true
-      start: kubectl rollout undo deployment/checkout-api -n shop --to-revision "\${TARGET_REVISION}"
-      input TARGET_REVISION: kubectl rollout history deployment/checkout-api -n shop
+      start: kubectl rollout undo -n shop --to-revision "\${TARGET_REVISION}" -- deployment/checkout-api
+      input TARGET_REVISION: kubectl rollout history -n shop -- deployment/checkout-api
       [rollout-undo] 80s/310s
-        rw $ kubectl rollout undo deployment/checkout-api -n shop --to-revision "\${TARGET_REVISION}"
-        check $ kubectl rollout status deployment/checkout-api -n shop --timeout=310s ~ successfully rolled out (timeout 340s, retries 0)"
+        rw $ kubectl rollout undo -n shop --to-revision "\${TARGET_REVISION}" -- deployment/checkout-api
+        check $ kubectl rollout status -n shop --timeout=310s -- deployment/checkout-api ~ successfully rolled out (timeout 340s, retries 0)"
     `);
   });
 
@@ -171,7 +171,7 @@ describe('kubernetes: Deployment', () => {
       [reapply-previous-manifest] 20s/100s
         rw $ git checkout "\${GOOD_COMMIT}" -- deploy/k8s/deployment.yaml
         rw $ kubectl apply -n shop -f deploy/k8s/deployment.yaml
-        check $ kubectl rollout status deployment/checkout-api -n shop --timeout=100s ~ successfully rolled out (timeout 130s, retries 0)"
+        check $ kubectl rollout status -n shop --timeout=100s -- deployment/checkout-api ~ successfully rolled out (timeout 130s, retries 0)"
     `);
   });
 
@@ -181,7 +181,7 @@ describe('kubernetes: Deployment', () => {
     const r = kubernetes.rollback(ctx);
     expect(r.oneCommand).toBe(false);
     expect(r.steps.map((s) => s.id)).toEqual(['resume-rollout', 'rollout-undo']);
-    expect(renderCommand(r.command)).toBe('kubectl rollout resume deployment/checkout-api -n shop');
+    expect(renderCommand(r.command)).toBe('kubectl rollout resume -n shop -- deployment/checkout-api');
   });
 });
 
@@ -199,12 +199,12 @@ describe('kubernetes: kinds from deploy.workload', () => {
     const ctx: PlatformContext = {
       service: service({ deploy: { manifests: [], workload: ref, namespace: 'prod' } }),
     };
-    expect(renderCommand(kubernetes.history(ctx))).toBe(`kubectl rollout history ${expected} -n prod`);
+    expect(renderCommand(kubernetes.history(ctx))).toBe(`kubectl rollout history -n prod -- ${expected}`);
   });
 
   test('no namespace anywhere: no -n flag; name falls back to service name', () => {
     const ctx: PlatformContext = { service: service() };
-    expect(renderCommand(kubernetes.history(ctx))).toBe('kubectl rollout history deployment/checkout-api');
+    expect(renderCommand(kubernetes.history(ctx))).toBe('kubectl rollout history -- deployment/checkout-api');
   });
 
   test('workload.kind wins over deploy.workload', () => {
@@ -212,7 +212,7 @@ describe('kubernetes: kinds from deploy.workload', () => {
       service: service({ deploy: { manifests: [], workload: 'deployment/x' } }),
       workload: { ...ctxOf('kubernetes').workload!, kind: 'StatefulSet', name: 'db' },
     };
-    expect(renderCommand(kubernetes.history(ctx))).toBe('kubectl rollout history statefulset/db -n shop');
+    expect(renderCommand(kubernetes.history(ctx))).toBe('kubectl rollout history -n shop -- statefulset/db');
   });
 });
 
@@ -265,7 +265,7 @@ describe('kubernetes: StatefulSet', () => {
     const r = kubernetes.rollback(sts());
     expect(r.steps[0]?.check.expectOutput).toBe('complete');
     expect(renderCommand(r.command)).toBe(
-      `kubectl rollout undo statefulset/ledger -n shop --to-revision "\${TARGET_REVISION}"`,
+      `kubectl rollout undo -n shop --to-revision "\${TARGET_REVISION}" -- statefulset/ledger`,
     );
   });
 });
@@ -294,7 +294,7 @@ describe('kubernetes under Argo CD selfHeal', () => {
       'git-revert',
       're-enable-auto-sync',
     ]);
-    expect(renderCommand(r.command)).toBe(`argocd app set "\${ARGOCD_APP}" --sync-policy none`);
+    expect(renderCommand(r.command)).toBe(`argocd app set --sync-policy none -- "\${ARGOCD_APP}"`);
     expect(rules(kubernetes.hazards(ctx))).not.toContain('argocd-selfheal'); // rule selfheal-reverts-manual-rollback
   });
 });
@@ -303,7 +303,7 @@ describe('kubernetes: OnDelete status', () => {
   test('status reads pod counts (kubectl rollout status refuses OnDelete)', () => {
     const ctx = ctxOf('kubernetes', { kind: 'StatefulSet', name: 'ledger' }, { strategy: m('OnDelete') });
     expect(renderCommand(kubernetes.status(ctx))).toBe(
-      "kubectl get statefulset/ledger -n shop -o 'jsonpath={.status.updatedReplicas}/{.status.replicas}'",
+      "kubectl get -n shop -o 'jsonpath={.status.updatedReplicas}/{.status.replicas}' -- statefulset/ledger",
     );
     const manual = kubernetes.rollback(ctx).steps[1]?.commands[0]?.manual;
     expect(manual).toContain('kubectl delete pod ledger-<ordinal> -n shop');

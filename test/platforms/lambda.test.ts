@@ -9,20 +9,20 @@ describe('lambda', () => {
   test('commands and flags', () => {
     const ctx = fn({ region: 'us-east-1' });
     expect(renderCommand(lambda.history(ctx))).toBe(
-      'aws lambda list-versions-by-function --function-name thumbnailer --region us-east-1',
+      'aws lambda list-versions-by-function --function-name=thumbnailer --region=us-east-1',
     );
     expect(renderCommand(lambda.status(ctx))).toBe(
-      'aws lambda get-alias --function-name thumbnailer --name live --region us-east-1',
+      'aws lambda get-alias --function-name=thumbnailer --name=live --region=us-east-1',
     );
     const r = lambda.rollback(ctx);
     expect(r.oneCommand).toBe(true);
     expect(runbook(r)).toMatchInlineSnapshot(`
       "oneCommand=true
-      start: aws lambda update-alias --function-name thumbnailer --name live --function-version "\${TARGET_VERSION}" --region us-east-1
-      input TARGET_VERSION: aws lambda list-versions-by-function --function-name thumbnailer --region us-east-1
+      start: aws lambda update-alias --function-name=thumbnailer --name=live --function-version "\${TARGET_VERSION}" --region=us-east-1
+      input TARGET_VERSION: aws lambda list-versions-by-function --function-name=thumbnailer --region=us-east-1
       [lambda-update-alias] 5s/60s
-        rw $ aws lambda update-alias --function-name thumbnailer --name live --function-version "\${TARGET_VERSION}" --region us-east-1
-        check $ aws lambda get-alias --function-name thumbnailer --name live --region us-east-1 (timeout 30s, retries 2)"
+        rw $ aws lambda update-alias --function-name=thumbnailer --name=live --function-version "\${TARGET_VERSION}" --region=us-east-1
+        check $ aws lambda get-alias --function-name=thumbnailer --name=live --region=us-east-1 (timeout 30s, retries 2)"
     `);
   });
 

@@ -8,17 +8,17 @@ const job = (settings = {}) =>
 describe('nomad', () => {
   test('commands and flags', () => {
     const ctx = job();
-    expect(renderCommand(nomad.history(ctx))).toBe('nomad job history -namespace=payments billing');
-    expect(renderCommand(nomad.status(ctx))).toBe('nomad job status -namespace=payments billing');
+    expect(renderCommand(nomad.history(ctx))).toBe('nomad job history -namespace=payments -- billing');
+    expect(renderCommand(nomad.status(ctx))).toBe('nomad job status -namespace=payments -- billing');
     const r = nomad.rollback(ctx);
     expect(r.oneCommand).toBe(true);
     expect(runbook(r)).toMatchInlineSnapshot(`
       "oneCommand=true
-      start: nomad job revert -namespace=payments billing "\${JOB_VERSION}"
-      input JOB_VERSION: nomad job history -namespace=payments billing
+      start: nomad job revert -namespace=payments -- billing "\${JOB_VERSION}"
+      input JOB_VERSION: nomad job history -namespace=payments -- billing
       [nomad-job-revert] 25s/305s
-        rw $ nomad job revert -namespace=payments billing "\${JOB_VERSION}"
-        check $ nomad job deployments -namespace=payments -latest billing ~ successful (timeout 30s, retries 61)"
+        rw $ nomad job revert -namespace=payments -- billing "\${JOB_VERSION}"
+        check $ nomad job deployments -namespace=payments -latest -- billing ~ successful (timeout 30s, retries 61)"
     `);
   });
 

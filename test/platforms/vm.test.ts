@@ -17,16 +17,16 @@ describe('vm', () => {
     expect(r.oneCommand).toBe(false);
     expect(runbook(r)).toMatchInlineSnapshot(`
       "oneCommand=false
-      start: env -C /srv/shop ln -s "\${TARGET_RELEASE}" current.tmp
+      start: env -C /srv/shop ln -s -- "\${TARGET_RELEASE}" current.tmp
       input TARGET_RELEASE: env -C /srv/shop find releases -mindepth 1 -maxdepth 1 -type d
       [swap-current-symlink] 2s/10s
         ro $ env -C /srv/shop test -d "\${TARGET_RELEASE}"
-        rw $ env -C /srv/shop ln -s "\${TARGET_RELEASE}" current.tmp
-        rw $ env -C /srv/shop mv -T current.tmp current
+        rw $ env -C /srv/shop ln -s -- "\${TARGET_RELEASE}" current.tmp
+        rw $ env -C /srv/shop mv -T -- current.tmp current
         check $ env -C /srv/shop readlink current (timeout 10s, retries 0)
       [restart-service] 5s/180s
-        rw $ systemctl restart shop.service
-        check $ systemctl is-active --quiet shop.service (timeout 10s, retries 3)"
+        rw $ systemctl restart -- shop.service
+        check $ systemctl is-active --quiet -- shop.service (timeout 10s, retries 3)"
     `);
     const swap = r.steps[0]!;
     expect(swap.commands.map((c) => c.argv.filter((a) => typeof a === 'string').slice(3, 5))).toEqual([
@@ -39,14 +39,14 @@ describe('vm', () => {
 
   test('history and status', () => {
     expect(renderCommand(vm.history(host()))).toBe('env -C /srv/shop ls -1t releases');
-    expect(renderCommand(vm.status(host()))).toBe('systemctl is-active shop.service');
+    expect(renderCommand(vm.status(host()))).toBe('systemctl is-active -- shop.service');
   });
 
   test('unknown unit and deploy dir are inputs', () => {
     const r = vm.rollback(host({}));
     expect(r.inputs.map((i) => i.name)).toEqual(['SYSTEMD_UNIT', 'DEPLOY_DIR', 'TARGET_RELEASE']);
     expect(renderCommand(r.inputs[1]!.discover!)).toBe(
-      `systemctl show --property=WorkingDirectory "\${SYSTEMD_UNIT}"`,
+      `systemctl show --property=WorkingDirectory -- "\${SYSTEMD_UNIT}"`,
     );
   });
 

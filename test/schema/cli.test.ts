@@ -86,14 +86,26 @@ describe('rollbook migrations verify (PGlite)', () => {
     expect(r.stderr).toBe(
       'rollbook: directory not found: fixtures/schema/nope\nPass the path of the service repository, e.g. rollbook plan examples/checkout-api\n',
     );
-    const u = rollbook(['migrations', 'verify', 'fixtures/schema/verify', '--database-url', 'not a url']);
+    const u = rollbook(['migrations', 'verify', 'fixtures/schema/verify', '--scratch-url', 'not a url']);
     expect(u.code).toBe(2);
-    expect(u.stderr).toContain('--database-url is not a URL');
-    const refused = rollbook([
+    expect(u.stderr).toContain('--scratch-url is not a URL');
+    // --database-url is only ever the read-only live database: verify refuses it, naming --scratch-url
+    const live = rollbook([
       'migrations',
       'verify',
       'fixtures/schema/verify',
       '--database-url',
+      'postgres://x/y',
+    ]);
+    expect(live.code).toBe(2);
+    expect(live.stderr).toMatch(
+      /^rollbook: --database-url is the read-only live database; .* --scratch-url URL\n/,
+    );
+    const refused = rollbook([
+      'migrations',
+      'verify',
+      'fixtures/schema/verify',
+      '--scratch-url',
       'postgres://nobody:secret@127.0.0.1:1/x',
     ]);
     expect(refused.code).toBe(2);
@@ -163,7 +175,7 @@ describe('rollbook gates (PGlite, generated git history)', () => {
 
 describe.skipIf(!url)('[postgres] rollbook CLI on a real server', () => {
   it('verify replays on the server and says so', () => {
-    const r = rollbook(['migrations', 'verify', 'fixtures/schema/verify', '--database-url', url as string]);
+    const r = rollbook(['migrations', 'verify', 'fixtures/schema/verify', '--scratch-url', url as string]);
     expect(r.code).toBe(1);
     const major = Number(/^migrations verify: replayed on PostgreSQL (\d+)\.\d+/.exec(r.stdout)?.[1]);
     expect(major).toBeGreaterThanOrEqual(13);
@@ -173,7 +185,7 @@ describe.skipIf(!url)('[postgres] rollbook CLI on a real server', () => {
 
   it('gates reads the live history read-only', async () => {
     // a database of its own, with a clean golang-migrate history (other suites may run DDL elsewhere)
-    const live = await openEngine({ databaseUrl: url as string });
+    const live = await openEngine({ scratchUrl: url as string });
     try {
       await live.exec('create table schema_migrations (version bigint primary key, dirty boolean not null)');
       await live.exec('insert into schema_migrations values (2, false)');

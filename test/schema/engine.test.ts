@@ -59,7 +59,7 @@ CREATE TABLE people (id uuid PRIMARY KEY DEFAULT uuid_generate_v4(), email citex
     ).toMatchInlineSnapshot(`
       [
         "1 fail: down does not restore the schema (3 difference(s)); down loses data in public.people (table dropped, 1 row(s))",
-        "2 unknown: up fails at db/migrations/2_vector.up.sql:1:1: extension "vector" is not available (0A000); not bundled with PGlite: vector (replay with --database-url)",
+        "2 unknown: up fails at db/migrations/2_vector.up.sql:1:1: extension "vector" is not available (0A000); not bundled with PGlite: vector (replay with --scratch-url)",
         "3 unknown: not replayed: migration 2 could not be applied",
       ]
     `);

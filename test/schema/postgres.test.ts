@@ -30,7 +30,7 @@ CREATE TRIGGER orders_touch BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTIO
 
 describe.skipIf(!url)('[postgres] engines', () => {
   it('PGlite (18) and PostgreSQL 15 produce the same normalised catalog', async () => {
-    const engines: Engine[] = [await openEngine(), await openEngine({ databaseUrl: url as string })];
+    const engines: Engine[] = [await openEngine(), await openEngine({ scratchUrl: url as string })];
     try {
       const labels = engines.map((e) => e.info.label);
       expect(labels[0]).toMatch(/^PGlite \(PostgreSQL 18\.\d+\)$/);
@@ -68,7 +68,7 @@ describe.skipIf(!url)('[postgres] engines', () => {
   });
 
   it('drops its scratch database on close', async () => {
-    const e = await openEngine({ databaseUrl: url as string });
+    const e = await openEngine({ scratchUrl: url as string });
     const name = (await e.query<{ d: string }>('select current_database() as d'))[0]?.d;
     expect(name).toMatch(/^rollbook_tmp_[0-9a-f]{12}$/);
     await e.close();
@@ -102,7 +102,7 @@ describe.skipIf(!url)('[postgres] engines', () => {
         down: 'ALTER TABLE users DROP COLUMN nick;',
       },
     ]);
-    const report = await verifyMigrations([set], { databaseUrl: url as string });
+    const report = await verifyMigrations([set], { scratchUrl: url as string });
     expect(report.engine).toMatch(/^PostgreSQL \d+\.\d+/);
     expect(report.sets[0]?.migrations.map((m) => `${m.version} ${m.status}: ${m.reason}`)).toEqual([
       '1 fail: down loses data in public.users (table dropped, 1 row(s))',
@@ -142,7 +142,7 @@ describe.skipIf(!url)('[postgres] gates replayed on a scratch server', () => {
       target: [await migrationSet(v1)],
       queries,
     };
-    const server = await evaluateGates({ ...input, replayUrl: url as string });
+    const server = await evaluateGates({ ...input, scratchUrl: url as string });
     const pglite = await evaluateGates(input);
     expect(server.engine).toMatch(/^PostgreSQL \d+\.\d+/);
     const verdicts = (r: typeof server) => r.gates.map((g) => `${g.id} ${g.status}: ${g.reason}`);
@@ -170,7 +170,7 @@ describe.skipIf(!url)('[postgres] live history, read only', () => {
 
   it('reports dirty, failed and in-flight migrations from every tool', async () => {
     // build the history tables in a scratch database, then read them read-only
-    const scratch = await openEngine({ databaseUrl: url as string });
+    const scratch = await openEngine({ scratchUrl: url as string });
     try {
       for (const sql of [
         'create table schema_migrations (version bigint primary key, dirty boolean not null)',

@@ -77,7 +77,7 @@ function lines(report: Awaited<ReturnType<typeof verifyMigrations>>): string[] {
 }
 
 async function check(databaseUrl?: string): Promise<void> {
-  const report = await verifyMigrations([SET], databaseUrl ? { databaseUrl } : {});
+  const report = await verifyMigrations([SET], databaseUrl ? { scratchUrl: databaseUrl } : {});
   const l = lines(report);
   expect(l[0]).toBe('1 fail: down loses data in public.users (table dropped, 1 row(s))');
   expect(l[1]).toBe('2 fail: down loses data in public.schema_migrations (column(s) applied_at)');

@@ -50,10 +50,10 @@ describe('fixture compose-app', () => {
     );
     const cmds = commands(p);
     expect(cmds).toContain(
-      'docker compose -f deploy/docker-compose.yml -f deploy/docker-compose.prod.yml pull web worker',
+      'docker compose -f deploy/docker-compose.yml -f deploy/docker-compose.prod.yml pull -- web worker',
     );
     expect(cmds).toContain(
-      'docker compose -f deploy/docker-compose.yml -f deploy/docker-compose.prod.yml up -d --no-deps --wait --wait-timeout 200 web',
+      'docker compose -f deploy/docker-compose.yml -f deploy/docker-compose.prod.yml up -d --no-deps --wait --wait-timeout 200 -- web',
     );
     expect(cmds.some((c) => c.includes('up -d --no-deps --wait') && c.endsWith(' worker'))).toBe(true);
     expect(cmds.some((c) => c.includes('set LEDGER_TAG=<tag of TARGET_IMAGE> in deploy/.env'))).toBe(true);

@@ -12,10 +12,10 @@ describe('fixture ecs-service', () => {
     const p = await design('ecs-service');
     expect(p.risk).toBe('low');
     expect(p.trigger.command).toBe(
-      'aws ecs update-service --cluster payments-prod --service payments-api --task-definition "${TARGET_TASK_DEFINITION}"',
+      'aws ecs update-service --cluster=payments-prod --service=payments-api --task-definition "${TARGET_TASK_DEFINITION}"',
     );
     expect(commands(p)).toContain(
-      'aws ecs wait services-stable --cluster payments-prod --services payments-api',
+      'aws ecs wait services-stable --cluster=payments-prod --services=payments-api',
     );
     expect(drivers(p)).toEqual(
       expect.arrayContaining([

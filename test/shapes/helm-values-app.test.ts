@@ -44,8 +44,8 @@ describe('fixture helm-values-app', () => {
     const p = await design('helm-values-app');
     expect(commands(p)).toEqual(
       expect.arrayContaining([
-        'argocd app set web-prod --sync-policy none',
-        'argocd app set web-prod --sync-policy automated --self-heal --auto-prune',
+        'argocd app set --sync-policy none -- web-prod',
+        'argocd app set --sync-policy automated --self-heal --auto-prune -- web-prod',
       ]),
     );
     expect(hazardIds(p).filter((id) => id === 'autosync-blocks-rollback')).toHaveLength(1);

@@ -27,7 +27,11 @@ describe('fixture postgres-chart', () => {
 
   it('rolls back with helm and reconciles data in a data step; durations cite values.yaml', async () => {
     const p = await design('postgres-chart');
-    expect(commands(p).some((c) => c.startsWith('helm rollback postgres "${HELM_REVISION}"'))).toBe(true);
+    expect(
+      commands(p).some(
+        (c) => c.startsWith('helm rollback ') && c.endsWith(' -- postgres "${HELM_REVISION}"'),
+      ),
+    ).toBe(true);
     expect(p.runbook.some((s) => s.touchesData)).toBe(true);
     expect(drivers(p)).toContain('replicas=1 (manifest@values.yaml:6)');
   });

@@ -13,9 +13,9 @@ describe('fixture rollouts-canary', () => {
     expect(p.trigger.oneCommand).toBe(false);
     expect(commands(p)).toEqual(
       expect.arrayContaining([
-        'kubectl argo rollouts abort checkout -n shop',
-        'kubectl argo rollouts undo checkout -n shop --to-revision "${TARGET_REVISION}"',
-        'kubectl argo rollouts promote checkout -n shop',
+        'kubectl argo rollouts abort -n shop -- checkout',
+        'kubectl argo rollouts undo -n shop --to-revision "${TARGET_REVISION}" -- checkout',
+        'kubectl argo rollouts promote -n shop -- checkout',
       ]),
     );
     const abort = p.runbook.find((s) => s.id === 'rollouts-abort');

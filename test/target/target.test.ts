@@ -6,7 +6,8 @@
  *   flag     flag fast-refunds added (default on) with src/refunds.js
  *   edit     src/app.js edited again: reverting `code` alone now conflicts
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exitCode } from '../../src/cli/io.js';
@@ -18,15 +19,18 @@ import { cli, tempDir } from '../helpers/cli.js';
 import { commit, gitIn, releaseRepo, write } from '../helpers/git-repo.js';
 import { shellcheck, shellcheckAvailable } from '../renderers/sh-harness.js';
 
+const HOSTILE = `edit $(touch pwned) \`touch pwned\` '; touch pwned; echo "`;
+const first = (c: { subject: string }) => c.subject.split(' ')[0];
+
 let repo: { root: string; cleanup: () => void };
 const sha: Record<string, string> = {};
 
 beforeAll(() => {
   repo = releaseRepo();
   const { root } = repo;
-  const step = (name: string, files: Record<string, string>) => {
+  const step = (name: string, files: Record<string, string>, subject = name) => {
     write(root, files);
-    commit(root, name);
+    commit(root, subject);
     sha[name] = gitIn(root, 'rev-parse', 'HEAD').trim();
   };
   step('code', { 'src/app.js': 'export const total = (a, b) => a + b;\n' });
@@ -44,7 +48,8 @@ beforeAll(() => {
     'flags/flags.json': `${JSON.stringify(flags, null, 2)}\n`,
     'src/refunds.js': 'export const refund = () => true;\n',
   });
-  step('edit', { 'src/app.js': 'export const total = (a, b) => Math.round(a + b);\n' });
+  // a hostile subject: every format shows it as text, the script never runs it
+  step('edit', { 'src/app.js': 'export const total = (a, b) => Math.round(a + b);\n' }, HOSTILE);
 });
 afterAll(() => repo.cleanup());
 
@@ -95,7 +100,8 @@ describe('rollbook target --suspect', () => {
     expect(doc.suspect.contains.migrations).toEqual([
       { set: 'db/migrations', version: '000005', file: 'db/migrations/000005_add_discount.up.sql' },
     ]);
-    expect(doc.collateral.map((c: { subject: string }) => c.subject)).toEqual(['flag', 'edit']);
+    expect(doc.collateral.map(first)).toEqual(['flag', 'edit']);
+    expect(doc.collateral[1].subject).toBe(HOSTILE);
     expect(doc.collateral[0].flags.added).toEqual(['fast-refunds']);
     expect(doc.revertable).toBe(true);
     expect(doc.recommendation.path).toBe('revert');
@@ -146,18 +152,18 @@ describe('rollbook target --suspect', () => {
     expect(doc.revertTest.method).toMatch(/^(merge-tree|temporary-index)$/);
     expect(doc.paths.revert).toBeUndefined();
     expect(doc.recommendation.path).toBe('rollback');
-    expect(doc.collateral.map((c: { subject: string }) => c.subject)).toEqual(['migrate', 'flag', 'edit']);
+    expect(doc.collateral.map(first)).toEqual(['migrate', 'flag', 'edit']);
     expect(doc.collateral[0].migrations.map((m: { version: string }) => m.version)).toEqual(['000005']);
     // a range is one suspect: code..edit reverts cleanly (its own later edit is inside it)
     const range = await report(`${sha.migrate}..${sha.edit}`);
-    expect(range.doc.suspect.commits.map((c: { subject: string }) => c.subject)).toEqual(['flag', 'edit']);
+    expect(range.doc.suspect.commits.map(first)).toEqual(['flag', 'edit']);
     expect(range.doc.revertable).toBe(true);
     expect(range.doc.collateral).toEqual([]);
   });
 });
 
 describe('rollbook target (CLI)', () => {
-  it('writes a runbook script that passes bash -n and ShellCheck, and never touches git state', async (ctx) => {
+  it('writes a runbook script that passes ShellCheck and a dry run (a hostile commit subject stays text), and never touches git state', async (ctx) => {
     const before = gitIn(repo.root, 'status', '--porcelain=v1', '--untracked-files=all');
     const refs = gitIn(repo.root, 'show-ref');
     const { dir, cleanup } = tempDir();
@@ -180,6 +186,10 @@ describe('rollbook target (CLI)', () => {
       expect(script).toMatch(/^#!\/usr\/bin\/env bash\n/);
       expect(script).toContain("rb_head 'Targeted rollback: ");
       expect(script).toContain(`git revert --no-edit ${sha.migrate}`);
+      const dry = spawnSync('bash', [out, '--dry-run'], { cwd: dir, encoding: 'utf8', input: '' });
+      expect(dry.status, dry.stderr).toBe(0);
+      expect(dry.stdout).toContain(HOSTILE);
+      expect(existsSync(join(dir, 'pwned'))).toBe(false);
       const { report: r2 } = await report(sha.migrate as string);
       expect((TARGET_RENDERERS.html as (r: TargetReport) => string)(r2)).toContain('<section id="context">');
       expect(gitIn(repo.root, 'status', '--porcelain=v1', '--untracked-files=all')).toBe(before);

@@ -1,9 +1,10 @@
+import { RollbookError } from '../../errors.js';
 import { gates } from '../../gates.js';
 import { gatesJson, gatesText } from '../../schema/report.js';
 import { EXIT, emit, exitCode, type Io, oneOf, parseCommand } from '../io.js';
 
 const USAGE = `Usage: rollbook gates [dir] [--from REF] [--to REF] [--migrations PATH]... [--queries FILE]
-                      [--database-url URL] [--replay-url URL] [--format text|json] [--out FILE]
+                      [--database-url URL] [--scratch-url URL] [--format text|json] [--out FILE]
 
 Can the target version (--to, older) run on the current state (--from, deployed)? From git
 (read only: rev-parse, ls-tree, cat-file) rollbook takes each version's migrations, builds both
@@ -23,7 +24,7 @@ without a default breaks the target's INSERTs.
 --database-url URL   the live database: its migration history table is read to find an
                      in-flight, failed or dirty migration, and its version is compared with
                      --from's newest migration. The session is READ ONLY; rollbook never writes there.
---replay-url URL     replay the schemas on this scratch server instead of PGlite: rollbook
+--scratch-url URL    replay the schemas on this scratch server instead of PGlite: rollbook
                      CREATEs a throw-away database rollbook_tmp_<random> there and DROPs it.
 
 Exit 0: every blocking gate passed. 1: a blocking gate failed, or could not be proven (an empty
@@ -39,6 +40,7 @@ export async function run(args: string[], io: Io): Promise<number> {
       migrations: { type: 'string', multiple: true },
       queries: { type: 'string' },
       'database-url': { type: 'string' },
+      'scratch-url': { type: 'string' },
       'replay-url': { type: 'string' },
       format: { type: 'string' },
       out: { type: 'string' },
@@ -48,6 +50,12 @@ export async function run(args: string[], io: Io): Promise<number> {
   );
   if (!parsed) return EXIT.ok;
   const { values, positionals } = parsed;
+  if (values['replay-url'] !== undefined)
+    throw new RollbookError(
+      'USAGE',
+      '--replay-url is now --scratch-url (the scratch server for the replays)',
+      USAGE,
+    );
   const format = oneOf(values.format as string | undefined, ['text', 'json'] as const, '--format', 'text');
   const str = (k: string) => values[k] as string | undefined;
   const migrations = values.migrations as string[] | undefined;
@@ -59,7 +67,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     ...(migrations?.length ? { migrations } : {}),
     ...(str('queries') ? { queries: str('queries') } : {}),
     ...(str('database-url') ? { databaseUrl: str('database-url') } : {}),
-    ...(str('replay-url') ? { replayUrl: str('replay-url') } : {}),
+    ...(str('scratch-url') ? { scratchUrl: str('scratch-url') } : {}),
   });
   emit(io, format === 'json' ? gatesJson(report) : gatesText(report), str('out'));
   return exitCode(report.outcome);

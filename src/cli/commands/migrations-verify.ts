@@ -5,9 +5,9 @@ import { serviceRoot } from '../../readers/root.js';
 import { findSqlFiles } from '../../readers/sql-files.js';
 import { verifyJson, verifyText } from '../../schema/report.js';
 import { verifyMigrations } from '../../schema/verify.js';
-import { EXIT, emit, exitCode, type Io, oneOf, parseCommand } from '../io.js';
+import { EXIT, emit, exitCode, type Io, oneOf, parseCommand, refuseLiveUrl } from '../io.js';
 
-const USAGE = `Usage: rollbook migrations verify [dir] [--database-url URL] [--format text|json] [--out FILE]
+const USAGE = `Usage: rollbook migrations verify [dir] [--scratch-url URL] [--format text|json] [--out FILE]
 
 Up/down round-trip of every migration in real Postgres: create the tool's bookkeeping table,
 apply the up, seed a row into every empty table the down reaches (committed in a transaction of
@@ -21,14 +21,16 @@ database snapshot is cached under $XDG_CACHE_HOME/rollbook (or ~/.cache/rollbook
 $ROLLBOOK_CACHE_DIR overrides), with verdicts cached by content hash of the files
 (ROLLBOOK_CACHE=off disables).
 
---database-url URL   replay on this server instead. rollbook CREATEs a throw-away database
-                     rollbook_tmp_<random> there, replays into it and DROPs it: the only write
-                     rollbook ever makes. Name a scratch server for that purpose, never production.`;
+--scratch-url URL    replay on this scratch server instead. rollbook CREATEs a throw-away
+                     database rollbook_tmp_<random> there, replays into it and DROPs it: the only
+                     write rollbook ever makes. Name a scratch server for that purpose, never
+                     production. (--database-url is only ever the read-only live database.)`;
 
 export async function run(args: string[], io: Io): Promise<number> {
   const parsed = parseCommand(
     args,
     {
+      'scratch-url': { type: 'string' },
       'database-url': { type: 'string' },
       format: { type: 'string' },
       out: { type: 'string' },
@@ -38,11 +40,12 @@ export async function run(args: string[], io: Io): Promise<number> {
   );
   if (!parsed) return EXIT.ok;
   const { values, positionals } = parsed;
+  refuseLiveUrl(values['database-url'], USAGE);
   const format = oneOf(values.format as string | undefined, ['text', 'json'] as const, '--format', 'text');
   const root = serviceRoot(positionals[0], io.cwd);
   const sets = await loadMigrationSets(root, descriptorMigrationSpecs(root));
-  const url = values['database-url'] as string | undefined;
-  const report = await verifyMigrations(sets, url ? { databaseUrl: url } : {});
+  const url = values['scratch-url'] as string | undefined;
+  const report = await verifyMigrations(sets, url ? { scratchUrl: url } : {});
   const result = verifyOutcome(report, findSqlFiles(root));
   emit(
     io,

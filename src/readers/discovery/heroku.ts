@@ -1,4 +1,5 @@
 import type { RolloutSettings, Workload } from '../../model/service.js';
+import { nameProblem } from '../names.js';
 import { get, isObj, obj, str, type YamlDoc } from './yaml.js';
 
 /** Procfile process types (`web: ...`, `release: ...`) with their lines. */
@@ -24,6 +25,22 @@ export function isHerokuAppJson(v: unknown): boolean {
   );
 }
 
+/**
+ * app.json's `name` is a display name ("Small Sharp Tool") and a directory name is a guess: neither
+ * is known to be the Heroku app, so both are turned into a valid app name (the runbook asks to
+ * confirm it) rather than refused.
+ */
+function herokuAppGuess(text: string): string {
+  if (nameProblem('heroku-app', text) === undefined) return text;
+  const slug = text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^[^a-z]+/, '')
+    .slice(0, 30)
+    .replace(/-+$/, '');
+  return slug === '' ? 'app' : slug;
+}
+
 /** A Heroku app: Procfile (release phase) and app.json (name, formation, postdeploy). */
 export function herokuWorkload(
   dir: string,
@@ -37,7 +54,7 @@ export function herokuWorkload(
   if (release && procfile)
     s.releasePhase = { value: release.command, at: { file: procfile.file, line: release.line } };
   const app = obj(appJson?.value);
-  const name = str(app.name) ?? (dir.split('/').pop() || 'app');
+  const name = herokuAppGuess(str(app.name) ?? (dir.split('/').pop() || 'app'));
   const attributes: Record<string, string> = { appName: name };
   const post = str(get(app, 'scripts', 'postdeploy'));
   if (post) attributes.postdeploy = post;

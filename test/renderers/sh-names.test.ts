@@ -1,0 +1,109 @@
+/**
+ * Names are data, never options (issue 15, item 1). Every platform's generated runbook runs with stub
+ * tools that record their argv, with every name beginning with "-" (the readers refuse such names;
+ * here the model is built by hand to prove the commands hold even so): no name reaches a tool as an
+ * option — it comes after "--", or as the value of the option before it.
+ */
+import { describe, expect, it } from 'vitest';
+import { PLATFORM_IDS, type PlatformId } from '../../src/model/service.js';
+import { planRollback } from '../../src/planner/index.js';
+import { confirmationToken, renderSh } from '../../src/renderers/sh.js';
+import { service, workload } from '../platforms/helpers.js';
+import { answersFor, askedVars, runScript, STUB_SCHEMA_VERSION, sandbox, stdoutFor } from './sh-harness.js';
+
+const EVIL = '--rbevil=evil.example';
+
+/** Every attribute key a platform module reads a name from. */
+const KEYS = [
+  'release',
+  'app',
+  'application',
+  'rollout',
+  'helmRelease',
+  'fluxNamespace',
+  'targetNamespace',
+  'storageNamespace',
+  'kustomization',
+  'cluster',
+  'service',
+  'family',
+  'region',
+  'project',
+  'function',
+  'functionName',
+  'alias',
+  'job',
+  'appName',
+  'unit',
+  'dir',
+];
+
+/** Options that take the next argument as their value whatever it looks like (pflag: -n VALUE). */
+const TAKES_NEXT: Record<string, string[]> = { kubectl: ['-n'], helm: ['-n'], flux: ['-n'] };
+/**
+ * gcloud documents no end-of-options marker: its positional Cloud Run service name is protected by
+ * the name rule alone (a Cloud Run service name begins with a letter; docs/names.md).
+ */
+const NO_MARKER = new Set(['gcloud']);
+
+function planFor(id: PlatformId) {
+  const attributes = Object.fromEntries(KEYS.map((k) => [k, EVIL]));
+  const service1 = { name: EVIL, profiles: [], dependsOn: [], runsMigration: false };
+  const compose = {
+    dir: '',
+    files: ['compose.yaml'],
+    ignoredFiles: [],
+    services: [service1],
+    oneShot: [],
+    others: [],
+    volumes: [],
+  };
+  const w = workload(id, {
+    name: EVIL,
+    namespace: EVIL,
+    attributes,
+    ...(id === 'compose' ? { compose } : {}),
+  });
+  const s = service({
+    deploy: { platform: id, manifests: [], workload: EVIL, namespace: EVIL, target: attributes },
+    workloads: [w],
+  });
+  return planRollback(s, []);
+}
+
+/** The calls where a name begins an argument that the tool would read as an option. */
+function asOption(calls: string[][]): string[] {
+  const bad: string[] = [];
+  for (const call of calls) {
+    const [program = '', ...args] = call;
+    if (NO_MARKER.has(program)) continue;
+    const end = args.indexOf('--');
+    args.forEach((a, i) => {
+      if (!a.startsWith(EVIL)) return;
+      if (end >= 0 && i > end) return;
+      if (TAKES_NEXT[program]?.includes(args[i - 1] ?? '')) return;
+      bad.push(call.join(' '));
+    });
+  }
+  return bad;
+}
+
+describe('no name reaches a tool as an option (every platform, stub tools)', () => {
+  it.each(PLATFORM_IDS.map((id) => [id]))('%s', (id) => {
+    const plan = planFor(id);
+    const sb = sandbox(plan, renderSh(plan));
+    const value = (v: string) => (v === 'TARGET_SCHEMA_VERSION' ? STUB_SCHEMA_VERSION : `value-of-${v}`);
+    const vars = Object.fromEntries(askedVars(plan).map((v) => [v, value(v)]));
+    const r = runScript(sb, ['--yes'], answersFor(plan, value, confirmationToken(plan.service.name)), {
+      RBSTUB_STDOUT: stdoutFor(plan, vars),
+    });
+    expect(r.status, r.stderr).toBe(0);
+    // the names did reach the tools (else this test proves nothing) ...
+    expect(
+      r.calls.flat().some((a) => a.includes('rbevil')),
+      JSON.stringify(r.calls),
+    ).toBe(true);
+    // ... and never as an option
+    expect(asOption(r.calls)).toEqual([]);
+  });
+});
