@@ -56,7 +56,7 @@ describe('hostile input values in every format', () => {
 
   it('shows the escapes where the values were', async () => {
     const md = (await cli(['plan', '--format', 'html', repo])).stdout;
-    expect(md).toContain('team\\x1b]0;PWNED-TITLE\\x07');
+    expect(md).toContain('drop\\x1b]0;PWNED-TITLE\\x07\\u202e');
     expect(md).toContain('\\u202e');
     expect((await cli(['plan', '--format', 'comms', repo])).stdout).toContain('#inc\\u2066x\\u2069');
   });
@@ -65,7 +65,8 @@ describe('hostile input values in every format', () => {
     const out = (await cli(['plan', '--format', 'json', repo])).stdout;
     expect(out).toContain('\\u202e');
     const p = JSON.parse(out) as { service: { owners: string[] }; comms: { channel: string } };
-    expect(p.service.owners).toEqual([`team${HOSTILE.retitle}`, HOSTILE.link]);
+    expect(p.service.owners).toEqual([`team${HOSTILE.rlo}`, HOSTILE.link]);
+    expect(JSON.stringify(p)).toContain(JSON.stringify(HOSTILE.retitle).slice(1, -1));
     expect(p.comms.channel).toBe(`#inc${HOSTILE.isolate}${HOSTILE.image}`);
   });
 
@@ -83,7 +84,7 @@ describe('hostile input values in every format', () => {
     expect(html).not.toMatch(/<a |<img|<script/);
     expect(html).not.toContain('\u202e');
     // the values are still there, as text
-    expect(html).toContain('Owners: team\\x1b]0;PWNED-TITLE\\x07, [click](javascript:alert(1))');
+    expect(html).toContain('Owners: team\\u202e, [click](javascript:alert(1))');
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(html).toContain('&amp;#x202e;');
     expect(html).toContain('<code>www.evil.example</code>');
@@ -101,15 +102,15 @@ describe('stderr', () => {
   it('quotes names in the hint, escapes control characters in messages', async () => {
     const t = tempDir('rollbook-hint-');
     try {
-      const dir = join(t.dir, `two $(touch PWNED) ${HOSTILE.rlo}svc`);
+      const dir = join(t.dir, `two $(touch PWNED) ${HOSTILE.rlo}`, 'svc');
       const dep = (n: string) => `apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: ${n} }\n`;
-      mkdirSync(dir);
+      mkdirSync(dir, { recursive: true });
       writeFileSync(join(dir, 'a.yaml'), dep('a'));
       writeFileSync(join(dir, 'b.yaml'), dep('b'));
       const r = await cli(['plan', dir]);
       expect(r.code).toBe(2);
       expect(r.stderr).toContain(
-        `rollbook plan $'${t.dir}/two $(touch PWNED) \\xe2\\x80\\xaesvc' --workload deployment/a`,
+        `rollbook plan $'${t.dir}/two $(touch PWNED) \\xe2\\x80\\xae/svc' --workload deployment/a`,
       );
       expect(visible(r.stderr)).toBe('');
     } finally {

@@ -32,6 +32,10 @@ export const HOSTILE = {
 };
 
 const ALL = Object.values(HOSTILE).join(' ');
+/** rollbook.yaml refuses control characters (a located input error): there, only the other kinds. */
+const TEXTUAL = Object.values(HOSTILE)
+  .filter((v) => !/[\u0000-\u001f\u007f-\u009f]/.test(v))
+  .join(' ');
 
 /** A YAML double-quoted scalar (JSON is valid YAML: control characters become escapes). */
 const y = (s: string) => JSON.stringify(s);
@@ -57,7 +61,7 @@ export function buildHostileRepo(dir: string): void {
   const files: Record<string, string> = {
     'rollbook.yaml': `version: 1
 service: shop
-owners: [${y(`team${HOSTILE.retitle}`)}, ${y(HOSTILE.link)}]
+owners: [${y(`team${HOSTILE.rlo}`)}, ${y(HOSTILE.link)}]
 deploy:
   platform: kubernetes
   workload: deployment/shop
@@ -67,16 +71,16 @@ state:
   migrations: { tool: golang-migrate, path: db/migrations, database: postgres }
   flags: [{ provider: flagd, file: flags/flags.json }]
   writes:
-    - { store: s3://receipts, description: ${y(`receipts ${ALL}`)} }
+    - { store: s3://receipts, description: ${y(`receipts ${TEXTUAL}`)} }
 dependencies:
-  - { name: inventory-api, relation: calls, compatibility: ${y(`v2 ${HOSTILE.clipboard}${HOSTILE.rlo}`)} }
+  - { name: inventory-api, relation: calls, compatibility: ${y(`v2 ${HOSTILE.lrm}${HOSTILE.rlo}`)} }
 signals:
-  - { name: error-ratio, query: ${y(`rate(x[5m]) ${HOSTILE.clear}${HOSTILE.backticks}`)}, threshold: 0.02, for: 5m }
+  - { name: error-ratio, query: ${y(`rate(x[5m]) ${HOSTILE.isolate}${HOSTILE.backticks}`)}, threshold: 0.02, for: 5m }
 roles:
-  rollback: [${y(`on-call${HOSTILE.csi}`)}]
+  rollback: [${y(`on-call${HOSTILE.rlo}`)}]
 comms: { channel: ${y(`#inc${HOSTILE.isolate}${HOSTILE.image}`)}, statusPage: true }
 history:
-  procedure: ${y(`revert ${ALL}`)}
+  procedure: ${y(`revert ${TEXTUAL}`)}
 `,
     'deploy/deployment.yaml': DEPLOYMENT,
     'flags/flags.json': JSON.stringify({
