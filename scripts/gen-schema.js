@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { descriptorJsonSchema } from '../dist/readers/descriptor-schema.js';
+import { decisionJsonSchemaDocument } from '../dist/renderers/decide/schema.js';
 import { planJsonSchemaDocument } from '../dist/renderers/plan-schema.js';
 import { targetJsonSchemaDocument } from '../dist/renderers/target/schema.js';
 
@@ -11,6 +12,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const files = {
   'schema/rollbook.schema.json': descriptorJsonSchema(),
   'schema/plan.schema.json': planJsonSchemaDocument(),
+  'schema/decide.schema.json': decisionJsonSchemaDocument(),
   'schema/target.schema.json': targetJsonSchemaDocument(),
 };
 const check = process.argv.includes('--check');

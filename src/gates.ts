@@ -3,15 +3,15 @@
  * migrations from git at the locations the working tree names (rollbook.yaml state.migrations and
  * discovery, or --migrations PATH), never from each ref's own descriptor, then evaluate the gates.
  */
-import { readFileSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { RollbookError } from './errors.js';
 import type { ReleaseRef } from './model/release.js';
 import type { MigrationSet, SqlStatement } from './model/service.js';
 import { descriptorMigrationSpecs, findDescriptor, readDescriptor } from './readers/descriptor.js';
-import { loadMigrationSets, type MigrationSpec } from './readers/migrations/index.js';
+import { loadMigrationSets, MAX_SQL_BYTES, type MigrationSpec } from './readers/migrations/index.js';
 import { migrationSetsAt, resolveWindow } from './readers/release.js';
 import { serviceRoot } from './readers/root.js';
+import { readBoundedText, readFailureText } from './readers/text-file.js';
 import { evaluateGates, type GatesReport } from './schema/gates.js';
 import { splitSql } from './schema/sql-split.js';
 
@@ -42,15 +42,14 @@ export interface ReleaseGatesReport extends GatesReport {
 
 async function readQueries(root: string, cwd: string, file: string): Promise<SqlStatement[]> {
   const abs = resolve(cwd, file);
-  let text: string;
-  try {
-    text = readFileSync(abs, 'utf8');
-  } catch (e) {
+  // the shared reader: a FIFO or a device is refused, the size is capped by reading
+  const r = readBoundedText(abs, { maxBytes: MAX_SQL_BYTES });
+  if (!r.ok)
     throw new RollbookError(
       'NOT_FOUND',
-      `--queries ${file}: ${(e as NodeJS.ErrnoException).code ?? 'unreadable'}`,
+      `--queries ${file}: ${r.kind === 'unreadable' ? r.code : readFailureText(r)}`,
     );
-  }
+  const text = r.text;
   // evidence paths are relative to the service root (even when the file lives outside it)
   return splitSql(relative(root, abs).split(sep).join('/'), text);
 }

@@ -26,6 +26,7 @@ export {
   renderMigrationsText,
   reportMigrations,
 } from './analyze-migrations.js';
+export { DECISION_TABLE, type DecideInput, decide, FACT_SPECS, parseFacts } from './decide/index.js';
 export { type DiscoverCommandOptions, type DiscoverReport, discoverRepository } from './discover.js';
 export * from './errors.js';
 export { type GatesOptions, gates, type ReleaseGatesReport } from './gates.js';

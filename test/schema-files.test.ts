@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { descriptorJsonSchema } from '../src/readers/descriptor-schema.js';
+import { decisionJsonSchemaDocument } from '../src/renderers/decide/schema.js';
 import { planJsonSchemaDocument } from '../src/renderers/plan-schema.js';
 import { targetJsonSchemaDocument } from '../src/renderers/target/schema.js';
 import { ROOT } from './helpers/cli.js';
@@ -12,6 +13,7 @@ describe('shipped JSON Schemas', () => {
     for (const [file, schema] of [
       ['schema/rollbook.schema.json', descriptorJsonSchema()],
       ['schema/plan.schema.json', planJsonSchemaDocument()],
+      ['schema/decide.schema.json', decisionJsonSchemaDocument()],
       ['schema/target.schema.json', targetJsonSchemaDocument()],
     ] as const) {
       expect(readFileSync(join(ROOT, file), 'utf8'), `${file} is stale: run npm run schema`).toBe(

@@ -128,8 +128,9 @@ export async function check(dir: string | undefined, opts: CheckOptions = {}): P
     if (changes.some((c) => c.file === file && c.status === 'deleted')) continue;
     let text: string;
     try {
-      text = readTextFile(join(root, file), { maxBytes: MAX_TEXT_BYTES, display: file });
+      text = readTextFile(join(root, file), { maxBytes: MAX_TEXT_BYTES, display: file, root });
     } catch (e) {
+      // gone, or not a file rollbook reads (a link out of the repository, a FIFO): no directives
       if ((e as { code?: string }).code === 'NOT_FOUND') continue;
       throw e;
     }

@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { RollbookError } from '../errors.js';
 import type { Outcome } from '../model/outcome.js';
 import { safeText } from '../util/display.js';
+import { writeOutput } from './write-out.js';
 
 export interface Io {
   stdout: (text: string) => void;
@@ -97,6 +96,7 @@ export function oneOf<T extends string>(
 }
 
 /**
+/**
  * Every byte the CLI writes passes through here: control and bidirectional characters taken from
  * the input are shown escaped (`\x1b`, `\u202e`), never sent to the terminal (src/util/display.ts).
  * JSON stays the same data (its escapes are JSON's own). main() wraps its Io with this.
@@ -105,26 +105,15 @@ export function hygienicIo(io: Io): Io {
   return { ...io, stdout: (t) => io.stdout(safeText(t)), stderr: (t) => io.stderr(safeText(t)) };
 }
 
-/** Write the output atomically (temp file + rename) to --out, or to stdout. */
+/**
+ * Write the output to --out (a regular file atomically, temp file + rename; a device or FIFO
+ * directly, never replaced: see writeOutput), or to stdout. Unsafe characters escaped either way.
+ */
 export function emit(io: Io, rendered: string, out: string | undefined): void {
   const text = safeText(rendered);
   if (!out) {
     io.stdout(text);
     return;
   }
-  const tmp = join(dirname(out), `.${basename(out)}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    writeFileSync(tmp, text, { mode: text.startsWith('#!') ? 0o755 : 0o644 });
-    renameSync(tmp, out);
-  } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      /* nothing was written */
-    }
-    throw new RollbookError(
-      'OUTPUT',
-      `cannot write ${out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-    );
-  }
+  writeOutput(resolve(io.cwd, out), text, { mode: text.startsWith('#!') ? 0o755 : 0o644 });
 }

@@ -16,6 +16,10 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: 'this change vs the next rollback (CI gate)',
     load: () => import('./commands/check.js'),
   },
+  decide: {
+    summary: 'during an incident: flag off, roll back or fix forward (read-only)',
+    load: () => import('./commands/decide.js'),
+  },
   discover: {
     summary: 'what was found, where, and what is missing',
     load: () => import('./commands/discover.js'),

@@ -1,3 +1,4 @@
+export * from './decide.js';
 export * from './finding.js';
 export * from './outcome.js';
 export * from './plan.js';

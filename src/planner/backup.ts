@@ -110,7 +110,7 @@ function postgresBackup(service: Service): StoreBackup {
 }
 
 function storeName(store: string, scheme: string): string {
-  return store.slice(scheme.length).replace(/\/.*$/, '');
+  return store.slice(scheme.length).split('/')[0] as string;
 }
 
 function writeBackup(store: string): StoreBackup | undefined {

@@ -156,6 +156,9 @@ export function intOrPercent(value: number | string, total: number, roundUp: boo
 
 /** Integer seconds, expected > 0, max >= expected. */
 export function durationModel(expected: number, max: number, drivers: Drivers, basis: string): DurationModel {
+  // readers bound every input number: a non-finite duration here is a bug, never rendered
+  if (!Number.isFinite(expected) || !Number.isFinite(max))
+    throw new Error(`non-finite duration (${expected}, ${max}): ${basis}`);
   const e = Math.max(1, Math.ceil(expected));
   const m = Math.max(e, Math.ceil(max));
   return { expectedSeconds: e, maxSeconds: m, drivers: drivers.list, basis };
@@ -168,6 +171,7 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 
 /** "90s" for kubectl/helm duration flags. */
 export function secondsFlag(seconds: number): string {
+  if (!Number.isFinite(seconds)) throw new Error(`non-finite duration flag: ${seconds}`);
   return `${Math.max(1, Math.ceil(seconds))}s`;
 }
 

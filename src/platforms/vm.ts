@@ -46,10 +46,10 @@ function names(ctx: PlatformContext): VmNames {
   const releasesDir = fact(ctx, 'releasesDir');
   const deployTo =
     fact(ctx, 'deployTo', 'deployDir') ?? (releasesDir ? posix.dirname(releasesDir) : undefined);
-  const inside = releasesDir && deployTo && releasesDir.startsWith(`${deployTo.replace(/\/+$/, '')}/`);
+  const inside = releasesDir && deployTo && releasesDir.startsWith(`${deployTo.replace(/(?<!\/)\/+$/, '')}/`);
   const releases = releasesDir
     ? inside
-      ? releasesDir.slice(deployTo!.replace(/\/+$/, '').length + 1)
+      ? releasesDir.slice(deployTo!.replace(/(?<!\/)\/+$/, '').length + 1)
       : releasesDir
     : 'releases';
   const host = fact(ctx, 'host');

@@ -92,7 +92,7 @@ const dependency = z.strictObject({
 const signal = z.strictObject({
   name,
   query: z.string().optional().describe('PromQL or your monitoring query.'),
-  threshold: z.number().optional(),
+  threshold: z.number().min(-1e15).max(1e15).optional(),
   for: duration.optional(),
 });
 
@@ -107,7 +107,7 @@ const pastRollback = z.strictObject({
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}/, 'a date YYYY-MM-DD')
     .describe('YYYY-MM-DD'),
-  minutes: z.number().positive(),
+  minutes: z.number().positive().max(525_600).describe('Minutes to mitigation (at most a year).'),
   note: z.string().optional(),
 });
 

@@ -1,22 +1,26 @@
 import { join } from 'node:path';
-import { type Document, isMap, isNode, isPair, isScalar, LineCounter, parseDocument } from 'yaml';
+import { Document, isMap, isNode, isPair, isScalar, LineCounter } from 'yaml';
 import type { z } from 'zod';
 import { type Problem, RollbookError } from '../errors.js';
 import type { Evidence, Service } from '../model/service.js';
+import { checkNumbers, DURATION } from './bounds.js';
 import { type Descriptor, descriptorSchema } from './descriptor-schema.js';
 import { attributeKind, checkNames, type NameCheck, workloadRefChecks } from './names.js';
 import { findDescriptor } from './root.js';
 import { emptyService } from './service-base.js';
 import { readTextFile } from './text-file.js';
+import { firstProblems, MAX_YAML_ERRORS, parseYamlStream } from './yaml-stream.js';
 
 export { DESCRIPTOR_NAMES, findDescriptor } from './root.js';
 
 const MAX_DESCRIPTOR_BYTES = 1024 * 1024;
+/** A cache TTL may be long (a year), never unbounded. */
+const TTL = { min: 0, max: 365 * 86_400, what: 'a duration up to 365d' };
 
 /** Parse a duration such as 30s, 5m, 1h30m, 7d into seconds. */
 export function parseDuration(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  const re = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/g;
+  const re = /(?<!\d)(\d+(?:\.\d+)?)(ms|s|m|h|d)/g;
   const unit: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400 };
   let total = 0;
   let matched = '';
@@ -115,18 +119,30 @@ function issueProblems(loc: Located, issue: z.core.$ZodIssue): Problem[] {
 /** Parse YAML text into a plain value, collecting every syntax problem with its location. */
 export function parseYaml(text: string, file: string): Located & { value: unknown } {
   const lines = new LineCounter();
-  const doc = parseDocument(text, {
-    lineCounter: lines,
-    prettyErrors: false,
-    uniqueKeys: true,
-    strict: true,
-  });
+  const stream = parseYamlStream(
+    text,
+    { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true },
+    true,
+  );
+  const [doc, second] = stream.docs;
+  if (stream.flood || !doc) {
+    const f = stream.flood ?? { offset: 0, message: 'not YAML', errors: 1 };
+    const at = posOf({ doc: new Document(), lines, file }, f.offset);
+    throw new RollbookError('YAML_SYNTAX', [
+      { message: `${f.message.split('\n')[0]} (and more than ${MAX_YAML_ERRORS} errors: not YAML)`, at },
+    ]);
+  }
   const loc: Located = { doc, lines, file };
   const problems: Problem[] = doc.errors.map((e) => ({
     message: e.message.split('\n')[0] ?? e.message,
     at: posOf(loc, e.pos[0]),
   }));
-  if (problems.length > 0) throw new RollbookError('YAML_SYNTAX', problems);
+  if (second)
+    problems.push({
+      message: 'Source contains multiple documents; rollbook.yaml is one document',
+      at: posOf(loc, second.range[0]),
+    });
+  if (problems.length > 0) throw new RollbookError('YAML_SYNTAX', firstProblems(problems));
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: 100 });
@@ -143,7 +159,7 @@ export function readDescriptor(
   root: string,
   relFile: string,
 ): { descriptor: Descriptor; locate: (path: PropertyKey[]) => Evidence } {
-  const text = readTextFile(join(root, relFile), { maxBytes: MAX_DESCRIPTOR_BYTES, display: relFile });
+  const text = readTextFile(join(root, relFile), { maxBytes: MAX_DESCRIPTOR_BYTES, display: relFile, root });
   const parsed = parseYaml(text, relFile);
   if (parsed.value === null || typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
     throw new RollbookError(
@@ -163,7 +179,7 @@ export function readDescriptor(
     problems.sort((a, b) => (a.at?.line ?? 0) - (b.at?.line ?? 0) || (a.at?.col ?? 0) - (b.at?.col ?? 0));
     throw new RollbookError(
       'INVALID_CONFIG',
-      problems,
+      firstProblems(problems),
       'The fields of rollbook.yaml are documented in README.md and schema/rollbook.schema.json.',
     );
   }
@@ -197,6 +213,20 @@ export function serviceFromDescriptor(
   at: (path: PropertyKey[]) => Evidence,
 ): Service {
   checkNames(descriptorNameChecks(d, at));
+  checkNumbers([
+    ...(d.signals ?? []).map((x, i) => ({
+      value: parseDuration(x.for),
+      bound: DURATION,
+      field: 'signals.for',
+      at: at(['signals', i, 'for']),
+    })),
+    ...(d.state?.caches ?? []).map((c, i) => ({
+      value: parseDuration(c.ttl),
+      bound: TTL,
+      field: 'state.caches.ttl',
+      at: at(['state', 'caches', i, 'ttl']),
+    })),
+  ]);
   const s = emptyService(root, d.service);
   s.descriptor = file;
   s.owners = d.owners ?? [];

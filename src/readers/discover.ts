@@ -37,6 +37,7 @@ import type {
 } from '../model/service.js';
 import { mapLimit } from '../util/map-limit.js';
 import { cmp } from '../util/order.js';
+import { checkNumbers, workloadNumberChecks } from './bounds.js';
 import { isComposeDoc, isComposeFileName, readComposeProjects } from './discovery/compose.js';
 import { engineOfResource } from './discovery/data-stores.js';
 import {
@@ -620,6 +621,8 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
 
   // names become command arguments: an invalid one is an input error where it was read
   checkNames(workloads.flatMap(workloadNameChecks));
+  // durations and counts drive the runbook's estimates: out of range is an input error where it was read
+  checkNumbers(workloads.flatMap(workloadNumberChecks));
   const finalWorkloads = workloads
     .filter((w) => !absorbed.has(w))
     .sort(
@@ -788,7 +791,7 @@ function pathsOf(w: Workload): string[] {
 }
 
 function cleanRef(p: string): string {
-  const n = p.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+  const n = p.replace(/^(\.\/)+/, '').replace(/(?<!\/)\/+$/, '');
   return n === '' ? '.' : n;
 }
 

@@ -236,15 +236,15 @@ const CONFIG_NAME =
 const MANIFEST_NAME =
   /(^|\/)((docker-)?compose[^/]*\.ya?ml|Chart\.yaml|templates\/[^/]+\.(ya?ml|tpl)|kustomization\.ya?ml|[^/]*\.(tf|hcl|nomad)|task-?definition[^/]*\.json|app\.json|Procfile|serverless\.ya?ml|template\.ya?ml|service\.ya?ml|[^/]+\.service|Dockerfile[^/]*)$/i;
 const FIELDS: [string, RegExp][] = [
-  ['image', /^\s*-?\s*"?image"?\s*:/],
+  ['image', /^\s*(?:-\s*)?"?image"?\s*:/],
   ['replicas', /^\s*"?(replicas|replicaCount|desiredCount|count)"?\s*:/],
   ['probes', /^\s*"?(readinessProbe|livenessProbe|startupProbe|healthcheck|healthCheck)"?\s*:/],
   ['strategy', /^\s*"?(strategy|rollingUpdate|maxSurge|maxUnavailable|minReadySeconds)"?\s*:/],
   [
     'config refs',
-    /^\s*-?\s*"?(configMapRef|secretRef|configMapKeyRef|secretKeyRef|envFrom|configMap|secret|env_file)"?\s*:/,
+    /^\s*(?:-\s*)?"?(configMapRef|secretRef|configMapKeyRef|secretKeyRef|envFrom|configMap|secret|env_file)"?\s*:/,
   ],
-  ['env', /^\s*-?\s*"?(env|environment)"?\s*:|^\s*-\s*name\s*:/],
+  ['env', /^\s*(?:-\s*)?"?(env|environment)"?\s*:|^\s*-\s*name\s*:/],
 ];
 
 function manifestFields(hunks: Hunk[] | undefined): string[] {
@@ -362,7 +362,7 @@ function classify(
     else if (flagFiles.has(p)) kind = 'flags';
     else if (WORKFLOW.test(p) || pipelines.has(p)) kind = 'workflow';
     else if (
-      /^\s*kind:\s*(ConfigMap|Secret|SealedSecret|ExternalSecret)\b/m.test(text) ||
+      /^[ \t]*kind:[ \t]*(ConfigMap|Secret|SealedSecret|ExternalSecret)\b/m.test(text) ||
       CONFIG_NAME.test(p)
     )
       kind = 'config';
@@ -370,7 +370,7 @@ function classify(
       manifests.has(p) ||
       manifestDirs.some((d) => d && (p === d || p.startsWith(`${d}/`))) ||
       MANIFEST_NAME.test(p) ||
-      (/\.(ya?ml|json)$/i.test(p) && /^\s*kind:\s*\w+/m.test(text) && /apiVersion/.test(text))
+      (/\.(ya?ml|json)$/i.test(p) && /^[ \t]*kind:[ \t]*\w/m.test(text) && /apiVersion/.test(text))
     )
       kind = 'manifest';
     if (kind) classified.push({ file, kind });

@@ -211,7 +211,7 @@ export async function suspectContents(
 
 /** "git version 2.39.5" → [2, 39]. */
 function versionOf(text: string): [number, number] {
-  const m = /(\d+)\.(\d+)/.exec(text);
+  const m = /(?<!\d)(\d+)\.(\d+)/.exec(text);
   return m ? [Number(m[1]), Number(m[2])] : [0, 0];
 }
 

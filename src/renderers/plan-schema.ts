@@ -139,17 +139,20 @@ const window = z
   })
   .describe('The release the design is about: from, to and what changed between them.');
 
+/** The service a design (and a decision) is about. */
+export const planServiceSchema = z.strictObject({
+  name: z.string(),
+  platform: z.string(),
+  workload: z.string().optional(),
+  namespace: z.string().optional(),
+  owners: z.array(z.string()),
+  descriptor: z.string().optional(),
+});
+
 export const planJsonSchema = z
   .strictObject({
     window,
-    service: z.strictObject({
-      name: z.string(),
-      platform: z.string(),
-      workload: z.string().optional(),
-      namespace: z.string().optional(),
-      owners: z.array(z.string()),
-      descriptor: z.string().optional(),
-    }),
+    service: planServiceSchema,
     risk: z.enum(['low', 'high']),
     trigger: z.strictObject({
       criteria: z.array(criterion).min(1),

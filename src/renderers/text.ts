@@ -6,6 +6,8 @@ export { safeText as displayText } from '../util/display.js';
 
 /** 90 → "1m30s", 45 → "45s", 3900 → "1h5m". Whole seconds. */
 export function formatDuration(totalSeconds: number): string {
+  // readers bound every input number; a non-finite duration is a bug: never print Infinity or NaN
+  if (!Number.isFinite(totalSeconds)) throw new Error(`non-finite duration: ${totalSeconds}`);
   const s = Math.max(0, Math.round(totalSeconds));
   if (s < 60) return `${s}s`;
   const h = Math.floor(s / 3600);

@@ -135,7 +135,8 @@ describe('reader properties', () => {
             expect(d.files).toBe(4);
           } catch (e) {
             // a name that would become a command argument and is not valid: an input error, located
-            if (!(e instanceof RollbookError) || e.code !== 'INVALID_NAME') throw e;
+            if (!(e instanceof RollbookError) || !['INVALID_NAME', 'INVALID_NUMBER'].includes(e.code))
+              throw e;
             for (const p of e.problems) expect(p.at?.file).toMatch(/^(x|y|chart)\//);
           }
         },

@@ -3,53 +3,24 @@
  * capture-pane): the prompts are readable, the database URL is not echoed while typed, the screen
  * and the log show it with the password masked. Stopped with Ctrl-C before the backup.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { hasTmux, terminal } from '../helpers/tmux.js';
 import { testDatabaseUrl } from '../schema/helpers.js';
 import { buildWorld, generateRunbook, PASSWORD, type World } from './runbook-world.js';
 
 const url = testDatabaseUrl();
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 if (!hasTmux && process.env.CI === 'true')
   throw new Error('tmux is required in CI (scripts/test-services.sh)');
 
 const session = `rollbook-e2e-${process.pid}`;
+const { tmux, screen, waitFor, answer, kill } = terminal(session);
 const worlds: World[] = [];
 afterAll(() => {
-  spawnSync('tmux', ['kill-session', '-t', session]);
+  kill();
   for (const w of worlds.splice(0)) w.cleanup();
 });
-
-const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
-const screen = () => tmux('capture-pane', '-p', '-J', '-S', '-2000', '-t', session);
-
-/** Wait until the screen shows `text` (after `from` characters of it), then return the screen. */
-async function waitFor(text: string, timeoutMs = 90_000): Promise<string> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const s = screen();
-    if (s.includes(text)) return s;
-    if (Date.now() > end) throw new Error(`timed out waiting for "${text}"; screen:\n${s.slice(-3000)}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
-
-async function answer(prompt: string, keys: string, seen: number): Promise<number> {
-  const end = Date.now() + 90_000;
-  for (;;) {
-    const s = screen();
-    const at = s.indexOf(prompt, seen);
-    if (at >= 0) {
-      tmux('send-keys', '-t', session, '-l', keys);
-      tmux('send-keys', '-t', session, 'Enter');
-      return at + prompt.length;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for "${prompt}"; screen:\n${s.slice(-3000)}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 describe.skipIf(!url || !hasTmux)('[postgres] the runbook in a terminal', () => {
   it('readable prompts, the secret not echoed, masked on screen and in the log', async () => {

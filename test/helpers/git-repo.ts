@@ -46,7 +46,7 @@ export function tempRepo(prefix = 'rollbook-release-'): { root: string; cleanup:
   return { root, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
 
-const deployment = (image: string, replicas: number) => `apiVersion: apps/v1
+export const deployment = (image: string, replicas: number) => `apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: orders

@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, linkSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { Document, isMap, isPair, isScalar, type Pair, type YAMLMap } from 'yaml';
 import { RollbookError } from '../../errors.js';
 import type { Service } from '../../model/index.js';
@@ -15,6 +14,7 @@ import { serviceRoot } from '../../readers/root.js';
 import { emptyService } from '../../readers/service-base.js';
 import { cmp } from '../../util/order.js';
 import { EXIT, type Io, parseCommand } from '../io.js';
+import { writeOutput } from '../write-out.js';
 
 const USAGE = `Usage: rollbook init [dir] [--force] [--workload NAME]
 
@@ -135,25 +135,7 @@ export function renderDescriptor(dirName: string, d: Discovery, s: Service): str
 
 /** Write without ever clobbering (link fails when the target exists) unless force (rename). */
 function writeAtomic(target: string, text: string, force: boolean): void {
-  const tmp = join(resolve(target, '..'), `.rollbook.yaml.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    writeFileSync(tmp, text, { mode: 0o644 });
-    if (force) renameSync(tmp, target);
-    else {
-      linkSync(tmp, target);
-      unlinkSync(tmp);
-    }
-  } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      /* already gone */
-    }
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST')
-      throw new RollbookError('USAGE', 'rollbook.yaml already exists', 'Use --force to overwrite it.');
-    throw new RollbookError('OUTPUT', `cannot write rollbook.yaml: ${code ?? (e as Error).message}`);
-  }
+  writeOutput(target, text, { mode: 0o644, noClobber: !force });
 }
 
 export async function run(args: string[], io: Io): Promise<number> {

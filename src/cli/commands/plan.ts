@@ -1,18 +1,8 @@
 import { fileURLToPath } from 'node:url';
-import { RollbookError } from '../../errors.js';
-import {
-  analyze,
-  loadService,
-  plan,
-  render,
-  selectWorkload,
-  shellQuote,
-  uniqueRef,
-  workloadLabel,
-} from '../../index.js';
+import { render } from '../../index.js';
 import { planOutcome } from '../../outcomes.js';
-import { serviceRoot } from '../../readers/root.js';
 import { FORMATS } from '../../renderers/index.js';
+import { DESIGN_ARGS, designOptions, loadDesign } from '../design.js';
 import { EXIT, emit, exitCode, type Io, oneOf, parseCommand } from '../io.js';
 
 const USAGE = `Usage: rollbook plan [dir] [--from REF] [--to REF] [--format md|json|...] [--out FILE]
@@ -30,44 +20,11 @@ Exit 0: designed, nothing blocking; 1: designed, with blocking hazards (severity
 gate; 2: bad usage or input.`;
 
 export async function run(args: string[], io: Io): Promise<number> {
-  const parsed = parseCommand(
-    args,
-    {
-      format: { type: 'string', short: 'f' },
-      out: { type: 'string', short: 'o' },
-      workload: { type: 'string', short: 'w' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-    },
-    USAGE,
-    io,
-  );
+  const parsed = parseCommand(args, DESIGN_ARGS, USAGE, io);
   if (!parsed) return EXIT.ok;
   const { values, positionals } = parsed;
   const format = oneOf(values.format as string | undefined, FORMATS(), '--format', 'md');
-  const dir = positionals[0] ?? '.';
-  const workload = values.workload as string | undefined;
-  const from = values.from as string | undefined;
-  const to = values.to as string | undefined;
-  const service = await loadService(serviceRoot(dir, io.cwd), {
-    ...(workload ? { workload } : {}),
-    ...(from !== undefined ? { from } : {}),
-    ...(to !== undefined ? { to } : {}),
-  });
-  if (service.workloads.length > 1 && !selectWorkload(service)) {
-    const refs = service.workloads.map((w) => uniqueRef(w, service.workloads));
-    throw new RollbookError(
-      'USAGE',
-      `${dir} holds ${refs.length} workloads: ${service.workloads.map(workloadLabel).join(', ')}; a rollback design is for one of them`,
-      `Pick one, e.g. ${refs
-        .slice(0, 3)
-        .map((r) => `rollbook plan ${shellQuote(dir)} --workload ${shellQuote(r)}`)
-        .join(
-          ' or ',
-        )}${refs.length > 3 ? ` (${refs.length - 3} more: see the list above)` : ''}; or set deploy.workload in rollbook.yaml.`,
-    );
-  }
-  const design = plan(service, analyze(service));
+  const { design } = await loadDesign(positionals[0] ?? '.', io, designOptions(values), 'plan');
   // The runbook calls rollbook back: first by this installation's own path.
   const rollbookBin = fileURLToPath(new URL('../../../bin/rollbook.js', import.meta.url));
   emit(io, render(design, format, { rollbookBin }), values.out as string | undefined);

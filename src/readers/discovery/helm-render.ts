@@ -46,7 +46,28 @@ export interface Rendered {
   missing: string[];
 }
 
-const EXPR = /\{\{-?\s*([\s\S]*?)\s*-?\}\}/g;
+/** The expression inside `{{ … }}` (between the braces): trim markers and spaces removed. */
+function exprBody(inner: string): string {
+  let s = inner;
+  if (s.startsWith('-')) s = s.slice(1);
+  if (s.endsWith('-')) s = s.slice(0, -1);
+  return s.trim();
+}
+
+/** Replace each `{{ … }}` of a line, in one pass (indexOf, no backtracking regex). */
+function replaceExprs(line: string, fn: (expr: string) => string): string {
+  let out = '';
+  let i = 0;
+  for (;;) {
+    const open = line.indexOf('{{', i);
+    if (open < 0) break;
+    const close = line.indexOf('}}', open + 2);
+    if (close < 0) break;
+    out += line.slice(i, open) + fn(exprBody(line.slice(open + 2, close)));
+    i = close + 2;
+  }
+  return out + line.slice(i);
+}
 
 function pathOf(ref: string): string[] {
   return ref.split('.').filter(Boolean);
@@ -113,7 +134,7 @@ function dump(v: unknown, path: PathKey[], indent: number, out: { text: string; 
 /** Truthiness of an `if` condition on a values path; undefined when the condition is not one. */
 function condition(cond: string, values: ValuesSource, scope: string[] | undefined): boolean | undefined {
   const c = cond.trim();
-  const neg = /^not\s+(.+)$/.exec(c);
+  const neg = /^not\s(.+)$/.exec(c);
   if (neg?.[1]) {
     const inner = condition(neg[1], values, scope);
     return inner === undefined ? undefined : !inner;
@@ -151,12 +172,13 @@ export function renderTemplate(
     const lineNo = i + 1;
     const here: Evidence = { file, line: lineNo };
     const trimmed = raw.trim();
-    const whole = /^\{\{-?\s*([\s\S]*?)\s*-?\}\}$/.exec(trimmed);
+    const whole = trimmed.length >= 4 && trimmed.startsWith('{{') && trimmed.endsWith('}}');
     if (whole) {
-      const e = whole[1] ?? '';
-      const kw = /^(if|else if|else|end|with|range|define|block)\b\s*([\s\S]*)$/.exec(e);
+      const e = exprBody(trimmed.slice(2, -2));
+      const kw = /^(if|else if|else|end|with|range|define|block)\b([\s\S]*)$/.exec(e);
       if (kw) {
-        const [, k, rest = ''] = kw;
+        const k = kw[1];
+        const rest = (kw[2] ?? '').trim();
         if (k === 'if' || k === 'with' || k === 'range' || k === 'define' || k === 'block') {
           if (k === 'define') stack.push({ emit: false, decided: true });
           else if (k === 'with') {
@@ -202,7 +224,7 @@ export function renderTemplate(
     }
     if (!emitting()) return;
     let fromValues: Evidence | undefined;
-    let rendered = raw.replace(EXPR, (_m, e: string) => {
+    let rendered = replaceExprs(raw, (e) => {
       if (
         /^(include|template)\s+"[^"]*\.(fullname|name)"/.test(e) ||
         /^\.Release\.Name/.test(e) ||
@@ -221,7 +243,7 @@ export function renderTemplate(
         return isObj(r.value) || Array.isArray(r.value) ? JSON.stringify(r.value) : scalarText(r.value);
       return 'TEMPLATED';
     });
-    if (/^\s*-?\s*[\w.-]+:\s*TEMPLATED\s*$/.test(rendered))
+    if (/^\s*(?:-\s*)?[\w.-]+:\s*TEMPLATED\s*$/.test(rendered))
       rendered = rendered.replace(/TEMPLATED\s*$/, '"TEMPLATED"');
     out.push(rendered);
     lines.push(fromValues ?? here);

@@ -14,7 +14,7 @@ import { mergeValues, type Rendered, renderTemplate, type ValuesSource } from '.
 import { parseImage } from './image.js';
 import { type KObj, objectsOf, workloadOf } from './k8s.js';
 import { lineAt } from './text.js';
-import { get, num, obj, parseYaml, str, type YamlDoc } from './yaml.js';
+import { get, metadataValue, num, obj, parseYaml, str, type YamlDoc } from './yaml.js';
 
 export interface ChartInput {
   /** Chart directory (relative, POSIX). */
@@ -44,12 +44,15 @@ function chunks(file: string, text: string): Chunk[] {
   const out: Chunk[] = [];
   const re = /^---.*$/gm;
   let last = 0;
+  let line = 1;
   for (const m of text.matchAll(re)) {
-    out.push({ file, text: text.slice(last, m.index), line: lineAt(text, last) });
+    const part = text.slice(last, m.index);
+    out.push({ file, text: part, line });
+    line += lineAt(part, part.length) - 1;
     last = (m.index ?? 0) + m[0].length;
   }
-  out.push({ file, text: text.slice(last), line: lineAt(text, last) });
-  return out.filter((c) => /^\s*kind:/m.test(c.text));
+  out.push({ file, text: text.slice(last), line });
+  return out.filter((c) => /^[ \t]*kind:/m.test(c.text));
 }
 
 function lineIn(c: Chunk, re: RegExp): number {
@@ -76,8 +79,7 @@ export function renderName(raw: string, chart: string): string {
 }
 
 function nameOf(c: Chunk, chart: string): string {
-  const m = /^metadata:\s*\n(?:[ \t]+.*\n)*?[ \t]+name:\s*(.+)$/m.exec(c.text);
-  return renderName(m?.[1] ?? '(unnamed)', chart);
+  return renderName(metadataValue(c.text, 'name') || '(unnamed)', chart);
 }
 
 /**
@@ -151,7 +153,7 @@ export function readChart(input: ChartInput): { workload?: Workload; unknowns: U
         probe &&
         (valuesProbe === undefined ||
           (typeof valuesProbe === 'object' && valuesProbe !== null && Object.keys(valuesProbe).length > 0) ||
-          /readinessProbe:\s*\n\s+\w/.test(main.text)),
+          /readinessProbe:[ \t]*\r?\n[ \t]+\w/.test(main.text)),
       at: probe ? at(/readinessProbe/) : at(/^kind:/m),
     };
     if (/type:\s*["']?Recreate/.test(main.text))
@@ -162,7 +164,7 @@ export function readChart(input: ChartInput): { workload?: Workload; unknowns: U
       s.podManagementPolicy = { value: 'Parallel', at: at(/podManagementPolicy:/) };
     const checksum = /checksum\/[\w.-]+["']?:/.test(main.text);
     for (const m of main.text.matchAll(
-      /(configMap(?:Ref|KeyRef)?|secret(?:Ref|KeyRef)?):\s*\n\s+(?:name|secretName):\s*(.+)$/gm,
+      /(configMap(?:Ref|KeyRef)?|secret(?:Ref|KeyRef)?):[ \t]*\r?\n[ \t]+(?:name|secretName):[ \t]*(\S.*)$/gm,
     )) {
       const kind = (m[1] ?? '').startsWith('secret') ? 'Secret' : 'ConfigMap';
       const n = renderName(m[2] ?? '', name);
@@ -309,9 +311,13 @@ function chartState(
       file: main.file,
       line: main.line + lineAt(main.text, index) - 1,
     });
-    const vct = /^(\s*)volumeClaimTemplates:/m.exec(main.text);
+    const vct = /^([ \t]*)volumeClaimTemplates:/m.exec(main.text);
     if (vct && disabledGuard(main.text, vct.index, values) === undefined) {
-      const names = [...main.text.slice(vct.index).matchAll(/^\s*-?\s*metadata:\s*\n\s+name:\s*(.+)$/gm)];
+      const names = [
+        ...main.text
+          .slice(vct.index)
+          .matchAll(/^[ \t]*(?:-[ \t]*)?metadata:[ \t]*\r?\n[ \t]+name:[ \t]*(\S.*)$/gm),
+      ];
       const first = names[0]?.[1];
       out.push({
         kind: 'volume-claim-template',
@@ -319,7 +325,7 @@ function chartState(
         at: at(vct.index + (vct[1]?.length ?? 0)),
       });
     }
-    for (const m of main.text.matchAll(/persistentVolumeClaim:\s*\n\s+claimName:\s*(.+)$/gm)) {
+    for (const m of main.text.matchAll(/persistentVolumeClaim:[ \t]*\r?\n[ \t]+claimName:[ \t]*(\S.*)$/gm)) {
       if (disabledGuard(main.text, m.index ?? 0, values) !== undefined) continue;
       out.push({
         kind: 'persistent-volume-claim',

@@ -6,8 +6,9 @@ import { get, isObj, obj, str, type YamlDoc } from './yaml.js';
 export function readProcfile(text: string): Map<string, { command: string; line: number }> {
   const out = new Map<string, { command: string; line: number }>();
   text.split(/\r?\n/).forEach((l, i) => {
-    const m = /^([A-Za-z0-9_-]+):\s*(.+)$/.exec(l);
-    if (m?.[1] && m[2]) out.set(m[1], { command: m[2].trim(), line: i + 1 });
+    const m = /^([A-Za-z0-9_-]+):(.+)$/.exec(l);
+    const command = m?.[2]?.trim();
+    if (m?.[1] && command) out.set(m[1], { command, line: i + 1 });
   });
   return out;
 }
@@ -37,7 +38,7 @@ function herokuAppGuess(text: string): string {
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^[^a-z]+/, '')
     .slice(0, 30)
-    .replace(/-+$/, '');
+    .replace(/(?<!-)-+$/, '');
   return slug === '' ? 'app' : slug;
 }
 

@@ -66,7 +66,7 @@ export function goRuns(file: string, text: string): RunsFound {
   const gm = text.includes('github.com/golang-migrate/migrate');
   const goose = text.includes('github.com/pressly/goose');
   if (gm) {
-    const up = /\b\w+\.(Up|Steps|Migrate)\((?:\s*\w*\s*)\)/.exec(text) ?? /\b\w+\.(Up|Migrate)\(/.exec(text);
+    const up = /\b\w+\.(Up|Steps|Migrate)\(\s*(?:\w+\s*)?\)/.exec(text) ?? /\b\w+\.(Up|Migrate)\(/.exec(text);
     if (up && /main\.go$|cmd\/|server|app|start|boot|init|db|store|migrat/i.test(file))
       out.runs.push(
         run('startup', 'golang-migrate', `${up[0]} (golang-migrate) in the service's code`, {
@@ -119,7 +119,8 @@ export function configTables(file: string, text: string): RunsFound['tables'] {
     if (m)
       out.push({ tool, table: { value: m[group] as string, at: { file, line: lineAt(text, m.index) } } });
   };
-  if (/flyway\.(conf|toml)$|flyway/i.test(file)) add('flyway', /^\s*flyway\.table\s*=\s*(\S+)/m.exec(text));
+  if (/flyway\.(conf|toml)$|flyway/i.test(file))
+    add('flyway', /^[ \t]*flyway\.table[ \t]*=[ \t]*(\S+)/m.exec(text));
   add('flyway', /\bFLYWAY_TABLE\s*[=:]\s*["']?([A-Za-z0-9_.]+)/.exec(text));
   add('flyway', /\s-table=([A-Za-z0-9_.]+)/.exec(text));
   if (/knexfile/.test(file)) add('knex', /\btableName\s*:\s*['"]([^'"]+)['"]/.exec(text));
@@ -160,14 +161,14 @@ export function scriptRuns(file: string, text: string): MigrationRun[] {
     return out;
   }
   if (/^Dockerfile/.test(base)) {
-    for (const m of text.matchAll(/^\s*(ENTRYPOINT|CMD)\s+(.*)$/gim)) {
+    for (const m of text.matchAll(/^[ \t]*(ENTRYPOINT|CMD)[ \t](.*)$/gim)) {
       const c = migrationCommand((m[2] as string).replace(/["',[\]]/g, ' '));
       if (c) out.push(run('startup', c.tool, `${m[1]}: ${c.match.trim()}`, at(m.index ?? 0)));
     }
     return out;
   }
   // entrypoint / start scripts
-  const c = migrationCommand(text.replace(/^\s*#.*$/gm, ''));
+  const c = migrationCommand(text.replace(/^[ \t]*#.*$/gm, ''));
   if (c) {
     const idx = text.indexOf(c.match);
     out.push(

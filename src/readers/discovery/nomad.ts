@@ -4,7 +4,9 @@ import { lineOfMatch } from './text.js';
 import { arr, bool, durationSeconds, isObj, num, str } from './yaml.js';
 
 export function looksLikeNomad(file: string, text: string): boolean {
-  return /\.nomad(\.hcl)?$/.test(file) || (/\.hcl$/.test(file) && /^\s*job\s+"[^"]+"\s*\{/m.test(text));
+  return (
+    /\.nomad(\.hcl)?$/.test(file) || (/\.hcl$/.test(file) && /^[ \t]*job[ \t]+"[^"\n]+"[ \t]*\{/m.test(text))
+  );
 }
 
 type Hcl = Record<string, unknown>;
@@ -71,7 +73,7 @@ export async function readNomad(
       for (const [, service] of blocks(group.service)) if (blocks(service.check).length) health = true;
     }
     const u = updates[0]?.[1] ?? {};
-    const uAt = (key: string) => line(new RegExp(`^\\s*${key}\\s*=`, 'm'));
+    const uAt = (key: string) => line(new RegExp(`^[ \\t]*${key}[ \\t]*=`, 'm'));
     const mp = num(u.max_parallel);
     if (mp !== undefined) s.maxParallel = { value: mp, at: uAt('max_parallel') };
     const ar = bool(u.auto_revert);
@@ -82,10 +84,10 @@ export async function readNomad(
     if (mh !== undefined) s.minReadySeconds = { value: mh, at: uAt('min_healthy_time') };
     const hd = durationSeconds(u.healthy_deadline);
     if (hd !== undefined) s.progressDeadlineSeconds = { value: hd, at: uAt('healthy_deadline') };
-    if (hasCount) s.replicas = { value: count, at: line(/^\s*count\s*=/m) };
+    if (hasCount) s.replicas = { value: count, at: line(/^[ \t]*count[ \t]*=/m) };
     s.hasReadinessProbe = {
       value: health || str(u.health_check) === 'task_states',
-      at: line(/^\s*(check|service)\s*\{|^\s*update\s*\{/m),
+      at: line(/^[ \t]*(?:check|service|update)[ \t]*\{/m),
     };
     const attrs: Record<string, string> = { job: name };
     const ns = str(job.namespace);
@@ -93,7 +95,7 @@ export async function readNomad(
       kind: 'NomadJob',
       name,
       platform: 'nomad',
-      at: line(new RegExp(`^\\s*job\\s+"${escapeRe(name)}"`, 'm')),
+      at: line(new RegExp(`^[ \\t]*job[ \\t]+"${escapeRe(name)}"`, 'm')),
       images,
       settings: s,
       config: [],

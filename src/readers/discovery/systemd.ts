@@ -11,7 +11,7 @@ export function readSystemdUnit(file: string, text: string): Workload | undefine
       section = sec[1];
       return;
     }
-    const m = /^\s*([A-Za-z]+)\s*=\s*(.*)$/.exec(l);
+    const m = /^\s*([A-Za-z]+)\s*=(.*)$/.exec(l);
     if (m?.[1] && section === 'Service' && !kv.has(m[1]))
       kv.set(m[1], { value: (m[2] ?? '').trim(), line: i + 1 });
   });
@@ -30,9 +30,9 @@ export function readSystemdUnit(file: string, text: string): Workload | undefine
   if (start && startS !== undefined) s.startupSeconds = { value: startS, at: { file, line: start.line } };
   const attributes: Record<string, string> = { unit };
   const wd = kv.get('WorkingDirectory')?.value ?? exec.value;
-  const cur = /(\/[^\s]*?)\/current(\/|\s|$)/.exec(wd);
-  if (cur?.[1]) attributes.releasesDir = `${cur[1]}/releases`;
-  if (cur?.[1]) attributes.currentLink = `${cur[1]}/current`;
+  const cur = currentParent(wd);
+  if (cur) attributes.releasesDir = `${cur}/releases`;
+  if (cur) attributes.currentLink = `${cur}/current`;
   const restart = kv.get('Restart');
   if (restart) attributes.restart = restart.value;
   return {
@@ -45,4 +45,17 @@ export function readSystemdUnit(file: string, text: string): Workload | undefine
     config: [],
     attributes,
   };
+}
+
+/** The directory holding a `current` link named in a command line (`/srv/app` in `/srv/app/current/bin/x`), in one pass. */
+function currentParent(line: string): string | undefined {
+  for (const token of line.split(/\s+/)) {
+    const slash = token.indexOf('/');
+    if (slash < 0) continue;
+    for (let k = token.indexOf('/current', slash + 1); k >= 0; k = token.indexOf('/current', k + 1)) {
+      const after = token[k + '/current'.length];
+      if (after === undefined || after === '/') return token.slice(slash, k);
+    }
+  }
+  return undefined;
 }

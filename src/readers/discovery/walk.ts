@@ -1,8 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import type { Unknown } from '../../model/service.js';
+import { type ReadBudget, readBoundedText, readBudget, TOTAL_READ_FILES } from '../text-file.js';
 
 /** A file found under the repository root. `rel` is relative to the root, POSIX separators. */
 export interface RepoFile {
@@ -10,6 +11,10 @@ export interface RepoFile {
   abs: string;
   /** Bytes, when already known (the walker does not stat every file; readers stat what they read). */
   size?: number;
+  /** The repository's real root: the file is not read when its real path leaves it. */
+  root?: string;
+  /** What the whole walk may still read (shared by its files). */
+  budget?: ReadBudget;
 }
 
 export interface WalkResult {
@@ -48,10 +53,12 @@ function ignoredBy(scopes: Scope[], rel: string, isDir: boolean): boolean {
  * Symbolic links are never followed: a link inside the repository points at files that are read
  * directly anyway; links that leave the root, dangle or loop are reported in `unknowns`.
  */
-export async function walk(root: string): Promise<WalkResult> {
+export async function walk(root: string, maxFiles = TOTAL_READ_FILES): Promise<WalkResult> {
   const realRoot = await realpath(root);
   const files: RepoFile[] = [];
   const unknowns: Unknown[] = [];
+  const budget = readBudget();
+  let over = 0;
 
   async function visit(dirRel: string, scopes: Scope[]): Promise<void> {
     const dirAbs = dirRel === '' ? realRoot : join(realRoot, dirRel);
@@ -67,12 +74,12 @@ export async function walk(root: string): Promise<WalkResult> {
     }
     let local = scopes;
     if (entries.some((e) => e.name === '.gitignore' && e.isFile())) {
-      try {
-        const text = readFileSync(join(dirAbs, '.gitignore'), 'utf8');
-        local = [...scopes, { base: dirRel, ig: ignore().add(text) }];
-      } catch {
-        /* unreadable .gitignore: nothing to honour */
-      }
+      const r = readBoundedText(join(dirAbs, '.gitignore'), {
+        maxBytes: 1024 * 1024,
+        root: realRoot,
+        budget,
+      });
+      if (r.ok) local = [...scopes, { base: dirRel, ig: ignore().add(r.text) }];
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const subdirs: string[] = [];
@@ -87,13 +94,19 @@ export async function walk(root: string): Promise<WalkResult> {
         if (reason) unknowns.push({ subject: rel, reason, at: { file: rel, line: 1 } });
       } else if (e.isFile()) {
         if (ignoredBy(local, rel, false)) continue;
-        files.push({ rel: toPosix(rel), abs: join(dirAbs, e.name) });
+        if (files.length >= maxFiles) over++;
+        else files.push({ rel: toPosix(rel), abs: join(dirAbs, e.name), root: realRoot, budget });
       }
     }
     for (const d of subdirs) await visit(d, local);
   }
 
   await visit('', []);
+  if (over > 0)
+    unknowns.push({
+      subject: '.',
+      reason: `more than ${maxFiles} files in the repository: ${over} not read (the first ${maxFiles} in path order were)`,
+    });
   const byRel = (a: { rel?: string; subject?: string }, b: { rel?: string; subject?: string }) => {
     const x = a.rel ?? a.subject ?? '';
     const y = b.rel ?? b.subject ?? '';

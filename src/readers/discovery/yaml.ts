@@ -1,5 +1,6 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, type Node } from 'yaml';
 import type { Evidence, Unknown } from '../../model/service.js';
+import { MAX_YAML_ERRORS, parseYamlStream } from '../yaml-stream.js';
 
 export type PathKey = string | number;
 
@@ -21,7 +22,7 @@ export interface YamlParse {
   skipped?: string[];
 }
 
-export const TEMPLATE_MARK = /\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/;
+export const TEMPLATE_MARK = /\{\{(?:[^{}]|\{(?!\{)|\}(?!\}))*\}\}|\{%(?:[^{%]|\{(?!%)|%(?!\}))*%\}/;
 /** A template expression where YAML expects a value or a line: `key: {{ x }}`, `- {{ x }}`, `{{- if }}`, `{% for %}`. */
 const UNQUOTED_TEMPLATE = /(^[ \t]*|:[ \t]+|-[ \t]+)\{\{|^[ \t]*\{%/m;
 
@@ -143,14 +144,8 @@ export function parseYaml(file: string, text: string): YamlParse {
       out.skipped = [...(out.skipped ?? []), kind];
       return;
     }
-    const name =
-      /^metadata:[ \t]*\n(?:[ \t]+.*\n)*?[ \t]+name:[ \t]*["']?([A-Za-z0-9._-]+)["']?[ \t]*$/m.exec(
-        c.text,
-      )?.[1];
-    const ns =
-      /^metadata:[ \t]*\n(?:[ \t]+.*\n)*?[ \t]+namespace:[ \t]*["']?([A-Za-z0-9._-]+)["']?[ \t]*$/m.exec(
-        c.text,
-      )?.[1];
+    const name = metadataScalar(c.text, 'name');
+    const ns = metadataScalar(c.text, 'namespace');
     if (!name) {
       const r = parseChunk(file, c.text, c.offset, i);
       out.docs.push(...r.docs);
@@ -171,17 +166,64 @@ export function parseYaml(file: string, text: string): YamlParse {
   return out;
 }
 
+const K8S_NAME = /^[A-Za-z0-9._-]+$/;
+
+/**
+ * A plain name directly under the top-level `metadata:` of a document. Undefined when absent or not
+ * a plain name (the caller then parses the document).
+ */
+export function metadataScalar(text: string, key: string): string | undefined {
+  const value = metadataValue(text, key);
+  return value !== undefined && K8S_NAME.test(value) ? value : undefined;
+}
+
+/**
+ * The raw value of a key directly under the top-level `metadata:` of a document (or of a template),
+ * in one pass over its lines, no backtracking regex: the first `key:` at the indentation of
+ * metadata's first child, trailing comment and quotes removed.
+ */
+export function metadataValue(text: string, key: string): string | undefined {
+  const lines = text.split('\n');
+  let i = lines.findIndex((l) => /^metadata:[ \t]*(?:#.*)?\r?$/.test(l));
+  if (i < 0) return undefined;
+  let indent = -1;
+  for (i++; i < lines.length; i++) {
+    const line = (lines[i] as string).replace(/\r$/, '');
+    const body = line.trimStart();
+    if (body === '' || body.startsWith('#')) continue;
+    const depth = line.length - body.length;
+    if (depth === 0) return undefined;
+    if (indent < 0) indent = depth;
+    if (depth < indent) return undefined;
+    if (depth > indent || !body.startsWith(`${key}:`)) continue;
+    let value = body.slice(key.length + 1);
+    const hash = value.search(/[ \t]#/);
+    if (hash >= 0) value = value.slice(0, hash);
+    value = value.trim();
+    const q = value[0];
+    if ((q === '"' || q === "'") && value.endsWith(q) && value.length >= 2) value = value.slice(1, -1);
+    return value;
+  }
+  return undefined;
+}
+
 function parseChunk(file: string, text: string, offset: number, indexBase: number): YamlParse {
   const lc = new LineCounter();
   const unknowns: Unknown[] = [];
   const docs: YamlDoc[] = [];
-  let parsed: ReturnType<typeof parseAllDocuments>;
+  let stream: ReturnType<typeof parseYamlStream>;
   try {
-    parsed = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false });
+    stream = parseYamlStream(text, { lineCounter: lc, prettyErrors: false });
   } catch (e) {
     return { docs, unknowns: [{ subject: file, reason: `YAML not parseable: ${(e as Error).message}` }] };
   }
-  const list = Array.isArray(parsed) ? parsed : [];
+  if (stream.flood) {
+    const p0 = lc.linePos(stream.flood.offset);
+    const pos = { line: p0.line + offset, col: p0.col };
+    const reason = `invalid YAML at ${file}:${pos.line}:${pos.col}: ${stream.flood.message.split('\n')[0]} (and more than ${MAX_YAML_ERRORS} errors); skipped`;
+    return { docs, unknowns: [{ subject: file, reason, at: { file, line: pos.line, col: pos.col } }] };
+  }
+  const list = stream.docs;
   const templated = TEMPLATE_MARK.test(text);
   list.forEach((doc, index) => {
     const err = doc.errors[0];
@@ -293,7 +335,7 @@ export function durationSeconds(v: unknown): number | undefined {
   const n = num(v);
   if (n !== undefined) return n;
   if (typeof v !== 'string') return undefined;
-  const re = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/g;
+  const re = /(?<!\d)(\d+(?:\.\d+)?)(ms|s|m|h|d)/g;
   let total = 0;
   let matched = '';
   for (const m of v.trim().matchAll(re)) {

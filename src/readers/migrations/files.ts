@@ -1,40 +1,43 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { type ReadBudget, readBoundedText, readFailureText } from '../text-file.js';
 
 /** Larger SQL files are skipped (a dump, not a migration), with the reason. */
 export const MAX_SQL_BYTES = 4 * 1024 * 1024;
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+/**
+ * All the migration files one load reads together: parse trees take ~100× the text, so two files
+ * at the per-file limit already need more than the memory a command may take (≤ 1 GiB).
+ */
+export const TOTAL_SQL_BYTES = 6 * 1024 * 1024;
 
 export type ReadResult = { text: string } | { skip: string };
 
 /**
- * Read a SQL file as text, or say why not: too large, binary (NUL bytes), not UTF-8.
+ * Read a SQL file as text (the shared reader, readBoundedText), or say why not: too large, over
+ * the total, binary (NUL bytes), not UTF-8, a special file, a link out of the repository.
  * A UTF-8 byte-order mark is dropped (editors do not count it as a column).
  */
-export function readSqlText(abs: string): ReadResult {
-  let size: number;
-  try {
-    size = statSync(abs).size;
-  } catch (e) {
-    return { skip: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
+export function readSqlText(abs: string, root?: string, budget?: ReadBudget): ReadResult {
+  const r = readBoundedText(abs, {
+    maxBytes: MAX_SQL_BYTES,
+    ...(root !== undefined ? { root } : {}),
+    ...(budget ? { budget } : {}),
+  });
+  if (r.ok) return { text: r.text };
+  switch (r.kind) {
+    case 'too-large':
+      return {
+        skip: `too large to be a migration (${r.bytes === undefined ? `more than ${r.limit}` : r.bytes} bytes > ${r.limit})`,
+      };
+    case 'budget':
+      return { skip: `over the total of ${TOTAL_SQL_BYTES} bytes of migrations one run reads; not read` };
+    case 'binary':
+      return { skip: 'binary file (contains NUL bytes)' };
+    case 'encoding':
+      return { skip: 'not valid UTF-8 text' };
+    default:
+      return { skip: readFailureText(r) };
   }
-  if (size > MAX_SQL_BYTES) return { skip: `too large to be a migration (${size} bytes > ${MAX_SQL_BYTES})` };
-  let buf: Buffer;
-  try {
-    buf = readFileSync(abs);
-  } catch (e) {
-    return { skip: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
-  }
-  if (buf.includes(0)) return { skip: 'binary file (contains NUL bytes)' };
-  let text: string;
-  try {
-    text = utf8.decode(buf);
-  } catch {
-    return { skip: 'not valid UTF-8 text' };
-  }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  return { text };
 }
 
 export interface DirEntry {

@@ -1,7 +1,15 @@
 import { existsSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { Evidence, Migration, MigrationFile, MigrationTool } from '../../model/service.js';
-import { compareVersions, type DirEntry, listDir, type ReadResult, readSqlText } from './files.js';
+import { readBudget } from '../text-file.js';
+import {
+  compareVersions,
+  type DirEntry,
+  listDir,
+  type ReadResult,
+  readSqlText,
+  TOTAL_SQL_BYTES,
+} from './files.js';
 import { parseSql } from './parse.js';
 import { type Job, parseMany } from './pool.js';
 import { Positions } from './positions.js';
@@ -15,6 +23,8 @@ export class LayoutContext {
   private pending: { job: Job; target: MigrationFile }[] = [];
   private readonly cache = new Map<string, ReadResult>();
   private readonly listings = new Map<string, DirEntry[]>();
+  /** What this load may still read, all migration files together. */
+  private readonly budget = readBudget(TOTAL_SQL_BYTES);
   /** Which files to parse (all by default); the others keep no statements (check reads a change only). */
   private readonly parse: (file: string) => boolean;
   constructor(root: string, parse: (file: string) => boolean = () => true) {
@@ -24,7 +34,7 @@ export class LayoutContext {
   read(rel: string): ReadResult {
     let r = this.cache.get(rel);
     if (!r) {
-      r = readSqlText(join(this.root, rel));
+      r = readSqlText(join(this.root, rel), this.root, this.budget);
       this.cache.set(rel, r);
     }
     return r;
@@ -322,7 +332,7 @@ export function plain(ctx: LayoutContext, dir: string): Built {
   for (const e of ctx.list(dir)) {
     if (e.dir || !/\.sql$/i.test(e.name)) continue;
     const file = rel(dir, e.name);
-    const m = /^(\d+)[_.-]?(.*)\.sql$/i.exec(e.name);
+    const m = /^(\d+)(?!\d)[_.-]?(.*)\.sql$/i.exec(e.name);
     const version = m ? (m[1] as string) : e.name.replace(/\.sql$/i, '');
     const up = wholeFile(ctx, file, 'up', skipped);
     if (up) migrations.push({ version, name: m ? (m[2] as string) : version, up, at: at(file) });
@@ -373,7 +383,7 @@ function sectioned(
   skipped: Built['skipped'],
 ): Migration[] {
   const re = tool === 'dbmate' ? /^--\s*migrate:(up|down)\b/i : /^--\s*\+goose\s+(up|down)\b/i;
-  const nameRe = tool === 'dbmate' ? /^(\d+)[_.-]?(.*)\.sql$/i : /^(\d+)_(.+)\.(sql|go)$/i;
+  const nameRe = tool === 'dbmate' ? /^(\d+)(?!\d)[_.-]?(.*)\.sql$/i : /^(\d+)_(.+)\.(sql|go)$/i;
   const migrations: Migration[] = [];
   for (const e of ctx.list(dir)) {
     if (e.dir) continue;
@@ -794,7 +804,7 @@ function manifestFiles(j: unknown): string[] | undefined {
 }
 
 /** JavaScript/TypeScript migration file names: `<digits>[-_]<name>.js|ts|cjs|mjs|cts|mts`. */
-export const SCRIPT_NAME = /^(\d+)[-_.]?(.*?)\.(?:[cm]?[jt]s)$/i;
+export const SCRIPT_NAME = /^(\d+)(?!\d)[-_.]?(.*?)\.(?:[cm]?[jt]s)$/i;
 const SCRIPT_MARKER =
   /\bexports\.(up|down)\b|\bexport\s+(async\s+)?function\s+(up|down)\b|\bexport\s+const\s+(up|down)\b|\brunSql\s*\(|\bknex\b|\$executeRaw|\$queryRaw|\bup\s*[:(]/;
 

@@ -46,7 +46,7 @@ const PSQL_META_LINE = /^([ \t]*)(\\[A-Za-z!?][^\n\r]*)/gm;
 const PSQL_GEXEC = /\\g(?:exec|set|x)?\b/g;
 const PSQL_QUOTED_VAR = /(?<![:\w]):(['"])([A-Za-z_][A-Za-z0-9_]*)\1/g;
 const PSQL_SET = /^[ \t]*\\set[ \t]+([A-Za-z_][A-Za-z0-9_]*)/gm;
-const GO_TEMPLATE = /\{\{[^\n\r]*?\}\}/g;
+const GO_TEMPLATE = /\{\{(?:[^\n\r{}]|\{(?!\{)|\}(?!\}))*\}\}/g;
 const ENV_VAR = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 export interface Neutralised {

@@ -200,6 +200,17 @@ function directions(ts: typeof TS, sf: TS.SourceFile): { up?: TS.Node; down?: TS
 
 /** Parse a JS/TS migration and keep the SQL it runs, per direction. */
 export function readScriptMigration(file: string, text: string): ScriptMigration {
+  try {
+    return readScript(file, text);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    // the compiler's parser recurses per nesting level: thousands of nested braces exhaust the stack
+    const message = 'nested too deeply to parse; not analysed';
+    return { up: { text: blank(text), problems: [{ message, index: 0 }], calls: 0 }, script: true };
+  }
+}
+
+function readScript(file: string, text: string): ScriptMigration {
   const t = ts();
   const kind = /\.tsx?$|\.[cm]ts$/i.test(file) ? t.ScriptKind.TS : t.ScriptKind.JS;
   const sf = t.createSourceFile(file, text, t.ScriptTarget.Latest, true, kind);

@@ -77,13 +77,20 @@ export function statementsOf(service: Service, direction: 'up' | 'down', ...type
  * (`{{ .Namespace }}` → `tpl_namespace___`, see readers/migrations/preprocess.ts): always at least
  * one `_` of padding, since the braces are longer than the prefix.
  */
-const PLACEHOLDER = /^tpl_([a-z0-9_]*?)_+$/;
-const PLACEHOLDER_IN_TEXT = /(?<![A-Za-z0-9_$])"?tpl_([a-z0-9_]*?)_+"?(?![A-Za-z0-9_$])/g;
+const PLACEHOLDER = /^tpl_[a-z0-9_]*_$/;
+const PLACEHOLDER_IN_TEXT = /(?<![A-Za-z0-9_$])"?tpl_([a-z0-9_]*)"?(?![A-Za-z0-9_$])/g;
+
+/** `<name>` for a placeholder's word (its padding `_` dropped, scanned once, no backtracking). */
+function placeholder(word: string): string {
+  let end = word.length;
+  while (end > 0 && word.charCodeAt(end - 1) === 95) end--;
+  return `<${word.slice(0, end) || 'placeholder'}>`;
+}
 
 /** Template placeholders in statement text shown as `<namespace>`, never as the reader's stand-in. */
 export function showPlaceholders(text: string): string {
   return text.includes('tpl_')
-    ? text.replace(PLACEHOLDER_IN_TEXT, (_m, w: string) => `<${w || 'placeholder'}>`)
+    ? text.replace(PLACEHOLDER_IN_TEXT, (m, w: string) => (w.endsWith('_') ? placeholder(w) : m))
     : text;
 }
 
@@ -92,8 +99,7 @@ export function showPlaceholders(text: string): string {
  * template placeholder as `<name>` (the service renders it before the SQL runs).
  */
 export function ident(name: string): string {
-  const tpl = PLACEHOLDER.exec(name);
-  if (tpl) return `<${tpl[1] || 'placeholder'}>`;
+  if (PLACEHOLDER.test(name)) return placeholder(name.slice(4));
   return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
 }
 

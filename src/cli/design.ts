@@ -1,0 +1,66 @@
+import { RollbookError } from '../errors.js';
+import {
+  analyze,
+  loadService,
+  plan,
+  selectWorkload,
+  shellQuote,
+  uniqueRef,
+  workloadLabel,
+} from '../index.js';
+import type { Plan } from '../model/plan.js';
+import type { Service } from '../model/service.js';
+import { serviceRoot } from '../readers/root.js';
+import type { Io } from './io.js';
+
+/** The arguments of a command that designs the release (plan, decide). */
+export const DESIGN_ARGS = {
+  format: { type: 'string', short: 'f' },
+  out: { type: 'string', short: 'o' },
+  workload: { type: 'string', short: 'w' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+} as const;
+
+/** --workload, --from and --to as given. */
+export function designOptions(values: Record<string, unknown>): DesignOptions {
+  const pick = (k: string) => (typeof values[k] === 'string' ? { [k]: values[k] as string } : {});
+  return { ...pick('workload'), ...pick('from'), ...pick('to') };
+}
+
+export interface DesignOptions {
+  workload?: string;
+  from?: string;
+  to?: string;
+}
+
+/**
+ * Read the service in dir and design its rollback for the release window (what `plan` prints and
+ * `decide` weighs). Several workloads without a choice is a usage error naming them.
+ */
+export async function loadDesign(
+  dir: string,
+  io: Io,
+  opts: DesignOptions,
+  command: string,
+): Promise<{ service: Service; design: Plan }> {
+  const service = await loadService(serviceRoot(dir, io.cwd), {
+    ...(opts.workload ? { workload: opts.workload } : {}),
+    ...(opts.from !== undefined ? { from: opts.from } : {}),
+    ...(opts.to !== undefined ? { to: opts.to } : {}),
+  });
+  if (service.workloads.length > 1 && !selectWorkload(service)) {
+    const refs = service.workloads.map((w) => uniqueRef(w, service.workloads));
+    throw new RollbookError(
+      'USAGE',
+      `${dir} holds ${refs.length} workloads: ${service.workloads.map(workloadLabel).join(', ')}; a rollback design is for one of them`,
+      `Pick one, e.g. ${refs
+        .slice(0, 3)
+        .map((r) => `rollbook ${command} ${shellQuote(dir)} --workload ${shellQuote(r)}`)
+        .join(
+          ' or ',
+        )}${refs.length > 3 ? ` (${refs.length - 3} more: see the list above)` : ''}; or set deploy.workload in rollbook.yaml.`,
+    );
+  }
+  return { service, design: plan(service, analyze(service)) };
+}
