@@ -12,6 +12,8 @@ import { planRollback } from './planner/index.js';
 import { loadService } from './readers/load-service.js';
 import { RENDERERS, type RenderOptions } from './renderers/index.js';
 import { runRules } from './rules/index.js';
+import { safeText } from './util/display.js';
+import { cmp } from './util/order.js';
 
 export {
   analyzeMigrations,
@@ -100,13 +102,16 @@ export function plan(service: Service, findings: Finding[] = analyze(service)): 
   return planRollback(service, findings);
 }
 
-/** Render a plan in one of the formats (md, json, ...). */
+/**
+ * Render a plan in one of the formats (md, json, ...). Control and bidirectional characters from
+ * the input come out escaped (src/util/display.ts), in every format.
+ */
 export function render(p: Plan, format: string, options: RenderOptions = {}): string {
   const r = RENDERERS[format];
   if (!r)
     throw new RollbookError(
       'USAGE',
-      `unknown format "${format}"; one of ${Object.keys(RENDERERS).sort().join(', ')}`,
+      `unknown format "${format}"; one of ${Object.keys(RENDERERS).sort(cmp).join(', ')}`,
     );
-  return r(p, options);
+  return safeText(r(p, options));
 }

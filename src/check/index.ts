@@ -20,7 +20,7 @@ import { compareVersionTags, readRelease } from '../readers/release.js';
 import { serviceRoot } from '../readers/root.js';
 import { readTextFile } from '../readers/text-file.js';
 import { RULES, runRules } from '../rules/index.js';
-import { sortFindings } from '../util/order.js';
+import { cmp, sortFindings } from '../util/order.js';
 import { applyPolicy, type CheckConfig, checkRuleIds, DIRECTIVE_RULES, ignoredPath } from './policy.js';
 
 export interface CheckOptions {
@@ -124,7 +124,7 @@ export async function check(dir: string | undefined, opts: CheckOptions = {}): P
 
   // inline ignores in the files of the change (reading them also refuses binary files: exit 2)
   const directives: IgnoreDirective[] = [];
-  for (const file of [...changed].sort()) {
+  for (const file of [...changed].sort(cmp)) {
     if (changes.some((c) => c.file === file && c.status === 'deleted')) continue;
     let text: string;
     try {

@@ -9,7 +9,7 @@ import type { RuleMeta } from '../model/finding.js';
 import type { Evidence } from '../model/service.js';
 import type { IgnoreDirective } from '../readers/ignore-comments.js';
 import { closest } from '../util/closest.js';
-import { sortFindings } from '../util/order.js';
+import { cmp, sortFindings } from '../util/order.js';
 
 export type RuleLevel = 'error' | 'warning' | 'off';
 
@@ -62,7 +62,7 @@ export function checkRuleIds(
     const near = closest(id, known);
     return near ? `; did you mean "${near}"?` : '';
   };
-  for (const id of Object.keys(config.rules).sort()) {
+  for (const id of Object.keys(config.rules).sort(cmp)) {
     if (!known.includes(id))
       problems.push({
         message: `unknown rule id "${id}"${hint(id)}`,

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { RollbookError } from '../errors.js';
 import type { Outcome } from '../model/outcome.js';
+import { safeText } from '../util/display.js';
 import { writeOutput } from './write-out.js';
 
 export interface Io {
@@ -95,10 +96,21 @@ export function oneOf<T extends string>(
 }
 
 /**
- * Write the output to --out (a regular file atomically, temp file + rename; a device or FIFO
- * directly, never replaced: see writeOutput), or to stdout.
+/**
+ * Every byte the CLI writes passes through here: control and bidirectional characters taken from
+ * the input are shown escaped (`\x1b`, `\u202e`), never sent to the terminal (src/util/display.ts).
+ * JSON stays the same data (its escapes are JSON's own). main() wraps its Io with this.
  */
-export function emit(io: Io, text: string, out: string | undefined): void {
+export function hygienicIo(io: Io): Io {
+  return { ...io, stdout: (t) => io.stdout(safeText(t)), stderr: (t) => io.stderr(safeText(t)) };
+}
+
+/**
+ * Write the output to --out (a regular file atomically, temp file + rename; a device or FIFO
+ * directly, never replaced: see writeOutput), or to stdout. Unsafe characters escaped either way.
+ */
+export function emit(io: Io, rendered: string, out: string | undefined): void {
+  const text = safeText(rendered);
   if (!out) {
     io.stdout(text);
     return;

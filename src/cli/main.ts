@@ -1,6 +1,6 @@
 import { isAbsolute, relative } from 'node:path';
 import { formatProblem, inputErrorOf, isRollbookError, type RollbookError } from '../errors.js';
-import { defaultIo, EXIT, type Io } from './io.js';
+import { defaultIo, EXIT, hygienicIo, type Io } from './io.js';
 
 export type CommandRun = (args: string[], io: Io) => Promise<number>;
 
@@ -76,7 +76,8 @@ function shownPath(path: string, cwd: string): string {
   return rel === '' ? '.' : rel.startsWith('..') ? path : rel;
 }
 
-export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+export async function main(argv: string[], rawIo: Io = defaultIo): Promise<number> {
+  const io = hygienicIo(rawIo);
   const debug = argv.includes('--debug');
   const args = argv.filter((a) => a !== '--debug');
   if (args.length === 0 || args[0] === '--help' || args[0] === '-h' || args[0] === 'help') {

@@ -36,6 +36,7 @@ import type {
   Workload,
 } from '../model/service.js';
 import { mapLimit } from '../util/map-limit.js';
+import { cmp } from '../util/order.js';
 import { checkNumbers, workloadNumberChecks } from './bounds.js';
 import { isComposeDoc, isComposeFileName, readComposeProjects } from './discovery/compose.js';
 import { engineOfResource } from './discovery/data-stores.js';
@@ -160,7 +161,7 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
   const chartDirs = files
     .filter((f) => baseName(f.rel) === 'Chart.yaml')
     .map((f) => dirOf(f.rel))
-    .sort();
+    .sort(cmp);
   const chartOf = (rel: string): string | undefined => {
     let best: string | undefined;
     for (const c of chartDirs)
@@ -313,7 +314,7 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
   };
   unknowns.push(...k.unknowns);
   const objects: KObj[] = [...k.objects];
-  for (const [file, objs] of [...objectsByFile].sort(([a], [b]) => a.localeCompare(b)))
+  for (const [file, objs] of [...objectsByFile].sort(([a], [b]) => cmp(a, b)))
     if (!k.consumed.has(file)) objects.push(...objs);
 
   const group = (o: KObj) => `${o.overlay ?? ''}\u0000${o.namespace ?? ''}`;
@@ -424,7 +425,7 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
   }
 
   // ---- Helm charts -------------------------------------------------------------------------
-  for (const [dir, cf] of [...chartFiles].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [dir, cf] of [...chartFiles].sort(([a], [b]) => cmp(a, b))) {
     if (!cf.chart) continue;
     if (/(^|\/)charts\/[^/]+$/.test(dir) && chartOf(dirOf(dirOf(dir))) !== undefined) {
       // vendored subchart: read as state of its parent chart (database subcharts), not a workload
@@ -474,11 +475,11 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
         if (vd.docs[0]) input.extraValues = [...(input.extraValues ?? []), vd.docs[0]];
       }
     }
-    for (const t of cf.templates.sort((a, b) => a.rel.localeCompare(b.rel))) {
+    for (const t of cf.templates.sort((a, b) => cmp(a.rel, b.rel))) {
       const text = await read(t);
       if (text !== undefined) input.templates.push({ file: t.rel, text });
     }
-    for (const c of cf.crds.sort((a, b) => a.rel.localeCompare(b.rel))) {
+    for (const c of cf.crds.sort((a, b) => cmp(a.rel, b.rel))) {
       const text = await read(c);
       if (text === undefined) continue;
       const cd = parseYaml(c.rel, text);
@@ -499,7 +500,7 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
       if (w.attributes.family) usedFamilies.add(w.attributes.family);
     }
   }
-  for (const [family, tds] of [...taskDefs].sort(([a], [b]) => a.localeCompare(b)))
+  for (const [family, tds] of [...taskDefs].sort(([a], [b]) => cmp(a, b)))
     if (!usedFamilies.has(family)) workloads.push(taskDefinitionWorkload(tds));
   for (const w of workloads)
     if (w.ecs?.variantUnknown)
@@ -510,7 +511,7 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
       });
 
   const herokuDirs = new Set([...procfiles.map((f) => dirOf(f.rel)), ...appJsons.keys()]);
-  for (const dir of [...herokuDirs].sort()) {
+  for (const dir of [...herokuDirs].sort(cmp)) {
     const pf = procfiles.find((f) => dirOf(f.rel) === dir);
     let proc: { file: string; text: string } | undefined;
     if (pf) {
@@ -550,7 +551,7 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
   }
 
   // ---- Argo CD / Flux: who applies which path ----------------------------------------------
-  managers.sort((a, b) => (a.tool === b.tool ? a.name.localeCompare(b.name) : a.tool === 'argocd' ? -1 : 1));
+  managers.sort((a, b) => (a.tool === b.tool ? cmp(a.name, b.name) : a.tool === 'argocd' ? -1 : 1));
   const absorbed = new Set<Workload>();
   for (const w of workloads) {
     const dir =
@@ -626,9 +627,9 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
     .filter((w) => !absorbed.has(w))
     .sort(
       (a, b) =>
-        evKey(a.at).localeCompare(evKey(b.at)) ||
-        (a.attributes.overlay ?? '').localeCompare(b.attributes.overlay ?? '') ||
-        a.name.localeCompare(b.name),
+        cmp(evKey(a.at), evKey(b.at)) ||
+        cmp(a.attributes.overlay ?? '', b.attributes.overlay ?? '') ||
+        cmp(a.name, b.name),
     );
 
   // ---- every deploy file, with what became of it ---------------------------------------------
@@ -709,11 +710,11 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
     excludedMigrationDirs: migrationSets.excluded,
     migrationRuns: runs.runs,
     migrationTables: runs.tables,
-    flagSources: flagSources.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '')),
-    flags: flags.sort((a, b) => a.key.localeCompare(b.key) || evKey(a.at).localeCompare(evKey(b.at))),
-    flagRefs: flagRefs.sort((a, b) => evKey(a.at).localeCompare(evKey(b.at)) || a.key.localeCompare(b.key)),
-    pipelines: pipelines.sort((a, b) => a.file.localeCompare(b.file)),
-    signals: signals.sort((a, b) => a.name.localeCompare(b.name) || evKey(a.at).localeCompare(evKey(b.at))),
+    flagSources: flagSources.sort((a, b) => cmp(a.file ?? '', b.file ?? '')),
+    flags: flags.sort((a, b) => cmp(a.key, b.key) || cmp(evKey(a.at), evKey(b.at))),
+    flagRefs: flagRefs.sort((a, b) => cmp(evKey(a.at), evKey(b.at)) || cmp(a.key, b.key)),
+    pipelines: pipelines.sort((a, b) => cmp(a.file, b.file)),
+    signals: signals.sort((a, b) => cmp(a.name, b.name) || cmp(evKey(a.at), evKey(b.at))),
     files: files.length,
     deployFiles: [],
     unknowns: dedupeUnknowns(unknowns),
@@ -745,10 +746,7 @@ function dedupeUnknowns(list: Unknown[]): Unknown[] {
     out.push(u);
   }
   return out.sort(
-    (a, b) =>
-      evKey(a.at).localeCompare(evKey(b.at)) ||
-      a.subject.localeCompare(b.subject) ||
-      a.reason.localeCompare(b.reason),
+    (a, b) => cmp(evKey(a.at), evKey(b.at)) || cmp(a.subject, b.subject) || cmp(a.reason, b.reason),
   );
 }
 
@@ -986,7 +984,7 @@ export function applyDiscovery(service: Service, d: Discovery): Service {
       const dir = w.attributes.overlay ?? w.attributes.chartPath ?? (w.at ? dirOf(w.at.file) : undefined);
       if (dir !== undefined) dirs.add(dir || '.');
     }
-    s.deploy.manifests = [...dirs].sort();
+    s.deploy.manifests = [...dirs].sort(cmp);
   }
   // Unknowns located in files that feed only other workloads do not concern the chosen one.
   const others = new Set(

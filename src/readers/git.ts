@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { isRollbookError, RollbookError } from '../errors.js';
+import { cmp } from '../util/order.js';
 
 const run = promisify(execFile);
 
@@ -271,7 +272,7 @@ export async function uncommittedFiles(root: string, paths: string[]): Promise<s
     const full = rec.slice(3);
     if (full.startsWith(prefix)) files.push(full.slice(prefix.length));
   }
-  return [...new Set(files)].sort();
+  return [...new Set(files)].sort(cmp);
 }
 
 export interface TreeEntry {

@@ -17,6 +17,7 @@ import type {
   TargetSchema,
 } from '../model/release.js';
 import type { Migration, MigrationSet, Service } from '../model/service.js';
+import { cmp } from '../util/order.js';
 import {
   type ChangedFile,
   changedFiles,
@@ -283,9 +284,9 @@ function flagChanges(before: string | undefined, after: string | undefined): Fla
   const b = flagDefaults(after);
   if (!a || !b) return undefined;
   return {
-    added: [...b.keys()].filter((k) => !a.has(k)).sort(),
-    removed: [...a.keys()].filter((k) => !b.has(k)).sort(),
-    defaultChanged: [...b.keys()].filter((k) => a.has(k) && a.get(k) !== b.get(k)).sort(),
+    added: [...b.keys()].filter((k) => !a.has(k)).sort(cmp),
+    removed: [...a.keys()].filter((k) => !b.has(k)).sort(cmp),
+    defaultChanged: [...b.keys()].filter((k) => a.has(k) && a.get(k) !== b.get(k)).sort(cmp),
   };
 }
 

@@ -12,6 +12,7 @@ import { isRollbookError, RollbookError } from '../errors.js';
 import type { FlagChanges, Release, ReleaseChange } from '../model/release.js';
 import type { MigrationSet, Service } from '../model/service.js';
 import type { RevertTest, SuspectContents, TargetCommit } from '../model/target.js';
+import { cmp } from '../util/order.js';
 import { changedFiles, git, gitExit, isAncestor, readBlobs, resolveRef } from './git.js';
 import { readRelease } from './release.js';
 
@@ -150,7 +151,7 @@ function mergeFlags(changes: ReleaseChange[]): FlagChanges {
     f.removed.push(...c.flags.removed);
     f.defaultChanged.push(...c.flags.defaultChanged);
   }
-  const uniq = (a: string[]) => [...new Set(a)].sort();
+  const uniq = (a: string[]) => [...new Set(a)].sort(cmp);
   return { added: uniq(f.added), removed: uniq(f.removed), defaultChanged: uniq(f.defaultChanged) };
 }
 
@@ -230,7 +231,7 @@ async function mergeTreeRevert(root: string, base: string, head: string, onto: s
   if (r.code !== 1) throw new RollbookError('GIT', `git merge-tree failed: ${r.stderr.trim()}`);
   const parts = r.stdout.split('\0').slice(1);
   const end = parts.indexOf('');
-  return [...new Set(end < 0 ? parts : parts.slice(0, end))].sort();
+  return [...new Set(end < 0 ? parts : parts.slice(0, end))].sort(cmp);
 }
 
 /**
@@ -270,7 +271,7 @@ async function indexRevert(root: string, base: string, head: string, onto: strin
       const m = await gitExit(root, ['merge-file', '-p', '-q', files[1], files[0], files[2]] as string[]);
       if (m.code !== 0) conflicts.push(path);
     }
-    return conflicts.sort();
+    return conflicts.sort(cmp);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

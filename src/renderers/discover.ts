@@ -4,6 +4,7 @@
  */
 import type { DiscoverReport } from '../discover.js';
 import type { Evidence, Setting, Workload } from '../model/index.js';
+import { cmp } from '../util/order.js';
 
 const STATUS_LABEL: Record<DiscoverReport['deployFiles'][number]['status'], string> = {
   chosen: 'chosen workload',
@@ -51,11 +52,11 @@ export function discoverJson(r: DiscoverReport): string {
       })),
       settings: Object.fromEntries(
         Object.entries(w.settings)
-          .sort(([a], [b]) => a.localeCompare(b))
+          .sort(([a], [b]) => cmp(a, b))
           .map(([k, s]) => [k, { value: (s as Setting).value, ...loc((s as Setting).at) }]),
       ),
       config: w.config.map((c) => ({ kind: c.kind, name: c.name, versioned: c.versioned, ...loc(c.at) })),
-      attributes: Object.fromEntries(Object.entries(w.attributes).sort(([a], [b]) => a.localeCompare(b))),
+      attributes: Object.fromEntries(Object.entries(w.attributes).sort(([a], [b]) => cmp(a, b))),
       hooks: (w.hooks ?? []).map((h) => ({
         kind: h.kind,
         name: h.name,
@@ -210,7 +211,7 @@ export function discoverText(r: DiscoverReport): string {
       out.push(`    crd ${c.name} in ${c.inTemplates ? 'templates/' : 'crds/'}  (${where(c.at)})`);
     const attrs = Object.entries(w.attributes)
       .filter(([k]) => k !== 'overlay')
-      .sort(([a], [b]) => a.localeCompare(b));
+      .sort(([a], [b]) => cmp(a, b));
     if (attrs.length) out.push(`    ${attrs.map(([k, v]) => `${k}=${v}`).join(' ')}`);
   }
   out.push('', `Migrations (${d.migrationDirs.length})`);

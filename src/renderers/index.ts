@@ -1,4 +1,5 @@
 import type { Plan } from '../model/plan.js';
+import { cmp } from '../util/order.js';
 import { renderComms } from './comms.js';
 import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
@@ -19,4 +20,4 @@ export const RENDERERS: Record<string, Renderer> = {
   sh: renderSh,
 };
 
-export const FORMATS = (): string[] => Object.keys(RENDERERS).sort();
+export const FORMATS = (): string[] => Object.keys(RENDERERS).sort(cmp);

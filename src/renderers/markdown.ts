@@ -6,11 +6,28 @@ import { checkReading } from './check-text.js';
 import { statusPageLabel } from './comms.js';
 import { procedure } from './procedure.js';
 
-/** Escape text for Markdown prose and table cells (no HTML, no table breaks, one line). */
+/**
+ * Escape an input value for Markdown prose and table cells: it reads as the same text, and renders
+ * as text — never a link, an image, raw HTML, an entity, emphasis or a table break. A link or image
+ * needs `](`, `][` or `]:` (a reference definition): that `]` is escaped, so `[FILL IN]` blanks and
+ * `result[0]` stay readable. Words a renderer would auto-link (`https://…`, `www.…`, `a@b.c`)
+ * become code spans. One line.
+ */
 export function mdText(s: string): string {
-  // Keep raw Markdown readable in a terminal: escape only what can create HTML, code, emphasis or
-  // break a table row.
-  return s.replace(/\r?\n/g, ' ').replace(/[\\`*<|]/g, (c) => `\\${c}`);
+  return s
+    .replace(/\r?\n/g, ' ')
+    .split(/(\s+)/)
+    .map((word) =>
+      linkLike(word)
+        ? mdCode(word)
+        : word.replace(/[\\`*<|]|\](?=[([:])|&(?=[#A-Za-z0-9])/g, (c) => `\\${c}`),
+    )
+    .join('');
+}
+
+/** A word GitHub-flavoured Markdown (or a linkifying renderer) would turn into a link. */
+function linkLike(word: string): boolean {
+  return /(?:https?|ftp):\/\/|www\.|mailto:|xmpp:|[\w.+-]@[\w-]+\./i.test(word);
 }
 
 /** Prose that may hold `inline code` spans (rule messages): code spans kept, the rest escaped. */

@@ -1,13 +1,8 @@
 /** Small text helpers shared by the sh, html and comms renderers. Pure. */
 import type { CommsPlan, StatusUpdate } from '../model/plan.js';
 
-/**
- * Plan text as it may be shown on a terminal or a page: C0/C1 control characters other than newline
- * and tab are replaced by U+FFFD, so a value cannot move the cursor, retitle a terminal or hide text.
- */
-export function displayText(value: string): string {
-  return value.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '\ufffd');
-}
+/** Plan text as it may be shown on a terminal or a page (control and bidi characters escaped). */
+export { safeText as displayText } from '../util/display.js';
 
 /** 90 → "1m30s", 45 → "45s", 3900 → "1h5m". Whole seconds. */
 export function formatDuration(totalSeconds: number): string {

@@ -1,4 +1,5 @@
 import type { Evidence, Finding } from '../model/index.js';
+import { cmp } from '../util/order.js';
 import { createRule } from './create-rule.js';
 
 export default createRule(
@@ -22,7 +23,7 @@ export default createRule(
     }
     const files = service.flagSources.map((s) => s.file).filter((f): f is string => !!f);
     const out: Finding[] = [];
-    for (const [key, evidence] of [...missing].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [key, evidence] of [...missing].sort(([a], [b]) => cmp(a, b))) {
       out.push(
         report({
           subject: key,

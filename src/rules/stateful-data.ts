@@ -1,4 +1,5 @@
 import type { Evidence, Finding, WorkloadState } from '../model/index.js';
+import { cmp } from '../util/order.js';
 import { createRule } from './create-rule.js';
 
 const WHAT: Record<WorkloadState['kind'], (s: WorkloadState) => string> = {
@@ -56,7 +57,7 @@ export default createRule(
       const evidence: Evidence[] = state.map(
         (s) => s.at ?? w.at ?? { file: service.descriptor ?? 'rollbook.yaml', line: 1 },
       );
-      const engines = [...new Set(state.flatMap((s) => (s.engine ? [s.engine] : [])))].sort();
+      const engines = [...new Set(state.flatMap((s) => (s.engine ? [s.engine] : [])))].sort(cmp);
       const volumes = state.filter(
         (s) => s.kind.endsWith('claim') || s.kind.endsWith('template') || s.kind === 'named-volume',
       );

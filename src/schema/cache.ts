@@ -9,6 +9,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cmp } from '../util/order.js';
 
 /** Bump when the shape or meaning of cached results changes. */
 export const CACHE_FORMAT = 'rollbook-replay-1';
@@ -23,7 +24,7 @@ export function codeHash(): string {
   const h = createHash('sha256');
   try {
     const dir = dirname(fileURLToPath(import.meta.url));
-    for (const f of readdirSync(dir).sort())
+    for (const f of readdirSync(dir).sort(cmp))
       if (/\.(js|ts)$/.test(f) && !f.endsWith('.d.ts')) h.update(f).update(readFileSync(join(dir, f)));
   } catch {
     h.update(String(Math.random()));

@@ -4,6 +4,7 @@
  * keep their default; foreign keys point at the referenced table's seeded row. Each insert runs
  * under a savepoint: a table that cannot be seeded is reported, never fatal.
  */
+import { cmp } from '../util/order.js';
 import type { Engine, Row } from './engine.js';
 import { sqlFailureOf } from './engine.js';
 
@@ -142,7 +143,7 @@ function order(tables: string[], fks: ForeignKey[]): string[] {
   const visit = (t: string) => {
     if (state.get(t)) return;
     state.set(t, 'visiting');
-    for (const d of [...(deps.get(t) ?? [])].sort()) visit(d);
+    for (const d of [...(deps.get(t) ?? [])].sort(cmp)) visit(d);
     state.set(t, 'done');
     out.push(t);
   };
@@ -227,7 +228,7 @@ function closure(fks: ForeignKey[], tables: string[], from: 'table' | 'refTable'
         grew = true;
       }
   }
-  return [...set].sort();
+  return [...set].sort(cmp);
 }
 
 /** Tables that reference any of `tables` through a foreign key, transitively (TRUNCATE/DROP CASCADE reach them). */
@@ -305,7 +306,7 @@ export async function seedRows(engine: Engine, tables: string[], schema?: SeedSc
     if (problem === undefined) result.seeded.push(table);
     else result.problems.push({ table, reason: problem });
   }
-  result.seeded.sort();
+  result.seeded.sort(cmp);
   result.problems.sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : 0));
   return result;
 }

@@ -24,6 +24,7 @@ import { gateSeconds, RECOVERY_STEP_ID } from '../planner/aftermath.js';
 import { GATE_IDS } from '../planner/gates.js';
 import { planRollback } from '../planner/index.js';
 import { stableRef } from '../planner/window.js';
+import { cmp } from '../util/order.js';
 import { shellQuote } from '../util/shell.js';
 
 export interface TargetInput {
@@ -287,7 +288,7 @@ function recommend(input: TargetInput, revert: Plan | undefined, rollback: Plan)
   const { suspect, collateral, revertTest } = input;
   const flagFirst = [
     ...new Set([...suspect.contains.flags.added, ...suspect.contains.flags.defaultChanged]),
-  ].sort();
+  ].sort(cmp);
   const reasons: string[] = [];
   if (flagFirst.length > 0)
     reasons.push(

@@ -1,3 +1,5 @@
+import { cmp } from './order.js';
+
 /** Edit distance (Levenshtein) between two strings. */
 export function editDistance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
@@ -16,7 +18,7 @@ export function editDistance(a: string, b: string): number {
 export function closest(word: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestD = Number.POSITIVE_INFINITY;
-  for (const c of [...candidates].sort()) {
+  for (const c of [...candidates].sort(cmp)) {
     const d = editDistance(word, c);
     if (d < bestD) {
       best = c;

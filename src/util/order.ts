@@ -2,9 +2,32 @@ import type { Finding } from '../model/finding.js';
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
 
-/** Locale-independent string order (localeCompare differs between machines). */
+/**
+ * The one string order: by Unicode code point, the same on every machine and in every locale
+ * (`localeCompare` without a locale follows LANG/LC_ALL: under sv_SE "ä" sorts after "z", under
+ * en before it). JavaScript's `<` compares UTF-16 code units, which puts U+10000 and above before
+ * U+E000–U+FFFF; the first differing unit is mapped so surrogates sort last, as code points do.
+ */
 export function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  if (a === b) return 0;
+  // Without a unit from U+D800 up in both strings, UTF-16 order is code point order.
+  if (!HIGH_UNIT.test(a) || !HIGH_UNIT.test(b)) return a < b ? -1 : 1;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
+  }
+  return a.length - b.length;
+}
+
+const HIGH_UNIT = /[\ud800-\uffff]/;
+
+/** A UTF-16 unit's rank in code point order: U+E000–U+FFFF below the surrogates (U+10000 and up). */
+function codePointRank(unit: number): number {
+  if (unit >= 0xe000) return unit - 0x800;
+  if (unit >= 0xd800) return unit + 0x2000;
+  return unit;
 }
 
 /** Deterministic total order: severity, first evidence file:line, rule id, subject, then everything else. */

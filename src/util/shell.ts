@@ -1,4 +1,5 @@
 import type { Arg, Command } from '../model/plan.js';
+import { hasUnsafeChars, unsafePattern, utf8Escapes } from './display.js';
 
 const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
 const VAR = /^[A-Z][A-Z0-9_]*$/;
@@ -10,7 +11,18 @@ const VAR = /^[A-Z][A-Z0-9_]*$/;
  */
 export function shellQuote(value: string): string {
   if (value !== '' && SAFE.test(value)) return value;
+  if (hasUnsafeChars(value)) return ansiCQuote(value);
   return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * bash ANSI-C quoting for a value holding control or bidirectional characters: the word carries
+ * the same bytes, but the script text shows them as `\xHH` escapes (UTF-8 bytes, so the meaning
+ * does not depend on the locale), so neither reading the script nor printing it drives the terminal.
+ */
+function ansiCQuote(value: string): string {
+  const body = value.replace(/[\\']/g, (c) => `\\${c}`).replace(unsafePattern(), utf8Escapes);
+  return `$'${body}'`;
 }
 
 /** Maps a runtime variable name to the shell variable that holds it (identity by default). */

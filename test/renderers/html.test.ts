@@ -61,7 +61,7 @@ describe('renderHtml', () => {
 
   it('escapeHtml escapes the five characters and neutralises control characters', () => {
     expect(escapeHtml(`<a href='x'>"&"</a>\u001b[31m`)).toBe(
-      '&lt;a href=&#39;x&#39;&gt;&quot;&amp;&quot;&lt;/a&gt;\ufffd[31m',
+      '&lt;a href=&#39;x&#39;&gt;&quot;&amp;&quot;&lt;/a&gt;\\x1b[31m',
     );
   });
 

@@ -12,6 +12,7 @@ import {
 } from '../../readers/discover.js';
 import { serviceRoot } from '../../readers/root.js';
 import { emptyService } from '../../readers/service-base.js';
+import { cmp } from '../../util/order.js';
 import { EXIT, type Io, parseCommand } from '../io.js';
 import { writeOutput } from '../write-out.js';
 
@@ -30,7 +31,7 @@ export function renderDescriptor(dirName: string, d: Discovery, s: Service): str
   if (s.deploy.platform) deploy.platform = s.deploy.platform;
   if (chosen) deploy.workload = s.deploy.workload;
   if (s.deploy.namespace) deploy.namespace = s.deploy.namespace;
-  deploy.manifests = chosen ? s.deploy.manifests : [...new Set(s.deploy.manifests)].sort();
+  deploy.manifests = chosen ? s.deploy.manifests : [...new Set(s.deploy.manifests)].sort(cmp);
   if (s.deploy.pipeline) deploy.pipeline = s.deploy.pipeline;
   const doc: Record<string, unknown> = { version: 1, service: name, owners: [] };
   doc.deploy = deploy;

@@ -13,6 +13,7 @@ import type {
   Workload,
   WorkloadState,
 } from '../../model/service.js';
+import { cmp } from '../../util/order.js';
 import { CACHE_ENGINES, engineOfImage } from './data-stores.js';
 import { parseImage } from './image.js';
 import { arr, durationSeconds, get, isObj, num, type Obj, obj, str, type YamlDoc } from './yaml.js';
@@ -52,7 +53,7 @@ export function readComposeProjects(
   }
   const workloads: Workload[] = [];
   const unknowns: Unknown[] = [];
-  for (const [dir, files] of [...byDir].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [dir, files] of [...byDir].sort(([a], [b]) => cmp(a, b))) {
     const name = (f: string) => f.slice(f.lastIndexOf('/') + 1);
     const base = BASE.map((b) => files.find((f) => name(f) === b)).find((f) => f !== undefined);
     if (!base) {
@@ -66,7 +67,7 @@ export function readComposeProjects(
     }
     const chosen = [base];
     const ignored: ComposeFacts['ignoredFiles'] = [];
-    for (const f of files.filter((x) => x !== base).sort()) {
+    for (const f of files.filter((x) => x !== base).sort(cmp)) {
       const n = name(f);
       if (BASE.includes(n))
         ignored.push({ file: f, reason: `${name(base)} takes precedence (compose reads one base file)` });

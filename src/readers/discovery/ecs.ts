@@ -1,4 +1,5 @@
 import type { EcsFacts, Evidence, ImageRef, RolloutSettings, Workload } from '../../model/service.js';
+import { cmp } from '../../util/order.js';
 import { parseImage } from './image.js';
 import { arr, bool, get, isObj, num, obj, str, type YamlDoc } from './yaml.js';
 
@@ -106,7 +107,7 @@ export function pickVariant(
   variants: TaskDefinition[],
   launchType: string | undefined,
 ): { td: TaskDefinition; certain: boolean; variants: NonNullable<EcsFacts['variants']> } {
-  const sorted = [...variants].sort((a, b) => a.at.file.localeCompare(b.at.file) || a.at.line - b.at.line);
+  const sorted = [...variants].sort((a, b) => cmp(a.at.file, b.at.file) || a.at.line - b.at.line);
   const fits = launchType ? sorted.filter((v) => v.compatibilities.includes(launchType)) : [];
   const certain = sorted.length === 1 || fits.length === 1;
   const td = (fits.length === 1 ? fits[0] : sorted[0]) as TaskDefinition;

@@ -1,5 +1,6 @@
 import type { MigrationRun, Pipeline, Setting, Workload } from '../../model/service.js';
 import { mapLimit } from '../../util/map-limit.js';
+import { cmp } from '../../util/order.js';
 import type { KObj } from './k8s.js';
 import {
   composeRuns,
@@ -129,15 +130,12 @@ export async function findMigrationRuns(
       );
   const key = (r: MigrationRun) => `${r.at.file}\u0000${String(r.at.line).padStart(8, '0')}\u0000${r.mode}`;
   const uniq = uniqueBy(
-    runs.sort((a, b) => key(a).localeCompare(key(b))),
+    runs.sort((a, b) => cmp(key(a), key(b))),
     key,
   );
   const tkey = (t: (typeof tables)[number]) => `${t.tool}\u0000${t.table.value}`;
   const tuniq = uniqueBy(
-    tables.sort(
-      (a, b) =>
-        tkey(a).localeCompare(tkey(b)) || (a.table.at?.file ?? '').localeCompare(b.table.at?.file ?? ''),
-    ),
+    tables.sort((a, b) => cmp(tkey(a), tkey(b)) || cmp(a.table.at?.file ?? '', b.table.at?.file ?? '')),
     tkey,
   );
   return { runs: uniq, tables: tuniq };

@@ -1,4 +1,5 @@
 import type { Evidence, Flag, FlagRef, FlagSource } from '../../model/service.js';
+import { cmp } from '../../util/order.js';
 import { lineAt } from './text.js';
 import { arr, bool, get, isObj, obj, str, type YamlDoc } from './yaml.js';
 
@@ -81,12 +82,12 @@ export function readUnleash(doc: YamlDoc): { source: FlagSource; flags: Flag[] }
     if (f.at && !f.at.note) delete f.at.note;
     const enabled = bool(get(feat, 'enabled'));
     if (enabled !== undefined) f.state = enabled ? 'enabled' : 'disabled';
-    else if (enabledIn.has(name)) f.state = `enabled in ${(enabledIn.get(name) ?? []).sort().join(', ')}`;
+    else if (enabledIn.has(name)) f.state = `enabled in ${(enabledIn.get(name) ?? []).sort(cmp).join(', ')}`;
     const strategies = [
       ...arr(get(feat, 'strategies')).map((s) => describeStrategy(s)),
       ...(strategiesByFeature.get(name) ?? []),
     ];
-    if (strategies.length) f.strategies = strategies.sort();
+    if (strategies.length) f.strategies = strategies.sort(cmp);
     return f;
   });
   return { source: { provider: 'unleash', file: doc.file, at: doc.at(['features']) }, flags };

@@ -7,6 +7,7 @@
  * expressions become placeholders. The caller reports the approximation as an unknown.
  */
 import type { Evidence } from '../../model/service.js';
+import { cmp } from '../../util/order.js';
 import { get, isObj, type PathKey, type YamlDoc } from './yaml.js';
 
 /** Values merged from several files (later files win), locating each key in the file that set it. */
@@ -247,5 +248,5 @@ export function renderTemplate(
     out.push(rendered);
     lines.push(fromValues ?? here);
   });
-  return { text: out.join('\n'), lines, used: [...used].sort(), missing: [...missing].sort() };
+  return { text: out.join('\n'), lines, used: [...used].sort(cmp), missing: [...missing].sort(cmp) };
 }

@@ -8,6 +8,7 @@ import type {
   Workload,
   WorkloadState,
 } from '../../model/service.js';
+import { cmp } from '../../util/order.js';
 import { CACHE_ENGINES, engineOfChart, engineOfImage, OPERATOR_KIND_NAMES } from './data-stores.js';
 import { mergeValues, type Rendered, renderTemplate, type ValuesSource } from './helm-render.js';
 import { parseImage } from './image.js';
@@ -111,7 +112,7 @@ export function readChart(input: ChartInput): { workload?: Workload; unknowns: U
           .split(',')
           .map((e) => e.trim())
           .filter(Boolean)
-          .sort(),
+          .sort(cmp),
         runsMigration: MIGRATION.test(c.text),
         at: { file: c.file, line: lineIn(c, /helm\.sh\/hook["']?:/), note: hook[0].trim() },
       };
@@ -221,7 +222,7 @@ export function readChart(input: ChartInput): { workload?: Workload; unknowns: U
     config,
     attributes,
     hooks: hooks.sort(
-      (a, b) => (a.at?.file ?? '').localeCompare(b.at?.file ?? '') || (a.at?.line ?? 0) - (b.at?.line ?? 0),
+      (a, b) => cmp(a.at?.file ?? '', b.at?.file ?? '') || (a.at?.line ?? 0) - (b.at?.line ?? 0),
     ),
     crds,
     disruptionBudget: pdb

@@ -9,6 +9,7 @@ import type {
   Workload,
   WorkloadState,
 } from '../../model/service.js';
+import { cmp } from '../../util/order.js';
 import { rollbackComparison } from './analysis-condition.js';
 import { CACHE_ENGINES, engineOfImage, redisPersistenceArgs } from './data-stores.js';
 import { parseImage } from './image.js';
@@ -366,7 +367,7 @@ export function workloadOf(o: KObj, byKindName: Map<string, KObj>): Workload | u
     for (const st of arr(get(spec, 'strategy', 'canary', 'steps'))) collect(get(st, 'analysis'));
     collect(get(spec, 'strategy', 'blueGreen', 'prePromotionAnalysis'));
     collect(get(spec, 'strategy', 'blueGreen', 'postPromotionAnalysis'));
-    if (names.size) attributes.analysisTemplates = [...names].sort().join(',');
+    if (names.size) attributes.analysisTemplates = [...names].sort(cmp).join(',');
   }
   const canarySteps: CanaryStep[] = [];
   if (o.kind === 'Rollout')
@@ -424,7 +425,7 @@ export function workloadOf(o: KObj, byKindName: Map<string, KObj>): Workload | u
     at: objAt(o, ['kind']),
     images,
     settings: s,
-    config: config.sort((a, b) => `${a.kind}/${a.name}`.localeCompare(`${b.kind}/${b.name}`)),
+    config: config.sort((a, b) => cmp(`${a.kind}/${a.name}`, `${b.kind}/${b.name}`)),
     attributes,
   };
   if (o.namespace) w.namespace = o.namespace;

@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import type { Evidence, Unknown } from '../../model/service.js';
+import { cmp } from '../../util/order.js';
 import type { KObj } from './k8s.js';
 import { arr, bool, get, isObj, num, type Obj, obj, type PathKey, str, type YamlDoc } from './yaml.js';
 
@@ -288,7 +289,7 @@ export function resolveKustomizations(input: KustomizeInput): KustomizeResult {
     return built;
   };
 
-  const dirs = [...input.kustomizations.keys()].sort();
+  const dirs = [...input.kustomizations.keys()].sort(cmp);
   for (const d of dirs) build(d, [d]);
   const objects: KObj[] = [];
   const filesOf = new Map<string, Set<string>>();

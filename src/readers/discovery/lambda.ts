@@ -1,4 +1,5 @@
 import type { RolloutSettings, Workload } from '../../model/service.js';
+import { cmp } from '../../util/order.js';
 import { arr, get, isObj, num, obj, str, type YamlDoc } from './yaml.js';
 
 /** AWS SAM template: AWS::Serverless::Function resources (AutoPublishAlias, DeploymentPreference). */
@@ -15,7 +16,7 @@ export function readSam(doc: YamlDoc): Workload[] {
   const out: Workload[] = [];
   const resources = obj(get(doc.value, 'Resources'));
   const globals = obj(get(doc.value, 'Globals', 'Function'));
-  for (const [id, r] of Object.entries(resources).sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [id, r] of Object.entries(resources).sort(([a], [b]) => cmp(a, b))) {
     if (str(get(r, 'Type')) !== 'AWS::Serverless::Function') continue;
     const props = obj(get(r, 'Properties'));
     const base = ['Resources', id, 'Properties'];
@@ -69,7 +70,7 @@ export function readServerless(doc: YamlDoc): Workload[] {
   const stage = str(get(v, 'provider', 'stage')) ?? 'dev';
   const region = str(get(v, 'provider', 'region'));
   const out: Workload[] = [];
-  for (const [fn, def] of Object.entries(obj(v.functions)).sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [fn, def] of Object.entries(obj(v.functions)).sort(([a], [b]) => cmp(a, b))) {
     const ds = obj(get(def, 'deploymentSettings'));
     const attributes: Record<string, string> = {
       function: str(get(def, 'name')) ?? `${service}-${stage}-${fn}`,

@@ -1,4 +1,5 @@
 import type { CheckReport } from '../../model/check.js';
+import { cmp } from '../../util/order.js';
 import { renderCheckGithub } from './github.js';
 import { renderCheckGitlab } from './gitlab.js';
 import { renderCheckJson } from './json.js';
@@ -16,7 +17,7 @@ export const FINDINGS_RENDERERS: Record<string, FindingsRenderer> = {
   text: renderCheckText,
 };
 
-export const FINDINGS_FORMATS = Object.keys(FINDINGS_RENDERERS).sort() as readonly string[];
+export const FINDINGS_FORMATS = Object.keys(FINDINGS_RENDERERS).sort(cmp) as readonly string[];
 
 /**
  * The format when none was asked for: `github` inside GitHub Actions (annotations on the pull
