@@ -217,7 +217,7 @@ const GATES: Record<string, { inputs: Record<string, string>; cases: Case[] }> =
     ],
   },
   [GATE_IDS.dataVerified]: {
-    inputs: {},
+    inputs: { CURRENT_REF: 'HEAD', TARGET_REF: 'v1' },
     cases: [
       {
         name: 'every down restores the schema without loss',
