@@ -8,6 +8,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
+import { MIGRATION_TOOLS, PLATFORM_IDS } from '../../dist/model/service.js';
 
 /** A file the sandboxed dry run creates only if a hostile value was executed. */
 export const CANARY = 'rbfuzz-canary';
@@ -161,32 +162,9 @@ const value = fc.letrec((tie) => ({
 })).v;
 const maybe = (a) => fc.oneof({ weight: 3, arbitrary: a }, { weight: 1, arbitrary: value });
 
-const PLATFORMS = [
-  'kubernetes',
-  'helm',
-  'argo-rollouts',
-  'argocd',
-  'flux',
-  'ecs',
-  'lambda',
-  'cloud-run',
-  'nomad',
-  'heroku',
-  'vm',
-  'terraform',
-  'compose',
-];
-const TOOLS = [
-  'golang-migrate',
-  'dbmate',
-  'goose',
-  'flyway',
-  'sqitch',
-  'prisma',
-  'diesel',
-  'liquibase',
-  'plain',
-];
+// The model's own lists (the build is made before the harness runs: npm run fuzz, npm test).
+const PLATFORMS = PLATFORM_IDS;
+const TOOLS = MIGRATION_TOOLS;
 
 const descriptor = fc
   .record(
