@@ -96,6 +96,9 @@ const signal = z.strictObject({
   for: duration.optional(),
 });
 
+/** The fields a signal takes (init writes only what the schema accepts). */
+export const SIGNAL_FIELDS: readonly string[] = Object.keys(signal.shape);
+
 const synthetic = z.strictObject({
   name,
   url: z.string().regex(/^https?:\/\//, 'an http(s) URL'),
@@ -141,6 +144,13 @@ export const descriptorSchema = z
           .optional()
           .describe('deployment/NAME, a Helm release, an ECS service, a job name...'),
         namespace: z.string().optional(),
+        context: z
+          .string()
+          .regex(/^[^-\s][^\s]*$/, 'a kube context name (no spaces, not starting with -)')
+          .optional()
+          .describe(
+            'The kube context (kubeconfig) the cluster commands target: kubectl --context, helm --kube-context, flux --context.',
+          ),
         manifests: z.array(z.string()).optional().describe('Where to look for manifests.'),
         pipeline: z.string().optional().describe('The CI/CD that ships it.'),
         target: z

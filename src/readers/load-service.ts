@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
-import type { Service } from '../model/service.js';
+import { RollbookError } from '../errors.js';
+import { KUBE_PLATFORMS, type Service } from '../model/service.js';
 import { findDescriptor, migrationSpecs, readDescriptor, serviceFromDescriptor } from './descriptor.js';
 import { applyDiscovery, discover } from './discover.js';
 import { repoState } from './git.js';
@@ -11,6 +12,8 @@ import { emptyService } from './service-base.js';
 export interface LoadOptions {
   /** Pick one workload when the repository holds several. */
   workload?: string;
+  /** The kube context the cluster commands target (overrides deploy.context). */
+  context?: string;
   /**
    * Read the release from git and scope the migrations to what it crosses. Default true;
    * false reads the working tree only (no git) and leaves `service.release` unset.
@@ -72,6 +75,23 @@ export async function loadService(dir: string, opts: LoadOptions = {}): Promise<
       });
   }
   if (loaded.excluded.length > 0) service.excludedMigrations = loaded.excluded;
+  if (opts.context !== undefined) {
+    if (!/^[^-\s][^\s]*$/.test(opts.context))
+      throw new RollbookError(
+        'USAGE',
+        `--context ${JSON.stringify(opts.context)}: not a kube context name`,
+        'Pass the name as kubectl config get-contexts lists it.',
+      );
+    service.deploy.context = opts.context;
+  }
+  const platform = service.deploy.platform ?? only?.platform;
+  if (!service.deploy.context && platform && KUBE_PLATFORMS.has(platform))
+    service.unknowns.push({
+      subject: 'kube context',
+      reason:
+        "no kube context declared: the cluster commands run against kubectl's current context (check it: kubectl config current-context); set deploy.context in rollbook.yaml or pass --context",
+      ...(service.deploy.at ? { at: service.deploy.at } : {}),
+    });
   const several = loaded.sets.filter((m) => m.selection === 'one-of-several');
   if (several.length > 0)
     service.unknowns.push({

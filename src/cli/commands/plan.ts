@@ -16,7 +16,7 @@ import { FORMATS } from '../../renderers/index.js';
 import { EXIT, emit, exitCode, type Io, oneOf, parseCommand } from '../io.js';
 
 const USAGE = `Usage: rollbook plan [dir] [--from REF] [--to REF] [--format md|json|...] [--out FILE]
-                     [--workload NAME]
+                     [--workload NAME] [--context KUBE_CONTEXT]
 
 Writes the rollback design of the service in dir (default: .): trigger, state hazards, runbook,
 gates, verification and comms, estimate and unknowns. Markdown by default.
@@ -27,7 +27,11 @@ itself; release.tags in rollbook.yaml, default: version-like tags ordered as ver
 step, target schema version, data-loss statement and estimate come from the migrations added in
 between. Without tags or --to the design says so and marks migration hazards as unscoped.
 Exit 0: designed, nothing blocking; 1: designed, with blocking hazards (severity error) or a failing
-gate; 2: bad usage or input.`;
+gate; 2: bad usage or input.
+
+--workload NAME   kind/name, namespace/kind/name, or a manifest, overlay or chart path.
+--context NAME    the kube context the cluster commands target (default: deploy.context in
+                  rollbook.yaml; without either, an unknown says the commands use kubectl's current one).`;
 
 export async function run(args: string[], io: Io): Promise<number> {
   const parsed = parseCommand(
@@ -36,6 +40,7 @@ export async function run(args: string[], io: Io): Promise<number> {
       format: { type: 'string', short: 'f' },
       out: { type: 'string', short: 'o' },
       workload: { type: 'string', short: 'w' },
+      context: { type: 'string' },
       from: { type: 'string' },
       to: { type: 'string' },
     },
@@ -51,6 +56,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   const to = values.to as string | undefined;
   const service = await loadService(serviceRoot(dir, io.cwd), {
     ...(workload ? { workload } : {}),
+    ...(values.context !== undefined ? { context: values.context as string } : {}),
     ...(from !== undefined ? { from } : {}),
     ...(to !== undefined ? { to } : {}),
   });
