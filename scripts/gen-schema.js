@@ -5,11 +5,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { descriptorJsonSchema } from '../dist/readers/descriptor-schema.js';
 import { planJsonSchemaDocument } from '../dist/renderers/plan-schema.js';
+import { targetJsonSchemaDocument } from '../dist/renderers/target/schema.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const files = {
   'schema/rollbook.schema.json': descriptorJsonSchema(),
   'schema/plan.schema.json': planJsonSchemaDocument(),
+  'schema/target.schema.json': targetJsonSchemaDocument(),
 };
 const check = process.argv.includes('--check');
 let stale = 0;

@@ -70,11 +70,13 @@ export {
 } from './readers/release.js';
 export { FORMATS, RENDERERS, type RenderOptions } from './renderers/index.js';
 export { planToJson } from './renderers/json.js';
+export { TARGET_RENDERERS, targetToJson } from './renderers/target/index.js';
 export { RULES, runRules } from './rules/index.js';
 export { type Catalog, type CatalogDifference, diffCatalogs, readCatalog } from './schema/catalog.js';
 export { evaluateGates, type GatesInput, type GatesReport } from './schema/gates.js';
 export { type MigrationStatusReport, migrationStatus } from './schema/status.js';
 export { type VerifyReport, verifyMigrations } from './schema/verify.js';
+export { type TargetOptions, target, targetOutcome } from './target/index.js';
 export { renderCommand, shellQuote } from './util/shell.js';
 
 /** Run every rule over the service. */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { descriptorJsonSchema } from '../src/readers/descriptor-schema.js';
 import { planJsonSchemaDocument } from '../src/renderers/plan-schema.js';
+import { targetJsonSchemaDocument } from '../src/renderers/target/schema.js';
 import { ROOT } from './helpers/cli.js';
 
 describe('shipped JSON Schemas', () => {
@@ -11,6 +12,7 @@ describe('shipped JSON Schemas', () => {
     for (const [file, schema] of [
       ['schema/rollbook.schema.json', descriptorJsonSchema()],
       ['schema/plan.schema.json', planJsonSchemaDocument()],
+      ['schema/target.schema.json', targetJsonSchemaDocument()],
     ] as const) {
       expect(readFileSync(join(ROOT, file), 'utf8'), `${file} is stale: run npm run schema`).toBe(
         `${JSON.stringify(schema, null, 2)}\n`,

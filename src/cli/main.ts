@@ -39,6 +39,10 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: 'can the target version run on the current state?',
     load: () => import('./commands/gates.js'),
   },
+  target: {
+    summary: 'undo one suspect change: revert it, or roll back with its collateral',
+    load: () => import('./commands/target.js'),
+  },
 };
 
 export const USAGE = `rollbook — design the rollback path before anyone needs it

@@ -3,3 +3,4 @@ export * from './outcome.js';
 export * from './plan.js';
 export * from './release.js';
 export * from './service.js';
+export * from './target.js';

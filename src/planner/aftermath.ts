@@ -143,7 +143,7 @@ function median(values: number[]): number | undefined {
 }
 
 /** Gate checks take time too: automatic ones seconds, manual ones (and the backup) minutes. */
-function gateSeconds(g: Gate): { expected: number; max: number } {
+export function gateSeconds(g: Gate): { expected: number; max: number } {
   if (g.kind === 'backup') return { expected: 300, max: 1800 };
   if (g.kind === 'verification') return { expected: 180, max: 600 };
   if (g.check.manual) return { expected: 60, max: 300 };

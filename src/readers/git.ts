@@ -30,6 +30,31 @@ export async function git(root: string, args: string[]): Promise<string> {
   }
 }
 
+/** A git command's exit code and output, for the commands whose exit code is the answer (extra env: e.g. a temporary GIT_INDEX_FILE). */
+export async function gitExit(
+  root: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run('git', ['-C', root, '-c', 'core.quotePath=false', ...args], {
+      env: { ...ENV, ...env },
+      maxBuffer: 256 * 1024 * 1024,
+      encoding: 'utf8',
+    });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException & { stdout?: string; stderr?: string; code?: unknown };
+    if (err.code === 'ENOENT')
+      throw new RollbookError('GIT', 'git is not installed (needed to read --from/--to)');
+    return {
+      code: typeof err.code === 'number' ? err.code : 1,
+      stdout: err.stdout ?? '',
+      stderr: err.stderr ?? err.message,
+    };
+  }
+}
+
 /** A git command's success, for the commands whose exit code is the answer. */
 async function gitOk(root: string, args: string[]): Promise<boolean> {
   try {

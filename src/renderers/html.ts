@@ -9,6 +9,7 @@ import type { Check, Command, Plan, Step } from '../model/plan.js';
 import { renderCommand } from '../util/shell.js';
 import { checkReading } from './check-text.js';
 import { commsBlanks, commsBlocks, commsSummary, statusPageLabel } from './comms.js';
+import type { Preface } from './preface.js';
 import { procedure } from './procedure.js';
 import { criterionLine, displayText, FILL_IN, formatDuration } from './text.js';
 
@@ -470,7 +471,17 @@ function unknowns(plan: Plan): string {
 </section>`;
 }
 
-export function renderHtml(plan: Plan): string {
+function preface(p: Preface | undefined): string {
+  if (!p) return '';
+  return `<section id="context">
+<h2>${e(p.title)}</h2>
+<dl>${p.facts.map(([k, v]) => `<dt>${e(k)}</dt><dd>${e(v)}</dd>`).join('')}</dl>
+${p.sections.map((sec) => `<h3>${e(sec.heading)}</h3>\n<ul>${sec.items.map((i) => `<li>${e(i)}</li>`).join('')}</ul>`).join('\n')}
+</section>
+`;
+}
+
+export function renderHtml(plan: Plan, options: { preface?: Preface } = {}): string {
   const ids = new Ids();
   return `<!doctype html>
 <html lang="en">
@@ -485,7 +496,7 @@ export function renderHtml(plan: Plan): string {
 <body>
 ${header(plan)}
 <main>
-${trigger(ids, plan)}
+${preface(options.preface)}${trigger(ids, plan)}
 ${hazards(plan)}
 ${gates(ids, plan)}
 ${runbook(ids, plan)}

@@ -14,6 +14,7 @@
 import type { Arg, Check, Command, Gate, Input, Plan, Step } from '../model/plan.js';
 import { isValidVarName, renderArg, renderCommand, shellQuote } from '../util/shell.js';
 import { commsBlanks, commsBlocks, commsSummary, statusPageLabel } from './comms.js';
+import type { Preface } from './preface.js';
 import { procedure } from './procedure.js';
 import { criterionLine, displayText, formatDuration } from './text.js';
 
@@ -23,6 +24,8 @@ export interface ShOptions {
    * calls rollbook, then `npx --no-install rollbook`, then `rollbook` on PATH).
    */
   rollbookBin?: string;
+  /** Context shown before the plan (e.g. the suspect of a targeted rollback). */
+  preface?: Preface;
 }
 
 const inputVar = (name: string) => `RB_IN_${name}`;
@@ -945,6 +948,14 @@ export function renderSh(plan: Plan, options: ShOptions = {}): string {
     `  rb_run_marker=$(mktemp "\${TMPDIR:-/tmp}/rollbook-run.XXXXXX")`,
     'fi',
   );
+  if (options.preface) {
+    s.call('rb_head', options.preface.title);
+    for (const [k, v] of options.preface.facts) s.call('rb_kv', k, v);
+    for (const sec of options.preface.sections) {
+      s.call('rb_head', sec.heading);
+      for (const item of sec.items) s.call('rb_item', item);
+    }
+  }
   header(s, plan);
   if (usesRollbook(plan)) s.add('', '((rb_dry)) || rb_find_rollbook || :');
   const inputs = new Inputs(s, plan, used);
