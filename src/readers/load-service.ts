@@ -1,6 +1,8 @@
 import { basename } from 'node:path';
-import type { Evidence, Service } from '../model/service.js';
+import { RollbookError } from '../errors.js';
+import { type Evidence, KUBE_PLATFORMS, type Service } from '../model/service.js';
 import { findDescriptor, migrationSpecs, readDescriptor, serviceFromDescriptor } from './descriptor.js';
+import { KUBE_CONTEXT } from './descriptor-schema.js';
 import { applyDiscovery, discover } from './discover.js';
 import { repoState } from './git.js';
 import { loadMigrations, type MigrationSpec } from './migrations/index.js';
@@ -12,6 +14,8 @@ import { emptyService } from './service-base.js';
 export interface LoadOptions {
   /** Pick one workload when the repository holds several. */
   workload?: string;
+  /** The kube context the cluster commands target (overrides deploy.context). */
+  context?: string;
   /**
    * Read the release from git and scope the migrations to what it crosses. Default true;
    * false reads the working tree only (no git) and leaves `service.release` unset.
@@ -86,6 +90,23 @@ export async function loadService(dir: string, opts: LoadOptions = {}): Promise<
       });
   }
   if (loaded.excluded.length > 0) service.excludedMigrations = loaded.excluded;
+  if (opts.context !== undefined) {
+    if (!KUBE_CONTEXT.test(opts.context))
+      throw new RollbookError(
+        'USAGE',
+        `--context ${JSON.stringify(opts.context)}: not a kube context name`,
+        'Pass the name as kubectl config get-contexts lists it.',
+      );
+    service.deploy.context = opts.context;
+  }
+  const kubePlatform = service.deploy.platform ?? only?.platform;
+  if (!service.deploy.context && kubePlatform && KUBE_PLATFORMS.has(kubePlatform))
+    service.unknowns.push({
+      subject: 'kube context',
+      reason:
+        "no kube context declared: the cluster commands run against kubectl's current context (check it: kubectl config current-context); set deploy.context in rollbook.yaml or pass --context",
+      ...(service.deploy.at ? { at: service.deploy.at } : {}),
+    });
   const several = loaded.sets.filter((m) => m.selection === 'one-of-several');
   if (several.length > 0)
     service.unknowns.push({
