@@ -119,6 +119,10 @@ function renderDescriptor(dirName: string, d: Discovery, s: Service): string {
     deployTodos.push(
       ' TODO namespace: no manifest sets one; add deploy.namespace (every kubectl / helm command takes -n)',
     );
+  if (chosen && KUBE_PLATFORMS.has(chosen.platform))
+    deployTodos.push(
+      ' TODO context: the kube context of the production cluster (kubectl config get-contexts); add deploy.context, else the commands run against the current one',
+    );
   if (deployTodos.length) comment('deploy', deployTodos.join('\n'));
   if (!chosen) {
     const candidates = s.workloads

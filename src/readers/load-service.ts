@@ -3,7 +3,7 @@ import { RollbookError } from '../errors.js';
 import { type Evidence, KUBE_PLATFORMS, type Service } from '../model/service.js';
 import { findDescriptor, migrationSpecs, readDescriptor, serviceFromDescriptor } from './descriptor.js';
 import { KUBE_CONTEXT } from './descriptor-schema.js';
-import { applyDiscovery, discover } from './discover.js';
+import { applyDiscovery, discover, migrationSetsFor } from './discover.js';
 import { repoState } from './git.js';
 import { loadMigrations, type MigrationSpec } from './migrations/index.js';
 import { checkNames, WORKLOAD_NAME_KIND } from './names.js';
@@ -107,6 +107,21 @@ export async function loadService(dir: string, opts: LoadOptions = {}): Promise<
         "no kube context declared: the cluster commands run against kubectl's current context (check it: kubectl config current-context); set deploy.context in rollbook.yaml or pass --context",
       ...(service.deploy.at ? { at: service.deploy.at } : {}),
     });
+  // the one set found, when it sits with another workload (services/checkout/db is not the
+  // storefront's): no data step for this service, as init leaves it out of state.migrations
+  const only1 = loaded.sets.length === 1 ? loaded.sets[0] : undefined;
+  if (
+    specs.length === 0 &&
+    only1 &&
+    service.workloads.length === 1 &&
+    !migrationSetsFor(found, service).mine
+  ) {
+    service.migrations = [];
+    service.unknowns.push({
+      subject: 'migration sets',
+      reason: `the one migration set found (${only1.path}, ${only1.tool}) sits with another workload, so this design gives it no data step; if this service's database runs it, name it in state.migrations (path, tool, database)`,
+    });
+  }
   const several = loaded.sets.filter((m) => m.selection === 'one-of-several');
   if (several.length > 0)
     service.unknowns.push({
