@@ -119,6 +119,11 @@ function renderDescriptor(dirName: string, d: Discovery, s: Service): string {
     deployTodos.push(
       ' TODO namespace: no manifest sets one; add deploy.namespace (every kubectl / helm command takes -n)',
     );
+  const generated = chosen?.applicationSet;
+  if (generated?.unresolved)
+    deployTodos.push(
+      ` TODO target.app: ${generated.unresolved}; add deploy.target.app (argocd appset get ${generated.name} lists them)`,
+    );
   if (chosen && KUBE_PLATFORMS.has(chosen.platform))
     deployTodos.push(
       ' TODO context: the kube context of the production cluster (kubectl config get-contexts); add deploy.context, else the commands run against the current one',

@@ -164,6 +164,23 @@ export interface Workload {
   canarySteps?: CanaryStep[];
   /** docker compose facts (platform compose): typed, so a fact the platform needs cannot be forgotten. */
   compose?: ComposeFacts;
+  /** The Argo CD ApplicationSet whose generated Application syncs this workload (discovery). */
+  applicationSet?: ApplicationSetOrigin;
+}
+
+/**
+ * An ApplicationSet's generated Application: its name as rendered from the generator's parameters,
+ * or why it could not be (then the Application is a declared input: deploy.target.app).
+ */
+export interface ApplicationSetOrigin {
+  /** The ApplicationSet's own name (never an Application's). */
+  name: string;
+  /** The generated Application that syncs the workload, when it could be rendered. */
+  app?: string;
+  /** Why the generated name is not known and what would tell it. */
+  unresolved?: string;
+  /** The template's metadata.name. */
+  at: Evidence;
 }
 
 /** ECS facts a duration needs: the essential container's health check (seconds; ECS defaults apply where unset). */
@@ -289,6 +306,11 @@ export interface Deploy {
   namespace?: string;
   /** The kube context the cluster commands target (rollbook.yaml deploy.context or --context). */
   context?: string;
+  /**
+   * The --workload reference that selects the workload alone when the repository holds several:
+   * every rollbook command the design prints for a person to run passes it.
+   */
+  selectedBy?: string;
   manifests: string[];
   pipeline?: string;
   /** Cluster / region / project / app names for platforms that need one. */

@@ -2,7 +2,7 @@ import type { Finding } from '../model/finding.js';
 import type { Input, Plan } from '../model/plan.js';
 import type { Service, Unknown } from '../model/service.js';
 import { cmp, sortFindings } from '../util/order.js';
-import { renderCommand } from '../util/shell.js';
+import { renderCommand, shellQuote } from '../util/shell.js';
 import { buildComms, buildEstimate, buildVerification, sustainSecondsFor } from './aftermath.js';
 import { buildContext, workloadLabel } from './context.js';
 import { buildGates, GATE_INPUTS } from './gates.js';
@@ -11,6 +11,20 @@ import { buildTrigger } from './trigger.js';
 import { planWindow, stableRef } from './window.js';
 
 export { GATE_IDS } from './gates.js';
+
+/**
+ * The one command that writes and runs the guided runbook, run from the repository root: it
+ * selects the same workload (when the repository holds several) and kube context as this design.
+ */
+export function guidedPlanCommand(service: Service): string {
+  return `rollbook plan .${selectionArgs(service)} --format sh --out rollback.sh && bash rollback.sh`;
+}
+
+/** ` --workload REF --context NAME` as this design was made, for a command that reads the repository again. */
+export function selectionArgs(service: Service): string {
+  const { selectedBy, context } = service.deploy;
+  return `${selectedBy ? ` --workload ${shellQuote(selectedBy)}` : ''}${context ? ` --context ${shellQuote(context)}` : ''}`;
+}
 
 /** Order inputs so that an input's discover command only uses inputs asked before it (stable). */
 export function orderInputs(inputs: Input[]): Input[] {
@@ -123,7 +137,7 @@ export function planRollback(service: Service, findings: Finding[]): Plan {
   const runbook = buildRunbook(ctx, rollback, sustainSeconds, gateInputs, gateIds);
 
   const oneCommand = rollback?.oneCommand ?? false;
-  const guided = 'rollbook plan . --format sh --out rollback.sh && bash rollback.sh';
+  const guided = guidedPlanCommand(service);
   const command =
     ctx.touchesData || !rollback || !rollback.oneCommand ? guided : renderCommand(rollback.command);
   const why = rollback

@@ -40,16 +40,43 @@ import type { Platform, PlatformContext, PlatformRollback } from './types.js';
 const HISTORY_ID = 'ARGOCD_HISTORY_ID';
 const APP = 'ARGOCD_APP';
 
-/** The Application's name for the argocd platform itself (brief's lookup order). */
-export function appName(ctx: PlatformContext): string {
+/**
+ * The Application's name for the argocd platform itself (brief's lookup order). An ApplicationSet's
+ * generated Application whose name could not be rendered is the input ARGOCD_APP, never the
+ * ApplicationSet's name nor the service's.
+ */
+export function appName(ctx: PlatformContext): Arg {
   const w = ctx.workload;
   const ref = parseWorkloadRef(ctx.service.deploy.workload);
+  const named = fact(ctx, 'app', 'application');
+  if (named) return named;
+  if (w?.applicationSet) return { var: APP };
   return (
-    fact(ctx, 'app', 'application') ??
     (w && w.kind.toLowerCase() === 'application' ? w.name : undefined) ??
     (ref && (ref.kind === undefined || ref.kind === 'application') ? ref.name : undefined) ??
     ctx.service.name
   );
+}
+
+/** How the Application is named in prose: its name, or the input that holds it. */
+function appLabel(app: Arg): string {
+  return typeof app === 'string' ? app : `${app.var} (an input)`;
+}
+
+/** The input ARGOCD_APP: the Application nothing in the repository names (or an ApplicationSet generates). */
+function appInput(ctx: PlatformContext): Input {
+  const set = ctx.workload?.applicationSet;
+  return set
+    ? input(
+        APP,
+        `Argo CD application that ApplicationSet ${set.name} generates for this workload (${set.unresolved ?? 'its name is not in the repository'}; deploy.target.app in rollbook.yaml names it)`,
+        read('argocd', 'appset', 'get', '--', set.name),
+      )
+    : input(
+        APP,
+        'Argo CD application that syncs this workload (not named in the repository)',
+        read('argocd', 'app', 'list'),
+      );
 }
 
 /** Auto-sync unless the settings say it is off. */
@@ -99,21 +126,13 @@ export function underArgoCd(
   undo: { steps: PlatformStep[]; inputs: Input[]; what: string },
   waitSeconds: number,
 ): PlatformRollback {
-  const label = typeof app === 'string' ? app : `${APP} (an input)`;
+  const label = appLabel(app);
   const path = fact(ctx, 'path');
   const selfHeal = settingOf(ctx, 'selfHeal')?.value === true;
   const prune = settingOf(ctx, 'prune')?.value === true;
   const known = settingOf(ctx, 'autoSync') !== undefined || selfHeal;
   const inputs: Input[] = [];
-  if (typeof app !== 'string') {
-    inputs.push(
-      input(
-        APP,
-        'Argo CD application that syncs this workload (not named in the repository)',
-        read('argocd', 'app', 'list'),
-      ),
-    );
-  }
+  if (typeof app !== 'string') inputs.push(appInput(ctx));
   const steps = [
     fixedStep(5, 60, 'one API call', {
       id: 'disable-auto-sync',
@@ -163,34 +182,35 @@ export function underArgoCd(
 
 function rollback(ctx: PlatformContext): PlatformRollback {
   const app = appName(ctx);
+  const name = appLabel(app);
   const d = kubeDuration(ctx);
   const rollbackStep = timedStep(d, {
     id: 'argocd-rollback',
-    title: `Roll Argo CD application ${app} back to the chosen history ID`,
+    title: `Roll Argo CD application ${name} back to the chosen history ID`,
     commands: [
       run('argocd', 'app', 'rollback', '--timeout', String(d.maxSeconds), '--', app, { var: HISTORY_ID }),
     ],
     check: waitCheck(
       waitHealthy(app, d.maxSeconds),
-      `argocd app wait reports ${app} Healthy on the rolled-back revision`,
+      `argocd app wait reports ${name} Healthy on the rolled-back revision`,
       d.maxSeconds,
     ),
-    onFailure: `If the rollback is refused, auto-sync is still on: check argocd app get ${app}. If the app stays Degraded on the target revision, pick the previous good history ID or escalate; keep auto-sync off meanwhile.`,
+    onFailure: `If the rollback is refused, auto-sync is still on: check argocd app get ${name}. If the app stays Degraded on the target revision, pick the previous good history ID or escalate; keep auto-sync off meanwhile.`,
   });
-  const inputs = [input(HISTORY_ID, `Argo CD history ID of ${app} to return to`, history(ctx))];
+  const inputs = [input(HISTORY_ID, `Argo CD history ID of ${name} to return to`, history(ctx))];
   if (!autoSyncOn(ctx)) {
     return rollbackOf(
       true,
-      `Automated sync is off for ${app}: argocd app rollback redeploys the chosen history entry in one command (revert the bad commit in git before the next sync).`,
+      `Automated sync is off for ${name}: argocd app rollback redeploys the chosen history entry in one command (revert the bad commit in git before the next sync).`,
       [rollbackStep],
-      inputs,
+      typeof app === 'string' ? inputs : [appInput(ctx), ...inputs],
     );
   }
   return underArgoCd(ctx, app, { steps: [rollbackStep], inputs, what: 'argocd app rollback' }, d.maxSeconds);
 }
 
 function hazards(ctx: PlatformContext): Finding[] {
-  const app = appName(ctx);
+  const app = appLabel(appName(ctx));
   // selfHeal is reported once, by the rule selfheal-reverts-manual-rollback.
   const out: Finding[] = [];
   if (autoSyncOn(ctx)) {

@@ -38,6 +38,7 @@ import type {
 import { mapLimit } from '../util/map-limit.js';
 import { cmp } from '../util/order.js';
 import { checkNumbers, workloadNumberChecks } from './bounds.js';
+import { applicationFor, type RepoView } from './discovery/appset.js';
 import { isComposeDoc, isComposeFileName, readComposeProjects } from './discovery/compose.js';
 import { engineOfResource } from './discovery/data-stores.js';
 import {
@@ -323,6 +324,9 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
   const signals: Signal[] = [];
   const seenSignals = new Set<string>();
   const managers: Manager[] = [];
+  // what ApplicationSet generators see: the directories, the files and the parsed JSON / YAML
+  const firstDoc = new Map(parsed.map((p) => [p.f.rel, p.docs[0]?.value]));
+  const repoView: RepoView = { dirs, files: files.map((f) => f.rel), data: (rel) => firstDoc.get(rel) };
   const wlObjs: [Workload, KObj][] = [];
   /** Operators' database / broker resources: state of the workloads of the same overlay or directory. */
   const dataResources: { o: KObj; engine: string }[] = [];
@@ -352,7 +356,7 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
     }
     const engine = engineOfResource(o.apiVersion, o.kind);
     if (engine) dataResources.push({ o, engine });
-    const m = safely(`${o.kind}/${o.name}`, o.doc.at(o.base), () => managerOf(o, dirs));
+    const m = safely(`${o.kind}/${o.name}`, o.doc.at(o.base), () => managerOf(o, repoView));
     if (m) managers.push(m);
     const hr = safely(`${o.kind}/${o.name}`, o.doc.at(o.base), () => fluxHelmRelease(o));
     if (hr) workloads.push(hr);
@@ -563,10 +567,19 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
     const m = managers.find((x) => managesDir(x, dir === '.' ? '' : dir));
     if (!m || w.kind === 'HelmRelease' || w.kind === 'Application') continue;
     if (w.platform === 'kubernetes' || w.platform === 'helm') w.platform = m.tool;
-    if (m.tool === 'argocd') {
-      w.attributes.app = m.name;
-      if (m.kind !== 'Application') w.attributes.argocdKind = m.kind;
-    } else w.attributes.kustomization = m.name;
+    if (m.tool === 'argocd' && m.kind === 'ApplicationSet') {
+      // the generated Application's name, never the ApplicationSet's own
+      const app = applicationFor(m.name, m.apps ?? [], dir === '.' ? '' : dir);
+      if (app.name) w.attributes.app = app.name;
+      w.attributes.argocdKind = m.kind;
+      w.applicationSet = {
+        name: m.name,
+        ...(app.name ? { app: app.name } : {}),
+        ...(app.unresolved ? { unresolved: app.unresolved } : {}),
+        at: m.nameAt ?? m.at,
+      };
+    } else if (m.tool === 'argocd') w.attributes.app = m.name;
+    else w.attributes.kustomization = m.name;
     for (const key of ['autoSync', 'selfHeal', 'prune', 'timeoutSeconds'] as const) {
       const v = m.settings[key];
       if (v !== undefined && w.settings[key] === undefined) (w.settings as Record<string, unknown>)[key] = v;
@@ -677,7 +690,7 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
   for (const m of managers)
     ledger.holds(
       m.at.file,
-      `${m.kind} ${m.name} (${m.tool === 'argocd' ? 'Argo CD' : 'Flux'}), applies ${m.paths.map((p) => (typeof p === 'string' ? p || '.' : p.source)).join(', ') || 'a remote source'}`,
+      `${m.kind} ${m.name} (${m.tool === 'argocd' ? 'Argo CD' : 'Flux'}), applies ${m.paths.map((p) => p || '.').join(', ') || 'a remote source'}`,
     );
 
   // ---- flags the code uses ------------------------------------------------------------------
@@ -941,6 +954,7 @@ export function applyDiscovery(service: Service, d: Discovery): Service {
     if (!s.deploy.platform) s.deploy.platform = chosen.platform;
     // kind/name, whatever form selected it (a path, namespace/kind/name): the form commands and the planner read
     s.deploy.workload = `${chosen.kind.toLowerCase()}/${chosen.name}`;
+    if (d.workloads.length > 1) s.deploy.selectedBy = uniqueRef(chosen, d.workloads);
     if (!s.deploy.namespace && chosen.namespace) s.deploy.namespace = chosen.namespace;
     if (!s.deploy.at && chosen.at) s.deploy.at = chosen.at;
     const img = chosen.images[0];
@@ -970,6 +984,13 @@ export function applyDiscovery(service: Service, d: Discovery): Service {
       });
     }
   }
+  const generated = chosen?.applicationSet;
+  if (generated?.unresolved && !s.deploy.target?.app)
+    s.unknowns.push({
+      subject: 'Argo CD application',
+      reason: `${generated.unresolved}: the runbook asks for it (ARGOCD_APP). Name it in deploy.target.app in rollbook.yaml; argocd appset get ${generated.name} lists the Applications it generated`,
+      at: generated.at,
+    });
   const platforms = new Set(s.workloads.map((w) => w.platform));
   if (!s.deploy.platform && platforms.size === 1) s.deploy.platform = [...platforms][0];
 

@@ -1,5 +1,6 @@
 import type { Finding } from '../model/index.js';
 import { createRule } from './create-rule.js';
+import { argoCdAppOf } from './support/argocd-app.js';
 
 export default createRule(
   {
@@ -18,7 +19,7 @@ export default createRule(
     for (const w of service.workloads) {
       const a = w.settings.autoSync;
       if (!a?.value) continue;
-      const app = w.attributes.app ?? (w.platform === 'argocd' ? w.name : undefined);
+      const app = argoCdAppOf(service, w) ?? (w.platform === 'argocd' ? w.name : undefined);
       if (!app) continue;
       const subject = `${w.namespace ? `${w.namespace}/` : ''}${w.kind.toLowerCase()}/${w.name}`;
       out.push(

@@ -1,5 +1,6 @@
 import type { Finding } from '../model/index.js';
 import { createRule } from './create-rule.js';
+import { argoCdAppOf } from './support/argocd-app.js';
 
 export default createRule(
   {
@@ -40,7 +41,7 @@ export default createRule(
         );
         continue;
       }
-      const app = w.attributes.app ?? w.name;
+      const app = argoCdAppOf(service, w) ?? w.name;
       out.push(
         report({
           subject,

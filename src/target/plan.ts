@@ -22,7 +22,7 @@ import type {
 } from '../model/target.js';
 import { gateSeconds, RECOVERY_STEP_ID } from '../planner/aftermath.js';
 import { GATE_IDS } from '../planner/gates.js';
-import { planRollback } from '../planner/index.js';
+import { guidedPlanCommand, planRollback, selectionArgs } from '../planner/index.js';
 import { stableRef } from '../planner/window.js';
 import { cmp } from '../util/order.js';
 import { shellQuote } from '../util/shell.js';
@@ -85,15 +85,15 @@ export function revertCommand(s: Suspect): Command {
 /** The one command that starts the guided runbook of a path. */
 function guidedCommand(input: TargetInput, path: TargetPath): string {
   const from = stableRef({ ref: input.from.ref, commit: input.from.commit });
-  return `rollbook target --suspect ${shellQuote(input.suspect.ref)} --from ${shellQuote(from)} --path ${path} --format sh --out target.sh && bash target.sh`;
+  return `rollbook target --suspect ${shellQuote(input.suspect.ref)} --from ${shellQuote(from)}${selectionArgs(input.rollback.service)} --path ${path} --format sh --out target.sh && bash target.sh`;
 }
 
-const GUIDED_PLAN = 'rollbook plan . --format sh --out rollback.sh && bash rollback.sh';
-
-function withGuided(plan: Plan, command: string): Plan {
+/** The design with the targeted command in place of `rollbook plan`'s guided one. */
+function withGuided(plan: Plan, service: Service, command: string): Plan {
+  const planned = guidedPlanCommand(service);
   const trigger = plan.trigger.oneCommand
-    ? { ...plan.trigger, why: plan.trigger.why.replaceAll(GUIDED_PLAN, command) }
-    : { ...plan.trigger, command, why: plan.trigger.why.replaceAll(GUIDED_PLAN, command) };
+    ? { ...plan.trigger, why: plan.trigger.why.replaceAll(planned, command) }
+    : { ...plan.trigger, command, why: plan.trigger.why.replaceAll(planned, command) };
   return { ...plan, trigger };
 }
 
@@ -269,7 +269,11 @@ function revertPath(input: TargetInput): Plan {
     },
     unknowns,
   };
-  return withGuided({ ...plan, inputs: usedInputs(plan) }, guidedCommand(input, 'revert'));
+  return withGuided(
+    { ...plan, inputs: usedInputs(plan) },
+    input.suspectOnly.service,
+    guidedCommand(input, 'revert'),
+  );
 }
 
 function collateralWords(collateral: TargetCommit[]): string {
@@ -336,6 +340,7 @@ export function planTarget(input: TargetInput): TargetReport {
       : [];
   const rollback = withGuided(
     { ...rollbackDesign, unknowns: [...rollbackDesign.unknowns, ...collateralUnknowns] },
+    input.rollback.service,
     guidedCommand(input, 'rollback'),
   );
   const revert = input.revertTest.clean ? revertPath(input) : undefined;

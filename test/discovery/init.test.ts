@@ -4,13 +4,13 @@
  * chart with no namespace (postgres-chart). Library path (initDescriptor → loadService → plan): the
  * CLI side of init is covered by cli.test.ts.
  */
-import { cpSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseDocument, parse as parseYaml } from 'yaml';
 import { analyze, initDescriptor, loadService, plan } from '../../src/index.js';
 import type { Plan } from '../../src/model/plan.js';
-import { tempDir } from '../helpers/cli.js';
+import { fixtureCopy } from '../helpers/cli.js';
 import { commands } from '../shapes/helpers.js';
 import { SHOP } from './helpers.js';
 
@@ -20,12 +20,7 @@ afterAll(() => {
   for (const c of temps) c();
 });
 
-function copyOf(fixture: string): string {
-  const t = tempDir('rollbook-init-');
-  temps.push(t.cleanup);
-  cpSync(fixture, t.dir, { recursive: true });
-  return t.dir;
-}
+const copyOf = (fixture: string) => fixtureCopy(fixture, temps);
 
 async function initAndPlan(dir: string, workload?: string): Promise<{ text: string; design: Plan }> {
   const r = await initDescriptor({ dir, ...(workload ? { workload } : {}) });

@@ -43,7 +43,7 @@ describe('kustomize', () => {
 });
 
 describe('Argo CD and Flux manage paths', () => {
-  it('ApplicationSet git directory generator with a glob marks the workloads it deploys', async () => {
+  it('ApplicationSet git directory generator with a glob marks the workloads it deploys, each with its generated Application', async () => {
     const dir = tempRepo({
       'apps/api/deploy.yaml': DEPLOYMENT('api'),
       'apps/web/deploy.yaml': DEPLOYMENT('web'),
@@ -77,7 +77,7 @@ spec:
       d.workloads.map(
         (w) => `${w.name} ${w.platform} ${w.attributes.app ?? '-'} ${w.settings.selfHeal?.value ?? '-'}`,
       ),
-    ).toEqual(['api argocd apps true', 'web argocd apps true', 'infra kubernetes - -']);
+    ).toEqual(['api argocd api true', 'web argocd web true', 'infra kubernetes - -']);
   });
 
   it('an Application deploying a Helm repository chart becomes a workload of its own', async () => {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { main } from '../../src/cli/main.js';
@@ -36,6 +36,14 @@ export function bin(args: string[], cwd = ROOT, env: NodeJS.ProcessEnv = {}): Cl
 export function tempDir(prefix = 'rollbook-test-'): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A throw-away copy of a fixture directory; `cleanups` collects its removal (run it in afterAll). */
+export function fixtureCopy(source: string, cleanups: (() => void)[], prefix = 'rollbook-fixture-'): string {
+  const t = tempDir(prefix);
+  cleanups.push(t.cleanup);
+  cpSync(source, t.dir, { recursive: true });
+  return t.dir;
 }
 
 const exampleRepos = new Map<string, string>();

@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import type { Evidence, ImageRef, RolloutSettings, Workload } from '../../model/service.js';
+import { type GeneratedApp, generatedApps, type RepoView } from './appset.js';
 import { parseImage } from './image.js';
 import { type KObj, objAt } from './k8s.js';
 import { arr, bool, durationSeconds, get, isObj, num, obj, str } from './yaml.js';
@@ -9,8 +10,12 @@ export interface Manager {
   tool: 'argocd' | 'flux';
   kind: string;
   name: string;
-  /** Paths it applies (POSIX, relative to the root, no ./ or trailing slash) or regexes for ApplicationSet globs. */
-  paths: (string | RegExp)[];
+  /** Paths it applies (POSIX, relative to the root, no ./ or trailing slash). */
+  paths: string[];
+  /** An ApplicationSet's generated Applications (name and source path as rendered from its generators). */
+  apps?: GeneratedApp[];
+  /** Where an ApplicationSet's template names its Applications (template.metadata.name). */
+  nameAt?: Evidence;
   namespace?: string;
   settings: RolloutSettings;
   at: Evidence;
@@ -25,33 +30,19 @@ function cleanPath(p: string): string {
   return n === '.' ? '' : n;
 }
 
-function globToRegex(glob: string): RegExp {
-  const esc = cleanPath(glob)
-    .split('*')
-    .map((x) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-    .join('[^/]+');
-  return new RegExp(`^${esc}$`);
-}
-
 export function managesDir(m: Manager, dir: string): boolean {
-  return m.paths.some((p) => {
-    if (p instanceof RegExp) {
-      const parts = dir.split('/');
-      for (let i = 1; i <= parts.length; i++) if (p.test(parts.slice(0, i).join('/'))) return true;
-      return false;
-    }
-    return p === '' || dir === p || dir.startsWith(`${p}/`);
-  });
+  return m.paths.some((p) => p === '' || dir === p || dir.startsWith(`${p}/`));
 }
 
 /** Argo CD Application / ApplicationSet, Flux Kustomization / HelmRelease. */
-export function managerOf(o: KObj, dirs: Set<string>): Manager | undefined {
+export function managerOf(o: KObj, repo: RepoView): Manager | undefined {
+  const dirs = repo.dirs;
   const at = (p: (string | number)[], note?: string) => objAt(o, p, note);
   if (o.apiVersion.startsWith('argoproj.io/') && (o.kind === 'Application' || o.kind === 'ApplicationSet')) {
     const specPath = o.kind === 'Application' ? ['spec'] : ['spec', 'template', 'spec'];
     const spec = obj(get(o.body, ...specPath));
     const sources = isObj(spec.source) ? [spec.source] : arr(spec.sources);
-    const paths: (string | RegExp)[] = [];
+    const paths: string[] = [];
     let remote: Workload | undefined;
     const auto = get(spec, 'syncPolicy', 'automated');
     const s: RolloutSettings = {};
@@ -84,13 +75,7 @@ export function managerOf(o: KObj, dirs: Set<string>): Manager | undefined {
       }
       if (p && !/\{\{/.test(p) && dirs.has(cleanPath(p))) paths.push(cleanPath(p));
       else if (p && /\{\{/.test(p) && o.kind === 'ApplicationSet') {
-        for (const g of arr(get(o.body, 'spec', 'generators'))) {
-          for (const d of arr(get(g, 'git', 'directories'))) {
-            const dp = str(get(d, 'path'));
-            if (dp && get(d, 'exclude') !== true)
-              paths.push(dp.includes('*') ? globToRegex(dp) : cleanPath(dp));
-          }
-        }
+        // the paths its generated Applications sync (below)
       } else if (!remote) {
         const chart = str(get(src, 'chart'));
         const images: ImageRef[] = [];
@@ -122,6 +107,12 @@ export function managerOf(o: KObj, dirs: Set<string>): Manager | undefined {
       }
     });
     const m: Manager = { tool: 'argocd', kind: o.kind, name: o.name, paths, settings: s, at: at(['kind']) };
+    if (o.kind === 'ApplicationSet') {
+      m.apps = generatedApps(o.body, repo);
+      m.nameAt = at(['spec', 'template', 'metadata', 'name']);
+      for (const a of m.apps)
+        if (a.path !== undefined && dirs.has(a.path) && !paths.includes(a.path)) paths.push(a.path);
+    }
     const ns = str(get(spec, 'destination', 'namespace'));
     if (ns && !/\{\{/.test(ns)) m.namespace = ns;
     if (remote && paths.length === 0) m.remote = remote;
