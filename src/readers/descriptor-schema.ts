@@ -158,6 +158,12 @@ export const descriptorSchema = z
             'The kube context (kubeconfig) the cluster commands target: kubectl --context, helm --kube-context, flux --context.',
           ),
         manifests: z.array(z.string()).optional().describe('Where to look for manifests.'),
+        valuesFiles: z
+          .array(z.string().min(1))
+          .optional()
+          .describe(
+            'Helm values files the deploy passes (helm -f), relative to this file, in order: later files win over earlier ones and over the chart values.yaml. Argo CD and Flux values are read from their manifests.',
+          ),
         pipeline: z.string().optional().describe('The CI/CD that ships it.'),
         target: z
           .record(z.string(), z.string())

@@ -15,6 +15,7 @@
  */
 import { posix } from 'node:path';
 import { nameProblem } from '../names.js';
+import { cleanPath } from './helm-values.js';
 import { matchPath } from './path-match.js';
 import { arr, get, isObj, type Obj, obj, str } from './yaml.js';
 
@@ -315,11 +316,6 @@ function goAction(tag: string, p: Params): Rendered {
   return { value };
 }
 
-function cleanPath(p: string): string {
-  const n = posix.normalize(p.replace(/^\.\//, '')).replace(/\/$/, '');
-  return n === '.' ? '' : n.replace(/^\//, '');
-}
-
 /** The Applications an ApplicationSet (its parsed body) generates from what the repository holds. */
 export function generatedApps(body: Obj, repo: RepoView): GeneratedApp[] {
   const spec = obj(body.spec);
@@ -336,7 +332,7 @@ export function generatedApps(body: Obj, repo: RepoView): GeneratedApp[] {
       const app: GeneratedApp = {};
       if (pathT !== undefined) {
         const r = render(pathT, p, goTemplate);
-        if (r.value !== undefined) app.path = cleanPath(r.value);
+        if (r.value !== undefined) app.path = cleanPath(r.value.replace(/^\/+/, ''));
       }
       const n = render(nameT, p, goTemplate);
       const problem = n.value === undefined ? undefined : nameProblem('argocd-app', n.value);
