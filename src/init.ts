@@ -6,7 +6,7 @@
  */
 import { basename, join } from 'node:path';
 import { Document, isMap, isPair, isScalar, type Pair, type YAMLMap } from 'yaml';
-import { KUBE_PLATFORMS, type Service, type Workload } from './model/service.js';
+import { KUBE_CONTEXT_PLATFORMS, KUBE_PLATFORMS, type Service, type Workload } from './model/service.js';
 import {
   applyDiscovery,
   type Discovery,
@@ -124,7 +124,7 @@ function renderDescriptor(dirName: string, d: Discovery, s: Service): string {
     deployTodos.push(
       ` TODO target.app: ${generated.unresolved}; add deploy.target.app (argocd appset get ${generated.name} lists them)`,
     );
-  if (chosen && KUBE_PLATFORMS.has(chosen.platform))
+  if (chosen && KUBE_CONTEXT_PLATFORMS.has(chosen.platform))
     deployTodos.push(
       ' TODO context: the kube context of the production cluster (kubectl config get-contexts); add deploy.context, else the commands run against the current one',
     );

@@ -43,6 +43,14 @@ export const KUBE_PLATFORMS: ReadonlySet<PlatformId> = new Set([
   'flux',
 ]);
 
+/** Platforms whose commands take a kube context (kubectl --context, helm --kube-context, flux --context); argocd talks to its server. */
+export const KUBE_CONTEXT_PLATFORMS: ReadonlySet<PlatformId> = new Set([
+  'kubernetes',
+  'helm',
+  'argo-rollouts',
+  'flux',
+]);
+
 export const VERSIONING_MODES = ['git-sha', 'semver', 'digest', 'mutable-tag'] as const;
 export type Versioning = (typeof VERSIONING_MODES)[number];
 

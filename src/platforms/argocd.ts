@@ -7,7 +7,9 @@
  * name when it is an Application, deploy.workload when it names one ("x" or "application/x"), else
  * service.name (deploy.workload "deployment/x" names the Kubernetes workload, not the app). Attribute keys: app, application,
  * path (path in the GitOps repo), repoURL, parentApp (an app-of-apps parent that owns this
- * Application's spec).
+ * Application's spec). An ApplicationSet's generated Application is named as discovery rendered it
+ * from the generator (src/readers/discovery/appset.ts); when it could not be rendered it is the input
+ * ARGOCD_APP (or deploy.target.app), never the ApplicationSet's own name.
  * `underArgoCd` wraps another mechanism's undo (kubectl, Argo Rollouts) when the workload's
  * settings say Argo CD syncs it automatically; there the app name must be explicit
  * (attributes.app / deploy.target.app), else it is the operator input ARGOCD_APP.

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { RollbookError } from '../errors.js';
-import { type Evidence, KUBE_PLATFORMS, type Service } from '../model/service.js';
+import { type Evidence, KUBE_CONTEXT_PLATFORMS, type Service } from '../model/service.js';
 import { findDescriptor, migrationSpecs, readDescriptor, serviceFromDescriptor } from './descriptor.js';
 import { KUBE_CONTEXT } from './descriptor-schema.js';
 import { applyDiscovery, discover, migrationSetsFor } from './discover.js';
@@ -103,7 +103,7 @@ export async function loadService(dir: string, opts: LoadOptions = {}): Promise<
     service.deploy.context = opts.context;
   }
   const kubePlatform = service.deploy.platform ?? only?.platform;
-  if (!service.deploy.context && kubePlatform && KUBE_PLATFORMS.has(kubePlatform))
+  if (!service.deploy.context && kubePlatform && KUBE_CONTEXT_PLATFORMS.has(kubePlatform))
     service.unknowns.push({
       subject: 'kube context',
       reason:

@@ -2,7 +2,19 @@ import { posix } from 'node:path';
 import type { Evidence, Unknown } from '../../model/service.js';
 import { cmp } from '../../util/order.js';
 import type { KObj } from './k8s.js';
-import { arr, bool, get, isObj, num, type Obj, obj, type PathKey, str, type YamlDoc } from './yaml.js';
+import {
+  arr,
+  bool,
+  get,
+  isObj,
+  num,
+  type Obj,
+  obj,
+  type PathKey,
+  parseYaml,
+  str,
+  type YamlDoc,
+} from './yaml.js';
 
 export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
@@ -144,6 +156,7 @@ export function resolveKustomizations(input: KustomizeInput): KustomizeResult {
 
     // patches (strategic merge, from files or inline)
     const patches: { body: Obj; at: (p: PathKey[]) => Evidence; target?: Obj }[] = [];
+    const jsonPatches: { ops: Obj[]; target: Obj; at: Evidence }[] = [];
     const addPatchFile = (file: string, path: PathKey[], target?: Obj) => {
       const f = join(dir, file);
       const pobjs = input.objects.get(f);
@@ -186,11 +199,19 @@ export function resolveKustomizations(input: KustomizeInput): KustomizeResult {
           });
         }
       } else if (str(get(p, 'patch'))) {
-        unknowns.push({
-          subject: `${dir || '.'}/patches[${i}]`,
-          reason: 'inline kustomize patch; not applied',
-          at: doc.at(['patches', i]),
-        });
+        const at = doc.at(['patches', i, 'patch']);
+        const inline = inlinePatch(doc.file, str(get(p, 'patch')) as string);
+        if (inline && !Array.isArray(inline))
+          patches.push({ body: inline, at: () => at, ...(target ? { target } : {}) });
+        else if (inline && target) jsonPatches.push({ ops: inline, target, at });
+        else
+          unknowns.push({
+            subject: `${dir || '.'}/patches[${i}]`,
+            reason: inline
+              ? 'inline JSON 6902 kustomize patch without a target; not applied'
+              : 'inline kustomize patch that is neither a strategic merge patch nor JSON 6902 operations; not applied',
+            at: doc.at(['patches', i]),
+          });
       }
     });
     arr(k.helmCharts).forEach((h, i) => {
@@ -211,10 +232,27 @@ export function resolveKustomizations(input: KustomizeInput): KustomizeResult {
       const kind = str(p.target?.kind) ?? str(p.body.kind);
       const name = str(p.target?.name) ?? str(get(p.body, 'metadata', 'name'));
       for (const o of objs) {
-        if (o.kind !== kind || (o.origName ?? o.name) !== name) continue;
+        // a target without a name selects every object of its kind
+        if (o.kind !== kind || (name !== undefined && (o.origName ?? o.name) !== name)) continue;
         const { metadata: _meta, ...rest } = p.body;
         o.body = deepMerge(o.body, rest) as Obj;
         o.overrides = [...(o.overrides ?? []), { body: p.body, at: p.at }];
+      }
+    }
+    for (const jp of jsonPatches) {
+      const kind = str(jp.target.kind);
+      const name = str(jp.target.name);
+      for (const o of objs) {
+        if (
+          (kind !== undefined && o.kind !== kind) ||
+          (name !== undefined && (o.origName ?? o.name) !== name)
+        )
+          continue;
+        o.body = structuredClone(o.body); // the base's objects are shared by its overlays
+        for (const op of jp.ops) {
+          const changed = applyJsonOp(o.body, op);
+          if (changed) o.overrides = [...(o.overrides ?? []), { body: changed, at: () => jp.at }];
+        }
       }
     }
     arr(k.replicas).forEach((r, i) => {
@@ -299,4 +337,58 @@ export function resolveKustomizations(input: KustomizeInput): KustomizeResult {
     filesOf.set(d, cache.get(d)?.files ?? new Set());
   }
   return { objects, consumed, nonRoot, filesOf, unknowns };
+}
+
+/**
+ * An inline `patches[].patch`: a strategic merge patch (a mapping) or JSON 6902 operations (a list
+ * of `{op, path, value}`); undefined when it is neither or does not parse.
+ */
+function inlinePatch(file: string, text: string): Obj | Obj[] | undefined {
+  const value = parseYaml(file, text).docs[0]?.value;
+  if (isObj(value)) return value;
+  if (
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.every((x) => isObj(x) && typeof x.op === 'string' && typeof x.path === 'string')
+  )
+    return value as Obj[];
+  return undefined;
+}
+
+/**
+ * Apply one JSON 6902 operation (add, replace, remove) to an object body in place. Returns the
+ * patched sub-tree as an override body (so evidence for those paths cites the patch), or undefined
+ * when the operation does not apply (test, move, copy, or a path that does not exist).
+ */
+function applyJsonOp(body: Obj, op: Obj): Obj | undefined {
+  const kind = str(op.op);
+  const keys = (str(op.path) ?? '')
+    .split('/')
+    .slice(1)
+    .map((k) => k.replaceAll('~1', '/').replaceAll('~0', '~'));
+  if (keys.length === 0 || !['add', 'replace', 'remove'].includes(kind ?? '')) return undefined;
+  let cur: unknown = body;
+  for (const k of keys.slice(0, -1)) {
+    const next: unknown = Array.isArray(cur) ? cur[Number(k)] : isObj(cur) ? cur[k] : undefined;
+    if (next === undefined && kind === 'add' && isObj(cur)) cur[k] = {};
+    cur = Array.isArray(cur) ? cur[Number(k)] : isObj(cur) ? cur[k] : undefined;
+    if (!isObj(cur) && !Array.isArray(cur)) return undefined;
+  }
+  const last = keys[keys.length - 1] as string;
+  if (Array.isArray(cur)) {
+    const i = last === '-' ? cur.length : Number(last);
+    if (!Number.isInteger(i) || i < 0 || i > cur.length) return undefined;
+    if (kind === 'remove') cur.splice(i, 1);
+    else if (kind === 'add') cur.splice(i, 0, op.value);
+    else cur[i] = op.value;
+  } else if (isObj(cur)) {
+    if (kind === 'remove') delete cur[last];
+    else cur[last] = op.value;
+  } else return undefined;
+  if (kind === 'remove') return undefined;
+  // the override body: the path down to the new value, so objAt cites the patch for it
+  let out: unknown = op.value;
+  for (const k of [...keys].reverse())
+    out = /^\d+$/.test(k) ? Object.assign([], { [Number(k)]: out }) : { [k]: out };
+  return out as Obj;
 }

@@ -30,7 +30,11 @@ export function matchPath(pattern: string, path: string): boolean {
 }
 
 function trimSlashes(p: string): string {
-  return p.replace(/^\.\//, '').replace(/^\/+/, '').replace(/\/+$/, '');
+  let a = p.startsWith('./') ? 2 : 0;
+  let b = p.length;
+  while (a < b && p[a] === '/') a++;
+  while (b > a && p[b - 1] === '/') b--;
+  return p.slice(a, b);
 }
 
 /** One segment against one pattern segment: the two-pointer wildcard match, backtracking to the last `*` only. */
