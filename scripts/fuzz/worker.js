@@ -5,7 +5,7 @@
 // sandbox executes no hostile value (the canary file never appears). Reports one message per case.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -46,13 +46,10 @@ function unsafeAt(text) {
     : undefined;
 }
 
+// The canary commands create a file named exactly CANARY in the working directory (input file
+// names may contain the token itself: they are not evidence).
 function canaryIn(dir) {
-  if (!existsSync(dir)) return false;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    if (e.name.includes(CANARY)) return true;
-    if (e.isDirectory() && canaryIn(join(dir, e.name))) return true;
-  }
-  return false;
+  return existsSync(join(dir, CANARY));
 }
 
 function checkScript(script, shellcheck) {
