@@ -87,15 +87,14 @@ function problemsOf(checks: NumberCheck[]): Problem[] {
   return out;
 }
 
+export const NUMBER_HINT =
+  'Durations and counts drive the runbook and its time estimates; fix the value in the file.';
+
 /** Throws one input error (exit 2) listing every out-of-range number with its location. */
 export function checkNumbers(checks: NumberCheck[]): void {
   const problems = problemsOf(checks);
   if (problems.length === 0) return;
-  throw new RollbookError(
-    'INVALID_NUMBER',
-    problems.slice(0, 20),
-    'Durations and counts drive the runbook and its time estimates; fix the value in the file.',
-  );
+  throw new RollbookError('INVALID_NUMBER', problems.slice(0, 20), NUMBER_HINT);
 }
 
 const s = (

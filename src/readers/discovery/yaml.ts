@@ -1,6 +1,14 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node } from 'yaml';
+import { RollbookError } from '../../errors.js';
 import type { Evidence, Unknown } from '../../model/service.js';
-import { MAX_YAML_ERRORS, parseYamlStream } from '../yaml-stream.js';
+import { NUMBER_HINT } from '../bounds.js';
+import {
+  MAX_PROBLEMS,
+  MAX_YAML_ERRORS,
+  nonFiniteNumbers,
+  nonFiniteProblem,
+  parseYamlStream,
+} from '../yaml-stream.js';
 
 export type PathKey = string | number;
 
@@ -240,6 +248,16 @@ function parseChunk(file: string, text: string, offset: number, indexBase: numbe
       });
       return;
     }
+    const infinite = nonFiniteNumbers(doc);
+    if (infinite.length > 0)
+      throw new RollbookError(
+        'INVALID_NUMBER',
+        infinite.slice(0, MAX_PROBLEMS).map((r) => {
+          const p = lc.linePos(r[0]);
+          return nonFiniteProblem(text, r, { file, line: p.line + offset, col: p.col });
+        }),
+        NUMBER_HINT,
+      );
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: 100 });
