@@ -3,7 +3,7 @@ import { Document, isMap, isNode, isPair, isScalar, LineCounter } from 'yaml';
 import type { z } from 'zod';
 import { type Problem, RollbookError } from '../errors.js';
 import type { Evidence, Service, SignalOp } from '../model/service.js';
-import { checkNumbers, DURATION, NUMBER_HINT } from './bounds.js';
+import { checkNonFinite, checkNumbers, DURATION } from './bounds.js';
 import { type Descriptor, descriptorSchema } from './descriptor-schema.js';
 import { attributeKind, checkNames, type NameCheck, workloadRefChecks } from './names.js';
 import { findDescriptor } from './root.js';
@@ -149,8 +149,7 @@ export function parseYaml(text: string, file: string): Located & { value: unknow
       at: posOf(loc, second.range[0]),
     });
   if (problems.length > 0) throw new RollbookError('YAML_SYNTAX', firstProblems(problems));
-  const infinite = nonFiniteNumbers(doc).map((r) => nonFiniteProblem(text, r, posOf(loc, r[0])));
-  if (infinite.length > 0) throw new RollbookError('INVALID_NUMBER', firstProblems(infinite), NUMBER_HINT);
+  checkNonFinite(nonFiniteNumbers(doc).map((r) => nonFiniteProblem(text, r, posOf(loc, r[0]))));
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: 100 });

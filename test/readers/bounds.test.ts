@@ -104,7 +104,18 @@ describe('non-finite numbers are input errors where they are written', () => {
     ['{"spec": {"replicas": 1e999}}', 'INVALID_NUMBER m.yaml:1:23 "1e999" is not a finite number'],
     ['a: ".inf"\nb: 1e308\nc: inf\n', 'no error'],
   ])('discovery YAML %j', (text, expected) => {
-    expect(thrown(() => parseYaml('m.yaml', text))).toBe(expected);
+    const p = parseYaml('m.yaml', text)
+      .docs.flatMap((d) => d.nonFinite ?? [])
+      .map((x) => `INVALID_NUMBER ${x.at?.file}:${x.at?.line}:${x.at?.col} ${x.message}`);
+    expect(p[0] ?? 'no error').toBe(expected);
+  });
+
+  it('in a file a workload is read from: exit 2 at its line, not the default', async () => {
+    const dir = repo({ 'deploy/api.yaml': deployment('            periodSeconds: 10', '.inf') });
+    const r = await cli(['plan', dir, '--format', 'json']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^rollbook: deploy\/api\.yaml:7:13: ".inf" is not a finite number/);
   });
 
   it.each([
