@@ -681,7 +681,7 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
   for (const m of managers)
     ledger.holds(
       m.at.file,
-      `${m.kind} ${m.name} (${m.tool === 'argocd' ? 'Argo CD' : 'Flux'}), applies ${m.paths.map((p) => (typeof p === 'string' ? p || '.' : p.source)).join(', ') || 'a remote source'}`,
+      `${m.kind} ${m.name} (${m.tool === 'argocd' ? 'Argo CD' : 'Flux'}), applies ${m.paths.map((p) => (typeof p === 'string' ? p || '.' : p.glob)).join(', ') || 'a remote source'}`,
     );
 
   // ---- flags the code uses ------------------------------------------------------------------
