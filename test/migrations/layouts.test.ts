@@ -5,7 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadService, plan } from '../../src/index.js';
 import type { MigrationSet } from '../../src/model/service.js';
 import { loadMigrations, loadParser } from '../../src/readers/migrations/index.js';
-import { dbmate, goose, LayoutContext, liquibase } from '../../src/readers/migrations/layouts.js';
+import {
+  dbmate,
+  goose,
+  LayoutContext,
+  liquibase,
+  MAX_FILE_STATEMENTS,
+  MAX_TOTAL_STATEMENTS,
+} from '../../src/readers/migrations/layouts.js';
 import { asyncFunctionNesting, readScriptMigration } from '../../src/readers/migrations/script.js';
 import { renderCommand } from '../../src/util/shell.js';
 
@@ -229,5 +236,42 @@ describe('sectioned layouts cut a file in linear time', () => {
       '4:3 DROP TABLE t',
       '4:17 SELECT 2',
     ]);
+  });
+});
+
+describe('statement caps (memory: parse trees take ~2 KB per statement)', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'rb-caps-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+  const ctxWith = (files: Record<string, string>) => {
+    const dir = mkdtempSync(join(tmp, 'r-'));
+    for (const [f, t] of Object.entries(files)) writeFileSync(join(dir, f), t);
+    return new LayoutContext(dir);
+  };
+
+  it('a file over the per-file cap is not parsed: a located error (an unknown), never an empty pass', async () => {
+    const ctx = ctxWith({ '1_a.sql': `-- migrate:up\n${'SELECT 1;\n'.repeat(MAX_FILE_STATEMENTS + 1)}` });
+    const [m] = dbmate(ctx, '.').migrations;
+    await ctx.flush();
+    expect(m?.up?.statements).toEqual([]);
+    expect(m?.up?.empty).toBe(false);
+    expect(m?.up?.errors.map((e) => `${e.at.file}:${e.at.line} ${e.message}`)).toEqual([
+      `1_a.sql:1 too many statements to analyse: ${MAX_FILE_STATEMENTS + 1} > ${MAX_FILE_STATEMENTS} in one file (counted by ";"): not analysed, its rollback hazards are unknown`,
+    ]);
+  });
+
+  it('past the total, the remaining files are not parsed', async () => {
+    const per = MAX_FILE_STATEMENTS;
+    const files: Record<string, string> = {};
+    const count = Math.floor(MAX_TOTAL_STATEMENTS / per) + 1;
+    for (let i = 1; i <= count; i++) files[`${i}_a.sql`] = `-- migrate:up\n${'SELECT 1;'.repeat(per)}\n`;
+    const ctx = ctxWith(files);
+    const ms = dbmate(ctx, '.').migrations;
+    await ctx.flush();
+    expect(ms.map((m) => m.up?.statements.length)).toEqual([...Array(count - 1).fill(per), 0]);
+    expect(ms.at(-1)?.up?.errors[0]?.message).toMatch(
+      new RegExp(
+        `^too many statements to analyse: ${count * per} > ${MAX_TOTAL_STATEMENTS} in all the migrations`,
+      ),
+    );
   });
 });
