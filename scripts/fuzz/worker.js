@@ -106,9 +106,30 @@ function checkOutput(args, code, stdout, stderr, shellcheck) {
   return problems;
 }
 
+const GIT = ['-c', 'user.name=fuzz', '-c', 'user.email=fuzz@example.invalid', '-c', 'commit.gpgsign=false'];
+
+/** Commands that read git history (check, gates, migrations verify) get the case as one commit on an empty base. */
+function needsHistory(args) {
+  return args.includes('rbfuzz-base');
+}
+
+/** `git init`, an empty commit tagged rbfuzz-base, then every file of the case in a second commit. */
+function commitCase(dir) {
+  const git = (...a) => {
+    const r = spawnSync('git', [...GIT, ...a], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    if (r.status !== 0) throw new Error(`git ${a[0]}: ${r.stderr}`);
+  };
+  git('init', '-q', '-b', 'main');
+  git('commit', '-q', '--allow-empty', '--no-verify', '-m', 'base');
+  git('tag', 'rbfuzz-base');
+  git('add', '-A');
+  git('commit', '-q', '--allow-empty', '--no-verify', '-m', 'case');
+}
+
 async function run(msg) {
   const dir = join(work, 'repo');
   materialize(dir, msg.files);
+  if (needsHistory(msg.args)) commitCase(dir);
   let stdout = '';
   let stderr = '';
   const io = { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd: work };
