@@ -37,7 +37,7 @@ import type {
 } from '../model/service.js';
 import { mapLimit } from '../util/map-limit.js';
 import { cmp } from '../util/order.js';
-import { checkNumbers, workloadNumberChecks } from './bounds.js';
+import { checkNonFinite, checkNumbers, workloadNumberChecks } from './bounds.js';
 import { applicationFor, type RepoView } from './discovery/appset.js';
 import { isComposeDoc, isComposeFileName, readComposeProjects } from './discovery/compose.js';
 import { engineOfResource } from './discovery/data-stores.js';
@@ -710,6 +710,10 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
       .list(finalWorkloads)
       .filter((e) => e.workloads.length)
       .map((e) => e.file),
+  );
+  // .inf, .nan, 1e999 in a file a workload is read from: an input error, not a silent default
+  checkNonFinite(
+    parsed.filter((p) => feeding.has(p.f.rel)).flatMap((p) => p.docs.flatMap((d) => d.nonFinite ?? [])),
   );
   for (const [dir, files] of k.filesOf)
     if (![...files].some((f) => feeding.has(f)))

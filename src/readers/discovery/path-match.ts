@@ -29,12 +29,14 @@ export function matchPath(pattern: string, path: string): boolean {
   return reachable[xs.length] ?? false;
 }
 
+/** Without a leading `./` and leading or trailing slashes (a scan, not a regex: `/\/+$/` is quadratic on many slashes). */
 function trimSlashes(p: string): string {
-  let a = p.startsWith('./') ? 2 : 0;
-  let b = p.length;
-  while (a < b && p[a] === '/') a++;
-  while (b > a && p[b - 1] === '/') b--;
-  return p.slice(a, b);
+  const s = p.startsWith('./') ? p.slice(2) : p;
+  let a = 0;
+  let b = s.length;
+  while (a < b && s[a] === '/') a++;
+  while (b > a && s[b - 1] === '/') b--;
+  return s.slice(a, b);
 }
 
 /** One segment against one pattern segment: the two-pointer wildcard match, backtracking to the last `*` only. */
