@@ -15,6 +15,7 @@ import { commands } from '../shapes/helpers.js';
 import { SHOP } from './helpers.js';
 
 const POSTGRES_CHART = join(SHOP, '../postgres-chart');
+const GITOPS_APPSET = join(SHOP, '../gitops-appset');
 const temps: (() => void)[] = [];
 afterAll(() => {
   for (const c of temps) c();
@@ -34,7 +35,7 @@ async function initAndPlan(dir: string, workload?: string): Promise<{ text: stri
  * Fill the TODOs with what they show: uncomment the commented blocks (signals, roles, comms, history), set
  * owners, and the deploy fields the TODO comments name.
  */
-function fillTodos(text: string, deploy: Record<string, string>): string {
+function fillTodos(text: string, deploy: Record<string, unknown>): string {
   const uncommented = text
     .split('\n')
     .map((l) => (/^# (signals:|roles:|comms:|history:| {2})/.test(l) ? l.slice(2) : l))
@@ -112,5 +113,21 @@ describe('init → plan without edits beyond the TODOs', () => {
     );
     expect(unknownSubjects(p)).not.toContain('kube context');
     expect(unknownSubjects(p)).not.toContain('who may roll back');
+  });
+
+  it('an ApplicationSet whose Application name needs the clusters: a TODO for deploy.target.app; filled, the commands name it', async () => {
+    const dir = copyOf(GITOPS_APPSET);
+    const { text, design } = await initAndPlan(dir, 'apps/payments/overlays/prod');
+    expect(parseYaml(text).deploy.target).toBeUndefined();
+    expect(text).toContain('# TODO target.app: ApplicationSet payments generates the Application that syncs');
+    expect(text).not.toContain('# TODO context:'); // argocd talks to its server, not to a kube context
+    expect(design.inputs.map((i) => i.name)).toContain('ARGOCD_APP');
+
+    writeFileSync(join(dir, 'rollbook.yaml'), fillTodos(text, { target: { app: 'payments-prod-eu' } }));
+    const filled = await loadService(dir, { release: false });
+    const p = plan(filled, analyze(filled));
+    expect(commands(p)).toContain('argocd app set --sync-policy none -- payments-prod-eu');
+    expect(p.inputs.map((i) => i.name)).not.toContain('ARGOCD_APP');
+    expect(unknownSubjects(p)).not.toContain('Argo CD application');
   });
 });
