@@ -18,6 +18,7 @@
  *   repoURL, path    Argo CD Application pointing outside this repository
  */
 
+import { join } from 'node:path';
 import { RollbookError } from '../errors.js';
 import type {
   Evidence,
@@ -59,6 +60,7 @@ import {
 } from './discovery/flags.js';
 import { fluxHelmRelease, type Manager, managerOf, managesDir } from './discovery/gitops.js';
 import { type ChartInput, readChart } from './discovery/helm.js';
+import { helmOnPath, helmTemplate } from './discovery/helm-template.js';
 import {
   cleanPath,
   fluxValues,
@@ -451,6 +453,7 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
     ...objects.flatMap((o) => safely(`${o.kind}/${o.name}`, o.doc.at(o.base), () => fluxValues(o)) ?? []),
   ];
   for (const m of managers) unknowns.push(...(m.unknowns ?? []));
+  const helmBin = helmOnPath();
   /** The chart workloads read with the values of a deployment. */
   const boundBy = new Map<Workload, ValuesRequest>();
   for (const [dir, cf] of [...chartFiles].sort(([a], [b]) => cmp(a, b))) {
@@ -510,6 +513,21 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
       const cd = parseYaml(c.rel, text);
       unknowns.push(...cd.unknowns);
       input.crds.push(...cd.docs);
+    }
+    // helm on PATH: the exact manifests (local and read-only), else rollbook's own binding
+    if (helmBin && str(get(chartY.value, 'type')) !== 'library') {
+      const h = await helmTemplate(
+        {
+          chartPath: join(abs, dir),
+          chartDir: dir,
+          chart: chartName,
+          release: input.release ?? chartName,
+          ...(req?.namespace ? { namespace: req.namespace } : {}),
+          values: (input.extraValues ?? []).map((d) => d.value),
+        },
+        { helm: helmBin },
+      );
+      input.helm = h.ok ? { version: h.version, docs: h.docs } : { failed: h.reason };
     }
     const r = safely(`helm chart ${dir || '.'}`, chartY.at([]), () => readChart(input)) ?? { unknowns: [] };
     unknowns.push(...r.unknowns);

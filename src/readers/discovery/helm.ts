@@ -21,7 +21,7 @@ import {
 import { parseImage } from './image.js';
 import { type KObj, objectsOf, workloadOf } from './k8s.js';
 import { lineAt } from './text.js';
-import { get, metadataValue, num, obj, parseYaml, str, type YamlDoc } from './yaml.js';
+import { get, metadataValue, num, obj, parseYaml, parseYamlDocuments, str, type YamlDoc } from './yaml.js';
 
 export interface ChartInput {
   /** Chart directory (relative, POSIX). */
@@ -34,6 +34,9 @@ export interface ChartInput {
   release?: string;
   /** Who passes the extra values and the release name, for messages (`Flux HelmRelease web`). */
   valuesBy?: string;
+  /** The chart as `helm template` rendered it (templates by repository path), or why it was not. */
+  helm?: { version: string; docs: { file: string; text: string }[] } | { failed: string };
+
   /** templates/** files as text (relative path → text). */
   templates: { file: string; text: string }[];
   /** crds/** documents. */
@@ -280,11 +283,20 @@ export function readChart(input: ChartInput): { workload?: Workload; unknowns: U
   const state = chartState(input, main, all, values, images, names);
   if (state.length) w.state = state;
   const missing = [...new Set([...(bound?.rendered.missing ?? []), ...(hpaBound?.rendered.missing ?? [])])];
-  unknowns.push({
-    subject: `helm chart ${name}`,
-    reason: `helm is not run: the workload template was bound to ${[...new Set(source.files)].join(' + ') || 'no values file'}${input.valuesBy ? ` (the values of ${input.valuesBy})` : ''} by rollbook (conditions other than a values path are assumed true, helpers other than fullname/name are placeholders)${missing.length ? `; values the templates read but no values file sets (approximated by template defaults or platform defaults): ${missing.map((m) => `.Values.${m}`).join(', ')}` : ''}; ${input.release ? `the release name ${input.release} comes from ${input.valuesBy ?? 'the deployment'}` : 'the release name is assumed to be the chart name'}`,
-    at: input.chart.at(['name']),
-  });
+  if (input.helm && 'docs' in input.helm) {
+    // exact manifests: nothing approximated, but say which helm rendered them
+    if (!bound?.exact)
+      unknowns.push({
+        subject: `helm chart ${name}`,
+        reason: `helm template (${input.helm.version}) rendered no ${main ? kindOf(main) : 'workload'} from ${main?.file ?? 'the templates'} with these values; the facts come from rollbook's own binding`,
+        at: input.chart.at(['name']),
+      });
+  } else
+    unknowns.push({
+      subject: `helm chart ${name}`,
+      reason: `${input.helm && 'failed' in input.helm ? input.helm.failed : 'helm is not run'}: the workload template was bound to ${[...new Set(source.files)].join(' + ') || 'no values file'}${input.valuesBy ? ` (the values of ${input.valuesBy})` : ''} by rollbook (conditions other than a values path are assumed true, helpers other than fullname/name are placeholders)${missing.length ? `; values the templates read but no values file sets (approximated by template defaults or platform defaults): ${missing.map((m) => `.Values.${m}`).join(', ')}` : ''}; ${input.release ? `the release name ${input.release} comes from ${input.valuesBy ?? 'the deployment'}` : 'the release name is assumed to be the chart name'}`,
+      at: input.chart.at(['name']),
+    });
   return { workload: w, unknowns };
 }
 
@@ -423,15 +435,51 @@ function bindObject(
   values: ValuesSource,
   names: ChartNames,
   kind: string,
-): { o: KObj; rendered: Rendered } | undefined {
+): { o: KObj; rendered: Rendered; exact?: boolean } | undefined {
   const text = input.templates.find((t) => t.file === chunk.file)?.text;
   if (text === undefined) return undefined;
   const rendered = renderTemplate(chunk.file, text, values, names);
   const parsed = parseYaml(chunk.file, rendered.text);
+  let approx: KObj | undefined;
   for (const d of parsed.docs) {
-    for (const o of objectsOf(remap(d, rendered, chunk.file))) if (o.kind === kind) return { o, rendered };
+    approx = objectsOf(remap(d, rendered, chunk.file)).find((o) => o.kind === kind);
+    if (approx) break;
   }
+  const helm = input.helm && 'docs' in input.helm ? input.helm : undefined;
+  if (!helm) return approx ? { o: approx, rendered } : undefined;
+  const name = approx?.name;
+  for (const r of helm.docs.filter((x) => x.file === chunk.file)) {
+    for (const d of parseYamlDocuments(chunk.file, r.text).docs) {
+      const objs = objectsOf(d).filter((o) => o.kind === kind);
+      const o = objs.find((x) => x.name === name) ?? objs[0];
+      if (o) return { o: { ...o, doc: exactDoc(d, approx, chunk, helm.version) }, rendered, exact: true };
+    }
+  }
+  // helm rendered no such object (a condition the values turn off)
   return undefined;
+}
+
+/**
+ * A document of `helm template` output whose evidence is the values line rollbook's own binding
+ * found for the same value, else the template with a note (the values line is then unknown).
+ */
+function exactDoc(d: YamlDoc, approx: KObj | undefined, chunk: Chunk, version: string): YamlDoc {
+  return {
+    ...d,
+    file: chunk.file,
+    at(path, note) {
+      const same =
+        approx !== undefined &&
+        JSON.stringify(get(d.value, ...path)) ===
+          JSON.stringify(get(approx.body, ...path.slice(approx.base.length)));
+      if (same && approx) return approx.doc.at(path, note);
+      return {
+        file: chunk.file,
+        line: lineIn(chunk, /^kind:/m),
+        note: note ?? `as rendered by helm template (${version}); the values line is not known`,
+      };
+    },
+  };
 }
 
 /** The chart's workload object rendered against the values, read like any manifest. */
@@ -440,11 +488,12 @@ function bindToValues(
   main: Chunk,
   values: ValuesSource,
   names: ChartNames,
-): { workload?: Workload; rendered: Rendered } | undefined {
+): { workload?: Workload; rendered: Rendered; exact?: boolean } | undefined {
   const kind = kindOf(main);
   if (!kind) return undefined;
   const b = bindObject(input, main, values, names, kind);
   if (!b) return undefined;
   const w = workloadOf(b.o, new Map());
-  return w ? { workload: w, rendered: b.rendered } : { rendered: b.rendered };
+  const exact = b.exact ? { exact: true } : {};
+  return w ? { workload: w, rendered: b.rendered, ...exact } : { rendered: b.rendered, ...exact };
 }
