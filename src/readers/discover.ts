@@ -183,7 +183,7 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
   const jsonFiles: RepoFile[] = [];
   const chartFiles = new Map<
     string,
-    { chart?: RepoFile; values?: RepoFile; templates: RepoFile[]; crds: RepoFile[] }
+    { chart?: RepoFile; values?: RepoFile; templates: RepoFile[]; helpers: RepoFile[]; crds: RepoFile[] }
   >();
   const procfiles: RepoFile[] = [];
   const units: RepoFile[] = [];
@@ -193,13 +193,14 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
     const name = baseName(f.rel);
     const chart = chartOf(f.rel);
     if (chart !== undefined) {
-      const entry = chartFiles.get(chart) ?? { templates: [], crds: [] };
+      const entry = chartFiles.get(chart) ?? { templates: [], helpers: [], crds: [] };
       chartFiles.set(chart, entry);
       const sub = chart === '' ? f.rel : f.rel.slice(chart.length + 1);
       if (sub === 'Chart.yaml') entry.chart = f;
       else if (sub === 'values.yaml') entry.values = f;
       else if (sub.startsWith('templates/') && /\.(ya?ml|tpl)$/.test(sub) && !baseName(sub).startsWith('_'))
         entry.templates.push(f);
+      else if (sub.startsWith('templates/') && /^_.*\.tpl$/.test(baseName(sub))) entry.helpers.push(f);
       else if (sub.startsWith('crds/') && /\.ya?ml$/.test(sub)) entry.crds.push(f);
       continue;
     }
@@ -507,6 +508,10 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
       const text = await read(t);
       if (text !== undefined) input.templates.push({ file: t.rel, text });
     }
+    for (const t of cf.helpers.sort((a, b) => cmp(a.rel, b.rel))) {
+      const text = await read(t);
+      if (text !== undefined) input.helpers = [...(input.helpers ?? []), { file: t.rel, text }];
+    }
     for (const c of cf.crds.sort((a, b) => cmp(a.rel, b.rel))) {
       const text = await read(c);
       if (text === undefined) continue;
@@ -528,7 +533,7 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
         { helm: helmBin },
       );
       input.helm = h.ok ? { version: h.version, docs: h.docs } : { failed: h.reason };
-    }
+    } else if (!helmBin) input.helm = { failed: 'helm is not on PATH' };
     const r = safely(`helm chart ${dir || '.'}`, chartY.at([]), () => readChart(input)) ?? { unknowns: [] };
     unknowns.push(...r.unknowns);
     if (r.workload) {
@@ -852,9 +857,10 @@ function chartFilesOf(cf: {
   chart?: RepoFile;
   values?: RepoFile;
   templates: RepoFile[];
+  helpers: RepoFile[];
   crds: RepoFile[];
 }): string[] {
-  return [cf.chart, cf.values, ...cf.templates, ...cf.crds]
+  return [cf.chart, cf.values, ...cf.templates, ...cf.helpers, ...cf.crds]
     .filter((f): f is RepoFile => !!f)
     .map((f) => f.rel);
 }
