@@ -271,7 +271,7 @@ export function readChart(input: ChartInput): { workload?: Workload; unknowns: U
   } else
     unknowns.push({
       subject: `helm chart ${name}`,
-      reason: `${input.helm && 'failed' in input.helm ? input.helm.failed : 'helm is not run'}: the workload template was bound to ${[...new Set(source.files)].join(' + ') || 'no values file'}${input.valuesBy ? ` (the values of ${input.valuesBy})` : ''} by rollbook (conditions other than a values path are assumed true, helpers other than fullname/name are placeholders)${missing.length ? `; values the templates read but no values file sets (approximated by template defaults or platform defaults): ${missing.map((m) => `.Values.${m}`).join(', ')}` : ''}; ${input.release ? `the release name ${input.release} comes from ${input.valuesBy ?? 'the deployment'}` : 'the release name is assumed to be the chart name'}`,
+      reason: `${input.helm && 'failed' in input.helm ? input.helm.failed : 'helm is not run'}: the workload template was bound to ${[...new Set(source.files)].join(' + ') || 'no values file'}${input.valuesBy ? ` (the values of ${input.valuesBy})` : ''} by rollbook (conditions other than a values path are assumed true, helpers other than fullname, name and whole-line includes of _helpers.tpl are placeholders)${missing.length ? `; values the templates read but no values file sets (approximated by template defaults or platform defaults): ${missing.map((m) => `.Values.${m}`).join(', ')}` : ''}; ${input.release ? `the release name ${input.release} comes from ${input.valuesBy ?? 'the deployment'}` : 'the release name is assumed to be the chart name'}`,
       at: input.chart.at(['name']),
     });
   return { workload: w, unknowns };
