@@ -16,6 +16,7 @@
 import type { Finding } from '../model/finding.js';
 import type { Arg, Command, Input } from '../model/plan.js';
 import {
+  bareName,
   check,
   Drivers,
   durationModel,
@@ -37,7 +38,7 @@ const TRAFFIC = 'TARGET_REVISION_TRAFFIC';
 
 function names(ctx: PlatformContext): { service: string; region: Arg; project: string[] } {
   return {
-    service: resourceName(ctx, 'service'),
+    service: bareName(resourceName(ctx, 'service'), 'Cloud Run service name'),
     region: fact(ctx, 'region') ?? { var: REGION },
     project: optIf('--project', fact(ctx, 'project')),
   };
