@@ -39,6 +39,12 @@ export interface OutputRule {
  */
 export const VERIFY_LOSS_ONLY = 'data loss only:';
 
+/**
+ * The line `migrations verify` prints when its outcome is pass (every crossed down restores the schema
+ * and keeps the seeded rows, or there is no down to run): what the data-step gate reads as a pass.
+ */
+export const VERIFY_PASSED = 'verified:';
+
 /** What must be accepted, by whom, before an `accept` outcome passes. */
 export interface Acceptance {
   /** Who may accept (roles). */

@@ -10,6 +10,8 @@ export function checkReading(c: Check): string[] {
     out.push(
       `Output "${r.contains}": ${r.result === 'accept' ? 'passes only when a data owner accepts the loss' : r.result} (${r.note}).`,
     );
+  if (c.outcomes?.length)
+    out.push('Any other output is unknown and does not pass (whatever the exit code).');
   if (c.expectOutput) out.push(`The output must contain "${c.expectOutput}".`);
   if (c.expectLines?.length)
     out.push(`The output must have lines matching ${c.expectLines.map((l) => `/${l}/`).join(', ')}.`);

@@ -358,6 +358,10 @@ rb_verdict() {
       accept) rb_say "  -> $note"; rb_accept && return 0; return 2 ;;
     esac
   done
+  if ((rc == 0 && %{#rb_c_rules[@]} > 0)); then
+    rb_warn "UNKNOWN: the output matches none of the outcomes this check knows: could not prove it (read the output above)"
+    return 1
+  fi
   if ((rc != 0)); then
     if ((rc == 124)); then rb_warn 'check timed out'; elif ((rc == 127)); then rb_warn 'command not found (see the install hint at the top)'; else rb_warn "check exited with code $rc"; fi
     return 1
@@ -389,7 +393,8 @@ rb_verdict() {
 }
 
 # rb_check TIMEOUT RETRIES WANT ARGV...: a read-only check with a timeout, retried. Reads the output
-# (stdout and stderr) as the spec says; with no rule matching, exit 0 (and WANT, when set) passes.
+# (stdout and stderr) as the spec says. A check with output rules passes only through a rule: output
+# that matches none of them is unknown, never a pass. Without rules, exit 0 (and WANT, when set) passes.
 rb_want=''
 rb_check() {
   local t=$1 tries=$2 attempt=0 out rc v
