@@ -1,4 +1,11 @@
-import { type Check, type Command, type Gate, type Input, VERIFY_LOSS_ONLY, VERIFY_PASSED } from '../model/plan.js';
+import {
+  type Check,
+  type Command,
+  type Gate,
+  type Input,
+  VERIFY_LOSS_ONLY,
+  VERIFY_PASSED,
+} from '../model/plan.js';
 import { designBackup } from './backup.js';
 import type { PlanContext } from './context.js';
 import { migrationToolCommands } from './migration-tools.js';

@@ -174,7 +174,8 @@ const GATES: Record<string, { inputs: Record<string, string>; cases: Case[] }> =
       },
       {
         name: 'exit 0 with output no rule knows (e.g. a wrapper printing nothing)',
-        stdout: 'Unable to connect to the server: dial tcp 10.0.0.1:443: i/o timeout (retried by a wrapper that exits 0)',
+        stdout:
+          'Unable to connect to the server: dial tcp 10.0.0.1:443: i/o timeout (retried by a wrapper that exits 0)',
         pass: false,
         shows: 'matches none of the outcomes',
       },
