@@ -25,7 +25,7 @@ export const argocdHistory: Probe = {
     if (exitCode !== 0 || header < 0) return notUnderstood('argocd app history', exitCode, output);
     const rows = lines
       .slice(header + 1)
-      .map((l) => /^(\d+)\s+(.*)$/.exec(l.trim()))
+      .map((l) => /^(\d+)\s+(\S.*)$/.exec(l.trim()))
       .filter((m): m is RegExpExecArray => m !== null)
       .map((m) => ({ id: Number(m[1]), rest: (m[2] ?? '').replace(/\s+/g, ' ') }));
     const id = revisionNumber(want);

@@ -21,7 +21,8 @@ export const releaseDirs: Probe = {
       .split('\n')
       .map((l) => l.trim())
       .filter((l) => l !== '');
-    const target = (want ?? '').trim().replace(/\/+$/, '');
+    let target = (want ?? '').trim();
+    while (target.endsWith('/')) target = target.slice(0, -1);
     if (target === '') return unknown('no target release given');
     if (!names.includes(target))
       return fail(

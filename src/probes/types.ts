@@ -14,6 +14,8 @@ export interface ProbeInput {
   exitCode: number;
   /** The wanted value (e.g. the target revision), for probes that look for one. */
   want?: string;
+  /** When this run started (epoch seconds), for probes that check something was done during it. */
+  since?: number;
 }
 
 export interface ProbeVerdict {
