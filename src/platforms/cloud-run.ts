@@ -17,6 +17,7 @@ import type { Finding } from '../model/finding.js';
 import type { Arg, Check, Command, Input } from '../model/plan.js';
 import * as probes from '../probes/cloud-run.js';
 import {
+  bareName,
   check,
   Drivers,
   durationModel,
@@ -39,7 +40,7 @@ const TRAFFIC = 'TARGET_REVISION_TRAFFIC';
 
 function names(ctx: PlatformContext): { service: string; region: Arg; project: string[] } {
   return {
-    service: resourceName(ctx, 'service'),
+    service: bareName(resourceName(ctx, 'service'), 'Cloud Run service name'),
     region: fact(ctx, 'region') ?? { var: REGION },
     project: optIf('--project', fact(ctx, 'project')),
   };

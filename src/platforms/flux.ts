@@ -19,6 +19,7 @@ import * as probes from '../probes/flux.js';
 import {
   badCommitInput,
   check,
+  contextFlag,
   evidenceOfSetting,
   fact,
   fixedStep,
@@ -66,14 +67,19 @@ function fluxObject(ctx: PlatformContext): FluxObject {
   if (isHelmRelease(ctx)) {
     const name = fact(ctx, 'helmRelease') ?? resourceName(ctx);
     const ns = fact(ctx, 'fluxNamespace') ?? namespaceOf(ctx);
-    return { kind: 'helmrelease', name, ns: flag('-n', ns), label: `HelmRelease ${name}` };
+    return {
+      kind: 'helmrelease',
+      name,
+      ns: [...contextFlag(ctx, '--context'), ...flag('-n', ns)],
+      label: `HelmRelease ${name}`,
+    };
   }
   const name = fact(ctx, 'kustomization');
   const ns = fact(ctx, 'fluxNamespace') ?? 'flux-system';
   return {
     kind: 'kustomization',
     name: name ?? { var: KUSTOMIZATION },
-    ns: ['-n', ns],
+    ns: [...contextFlag(ctx, '--context'), '-n', ns],
     label: name ? `Kustomization ${name}` : `the Flux Kustomization (${KUSTOMIZATION})`,
   };
 }
@@ -84,7 +90,7 @@ function helmTarget(ctx: PlatformContext): { release: string; ns: string[] } {
   const target = fact(ctx, 'targetNamespace');
   const release = fact(ctx, 'release') ?? (target ? `${target}-${hr}` : hr);
   const storage = fact(ctx, 'storageNamespace') ?? fact(ctx, 'fluxNamespace') ?? namespaceOf(ctx);
-  return { release, ns: flag('-n', storage) };
+  return { release, ns: [...contextFlag(ctx, '--kube-context'), ...flag('-n', storage)] };
 }
 
 function history(ctx: PlatformContext): Command {

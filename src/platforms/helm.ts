@@ -13,6 +13,7 @@ import type { Arg, Check, Command, Input } from '../model/plan.js';
 import * as probes from '../probes/helm.js';
 import {
   check,
+  contextFlag,
   Drivers,
   durationModel,
   evidenceOfSetting,
@@ -47,7 +48,10 @@ export const HELM_NAMESPACE = 'HELM_NAMESPACE';
 /** `-n NS` always: helm's default namespace is the kube context's, rarely the release's. */
 export function helmNs(ctx: PlatformContext): Arg[] {
   const ns = namespaceOf(ctx);
-  return ns === undefined ? ['-n', { var: HELM_NAMESPACE }] : flag('-n', ns);
+  return [
+    ...contextFlag(ctx, '--kube-context'),
+    ...(ns === undefined ? ['-n', { var: HELM_NAMESPACE }] : flag('-n', ns)),
+  ];
 }
 
 /** The namespace input, when the namespace is not known from the files. */

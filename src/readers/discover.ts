@@ -37,7 +37,7 @@ import type {
 } from '../model/service.js';
 import { mapLimit } from '../util/map-limit.js';
 import { cmp } from '../util/order.js';
-import { checkNumbers, workloadNumberChecks } from './bounds.js';
+import { checkNonFinite, checkNumbers, workloadNumberChecks } from './bounds.js';
 import { isComposeDoc, isComposeFileName, readComposeProjects } from './discovery/compose.js';
 import { engineOfResource } from './discovery/data-stores.js';
 import {
@@ -698,6 +698,10 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
       .filter((e) => e.workloads.length)
       .map((e) => e.file),
   );
+  // .inf, .nan, 1e999 in a file a workload is read from: an input error, not a silent default
+  checkNonFinite(
+    parsed.filter((p) => feeding.has(p.f.rel)).flatMap((p) => p.docs.flatMap((d) => d.nonFinite ?? [])),
+  );
   for (const [dir, files] of k.filesOf)
     if (![...files].some((f) => feeding.has(f)))
       for (const f of files)
@@ -708,7 +712,7 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
   for (const m of managers)
     ledger.holds(
       m.at.file,
-      `${m.kind} ${m.name} (${m.tool === 'argocd' ? 'Argo CD' : 'Flux'}), applies ${m.paths.map((p) => (typeof p === 'string' ? p || '.' : p.source)).join(', ') || 'a remote source'}`,
+      `${m.kind} ${m.name} (${m.tool === 'argocd' ? 'Argo CD' : 'Flux'}), applies ${m.paths.map((p) => (typeof p === 'string' ? p || '.' : p.glob)).join(', ') || 'a remote source'}`,
     );
 
   // ---- flags the code uses ------------------------------------------------------------------
@@ -979,10 +983,17 @@ export function migrationSetsFor(
   s: Service,
 ): { mine?: Discovery['migrationDirs'][number]; others: Discovery['migrationDirs'] } {
   const sets = d.migrationDirs;
-  if (sets.length === 1) return { mine: sets[0] as Discovery['migrationDirs'][number], others: [] };
   const chosen = s.workloads.length === 1 ? s.workloads[0] : undefined;
-  if (!chosen) return { others: sets };
   const fileOf = (w: Workload) => w.attributes.overlay ?? w.attributes.chartPath ?? w.at?.file ?? '';
+  if (sets.length === 1) {
+    // the only set, unless it sits nearer another workload (services/a/db is not services/b's)
+    const only = sets[0] as Discovery['migrationDirs'][number];
+    const nearer =
+      chosen &&
+      d.workloads.some((w) => commonPrefix(fileOf(w), only.path) > commonPrefix(fileOf(chosen), only.path));
+    return nearer ? { others: sets } : { mine: only, others: [] };
+  }
+  if (!chosen) return { others: sets };
   const near = sets.filter((m) => {
     const best = Math.max(...d.workloads.map((w) => commonPrefix(fileOf(w), m.path)));
     return best > 0 && commonPrefix(fileOf(chosen), m.path) === best;
