@@ -3,9 +3,9 @@
  * Kustomization-managed workload: flux suspend kustomization → kubectl rollout undo → git revert →
  * flux resume.
  *
- * Names: a workload of kind HelmRelease (or attributes.helmRelease) takes the HelmRelease path;
+ * Names: a workload of kind HelmRelease (or a flux.helmRelease fact) takes the HelmRelease path;
  * anything else the Kustomization path.
- * Attribute keys: helmRelease (HelmRelease name; default workload.name), fluxNamespace (namespace
+ * Fact keys (typed facts, else deploy.target): helmRelease (HelmRelease name; default workload.name), fluxNamespace (namespace
  * of the Flux object; default the workload's namespace, then flux-system for Kustomizations),
  * release (Helm release name; Flux's default is [targetNamespace-]name), targetNamespace,
  * storageNamespace (where Helm keeps the release; default the HelmRelease's namespace),
@@ -32,6 +32,7 @@ import {
   rollbackOf,
   run,
   settingOf,
+  targetFact,
   timedStep,
 } from './common.js';
 import { helmDuration, helmHazards, helmHistory, helmRevisionInput, helmRollbackStep } from './helm.js';
@@ -50,17 +51,20 @@ interface FluxObject {
 }
 
 function isHelmRelease(ctx: PlatformContext): boolean {
-  return ctx.workload?.kind.toLowerCase() === 'helmrelease' || fact(ctx, 'helmRelease') !== undefined;
+  return (
+    ctx.workload?.kind.toLowerCase() === 'helmrelease' ||
+    fact(ctx, ctx.workload?.flux?.helmRelease, 'helmRelease') !== undefined
+  );
 }
 
 function fluxObject(ctx: PlatformContext): FluxObject {
   if (isHelmRelease(ctx)) {
-    const name = fact(ctx, 'helmRelease') ?? resourceName(ctx);
-    const ns = fact(ctx, 'fluxNamespace') ?? namespaceOf(ctx);
+    const name = fact(ctx, ctx.workload?.flux?.helmRelease, 'helmRelease') ?? resourceName(ctx);
+    const ns = targetFact(ctx, 'fluxNamespace') ?? namespaceOf(ctx);
     return { kind: 'helmrelease', name, ns: flag('-n', ns), label: `HelmRelease ${name}` };
   }
-  const name = fact(ctx, 'kustomization');
-  const ns = fact(ctx, 'fluxNamespace') ?? 'flux-system';
+  const name = fact(ctx, ctx.workload?.flux?.kustomization, 'kustomization');
+  const ns = targetFact(ctx, 'fluxNamespace') ?? 'flux-system';
   return {
     kind: 'kustomization',
     name: name ?? { var: KUSTOMIZATION },
@@ -71,10 +75,10 @@ function fluxObject(ctx: PlatformContext): FluxObject {
 
 /** Helm release name and storage namespace of a HelmRelease. */
 function helmTarget(ctx: PlatformContext): { release: string; ns: string[] } {
-  const hr = fact(ctx, 'helmRelease') ?? resourceName(ctx);
-  const target = fact(ctx, 'targetNamespace');
-  const release = fact(ctx, 'release') ?? (target ? `${target}-${hr}` : hr);
-  const storage = fact(ctx, 'storageNamespace') ?? fact(ctx, 'fluxNamespace') ?? namespaceOf(ctx);
+  const hr = fact(ctx, ctx.workload?.flux?.helmRelease, 'helmRelease') ?? resourceName(ctx);
+  const target = targetFact(ctx, 'targetNamespace');
+  const release = fact(ctx, ctx.workload?.helm?.release, 'release') ?? (target ? `${target}-${hr}` : hr);
+  const storage = targetFact(ctx, 'storageNamespace') ?? targetFact(ctx, 'fluxNamespace') ?? namespaceOf(ctx);
   return { release, ns: flag('-n', storage) };
 }
 
@@ -97,7 +101,7 @@ function duration(ctx: PlatformContext): DurationModel {
 
 function rollback(ctx: PlatformContext): PlatformRollback {
   const o = fluxObject(ctx);
-  const path = fact(ctx, 'path');
+  const path = targetFact(ctx, 'path');
   const inputs: Input[] = [];
   if (typeof o.name !== 'string') {
     inputs.push(

@@ -26,7 +26,7 @@ export const SCHEMA_URL = 'https://unpkg.com/rollbook@0.1.0/schema/rollbook.sche
 /** The descriptor text: DESIGN.md "rollbook.yaml version 1" fields only, with comments. */
 export function renderDescriptor(dirName: string, d: Discovery, s: Service): string {
   const chosen = s.workloads.length === 1 ? s.workloads[0] : undefined;
-  const name = chosen?.attributes.release ?? chosen?.name ?? dirName;
+  const name = chosen?.helm?.release ?? chosen?.name ?? dirName;
   const deploy: Record<string, unknown> = {};
   if (s.deploy.platform) deploy.platform = s.deploy.platform;
   if (chosen) deploy.workload = s.deploy.workload;

@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import type { HelmFacts } from '../../model/facts.js';
 import type { Evidence, ImageRef, RolloutSettings, Workload } from '../../model/service.js';
 import { parseImage } from './image.js';
 import { type KObj, objAt } from './k8s.js';
@@ -110,11 +111,13 @@ export function managerOf(o: KObj, dirs: Set<string>): Manager | undefined {
           images,
           settings: s,
           config: [],
-          attributes: {
+          argocd: {
             app: o.name,
-            ...(chart ? { chart } : {}),
-            ...(p ? { path: p } : {}),
-            repoURL: str(get(src, 'repoURL')) ?? '',
+            source: {
+              repoURL: str(get(src, 'repoURL')) ?? '',
+              ...(p ? { path: p } : {}),
+              ...(chart ? { chart } : {}),
+            },
           },
         };
         const ns = str(get(spec, 'destination', 'namespace'));
@@ -206,13 +209,9 @@ export function fluxHelmRelease(o: KObj): Workload | undefined {
   else if (tag)
     images.push({ ref: `:${tag}`, repository: '', tag, at: at(['spec', 'values', 'image', 'tag']) });
   const chart = str(get(spec, 'chart', 'spec', 'chart')) ?? '';
-  const attributes: Record<string, string> = {
-    release: str(spec.releaseName) ?? o.name,
-    chart,
-    helmRelease: o.name,
-  };
+  const helm: HelmFacts = { release: str(spec.releaseName) ?? o.name, chart };
   const cv = str(get(spec, 'chart', 'spec', 'version'));
-  if (cv) attributes.chartVersion = cv;
+  if (cv) helm.chartVersion = cv;
   const w: Workload = {
     kind: 'HelmRelease',
     name: o.name,
@@ -221,7 +220,8 @@ export function fluxHelmRelease(o: KObj): Workload | undefined {
     images,
     settings: s,
     config: [],
-    attributes,
+    helm,
+    flux: { helmRelease: o.name },
   };
   const ns = str(spec.targetNamespace) ?? o.namespace;
   if (ns) w.namespace = ns;
