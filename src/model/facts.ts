@@ -50,6 +50,12 @@ export interface FluxFacts {
   helmRelease?: string;
   /** The Kustomization that applies the workload's path. */
   kustomization?: string;
+  /** The HelmRelease's own namespace (where Helm stores the release unless storageNamespace says). */
+  namespace?: string;
+  /** spec.targetNamespace: where the chart's objects go. */
+  targetNamespace?: string;
+  /** spec.storageNamespace: where Helm stores the release. */
+  storageNamespace?: string;
 }
 
 /** A Lambda function (SAM or Serverless Framework). */
@@ -114,6 +120,9 @@ export function factAttributes(w: Workload): [key: string, value: string][] {
     ['repoURL', w.argocd?.source?.repoURL],
     ['kustomization', w.flux?.kustomization],
     ['helmRelease', w.flux?.helmRelease],
+    ['fluxNamespace', w.flux?.namespace],
+    ['targetNamespace', w.flux?.targetNamespace],
+    ['storageNamespace', w.flux?.storageNamespace],
     ['release', w.helm?.release],
     ['chart', w.helm?.chart ?? w.argocd?.source?.chart],
     ['chartPath', w.helm?.chartPath],

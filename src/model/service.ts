@@ -322,6 +322,8 @@ export interface Deploy {
   workload?: string;
   namespace?: string;
   manifests: string[];
+  /** Helm values files the deploy passes after the chart's values.yaml (rollbook.yaml deploy.valuesFiles). */
+  valuesFiles?: { path: string; at?: Evidence }[];
   pipeline?: string;
   /** Cluster / region / project / app names for platforms that need one. */
   target?: Record<string, string>;

@@ -60,11 +60,11 @@ function isHelmRelease(ctx: PlatformContext): boolean {
 function fluxObject(ctx: PlatformContext): FluxObject {
   if (isHelmRelease(ctx)) {
     const name = fact(ctx, ctx.workload?.flux?.helmRelease, 'helmRelease') ?? resourceName(ctx);
-    const ns = targetFact(ctx, 'fluxNamespace') ?? namespaceOf(ctx);
+    const ns = fact(ctx, ctx.workload?.flux?.namespace, 'fluxNamespace') ?? namespaceOf(ctx);
     return { kind: 'helmrelease', name, ns: flag('-n', ns), label: `HelmRelease ${name}` };
   }
   const name = fact(ctx, ctx.workload?.flux?.kustomization, 'kustomization');
-  const ns = targetFact(ctx, 'fluxNamespace') ?? 'flux-system';
+  const ns = fact(ctx, ctx.workload?.flux?.namespace, 'fluxNamespace') ?? 'flux-system';
   return {
     kind: 'kustomization',
     name: name ?? { var: KUSTOMIZATION },
@@ -76,9 +76,12 @@ function fluxObject(ctx: PlatformContext): FluxObject {
 /** Helm release name and storage namespace of a HelmRelease. */
 function helmTarget(ctx: PlatformContext): { release: string; ns: string[] } {
   const hr = fact(ctx, ctx.workload?.flux?.helmRelease, 'helmRelease') ?? resourceName(ctx);
-  const target = targetFact(ctx, 'targetNamespace');
+  const target = fact(ctx, ctx.workload?.flux?.targetNamespace, 'targetNamespace');
   const release = fact(ctx, ctx.workload?.helm?.release, 'release') ?? (target ? `${target}-${hr}` : hr);
-  const storage = targetFact(ctx, 'storageNamespace') ?? targetFact(ctx, 'fluxNamespace') ?? namespaceOf(ctx);
+  const storage =
+    fact(ctx, ctx.workload?.flux?.storageNamespace, 'storageNamespace') ??
+    fact(ctx, ctx.workload?.flux?.namespace, 'fluxNamespace') ??
+    namespaceOf(ctx);
   return { release, ns: flag('-n', storage) };
 }
 

@@ -148,6 +148,12 @@ export const descriptorSchema = z
           .describe('deployment/NAME, a Helm release, an ECS service, a job name...'),
         namespace: z.string().optional(),
         manifests: z.array(z.string()).optional().describe('Where to look for manifests.'),
+        valuesFiles: z
+          .array(z.string().min(1))
+          .optional()
+          .describe(
+            'Helm values files the deploy passes (helm -f), relative to this file, in order: later files win over earlier ones and over the chart values.yaml. Argo CD and Flux values are read from their manifests.',
+          ),
         pipeline: z.string().optional().describe('The CI/CD that ships it.'),
         target: z
           .record(z.string(), z.string())

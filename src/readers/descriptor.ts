@@ -236,6 +236,11 @@ export function serviceFromDescriptor(
     if (d.deploy.workload) s.deploy.workload = d.deploy.workload;
     if (d.deploy.namespace) s.deploy.namespace = d.deploy.namespace;
     if (d.deploy.pipeline) s.deploy.pipeline = d.deploy.pipeline;
+    if (d.deploy.valuesFiles?.length)
+      s.deploy.valuesFiles = d.deploy.valuesFiles.map((path, i) => ({
+        path,
+        at: at(['deploy', 'valuesFiles', i]),
+      }));
     if (d.deploy.target) s.deploy.target = d.deploy.target;
   }
   if (d.artifact) {

@@ -49,6 +49,13 @@ import {
 } from './discovery/flags.js';
 import { fluxHelmRelease, type Manager, managerOf, managesDir } from './discovery/gitops.js';
 import { type ChartInput, readChart } from './discovery/helm.js';
+import {
+  cleanPath,
+  fluxValues,
+  readValuesLayers,
+  type ValuesContext,
+  type ValuesRequest,
+} from './discovery/helm-values.js';
 import { herokuWorkload, isHerokuAppJson } from './discovery/heroku.js';
 import { versioningOf } from './discovery/image.js';
 import {
@@ -101,6 +108,8 @@ export interface Discovery {
 
 export interface DiscoverOptions {
   workload?: string;
+  /** Helm values files rollbook.yaml names (deploy.valuesFiles), root-relative, applied after values.yaml. */
+  valuesFiles?: { path: string; at?: Evidence }[];
 }
 
 /** Source files scanned for flag SDK calls at most (cheap check, not a full index). */
@@ -415,6 +424,25 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
   }
 
   // ---- Helm charts -------------------------------------------------------------------------
+  const byRel = new Map(files.map((f) => [f.rel, f]));
+  const valuesContext: ValuesContext = {
+    read: async (rel) => {
+      const f = byRel.get(rel);
+      if (!f) return undefined;
+      const t = await readText(f);
+      if (!t.ok) unknowns.push(t.unknown);
+      return t.ok ? t.text : undefined;
+    },
+    objects: objects.filter((o) => o.kind === 'ConfigMap' || o.kind === 'Secret'),
+  };
+  const valuesRequests: ValuesRequest[] = [
+    ...descriptorValues(opts.valuesFiles ?? [], [...chartFiles.keys()], byRel, unknowns),
+    ...managers.flatMap((m) => m.values ?? []),
+    ...objects.flatMap((o) => safely(`${o.kind}/${o.name}`, o.doc.at(o.base), () => fluxValues(o)) ?? []),
+  ];
+  for (const m of managers) unknowns.push(...(m.unknowns ?? []));
+  /** The chart workloads read with the values of a deployment. */
+  const boundBy = new Map<Workload, ValuesRequest>();
   for (const [dir, cf] of [...chartFiles].sort(([a], [b]) => cmp(a, b))) {
     if (!cf.chart) continue;
     if (/(^|\/)charts\/[^/]+$/.test(dir) && chartOf(dirOf(dirOf(dir))) !== undefined) {
@@ -446,24 +474,21 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
         if (vd.docs[0]) input.values = vd.docs[0];
       }
     }
-    // values files the deployment names (Argo CD helm.valueFiles), on top of values.yaml
-    for (const vf of managers.flatMap((m) => (m.valueFiles ?? []).filter((v) => v.chart === dir))) {
-      for (const rel of vf.files) {
-        const f = files.find((x) => x.rel === rel);
-        const text = f ? await read(f) : undefined;
-        if (text === undefined) {
-          unknowns.push({
-            subject: rel,
-            reason:
-              'values file named by the Argo CD application is not in the repository; its values are unknown',
-            at: vf.at,
-          });
-          continue;
-        }
-        const vd = parseYaml(rel, text);
-        unknowns.push(...vd.unknowns);
-        if (vd.docs[0]) input.extraValues = [...(input.extraValues ?? []), vd.docs[0]];
-      }
+    // the values the deployment passes (rollbook.yaml, Argo CD, Flux), on top of values.yaml
+    const chartName = str(get(chartY.value, 'name')) ?? baseName(dir);
+    const req = chooseValues(
+      dir,
+      valuesRequests.filter((r) => r.chart === dir || r.chart === chartName),
+      chartY.at(['name']),
+      unknowns,
+    );
+    if (req) {
+      const layers = await readValuesLayers(req, valuesContext);
+      unknowns.push(...layers.unknowns);
+      if (req.withoutDefaults) delete input.values;
+      if (layers.docs.length) input.extraValues = layers.docs;
+      if (req.release) input.release = req.release;
+      input.valuesBy = req.by;
     }
     for (const t of cf.templates.sort((a, b) => cmp(a.rel, b.rel))) {
       const text = await read(t);
@@ -478,7 +503,10 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
     }
     const r = safely(`helm chart ${dir || '.'}`, chartY.at([]), () => readChart(input)) ?? { unknowns: [] };
     unknowns.push(...r.unknowns);
-    if (r.workload) workloads.push(r.workload);
+    if (r.workload) {
+      workloads.push(r.workload);
+      if (req) boundBy.set(r.workload, req);
+    }
   }
 
   // ---- ECS, Heroku, systemd, Nomad ---------------------------------------------------------
@@ -574,7 +602,9 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
     );
     if (!chart) continue;
     absorbed.add(chart);
-    if (hr.images.length === 0) hr.images = chart.images;
+    // read with this release's values: the chart's facts already hold them, citing where each was set
+    const bound = boundBy.get(chart)?.by === `Flux HelmRelease ${hr.name}`;
+    if (hr.images.length === 0 || (bound && chart.images.length > 0)) hr.images = chart.images;
     else
       hr.images = hr.images.map((img, i) => {
         const base = chart.images[i];
@@ -587,7 +617,8 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
         return merged;
       });
     for (const [key, v] of Object.entries(chart.settings))
-      if (!(key in hr.settings)) (hr.settings as Record<string, unknown>)[key] = v;
+      if (bound || !(key in hr.settings)) (hr.settings as Record<string, unknown>)[key] = v;
+    if (bound && hr.settings.replicas && !chart.settings.replicas) delete hr.settings.replicas;
     hr.config = chart.config;
     if (chart.hooks) hr.hooks = chart.hooks;
     if (chart.crds) hr.crds = chart.crds;
@@ -712,6 +743,80 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
   out.deployFiles = ledger.list(finalWorkloads).filter((e) => e.file !== '');
   if (opts.workload) out.workload = opts.workload;
   return out;
+}
+
+/**
+ * rollbook.yaml's deploy.valuesFiles as values requests: a file inside a chart directory belongs to
+ * that chart; a file elsewhere to the repository's one chart (an unknown when there are several).
+ * A file that does not exist is an input error where rollbook.yaml names it.
+ */
+function descriptorValues(
+  list: { path: string; at?: Evidence }[],
+  chartDirs: string[],
+  byRel: Map<string, RepoFile>,
+  unknowns: Unknown[],
+): ValuesRequest[] {
+  if (list.length === 0) return [];
+  const charts = chartDirs.filter(
+    (d) => !/(^|\/)charts\/[^/]+$/.test(d) || !chartDirs.includes(dirOf(dirOf(d))),
+  );
+  const out = new Map<string, ValuesRequest>();
+  list.forEach((v, i) => {
+    const rel = cleanPath(v.path);
+    const at = v.at ?? { file: 'rollbook.yaml', line: 1 };
+    const problem = (message: string) =>
+      new RollbookError(rel.startsWith('..') ? 'INVALID_CONFIG' : 'NOT_FOUND', [
+        { message, path: `deploy.valuesFiles[${i}]`, at },
+      ]);
+    if (rel.startsWith('..') || rel.startsWith('/'))
+      throw problem(`values file "${v.path}" is outside the service root`);
+    if (!byRel.has(rel)) throw problem(`values file "${v.path}" does not exist`);
+    const inChart = charts
+      .filter((d) => d === '' || rel.startsWith(`${d}/`))
+      .sort((a, b) => b.length - a.length)[0];
+    const chart = inChart ?? (charts.length === 1 ? charts[0] : undefined);
+    if (chart === undefined) {
+      unknowns.push({
+        subject: rel,
+        reason:
+          charts.length === 0
+            ? 'values file named in deploy.valuesFiles, but the repository holds no Helm chart; not read'
+            : `values file named in deploy.valuesFiles lies in none of the ${charts.length} charts (${charts.map((c) => c || '.').join(', ')}); not read: put it beside its chart or name one chart per service`,
+        at,
+      });
+      return;
+    }
+    const req = out.get(chart) ?? { chart, by: 'rollbook.yaml (deploy.valuesFiles)', layers: [], at };
+    req.layers.push({ kind: 'file', path: rel, at });
+    out.set(chart, req);
+  });
+  return [...out.values()];
+}
+
+/**
+ * The values a chart is read with: rollbook.yaml's when it names some, else the one deployment's
+ * that passes values to it; several deployments with no rollbook.yaml choice are an unknown.
+ */
+function chooseValues(
+  dir: string,
+  requests: ValuesRequest[],
+  at: Evidence,
+  unknowns: Unknown[],
+): ValuesRequest | undefined {
+  const own = requests.find((r) => r.by.startsWith('rollbook.yaml'));
+  if (own) return own;
+  if (requests.length <= 1) return requests[0];
+  unknowns.push({
+    subject: `helm chart ${dir || '.'}`,
+    reason: `${requests.length} deployments pass values to this chart (${requests
+      .map((r) => r.by)
+      .sort(cmp)
+      .join(
+        ', ',
+      )}); it was read with values.yaml alone: name the production values in rollbook.yaml deploy.valuesFiles`,
+    at,
+  });
+  return undefined;
 }
 
 function chartFilesOf(cf: {

@@ -53,7 +53,10 @@ export async function loadService(dir: string, opts: LoadOptions = {}): Promise<
         'no rollbook.yaml: everything below comes from the repository files. Run "rollbook init" to record what only people know (signals, roles, comms, past rollbacks).',
     });
   }
-  const found = await discover(root, opts.workload ? { workload: opts.workload } : {});
+  const found = await discover(root, {
+    ...(opts.workload ? { workload: opts.workload } : {}),
+    ...(service.deploy.valuesFiles ? { valuesFiles: service.deploy.valuesFiles } : {}),
+  });
   service = applyDiscovery(service, found);
   // Without a descriptor the directory name is a guess; the chosen workload names the service.
   const only = service.workloads.length === 1 ? service.workloads[0] : undefined;

@@ -64,7 +64,13 @@ export function everyFact(value: string): EveryFact {
     helm: { release: value, chart: value, chartPath: value, chartVersion: value, appVersion: value },
     argoRollouts: { analysisTemplates: [value] },
     argocd: { app: value, kind: 'ApplicationSet', source: { repoURL: value, path: value, chart: value } },
-    flux: { helmRelease: value, kustomization: value },
+    flux: {
+      helmRelease: value,
+      kustomization: value,
+      namespace: value,
+      targetNamespace: value,
+      storageNamespace: value,
+    },
     ecs: {
       family: value,
       service: value,

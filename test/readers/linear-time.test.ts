@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseYaml as parseDescriptorYaml, parseDuration } from '../../src/readers/descriptor.js';
 import { flagRefsIn } from '../../src/readers/discovery/flags.js';
 import { readChart } from '../../src/readers/discovery/helm.js';
-import { mergeValues, renderTemplate } from '../../src/readers/discovery/helm-render.js';
+import { chartNames, mergeValues, renderTemplate } from '../../src/readers/discovery/helm-render.js';
 import { readProcfile } from '../../src/readers/discovery/heroku.js';
 import {
   configTables,
@@ -50,7 +50,7 @@ const READERS: [string, (text: string) => unknown][] = [
         crds: [],
       }),
   ],
-  ['helm render', (t) => renderTemplate('d.yaml', t, values, 'c')],
+  ['helm render', (t) => renderTemplate('d.yaml', t, values, chartNames('c'))],
   ['Procfile', (t) => readProcfile(t)],
   ['systemd unit', (t) => readSystemdUnit('app.service', `[Service]\nExecStart=${t}\n${t}`)],
   ['nomad sniff', (t) => looksLikeNomad('j.hcl', t)],

@@ -1,6 +1,6 @@
-import { posix } from 'node:path';
-import type { HelmFacts } from '../../model/facts.js';
-import type { Evidence, ImageRef, RolloutSettings, Workload } from '../../model/service.js';
+import type { FluxFacts, HelmFacts } from '../../model/facts.js';
+import type { Evidence, ImageRef, RolloutSettings, Unknown, Workload } from '../../model/service.js';
+import { argoValues, cleanPath, type ValuesRequest } from './helm-values.js';
 import { parseImage } from './image.js';
 import { type KObj, objAt } from './k8s.js';
 import { arr, bool, durationSeconds, get, isObj, num, obj, str } from './yaml.js';
@@ -17,13 +17,10 @@ export interface Manager {
   at: Evidence;
   /** Set when the manager deploys something not in this repository (a Helm repo chart, a remote path). */
   remote?: Workload;
-  /** Helm values files it passes for a chart of this repository (Argo CD `helm.valueFiles`), root-relative. */
-  valueFiles?: { chart: string; files: string[]; at: Evidence }[];
-}
-
-function cleanPath(p: string): string {
-  const n = posix.normalize(p.replace(/^\.\//, '')).replace(/\/$/, '');
-  return n === '.' ? '' : n;
+  /** Helm values it passes to a chart of this repository (Argo CD `helm.valueFiles`, `values`, `valuesObject`, `parameters`). */
+  values?: ValuesRequest[];
+  /** What it names that could not be read (values files of other sources). */
+  unknowns?: Unknown[];
 }
 
 function globToRegex(glob: string): RegExp {
@@ -71,16 +68,24 @@ export function managerOf(o: KObj, dirs: Set<string>): Manager | undefined {
         at: at([...sp, 'automated', auto.prune !== undefined ? 'prune' : ''].filter(Boolean)),
       };
     }
-    const valueFiles: NonNullable<Manager['valueFiles']> = [];
+    const values: ValuesRequest[] = [];
+    const unknowns: Unknown[] = [];
     sources.forEach((src, i) => {
       const p = str(get(src, 'path'));
-      const vf = arr(get(src, 'helm', 'valueFiles')).flatMap((x) => (str(x) ? [str(x) as string] : []));
-      if (p && !/\{\{/.test(p) && vf.length) {
+      if (p && !/\{\{/.test(p) && isObj(get(src, 'helm'))) {
         const srcPath = isObj(spec.source) ? [...specPath, 'source'] : [...specPath, 'sources', i];
-        valueFiles.push({
+        const v = argoValues(o, src, srcPath, cleanPath(p));
+        unknowns.push(...v.unknowns);
+        const ns = str(get(spec, 'destination', 'namespace'));
+        // Argo CD names the release after the Application unless helm.releaseName says otherwise
+        const release = v.release ?? (o.kind === 'Application' ? o.name : undefined);
+        values.push({
           chart: cleanPath(p),
-          files: vf.filter((f) => !/^\$|:\/\//.test(f)).map((f) => cleanPath(posix.join(cleanPath(p), f))),
-          at: at([...srcPath, 'helm', 'valueFiles']),
+          by: `Argo CD ${o.kind} ${o.name}`,
+          ...(release && !/\{\{/.test(release) ? { release } : {}),
+          ...(ns && !/\{\{/.test(ns) ? { namespace: ns } : {}),
+          layers: v.layers,
+          at: at([...srcPath, 'helm']),
         });
       }
       if (p && !/\{\{/.test(p) && dirs.has(cleanPath(p))) paths.push(cleanPath(p));
@@ -128,7 +133,8 @@ export function managerOf(o: KObj, dirs: Set<string>): Manager | undefined {
     const ns = str(get(spec, 'destination', 'namespace'));
     if (ns && !/\{\{/.test(ns)) m.namespace = ns;
     if (remote && paths.length === 0) m.remote = remote;
-    if (valueFiles.length) m.valueFiles = valueFiles;
+    if (values.length) m.values = values;
+    if (unknowns.length) m.unknowns = unknowns;
     return m;
   }
   if (o.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/') && o.kind === 'Kustomization') {
@@ -209,9 +215,22 @@ export function fluxHelmRelease(o: KObj): Workload | undefined {
   else if (tag)
     images.push({ ref: `:${tag}`, repository: '', tag, at: at(['spec', 'values', 'image', 'tag']) });
   const chart = str(get(spec, 'chart', 'spec', 'chart')) ?? '';
-  const helm: HelmFacts = { release: str(spec.releaseName) ?? o.name, chart };
+  const helm: HelmFacts = {
+    // Flux names the release [targetNamespace-]name unless spec.releaseName says otherwise
+    release:
+      str(spec.releaseName) ??
+      (str(spec.targetNamespace) ? `${str(spec.targetNamespace)}-${o.name}` : o.name),
+    chart,
+  };
   const cv = str(get(spec, 'chart', 'spec', 'version'));
   if (cv) helm.chartVersion = cv;
+  const flux: FluxFacts = { helmRelease: o.name };
+  // Helm keeps the release in the HelmRelease's namespace (spec.storageNamespace), not the target's
+  if (o.namespace) flux.namespace = o.namespace;
+  const tns = str(spec.targetNamespace);
+  if (tns) flux.targetNamespace = tns;
+  const sns = str(spec.storageNamespace);
+  if (sns) flux.storageNamespace = sns;
   const w: Workload = {
     kind: 'HelmRelease',
     name: o.name,
@@ -221,7 +240,7 @@ export function fluxHelmRelease(o: KObj): Workload | undefined {
     settings: s,
     config: [],
     helm,
-    flux: { helmRelease: o.name },
+    flux,
   };
   const ns = str(spec.targetNamespace) ?? o.namespace;
   if (ns) w.namespace = ns;

@@ -37,6 +37,18 @@ export function mergeValues(docs: YamlDoc[]): ValuesSource {
   };
 }
 
+/** The names a release gives a chart's templates. */
+export interface ChartNames {
+  chart: string;
+  release: string;
+  /** `include "x.fullname"` as `helm create` writes it: the release name, suffixed by the chart's unless it contains it. */
+  fullname: string;
+}
+
+export function chartNames(chart: string, release = chart): ChartNames {
+  return { chart, release, fullname: release.includes(chart) ? release : `${release}-${chart}` };
+}
+
 export interface Rendered {
   text: string;
   /** Evidence of each rendered line (index = line - 1). */
@@ -158,7 +170,7 @@ export function renderTemplate(
   file: string,
   text: string,
   values: ValuesSource,
-  chartName: string,
+  names: ChartNames,
 ): Rendered {
   const out: string[] = [];
   const lines: Evidence[] = [];
@@ -225,12 +237,9 @@ export function renderTemplate(
     if (!emitting()) return;
     let fromValues: Evidence | undefined;
     let rendered = replaceExprs(raw, (e) => {
-      if (
-        /^(include|template)\s+"[^"]*\.(fullname|name)"/.test(e) ||
-        /^\.Release\.Name/.test(e) ||
-        /^\.Chart\.Name/.test(e)
-      )
-        return chartName;
+      if (/^(include|template)\s+"[^"]*\.fullname"/.test(e)) return names.fullname;
+      if (/^(include|template)\s+"[^"]*\.name"/.test(e) || /^\.Chart\.Name/.test(e)) return names.chart;
+      if (/^\.Release\.Name/.test(e)) return names.release;
       if (/^\.Chart\.AppVersion/.test(e)) return 'appVersion';
       if (/^\.Release\.Namespace/.test(e)) return 'RELEASE_NAMESPACE';
       const inline = /^toYaml\s+(\.Values\.[\w.]+)/.exec(e);

@@ -11,7 +11,14 @@ import type {
 } from '../../model/service.js';
 import { cmp } from '../../util/order.js';
 import { CACHE_ENGINES, engineOfChart, engineOfImage, OPERATOR_KIND_NAMES } from './data-stores.js';
-import { mergeValues, type Rendered, renderTemplate, type ValuesSource } from './helm-render.js';
+import {
+  type ChartNames,
+  chartNames,
+  mergeValues,
+  type Rendered,
+  renderTemplate,
+  type ValuesSource,
+} from './helm-render.js';
 import { parseImage } from './image.js';
 import { type KObj, objectsOf, workloadOf } from './k8s.js';
 import { lineAt } from './text.js';
@@ -22,8 +29,12 @@ export interface ChartInput {
   dir: string;
   chart: YamlDoc;
   values?: YamlDoc;
-  /** Values files the deployment names on top of values.yaml (later files win). */
+  /** Values the deployment passes on top of values.yaml (later layers win). */
   extraValues?: YamlDoc[];
+  /** Release name the deployment gives (default: the chart's name). */
+  release?: string;
+  /** Who passes the extra values and the release name, for messages (`Flux HelmRelease web`). */
+  valuesBy?: string;
   /** templates/** files as text (relative path → text). */
   templates: { file: string; text: string }[];
   /** crds/** documents. */
@@ -70,17 +81,18 @@ function kindOf(c: Chunk): string | undefined {
  * like the chart (`include "x.fullname"` and `.Release.Name` → the chart name); other template
  * expressions stay as written.
  */
-export function renderName(raw: string, chart: string): string {
+export function renderName(raw: string, names: ChartNames): string {
   return raw
     .trim()
     .replace(/^["']|["']$/g, '')
-    .replace(/\{\{-?\s*(?:include|template)\s+"[^"]*\.(?:fullname|name)"\s+\.\s*-?\}\}/g, chart)
-    .replace(/\{\{-?\s*\.Release\.Name\s*-?\}\}/g, chart)
-    .replace(/\{\{-?\s*\.Chart\.Name\s*-?\}\}/g, chart);
+    .replace(/\{\{-?\s*(?:include|template)\s+"[^"]*\.fullname"\s+\.\s*-?\}\}/g, names.fullname)
+    .replace(/\{\{-?\s*(?:include|template)\s+"[^"]*\.name"\s+\.\s*-?\}\}/g, names.chart)
+    .replace(/\{\{-?\s*\.Release\.Name\s*-?\}\}/g, names.release)
+    .replace(/\{\{-?\s*\.Chart\.Name\s*-?\}\}/g, names.chart);
 }
 
-function nameOf(c: Chunk, chart: string): string {
-  return renderName(metadataValue(c.text, 'name') || '(unnamed)', chart);
+function nameOf(c: Chunk, names: ChartNames): string {
+  return renderName(metadataValue(c.text, 'name') || '(unnamed)', names);
 }
 
 /**
@@ -92,6 +104,7 @@ export function readChart(input: ChartInput): { workload?: Workload; unknowns: U
   const name = str(chart.name) ?? input.dir.split('/').pop() ?? 'chart';
   const unknowns: Unknown[] = [];
   if (str(chart.type) === 'library') return { unknowns };
+  const names = chartNames(name, input.release);
   const source = mergeValues([...(input.values ? [input.values] : []), ...(input.extraValues ?? [])]);
   const values = obj(source.value);
   const vat = (path: string[]): Evidence | undefined => source.at(path);
@@ -108,7 +121,7 @@ export function readChart(input: ChartInput): { workload?: Workload; unknowns: U
     if (hook?.[1]) {
       const h: HelmHook = {
         kind,
-        name: nameOf(c, name),
+        name: nameOf(c, names),
         events: hook[1]
           .split(',')
           .map((e) => e.trim())
@@ -124,7 +137,7 @@ export function readChart(input: ChartInput): { workload?: Workload; unknowns: U
     }
     if (kind === 'CustomResourceDefinition') {
       crds.push({
-        name: nameOf(c, name),
+        name: nameOf(c, names),
         inTemplates: true,
         at: { file: c.file, line: lineIn(c, /^kind:/m) },
       });
@@ -168,7 +181,7 @@ export function readChart(input: ChartInput): { workload?: Workload; unknowns: U
       /(configMap(?:Ref|KeyRef)?|secret(?:Ref|KeyRef)?):[ \t]*\r?\n[ \t]+(?:name|secretName):[ \t]*(\S.*)$/gm,
     )) {
       const kind = (m[1] ?? '').startsWith('secret') ? 'Secret' : 'ConfigMap';
-      const n = renderName(m[2] ?? '', name);
+      const n = renderName(m[2] ?? '', names);
       if (config.some((c) => c.kind === kind && c.name === n)) continue;
       config.push({
         kind,
@@ -182,7 +195,7 @@ export function readChart(input: ChartInput): { workload?: Workload; unknowns: U
       });
     }
   }
-  const bound = main ? bindToValues(input, main, source, name) : undefined;
+  const bound = main ? bindToValues(input, main, source, names) : undefined;
   if (bound?.workload) {
     // Rendered against the values: every fact cites the values file (or template line) that set it.
     for (const [k, v] of Object.entries(bound.workload.settings)) (s as Record<string, unknown>)[k] = v;
@@ -208,7 +221,7 @@ export function readChart(input: ChartInput): { workload?: Workload; unknowns: U
     const full = `${registry ? `${registry}/` : ''}${repo}${tag ? `:${tag}` : ''}${str(imageV.digest) ? `@${str(imageV.digest)}` : ''}`;
     images.push(parseImage(full, tagAt));
   }
-  const helm: HelmFacts = { chart: name, chartPath: input.dir || '.', release: name };
+  const helm: HelmFacts = { chart: name, chartPath: input.dir || '.', release: names.release };
   const version = str(chart.version);
   if (version) helm.chartVersion = version;
   const appVersion = str(chart.appVersion);
@@ -227,10 +240,10 @@ export function readChart(input: ChartInput): { workload?: Workload; unknowns: U
     ),
     crds,
     disruptionBudget: pdb
-      ? { name: nameOf(pdb, name), at: { file: pdb.file, line: lineIn(pdb, /^kind:/m) } }
+      ? { name: nameOf(pdb, names), at: { file: pdb.file, line: lineIn(pdb, /^kind:/m) } }
       : null,
   };
-  const hpaBound = hpa ? bindObject(input, hpa, source, name, 'HorizontalPodAutoscaler') : undefined;
+  const hpaBound = hpa ? bindObject(input, hpa, source, names, 'HorizontalPodAutoscaler') : undefined;
   if (hpa && hpaBound) {
     const target = str(get(hpaBound.o.body, 'spec', 'scaleTargetRef', 'kind'));
     const a: NonNullable<Workload['autoscaler']> = {
@@ -252,7 +265,7 @@ export function readChart(input: ChartInput): { workload?: Workload; unknowns: U
   } else if (hpa) {
     const auto = obj(values.autoscaling);
     const a: NonNullable<Workload['autoscaler']> = {
-      name: nameOf(hpa, name),
+      name: nameOf(hpa, names),
       at: { file: hpa.file, line: lineIn(hpa, /^kind:/m) },
     };
     const min = num(auto.minReplicas);
@@ -261,12 +274,12 @@ export function readChart(input: ChartInput): { workload?: Workload; unknowns: U
     if (max !== undefined) a.maxReplicas = max;
     w.autoscaler = a;
   }
-  const state = chartState(input, main, all, values, images, name);
+  const state = chartState(input, main, all, values, images, names);
   if (state.length) w.state = state;
   const missing = [...new Set([...(bound?.rendered.missing ?? []), ...(hpaBound?.rendered.missing ?? [])])];
   unknowns.push({
     subject: `helm chart ${name}`,
-    reason: `helm is not run: the workload template was bound to ${source.files.join(' + ') || 'no values file'} by rollbook (conditions other than a values path are assumed true, helpers other than fullname/name are placeholders)${missing.length ? `; values the templates read but no values file sets (approximated by template defaults or platform defaults): ${missing.map((m) => `.Values.${m}`).join(', ')}` : ''}; the release name is assumed to be the chart name`,
+    reason: `helm is not run: the workload template was bound to ${[...new Set(source.files)].join(' + ') || 'no values file'}${input.valuesBy ? ` (the values of ${input.valuesBy})` : ''} by rollbook (conditions other than a values path are assumed true, helpers other than fullname/name are placeholders)${missing.length ? `; values the templates read but no values file sets (approximated by template defaults or platform defaults): ${missing.map((m) => `.Values.${m}`).join(', ')}` : ''}; ${input.release ? `the release name ${input.release} comes from ${input.valuesBy ?? 'the deployment'}` : 'the release name is assumed to be the chart name'}`,
     at: input.chart.at(['name']),
   });
   return { workload: w, unknowns };
@@ -304,7 +317,7 @@ function chartState(
   all: Chunk[],
   values: Record<string, unknown>,
   images: ReturnType<typeof parseImage>[],
-  chartName: string,
+  names: ChartNames,
 ): WorkloadState[] {
   const out: WorkloadState[] = [];
   if (main) {
@@ -314,15 +327,15 @@ function chartState(
     });
     const vct = /^([ \t]*)volumeClaimTemplates:/m.exec(main.text);
     if (vct && disabledGuard(main.text, vct.index, values) === undefined) {
-      const names = [
+      const claims = [
         ...main.text
           .slice(vct.index)
           .matchAll(/^[ \t]*(?:-[ \t]*)?metadata:[ \t]*\r?\n[ \t]+name:[ \t]*(\S.*)$/gm),
       ];
-      const first = names[0]?.[1];
+      const first = claims[0]?.[1];
       out.push({
         kind: 'volume-claim-template',
-        name: first ? renderName(first, chartName) : 'data',
+        name: first ? renderName(first, names) : 'data',
         at: at(vct.index + (vct[1]?.length ?? 0)),
       });
     }
@@ -330,7 +343,7 @@ function chartState(
       if (disabledGuard(main.text, m.index ?? 0, values) !== undefined) continue;
       out.push({
         kind: 'persistent-volume-claim',
-        name: renderName(m[1] ?? '', chartName),
+        name: renderName(m[1] ?? '', names),
         at: at(m.index ?? 0),
       });
     }
@@ -378,7 +391,7 @@ function chartState(
     if (!kind || !OPERATOR_KIND_NAMES.has(kind)) continue;
     out.push({
       kind: 'operator-resource',
-      name: `${kind}/${nameOf(c, chartName)}`,
+      name: `${kind}/${nameOf(c, names)}`,
       engine: OPERATOR_KIND_NAMES.get(kind) ?? kind.toLowerCase(),
       at: { file: c.file, line: lineIn(c, /^kind:/m) },
     });
@@ -405,12 +418,12 @@ function bindObject(
   input: ChartInput,
   chunk: Chunk,
   values: ValuesSource,
-  chart: string,
+  names: ChartNames,
   kind: string,
 ): { o: KObj; rendered: Rendered } | undefined {
   const text = input.templates.find((t) => t.file === chunk.file)?.text;
   if (text === undefined) return undefined;
-  const rendered = renderTemplate(chunk.file, text, values, chart);
+  const rendered = renderTemplate(chunk.file, text, values, names);
   const parsed = parseYaml(chunk.file, rendered.text);
   for (const d of parsed.docs) {
     for (const o of objectsOf(remap(d, rendered, chunk.file))) if (o.kind === kind) return { o, rendered };
@@ -423,11 +436,11 @@ function bindToValues(
   input: ChartInput,
   main: Chunk,
   values: ValuesSource,
-  chart: string,
+  names: ChartNames,
 ): { workload?: Workload; rendered: Rendered } | undefined {
   const kind = kindOf(main);
   if (!kind) return undefined;
-  const b = bindObject(input, main, values, chart, kind);
+  const b = bindObject(input, main, values, names, kind);
   if (!b) return undefined;
   const w = workloadOf(b.o, new Map());
   return w ? { workload: w, rendered: b.rendered } : { rendered: b.rendered };

@@ -355,3 +355,8 @@ export function durationSeconds(v: unknown): number | undefined {
   }
   return matched === v.trim() && matched !== '' ? total : undefined;
 }
+
+/** Every document of a YAML text, none skipped by kind (a ConfigMap's data, a values file). */
+export function parseYamlDocuments(file: string, text: string): YamlParse {
+  return parseChunk(file, text, 0, 0);
+}
