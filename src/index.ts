@@ -30,6 +30,7 @@ export { DECISION_TABLE, type DecideInput, decide, FACT_SPECS, parseFacts } from
 export { type DiscoverCommandOptions, type DiscoverReport, discoverRepository } from './discover.js';
 export * from './errors.js';
 export { type GatesOptions, gates, type ReleaseGatesReport } from './gates.js';
+export { type InitOptions, type InitReport, initDescriptor } from './init.js';
 export type * from './model/index.js';
 export { analyzeOutcome, type OutcomeReport, planOutcome, unprovenText, verifyOutcome } from './outcomes.js';
 export { selectWorkload } from './planner/context.js';

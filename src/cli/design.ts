@@ -18,18 +18,21 @@ export const DESIGN_ARGS = {
   format: { type: 'string', short: 'f' },
   out: { type: 'string', short: 'o' },
   workload: { type: 'string', short: 'w' },
+  context: { type: 'string' },
   from: { type: 'string' },
   to: { type: 'string' },
 } as const;
 
-/** --workload, --from and --to as given. */
+/** --workload, --context, --from and --to as given. */
 export function designOptions(values: Record<string, unknown>): DesignOptions {
   const pick = (k: string) => (typeof values[k] === 'string' ? { [k]: values[k] as string } : {});
-  return { ...pick('workload'), ...pick('from'), ...pick('to') };
+  return { ...pick('workload'), ...pick('context'), ...pick('from'), ...pick('to') };
 }
 
 export interface DesignOptions {
   workload?: string;
+  /** The kube context the cluster commands target (overrides deploy.context). */
+  context?: string;
   from?: string;
   to?: string;
 }
@@ -46,6 +49,7 @@ export async function loadDesign(
 ): Promise<{ service: Service; design: Plan }> {
   const service = await loadService(serviceRoot(dir, io.cwd), {
     ...(opts.workload ? { workload: opts.workload } : {}),
+    ...(opts.context !== undefined ? { context: opts.context } : {}),
     ...(opts.from !== undefined ? { from: opts.from } : {}),
     ...(opts.to !== undefined ? { to: opts.to } : {}),
   });

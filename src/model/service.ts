@@ -46,6 +46,15 @@ export const PLATFORM_IDS = [
 ] as const;
 export type PlatformId = (typeof PLATFORM_IDS)[number];
 
+/** Platforms whose commands target a Kubernetes cluster (a namespace and a kube context). */
+export const KUBE_PLATFORMS: ReadonlySet<PlatformId> = new Set([
+  'kubernetes',
+  'helm',
+  'argo-rollouts',
+  'argocd',
+  'flux',
+]);
+
 export const VERSIONING_MODES = ['git-sha', 'semver', 'digest', 'mutable-tag'] as const;
 export type Versioning = (typeof VERSIONING_MODES)[number];
 
@@ -321,6 +330,8 @@ export interface Deploy {
   /** e.g. deployment/checkout-api, a Helm release, an ECS service. */
   workload?: string;
   namespace?: string;
+  /** The kube context the cluster commands target (rollbook.yaml deploy.context or --context). */
+  context?: string;
   manifests: string[];
   /** Helm values files the deploy passes after the chart's values.yaml (rollbook.yaml deploy.valuesFiles). */
   valuesFiles?: { path: string; at?: Evidence }[];

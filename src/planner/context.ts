@@ -26,13 +26,15 @@ export function selectWorkload(service: Service): Workload | undefined {
   const wanted = service.deploy.workload;
   if (wanted) {
     const [kind, name] = wanted.includes('/') ? wanted.split('/', 2) : [undefined, wanted];
-    const match = service.workloads.find(
+    // only an unambiguous match: two overlays' deployment/api are not one workload
+    const matches = service.workloads.filter(
       (w) =>
         w.name === name &&
         (kind === undefined || w.kind.toLowerCase().startsWith(kind.toLowerCase().slice(0, 3))),
     );
-    if (match) return match;
-    return service.workloads.find((w) => w.name === name);
+    if (matches.length === 1) return matches[0];
+    const byName = service.workloads.filter((w) => w.name === name);
+    return byName.length === 1 ? byName[0] : undefined;
   }
   return service.workloads.length === 1 ? service.workloads[0] : undefined;
 }

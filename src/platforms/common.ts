@@ -60,6 +60,15 @@ export function namespaceOf(ctx: PlatformContext): string | undefined {
   return ctx.workload?.namespace ?? targetFact(ctx, 'namespace') ?? ctx.service.deploy.namespace;
 }
 
+/**
+ * The kube context flag (`--context=NAME`, helm `--kube-context=NAME`) when one is declared: one
+ * argument with `=`, so a name can never be read as another option.
+ */
+export function contextFlag(ctx: PlatformContext, name: '--context' | '--kube-context'): string[] {
+  const c = ctx.service.deploy.context;
+  return c ? [`${name}=${c}`] : [];
+}
+
 /** Flag pair (e.g. ['-n', ns]) when the value is known, nothing otherwise. */
 export function flag(name: string, value: string | undefined): string[] {
   return value === undefined ? [] : [name, value];

@@ -18,6 +18,7 @@ import type { Arg, Command, Input } from '../model/plan.js';
 import {
   badCommitInput,
   check,
+  contextFlag,
   evidenceOfSetting,
   fact,
   fixedStep,
@@ -61,14 +62,19 @@ function fluxObject(ctx: PlatformContext): FluxObject {
   if (isHelmRelease(ctx)) {
     const name = fact(ctx, ctx.workload?.flux?.helmRelease, 'helmRelease') ?? resourceName(ctx);
     const ns = fact(ctx, ctx.workload?.flux?.namespace, 'fluxNamespace') ?? namespaceOf(ctx);
-    return { kind: 'helmrelease', name, ns: flag('-n', ns), label: `HelmRelease ${name}` };
+    return {
+      kind: 'helmrelease',
+      name,
+      ns: [...contextFlag(ctx, '--context'), ...flag('-n', ns)],
+      label: `HelmRelease ${name}`,
+    };
   }
   const name = fact(ctx, ctx.workload?.flux?.kustomization, 'kustomization');
   const ns = fact(ctx, ctx.workload?.flux?.namespace, 'fluxNamespace') ?? 'flux-system';
   return {
     kind: 'kustomization',
     name: name ?? { var: KUSTOMIZATION },
-    ns: ['-n', ns],
+    ns: [...contextFlag(ctx, '--context'), '-n', ns],
     label: name ? `Kustomization ${name}` : `the Flux Kustomization (${KUSTOMIZATION})`,
   };
 }
@@ -82,7 +88,7 @@ function helmTarget(ctx: PlatformContext): { release: string; ns: string[] } {
     fact(ctx, ctx.workload?.flux?.storageNamespace, 'storageNamespace') ??
     fact(ctx, ctx.workload?.flux?.namespace, 'fluxNamespace') ??
     namespaceOf(ctx);
-  return { release, ns: flag('-n', storage) };
+  return { release, ns: [...contextFlag(ctx, '--kube-context'), ...flag('-n', storage)] };
 }
 
 function history(ctx: PlatformContext): Command {

@@ -12,6 +12,7 @@ import type { Finding } from '../model/finding.js';
 import type { Arg, Command, Input } from '../model/plan.js';
 import {
   check,
+  contextFlag,
   Drivers,
   durationModel,
   evidenceOfSetting,
@@ -45,7 +46,10 @@ export const HELM_NAMESPACE = 'HELM_NAMESPACE';
 /** `-n NS` always: helm's default namespace is the kube context's, rarely the release's. */
 export function helmNs(ctx: PlatformContext): Arg[] {
   const ns = namespaceOf(ctx);
-  return ns === undefined ? ['-n', { var: HELM_NAMESPACE }] : flag('-n', ns);
+  return [
+    ...contextFlag(ctx, '--kube-context'),
+    ...(ns === undefined ? ['-n', { var: HELM_NAMESPACE }] : flag('-n', ns)),
+  ];
 }
 
 /** The namespace input, when the namespace is not known from the files. */

@@ -10,6 +10,7 @@
  */
 import type { Finding } from '../model/finding.js';
 import {
+  contextFlag,
   Drivers,
   durationModel,
   evidenceOfSetting,
@@ -52,7 +53,7 @@ export function kubeRef(ctx: PlatformContext, kind: KubeKind = kubeKind(ctx)): s
 }
 
 export function nsFlag(ctx: PlatformContext): string[] {
-  return flag('-n', namespaceOf(ctx));
+  return [...contextFlag(ctx, '--context'), ...flag('-n', namespaceOf(ctx))];
 }
 
 export interface PodTimes {

@@ -133,6 +133,9 @@ const ignoreGlobs = z
     'rollbook check: paths it skips (gitignore-style globs relative to this file), e.g. [test/fixtures/**]. Inline: -- rollbook-ignore RULE: reason.',
   );
 
+/** A kube context name as kubeconfig holds it: no spaces or control characters, never an option. */
+export const KUBE_CONTEXT = /^[^-\s\p{Cc}][^\s\p{Cc}]*$/u;
+
 export const descriptorSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -147,6 +150,13 @@ export const descriptorSchema = z
           .optional()
           .describe('deployment/NAME, a Helm release, an ECS service, a job name...'),
         namespace: z.string().optional(),
+        context: z
+          .string()
+          .regex(KUBE_CONTEXT, 'a kube context name (no spaces or control characters, not starting with -)')
+          .optional()
+          .describe(
+            'The kube context (kubeconfig) the cluster commands target: kubectl --context, helm --kube-context, flux --context.',
+          ),
         manifests: z.array(z.string()).optional().describe('Where to look for manifests.'),
         valuesFiles: z
           .array(z.string().min(1))

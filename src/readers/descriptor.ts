@@ -235,6 +235,7 @@ export function serviceFromDescriptor(
     if (d.deploy.platform) s.deploy.platform = d.deploy.platform;
     if (d.deploy.workload) s.deploy.workload = d.deploy.workload;
     if (d.deploy.namespace) s.deploy.namespace = d.deploy.namespace;
+    if (d.deploy.context) s.deploy.context = d.deploy.context;
     if (d.deploy.pipeline) s.deploy.pipeline = d.deploy.pipeline;
     if (d.deploy.valuesFiles?.length)
       s.deploy.valuesFiles = d.deploy.valuesFiles.map((path, i) => ({

@@ -968,10 +968,17 @@ export function migrationSetsFor(
   s: Service,
 ): { mine?: Discovery['migrationDirs'][number]; others: Discovery['migrationDirs'] } {
   const sets = d.migrationDirs;
-  if (sets.length === 1) return { mine: sets[0] as Discovery['migrationDirs'][number], others: [] };
   const chosen = s.workloads.length === 1 ? s.workloads[0] : undefined;
-  if (!chosen) return { others: sets };
   const fileOf = (w: Workload) => w.kustomize?.overlay ?? w.helm?.chartPath ?? w.at?.file ?? '';
+  if (sets.length === 1) {
+    // the only set, unless it sits nearer another workload (services/a/db is not services/b's)
+    const only = sets[0] as Discovery['migrationDirs'][number];
+    const nearer =
+      chosen &&
+      d.workloads.some((w) => commonPrefix(fileOf(w), only.path) > commonPrefix(fileOf(chosen), only.path));
+    return nearer ? { others: sets } : { mine: only, others: [] };
+  }
+  if (!chosen) return { others: sets };
   const near = sets.filter((m) => {
     const best = Math.max(...d.workloads.map((w) => commonPrefix(fileOf(w), m.path)));
     return best > 0 && commonPrefix(fileOf(chosen), m.path) === best;

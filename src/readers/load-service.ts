@@ -1,7 +1,9 @@
 import { basename } from 'node:path';
-import type { Evidence, Service } from '../model/service.js';
+import { RollbookError } from '../errors.js';
+import { type Evidence, KUBE_PLATFORMS, type Service } from '../model/service.js';
 import { findDescriptor, migrationSpecs, readDescriptor, serviceFromDescriptor } from './descriptor.js';
-import { applyDiscovery, discover } from './discover.js';
+import { KUBE_CONTEXT } from './descriptor-schema.js';
+import { applyDiscovery, discover, migrationSetsFor } from './discover.js';
 import { repoState } from './git.js';
 import { loadMigrations, type MigrationSpec } from './migrations/index.js';
 import { checkNames, WORKLOAD_NAME_KIND } from './names.js';
@@ -12,6 +14,8 @@ import { emptyService } from './service-base.js';
 export interface LoadOptions {
   /** Pick one workload when the repository holds several. */
   workload?: string;
+  /** The kube context the cluster commands target (overrides deploy.context). */
+  context?: string;
   /**
    * Read the release from git and scope the migrations to what it crosses. Default true;
    * false reads the working tree only (no git) and leaves `service.release` unset.
@@ -89,6 +93,38 @@ export async function loadService(dir: string, opts: LoadOptions = {}): Promise<
       });
   }
   if (loaded.excluded.length > 0) service.excludedMigrations = loaded.excluded;
+  if (opts.context !== undefined) {
+    if (!KUBE_CONTEXT.test(opts.context))
+      throw new RollbookError(
+        'USAGE',
+        `--context ${JSON.stringify(opts.context)}: not a kube context name`,
+        'Pass the name as kubectl config get-contexts lists it.',
+      );
+    service.deploy.context = opts.context;
+  }
+  const kubePlatform = service.deploy.platform ?? only?.platform;
+  if (!service.deploy.context && kubePlatform && KUBE_PLATFORMS.has(kubePlatform))
+    service.unknowns.push({
+      subject: 'kube context',
+      reason:
+        "no kube context declared: the cluster commands run against kubectl's current context (check it: kubectl config current-context); set deploy.context in rollbook.yaml or pass --context",
+      ...(service.deploy.at ? { at: service.deploy.at } : {}),
+    });
+  // the one set found, when it sits with another workload (services/checkout/db is not the
+  // storefront's): no data step for this service, as init leaves it out of state.migrations
+  const only1 = loaded.sets.length === 1 ? loaded.sets[0] : undefined;
+  if (
+    specs.length === 0 &&
+    only1 &&
+    service.workloads.length === 1 &&
+    !migrationSetsFor(found, service).mine
+  ) {
+    service.migrations = [];
+    service.unknowns.push({
+      subject: 'migration sets',
+      reason: `the one migration set found (${only1.path}, ${only1.tool}) sits with another workload, so this design gives it no data step; if this service's database runs it, name it in state.migrations (path, tool, database)`,
+    });
+  }
   const several = loaded.sets.filter((m) => m.selection === 'one-of-several');
   if (several.length > 0)
     service.unknowns.push({

@@ -144,6 +144,7 @@ describe('rollbook init (built CLI)', () => {
         namespace: 'shop',
         manifests: ['services/checkout/overlays/production'],
         pipeline: 'github-actions',
+        target: { app: 'checkout-production' },
       },
       artifact: { image: 'ghcr.io/acme/checkout-api', versioning: 'git-sha' },
       state: {
@@ -153,6 +154,19 @@ describe('rollbook init (built CLI)', () => {
     });
     for (const todo of ['TODO roles', 'TODO comms', 'TODO history', 'TODO signals'])
       expect(text).toContain(todo);
+
+    // the result plans without edits (exit 0 or 1, never a usage or input error)
+    expect(rollbook(['plan', dir]).code).toBeLessThan(2);
+    // an Argo CD-managed Rollout: its application, its one signal with the direction that calls for a rollback
+    expect(rollbook(['init', dir, '--workload', 'services/storefront/rollout.yaml', '--force']).code).toBe(0);
+    const ro = readFileSync(join(dir, 'rollbook.yaml'), 'utf8');
+    expect(parseYaml(ro).deploy).toMatchObject({
+      platform: 'argo-rollouts',
+      workload: 'rollout/storefront',
+      target: { app: 'storefront' },
+    });
+    expect(parseYaml(ro).signals).toEqual([expect.objectContaining({ threshold: 0.95, op: '<' })]);
+    expect(parseYaml(ro).state.migrations).toBeUndefined(); // checkout's set is not the storefront's
 
     writeFileSync(join(dir, 'rollbook.yaml'), 'version: 1\nservice: mine\n');
     const again = rollbook(['init', dir]);

@@ -27,6 +27,14 @@ describe('helm', () => {
     `);
   });
 
+  test('a declared kube context goes into every command as one --kube-context=NAME argument', () => {
+    const ctx = chart();
+    ctx.service.deploy.context = 'arn:aws:eks:eu-west-1:1:cluster/prod';
+    expect(renderCommand(helm.history(ctx))).toBe(
+      'helm history --kube-context=arn:aws:eks:eu-west-1:1:cluster/prod -n shop -- checkout',
+    );
+  });
+
   test('timeout and history-max from settings are passed through', () => {
     const r = helm.rollback(chart({ timeoutSeconds: y(600), historyMax: y(20) }));
     expect(renderCommand(r.command)).toBe(

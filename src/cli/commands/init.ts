@@ -1,140 +1,15 @@
 import { existsSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { Document, isMap, isPair, isScalar, type Pair, type YAMLMap } from 'yaml';
 import { RollbookError } from '../../errors.js';
-import type { Service } from '../../model/index.js';
-import {
-  applyDiscovery,
-  type Discovery,
-  discover,
-  migrationSetsFor,
-  workloadLabel,
-} from '../../readers/discover.js';
-import { serviceRoot } from '../../readers/root.js';
-import { emptyService } from '../../readers/service-base.js';
-import { cmp } from '../../util/order.js';
+import { initDescriptor } from '../../index.js';
+import { workloadLabel } from '../../readers/discover.js';
 import { EXIT, type Io, parseCommand } from '../io.js';
 import { writeOutput } from '../write-out.js';
 
 const USAGE = `Usage: rollbook init [dir] [--force] [--workload NAME]
 
 Write a starting rollbook.yaml in dir from what discovery finds, with TODOs for what only people
-know (signals, roles, comms, past rollbacks). Refuses to overwrite an existing file without --force.`;
-
-export const SCHEMA_URL = 'https://unpkg.com/rollbook@0.1.0/schema/rollbook.schema.json';
-
-/** The descriptor text: DESIGN.md "rollbook.yaml version 1" fields only, with comments. */
-export function renderDescriptor(dirName: string, d: Discovery, s: Service): string {
-  const chosen = s.workloads.length === 1 ? s.workloads[0] : undefined;
-  const name = chosen?.helm?.release ?? chosen?.name ?? dirName;
-  const deploy: Record<string, unknown> = {};
-  if (s.deploy.platform) deploy.platform = s.deploy.platform;
-  if (chosen) deploy.workload = s.deploy.workload;
-  if (s.deploy.namespace) deploy.namespace = s.deploy.namespace;
-  deploy.manifests = chosen ? s.deploy.manifests : [...new Set(s.deploy.manifests)].sort(cmp);
-  if (s.deploy.pipeline) deploy.pipeline = s.deploy.pipeline;
-  const doc: Record<string, unknown> = { version: 1, service: name, owners: [] };
-  doc.deploy = deploy;
-  const artifact: Record<string, unknown> = {};
-  if (s.artifact.image) artifact.image = s.artifact.image;
-  if (s.artifact.versioning) artifact.versioning = s.artifact.versioning;
-  if (Object.keys(artifact).length) doc.artifact = artifact;
-  const state: Record<string, unknown> = {};
-  const { mine, others } = migrationSetsFor(d, s);
-  if (mine) {
-    const tables = [
-      ...new Set(d.migrationTables.filter((t) => t.tool === mine.tool).map((t) => t.table.value)),
-    ];
-    state.migrations = {
-      tool: mine.tool,
-      path: mine.path,
-      database: mine.database,
-      ...(tables.length === 1 ? { table: tables[0] } : {}),
-    };
-  }
-  if (d.flagSources.length) state.flags = d.flagSources.map((f) => ({ provider: f.provider, file: f.file }));
-  if (Object.keys(state).length) doc.state = state;
-  const signals = s.signals.map((sg) => {
-    const o: Record<string, unknown> = { name: sg.name };
-    if (sg.query) o.query = sg.query;
-    if (sg.threshold !== undefined) o.threshold = sg.threshold;
-    if (sg.op) o.op = sg.op;
-    if (sg.for) o.for = sg.for;
-    return o;
-  });
-  if (signals.length) doc.signals = signals;
-
-  const ydoc = new Document(doc);
-  ydoc.commentBefore = ` yaml-language-server: $schema=${SCHEMA_URL}\n Written by "rollbook init" from the repository's files. Review it, fill the TODOs, commit it.\n rollbook reads the repository again on every run: keep here what files cannot tell.`;
-  const root = ydoc.contents as YAMLMap;
-  const pair = (key: string): Pair | undefined =>
-    root.items.find((p): p is Pair => isPair(p) && isScalar(p.key) && p.key.value === key);
-  const comment = (key: string, text: string) => {
-    const p = pair(key);
-    if (p && isScalar(p.key)) p.key.commentBefore = text;
-  };
-  comment('owners', ' TODO: the team that owns the service and its rollbacks, e.g. [team-payments]');
-  if (!chosen) {
-    const candidates = s.workloads.map((w) => `   ${workloadLabel(w)}`).join('\n');
-    comment(
-      'deploy',
-      candidates
-        ? ` TODO: several workloads were found; set deploy.workload (or run rollbook init --workload NAME):\n${candidates}`
-        : ' TODO: no workload was found; set deploy.platform and deploy.workload',
-    );
-  }
-  const notes: string[] = [];
-  if (others.length)
-    notes.push(
-      mine
-        ? ` Other migration directories found (other services?): ${others.map((m) => `${m.path} (${m.tool})`).join(', ')}`
-        : ` TODO: several migration sets found; name the one this service's database runs in state.migrations (path, tool, database): ${others.map((m) => `${m.path} (${m.tool})`).join(', ')}`,
-    );
-  if (d.excludedMigrationDirs.length)
-    notes.push(
-      ` Not production sets (never replayed): ${d.excludedMigrationDirs.map((m) => `${m.path} (${m.reason.replace(/ \(never.*$/, '')})`).join('; ')}`,
-    );
-  if (notes.length) comment(doc.state ? 'state' : 'deploy', notes.join('\n'));
-  if (doc.state) {
-    const st = pair('state')?.value;
-    if (isMap(st)) {
-      const m = st.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === 'migrations');
-      if (m && isPair(m) && isScalar(m.key))
-        m.key.commentBefore =
-          ' TODO: check database and add version (the server major, e.g. 16) for replay checks';
-    }
-  }
-  if (signals.length)
-    comment(
-      'signals',
-      ' From Argo Rollouts AnalysisTemplates: op is the side of the threshold that calls for a rollback (a successCondition negated, a failureCondition as written); check thresholds and windows match your SLOs.',
-    );
-  const trailer = [
-    ...(signals.length
-      ? []
-      : [
-          ' TODO signals: what starts a rollback (SLO queries with thresholds, directions and windows):',
-          ' op is the side that calls for a rollback (> or >= when high is bad, < or <= when low is bad)',
-          ' signals:',
-          '   - { name: error-ratio, query: "<PromQL>", threshold: 0.02, op: ">", for: 5m }',
-          '   - { name: latency-p99, query: "<PromQL>", threshold: 0.5, op: ">", for: 5m }',
-          '   - { name: success-rate, query: "<PromQL>", threshold: 0.99, op: "<", for: 5m }',
-        ]),
-    ' TODO roles: who may call a rollback; data-touching rollbacks need the stricter list',
-    ' roles:',
-    '   rollback: [on-call-primary, incident-commander]',
-    '   dataRollback: [incident-commander, database-owner]',
-    ' TODO comms: where status updates go',
-    ` comms: { channel: "#inc-${name.replace(/[^A-Za-z0-9_.-]/g, '-')}", statusPage: true }`,
-    ' TODO state the files cannot tell: caches, queues, writes to other stores, dependencies',
-    ' TODO history: how you roll back today and how long past rollbacks took',
-    ' history:',
-    '   procedure: "revert the PR, wait for CI, redeploy"',
-    '   pastRollbacks: [{ date: 2026-01-01, minutes: 30 }]',
-  ];
-  ydoc.comment = trailer.join('\n');
-  return `${ydoc.toString({ lineWidth: 0 }).trimEnd()}\n`;
-}
+know (signals, roles, comms, past rollbacks). Refuses to overwrite an existing file without --force.
+--workload: kind/name, namespace/kind/name, or a manifest, overlay or chart path.`;
 
 /** Write without ever clobbering (link fails when the target exists) unless force (rename). */
 function writeAtomic(target: string, text: string, force: boolean): void {
@@ -145,19 +20,18 @@ export async function run(args: string[], io: Io): Promise<number> {
   const parsed = parseCommand(args, { force: { type: 'boolean' }, workload: { type: 'string' } }, USAGE, io);
   if (!parsed) return EXIT.ok;
   const { values, positionals } = parsed;
-  const dir = serviceRoot(positionals[0], io.cwd);
-  const target = join(dir, 'rollbook.yaml');
   const force = values.force === true;
   const workload = values.workload as string | undefined;
-  const d = await discover(dir, workload ? { workload } : {});
-  if (existsSync(target) && !force)
+  const r = await initDescriptor({
+    cwd: io.cwd,
+    ...(positionals[0] ? { dir: positionals[0] } : {}),
+    ...(workload ? { workload } : {}),
+  });
+  if (existsSync(r.target) && !force)
     throw new RollbookError('USAGE', 'rollbook.yaml already exists', 'Use --force to overwrite it.');
-  const service = applyDiscovery(emptyService(dir, basename(dir)), d);
-  const text = renderDescriptor(basename(dir), d, service);
-  writeAtomic(target, text, force);
-  const chosen = service.workloads.length === 1 ? service.workloads[0] : undefined;
+  writeAtomic(r.target, r.text, force);
   io.stdout(
-    `wrote rollbook.yaml: ${chosen ? `workload ${workloadLabel(chosen)}` : `${service.workloads.length} workloads found, none chosen (see the TODO)`}; ${d.signals.length} signals, ${d.flagSources.length} flag files, ${d.migrationDirs.length} migration set(s), ${d.excludedMigrationDirs.length} excluded. Fill the TODOs (signals, roles, comms, history).\n`,
+    `wrote rollbook.yaml: ${r.chosen ? `workload ${workloadLabel(r.chosen)}` : `${r.workloads} workloads found, none chosen (see the TODO)`}; ${r.signals} signals, ${r.flagFiles} flag files, ${r.migrationSets} migration set(s), ${r.excludedMigrationSets} excluded. Fill the TODOs (signals, roles, comms, history).\n`,
   );
   return EXIT.ok;
 }

@@ -6,7 +6,7 @@ import { DESIGN_ARGS, designOptions, loadDesign } from '../design.js';
 import { EXIT, emit, exitCode, type Io, oneOf, parseCommand } from '../io.js';
 
 const USAGE = `Usage: rollbook plan [dir] [--from REF] [--to REF] [--format md|json|...] [--out FILE]
-                     [--workload NAME]
+                     [--workload NAME] [--context KUBE_CONTEXT]
 
 Writes the rollback design of the service in dir (default: .): trigger, state hazards, runbook,
 gates, verification and comms, estimate and unknowns. Markdown by default.
@@ -17,7 +17,11 @@ itself; release.tags in rollbook.yaml, default: version-like tags ordered as ver
 step, target schema version, data-loss statement and estimate come from the migrations added in
 between. Without tags or --to the design says so and marks migration hazards as unscoped.
 Exit 0: designed, nothing blocking; 1: designed, with blocking hazards (severity error) or a failing
-gate; 2: bad usage or input.`;
+gate; 2: bad usage or input.
+
+--workload NAME   kind/name, namespace/kind/name, or a manifest, overlay or chart path.
+--context NAME    the kube context the cluster commands target (default: deploy.context in
+                  rollbook.yaml; without either, an unknown says the commands use kubectl's current one).`;
 
 export async function run(args: string[], io: Io): Promise<number> {
   const parsed = parseCommand(args, DESIGN_ARGS, USAGE, io);

@@ -1,0 +1,121 @@
+/**
+ * `init`'s descriptor passes `plan` as written, and again once its TODOs are filled with the values
+ * they show: on an Argo CD-managed Argo Rollouts canary (shop-monorepo's storefront) and on a Helm
+ * chart with no namespace (postgres-chart). Library path (initDescriptor → loadService → plan): the
+ * CLI side of init is covered by cli.test.ts.
+ */
+import { cpSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseDocument, parse as parseYaml } from 'yaml';
+import { analyze, initDescriptor, loadService, plan } from '../../src/index.js';
+import type { Plan } from '../../src/model/plan.js';
+import { tempDir } from '../helpers/cli.js';
+import { commands } from '../shapes/helpers.js';
+import { SHOP } from './helpers.js';
+
+const POSTGRES_CHART = join(SHOP, '../postgres-chart');
+const temps: (() => void)[] = [];
+afterAll(() => {
+  for (const c of temps) c();
+});
+
+function copyOf(fixture: string): string {
+  const t = tempDir('rollbook-init-');
+  temps.push(t.cleanup);
+  cpSync(fixture, t.dir, { recursive: true });
+  return t.dir;
+}
+
+async function initAndPlan(dir: string, workload?: string): Promise<{ text: string; design: Plan }> {
+  const r = await initDescriptor({ dir, ...(workload ? { workload } : {}) });
+  writeFileSync(r.target, r.text);
+  // no --workload from here on: the descriptor alone selects the workload
+  const service = await loadService(dir, { release: false });
+  return { text: r.text, design: plan(service, analyze(service)) };
+}
+
+/**
+ * Fill the TODOs with what they show: uncomment the commented blocks (signals, roles, comms, history), set
+ * owners, and the deploy fields the TODO comments name.
+ */
+function fillTodos(text: string, deploy: Record<string, string>): string {
+  const uncommented = text
+    .split('\n')
+    .map((l) => (/^# (signals:|roles:|comms:|history:| {2})/.test(l) ? l.slice(2) : l))
+    .join('\n');
+  const doc = parseDocument(uncommented);
+  doc.set('owners', ['team-platform']);
+  for (const [k, v] of Object.entries(deploy)) doc.setIn(['deploy', k], v);
+  return doc.toString({ lineWidth: 0 });
+}
+
+const unknownSubjects = (p: Plan) => p.unknowns.map((u) => u.subject);
+
+describe('init → plan without edits beyond the TODOs', () => {
+  it('an Argo CD-managed Rollout: the application, the namespace and the signal with its direction', async () => {
+    const dir = copyOf(SHOP);
+    const { text, design } = await initAndPlan(dir, 'services/storefront/rollout.yaml');
+    const doc = parseYaml(text);
+    expect(doc.deploy).toMatchObject({
+      platform: 'argo-rollouts',
+      workload: 'rollout/storefront',
+      namespace: 'web',
+      target: { app: 'storefront' },
+    });
+    expect(doc.signals).toEqual([expect.objectContaining({ threshold: 0.95, op: '<', for: '3m' })]);
+    expect(text).toContain('# TODO context:');
+    expect(text).not.toContain('TODO namespace');
+    // checkout's migrations sit with checkout: not written for the storefront, not planned for it
+    expect(doc.state.migrations).toBeUndefined();
+
+    expect(design.service.workload).toBe('rollout/storefront');
+    expect(design.risk).toBe('low');
+    expect(commands(design)).toEqual(
+      expect.arrayContaining([
+        'argocd app set --sync-policy none -- storefront',
+        'kubectl argo rollouts abort -n web -- storefront',
+        'argocd app set --sync-policy automated -- storefront',
+      ]),
+    );
+    expect(commands(design).join('\n')).not.toContain('services/checkout/db/migrations');
+    expect(design.trigger.criteria.map((c) => c.signal)).toContain('storefront-success-rate/success-rate');
+    expect(unknownSubjects(design)).toContain('migration sets');
+    expect(unknownSubjects(design)).not.toContain('workload');
+
+    writeFileSync(join(dir, 'rollbook.yaml'), fillTodos(text, { context: 'prod-eu' }));
+    const filled = await loadService(dir, { release: false });
+    const p = plan(filled, analyze(filled));
+    expect(commands(p)).toContain('kubectl argo rollouts abort --context=prod-eu -n web -- storefront');
+    for (const gone of ['kube context', 'who may roll back', 'incident channel', 'past rollbacks'])
+      expect(unknownSubjects(p)).not.toContain(gone);
+  });
+
+  it('a Helm chart without a namespace: TODOs for namespace and context; filled, helm gets -n and --kube-context', async () => {
+    const dir = copyOf(POSTGRES_CHART);
+    const { text, design } = await initAndPlan(dir);
+    const doc = parseYaml(text);
+    expect(doc.deploy).toMatchObject({
+      platform: 'helm',
+      workload: 'statefulset/postgres',
+      manifests: ['.'],
+    });
+    expect(doc.deploy.namespace).toBeUndefined();
+    expect(text).toContain('# TODO namespace:');
+    expect(text).toContain('# TODO context:');
+
+    expect(design.risk).toBe('high');
+    expect(commands(design)).toContain(
+      'helm rollback -n "${HELM_NAMESPACE}" --wait --timeout 300s -- postgres "${HELM_REVISION}"',
+    );
+
+    writeFileSync(join(dir, 'rollbook.yaml'), fillTodos(text, { namespace: 'db', context: 'prod-eu' }));
+    const filled = await loadService(dir, { release: false });
+    const p = plan(filled, analyze(filled));
+    expect(commands(p)).toContain(
+      'helm rollback --kube-context=prod-eu -n db --wait --timeout 300s -- postgres "${HELM_REVISION}"',
+    );
+    expect(unknownSubjects(p)).not.toContain('kube context');
+    expect(unknownSubjects(p)).not.toContain('who may roll back');
+  });
+});
