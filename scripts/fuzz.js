@@ -25,6 +25,8 @@ const { values } = parseArgs({
     dist: { type: 'string' },
   },
 });
+// The build under test: the worker reads RBFUZZ_DIST (a copy of dist/ that rebuilds do not change).
+if (values.dist) process.env.RBFUZZ_DIST = resolve(values.dist);
 const options = {
   runs: Number(values.runs),
   seed: Number(values.seed),

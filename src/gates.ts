@@ -14,6 +14,7 @@ import { serviceRoot } from './readers/root.js';
 import { readBoundedText, readFailureText } from './readers/text-file.js';
 import { evaluateGates, type GatesReport } from './schema/gates.js';
 import { splitSql } from './schema/sql-split.js';
+import { cmp } from './util/order.js';
 
 export interface GatesOptions {
   /** The service directory as the user gave it (default "."), resolved against `cwd`. */
@@ -101,7 +102,7 @@ export async function releaseSides(
       `Usage: rollbook ${command} [dir] [--from REF] --to REF`,
     );
   const where = await locations(root, opts.migrations);
-  const paths = [...new Set(where.filter((s) => s.tool !== 'unknown').map((s) => s.path))].sort();
+  const paths = [...new Set(where.filter((s) => s.tool !== 'unknown').map((s) => s.path))].sort(cmp);
   const [current, target] = [
     await migrationSetsAt(root, window.from.commit, where),
     await migrationSetsAt(root, window.to.commit, where),

@@ -24,6 +24,11 @@ export const COMMANDS = [
   ['migrations', 'analyze'],
   ['migrations', 'analyze', '--format', 'json'],
   ['init', '--force'],
+  // read-only commands over git history: the worker commits the case on top of an empty base commit
+  // tagged rbfuzz-base (every file is "added since the base"; every migration is crossed)
+  ['check', '--base', 'rbfuzz-base'],
+  ['gates', '--from', 'HEAD', '--to', 'rbfuzz-base'],
+  ['migrations', 'verify', '--from', 'HEAD', '--to', 'rbfuzz-base'],
 ];
 
 /** Tokens that have broken parsers, renderers and shells before (and the canary commands). */

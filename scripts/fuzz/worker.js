@@ -5,7 +5,7 @@
 // sandbox executes no hostile value (the canary file never appears). Reports one message per case.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -46,13 +46,10 @@ function unsafeAt(text) {
     : undefined;
 }
 
+// The canary commands create a file named exactly CANARY in the working directory (input file
+// names may contain the token itself: they are not evidence).
 function canaryIn(dir) {
-  if (!existsSync(dir)) return false;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    if (e.name.includes(CANARY)) return true;
-    if (e.isDirectory() && canaryIn(join(dir, e.name))) return true;
-  }
-  return false;
+  return existsSync(join(dir, CANARY));
 }
 
 function checkScript(script, shellcheck) {
@@ -109,9 +106,30 @@ function checkOutput(args, code, stdout, stderr, shellcheck) {
   return problems;
 }
 
+const GIT = ['-c', 'user.name=fuzz', '-c', 'user.email=fuzz@example.invalid', '-c', 'commit.gpgsign=false'];
+
+/** Commands that read git history (check, gates, migrations verify) get the case as one commit on an empty base. */
+function needsHistory(args) {
+  return args.includes('rbfuzz-base');
+}
+
+/** `git init`, an empty commit tagged rbfuzz-base, then every file of the case in a second commit. */
+function commitCase(dir) {
+  const git = (...a) => {
+    const r = spawnSync('git', [...GIT, ...a], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    if (r.status !== 0) throw new Error(`git ${a[0]}: ${r.stderr}`);
+  };
+  git('init', '-q', '-b', 'main');
+  git('commit', '-q', '--allow-empty', '--no-verify', '-m', 'base');
+  git('tag', 'rbfuzz-base');
+  git('add', '-A');
+  git('commit', '-q', '--allow-empty', '--no-verify', '-m', 'case');
+}
+
 async function run(msg) {
   const dir = join(work, 'repo');
   materialize(dir, msg.files);
+  if (needsHistory(msg.args)) commitCase(dir);
   let stdout = '';
   let stderr = '';
   const io = { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd: work };

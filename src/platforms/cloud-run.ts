@@ -16,6 +16,7 @@
 import type { Finding } from '../model/finding.js';
 import type { Arg, Command, Input } from '../model/plan.js';
 import {
+  bareName,
   check,
   Drivers,
   durationModel,
@@ -38,7 +39,10 @@ const TRAFFIC = 'TARGET_REVISION_TRAFFIC';
 
 function names(ctx: PlatformContext): { service: string; region: Arg; project: string[] } {
   return {
-    service: resourceName(ctx, ctx.workload?.cloudRun?.service, 'service'),
+    service: bareName(
+      resourceName(ctx, ctx.workload?.cloudRun?.service, 'service'),
+      'Cloud Run service name',
+    ),
     region: fact(ctx, ctx.workload?.cloudRun?.region, 'region') ?? { var: REGION },
     project: optIf('--project', targetFact(ctx, 'project')),
   };

@@ -6,6 +6,7 @@
  * service.deploy.target, then service.deploy.workload ("kind/name"), then service.deploy.namespace,
  * then service.name.
  */
+import { RollbookError } from '../errors.js';
 import type { Finding, HazardKind, Severity } from '../model/finding.js';
 import type { Arg, Check, Command, DurationDriver, Input, Step } from '../model/plan.js';
 import type { Evidence, RolloutSettings, Setting } from '../model/service.js';
@@ -72,6 +73,21 @@ export function contextFlag(ctx: PlatformContext, name: '--context' | '--kube-co
 /** Flag pair (e.g. ['-n', ns]) when the value is known, nothing otherwise. */
 export function flag(name: string, value: string | undefined): string[] {
   return value === undefined ? [] : [name, value];
+}
+
+/**
+ * A positional name for a tool whose end-of-options marker is not documented (gcloud): a name
+ * beginning with "-" is refused here as well as by the readers (names.ts), so a model built any
+ * other way cannot hand the tool an option in a name's place.
+ */
+export function bareName(value: string, what: string): string {
+  if (value.startsWith('-'))
+    throw new RollbookError(
+      'INVALID_NAME',
+      `${what} ${JSON.stringify(value)} begins with "-": it would reach the tool as an option`,
+      'Names become command arguments in the runbook; fix the name in the file (see docs/names.md).',
+    );
+  return value;
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 import { type Problem, RollbookError } from '../errors.js';
 import type { Evidence, RolloutSettings, Setting, Workload } from '../model/service.js';
+import { firstProblems } from './yaml-stream.js';
 
 export interface Bound {
   min: number;
@@ -87,15 +88,20 @@ function problemsOf(checks: NumberCheck[]): Problem[] {
   return out;
 }
 
+const NUMBER_HINT =
+  'Durations and counts drive the runbook and its time estimates; fix the value in the file.';
+
 /** Throws one input error (exit 2) listing every out-of-range number with its location. */
 export function checkNumbers(checks: NumberCheck[]): void {
   const problems = problemsOf(checks);
   if (problems.length === 0) return;
-  throw new RollbookError(
-    'INVALID_NUMBER',
-    problems.slice(0, 20),
-    'Durations and counts drive the runbook and its time estimates; fix the value in the file.',
-  );
+  throw new RollbookError('INVALID_NUMBER', problems.slice(0, 20), NUMBER_HINT);
+}
+
+/** Throws one input error (exit 2) for numbers that are not finite (.inf, .nan, 1e999), located. */
+export function checkNonFinite(problems: Problem[]): void {
+  if (problems.length === 0) return;
+  throw new RollbookError('INVALID_NUMBER', firstProblems(problems), NUMBER_HINT);
 }
 
 const s = (

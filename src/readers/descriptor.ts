@@ -3,13 +3,19 @@ import { Document, isMap, isNode, isPair, isScalar, LineCounter } from 'yaml';
 import type { z } from 'zod';
 import { type Problem, RollbookError } from '../errors.js';
 import type { Evidence, Service, SignalOp } from '../model/service.js';
-import { checkNumbers, DURATION } from './bounds.js';
+import { checkNonFinite, checkNumbers, DURATION } from './bounds.js';
 import { type Descriptor, descriptorSchema } from './descriptor-schema.js';
 import { attributeKind, checkNames, type NameCheck, workloadRefChecks } from './names.js';
 import { findDescriptor } from './root.js';
 import { emptyService } from './service-base.js';
 import { readTextFile } from './text-file.js';
-import { firstProblems, MAX_YAML_ERRORS, parseYamlStream } from './yaml-stream.js';
+import {
+  firstProblems,
+  MAX_YAML_ERRORS,
+  nonFiniteNumbers,
+  nonFiniteProblem,
+  parseYamlStream,
+} from './yaml-stream.js';
 
 export { DESCRIPTOR_NAMES, findDescriptor } from './root.js';
 
@@ -143,6 +149,7 @@ export function parseYaml(text: string, file: string): Located & { value: unknow
       at: posOf(loc, second.range[0]),
     });
   if (problems.length > 0) throw new RollbookError('YAML_SYNTAX', firstProblems(problems));
+  checkNonFinite(nonFiniteNumbers(doc).map((r) => nonFiniteProblem(text, r, posOf(loc, r[0]))));
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: 100 });

@@ -27,7 +27,7 @@ import type {
 } from '../model/service.js';
 import { mapLimit } from '../util/map-limit.js';
 import { cmp } from '../util/order.js';
-import { checkNumbers, workloadNumberChecks } from './bounds.js';
+import { checkNonFinite, checkNumbers, workloadNumberChecks } from './bounds.js';
 import { isComposeDoc, isComposeFileName, readComposeProjects } from './discovery/compose.js';
 import { engineOfResource } from './discovery/data-stores.js';
 import {
@@ -687,6 +687,10 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
       .filter((e) => e.workloads.length)
       .map((e) => e.file),
   );
+  // .inf, .nan, 1e999 in a file a workload is read from: an input error, not a silent default
+  checkNonFinite(
+    parsed.filter((p) => feeding.has(p.f.rel)).flatMap((p) => p.docs.flatMap((d) => d.nonFinite ?? [])),
+  );
   for (const [dir, files] of k.filesOf)
     if (![...files].some((f) => feeding.has(f)))
       for (const f of files)
@@ -697,7 +701,7 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
   for (const m of managers)
     ledger.holds(
       m.at.file,
-      `${m.kind} ${m.name} (${m.tool === 'argocd' ? 'Argo CD' : 'Flux'}), applies ${m.paths.map((p) => (typeof p === 'string' ? p || '.' : p.source)).join(', ') || 'a remote source'}`,
+      `${m.kind} ${m.name} (${m.tool === 'argocd' ? 'Argo CD' : 'Flux'}), applies ${m.paths.map((p) => (typeof p === 'string' ? p || '.' : p.glob)).join(', ') || 'a remote source'}`,
     );
 
   // ---- flags the code uses ------------------------------------------------------------------

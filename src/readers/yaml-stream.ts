@@ -11,6 +11,7 @@ import {
   YAMLParseError,
 } from 'yaml';
 import type { Problem } from '../errors.js';
+import type { Evidence } from '../model/service.js';
 
 /** Past this many syntax errors the text is not YAML worth reading error by error. */
 export const MAX_YAML_ERRORS = 20;
@@ -72,6 +73,32 @@ function checkUniqueKeys(doc: Document.Parsed): void {
       }
     },
   });
+}
+
+/**
+ * Offsets of the scalars that are numbers but not finite: `.inf`, `-.inf`, `.nan` and numbers too
+ * large for a double (`1e999`). No manifest format can carry them (JSON has no Infinity or NaN),
+ * and a reader that dropped them would silently fall back to a default: they are input errors.
+ */
+export function nonFiniteNumbers(doc: Document.Parsed): [number, number][] {
+  const out: [number, number][] = [];
+  visit(doc, {
+    Scalar(_, node) {
+      if (typeof node.value === 'number' && !Number.isFinite(node.value))
+        out.push([node.range?.[0] ?? 0, node.range?.[1] ?? 0]);
+    },
+  });
+  return out;
+}
+
+/** The problem for a non-finite number at [start, end) of `text`. */
+export function nonFiniteProblem(text: string, [start, end]: [number, number], at: Evidence): Problem {
+  const source = text.slice(start, Math.min(end, start + 40));
+  return {
+    message: `${JSON.stringify(source)} is not a finite number`,
+    at,
+    expected: 'a finite number (not .inf, .nan, or beyond ±1.8e308)',
+  };
 }
 
 /** The first MAX_PROBLEMS problems, and one more line counting the rest (a flood stays readable). */

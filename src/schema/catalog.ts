@@ -3,6 +3,8 @@
  * that PostgreSQL 15 and 18 (PGlite) compare equal, sorted and deterministic; and a diff that
  * returns typed differences.
  */
+
+import { cmp } from '../util/order.js';
 import type { Row } from './engine.js';
 
 export interface CatalogColumn {
@@ -146,9 +148,9 @@ const FUNCTION_KINDS: Record<string, CatalogFunction['kind']> = {
 const str = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
 const bool = (v: unknown): boolean => v === true || v === 't' || v === 'true';
 const byName = <T extends { name: string }>(a: T, b: T) => cmp(a.name, b.name);
-export function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+
+/** The one string order (code point; util/order.ts), re-exported for the schema modules. */
+export { cmp };
 
 /** Read the catalog through any engine's query function. Runs a fixed set of read-only queries. */
 export async function readCatalog(query: Query): Promise<Catalog> {

@@ -12,6 +12,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { RollbookError } from '../errors.js';
+import { cmp } from '../util/order.js';
 import { cacheDir } from './cache.js';
 
 export type EngineKind = 'pglite' | 'postgres';
@@ -193,7 +194,7 @@ async function freshSnapshot(): Promise<Uint8Array> {
 
 async function extensionModules(names: string[]): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
-  for (const name of [...new Set(names)].sort()) {
+  for (const name of [...new Set(names)].sort(cmp)) {
     const mod = PGLITE_EXTENSIONS[name];
     if (!mod) continue;
     const imported = (await import(`@electric-sql/pglite/contrib/${mod}`)) as Record<string, unknown>;

@@ -4,6 +4,7 @@
  */
 import { loadModule, scanSync } from 'libpg-query';
 import type { Evidence, MigrationFile, MigrationSet } from '../model/service.js';
+import { cmp } from '../util/order.js';
 import { type Engine, PGLITE_EXTENSIONS, PGLITE_UNSUPPORTED_EXTENSIONS, sqlFailureOf } from './engine.js';
 
 export interface ReplayProblem {
@@ -155,7 +156,7 @@ export function extensionsOf(sets: MigrationSet[]): string[] {
           if (st?.[0] === 'CreateExtensionStmt' && typeof st[1].extname === 'string')
             names.add(st[1].extname);
         }
-  return [...names].sort();
+  return [...names].sort(cmp);
 }
 
 /** Extensions the embedded engine cannot load (replay them with --scratch-url). */

@@ -6,6 +6,7 @@
  * the next migration continues from there).
  */
 import type { Evidence, Migration, MigrationFile, MigrationSet } from '../model/service.js';
+import { cmp } from '../util/order.js';
 import { bookkeepingDdl } from './bookkeeping.js';
 import { ContentHash, readCached, writeCached } from './cache.js';
 import { type Catalog, type CatalogDifference, diffCatalogs, readCatalog } from './catalog.js';
@@ -197,7 +198,7 @@ function follow(after: Identity, restored: Identity, table: string): { target: s
   if (sameOid === undefined) {
     // re-created by the down (a new table): its columns are matched by name (values were copied, or the rows are gone)
     const now = new Set(restored.columns.get(restored.oid.get(table) ?? '')?.values() ?? []);
-    return { target, lost: [...before.values()].filter((c) => !now.has(c)).sort() };
+    return { target, lost: [...before.values()].filter((c) => !now.has(c)).sort(cmp) };
   }
   const now = restored.columns.get(oid as string) ?? new Map<number, string>();
   return {
@@ -205,7 +206,7 @@ function follow(after: Identity, restored: Identity, table: string): { target: s
     lost: [...before.entries()]
       .filter(([num]) => !now.has(num))
       .map(([, c]) => c)
-      .sort(),
+      .sort(cmp),
   };
 }
 
@@ -368,7 +369,7 @@ async function measure(
   const moved = new Map(touched.map((t) => [t, follow(identity, now, t)]));
   const counts1 = await countRows(
     engine,
-    [...new Set([...touched, ...[...moved.values()].map((m) => m.target)])].sort(),
+    [...new Set([...touched, ...[...moved.values()].map((m) => m.target)])].sort(cmp),
   );
   const beforeTables = new Set(before.tables.map((t) => t.name));
   v.dataLoss = [];
@@ -560,7 +561,7 @@ export async function verifyMigrations(
 ): Promise<VerifyReport> {
   const info: { engine?: EngineInfo; label?: string; hits: number; misses: number } = { hits: 0, misses: 0 };
   const out: SetVerdict[] = [];
-  for (const set of [...sets].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)))
+  for (const set of [...sets].sort((a, b) => cmp(a.path, b.path)))
     out.push(await verifySet(set, options, info));
   const summary: Record<VerdictStatus, number> = { pass: 0, fail: 0, unknown: 0, skipped: 0 };
   for (const s of out) for (const m of s.migrations) summary[m.status]++;

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadParser, parseSql } from '../../src/readers/migrations/parse.js';
 import { Positions } from '../../src/readers/migrations/positions.js';
-import { keepRanges, neutralise } from '../../src/readers/migrations/preprocess.js';
+import { blank, neutralise, section } from '../../src/readers/migrations/preprocess.js';
 
 beforeAll(async () => {
   await loadParser();
@@ -177,7 +177,17 @@ describe('neutralise', () => {
     expect(neutralise(sql)).toEqual({ text: sql, notes: [] });
   });
 
-  it('keepRanges blanks code points one for one', () => {
-    expect(keepRanges('ab😀cd\nef', [[4, 6]])).toBe('   cd\n  ');
+  it('blank keeps line breaks and blanks code points one for one', () => {
+    expect(blank('ab😀cd\r\nef\n')).toBe('     \r\n  \n');
+  });
+
+  it('section copies only the span of its ranges, the gaps blanked', () => {
+    expect(
+      section('ab😀cd\nef-gh\nij', [
+        [9, 11],
+        [4, 6],
+      ]),
+    ).toEqual({ text: 'cd\n  -g', start: 4, end: 11 });
+    expect(section('abc', [])).toEqual({ text: '', start: 0, end: 0 });
   });
 });

@@ -3,6 +3,7 @@ import type { Evidence, ImageRef, RolloutSettings, Unknown, Workload } from '../
 import { argoValues, cleanPath, type ValuesRequest } from './helm-values.js';
 import { parseImage } from './image.js';
 import { type KObj, objAt } from './k8s.js';
+import { matchPath } from './path-match.js';
 import { arr, bool, durationSeconds, get, isObj, num, obj, str } from './yaml.js';
 
 /** Something that continuously applies a path of this repository (Argo CD, Flux). */
@@ -10,8 +11,8 @@ export interface Manager {
   tool: 'argocd' | 'flux';
   kind: string;
   name: string;
-  /** Paths it applies (POSIX, relative to the root, no ./ or trailing slash) or regexes for ApplicationSet globs. */
-  paths: (string | RegExp)[];
+  /** Paths it applies (POSIX, relative to the root, no ./ or trailing slash) or ApplicationSet globs. */
+  paths: (string | { glob: string })[];
   namespace?: string;
   settings: RolloutSettings;
   at: Evidence;
@@ -23,19 +24,12 @@ export interface Manager {
   unknowns?: Unknown[];
 }
 
-function globToRegex(glob: string): RegExp {
-  const esc = cleanPath(glob)
-    .split('*')
-    .map((x) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-    .join('[^/]+');
-  return new RegExp(`^${esc}$`);
-}
-
 export function managesDir(m: Manager, dir: string): boolean {
   return m.paths.some((p) => {
-    if (p instanceof RegExp) {
+    if (typeof p !== 'string') {
+      // no regular expression from input: a glob of many `*` made a backtracking regex hang
       const parts = dir.split('/');
-      for (let i = 1; i <= parts.length; i++) if (p.test(parts.slice(0, i).join('/'))) return true;
+      for (let i = 1; i <= parts.length; i++) if (matchPath(p.glob, parts.slice(0, i).join('/'))) return true;
       return false;
     }
     return p === '' || dir === p || dir.startsWith(`${p}/`);
@@ -49,7 +43,7 @@ export function managerOf(o: KObj, dirs: Set<string>): Manager | undefined {
     const specPath = o.kind === 'Application' ? ['spec'] : ['spec', 'template', 'spec'];
     const spec = obj(get(o.body, ...specPath));
     const sources = isObj(spec.source) ? [spec.source] : arr(spec.sources);
-    const paths: (string | RegExp)[] = [];
+    const paths: Manager['paths'] = [];
     let remote: Workload | undefined;
     const auto = get(spec, 'syncPolicy', 'automated');
     const s: RolloutSettings = {};
@@ -94,7 +88,7 @@ export function managerOf(o: KObj, dirs: Set<string>): Manager | undefined {
           for (const d of arr(get(g, 'git', 'directories'))) {
             const dp = str(get(d, 'path'));
             if (dp && get(d, 'exclude') !== true)
-              paths.push(dp.includes('*') ? globToRegex(dp) : cleanPath(dp));
+              paths.push(dp.includes('*') ? { glob: cleanPath(dp) } : cleanPath(dp));
           }
         }
       } else if (!remote) {

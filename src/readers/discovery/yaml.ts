@@ -1,6 +1,7 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node } from 'yaml';
+import type { Problem } from '../../errors.js';
 import type { Evidence, Unknown } from '../../model/service.js';
-import { MAX_YAML_ERRORS, parseYamlStream } from '../yaml-stream.js';
+import { MAX_YAML_ERRORS, nonFiniteNumbers, nonFiniteProblem, parseYamlStream } from '../yaml-stream.js';
 
 export type PathKey = string | number;
 
@@ -13,6 +14,11 @@ export interface YamlDoc {
   line: number;
   /** Evidence for the key at `path` (or the nearest existing parent). */
   at(path: PathKey[], note?: string): Evidence;
+  /**
+   * Numbers that are not finite (.inf, .nan, 1e999): the plain value holds Infinity/NaN, which
+   * the accessors drop. Discovery makes them an input error when the file feeds a workload.
+   */
+  nonFinite?: Problem[];
 }
 
 export interface YamlParse {
@@ -240,6 +246,10 @@ function parseChunk(file: string, text: string, offset: number, indexBase: numbe
       });
       return;
     }
+    const nonFinite = nonFiniteNumbers(doc).map((r) => {
+      const p = lc.linePos(r[0]);
+      return nonFiniteProblem(text, r, { file, line: p.line + offset, col: p.col });
+    });
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: 100 });
@@ -276,7 +286,14 @@ function parseChunk(file: string, text: string, offset: number, indexBase: numbe
       if (note) ev.note = note;
       return ev;
     };
-    docs.push({ file, index: index + indexBase, value, line, at });
+    docs.push({
+      file,
+      index: index + indexBase,
+      value,
+      line,
+      at,
+      ...(nonFinite.length ? { nonFinite } : {}),
+    });
   });
   return { docs, unknowns };
 }

@@ -13,7 +13,7 @@ import {
 import { parseSql } from './parse.js';
 import { type Job, parseMany } from './pool.js';
 import { Positions } from './positions.js';
-import { keepRanges, type Note, neutralise } from './preprocess.js';
+import { type Note, neutralise, notesIn, section } from './preprocess.js';
 import { readScriptMigration, referencedSqlFile, type ScriptMigration } from './script.js';
 
 /** Reads are cached: detection sniffs file contents that the layout then parses. */
@@ -25,6 +25,8 @@ export class LayoutContext {
   private readonly listings = new Map<string, DirEntry[]>();
   /** What this load may still read, all migration files together. */
   private readonly budget = readBudget(TOTAL_SQL_BYTES);
+  /** Characters queued for the parser so far: a layout's parse work is linear when this is. */
+  queued = 0;
   /** Which files to parse (all by default); the others keep no statements (check reads a change only). */
   private readonly parse: (file: string) => boolean;
   constructor(root: string, parse: (file: string) => boolean = () => true) {
@@ -51,19 +53,53 @@ export class LayoutContext {
     return existsSync(join(this.root, rel));
   }
   /** Like sqlFile(), but the parse runs at flush(): the returned file is filled in then. */
-  sqlFile(
+  sqlFile(file: string, direction: 'up' | 'down', text: string, notes: Note[] = []): MigrationFile {
+    const f: MigrationFile = { file, direction, statements: [], errors: [], empty: false };
+    const n = notes.length > 0 ? located(new Positions(text), notes, file) : [];
+    if (n.length > 0) f.notes = n;
+    if (this.parse(file)) this.queue({ file, text }, f);
+    return f;
+  }
+  /**
+   * One direction that is a part of a file (a changeset, a marked section): only the text of
+   * `ranges` is parsed, with positions in the whole file (`src.pos`, built once per file).
+   */
+  sectionFile(
     file: string,
     direction: 'up' | 'down',
-    text: string,
-    notes: Note[] = [],
-    range?: readonly [number, number],
+    src: SourceText,
+    ranges: readonly (readonly [number, number])[],
+    withNotes = true,
   ): MigrationFile {
     const f: MigrationFile = { file, direction, statements: [], errors: [], empty: false };
-    const inRange = range ? notes.filter((n) => n.index >= range[0] && n.index < range[1]) : notes;
-    const n = located(text, inRange, file);
-    if (n.length > 0) f.notes = n;
-    if (this.parse(file)) this.pending.push({ job: { file, text }, target: f });
+    const sec = section(src.pos.text, ranges);
+    if (withNotes) {
+      const n = located(src.pos, notesIn(src.notes, sec.start, sec.end), file);
+      if (n.length > 0) f.notes = n;
+    }
+    if (this.parse(file)) this.queue({ file, text: sec.text, origin: src.pos.fromU16(sec.start) }, f);
     return f;
+  }
+  /** Statements (bounded above by semicolons) queued so far, all files together. */
+  private statements = 0;
+  private queue(job: Job, target: MigrationFile): void {
+    const n = semicolons(job.text);
+    const at = { file: job.file, line: job.origin?.line ?? 1, col: job.origin?.col ?? 1 };
+    const refuse = (message: string) => {
+      target.errors.push({ message: `${message}: not analysed, its rollback hazards are unknown`, at });
+      target.empty = false;
+    };
+    if (n > MAX_FILE_STATEMENTS)
+      return refuse(
+        `too many statements to analyse: ${n} > ${MAX_FILE_STATEMENTS} in one file (counted by ";")`,
+      );
+    if (this.statements + n > MAX_TOTAL_STATEMENTS)
+      return refuse(
+        `too many statements to analyse: ${this.statements + n} > ${MAX_TOTAL_STATEMENTS} in all the migrations one run reads (counted by ";")`,
+      );
+    this.statements += n;
+    this.queued += job.text.length;
+    this.pending.push({ job, target });
   }
   /** Run the deferred parses (in worker threads when there are many) and fill in the files. */
   async flush(): Promise<void> {
@@ -80,6 +116,22 @@ export class LayoutContext {
   }
 }
 
+/**
+ * Statement caps, counted by semicolons before parsing (an upper bound of the statements: the parse
+ * trees are what takes memory, ~2 KB per statement). One file of 10,000 statements is a dump,
+ * not a migration; 50,000 across every migration file keeps `plan` under ~4 s CPU and ~400 MB
+ * (bench: hostile-input). Past a cap a file is not parsed and carries a located error, which
+ * every command reports as an unknown (never a pass).
+ */
+export const MAX_FILE_STATEMENTS = 10_000;
+export const MAX_TOTAL_STATEMENTS = 50_000;
+
+function semicolons(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf(';'); i !== -1; i = text.indexOf(';', i + 1)) n++;
+  return n;
+}
+
 export interface Built {
   migrations: Migration[];
   skipped: { file: string; reason: string }[];
@@ -91,9 +143,13 @@ export interface Built {
 
 const rel = (dir: string, name: string): string => (dir === '.' || dir === '' ? name : posix.join(dir, name));
 
-function located(text: string, notes: Note[], file: string): { message: string; at: Evidence }[] {
-  if (notes.length === 0) return [];
-  const pos = new Positions(text);
+/** A neutralised file: its text (with positions) and the notes on what was neutralised. */
+export interface SourceText {
+  pos: Positions;
+  notes: Note[];
+}
+
+function located(pos: Positions, notes: Note[], file: string): { message: string; at: Evidence }[] {
   return notes.map((n) => {
     const lc = pos.fromU16(n.index);
     return { message: n.message, at: { file, line: lc.line, col: lc.col } };
@@ -106,9 +162,7 @@ export function sqlFile(
   direction: 'up' | 'down',
   text: string,
   notes: Note[] = [],
-  range?: readonly [number, number],
 ): MigrationFile {
-  const inRange = range ? notes.filter((n) => n.index >= range[0] && n.index < range[1]) : notes;
   let statements: MigrationFile['statements'] = [];
   let errors: MigrationFile['errors'] = [];
   try {
@@ -127,7 +181,7 @@ export function sqlFile(
     errors,
     empty: statements.length === 0 && errors.length === 0,
   };
-  const n = located(text, inRange, file);
+  const n = notes.length > 0 ? located(new Positions(text), notes, file) : [];
   if (n.length > 0) f.notes = n;
   return f;
 }
@@ -406,6 +460,7 @@ function sectioned(
     const envsub = tool === 'goose' && /^--\s*\+goose\s+envsub\s+on\b/im.test(r.text);
     const n = neutralise(r.text, { envsub });
     const ms = markers(n.text, re);
+    const src: SourceText = { pos: new Positions(n.text), notes: n.notes };
     const m: Migration = { version: nm[1] as string, name: nm[2] as string, at: at(file) };
     const upMarker = ms.find((x) => x.direction === 'up');
     if (!upMarker) {
@@ -422,8 +477,7 @@ function sectioned(
     for (let i = 0; i < ms.length; i++) {
       const mk = ms[i] as Marker;
       const end = ms[i + 1]?.start ?? n.text.length;
-      const range = [mk.bodyStart, end] as const;
-      const f = ctx.sqlFile(file, mk.direction, keepRanges(n.text, [range]), n.notes, range);
+      const f = ctx.sectionFile(file, mk.direction, src, [[mk.bodyStart, end]]);
       if (mk.direction === 'up' && !m.up) m.up = f;
       else if (mk.direction === 'down' && !m.down) m.down = f;
       else {
@@ -702,12 +756,12 @@ export function liquibase(ctx: LayoutContext, dir: string): Built {
       idx = nl + 1;
       line++;
     }
+    const src: SourceText = { pos: new Positions(text), notes: n.notes };
     for (const cs of sets) {
-      const range = [cs.start, cs.end] as const;
-      const up = ctx.sqlFile(file, 'up', keepRanges(text, [range]), n.notes, range);
+      const up = ctx.sectionFile(file, 'up', src, [[cs.start, cs.end]]);
       const m: Migration = { version: `${cs.author}:${cs.id}`, name: cs.id, up, at: at(file, cs.line) };
       if (cs.rollback.length > 0 || cs.explicitNone) {
-        m.down = ctx.sqlFile(file, 'down', keepRanges(text, cs.rollback), []);
+        m.down = ctx.sectionFile(file, 'down', src, cs.rollback, false);
       }
       migrations.push(m);
     }

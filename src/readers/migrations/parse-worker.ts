@@ -10,7 +10,7 @@ parentPort?.postMessage(
   JSON.stringify(
     jobs.map((j) => {
       try {
-        return parseSql(j.file, j.text);
+        return parseSql(j.file, j.text, undefined, j.origin);
       } catch (e) {
         return {
           statements: [],

@@ -64,9 +64,29 @@ export const HAS_SQL = /[^\s;]/;
  * become 1-based line:col (col in characters). A syntax error still yields the statements the
  * scanner can split off around it, plus one error entry per unparseable statement.
  */
-export function parseSql(file: string, text: string, tree?: string): ParsedSql {
+export function parseSql(file: string, text: string, tree?: string, origin?: Origin): ParsedSql {
   const out: ParsedSql = { statements: [], errors: [] };
   if (!HAS_SQL.test(text)) return out;
+  parseInto(file, text, tree, out);
+  if (origin && (origin.line !== 1 || origin.col !== 1)) {
+    for (const s of out.statements) s.at = shift(s.at, origin);
+    for (const e of out.errors) e.at = shift(e.at, origin);
+  }
+  return out;
+}
+
+/** Where a text given to the parser starts in its file (1-based line and column in characters). */
+export interface Origin {
+  line: number;
+  col: number;
+}
+
+function shift(at: Evidence, origin: Origin): Evidence {
+  if (at.line !== 1) return { ...at, line: at.line + origin.line - 1 };
+  return { ...at, line: origin.line, col: (at.col ?? 1) + origin.col - 1 };
+}
+
+function parseInto(file: string, text: string, tree: string | undefined, out: ParsedSql): void {
   const pos = new Positions(text);
   try {
     // `tree`: the parser's JSON for this very text, produced by a helper thread (tree-worker.ts)
@@ -76,7 +96,6 @@ export function parseSql(file: string, text: string, tree?: string): ParsedSql {
     recover(file, pos, e, out);
   }
   markCalledFunctions(out.statements);
-  return out;
 }
 
 function collect(file: string, pos: Positions, stmts: RawStmt[], baseByte: number, out: ParsedSql): void {

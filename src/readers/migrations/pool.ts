@@ -7,16 +7,18 @@
  */
 import { availableParallelism } from 'node:os';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import { loadParser, type ParsedSql, parseSql } from './parse.js';
+import { loadParser, type Origin, type ParsedSql, parseSql } from './parse.js';
 
 export interface Job {
   file: string;
   text: string;
+  /** Where `text` starts in the file, when it is a section of it (default 1:1). */
+  origin?: Origin;
 }
 
 function parseOne(j: Job, tree?: string): ParsedSql {
   try {
-    return parseSql(j.file, j.text, tree);
+    return parseSql(j.file, j.text, tree, j.origin);
   } catch (e) {
     return {
       statements: [],

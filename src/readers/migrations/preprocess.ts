@@ -11,20 +11,77 @@ export interface Note {
 
 /** Blank every code point of `s` except line breaks. */
 export function blank(s: string): string {
-  return s.replace(/[^\n\r]/gu, ' ');
+  let out = '';
+  let from = 0;
+  for (let i = 0; i <= s.length; i++) {
+    const c = i < s.length ? s.charCodeAt(i) : 10;
+    if (c !== 10 && c !== 13) continue;
+    out += spaces(s, from, i);
+    if (i < s.length) out += s[i];
+    from = i + 1;
+  }
+  return out;
 }
 
-/** Keep only the given [start, end) UTF-16 ranges of `text`; everything else is blanked. */
-export function keepRanges(text: string, ranges: readonly (readonly [number, number])[]): string {
-  let out = '';
-  let at = 0;
-  for (const [s, e] of [...ranges].sort((a, b) => a[0] - b[0])) {
-    if (s > at) out += blank(text.slice(at, s));
+/** One space per code point of s[from, to). */
+function spaces(s: string, from: number, to: number): string {
+  let n = to - from;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    // a surrogate pair is one code point
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < to) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return ' '.repeat(n);
+}
+
+/** A part of a file given to the parser on its own, and where it starts in the file. */
+export interface Section {
+  /** The file's text from the first range's start to the last range's end, the gaps blanked. */
+  text: string;
+  /** UTF-16 index of `text` in the file. */
+  start: number;
+  end: number;
+}
+
+/**
+ * The kept ranges of a file as one section: only the span they cover is copied (the gaps between
+ * them blanked), never the whole file, so cutting a file into k sections costs the file's length
+ * once, not k times (a file of 3,552 Liquibase changesets took 40 s and 3.8 GB when each changeset
+ * was the whole file with everything else blanked).
+ */
+export function section(text: string, ranges: readonly (readonly [number, number])[]): Section {
+  const sorted = ranges.filter(([s, e]) => e > s).sort((a, b) => a[0] - b[0]);
+  if (sorted.length === 0) return { text: '', start: 0, end: 0 };
+  const start = (sorted[0] as readonly [number, number])[0];
+  const end = sorted.reduce((m, r) => Math.max(m, r[1]), start);
+  const parts: string[] = [];
+  let at = start;
+  for (const [s, e] of sorted) {
+    if (s > at) parts.push(blank(text.slice(at, s)));
     const from = Math.max(s, at);
-    if (e > from) out += text.slice(from, e);
+    if (e > from) parts.push(text.slice(from, e));
     at = Math.max(at, e);
   }
-  if (at < text.length) out += blank(text.slice(at));
+  return { text: parts.join(''), start, end };
+}
+
+/** The notes (sorted by index) in [start, end), found by binary search. */
+export function notesIn(notes: readonly Note[], start: number, end: number): Note[] {
+  let lo = 0;
+  let hi = notes.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((notes[mid] as Note).index < start) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: Note[] = [];
+  for (let i = lo; i < notes.length && (notes[i] as Note).index < end; i++) out.push(notes[i] as Note);
   return out;
 }
 

@@ -254,36 +254,94 @@ export function downFileName(set: MigrationSet, migration: Migration): string {
   }
 }
 
+/** A table's columns (name → type) at one point of the set, and whether that list is complete. */
+interface TableState {
+  types: Map<string, string>;
+  known: boolean;
+}
+
+/** One change to a table: [migration index, statement index in its up file, statement, effect]. */
+type TableChange = [number, number, SqlStatement, Effect];
+
 interface SetIndex {
   order: Map<Migration, number>;
-  /** table → its create/alter/drop effects in order of application: [migration index, statement, effect]. */
-  tableChanges: Map<string, [number, SqlStatement, Effect][]>;
+  /** Statement → its index in its up file. */
+  position: Map<SqlStatement, number>;
+  /** table → its create/alter/drop effects in order of application. */
+  tableChanges: Map<string, TableChange[]>;
+  /** table → its state after every CHECKPOINT-th change (built on demand). */
+  checkpoints: Map<string, TableState[]>;
 }
 const setIndexes = new WeakMap<MigrationSet, SetIndex>();
+/** columnBefore replays at most this many changes of a table (the rest comes from a checkpoint). */
+const CHECKPOINT = 64;
 
 /** One cheap pass over a set's ups: which statements change which table (for point lookups). */
 function setIndex(set: MigrationSet): SetIndex {
   let idx = setIndexes.get(set);
   if (idx) return idx;
   const order = new Map<Migration, number>();
-  const tableChanges = new Map<string, [number, SqlStatement, Effect][]>();
+  const position = new Map<SqlStatement, number>();
+  const tableChanges = new Map<string, TableChange[]>();
   set.migrations.forEach((m, i) => {
     order.set(m, i);
-    for (const st of m.up?.statements ?? []) {
-      if (st.embedded && !st.embedded.runsAtMigration) continue;
+    (m.up?.statements ?? []).forEach((st, j) => {
+      position.set(st, j);
+      if (st.embedded && !st.embedded.runsAtMigration) return;
       for (const e of effectsOf(st)) {
         let list = tableChanges.get(e.table);
         if (!list) {
           list = [];
           tableChanges.set(e.table, list);
         }
-        list.push([i, st, e]);
+        list.push([i, j, st, e]);
       }
-    }
+    });
   });
-  idx = { order, tableChanges };
+  idx = { order, position, tableChanges, checkpoints: new Map() };
   setIndexes.set(set, idx);
   return idx;
+}
+
+function apply(state: TableState, e: Effect): void {
+  if (e.op === 'create-table') {
+    state.types.clear();
+    for (const c of e.columns) state.types.set(c.name, c.type);
+    state.known = e.columns.length > 0;
+  } else if (e.op === 'drop-table' || e.op === 'rename-table') {
+    state.types.clear();
+    state.known = false;
+  } else if (e.op === 'add-column' || e.op === 'retype-column') state.types.set(e.column, e.type);
+  else if (e.op === 'drop-column') state.types.delete(e.column);
+  else if (e.op === 'rename-column') {
+    const t = state.types.get(e.column);
+    state.types.delete(e.column);
+    if (t !== undefined) state.types.set(e.to, t);
+  }
+}
+
+/**
+ * The table's state after its first `n` changes: from the last checkpoint at or before n plus at
+ * most CHECKPOINT - 1 changes, so a set of thousands of ALTERs on one table stays linear.
+ */
+function tableStateAfter(idx: SetIndex, table: string, changes: TableChange[], n: number): TableState {
+  let cps = idx.checkpoints.get(table);
+  if (!cps) {
+    cps = [{ types: new Map(), known: false }];
+    idx.checkpoints.set(table, cps);
+  }
+  const k = Math.floor(n / CHECKPOINT);
+  while (cps.length <= k) {
+    const last = cps[cps.length - 1] as TableState;
+    const next: TableState = { types: new Map(last.types), known: last.known };
+    const from = (cps.length - 1) * CHECKPOINT;
+    for (let c = from; c < from + CHECKPOINT; c++) apply(next, (changes[c] as TableChange)[3]);
+    cps.push(next);
+  }
+  const cp = cps[k] as TableState;
+  const state: TableState = { types: new Map(cp.types), known: cp.known };
+  for (let c = k * CHECKPOINT; c < n; c++) apply(state, (changes[c] as TableChange)[3]);
+  return state;
 }
 
 /** Position of a migration in its set (order of application). */
@@ -313,28 +371,21 @@ export function columnBefore(
 ): { state: 'present'; type?: string } | { state: 'absent' | 'unknown' } {
   const idx = setIndex(ref.set);
   const at = idx.order.get(ref.migration) ?? -1;
-  const stmts = ref.file.statements;
-  const here = stmts.indexOf(ref.stmt);
-  const types = new Map<string, string>();
-  // the whole table is known from a CREATE TABLE of the set (not CREATE TABLE AS: its columns are not listed)
-  let known = false;
-  for (const [i, st, e] of idx.tableChanges.get(table) ?? []) {
-    if (i > at || (i === at && (ref.file.direction !== 'up' || stmts.indexOf(st) >= here))) break;
-    if (e.op === 'create-table') {
-      types.clear();
-      for (const c of e.columns) types.set(c.name, c.type);
-      known = e.columns.length > 0;
-    } else if (e.op === 'drop-table' || e.op === 'rename-table') {
-      types.clear();
-      known = false;
-    } else if (e.op === 'add-column' || e.op === 'retype-column') types.set(e.column, e.type);
-    else if (e.op === 'drop-column') types.delete(e.column);
-    else if (e.op === 'rename-column') {
-      const t = types.get(e.column);
-      types.delete(e.column);
-      if (t !== undefined) types.set(e.to, t);
-    }
+  const up = ref.file.direction === 'up';
+  const here = up ? (idx.position.get(ref.stmt) ?? ref.file.statements.indexOf(ref.stmt)) : 0;
+  const changes = idx.tableChanges.get(table) ?? [];
+  // the changes that ran before ref: earlier migrations, and earlier statements of the same up
+  // file (changes are in order of application: binary search for the first one that did not)
+  const before = ([i, j]: TableChange) => i < at || (i === at && up && j < here);
+  let lo = 0;
+  let hi = changes.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (before(changes[mid] as TableChange)) lo = mid + 1;
+    else hi = mid;
   }
+  // the whole table is known from a CREATE TABLE of the set (not CREATE TABLE AS: its columns are not listed)
+  const { types, known } = tableStateAfter(idx, table, changes, lo);
   const type = types.get(column);
   if (type !== undefined) return { state: 'present', type };
   return { state: known ? 'absent' : 'unknown' };

@@ -3,6 +3,7 @@
  * Pure functions over the model; no I/O.
  */
 import type { Evidence, Service } from '../../model/service.js';
+import { cmp } from '../../util/order.js';
 
 /**
  * The evidence of a descriptor fact: its own `at` when the reader recorded one, otherwise line 1 of
@@ -98,10 +99,8 @@ export function mentions(text: string, words: readonly string[]): boolean {
   );
 }
 
-/** Locale-independent string order (deterministic on every machine). */
-export function byCodePoint(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+/** Locale-independent string order (code point, util/order.ts: deterministic on every machine). */
+export const byCodePoint = cmp;
 
 /** 90 → `1m30s`, 3600 → `1h`, 86400 → `1d`. */
 export function formatSeconds(seconds: number): string {
