@@ -6,7 +6,7 @@ import type { Service, Workload } from '../../model/index.js';
  * deploy.target.app or a placeholder naming the ApplicationSet — never the ApplicationSet's name.
  */
 export function argoCdAppOf(service: Service, w: Workload): string | undefined {
-  if (w.attributes.app) return w.attributes.app;
+  if (w.argocd?.app) return w.argocd.app;
   if (!w.applicationSet) return undefined;
   return service.deploy.target?.app ?? `<the Application ApplicationSet ${w.applicationSet.name} generates>`;
 }
