@@ -2,15 +2,16 @@
  * Argo Rollouts: `kubectl argo rollouts undo NAME --to-revision N` after a rollout (abort during
  * one: `kubectl argo rollouts abort NAME`, which leaves spec.template on the new version).
  *
- * Names: rollout from attributes.rollout, else workload.name, deploy.target.rollout,
- * deploy.workload, service.name; namespace as for Kubernetes. Attribute keys: rollout, namespace.
+ * Names: rollout from workload.name, else deploy.target.rollout, deploy.workload, service.name;
+ * namespace as for Kubernetes. deploy.target keys: rollout, namespace.
  * Settings: strategy (canary | blueGreen), replicas, maxSurge/maxUnavailable (canary), pod timings
  * (see k8s.ts), rollbackWindowRevisions, scaleDownDelaySeconds (blueGreen, default 30); autoSync /
- * selfHeal when an Argo CD application syncs the Rollout (attribute app): the undo is then wrapped
+ * selfHeal when an Argo CD application syncs the Rollout (argocd fact app): the undo is then wrapped
  * in disable auto-sync → undo → git revert → re-enable.
  */
 import type { Finding } from '../model/finding.js';
-import type { Arg, Command } from '../model/plan.js';
+import type { Arg, Check, Command } from '../model/plan.js';
+import * as probes from '../probes/argo-rollouts.js';
 import { argoCdAppArg, managedByArgoCd, underArgoCd } from './argocd.js';
 import {
   check,
@@ -21,6 +22,7 @@ import {
   input,
   namespaceOf,
   type PlatformStep,
+  probeCheck,
   read,
   resourceName,
   rollbackOf,
@@ -36,7 +38,7 @@ import type { DurationModel, Platform, PlatformContext, PlatformRollback } from 
 const REVISION = 'TARGET_REVISION';
 
 function rolloutName(ctx: PlatformContext): string {
-  return resourceName(ctx, 'rollout');
+  return resourceName(ctx, undefined, 'rollout');
 }
 
 /** `kubectl argo rollouts VERB… -n NS FLAGS… -- NAME`: the name after "--", never an option. */
@@ -128,6 +130,19 @@ function duration(ctx: PlatformContext): DurationModel {
 function status(ctx: PlatformContext): Command {
   return read(
     ...plugin(ctx, ['status'], rolloutName(ctx), '--timeout', secondsFlag(duration(ctx).maxSeconds)),
+  );
+}
+
+/** The rollout tree's "# revision:N" lines, read by a probe. */
+function revisionCheck(ctx: PlatformContext): Check {
+  return probeCheck(history(ctx), probes.rolloutsHistory, { var: REVISION });
+}
+
+/** The Rollout's status.phase (Healthy, Progressing, Paused, Degraded), read by a probe. */
+function deployStateCheck(ctx: PlatformContext): Check {
+  return probeCheck(
+    read('kubectl', 'get', ...nsFlag(ctx), '-o', 'json', '--', 'rollouts.argoproj.io', rolloutName(ctx)),
+    probes.rolloutsPhase,
   );
 }
 
@@ -250,6 +265,8 @@ export const argoRollouts: Platform = {
   title: 'Argo Rollouts',
   history,
   status,
+  revisionCheck,
+  deployStateCheck,
   rollback,
   duration,
   hazards,

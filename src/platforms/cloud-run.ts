@@ -2,8 +2,8 @@
  * Google Cloud Run: send all traffic back to an earlier revision
  * (`gcloud run services update-traffic SVC --to-revisions REVISION=100`).
  *
- * Names: service from attributes.service, else workload.name, deploy.target.service,
- * deploy.workload, service.name. Attribute keys: service, region (unknown → operator input
+ * Names: service from the cloudRun.service fact, else workload.name, deploy.target.service,
+ * deploy.workload, service.name. Fact keys (typed facts, else deploy.target): service, region (unknown → operator input
  * CLOUD_RUN_REGION: gcloud would otherwise prompt), project (omitted when unknown: gcloud's
  * configured project applies).
  * Config refs of kind Secret whose name ends in ":latest" (or are not versioned) are secrets
@@ -14,7 +14,8 @@
  * because an argv element cannot join a literal and a runtime value.
  */
 import type { Finding } from '../model/finding.js';
-import type { Arg, Command, Input } from '../model/plan.js';
+import type { Arg, Check, Command, Input } from '../model/plan.js';
+import * as probes from '../probes/cloud-run.js';
 import {
   bareName,
   check,
@@ -25,10 +26,12 @@ import {
   input,
   opt,
   optIf,
+  probeCheck,
   read,
   resourceName,
   rollbackOf,
   run,
+  targetFact,
   timedStep,
 } from './common.js';
 import type { DurationModel, Platform, PlatformContext, PlatformRollback } from './types.js';
@@ -38,13 +41,17 @@ const TRAFFIC = 'TARGET_REVISION_TRAFFIC';
 
 function names(ctx: PlatformContext): { service: string; region: Arg; project: string[] } {
   return {
-    service: bareName(resourceName(ctx, 'service'), 'Cloud Run service name'),
-    region: fact(ctx, 'region') ?? { var: REGION },
-    project: optIf('--project', fact(ctx, 'project')),
+    service: bareName(
+      resourceName(ctx, ctx.workload?.cloudRun?.service, 'service'),
+      'Cloud Run service name',
+    ),
+    region: fact(ctx, ctx.workload?.cloudRun?.region, 'region') ?? { var: REGION },
+    project: optIf('--project', targetFact(ctx, 'project')),
   };
 }
 
-function history(ctx: PlatformContext): Command {
+/** The service's revisions (`format` e.g. --format=json for a probe). */
+function history(ctx: PlatformContext, ...format: string[]): Command {
   const n = names(ctx);
   return read(
     'gcloud',
@@ -54,10 +61,15 @@ function history(ctx: PlatformContext): Command {
     ...opt('--service', n.service),
     ...opt('--region', n.region),
     ...n.project,
+    ...format,
   );
 }
 
-function status(ctx: PlatformContext): Command {
+/** `gcloud run services describe` (by default the traffic and conditions as YAML, for a person). */
+function status(
+  ctx: PlatformContext,
+  format: string[] = ['--format', 'yaml(status.traffic,status.conditions)'],
+): Command {
   const n = names(ctx);
   return read(
     'gcloud',
@@ -67,8 +79,7 @@ function status(ctx: PlatformContext): Command {
     n.service,
     ...opt('--region', n.region),
     ...n.project,
-    '--format',
-    'yaml(status.traffic,status.conditions)',
+    ...format,
   );
 }
 
@@ -82,6 +93,16 @@ function duration(ctx: PlatformContext): DurationModel {
     d,
     `route update 15s + cold start of the target revision ${startup}s; worst case 60s + 3× cold start (no minimum instances warm)`,
   );
+}
+
+/** The revisions (JSON) list the target and it is Ready, read by a probe. */
+function revisionCheck(ctx: PlatformContext): Check {
+  return probeCheck(history(ctx, '--format=json'), probes.cloudRunRevisions, { var: TRAFFIC });
+}
+
+/** The service's Ready condition (True, False, Unknown), read by a probe. */
+function deployStateCheck(ctx: PlatformContext): Check {
+  return probeCheck(status(ctx, ['--format=json']), probes.cloudRunService);
 }
 
 function rollback(ctx: PlatformContext): PlatformRollback {
@@ -175,6 +196,8 @@ export const cloudRun: Platform = {
   title: 'Google Cloud Run',
   history,
   status,
+  revisionCheck,
+  deployStateCheck,
   rollback,
   duration,
   hazards,

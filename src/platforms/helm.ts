@@ -1,32 +1,34 @@
 /**
  * Helm: `helm rollback RELEASE REVISION --wait --timeout`.
  *
- * Names: release from attributes.release, else workload.name, deploy.target.release,
+ * Names: release from the helm.release fact, else workload.name, deploy.target.release,
  * deploy.workload, service.name; namespace as for Kubernetes.
- * Attribute keys: release, namespace, chart, crds ("true" when the chart ships crds/),
+ * Fact keys (typed facts, else deploy.target): release, namespace, chart, crds ("true" when the chart ships crds/),
  * hooks (comma-separated hook types found in templates, e.g. "pre-upgrade,post-upgrade").
  * Settings: the chart workload's rollout settings (see k8s.ts), timeoutSeconds (helm --timeout,
  * default 5m), historyMax (--history-max, default 10).
  */
 import type { Finding } from '../model/finding.js';
-import type { Arg, Command, Input } from '../model/plan.js';
+import type { Arg, Check, Command, Input } from '../model/plan.js';
+import * as probes from '../probes/helm.js';
 import {
   check,
   contextFlag,
   Drivers,
   durationModel,
   evidenceOfSetting,
-  fact,
   flag,
   hazard,
   input,
   namespaceOf,
+  probeCheck,
   read,
   resourceName,
   rollbackOf,
   run,
   secondsFlag,
   settingOf,
+  targetFact,
   timedStep,
 } from './common.js';
 import { kubeDuration } from './k8s.js';
@@ -37,7 +39,7 @@ export const HELM_DEFAULT_TIMEOUT = 300;
 export const HELM_DEFAULT_HISTORY_MAX = 10;
 
 export function releaseName(ctx: PlatformContext): string {
-  return resourceName(ctx, 'release');
+  return resourceName(ctx, ctx.workload?.helm?.release, 'release');
 }
 
 /** The namespace input used when no file names the release's namespace. */
@@ -79,6 +81,26 @@ export function helmStatus(
   ns: Arg[] = helmNs(ctx),
 ): Command {
   return read('helm', 'status', ...ns, '--', release);
+}
+
+/** `helm history -o json` read by a probe: the target revision is listed and worked. */
+export function helmRevisionCheck(
+  ctx: PlatformContext,
+  release = releaseName(ctx),
+  ns: Arg[] = helmNs(ctx),
+): Check {
+  return probeCheck(read('helm', 'history', ...ns, '-o', 'json', '--', release), probes.helmHistory, {
+    var: REVISION,
+  });
+}
+
+/** `helm status -o json` read by a probe: deployed, failed (stalled) or pending-*. */
+export function helmStateCheck(
+  ctx: PlatformContext,
+  release = releaseName(ctx),
+  ns: Arg[] = helmNs(ctx),
+): Check {
+  return probeCheck(read('helm', 'status', ...ns, '-o', 'json', '--', release), probes.helmStatus);
 }
 
 /** Pod rollout of the chart's workload, bounded by helm's --timeout (helm gives up then). */
@@ -149,8 +171,8 @@ function rollback(ctx: PlatformContext): PlatformRollback {
 export function helmHazards(ctx: PlatformContext, release = releaseName(ctx)): Finding[] {
   const ns = namespaceOf(ctx);
   const inNs = ns ? ` -n ${ns}` : '';
-  const crds = fact(ctx, 'crds') === 'true';
-  const hooks = fact(ctx, 'hooks');
+  const crds = targetFact(ctx, 'crds') === 'true';
+  const hooks = targetFact(ctx, 'hooks');
   const out: Finding[] = [
     hazard(ctx, {
       rule: 'helm-crds-not-reverted',
@@ -230,6 +252,8 @@ export const helm: Platform = {
   title: 'Helm',
   history: (ctx) => helmHistory(ctx),
   status: (ctx) => helmStatus(ctx),
+  revisionCheck: (ctx) => helmRevisionCheck(ctx),
+  deployStateCheck: (ctx) => helmStateCheck(ctx),
   rollback,
   duration: helmDuration,
   hazards: (ctx) => helmHazards(ctx),

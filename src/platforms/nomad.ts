@@ -1,8 +1,8 @@
 /**
  * HashiCorp Nomad: `nomad job revert JOB VERSION`.
  *
- * Names: job from attributes.job, else workload.name, deploy.target.job, deploy.workload,
- * service.name. Attribute keys: job, namespace (→ -namespace=), region (→ -region=).
+ * Names: job from the nomad.job fact, else workload.name, deploy.target.job, deploy.workload,
+ * service.name. Fact keys (typed facts, else deploy.target): job, namespace (→ -namespace=), region (→ -region=).
  * Settings: replicas (group count, default 1), maxParallel (update max_parallel, default 1),
  * minReadySeconds (update min_healthy_time, default 10 s), timeoutSeconds (update healthy_deadline,
  * default 5 min), progressDeadlineSeconds (update progress_deadline, default 10 min),
@@ -10,21 +10,23 @@
  * autoRevert.
  */
 import type { Finding } from '../model/finding.js';
-import type { Command } from '../model/plan.js';
+import type { Check, Command } from '../model/plan.js';
+import * as probes from '../probes/nomad.js';
 import {
   Drivers,
   durationModel,
   evidenceOfSetting,
-  fact,
   hazard,
   input,
   namespaceOf,
   pollCheck,
+  probeCheck,
   read,
   resourceName,
   rollbackOf,
   run,
   settingOf,
+  targetFact,
   timedStep,
 } from './common.js';
 import type { DurationModel, Platform, PlatformContext, PlatformRollback } from './types.js';
@@ -32,13 +34,13 @@ import type { DurationModel, Platform, PlatformContext, PlatformRollback } from 
 const VERSION = 'JOB_VERSION';
 
 function jobName(ctx: PlatformContext): string {
-  return resourceName(ctx, 'job');
+  return resourceName(ctx, ctx.workload?.nomad?.job, 'job');
 }
 
 /** Nomad's general options go after the subcommand, as single -flag=value elements. */
 function general(ctx: PlatformContext): string[] {
   const ns = namespaceOf(ctx);
-  const region = fact(ctx, 'region');
+  const region = targetFact(ctx, 'region');
   return [...(ns ? [`-namespace=${ns}`] : []), ...(region ? [`-region=${region}`] : [])];
 }
 
@@ -68,6 +70,23 @@ function duration(ctx: PlatformContext): DurationModel {
     batches * perW,
     d,
     `${batches} batch(es) of ${parallel} (count ${count}, max_parallel ${parallel}) × (kill_timeout ${kill}s + pull ${pull}s${startup ? ` + startup ${startup}s` : ''} + min_healthy_time ${minHealthy}s); worst case per batch: kill_timeout + healthy_deadline ${healthyDeadline}s, capped by progress_deadline ${progressDeadline}s`,
+  );
+}
+
+/** `nomad job history -json` read by a probe: the target version is tracked. */
+function revisionCheck(ctx: PlatformContext): Check {
+  return probeCheck(
+    read('nomad', 'job', 'history', ...general(ctx), '-json', '--', jobName(ctx)),
+    probes.nomadHistory,
+    { var: VERSION },
+  );
+}
+
+/** The latest deployment's Status, read by a probe. */
+function deployStateCheck(ctx: PlatformContext): Check {
+  return probeCheck(
+    read('nomad', 'job', 'deployments', ...general(ctx), '-latest', '-json', '--', jobName(ctx)),
+    probes.nomadDeployment,
   );
 }
 
@@ -144,6 +163,8 @@ export const nomad: Platform = {
   title: 'HashiCorp Nomad',
   history,
   status,
+  revisionCheck,
+  deployStateCheck,
   rollback,
   duration,
   hazards,

@@ -2,26 +2,29 @@
  * Terraform: there is no rollback, only a reverse change — git revert → terraform plan → review →
  * terraform apply of the reviewed plan. Destroyed data is not restored.
  *
- * Attribute keys: dir / workingDir (the Terraform root module; default the directory of the
+ * Fact keys (typed facts, else deploy.target): dir / workingDir (the Terraform root module; default the directory of the
  * workload's file, then deploy.manifests[0], then "."), workspace (shown in titles).
  * Settings: timeoutSeconds (worst case for an apply, default 30 min estimate).
  */
 import { posix } from 'node:path';
 import type { Finding } from '../model/finding.js';
-import type { Command } from '../model/plan.js';
+import type { Check, Command } from '../model/plan.js';
+import * as probes from '../probes/terraform.js';
 import {
+  BAD_COMMIT,
   badCommitInput,
   check,
   Drivers,
   durationModel,
-  fact,
   fixedStep,
   gitRevertStep,
   hazard,
   manualCheck,
+  probeCheck,
   read,
   rollbackOf,
   run,
+  targetFact,
   timedStep,
 } from './common.js';
 import type { DurationModel, Platform, PlatformContext, PlatformRollback } from './types.js';
@@ -31,7 +34,7 @@ const PLAN_FILE = 'rollback.tfplan';
 function rootDir(ctx: PlatformContext): string {
   const at = ctx.workload?.at?.file;
   return (
-    fact(ctx, 'dir', 'workingDir') ??
+    targetFact(ctx, 'dir', 'workingDir') ??
     (at ? posix.dirname(at) : undefined) ??
     ctx.service.deploy.manifests[0] ??
     '.'
@@ -63,10 +66,30 @@ function duration(ctx: PlatformContext): DurationModel {
   );
 }
 
+/** The commit to revert exists in this clone. */
+function revisionCheck(_ctx: PlatformContext): Check {
+  return probeCheck(
+    read('git', 'rev-parse', '--verify', '--end-of-options', { var: BAD_COMMIT }),
+    probes.gitCommit,
+    { var: BAD_COMMIT },
+  );
+}
+
+/** No other terraform run holds the state lock (plan without waiting for it). */
+function deployStateCheck(ctx: PlatformContext): Check {
+  return probeCheck(
+    read(...tf(ctx, 'plan', '-detailed-exitcode', '-input=false', '-lock-timeout=0s')),
+    probes.terraformLock,
+    undefined,
+    600,
+    0,
+  );
+}
+
 function rollback(ctx: PlatformContext): PlatformRollback {
   const dir = rootDir(ctx);
   const d = duration(ctx);
-  const workspace = fact(ctx, 'workspace');
+  const workspace = targetFact(ctx, 'workspace');
   const where = `${dir}${workspace ? ` (workspace ${workspace})` : ''}`;
   const steps = [
     gitRevertStep('git-revert', `the Terraform pipeline for ${where}`, dir),
@@ -133,6 +156,8 @@ export const terraform: Platform = {
   title: 'Terraform',
   history,
   status,
+  revisionCheck,
+  deployStateCheck,
   rollback,
   duration,
   hazards,
