@@ -199,7 +199,7 @@ function renderDescriptor(dirName: string, d: Discovery, s: Service): string {
  * named for production beside the chart, else a TODO listing the candidates.
  */
 function helmValuesChoice(chosen: Workload | undefined, d: Discovery): { file?: string; todo?: string } {
-  const chartPath = chosen?.attributes.chartPath;
+  const chartPath = chosen?.helm?.chartPath;
   if (chartPath === undefined) return {};
   const entry = d.chartValues.find((c) => (c.chart || '.') === chartPath);
   if (!entry || entry.passedBy || entry.files.length === 0) return {};
