@@ -89,14 +89,16 @@ export class LayoutContext {
       target.errors.push({ message: `${message}: not analysed, its rollback hazards are unknown`, at });
       target.empty = false;
     };
-    if (n > MAX_FILE_STATEMENTS)
-      return refuse(
-        `too many statements to analyse: ${n} > ${MAX_FILE_STATEMENTS} in one file (counted by ";")`,
-      );
-    if (this.statements + n > MAX_TOTAL_STATEMENTS)
-      return refuse(
+    if (n > MAX_FILE_STATEMENTS) {
+      refuse(`too many statements to analyse: ${n} > ${MAX_FILE_STATEMENTS} in one file (counted by ";")`);
+      return;
+    }
+    if (this.statements + n > MAX_TOTAL_STATEMENTS) {
+      refuse(
         `too many statements to analyse: ${this.statements + n} > ${MAX_TOTAL_STATEMENTS} in all the migrations one run reads (counted by ";")`,
       );
+      return;
+    }
     this.statements += n;
     this.queued += job.text.length;
     this.pending.push({ job, target });
