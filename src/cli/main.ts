@@ -44,6 +44,10 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: 'can the target version run on the current state?',
     load: () => import('./commands/gates.js'),
   },
+  probe: {
+    summary: "read one platform command's output (history, deploy status): PASS, FAIL or UNKNOWN",
+    load: () => import('./commands/probe.js'),
+  },
   target: {
     summary: 'undo one suspect change: revert it, or roll back with its collateral',
     load: () => import('./commands/target.js'),

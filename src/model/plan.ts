@@ -39,6 +39,22 @@ export interface OutputRule {
  */
 export const VERIFY_LOSS_ONLY = 'data loss only:';
 
+/**
+ * The line `migrations verify` prints when its outcome is pass (every crossed down restores the schema
+ * and keeps the seeded rows, or there is no down to run): what the data-step gate reads as a pass.
+ */
+export const VERIFY_PASSED = 'verified:';
+
+/**
+ * A probe that reads the check command's output (`rollbook probe ID [--want VALUE]`, src/probes/): it
+ * parses the tool's real format and says pass, fail or unknown; unknown never passes.
+ */
+export interface ProbeRef {
+  id: string;
+  /** The value it looks for (e.g. the target revision). */
+  want?: Arg;
+}
+
 /** What must be accepted, by whom, before an `accept` outcome passes. */
 export interface Acceptance {
   /** Who may accept (roles). */
@@ -58,6 +74,8 @@ export interface Check {
   outcomes?: OutputRule[];
   /** Extended regular expressions each of which must match a line of the output (e.g. the tables a backup lists). */
   expectLines?: string[];
+  /** The output is read by this probe (its verdict decides, whatever the exit code). */
+  probe?: ProbeRef;
   /** The output is a revision history (first column the revision): it must list this revision. */
   listsRevision?: Arg;
   /** The output is the migration tool's status: its version must equal `target` and not be dirty. */

@@ -1,4 +1,11 @@
-import { type Check, type Command, type Gate, type Input, VERIFY_LOSS_ONLY } from '../model/plan.js';
+import {
+  type Check,
+  type Command,
+  type Gate,
+  type Input,
+  VERIFY_LOSS_ONLY,
+  VERIFY_PASSED,
+} from '../model/plan.js';
 import { designBackup } from './backup.js';
 import type { PlanContext } from './context.js';
 import { migrationToolCommands } from './migration-tools.js';
@@ -90,6 +97,11 @@ function dataVerifiedGate(ctx: PlanContext): Gate {
               contains: VERIFY_LOSS_ONLY,
               result: 'accept',
               note: 'the downs restore the schema but lose data: the data owner must accept the losses',
+            },
+            {
+              contains: VERIFY_PASSED,
+              result: 'pass',
+              note: 'verified: every crossed down restores the schema without losing the seeded rows',
             },
           ],
           acceptance: { by: owners, losses: lossyDowns(ctx) },

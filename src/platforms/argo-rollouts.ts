@@ -10,7 +10,8 @@
  * in disable auto-sync → undo → git revert → re-enable.
  */
 import type { Finding } from '../model/finding.js';
-import type { Arg, Command } from '../model/plan.js';
+import type { Arg, Check, Command } from '../model/plan.js';
+import * as probes from '../probes/argo-rollouts.js';
 import { argoCdAppArg, managedByArgoCd, underArgoCd } from './argocd.js';
 import {
   check,
@@ -21,6 +22,7 @@ import {
   input,
   namespaceOf,
   type PlatformStep,
+  probeCheck,
   read,
   resourceName,
   rollbackOf,
@@ -128,6 +130,19 @@ function duration(ctx: PlatformContext): DurationModel {
 function status(ctx: PlatformContext): Command {
   return read(
     ...plugin(ctx, ['status'], rolloutName(ctx), '--timeout', secondsFlag(duration(ctx).maxSeconds)),
+  );
+}
+
+/** The rollout tree's "# revision:N" lines, read by a probe. */
+function revisionCheck(ctx: PlatformContext): Check {
+  return probeCheck(history(ctx), probes.rolloutsHistory, { var: REVISION });
+}
+
+/** The Rollout's status.phase (Healthy, Progressing, Paused, Degraded), read by a probe. */
+function deployStateCheck(ctx: PlatformContext): Check {
+  return probeCheck(
+    read('kubectl', 'get', ...nsFlag(ctx), '-o', 'json', '--', 'rollouts.argoproj.io', rolloutName(ctx)),
+    probes.rolloutsPhase,
   );
 }
 
@@ -250,6 +265,8 @@ export const argoRollouts: Platform = {
   title: 'Argo Rollouts',
   history,
   status,
+  revisionCheck,
+  deployStateCheck,
   rollback,
   duration,
   hazards,

@@ -15,7 +15,8 @@
  * workload's rollout settings for durations (see k8s.ts).
  */
 import type { Finding } from '../model/finding.js';
-import type { Arg, Command, Input } from '../model/plan.js';
+import type { Arg, Check, Command, Input } from '../model/plan.js';
+import * as probes from '../probes/argocd.js';
 import {
   badCommitInput,
   check,
@@ -27,6 +28,7 @@ import {
   input,
   type PlatformStep,
   parseWorkloadRef,
+  probeCheck,
   read,
   rollbackOf,
   run,
@@ -161,6 +163,16 @@ export function underArgoCd(
   );
 }
 
+/** `argocd app history` read by a probe: the target history ID is listed, not the newest. */
+function revisionCheck(ctx: PlatformContext): Check {
+  return probeCheck(history(ctx), probes.argocdHistory, { var: HISTORY_ID });
+}
+
+/** `argocd app get -o json` read by a probe: health and the running operation. */
+function deployStateCheck(ctx: PlatformContext): Check {
+  return probeCheck(read('argocd', 'app', 'get', '-o', 'json', '--', appName(ctx)), probes.argocdApp);
+}
+
 function rollback(ctx: PlatformContext): PlatformRollback {
   const app = appName(ctx);
   const d = kubeDuration(ctx);
@@ -231,6 +243,8 @@ export const argocd: Platform = {
   title: 'Argo CD',
   history,
   status,
+  revisionCheck,
+  deployStateCheck,
   rollback,
   duration: (ctx) => kubeDuration(ctx),
   hazards,

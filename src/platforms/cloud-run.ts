@@ -14,7 +14,8 @@
  * because an argv element cannot join a literal and a runtime value.
  */
 import type { Finding } from '../model/finding.js';
-import type { Arg, Command, Input } from '../model/plan.js';
+import type { Arg, Check, Command, Input } from '../model/plan.js';
+import * as probes from '../probes/cloud-run.js';
 import {
   bareName,
   check,
@@ -25,6 +26,7 @@ import {
   input,
   opt,
   optIf,
+  probeCheck,
   read,
   resourceName,
   rollbackOf,
@@ -44,7 +46,8 @@ function names(ctx: PlatformContext): { service: string; region: Arg; project: s
   };
 }
 
-function history(ctx: PlatformContext): Command {
+/** The service's revisions (`format` e.g. --format=json for a probe). */
+function history(ctx: PlatformContext, ...format: string[]): Command {
   const n = names(ctx);
   return read(
     'gcloud',
@@ -54,10 +57,15 @@ function history(ctx: PlatformContext): Command {
     ...opt('--service', n.service),
     ...opt('--region', n.region),
     ...n.project,
+    ...format,
   );
 }
 
-function status(ctx: PlatformContext): Command {
+/** `gcloud run services describe` (by default the traffic and conditions as YAML, for a person). */
+function status(
+  ctx: PlatformContext,
+  format: string[] = ['--format', 'yaml(status.traffic,status.conditions)'],
+): Command {
   const n = names(ctx);
   return read(
     'gcloud',
@@ -67,8 +75,7 @@ function status(ctx: PlatformContext): Command {
     n.service,
     ...opt('--region', n.region),
     ...n.project,
-    '--format',
-    'yaml(status.traffic,status.conditions)',
+    ...format,
   );
 }
 
@@ -82,6 +89,16 @@ function duration(ctx: PlatformContext): DurationModel {
     d,
     `route update 15s + cold start of the target revision ${startup}s; worst case 60s + 3× cold start (no minimum instances warm)`,
   );
+}
+
+/** The revisions (JSON) list the target and it is Ready, read by a probe. */
+function revisionCheck(ctx: PlatformContext): Check {
+  return probeCheck(history(ctx, '--format=json'), probes.cloudRunRevisions, { var: TRAFFIC });
+}
+
+/** The service's Ready condition (True, False, Unknown), read by a probe. */
+function deployStateCheck(ctx: PlatformContext): Check {
+  return probeCheck(status(ctx, ['--format=json']), probes.cloudRunService);
 }
 
 function rollback(ctx: PlatformContext): PlatformRollback {
@@ -175,6 +192,8 @@ export const cloudRun: Platform = {
   title: 'Google Cloud Run',
   history,
   status,
+  revisionCheck,
+  deployStateCheck,
   rollback,
   duration,
   hazards,

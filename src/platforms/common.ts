@@ -10,6 +10,7 @@ import { RollbookError } from '../errors.js';
 import type { Finding, HazardKind, Severity } from '../model/finding.js';
 import type { Arg, Check, Command, DurationDriver, Input, Step } from '../model/plan.js';
 import type { Evidence, RolloutSettings, Setting } from '../model/service.js';
+import type { Probe } from '../probes/types.js';
 import type { DurationModel, PlatformContext, PlatformRollback } from './types.js';
 
 export type PlatformStep = PlatformRollback['steps'][number];
@@ -266,6 +267,26 @@ export function pollCheck(
     retries,
     expectOutput,
   );
+}
+
+/**
+ * A check whose command's output is read by a probe (src/probes/): what it must show is the probe's
+ * own wording, and the probe's verdict decides.
+ */
+export function probeCheck(
+  command: Command,
+  probe: Probe,
+  want?: Arg,
+  timeoutSeconds = 30,
+  retries = 1,
+): Check {
+  return {
+    command,
+    expect: probe.passes,
+    probe: want === undefined ? { id: probe.id } : { id: probe.id, want },
+    timeoutSeconds,
+    retries,
+  };
 }
 
 export function manualCheck(expect: string, timeoutSeconds = 600): Check {

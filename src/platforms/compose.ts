@@ -10,8 +10,9 @@
  * are recreated one after the other.
  */
 import type { Finding } from '../model/finding.js';
-import type { Command } from '../model/plan.js';
+import type { Check, Command } from '../model/plan.js';
 import type { ComposeFacts, ComposeService } from '../model/service.js';
+import * as probes from '../probes/compose.js';
 import {
   check,
   Drivers,
@@ -23,6 +24,7 @@ import {
   manual,
   type PlatformStep,
   plural,
+  probeCheck,
   read,
   rollbackOf,
   run,
@@ -157,6 +159,26 @@ function pinText(f: ComposeFacts): string {
       `set services.${s.name}.image to ${TARGET} (${s.image?.repository}:<tag> or @sha256:<digest>) at ${s.image?.at ? `${s.image.at.file}:${s.image.at.line}` : (f.files.at(-1) ?? 'the compose file')}`,
     );
   return `Pin the previous image: ${parts.join('; ') || `set the image of ${f.services.map((s) => s.name).join(', ')} to the previous tag`}. Commit the pin so the next deploy does not bring the bad tag back.`;
+}
+
+/** compose keeps no history: the target is an image, which the registry must still have. */
+function revisionCheck(_ctx: PlatformContext): Check {
+  return probeCheck(read('docker', 'manifest', 'inspect', { var: TARGET }), probes.dockerManifest);
+}
+
+/** The services' containers (state and health), read by a probe. */
+function deployStateCheck(ctx: PlatformContext): Check {
+  const f = facts(ctx);
+  return probeCheck(
+    read(
+      ...composeArgs(
+        f,
+        ['ps', '--all', '--format', 'json'],
+        f.services.map((s) => s.name),
+      ),
+    ),
+    probes.composePs,
+  );
 }
 
 function rollback(ctx: PlatformContext): PlatformRollback {
@@ -298,6 +320,8 @@ export const compose: Platform = {
   title: 'docker compose',
   history,
   status,
+  revisionCheck,
+  deployStateCheck,
   rollback,
   duration,
   hazards,

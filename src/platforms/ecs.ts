@@ -15,7 +15,8 @@
  * load balancer). Attribute loadBalancer: "none" for services outside a target group (workers).
  */
 import type { Finding } from '../model/finding.js';
-import type { Arg, Command, Input } from '../model/plan.js';
+import type { Arg, Check, Command, Input } from '../model/plan.js';
+import * as probes from '../probes/ecs.js';
 import {
   check,
   Drivers,
@@ -27,6 +28,7 @@ import {
   opt,
   optIf,
   plural,
+  probeCheck,
   read,
   resourceName,
   rollbackOf,
@@ -167,6 +169,32 @@ function behindLoadBalancer(ctx: PlatformContext): boolean {
   return fact(ctx, 'loadBalancer') !== 'none' && settingOf(ctx, 'hasReadinessProbe')?.value !== false;
 }
 
+/** The target task definition revision exists and is ACTIVE, read by a probe. */
+function revisionCheck(ctx: PlatformContext): Check {
+  const n = names(ctx);
+  return probeCheck(
+    read('aws', 'ecs', 'describe-task-definition', '--task-definition', { var: TASK_DEF }, ...n.region),
+    probes.ecsTaskDefinition,
+    { var: TASK_DEF },
+  );
+}
+
+/** The PRIMARY deployment's rolloutState (IN_PROGRESS, COMPLETED, FAILED), read by a probe. */
+function deployStateCheck(ctx: PlatformContext): Check {
+  const n = names(ctx);
+  return probeCheck(
+    read(
+      'aws',
+      'ecs',
+      'describe-services',
+      ...opt('--cluster', n.cluster),
+      ...opt('--services', n.service),
+      ...n.region,
+    ),
+    probes.ecsDeployments,
+  );
+}
+
 function rollback(ctx: PlatformContext): PlatformRollback {
   const n = names(ctx);
   const d = duration(ctx);
@@ -269,6 +297,8 @@ export const ecs: Platform = {
   title: 'Amazon ECS',
   history,
   status,
+  revisionCheck,
+  deployStateCheck,
   rollback,
   duration,
   hazards,

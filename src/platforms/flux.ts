@@ -14,7 +14,8 @@
  * workload's rollout settings.
  */
 import type { Finding } from '../model/finding.js';
-import type { Arg, Command, Input } from '../model/plan.js';
+import type { Arg, Check, Command, Input } from '../model/plan.js';
+import * as probes from '../probes/flux.js';
 import {
   badCommitInput,
   check,
@@ -28,6 +29,7 @@ import {
   input,
   namespaceOf,
   type PlatformStep,
+  probeCheck,
   read,
   resourceName,
   rollbackOf,
@@ -35,9 +37,16 @@ import {
   settingOf,
   timedStep,
 } from './common.js';
-import { helmDuration, helmHazards, helmHistory, helmRevisionInput, helmRollbackStep } from './helm.js';
+import {
+  helmDuration,
+  helmHazards,
+  helmHistory,
+  helmRevisionCheck,
+  helmRevisionInput,
+  helmRollbackStep,
+} from './helm.js';
 import { kubeDuration, kubeHazards } from './k8s.js';
-import { kubernetes } from './kubernetes.js';
+import { revisionCheck as kubeRevisionCheck, kubernetes } from './kubernetes.js';
 import type { DurationModel, Platform, PlatformContext, PlatformRollback } from './types.js';
 
 const KUSTOMIZATION = 'FLUX_KUSTOMIZATION';
@@ -99,6 +108,25 @@ function status(ctx: PlatformContext): Command {
 
 function duration(ctx: PlatformContext): DurationModel {
   return isHelmRelease(ctx) ? helmDuration(ctx) : kubeDuration(ctx);
+}
+
+/** A HelmRelease is rolled back with helm: its history; a Kustomization's workload with kubectl. */
+function revisionCheck(ctx: PlatformContext): Check {
+  if (isHelmRelease(ctx)) {
+    const { release, ns } = helmTarget(ctx);
+    return helmRevisionCheck(ctx, release, ns);
+  }
+  return kubeRevisionCheck(ctx);
+}
+
+/** The Flux object's Ready / Reconciling / Stalled conditions, read by a probe. */
+function deployStateCheck(ctx: PlatformContext): Check {
+  const o = fluxObject(ctx);
+  const type =
+    o.kind === 'helmrelease'
+      ? 'helmreleases.helm.toolkit.fluxcd.io'
+      : 'kustomizations.kustomize.toolkit.fluxcd.io';
+  return probeCheck(read('kubectl', 'get', ...o.ns, '-o', 'json', '--', type, o.name), probes.fluxReady);
 }
 
 function rollback(ctx: PlatformContext): PlatformRollback {
@@ -196,6 +224,8 @@ export const flux: Platform = {
   title: 'Flux',
   history,
   status,
+  revisionCheck,
+  deployStateCheck,
   rollback,
   duration,
   hazards,

@@ -9,7 +9,8 @@
  * default 5m), historyMax (--history-max, default 10).
  */
 import type { Finding } from '../model/finding.js';
-import type { Arg, Command, Input } from '../model/plan.js';
+import type { Arg, Check, Command, Input } from '../model/plan.js';
+import * as probes from '../probes/helm.js';
 import {
   check,
   contextFlag,
@@ -21,6 +22,7 @@ import {
   hazard,
   input,
   namespaceOf,
+  probeCheck,
   read,
   resourceName,
   rollbackOf,
@@ -79,6 +81,26 @@ export function helmStatus(
   ns: Arg[] = helmNs(ctx),
 ): Command {
   return read('helm', 'status', ...ns, '--', release);
+}
+
+/** `helm history -o json` read by a probe: the target revision is listed and worked. */
+export function helmRevisionCheck(
+  ctx: PlatformContext,
+  release = releaseName(ctx),
+  ns: Arg[] = helmNs(ctx),
+): Check {
+  return probeCheck(read('helm', 'history', ...ns, '-o', 'json', '--', release), probes.helmHistory, {
+    var: REVISION,
+  });
+}
+
+/** `helm status -o json` read by a probe: deployed, failed (stalled) or pending-*. */
+export function helmStateCheck(
+  ctx: PlatformContext,
+  release = releaseName(ctx),
+  ns: Arg[] = helmNs(ctx),
+): Check {
+  return probeCheck(read('helm', 'status', ...ns, '-o', 'json', '--', release), probes.helmStatus);
 }
 
 /** Pod rollout of the chart's workload, bounded by helm's --timeout (helm gives up then). */
@@ -230,6 +252,8 @@ export const helm: Platform = {
   title: 'Helm',
   history: (ctx) => helmHistory(ctx),
   status: (ctx) => helmStatus(ctx),
+  revisionCheck: (ctx) => helmRevisionCheck(ctx),
+  deployStateCheck: (ctx) => helmStateCheck(ctx),
   rollback,
   duration: helmDuration,
   hazards: (ctx) => helmHazards(ctx),

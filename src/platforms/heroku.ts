@@ -7,7 +7,8 @@
  * restartSeconds (dyno restart, default 30 s estimate).
  */
 import type { Finding } from '../model/finding.js';
-import type { Command } from '../model/plan.js';
+import type { Check, Command } from '../model/plan.js';
+import * as probes from '../probes/heroku.js';
 import {
   check,
   Drivers,
@@ -15,6 +16,7 @@ import {
   evidenceOfSetting,
   hazard,
   input,
+  probeCheck,
   read,
   resourceName,
   rollbackOf,
@@ -55,6 +57,23 @@ function duration(ctx: PlatformContext): DurationModel {
     restart + BOOT_TIMEOUT + phaseW,
     d,
     `${phase ? `release phase (${phase}) ~60s, up to Heroku's ${RELEASE_PHASE_LIMIT}s limit, then ` : ''}dyno restart ${restart}s; worst case adds the ${BOOT_TIMEOUT}s web boot timeout`,
+  );
+}
+
+/** The releases (JSON) list the target release as succeeded, read by a probe. */
+function revisionCheck(ctx: PlatformContext): Check {
+  return probeCheck(
+    read('heroku', 'releases', `--app=${appName(ctx)}`, '--json', '--num=50'),
+    probes.herokuReleases,
+    { var: RELEASE },
+  );
+}
+
+/** The newest release's status (pending while its release phase runs), read by a probe. */
+function deployStateCheck(ctx: PlatformContext): Check {
+  return probeCheck(
+    read('heroku', 'releases', `--app=${appName(ctx)}`, '--json', '--num=1'),
+    probes.herokuLatestRelease,
   );
 }
 
@@ -114,6 +133,8 @@ export const heroku: Platform = {
   title: 'Heroku',
   history,
   status,
+  revisionCheck,
+  deployStateCheck,
   rollback,
   duration,
   hazards,

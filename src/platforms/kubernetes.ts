@@ -77,7 +77,7 @@ function status(ctx: PlatformContext): Command {
 }
 
 /** The history must list the target revision (its first column), read from `rollout history`. */
-function revisionCheck(ctx: PlatformContext): Check {
+export function revisionCheck(ctx: PlatformContext): Check {
   if (settingOf(ctx, 'revisionHistoryLimit')?.value === 0)
     return manualCheck(
       'you can name the last good commit of the manifests (there is no rollout history)',

@@ -8,7 +8,8 @@
  * on the alias, when known).
  */
 import type { Finding } from '../model/finding.js';
-import type { Arg, Command, Input } from '../model/plan.js';
+import type { Arg, Check, Command, Input } from '../model/plan.js';
+import * as probes from '../probes/lambda.js';
 import {
   check,
   Drivers,
@@ -18,6 +19,7 @@ import {
   input,
   opt,
   optIf,
+  probeCheck,
   read,
   resourceName,
   rollbackOf,
@@ -73,6 +75,16 @@ function duration(ctx: PlatformContext): DurationModel {
     d,
     'alias update is an atomic pointer change; in-flight invocations finish on the old version',
   );
+}
+
+/** The published versions include the target, read by a probe. */
+function revisionCheck(ctx: PlatformContext): Check {
+  return probeCheck(history(ctx), probes.lambdaVersions, { var: VERSION });
+}
+
+/** The alias's routing: one version, or a weighted shift under way. */
+function deployStateCheck(ctx: PlatformContext): Check {
+  return probeCheck(status(ctx), probes.lambdaAlias);
 }
 
 function rollback(ctx: PlatformContext): PlatformRollback {
@@ -156,6 +168,8 @@ export const lambda: Platform = {
   title: 'AWS Lambda',
   history,
   status,
+  revisionCheck,
+  deployStateCheck,
   rollback,
   duration,
   hazards,

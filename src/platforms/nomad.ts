@@ -10,7 +10,8 @@
  * autoRevert.
  */
 import type { Finding } from '../model/finding.js';
-import type { Command } from '../model/plan.js';
+import type { Check, Command } from '../model/plan.js';
+import * as probes from '../probes/nomad.js';
 import {
   Drivers,
   durationModel,
@@ -20,6 +21,7 @@ import {
   input,
   namespaceOf,
   pollCheck,
+  probeCheck,
   read,
   resourceName,
   rollbackOf,
@@ -68,6 +70,23 @@ function duration(ctx: PlatformContext): DurationModel {
     batches * perW,
     d,
     `${batches} batch(es) of ${parallel} (count ${count}, max_parallel ${parallel}) × (kill_timeout ${kill}s + pull ${pull}s${startup ? ` + startup ${startup}s` : ''} + min_healthy_time ${minHealthy}s); worst case per batch: kill_timeout + healthy_deadline ${healthyDeadline}s, capped by progress_deadline ${progressDeadline}s`,
+  );
+}
+
+/** `nomad job history -json` read by a probe: the target version is tracked. */
+function revisionCheck(ctx: PlatformContext): Check {
+  return probeCheck(
+    read('nomad', 'job', 'history', ...general(ctx), '-json', '--', jobName(ctx)),
+    probes.nomadHistory,
+    { var: VERSION },
+  );
+}
+
+/** The latest deployment's Status, read by a probe. */
+function deployStateCheck(ctx: PlatformContext): Check {
+  return probeCheck(
+    read('nomad', 'job', 'deployments', ...general(ctx), '-latest', '-json', '--', jobName(ctx)),
+    probes.nomadDeployment,
   );
 }
 
@@ -144,6 +163,8 @@ export const nomad: Platform = {
   title: 'HashiCorp Nomad',
   history,
   status,
+  revisionCheck,
+  deployStateCheck,
   rollback,
   duration,
   hazards,

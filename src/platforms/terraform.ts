@@ -8,8 +8,10 @@
  */
 import { posix } from 'node:path';
 import type { Finding } from '../model/finding.js';
-import type { Command } from '../model/plan.js';
+import type { Check, Command } from '../model/plan.js';
+import * as probes from '../probes/terraform.js';
 import {
+  BAD_COMMIT,
   badCommitInput,
   check,
   Drivers,
@@ -19,6 +21,7 @@ import {
   gitRevertStep,
   hazard,
   manualCheck,
+  probeCheck,
   read,
   rollbackOf,
   run,
@@ -60,6 +63,26 @@ function duration(ctx: PlatformContext): DurationModel {
     timeout,
     d,
     `terraform apply of the reverse change ~120s (depends on the resources changed); worst case ${timeout}s`,
+  );
+}
+
+/** The commit to revert exists in this clone. */
+function revisionCheck(_ctx: PlatformContext): Check {
+  return probeCheck(
+    read('git', 'rev-parse', '--verify', '--end-of-options', { var: BAD_COMMIT }),
+    probes.gitCommit,
+    { var: BAD_COMMIT },
+  );
+}
+
+/** No other terraform run holds the state lock (plan without waiting for it). */
+function deployStateCheck(ctx: PlatformContext): Check {
+  return probeCheck(
+    read(...tf(ctx, 'plan', '-detailed-exitcode', '-input=false', '-lock-timeout=0s')),
+    probes.terraformLock,
+    undefined,
+    600,
+    0,
   );
 }
 
@@ -133,6 +156,8 @@ export const terraform: Platform = {
   title: 'Terraform',
   history,
   status,
+  revisionCheck,
+  deployStateCheck,
   rollback,
   duration,
   hazards,

@@ -14,7 +14,8 @@
  */
 import { posix } from 'node:path';
 import type { Finding } from '../model/finding.js';
-import type { Arg, Command, Input } from '../model/plan.js';
+import type { Arg, Check, Command, Input } from '../model/plan.js';
+import * as probes from '../probes/systemd.js';
 import {
   check,
   Drivers,
@@ -23,6 +24,7 @@ import {
   fixedStep,
   hazard,
   input,
+  probeCheck,
   read,
   rollbackOf,
   run,
@@ -88,6 +90,19 @@ function duration(ctx: PlatformContext): DurationModel {
     stop + startLimit,
     d,
     `systemctl restart: stop then start, ~${start}s; worst case the unit uses its full TimeoutStopSec ${stop}s and TimeoutStartSec ${startLimit}s`,
+  );
+}
+
+/** The releases directory lists the target release, read by a probe. */
+function revisionCheck(ctx: PlatformContext): Check {
+  return probeCheck(history(ctx), probes.releaseDirs, { var: TARGET });
+}
+
+/** The unit's ActiveState and SubState, read by a probe. */
+function deployStateCheck(ctx: PlatformContext): Check {
+  return probeCheck(
+    read('systemctl', 'show', '--property=ActiveState,SubState', '--', names(ctx).unit),
+    probes.systemdState,
   );
 }
 
@@ -184,6 +199,8 @@ export const vm: Platform = {
   title: 'VM (symlinked releases + systemd)',
   history,
   status,
+  revisionCheck,
+  deployStateCheck,
   rollback,
   duration,
   hazards,

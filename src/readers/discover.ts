@@ -18,6 +18,7 @@
  *   repoURL, path    Argo CD Application pointing outside this repository
  */
 
+import { join } from 'node:path';
 import { RollbookError } from '../errors.js';
 import type {
   Evidence,
@@ -59,6 +60,7 @@ import {
 } from './discovery/flags.js';
 import { fluxHelmRelease, type Manager, managerOf, managesDir } from './discovery/gitops.js';
 import { type ChartInput, readChart } from './discovery/helm.js';
+import { helmOnPath, helmTemplate } from './discovery/helm-template.js';
 import {
   cleanPath,
   fluxValues,
@@ -181,7 +183,7 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
   const jsonFiles: RepoFile[] = [];
   const chartFiles = new Map<
     string,
-    { chart?: RepoFile; values?: RepoFile; templates: RepoFile[]; crds: RepoFile[] }
+    { chart?: RepoFile; values?: RepoFile; templates: RepoFile[]; helpers: RepoFile[]; crds: RepoFile[] }
   >();
   const procfiles: RepoFile[] = [];
   const units: RepoFile[] = [];
@@ -191,13 +193,14 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
     const name = baseName(f.rel);
     const chart = chartOf(f.rel);
     if (chart !== undefined) {
-      const entry = chartFiles.get(chart) ?? { templates: [], crds: [] };
+      const entry = chartFiles.get(chart) ?? { templates: [], helpers: [], crds: [] };
       chartFiles.set(chart, entry);
       const sub = chart === '' ? f.rel : f.rel.slice(chart.length + 1);
       if (sub === 'Chart.yaml') entry.chart = f;
       else if (sub === 'values.yaml') entry.values = f;
       else if (sub.startsWith('templates/') && /\.(ya?ml|tpl)$/.test(sub) && !baseName(sub).startsWith('_'))
         entry.templates.push(f);
+      else if (sub.startsWith('templates/') && /^_.*\.tpl$/.test(baseName(sub))) entry.helpers.push(f);
       else if (sub.startsWith('crds/') && /\.ya?ml$/.test(sub)) entry.crds.push(f);
       continue;
     }
@@ -451,6 +454,7 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
     ...objects.flatMap((o) => safely(`${o.kind}/${o.name}`, o.doc.at(o.base), () => fluxValues(o)) ?? []),
   ];
   for (const m of managers) unknowns.push(...(m.unknowns ?? []));
+  const helmBin = helmOnPath();
   /** The chart workloads read with the values of a deployment. */
   const boundBy = new Map<Workload, ValuesRequest>();
   for (const [dir, cf] of [...chartFiles].sort(([a], [b]) => cmp(a, b))) {
@@ -504,6 +508,10 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
       const text = await read(t);
       if (text !== undefined) input.templates.push({ file: t.rel, text });
     }
+    for (const t of cf.helpers.sort((a, b) => cmp(a.rel, b.rel))) {
+      const text = await read(t);
+      if (text !== undefined) input.helpers = [...(input.helpers ?? []), { file: t.rel, text }];
+    }
     for (const c of cf.crds.sort((a, b) => cmp(a.rel, b.rel))) {
       const text = await read(c);
       if (text === undefined) continue;
@@ -511,6 +519,21 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
       unknowns.push(...cd.unknowns);
       input.crds.push(...cd.docs);
     }
+    // helm on PATH: the exact manifests (local and read-only), else rollbook's own binding
+    if (helmBin && str(get(chartY.value, 'type')) !== 'library') {
+      const h = await helmTemplate(
+        {
+          chartPath: join(abs, dir),
+          chartDir: dir,
+          chart: chartName,
+          release: input.release ?? chartName,
+          ...(req?.namespace ? { namespace: req.namespace } : {}),
+          values: (input.extraValues ?? []).map((d) => d.value),
+        },
+        { helm: helmBin },
+      );
+      input.helm = h.ok ? { version: h.version, docs: h.docs } : { failed: h.reason };
+    } else if (!helmBin) input.helm = { failed: 'helm is not on PATH' };
     const r = safely(`helm chart ${dir || '.'}`, chartY.at([]), () => readChart(input)) ?? { unknowns: [] };
     unknowns.push(...r.unknowns);
     if (r.workload) {
@@ -838,9 +861,10 @@ function chartFilesOf(cf: {
   chart?: RepoFile;
   values?: RepoFile;
   templates: RepoFile[];
+  helpers: RepoFile[];
   crds: RepoFile[];
 }): string[] {
-  return [cf.chart, cf.values, ...cf.templates, ...cf.crds]
+  return [cf.chart, cf.values, ...cf.templates, ...cf.helpers, ...cf.crds]
     .filter((f): f is RepoFile => !!f)
     .map((f) => f.rel);
 }

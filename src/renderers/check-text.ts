@@ -10,9 +10,14 @@ export function checkReading(c: Check): string[] {
     out.push(
       `Output "${r.contains}": ${r.result === 'accept' ? 'passes only when a data owner accepts the loss' : r.result} (${r.note}).`,
     );
+  if (c.outcomes?.length) out.push('Any other output is unknown and does not pass (whatever the exit code).');
   if (c.expectOutput) out.push(`The output must contain "${c.expectOutput}".`);
   if (c.expectLines?.length)
     out.push(`The output must have lines matching ${c.expectLines.map((l) => `/${l}/`).join(', ')}.`);
+  if (c.probe)
+    out.push(
+      `Pipe the output to: rollbook probe ${c.probe.id}${c.probe.want !== undefined ? ` --want ${arg(c.probe.want)}` : ''} (it reads the tool's format): PASS passes; FAIL and UNKNOWN stop.`,
+    );
   if (c.listsRevision) out.push(`The history must list revision ${arg(c.listsRevision)}.`);
   if (c.schemaVersion)
     out.push(

@@ -20,6 +20,7 @@ function check(c: Check) {
     ...(c.expectOutput !== undefined ? { expectOutput: c.expectOutput } : {}),
     ...(c.outcomes?.length ? { outcomes: c.outcomes } : {}),
     ...(c.expectLines?.length ? { expectLines: c.expectLines } : {}),
+    ...(c.probe ? { probe: c.probe } : {}),
     ...(c.listsRevision !== undefined ? { listsRevision: c.listsRevision } : {}),
     ...(c.schemaVersion ? { schemaVersion: c.schemaVersion } : {}),
     ...(c.freshFile !== undefined ? { freshFile: c.freshFile } : {}),

@@ -51,6 +51,12 @@ const check = z.strictObject({
     .array(z.string())
     .optional()
     .describe('Extended regular expressions that must each match a line of the output.'),
+  probe: z
+    .strictObject({ id: z.string(), want: arg.optional() })
+    .optional()
+    .describe(
+      "The output is read by `rollbook probe ID [--want VALUE]` (the tool's real format): its PASS / FAIL / UNKNOWN decides; unknown never passes.",
+    ),
   listsRevision: arg.optional().describe('The history output must list this revision (first column).'),
   schemaVersion: z
     .strictObject({ tool: z.string(), target: arg })

@@ -71,7 +71,10 @@ function varsOf(cmd: Command | undefined): string[] {
 }
 
 function checkVars(c: Check): string[] {
-  return [...varsOf(c.command), ...argVars([c.listsRevision, c.schemaVersion?.target, c.freshFile])];
+  return [
+    ...varsOf(c.command),
+    ...argVars([c.listsRevision, c.schemaVersion?.target, c.freshFile, c.probe?.want]),
+  ];
 }
 
 const stepVars = (s: Step) => [...s.commands.flatMap(varsOf), ...checkVars(s.check)];
@@ -87,11 +90,17 @@ function usedVars(plan: Plan): string[] {
   return [...seen];
 }
 
+/** The script needs rollbook: a command runs it, or a probe reads a check's output. */
 const usesRollbook = (plan: Plan) =>
   [
     ...plan.gates.flatMap((g) => [...(g.prepare ?? []), ...(g.check.command ? [g.check.command] : [])]),
     ...plan.runbook.flatMap((st) => [...st.commands, ...(st.check.command ? [st.check.command] : [])]),
-  ].some((c) => c.argv[0] === 'rollbook');
+  ].some((c) => c.argv[0] === 'rollbook') ||
+  [
+    ...plan.gates.map((g) => g.check),
+    ...plan.runbook.map((st) => st.check),
+    ...plan.verification.checks,
+  ].some((c) => c.probe !== undefined);
 
 // The fixed part of the script: argument parsing, answers, logging, checks, timing.
 // (Written with %{ for bash's ${ so the template literal leaves it alone.)
@@ -294,9 +303,11 @@ rb_discover() {
 #   rb_c_rev       a revision the output (a history, revision in the first column) must list
 #   rb_c_ver_tool / rb_c_ver_want   the migration tool whose status output must show this version, not dirty
 #   rb_c_fresh     a file that must have been written during this run and be non-empty
+#   rb_c_probe / rb_c_probe_want    "rollbook probe" reads the output (its verdict decides), looking for this value
 #   rb_c_accept_by / rb_c_losses    who may accept, and what is lost
 rb_spec() {
   rb_c_rules=() rb_c_lines=() rb_c_rev='' rb_c_ver_tool='' rb_c_ver_want='' rb_c_fresh=''
+  rb_c_probe='' rb_c_probe_want=''
   rb_c_accept_by='' rb_c_losses=()
 }
 rb_spec
@@ -345,9 +356,29 @@ rb_accept() {
   rb_ok "data loss accepted by $who"
 }
 
+# rb_probe OUT RC: rollbook reads the output with the probe rb_c_probe; its verdict decides (PASS, FAIL,
+# or UNKNOWN, which never passes). 0 pass, 1 fail.
+rb_probe() {
+  local verdict prc=0 args=(probe "$rb_c_probe" "--exit-code=$2")
+  [[ -z "$rb_c_probe_want" ]] || args+=("--want=$rb_c_probe_want")
+  verdict=$(printf '%s\n' "$1" | "%{rb_rollbook_cmd[@]}" "%{args[@]}" 2>&1) || prc=$?
+  verdict=$(rb_mask "%{verdict%%$'\n'*}")
+  rb_log "probe $rb_c_probe (exit $prc): $verdict"
+  case "$verdict" in
+    PASS\ *) rb_say "  -> %{verdict#PASS }"; return 0 ;;
+    FAIL\ *) rb_warn "%{verdict#FAIL }"; return 1 ;;
+    UNKNOWN\ *) rb_warn "$verdict"; return 1 ;;
+    *) rb_warn "UNKNOWN could not prove: rollbook probe $rb_c_probe gave no verdict (exit $prc): $verdict"; return 1 ;;
+  esac
+}
+
 # rb_verdict OUT RC: 0 pass, 1 fail (worth retrying), 2 fail (final), from the spec above.
 rb_verdict() {
   local out=$1 rc=$2 r result text note got want re line
+  if [[ -n "$rb_c_probe" ]]; then
+    rb_probe "$out" "$rc"
+    return
+  fi
   for r in %{rb_c_rules[@]+"%{rb_c_rules[@]}"}; do
     result=%{r%%$'\t'*} note=%{r#*$'\t'}
     text=%{note%%$'\t'*} note=%{note#*$'\t'}
@@ -358,6 +389,10 @@ rb_verdict() {
       accept) rb_say "  -> $note"; rb_accept && return 0; return 2 ;;
     esac
   done
+  if ((rc == 0 && %{#rb_c_rules[@]} > 0)); then
+    rb_warn "UNKNOWN: the output matches none of the outcomes this check knows: could not prove it (read the output above)"
+    return 1
+  fi
   if ((rc != 0)); then
     if ((rc == 124)); then rb_warn 'check timed out'; elif ((rc == 127)); then rb_warn 'command not found (see the install hint at the top)'; else rb_warn "check exited with code $rc"; fi
     return 1
@@ -389,7 +424,8 @@ rb_verdict() {
 }
 
 # rb_check TIMEOUT RETRIES WANT ARGV...: a read-only check with a timeout, retried. Reads the output
-# (stdout and stderr) as the spec says; with no rule matching, exit 0 (and WANT, when set) passes.
+# (stdout and stderr) as the spec says. A check with output rules passes only through a rule: output
+# that matches none of them is unknown, never a pass. Without rules, exit 0 (and WANT, when set) passes.
 rb_want=''
 rb_check() {
   local t=$1 tries=$2 attempt=0 out rc v
@@ -603,6 +639,11 @@ function specWords(check: Check): string[] {
     words.push(`rb_c_ver_want=${renderArg(check.schemaVersion.target, inputVar)}`);
   }
   if (check.freshFile) words.push(`rb_c_fresh=${renderArg(check.freshFile, inputVar)}`);
+  if (check.probe) {
+    words.push(`rb_c_probe=${shellQuote(check.probe.id)}`);
+    if (check.probe.want !== undefined)
+      words.push(`rb_c_probe_want=${renderArg(check.probe.want, inputVar)}`);
+  }
   if (check.acceptance) {
     words.push(`rb_c_accept_by=${q(check.acceptance.by.join(', '))}`);
     words.push(`rb_c_losses=(${check.acceptance.losses.map(q).join(' ')})`);

@@ -2,7 +2,8 @@
  * Text and JSON forms of the verify and gates reports. Deterministic: no timestamps, no absolute
  * paths, no cache statistics (those differ between a cold and a warm run).
  */
-import { VERIFY_LOSS_ONLY } from '../model/plan.js';
+import type { Outcome } from '../model/outcome.js';
+import { VERIFY_LOSS_ONLY, VERIFY_PASSED } from '../model/plan.js';
 import type { Evidence } from '../model/service.js';
 import { describeDifference } from './catalog.js';
 import type { GatesReport } from './gates.js';
@@ -29,7 +30,8 @@ export function lossOnly(report: VerifyReport): string[] | undefined {
   return onlyLoss ? failed.map((m) => `${m.version} ${m.name}`) : undefined;
 }
 
-export function verifyText(report: VerifyReport): string {
+/** The text report; with `outcome` pass, a closing `verified:` line the runbook's data-step gate reads. */
+export function verifyText(report: VerifyReport, outcome?: Outcome): string {
   const lines: string[] = [`migrations verify: replayed on ${report.engine}`];
   const scope = report.scope;
   if (scope)
@@ -64,6 +66,10 @@ export function verifyText(report: VerifyReport): string {
       `${VERIFY_LOSS_ONLY} every failing down restores the schema; ${lossy.length} lose(s) data: ${lossy.join(', ')}. A data owner may accept these losses; nothing else failed.`,
     );
   lines.push(`${s.pass} pass, ${s.fail} fail, ${s.unknown} unknown, ${s.skipped} skipped`);
+  if (outcome === 'pass')
+    lines.push(
+      `${VERIFY_PASSED} ${report.scope?.crossed === 0 ? 'the rollback crosses no migration: no down to run' : 'every down checked restores the schema and keeps the seeded rows'}`,
+    );
   return `${lines.join('\n')}\n`;
 }
 

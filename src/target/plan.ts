@@ -105,7 +105,7 @@ function usedInputs(plan: Plan): Plan['inputs'] {
   };
   const check = (k: Check) => {
     args(k.command?.argv ?? []);
-    args([k.listsRevision, k.schemaVersion?.target, k.freshFile]);
+    args([k.listsRevision, k.schemaVersion?.target, k.freshFile, k.probe?.want]);
   };
   for (const s of plan.runbook) {
     for (const c of s.commands) args(c.argv);

@@ -173,6 +173,13 @@ const GATES: Record<string, { inputs: Record<string, string>; cases: Case[] }> =
         shows: 'stalled: the rollout exceeded its progress deadline',
       },
       {
+        name: 'exit 0 with output no rule knows (e.g. a wrapper printing nothing)',
+        stdout:
+          'Unable to connect to the server: dial tcp 10.0.0.1:443: i/o timeout (retried by a wrapper that exits 0)',
+        pass: false,
+        shows: 'matches none of the outcomes',
+      },
+      {
         name: 'progressing',
         stdout:
           'Waiting for deployment "ledger-api" rollout to finish: 1 out of 3 new replicas have been updated...',
@@ -221,8 +228,15 @@ const GATES: Record<string, { inputs: Record<string, string>; cases: Case[] }> =
     cases: [
       {
         name: 'every down restores the schema without loss',
-        stdout: '3 pass, 0 fail, 0 unknown, 0 skipped',
+        stdout:
+          '3 pass, 0 fail, 0 unknown, 0 skipped\nverified: every down checked restores the schema and keeps the seeded rows',
         pass: true,
+      },
+      {
+        name: 'exit 0 but no verdict line (an older rollbook, or a wrapper that swallowed the exit code)',
+        stdout: '0 pass, 0 fail, 0 unknown, 3 skipped',
+        pass: false,
+        shows: 'matches none of the outcomes',
       },
       {
         name: 'losses only, accepted by the data owner',

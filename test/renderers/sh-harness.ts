@@ -43,6 +43,12 @@ if [[ "\${0##*/}" == pg_dump ]]; then
     prev=$a
   done
 fi
+# rollbook probe (the real one is tested in test/probes): a verdict, PASS unless RBSTUB_PROBE says otherwise
+if [[ "\${0##*/}" == rollbook && "\${1:-}" == probe ]]; then
+  printf '%s\\n' "\${RBSTUB_PROBE:-PASS stub verdict}"
+  [[ "\${RBSTUB_PROBE:-PASS}" == PASS* ]]
+  exit
+fi
 printf '%s\\n' "\${RBSTUB_STDOUT:-rbstub-ok}"
 exit "\${RBSTUB_EXIT:-0}"
 `;
@@ -184,8 +190,8 @@ export function shellcheck(file: string): { status: number | null; output: strin
 
 /** Appends `payload` to every free-text string of a plan (not enums, runtime variable names or programs). */
 export function poison<T>(value: T, payload: string): T {
-  // tool and result are enums; expectLines are regular expressions the planner writes (their text is
-  // never shown as prose): left as they are.
+  // tool and result are enums; expectLines are regular expressions and outcome `contains` texts are
+  // tool output the planner matches (constants, never user input): left as they are.
   const ENUMS = new Set([
     'kind',
     'severity',
@@ -197,6 +203,7 @@ export function poison<T>(value: T, payload: string): T {
     'tool',
     'result',
     'expectLines',
+    'contains',
   ]);
   const walk = (v: unknown, key: string, inInputs: boolean): unknown => {
     if (typeof v === 'string') return `${v}${payload}`;
@@ -229,7 +236,7 @@ const argVars = (args: (Arg | undefined)[]) =>
 const cmdVars = (c: Command | undefined) => (c ? argVars(c.argv) : []);
 const checkVars = (c: Check) => [
   ...cmdVars(c.command),
-  ...argVars([c.listsRevision, c.schemaVersion?.target, c.freshFile]),
+  ...argVars([c.listsRevision, c.schemaVersion?.target, c.freshFile, c.probe?.want]),
 ];
 
 /** What the script does, in its order: each item's runtime variables first, then the item. */
@@ -308,7 +315,20 @@ export function expectedCallsFor(plan: Plan, vars: Record<string, string>): stri
     if (d && d.argv.length > 0 && d.readOnly) calls.push(argv(d));
   });
   const checkCalls = (c: Check) => {
-    if ((isAuto(c) || isByEye(c)) && c.command && c.command.argv.length > 0) calls.push(argv(c.command));
+    if ((isAuto(c) || isByEye(c)) && c.command && c.command.argv.length > 0) {
+      calls.push(argv(c.command));
+      // the probe reads the output (the stubs exit 0)
+      if (c.probe && isAuto(c))
+        calls.push([
+          'rollbook',
+          'probe',
+          c.probe.id,
+          '--exit-code=0',
+          ...(c.probe.want !== undefined
+            ? [`--want=${argv({ argv: [c.probe.want], readOnly: true })[0]}`]
+            : []),
+        ]);
+    }
   };
   for (const item of walk(plan)) {
     ask(item.vars);
@@ -331,7 +351,7 @@ export function expectedCallsFor(plan: Plan, vars: Record<string, string>): stri
 /** The schema version the stubs report (TARGET_SCHEMA_VERSION is answered with it). */
 export const STUB_SCHEMA_VERSION = '42';
 
-/** A stub output that satisfies every check: expected texts, table lines, the revision and the version. */
+/** A stub output that satisfies every check: expected texts, a pass rule's text, table lines, the revision and the version. */
 export function stdoutFor(plan: Plan, vars: Record<string, string> = {}): string {
   const checks = [
     ...plan.gates.map((g) => g.check),
@@ -341,6 +361,9 @@ export function stdoutFor(plan: Plan, vars: Record<string, string> = {}): string
   const lines = ['rbstub-ok'];
   for (const c of checks) {
     if (c.expectOutput) lines.push(c.expectOutput);
+    // a check with output rules passes only through a rule: the text of its first pass rule
+    const passing = c.outcomes?.find((r) => r.result === 'pass');
+    if (passing) lines.push(passing.contains);
     for (const re of c.expectLines ?? []) {
       const table = /TABLE \[\^ \]\+ (.+)\( \|\$\)$/.exec(re)?.[1]?.replace(/\\(.)/g, '$1');
       const anyTable = re === '^[0-9]+; [0-9]+ [0-9]+ TABLE ';

@@ -4,9 +4,12 @@
  * ConfigMap (valuesKey values.yaml), a second ConfigMap with a targetPath, a Secret, a ConfigMap that
  * is not in the repository, and inline spec.values. Helm's merge order: later layers win, maps merge.
  */
+
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { render } from '../../src/index.js';
-import { commands, design, drivers } from './helpers.js';
+import { discover } from '../../src/readers/discover.js';
+import { commands, design, drivers, SHAPES } from './helpers.js';
 
 describe('fixture flux-helmrelease', () => {
   it('is a low-risk Flux path: suspend, helm rollback -n <ns>, revert, resume', async () => {
@@ -49,6 +52,20 @@ describe('fixture flux-helmrelease', () => {
     // 4 batches of 1 (25% of 4 rounded up) × (pull 10 + startup 10 + ready 10 + period 10)
     expect(step?.expectedSeconds).toBe(160);
     expect(step?.durationBasis).toContain('up to 10 with HPA payments-api');
+  });
+
+  it("attaches the release's own HPA and PDB (scaleTargetRef, selector through selectorLabels), never the consumer Deployment's", async () => {
+    const d = await discover(join(SHAPES, 'flux-helmrelease'));
+    const w = d.workloads.find((x) => x.kind === 'HelmRelease');
+    expect(w?.autoscaler).toMatchObject({ name: 'payments-api', minReplicas: 4, maxReplicas: 10 });
+    expect(w?.disruptionBudget).toEqual({
+      name: 'payments-api',
+      at: { file: 'charts/payments-api/templates/pdb.yaml', line: 3 },
+    });
+    // probes from its own pod template: not the consumer's 30 s × 10
+    expect(w?.settings.readinessPeriodSeconds?.value).toBe(10);
+    expect(w?.settings.terminationGracePeriodSeconds?.value).toBe(60);
+    expect(d.unknowns.filter((u) => /PodDisruptionBudget|HPAs of the chart/.test(u.reason))).toEqual([]);
   });
 
   it("never prints a Secret's strings; names the values it could not read", async () => {

@@ -27,13 +27,20 @@ describe('fixture postgres-chart', () => {
 
   it('rolls back with helm and reconciles data in a data step; durations cite values.yaml', async () => {
     const p = await design('postgres-chart');
-    expect(
-      commands(p).some(
-        (c) => c.startsWith('helm rollback ') && c.endsWith(' -- postgres "${HELM_REVISION}"'),
-      ),
-    ).toBe(true);
+    // no manifest names the namespace: it is a declared input, never left out
+    expect(commands(p)).toContain(
+      'helm rollback -n "${HELM_NAMESPACE}" --wait --timeout 300s -- postgres "${HELM_REVISION}"',
+    );
     expect(p.runbook.some((s) => s.touchesData)).toBe(true);
-    expect(drivers(p)).toContain('replicas=1 (manifest@values.yaml:6)');
+    expect(drivers(p)).toEqual(
+      expect.arrayContaining(['replicas=1 (manifest@values.yaml:6)', 'helm --timeout=300 (default)']),
+    );
+    // one pod at a time, highest ordinal first: terminate + pull + ready per pod
+    const step = p.runbook.find((s) =>
+      s.commands.some((c) => c.argv[0] === 'helm' && c.argv[1] === 'rollback'),
+    );
+    expect(step?.expectedSeconds).toBe(25);
+    expect(step?.durationBasis).toContain('1 pod one at a time, highest ordinal first');
   });
 
   it('a disabled persistence block is not state', async () => {

@@ -72,7 +72,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     io,
     format === 'json'
       ? verifyJson({ ...report, ...result })
-      : verifyText(report) + unprovenText(result.couldNotProve),
+      : verifyText(report, result.outcome) + unprovenText(result.couldNotProve),
     values.out as string | undefined,
   );
   return exitCode(result.outcome);

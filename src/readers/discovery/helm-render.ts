@@ -56,6 +56,8 @@ export interface Rendered {
   /** `.Values` paths used, and the ones that were missing (approximated). */
   used: string[];
   missing: string[];
+  /** Helpers included whole-line that no _helpers file defines (their lines are missing). */
+  helpers: string[];
 }
 
 /** The expression inside `{{ … }}` (between the braces): trim markers and spaces removed. */
@@ -171,18 +173,20 @@ export function renderTemplate(
   text: string,
   values: ValuesSource,
   names: ChartNames,
+  defines: Defines = new Map(),
 ): Rendered {
   const out: string[] = [];
   const lines: Evidence[] = [];
   const used = new Set<string>();
   const missing = new Set<string>();
+  const unresolved = new Set<string>();
   /** Block stack: whether the block emits, and the `with` scope. */
   const stack: { emit: boolean; scope?: string[]; decided: boolean }[] = [];
   const emitting = () => stack.every((b) => b.emit);
   const scope = () => [...stack].reverse().find((b) => b.scope)?.scope;
-  text.split('\n').forEach((raw, i) => {
-    const lineNo = i + 1;
-    const here: Evidence = { file, line: lineNo };
+  /** Include depth: a helper including itself stops here. */
+  let depth = 0;
+  const renderLine = (raw: string, here: Evidence, pad: string): void => {
     const trimmed = raw.trim();
     const whole = trimmed.length >= 4 && trimmed.startsWith('{{') && trimmed.endsWith('}}');
     if (whole) {
@@ -218,6 +222,21 @@ export function renderTemplate(
         return;
       }
       if (!emitting()) return;
+      // a whole-line include of a helper: `{{- include "x.selectorLabels" . | nindent 6 }}`
+      const inc = /^include\s+"([^"]+)"\s+(?:\.|\$)\s*(?:\|\s*n?indent\s+(\d+)\s*)?$/.exec(e);
+      if (inc?.[1]) {
+        const def = defines.get(inc[1]);
+        if (!def || depth >= 8) {
+          unresolved.add(inc[1]);
+          return;
+        }
+        depth++;
+        def.body.forEach((b, j) => {
+          renderLine(b, { file: def.file, line: def.line + j }, pad + ' '.repeat(Number(inc[2] ?? 0)));
+        });
+        depth--;
+        return;
+      }
       // a whole-line toYaml / include block: `{{- toYaml .Values.x | nindent 12 }}`
       const ty = /^toYaml\s+(\.Values\.[\w.]+|\.[\w.]*)\s*\|\s*n?indent\s+(\d+)/.exec(e);
       if (ty?.[1]) {
@@ -228,7 +247,7 @@ export function renderTemplate(
         const dumped: { text: string; path: PathKey[] }[] = [];
         dump(v, path ?? [], Number(ty[2]), dumped);
         for (const d of dumped) {
-          out.push(d.text);
+          out.push(pad + d.text);
           lines.push(values.at(d.path) ?? here);
         }
       }
@@ -252,10 +271,55 @@ export function renderTemplate(
         return isObj(r.value) || Array.isArray(r.value) ? JSON.stringify(r.value) : scalarText(r.value);
       return 'TEMPLATED';
     });
-    if (/^\s*(?:-\s*)?[\w.-]+:\s*TEMPLATED\s*$/.test(rendered))
+    if (/^\s*(?:-\s*)?[\w./-]+:\s*TEMPLATED\s*$/.test(rendered))
       rendered = rendered.replace(/TEMPLATED\s*$/, '"TEMPLATED"');
-    out.push(rendered);
+    // a helper's line goes where the include put it
+    out.push(pad ? pad + rendered.trimStart() : rendered);
     lines.push(fromValues ?? here);
+  };
+  text.split('\n').forEach((raw, i) => {
+    renderLine(raw, { file, line: i + 1 }, '');
   });
-  return { text: out.join('\n'), lines, used: [...used].sort(cmp), missing: [...missing].sort(cmp) };
+  return {
+    text: out.join('\n'),
+    lines,
+    used: [...used].sort(cmp),
+    missing: [...missing].sort(cmp),
+    helpers: [...unresolved].sort(cmp),
+  };
+}
+
+/** Named templates of a chart's helpers (`{{- define "x.selectorLabels" -}}` … `{{- end }}`), with where each body starts. */
+export type Defines = Map<string, { file: string; line: number; body: string[] }>;
+
+export function parseDefines(files: { file: string; text: string }[]): Defines {
+  const out: Defines = new Map();
+  for (const f of files) {
+    const lines = f.text.split('\n');
+    let name: string | undefined;
+    let start = 0;
+    let body: string[] = [];
+    let open = 0;
+    lines.forEach((raw, i) => {
+      // one pass over the `{{ … }}` of the line: opens and ends counted in order
+      replaceExprs(raw, (e) => {
+        const kw = /^(define|if|with|range|block|end)\b\s*(?:"([^"]*)")?/.exec(e);
+        if (!kw) return '';
+        if (kw[1] === 'define' && name === undefined) {
+          name = kw[2];
+          start = i + 2;
+          body = [];
+          open = 1;
+        } else if (kw[1] === 'end') open--;
+        else if (name !== undefined) open++;
+        return '';
+      });
+      if (name === undefined) return;
+      if (open === 0) {
+        out.set(name, { file: f.file, line: start, body });
+        name = undefined;
+      } else if (i + 2 > start) body.push(raw);
+    });
+  }
+  return out;
 }

@@ -13,15 +13,17 @@ import { CACHE_ENGINES, engineOfChart, engineOfImage, OPERATOR_KIND_NAMES } from
 import {
   type ChartNames,
   chartNames,
+  type Defines,
   mergeValues,
+  parseDefines,
   type Rendered,
   renderTemplate,
   type ValuesSource,
 } from './helm-render.js';
 import { parseImage } from './image.js';
-import { type KObj, objectsOf, workloadOf } from './k8s.js';
+import { type KObj, objectsOf, podLabels, selects, workloadOf } from './k8s.js';
 import { lineAt } from './text.js';
-import { get, metadataValue, num, obj, parseYaml, str, type YamlDoc } from './yaml.js';
+import { get, metadataValue, num, obj, parseYaml, parseYamlDocuments, str, type YamlDoc } from './yaml.js';
 
 export interface ChartInput {
   /** Chart directory (relative, POSIX). */
@@ -34,8 +36,13 @@ export interface ChartInput {
   release?: string;
   /** Who passes the extra values and the release name, for messages (`Flux HelmRelease web`). */
   valuesBy?: string;
+  /** The chart as `helm template` rendered it (templates by repository path), or why it was not. */
+  helm?: { version: string; docs: { file: string; text: string }[] } | { failed: string };
+
   /** templates/** files as text (relative path → text). */
   templates: { file: string; text: string }[];
+  /** templates/_*.tpl helper files (named templates such as `x.selectorLabels`). */
+  helpers?: { file: string; text: string }[];
   /** crds/** documents. */
   crds: YamlDoc[];
 }
@@ -110,9 +117,9 @@ export function readChart(input: ChartInput): { workload?: Workload; unknowns: U
   const all = input.templates.flatMap((t) => chunks(t.file, t.text));
   const hooks: HelmHook[] = [];
   const crds: CrdRef[] = [];
-  let main: Chunk | undefined;
-  let pdb: Chunk | undefined;
-  let hpa: Chunk | undefined;
+  const workloads: Chunk[] = [];
+  const pdbs: Chunk[] = [];
+  const hpas: Chunk[] = [];
   for (const c of all) {
     const kind = kindOf(c);
     if (!kind) continue;
@@ -140,15 +147,18 @@ export function readChart(input: ChartInput): { workload?: Workload; unknowns: U
         inTemplates: true,
         at: { file: c.file, line: lineIn(c, /^kind:/m) },
       });
-    } else if (WORKLOAD.test(kind) && !main) main = c;
-    else if (kind === 'PodDisruptionBudget') pdb = c;
-    else if (kind === 'HorizontalPodAutoscaler') hpa = c;
+    } else if (WORKLOAD.test(kind)) workloads.push(c);
+    else if (kind === 'PodDisruptionBudget') pdbs.push(c);
+    else if (kind === 'HorizontalPodAutoscaler') hpas.push(c);
   }
   for (const d of input.crds) {
     const n = str(get(d.value, 'metadata', 'name'));
     if (n) crds.push({ name: n, inTemplates: false, at: d.at(['kind']) });
   }
 
+  // the chart's own workload: the one named like the release (`x.fullname`), else the first
+  const main = workloads.find((c) => nameOf(c, names) === names.fullname) ?? workloads[0];
+  const defines = parseDefines(input.helpers ?? []);
   const s: RolloutSettings = {};
   const replicas = num(values.replicaCount) ?? num(values.replicas);
   const rk = values.replicaCount !== undefined ? 'replicaCount' : 'replicas';
@@ -194,7 +204,7 @@ export function readChart(input: ChartInput): { workload?: Workload; unknowns: U
       });
     }
   }
-  const bound = main ? bindToValues(input, main, source, names) : undefined;
+  const bound = main ? bindToValues(input, main, source, names, defines) : undefined;
   if (bound?.workload) {
     // Rendered against the values: every fact cites the values file (or template line) that set it.
     for (const [k, v] of Object.entries(bound.workload.settings)) (s as Record<string, unknown>)[k] = v;
@@ -242,49 +252,28 @@ export function readChart(input: ChartInput): { workload?: Workload; unknowns: U
       (a, b) => cmp(a.at?.file ?? '', b.at?.file ?? '') || (a.at?.line ?? 0) - (b.at?.line ?? 0),
     ),
     crds,
-    disruptionBudget: pdb
-      ? { name: nameOf(pdb, names), at: { file: pdb.file, line: lineIn(pdb, /^kind:/m) } }
-      : null,
   };
-  const hpaBound = hpa ? bindObject(input, hpa, source, names, 'HorizontalPodAutoscaler') : undefined;
-  if (hpa && hpaBound) {
-    const target = str(get(hpaBound.o.body, 'spec', 'scaleTargetRef', 'kind'));
-    const a: NonNullable<Workload['autoscaler']> = {
-      name: hpaBound.o.name,
-      at: hpaBound.o.doc.at(['spec', 'scaleTargetRef']),
-    };
-    const min = num(get(hpaBound.o.body, 'spec', 'minReplicas'));
-    const max = num(get(hpaBound.o.body, 'spec', 'maxReplicas'));
-    if (min !== undefined) {
-      a.minReplicas = min;
-      a.minAt = hpaBound.o.doc.at(['spec', 'minReplicas']);
-    }
-    if (max !== undefined) {
-      a.maxReplicas = max;
-      a.maxAt = hpaBound.o.doc.at(['spec', 'maxReplicas']);
-    }
-    // an HPA of another kind (a sibling Deployment of the chart) is not this workload's
-    if (!target || !main || target === kindOf(main)) w.autoscaler = a;
-  } else if (hpa) {
-    const auto = obj(values.autoscaling);
-    const a: NonNullable<Workload['autoscaler']> = {
-      name: nameOf(hpa, names),
-      at: { file: hpa.file, line: lineIn(hpa, /^kind:/m) },
-    };
-    const min = num(auto.minReplicas);
-    const max = num(auto.maxReplicas);
-    if (min !== undefined) a.minReplicas = min;
-    if (max !== undefined) a.maxReplicas = max;
-    w.autoscaler = a;
-  }
+  const scaling = attachToWorkload(input, { main, bound, hpas, pdbs, source, names, defines, values });
+  w.disruptionBudget = scaling.pdb;
+  if (scaling.hpa) w.autoscaler = scaling.hpa;
+  unknowns.push(...scaling.unknowns);
   const state = chartState(input, main, all, values, images, names);
   if (state.length) w.state = state;
-  const missing = [...new Set([...(bound?.rendered.missing ?? []), ...(hpaBound?.rendered.missing ?? [])])];
-  unknowns.push({
-    subject: `helm chart ${name}`,
-    reason: `helm is not run: the workload template was bound to ${[...new Set(source.files)].join(' + ') || 'no values file'}${input.valuesBy ? ` (the values of ${input.valuesBy})` : ''} by rollbook (conditions other than a values path are assumed true, helpers other than fullname/name are placeholders)${missing.length ? `; values the templates read but no values file sets (approximated by template defaults or platform defaults): ${missing.map((m) => `.Values.${m}`).join(', ')}` : ''}; ${input.release ? `the release name ${input.release} comes from ${input.valuesBy ?? 'the deployment'}` : 'the release name is assumed to be the chart name'}`,
-    at: input.chart.at(['name']),
-  });
+  const missing = [...new Set([...(bound?.rendered.missing ?? []), ...scaling.missing])];
+  if (input.helm && 'docs' in input.helm) {
+    // exact manifests: nothing approximated, but say which helm rendered them
+    if (!bound?.exact)
+      unknowns.push({
+        subject: `helm chart ${name}`,
+        reason: `helm template (${input.helm.version}) rendered no ${main ? kindOf(main) : 'workload'} from ${main?.file ?? 'the templates'} with these values; the facts come from rollbook's own binding`,
+        at: input.chart.at(['name']),
+      });
+  } else
+    unknowns.push({
+      subject: `helm chart ${name}`,
+      reason: `${input.helm && 'failed' in input.helm ? input.helm.failed : 'helm is not run'}: the workload template was bound to ${[...new Set(source.files)].join(' + ') || 'no values file'}${input.valuesBy ? ` (the values of ${input.valuesBy})` : ''} by rollbook (conditions other than a values path are assumed true, helpers other than fullname, name and whole-line includes of _helpers.tpl are placeholders)${missing.length ? `; values the templates read but no values file sets (approximated by template defaults or platform defaults): ${missing.map((m) => `.Values.${m}`).join(', ')}` : ''}; ${input.release ? `the release name ${input.release} comes from ${input.valuesBy ?? 'the deployment'}` : 'the release name is assumed to be the chart name'}`,
+      at: input.chart.at(['name']),
+    });
   return { workload: w, unknowns };
 }
 
@@ -423,15 +412,53 @@ function bindObject(
   values: ValuesSource,
   names: ChartNames,
   kind: string,
-): { o: KObj; rendered: Rendered } | undefined {
+  defines: Defines,
+): { o: KObj; rendered: Rendered; exact?: boolean } | undefined {
   const text = input.templates.find((t) => t.file === chunk.file)?.text;
   if (text === undefined) return undefined;
-  const rendered = renderTemplate(chunk.file, text, values, names);
+  const rendered = renderTemplate(chunk.file, text, values, names, defines);
   const parsed = parseYaml(chunk.file, rendered.text);
-  for (const d of parsed.docs) {
-    for (const o of objectsOf(remap(d, rendered, chunk.file))) if (o.kind === kind) return { o, rendered };
+  // the object of this chunk: of its kind, named as the chunk names it (a file may hold several)
+  const want = nameOf(chunk, names);
+  const candidates = parsed.docs.flatMap((d) =>
+    objectsOf(remap(d, rendered, chunk.file)).filter((o) => o.kind === kind),
+  );
+  const approx = candidates.find((o) => o.name === want) ?? candidates[0];
+  const helm = input.helm && 'docs' in input.helm ? input.helm : undefined;
+  if (!helm) return approx ? { o: approx, rendered } : undefined;
+  const name = approx?.name;
+  for (const r of helm.docs.filter((x) => x.file === chunk.file)) {
+    for (const d of parseYamlDocuments(chunk.file, r.text).docs) {
+      const objs = objectsOf(d).filter((o) => o.kind === kind);
+      const o = objs.find((x) => x.name === name) ?? objs[0];
+      if (o) return { o: { ...o, doc: exactDoc(d, approx, chunk, helm.version) }, rendered, exact: true };
+    }
   }
+  // helm rendered no such object (a condition the values turn off)
   return undefined;
+}
+
+/**
+ * A document of `helm template` output whose evidence is the values line rollbook's own binding
+ * found for the same value, else the template with a note (the values line is then unknown).
+ */
+function exactDoc(d: YamlDoc, approx: KObj | undefined, chunk: Chunk, version: string): YamlDoc {
+  return {
+    ...d,
+    file: chunk.file,
+    at(path, note) {
+      const same =
+        approx !== undefined &&
+        JSON.stringify(get(d.value, ...path)) ===
+          JSON.stringify(get(approx.body, ...path.slice(approx.base.length)));
+      if (same && approx) return approx.doc.at(path, note);
+      return {
+        file: chunk.file,
+        line: lineIn(chunk, /^kind:/m),
+        note: note ?? `as rendered by helm template (${version}); the values line is not known`,
+      };
+    },
+  };
 }
 
 /** The chart's workload object rendered against the values, read like any manifest. */
@@ -440,11 +467,126 @@ function bindToValues(
   main: Chunk,
   values: ValuesSource,
   names: ChartNames,
-): { workload?: Workload; rendered: Rendered } | undefined {
+  defines: Defines,
+): { workload?: Workload; o: KObj; rendered: Rendered; exact?: boolean } | undefined {
   const kind = kindOf(main);
   if (!kind) return undefined;
-  const b = bindObject(input, main, values, names, kind);
+  const b = bindObject(input, main, values, names, kind, defines);
   if (!b) return undefined;
   const w = workloadOf(b.o, new Map());
-  return w ? { workload: w, rendered: b.rendered } : { rendered: b.rendered };
+  const exact = b.exact ? { exact: true } : {};
+  return w
+    ? { workload: w, o: b.o, rendered: b.rendered, ...exact }
+    : { o: b.o, rendered: b.rendered, ...exact };
+}
+
+/** A rendered name or label that still holds a template expression rollbook could not evaluate. */
+function unresolved(v: unknown): boolean {
+  return typeof v === 'string' && (v.includes('TEMPLATED') || v.includes('{{'));
+}
+
+/**
+ * The chart's HPA and PDB that belong to its workload: an HPA whose scaleTargetRef names the
+ * workload's kind and name, a PDB whose selector matches the workload's pod template labels (with
+ * `include "x.selectorLabels"` helpers expanded from _helpers.tpl). Another Deployment's are never
+ * attached; a selector or target rollbook could not evaluate is an unknown about this workload.
+ */
+function attachToWorkload(
+  input: ChartInput,
+  ctx: {
+    main: Chunk | undefined;
+    bound: { o: KObj } | undefined;
+    hpas: Chunk[];
+    pdbs: Chunk[];
+    source: ValuesSource;
+    names: ChartNames;
+    defines: Defines;
+    values: Record<string, unknown>;
+  },
+): {
+  hpa?: NonNullable<Workload['autoscaler']>;
+  pdb: Workload['disruptionBudget'];
+  unknowns: Unknown[];
+  missing: string[];
+} {
+  const { main, bound, source, names, defines, values } = ctx;
+  const unknowns: Unknown[] = [];
+  const missing: string[] = [];
+  const subject = `${main ? (kindOf(main) ?? 'workload').toLowerCase() : 'workload'}/${bound?.o.name ?? names.fullname}`;
+  const off = (c: Chunk) =>
+    disabledGuard(c.text, Math.max(0, c.text.search(/^kind:/m)), values) !== undefined;
+  const mainKind = main ? kindOf(main) : undefined;
+  const mainName = bound?.o.name;
+  let hpa: NonNullable<Workload['autoscaler']> | undefined;
+  const targeting: string[] = [];
+  for (const c of ctx.hpas) {
+    if (off(c)) continue;
+    const b = bindObject(input, c, source, names, 'HorizontalPodAutoscaler', defines);
+    if (!b) {
+      // the template could not be read as YAML after binding: bounds from values, if it is the only one
+      if (ctx.hpas.length === 1 && !hpa) {
+        const auto = obj(values.autoscaling);
+        hpa = { name: nameOf(c, names), at: { file: c.file, line: lineIn(c, /^kind:/m) } };
+        const min = num(auto.minReplicas);
+        const max = num(auto.maxReplicas);
+        if (min !== undefined) hpa.minReplicas = min;
+        if (max !== undefined) hpa.maxReplicas = max;
+      }
+      continue;
+    }
+    missing.push(...b.rendered.missing);
+    const kind = str(get(b.o.body, 'spec', 'scaleTargetRef', 'kind'));
+    const name = str(get(b.o.body, 'spec', 'scaleTargetRef', 'name'));
+    const sameKind = !kind || !mainKind || kind === mainKind;
+    const sameName =
+      name === undefined ||
+      mainName === undefined ||
+      name === mainName ||
+      unresolved(name) ||
+      unresolved(mainName);
+    if (!sameKind || !sameName) continue;
+    targeting.push(b.o.name);
+    if (hpa) continue;
+    hpa = { name: b.o.name, at: b.o.doc.at(['spec', 'scaleTargetRef']) };
+    const min = num(get(b.o.body, 'spec', 'minReplicas'));
+    const max = num(get(b.o.body, 'spec', 'maxReplicas'));
+    if (min !== undefined) {
+      hpa.minReplicas = min;
+      hpa.minAt = b.o.doc.at(['spec', 'minReplicas']);
+    }
+    if (max !== undefined) {
+      hpa.maxReplicas = max;
+      hpa.maxAt = b.o.doc.at(['spec', 'maxReplicas']);
+    }
+  }
+  if (targeting.length > 1)
+    unknowns.push({
+      subject,
+      reason: `${targeting.length} HPAs of the chart may target it (${targeting.join(', ')}): their scaleTargetRef names could not be told apart; ${targeting[0]} was used`,
+      ...(hpa?.at ? { at: hpa.at } : {}),
+    });
+  const labels = bound ? podLabels(bound.o) : {};
+  const labelsKnown = Object.keys(labels).length > 0 && !Object.values(labels).some(unresolved);
+  let pdb: Workload['disruptionBudget'] = null;
+  const undecided: string[] = [];
+  for (const c of ctx.pdbs) {
+    if (off(c)) continue;
+    const b = bindObject(input, c, source, names, 'PodDisruptionBudget', defines);
+    const selector = b ? get(b.o.body, 'spec', 'selector') : undefined;
+    const ml = obj(get(selector, 'matchLabels'));
+    const known = b !== undefined && Object.keys(ml).length > 0 && !Object.values(ml).some(unresolved);
+    if (!known || !labelsKnown) {
+      undecided.push(`${b?.o.name ?? nameOf(c, names)} (${c.file})`);
+      continue;
+    }
+    if (!pdb && b && selects(selector, labels))
+      pdb = { name: b.o.name, at: { file: c.file, line: lineIn(c, /^kind:/m) } };
+  }
+  if (!pdb && undecided.length)
+    unknowns.push({
+      subject,
+      reason: `PodDisruptionBudget ${undecided.join(', ')}: its selector or the pod labels hold template expressions rollbook could not evaluate; not attached to this workload: check it selects ${subject}'s pods`,
+      ...(main ? { at: { file: main.file, line: lineIn(main, /^kind:/m) } } : {}),
+    });
+  return { ...(hpa ? { hpa } : {}), pdb, unknowns, missing };
 }

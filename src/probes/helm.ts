@@ -1,0 +1,78 @@
+/**
+ * Helm: `helm history RELEASE -o json` (an array of {revision, updated, status, chart, app_version,
+ * description}) and `helm status RELEASE -o json` (info.status: deployed, failed, pending-install,
+ * pending-upgrade, pending-rollback, superseded, uninstalling, uninstalled, unknown).
+ * Format: https://helm.sh/docs/helm/helm_history/ and pkg/release/status.go in helm/helm.
+ */
+import { at, firstLine, isObject, jsonOf, notUnderstood, num, revisionNumber, str } from './read.js';
+import { fail, type Probe, pass, unknown } from './types.js';
+
+const notFound = (output: string) => /release: not found/i.test(output);
+
+export const helmHistory: Probe = {
+  id: 'helm-history',
+  platforms: ['helm', 'flux'],
+  reads: 'helm history RELEASE -n NAMESPACE -o json',
+  format: 'https://helm.sh/docs/helm/helm_history/',
+  passes:
+    'the history lists the target revision, and it is an earlier release that worked (superseded, or still marked deployed after a failed upgrade), not a failed or pending one, not the newest',
+  wants: true,
+  read({ output, exitCode, want }) {
+    if (notFound(output)) return fail(`the release does not exist: ${firstLine(output)}`);
+    const doc = jsonOf(output);
+    if (exitCode !== 0 || !Array.isArray(doc)) return notUnderstood('helm history -o json', exitCode, output);
+    const rev = revisionNumber(want);
+    if (rev === undefined) return unknown(`the target revision "${want ?? ''}" is not a revision number`);
+    const rows = doc.filter(isObject);
+    const listed = rows.map((r) => num(r.revision)).filter((n): n is number => n !== undefined);
+    const row = rows.find((r) => num(r.revision) === rev);
+    if (!row)
+      return fail(
+        `revision ${rev} is not in the history (it lists ${listed.length ? `${Math.min(...listed)}..${Math.max(...listed)}` : 'nothing'}): pruned by --history-max, or never deployed`,
+      );
+    const status = str(row.status) ?? 'unknown';
+    const what = `revision ${rev} (${str(row.chart) ?? '?'}, app ${str(row.app_version) ?? '?'}, ${status}: ${str(row.description) ?? ''})`;
+    if (status === 'deployed' && rev === Math.max(...listed))
+      return fail(`${what} is the newest release, the one running now: choose the last good one before it`);
+    if (status === 'failed' || status.startsWith('pending'))
+      return fail(`${what} never became a working release: choose an earlier one`);
+    return pass(`${what} is in the history`);
+  },
+};
+
+export const helmStatus: Probe = {
+  id: 'helm-status',
+  platforms: ['helm'],
+  reads: 'helm status RELEASE -n NAMESPACE -o json',
+  format: 'https://helm.sh/docs/helm/helm_status/',
+  passes:
+    'info.status is deployed (complete) or failed (stalled: passes, the usual reason to roll back); pending-* means an operation is under way',
+  read({ output, exitCode }) {
+    if (notFound(output)) return fail(`the release does not exist: ${firstLine(output)}`);
+    const doc = jsonOf(output);
+    const status = str(at(doc, 'info', 'status'));
+    if (exitCode !== 0 || !status) return notUnderstood('helm status -o json', exitCode, output);
+    const rev = num(at(doc, 'version'));
+    const desc = str(at(doc, 'info', 'description'));
+    const which = `revision ${rev ?? '?'}${desc ? ` (${desc})` : ''}`;
+    switch (status) {
+      case 'deployed':
+        return pass(`complete: ${which} is deployed, no operation in progress`);
+      case 'failed':
+        return pass(`stalled: ${which} failed; nothing is in progress (the usual reason to roll back)`);
+      case 'pending-install':
+      case 'pending-upgrade':
+      case 'pending-rollback':
+        return fail(
+          `progressing: ${which} is ${status}: a helm operation is under way, or was interrupted; wait for it, and if nothing runs see the helm-pending-upgrade hazard`,
+        );
+      case 'uninstalling':
+      case 'uninstalled':
+        return fail(`the release is ${status}: there is nothing to roll back`);
+      default:
+        return unknown(
+          `the release status is ${status}: rollbook does not know what it means for a rollback`,
+        );
+    }
+  },
+};

@@ -1,0 +1,71 @@
+/**
+ * The probes, in a sorted registry, and `runProbe`: what `rollbook probe ID` does (the generated
+ * runbook pipes a read-only platform command's output to it). Pure: output in, verdict out.
+ */
+import { cmp } from '../util/order.js';
+import { rolloutsHistory, rolloutsPhase } from './argo-rollouts.js';
+import { argocdApp, argocdHistory } from './argocd.js';
+import { cloudRunRevisions, cloudRunService } from './cloud-run.js';
+import { composePs, dockerManifest } from './compose.js';
+import { ecsDeployments, ecsTaskDefinition } from './ecs.js';
+import { fluxReady } from './flux.js';
+import { helmHistory, helmStatus } from './helm.js';
+import { herokuLatestRelease, herokuReleases } from './heroku.js';
+import { lambdaAlias, lambdaVersions } from './lambda.js';
+import { nomadDeployment, nomadHistory } from './nomad.js';
+import { releaseDirs, systemdState } from './systemd.js';
+import { gitCommit, terraformLock } from './terraform.js';
+import type { Probe, ProbeInput, ProbeVerdict } from './types.js';
+
+export type { Probe, ProbeInput, ProbeVerdict } from './types.js';
+
+export const PROBES: readonly Probe[] = [
+  rolloutsHistory,
+  rolloutsPhase,
+  argocdApp,
+  argocdHistory,
+  cloudRunRevisions,
+  cloudRunService,
+  composePs,
+  dockerManifest,
+  ecsDeployments,
+  ecsTaskDefinition,
+  fluxReady,
+  gitCommit,
+  helmHistory,
+  helmStatus,
+  herokuLatestRelease,
+  herokuReleases,
+  lambdaAlias,
+  lambdaVersions,
+  nomadDeployment,
+  nomadHistory,
+  releaseDirs,
+  systemdState,
+  terraformLock,
+].sort((a, b) => cmp(a.id, b.id));
+
+const BY_ID = new Map(PROBES.map((p) => [p.id, p]));
+
+export function probeById(id: string): Probe | undefined {
+  return BY_ID.get(id);
+}
+
+export interface ProbeReport extends ProbeVerdict {
+  probe: string;
+}
+
+/** Reads one command's output with the probe `id`. A probe that wants a value and got none is unknown. */
+export function runProbe(id: string, input: ProbeInput): ProbeReport {
+  const probe = BY_ID.get(id);
+  if (!probe) throw new Error(`unknown probe ${id}`);
+  if (probe.wants && (input.want === undefined || input.want.trim() === ''))
+    return { probe: id, outcome: 'unknown', note: 'no value to look for was given (--want)' };
+  return { probe: id, ...probe.read(input) };
+}
+
+/** The one-line verdict the runbook reads: PASS/FAIL/UNKNOWN, then the note. */
+export function probeText(r: ProbeReport): string {
+  const word = r.outcome === 'pass' ? 'PASS' : r.outcome === 'fail' ? 'FAIL' : 'UNKNOWN could not prove:';
+  return `${word} ${r.note}\n`;
+}

@@ -1,0 +1,127 @@
+/**
+ * `helm template` with a real helm (v3.8.1 from the npm registry, see test/helpers/helm-bin.ts) on
+ * PATH: the exact manifests are read; a value the binding agrees with cites its values line, one
+ * only helm could compute cites the template; a chart helm cannot render falls back to the binding
+ * and says why. Without helm on PATH, the binding is used and the unknown says so.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Workload } from '../../src/model/service.js';
+import { discover } from '../../src/readers/discover.js';
+import { helmTemplate, splitRendered } from '../../src/readers/discovery/helm-template.js';
+import { write } from '../helpers/git-repo.js';
+import { realHelmDir } from '../helpers/helm-bin.js';
+
+const REPOS = resolve(import.meta.dirname, '../../fixtures/repos');
+const saved = process.env.PATH;
+let helmDir: string | undefined;
+const dirs: string[] = [];
+
+beforeAll(() => {
+  helmDir = realHelmDir();
+  if (helmDir) process.env.PATH = `${helmDir}${delimiter}${saved ?? ''}`;
+});
+afterAll(() => {
+  process.env.PATH = saved;
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function settingsOf(w: Workload | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(w?.settings ?? {})) {
+    const s = v as { value: unknown; at?: { file: string; line: number; note?: string } };
+    out[k] =
+      `${String(s.value)}@${s.at?.file}:${s.at?.line}${s.at?.note?.includes('helm template') ? ' (helm)' : ''}`;
+  }
+  return out;
+}
+
+describe('helm template (real helm from the npm registry)', () => {
+  it('is installed by package.json on linux-x64', () => {
+    if (process.platform === 'linux' && process.arch === 'x64') expect(helmDir).toBeDefined();
+  });
+
+  it('renders the Flux release with its valuesFrom layers; the facts match the binding and cite the values lines', async () => {
+    if (!helmDir) return;
+    const d = await discover(join(REPOS, 'flux-helmrelease'));
+    const w = d.workloads.find((x) => x.kind === 'HelmRelease');
+    const s = settingsOf(w);
+    expect(s.readinessPeriodSeconds).toBe('10@clusters/prod/payments/values.yaml:11');
+    expect(s.readinessFailureThreshold).toBe('5@clusters/prod/payments/values.yaml:12');
+    expect(s.startupSeconds).toBe('300@clusters/prod/payments/values.yaml:18');
+    expect(s.terminationGracePeriodSeconds).toBe('60@clusters/prod/payments/secret.yaml:11');
+    expect(s.maxSurge).toBe('25%@charts/payments-api/values.yaml:18');
+    expect(s.replicas).toBeUndefined();
+    expect(w?.autoscaler?.maxReplicas).toBe(10);
+    const chart = d.unknowns.filter((u) => u.subject === 'helm chart payments-api').map((u) => u.reason);
+    expect(chart).toEqual([]);
+  });
+
+  it('a value only helm computes cites the template; a chart helm cannot render falls back and says why', async () => {
+    if (!helmDir) return;
+    const root = mkdtempSync(join(tmpdir(), 'rb-helm-tpl-'));
+    dirs.push(root);
+    write(root, {
+      'Chart.yaml': 'apiVersion: v2\nname: api\nversion: 1.0.0\n',
+      'values.yaml': 'replicaCount: 3\nprobe:\n  period: 5\n',
+      'templates/deployment.yaml': [
+        'apiVersion: apps/v1',
+        'kind: Deployment',
+        'metadata:',
+        '  name: {{ .Release.Name }}',
+        'spec:',
+        '  replicas: {{ .Values.replicaCount }}',
+        '  template:',
+        '    spec:',
+        '      containers:',
+        '        - name: api',
+        '          image: ghcr.io/acme/api:1.0.0',
+        '          readinessProbe:',
+        '            periodSeconds: {{ mul .Values.probe.period 2 }}',
+        '',
+      ].join('\n'),
+    });
+    const d = await discover(root);
+    const s = settingsOf(d.workloads[0]);
+    expect(s.replicas).toBe('3@values.yaml:1');
+    // rollbook's binding reads 5 here; helm computes 10
+    expect(s.readinessPeriodSeconds).toBe('10@templates/deployment.yaml:2 (helm)');
+
+    const broken = await discover(join(REPOS, 'helm-values-app'));
+    const u = broken.unknowns.find((x) => x.subject === 'helm chart web')?.reason ?? '';
+    expect(u).toMatch(
+      /^helm template failed: .*missing in charts\/ directory: postgresql, redis.*: the workload template was bound to/,
+    );
+  });
+
+  it('refuses a release name that is not one, without running helm', async () => {
+    const r = await helmTemplate(
+      { chartPath: '/nonexistent', chartDir: '', chart: 'x', release: '--kube-apiserver=evil', values: [] },
+      { helm: '/bin/false' },
+    );
+    expect(r.ok).toBe(false);
+    expect(r.ok ? '' : r.reason).toMatch(/^helm template not run: /);
+  });
+});
+
+describe('helm template output', () => {
+  it('is split per template of this chart; subcharts and other charts are left out', () => {
+    const out = [
+      '---',
+      '# Source: api/templates/service.yaml',
+      'kind: Service',
+      '---',
+      '# Source: api/charts/postgresql/templates/statefulset.yaml',
+      'kind: StatefulSet',
+      '---',
+      '# Source: api/templates/deployment.yaml',
+      'kind: Deployment',
+    ].join('\n');
+    expect(splitRendered(out, 'api', 'charts/api').map((d) => d.file)).toEqual([
+      'charts/api/templates/service.yaml',
+      'charts/api/templates/deployment.yaml',
+    ]);
+  });
+});

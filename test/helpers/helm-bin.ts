@@ -1,0 +1,65 @@
+/**
+ * A real `helm` for tests, from the npm registry: @aws-cdk/asset-kubectl-v20 (a devDependency)
+ * ships the official helm v3.8.1 linux-amd64 binary inside lib/layer.zip (helm/helm). It is
+ * extracted once into node_modules/.cache (a small zip reader over node:zlib, no download, no
+ * unzip tool) and put on PATH by the tests that exercise `helm template`.
+ */
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+/** One file of a zip archive, by name (central directory → local header → data). */
+function unzipEntry(zip: Buffer, name: string): Buffer | undefined {
+  let eocd = -1;
+  for (let i = zip.length - 22; i >= Math.max(0, zip.length - 65_557); i--)
+    if (zip.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  if (eocd < 0) return undefined;
+  const count = zip.readUInt16LE(eocd + 10);
+  let p = zip.readUInt32LE(eocd + 16);
+  for (let n = 0; n < count; n++) {
+    if (zip.readUInt32LE(p) !== 0x02014b50) return undefined;
+    const method = zip.readUInt16LE(p + 10);
+    const size = zip.readUInt32LE(p + 20);
+    const nameLen = zip.readUInt16LE(p + 28);
+    const extraLen = zip.readUInt16LE(p + 30);
+    const commentLen = zip.readUInt16LE(p + 32);
+    const local = zip.readUInt32LE(p + 42);
+    const entry = zip.subarray(p + 46, p + 46 + nameLen).toString('utf8');
+    if (entry === name) {
+      const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+      const data = zip.subarray(start, start + size);
+      return method === 0 ? Buffer.from(data) : inflateRawSync(data);
+    }
+    p += 46 + nameLen + extraLen + commentLen;
+  }
+  return undefined;
+}
+
+/** The directory holding a real `helm`, or undefined when the package is not installed or not linux-x64. */
+export function realHelmDir(): string | undefined {
+  if (process.platform !== 'linux' || process.arch !== 'x64') return undefined;
+  let zipPath: string;
+  try {
+    const require = createRequire(join(ROOT, 'package.json'));
+    zipPath = join(dirname(require.resolve('@aws-cdk/asset-kubectl-v20/package.json')), 'lib', 'layer.zip');
+  } catch {
+    return undefined;
+  }
+  const dir = join(ROOT, 'node_modules', '.cache', 'rollbook-helm-3.8.1');
+  const bin = join(dir, 'helm');
+  if (existsSync(bin)) return dir;
+  const data = unzipEntry(readFileSync(zipPath), 'helm/helm');
+  if (!data) return undefined;
+  mkdirSync(dir, { recursive: true });
+  const tmp = `${bin}.${process.pid}.tmp`;
+  writeFileSync(tmp, data);
+  chmodSync(tmp, 0o755);
+  renameSync(tmp, bin);
+  return dir;
+}

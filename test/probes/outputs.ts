@@ -1,0 +1,381 @@
+/**
+ * Tool outputs in each tool's real format, for the probe table (test/probes/probes.test.ts). Each
+ * block names where its shape comes from; values are made up, field names and layout are the tool's.
+ */
+
+// helm history -o json: []release.History (helm/helm pkg/cmd/history.go: revision, updated, status,
+// chart, app_version, description), printed compact on one line.
+export const helmHistory = (rows: [number, string, string][]) =>
+  JSON.stringify(
+    rows.map(([revision, status, description]) => ({
+      revision,
+      updated: `2026-11-${String(20 + revision).padStart(2, '0')}T10:00:00.000000000Z`,
+      status,
+      chart: `catalog-web-1.${revision}.0`,
+      app_version: `1.${revision}.0`,
+      description,
+    })),
+  );
+
+// helm status -o json: release.Release (name, info{first_deployed,last_deployed,deleted,description,
+// status,notes}, chart, config, manifest, version, namespace). Manifest and chart shortened.
+export const helmStatus = (status: string, version: number, description: string) =>
+  JSON.stringify({
+    name: 'catalog-web',
+    info: {
+      first_deployed: '2026-11-21T10:00:00Z',
+      last_deployed: '2026-12-01T05:00:00Z',
+      deleted: '',
+      description,
+      status,
+      notes: 'catalog-web is listening on port 8080',
+    },
+    config: {},
+    version,
+    namespace: 'web',
+  });
+
+// argocd app history APP: printApplicationHistoryTable (argo-cd cmd/argocd/commands/app.go), a
+// tabwriter table "ID DATE REVISION", revision "TARGET (sha7)".
+export const argocdHistory = `ID  DATE                           REVISION
+3   2026-11-28 09:12:40 +0000 UTC  main (4b1e2c9)
+4   2026-11-30 16:03:11 +0000 UTC  main (a93f0d2)
+5   2026-12-01 05:01:58 +0000 UTC  main (d956073)
+`;
+
+// argocd app get APP -o json: an Application (status.sync, status.health, status.operationState).
+export const argocdApp = (health: string, phase: string, message = '') =>
+  JSON.stringify(
+    {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: { name: 'storefront', namespace: 'argocd' },
+      spec: { destination: { namespace: 'web', server: 'https://kubernetes.default.svc' } },
+      status: {
+        sync: { status: 'Synced', revision: 'd956073a1b2c3d4e5f60718293a4b5c6d7e8f901' },
+        health: { status: health, ...(message ? { message } : {}) },
+        operationState: {
+          phase,
+          message:
+            phase === 'Running'
+              ? 'waiting for healthy state of apps/Deployment/storefront'
+              : 'successfully synced (all tasks run)',
+          startedAt: '2026-12-01T05:01:58Z',
+        },
+      },
+    },
+    null,
+    2,
+  );
+
+// kubectl argo rollouts get rollout NAME (docs: kubectl-argo-rollouts_get_rollout, "Getting Started").
+export const rolloutTree = `Name:            storefront
+Namespace:       web
+Status:          ✖ Degraded
+Message:         RolloutAborted: Rollout aborted update to revision 5
+Strategy:        Canary
+  Step:          0/8
+  SetWeight:     0
+  ActualWeight:  0
+Images:          ghcr.io/acme/storefront:4b1e2c9 (stable)
+
+NAME                                    KIND        STATUS        AGE  INFO
+⟳ storefront                            Rollout     ✖ Degraded    9d
+├──# revision:5
+│  └──⧉ storefront-6cf78c66c5           ReplicaSet  • ScaledDown  12m  canary
+├──# revision:4
+│  └──⧉ storefront-687d76d795           ReplicaSet  ✔ Healthy     2d   stable
+│     └──□ storefront-687d76d795-75k57  Pod         ✔ Running     2d   ready:1/1
+└──# revision:3
+   └──⧉ storefront-5f9b8c7d6e           ReplicaSet  • ScaledDown  5d
+`;
+
+// kubectl get rollouts.argoproj.io/NAME -o json: status.phase and status.message (RolloutPhase).
+export const rolloutJson = (phase: string, message: string, abort = false) =>
+  JSON.stringify({
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Rollout',
+    metadata: { name: 'storefront', namespace: 'web', generation: 7 },
+    status: {
+      phase,
+      message,
+      ...(abort ? { abort: true } : {}),
+      currentPodHash: '6cf78c66c5',
+      stableRS: '687d76d795',
+    },
+  });
+
+// kubectl get helmreleases.helm.toolkit.fluxcd.io/NAME -o json: kstatus conditions (fluxcd docs,
+// "HelmRelease Status / Conditions").
+export const fluxObject = (conds: { type: string; status: string; reason: string; message: string }[]) =>
+  JSON.stringify({
+    apiVersion: 'helm.toolkit.fluxcd.io/v2',
+    kind: 'HelmRelease',
+    metadata: { name: 'podinfo', namespace: 'apps', generation: 4 },
+    status: {
+      observedGeneration: 4,
+      conditions: conds.map((c) => ({
+        ...c,
+        lastTransitionTime: '2026-12-01T05:03:00Z',
+        observedGeneration: 4,
+      })),
+    },
+  });
+
+// aws ecs describe-task-definition (API_DescribeTaskDefinition: taskDefinition.family/revision/status).
+export const ecsTaskDefinition = (revision: number, status: string) =>
+  JSON.stringify(
+    {
+      taskDefinition: {
+        taskDefinitionArn: `arn:aws:ecs:eu-west-1:123456789012:task-definition/orders-worker:${revision}`,
+        containerDefinitions: [
+          { name: 'worker', image: 'ghcr.io/acme/orders-worker:1d2e3f4', essential: true },
+        ],
+        family: 'orders-worker',
+        revision,
+        status,
+        requiresCompatibilities: ['FARGATE'],
+        cpu: '512',
+        memory: '1024',
+      },
+      tags: [],
+    },
+    null,
+    4,
+  );
+
+export const ecsNoTaskDefinition =
+  '\nAn error occurred (ClientException) when calling the DescribeTaskDefinition operation: Unable to describe task definition.\n';
+
+// aws ecs describe-services (API_DescribeServices / API_Deployment: status, rolloutState, rolloutStateReason).
+export const ecsServices = (
+  deployments: { status: string; rolloutState?: string; reason?: string; td: number; running: number }[],
+) =>
+  JSON.stringify(
+    {
+      services: [
+        {
+          serviceArn: 'arn:aws:ecs:eu-west-1:123456789012:service/prod/orders-worker',
+          serviceName: 'orders-worker',
+          clusterArn: 'arn:aws:ecs:eu-west-1:123456789012:cluster/prod',
+          status: 'ACTIVE',
+          desiredCount: 4,
+          runningCount: 4,
+          pendingCount: 0,
+          taskDefinition: `arn:aws:ecs:eu-west-1:123456789012:task-definition/orders-worker:${deployments[0]?.td}`,
+          deployments: deployments.map((d, i) => ({
+            id: `ecs-svc/${9000000000000000000 + i}`,
+            status: d.status,
+            taskDefinition: `arn:aws:ecs:eu-west-1:123456789012:task-definition/orders-worker:${d.td}`,
+            desiredCount: 4,
+            pendingCount: 0,
+            runningCount: d.running,
+            failedTasks: d.rolloutState === 'FAILED' ? 3 : 0,
+            createdAt: '2026-12-01T05:00:00.000000+00:00',
+            updatedAt: '2026-12-01T05:10:00.000000+00:00',
+            launchType: 'FARGATE',
+            ...(d.rolloutState ? { rolloutState: d.rolloutState } : {}),
+            ...(d.reason ? { rolloutStateReason: d.reason } : {}),
+          })),
+          events: [],
+        },
+      ],
+      failures: [],
+    },
+    null,
+    4,
+  );
+
+export const ecsMissing = JSON.stringify(
+  {
+    services: [],
+    failures: [{ arn: 'arn:aws:ecs:eu-west-1:123456789012:service/prod/orders-worker', reason: 'MISSING' }],
+  },
+  null,
+  4,
+);
+
+// nomad job history -json JOB: []api.Job (hashicorp/nomad command/job_history.go formats `versions`).
+export const nomadHistory = (versions: [number, boolean][]) =>
+  JSON.stringify(
+    versions.map(([Version, Stable]) => ({
+      ID: 'payments',
+      Name: 'payments',
+      Namespace: 'default',
+      Type: 'service',
+      Status: 'running',
+      Stable,
+      Version,
+      SubmitTime: 1764565200000000000 + Version,
+    })),
+    null,
+    4,
+  );
+
+// nomad job deployments -latest -json JOB: api.Deployment (Status, StatusDescription, TaskGroups).
+export const nomadDeployment = (Status: string, StatusDescription: string, unhealthy = 0) =>
+  JSON.stringify(
+    {
+      ID: '0e4b5c2a-7d8f-4a1b-9c3d-2e1f0a9b8c7d',
+      Namespace: 'default',
+      JobID: 'payments',
+      JobVersion: 7,
+      Status,
+      StatusDescription,
+      TaskGroups: {
+        api: {
+          AutoRevert: false,
+          DesiredTotal: 3,
+          PlacedAllocs: 3,
+          HealthyAllocs: 3 - unhealthy,
+          UnhealthyAllocs: unhealthy,
+        },
+      },
+    },
+    null,
+    4,
+  );
+
+// aws lambda list-versions-by-function (API_ListVersionsByFunction: Versions[].Version).
+export const lambdaVersions = (versions: string[]) =>
+  JSON.stringify(
+    {
+      Versions: versions.map((Version) => ({
+        FunctionName: 'thumbnailer',
+        FunctionArn: `arn:aws:lambda:eu-west-1:123456789012:function:thumbnailer:${Version}`,
+        Runtime: 'nodejs20.x',
+        Version,
+        LastModified: '2026-12-01T05:00:00.000+0000',
+      })),
+    },
+    null,
+    4,
+  );
+
+// aws lambda get-alias (API_GetAlias / AliasConfiguration: FunctionVersion, RoutingConfig).
+export const lambdaAlias = (version: string, weights?: Record<string, number>) =>
+  JSON.stringify(
+    {
+      AliasArn: 'arn:aws:lambda:eu-west-1:123456789012:function:thumbnailer:live',
+      Name: 'live',
+      FunctionVersion: version,
+      Description: '',
+      ...(weights ? { RoutingConfig: { AdditionalVersionWeights: weights } } : {}),
+      RevisionId: '1c7f5a3e-2b4d-4e6f-8a9b-0c1d2e3f4a5b',
+    },
+    null,
+    4,
+  );
+
+// gcloud run revisions list --format=json: Knative serving.knative.dev/v1 Revision objects.
+export const cloudRunRevisions = (revs: [string, string][]) =>
+  JSON.stringify(
+    revs.map(([name, ready]) => ({
+      apiVersion: 'serving.knative.dev/v1',
+      kind: 'Revision',
+      metadata: { name, namespace: '123456789012', labels: { 'serving.knative.dev/service': 'hello' } },
+      status: {
+        conditions: [
+          {
+            type: 'Ready',
+            status: ready,
+            lastTransitionTime: '2026-12-01T05:00:00Z',
+            ...(ready === 'False'
+              ? {
+                  reason: 'HealthCheckContainerError',
+                  message: 'The user-provided container failed the configured startup probe checks.',
+                }
+              : {}),
+          },
+          { type: 'Active', status: 'True' },
+        ],
+      },
+    })),
+    null,
+    2,
+  );
+
+// gcloud run services describe --format=json: a Knative Service (status.conditions Ready,
+// ConfigurationsReady, RoutesReady; latestCreatedRevisionName, latestReadyRevisionName).
+export const cloudRunService = (ready: string, reason = '', message = '') =>
+  JSON.stringify(
+    {
+      apiVersion: 'serving.knative.dev/v1',
+      kind: 'Service',
+      metadata: { name: 'hello', generation: 12 },
+      status: {
+        observedGeneration: 12,
+        conditions: [
+          { type: 'Ready', status: ready, ...(reason ? { reason } : {}), ...(message ? { message } : {}) },
+          { type: 'ConfigurationsReady', status: ready },
+          { type: 'RoutesReady', status: 'True' },
+        ],
+        latestCreatedRevisionName: 'hello-00012-xaz',
+        latestReadyRevisionName: ready === 'True' ? 'hello-00012-xaz' : 'hello-00011-k2d',
+        url: 'https://hello-abcdefghij-ew.a.run.app',
+      },
+    },
+    null,
+    2,
+  );
+
+// docker manifest inspect IMAGE: an OCI index.
+export const dockerManifest = JSON.stringify(
+  {
+    schemaVersion: 2,
+    mediaType: 'application/vnd.oci.image.index.v1+json',
+    manifests: [
+      {
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        digest: 'sha256:6c3c624b58dbbcd3c0dd82b4c53f04194d1247c6eebdaab7c610cf7d66709b3b',
+        size: 1022,
+        platform: { architecture: 'amd64', os: 'linux' },
+      },
+    ],
+  },
+  null,
+  3,
+);
+
+// docker compose ps --format json: one object per line (Compose ≥ 2.21; docs "docker compose ps").
+export const composePs = (rows: [string, string, string][]) =>
+  rows
+    .map(([Service, State, Health]) =>
+      JSON.stringify({
+        Command: '"docker-entrypoint.sh node server.js"',
+        CreatedAt: '2026-12-01 05:00:00 +0000 UTC',
+        ExitCode: 0,
+        Health,
+        ID: 'b1e2c3d4e5f6',
+        Image: 'ghcr.io/acme/web:1d2e3f4',
+        Name: `shop-${Service}-1`,
+        Project: 'shop',
+        Service,
+        State,
+        Status:
+          State === 'running'
+            ? `Up 3 minutes${Health ? ` (${Health})` : ''}`
+            : 'Restarting (1) 5 seconds ago',
+      }),
+    )
+    .join('\n');
+
+// systemctl show UNIT --property=ActiveState,SubState (systemctl(1) show: KEY=VALUE lines).
+export const systemctlShow = (active: string, sub: string) => `ActiveState=${active}\nSubState=${sub}\n`;
+
+// heroku releases --json: Platform API Release objects, newest first (version, status, description, current).
+export const herokuReleases = (rows: [number, string, boolean][]) =>
+  JSON.stringify(
+    rows.map(([version, status, current]) => ({
+      addon_plan_names: ['heroku-postgresql:standard-0'],
+      created_at: '2026-12-01T05:00:00Z',
+      description: `Deploy ${version.toString(16)}abc12`,
+      status,
+      id: `6b6c1f2e-0000-4000-8000-00000000${String(version).padStart(4, '0')}`,
+      version,
+      current,
+      user: { email: 'ci@acme.example' },
+    })),
+    null,
+    2,
+  );

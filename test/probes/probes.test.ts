@@ -1,0 +1,963 @@
+/**
+ * Every gate probe of every platform, as a table: for each probe, realistic output (test/probes/outputs.ts,
+ * in the tool's own format) where it passes and where it fails, plus the unknown cases (an error, another
+ * format). Pure: the probes are library functions; the generated script only pipes the output to
+ * `rollbook probe` (one wiring test at the end runs the built CLI).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { Outcome } from '../../src/model/outcome.js';
+import type { Check } from '../../src/model/plan.js';
+import type { PlatformId } from '../../src/model/service.js';
+import { PLATFORMS } from '../../src/platforms/index.js';
+import { PROBES, runProbe } from '../../src/probes/index.js';
+import { ctxOf } from '../platforms/helpers.js';
+import * as o from './outputs.js';
+
+interface Case {
+  name: string;
+  output: string;
+  exit?: number;
+  want?: string;
+  outcome: Outcome;
+  /** Text the note must contain. */
+  says?: string;
+}
+
+const TABLE: Record<string, Case[]> = {
+  'helm-history': [
+    {
+      name: 'an earlier superseded revision',
+      output: o.helmHistory([
+        [1, 'superseded', 'Install complete'],
+        [2, 'superseded', 'Upgrade complete'],
+        [3, 'deployed', 'Upgrade complete'],
+      ]),
+      want: '2',
+      outcome: 'pass',
+      says: 'revision 2',
+    },
+    {
+      name: 'the last good revision still marked deployed after a failed upgrade',
+      output: o.helmHistory([
+        [4, 'deployed', 'Upgrade complete'],
+        [5, 'failed', 'Upgrade "catalog-web" failed: context deadline exceeded'],
+      ]),
+      want: '4',
+      outcome: 'pass',
+    },
+    {
+      name: 'pruned by --history-max',
+      output: o.helmHistory([
+        [12, 'superseded', 'Upgrade complete'],
+        [13, 'deployed', 'Upgrade complete'],
+      ]),
+      want: '2',
+      outcome: 'fail',
+      says: 'not in the history (it lists 12..13)',
+    },
+    {
+      name: 'a failed revision',
+      output: o.helmHistory([
+        [4, 'superseded', 'Upgrade complete'],
+        [5, 'failed', 'Upgrade failed'],
+        [6, 'deployed', 'Upgrade complete'],
+      ]),
+      want: '5',
+      outcome: 'fail',
+      says: 'never became a working release',
+    },
+    {
+      name: 'the newest revision, running now',
+      output: o.helmHistory([
+        [2, 'superseded', 'Install complete'],
+        [3, 'deployed', 'Upgrade complete'],
+      ]),
+      want: '3',
+      outcome: 'fail',
+      says: 'running now',
+    },
+    {
+      name: 'the release does not exist',
+      output: 'Error: release: not found',
+      exit: 1,
+      want: '2',
+      outcome: 'fail',
+    },
+    {
+      name: 'the table format (no -o json)',
+      output: 'REVISION\tUPDATED\tSTATUS\n1\tMon Oct 3 10:15:13 2016\tsuperseded',
+      want: '1',
+      outcome: 'unknown',
+    },
+    {
+      name: 'the cluster is unreachable',
+      output:
+        'Error: Kubernetes cluster unreachable: Get "https://10.0.0.1:6443/version": dial tcp 10.0.0.1:6443: i/o timeout',
+      exit: 1,
+      want: '2',
+      outcome: 'unknown',
+    },
+  ],
+  'helm-status': [
+    {
+      name: 'deployed',
+      output: o.helmStatus('deployed', 7, 'Upgrade complete'),
+      outcome: 'pass',
+      says: 'complete',
+    },
+    {
+      name: 'failed: stalled, passes with a note',
+      output: o.helmStatus('failed', 8, 'Upgrade "catalog-web" failed: timed out waiting for the condition'),
+      outcome: 'pass',
+      says: 'stalled',
+    },
+    {
+      name: 'pending-upgrade',
+      output: o.helmStatus('pending-upgrade', 8, 'Preparing upgrade'),
+      outcome: 'fail',
+      says: 'progressing',
+    },
+    {
+      name: 'pending-rollback',
+      output: o.helmStatus('pending-rollback', 9, 'Rollback to 6'),
+      outcome: 'fail',
+      says: 'progressing',
+    },
+    {
+      name: 'uninstalled',
+      output: o.helmStatus('uninstalled', 8, 'Uninstallation complete'),
+      outcome: 'fail',
+    },
+    {
+      name: 'a status rollbook does not know',
+      output: o.helmStatus('superseded', 8, ''),
+      outcome: 'unknown',
+    },
+    {
+      name: 'the text format',
+      output: 'NAME: catalog-web\nSTATUS: deployed\nREVISION: 7',
+      outcome: 'unknown',
+    },
+  ],
+  'argocd-history': [
+    {
+      name: 'an earlier history ID',
+      output: o.argocdHistory,
+      want: '4',
+      outcome: 'pass',
+      says: 'history ID 4',
+    },
+    {
+      name: 'with the SOURCE line of newer CLIs',
+      output: `SOURCE  https://github.com/acme/deploy.git\n${o.argocdHistory}`,
+      want: '3',
+      outcome: 'pass',
+    },
+    {
+      name: 'an ID beyond revisionHistoryLimit',
+      output: o.argocdHistory,
+      want: '1',
+      outcome: 'fail',
+      says: 'not in the history (it lists 3, 4, 5)',
+    },
+    { name: 'the newest entry', output: o.argocdHistory, want: '5', outcome: 'fail', says: 'deployed now' },
+    {
+      name: 'the app does not exist',
+      output: 'FATA[0000] rpc error: code = NotFound desc = applications.argoproj.io "storefront" not found',
+      exit: 20,
+      want: '4',
+      outcome: 'fail',
+    },
+    {
+      name: 'not logged in',
+      output:
+        'FATA[0000] rpc error: code = Unauthenticated desc = invalid session: token has invalid claims: token is expired',
+      exit: 20,
+      want: '4',
+      outcome: 'unknown',
+    },
+  ],
+  'argocd-app': [
+    {
+      name: 'Healthy, last sync Succeeded',
+      output: o.argocdApp('Healthy', 'Succeeded'),
+      outcome: 'pass',
+      says: 'complete',
+    },
+    {
+      name: 'Degraded: stalled, passes',
+      output: o.argocdApp('Degraded', 'Succeeded', 'Deployment "storefront" exceeded its progress deadline'),
+      outcome: 'pass',
+      says: 'stalled',
+    },
+    {
+      name: 'a sync is Running',
+      output: o.argocdApp('Progressing', 'Running'),
+      outcome: 'fail',
+      says: 'progressing',
+    },
+    {
+      name: 'Progressing without an operation',
+      output: o.argocdApp(
+        'Progressing',
+        'Succeeded',
+        'Waiting for rollout to finish: 1 out of 3 new replicas have been updated...',
+      ),
+      outcome: 'fail',
+      says: 'progressing',
+    },
+    { name: 'health Unknown', output: o.argocdApp('Unknown', 'Succeeded'), outcome: 'unknown' },
+    {
+      name: 'the table output (no -o json)',
+      output: 'Name:               argocd/storefront\nHealth Status:      Healthy',
+      outcome: 'unknown',
+    },
+  ],
+  'argo-rollouts-history': [
+    {
+      name: 'a kept earlier revision',
+      output: o.rolloutTree,
+      want: '4',
+      outcome: 'pass',
+      says: 'revision 4 is kept',
+    },
+    { name: 'a pruned revision', output: o.rolloutTree, want: '1', outcome: 'fail', says: 'keeps 5, 4, 3' },
+    {
+      name: 'the revision being rolled out',
+      output: o.rolloutTree,
+      want: '5',
+      outcome: 'fail',
+      says: 'newest',
+    },
+    {
+      name: 'the rollout does not exist',
+      output: 'Error: rollouts.argoproj.io "storefront" not found',
+      exit: 1,
+      want: '4',
+      outcome: 'fail',
+    },
+    {
+      name: 'the plugin is not installed',
+      output: 'error: unknown command "argo" for "kubectl"',
+      exit: 1,
+      want: '4',
+      outcome: 'unknown',
+    },
+  ],
+  'argo-rollouts-phase': [
+    { name: 'Healthy', output: o.rolloutJson('Healthy', ''), outcome: 'pass', says: 'complete' },
+    {
+      name: 'Degraded after an abort: passes',
+      output: o.rolloutJson('Degraded', 'RolloutAborted: Rollout aborted update to revision 5', true),
+      outcome: 'pass',
+      says: 'stalled',
+    },
+    {
+      name: 'Paused at a canary step: passes with a note',
+      output: o.rolloutJson('Paused', 'CanaryPauseStep'),
+      outcome: 'pass',
+      says: 'abort the rollout',
+    },
+    {
+      name: 'Progressing',
+      output: o.rolloutJson('Progressing', 'more replicas need to be updated'),
+      outcome: 'fail',
+      says: 'progressing',
+    },
+    { name: 'no status yet', output: JSON.stringify({ kind: 'Rollout', status: {} }), outcome: 'unknown' },
+  ],
+  'flux-ready': [
+    {
+      name: 'Ready=True',
+      output: o.fluxObject([
+        {
+          type: 'Ready',
+          status: 'True',
+          reason: 'UpgradeSucceeded',
+          message: 'Helm upgrade succeeded for release apps/podinfo.v4 with chart podinfo@6.5.4',
+        },
+      ]),
+      outcome: 'pass',
+      says: 'complete',
+    },
+    {
+      name: 'Stalled=True: passes',
+      output: o.fluxObject([
+        {
+          type: 'Ready',
+          status: 'False',
+          reason: 'UpgradeFailed',
+          message: 'Helm upgrade failed: context deadline exceeded',
+        },
+        {
+          type: 'Stalled',
+          status: 'True',
+          reason: 'RetriesExceeded',
+          message: 'Failed to upgrade after 3 attempt(s)',
+        },
+      ]),
+      outcome: 'pass',
+      says: 'stalled',
+    },
+    {
+      name: 'Ready=False (last attempt failed): passes',
+      output: o.fluxObject([
+        { type: 'Ready', status: 'False', reason: 'InstallFailed', message: 'install retries exhausted' },
+      ]),
+      outcome: 'pass',
+      says: 'stalled',
+    },
+    {
+      name: 'Reconciling=True',
+      output: o.fluxObject([
+        { type: 'Ready', status: 'Unknown', reason: 'Progressing', message: 'Reconciliation in progress' },
+        {
+          type: 'Reconciling',
+          status: 'True',
+          reason: 'Progressing',
+          message: 'Running upgrade action for release apps/podinfo',
+        },
+      ]),
+      outcome: 'fail',
+      says: 'progressing',
+    },
+    {
+      name: 'no conditions',
+      output: JSON.stringify({ kind: 'HelmRelease', status: {} }),
+      outcome: 'unknown',
+    },
+    {
+      name: 'not found',
+      output: 'Error from server (NotFound): helmreleases.helm.toolkit.fluxcd.io "podinfo" not found',
+      exit: 1,
+      outcome: 'fail',
+    },
+  ],
+  'ecs-task-definition': [
+    {
+      name: 'ACTIVE',
+      output: o.ecsTaskDefinition(41, 'ACTIVE'),
+      want: 'orders-worker:41',
+      outcome: 'pass',
+      says: 'orders-worker:41 is ACTIVE',
+    },
+    {
+      name: 'given as an ARN',
+      output: o.ecsTaskDefinition(41, 'ACTIVE'),
+      want: 'arn:aws:ecs:eu-west-1:123456789012:task-definition/orders-worker:41',
+      outcome: 'pass',
+    },
+    {
+      name: 'deregistered',
+      output: o.ecsTaskDefinition(41, 'INACTIVE'),
+      want: 'orders-worker:41',
+      outcome: 'fail',
+      says: 'INACTIVE',
+    },
+    {
+      name: 'never registered',
+      output: o.ecsNoTaskDefinition,
+      exit: 254,
+      want: 'orders-worker:99',
+      outcome: 'fail',
+      says: 'does not exist',
+    },
+    {
+      name: 'no credentials',
+      output: '\nUnable to locate credentials. You can configure credentials by running "aws configure".\n',
+      exit: 253,
+      want: 'orders-worker:41',
+      outcome: 'unknown',
+    },
+    {
+      name: 'not FAMILY:REVISION',
+      output: o.ecsTaskDefinition(41, 'ACTIVE'),
+      want: 'orders-worker',
+      outcome: 'unknown',
+    },
+  ],
+  'ecs-deployments': [
+    {
+      name: 'COMPLETED',
+      output: o.ecsServices([
+        {
+          status: 'PRIMARY',
+          rolloutState: 'COMPLETED',
+          reason: 'ECS deployment ecs-svc/9000000000000000000 completed.',
+          td: 42,
+          running: 4,
+        },
+      ]),
+      outcome: 'pass',
+      says: 'complete',
+    },
+    {
+      name: 'FAILED (circuit breaker): passes',
+      output: o.ecsServices([
+        {
+          status: 'PRIMARY',
+          rolloutState: 'FAILED',
+          reason: 'ECS deployment circuit breaker: tasks failed to start.',
+          td: 42,
+          running: 0,
+        },
+        { status: 'ACTIVE', rolloutState: 'COMPLETED', td: 41, running: 4 },
+      ]),
+      outcome: 'pass',
+      says: 'stalled',
+    },
+    {
+      name: 'IN_PROGRESS',
+      output: o.ecsServices([
+        {
+          status: 'PRIMARY',
+          rolloutState: 'IN_PROGRESS',
+          reason: 'ECS deployment ecs-svc/9000000000000000000 in progress.',
+          td: 42,
+          running: 2,
+        },
+        { status: 'ACTIVE', rolloutState: 'COMPLETED', td: 41, running: 2 },
+      ]),
+      outcome: 'fail',
+      says: 'progressing',
+    },
+    {
+      name: 'CODE_DEPLOY controller, two deployments, no rolloutState',
+      output: o.ecsServices([
+        { status: 'PRIMARY', td: 42, running: 2 },
+        { status: 'ACTIVE', td: 41, running: 4 },
+      ]),
+      outcome: 'fail',
+      says: 'progressing',
+    },
+    { name: 'the service is MISSING', output: o.ecsMissing, outcome: 'fail', says: 'MISSING' },
+    {
+      name: 'throttled',
+      output:
+        '\nAn error occurred (ThrottlingException) when calling the DescribeServices operation (reached max retries: 2): Rate exceeded\n',
+      exit: 254,
+      outcome: 'unknown',
+    },
+  ],
+  'nomad-history': [
+    {
+      name: 'a tracked stable version',
+      output: o.nomadHistory([
+        [7, false],
+        [6, true],
+        [5, true],
+      ]),
+      want: '6',
+      outcome: 'pass',
+      says: 'stable',
+    },
+    {
+      name: 'an untracked version',
+      output: o.nomadHistory([
+        [7, false],
+        [6, true],
+        [5, true],
+      ]),
+      want: '2',
+      outcome: 'fail',
+      says: 'not tracked',
+    },
+    {
+      name: 'the version running now',
+      output: o.nomadHistory([
+        [7, false],
+        [6, true],
+      ]),
+      want: '7',
+      outcome: 'fail',
+      says: 'newest',
+    },
+    {
+      name: 'the job does not exist',
+      output: 'No job(s) with prefix or id "payments" found',
+      exit: 1,
+      want: '6',
+      outcome: 'fail',
+    },
+    {
+      name: 'the text format (no -json)',
+      output:
+        'Version     = 7\nStable      = false\nSubmit Date = 2026-12-01T05:00:00Z\n\nVersion     = 6\nStable      = true',
+      want: '6',
+      outcome: 'unknown',
+    },
+  ],
+  'nomad-deployment': [
+    {
+      name: 'successful',
+      output: o.nomadDeployment('successful', 'Deployment completed successfully'),
+      outcome: 'pass',
+      says: 'complete',
+    },
+    {
+      name: 'failed: passes',
+      output: o.nomadDeployment('failed', 'Failed due to unhealthy allocations', 2),
+      outcome: 'pass',
+      says: '2 unhealthy',
+    },
+    {
+      name: 'running',
+      output: o.nomadDeployment('running', 'Deployment is running'),
+      outcome: 'fail',
+      says: 'progressing',
+    },
+    {
+      name: 'blocked',
+      output: o.nomadDeployment('blocked', 'Deployment is blocked waiting on other regions'),
+      outcome: 'fail',
+    },
+    { name: 'no deployment', output: 'No deployment found', outcome: 'unknown' },
+  ],
+  'lambda-versions': [
+    {
+      name: 'a published version',
+      output: o.lambdaVersions(['$LATEST', '11', '12', '13']),
+      want: '12',
+      outcome: 'pass',
+    },
+    {
+      name: 'a version that was never published',
+      output: o.lambdaVersions(['$LATEST', '11', '12', '13']),
+      want: '9',
+      outcome: 'fail',
+      says: 'not published',
+    },
+    {
+      name: '$LATEST is not a version to return to',
+      output: o.lambdaVersions(['$LATEST', '11']),
+      want: '$LATEST',
+      outcome: 'unknown',
+    },
+    {
+      name: 'the function does not exist',
+      output:
+        '\nAn error occurred (ResourceNotFoundException) when calling the ListVersionsByFunction operation: Function not found: arn:aws:lambda:eu-west-1:123456789012:function:thumbnailer\n',
+      exit: 254,
+      want: '12',
+      outcome: 'fail',
+    },
+  ],
+  'lambda-alias': [
+    {
+      name: 'all traffic on one version',
+      output: o.lambdaAlias('13'),
+      outcome: 'pass',
+      says: 'all traffic to version 13',
+    },
+    {
+      name: 'a canary shift under way',
+      output: o.lambdaAlias('12', { '13': 0.1 }),
+      outcome: 'fail',
+      says: '10% to version 13',
+    },
+    {
+      name: 'the alias does not exist',
+      output:
+        '\nAn error occurred (ResourceNotFoundException) when calling the GetAlias operation: Alias not found: arn:aws:lambda:eu-west-1:123456789012:function:thumbnailer:live\n',
+      exit: 254,
+      outcome: 'fail',
+    },
+  ],
+  'cloud-run-revisions': [
+    {
+      name: 'the target revision is Ready',
+      output: o.cloudRunRevisions([
+        ['hello-00012-xaz', 'True'],
+        ['hello-00011-k2d', 'True'],
+      ]),
+      want: 'hello-00011-k2d=100',
+      outcome: 'pass',
+    },
+    {
+      name: 'the target revision is not listed',
+      output: o.cloudRunRevisions([['hello-00012-xaz', 'True']]),
+      want: 'hello-00009-abc=100',
+      outcome: 'fail',
+      says: 'not listed',
+    },
+    {
+      name: 'the target revision never became Ready',
+      output: o.cloudRunRevisions([
+        ['hello-00012-xaz', 'True'],
+        ['hello-00011-k2d', 'False'],
+      ]),
+      want: 'hello-00011-k2d=100',
+      outcome: 'fail',
+      says: 'not ready',
+    },
+    {
+      name: 'the yaml format',
+      output: '---\napiVersion: serving.knative.dev/v1\nkind: Revision',
+      want: 'hello-00011-k2d',
+      outcome: 'unknown',
+    },
+  ],
+  'cloud-run-service': [
+    { name: 'Ready=True', output: o.cloudRunService('True'), outcome: 'pass', says: 'complete' },
+    {
+      name: 'Ready=False: the latest revision failed, passes',
+      output: o.cloudRunService(
+        'False',
+        'HealthCheckContainerError',
+        'Revision hello-00012-xaz is not ready',
+      ),
+      outcome: 'pass',
+      says: 'stalled',
+    },
+    {
+      name: 'Ready=Unknown: a deploy is under way',
+      output: o.cloudRunService('Unknown', 'Deploying', 'Creating Revision.'),
+      outcome: 'fail',
+      says: 'progressing',
+    },
+    {
+      name: 'the service does not exist',
+      output: 'ERROR: (gcloud.run.services.describe) Cannot find service [hello]',
+      exit: 1,
+      outcome: 'fail',
+    },
+  ],
+  // (a gcloud error that is not "not found": unknown)
+  'docker-manifest': [
+    { name: 'the registry has the image', output: o.dockerManifest, outcome: 'pass' },
+    {
+      name: 'deleted by a retention policy',
+      output: 'no such manifest: ghcr.io/acme/web:1d2e3f4',
+      exit: 1,
+      outcome: 'fail',
+    },
+    { name: 'not logged in', output: 'unauthorized: authentication required', exit: 1, outcome: 'unknown' },
+  ],
+  'compose-ps': [
+    {
+      name: 'running and healthy',
+      output: o.composePs([
+        ['web', 'running', 'healthy'],
+        ['worker', 'running', ''],
+      ]),
+      outcome: 'pass',
+      says: 'complete',
+    },
+    {
+      name: 'unhealthy: stalled, passes',
+      output: o.composePs([['web', 'running', 'unhealthy']]),
+      outcome: 'pass',
+      says: 'stalled',
+    },
+    {
+      name: 'crash-looping (restarting): passes',
+      output: o.composePs([['web', 'restarting', '']]),
+      outcome: 'pass',
+      says: 'stalled',
+    },
+    {
+      name: 'still starting',
+      output: o.composePs([['web', 'running', 'starting']]),
+      outcome: 'fail',
+      says: 'progressing',
+    },
+    {
+      name: 'the older array format',
+      output: `[${o.composePs([['web', 'running', 'starting']])}]`,
+      outcome: 'fail',
+    },
+    {
+      name: 'the table format',
+      output: 'NAME          IMAGE   COMMAND   SERVICE   CREATED   STATUS',
+      outcome: 'unknown',
+    },
+  ],
+  'release-dirs': [
+    {
+      name: 'an earlier release',
+      output: '20261201050000\n20261128093000\n20261120120000\n',
+      want: '20261128093000',
+      outcome: 'pass',
+    },
+    {
+      name: 'a release that was cleaned up',
+      output: '20261201050000\n20261128093000\n',
+      want: '20261101080000',
+      outcome: 'fail',
+      says: 'not in the releases directory',
+    },
+    {
+      name: 'the newest release',
+      output: '20261201050000\n20261128093000\n',
+      want: '20261201050000',
+      outcome: 'fail',
+      says: 'newest',
+    },
+    {
+      name: 'no such directory',
+      output: "ls: cannot access 'releases': No such file or directory",
+      exit: 2,
+      want: '20261128093000',
+      outcome: 'unknown',
+    },
+  ],
+  'systemd-state': [
+    {
+      name: 'active (running)',
+      output: o.systemctlShow('active', 'running'),
+      outcome: 'pass',
+      says: 'complete',
+    },
+    { name: 'failed: passes', output: o.systemctlShow('failed', 'failed'), outcome: 'pass', says: 'stalled' },
+    {
+      name: 'crash-looping (activating, auto-restart): passes',
+      output: o.systemctlShow('activating', 'auto-restart'),
+      outcome: 'pass',
+      says: 'crash-loops',
+    },
+    {
+      name: 'activating (start)',
+      output: o.systemctlShow('activating', 'start'),
+      outcome: 'fail',
+      says: 'progressing',
+    },
+    { name: 'reloading', output: o.systemctlShow('reloading', 'reload'), outcome: 'fail' },
+    {
+      name: 'no such property output',
+      output: 'Failed to connect to bus: No such file or directory',
+      exit: 1,
+      outcome: 'unknown',
+    },
+  ],
+  'heroku-releases': [
+    {
+      name: 'an earlier succeeded release',
+      output: o.herokuReleases([
+        [43, 'succeeded', true],
+        [42, 'succeeded', false],
+        [41, 'succeeded', false],
+      ]),
+      want: 'v42',
+      outcome: 'pass',
+    },
+    {
+      name: 'the current release',
+      output: o.herokuReleases([
+        [43, 'succeeded', true],
+        [42, 'succeeded', false],
+      ]),
+      want: 'v43',
+      outcome: 'fail',
+      says: 'current',
+    },
+    {
+      name: 'a release whose release phase failed',
+      output: o.herokuReleases([
+        [43, 'succeeded', true],
+        [42, 'failed', false],
+      ]),
+      want: 'v42',
+      outcome: 'fail',
+      says: 'failed',
+    },
+    {
+      name: 'not listed',
+      output: o.herokuReleases([[43, 'succeeded', true]]),
+      want: 'v12',
+      outcome: 'fail',
+      says: 'not listed',
+    },
+    {
+      name: 'the app does not exist',
+      output: " ›   Error: Couldn't find that app.\n ›   Error ID: not_found",
+      exit: 1,
+      want: 'v42',
+      outcome: 'fail',
+    },
+  ],
+  'heroku-latest-release': [
+    {
+      name: 'succeeded',
+      output: o.herokuReleases([[43, 'succeeded', true]]),
+      outcome: 'pass',
+      says: 'complete',
+    },
+    {
+      name: 'failed release phase: passes',
+      output: o.herokuReleases([
+        [44, 'failed', false],
+        [43, 'succeeded', true],
+      ]),
+      outcome: 'pass',
+      says: 'stalled',
+    },
+    {
+      name: 'the release phase is running',
+      output: o.herokuReleases([
+        [44, 'pending', false],
+        [43, 'succeeded', true],
+      ]),
+      outcome: 'fail',
+      says: 'progressing',
+    },
+    { name: 'not JSON', output: '=== shop Releases - Current: v43', outcome: 'unknown' },
+  ],
+  'git-commit': [
+    {
+      name: 'the commit exists',
+      output: 'd956073a1b2c3d4e5f60718293a4b5c6d7e8f901\n',
+      want: 'd956073',
+      outcome: 'pass',
+    },
+    {
+      name: 'not in this clone',
+      output: 'fatal: Needed a single revision',
+      exit: 128,
+      want: 'deadbeef',
+      outcome: 'fail',
+      says: 'not in this clone',
+    },
+    {
+      name: 'something else printed',
+      output: 'warning: refname is ambiguous',
+      want: 'd956073',
+      outcome: 'unknown',
+    },
+  ],
+  'terraform-lock': [
+    {
+      name: 'no changes',
+      output: 'No changes. Your infrastructure matches the configuration.',
+      outcome: 'pass',
+      says: 'complete',
+    },
+    {
+      name: 'changes pending (exit 2)',
+      output: 'Plan: 0 to add, 1 to change, 0 to destroy.',
+      exit: 2,
+      outcome: 'pass',
+      says: 'pending changes',
+    },
+    {
+      name: 'an apply holds the lock',
+      output:
+        '╷\n│ Error: Error acquiring the state lock\n│ \n│ Error message: ConditionalCheckFailedException: The conditional request failed\n│ Lock Info:\n│   ID:        4f1e0c2a-1b2c-3d4e-5f60-718293a4b5c6\n│   Operation: OperationTypeApply\n╵',
+      exit: 1,
+      outcome: 'fail',
+      says: 'progressing',
+    },
+    {
+      name: 'another error',
+      output: '╷\n│ Error: No valid credential sources found\n╵',
+      exit: 1,
+      outcome: 'unknown',
+    },
+  ],
+};
+
+describe('every probe reads the real output format', () => {
+  it('every probe has a case where it passes and one where it fails, and no table names an unknown probe', () => {
+    expect(Object.keys(TABLE).sort()).toEqual(PROBES.map((p) => p.id).sort());
+    for (const p of PROBES) {
+      const outcomes = (TABLE[p.id] ?? []).map((c) => c.outcome);
+      expect(outcomes, p.id).toContain('pass');
+      expect(outcomes, p.id).toContain('fail');
+    }
+  });
+
+  for (const [id, cases] of Object.entries(TABLE)) {
+    for (const c of cases) {
+      it(`${id}: ${c.name} → ${c.outcome}`, () => {
+        const r = runProbe(id, {
+          output: c.output,
+          exitCode: c.exit ?? 0,
+          ...(c.want !== undefined ? { want: c.want } : {}),
+        });
+        expect(r.outcome, r.note).toBe(c.outcome);
+        if (c.says) expect(r.note).toContain(c.says);
+      });
+    }
+  }
+
+  it('a probe that wants a value and gets none is unknown', () => {
+    expect(
+      runProbe('helm-history', { output: o.helmHistory([[1, 'superseded', 'x']]), exitCode: 0 }).outcome,
+    ).toBe('unknown');
+  });
+});
+
+/** A context each platform module can plan with: named resources, known namespace and region. */
+const CTX: Record<PlatformId, Parameters<typeof ctxOf>> = {
+  kubernetes: ['kubernetes'],
+  helm: ['helm', { kind: 'HelmRelease', name: 'catalog-web', attributes: { release: 'catalog-web' } }],
+  'argo-rollouts': ['argo-rollouts', { kind: 'Rollout', name: 'storefront' }],
+  argocd: ['argocd', { kind: 'Application', name: 'storefront' }],
+  flux: ['flux', { kind: 'HelmRelease', name: 'podinfo', attributes: { helmRelease: 'podinfo' } }],
+  ecs: [
+    'ecs',
+    { kind: 'Service', name: 'orders-worker', attributes: { cluster: 'prod', region: 'eu-west-1' } },
+  ],
+  lambda: ['lambda', { kind: 'Function', name: 'thumbnailer', attributes: { alias: 'live' } }],
+  'cloud-run': ['cloud-run', { kind: 'Service', name: 'hello', attributes: { region: 'europe-west1' } }],
+  nomad: ['nomad', { kind: 'Job', name: 'payments' }],
+  heroku: ['heroku', { kind: 'App', name: 'shop' }],
+  vm: ['vm', { kind: 'Service', name: 'shop', attributes: { unit: 'shop.service', deployTo: '/srv/shop' } }],
+  terraform: ['terraform', { kind: 'Root', name: 'infra' }],
+  compose: ['compose', { kind: 'Service', name: 'web' }],
+};
+
+const varsOf = (argv: unknown[]) =>
+  argv.flatMap((a) =>
+    typeof a === 'object' && a !== null && 'var' in a ? [(a as { var: string }).var] : [],
+  );
+
+describe('every platform gates the rollback with a read-only probe', () => {
+  for (const [id, platform] of Object.entries(PLATFORMS)) {
+    it(`${id}: the target-revision and deploy-state checks read the output, and look for the revision the rollback uses`, () => {
+      const ctx = ctxOf(...CTX[id as PlatformId]);
+      const rev = platform.revisionCheck?.(ctx) as Check;
+      const state = platform.deployStateCheck?.(ctx) as Check;
+      for (const c of [rev, state]) {
+        expect(c?.command?.readOnly, id).toBe(true);
+        // parsed: a probe, or the kubectl readings (history first column, status output rules)
+        expect(!!c.probe || !!c.listsRevision || (c.outcomes?.length ?? 0) > 0, id).toBe(true);
+      }
+      const wanted = rev.probe?.want ?? rev.listsRevision;
+      const rb = platform.rollback(ctx);
+      const used = new Set([
+        ...rb.steps.flatMap((s) => s.commands.flatMap((cmd) => varsOf(cmd.argv))),
+        ...rb.inputs.map((i) => i.name),
+      ]);
+      if (wanted !== undefined && typeof wanted !== 'string') expect([...used], id).toContain(wanted.var);
+    });
+  }
+});
+
+describe('the runbook pipes the output to the built CLI', () => {
+  const bin = 'bin/rollbook.js';
+  it.runIf(existsSync('dist/cli/main.js'))('rollbook probe prints the verdict line and exits 0 / 1', () => {
+    const run = (args: string[], input: string) =>
+      spawnSync(process.execPath, [bin, 'probe', ...args], { input, encoding: 'utf8' });
+    const ok = run(
+      ['ecs-deployments'],
+      o.ecsServices([{ status: 'PRIMARY', rolloutState: 'FAILED', td: 42, running: 0 }]),
+    );
+    expect(ok.stdout).toMatch(/^PASS stalled: /);
+    expect(ok.status).toBe(0);
+    const absent = run(
+      ['nomad-history', '--want=2', '--exit-code=0'],
+      o.nomadHistory([
+        [7, false],
+        [6, true],
+      ]),
+    );
+    expect(absent.stdout).toMatch(/^FAIL version 2 is not tracked/);
+    expect(absent.status).toBe(1);
+    const error = run(['helm-status', '--exit-code=1'], 'Error: Kubernetes cluster unreachable');
+    expect(error.stdout).toMatch(/^UNKNOWN could not prove: /);
+    expect(error.status).toBe(1);
+    expect(run(['no-such-probe'], '').status).toBe(2);
+  });
+});
