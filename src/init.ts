@@ -62,7 +62,7 @@ export const SCHEMA_URL = 'https://unpkg.com/rollbook@0.1.0/schema/rollbook.sche
 /** The descriptor text: DESIGN.md "rollbook.yaml version 1" fields only, with comments. */
 function renderDescriptor(dirName: string, d: Discovery, s: Service): string {
   const chosen = s.workloads.length === 1 ? s.workloads[0] : undefined;
-  const name = chosen?.attributes.release ?? chosen?.name ?? dirName;
+  const name = chosen?.helm?.release ?? chosen?.name ?? dirName;
   const deploy: Record<string, unknown> = {};
   if (s.deploy.platform) deploy.platform = s.deploy.platform;
   // the reference that selects it alone (a path when two overlays hold the same kind/name)
@@ -71,7 +71,7 @@ function renderDescriptor(dirName: string, d: Discovery, s: Service): string {
   deploy.manifests = chosen ? s.deploy.manifests : [...new Set(s.deploy.manifests)].sort(cmp);
   if (s.deploy.pipeline) deploy.pipeline = s.deploy.pipeline;
   // the Argo CD Application that syncs it (an Argo CD-managed Rollout or Deployment keeps its platform)
-  const app = chosen?.attributes.app;
+  const app = chosen?.argocd?.app;
   if (app) deploy.target = { app };
   const doc: Record<string, unknown> = { version: 1, service: name, owners: [] };
   doc.deploy = deploy;

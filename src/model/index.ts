@@ -1,4 +1,5 @@
 export * from './decide.js';
+export * from './facts.js';
 export * from './finding.js';
 export * from './outcome.js';
 export * from './plan.js';

@@ -4,6 +4,18 @@
  * hazard can cite file:line.
  */
 
+import type {
+  ArgocdFacts,
+  ArgoRolloutsFacts,
+  CloudRunFacts,
+  FluxFacts,
+  HelmFacts,
+  HerokuFacts,
+  KustomizeFacts,
+  LambdaFacts,
+  NomadFacts,
+  VmFacts,
+} from './facts.js';
 import type { Release } from './release.js';
 
 /** Where a fact came from. `file` is relative to the service root, POSIX separators. */
@@ -128,7 +140,7 @@ export interface ConfigRef {
 }
 
 /** One deployable thing found in the repository or named in rollbook.yaml. */
-export interface Workload {
+export interface Workload extends WorkloadFacts {
   /** Deployment, StatefulSet, DaemonSet, Rollout, HelmRelease, Application, ECSService, Function, ... */
   kind: string;
   name: string;
@@ -138,8 +150,6 @@ export interface Workload {
   images: ImageRef[];
   settings: RolloutSettings;
   config: ConfigRef[];
-  /** Free-form facts a platform may use (e.g. helm release name, ECS cluster, Argo CD app). */
-  attributes: Record<string, string>;
   /** Helm hooks of the chart (discovery). */
   hooks?: HelmHook[];
   /** CustomResourceDefinitions shipped with the workload's chart (discovery). */
@@ -158,16 +168,49 @@ export interface Workload {
   disruptionBudget?: { name: string; at?: Evidence } | null;
   /** Data the workload holds that a rollback of its template does not undo (discovery). */
   state?: WorkloadState[];
-  /** ECS facts (platform ecs). */
-  ecs?: EcsFacts;
   /** Argo Rollouts canary steps, in order (discovery). */
   canarySteps?: CanaryStep[];
-  /** docker compose facts (platform compose): typed, so a fact the platform needs cannot be forgotten. */
+}
+
+/**
+ * Typed platform facts, one optional block per deploy mechanism (src/model/facts.ts). Blocks, not a
+ * union keyed by `platform`: facts stack (an Argo CD Application deploying a Helm chart of Rollouts
+ * carries argocd, helm and argoRollouts facts) and discovery moves a workload from kubernetes or
+ * helm to the GitOps tool that applies it. A block's required fields are what its platform needs.
+ */
+export interface WorkloadFacts {
+  kustomize?: KustomizeFacts;
+  helm?: HelmFacts;
+  argoRollouts?: ArgoRolloutsFacts;
+  argocd?: ArgocdFacts;
+  flux?: FluxFacts;
+  ecs?: EcsFacts;
+  lambda?: LambdaFacts;
+  cloudRun?: CloudRunFacts;
+  nomad?: NomadFacts;
+  heroku?: HerokuFacts;
+  vm?: VmFacts;
+  /** docker compose facts (platform compose). */
   compose?: ComposeFacts;
 }
 
-/** ECS facts a duration needs: the essential container's health check (seconds; ECS defaults apply where unset). */
+/** ECS facts: names for the aws commands, and what a duration needs (seconds; ECS defaults apply where unset). */
 export interface EcsFacts {
+  /** The task definition family. */
+  family?: string;
+  /** The ECS service name (undefined for a task definition no service file runs). */
+  service?: string;
+  /** Cluster name (the last part of an ARN). */
+  cluster?: string;
+  /** The task definition the service names (`family:revision` or `family`). */
+  taskDefinition?: string;
+  /** false: the service declares no load balancer (a worker); undefined: not known. */
+  loadBalanced?: boolean;
+  /** deploymentCircuitBreaker.rollback, when set. */
+  circuitBreakerRollback?: boolean;
+  /** CloudWatch alarms of the deployment configuration, and whether they roll back. */
+  alarms?: string[];
+  alarmRollback?: boolean;
   containerHealthCheck?: {
     interval?: Setting<number>;
     timeout?: Setting<number>;

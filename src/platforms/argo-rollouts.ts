@@ -2,11 +2,11 @@
  * Argo Rollouts: `kubectl argo rollouts undo NAME --to-revision N` after a rollout (abort during
  * one: `kubectl argo rollouts abort NAME`, which leaves spec.template on the new version).
  *
- * Names: rollout from attributes.rollout, else workload.name, deploy.target.rollout,
- * deploy.workload, service.name; namespace as for Kubernetes. Attribute keys: rollout, namespace.
+ * Names: rollout from workload.name, else deploy.target.rollout, deploy.workload, service.name;
+ * namespace as for Kubernetes. deploy.target keys: rollout, namespace.
  * Settings: strategy (canary | blueGreen), replicas, maxSurge/maxUnavailable (canary), pod timings
  * (see k8s.ts), rollbackWindowRevisions, scaleDownDelaySeconds (blueGreen, default 30); autoSync /
- * selfHeal when an Argo CD application syncs the Rollout (attribute app): the undo is then wrapped
+ * selfHeal when an Argo CD application syncs the Rollout (argocd fact app): the undo is then wrapped
  * in disable auto-sync → undo → git revert → re-enable.
  */
 import type { Finding } from '../model/finding.js';
@@ -38,7 +38,7 @@ import type { DurationModel, Platform, PlatformContext, PlatformRollback } from 
 const REVISION = 'TARGET_REVISION';
 
 function rolloutName(ctx: PlatformContext): string {
-  return resourceName(ctx, 'rollout');
+  return resourceName(ctx, undefined, 'rollout');
 }
 
 /** `kubectl argo rollouts VERB… -n NS FLAGS… -- NAME`: the name after "--", never an option. */

@@ -3,14 +3,14 @@
  * on (and selfHeal reverts any manual kubectl undo). With auto-sync the real path is: disable
  * auto-sync → argocd app rollback → git revert → re-enable auto-sync.
  *
- * Names: app from attributes.app / attributes.application / deploy.target.app, else the workload's
+ * Names: app from the argocd.app fact / deploy.target.app / deploy.target.application, else the workload's
  * name when it is an Application, deploy.workload when it names one ("x" or "application/x"), else
- * service.name (deploy.workload "deployment/x" names the Kubernetes workload, not the app). Attribute keys: app, application,
- * path (path in the GitOps repo), repoURL, parentApp (an app-of-apps parent that owns this
+ * service.name (deploy.workload "deployment/x" names the Kubernetes workload, not the app). deploy.target keys: app, application,
+ * path (path in the GitOps repo, else the argocd.source fact), parentApp (an app-of-apps parent that owns this
  * Application's spec).
  * `underArgoCd` wraps another mechanism's undo (kubectl, Argo Rollouts) when the workload's
  * settings say Argo CD syncs it automatically; there the app name must be explicit
- * (attributes.app / deploy.target.app), else it is the operator input ARGOCD_APP.
+ * (the argocd.app fact / deploy.target.app), else it is the operator input ARGOCD_APP.
  * Settings: autoSync (unknown → assumed on, the safe assumption), selfHeal, prune; the managed
  * workload's rollout settings for durations (see k8s.ts).
  */
@@ -33,6 +33,7 @@ import {
   rollbackOf,
   run,
   settingOf,
+  targetFact,
   timedStep,
   waitCheck,
 } from './common.js';
@@ -47,7 +48,7 @@ export function appName(ctx: PlatformContext): string {
   const w = ctx.workload;
   const ref = parseWorkloadRef(ctx.service.deploy.workload);
   return (
-    fact(ctx, 'app', 'application') ??
+    fact(ctx, ctx.workload?.argocd?.app, 'app', 'application') ??
     (w && w.kind.toLowerCase() === 'application' ? w.name : undefined) ??
     (ref && (ref.kind === undefined || ref.kind === 'application') ? ref.name : undefined) ??
     ctx.service.name
@@ -61,7 +62,7 @@ export function autoSyncOn(ctx: PlatformContext): boolean {
 
 /** The Application for a workload of another platform: only an explicit name, else an input. */
 export function argoCdAppArg(ctx: PlatformContext): Arg {
-  return fact(ctx, 'app', 'application') ?? { var: APP };
+  return fact(ctx, ctx.workload?.argocd?.app, 'app', 'application') ?? { var: APP };
 }
 
 /** True when the settings say Argo CD syncs this workload automatically (or self-heals it). */
@@ -102,7 +103,7 @@ export function underArgoCd(
   waitSeconds: number,
 ): PlatformRollback {
   const label = typeof app === 'string' ? app : `${APP} (an input)`;
-  const path = fact(ctx, 'path');
+  const path = fact(ctx, ctx.workload?.argocd?.source?.path, 'path');
   const selfHeal = settingOf(ctx, 'selfHeal')?.value === true;
   const prune = settingOf(ctx, 'prune')?.value === true;
   const known = settingOf(ctx, 'autoSync') !== undefined || selfHeal;
@@ -220,7 +221,7 @@ function hazards(ctx: PlatformContext): Finding[] {
       }),
     );
   }
-  const parent = fact(ctx, 'parentApp');
+  const parent = targetFact(ctx, 'parentApp');
   if (parent) {
     out.push(
       hazard(ctx, {

@@ -2,8 +2,8 @@
  * Google Cloud Run: send all traffic back to an earlier revision
  * (`gcloud run services update-traffic SVC --to-revisions REVISION=100`).
  *
- * Names: service from attributes.service, else workload.name, deploy.target.service,
- * deploy.workload, service.name. Attribute keys: service, region (unknown → operator input
+ * Names: service from the cloudRun.service fact, else workload.name, deploy.target.service,
+ * deploy.workload, service.name. Fact keys (typed facts, else deploy.target): service, region (unknown → operator input
  * CLOUD_RUN_REGION: gcloud would otherwise prompt), project (omitted when unknown: gcloud's
  * configured project applies).
  * Config refs of kind Secret whose name ends in ":latest" (or are not versioned) are secrets
@@ -31,6 +31,7 @@ import {
   resourceName,
   rollbackOf,
   run,
+  targetFact,
   timedStep,
 } from './common.js';
 import type { DurationModel, Platform, PlatformContext, PlatformRollback } from './types.js';
@@ -40,9 +41,12 @@ const TRAFFIC = 'TARGET_REVISION_TRAFFIC';
 
 function names(ctx: PlatformContext): { service: string; region: Arg; project: string[] } {
   return {
-    service: bareName(resourceName(ctx, 'service'), 'Cloud Run service name'),
-    region: fact(ctx, 'region') ?? { var: REGION },
-    project: optIf('--project', fact(ctx, 'project')),
+    service: bareName(
+      resourceName(ctx, ctx.workload?.cloudRun?.service, 'service'),
+      'Cloud Run service name',
+    ),
+    region: fact(ctx, ctx.workload?.cloudRun?.region, 'region') ?? { var: REGION },
+    project: optIf('--project', targetFact(ctx, 'project')),
   };
 }
 

@@ -2,7 +2,7 @@
  * Shared helpers for platform modules: resource names, settings with their provenance (duration
  * drivers), evidence, and builders for commands, steps, inputs and hazards. No I/O.
  *
- * Name lookup order (the brief's contract): ctx.workload (attributes, name, namespace), then
+ * Name lookup order (the brief's contract): ctx.workload (typed facts, name, namespace), then
  * service.deploy.target, then service.deploy.workload ("kind/name"), then service.deploy.namespace,
  * then service.name.
  */
@@ -26,12 +26,8 @@ export function parseWorkloadRef(ref: string | undefined): { kind?: string; name
   return { kind: ref.slice(0, slash).toLowerCase(), name: ref.slice(slash + 1) };
 }
 
-/** A platform fact by key: workload attributes first, then deploy.target. */
-export function fact(ctx: PlatformContext, ...keys: string[]): string | undefined {
-  for (const k of keys) {
-    const v = ctx.workload?.attributes[k];
-    if (v !== undefined && v !== '') return v;
-  }
+/** A name from rollbook.yaml's deploy.target (the user's words): the first of the keys set. */
+export function targetFact(ctx: PlatformContext, ...keys: string[]): string | undefined {
   const target = ctx.service.deploy.target ?? {};
   for (const k of keys) {
     const v = target[k];
@@ -40,22 +36,30 @@ export function fact(ctx: PlatformContext, ...keys: string[]): string | undefine
   return undefined;
 }
 
-/**
- * The name of the platform resource: attribute keys (workload, then deploy.target), the workload's
- * own name, deploy.workload's name part, then the service name.
- */
-export function resourceName(ctx: PlatformContext, ...keys: string[]): string {
-  const fromWorkloadAttr = keys
-    .map((k) => ctx.workload?.attributes[k])
-    .find((v) => v !== undefined && v !== '');
-  if (fromWorkloadAttr !== undefined) return fromWorkloadAttr;
-  if (ctx.workload?.name) return ctx.workload.name;
-  return fact(ctx, ...keys) ?? parseWorkloadRef(ctx.service.deploy.workload)?.name ?? ctx.service.name;
+/** A platform fact: the workload's typed fact (model/facts.ts) when discovery read it, else deploy.target. */
+export function fact(
+  ctx: PlatformContext,
+  known: string | undefined,
+  ...targetKeys: string[]
+): string | undefined {
+  return known !== undefined && known !== '' ? known : targetFact(ctx, ...targetKeys);
 }
 
-/** Namespace: workload, its attributes, deploy.target.namespace, deploy.namespace; undefined when unknown. */
+/**
+ * The name of the platform resource: the workload's typed fact, the workload's own name,
+ * deploy.target keys, deploy.workload's name part, then the service name.
+ */
+export function resourceName(ctx: PlatformContext, known?: string, ...targetKeys: string[]): string {
+  if (known !== undefined && known !== '') return known;
+  if (ctx.workload?.name) return ctx.workload.name;
+  return (
+    targetFact(ctx, ...targetKeys) ?? parseWorkloadRef(ctx.service.deploy.workload)?.name ?? ctx.service.name
+  );
+}
+
+/** Namespace: workload, deploy.target.namespace, deploy.namespace; undefined when unknown. */
 export function namespaceOf(ctx: PlatformContext): string | undefined {
-  return ctx.workload?.namespace ?? fact(ctx, 'namespace') ?? ctx.service.deploy.namespace;
+  return ctx.workload?.namespace ?? targetFact(ctx, 'namespace') ?? ctx.service.deploy.namespace;
 }
 
 /**

@@ -2,8 +2,8 @@
  * Amazon ECS service: `aws ecs update-service --task-definition FAMILY:REV`, waited with
  * `aws ecs wait services-stable` (polls every 15 s, gives up after 40 checks = 10 min).
  *
- * Names: service from attributes.service, else workload.name, deploy.target.service,
- * deploy.workload, service.name. Attribute keys: cluster (unknown → operator input ECS_CLUSTER),
+ * Names: service from the ecs.service fact, else workload.name, deploy.target.service,
+ * deploy.workload, service.name. Fact keys (typed facts, else deploy.target): cluster (unknown → operator input ECS_CLUSTER),
  * service, family (task definition family; default the service name), region (omitted when
  * unknown: the AWS CLI profile's region applies).
  * Settings: replicas (desiredCount, default 1), minimumHealthyPercent (default 100),
@@ -34,6 +34,7 @@ import {
   rollbackOf,
   run,
   settingOf,
+  targetFact,
   timedStep,
   WAIT_MARGIN,
 } from './common.js';
@@ -54,12 +55,12 @@ interface EcsNames {
 }
 
 function names(ctx: PlatformContext): EcsNames {
-  const service = resourceName(ctx, 'service');
+  const service = resourceName(ctx, ctx.workload?.ecs?.service, 'service');
   return {
-    cluster: fact(ctx, 'cluster') ?? { var: CLUSTER },
+    cluster: fact(ctx, ctx.workload?.ecs?.cluster, 'cluster') ?? { var: CLUSTER },
     service,
-    family: fact(ctx, 'family') ?? service,
-    region: optIf('--region', fact(ctx, 'region')),
+    family: fact(ctx, ctx.workload?.ecs?.family, 'family') ?? service,
+    region: optIf('--region', targetFact(ctx, 'region')),
   };
 }
 
@@ -104,7 +105,9 @@ function duration(ctx: PlatformContext): DurationModel {
   const shape = `${plural(waves, 'wave')} of ${plural(perWave, 'task')} (desired ${desired}, minimumHealthyPercent ${minHealthy}, maximumPercent ${maxPercent})`;
   const killFirst = surge === 0;
   if (!behindLoadBalancer(ctx)) {
-    d.add('load balancer', 'none', fact(ctx, 'loadBalancer') ? 'manifest' : 'descriptor', ctx.workload?.at);
+    const declared =
+      ctx.workload?.ecs?.loadBalanced === false || targetFact(ctx, 'loadBalancer') !== undefined;
+    d.add('load balancer', 'none', declared ? 'manifest' : 'descriptor', ctx.workload?.at);
     const stop = d.get('terminationGracePeriodSeconds', 30, 'stopTimeout');
     const startE = pull + startup + (hc ? hc.expected : TASK_RUNNING_SECONDS);
     const startW = pull * 3 + startup + (hc ? hc.worst : TASK_RUNNING_SECONDS * 3);
@@ -163,10 +166,15 @@ function containerHealth(
 
 /**
  * A target group is assumed (the conservative case: its deregistration delay dominates) unless
- * attributes.loadBalancer is "none" or the settings say there is no health check.
+ * the service declares none (or deploy.target.loadBalancer is "none") or the settings say there is
+ * no health check.
  */
 function behindLoadBalancer(ctx: PlatformContext): boolean {
-  return fact(ctx, 'loadBalancer') !== 'none' && settingOf(ctx, 'hasReadinessProbe')?.value !== false;
+  return (
+    ctx.workload?.ecs?.loadBalanced !== false &&
+    targetFact(ctx, 'loadBalancer') !== 'none' &&
+    settingOf(ctx, 'hasReadinessProbe')?.value !== false
+  );
 }
 
 /** The target task definition revision exists and is ACTIVE, read by a probe. */

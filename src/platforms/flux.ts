@@ -3,9 +3,9 @@
  * Kustomization-managed workload: flux suspend kustomization → kubectl rollout undo → git revert →
  * flux resume.
  *
- * Names: a workload of kind HelmRelease (or attributes.helmRelease) takes the HelmRelease path;
+ * Names: a workload of kind HelmRelease (or a flux.helmRelease fact) takes the HelmRelease path;
  * anything else the Kustomization path.
- * Attribute keys: helmRelease (HelmRelease name; default workload.name), fluxNamespace (namespace
+ * Fact keys (typed facts, else deploy.target): helmRelease (HelmRelease name; default workload.name), fluxNamespace (namespace
  * of the Flux object; default the workload's namespace, then flux-system for Kustomizations),
  * release (Helm release name; Flux's default is [targetNamespace-]name), targetNamespace,
  * storageNamespace (where Helm keeps the release; default the HelmRelease's namespace),
@@ -35,6 +35,7 @@ import {
   rollbackOf,
   run,
   settingOf,
+  targetFact,
   timedStep,
 } from './common.js';
 import {
@@ -60,13 +61,16 @@ interface FluxObject {
 }
 
 function isHelmRelease(ctx: PlatformContext): boolean {
-  return ctx.workload?.kind.toLowerCase() === 'helmrelease' || fact(ctx, 'helmRelease') !== undefined;
+  return (
+    ctx.workload?.kind.toLowerCase() === 'helmrelease' ||
+    fact(ctx, ctx.workload?.flux?.helmRelease, 'helmRelease') !== undefined
+  );
 }
 
 function fluxObject(ctx: PlatformContext): FluxObject {
   if (isHelmRelease(ctx)) {
-    const name = fact(ctx, 'helmRelease') ?? resourceName(ctx);
-    const ns = fact(ctx, 'fluxNamespace') ?? namespaceOf(ctx);
+    const name = fact(ctx, ctx.workload?.flux?.helmRelease, 'helmRelease') ?? resourceName(ctx);
+    const ns = fact(ctx, ctx.workload?.flux?.namespace, 'fluxNamespace') ?? namespaceOf(ctx);
     return {
       kind: 'helmrelease',
       name,
@@ -74,8 +78,8 @@ function fluxObject(ctx: PlatformContext): FluxObject {
       label: `HelmRelease ${name}`,
     };
   }
-  const name = fact(ctx, 'kustomization');
-  const ns = fact(ctx, 'fluxNamespace') ?? 'flux-system';
+  const name = fact(ctx, ctx.workload?.flux?.kustomization, 'kustomization');
+  const ns = fact(ctx, ctx.workload?.flux?.namespace, 'fluxNamespace') ?? 'flux-system';
   return {
     kind: 'kustomization',
     name: name ?? { var: KUSTOMIZATION },
@@ -86,10 +90,13 @@ function fluxObject(ctx: PlatformContext): FluxObject {
 
 /** Helm release name and storage namespace of a HelmRelease. */
 function helmTarget(ctx: PlatformContext): { release: string; ns: string[] } {
-  const hr = fact(ctx, 'helmRelease') ?? resourceName(ctx);
-  const target = fact(ctx, 'targetNamespace');
-  const release = fact(ctx, 'release') ?? (target ? `${target}-${hr}` : hr);
-  const storage = fact(ctx, 'storageNamespace') ?? fact(ctx, 'fluxNamespace') ?? namespaceOf(ctx);
+  const hr = fact(ctx, ctx.workload?.flux?.helmRelease, 'helmRelease') ?? resourceName(ctx);
+  const target = fact(ctx, ctx.workload?.flux?.targetNamespace, 'targetNamespace');
+  const release = fact(ctx, ctx.workload?.helm?.release, 'release') ?? (target ? `${target}-${hr}` : hr);
+  const storage =
+    fact(ctx, ctx.workload?.flux?.storageNamespace, 'storageNamespace') ??
+    fact(ctx, ctx.workload?.flux?.namespace, 'fluxNamespace') ??
+    namespaceOf(ctx);
   return { release, ns: [...contextFlag(ctx, '--kube-context'), ...flag('-n', storage)] };
 }
 
@@ -131,7 +138,7 @@ function deployStateCheck(ctx: PlatformContext): Check {
 
 function rollback(ctx: PlatformContext): PlatformRollback {
   const o = fluxObject(ctx);
-  const path = fact(ctx, 'path');
+  const path = targetFact(ctx, 'path');
   const inputs: Input[] = [];
   if (typeof o.name !== 'string') {
     inputs.push(

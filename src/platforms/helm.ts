@@ -1,9 +1,9 @@
 /**
  * Helm: `helm rollback RELEASE REVISION --wait --timeout`.
  *
- * Names: release from attributes.release, else workload.name, deploy.target.release,
+ * Names: release from the helm.release fact, else workload.name, deploy.target.release,
  * deploy.workload, service.name; namespace as for Kubernetes.
- * Attribute keys: release, namespace, chart, crds ("true" when the chart ships crds/),
+ * Fact keys (typed facts, else deploy.target): release, namespace, chart, crds ("true" when the chart ships crds/),
  * hooks (comma-separated hook types found in templates, e.g. "pre-upgrade,post-upgrade").
  * Settings: the chart workload's rollout settings (see k8s.ts), timeoutSeconds (helm --timeout,
  * default 5m), historyMax (--history-max, default 10).
@@ -17,7 +17,6 @@ import {
   Drivers,
   durationModel,
   evidenceOfSetting,
-  fact,
   flag,
   hazard,
   input,
@@ -29,6 +28,7 @@ import {
   run,
   secondsFlag,
   settingOf,
+  targetFact,
   timedStep,
 } from './common.js';
 import { kubeDuration } from './k8s.js';
@@ -39,7 +39,7 @@ export const HELM_DEFAULT_TIMEOUT = 300;
 export const HELM_DEFAULT_HISTORY_MAX = 10;
 
 export function releaseName(ctx: PlatformContext): string {
-  return resourceName(ctx, 'release');
+  return resourceName(ctx, ctx.workload?.helm?.release, 'release');
 }
 
 /** The namespace input used when no file names the release's namespace. */
@@ -171,8 +171,8 @@ function rollback(ctx: PlatformContext): PlatformRollback {
 export function helmHazards(ctx: PlatformContext, release = releaseName(ctx)): Finding[] {
   const ns = namespaceOf(ctx);
   const inNs = ns ? ` -n ${ns}` : '';
-  const crds = fact(ctx, 'crds') === 'true';
-  const hooks = fact(ctx, 'hooks');
+  const crds = targetFact(ctx, 'crds') === 'true';
+  const hooks = targetFact(ctx, 'hooks');
   const out: Finding[] = [
     hazard(ctx, {
       rule: 'helm-crds-not-reverted',

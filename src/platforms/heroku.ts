@@ -1,8 +1,8 @@
 /**
  * Heroku: `heroku releases:rollback vNN -a APP` — code (slug) and config vars only.
  *
- * Names: app from attributes.app / attributes.appName, else workload.name, deploy.target.app,
- * deploy.workload, service.name. Attribute keys: app, appName.
+ * Names: app from the heroku.appName fact, else workload.name, deploy.target.app,
+ * deploy.workload, service.name. Fact keys (typed facts, else deploy.target): app, appName.
  * Settings: releasePhase (the Procfile `release:` command; it runs again on rollback),
  * restartSeconds (dyno restart, default 30 s estimate).
  */
@@ -33,7 +33,7 @@ const BOOT_TIMEOUT = 60;
 const RELEASE_PHASE_LIMIT = 3600;
 
 function appName(ctx: PlatformContext): string {
-  return resourceName(ctx, 'app', 'appName');
+  return resourceName(ctx, ctx.workload?.heroku?.appName, 'app', 'appName');
 }
 
 function history(ctx: PlatformContext): Command {

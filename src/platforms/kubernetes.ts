@@ -3,9 +3,9 @@
  *
  * Names: workload.kind (Deployment | StatefulSet | DaemonSet) or deploy.workload ("deployment/x",
  * "deploy/x", "sts/x", "statefulset/x", "ds/x", "daemonset/x"); name from workload.name, else
- * deploy.workload, else service.name; namespace from workload.namespace, attributes.namespace,
+ * deploy.workload, else service.name; namespace from workload.namespace,
  * deploy.target.namespace, deploy.namespace (omitted when unknown: kubectl's context namespace).
- * Attribute keys: namespace, manifest (path of the manifest to re-apply when there is no history;
+ * deploy.target keys: namespace, manifest (path of the manifest to re-apply when there is no history;
  * defaults to the workload's file, then deploy.manifests[0]), app (the Argo CD application, when
  * settings autoSync/selfHeal say Argo CD syncs this workload: the undo is then wrapped in
  * disable auto-sync → undo → git revert → re-enable).
@@ -14,7 +14,6 @@ import type { Check, Command } from '../model/plan.js';
 import { argoCdAppArg, managedByArgoCd, underArgoCd } from './argocd.js';
 import {
   check,
-  fact,
   fixedStep,
   input,
   manual,
@@ -26,6 +25,7 @@ import {
   run,
   secondsFlag,
   settingOf,
+  targetFact,
   timedStep,
   waitCheck,
 } from './common.js';
@@ -122,7 +122,7 @@ function deployStateCheck(ctx: PlatformContext): Check {
 }
 
 function manifestPath(ctx: PlatformContext): string | undefined {
-  return fact(ctx, 'manifest') ?? ctx.workload?.at?.file ?? ctx.service.deploy.manifests[0];
+  return targetFact(ctx, 'manifest') ?? ctx.workload?.at?.file ?? ctx.service.deploy.manifests[0];
 }
 
 function rollback(ctx: PlatformContext): PlatformRollback {

@@ -2,10 +2,10 @@
  * AWS Lambda: point the alias callers use back at a published version
  * (`aws lambda update-alias --function-name F --name ALIAS --function-version N`).
  *
- * Names: function from attributes.function / attributes.functionName, else workload.name,
- * deploy.target.function, deploy.workload, service.name. Attribute keys: function, functionName,
- * alias (unknown → operator input LAMBDA_ALIAS), region, provisionedConcurrency (number configured
- * on the alias, when known).
+ * Names: function from the lambda.function fact, else workload.name, deploy.target.function /
+ * functionName, deploy.workload, service.name. Facts (lambda block, else deploy.target): alias
+ * (unknown → operator input LAMBDA_ALIAS), region; provisionedConcurrency (lambda block only: the
+ * number configured on the alias, when known).
  */
 import type { Finding } from '../model/finding.js';
 import type { Arg, Check, Command, Input } from '../model/plan.js';
@@ -33,9 +33,9 @@ const VERSION = 'TARGET_VERSION';
 
 function names(ctx: PlatformContext): { fn: string; alias: Arg; region: string[] } {
   return {
-    fn: resourceName(ctx, 'function', 'functionName'),
-    alias: fact(ctx, 'alias') ?? { var: ALIAS },
-    region: optIf('--region', fact(ctx, 'region')),
+    fn: resourceName(ctx, ctx.workload?.lambda?.function, 'function', 'functionName'),
+    alias: fact(ctx, ctx.workload?.lambda?.alias, 'alias') ?? { var: ALIAS },
+    region: optIf('--region', fact(ctx, ctx.workload?.lambda?.region, 'region')),
   };
 }
 
@@ -59,7 +59,7 @@ function status(ctx: PlatformContext): Command {
 function duration(ctx: PlatformContext): DurationModel {
   const d = new Drivers(ctx);
   d.add('alias switch', 'atomic pointer update (5s, worst 60s)', 'default');
-  const pc = Number(fact(ctx, 'provisionedConcurrency') ?? 0);
+  const pc = ctx.workload?.lambda?.provisionedConcurrency ?? 0;
   if (pc > 0) {
     d.add('provisionedConcurrency', pc, 'manifest', ctx.workload?.at);
     return durationModel(

@@ -1,8 +1,8 @@
 /**
  * HashiCorp Nomad: `nomad job revert JOB VERSION`.
  *
- * Names: job from attributes.job, else workload.name, deploy.target.job, deploy.workload,
- * service.name. Attribute keys: job, namespace (→ -namespace=), region (→ -region=).
+ * Names: job from the nomad.job fact, else workload.name, deploy.target.job, deploy.workload,
+ * service.name. Fact keys (typed facts, else deploy.target): job, namespace (→ -namespace=), region (→ -region=).
  * Settings: replicas (group count, default 1), maxParallel (update max_parallel, default 1),
  * minReadySeconds (update min_healthy_time, default 10 s), timeoutSeconds (update healthy_deadline,
  * default 5 min), progressDeadlineSeconds (update progress_deadline, default 10 min),
@@ -16,7 +16,6 @@ import {
   Drivers,
   durationModel,
   evidenceOfSetting,
-  fact,
   hazard,
   input,
   namespaceOf,
@@ -27,6 +26,7 @@ import {
   rollbackOf,
   run,
   settingOf,
+  targetFact,
   timedStep,
 } from './common.js';
 import type { DurationModel, Platform, PlatformContext, PlatformRollback } from './types.js';
@@ -34,13 +34,13 @@ import type { DurationModel, Platform, PlatformContext, PlatformRollback } from 
 const VERSION = 'JOB_VERSION';
 
 function jobName(ctx: PlatformContext): string {
-  return resourceName(ctx, 'job');
+  return resourceName(ctx, ctx.workload?.nomad?.job, 'job');
 }
 
 /** Nomad's general options go after the subcommand, as single -flag=value elements. */
 function general(ctx: PlatformContext): string[] {
   const ns = namespaceOf(ctx);
-  const region = fact(ctx, 'region');
+  const region = targetFact(ctx, 'region');
   return [...(ns ? [`-namespace=${ns}`] : []), ...(region ? [`-region=${region}`] : [])];
 }
 

@@ -2,7 +2,7 @@
  * Terraform: there is no rollback, only a reverse change — git revert → terraform plan → review →
  * terraform apply of the reviewed plan. Destroyed data is not restored.
  *
- * Attribute keys: dir / workingDir (the Terraform root module; default the directory of the
+ * Fact keys (typed facts, else deploy.target): dir / workingDir (the Terraform root module; default the directory of the
  * workload's file, then deploy.manifests[0], then "."), workspace (shown in titles).
  * Settings: timeoutSeconds (worst case for an apply, default 30 min estimate).
  */
@@ -16,7 +16,6 @@ import {
   check,
   Drivers,
   durationModel,
-  fact,
   fixedStep,
   gitRevertStep,
   hazard,
@@ -25,6 +24,7 @@ import {
   read,
   rollbackOf,
   run,
+  targetFact,
   timedStep,
 } from './common.js';
 import type { DurationModel, Platform, PlatformContext, PlatformRollback } from './types.js';
@@ -34,7 +34,7 @@ const PLAN_FILE = 'rollback.tfplan';
 function rootDir(ctx: PlatformContext): string {
   const at = ctx.workload?.at?.file;
   return (
-    fact(ctx, 'dir', 'workingDir') ??
+    targetFact(ctx, 'dir', 'workingDir') ??
     (at ? posix.dirname(at) : undefined) ??
     ctx.service.deploy.manifests[0] ??
     '.'
@@ -89,7 +89,7 @@ function deployStateCheck(ctx: PlatformContext): Check {
 function rollback(ctx: PlatformContext): PlatformRollback {
   const dir = rootDir(ctx);
   const d = duration(ctx);
-  const workspace = fact(ctx, 'workspace');
+  const workspace = targetFact(ctx, 'workspace');
   const where = `${dir}${workspace ? ` (workspace ${workspace})` : ''}`;
   const steps = [
     gitRevertStep('git-revert', `the Terraform pipeline for ${where}`, dir),

@@ -6,7 +6,7 @@
  * Commands run on the host (named in the step titles); rollbook never wraps them in ssh, whose
  * remote shell would re-parse the arguments. `env -C DIR` needs GNU coreutils 8.28 or later.
  *
- * Attribute keys: host, deployTo / deployDir (directory holding current and releases; else the
+ * Fact keys (typed facts, else deploy.target): host, deployTo / deployDir (directory holding current and releases; else the
  * parent of releasesDir; unknown → operator input DEPLOY_DIR), releasesDir (default
  * DEPLOY_DIR/releases; used relative to the deploy directory when inside it), unit (systemd unit; unknown → operator input SYSTEMD_UNIT).
  * Settings: restartSeconds (start until active, default 5 s estimate), terminationGracePeriodSeconds
@@ -28,6 +28,7 @@ import {
   read,
   rollbackOf,
   run,
+  targetFact,
   timedStep,
 } from './common.js';
 import type { DurationModel, Platform, PlatformContext, PlatformRollback } from './types.js';
@@ -45,21 +46,21 @@ interface VmNames {
 }
 
 function names(ctx: PlatformContext): VmNames {
-  const releasesDir = fact(ctx, 'releasesDir');
+  const releasesDir = fact(ctx, ctx.workload?.vm?.releasesDir, 'releasesDir');
   const deployTo =
-    fact(ctx, 'deployTo', 'deployDir') ?? (releasesDir ? posix.dirname(releasesDir) : undefined);
+    targetFact(ctx, 'deployTo', 'deployDir') ?? (releasesDir ? posix.dirname(releasesDir) : undefined);
   const inside = releasesDir && deployTo && releasesDir.startsWith(`${deployTo.replace(/(?<!\/)\/+$/, '')}/`);
   const releases = releasesDir
     ? inside
       ? releasesDir.slice(deployTo!.replace(/(?<!\/)\/+$/, '').length + 1)
       : releasesDir
     : 'releases';
-  const host = fact(ctx, 'host');
+  const host = targetFact(ctx, 'host');
   return {
     ...(host ? { host } : {}),
     deployDir: deployTo ?? { var: DEPLOY_DIR },
     releases,
-    unit: fact(ctx, 'unit') ?? { var: UNIT },
+    unit: fact(ctx, ctx.workload?.vm?.unit, 'unit') ?? { var: UNIT },
   };
 }
 

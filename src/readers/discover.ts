@@ -3,19 +3,9 @@
  * rollout specs, task definitions, flag files, CI workflows) into the model, with file:line
  * evidence for every fact, and list what could not be read and why.
  *
- * Workload.attributes keys written here (platform modules read them):
- *   overlay          kustomize overlay directory that produced the workload
- *   analysisTemplates  Argo Rollouts analysis template names (comma-separated; `cluster:` prefix)
- *   app, argocdKind  Argo CD Application (or ApplicationSet) managing it
- *   kustomization    Flux Kustomization managing it
- *   release, chart, chartVersion, appVersion, chartPath, helmRelease   Helm / Flux HelmRelease
- *   service, cluster, taskDefinition, family, alarms, alarmRollback, circuitBreakerRollback   ECS
- *   function, alias, aliasMissing, region, logicalId, provisionedConcurrency   Lambda
- *   service, region, revision, traffic, maxScale   Cloud Run
- *   job              Nomad job
- *   appName, postdeploy, web   Heroku
- *   unit, releasesDir, currentLink, restart   systemd / VM
- *   repoURL, path    Argo CD Application pointing outside this repository
+ * Platform facts are typed per mechanism (model/facts.ts): the readers under discovery/ fill the
+ * blocks of their platform; this file adds what only the whole repository tells (the Argo CD
+ * Application or Flux Kustomization applying a workload, a local chart's path on its HelmRelease).
  */
 
 import { join } from 'node:path';
@@ -548,7 +538,7 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
     const w = safely(doc.file, doc.at([]), () => readEcsService(doc, taskDefs));
     if (w) {
       workloads.push(w);
-      if (w.attributes.family) usedFamilies.add(w.attributes.family);
+      if (w.ecs?.family) usedFamilies.add(w.ecs.family);
     }
   }
   for (const [family, tds] of [...taskDefs].sort(([a], [b]) => cmp(a, b)))
@@ -557,7 +547,7 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
     if (w.ecs?.variantUnknown)
       unknowns.push({
         subject: `${w.kind.toLowerCase()}/${w.name}`,
-        reason: `${w.ecs.variants?.length ?? 0} task definition files register family ${w.attributes.family ?? w.name} (${(w.ecs.variants ?? []).map((v) => v.file).join(', ')}) and nothing says which one runs (launchType / requiresCompatibilities); ${w.ecs.variants?.find((v) => v.used)?.file} was read: set deploy.manifests to the right file`,
+        reason: `${w.ecs.variants?.length ?? 0} task definition files register family ${w.ecs.family ?? w.name} (${(w.ecs.variants ?? []).map((v) => v.file).join(', ')}) and nothing says which one runs (launchType / requiresCompatibilities); ${w.ecs.variants?.find((v) => v.used)?.file} was read: set deploy.manifests to the right file`,
         ...(w.at ? { at: w.at } : {}),
       });
 
@@ -606,18 +596,17 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
   const absorbed = new Set<Workload>();
   for (const w of workloads) {
     const dir =
-      w.attributes.overlay !== undefined
-        ? w.attributes.overlay === '.'
+      w.kustomize !== undefined
+        ? w.kustomize.overlay === '.'
           ? ''
-          : w.attributes.overlay
-        : (w.attributes.chartPath ?? dirOf(w.at?.file ?? ''));
+          : w.kustomize.overlay
+        : (w.helm?.chartPath ?? dirOf(w.at?.file ?? ''));
     const m = managers.find((x) => managesDir(x, dir === '.' ? '' : dir));
     if (!m || w.kind === 'HelmRelease' || w.kind === 'Application') continue;
     if (w.platform === 'kubernetes' || w.platform === 'helm') w.platform = m.tool;
     if (m.tool === 'argocd') {
-      w.attributes.app = m.name;
-      if (m.kind !== 'Application') w.attributes.argocdKind = m.kind;
-    } else w.attributes.kustomization = m.name;
+      w.argocd = { app: m.name, ...(m.kind !== 'Application' ? { kind: m.kind } : {}) };
+    } else w.flux = { ...w.flux, kustomization: m.name };
     for (const key of ['autoSync', 'selfHeal', 'prune', 'timeoutSeconds'] as const) {
       const v = m.settings[key];
       if (v !== undefined && w.settings[key] === undefined) (w.settings as Record<string, unknown>)[key] = v;
@@ -626,13 +615,13 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
   }
   // Flux HelmRelease of a chart in this repository: the chart's facts belong to the release.
   for (const hr of workloads.filter((w) => w.kind === 'HelmRelease')) {
-    const chartRef = (hr.attributes.chart ?? '').replace(/^\.\//, '').replace(/\/$/, '');
+    const chartRef = (hr.helm?.chart ?? '').replace(/^\.\//, '').replace(/\/$/, '');
     const chart = workloads.find(
       (w) =>
         w.platform !== 'flux' &&
-        w.attributes.chartPath !== undefined &&
+        w.helm?.chartPath !== undefined &&
         chartRef !== '' &&
-        (w.attributes.chartPath === chartRef || w.attributes.chart === chartRef),
+        (w.helm.chartPath === chartRef || w.helm.chart === chartRef),
     );
     if (!chart) continue;
     absorbed.add(chart);
@@ -659,7 +648,7 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
     if (chart.disruptionBudget !== undefined) hr.disruptionBudget = chart.disruptionBudget;
     if (chart.autoscaler) hr.autoscaler = chart.autoscaler;
     if (chart.state) hr.state = chart.state;
-    hr.attributes.chartPath = chart.attributes.chartPath ?? '';
+    if (hr.helm) hr.helm.chartPath = chart.helm?.chartPath ?? '';
   }
   for (const m of managers) if (m.remote) workloads.push(m.remote);
   for (const w of workloads)
@@ -682,7 +671,7 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
     .sort(
       (a, b) =>
         cmp(evKey(a.at), evKey(b.at)) ||
-        cmp(a.attributes.overlay ?? '', b.attributes.overlay ?? '') ||
+        cmp(a.kustomize?.overlay ?? '', b.kustomize?.overlay ?? '') ||
         cmp(a.name, b.name),
     );
 
@@ -696,19 +685,19 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
   for (const w of finalWorkloads) {
     // every file its facts cite (task definition variants it does not run are listed apart)
     for (const f of citedFiles(w.ecs ? { ...w, ecs: { ...w.ecs, variants: [] } } : w)) ledger.feeds(f, w);
-    if (w.attributes.overlay !== undefined)
-      for (const f of k.filesOf.get(w.attributes.overlay === '.' ? '' : w.attributes.overlay) ?? [])
+    if (w.kustomize !== undefined)
+      for (const f of k.filesOf.get(w.kustomize.overlay === '.' ? '' : w.kustomize.overlay) ?? [])
         ledger.feeds(f, w);
     const chart =
-      w.attributes.chartPath !== undefined
-        ? chartFiles.get(w.attributes.chartPath === '.' ? '' : w.attributes.chartPath)
+      w.helm?.chartPath !== undefined
+        ? chartFiles.get(w.helm.chartPath === '.' ? '' : w.helm.chartPath)
         : undefined;
     for (const f of chart ? chartFilesOf(chart) : []) ledger.feeds(f, w);
     for (const v of w.ecs?.variants ?? []) {
       if (v.used) ledger.feeds(v.file, w);
       else ledger.ignore(v.file, `${v.note} (${workloadRef(w)})`);
     }
-    for (const t of (w.attributes.analysisTemplates ?? '').split(',').filter(Boolean))
+    for (const t of w.argoRollouts?.analysisTemplates ?? [])
       for (const f of templateFiles.get(t) ?? []) ledger.feeds(f, w);
     if (w.compose) {
       for (const f of w.compose.files) ledger.feeds(f, w);
@@ -905,8 +894,8 @@ export function workloadRef(w: Workload): string {
 
 /** A human label listing the workload and where it came from. */
 export function workloadLabel(w: Workload): string {
-  const where = w.attributes.overlay
-    ? ` (overlay ${w.attributes.overlay})`
+  const where = w.kustomize?.overlay
+    ? ` (overlay ${w.kustomize.overlay})`
     : w.at
       ? ` (${w.at.file}:${w.at.line})`
       : '';
@@ -916,8 +905,8 @@ export function workloadLabel(w: Workload): string {
 /** Paths that name a workload: its overlay, its chart, its manifest file and that file's directory. */
 function pathsOf(w: Workload): string[] {
   const out: string[] = [];
-  if (w.attributes.overlay !== undefined) out.push(w.attributes.overlay);
-  if (w.attributes.chartPath !== undefined) out.push(w.attributes.chartPath);
+  if (w.kustomize !== undefined) out.push(w.kustomize.overlay);
+  if (w.helm?.chartPath !== undefined) out.push(w.helm.chartPath);
   if (w.compose) out.push(w.compose.dir || '.');
   if (w.at) out.push(w.at.file, dirOf(w.at.file) || '.');
   return out;
@@ -976,7 +965,7 @@ export function uniqueRef(w: Workload, all: Workload[]): string {
 function signalsFor(d: Discovery, chosen: Workload | undefined): Signal[] {
   const referenced = new Map<string, Set<Workload>>();
   for (const w of d.workloads)
-    for (const t of (w.attributes.analysisTemplates ?? '').split(',').filter(Boolean))
+    for (const t of w.argoRollouts?.analysisTemplates ?? [])
       referenced.set(
         t.replace(/^cluster:/, ''),
         new Set([...(referenced.get(t.replace(/^cluster:/, '')) ?? []), w]),
@@ -1008,7 +997,7 @@ export function migrationSetsFor(
 ): { mine?: Discovery['migrationDirs'][number]; others: Discovery['migrationDirs'] } {
   const sets = d.migrationDirs;
   const chosen = s.workloads.length === 1 ? s.workloads[0] : undefined;
-  const fileOf = (w: Workload) => w.attributes.overlay ?? w.attributes.chartPath ?? w.at?.file ?? '';
+  const fileOf = (w: Workload) => w.kustomize?.overlay ?? w.helm?.chartPath ?? w.at?.file ?? '';
   if (sets.length === 1) {
     // the only set, unless it sits nearer another workload (services/a/db is not services/b's)
     const only = sets[0] as Discovery['migrationDirs'][number];
@@ -1121,7 +1110,7 @@ export function applyDiscovery(service: Service, d: Discovery): Service {
   if (!s.deploy.manifests.length) {
     const dirs = new Set<string>();
     for (const w of s.workloads) {
-      const dir = w.attributes.overlay ?? w.attributes.chartPath ?? (w.at ? dirOf(w.at.file) : undefined);
+      const dir = w.kustomize?.overlay ?? w.helm?.chartPath ?? (w.at ? dirOf(w.at.file) : undefined);
       if (dir !== undefined) dirs.add(dir || '.');
     }
     s.deploy.manifests = [...dirs].sort(cmp);

@@ -8,6 +8,7 @@
  * docs/names.md and tested case by case in test/readers/names.test.ts.
  */
 import { type Problem, RollbookError } from '../errors.js';
+import { factAttributes } from '../model/facts.js';
 import type { Evidence, PlatformId, Workload } from '../model/service.js';
 
 export interface NameKindSpec {
@@ -273,63 +274,58 @@ const KUBE_FAMILY = new Set<PlatformId | undefined>([
   undefined,
 ]);
 
+type KindOf = NameKind | ((platform: PlatformId | undefined) => NameKind);
+const kubeNamespace: KindOf = (p) => (KUBE_FAMILY.has(p) ? 'kubernetes-namespace' : 'name');
+
 /**
- * The kind of a platform fact (workload attribute or deploy.target key) that platform modules put
- * into commands; undefined for facts that never become an argument (hooks, crds, chart…).
+ * The one table of name facts: every key (a typed fact under its flat name, model/facts.ts
+ * factAttributes, or a deploy.target key) that platform modules put into commands, with the kind
+ * of name it holds. Facts that never become an argument (hooks, crds, chart…) are not here.
+ */
+const NAME_FACT_KINDS: Readonly<Record<string, KindOf>> = {
+  namespace: kubeNamespace,
+  targetNamespace: kubeNamespace,
+  fluxNamespace: kubeNamespace,
+  storageNamespace: kubeNamespace,
+  release: 'helm-release',
+  helmRelease: 'helm-release',
+  app: (p) => (p === 'heroku' ? 'heroku-app' : 'argocd-app'),
+  application: 'argocd-app',
+  parentApp: 'argocd-app',
+  appName: 'heroku-app',
+  rollout: 'kubernetes-name',
+  kustomization: 'kubernetes-name',
+  cluster: 'ecs-name',
+  family: 'ecs-name',
+  service: (p) => (p === 'cloud-run' ? 'cloud-run-service' : p === 'ecs' ? 'ecs-name' : 'name'),
+  region: (p) => (p === 'cloud-run' ? 'gcp-region' : p === 'nomad' ? 'nomad-region' : 'aws-region'),
+  project: 'gcp-project',
+  function: 'lambda-function',
+  functionName: 'lambda-function',
+  alias: 'lambda-alias',
+  job: 'nomad-job',
+  unit: 'systemd-unit',
+  host: 'host',
+  workspace: 'terraform-workspace',
+  dir: 'path',
+  workingDir: 'path',
+  deployTo: 'path',
+  deployDir: 'path',
+  releasesDir: 'path',
+  path: 'path',
+  manifest: 'path',
+};
+
+/** Every key of a name fact (tests build workloads and deploy targets from this list). */
+export const NAME_FACT_KEYS: readonly string[] = Object.keys(NAME_FACT_KINDS);
+
+/**
+ * The kind of a platform fact (typed workload fact by its flat key, or deploy.target key) that
+ * platform modules put into commands; undefined for facts that never become an argument.
  */
 export function attributeKind(platform: PlatformId | undefined, key: string): NameKind | undefined {
-  switch (key) {
-    case 'namespace':
-    case 'targetNamespace':
-    case 'fluxNamespace':
-    case 'storageNamespace':
-      return KUBE_FAMILY.has(platform) ? 'kubernetes-namespace' : 'name';
-    case 'release':
-    case 'helmRelease':
-      return 'helm-release';
-    case 'app':
-      return platform === 'heroku' ? 'heroku-app' : 'argocd-app';
-    case 'application':
-    case 'parentApp':
-      return 'argocd-app';
-    case 'appName':
-      return 'heroku-app';
-    case 'rollout':
-    case 'kustomization':
-      return 'kubernetes-name';
-    case 'cluster':
-    case 'family':
-      return 'ecs-name';
-    case 'service':
-      return platform === 'cloud-run' ? 'cloud-run-service' : platform === 'ecs' ? 'ecs-name' : 'name';
-    case 'region':
-      return platform === 'cloud-run' ? 'gcp-region' : platform === 'nomad' ? 'nomad-region' : 'aws-region';
-    case 'project':
-      return 'gcp-project';
-    case 'function':
-    case 'functionName':
-      return 'lambda-function';
-    case 'alias':
-      return 'lambda-alias';
-    case 'job':
-      return 'nomad-job';
-    case 'unit':
-      return 'systemd-unit';
-    case 'host':
-      return 'host';
-    case 'workspace':
-      return 'terraform-workspace';
-    case 'dir':
-    case 'workingDir':
-    case 'deployTo':
-    case 'deployDir':
-    case 'releasesDir':
-    case 'path':
-    case 'manifest':
-      return 'path';
-    default:
-      return undefined;
-  }
+  const k = Object.hasOwn(NAME_FACT_KINDS, key) ? NAME_FACT_KINDS[key] : undefined;
+  return typeof k === 'function' ? k(platform) : k;
 }
 
 /** deploy.workload: "kind/name" or "name"; the name part is checked as the platform's workload name. */
@@ -363,7 +359,7 @@ export function workloadNameChecks(w: Workload): NameCheck[] {
       path: 'namespace',
       ...at,
     });
-  for (const [key, value] of Object.entries(w.attributes)) {
+  for (const [key, value] of factAttributes(w)) {
     const kind = attributeKind(w.platform, key);
     if (kind && value !== '') checks.push({ kind, value, path: key, ...at });
   }

@@ -3,7 +3,7 @@
  * migrations, flags, pipelines, signals, findings, deploy files, unknowns).
  */
 import type { DiscoverReport } from '../discover.js';
-import type { Evidence, Setting, Workload } from '../model/index.js';
+import { type Evidence, factAttributes, type Setting, type Workload } from '../model/index.js';
 import { cmp } from '../util/order.js';
 
 const STATUS_LABEL: Record<DiscoverReport['deployFiles'][number]['status'], string> = {
@@ -56,7 +56,7 @@ export function discoverJson(r: DiscoverReport): string {
           .map(([k, s]) => [k, { value: (s as Setting).value, ...loc((s as Setting).at) }]),
       ),
       config: w.config.map((c) => ({ kind: c.kind, name: c.name, versioned: c.versioned, ...loc(c.at) })),
-      attributes: Object.fromEntries(Object.entries(w.attributes).sort(([a], [b]) => cmp(a, b))),
+      attributes: Object.fromEntries(factAttributes(w).sort(([a], [b]) => cmp(a, b))),
       hooks: (w.hooks ?? []).map((h) => ({
         kind: h.kind,
         name: h.name,
@@ -189,7 +189,7 @@ export function discoverText(r: DiscoverReport): string {
   if (!r.workloads.length) out.push('  none found');
   for (const { workload: w, ref, select } of r.workloads) {
     out.push(
-      `  ${ref}  [${w.platform}]  ${where(w.at)}${w.attributes.overlay ? `  overlay ${w.attributes.overlay}` : ''}${r.chosen ? '' : `  (--workload ${select})`}`,
+      `  ${ref}  [${w.platform}]  ${where(w.at)}${w.kustomize?.overlay ? `  overlay ${w.kustomize.overlay}` : ''}${r.chosen ? '' : `  (--workload ${select})`}`,
     );
     for (const i of w.images) out.push(`    image ${i.ref}  (${where(i.at)})`);
     const s = describeSettings(w);
@@ -209,7 +209,7 @@ export function discoverText(r: DiscoverReport): string {
       );
     for (const c of w.crds ?? [])
       out.push(`    crd ${c.name} in ${c.inTemplates ? 'templates/' : 'crds/'}  (${where(c.at)})`);
-    const attrs = Object.entries(w.attributes)
+    const attrs = factAttributes(w)
       .filter(([k]) => k !== 'overlay')
       .sort(([a], [b]) => cmp(a, b));
     if (attrs.length) out.push(`    ${attrs.map(([k, v]) => `${k}=${v}`).join(' ')}`);

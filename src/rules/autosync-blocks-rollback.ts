@@ -18,7 +18,7 @@ export default createRule(
     for (const w of service.workloads) {
       const a = w.settings.autoSync;
       if (!a?.value) continue;
-      const app = w.attributes.app ?? (w.platform === 'argocd' ? w.name : undefined);
+      const app = w.argocd?.app ?? (w.platform === 'argocd' ? w.name : undefined);
       if (!app) continue;
       const subject = `${w.namespace ? `${w.namespace}/` : ''}${w.kind.toLowerCase()}/${w.name}`;
       out.push(

@@ -18,10 +18,10 @@ export default createRule(
     for (const w of service.workloads) {
       for (const c of w.crds ?? []) {
         if (!c.inTemplates) continue;
-        const release = w.attributes.release ?? w.name;
+        const release = w.helm?.release ?? w.name;
         out.push(
           report({
-            subject: `${w.attributes.chart ?? w.name} CustomResourceDefinition/${c.name}`,
+            subject: `${w.helm?.chart ?? w.name} CustomResourceDefinition/${c.name}`,
             message: `CRD ${c.name} is in templates/: a helm rollback of ${release} can delete or downgrade it with all its custom resources`,
             evidence: [c.at ?? w.at ?? { file: service.descriptor ?? 'rollbook.yaml', line: 1 }],
             appRollbackSafe: null,

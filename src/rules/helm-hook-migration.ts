@@ -22,10 +22,10 @@ export default createRule(
         if (!h.runsMigration) continue;
         const events = h.events.filter((e) => FORWARD.test(e));
         if (!events.length) continue;
-        const release = w.attributes.release ?? w.name;
+        const release = w.helm?.release ?? w.name;
         out.push(
           report({
-            subject: `${w.attributes.chart ?? w.name} ${h.kind}/${h.name}`,
+            subject: `${w.helm?.chart ?? w.name} ${h.kind}/${h.name}`,
             message: `${h.kind} ${h.name} runs migrations as a ${events.join(',')} hook: helm rollback of ${release} leaves the schema migrated`,
             evidence: [h.at ?? w.at ?? { file: service.descriptor ?? 'rollbook.yaml', line: 1 }],
             appRollbackSafe: null,

@@ -16,7 +16,7 @@ export default createRule(
   (service, report) => {
     const out: Finding[] = [];
     for (const w of service.workloads) {
-      if (w.platform !== 'lambda' || w.attributes.aliasMissing !== 'true') continue;
+      if (w.platform !== 'lambda' || !w.lambda || w.lambda.alias !== undefined) continue;
       const at = w.at ?? { file: service.descriptor ?? 'rollbook.yaml', line: 1 };
       out.push(
         report({
@@ -26,7 +26,7 @@ export default createRule(
           appRollbackSafe: null,
           revertLossless: true,
           touchesData: false,
-          mitigation: `Add AutoPublishAlias: live to ${w.attributes.logicalId ?? w.name} in ${at.file} and point triggers at the alias; roll back with aws lambda update-alias --function-name ${w.name} --name live --function-version <N>.`,
+          mitigation: `Add AutoPublishAlias: live to ${w.lambda.logicalId ?? w.name} in ${at.file} and point triggers at the alias; roll back with aws lambda update-alias --function-name ${w.name} --name live --function-version <N>.`,
         }),
       );
     }

@@ -21,12 +21,12 @@ export default createRule(
       if (!h?.value) continue;
       const subject = `${w.namespace ? `${w.namespace}/` : ''}${w.kind.toLowerCase()}/${w.name}`;
       const evidence = [h.at ?? w.at ?? { file: service.descriptor ?? 'rollbook.yaml', line: 1 }];
-      const flux = w.platform === 'flux' || w.attributes.kustomization !== undefined;
+      const flux = w.platform === 'flux' || w.flux?.kustomization !== undefined;
       if (flux) {
         const what =
           w.kind === 'HelmRelease'
             ? `helmrelease ${w.name}`
-            : `kustomization ${w.attributes.kustomization ?? w.name}`;
+            : `kustomization ${w.flux?.kustomization ?? w.name}`;
         out.push(
           report({
             subject,
@@ -40,7 +40,7 @@ export default createRule(
         );
         continue;
       }
-      const app = w.attributes.app ?? w.name;
+      const app = w.argocd?.app ?? w.name;
       out.push(
         report({
           subject,

@@ -69,14 +69,14 @@ function repo(files: Record<string, string>): string {
 
 async function settings(files: Record<string, string>) {
   const d = await discover(repo(files));
-  const w = d.workloads.find((x) => x.attributes.chartPath === 'charts/web');
+  const w = d.workloads.find((x) => x.helm?.chartPath === 'charts/web');
   const cite = (s?: { value: unknown; at?: { file: string; line: number } }) =>
     s ? `${String(s.value)}@${s.at?.file}:${s.at?.line}` : undefined;
   return {
     replicas: cite(w?.settings.replicas),
     period: cite(w?.settings.readinessPeriodSeconds),
     unknowns: d.unknowns.map((u) => `${u.subject}: ${u.reason}`),
-    release: w?.attributes.release,
+    release: w?.helm?.release,
   };
 }
 

@@ -75,7 +75,7 @@ spec:
     const d = await discover(dir);
     expect(
       d.workloads.map(
-        (w) => `${w.name} ${w.platform} ${w.attributes.app ?? '-'} ${w.settings.selfHeal?.value ?? '-'}`,
+        (w) => `${w.name} ${w.platform} ${w.argocd?.app ?? '-'} ${w.settings.selfHeal?.value ?? '-'}`,
       ),
     ).toEqual(['api argocd apps true', 'web argocd apps true', 'infra kubernetes - -']);
   });
@@ -129,7 +129,7 @@ spec:
     const d = await discover(dir);
     const w = d.workloads[0];
     expect(w?.platform).toBe('flux');
-    expect(w?.attributes.kustomization).toBe('apps');
+    expect(w?.flux?.kustomization).toBe('apps');
     expect(w?.settings.autoSync).toEqual({
       value: false,
       at: { file: 'clusters/prod/apps.yaml', line: 9, col: 3 },
@@ -190,7 +190,7 @@ describe('kustomize components and helmCharts', () => {
       'monitoring/sidecar.yaml': DEPLOYMENT('exporter'),
     });
     const d = await discover(dir);
-    expect(d.workloads.map((w) => `${w.name} ${w.attributes.overlay}`)).toEqual(['api app', 'exporter app']);
+    expect(d.workloads.map((w) => `${w.name} ${w.kustomize?.overlay}`)).toEqual(['api app', 'exporter app']);
     expect(d.unknowns.map((u) => u.reason)).toEqual([
       'kustomize helmCharts inflation (redis) is not rendered; its resources are unknown',
     ]);

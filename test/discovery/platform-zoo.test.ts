@@ -34,10 +34,11 @@ describe('discover: platform-zoo (ECS, Lambda, Cloud Run, Nomad, Heroku, systemd
 
   it('ECS: service + task definition, circuit breaker, alarms, deregistration delay, stop timeout', async () => {
     const w = byRef(await zoo(), 'ecsservice/orders-worker');
-    expect(w.attributes).toEqual({
-      alarmRollback: 'true',
-      alarms: 'orders-5xx',
-      circuitBreakerRollback: 'true',
+    const { containerHealthCheck, variants, variantUnknown, ...names } = w.ecs ?? {};
+    expect(names).toEqual({
+      alarmRollback: true,
+      alarms: ['orders-5xx'],
+      circuitBreakerRollback: true,
       cluster: 'prod',
       family: 'orders-worker',
       service: 'orders-worker',
@@ -53,10 +54,13 @@ describe('discover: platform-zoo (ECS, Lambda, Cloud Run, Nomad, Heroku, systemd
   it('Lambda: SAM AutoPublishAlias and DeploymentPreference, a function without alias, Serverless canary alias', async () => {
     const d = await zoo();
     const thumbs = byRef(d, 'function/thumbnails');
-    expect(thumbs.attributes).toMatchObject({ alias: 'live', function: 'thumbnails' });
+    expect(thumbs.lambda).toMatchObject({ alias: 'live', function: 'thumbnails' });
     expect(at(thumbs.settings.strategy)).toBe('Canary10Percent5Minutes @lambda/template.yaml:16');
-    expect(byRef(d, 'function/CleanupFunction').attributes.aliasMissing).toBe('true');
-    expect(byRef(d, 'function/notifier-prod-send').attributes).toMatchObject({
+    expect(byRef(d, 'function/CleanupFunction').lambda).toEqual({
+      function: 'CleanupFunction',
+      logicalId: 'CleanupFunction',
+    });
+    expect(byRef(d, 'function/notifier-prod-send').lambda).toMatchObject({
       alias: 'Live',
       region: 'eu-west-1',
     });
@@ -64,10 +68,13 @@ describe('discover: platform-zoo (ECS, Lambda, Cloud Run, Nomad, Heroku, systemd
 
   it('Cloud Run: revisions, traffic split, secrets pinned or "latest"', async () => {
     const w = byRef(await zoo(), 'service/search-api');
-    expect(w.attributes).toMatchObject({
+    expect(w.cloudRun).toMatchObject({
       region: 'europe-west1',
       revision: 'search-api-00042-abc',
-      traffic: 'search-api-00041-xyz=90,LATEST=10',
+      traffic: [
+        { revision: 'search-api-00041-xyz', percent: 90 },
+        { revision: 'LATEST', percent: 10 },
+      ],
     });
     expect(w.config.map((c) => `${c.name} ${c.versioned}`)).toEqual([
       'search-api-key false',
@@ -96,7 +103,7 @@ describe('discover: platform-zoo (ECS, Lambda, Cloud Run, Nomad, Heroku, systemd
     expect(at(h.settings.releasePhase)).toBe('bundle exec rails db:migrate @heroku/Procfile:2');
     expect(at(h.settings.replicas)).toBe('2 @heroku/app.json:4');
     const s = byRef(d, 'systemdunit/reports');
-    expect(s.attributes).toMatchObject({ unit: 'reports.service', releasesDir: '/srv/reports/releases' });
+    expect(s.vm).toMatchObject({ unit: 'reports.service', releasesDir: '/srv/reports/releases' });
     expect(at(s.settings.terminationGracePeriodSeconds)).toBe('20 @systemd/reports.service:10');
     const f = byRef(d, 'api/helmrelease/api');
     expect(f.images.map((i) => `${i.ref} @${i.at?.file}:${i.at?.line}`)).toEqual([
@@ -158,6 +165,6 @@ describe('discover: ECS worker without a load balancer', () => {
   it('marks the service loadBalancer none, so no deregistration delay is modelled', async () => {
     const d = await discover(join(import.meta.dirname, '../../examples/orders-worker'));
     const w = d.workloads.find((x) => x.kind === 'ECSService');
-    expect(w?.attributes.loadBalancer).toBe('none');
+    expect(w?.ecs?.loadBalanced).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Setting, Workload } from '../../src/model/index.js';
+import { factAttributes, type Setting, type Workload } from '../../src/model/index.js';
 import { type Discovery, discover, workloadRef } from '../../src/readers/discover.js';
 import { SHOP } from './helpers.js';
 
@@ -53,10 +53,10 @@ describe('discover: shop-monorepo (kustomize overlays, Helm, Argo CD, Argo Rollo
     ]);
     expect(prod.autoscaler).toMatchObject({ name: 'checkout-api', minReplicas: 4, maxReplicas: 12 });
     expect(prod.disruptionBudget?.name).toBe('checkout-api');
-    expect(prod.attributes).toEqual({
-      app: 'checkout-production',
-      overlay: 'services/checkout/overlays/production',
-    });
+    expect(factAttributes(prod)).toEqual([
+      ['app', 'checkout-production'],
+      ['overlay', 'services/checkout/overlays/production'],
+    ]);
 
     const staging = byRef(d, 'shop-staging/deployment/staging-checkout-api');
     expect(at(staging.settings.replicas)).toBe('1 @services/checkout/overlays/staging/kustomization.yaml:12');
@@ -102,7 +102,7 @@ describe('discover: shop-monorepo (kustomize overlays, Helm, Argo CD, Argo Rollo
       'paymentroutes.payments.acme.io true services/payments/chart/templates/crd.yaml:2',
       'providers.payments.acme.io false services/payments/chart/crds/providers.yaml:2',
     ]);
-    expect(w.attributes).toMatchObject({ release: 'payments', chart: 'payments', chartVersion: '1.8.0' });
+    expect(w.helm).toMatchObject({ release: 'payments', chart: 'payments', chartVersion: '1.8.0' });
   });
 
   it('reads the Argo Rollout and turns its AnalysisTemplate into a trigger signal', async () => {
@@ -112,7 +112,7 @@ describe('discover: shop-monorepo (kustomize overlays, Helm, Argo CD, Argo Rollo
     expect(at(w.settings.scaleDownDelaySeconds)).toBe('30 @services/storefront/rollout.yaml:18');
     expect(at(w.settings.rollbackWindowRevisions)).toBe('3 @services/storefront/rollout.yaml:13');
     expect(at(w.settings.autoSync)).toBe('true @argocd/apps.yaml:35');
-    expect(w.attributes.analysisTemplates).toBe('storefront-success-rate');
+    expect(w.argoRollouts?.analysisTemplates).toEqual(['storefront-success-rate']);
     expect(d.signals).toEqual([
       {
         name: 'storefront-success-rate/success-rate',

@@ -72,7 +72,6 @@ function workloadFor(
       ...(history !== undefined ? { revisionHistoryLimit: { value: history } } : {}),
     },
     config: [],
-    attributes: {},
   };
 }
 

@@ -69,9 +69,10 @@ describe('argo-rollouts under Argo CD auto-sync', () => {
       {
         kind: 'Rollout',
         name: 'storefront',
-        attributes: { app: 'storefront-prod', path: 'apps/storefront' },
+        argocd: { app: 'storefront-prod' },
       },
       { autoSync: m(true), selfHeal: m(true) },
+      { deploy: { manifests: [], target: { path: 'apps/storefront' } } },
     );
     const r = argoRollouts.rollback(ctx);
     expect(r.oneCommand).toBe(false);

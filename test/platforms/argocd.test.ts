@@ -2,12 +2,10 @@ import { describe, expect, test } from 'vitest';
 import { argocd } from '../../src/platforms/argocd.js';
 import { byRule, ctxOf, m, renderCommand, rules, runbook, service } from './helpers.js';
 
-const app = (settings = {}, attributes: Record<string, string> = {}) =>
-  ctxOf(
-    'argocd',
-    { attributes: { app: 'storefront-prod', path: 'apps/storefront', ...attributes } },
-    settings,
-  );
+const app = (settings = {}, target: Record<string, string> = {}) =>
+  ctxOf('argocd', { argocd: { app: 'storefront-prod' } }, settings, {
+    deploy: { manifests: [], target: { path: 'apps/storefront', ...target } },
+  });
 
 describe('argocd', () => {
   test('auto-sync on: not one command; disable → rollback → git revert → re-enable', () => {

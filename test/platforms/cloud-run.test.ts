@@ -3,9 +3,20 @@ import { cloudRun } from '../../src/platforms/cloud-run.js';
 import { byRule, ctxOf, m, renderCommand, rules, runbook } from './helpers.js';
 
 const run = (
-  attributes: Record<string, string> = { region: 'europe-west1', project: 'acme-prod' },
+  facts: { region?: string; project?: string } = { region: 'europe-west1', project: 'acme-prod' },
   config = [] as never[],
-) => ctxOf('cloud-run', { kind: 'Service', name: 'web', attributes, config });
+) =>
+  ctxOf(
+    'cloud-run',
+    {
+      kind: 'Service',
+      name: 'web',
+      cloudRun: { service: 'web', ...(facts.region ? { region: facts.region } : {}) },
+      config,
+    },
+    {},
+    { deploy: { manifests: [], target: facts.project ? { project: facts.project } : {} } },
+  );
 
 describe('cloud-run', () => {
   test('commands and flags', () => {

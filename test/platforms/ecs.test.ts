@@ -1,17 +1,12 @@
 import { describe, expect, test } from 'vitest';
+import type { EcsFacts } from '../../src/model/service.js';
 import { ecs } from '../../src/platforms/ecs.js';
 import { byRule, ctxOf, m, renderCommand, rules, runbook, y } from './helpers.js';
 
-const svc = (settings = {}, attributes: Record<string, string> = {}) =>
-  ctxOf(
-    'ecs',
-    {
-      kind: 'ECSService',
-      name: 'orders-worker',
-      attributes: { cluster: 'prod', region: 'eu-west-1', ...attributes },
-    },
-    settings,
-  );
+const svc = (settings = {}, facts: Partial<EcsFacts> = {}) =>
+  ctxOf('ecs', { kind: 'ECSService', name: 'orders-worker', ecs: { cluster: 'prod', ...facts } }, settings, {
+    deploy: { manifests: [], target: { region: 'eu-west-1' } },
+  });
 
 describe('ecs', () => {
   test('commands and flags', () => {
@@ -102,7 +97,7 @@ describe('ecs', () => {
 
 describe('ecs without a load balancer (workers)', () => {
   test('no health check or deregistration wait; stopTimeout in the worst case', () => {
-    const ctx = svc({ replicas: m(2) }, { loadBalancer: 'none' });
+    const ctx = svc({ replicas: m(2) }, { loadBalanced: false });
     const d = ecs.duration(ctx);
     // one wave × (pull 10 + ~10 to RUNNING)
     expect(d.expectedSeconds).toBe(20);

@@ -2,17 +2,10 @@ import { describe, expect, test } from 'vitest';
 import { flux } from '../../src/platforms/flux.js';
 import { byRule, ctxOf, m, renderCommand, rules, runbook } from './helpers.js';
 
-const hr = (settings = {}, attributes: Record<string, string> = {}) =>
-  ctxOf(
-    'flux',
-    {
-      kind: 'HelmRelease',
-      name: 'podinfo',
-      namespace: 'apps',
-      attributes: { path: 'clusters/prod/podinfo', ...attributes },
-    },
-    settings,
-  );
+const hr = (settings = {}, target: Record<string, string> = {}) =>
+  ctxOf('flux', { kind: 'HelmRelease', name: 'podinfo', namespace: 'apps' }, settings, {
+    deploy: { manifests: [], target: { path: 'clusters/prod/podinfo', ...target } },
+  });
 
 describe('flux: HelmRelease', () => {
   test('never one command: suspend → helm rollback → git revert → resume', () => {
@@ -41,7 +34,25 @@ describe('flux: HelmRelease', () => {
   });
 
   test('release name: explicit attribute wins; storage namespace attribute', () => {
-    const r = flux.rollback(hr({}, { release: 'podinfo-main', storageNamespace: 'flux-system' }));
+    const r = flux.rollback(
+      ctxOf(
+        'flux',
+        {
+          kind: 'HelmRelease',
+          name: 'podinfo',
+          namespace: 'apps',
+          helm: { release: 'podinfo-main', chart: 'podinfo' },
+          flux: { helmRelease: 'podinfo' },
+        },
+        {},
+        {
+          deploy: {
+            manifests: [],
+            target: { path: 'clusters/prod/podinfo', storageNamespace: 'flux-system' },
+          },
+        },
+      ),
+    );
     expect(renderCommand(r.steps[1]!.commands[0]!)).toBe(
       `helm rollback -n flux-system --wait --timeout 300s -- podinfo-main "\${HELM_REVISION}"`,
     );
@@ -98,7 +109,14 @@ describe('flux: Kustomization', () => {
   });
 
   test('named Kustomization and namespace', () => {
-    const ctx = ctxOf('flux', { attributes: { kustomization: 'apps', fluxNamespace: 'gitops' } });
+    const ctx = ctxOf(
+      'flux',
+      { flux: { kustomization: 'apps' } },
+      {},
+      {
+        deploy: { manifests: [], target: { fluxNamespace: 'gitops' } },
+      },
+    );
     expect(renderCommand(flux.status(ctx))).toBe('flux get kustomization -n gitops -- apps');
     expect(rules(flux.hazards(ctx))).toEqual([
       'flux-resume-before-revert',

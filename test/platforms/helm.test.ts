@@ -2,8 +2,13 @@ import { describe, expect, test } from 'vitest';
 import { helm } from '../../src/platforms/helm.js';
 import { byRule, ctxOf, m, renderCommand, rules, runbook, where, y } from './helpers.js';
 
-const chart = (settings = {}, attributes: Record<string, string> = {}) =>
-  ctxOf('helm', { attributes: { release: 'checkout', ...attributes } }, { replicas: m(4), ...settings });
+const chart = (settings = {}, target: Record<string, string> = {}) =>
+  ctxOf(
+    'helm',
+    { helm: { release: 'checkout', chart: 'checkout' } },
+    { replicas: m(4), ...settings },
+    { deploy: { manifests: [], target } },
+  );
 
 describe('helm', () => {
   test('commands: history, status, rollback with --wait and the default 5m timeout', () => {
@@ -52,7 +57,7 @@ describe('helm', () => {
     expect(short.drivers.find((x) => x.name === 'helm --timeout')?.source).toBe('descriptor');
   });
 
-  test('hazards: CRDs, hooks from target, pending-upgrade; specialised by attributes', () => {
+  test('hazards: CRDs, hooks from target, pending-upgrade; specialised by deploy.target', () => {
     const plain = helm.hazards(chart());
     expect(where(plain)).toEqual([
       'helm-crds-not-reverted@deploy/k8s/deployment.yaml:1 info release checkout',

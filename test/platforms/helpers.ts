@@ -1,14 +1,17 @@
 import type { Finding } from '../../src/model/finding.js';
 import type { Arg, Command } from '../../src/model/plan.js';
 import type {
+  EcsFacts,
   Evidence,
   PlatformId,
   RolloutSettings,
   Service,
   Setting,
   Workload,
+  WorkloadFacts,
 } from '../../src/model/service.js';
 import type { PlatformContext, PlatformRollback } from '../../src/platforms/types.js';
+import { NAME_FACT_KEYS } from '../../src/readers/names.js';
 import { emptyService } from '../../src/readers/service-base.js';
 import { renderCommand } from '../../src/util/shell.js';
 
@@ -44,10 +47,64 @@ export function workload(
     at: { file: MANIFEST, line: 1 },
     images: [],
     config: [],
-    attributes: {},
     ...fields,
     settings: { ...settings, ...fields.settings },
   };
+}
+
+/** Every block with every field: adding a fact to the model is a type error here until it is set. */
+type EveryFact = {
+  [B in Exclude<keyof WorkloadFacts, 'compose' | 'ecs'>]-?: Required<NonNullable<WorkloadFacts[B]>>;
+} & { ecs: Required<Omit<EcsFacts, 'containerHealthCheck' | 'variants' | 'variantUnknown'>> };
+
+/** Every typed platform fact of every block, each name set to `value`. */
+export function everyFact(value: string): EveryFact {
+  return {
+    kustomize: { overlay: value },
+    helm: { release: value, chart: value, chartPath: value, chartVersion: value, appVersion: value },
+    argoRollouts: { analysisTemplates: [value] },
+    argocd: { app: value, kind: 'ApplicationSet', source: { repoURL: value, path: value, chart: value } },
+    flux: {
+      helmRelease: value,
+      kustomization: value,
+      namespace: value,
+      targetNamespace: value,
+      storageNamespace: value,
+    },
+    ecs: {
+      family: value,
+      service: value,
+      cluster: value,
+      taskDefinition: value,
+      loadBalanced: true,
+      circuitBreakerRollback: true,
+      alarms: [value],
+      alarmRollback: true,
+    },
+    lambda: {
+      function: value,
+      logicalId: value,
+      alias: value,
+      region: value,
+      alarms: 1,
+      provisionedConcurrency: 1,
+    },
+    cloudRun: {
+      service: value,
+      region: value,
+      revision: value,
+      traffic: [{ revision: value, percent: 100 }],
+      maxScale: 1,
+    },
+    nomad: { job: value },
+    heroku: { appName: value, postdeploy: value, web: value },
+    vm: { unit: value, releasesDir: value, currentLink: value, restart: value },
+  };
+}
+
+/** A deploy.target naming `value` under every key a platform module reads a name from (src's one table). */
+export function everyTargetName(value: string): Record<string, string> {
+  return Object.fromEntries(NAME_FACT_KEYS.map((k) => [k, value]));
 }
 
 export function ctxOf(

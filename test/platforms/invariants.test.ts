@@ -10,7 +10,7 @@ import { PLATFORM_IDS, type PlatformId, type RolloutSettings } from '../../src/m
 import { PLATFORMS } from '../../src/platforms/index.js';
 import type { Platform, PlatformContext } from '../../src/platforms/types.js';
 import { isValidVarName, renderCommand } from '../../src/util/shell.js';
-import { allCommands, ctxOf, DESCRIPTOR, service, varsOf } from './helpers.js';
+import { allCommands, ctxOf, DESCRIPTOR, everyFact, everyTargetName, service, varsOf } from './helpers.js';
 
 const KEBAB = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
@@ -53,53 +53,20 @@ function platform(id: PlatformId): Platform {
   return p;
 }
 
-/** Every attribute key any module documents, so every name comes from the same (hostile) value. */
-const NAME_KEYS = [
-  'release',
-  'app',
-  'application',
-  'path',
-  'repoURL',
-  'parentApp',
-  'rollout',
-  'helmRelease',
-  'fluxNamespace',
-  'targetNamespace',
-  'storageNamespace',
-  'kustomization',
-  'cluster',
-  'service',
-  'family',
-  'region',
-  'project',
-  'function',
-  'functionName',
-  'alias',
-  'job',
-  'appName',
-  'host',
-  'deployTo',
-  'unit',
-  'dir',
-  'workspace',
-  'namespace',
-  'manifest',
-  'chart',
-  'hooks',
-];
-
 function contexts(id: PlatformId, value: string): PlatformContext {
-  const attributes = Object.fromEntries(NAME_KEYS.map((k) => [k, value]));
-  attributes.releasesDir = `/srv/${value}/releases`;
+  const facts = everyFact(value);
+  const releasesDir = `/srv/${value}/releases`;
   return ctxOf(
     id,
     {
       name: value,
       namespace: value,
-      attributes,
+      ...facts,
+      vm: { ...facts.vm, releasesDir },
       config: [{ kind: 'ConfigMap', name: value, versioned: false }],
     },
     { revisionHistoryLimit: { value: 5 } },
+    { deploy: { manifests: [], target: { ...everyTargetName(value), releasesDir } } },
   );
 }
 

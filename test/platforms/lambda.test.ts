@@ -1,9 +1,14 @@
 import { describe, expect, test } from 'vitest';
+import type { LambdaFacts } from '../../src/model/facts.js';
 import { lambda } from '../../src/platforms/lambda.js';
 import { byRule, ctxOf, renderCommand, rules, runbook } from './helpers.js';
 
-const fn = (attributes: Record<string, string> = {}) =>
-  ctxOf('lambda', { kind: 'Function', name: 'thumbnailer', attributes: { alias: 'live', ...attributes } });
+const fn = (facts: Partial<LambdaFacts> = {}) =>
+  ctxOf('lambda', {
+    kind: 'Function',
+    name: 'thumbnailer',
+    lambda: { function: 'thumbnailer', alias: 'live', ...facts },
+  });
 
 describe('lambda', () => {
   test('commands and flags', () => {
@@ -35,7 +40,7 @@ describe('lambda', () => {
 
   test('duration: atomic alias switch; provisioned concurrency adds allocation time', () => {
     expect([lambda.duration(fn()).expectedSeconds, lambda.duration(fn()).maxSeconds]).toEqual([5, 60]);
-    const pc = lambda.duration(fn({ provisionedConcurrency: '50' }));
+    const pc = lambda.duration(fn({ provisionedConcurrency: 50 }));
     expect([pc.expectedSeconds, pc.maxSeconds]).toEqual([125, 960]);
     expect(pc.drivers.find((d) => d.name === 'provisionedConcurrency')?.value).toBe('50');
   });

@@ -3,13 +3,34 @@ import { vm } from '../../src/platforms/vm.js';
 import { byRule, ctxOf, m, renderCommand, rules, runbook } from './helpers.js';
 
 const host = (
-  attributes: Record<string, string> = {
+  facts: { host?: string; deployTo?: string; releasesDir?: string; unit?: string } = {
     host: 'app-1.internal',
     releasesDir: '/srv/shop/releases',
     unit: 'shop.service',
   },
   settings = {},
-) => ctxOf('vm', { kind: 'SystemdService', name: 'shop', attributes }, settings);
+) => {
+  const { host, deployTo, unit, releasesDir } = facts;
+  return ctxOf(
+    'vm',
+    {
+      kind: 'SystemdService',
+      name: 'shop',
+      ...(unit ? { vm: { unit, ...(releasesDir ? { releasesDir } : {}) } } : {}),
+    },
+    settings,
+    {
+      deploy: {
+        manifests: [],
+        target: {
+          ...(host ? { host } : {}),
+          ...(deployTo ? { deployTo } : {}),
+          ...(!unit && releasesDir ? { releasesDir } : {}),
+        },
+      },
+    },
+  );
+};
 
 describe('vm', () => {
   test('atomic swap: ln -s to current.tmp then mv -T, as separate argv commands; then restart', () => {

@@ -891,19 +891,35 @@ describe('every probe reads the real output format', () => {
 /** A context each platform module can plan with: named resources, known namespace and region. */
 const CTX: Record<PlatformId, Parameters<typeof ctxOf>> = {
   kubernetes: ['kubernetes'],
-  helm: ['helm', { kind: 'HelmRelease', name: 'catalog-web', attributes: { release: 'catalog-web' } }],
+  helm: [
+    'helm',
+    { kind: 'HelmRelease', name: 'catalog-web', helm: { release: 'catalog-web', chart: 'catalog-web' } },
+  ],
   'argo-rollouts': ['argo-rollouts', { kind: 'Rollout', name: 'storefront' }],
   argocd: ['argocd', { kind: 'Application', name: 'storefront' }],
-  flux: ['flux', { kind: 'HelmRelease', name: 'podinfo', attributes: { helmRelease: 'podinfo' } }],
+  flux: ['flux', { kind: 'HelmRelease', name: 'podinfo', flux: { helmRelease: 'podinfo' } }],
   ecs: [
     'ecs',
-    { kind: 'Service', name: 'orders-worker', attributes: { cluster: 'prod', region: 'eu-west-1' } },
+    { kind: 'Service', name: 'orders-worker', ecs: { cluster: 'prod' } },
+    {},
+    { deploy: { manifests: [], target: { region: 'eu-west-1' } } },
   ],
-  lambda: ['lambda', { kind: 'Function', name: 'thumbnailer', attributes: { alias: 'live' } }],
-  'cloud-run': ['cloud-run', { kind: 'Service', name: 'hello', attributes: { region: 'europe-west1' } }],
+  lambda: [
+    'lambda',
+    { kind: 'Function', name: 'thumbnailer', lambda: { function: 'thumbnailer', alias: 'live' } },
+  ],
+  'cloud-run': [
+    'cloud-run',
+    { kind: 'Service', name: 'hello', cloudRun: { service: 'hello', region: 'europe-west1' } },
+  ],
   nomad: ['nomad', { kind: 'Job', name: 'payments' }],
   heroku: ['heroku', { kind: 'App', name: 'shop' }],
-  vm: ['vm', { kind: 'Service', name: 'shop', attributes: { unit: 'shop.service', deployTo: '/srv/shop' } }],
+  vm: [
+    'vm',
+    { kind: 'Service', name: 'shop', vm: { unit: 'shop.service' } },
+    {},
+    { deploy: { manifests: [], target: { deployTo: '/srv/shop' } } },
+  ],
   terraform: ['terraform', { kind: 'Root', name: 'infra' }],
   compose: ['compose', { kind: 'Service', name: 'web' }],
 };

@@ -8,35 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { PLATFORM_IDS, type PlatformId } from '../../src/model/service.js';
 import { planRollback } from '../../src/planner/index.js';
 import { confirmationToken, renderSh } from '../../src/renderers/sh.js';
-import { service, workload } from '../platforms/helpers.js';
+import { everyFact, everyTargetName, service, workload } from '../platforms/helpers.js';
 import { answersFor, askedVars, runScript, STUB_SCHEMA_VERSION, sandbox, stdoutFor } from './sh-harness.js';
 
 const EVIL = '--rbevil=evil.example';
-
-/** Every attribute key a platform module reads a name from. */
-const KEYS = [
-  'release',
-  'app',
-  'application',
-  'rollout',
-  'helmRelease',
-  'fluxNamespace',
-  'targetNamespace',
-  'storageNamespace',
-  'kustomization',
-  'cluster',
-  'service',
-  'family',
-  'region',
-  'project',
-  'function',
-  'functionName',
-  'alias',
-  'job',
-  'appName',
-  'unit',
-  'dir',
-];
 
 /** Options that take the next argument as their value whatever it looks like (pflag: -n VALUE). */
 const TAKES_NEXT: Record<string, string[]> = { kubectl: ['-n'], helm: ['-n'], flux: ['-n'] };
@@ -49,7 +24,10 @@ const REFUSED: Partial<Record<PlatformId, RegExp>> = {
 };
 
 function planFor(id: PlatformId) {
-  const attributes = Object.fromEntries(KEYS.map((k) => [k, EVIL]));
+  // paths are absolute (a directory never begins with "-": the readers check it as a path)
+  const dir = `/srv/${EVIL}`;
+  const target = { ...everyTargetName(EVIL), deployTo: dir, deployDir: dir, releasesDir: `${dir}/releases` };
+  const facts = everyFact(EVIL);
   const service1 = { name: EVIL, profiles: [], dependsOn: [], runsMigration: false };
   const compose = {
     dir: '',
@@ -63,11 +41,12 @@ function planFor(id: PlatformId) {
   const w = workload(id, {
     name: EVIL,
     namespace: EVIL,
-    attributes,
+    ...facts,
+    vm: { ...facts.vm, releasesDir: `${dir}/releases` },
     ...(id === 'compose' ? { compose } : {}),
   });
   const s = service({
-    deploy: { platform: id, manifests: [], workload: EVIL, namespace: EVIL, target: attributes },
+    deploy: { platform: id, manifests: [], workload: EVIL, namespace: EVIL, target },
     workloads: [w],
   });
   return planRollback(s, []);

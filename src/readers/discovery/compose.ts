@@ -253,7 +253,6 @@ function project(
     images: rolled.flatMap((s) => (s.image ? [s.image] : [])),
     settings: {},
     config: [],
-    attributes: {},
     compose: facts,
   };
   if (state.length) w.state = state;

@@ -163,23 +163,23 @@ export function readEcsService(doc: YamlDoc, tds: TaskDefinitions): Workload | u
   if (dereg) s.deregistrationDelaySeconds = { value: dereg.value, at: doc.at(dereg.path) };
   const strategy = str(get(svc, 'deploymentController', 'type'));
   if (strategy) s.strategy = { value: strategy, at: at(['deploymentController', 'type']) };
-  const attributes: Record<string, string> = { service: name };
-  const cluster = str(svc.cluster);
-  if (cluster) attributes.cluster = cluster.split('/').pop() ?? cluster;
   const tdRef = str(svc.taskDefinition) ?? '';
   const family = tdRef.split('/').pop()?.split(':')[0] ?? '';
-  if (tdRef) attributes.taskDefinition = tdRef.split('/').pop() ?? tdRef;
-  if (family) attributes.family = family;
+  const ecs: EcsFacts = { service: name };
+  if (family) ecs.family = family;
+  const cluster = str(svc.cluster);
+  if (cluster) ecs.cluster = cluster.split('/').pop() ?? cluster;
+  if (tdRef) ecs.taskDefinition = tdRef.split('/').pop() ?? tdRef;
   // A service definition without loadBalancers sits behind no target group (a worker): no
   // deregistration delay and no load-balancer health check shape its rollout.
-  if (arr(svc.loadBalancers).length === 0) attributes.loadBalancer = 'none';
-  if (cb.rollback !== undefined) attributes.circuitBreakerRollback = String(bool(cb.rollback) === true);
+  if (arr(svc.loadBalancers).length === 0) ecs.loadBalanced = false;
+  if (cb.rollback !== undefined) ecs.circuitBreakerRollback = bool(cb.rollback) === true;
   const alarms = arr(get(dc, 'alarms', 'alarmNames'))
     .map((x) => str(x))
     .filter((x): x is string => !!x);
   if (alarms.length) {
-    attributes.alarms = alarms.join(',');
-    attributes.alarmRollback = String(bool(get(dc, 'alarms', 'rollback')) === true);
+    ecs.alarms = alarms;
+    ecs.alarmRollback = bool(get(dc, 'alarms', 'rollback')) === true;
   }
   const launchType = launchTypeOf(svc);
   const variants = tds.get(family) ?? [];
@@ -192,12 +192,11 @@ export function readEcsService(doc: YamlDoc, tds: TaskDefinitions): Workload | u
         ? { value: true, at: at(['loadBalancers'], 'load balancer health check') }
         : td.hasHealthCheck;
   }
-  const ecs: EcsFacts = {};
   if (td?.healthCheck) ecs.containerHealthCheck = td.healthCheck;
   if (picked && picked.variants.length > 1) ecs.variants = picked.variants;
   if (picked && !picked.certain) ecs.variantUnknown = true;
   const w: Workload = {
-    ...(Object.keys(ecs).length ? { ecs } : {}),
+    ecs,
     kind: 'ECSService',
     name,
     platform: 'ecs',
@@ -212,7 +211,6 @@ export function readEcsService(doc: YamlDoc, tds: TaskDefinitions): Workload | u
           at: x.at,
         }))
       : [],
-    attributes,
   };
   return w;
 }
@@ -250,14 +248,14 @@ export function taskDefinitionWorkload(family: TaskDefinition[]): Workload {
   const td = picked.td;
   const s: RolloutSettings = { hasReadinessProbe: td.hasHealthCheck };
   if (td.stopTimeout) s.terminationGracePeriodSeconds = td.stopTimeout;
-  const ecs: EcsFacts = {};
+  const ecs: EcsFacts = { family: td.family };
   if (td.healthCheck) ecs.containerHealthCheck = td.healthCheck;
   if (picked.variants.length > 1) {
     ecs.variants = picked.variants;
     ecs.variantUnknown = true;
   }
   return {
-    ...(Object.keys(ecs).length ? { ecs } : {}),
+    ecs,
     kind: 'ECSTaskDefinition',
     name: td.family,
     platform: 'ecs',
@@ -265,6 +263,5 @@ export function taskDefinitionWorkload(family: TaskDefinition[]): Workload {
     images: td.images,
     settings: s,
     config: td.secrets.map((x) => ({ kind: 'SecretsManager', name: x.name, versioned: false, at: x.at })),
-    attributes: { family: td.family },
   };
 }

@@ -1,3 +1,4 @@
+import type { FluxFacts, HelmFacts } from '../../model/facts.js';
 import type { Evidence, ImageRef, RolloutSettings, Unknown, Workload } from '../../model/service.js';
 import { argoValues, cleanPath, type ValuesRequest } from './helm-values.js';
 import { parseImage } from './image.js';
@@ -109,11 +110,13 @@ export function managerOf(o: KObj, dirs: Set<string>): Manager | undefined {
           images,
           settings: s,
           config: [],
-          attributes: {
+          argocd: {
             app: o.name,
-            ...(chart ? { chart } : {}),
-            ...(p ? { path: p } : {}),
-            repoURL: str(get(src, 'repoURL')) ?? '',
+            source: {
+              repoURL: str(get(src, 'repoURL')) ?? '',
+              ...(p ? { path: p } : {}),
+              ...(chart ? { chart } : {}),
+            },
           },
         };
         const ns = str(get(spec, 'destination', 'namespace'));
@@ -206,22 +209,22 @@ export function fluxHelmRelease(o: KObj): Workload | undefined {
   else if (tag)
     images.push({ ref: `:${tag}`, repository: '', tag, at: at(['spec', 'values', 'image', 'tag']) });
   const chart = str(get(spec, 'chart', 'spec', 'chart')) ?? '';
-  const attributes: Record<string, string> = {
+  const helm: HelmFacts = {
     // Flux names the release [targetNamespace-]name unless spec.releaseName says otherwise
     release:
       str(spec.releaseName) ??
       (str(spec.targetNamespace) ? `${str(spec.targetNamespace)}-${o.name}` : o.name),
     chart,
-    helmRelease: o.name,
   };
   const cv = str(get(spec, 'chart', 'spec', 'version'));
-  if (cv) attributes.chartVersion = cv;
+  if (cv) helm.chartVersion = cv;
+  const flux: FluxFacts = { helmRelease: o.name };
   // Helm keeps the release in the HelmRelease's namespace (spec.storageNamespace), not the target's
-  if (o.namespace) attributes.fluxNamespace = o.namespace;
+  if (o.namespace) flux.namespace = o.namespace;
   const tns = str(spec.targetNamespace);
-  if (tns) attributes.targetNamespace = tns;
+  if (tns) flux.targetNamespace = tns;
   const sns = str(spec.storageNamespace);
-  if (sns) attributes.storageNamespace = sns;
+  if (sns) flux.storageNamespace = sns;
   const w: Workload = {
     kind: 'HelmRelease',
     name: o.name,
@@ -230,7 +233,8 @@ export function fluxHelmRelease(o: KObj): Workload | undefined {
     images,
     settings: s,
     config: [],
-    attributes,
+    helm,
+    flux,
   };
   const ns = str(spec.targetNamespace) ?? o.namespace;
   if (ns) w.namespace = ns;

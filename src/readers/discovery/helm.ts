@@ -1,3 +1,4 @@
+import type { HelmFacts } from '../../model/facts.js';
 import type {
   ConfigRef,
   CrdRef,
@@ -230,15 +231,11 @@ export function readChart(input: ChartInput): { workload?: Workload; unknowns: U
     const full = `${registry ? `${registry}/` : ''}${repo}${tag ? `:${tag}` : ''}${str(imageV.digest) ? `@${str(imageV.digest)}` : ''}`;
     images.push(parseImage(full, tagAt));
   }
-  const attributes: Record<string, string> = {
-    chart: name,
-    chartPath: input.dir || '.',
-    release: names.release,
-  };
+  const helm: HelmFacts = { chart: name, chartPath: input.dir || '.', release: names.release };
   const version = str(chart.version);
-  if (version) attributes.chartVersion = version;
+  if (version) helm.chartVersion = version;
   const appVersion = str(chart.appVersion);
-  if (appVersion) attributes.appVersion = appVersion;
+  if (appVersion) helm.appVersion = appVersion;
   const w: Workload = {
     kind: main ? (kindOf(main) ?? 'Deployment') : 'HelmChart',
     name,
@@ -247,7 +244,7 @@ export function readChart(input: ChartInput): { workload?: Workload; unknowns: U
     images,
     settings: s,
     config,
-    attributes,
+    helm,
     hooks: hooks.sort(
       (a, b) => cmp(a.at?.file ?? '', b.at?.file ?? '') || (a.at?.line ?? 0) - (b.at?.line ?? 0),
     ),

@@ -1,3 +1,4 @@
+import type { HerokuFacts } from '../../model/facts.js';
 import type { RolloutSettings, Workload } from '../../model/service.js';
 import { nameProblem } from '../names.js';
 import { get, isObj, obj, str, type YamlDoc } from './yaml.js';
@@ -56,11 +57,11 @@ export function herokuWorkload(
     s.releasePhase = { value: release.command, at: { file: procfile.file, line: release.line } };
   const app = obj(appJson?.value);
   const name = herokuAppGuess(str(app.name) ?? (dir.split('/').pop() || 'app'));
-  const attributes: Record<string, string> = { appName: name };
+  const heroku: HerokuFacts = { appName: name };
   const post = str(get(app, 'scripts', 'postdeploy'));
-  if (post) attributes.postdeploy = post;
+  if (post) heroku.postdeploy = post;
   const web = procs.get('web');
-  if (web) attributes.web = web.command;
+  if (web) heroku.web = web.command;
   const qty = get(app, 'formation', 'web', 'quantity');
   if (typeof qty === 'number' && appJson)
     s.replicas = { value: qty, at: appJson.at(['formation', 'web', 'quantity']) };
@@ -74,6 +75,6 @@ export function herokuWorkload(
     images: [],
     settings: s,
     config: [],
-    attributes,
+    heroku,
   };
 }

@@ -1,3 +1,4 @@
+import type { CloudRunFacts } from '../../model/facts.js';
 import type {
   CanaryStep,
   ConfigRef,
@@ -7,6 +8,7 @@ import type {
   Setting,
   Signal,
   Workload,
+  WorkloadFacts,
   WorkloadState,
 } from '../../model/service.js';
 import { cmp } from '../../util/order.js';
@@ -353,8 +355,8 @@ export function workloadOf(o: KObj, byKindName: Map<string, KObj>): Workload | u
 
   const state = workloadState(o, pod, images, tat);
 
-  const attributes: Record<string, string> = {};
-  if (o.overlay !== undefined) attributes.overlay = o.overlay || '.';
+  const facts: WorkloadFacts = {};
+  if (o.overlay !== undefined) facts.kustomize = { overlay: o.overlay || '.' };
   if (o.kind === 'Rollout') {
     const names = new Set<string>();
     const collect = (v: unknown): void => {
@@ -367,7 +369,7 @@ export function workloadOf(o: KObj, byKindName: Map<string, KObj>): Workload | u
     for (const st of arr(get(spec, 'strategy', 'canary', 'steps'))) collect(get(st, 'analysis'));
     collect(get(spec, 'strategy', 'blueGreen', 'prePromotionAnalysis'));
     collect(get(spec, 'strategy', 'blueGreen', 'postPromotionAnalysis'));
-    if (names.size) attributes.analysisTemplates = [...names].sort(cmp).join(',');
+    if (names.size) facts.argoRollouts = { analysisTemplates: [...names].sort(cmp) };
   }
   const canarySteps: CanaryStep[] = [];
   if (o.kind === 'Rollout')
@@ -386,22 +388,20 @@ export function workloadOf(o: KObj, byKindName: Map<string, KObj>): Workload | u
       else canarySteps.push({ kind: 'other', at: sat });
     });
   if (knative) {
-    attributes.service = o.name;
+    const cloudRun: CloudRunFacts = { service: o.name };
+    facts.cloudRun = cloudRun;
     const region = str(get(o.body, 'metadata', 'labels', 'cloud.googleapis.com/location'));
-    if (region) attributes.region = region;
+    if (region) cloudRun.region = region;
     const revision = str(get(template, 'metadata', 'name'));
-    if (revision) attributes.revision = revision;
+    if (revision) cloudRun.revision = revision;
     const traffic = arr(spec.traffic);
-    if (traffic.length) {
-      attributes.traffic = traffic
-        .map(
-          (t) =>
-            `${str(get(t, 'revisionName')) ?? (get(t, 'latestRevision') === true ? 'LATEST' : '?')}=${num(get(t, 'percent')) ?? 0}`,
-        )
-        .join(',');
-    }
+    if (traffic.length)
+      cloudRun.traffic = traffic.map((t) => ({
+        revision: str(get(t, 'revisionName')) ?? (get(t, 'latestRevision') === true ? 'LATEST' : '?'),
+        percent: num(get(t, 'percent')) ?? 0,
+      }));
     const maxScale = num(get(template, 'metadata', 'annotations', 'autoscaling.knative.dev/maxScale'));
-    if (maxScale !== undefined) attributes.maxScale = String(maxScale);
+    if (maxScale !== undefined) cloudRun.maxScale = maxScale;
     // Cloud Run secrets: `key: latest` follows the newest secret version, which a rollback does not restore.
     const secretRefs = arr(pod.containers).flatMap((c, i) =>
       arr(get(c, 'env')).flatMap((e, j) => {
@@ -426,7 +426,7 @@ export function workloadOf(o: KObj, byKindName: Map<string, KObj>): Workload | u
     images,
     settings: s,
     config: config.sort((a, b) => cmp(`${a.kind}/${a.name}`, `${b.kind}/${b.name}`)),
-    attributes,
+    ...facts,
   };
   if (o.namespace) w.namespace = o.namespace;
   if (state.length) w.state = state;

@@ -1,3 +1,4 @@
+import type { LambdaFacts } from '../../model/facts.js';
 import type { RolloutSettings, Workload } from '../../model/service.js';
 import { cmp } from '../../util/order.js';
 import { arr, get, isObj, num, obj, str, type YamlDoc } from './yaml.js';
@@ -21,24 +22,24 @@ export function readSam(doc: YamlDoc): Workload[] {
     const props = obj(get(r, 'Properties'));
     const base = ['Resources', id, 'Properties'];
     const alias = str(props.AutoPublishAlias) ?? str(globals.AutoPublishAlias);
-    const attributes: Record<string, string> = { function: str(props.FunctionName) ?? id, logicalId: id };
-    if (alias) attributes.alias = alias;
+    const lambda: LambdaFacts = { function: str(props.FunctionName) ?? id, logicalId: id };
+    if (alias) lambda.alias = alias;
     const dp = obj(props.DeploymentPreference ?? globals.DeploymentPreference);
     const s: RolloutSettings = {};
     if (str(dp.Type)) {
       s.strategy = { value: str(dp.Type) as string, at: doc.at([...base, 'DeploymentPreference', 'Type']) };
       const alarms = arr(dp.Alarms).length;
-      if (alarms) attributes.alarms = String(alarms);
+      if (alarms) lambda.alarms = alarms;
     }
     const pc = num(
       props.ProvisionedConcurrencyConfig &&
         get(props, 'ProvisionedConcurrencyConfig', 'ProvisionedConcurrentExecutions'),
     );
-    if (pc !== undefined) attributes.provisionedConcurrency = String(pc);
+    if (pc !== undefined) lambda.provisionedConcurrency = pc;
     const image = str(props.ImageUri);
     out.push({
       kind: 'Function',
-      name: attributes.function as string,
+      name: lambda.function,
       platform: 'lambda',
       at: doc.at(['Resources', id]),
       images: image
@@ -53,7 +54,7 @@ export function readSam(doc: YamlDoc): Workload[] {
         : [],
       settings: s,
       config: [],
-      attributes: alias ? attributes : { ...attributes, aliasMissing: 'true' },
+      lambda,
     });
   }
   return out;
@@ -72,25 +73,22 @@ export function readServerless(doc: YamlDoc): Workload[] {
   const out: Workload[] = [];
   for (const [fn, def] of Object.entries(obj(v.functions)).sort(([a], [b]) => cmp(a, b))) {
     const ds = obj(get(def, 'deploymentSettings'));
-    const attributes: Record<string, string> = {
-      function: str(get(def, 'name')) ?? `${service}-${stage}-${fn}`,
-    };
-    if (region) attributes.region = region;
+    const lambda: LambdaFacts = { function: str(get(def, 'name')) ?? `${service}-${stage}-${fn}` };
+    if (region) lambda.region = region;
     const alias = str(ds.alias) ?? str(get(v, 'custom', 'deploymentSettings', 'alias'));
-    if (alias) attributes.alias = alias;
-    else attributes.aliasMissing = 'true';
+    if (alias) lambda.alias = alias;
     const s: RolloutSettings = {};
     const type = str(ds.type) ?? str(get(v, 'custom', 'deploymentSettings', 'type'));
     if (type) s.strategy = { value: type, at: doc.at(['functions', fn, 'deploymentSettings', 'type']) };
     out.push({
       kind: 'Function',
-      name: attributes.function as string,
+      name: lambda.function,
       platform: 'lambda',
       at: doc.at(['functions', fn]),
       images: [],
       settings: s,
       config: [],
-      attributes,
+      lambda,
     });
   }
   return out;

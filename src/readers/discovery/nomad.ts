@@ -89,7 +89,6 @@ export async function readNomad(
       value: health || str(u.health_check) === 'task_states',
       at: line(/^[ \t]*(?:check|service|update)[ \t]*\{/m),
     };
-    const attrs: Record<string, string> = { job: name };
     const ns = str(job.namespace);
     workloads.push({
       kind: 'NomadJob',
@@ -99,7 +98,7 @@ export async function readNomad(
       images,
       settings: s,
       config: [],
-      attributes: attrs,
+      nomad: { job: name },
       ...(ns ? { namespace: ns } : {}),
     });
   }

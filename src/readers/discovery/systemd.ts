@@ -1,3 +1,4 @@
+import type { VmFacts } from '../../model/facts.js';
 import type { RolloutSettings, Workload } from '../../model/service.js';
 import { durationSeconds } from './yaml.js';
 
@@ -28,13 +29,13 @@ export function readSystemdUnit(file: string, text: string): Workload | undefine
   const start = kv.get('TimeoutStartSec');
   const startS = start ? durationSeconds(start.value.replace(/\s+/g, '')) : undefined;
   if (start && startS !== undefined) s.startupSeconds = { value: startS, at: { file, line: start.line } };
-  const attributes: Record<string, string> = { unit };
+  const vm: VmFacts = { unit };
   const wd = kv.get('WorkingDirectory')?.value ?? exec.value;
   const cur = currentParent(wd);
-  if (cur) attributes.releasesDir = `${cur}/releases`;
-  if (cur) attributes.currentLink = `${cur}/current`;
+  if (cur) vm.releasesDir = `${cur}/releases`;
+  if (cur) vm.currentLink = `${cur}/current`;
   const restart = kv.get('Restart');
-  if (restart) attributes.restart = restart.value;
+  if (restart) vm.restart = restart.value;
   return {
     kind: 'SystemdUnit',
     name: unit.replace(/\.service$/, ''),
@@ -43,7 +44,7 @@ export function readSystemdUnit(file: string, text: string): Workload | undefine
     images: [],
     settings: s,
     config: [],
-    attributes,
+    vm,
   };
 }
 

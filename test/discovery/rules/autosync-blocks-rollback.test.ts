@@ -9,7 +9,7 @@ describe('autosync-blocks-rollback', () => {
       workloads: [
         wl({
           platform: 'argocd',
-          attributes: { app: 'checkout-production' },
+          argocd: { app: 'checkout-production' },
           settings: { autoSync: { value: true, at: ev('argocd/apps.yaml', 16) } },
         }),
         wl({
@@ -32,10 +32,10 @@ describe('autosync-blocks-rollback', () => {
       rule,
       service({
         workloads: [
-          wl({ platform: 'argocd', attributes: { app: 'a' }, settings: { autoSync: { value: false } } }),
+          wl({ platform: 'argocd', argocd: { app: 'a' }, settings: { autoSync: { value: false } } }),
           wl({
             platform: 'flux',
-            attributes: { kustomization: 'apps' },
+            flux: { kustomization: 'apps' },
             settings: { autoSync: { value: true } },
           }),
         ],

@@ -13,7 +13,6 @@ export function wl(over: Partial<Workload> = {}): Workload {
     images: [],
     settings: {},
     config: [],
-    attributes: {},
     ...over,
   };
 }

@@ -10,7 +10,7 @@ describe('crds-in-templates', () => {
         wl({
           name: 'payments',
           platform: 'helm',
-          attributes: { release: 'payments', chart: 'payments' },
+          helm: { release: 'payments', chart: 'payments' },
           crds: [
             { name: 'routes.payments.acme.io', inTemplates: true, at: ev('chart/templates/crd.yaml', 2) },
             {

@@ -10,7 +10,7 @@ describe('helm-hook-migration', () => {
         wl({
           name: 'payments',
           platform: 'helm',
-          attributes: { release: 'payments', chart: 'payments' },
+          helm: { release: 'payments', chart: 'payments' },
           hooks: [
             {
               kind: 'Job',

@@ -12,7 +12,7 @@ describe('lambda-no-alias', () => {
           name: 'cleanup',
           platform: 'lambda',
           at: ev('template.yaml', 19),
-          attributes: { aliasMissing: 'true', logicalId: 'CleanupFunction' },
+          lambda: { function: 'cleanup', logicalId: 'CleanupFunction' },
         }),
       ],
     });
@@ -23,7 +23,9 @@ describe('lambda-no-alias', () => {
   it('stays quiet with an alias', () => {
     expectNone(
       rule,
-      service({ workloads: [wl({ kind: 'Function', platform: 'lambda', attributes: { alias: 'live' } })] }),
+      service({
+        workloads: [wl({ kind: 'Function', platform: 'lambda', lambda: { function: 'f', alias: 'live' } })],
+      }),
     );
   });
 });

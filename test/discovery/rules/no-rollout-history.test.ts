@@ -12,7 +12,7 @@ describe('no-rollout-history', () => {
           kind: 'HelmRelease',
           name: 'payments',
           platform: 'flux',
-          attributes: { release: 'payments' },
+          helm: { release: 'payments', chart: 'payments' },
           settings: { historyMax: { value: 1, at: ev('flux/hr.yaml', 10) } },
         }),
       ],

@@ -9,12 +9,12 @@ describe('selfheal-reverts-manual-rollback', () => {
       workloads: [
         wl({
           platform: 'argocd',
-          attributes: { app: 'checkout' },
+          argocd: { app: 'checkout' },
           settings: { selfHeal: { value: true, at: ev('argocd/apps.yaml', 18) } },
         }),
         wl({
           platform: 'flux',
-          attributes: { kustomization: 'apps' },
+          flux: { kustomization: 'apps' },
           settings: { selfHeal: { value: true, at: ev('flux/ks.yaml', 6) } },
         }),
         wl({
