@@ -1,5 +1,6 @@
 // npm run fuzz [-- --runs N --seed S --jobs J --timeout CPU-SECONDS --wall SECONDS --memory MIB --out DIR --minimise N
-//               --shellcheck-every N --dist DIR (a copy of dist/ to test, unchanged by rebuilds)]
+//               --shellcheck-every N --dist DIR (a copy of dist/ to test, unchanged by rebuilds)
+//               --history include|skip|only (check, gates, migrations verify: the cases over git history)]
 // Drives every reader, renderer and the generated shell with generated and mutated inputs
 // (scripts/fuzz/), each under a time and memory limit, prints the counts per class and writes
 // minimised reproducers to DIR (default fuzz-out/, gitignored). Exit 1 when anything crashed, hung,
@@ -23,6 +24,7 @@ const { values } = parseArgs({
     'shellcheck-every': { type: 'string', default: '10' },
     quiet: { type: 'boolean', default: false },
     dist: { type: 'string' },
+    history: { type: 'string', default: 'include' },
   },
 });
 // The build under test: the worker reads RBFUZZ_DIST (a copy of dist/ that rebuilds do not change).
@@ -37,6 +39,7 @@ const options = {
   outDir: values.out,
   minimise: Number(values.minimise),
   shellcheckEvery: Number(values['shellcheck-every']),
+  history: values.history,
   log: values.quiet ? () => {} : (line) => process.stderr.write(`fuzz: ${line}\n`),
 };
 process.stderr.write(

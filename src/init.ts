@@ -69,6 +69,9 @@ function renderDescriptor(dirName: string, d: Discovery, s: Service): string {
   if (chosen) deploy.workload = uniqueRef(chosen, d.workloads);
   if (s.deploy.namespace) deploy.namespace = s.deploy.namespace;
   deploy.manifests = chosen ? s.deploy.manifests : [...new Set(s.deploy.manifests)].sort(cmp);
+  // a chart deployed with helm -f: the one production values file beside it (a TODO names the others)
+  const values = helmValuesChoice(chosen, d);
+  if (values.file) deploy.valuesFiles = [values.file];
   if (s.deploy.pipeline) deploy.pipeline = s.deploy.pipeline;
   // the Argo CD Application that syncs it (an Argo CD-managed Rollout or Deployment keeps its platform)
   const app = chosen?.argocd?.app;
@@ -128,6 +131,7 @@ function renderDescriptor(dirName: string, d: Discovery, s: Service): string {
     deployTodos.push(
       ' TODO context: the kube context of the production cluster (kubectl config get-contexts); add deploy.context, else the commands run against the current one',
     );
+  if (values.todo) deployTodos.push(values.todo);
   if (deployTodos.length) comment('deploy', deployTodos.join('\n'));
   if (!chosen) {
     const candidates = s.workloads
@@ -193,4 +197,24 @@ function renderDescriptor(dirName: string, d: Discovery, s: Service): string {
   ];
   ydoc.comment = trailer.join('\n');
   return `${ydoc.toString({ lineWidth: 0 }).trimEnd()}\n`;
+}
+
+/**
+ * The values file init writes for a Helm chart no Argo CD / Flux object passes values to: the one
+ * named for production beside the chart, else a TODO listing the candidates.
+ */
+function helmValuesChoice(chosen: Workload | undefined, d: Discovery): { file?: string; todo?: string } {
+  const chartPath = chosen?.helm?.chartPath;
+  if (chartPath === undefined) return {};
+  const entry = d.chartValues.find((c) => (c.chart || '.') === chartPath);
+  if (!entry || entry.passedBy || entry.files.length === 0) return {};
+  const prod = entry.files.filter((f) => /[-._]prod(uction)?\.ya?ml$/.test(f));
+  if (prod.length === 1)
+    return {
+      file: prod[0] as string,
+      todo: ` TODO valuesFiles: check these are the values files the production deploy passes (helm -f), in order; also beside the chart: ${entry.files.filter((f) => f !== prod[0]).join(', ') || 'none'}`,
+    };
+  return {
+    todo: ` TODO valuesFiles: the values files the production deploy passes (helm -f), in order; beside the chart: ${entry.files.join(', ')}`,
+  };
 }

@@ -293,6 +293,7 @@ export async function fuzz(options = {}) {
     outDir: undefined,
     minimise: 60,
     shellcheckEvery: 10,
+    history: 'include',
     log: () => {},
     ...options,
   };
@@ -303,7 +304,7 @@ export async function fuzz(options = {}) {
     heapMiB: o.heapMiB,
     recycle: o.recycle,
   };
-  const arb = caseArbitrary(loadSeeds(ROOT));
+  const arb = caseArbitrary(loadSeeds(ROOT), o.history);
   const pool = new Pool(limits, o.jobs);
   const counts = Object.fromEntries(CLASSES.map((k) => [k, 0]));
   const failures = new Map();
@@ -403,7 +404,7 @@ export async function fuzz(options = {}) {
 export function formatReport(report, options) {
   const c = report.counts;
   const lines = [
-    `rollbook fuzz: seed ${report.seed}, ${report.runs} inputs in ${(report.wallMs / 1000).toFixed(1)} s (${options.jobs} worker${options.jobs === 1 ? '' : 's'}, time limit ${options.timeoutMs / 1000} s CPU / ${(options.wallMs ?? 120_000) / 1000} s wall, memory limit ${Math.round(options.memoryBytes / MiB)} MiB)`,
+    `rollbook fuzz: seed ${report.seed}, ${report.runs} inputs in ${(report.wallMs / 1000).toFixed(1)} s (${options.jobs} worker${options.jobs === 1 ? '' : 's'}, time limit ${options.timeoutMs / 1000} s CPU / ${(options.wallMs ?? 120_000) / 1000} s wall, memory limit ${Math.round(options.memoryBytes / MiB)} MiB; history commands: ${options.history ?? 'include'})`,
     `  ok            ${c.ok}`,
     `  input error   ${c['input-error']} (${report.located} naming file:line)`,
     `  crash         ${c.crash}`,

@@ -776,14 +776,24 @@ function mutated(seeds) {
     });
 }
 
-/** The arbitrary of one case: { kind, from?, files, args }. */
-export function caseArbitrary(seeds) {
+/** Does a command read git history (the worker commits the case on the rbfuzz-base commit)? */
+export function readsHistory(args) {
+  return args.includes('rbfuzz-base');
+}
+
+/**
+ * The arbitrary of one case: { kind, from?, files, args }. `history`: 'include' (every command),
+ * 'skip' (not check, gates, migrations verify: their git commits and PGlite replays cost ~1 s a
+ * case) or 'only' (just those).
+ */
+export function caseArbitrary(seeds, history = 'include') {
+  const commands = COMMANDS.filter((a) => history === 'include' || readsHistory(a) === (history === 'only'));
   const repo = fc.oneof(
     { weight: 5, arbitrary: mutated(seeds).map((m) => ({ kind: 'mutated', from: m.from, files: m.files })) },
     { weight: 4, arbitrary: generated.map((files) => ({ kind: 'generated', files })) },
     { weight: 1, arbitrary: pathological.map((files) => ({ kind: 'pathological', files })) },
   );
-  return fc.record({ repo, args: fc.constantFrom(...COMMANDS) }).map(({ repo: r, args }) => ({ ...r, args }));
+  return fc.record({ repo, args: fc.constantFrom(...commands) }).map(({ repo: r, args }) => ({ ...r, args }));
 }
 
 /** Case number `index` of the campaign with `seed` (independent of the other cases). */

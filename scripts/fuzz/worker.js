@@ -108,11 +108,6 @@ function checkOutput(args, code, stdout, stderr, shellcheck) {
 
 const GIT = ['-c', 'user.name=fuzz', '-c', 'user.email=fuzz@example.invalid', '-c', 'commit.gpgsign=false'];
 
-/** Commands that read git history (check, gates, migrations verify) get the case as one commit on an empty base. */
-function needsHistory(args) {
-  return args.includes('rbfuzz-base');
-}
-
 /** `git init`, an empty commit tagged rbfuzz-base, then every file of the case in a second commit. */
 function commitCase(dir) {
   const git = (...a) => {
@@ -129,7 +124,8 @@ function commitCase(dir) {
 async function run(msg) {
   const dir = join(work, 'repo');
   materialize(dir, msg.files);
-  if (needsHistory(msg.args)) commitCase(dir);
+  // commands that read git history (check, gates, migrations verify): the case as one commit on an empty base
+  if (msg.args.includes('rbfuzz-base')) commitCase(dir);
   let stdout = '';
   let stderr = '';
   const io = { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd: work };

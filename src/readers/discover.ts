@@ -107,6 +107,8 @@ export interface Discovery {
   unknowns: Unknown[];
   /** The workload asked for with --workload, if any (applyDiscovery selects it). */
   workload?: string;
+  /** Values files beside each chart besides values.yaml (values-prod.yaml…), and who passes values to it, if anyone. */
+  chartValues: { chart: string; files: string[]; passedBy?: string }[];
 }
 
 export interface DiscoverOptions {
@@ -449,6 +451,7 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
   ];
   for (const m of managers) unknowns.push(...(m.unknowns ?? []));
   const helmBin = helmOnPath();
+  const chartValues: Discovery['chartValues'] = [];
   /** The chart workloads read with the values of a deployment. */
   const boundBy = new Map<Workload, ValuesRequest>();
   for (const [dir, cf] of [...chartFiles].sort(([a], [b]) => cmp(a, b))) {
@@ -533,6 +536,11 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
     if (r.workload) {
       workloads.push(r.workload);
       if (req) boundBy.set(r.workload, req);
+      const extra = files
+        .filter((f) => dirOf(f.rel) === dir && /^values[-._][\w.-]*\.ya?ml$/.test(baseName(f.rel)))
+        .map((f) => f.rel)
+        .sort(cmp);
+      chartValues.push({ chart: dir, files: extra, ...(req ? { passedBy: req.by } : {}) });
     }
   }
 
@@ -766,6 +774,7 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
     pipelines,
   });
   const out: Discovery = {
+    chartValues,
     workloads: finalWorkloads,
     migrationDirs: migrationSets.sets.map((m) => ({ tool: m.tool, path: m.path, database: m.database })),
     excludedMigrationDirs: migrationSets.excluded,

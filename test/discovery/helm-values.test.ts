@@ -3,11 +3,12 @@
  * (parameters > valuesObject > values > valueFiles > values.yaml; Flux: valuesFiles, valuesFrom in
  * order, then values), each fact citing the line that set it.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RollbookError } from '../../src/errors.js';
+import { initDescriptor } from '../../src/init.js';
 import { discover } from '../../src/readers/discover.js';
 import { loadService } from '../../src/readers/load-service.js';
 import { write } from '../helpers/git-repo.js';
@@ -162,6 +163,28 @@ describe('rollbook.yaml deploy.valuesFiles', () => {
     expect((e as RollbookError).message).toBe(
       'rollbook.yaml:5:7: deploy.valuesFiles[0]: values file "charts/web/values-eu.yaml" does not exist',
     );
+  });
+});
+
+describe('init and deploy.valuesFiles', () => {
+  it('writes the one production values file beside a chart nothing else passes values to; plan reads it', async () => {
+    const d = repo({ 'charts/web/values-staging.yaml': 'replicaCount: 1\n' });
+    const r = await initDescriptor({ dir: d });
+    expect(r.text).toContain('  valuesFiles:\n    - charts/web/values-prod.yaml\n');
+    expect(r.text).toContain('also beside the chart: charts/web/values-staging.yaml');
+    writeFileSync(join(d, 'rollbook.yaml'), r.text);
+    const s = await loadService(d, { release: false });
+    expect(s.workloads[0]?.settings.replicas).toMatchObject({
+      value: 4,
+      at: { file: 'charts/web/values-prod.yaml' },
+    });
+  });
+
+  it('writes none when an Argo CD application passes the values', async () => {
+    const r = await initDescriptor({
+      dir: repo({ 'argocd/web.yaml': app('web-prod', 'valueFiles:\n  - values-prod.yaml') }),
+    });
+    expect(r.text).not.toContain('valuesFiles');
   });
 });
 

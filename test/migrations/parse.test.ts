@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadParser, parseSql } from '../../src/readers/migrations/parse.js';
+import { loadParser, MAX_PARSE_ERRORS, parseSql } from '../../src/readers/migrations/parse.js';
 import { Positions } from '../../src/readers/migrations/positions.js';
 import { blank, neutralise, section } from '../../src/readers/migrations/preprocess.js';
 
@@ -189,5 +189,22 @@ describe('neutralise', () => {
       ]),
     ).toEqual({ text: 'cd\n  -g', start: 4, end: 11 });
     expect(section('abc', [])).toEqual({ text: '', start: 0, end: 0 });
+  });
+});
+
+describe('a flood of parse errors', () => {
+  it('is cut to the first MAX_PARSE_ERRORS and one entry counting the rest, at the first of them', () => {
+    const r = parseSql('f.sql', 'x;\n'.repeat(50));
+    expect(r.errors).toHaveLength(MAX_PARSE_ERRORS + 1);
+    expect(r.errors.at(-1)).toEqual({
+      message: `… and ${50 - MAX_PARSE_ERRORS} more statements that do not parse (the first shown here)`,
+      at: { file: 'f.sql', line: MAX_PARSE_ERRORS + 1, col: 1 },
+    });
+  });
+
+  it('statements around the junk are still found, non-ASCII columns exact', () => {
+    const r = parseSql('f.sql', `${'é x;\n'.repeat(25)}DROP TABLE t;\n`);
+    expect(r.statements.map((s) => `${s.at.line}:${s.at.col} ${s.text}`)).toEqual(['26:1 DROP TABLE t']);
+    expect(r.errors[0]?.at).toEqual({ file: 'f.sql', line: 1, col: 1 });
   });
 });

@@ -151,6 +151,9 @@ function recover(file: string, pos: Positions, first: unknown, out: ParsedSql): 
     }
   }
   bounds.push([from, pos.byteFromU16(text.length)]);
+  // a flood of errors (thousands of junk statements) is cut to the first few and a count
+  let more = 0;
+  let moreAt: Evidence | undefined;
   for (const [b0, b1] of bounds) {
     const u0 = pos.u16FromByte(b0);
     const u1 = pos.u16FromByte(b1);
@@ -165,14 +168,30 @@ function recover(file: string, pos: Positions, first: unknown, out: ParsedSql): 
       }));
       collect(file, pos, stmts, b0, out);
     } catch (e) {
+      if (out.errors.length >= MAX_PARSE_ERRORS && moreAt) {
+        more++;
+        continue;
+      }
       const cur = cursorOf(e);
-      const chunkStartCp = pos.ascii ? u0 : [...text.slice(0, u0)].length;
       const at = cur === undefined ? u0 + (LEADING_TRIVIA.exec(chunk)?.[0].length ?? 0) : -1;
-      const lc = at >= 0 ? pos.fromU16(at) : pos.fromCodePoint(chunkStartCp + (cur as number));
+      const lc = at >= 0 ? pos.fromU16(at) : pos.fromCodePoint(pos.codePointFromU16(u0) + (cur as number));
+      if (out.errors.length >= MAX_PARSE_ERRORS) {
+        more++;
+        moreAt = { file, line: lc.line, col: lc.col };
+        continue;
+      }
       out.errors.push({ message: errorMessage(e), at: { file, line: lc.line, col: lc.col } });
     }
   }
+  if (more > 0 && moreAt)
+    out.errors.push({
+      message: `… and ${more} more statement${more === 1 ? '' : 's'} that do not parse (the first shown here)`,
+      at: moreAt,
+    });
 }
+
+/** Parse errors listed per file; the rest are counted in one more entry. */
+export const MAX_PARSE_ERRORS = 20;
 
 const CHANGES_STATE =
   /\b(alter|drop|update|delete|insert|truncate|create|execute|rename|comment|grant|revoke|merge)\b/i;

@@ -75,6 +75,14 @@ export class Positions {
     return m[Math.max(0, Math.min(cp, m.length - 1))] as number;
   }
 
+  /** Code point offset of a UTF-16 index (clamped). */
+  codePointFromU16(u16: number): number {
+    if (this.ascii) return Math.max(0, Math.min(u16, this.text.length));
+    this.build();
+    const m = this.u16ToCp as Int32Array;
+    return m[Math.max(0, Math.min(u16, m.length - 1))] as number;
+  }
+
   /** Byte offset of a UTF-16 index. */
   byteFromU16(u16: number): number {
     if (this.ascii) return u16;
