@@ -53,6 +53,8 @@ export interface ProbeRef {
   id: string;
   /** The value it looks for (e.g. the target revision). */
   want?: Arg;
+  /** The run's start time is passed too (`--since`): what it checks must have happened during this run. */
+  since?: boolean;
 }
 
 /** What must be accepted, by whom, before an `accept` outcome passes. */

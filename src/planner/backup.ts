@@ -5,15 +5,18 @@
  * - PostgreSQL (the migration sets' database): `pg_dump --format=custom` into BACKUP_FILE, checked
  *   to be written during this run and non-empty, then read back with `pg_restore --list`, which must
  *   list the service's tables.
- * - DynamoDB (`dynamodb://TABLE` writes): an on-demand backup (`aws dynamodb create-backup`),
- *   checked AVAILABLE with `aws dynamodb list-backups`.
+ * - DynamoDB (`dynamodb://TABLE` writes): an on-demand backup (`aws dynamodb create-backup`), checked
+ *   with `aws dynamodb list-backups` read by the dynamodb-backup probe: the named backup, created during
+ *   this run, is AVAILABLE (an older backup of the same name does not count).
  * - S3 (`s3://BUCKET` writes): versioning is the backup; checked Enabled with
- *   `aws s3api get-bucket-versioning`.
- * - Redis (`redis://…` writes): `redis-cli BGSAVE`, checked with `INFO persistence`.
+ *   `aws s3api get-bucket-versioning` (s3-versioning probe; no output at all means never enabled).
+ * - Redis (`redis://…` writes): `redis-cli BGSAVE`, checked with `INFO persistence` (redis-bgsave probe:
+ *   no save in progress, the last one ok and finished during this run).
  * - Anything else: a manual step that names what to back up.
  */
 import type { Arg, Check, Command } from '../model/plan.js';
 import type { Service } from '../model/service.js';
+import { dynamodbBackup, redisBgsave, s3Versioning } from '../probes/backup.js';
 import { cmp } from '../util/order.js';
 
 const read = (...argv: Arg[]): Command => ({ argv, readOnly: true });
@@ -133,10 +136,10 @@ function writeBackup(store: string): StoreBackup | undefined {
       ],
       check: {
         command: read('aws', 'dynamodb', 'list-backups', `--table-name=${table}`, '--backup-type', 'USER'),
-        expect: `an on-demand backup of ${table} named ${table}-before-rollback is AVAILABLE`,
-        expectOutput: '"BackupStatus": "AVAILABLE"',
+        expect: `an on-demand backup of ${table} named ${table}-before-rollback, created during this run, is AVAILABLE (CREATING: wait)`,
+        probe: { id: dynamodbBackup.id, want: `${table}-before-rollback`, since: true },
         timeoutSeconds: 60,
-        retries: 3,
+        retries: 12,
       },
     };
   }
@@ -152,7 +155,7 @@ function writeBackup(store: string): StoreBackup | undefined {
       check: {
         command: read('aws', 's3api', 'get-bucket-versioning', `--bucket=${bucket}`),
         expect: `versioning is Enabled on ${bucket}, so overwritten and deleted objects can be restored`,
-        expectOutput: '"Status": "Enabled"',
+        probe: { id: s3Versioning.id },
         timeoutSeconds: 30,
         retries: 1,
       },
@@ -164,10 +167,11 @@ function writeBackup(store: string): StoreBackup | undefined {
       take: [{ argv: ['redis-cli', '-u', REDIS, 'BGSAVE'], readOnly: true }],
       check: {
         command: read('redis-cli', '-u', REDIS, 'INFO', 'persistence'),
-        expect: 'the background save finished (rdb_bgsave_in_progress:0, rdb_last_bgsave_status:ok)',
-        expectLines: ['^rdb_bgsave_in_progress:0', '^rdb_last_bgsave_status:ok'],
-        timeoutSeconds: 300,
-        retries: 5,
+        expect:
+          'the background save finished during this run and succeeded (rdb_bgsave_in_progress:0, rdb_last_bgsave_status:ok, rdb_last_save_time after the run started)',
+        probe: { id: redisBgsave.id, since: true },
+        timeoutSeconds: 30,
+        retries: 60,
       },
     };
   }

@@ -5,6 +5,7 @@
 import { cmp } from '../util/order.js';
 import { rolloutsHistory, rolloutsPhase } from './argo-rollouts.js';
 import { argocdApp, argocdHistory } from './argocd.js';
+import { dynamodbBackup, redisBgsave, s3Versioning } from './backup.js';
 import { cloudRunRevisions, cloudRunService } from './cloud-run.js';
 import { composePs, dockerManifest } from './compose.js';
 import { ecsDeployments, ecsTaskDefinition } from './ecs.js';
@@ -28,6 +29,9 @@ export const PROBES: readonly Probe[] = [
   cloudRunService,
   composePs,
   dockerManifest,
+  dynamodbBackup,
+  redisBgsave,
+  s3Versioning,
   ecsDeployments,
   ecsTaskDefinition,
   fluxReady,

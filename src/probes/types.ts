@@ -27,6 +27,7 @@ export interface ProbeVerdict {
 export interface Probe {
   /** kebab-case id, `<tool>-<what>` (e.g. helm-history). */
   id: string;
+  /** The platforms whose gates use it (none for the backup probes, which are about data stores). */
   platforms: PlatformId[];
   /** What it reads: the command, in its documented form. */
   reads: string;

@@ -16,7 +16,7 @@ export function checkReading(c: Check): string[] {
     out.push(`The output must have lines matching ${c.expectLines.map((l) => `/${l}/`).join(', ')}.`);
   if (c.probe)
     out.push(
-      `Pipe the output to: rollbook probe ${c.probe.id}${c.probe.want !== undefined ? ` --want ${arg(c.probe.want)}` : ''} (it reads the tool's format): PASS passes; FAIL and UNKNOWN stop.`,
+      `Pipe the output to: rollbook probe ${c.probe.id}${c.probe.want !== undefined ? ` --want ${arg(c.probe.want)}` : ''}${c.probe.since ? ' --since <the run start, epoch seconds>' : ''} (it reads the tool's format): PASS passes; FAIL and UNKNOWN stop.`,
     );
   if (c.listsRevision) out.push(`The history must list revision ${arg(c.listsRevision)}.`);
   if (c.schemaVersion)

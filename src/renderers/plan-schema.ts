@@ -52,7 +52,7 @@ const check = z.strictObject({
     .optional()
     .describe('Extended regular expressions that must each match a line of the output.'),
   probe: z
-    .strictObject({ id: z.string(), want: arg.optional() })
+    .strictObject({ id: z.string(), want: arg.optional(), since: z.boolean().optional() })
     .optional()
     .describe(
       "The output is read by `rollbook probe ID [--want VALUE]` (the tool's real format): its PASS / FAIL / UNKNOWN decides; unknown never passes.",

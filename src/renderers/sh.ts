@@ -203,6 +203,7 @@ rb_running_cmd() {
 }
 
 rb_run_marker=''
+rb_started=0
 rb_finish() {
   local rc=$1
   [[ -z "$rb_run_marker" ]] || rm -f "$rb_run_marker"
@@ -304,10 +305,11 @@ rb_discover() {
 #   rb_c_ver_tool / rb_c_ver_want   the migration tool whose status output must show this version, not dirty
 #   rb_c_fresh     a file that must have been written during this run and be non-empty
 #   rb_c_probe / rb_c_probe_want    "rollbook probe" reads the output (its verdict decides), looking for this value
+#   rb_c_probe_since                 ... and for something done during this run (rb_started, epoch seconds)
 #   rb_c_accept_by / rb_c_losses    who may accept, and what is lost
 rb_spec() {
   rb_c_rules=() rb_c_lines=() rb_c_rev='' rb_c_ver_tool='' rb_c_ver_want='' rb_c_fresh=''
-  rb_c_probe='' rb_c_probe_want=''
+  rb_c_probe='' rb_c_probe_want='' rb_c_probe_since=''
   rb_c_accept_by='' rb_c_losses=()
 }
 rb_spec
@@ -361,6 +363,7 @@ rb_accept() {
 rb_probe() {
   local verdict prc=0 args=(probe "$rb_c_probe" "--exit-code=$2")
   [[ -z "$rb_c_probe_want" ]] || args+=("--want=$rb_c_probe_want")
+  [[ -z "$rb_c_probe_since" ]] || args+=("--since=$rb_started")
   verdict=$(printf '%s\n' "$1" | "%{rb_rollbook_cmd[@]}" "%{args[@]}" 2>&1) || prc=$?
   verdict=$(rb_mask "%{verdict%%$'\n'*}")
   rb_log "probe $rb_c_probe (exit $prc): $verdict"
@@ -643,6 +646,7 @@ function specWords(check: Check): string[] {
     words.push(`rb_c_probe=${shellQuote(check.probe.id)}`);
     if (check.probe.want !== undefined)
       words.push(`rb_c_probe_want=${renderArg(check.probe.want, inputVar)}`);
+    if (check.probe.since) words.push('rb_c_probe_since=1');
   }
   if (check.acceptance) {
     words.push(`rb_c_accept_by=${q(check.acceptance.by.join(', '))}`);
@@ -1006,6 +1010,7 @@ export function renderSh(plan: Plan, options: ShOptions = {}): string {
     `  : >>"$rb_log_file" || { printf 'cannot write the log file %s\\n' "$rb_log_file" >&2; exit 2; }`,
     `  rb_log ${shellQuote('runbook started for')} ${q(plan.service.name)} "$(rb_q "$@")"`,
     `  rb_run_marker=$(mktemp "\${TMPDIR:-/tmp}/rollbook-run.XXXXXX")`,
+    '  rb_started=$(date +%s)',
     'fi',
   );
   if (options.preface) {

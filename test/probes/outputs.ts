@@ -379,3 +379,44 @@ export const herokuReleases = (rows: [number, string, boolean][]) =>
     null,
     2,
   );
+
+// aws dynamodb list-backups (API_ListBackups: BackupSummaries[] with BackupName, BackupStatus,
+// BackupCreationDateTime: ISO 8601 with AWS CLI v2, epoch seconds with v1).
+export const dynamodbBackups = (rows: [string, string, string | number][]) =>
+  JSON.stringify(
+    {
+      BackupSummaries: rows.map(([BackupName, BackupStatus, BackupCreationDateTime], i) => ({
+        TableName: 'shipments',
+        TableId: 'e6b2b3c4-5d6e-7f80-9a1b-2c3d4e5f6a7b',
+        TableArn: 'arn:aws:dynamodb:eu-west-1:123456789012:table/shipments',
+        BackupArn: `arn:aws:dynamodb:eu-west-1:123456789012:table/shipments/backup/0176456520000${i}-a1b2c3d4`,
+        BackupName,
+        BackupCreationDateTime,
+        BackupStatus,
+        BackupType: 'USER',
+        BackupSizeBytes: 48213,
+      })),
+    },
+    null,
+    4,
+  );
+
+// aws s3api get-bucket-versioning (API_GetBucketVersioning: Status, MFADelete; nothing at all when
+// versioning was never enabled).
+export const s3Versioning = (status: string) => JSON.stringify({ Status: status }, null, 4);
+
+// redis-cli INFO persistence (redis.io INFO, persistence section; CRLF line ends).
+export const redisPersistence = (inProgress: 0 | 1, status: string, lastSave: number) =>
+  [
+    '# Persistence',
+    'loading:0',
+    'async_loading:0',
+    'rdb_changes_since_last_save:0',
+    `rdb_bgsave_in_progress:${inProgress}`,
+    `rdb_last_save_time:${lastSave}`,
+    `rdb_last_bgsave_status:${status}`,
+    'rdb_last_bgsave_time_sec:1',
+    'rdb_current_bgsave_time_sec:-1',
+    'aof_enabled:0',
+    '',
+  ].join('\r\n');

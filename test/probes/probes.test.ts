@@ -20,12 +20,116 @@ interface Case {
   output: string;
   exit?: number;
   want?: string;
+  since?: number;
   outcome: Outcome;
   /** Text the note must contain. */
   says?: string;
 }
 
+/** The run started at 2026-12-01T05:00:00Z (what the script passes as --since). */
+const RUN_START = Date.parse('2026-12-01T05:00:00Z') / 1000;
+
 const TABLE: Record<string, Case[]> = {
+  'dynamodb-backup': [
+    {
+      name: 'the named backup of this run is AVAILABLE (AWS CLI v2 dates)',
+      output: o.dynamodbBackups([
+        ['shipments-before-rollback', 'AVAILABLE', '2026-12-01T05:20:00.000000+00:00'],
+      ]),
+      want: 'shipments-before-rollback',
+      since: RUN_START,
+      outcome: 'pass',
+      says: 'AVAILABLE',
+    },
+    {
+      name: 'epoch dates (AWS CLI v1)',
+      output: o.dynamodbBackups([['shipments-before-rollback', 'AVAILABLE', RUN_START + 60]]),
+      want: 'shipments-before-rollback',
+      since: RUN_START,
+      outcome: 'pass',
+    },
+    {
+      name: 'still CREATING',
+      output: o.dynamodbBackups([['shipments-before-rollback', 'CREATING', '2026-12-01T05:20:00+00:00']]),
+      want: 'shipments-before-rollback',
+      since: RUN_START,
+      outcome: 'fail',
+      says: 'CREATING',
+    },
+    {
+      name: "yesterday's backup of the same name",
+      output: o.dynamodbBackups([['shipments-before-rollback', 'AVAILABLE', '2026-11-30T05:20:00+00:00']]),
+      want: 'shipments-before-rollback',
+      since: RUN_START,
+      outcome: 'fail',
+      says: 'before the run started',
+    },
+    {
+      name: 'only other backups',
+      output: o.dynamodbBackups([['nightly-2026-12-01', 'AVAILABLE', '2026-12-01T05:30:00+00:00']]),
+      want: 'shipments-before-rollback',
+      since: RUN_START,
+      outcome: 'fail',
+      says: 'no backup named',
+    },
+    {
+      name: 'the run start is unknown',
+      output: o.dynamodbBackups([['shipments-before-rollback', 'AVAILABLE', '2026-12-01T05:20:00+00:00']]),
+      want: 'shipments-before-rollback',
+      outcome: 'unknown',
+    },
+    {
+      name: 'access denied',
+      output:
+        '\nAn error occurred (AccessDeniedException) when calling the ListBackups operation: User is not authorized to perform: dynamodb:ListBackups\n',
+      exit: 254,
+      want: 'shipments-before-rollback',
+      since: RUN_START,
+      outcome: 'unknown',
+    },
+  ],
+  's3-versioning': [
+    { name: 'Enabled', output: o.s3Versioning('Enabled'), outcome: 'pass' },
+    { name: 'Suspended', output: o.s3Versioning('Suspended'), outcome: 'fail', says: 'Suspended' },
+    { name: 'never enabled (no output)', output: '', outcome: 'fail', says: 'never enabled' },
+    {
+      name: 'no such bucket',
+      output:
+        '\nAn error occurred (NoSuchBucket) when calling the GetBucketVersioning operation: The specified bucket does not exist\n',
+      exit: 254,
+      outcome: 'fail',
+    },
+  ],
+  'redis-bgsave': [
+    {
+      name: 'saved during this run',
+      output: o.redisPersistence(0, 'ok', RUN_START + 30),
+      since: RUN_START,
+      outcome: 'pass',
+    },
+    {
+      name: 'still saving',
+      output: o.redisPersistence(1, 'ok', RUN_START - 3600),
+      since: RUN_START,
+      outcome: 'fail',
+      says: 'in progress',
+    },
+    {
+      name: 'the save failed',
+      output: o.redisPersistence(0, 'err', RUN_START + 30),
+      since: RUN_START,
+      outcome: 'fail',
+      says: 'failed',
+    },
+    {
+      name: 'the last save is from before the run',
+      output: o.redisPersistence(0, 'ok', RUN_START - 86400),
+      since: RUN_START,
+      outcome: 'fail',
+      says: 'before this run',
+    },
+    { name: 'NOAUTH', output: 'NOAUTH Authentication required.', outcome: 'unknown' },
+  ],
   'helm-history': [
     {
       name: 'an earlier superseded revision',
@@ -874,6 +978,7 @@ describe('every probe reads the real output format', () => {
           output: c.output,
           exitCode: c.exit ?? 0,
           ...(c.want !== undefined ? { want: c.want } : {}),
+          ...(c.since !== undefined ? { since: c.since } : {}),
         });
         expect(r.outcome, r.note).toBe(c.outcome);
         if (c.says) expect(r.note).toContain(c.says);

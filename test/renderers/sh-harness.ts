@@ -143,6 +143,9 @@ export function runScript(
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, calls: stubCalls(sb) };
 }
 
+/** How a recorded `rollbook probe … --since=EPOCH` argument reads in expected calls. */
+export const RUN_START_ARG = '--since=<run start>';
+
 /** The recorded stub invocations: [program, ...argv]. */
 export function stubCalls(sb: Sandbox): string[][] {
   const parts = readFileSync(sb.stubLog, 'utf8').split('\0');
@@ -151,7 +154,8 @@ export function stubCalls(sb: Sandbox): string[][] {
   for (const p of parts) {
     if (p === 'CALL') cur = [];
     else if (p === 'END' && cur) {
-      calls.push(cur);
+      // the run's start time differs from run to run
+      calls.push(cur.map((a) => (/^--since=\d+$/.test(a) ? RUN_START_ARG : a)));
       cur = null;
     } else if (cur) cur.push(p);
   }
@@ -327,6 +331,7 @@ export function expectedCallsFor(plan: Plan, vars: Record<string, string>): stri
           ...(c.probe.want !== undefined
             ? [`--want=${argv({ argv: [c.probe.want], readOnly: true })[0]}`]
             : []),
+          ...(c.probe.since ? [RUN_START_ARG] : []),
         ]);
     }
   };

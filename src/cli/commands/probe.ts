@@ -10,6 +10,7 @@ it read. The generated runbook pipes its gate checks through it. Exit 0 on PASS,
 
 --want VALUE     the value to look for (e.g. the target revision), for the probes that need one
 --exit-code N    the command's exit code (default 0)
+--since EPOCH    when the run started (seconds since 1970), for the probes that check a backup was taken during it
 
 Probes:
 ${PROBES.map((p) => `  ${p.id.padEnd(22)} ${p.reads}`).join('\n')}`;
@@ -33,7 +34,16 @@ async function readStdin(): Promise<string> {
 }
 
 export async function run(args: string[], io: Io): Promise<number> {
-  const parsed = parseCommand(args, { want: { type: 'string' }, 'exit-code': { type: 'string' } }, USAGE, io);
+  const parsed = parseCommand(
+    args,
+    {
+      want: { type: 'string' },
+      'exit-code': { type: 'string' },
+      since: { type: 'string' },
+    },
+    USAGE,
+    io,
+  );
   if (!parsed) return EXIT.ok;
   const { values, positionals } = parsed;
   const id = positionals[0];
@@ -47,10 +57,14 @@ export async function run(args: string[], io: Io): Promise<number> {
   if (!/^\d{1,3}$/.test(raw))
     throw new RollbookError('USAGE', `--exit-code must be a number (got "${raw}")`, USAGE);
   const want = values.want as string | undefined;
+  const since = values.since as string | undefined;
+  if (since !== undefined && !/^\d{1,12}$/.test(since))
+    throw new RollbookError('USAGE', `--since must be seconds since 1970 (got "${since}")`, USAGE);
   const report = runProbe(id, {
     output: await readStdin(),
     exitCode: Number(raw),
     ...(want !== undefined ? { want } : {}),
+    ...(since !== undefined ? { since: Number(since) } : {}),
   });
   io.stdout(probeText(report));
   return exitCode(report.outcome);

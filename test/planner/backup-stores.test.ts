@@ -1,0 +1,74 @@
+/**
+ * The backup step for the stores rollbook models besides PostgreSQL (item 3 of issue 12): DynamoDB
+ * (on-demand backup, then the backup of this run AVAILABLE), S3 (versioning Enabled) and Redis (BGSAVE,
+ * then a save finished during this run). Every format shows the same step: the commands that take it
+ * and the check that reads it back. The probes' pass/fail readings are in test/probes/probes.test.ts.
+ */
+import { describe, expect, it } from 'vitest';
+import { analyze, plan, render } from '../../src/index.js';
+import type { Plan } from '../../src/model/plan.js';
+import { renderCommand } from '../../src/util/shell.js';
+import { service } from '../platforms/helpers.js';
+
+function planWith(store: string): Plan {
+  const svc = service({
+    name: 'orders-worker',
+    deploy: {
+      platform: 'kubernetes',
+      manifests: [],
+      workload: 'deployment/orders-worker',
+      namespace: 'shop',
+    },
+    writes: [{ store, dualWrite: true, external: false, description: 'written by the new version' }],
+  });
+  return plan(svc, analyze(svc));
+}
+
+const STORES = [
+  {
+    store: 'dynamodb://shipments',
+    take: 'aws dynamodb create-backup --table-name=shipments --backup-name=shipments-before-rollback',
+    check: 'aws dynamodb list-backups --table-name=shipments --backup-type USER',
+    probe: 'dynamodb-backup',
+  },
+  {
+    store: 's3://acme-receipts',
+    take: 'S3 bucket acme-receipts: objects are protected by versioning only',
+    check: 'aws s3api get-bucket-versioning --bucket=acme-receipts',
+    probe: 's3-versioning',
+  },
+  {
+    store: 'redis://sessions',
+    take: 'redis-cli -u "${REDIS_URL}" BGSAVE',
+    check: 'redis-cli -u "${REDIS_URL}" INFO persistence',
+    probe: 'redis-bgsave',
+  },
+];
+
+describe('the backup step for DynamoDB, S3 and Redis', () => {
+  for (const s of STORES) {
+    it(`${s.store}: a step before the data step, a probe that reads it back, shown the same in md, json, sh and html`, () => {
+      const p = planWith(s.store);
+      const step = p.runbook.find((st) => st.id === 'take-backup');
+      expect(step, 'take-backup step').toBeDefined();
+      const shown = step!.commands.map((c) => (c.argv.length ? renderCommand(c) : (c.manual ?? '')));
+      expect(shown.join('\n')).toContain(s.take);
+      const gate = p.gates.find((g) => g.kind === 'backup');
+      expect(gate?.check.probe?.id).toBe(s.probe);
+      expect(renderCommand(gate!.check.command!)).toBe(s.check);
+      if (s.probe !== 's3-versioning') expect(gate?.check.probe?.since).toBe(true);
+      for (const format of ['md', 'json', 'sh', 'html']) {
+        const out = render(p, format);
+        const text = format === 'html' ? out.replaceAll('&quot;', '"').replaceAll('&#39;', "'") : out;
+        // sh quotes each word itself: compare the words
+        const words = (cmd: string) =>
+          format === 'sh' ? cmd.split(' ')[0]! : format === 'json' ? JSON.stringify(cmd).slice(1, -1) : cmd;
+        expect(text, `${format} shows the take command`).toContain(words(s.take.split(':')[0]!));
+        expect(text, `${format} shows the check`).toContain(format === 'sh' ? s.probe : words(s.check));
+      }
+      const sh = render(p, 'sh');
+      expect(sh).toContain(`rb_c_probe=${s.probe}`);
+      if (s.probe !== 's3-versioning') expect(sh).toContain('rb_c_probe_since=1');
+    });
+  }
+});
