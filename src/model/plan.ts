@@ -212,6 +212,8 @@ export interface DurationDriver {
   value: string;
   source: 'manifest' | 'descriptor' | 'default';
   at?: Evidence;
+  /** For an assumed (default) value: where the real one is set, or how to measure it. */
+  realFrom?: string;
 }
 
 export interface Estimate {

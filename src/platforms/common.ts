@@ -127,6 +127,73 @@ export function evidenceOf(ctx: PlatformContext): Evidence[] {
 type SettingKey = keyof RolloutSettings;
 type ValueOf<K extends SettingKey> = NonNullable<RolloutSettings[K]> extends Setting<infer T> ? T : never;
 
+const TARGET_GROUP =
+  'the target group (Terraform aws_lb_target_group, CloudFormation AWS::ElasticLoadBalancingV2::TargetGroup)';
+const MEASURE = 'in no file: time it on a past deploy';
+
+/**
+ * Where the real value of an assumed (default) duration driver is set, by driver name: the field
+ * to read or set, or how to measure what no file says. Compose drivers are `<service>.<field>`.
+ */
+const REAL_VALUE_FROM: Readonly<Record<string, string>> = {
+  replicas: 'spec.replicas (a chart: the values key its template reads; an HPA: minReplicas)',
+  strategy: 'spec.strategy.type',
+  progressDeadlineSeconds: 'spec.progressDeadlineSeconds',
+  maxSurge: 'spec.strategy.rollingUpdate.maxSurge (DaemonSet: spec.updateStrategy.rollingUpdate)',
+  maxUnavailable: 'spec.strategy.rollingUpdate.maxUnavailable (DaemonSet: spec.updateStrategy.rollingUpdate)',
+  partition: 'spec.updateStrategy.rollingUpdate.partition',
+  'imagePullSeconds (estimate)': `${MEASURE} (the image size and the registry; kubectl get events shows "Pulled … in")`,
+  'readiness probe': "the container's readinessProbe",
+  readinessInitialDelaySeconds: 'readinessProbe.initialDelaySeconds',
+  readinessPeriodSeconds: 'readinessProbe.periodSeconds',
+  readinessSuccessThreshold: 'readinessProbe.successThreshold',
+  readinessFailureThreshold: 'readinessProbe.failureThreshold',
+  minReadySeconds: 'spec.minReadySeconds',
+  terminationGracePeriodSeconds: 'spec.template.spec.terminationGracePeriodSeconds',
+  'volume detach + attach per pod (estimate)': `${MEASURE} (the storage class's CSI driver; kubectl get events shows SuccessfulAttachVolume)`,
+  'helm --timeout': 'the --timeout the pipeline passes to helm upgrade (Flux: HelmRelease spec.timeout)',
+  scaleDownDelaySeconds: 'spec.strategy.blueGreen.scaleDownDelaySeconds of the Rollout',
+  desiredCount: "the ECS service's desiredCount",
+  minimumHealthyPercent: "the ECS service's deploymentConfiguration.minimumHealthyPercent",
+  maximumPercent: "the ECS service's deploymentConfiguration.maximumPercent",
+  stopTimeout: "the task definition's containerDefinitions[].stopTimeout",
+  healthCheckGracePeriodSeconds: "the ECS service's healthCheckGracePeriodSeconds",
+  'health check interval': `HealthCheckIntervalSeconds of ${TARGET_GROUP}`,
+  'healthy threshold': `HealthyThresholdCount of ${TARGET_GROUP}`,
+  'unhealthy threshold': `UnhealthyThresholdCount of ${TARGET_GROUP}`,
+  deregistrationDelaySeconds: `the deregistration_delay.timeout_seconds attribute of ${TARGET_GROUP}`,
+  'container healthCheck.interval': "the essential container's healthCheck.interval in the task definition",
+  'container healthCheck.timeout': "the essential container's healthCheck.timeout in the task definition",
+  'container healthCheck.retries': "the essential container's healthCheck.retries in the task definition",
+  'container healthCheck.startPeriod':
+    "the essential container's healthCheck.startPeriod in the task definition",
+  count: "the task group's count in the Nomad job",
+  max_parallel: "the job's update { max_parallel }",
+  min_healthy_time: "the job's update { min_healthy_time }",
+  healthy_deadline: "the job's update { healthy_deadline }",
+  progress_deadline: "the job's update { progress_deadline }",
+  kill_timeout: "the task's kill_timeout",
+  TimeoutStopSec: 'TimeoutStopSec= of the systemd unit',
+  TimeoutStartSec: 'TimeoutStartSec= of the systemd unit',
+  'healthcheck.interval': "the service's healthcheck.interval in the compose file",
+  'healthcheck.timeout': "the service's healthcheck.timeout in the compose file",
+  'healthcheck.retries': "the service's healthcheck.retries in the compose file",
+  'healthcheck.start_period': "the service's healthcheck.start_period in the compose file",
+  stop_grace_period: "the service's stop_grace_period in the compose file",
+  healthcheck: "the service's healthcheck in the compose file (or the image's HEALTHCHECK)",
+};
+
+/** Where the real value of an assumed driver would come from (see REAL_VALUE_FROM). */
+export function realValueFrom(name: string): string | undefined {
+  if (Object.hasOwn(REAL_VALUE_FROM, name)) return REAL_VALUE_FROM[name];
+  // `<compose service>.<field>`: the service name may itself hold dots
+  for (let i = name.indexOf('.'); i >= 0; i = name.indexOf('.', i + 1)) {
+    const field = name.slice(i + 1);
+    if (Object.hasOwn(REAL_VALUE_FROM, field)) return REAL_VALUE_FROM[field];
+  }
+  return undefined;
+}
+
 /** Collects the values that drive a duration, with where each came from. */
 export class Drivers {
   readonly list: DurationDriver[] = [];
@@ -155,6 +222,8 @@ export class Drivers {
     if (this.list.some((d) => d.name === name)) return;
     const driver: DurationDriver = { name, value: String(value), source };
     if (at) driver.at = at;
+    const real = source === 'default' ? realValueFrom(name) : undefined;
+    if (real) driver.realFrom = real;
     this.list.push(driver);
   }
 

@@ -94,7 +94,7 @@ export function podTimes(d: Drivers): PodTimes {
 /** Kubernetes rollout duration for the workload's kind (Deployment, StatefulSet, DaemonSet). */
 export function kubeDuration(ctx: PlatformContext, kind: KubeKind = kubeKind(ctx)): DurationModel {
   const d = new Drivers(ctx);
-  if (kind === 'StatefulSet') return statefulSetDuration(d);
+  if (kind === 'StatefulSet') return statefulSetDuration(d, ctx);
   if (kind === 'DaemonSet') return daemonSetDuration(d);
   return deploymentDuration(d, ctx);
 }
@@ -154,16 +154,29 @@ function deploymentDuration(d: Drivers, ctx: PlatformContext): DurationModel {
   );
 }
 
-function statefulSetDuration(d: Drivers): DurationModel {
+/** A pod's volume moving with it: detach from the old node, attach on the new one (CSI, estimate). */
+const VOLUME_ATTACH = { expected: 15, worst: 90 };
+
+function statefulSetDuration(d: Drivers, ctx: PlatformContext): DurationModel {
   const replicas = Math.max(1, d.get('replicas', 1));
   const partition = Math.min(replicas - 1, Math.max(0, d.get('partition', 0)));
   const pods = replicas - partition;
   const pod = podTimes(d);
+  const volumes = (ctx.workload?.state ?? []).some(
+    (s) => s.kind === 'volume-claim-template' || s.kind === 'persistent-volume-claim',
+  );
+  if (volumes)
+    d.add(
+      'volume detach + attach per pod (estimate)',
+      `${VOLUME_ATTACH.expected}s, worst ${VOLUME_ATTACH.worst}s`,
+      'default',
+    );
+  const attach = volumes ? VOLUME_ATTACH : { expected: 0, worst: 0 };
   return durationModel(
-    pods * (pod.drain + pod.expected),
-    pods * (pod.graceWorst + pod.worst),
+    pods * (pod.drain + attach.expected + pod.expected),
+    pods * (pod.graceWorst + attach.worst + pod.worst),
     d,
-    `${plural(pods, 'pod')} one at a time, highest ordinal first (${plural(replicas, 'replica')}, partition ${partition}) × (terminate: preStop ${pod.drain}s + ${pod.words}); worst case per pod: full grace ${pod.graceWorst}s, 3× pull, failureThreshold extra probe periods`,
+    `${plural(pods, 'pod')} one at a time, highest ordinal first (${plural(replicas, 'replica')}, partition ${partition}) × (terminate: preStop ${pod.drain}s + ${volumes ? `volume detach + attach ${attach.expected}s + ` : ''}${pod.words}); worst case per pod: full grace ${pod.graceWorst}s${volumes ? `, volume attach ${attach.worst}s` : ''}, 3× pull, failureThreshold extra probe periods`,
   );
 }
 

@@ -420,7 +420,7 @@ function estimate(plan: Plan): string {
     ? `<table class="cards"><thead><tr><th>Driver</th><th>Value</th><th>From</th></tr></thead><tbody>${est.drivers
         .map(
           (d) =>
-            `<tr><td data-label="Driver">${e(d.name)}</td><td data-label="Value">${e(d.value)}</td><td data-label="From">${e(d.source)}${d.at ? ` <code>${e(`${d.at.file}:${d.at.line}`)}</code>` : ''}</td></tr>`,
+            `<tr><td data-label="Driver">${e(d.name)}</td><td data-label="Value">${e(d.value)}</td><td data-label="From">${e(d.source)}${d.at ? ` <code>${e(`${d.at.file}:${d.at.line}`)}</code>` : ''}${d.realFrom ? ` — real value: ${e(d.realFrom)}` : ''}</td></tr>`,
         )
         .join('')}</tbody></table>`
     : '';

@@ -320,7 +320,7 @@ export function renderMarkdown(plan: Plan): string {
     o.push('|---|---|---|');
     for (const d of estimate.drivers) {
       o.push(
-        `| ${mdText(d.name)} | ${mdText(d.value)} | ${d.source}${d.at ? ` ${mdCode(`${d.at.file}:${d.at.line}`)}` : ''} |`,
+        `| ${mdText(d.name)} | ${mdText(d.value)} | ${d.source}${d.at ? ` ${mdCode(`${d.at.file}:${d.at.line}`)}` : ''}${d.realFrom ? ` — real value: ${mdText(d.realFrom)}` : ''} |`,
       );
     }
   }

@@ -280,6 +280,7 @@ export const planJsonSchema = z
           value: z.string(),
           source: z.enum(['manifest', 'descriptor', 'default']),
           at: evidence.optional(),
+          realFrom: z.string().optional(),
         }),
       ),
       past: z.array(pastRollback),

@@ -51,6 +51,7 @@ describe('helm', () => {
       name: 'helm --timeout',
       value: '300',
       source: 'default',
+      realFrom: 'the --timeout the pipeline passes to helm upgrade (Flux: HelmRelease spec.timeout)',
     });
     const short = helm.duration(chart({ timeoutSeconds: y(60, 3) }));
     expect(short.maxSeconds).toBe(60);

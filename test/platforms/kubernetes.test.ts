@@ -41,6 +41,7 @@ describe('kubernetes: Deployment', () => {
       name: 'terminationGracePeriodSeconds',
       value: '30',
       source: 'default',
+      realFrom: 'spec.template.spec.terminationGracePeriodSeconds',
     });
     expect(d.basis).toMatchInlineSnapshot(
       `"4 batches of 3 (10 replicas, maxSurge 3 rounded up, maxUnavailable 0 rounded down) × (pull 10s + ready 0s + 5s × 1) + last drain preStop 0s; worst case: 3× pull, failureThreshold extra probe periods, each batch capped by progressDeadlineSeconds 600s, + termination grace 30s"`,
@@ -238,6 +239,20 @@ describe('kubernetes: StatefulSet', () => {
     // per pod worst: grace 60 + 3×10 + 10 + 5×4 = 120 → 3 × 120
     expect(d.maxSeconds).toBe(360);
     expect(d.basis).toContain('3 pods one at a time');
+  });
+
+  test('with volume claims each pod also waits for its volume to detach and attach (an assumed value, said as such)', () => {
+    const ctx = sts();
+    ctx.workload!.state = [{ kind: 'volume-claim-template', name: 'data', at: { file: MANIFEST, line: 40 } }];
+    const d = kubernetes.duration(ctx);
+    // per pod: 35 + volume detach + attach 15 → 3 × 50; worst 120 + 90 → 3 × 210
+    expect([d.expectedSeconds, d.maxSeconds]).toEqual([150, 630]);
+    expect(d.basis).toContain('volume detach + attach 15s');
+    expect(d.drivers.find((x) => x.name === 'volume detach + attach per pod (estimate)')).toMatchObject({
+      value: '15s, worst 90s',
+      source: 'default',
+      realFrom: expect.stringContaining('SuccessfulAttachVolume'),
+    });
   });
 
   test('partition limits the pods that roll', () => {

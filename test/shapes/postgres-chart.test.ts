@@ -35,11 +35,12 @@ describe('fixture postgres-chart', () => {
     expect(drivers(p)).toEqual(
       expect.arrayContaining(['replicas=1 (manifest@values.yaml:6)', 'helm --timeout=300 (default)']),
     );
-    // one pod at a time, highest ordinal first: terminate + pull + ready per pod
+    // one pod at a time, highest ordinal first: terminate + volume detach/attach 15 + pull + ready per pod
     const step = p.runbook.find((s) =>
       s.commands.some((c) => c.argv[0] === 'helm' && c.argv[1] === 'rollback'),
     );
-    expect(step?.expectedSeconds).toBe(25);
+    expect(step?.expectedSeconds).toBe(40);
+    expect(step?.durationBasis).toContain('volume detach + attach 15s');
     expect(step?.durationBasis).toContain('1 pod one at a time, highest ordinal first');
   });
 
