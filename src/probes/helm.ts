@@ -36,6 +36,12 @@ export const helmHistory: Probe = {
       return fail(`${what} is the newest release, the one running now: choose the last good one before it`);
     if (status === 'failed' || status.startsWith('pending'))
       return fail(`${what} never became a working release: choose an earlier one`);
+    if (status === 'uninstalling' || status === 'uninstalled')
+      return fail(`${what} was uninstalled: helm rollback cannot return to it`);
+    // superseded, or deployed but not the newest (the last good one after a failed upgrade); any
+    // other status (unknown, or one a newer helm adds) proves nothing
+    if (status !== 'superseded' && status !== 'deployed')
+      return unknown(`${what}: rollbook does not know whether a release in status ${status} worked`);
     return pass(`${what} is in the history`);
   },
 };

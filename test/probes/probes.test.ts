@@ -173,6 +173,26 @@ const TABLE: Record<string, Case[]> = {
       says: 'never became a working release',
     },
     {
+      name: 'a revision in a status helm calls unknown',
+      output: o.helmHistory([
+        [2, 'unknown', ''],
+        [3, 'deployed', 'Upgrade complete'],
+      ]),
+      want: '2',
+      outcome: 'unknown',
+      says: 'status unknown',
+    },
+    {
+      name: 'an uninstalled revision',
+      output: o.helmHistory([
+        [2, 'uninstalled', 'Uninstallation complete'],
+        [3, 'deployed', 'Install complete'],
+      ]),
+      want: '2',
+      outcome: 'fail',
+      says: 'uninstalled',
+    },
+    {
       name: 'the newest revision, running now',
       output: o.helmHistory([
         [2, 'superseded', 'Install complete'],
