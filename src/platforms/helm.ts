@@ -3,8 +3,9 @@
  *
  * Names: release from the helm.release fact, else workload.name, deploy.target.release,
  * deploy.workload, service.name; namespace as for Kubernetes.
- * Fact keys (typed facts, else deploy.target): release, namespace, chart, crds ("true" when the chart ships crds/),
- * hooks (comma-separated hook types found in templates, e.g. "pre-upgrade,post-upgrade").
+ * Fact keys (typed facts, else deploy.target): release, namespace, chart; the workload's crds/hooks from discovery
+ * (else deploy.target crds "true" when the chart ships crds/,
+ * hooks: comma-separated hook types found in templates, e.g. "pre-upgrade,post-upgrade").
  * Settings: the chart workload's rollout settings (see k8s.ts), timeoutSeconds (helm --timeout,
  * default 5m), historyMax (--history-max, default 10).
  */
@@ -33,6 +34,7 @@ import {
 } from './common.js';
 import { kubeDuration } from './k8s.js';
 import type { DurationModel, Platform, PlatformContext, PlatformRollback } from './types.js';
+import { cmp } from '../util/order.js';
 
 const REVISION = 'HELM_REVISION';
 export const HELM_DEFAULT_TIMEOUT = 300;
@@ -171,8 +173,11 @@ function rollback(ctx: PlatformContext): PlatformRollback {
 export function helmHazards(ctx: PlatformContext, release = releaseName(ctx)): Finding[] {
   const ns = namespaceOf(ctx);
   const inNs = ns ? ` -n ${ns}` : '';
-  const crds = targetFact(ctx, 'crds') === 'true';
-  const hooks = targetFact(ctx, 'hooks');
+  // discovery's facts about the chart (crds/ documents, hook templates), else what rollbook.yaml says
+  const w = ctx.workload;
+  const crds = (w?.crds ?? []).some((c) => !c.inTemplates) || targetFact(ctx, 'crds') === 'true';
+  const hookEvents = [...new Set((w?.hooks ?? []).flatMap((h) => h.events))].sort(cmp);
+  const hooks = hookEvents.length > 0 ? hookEvents.join(',') : targetFact(ctx, 'hooks');
   const out: Finding[] = [
     hazard(ctx, {
       rule: 'helm-crds-not-reverted',

@@ -75,6 +75,36 @@ describe('helm', () => {
     );
   });
 
+  test("hazards from discovery's chart facts: a crds/ CRD and the hook templates (not only deploy.target)", () => {
+    const at = { file: 'chart/crds/widget.yaml', line: 1 };
+    const ctx = ctxOf(
+      'helm',
+      {
+        helm: { release: 'checkout', chart: 'checkout' },
+        crds: [
+          { name: 'widgets.acme.io', inTemplates: false, at },
+          { name: 'gadgets.acme.io', inTemplates: true, at },
+        ],
+        hooks: [
+          { kind: 'Job', name: 'migrate', events: ['pre-upgrade', 'pre-install'], runsMigration: true },
+          { kind: 'Job', name: 'smoke', events: ['post-upgrade'], runsMigration: false },
+        ],
+      },
+      { replicas: m(4) },
+    );
+    const h = helm.hazards(ctx);
+    expect(byRule(h, 'helm-crds-not-reverted').severity).toBe('warning');
+    expect(byRule(h, 'helm-hooks-from-target').message).toContain(
+      'this chart has hooks: post-upgrade,pre-install,pre-upgrade',
+    );
+    // a CRD only in templates/ is versioned with the release: not this hazard
+    const templated = ctxOf('helm', {
+      helm: { release: 'checkout', chart: 'checkout' },
+      crds: [{ name: 'gadgets.acme.io', inTemplates: true, at }],
+    });
+    expect(byRule(helm.hazards(templated), 'helm-crds-not-reverted').severity).toBe('info');
+  });
+
   test('historyMax 2 keeps one previous revision (1 is the rule no-rollout-history); a short timeout is flagged', () => {
     expect(rules(helm.hazards(chart({ historyMax: y(1, 12) })))).not.toContain('helm-history-max');
     const h = helm.hazards(chart({ historyMax: y(2, 12), timeoutSeconds: y(30, 13) }));
