@@ -12,6 +12,7 @@
 import type { Finding } from '../model/finding.js';
 import type { Arg, Check, Command, Input } from '../model/plan.js';
 import * as probes from '../probes/helm.js';
+import { cmp } from '../util/order.js';
 import {
   check,
   contextFlag,
@@ -34,7 +35,6 @@ import {
 } from './common.js';
 import { kubeDuration } from './k8s.js';
 import type { DurationModel, Platform, PlatformContext, PlatformRollback } from './types.js';
-import { cmp } from '../util/order.js';
 
 const REVISION = 'HELM_REVISION';
 export const HELM_DEFAULT_TIMEOUT = 300;
