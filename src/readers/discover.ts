@@ -29,7 +29,7 @@ import type {
 import { mapLimit } from '../util/map-limit.js';
 import { cmp } from '../util/order.js';
 import { checkNonFinite, checkNumbers, workloadNumberChecks } from './bounds.js';
-import { applicationFor, type RepoView } from './discovery/appset.js';
+import { applicationFor, lookupText, type RepoView } from './discovery/appset.js';
 import { isComposeDoc, isComposeFileName, readComposeProjects } from './discovery/compose.js';
 import { engineOfResource } from './discovery/data-stores.js';
 import {
@@ -624,6 +624,7 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
         name: m.name,
         ...(app.name ? { app: app.name } : {}),
         ...(app.unresolved ? { unresolved: app.unresolved } : {}),
+        ...(m.lookup ? { lookup: m.lookup } : {}),
         at: m.nameAt ?? m.at,
       };
     } else if (m.tool === 'argocd') {
@@ -1120,7 +1121,7 @@ export function applyDiscovery(service: Service, d: Discovery): Service {
   if (generated?.unresolved && !s.deploy.target?.app)
     s.unknowns.push({
       subject: 'Argo CD application',
-      reason: `${generated.unresolved}: the runbook asks for it (ARGOCD_APP). Name it in deploy.target.app in rollbook.yaml; argocd appset get ${generated.name} lists the Applications it generated`,
+      reason: `${generated.unresolved}: the runbook asks for it (ARGOCD_APP). Name it in deploy.target.app in rollbook.yaml; ${lookupText(generated)} lists the Applications it generated`,
       at: generated.at,
     });
   const platforms = new Set(s.workloads.map((w) => w.platform));
