@@ -474,6 +474,27 @@ spec:
     ],
   },
   {
+    name: "matrix: a later child's post selector reads the earlier child's parameters",
+    yaml: `
+spec:
+  goTemplate: true
+  generators:
+    - matrix:
+        generators:
+          - git: { directories: [{ path: 'apps/*/overlays/prod' }] }
+          - list:
+              elements: [{ app: cart, region: eu }, { app: orders, region: us }]
+            selector:
+              matchLabels: { app: '{{index .path.segments 1}}' }
+  template:
+    metadata: { name: '{{.app}}-{{.region}}' }
+    spec: { source: { path: '{{.path.path}}' } }`,
+    apps: [
+      { name: 'cart-eu', path: 'apps/cart/overlays/prod' },
+      { name: 'orders-us', path: 'apps/orders/overlays/prod' },
+    ],
+  },
+  {
     name: 'a selector operator Argo CD rejects: unresolved',
     yaml: `
 spec:

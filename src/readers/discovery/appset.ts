@@ -352,6 +352,10 @@ function paramsOf(g: Obj, repo: RepoView, goTemplate: boolean, depth: number, pr
     }
     spec = obj(r.value);
   }
+  // the post selector is interpolated too; one that does not render stays as written
+  const sel =
+    prev && g.selector !== undefined ? interpolate(g.selector, prev, goTemplate, 'selector') : undefined;
+  const selector = sel && 'value' in sel ? sel.value : g.selector;
   let sets: Params[];
   if (kind === 'list') sets = listElements(spec);
   else if (kind === 'git')
@@ -368,7 +372,7 @@ function paramsOf(g: Obj, repo: RepoView, goTemplate: boolean, depth: number, pr
           );
   } else sets = [opaqueSet(OPAQUE[kind ?? ''] ?? `the ${kind ?? 'unknown'} generator`)];
   sets = withValues(spec, sets, goTemplate);
-  return select(g.selector, sets, goTemplate).slice(0, MAX_PARAM_SETS);
+  return select(selector, sets, goTemplate).slice(0, MAX_PARAM_SETS);
 }
 
 /** Merge `b` into `a`, `a` winning, maps merged key by key (mergo.Merge without override). */
