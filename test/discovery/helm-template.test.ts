@@ -10,21 +10,26 @@ import { delimiter, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Workload } from '../../src/model/service.js';
 import { discover } from '../../src/readers/discover.js';
-import { helmTemplate, splitRendered } from '../../src/readers/discovery/helm-template.js';
+import { helmBinary, helmTemplate, splitRendered } from '../../src/readers/discovery/helm-template.js';
+import { loadService } from '../../src/readers/load-service.js';
 import { write } from '../helpers/git-repo.js';
 import { realHelmDir } from '../helpers/helm-bin.js';
 
 const REPOS = resolve(import.meta.dirname, '../../fixtures/repos');
-const saved = process.env.PATH;
+const saved = { PATH: process.env.PATH, ROLLBOOK_HELM: process.env.ROLLBOOK_HELM };
 let helmDir: string | undefined;
 const dirs: string[] = [];
 
+// the suite runs with ROLLBOOK_HELM=off (vitest.config.ts); these tests take the default path: helm on PATH
 beforeAll(() => {
   helmDir = realHelmDir();
-  if (helmDir) process.env.PATH = `${helmDir}${delimiter}${saved ?? ''}`;
+  if (helmDir) process.env.PATH = `${helmDir}${delimiter}${saved.PATH ?? ''}`;
+  delete process.env.ROLLBOOK_HELM;
 });
 afterAll(() => {
-  process.env.PATH = saved;
+  process.env.PATH = saved.PATH;
+  if (saved.ROLLBOOK_HELM === undefined) delete process.env.ROLLBOOK_HELM;
+  else process.env.ROLLBOOK_HELM = saved.ROLLBOOK_HELM;
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
@@ -96,6 +101,43 @@ describe('helm template (real helm from the npm registry)', () => {
     );
   });
 
+  it('renders with the namespace the deployment declares: rollbook.yaml deploy.namespace reaches {{ .Release.Namespace }}', async () => {
+    if (!helmDir) return;
+    const root = mkdtempSync(join(tmpdir(), 'rb-helm-ns-'));
+    dirs.push(root);
+    write(root, {
+      'rollbook.yaml': 'version: 1\nservice: api\ndeploy:\n  platform: helm\n  namespace: shop\n',
+      'chart/Chart.yaml': 'apiVersion: v2\nname: api\nversion: 1.0.0\n',
+      'chart/values.yaml': 'replicaCount: 1\n',
+      'chart/templates/deployment.yaml': [
+        'apiVersion: apps/v1',
+        'kind: Deployment',
+        'metadata:',
+        '  name: {{ .Release.Name }}',
+        '  namespace: {{ .Release.Namespace }}',
+        'spec:',
+        '  replicas: {{ if eq .Release.Namespace "shop" }}4{{ else }}{{ .Values.replicaCount }}{{ end }}',
+        '  template:',
+        '    spec:',
+        '      containers:',
+        '        - name: api',
+        '          image: ghcr.io/acme/api:1.0.0',
+        '',
+      ].join('\n'),
+    });
+    const service = await loadService(root);
+    expect(settingsOf(service.workloads[0]).replicas).toBe('4@chart/templates/deployment.yaml:2 (helm)');
+    const r = await helmTemplate({
+      chartPath: join(root, 'chart'),
+      chartDir: 'chart',
+      chart: 'api',
+      release: 'api',
+      namespace: 'shop',
+      values: [],
+    });
+    expect(r.ok && r.docs[0]?.text).toContain('namespace: shop');
+  });
+
   it('refuses a release name that is not one, without running helm', async () => {
     const r = await helmTemplate(
       { chartPath: '/nonexistent', chartDir: '', chart: 'x', release: '--kube-apiserver=evil', values: [] },
@@ -103,6 +145,39 @@ describe('helm template (real helm from the npm registry)', () => {
     );
     expect(r.ok).toBe(false);
     expect(r.ok ? '' : r.reason).toMatch(/^helm template not run: /);
+  });
+});
+
+describe('ROLLBOOK_HELM: which helm discovery runs', () => {
+  it('off never runs one; a path or a program name runs that one; unset: helm on PATH', () => {
+    const dir = helmDir ?? '/nonexistent';
+    const cases: [NodeJS.ProcessEnv, string][] = [
+      [{ ROLLBOOK_HELM: 'off', PATH: dir }, 'reason: helm template is switched off (ROLLBOOK_HELM=off)'],
+      [{ ROLLBOOK_HELM: '0', PATH: dir }, 'reason: helm template is switched off (ROLLBOOK_HELM=0)'],
+      [{ PATH: '/nonexistent' }, 'reason: helm is not on PATH'],
+      [{ ROLLBOOK_HELM: '', PATH: '/nonexistent' }, 'reason: helm is not on PATH'],
+      [
+        { ROLLBOOK_HELM: '/nonexistent/helm' },
+        'error: ROLLBOOK_HELM=/nonexistent/helm: not an executable file',
+      ],
+      [{ ROLLBOOK_HELM: 'helm3', PATH: dir }, 'error: ROLLBOOK_HELM=helm3: not an executable file on PATH'],
+      ...(helmDir
+        ? ([
+            [{ PATH: `/nonexistent${delimiter}${helmDir}` }, `bin: ${helmDir}/helm`],
+            [{ ROLLBOOK_HELM: `${helmDir}/helm`, PATH: '' }, `bin: ${helmDir}/helm`],
+            [{ ROLLBOOK_HELM: 'helm', PATH: helmDir }, `bin: ${helmDir}/helm`],
+          ] as [NodeJS.ProcessEnv, string][])
+        : []),
+    ];
+    const got = cases.map(([env]) => {
+      try {
+        const r = helmBinary(env);
+        return r.bin ? `bin: ${r.bin}` : `reason: ${r.reason}`;
+      } catch (e) {
+        return `error: ${(e as Error).message}`;
+      }
+    });
+    expect(got).toEqual(cases.map(([, want]) => want));
   });
 });
 

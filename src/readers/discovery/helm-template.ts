@@ -10,7 +10,8 @@
 import { execFile } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
+import { RollbookError } from '../../errors.js';
 import { nameProblem } from '../names.js';
 
 export interface HelmTemplateInput {
@@ -31,7 +32,7 @@ export type HelmTemplateResult =
   | { ok: false; reason: string };
 
 export interface HelmTemplateOptions {
-  /** The helm binary (default: `helm` found on PATH). */
+  /** The helm binary (default: helmBinary(): ROLLBOOK_HELM, else `helm` on PATH). */
   helm?: string;
   timeoutMs?: number;
   maxBytes?: number;
@@ -40,20 +41,52 @@ export interface HelmTemplateOptions {
 const TIMEOUT_MS = 30_000;
 const MAX_BYTES = 16 * 1024 * 1024;
 
-/** `helm` on PATH (an executable regular file), without a shell. */
-export function helmOnPath(path = process.env.PATH ?? ''): string | undefined {
+function executable(file: string): boolean {
+  try {
+    if (!statSync(file).isFile()) return false;
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `helm` (or another program name) on PATH (an executable regular file), without a shell. */
+export function helmOnPath(path = process.env.PATH ?? '', name = 'helm'): string | undefined {
   for (const dir of path.split(delimiter)) {
     if (!dir) continue;
-    const candidate = join(dir, 'helm');
-    try {
-      if (!statSync(candidate).isFile()) continue;
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
+    const candidate = join(dir, name);
+    if (executable(candidate)) return candidate;
   }
   return undefined;
+}
+
+/** The values of ROLLBOOK_HELM that switch `helm template` off. */
+const OFF = new Set(['off', '0', 'false', 'no', 'none']);
+
+/**
+ * The helm that discovery runs, from the environment: `ROLLBOOK_HELM=off` never runs one (the
+ * output then depends on nothing installed on the machine), `ROLLBOOK_HELM=/path/to/helm` (or a
+ * program name on PATH) runs that binary (an input error when it is not one), unset or empty:
+ * `helm` on PATH. `reason` says why none runs.
+ */
+export function helmBinary(
+  env: NodeJS.ProcessEnv = process.env,
+): { bin: string; reason?: undefined } | { bin?: undefined; reason: string } {
+  const chosen = env.ROLLBOOK_HELM?.trim();
+  if (!chosen) {
+    const bin = helmOnPath(env.PATH ?? '');
+    return bin ? { bin } : { reason: 'helm is not on PATH' };
+  }
+  if (OFF.has(chosen.toLowerCase()))
+    return { reason: `helm template is switched off (ROLLBOOK_HELM=${chosen})` };
+  const bin = chosen.includes('/') ? resolve(chosen) : helmOnPath(env.PATH ?? '', chosen);
+  if (bin && executable(bin)) return { bin };
+  throw new RollbookError(
+    'INVALID_CONFIG',
+    `ROLLBOOK_HELM=${chosen}: not an executable file${chosen.includes('/') ? '' : ' on PATH'}`,
+    'Set ROLLBOOK_HELM to the helm binary to run, to off (never run helm), or unset it (helm on PATH).',
+  );
 }
 
 function run(
@@ -102,8 +135,9 @@ export async function helmTemplate(
   input: HelmTemplateInput,
   opts: HelmTemplateOptions = {},
 ): Promise<HelmTemplateResult> {
-  const bin = opts.helm ?? helmOnPath();
-  if (!bin) return { ok: false, reason: 'helm is not on PATH' };
+  const found = opts.helm ? { bin: opts.helm } : helmBinary();
+  const bin = found.bin;
+  if (!bin) return { ok: false, reason: found.reason ?? 'helm is not run' };
   const bad =
     nameProblem('helm-release', input.release) ??
     (input.namespace !== undefined ? nameProblem('kubernetes-namespace', input.namespace) : undefined);
