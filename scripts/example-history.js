@@ -2,12 +2,14 @@
 // Gives a bundled example a git history, so that `rollbook plan` designs a real release:
 //   node scripts/example-history.js examples/checkout-api /tmp/checkout-api
 //   npx rollbook plan /tmp/checkout-api
-// The example is copied to DEST (which must not exist or be empty) and committed twice:
+// The example is copied to DEST (which must not exist, be empty, or already hold this very history:
+// running the README's commands twice is harmless) and committed twice:
 //   v1.0.0  every file except the newest migration of each migration folder
 //   v1.1.0  everything (HEAD): the rollback from HEAD to v1.0.0 crosses that newest migration.
 // Author, committer and dates are fixed, so the commit ids are the same on every machine.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -42,10 +44,50 @@ function newestMigrations(list) {
   );
 }
 
+/** The commit a tag names in the repository at DIR, or undefined (not a repository, no such tag). */
+function tagCommit(dir, tag) {
+  try {
+    return execFileSync('git', ['-C', dir, 'rev-parse', '--verify', '--quiet', `refs/tags/${tag}^{commit}`], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
+      .toString()
+      .trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Builds the history of EXAMPLE in DEST and returns DEST's absolute path. A DEST that is not empty is
+ * accepted only when it already holds the same history (the commit ids are fixed, so the same
+ * example gives the same v1.1.0): then nothing is written and `reused` is true.
+ */
 export function buildExampleHistory(example, dest) {
-  const src = resolve(example);
   const out = resolve(dest);
-  if (existsSync(out) && readdirSync(out).length > 0) throw new Error(`${dest} exists and is not empty`);
+  if (existsSync(out) && readdirSync(out).length > 0) {
+    const scratch = mkdtempSync(join(tmpdir(), 'rollbook-example-'));
+    try {
+      const fresh = build(example, join(scratch, 'repo'));
+      const want = tagCommit(fresh, 'v1.1.0');
+      if (
+        want &&
+        tagCommit(out, 'v1.1.0') === want &&
+        tagCommit(out, 'v1.0.0') === tagCommit(fresh, 'v1.0.0')
+      ) {
+        return { dir: out, reused: true };
+      }
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+    throw new Error(
+      `${dest} exists, is not empty and does not hold this example's history: choose another DEST`,
+    );
+  }
+  return { dir: build(example, out), reused: false };
+}
+
+function build(example, out) {
+  const src = resolve(example);
   mkdirSync(out, { recursive: true });
   const env = {
     ...process.env,
@@ -91,8 +133,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     process.exit(2);
   }
   try {
-    buildExampleHistory(example, dest);
-    process.stdout.write(`${dest}: v1.0.0 → v1.1.0 (HEAD)\n`);
+    const { reused } = buildExampleHistory(example, dest);
+    process.stdout.write(`${dest}: v1.0.0 → v1.1.0 (HEAD)${reused ? ', already built' : ''}\n`);
   } catch (e) {
     process.stderr.write(`example-history: ${e.message}\n`);
     process.exit(2);
