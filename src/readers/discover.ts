@@ -51,7 +51,8 @@ import {
 } from './discovery/flags.js';
 import { fluxHelmRelease, type Manager, managerOf, managesDir } from './discovery/gitops.js';
 import { type ChartInput, readChart } from './discovery/helm.js';
-import { helmBinary, helmTemplate } from './discovery/helm-template.js';
+import { mergeValues } from './discovery/helm-render.js';
+import { helmBinary, helmTemplate, unvendoredUnknowns } from './discovery/helm-template.js';
 import {
   cleanPath,
   fluxValues,
@@ -459,7 +460,7 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
   const boundBy = new Map<Workload, ValuesRequest>();
   for (const [dir, cf] of [...chartFiles].sort(([a], [b]) => cmp(a, b))) {
     if (!cf.chart) continue;
-    if (/(^|\/)charts\/[^/]+$/.test(dir) && chartOf(dirOf(dirOf(dir))) !== undefined) {
+    if (/(^|\/)charts\/[^/]+$/.test(dir) && chartDirs.includes(dirOf(dirOf(dir)))) {
       // vendored subchart: read as state of its parent chart (database subcharts), not a workload
       for (const f of chartFilesOf(cf))
         ledger.ignore(
@@ -539,6 +540,10 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
         { helm: helmBin.bin },
       );
       input.helm = h.ok ? { version: h.version, docs: h.docs } : { failed: h.reason };
+      if (h.ok && h.unvendored) {
+        const values = mergeValues([...(input.values ? [input.values] : []), ...(input.extraValues ?? [])]);
+        unknowns.push(...unvendoredUnknowns(dir, chartName, chartY, values.value, h.unvendored));
+      }
     } else if (helmBin.reason) input.helm = { failed: helmBin.reason };
     const r = safely(`helm chart ${dir || '.'}`, chartY.at([]), () => readChart(input)) ?? { unknowns: [] };
     unknowns.push(...r.unknowns);
