@@ -174,10 +174,33 @@ export interface Workload extends WorkloadFacts {
   };
   /** The PodDisruptionBudget selecting its pods; null = discovery looked and found none; undefined = not known. */
   disruptionBudget?: { name: string; at?: Evidence } | null;
+  /**
+   * The Kubernetes Services whose selector selects its pods (same namespace; discovery). `[]` means
+   * discovery looked and none does (a worker); undefined means not known (not a Kubernetes workload,
+   * or a selector rollbook could not evaluate: then an unknown says so).
+   */
+  services?: ServiceBinding[];
   /** Data the workload holds that a rollback of its template does not undo (discovery). */
   state?: WorkloadState[];
   /** Argo Rollouts canary steps, in order (discovery). */
   canarySteps?: CanaryStep[];
+}
+
+/** A Kubernetes Service routing traffic to a workload's pods: its selector is a non-empty subset of their labels. */
+export interface ServiceBinding {
+  name: string;
+  namespace?: string;
+  /** spec.selector as rendered (label → value). */
+  selector: Record<string, string>;
+  /** The Service's declaration (its `kind:` line). */
+  at?: Evidence;
+  /** Its spec.selector. */
+  selectorAt?: Evidence;
+  /**
+   * Other workloads whose pods the same selector matches (blue/green pairs, a shared `app:` label):
+   * rolling back this workload alone changes the traffic mix behind the Service.
+   */
+  alsoSelects?: { workload: string; at?: Evidence }[];
 }
 
 /**

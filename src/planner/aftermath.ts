@@ -1,5 +1,6 @@
 import type { Check, CommsPlan, Criterion, Estimate, Gate, Step, Verification } from '../model/plan.js';
 import type { Unknown } from '../model/service.js';
+import { serviceEndpointChecks } from '../platforms/k8s.js';
 import type { DurationModel } from '../platforms/types.js';
 import { cmp } from '../util/order.js';
 import { type PlanContext, workloadLabel } from './context.js';
@@ -25,6 +26,7 @@ export function buildVerification(
       retries: 1,
     });
   }
+  for (const { check } of serviceEndpointChecks(ctx.pctx)) checks.push(check);
   const signals =
     ctx.service.signals.length > 0
       ? ctx.service.signals.map((s) => recoveryFromSignal(s, sustainSeconds))

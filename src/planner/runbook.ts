@@ -1,5 +1,6 @@
 import type { Check, Command, Input, Step } from '../model/plan.js';
 import type { MigrationSet } from '../model/service.js';
+import { serviceEndpointChecks } from '../platforms/k8s.js';
 import type { PlatformRollback } from '../platforms/types.js';
 import { designBackup } from './backup.js';
 import { type PlanContext, workloadLabel } from './context.js';
@@ -304,11 +305,16 @@ function hazardStep(ctx: PlanContext, kind: 'queue' | 'cache'): Omit<Step, 'requ
 }
 
 function verifyStep(ctx: PlanContext, sustainSeconds: number, status?: Command): Omit<Step, 'requiresGates'> {
+  const endpoints = serviceEndpointChecks(ctx.pctx);
+  const services = endpoints.length
+    ? `, Service${endpoints.length === 1 ? '' : 's'} ${endpoints.map((e) => e.service.name).join(', ')} listing ready endpoints`
+    : '';
   return {
     id: 'verify-recovery',
     title: 'Confirm recovery: signals back on their healthy side for the verification window',
     commands: [
       ...(status ? [status] : []),
+      ...endpoints.flatMap((e) => (e.check.command ? [e.check.command] : [])),
       manual(
         `Watch the trigger signals for ${Math.round(sustainSeconds / 60)} minutes; post the "monitoring" update now.`,
       ),
@@ -316,7 +322,7 @@ function verifyStep(ctx: PlanContext, sustainSeconds: number, status?: Command):
     expectedSeconds: sustainSeconds,
     maxSeconds: sustainSeconds * 2,
     check: {
-      expect: `every trigger signal back on its healthy side (see Verification) for ${Math.round(sustainSeconds / 60)} consecutive minutes, rollout complete, synthetic checks green`,
+      expect: `every trigger signal back on its healthy side (see Verification) for ${Math.round(sustainSeconds / 60)} consecutive minutes, rollout complete${services}, synthetic checks green`,
       timeoutSeconds: sustainSeconds * 2,
       retries: 0,
       manual: true,

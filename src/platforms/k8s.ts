@@ -9,6 +9,8 @@
  * readinessSuccessThreshold, readinessFailureThreshold, partition, podManagementPolicy.
  */
 import type { Finding } from '../model/finding.js';
+import type { Check } from '../model/plan.js';
+import { KUBE_PLATFORMS, type ServiceBinding } from '../model/service.js';
 import {
   contextFlag,
   Drivers,
@@ -20,6 +22,8 @@ import {
   namespaceOf,
   parseWorkloadRef,
   plural,
+  pollCheck,
+  read,
   resourceName,
   settingOf,
 } from './common.js';
@@ -269,4 +273,35 @@ function statefulSetHazards(ctx: PlatformContext, ref: string, name: string, inN
     );
   }
   return out;
+}
+
+/** What the endpoints check prints once per ready address (Endpoints' `addresses` hold only ready pods). */
+export const READY_ENDPOINT = 'ready-endpoint ';
+
+/**
+ * Read-only: the Services selecting the rolled-back workload's pods list ready addresses again
+ * (`kubectl get endpoints/NAME`, one line per ready address), so traffic reaches the target version.
+ * None for a workload no Service selects (a worker) or outside Kubernetes.
+ */
+export function serviceEndpointChecks(ctx: PlatformContext): { service: ServiceBinding; check: Check }[] {
+  const platform = ctx.service.deploy.platform ?? ctx.workload?.platform;
+  if (!platform || !KUBE_PLATFORMS.has(platform)) return [];
+  return (ctx.workload?.services ?? []).map((service) => ({
+    service,
+    check: pollCheck(
+      read(
+        'kubectl',
+        'get',
+        ...contextFlag(ctx, '--context'),
+        ...flag('-n', service.namespace ?? namespaceOf(ctx)),
+        '-o',
+        `jsonpath={range .subsets[*].addresses[*]}${READY_ENDPOINT}{.ip}{"\\n"}{end}`,
+        '--',
+        `endpoints/${service.name}`,
+      ),
+      `Service ${service.name} lists at least one ready endpoint (a line "${READY_ENDPOINT.trim()} <pod IP>"): traffic reaches the rolled-back pods`,
+      120,
+      READY_ENDPOINT,
+    ),
+  }));
 }

@@ -64,11 +64,16 @@ import { herokuWorkload, isHerokuAppJson } from './discovery/heroku.js';
 import { versioningOf } from './discovery/image.js';
 import {
   analysisSignals,
+  bindServices,
+  isKubeService,
   type KObj,
   objAt,
   objectsOf,
+  type PodTarget,
   podLabels,
+  type ServiceCandidate,
   selects,
+  serviceCandidate,
   workloadOf,
 } from './discovery/k8s.js';
 import { KUSTOMIZATION_FILES, resolveKustomizations } from './discovery/kustomize.js';
@@ -378,6 +383,7 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
     if (list) list.push(p);
     else scalers.set(g, [p]);
   }
+  bindObjectServices(objects, wlObjs, group, byKindName);
   for (const [w, o] of wlObjs) {
     if (o.kind === 'Service') {
       workloads.push(w);
@@ -683,6 +689,7 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
     if (chart.crds) hr.crds = chart.crds;
     if (chart.disruptionBudget !== undefined) hr.disruptionBudget = chart.disruptionBudget;
     if (chart.autoscaler) hr.autoscaler = chart.autoscaler;
+    if (chart.services) hr.services = chart.services;
     if (chart.state) hr.state = chart.state;
     if (hr.helm) hr.helm.chartPath = chart.helm?.chartPath ?? '';
   }
@@ -807,6 +814,55 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
   out.deployFiles = ledger.list(finalWorkloads).filter((e) => e.file !== '');
   if (opts.workload) out.workload = opts.workload;
   return out;
+}
+
+/**
+ * The Services of each workload's overlay and namespace whose selector selects its pods (a
+ * Rollout's workloadRef lends it the referenced Deployment's labels). Every Kubernetes workload gets
+ * a list, empty when no Service selects it (a worker).
+ */
+function bindObjectServices(
+  objects: KObj[],
+  wlObjs: [Workload, KObj][],
+  group: (o: KObj) => string,
+  byKindName: Map<string, KObj>,
+): void {
+  const services = new Map<string, ServiceCandidate[]>();
+  for (const o of objects) {
+    if (!isKubeService(o)) continue;
+    const g = group(o);
+    services.set(g, [...(services.get(g) ?? []), serviceCandidate(o)]);
+  }
+  const targets = new Map<string, { w: Workload; t: PodTarget }[]>();
+  for (const [w, o] of wlObjs) {
+    if (o.kind === 'Service') continue;
+    const ref = get(o.body, 'spec', 'workloadRef');
+    const tpl =
+      o.kind === 'Rollout' && ref !== undefined
+        ? (byKindName.get(`${str(get(ref, 'kind')) ?? 'Deployment'}/${str(get(ref, 'name'))}`) ?? o)
+        : o;
+    const g = group(o);
+    targets.set(g, [
+      ...(targets.get(g) ?? []),
+      {
+        w,
+        t: {
+          ref: `${o.kind.toLowerCase()}/${o.name}`,
+          labels: podLabels(tpl),
+          at: objAt(tpl, ['spec', 'template', 'metadata', 'labels']),
+        },
+      },
+    ]);
+  }
+  for (const [g, list] of targets) {
+    const bound = bindServices(
+      services.get(g) ?? [],
+      list.map((x) => x.t),
+    );
+    list.forEach((x, i) => {
+      x.w.services = bound[i] ?? [];
+    });
+  }
 }
 
 /**

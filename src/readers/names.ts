@@ -363,6 +363,13 @@ export function workloadNameChecks(w: Workload): NameCheck[] {
     const kind = attributeKind(w.platform, key);
     if (kind && value !== '') checks.push({ kind, value, path: key, ...at });
   }
+  for (const sv of w.services ?? [])
+    checks.push({
+      kind: 'kubernetes-name',
+      value: sv.name,
+      path: 'Service name',
+      ...(sv.at ? { at: sv.at } : at),
+    });
   for (const s of [...(w.compose?.services ?? []), ...(w.compose?.oneShot ?? [])])
     checks.push({
       kind: 'compose-service',

@@ -76,6 +76,13 @@ export function discoverJson(r: DiscoverReport): string {
       disruptionBudget: w.disruptionBudget
         ? { name: w.disruptionBudget.name, ...loc(w.disruptionBudget.at) }
         : null,
+      services:
+        w.services?.map((sv) => ({
+          name: sv.name,
+          selector: sv.selector,
+          alsoSelects: (sv.alsoSelects ?? []).map((o) => o.workload),
+          ...loc(sv.at),
+        })) ?? null,
     })),
     migrations: d.migrationDirs.map((m) => ({
       tool: m.tool,
@@ -203,6 +210,10 @@ export function discoverText(r: DiscoverReport): string {
         `    hpa ${w.autoscaler.name} ${w.autoscaler.minReplicas ?? '?'}-${w.autoscaler.maxReplicas ?? '?'}`,
       );
     if (w.disruptionBudget) out.push(`    pdb ${w.disruptionBudget.name}`);
+    for (const sv of w.services ?? [])
+      out.push(
+        `    service ${sv.name}${sv.alsoSelects?.length ? ` (also selects ${sv.alsoSelects.map((o) => o.workload).join(', ')})` : ''}  (${where(sv.at)})`,
+      );
     for (const h of w.hooks ?? [])
       out.push(
         `    hook ${h.kind}/${h.name} ${h.events.join(',')}${h.runsMigration ? ' (runs migrations)' : ''}  (${where(h.at)})`,

@@ -42,6 +42,7 @@ import renameColumn from './rename-column.js';
 import renameTable from './rename-table.js';
 import replaceFunctionOrView from './replace-function-or-view.js';
 import selfhealRevertsManualRollback from './selfheal-reverts-manual-rollback.js';
+import serviceSelectsOtherWorkloads from './service-selects-other-workloads.js';
 import setNotNull from './set-not-null.js';
 import startupMigrationBlocksRollback from './startup-migration-blocks-rollback.js';
 import statefulData from './stateful-data.js';
@@ -94,6 +95,7 @@ export const RULES: readonly Rule[] = [
   renameTable,
   replaceFunctionOrView,
   selfhealRevertsManualRollback,
+  serviceSelectsOtherWorkloads,
   setNotNull,
   startupMigrationBlocksRollback,
   statefulData,

@@ -46,7 +46,7 @@ describe('rollbook discover (built CLI)', () => {
       file: 'services/checkout/base/service.yaml',
       status: 'workload',
       workloads: ['deployment/checkout-api', 'deployment/staging-checkout-api'],
-      notes: ['Service (not read: no rollback fact)'],
+      notes: ['Service/checkout-api'],
     });
     expect(j.workloads[0]).toMatchObject({
       ref: 'shop/deployment/checkout-api',

@@ -79,10 +79,10 @@ describe('discover never crashes on hostile files', () => {
 });
 
 describe('parseYaml skips documents nothing reads', () => {
-  it('keeps ConfigMap names (for kustomize renames) and Knative Services, drops core Services, keeps lines', async () => {
+  it('keeps ConfigMap names (for kustomize renames) and Services (Knative and core), drops Ingresses, keeps lines', async () => {
     const { parseYaml } = await import('../../src/readers/discovery/yaml.js');
-    const text = `apiVersion: v1
-kind: Service
+    const text = `apiVersion: networking.k8s.io/v1
+kind: Ingress
 metadata:
   name: api
 ---
@@ -98,11 +98,25 @@ apiVersion: serving.knative.dev/v1
 kind: Service
 metadata:
   name: run
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: api
+spec:
+  selector: { app: api }
 `;
     const r = parseYaml('m.yaml', text);
     expect(r.docs.map((d) => [d.index, d.value, d.line, d.at(['metadata', 'name']).line])).toEqual([
       [1, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'shop' } }, 7, 7],
       [2, { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'run' } }, 14, 17],
+      [
+        3,
+        { apiVersion: 'v1', kind: 'Service', metadata: { name: 'api' }, spec: { selector: { app: 'api' } } },
+        19,
+        22,
+      ],
     ]);
+    expect(r.skipped).toEqual(['Ingress']);
   });
 });

@@ -5,6 +5,7 @@ import type {
   Evidence,
   ImageRef,
   RolloutSettings,
+  ServiceBinding,
   Setting,
   Signal,
   Workload,
@@ -499,10 +500,84 @@ export function podLabels(o: KObj): Obj {
 
 /** Does a label selector (matchLabels only; matchExpressions are not evaluated) select these labels? */
 export function selects(selector: unknown, labels: Obj): boolean {
-  const ml = obj(get(selector, 'matchLabels'));
-  const keys = Object.keys(ml);
+  return labelsMatch(obj(get(selector, 'matchLabels')), labels);
+}
+
+/** A non-empty equality selector (a Service's spec.selector, a matchLabels map) whose every label the pods carry. */
+export function labelsMatch(selector: Obj, labels: Obj): boolean {
+  const keys = Object.keys(selector);
   if (keys.length === 0) return false;
-  return keys.every((k) => str(labels[k]) === str(ml[k]));
+  return keys.every((k) => {
+    const want = labelValue(selector[k]);
+    return want !== undefined && labelValue(labels[k]) === want;
+  });
+}
+
+/** A label value as Kubernetes sees it (YAML may type `version: 2` as a number). */
+function labelValue(v: unknown): string | undefined {
+  return str(v) ?? (typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined);
+}
+
+/** A core v1 Service (not a Knative one). */
+export function isKubeService(o: KObj): boolean {
+  return o.kind === 'Service' && o.apiVersion === 'v1';
+}
+
+/** A Service as a candidate for binding: its selector as a label map (empty: it selects no pods). */
+export interface ServiceCandidate {
+  name: string;
+  namespace?: string;
+  selector: Record<string, string>;
+  at?: Evidence;
+  selectorAt?: Evidence;
+}
+
+export function serviceCandidate(o: KObj): ServiceCandidate {
+  const selector: Record<string, string> = {};
+  for (const [k, v] of Object.entries(obj(get(o.body, 'spec', 'selector')))) {
+    const sv = labelValue(v);
+    if (sv !== undefined) selector[k] = sv;
+  }
+  const c: ServiceCandidate = {
+    name: o.name,
+    selector,
+    at: objAt(o, ['kind']),
+    selectorAt: objAt(o, ['spec', 'selector']),
+  };
+  if (o.namespace) c.namespace = o.namespace;
+  return c;
+}
+
+/** A workload's pods as the Services of its namespace see them. */
+export interface PodTarget {
+  /** kind/name, as messages name it. */
+  ref: string;
+  labels: Obj;
+  /** Where the pod template's labels are declared. */
+  at?: Evidence;
+}
+
+/**
+ * The Services selecting each target's pods: a Service binds when its selector is a non-empty subset
+ * of the pod labels. All candidates and targets are of one namespace (the caller groups them). A
+ * Service that also selects another target's pods lists it in `alsoSelects`, with where.
+ */
+export function bindServices(services: ServiceCandidate[], targets: PodTarget[]): ServiceBinding[][] {
+  const selected = services.map((sv) => targets.filter((t) => labelsMatch(sv.selector, t.labels)));
+  return targets.map((t) =>
+    services.flatMap((sv, i) => {
+      const hits = selected[i] ?? [];
+      if (!hits.includes(t)) return [];
+      const b: ServiceBinding = { name: sv.name, selector: sv.selector };
+      if (sv.namespace) b.namespace = sv.namespace;
+      if (sv.at) b.at = sv.at;
+      if (sv.selectorAt) b.selectorAt = sv.selectorAt;
+      const others = hits.filter((x) => x !== t);
+      if (others.length)
+        b.alsoSelects = others.map((x) => (x.at ? { workload: x.ref, at: x.at } : { workload: x.ref }));
+      return [b];
+    }),
+  );
 }
 
 /** Argo Rollouts AnalysisTemplate / ClusterAnalysisTemplate metrics as trigger signals. */

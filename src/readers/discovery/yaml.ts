@@ -24,7 +24,7 @@ export interface YamlDoc {
 export interface YamlParse {
   docs: YamlDoc[];
   unknowns: Unknown[];
-  /** Kinds of the documents skipped unread (Service, Ingress, ...), so the file is still accounted for. */
+  /** Kinds of the documents skipped unread (Ingress, NetworkPolicy, ...), so the file is still accounted for. */
   skipped?: string[];
 }
 
@@ -41,7 +41,6 @@ const UNQUOTED_TEMPLATE = /(^[ \t]*|:[ \t]+|-[ \t]+)\{\{|^[ \t]*\{%/m;
  * thousands). ConfigMaps and Secrets only need their name (kustomize renames references to them).
  */
 const SKIP_KINDS = new Set([
-  'Service',
   'Namespace',
   'ServiceAccount',
   'Role',
@@ -108,7 +107,6 @@ function countLines(s: string): number {
 function skippable(chunk: string): string | undefined {
   const kind = /^kind:[ \t]*["']?([A-Za-z]+)["']?[ \t]*$/m.exec(chunk)?.[1];
   if (!kind || !SKIP_KINDS.has(kind)) return undefined;
-  if (kind === 'Service' && !/^apiVersion:[ \t]*["']?v1["']?[ \t]*$/m.test(chunk)) return undefined; // Knative / Cloud Run
   if (/^(items|spec|data|stringData):/m.test(chunk) && kind === 'List') return undefined;
   return kind;
 }
