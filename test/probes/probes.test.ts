@@ -944,6 +944,13 @@ const TABLE: Record<string, Case[]> = {
       says: 'not in this clone',
     },
     {
+      name: 'a tree or blob: rev-list prints nothing',
+      output: '',
+      want: '4b825dc642cb6eb9a060e54bf8d69288fbee4904',
+      outcome: 'fail',
+      says: 'not a commit',
+    },
+    {
       name: 'something else printed',
       output: 'warning: refname is ambiguous',
       want: 'd956073',
