@@ -81,7 +81,7 @@ import { isSam, isServerless, readSam, readServerless } from './discovery/lambda
 import { citedFiles, type DeployFile, FileLedger } from './discovery/ledger.js';
 import { looksLikeNomad, readNomad } from './discovery/nomad.js';
 import { parseFiles } from './discovery/parse-files.js';
-import { readGithubWorkflow, readGitlabCi } from './discovery/pipelines.js';
+import { pipelineNote, readGithubWorkflow, readGitlabCi } from './discovery/pipelines.js';
 import { readSystemdUnit } from './discovery/systemd.js';
 import { readText } from './discovery/text.js';
 import { type RepoFile, walk } from './discovery/walk.js';
@@ -128,6 +128,10 @@ export interface DiscoverOptions {
 /** Source files scanned for flag SDK calls at most (cheap check, not a full index). */
 const MAX_SOURCE_FILES = 20_000;
 const MAX_SOURCE_BYTES = 512 * 1024;
+
+/** A compose project's .env: its variables (image tags) are not read; the compose file's defaults are. */
+const COMPOSE_ENV_NOTE =
+  'compose environment file: its variables are not read (image references keep the compose file defaults)';
 
 function dirOf(rel: string): string {
   const i = rel.lastIndexOf('/');
@@ -244,14 +248,10 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
     const isGitlab = name === '.gitlab-ci.yml' || name === '.gitlab-ci.yaml';
     for (const doc of docs) {
       try {
-        if (isWorkflow) {
-          const p = readGithubWorkflow(doc);
+        if (isWorkflow || isGitlab) {
+          const p = isWorkflow ? readGithubWorkflow(doc) : readGitlabCi(doc);
           if (p) pipelines.push(p);
-          continue;
-        }
-        if (isGitlab) {
-          const p = readGitlabCi(doc);
-          if (p) pipelines.push(p);
+          ledger.holds(f.rel, pipelineNote(isWorkflow ? 'github-actions' : 'gitlab-ci', p));
           continue;
         }
         if (
@@ -746,6 +746,12 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
     if (w.compose) {
       for (const f of w.compose.files) ledger.feeds(f, w);
       for (const i of w.compose.ignoredFiles) ledger.ignore(i.file, i.reason);
+      const composeDirs = new Set(w.compose.files.map(dirOf));
+      for (const f of files.filter(
+        (x) => composeDirs.has(dirOf(x.rel)) && /^\.env(\..+)?$/.test(baseName(x.rel)),
+      ))
+        if (baseName(f.rel) === '.env') ledger.holds(f.rel, COMPOSE_ENV_NOTE);
+        else ledger.ignore(f.rel, `${baseName(f.rel)}: docker compose reads only .env (or --env-file)`);
     }
   }
   const feeding = new Set(
