@@ -15,9 +15,14 @@
  * - Anything else: a manual step that names what to back up.
  */
 import type { Arg, Check, Command } from '../model/plan.js';
-import type { Service } from '../model/service.js';
+import type { Service, Workload, WorkloadState } from '../model/service.js';
+import { contextFlag, flag, namespaceOf } from '../platforms/common.js';
+import { HELM_NAMESPACE } from '../platforms/helm.js';
+import type { PlatformContext } from '../platforms/types.js';
 import { dynamodbBackup, redisBgsave, s3Versioning } from '../probes/backup.js';
 import { cmp } from '../util/order.js';
+import { renderCommand } from '../util/shell.js';
+import { selectWorkload } from './context.js';
 
 const read = (...argv: Arg[]): Command => ({ argv, readOnly: true });
 const manual = (text: string): Command => ({ argv: [], readOnly: false, manual: text });
@@ -25,6 +30,12 @@ const manual = (text: string): Command => ({ argv: [], readOnly: false, manual: 
 export const BACKUP_FILE = { var: 'BACKUP_FILE' } as const;
 const DB = { var: 'DATABASE_URL' } as const;
 const REDIS = { var: 'REDIS_URL' } as const;
+/** The logical dump of a data store the workload runs (pg_dumpall / mysqldump output), copied out of its container. */
+export const DB_DUMP_FILE = { var: 'DB_DUMP_FILE' } as const;
+/** The directory the named volumes' archives are copied into (VOLUME.tgz each). */
+export const VOLUME_BACKUP_DIR = { var: 'VOLUME_BACKUP_DIR' } as const;
+/** The pod of a database subchart (its name comes from the subchart's templates, not read here). */
+const DB_POD = { var: 'DB_POD' } as const;
 
 export interface StoreBackup {
   /** What is backed up, for titles and logs. */
@@ -86,8 +97,8 @@ export function serviceTables(service: Service): string[] {
 }
 
 /** An ERE for the `pg_restore --list` line of a table: `215; 1259 16386 TABLE public orders owner`. */
-const tableLine = (t: string) =>
-  `^[0-9]+; [0-9]+ [0-9]+ TABLE [^ ]+ ${t.replace(/[.[\]()*+?{}|^$\\]/g, '\\$&')}( |$)`;
+const ere = (t: string) => t.replace(/[.[\]()*+?{}|^$\\]/g, '\\$&');
+const tableLine = (t: string) => `^[0-9]+; [0-9]+ [0-9]+ TABLE [^ ]+ ${ere(t)}( |$)`;
 
 function postgresBackup(service: Service): StoreBackup {
   const tables = serviceTables(service);
@@ -178,6 +189,243 @@ function writeBackup(store: string): StoreBackup | undefined {
   return undefined;
 }
 
+/** A Kubernetes object name (RFC 1123 subdomain): starts and ends alphanumeric, so never an option. */
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+/** A compose service or volume name as compose accepts it: starts alphanumeric, so never an option. */
+const COMPOSE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+
+/** Where the dump is written inside the container before it is copied out (a constant: nothing of the user's). */
+const IN_CONTAINER_DUMP = '/tmp/rollbook-dumpall.sql';
+
+/**
+ * The dump command run inside the store's own container, as a constant `sh -c` script (only the
+ * image's own environment is expanded there, never a name from the repository): the official images
+ * create the superuser from POSTGRES_USER (default postgres) and MYSQL_ROOT_PASSWORD / MARIADB_ROOT_PASSWORD.
+ */
+function dumpScript(engine: string): { script: string; complete: string; tool: string } | undefined {
+  if (engine === 'postgres')
+    return {
+      tool: 'pg_dumpall',
+      script: `pg_dumpall --username="\${POSTGRES_USER:-postgres}" --file=${IN_CONTAINER_DUMP}`,
+      complete: 'PostgreSQL database cluster dump complete',
+    };
+  if (engine === 'mysql' || engine === 'mariadb')
+    return {
+      tool: 'mysqldump',
+      script: `mysqldump --all-databases --single-transaction --user=root --password="\${MYSQL_ROOT_PASSWORD:-$MARIADB_ROOT_PASSWORD}" --result-file=${IN_CONTAINER_DUMP}`,
+      complete: 'Dump completed',
+    };
+  return undefined;
+}
+
+function dumpCheck(what: string, complete: string): Check {
+  return {
+    command: read('grep', '-c', '--', complete, DB_DUMP_FILE),
+    expect: `the dump of ${what} was written during this run, is not empty, and ends with "${complete}" (the tool finished)`,
+    freshFile: DB_DUMP_FILE,
+    expectLines: ['^[1-9][0-9]*$'],
+    timeoutSeconds: 30,
+    retries: 0,
+  };
+}
+
+/**
+ * The kubectl flags every kubectl command of the plan carries: --context=NAME, and -n NS when known
+ * (a Helm release of unknown namespace: the HELM_NAMESPACE input its helm commands use).
+ */
+function kubeFlags(ctx: PlatformContext, platform: string | undefined): Arg[] {
+  const ns = namespaceOf(ctx);
+  return [
+    ...contextFlag(ctx, '--context'),
+    ...(ns === undefined && platform === 'helm' ? ['-n', { var: HELM_NAMESPACE }] : flag('-n', ns)),
+  ];
+}
+
+function kubeWhere(ctx: PlatformContext, platform: string | undefined): string {
+  const ns = namespaceOf(ctx);
+  return ns
+    ? ` in namespace ${ns}`
+    : platform === 'helm'
+      ? ` in the release's namespace (HELM_NAMESPACE)`
+      : ' (namespace: the one kubectl uses, none is declared)';
+}
+
+/** Kubernetes: a logical dump through the pod, or a snapshot of each PVC the workload claims. */
+function kubernetesState(
+  ctx: PlatformContext,
+  platform: string | undefined,
+  w: Workload,
+  state: WorkloadState[],
+): StoreBackup[] {
+  const out: StoreBackup[] = [];
+  const kube = kubeFlags(ctx, platform);
+  const where = kubeWhere(ctx, platform);
+  const sts = w.kind === 'StatefulSet';
+  const replicas = Math.max(1, w.settings.replicas?.value ?? 1);
+  let dumped = false;
+  for (const s of state) {
+    const dump = s.engine ? dumpScript(s.engine) : undefined;
+    if (!dump || dumped) continue;
+    // a pod name in exec/cp is positional: only a valid Kubernetes name (never one read as an option)
+    const own = s.kind === 'data-image' && sts && DNS_LABEL.test(w.name);
+    const sub = s.kind === 'data-subchart';
+    if (!own && !sub) continue;
+    dumped = true;
+    const what = own
+      ? `${s.engine} in pod ${w.name}-0 of StatefulSet ${w.name}${where}`
+      : `the ${s.engine} of subchart ${s.name} (pod DB_POD)${where}`;
+    out.push({
+      store: what,
+      take: [
+        {
+          argv: ['kubectl', ...kube, 'exec', own ? `pod/${w.name}-0` : DB_POD, '--', 'sh', '-c', dump.script],
+          readOnly: true,
+        },
+        own
+          ? {
+              argv: ['kubectl', ...kube, 'cp', `${w.name}-0:${IN_CONTAINER_DUMP}`, DB_DUMP_FILE],
+              readOnly: true,
+            }
+          : manual(
+              `Copy the dump out of the pod: ${renderCommand({ argv: ['kubectl', ...kube], readOnly: true })} cp "\${DB_POD}:${IN_CONTAINER_DUMP}" "\${DB_DUMP_FILE}"`,
+            ),
+      ],
+      check: dumpCheck(what, dump.complete),
+    });
+  }
+  if (!dumped) {
+    const pvcs = state.flatMap((s) =>
+      s.kind === 'volume-claim-template'
+        ? sts
+          ? Array.from({ length: replicas }, (_, i) => `${s.name}-${w.name}-${i}`)
+          : [s.name]
+        : s.kind === 'persistent-volume-claim'
+          ? [s.name]
+          : [],
+    );
+    if (pvcs.length > 0) {
+      const names = pvcs.join(', ');
+      out.push({
+        store: `PersistentVolumeClaim${pvcs.length === 1 ? '' : 's'} ${names}${where}`,
+        take: [
+          manual(
+            `Snapshot PersistentVolumeClaim${pvcs.length === 1 ? '' : 's'} ${names}${where}: a VolumeSnapshot per claim (spec.source.persistentVolumeClaimName, a VolumeSnapshotClass of the cluster's CSI driver) or the storage provider's disk snapshot; wait until readyToUse is true.`,
+          ),
+        ],
+        check: {
+          expect: `a snapshot of each of ${names} taken during this incident is ready to use (kubectl get volumesnapshot${namespaceOf(ctx) ? ` -n ${namespaceOf(ctx)}` : ''}: READYTOUSE true)`,
+          timeoutSeconds: 1800,
+          retries: 0,
+          manual: true,
+        },
+      });
+    }
+  }
+  return out;
+}
+
+/** The project-prefixed name compose gives a named volume: `<project>_<volume>` (compose docs, "volumes" top-level element). */
+function composeVolume(project: string | undefined, dir: string, files: string[], name: string): string {
+  const base = project ?? (dir || (files[0] ?? '').split('/').slice(0, -1).join('/')).split('/').pop() ?? '';
+  const p = base.toLowerCase().replace(/[^a-z0-9_-]/g, '');
+  return p ? `${p}_${name}` : name;
+}
+
+/** docker compose: a tar of each named volume, and a logical dump through a database service's container. */
+function composeState(w: Workload): StoreBackup[] {
+  const f = w.compose;
+  if (!f) return [];
+  const out: StoreBackup[] = [];
+  const files = f.files.flatMap((file) => ['-f', file]);
+  const dbs = [...f.services, ...f.others].filter(
+    (s) => s.engine && dumpScript(s.engine) && COMPOSE_NAME.test(s.name),
+  );
+  const db = dbs[0];
+  if (db?.engine) {
+    const dump = dumpScript(db.engine) as NonNullable<ReturnType<typeof dumpScript>>;
+    const what = `${db.engine} of compose service ${db.name} (${dump.tool})`;
+    out.push({
+      store: what,
+      take: [
+        {
+          argv: ['docker', 'compose', ...files, 'exec', '-T', db.name, 'sh', '-c', dump.script],
+          readOnly: true,
+        },
+        {
+          argv: ['docker', 'compose', ...files, 'cp', `${db.name}:${IN_CONTAINER_DUMP}`, DB_DUMP_FILE],
+          readOnly: true,
+        },
+      ],
+      check: dumpCheck(what, dump.complete),
+    });
+  }
+  const mounted = new Set((w.state ?? []).filter((s) => s.kind === 'named-volume').map((s) => s.name));
+  const volumes = f.volumes
+    .filter((v) => COMPOSE_NAME.test(v.name))
+    .filter((v) => mounted.has(v.name))
+    .map((v) => v.name)
+    .sort(cmp);
+  for (const v of volumes) {
+    const real = composeVolume(f.project, f.dir, f.files, v);
+    const box = `rollbook-backup-${real}`;
+    out.push({
+      store: `named volume ${v} (docker volume ${real})`,
+      take: [
+        {
+          argv: [
+            'docker',
+            'run',
+            '--name',
+            box,
+            '--volume',
+            `${real}:/v:ro`,
+            'alpine',
+            'tar',
+            'czf',
+            `/${v}.tgz`,
+            '-C',
+            '/v',
+            '.',
+          ],
+          readOnly: true,
+        },
+        { argv: ['docker', 'cp', `${box}:/${v}.tgz`, VOLUME_BACKUP_DIR], readOnly: true },
+        { argv: ['docker', 'rm', '--', box], readOnly: false },
+      ],
+      check: {
+        command: read(
+          'find',
+          VOLUME_BACKUP_DIR,
+          '-maxdepth',
+          '1',
+          '-name',
+          `${v}.tgz`,
+          '-size',
+          '+0',
+          '-mmin',
+          '-120',
+        ),
+        expect: `${v}.tgz is in VOLUME_BACKUP_DIR, not empty, and written in the last two hours (this incident)`,
+        expectLines: [`/${ere(v)}\\.tgz$`],
+        timeoutSeconds: 30,
+        retries: 0,
+      },
+    });
+  }
+  return out;
+}
+
+/** What the workload itself holds (rule stateful-data), backed up with the platform's own tools. */
+export function workloadStateBackups(service: Service): StoreBackup[] {
+  const w = selectWorkload(service);
+  if (!w?.state?.length) return [];
+  const platform = service.deploy.platform ?? w.platform;
+  if (platform === 'compose') return composeState(w);
+  if (['kubernetes', 'helm', 'argocd', 'flux', 'argo-rollouts'].includes(platform ?? ''))
+    return kubernetesState({ service, workload: w }, platform, w, w.state);
+  return [];
+}
+
 /** Every store the rollback may change, with how to back it up. */
 export function designBackup(service: Service): BackupDesign {
   const stores: StoreBackup[] = [];
@@ -227,5 +475,10 @@ export function designBackup(service: Service): BackupDesign {
       });
     }
   }
-  return { stores, inputs: [...inputs] };
+  for (const b of workloadStateBackups(service)) {
+    stores.push(b);
+    for (const c of [...b.take, ...(b.check.command ? [b.check.command] : [])])
+      for (const a of c.argv) if (typeof a !== 'string') inputs.add(a.var);
+  }
+  return { stores, inputs: [...inputs].sort(cmp) };
 }

@@ -57,6 +57,21 @@ export const GATE_INPUTS: Record<string, Input> = {
     description:
       'path of the backup file to write before the data step (e.g. /backups/<service>-<UTC time>.dump); it must not exist yet',
   },
+  DB_DUMP_FILE: {
+    name: 'DB_DUMP_FILE',
+    description:
+      "local path the logical dump of the workload's database (pg_dumpall / mysqldump, copied out of its container) is written to (e.g. /backups/<service>-<UTC time>.sql); it must not exist yet",
+  },
+  VOLUME_BACKUP_DIR: {
+    name: 'VOLUME_BACKUP_DIR',
+    description:
+      "existing local directory the named volumes' archives (VOLUME.tgz) are copied into, with room for their contents",
+  },
+  DB_POD: {
+    name: 'DB_POD',
+    description:
+      "name of the database subchart's primary pod (kubectl get pods -l app.kubernetes.io/name=<subchart>,app.kubernetes.io/instance=<release>; its name comes from the subchart's templates)",
+  },
   TARGET_IMAGE: {
     name: 'TARGET_IMAGE',
     description:

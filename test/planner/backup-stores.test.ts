@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { analyze, plan, render } from '../../src/index.js';
 import type { Plan } from '../../src/model/plan.js';
 import { renderCommand } from '../../src/util/shell.js';
-import { service } from '../platforms/helpers.js';
+import { service, workload } from '../platforms/helpers.js';
 
 function planWith(store: string): Plan {
   const svc = service({
@@ -71,4 +71,80 @@ describe('the backup step for DynamoDB, S3 and Redis', () => {
       if (s.probe !== 's3-versioning') expect(sh).toContain('rb_c_probe_since=1');
     });
   }
+});
+
+describe('the backup step for state the workload itself holds (rule stateful-data)', () => {
+  it('claim templates with no dump: a manual snapshot naming each PVC (template × replicas), -n and --context', () => {
+    const svc = service({
+      name: 'events',
+      deploy: {
+        platform: 'kubernetes',
+        manifests: [],
+        workload: 'statefulset/kafka',
+        namespace: 'streams',
+        context: 'prod-eu',
+      },
+      workloads: [
+        workload(
+          'kubernetes',
+          {
+            kind: 'StatefulSet',
+            name: 'kafka',
+            namespace: 'streams',
+            state: [
+              { kind: 'volume-claim-template', name: 'data' },
+              { kind: 'data-image', name: 'bitnami/kafka', engine: 'kafka' },
+            ],
+          },
+          { replicas: { value: 3 } },
+        ),
+      ],
+    });
+    const p = plan(svc, analyze(svc));
+    const step = p.runbook.find((s) => s.id === 'take-backup');
+    expect(step?.title).toBe(
+      'Take the backup now: PersistentVolumeClaims data-kafka-0, data-kafka-1, data-kafka-2 in namespace streams',
+    );
+    expect(step?.commands.map((c) => c.manual)).toEqual([
+      "Snapshot PersistentVolumeClaims data-kafka-0, data-kafka-1, data-kafka-2 in namespace streams: a VolumeSnapshot per claim (spec.source.persistentVolumeClaimName, a VolumeSnapshotClass of the cluster's CSI driver) or the storage provider's disk snapshot; wait until readyToUse is true.",
+    ]);
+    const gate = p.gates.find((g) => g.kind === 'backup');
+    expect(gate?.check.manual).toBe(true);
+    expect(gate?.status).toBe('unknown');
+    expect(p.risk).toBe('high');
+  });
+
+  const pgService = (name: string) =>
+    service({
+      name: 'db',
+      deploy: {
+        platform: 'kubernetes',
+        manifests: [],
+        workload: `statefulset/${name}`,
+        namespace: 'data',
+        context: 'prod',
+      },
+      workloads: [
+        workload('kubernetes', {
+          kind: 'StatefulSet',
+          name,
+          namespace: 'data',
+          state: [{ kind: 'data-image', name: 'postgres', engine: 'postgres' }],
+        }),
+      ],
+    });
+  const backupCommands = (p: Plan) =>
+    p.runbook.find((s) => s.id === 'take-backup')?.commands.map((c) => c.manual ?? renderCommand(c));
+
+  it('a postgres StatefulSet: pg_dumpall through pod NAME-0 with --context and -n; a name kubectl could read as an option gets no command', () => {
+    const ok = pgService('pg');
+    expect(backupCommands(plan(ok, analyze(ok)))).toEqual([
+      `kubectl --context=prod -n data exec pod/pg-0 -- sh -c 'pg_dumpall --username="\${POSTGRES_USER:-postgres}" --file=/tmp/rollbook-dumpall.sql'`,
+      `kubectl --context=prod -n data cp pg-0:/tmp/rollbook-dumpall.sql "\${DB_DUMP_FILE}"`,
+    ]);
+    const bad = pgService('-pg');
+    const cmds = backupCommands(plan(bad, analyze(bad))) ?? [];
+    expect(cmds.length).toBeGreaterThan(0);
+    expect(cmds.join('\n')).not.toContain('kubectl');
+  });
 });

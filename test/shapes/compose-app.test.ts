@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { discover } from '../../src/readers/discover.js';
-import { commands, design, drivers, hazardIds, SHAPES } from './helpers.js';
+import { backupStep, commands, design, drivers, hazardIds, SHAPES } from './helpers.js';
 
 describe('fixture compose-app', () => {
   it('discovers one compose project: files in -f order, app services, the migration service, data services', async () => {
@@ -77,5 +77,26 @@ describe('fixture compose-app', () => {
     const web = p.runbook.find((s) => s.id === 'compose-up-web');
     // expected: pull 10 + interval 15; worst: 30 + grace 20 + start 30 + 6 × (15 + 5)
     expect([web?.expectedSeconds, web?.maxSeconds]).toEqual([25, 200]);
+  });
+  it('the backup step dumps db through compose and archives the project-prefixed volume ledger_uploads', async () => {
+    const p = await design('compose-app');
+    const b = backupStep(p);
+    expect(b.title).toBe(
+      'Take the backup now: postgres of compose service db (pg_dumpall); named volume uploads (docker volume ledger_uploads)',
+    );
+    const f = '-f deploy/docker-compose.yml -f deploy/docker-compose.prod.yml';
+    expect(b.commands).toEqual([
+      `docker compose ${f} exec -T db sh -c 'pg_dumpall --username="\${POSTGRES_USER:-postgres}" --file=/tmp/rollbook-dumpall.sql'`,
+      `docker compose ${f} cp db:/tmp/rollbook-dumpall.sql "\${DB_DUMP_FILE}"`,
+      'docker run --name rollbook-backup-ledger_uploads --volume ledger_uploads:/v:ro alpine tar czf /uploads.tgz -C /v .',
+      `docker cp rollbook-backup-ledger_uploads:/uploads.tgz "\${VOLUME_BACKUP_DIR}"`,
+      'docker rm -- rollbook-backup-ledger_uploads',
+    ]);
+    const gates = p.gates.filter((g) => g.kind === 'backup');
+    expect(gates.map((g) => g.check.command?.argv[0])).toEqual(['grep', 'find']);
+    expect(gates[0]?.check.freshFile).toEqual({ var: 'DB_DUMP_FILE' });
+    expect(p.inputs.map((i) => i.name)).toEqual(
+      expect.arrayContaining(['DB_DUMP_FILE', 'VOLUME_BACKUP_DIR']),
+    );
   });
 });

@@ -4,7 +4,7 @@
  * postgresql subchart enabled and a redis subchart disabled.
  */
 import { describe, expect, it } from 'vitest';
-import { commands, design, drivers, hazardIds } from './helpers.js';
+import { backupStep, commands, design, drivers, hazardIds } from './helpers.js';
 
 describe('fixture helm-values-app', () => {
   it('binds the template to values.yaml + the Argo CD values file: every driver cites the values line', async () => {
@@ -38,6 +38,20 @@ describe('fixture helm-values-app', () => {
     expect(data?.evidence.map((e) => `${e.file}:${e.line}`)).toEqual(['charts/web/Chart.yaml:8']);
     expect(data?.message).toContain('postgres subchart postgresql');
     expect(data?.message).not.toContain('redis');
+  });
+
+  it('the backup step dumps the postgresql subchart through its pod (a declared input) in namespace storefront', async () => {
+    const p = await design('helm-values-app');
+    const b = backupStep(p);
+    expect(b.title).toBe(
+      'Take the backup now: the postgres of subchart postgresql (pod DB_POD) in namespace storefront',
+    );
+    expect(b.commands).toEqual([
+      `kubectl -n storefront exec "\${DB_POD}" -- sh -c 'pg_dumpall --username="\${POSTGRES_USER:-postgres}" --file=/tmp/rollbook-dumpall.sql'`,
+      `Copy the dump out of the pod: kubectl -n storefront cp "\${DB_POD}:/tmp/rollbook-dumpall.sql" "\${DB_DUMP_FILE}"`,
+    ]);
+    expect(p.inputs.map((i) => i.name)).toEqual(expect.arrayContaining(['DB_DUMP_FILE', 'DB_POD']));
+    expect(p.gates.find((g) => g.kind === 'backup')?.check.freshFile).toEqual({ var: 'DB_DUMP_FILE' });
   });
 
   it('Argo CD path with the application from the repository; auto-sync and selfHeal reported once each', async () => {

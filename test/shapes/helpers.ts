@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
-import { analyze, loadService, plan } from '../../src/index.js';
+import { expect } from 'vitest';
+import { analyze, loadService, plan, render } from '../../src/index.js';
 import type { Plan } from '../../src/model/plan.js';
 import { renderCommand } from '../../src/util/shell.js';
 
@@ -25,4 +26,30 @@ export function drivers(p: Plan): string[] {
 
 export function hazardIds(p: Plan): string[] {
   return p.hazards.map((h) => h.rule);
+}
+
+/** The backup step (take-backup): its title and commands, and that md, json, sh and html all show each command. */
+export function backupStep(p: Plan): { title: string; commands: string[] } {
+  const step = p.runbook.find((s) => s.id === 'take-backup');
+  if (!step) throw new Error('no take-backup step');
+  const shown = step.commands.map((c) => c.manual ?? renderCommand(c));
+  for (const format of ['md', 'json', 'sh', 'html']) {
+    const out = render(p, format);
+    const text = format === 'html' ? out.replaceAll('&quot;', '"').replaceAll('&#39;', "'") : out;
+    if (format === 'json') {
+      const parsed = JSON.parse(out) as Plan;
+      const json = parsed.runbook.find((s) => s.id === 'take-backup')?.commands ?? [];
+      expect(json.map((c) => (c.argv?.length ? renderCommand(c) : c.manual))).toEqual(shown);
+    } else
+      step.commands.forEach((c, i) => {
+        const cmd = shown[i] as string;
+        // md and html show the command as typed; sh runs it with its inputs as RB_IN_*
+        const want = format === 'sh' && c.argv.length ? cmd.replace(/\$\{([A-Z_]+)\}/g, '$${RB_IN_$1}') : cmd;
+        expect(text, `${format} shows ${cmd}`).toContain(
+          format === 'sh' && !c.argv.length ? want.slice(0, 40) : want,
+        );
+      });
+    expect(text, `${format} shows the step`).toContain(step.title.split(':')[0]!);
+  }
+  return { title: step.title, commands: shown };
 }

@@ -3,7 +3,7 @@
  * guarded by persistence.enabled, the postgres image from values.yaml.
  */
 import { describe, expect, it } from 'vitest';
-import { commands, design, drivers, hazardIds } from './helpers.js';
+import { backupStep, commands, design, drivers, hazardIds } from './helpers.js';
 
 describe('fixture postgres-chart', () => {
   it('is high risk: the claim template and the postgres image are data hazards (stateful-data), once', async () => {
@@ -42,6 +42,24 @@ describe('fixture postgres-chart', () => {
     expect(step?.expectedSeconds).toBe(40);
     expect(step?.durationBasis).toContain('volume detach + attach 15s');
     expect(step?.durationBasis).toContain('1 pod one at a time, highest ordinal first');
+  });
+
+  it('the backup step dumps the cluster through pod postgres-0 (release namespace) and the gate checks the dump', async () => {
+    const p = await design('postgres-chart');
+    const b = backupStep(p);
+    expect(b.title).toBe(
+      "Take the backup now: postgres in pod postgres-0 of StatefulSet postgres in the release's namespace (HELM_NAMESPACE)",
+    );
+    expect(b.commands).toEqual([
+      `kubectl -n "\${HELM_NAMESPACE}" exec pod/postgres-0 -- sh -c 'pg_dumpall --username="\${POSTGRES_USER:-postgres}" --file=/tmp/rollbook-dumpall.sql'`,
+      `kubectl -n "\${HELM_NAMESPACE}" cp postgres-0:/tmp/rollbook-dumpall.sql "\${DB_DUMP_FILE}"`,
+    ]);
+    const gate = p.gates.find((g) => g.kind === 'backup');
+    expect(gate?.check.freshFile).toEqual({ var: 'DB_DUMP_FILE' });
+    expect(gate?.check.expectLines).toEqual(['^[1-9][0-9]*$']);
+    expect(gate?.check.manual).toBeUndefined();
+    expect(p.inputs.map((i) => i.name)).toEqual(expect.arrayContaining(['DB_DUMP_FILE', 'HELM_NAMESPACE']));
+    expect(p.risk).toBe('high');
   });
 
   it('a disabled persistence block is not state', async () => {
