@@ -22,6 +22,13 @@ export interface ProbeVerdict {
   outcome: Outcome;
   /** What was read, e.g. "stalled: deployment FAILED (circuit breaker): the usual reason to roll back". */
   note: string;
+  /**
+   * Set only on an unknown that a person on call can settle and the tool's output never can (Argo CD's
+   * history keeps no health): the question, naming what to look at. The guided runbook asks it; yes
+   * passes the gate and is logged with the question, anything else stops. The outcome stays unknown:
+   * nothing that reads the verdict without a person takes it as a pass.
+   */
+  confirm?: string;
 }
 
 export interface Probe {
@@ -37,9 +44,20 @@ export interface Probe {
   passes: string;
   /** True when the probe needs a wanted value (--want). */
   wants?: boolean;
+  /**
+   * Set when nothing the command prints can prove a pass (e.g. a history that records no health):
+   * why. Such a probe reads FAIL or UNKNOWN with the reason, never PASS.
+   */
+  neverPasses?: string;
   read(input: ProbeInput): ProbeVerdict;
 }
 
 export const pass = (note: string): ProbeVerdict => ({ outcome: 'pass', note });
 export const fail = (note: string): ProbeVerdict => ({ outcome: 'fail', note });
 export const unknown = (note: string): ProbeVerdict => ({ outcome: 'unknown', note });
+/** Unknown from the output, settled by a person answering `question` (see ProbeVerdict.confirm). */
+export const askPerson = (note: string, question: string): ProbeVerdict => ({
+  outcome: 'unknown',
+  note,
+  confirm: question,
+});
