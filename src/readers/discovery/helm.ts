@@ -328,9 +328,10 @@ function unitName(
   const base = (c.file.split('/').pop() ?? '')
     .replace(/\.(ya?ml|tpl)$/, '')
     .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, '-');
-  const fallback = `${chart}-${base || String(i + 1)}`.replace(/^-+|-+$/g, '').slice(0, 53);
-  return fallback || `${chart}-${i + 1}`;
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean)
+    .join('-');
+  return `${chart}-${base || String(i + 1)}`.slice(0, 53).replace(/-$/, '');
 }
 
 /** The chart's image: values.yaml `image` (repository, tag, registry, digest), the tag defaulting to appVersion. */
@@ -794,6 +795,11 @@ function attachServices(
     const o = bounds[i]?.o;
     const at = { file: c.file, line: lineIn(c, /^kind:/m) };
     if (!w) return;
+    if (candidates.length === 0 && undecided.length === 0) {
+      // the chart has no Service (a worker chart): none selects it, whatever its labels
+      w.services = [];
+      return;
+    }
     const ref = `${w.kind.toLowerCase()}/${w.name}`;
     const labels = o ? podLabels(o) : {};
     if (!o || !knownLabels(labels)) {
