@@ -635,6 +635,8 @@ export interface Pipeline {
   migratesBeforeDeploy?: boolean;
   /** Image tag used by the pipeline is the commit SHA (immutable). */
   immutableTag?: boolean;
+  /** The deploy job's command that deploys (e.g. `aws ecs update-service --service orders-worker …`). */
+  deployCommand?: string;
   at?: Evidence;
 }
 

@@ -125,7 +125,9 @@ function duration(ctx: PlatformContext): DurationModel {
   const healthy = d.get('readinessSuccessThreshold', 5, 'healthy threshold');
   const unhealthy = d.get('readinessFailureThreshold', 2, 'unhealthy threshold');
   const dereg = d.get('deregistrationDelaySeconds', 300);
-  const startE = pull + startup + Math.max(interval * healthy, hc?.expected ?? 0);
+  // A newly registered target is healthy after ONE passing check (ELB target group health checks);
+  // HealthyThresholdCount only applies to a target that was unhealthy: the worst case.
+  const startE = pull + startup + Math.max(interval, hc?.expected ?? 0);
   const startW = pull * 3 + startup + Math.max(grace, interval * (healthy + unhealthy), hc?.worst ?? 0);
   const expected = killFirst ? waves * (dereg + startE) : waves * startE + dereg;
   const max = killFirst ? waves * (dereg + startW) : waves * startW + dereg;
@@ -133,7 +135,7 @@ function duration(ctx: PlatformContext): DurationModel {
     expected,
     max,
     d,
-    `${shape} × (pull ${pull}s${startup ? ` + startup ${startup}s` : ''} + max(target health check ${interval}s × ${healthy}${hc ? `, ${hc.words}` : ''})) + deregistration delay ${dereg}s${killFirst ? ' per wave (no room to surge: old tasks drain first)' : ' for the old tasks'}; worst case: 3× pull, max(grace ${grace}s, ${healthy}+${unhealthy} health check intervals)`,
+    `${shape} × (pull ${pull}s${startup ? ` + startup ${startup}s` : ''} + max(target group: a new target's first passing check within ${interval}s${hc ? `, ${hc.words}` : ''})) + deregistration delay ${dereg}s${killFirst ? ' per wave (no room to surge: old tasks drain first)' : ' for the old tasks'}; worst case: 3× pull, max(grace ${grace}s, ${healthy}+${unhealthy} health check intervals: a target failing its first checks needs ${healthy} passing ones)`,
   );
 }
 

@@ -17,6 +17,13 @@ export function mutableTagReason(img: Pick<ImageRef, 'tag' | 'digest'>): string 
   return null;
 }
 
+/** The pipeline's deploy command names the workload as a word (`--service orders-worker`, `deployment/api`). */
+function deploysWorkload(command: string | undefined, workload: string): boolean {
+  if (!command) return false;
+  const escaped = workload.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(^|[\\s/=:"'])${escaped}($|[\\s"':,])`).test(command);
+}
+
 export default createRule(
   {
     id: 'mutable-image-tag',
@@ -33,6 +40,8 @@ export default createRule(
     const out: Finding[] = [];
     // One finding per image reference, with every place it appears as evidence.
     const byRef = new Map<string, Finding>();
+    /** The workloads of each image finding, for the pipeline that deploys them. */
+    const workloadsOf = new Map<Finding, string[]>();
     for (const w of service.workloads) {
       const subject = `${w.namespace ? `${w.namespace}/` : ''}${w.kind.toLowerCase()}/${w.name}`;
       for (const img of w.images) {
@@ -41,6 +50,7 @@ export default createRule(
         const at: Evidence = img.at ?? w.at ?? { file: service.descriptor ?? 'rollbook.yaml', line: 1 };
         const seen = byRef.get(img.ref);
         if (seen) {
+          workloadsOf.get(seen)?.push(w.name);
           if (!seen.evidence.some((e) => e.file === at.file && e.line === at.line)) seen.evidence.push(at);
           continue;
         }
@@ -54,6 +64,7 @@ export default createRule(
           mitigation: `Pin ${img.repository} by commit SHA or digest in ${at.file} (e.g. ${img.repository}:<git-sha> or ${img.repository}@sha256:...), written by the pipeline on each deploy.`,
         });
         byRef.set(img.ref, f);
+        workloadsOf.set(f, [w.name]);
         out.push(f);
       }
     }
@@ -79,11 +90,22 @@ export default createRule(
     }
     for (const p of service.pipelines) {
       if (p.immutableTag !== false) continue;
+      // The pipeline moves the tag that the workload it deploys runs: one problem, both places.
+      const at = p.at ?? { file: p.file, line: 1 };
+      const deployed = [...workloadsOf].filter(([, names]) =>
+        names.some((name) => deploysWorkload(p.deployCommand, name)),
+      );
+      for (const [f] of deployed) {
+        f.evidence.push(at);
+        f.message += ` (${p.file} moves a :latest tag on every run and deploys it)`;
+        f.mitigation += ` In ${p.file}, tag the image with the commit SHA and deploy that tag.`;
+      }
+      if (deployed.length) continue;
       out.push(
         report({
           subject: `${p.provider} ${p.deployJob ?? p.file}`,
           message: `${p.file}: the pipeline pushes a moving tag (:latest) and no commit-SHA tag`,
-          evidence: [p.at ?? { file: p.file, line: 1 }],
+          evidence: [at],
           appRollbackSafe: false,
           revertLossless: true,
           touchesData: false,

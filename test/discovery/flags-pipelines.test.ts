@@ -91,6 +91,7 @@ jobs:
         provider: 'github-actions',
         file: '.github/workflows/release.yaml',
         deployJob: 'ship',
+        deployCommand: 'helm upgrade --install app ./chart --wait',
         migratesBeforeDeploy: true,
         immutableTag: false,
         at: { file: '.github/workflows/release.yaml', line: 3, col: 3 },

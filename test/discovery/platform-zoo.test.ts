@@ -152,6 +152,7 @@ describe('discover: platform-zoo (ECS, Lambda, Cloud Run, Nomad, Heroku, systemd
         provider: 'gitlab-ci',
         file: '.gitlab-ci.yml',
         deployJob: 'deploy_production',
+        deployCommand: 'aws ecs update-service --cluster prod --service orders-worker --force-new-deployment',
         migratesBeforeDeploy: true,
         immutableTag: false,
         at: { file: '.gitlab-ci.yml', line: 17, col: 1 },

@@ -147,6 +147,7 @@ describe('discover: shop-monorepo (kustomize overlays, Helm, Argo CD, Argo Rollo
         provider: 'github-actions',
         file: '.github/workflows/deploy.yml',
         deployJob: 'deploy',
+        deployCommand: 'kustomize edit set image ghcr.io/acme/checkout-api:$' + '{{ github.sha }}',
         migratesBeforeDeploy: true,
         immutableTag: true,
         at: { file: '.github/workflows/deploy.yml', line: 21, col: 3 },

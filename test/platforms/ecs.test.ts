@@ -23,7 +23,7 @@ describe('ecs', () => {
       "oneCommand=true
       start: aws ecs update-service --cluster=prod --service=orders-worker --task-definition "\${TARGET_TASK_DEFINITION}" --region=eu-west-1
       input TARGET_TASK_DEFINITION: aws ecs list-task-definitions --family-prefix=orders --sort DESC --region=eu-west-1
-      [ecs-update-service] 460s/540s
+      [ecs-update-service] 340s/540s
         rw $ aws ecs update-service --cluster=prod --service=orders-worker --task-definition "\${TARGET_TASK_DEFINITION}" --region=eu-west-1
         check $ aws ecs wait services-stable --cluster=prod --services=orders-worker --region=eu-west-1 (timeout 630s, retries 0)"
     `);
@@ -40,10 +40,11 @@ describe('ecs', () => {
     expect(r.steps[0]!.title).toContain('ECS_CLUSTER');
   });
 
-  test('duration defaults: one wave, health check 30s × 5, deregistration 300s', () => {
+  test('duration defaults: one wave, a new target healthy at its first passing check, deregistration 300s', () => {
     const d = ecs.duration(svc({ replicas: m(4) }));
-    // max 200% → surge 4: one wave × (pull 10 + 30×5) + 300
-    expect(d.expectedSeconds).toBe(460);
+    // max 200% → surge 4: one wave × (pull 10 + one check 30) + 300. A newly registered target needs one
+    // passing health check (ELB docs); HealthyThresholdCount (5) is for targets that were unhealthy.
+    expect(d.expectedSeconds).toBe(340);
     // 30 + max(0, 30×7) + 300
     expect(d.maxSeconds).toBe(540);
     const sources = Object.fromEntries(d.drivers.map((x) => [x.name, x.source]));
@@ -66,8 +67,8 @@ describe('ecs', () => {
         readinessSuccessThreshold: m(2),
       }),
     );
-    // per wave 2 tasks (unavailable 2), 2 waves × (30 + 10 + 10×2)
-    expect(d.expectedSeconds).toBe(120);
+    // per wave 2 tasks (unavailable 2), 2 waves × (drain 30 + pull 10 + first check 10)
+    expect(d.expectedSeconds).toBe(100);
     // 2 × (30 + 30 + 10×4)
     expect(d.maxSeconds).toBe(200);
   });

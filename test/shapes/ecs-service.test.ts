@@ -27,8 +27,9 @@ describe('fixture ecs-service', () => {
       ]),
     );
     const step = p.runbook.find((s) => s.id === 'ecs-update-service');
-    // one wave: pull 10 + max(ALB 30 × 5, startPeriod 30 + interval 10) = 160, + deregistration 300
-    expect(step?.expectedSeconds).toBe(460);
+    // one wave: pull 10 + max(a new target's first ALB check 30, startPeriod 30 + interval 10) = 50,
+    // + deregistration 300 (the old tasks drain after the new ones are healthy)
+    expect(step?.expectedSeconds).toBe(350);
   });
 
   it('both task definition files are accounted for: the Fargate one read, the EC2 one set aside with why', async () => {

@@ -55,6 +55,9 @@ function analyse(
     migratesBeforeDeploy: migrateBefore,
     at: deploy.at,
   };
+  const text = deploy.text[deployIdx] ?? '';
+  const command = (text.split('\n').find((l) => DEPLOY.test(l)) ?? text).trim();
+  if (command) p.deployCommand = command;
   if (SHA.test(all)) p.immutableTag = true;
   else if (LATEST.test(all)) p.immutableTag = false;
   return p;

@@ -75,6 +75,42 @@ describe('mutable-image-tag', () => {
     ]);
   });
 
+  it('a :latest pipeline that deploys a workload running a moving tag is that one problem: both places, one finding', () => {
+    const pipeline = (deployCommand: string) => ({
+      provider: 'gitlab-ci',
+      file: '.gitlab-ci.yml',
+      deployJob: 'deploy_production',
+      immutableTag: false,
+      deployCommand,
+      at: ev('.gitlab-ci.yml', 17),
+    });
+    const svc = (deployCommand: string) =>
+      service({
+        workloads: [
+          wl({
+            kind: 'ECSService',
+            name: 'orders-worker',
+            images: [img('123.dkr.ecr.eu-west-1.amazonaws.com/orders-worker:latest', 7, 'latest')],
+          }),
+        ],
+        pipelines: [pipeline(deployCommand)],
+      });
+    const found = rule.check(
+      svc('aws ecs update-service --cluster prod --service orders-worker --force-new-deployment'),
+    );
+    expect(found.map((f) => f.evidence.map((e) => `${e.file}:${e.line}`))).toEqual([
+      ['k8s/deploy.yaml:7', '.gitlab-ci.yml:17'],
+    ]);
+    expect(found[0]?.message).toContain('.gitlab-ci.yml moves a :latest tag on every run and deploys it');
+    // a pipeline deploying something else stays a finding of its own
+    expect(
+      where(rule.check(svc('aws ecs update-service --cluster prod --service orders-worker-v2'))),
+    ).toEqual([
+      'mutable-image-tag@k8s/deploy.yaml:7 shop/ecsservice/orders-worker',
+      'mutable-image-tag@.gitlab-ci.yml:17 gitlab-ci deploy_production',
+    ]);
+  });
+
   it('stays quiet on digests, full versions, SHAs and SHA pipelines', () => {
     expectNone(
       rule,
