@@ -5,7 +5,7 @@
  * the other may leak into its report; without a selection the hint lists references that work.
  */
 import { cpSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { targetToJson } from '../../src/renderers/target/index.js';
 import { target } from '../../src/target/index.js';
