@@ -8,7 +8,7 @@
  * their block first, then the target (platforms/common.ts).
  */
 
-import type { Workload } from './service.js';
+import type { Evidence, Setting, Workload } from './service.js';
 
 /** The kustomize overlay that produced a workload. */
 export interface KustomizeFacts {
@@ -71,6 +71,8 @@ export interface LambdaFacts {
   alarms?: number;
   /** ProvisionedConcurrentExecutions of the published version. */
   provisionedConcurrency?: number;
+  /** Where provisionedConcurrency is set. */
+  provisionedConcurrencyAt?: Evidence;
 }
 
 /** A Cloud Run (Knative) service. */
@@ -82,6 +84,11 @@ export interface CloudRunFacts {
   /** Traffic split: revision name (LATEST for latestRevision, ? when unnamed) and percent. */
   traffic?: { revision: string; percent: number }[];
   maxScale?: number;
+  /**
+   * Minimum instances: autoscaling.knative.dev/minScale of the revision template, else the
+   * service-level run.googleapis.com/minScale annotation, where it is set.
+   */
+  minScale?: Setting<number>;
 }
 
 export interface NomadFacts {
@@ -145,6 +152,7 @@ export function factAttributes(w: Workload): [key: string, value: string][] {
     ['revision', w.cloudRun?.revision],
     ['traffic', w.cloudRun?.traffic?.map((t) => `${t.revision}=${t.percent}`).join(',')],
     ['maxScale', w.cloudRun?.maxScale?.toString()],
+    ['minScale', w.cloudRun?.minScale?.value.toString()],
     ['job', w.nomad?.job],
     ['appName', w.heroku?.appName],
     ['postdeploy', w.heroku?.postdeploy],

@@ -8,7 +8,10 @@
  * configured project applies).
  * Config refs of kind Secret whose name ends in ":latest" (or are not versioned) are secrets
  * mounted at version "latest".
- * Settings: startupSeconds (cold start of the target revision, default 10 s estimate).
+ * Settings: startupExpectedSeconds / startupSeconds (the container's startupProbe: one period expected,
+ * period × failureThreshold worst; defaults 10 s and Cloud Run's default probe limit of 240 s);
+ * cloudRun.minScale (autoscaling.knative.dev/minScale) is recorded: it does not warm a revision
+ * without traffic.
  *
  * The traffic spec is one argument "REVISION=100": the operator input carries the whole spec,
  * because an argv element cannot join a literal and a runtime value.
@@ -83,15 +86,39 @@ function status(
   );
 }
 
+/**
+ * Cloud Run's default startup probe (a TCP probe every 240 s, failureThreshold 1): without a
+ * startupProbe of its own, a revision may take up to 240 s to start
+ * (https://cloud.google.com/run/docs/configuring/healthchecks, "The default TCP startup probe").
+ */
+const DEFAULT_STARTUP_LIMIT = 240;
+
+const PROBE_FIELD = 'spec.template.spec.containers[].startupProbe';
+
+/** Where the real value of each assumed driver is set or measured. */
+const WHERE: Readonly<Record<string, string>> = {
+  'traffic switch':
+    'in no file: update-traffic is one API call that re-routes the service; time it on a past rollback (gcloud run services describe shows the new status.traffic)',
+  'cold start (expected)': `the service's ${PROBE_FIELD} (initialDelaySeconds + periodSeconds) in the Cloud Run service YAML; without a probe, in no file: time a cold start of the revision in its logs (the first "STARTUP TCP probe succeeded" line)`,
+  'cold start (worst)': `the service's ${PROBE_FIELD} (initialDelaySeconds + periodSeconds × failureThreshold) in the Cloud Run service YAML; without one, Cloud Run's default TCP startup probe allows ${DEFAULT_STARTUP_LIMIT}s`,
+  minScale:
+    "autoscaling.knative.dev/minScale on spec.template.metadata.annotations (or run.googleapis.com/minScale on the service's metadata.annotations): min instances start only once a revision gets traffic or a tag, so they do not warm the target before the switch",
+};
+
 function duration(ctx: PlatformContext): DurationModel {
-  const d = new Drivers(ctx);
+  const d = new Drivers(ctx, WHERE);
   d.add('traffic switch', 'route update (15s, worst 60s)', 'default');
-  const startup = d.get('startupSeconds', 10, 'startupSeconds (cold start estimate)');
+  // a startupProbe read from the service YAML: one period expected, period × failureThreshold worst
+  const expected = d.get('startupExpectedSeconds', 10, 'cold start (expected)');
+  const worst = Math.max(expected, d.get('startupSeconds', DEFAULT_STARTUP_LIMIT, 'cold start (worst)'));
+  const min = ctx.workload?.cloudRun?.minScale;
+  if (min) d.add('minScale', min.value, 'manifest', min.at);
+  else d.add('minScale', 0, 'default');
   return durationModel(
-    15 + startup,
-    60 + 3 * startup,
+    15 + expected,
+    60 + worst,
     d,
-    `route update 15s + cold start of the target revision ${startup}s; worst case 60s + 3× cold start (no minimum instances warm)`,
+    `route update 15s + cold start of the target revision ${expected}s; worst case route update 60s + the startup probe's limit ${worst}s${min && min.value > 0 ? ` (minScale ${min.value} starts only once the revision gets traffic: no instance is warm before the switch)` : ''}`,
   );
 }
 

@@ -173,6 +173,9 @@ const REAL_VALUE_FROM: Readonly<Record<string, string>> = {
   healthy_deadline: "the job's update { healthy_deadline }",
   progress_deadline: "the job's update { progress_deadline }",
   kill_timeout: "the task's kill_timeout",
+  'nodes (replicas setting; node count)':
+    "in no file: the nodes the DaemonSet's nodeSelector, affinity and tolerations match (kubectl get nodes with the same selector)",
+  'restart until active (estimate)': `${MEASURE} (journalctl -u UNIT shows the stop and the "Started" line of a past restart)`,
   TimeoutStopSec: 'TimeoutStopSec= of the systemd unit',
   TimeoutStartSec: 'TimeoutStartSec= of the systemd unit',
   'healthcheck.interval': "the service's healthcheck.interval in the compose file",
@@ -186,6 +189,8 @@ const REAL_VALUE_FROM: Readonly<Record<string, string>> = {
 /** Where the real value of an assumed driver would come from (see REAL_VALUE_FROM). */
 export function realValueFrom(name: string): string | undefined {
   if (Object.hasOwn(REAL_VALUE_FROM, name)) return REAL_VALUE_FROM[name];
+  if (/^HPA .+ minReplicas$/.test(name))
+    return "the HorizontalPodAutoscaler's spec.minReplicas (Kubernetes default 1)";
   // `<compose service>.<field>`: the service name may itself hold dots
   for (let i = name.indexOf('.'); i >= 0; i = name.indexOf('.', i + 1)) {
     const field = name.slice(i + 1);
@@ -194,10 +199,16 @@ export function realValueFrom(name: string): string | undefined {
   return undefined;
 }
 
-/** Collects the values that drive a duration, with where each came from. */
+/**
+ * Collects the values that drive a duration, with where each came from. `where` names, for the
+ * platform's own assumed values, where the real one is set (consulted before REAL_VALUE_FROM).
+ */
 export class Drivers {
   readonly list: DurationDriver[] = [];
-  constructor(private readonly ctx: PlatformContext) {}
+  constructor(
+    private readonly ctx: PlatformContext,
+    private readonly where: Readonly<Record<string, string>> = {},
+  ) {}
 
   /** The setting's value (recorded as manifest/descriptor), or the fallback (recorded as default). */
   get<K extends SettingKey>(key: K, fallback: ValueOf<K>, name: string = key): ValueOf<K> {
@@ -222,7 +233,12 @@ export class Drivers {
     if (this.list.some((d) => d.name === name)) return;
     const driver: DurationDriver = { name, value: String(value), source };
     if (at) driver.at = at;
-    const real = source === 'default' ? realValueFrom(name) : undefined;
+    const real =
+      source !== 'default'
+        ? undefined
+        : Object.hasOwn(this.where, name)
+          ? this.where[name]
+          : realValueFrom(name);
     if (real) driver.realFrom = real;
     this.list.push(driver);
   }

@@ -16,6 +16,7 @@
 import type { Finding } from '../model/finding.js';
 import type { Arg, Check, Command, Input } from '../model/plan.js';
 import * as probes from '../probes/flux.js';
+import { renderCommand } from '../util/shell.js';
 import {
   badCommitInput,
   check,
@@ -39,9 +40,11 @@ import {
   timedStep,
 } from './common.js';
 import {
+  HELM_NAMESPACE,
   helmDuration,
   helmHazards,
   helmHistory,
+  helmNamespaceInputs,
   helmRevisionCheck,
   helmRevisionInput,
   helmRollbackStep,
@@ -89,7 +92,7 @@ function fluxObject(ctx: PlatformContext): FluxObject {
 }
 
 /** Helm release name and storage namespace of a HelmRelease. */
-function helmTarget(ctx: PlatformContext): { release: string; ns: string[] } {
+function helmTarget(ctx: PlatformContext): { release: string; ns: Arg[] } {
   const hr = fact(ctx, ctx.workload?.flux?.helmRelease, 'helmRelease') ?? resourceName(ctx);
   const target = fact(ctx, ctx.workload?.flux?.targetNamespace, 'targetNamespace');
   const release = fact(ctx, ctx.workload?.helm?.release, 'release') ?? (target ? `${target}-${hr}` : hr);
@@ -97,7 +100,10 @@ function helmTarget(ctx: PlatformContext): { release: string; ns: string[] } {
     fact(ctx, ctx.workload?.flux?.storageNamespace, 'storageNamespace') ??
     fact(ctx, ctx.workload?.flux?.namespace, 'fluxNamespace') ??
     namespaceOf(ctx);
-  return { release, ns: [...contextFlag(ctx, '--kube-context'), ...flag('-n', storage)] };
+  return {
+    release,
+    ns: [...contextFlag(ctx, '--kube-context'), '-n', storage ?? { var: HELM_NAMESPACE }],
+  };
 }
 
 function history(ctx: PlatformContext): Command {
@@ -159,7 +165,7 @@ function rollback(ctx: PlatformContext): PlatformRollback {
   let undoSteps: PlatformStep[];
   if (o.kind === 'helmrelease') {
     const { release, ns } = helmTarget(ctx);
-    inputs.push(helmRevisionInput(ctx, release, ns));
+    inputs.push(...helmNamespaceInputs(ns), helmRevisionInput(ctx, release, ns));
     undoSteps = [helmRollbackStep(ctx, release, ns)];
   } else {
     const k = kubernetes.rollback(ctx);
@@ -203,6 +209,7 @@ function hazards(ctx: PlatformContext): Finding[] {
     }),
   ];
   if (o.kind === 'helmrelease') {
+    const target = helmTarget(ctx);
     out.push(
       hazard(ctx, {
         rule: 'flux-remediation',
@@ -213,13 +220,13 @@ function hazards(ctx: PlatformContext): Finding[] {
           remediation?.value === true
             ? `${o.label} has upgrade remediation: Flux may already have rolled back (or be retrying the bad upgrade) when you start.`
             : `Without upgrade remediation, a failed upgrade of ${o.label} stays failed until someone acts.`,
-        mitigation: `Check flux get helmrelease and helm history first: if remediation already rolled back, suspend ${o.label} and revert git instead of rolling back again.`,
+        mitigation: `Check ${renderCommand(status(ctx))} and ${renderCommand(helmHistory(ctx, target.release, target.ns))} first: if remediation already rolled back, suspend ${o.label} and revert git instead of rolling back again.`,
         appRollbackSafe: true,
         revertLossless: true,
         evidence: evidenceOfSetting(ctx, remediation),
       }),
     );
-    out.push(...helmHazards(ctx, helmTarget(ctx).release));
+    out.push(...helmHazards(ctx, target.release, target.ns));
   } else {
     out.push(...kubeHazards(ctx));
   }

@@ -13,6 +13,7 @@ import type { Finding } from '../model/finding.js';
 import type { Arg, Check, Command, Input } from '../model/plan.js';
 import * as probes from '../probes/helm.js';
 import { cmp } from '../util/order.js';
+import { renderCommand } from '../util/shell.js';
 import {
   check,
   contextFlag,
@@ -63,7 +64,14 @@ export function helmNamespaceInputs(ns: Arg[]): Input[] {
         input(
           HELM_NAMESPACE,
           'Namespace of the Helm release (no manifest or rollbook.yaml names it; set deploy.namespace). Check the kube context first: kubectl config current-context',
-          read('helm', 'list', '--all-namespaces', '--filter', '.'),
+          read(
+            'helm',
+            'list',
+            ...ns.filter((a) => typeof a === 'string' && a.startsWith('--kube-context=')),
+            '--all-namespaces',
+            '--filter',
+            '.',
+          ),
         ),
       ]
     : [];
@@ -155,7 +163,7 @@ export function helmRollbackStep(ctx: PlatformContext, release: string, ns: Arg[
       2,
       'STATUS: deployed',
     ),
-    onFailure: `If the rollback fails or times out, do not start another operation blindly: run helm history ${release} to see the state. A release left in pending-rollback blocks every operation; fix it as the helm-pending-upgrade hazard says, then retry once. If the target revision's pods also fail, escalate to the incident commander.`,
+    onFailure: `If the rollback fails or times out, do not start another operation blindly: run ${renderCommand(helmHistory(ctx, release, ns))} to see the state. A release left in pending-rollback blocks every operation; fix it as the helm-pending-upgrade hazard says, then retry once. If the target revision's pods also fail, escalate to the incident commander.`,
   });
 }
 
@@ -170,9 +178,12 @@ function rollback(ctx: PlatformContext): PlatformRollback {
   );
 }
 
-export function helmHazards(ctx: PlatformContext, release = releaseName(ctx)): Finding[] {
-  const ns = namespaceOf(ctx);
-  const inNs = ns ? ` -n ${ns}` : '';
+/** The kubectl flags of the release's namespace and kube context, from helm's (`--kube-context=` → `--context=`). */
+function kubectlNs(ns: Arg[]): Arg[] {
+  return ns.map((a) => (typeof a === 'string' ? a.replace(/^--kube-context=/, '--context=') : a));
+}
+
+export function helmHazards(ctx: PlatformContext, release = releaseName(ctx), ns = helmNs(ctx)): Finding[] {
   // discovery's facts about the chart (crds/ documents, hook templates), else what rollbook.yaml says
   const w = ctx.workload;
   const crds = (w?.crds ?? []).some((c) => !c.inTemplates) || targetFact(ctx, 'crds') === 'true';
@@ -207,7 +218,7 @@ export function helmHazards(ctx: PlatformContext, release = releaseName(ctx)): F
       severity: 'info',
       subject: `release ${release}`,
       message: `A release stuck in pending-upgrade/pending-rollback (an interrupted helm run) blocks helm rollback with "another operation is in progress".`,
-      mitigation: `Check helm status ${release}${inNs} first; if it is pending and nothing is running, delete the pending release secret (kubectl delete secret sh.helm.release.v1.${release}.vN${inNs}) and retry.`,
+      mitigation: `Check ${renderCommand(helmStatus(ctx, release, ns))} first; if it is pending and nothing is running, delete the pending release secret (${renderCommand(run('kubectl', 'delete', 'secret', ...kubectlNs(ns), '--', `sh.helm.release.v1.${release}.vN`))}, N = the pending revision) and retry.`,
       appRollbackSafe: true,
       revertLossless: true,
     }),

@@ -4,7 +4,12 @@
  * Names: app from the heroku.appName fact, else workload.name, deploy.target.app,
  * deploy.workload, service.name. Fact keys (typed facts, else deploy.target): app, appName.
  * Settings: releasePhase (the Procfile `release:` command; it runs again on rollback),
- * restartSeconds (dyno restart, default 30 s estimate).
+ * restartSeconds (dyno restart, default 30 s estimate). Preboot and the boot timeout are app
+ * settings held by Heroku, never in a repository file: the drivers say where to read them.
+ *
+ * `heroku releases --num=N` (heroku/cli src/commands/releases/index.ts): the CLI asks the Platform
+ * API for `Range: version ..; max=N, order=desc`, default 15, so `--json` lists the newest release
+ * first and `--num=1` is the newest one; the probes read that order.
  */
 import type { Finding } from '../model/finding.js';
 import type { Check, Command } from '../model/plan.js';
@@ -44,10 +49,22 @@ function status(ctx: PlatformContext): Command {
   return read('heroku', 'ps', `--app=${appName(ctx)}`);
 }
 
+/** Where the real value of each assumed driver is set or measured. */
+const WHERE: Readonly<Record<string, string>> = {
+  'dyno restart (estimate)':
+    'in no file: the boot time of the web process on a past deploy (heroku logs --ps web: from "State changed from starting" to "State changed from starting to up")',
+  'boot timeout': `Heroku's R10 limit (web dynos must bind $PORT within ${BOOT_TIMEOUT}s), in no repository file: Heroku support can raise it per app`,
+  'release phase limit':
+    "Heroku's limit on a release command, in no repository file; the release phase's real duration: heroku releases:output -a APP of a past release",
+  preboot:
+    'an app feature, in no repository file: heroku features -a APP lists preboot ([+] when on; heroku features:enable preboot -a APP turns it on)',
+};
+
 function duration(ctx: PlatformContext): DurationModel {
-  const d = new Drivers(ctx);
+  const d = new Drivers(ctx, WHERE);
   const restart = d.get('restartSeconds', 30, 'dyno restart (estimate)');
   d.add('boot timeout', BOOT_TIMEOUT, 'default');
+  d.add('preboot', 'off (assumed)', 'default');
   const phase = d.maybe('releasePhase', 'release phase');
   const phaseE = phase ? 60 : 0;
   const phaseW = phase ? RELEASE_PHASE_LIMIT : 0;
@@ -56,7 +73,7 @@ function duration(ctx: PlatformContext): DurationModel {
     restart + phaseE,
     restart + BOOT_TIMEOUT + phaseW,
     d,
-    `${phase ? `release phase (${phase}) ~60s, up to Heroku's ${RELEASE_PHASE_LIMIT}s limit, then ` : ''}dyno restart ${restart}s; worst case adds the ${BOOT_TIMEOUT}s web boot timeout`,
+    `${phase ? `release phase (${phase}) ~60s, up to Heroku's ${RELEASE_PHASE_LIMIT}s limit, then ` : ''}dyno restart ${restart}s; worst case adds the ${BOOT_TIMEOUT}s web boot timeout. Without preboot the web dynos stop before the new ones start (requests queue meanwhile); with preboot on, the new dynos boot beside the old ones and routing switches only after they are up`,
   );
 }
 

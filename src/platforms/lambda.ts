@@ -56,24 +56,49 @@ function status(ctx: PlatformContext): Command {
   );
 }
 
+const SAM = 'template.yaml (SAM)';
+const SLS = 'serverless.yml';
+
+/** Where the real value of each assumed driver is set or measured. */
+const WHERE: Readonly<Record<string, string>> = {
+  'alias switch':
+    'in no file: update-alias is one atomic API call; aws lambda get-alias shows the new FunctionVersion at once',
+  provisionedConcurrency: `ProvisionedConcurrencyConfig.ProvisionedConcurrentExecutions of the function in ${SAM} (it applies to the AutoPublishAlias), provisionedConcurrency of the function in ${SLS}; live: aws lambda get-provisioned-concurrency-config --qualifier ALIAS`,
+  'traffic shifting': `DeploymentPreference.Type of the function in ${SAM} (CodeDeploy: Canary10Percent5Minutes, Linear10PercentEvery1Minute, AllAtOnce...), deploymentSettings.type in ${SLS} (serverless-plugin-canary-deployments)`,
+};
+
 function duration(ctx: PlatformContext): DurationModel {
-  const d = new Drivers(ctx);
+  const d = new Drivers(ctx, WHERE);
   d.add('alias switch', 'atomic pointer update (5s, worst 60s)', 'default');
-  const pc = ctx.workload?.lambda?.provisionedConcurrency ?? 0;
+  // A deploy shifts traffic as the CodeDeploy preference says; update-alias moves it all at once.
+  const shifting = d.get('strategy', 'AllAtOnce', 'traffic shifting');
+  const redeploy =
+    shifting === 'AllAtOnce'
+      ? ''
+      : ` (a redeploy through the pipeline would shift traffic ${shifting} instead; update-alias does not)`;
+  const set = ctx.workload?.lambda?.provisionedConcurrency;
+  const pc = set ?? 0;
+  if (set === undefined) d.add('provisionedConcurrency', 0, 'default');
+  else
+    d.add(
+      'provisionedConcurrency',
+      set,
+      'manifest',
+      ctx.workload?.lambda?.provisionedConcurrencyAt ?? ctx.workload?.at,
+    );
   if (pc > 0) {
-    d.add('provisionedConcurrency', pc, 'manifest', ctx.workload?.at);
     return durationModel(
       5 + 120,
       60 + 900,
       d,
-      `alias update (atomic) + allocating ${pc} provisioned concurrency on the target version (typically 2 min, up to 15 min)`,
+      `alias update (atomic) + allocating ${pc} provisioned concurrency on the target version (typically 2 min, up to 15 min)${redeploy}`,
     );
   }
   return durationModel(
     5,
     60,
     d,
-    'alias update is an atomic pointer change; in-flight invocations finish on the old version',
+    `alias update is an atomic pointer change; in-flight invocations finish on the old version, new ones start cold on the target (no provisioned concurrency)${redeploy}`,
   );
 }
 

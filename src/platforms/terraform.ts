@@ -54,8 +54,16 @@ function status(ctx: PlatformContext): Command {
   return read(...tf(ctx, 'plan', '-detailed-exitcode', '-input=false'));
 }
 
+/** Where the real value of each assumed driver is set or measured. */
+const WHERE: Readonly<Record<string, string>> = {
+  'apply (estimate)':
+    "in no file: the duration of a past terraform apply of this root module (the pipeline's log, or the run history of Terraform Cloud / the remote backend)",
+  'apply worst case':
+    "the timeouts { create / update / delete } blocks of the changed resources in the .tf files (else each provider's default), plus the waits those resources do: aws_ecs_service wait_for_steady_state, aws_autoscaling_group wait_for_capacity_timeout and health_check_grace_period, a target group's deregistration_delay; lifecycle { create_before_destroy = true } makes a replacement create the new object before destroying the old one",
+};
+
 function duration(ctx: PlatformContext): DurationModel {
-  const d = new Drivers(ctx);
+  const d = new Drivers(ctx, WHERE);
   d.add('apply (estimate)', 120, 'default');
   const timeout = d.get('timeoutSeconds', 1800, 'apply worst case');
   return durationModel(
@@ -66,10 +74,14 @@ function duration(ctx: PlatformContext): DurationModel {
   );
 }
 
-/** The commit to revert exists in this clone. */
+/**
+ * The commit to revert exists in this clone and is a commit: rev-list peels a tag to its commit and
+ * prints nothing for a tree or blob (`rev-parse --verify` would print any object's id); the trailing
+ * `--` keeps a name that is also a file from being read as a path.
+ */
 function revisionCheck(_ctx: PlatformContext): Check {
   return probeCheck(
-    read('git', 'rev-parse', '--verify', '--end-of-options', { var: BAD_COMMIT }),
+    read('git', 'rev-list', '--no-walk', '--max-count=1', '--end-of-options', { var: BAD_COMMIT }, '--'),
     probes.gitCommit,
     { var: BAD_COMMIT },
   );

@@ -3,10 +3,50 @@
  * ReplicaSet revision it keeps) and `kubectl get rollouts.argoproj.io/NAME -o json` (status.phase:
  * Healthy, Progressing, Paused, Degraded; status.message; status.abort).
  * Format: https://argo-rollouts.readthedocs.io/en/stable/generated/kubectl-argo-rollouts/kubectl-argo-rollouts_get_rollout/
- * and pkg/apis/rollouts/v1alpha1 RolloutPhase (argoproj/argo-rollouts).
+ * and pkg/apis/rollouts/v1alpha1 RolloutPhase (argoproj/argo-rollouts). The tree tags the ReplicaSet
+ * of status.stableRS "stable" (pkg/kubectl-argo-rollouts/cmd/get/get_rollout.go): the controller
+ * moves stableRS only when a revision completes its rollout (every step and analysis passed), so the
+ * stable tag is what proves a target good.
  */
 import { at, firstLine, jsonOf, notUnderstood, revisionNumber, str } from './read.js';
 import { fail, type Probe, pass, unknown } from './types.js';
+
+/** What the tree shows under one "# revision:N" line: its ReplicaSets and AnalysisRuns. */
+interface RevisionNode {
+  rev: number;
+  /** Each ReplicaSet: its status word (Healthy, ScaledDown, Progressing, Degraded…) and INFO tags. */
+  replicaSets: { name: string; status: string; tags: string[] }[];
+  /** Each AnalysisRun: its name and phase (Successful, Failed, Error, Inconclusive, Running…). */
+  analysisRuns: { name: string; status: string }[];
+}
+
+/**
+ * The revisions of a `kubectl argo rollouts get rollout` tree (PrintRolloutTree: tabwriter columns
+ * NAME, KIND, STATUS "icon word", AGE, INFO, padded by two spaces or more; colours unless --no-color).
+ */
+function revisionTree(output: string): RevisionNode[] {
+  const text = output.replace(/\u001b\[[0-9;]*m/g, '');
+  const out: RevisionNode[] = [];
+  for (const line of text.split('\n')) {
+    const r = /#\s*revision:(\d+)/.exec(line);
+    if (r) {
+      out.push({ rev: Number(r[1]), replicaSets: [], analysisRuns: [] });
+      continue;
+    }
+    const node = out[out.length - 1];
+    if (!node) continue;
+    const cols = line
+      .replace(/^[\s│├└─]*\S\s/u, '')
+      .split(/\s{2,}/)
+      .map((c) => c.trim());
+    const [name = '', kind, status = '', , info = ''] = cols;
+    const word = status.split(/\s+/).pop() ?? '';
+    if (kind === 'ReplicaSet')
+      node.replicaSets.push({ name, status: word, tags: info.split(',').filter((t) => t !== '') });
+    else if (kind === 'AnalysisRun') node.analysisRuns.push({ name, status: word });
+  }
+  return out;
+}
 
 export const rolloutsHistory: Probe = {
   id: 'argo-rollouts-history',
@@ -15,23 +55,41 @@ export const rolloutsHistory: Probe = {
   format:
     'https://argo-rollouts.readthedocs.io/en/stable/generated/kubectl-argo-rollouts/kubectl-argo-rollouts_get_rollout/',
   passes:
-    'the rollout tree has a "# revision:N" line for the target revision, and it is not the newest revision',
+    'the rollout tree keeps the target revision, it is not the newest, and its ReplicaSet is the stable one (the last revision that completed its rollout); a revision that failed its analysis or is Degraded fails; any other kept revision is UNKNOWN',
   wants: true,
   read({ output, exitCode, want }) {
     if (exitCode !== 0 && /not found/i.test(output))
       return fail(`the rollout does not exist: ${firstLine(output)}`);
-    const revs = [...output.matchAll(/#\s*revision:(\d+)/g)].map((m) => Number(m[1]));
+    const tree = revisionTree(output);
+    const revs = tree.map((n) => n.rev);
     if (exitCode !== 0 || revs.length === 0)
       return notUnderstood('kubectl argo rollouts get rollout', exitCode, output);
     const rev = revisionNumber(want);
     if (rev === undefined) return unknown(`the target revision "${want ?? ''}" is not a revision number`);
-    if (!revs.includes(rev))
+    const node = tree.find((n) => n.rev === rev);
+    if (!node)
       return fail(
         `revision ${rev} is not kept (the rollout keeps ${revs.join(', ')}): revisionHistoryLimit pruned its ReplicaSet`,
       );
     if (rev === Math.max(...revs))
       return fail(`revision ${rev} is the newest revision, the one being rolled out`);
-    return pass(`revision ${rev} is kept (the rollout keeps ${revs.join(', ')})`);
+    const failed = node.analysisRuns.filter((a) => ['Failed', 'Error', 'Inconclusive'].includes(a.status));
+    if (failed.length)
+      return fail(
+        `revision ${rev} did not pass its analysis (${failed.map((a) => `${a.name} ${a.status}`).join(', ')}): choose a revision that completed its rollout`,
+      );
+    const degraded = node.replicaSets.find((s) => s.status === 'Degraded');
+    if (degraded) return fail(`revision ${rev}: ReplicaSet ${degraded.name} is Degraded`);
+    const stable = node.replicaSets.find((s) => s.tags.includes('stable'));
+    if (stable)
+      return pass(
+        `revision ${rev} is kept and is the stable revision (ReplicaSet ${stable.name} ${stable.status}, tagged stable: the last revision whose rollout completed)`,
+      );
+    const holder = tree.find((n) => n.replicaSets.some((s) => s.tags.includes('stable')));
+    const sets = node.replicaSets.map((s) => `${s.name} ${s.status}`).join(', ') || 'no ReplicaSet shown';
+    return unknown(
+      `revision ${rev} is kept (${sets}) but is not the stable revision${holder ? ` (revision ${holder.rev} is)` : ''}: nothing the tree shows proves its rollout completed healthy; choose the stable revision, or confirm this one ran healthy`,
+    );
   },
 };
 

@@ -4,10 +4,22 @@
  * Healthy/Progressing/Degraded/Suspended/Missing/Unknown, status.sync.status, and
  * status.operationState.phase Running/Terminating/Failed/Error/Succeeded).
  * Format: printApplicationHistoryTable in cmd/argocd/commands/app.go (argoproj/argo-cd) and
- * https://argo-cd.readthedocs.io/en/stable/operator-manual/health/.
+ * https://argo-cd.readthedocs.io/en/stable/operator-manual/health/. The controller appends a history
+ * entry only when a whole (not selective, not dry-run) sync succeeds (controller/sync.go,
+ * persistRevisionHistory); no entry carries health, so the history probe can fail an entry but never
+ * prove one good.
  */
 import { at, firstLine, jsonOf, notUnderstood, revisionNumber, str } from './read.js';
 import { fail, type Probe, pass, unknown } from './types.js';
+
+/** One row of `argocd app history`: ID, DATE (DeployedAt), REVISION ("targetRevision (sha7)"). */
+interface HistoryRow {
+  id: number;
+  date: string;
+  revision: string;
+  /** The first 7 characters of the commit, when the row shows one. */
+  sha?: string;
+}
 
 export const argocdHistory: Probe = {
   id: 'argocd-history',
@@ -15,7 +27,9 @@ export const argocdHistory: Probe = {
   reads: 'argocd app history APP',
   format: 'https://argo-cd.readthedocs.io/en/stable/user-guide/commands/argocd_app_history/',
   passes:
-    'the history table lists the target history ID and it is not the newest entry (the one deployed now)',
+    'never by itself: Argo CD records an entry only for a sync that succeeded and keeps no health, so an earlier entry reads UNKNOWN until you confirm its revision ran healthy in the window the note names; a pruned entry, the newest one, or one deploying the commit running now fails',
+  neverPasses:
+    'argocd app history rows have no health: Argo CD writes an entry when a sync operation succeeds (controller/sync.go persistRevisionHistory), and a successful sync is not a healthy application',
   wants: true,
   read({ output, exitCode, want }) {
     if (/NotFound|not found/i.test(output) && exitCode !== 0)
@@ -23,11 +37,14 @@ export const argocdHistory: Probe = {
     const lines = output.split('\n');
     const header = lines.findIndex((l) => /^ID\s+DATE\s+REVISION\b/.test(l.trim()));
     if (exitCode !== 0 || header < 0) return notUnderstood('argocd app history', exitCode, output);
-    const rows = lines
-      .slice(header + 1)
-      .map((l) => /^(\d+)\s+(\S.*)$/.exec(l.trim()))
-      .filter((m): m is RegExpExecArray => m !== null)
-      .map((m) => ({ id: Number(m[1]), rest: (m[2] ?? '').replace(/\s+/g, ' ') }));
+    // tabwriter pads the columns with two spaces or more; a date holds single spaces
+    const rows: HistoryRow[] = lines.slice(header + 1).flatMap((l) => {
+      const [id = '', date = '', ...rest] = l.trim().split(/\s{2,}/);
+      if (!/^\d+$/.test(id) || date === '' || rest.length === 0) return [];
+      const revision = rest.join(' ');
+      const sha = /\(([0-9a-f]{7})\)$/.exec(revision)?.[1];
+      return [{ id: Number(id), date, revision, ...(sha ? { sha } : {}) }];
+    });
     const id = revisionNumber(want);
     if (id === undefined) return unknown(`the target history ID "${want ?? ''}" is not a number`);
     const row = rows.find((r) => r.id === id);
@@ -35,9 +52,17 @@ export const argocdHistory: Probe = {
       return fail(
         `history ID ${id} is not in the history (it lists ${rows.map((r) => r.id).join(', ') || 'nothing'}): Argo CD keeps revisionHistoryLimit entries (default 10)`,
       );
-    const newest = Math.max(...rows.map((r) => r.id));
-    if (id === newest) return fail(`history ID ${id} (${row.rest}) is the newest sync, the one deployed now`);
-    return pass(`history ID ${id} (${row.rest}) is in the history`);
+    const what = `history ID ${id} (${row.date}, ${row.revision})`;
+    const newest = rows.reduce((a, b) => (b.id > a.id ? b : a), row);
+    if (id === newest.id) return fail(`${what} is the newest sync, the one deployed now`);
+    if (row.sha !== undefined && row.sha === newest.sha)
+      return fail(
+        `${what} deploys commit ${row.sha}, the commit of the newest sync (ID ${newest.id}), the one running now: rolling back to it changes nothing; choose an entry with another commit`,
+      );
+    const next = rows.filter((r) => r.id > id).reduce((a, b) => (b.id < a.id ? b : a), newest);
+    return unknown(
+      `${what} is a sync that succeeded, but Argo CD's history records no health: nothing argocd app history prints proves that revision ran healthy. It ran from ${row.date} until the sync of ID ${next.id} (${next.date}): confirm on your dashboards that it was healthy then, and choose it knowingly`,
+    );
   },
 };
 

@@ -2,8 +2,9 @@
  * Nomad: `nomad job history -json JOB` (an array of job versions: Version, Stable, SubmitTime) and
  * `nomad job deployments -latest -json JOB` (a Deployment: Status running, pending, initializing,
  * blocked, unblocking, paused, successful, failed, cancelled; StatusDescription).
- * Format: command/job_history.go (hashicorp/nomad) and
- * https://developer.hashicorp.com/nomad/api-docs/deployments.
+ * Format: command/job_history.go (hashicorp/nomad: -json prints the []*api.Job of the versions) and
+ * https://developer.hashicorp.com/nomad/api-docs/deployments. A version's Stable is set when a
+ * deployment of it succeeds (what auto_revert returns to), so only Stable = true proves a good target.
  */
 import { at, firstLine, isObject, jsonOf, notUnderstood, num, revisionNumber, str } from './read.js';
 import { fail, type Probe, pass, unknown } from './types.js';
@@ -13,7 +14,8 @@ export const nomadHistory: Probe = {
   platforms: ['nomad'],
   reads: 'nomad job history -json JOB',
   format: 'https://developer.hashicorp.com/nomad/commands/job/history',
-  passes: 'the job versions list the target version, and it is not the newest one',
+  passes:
+    'the job versions list the target version, it is not the newest one, and it is Stable = true (Nomad marks a version stable only when its deployment succeeded); a tracked version never marked stable is UNKNOWN',
   wants: true,
   read({ output, exitCode, want }) {
     if (exitCode !== 0 && /No job\(s\) with prefix|not found/i.test(output))
@@ -31,8 +33,21 @@ export const nomadHistory: Probe = {
         `version ${v} is not tracked (the job keeps ${listed.join(', ') || 'none'}): Nomad keeps a limited number of versions (job_tracked_versions, default 6)`,
       );
     if (v === Math.max(...listed)) return fail(`version ${v} is the newest version, the one running now`);
-    return pass(
-      `version ${v} is tracked (${row.Stable === true ? 'stable' : 'never marked stable: check it was healthy'})`,
+    if (row.Stable === true)
+      return pass(
+        `version ${v} is tracked and stable (Stable = true: Nomad marks a version stable only when its deployment succeeded with healthy allocations)`,
+      );
+    const stable = versions
+      .filter((x) => x.Stable === true)
+      .map((x) => num(x.Version))
+      .filter((n): n is number => n !== undefined && n !== Math.max(...listed));
+    const better = stable.length ? `; the tracked stable versions are ${stable.join(', ')}` : '';
+    if (row.Stable === false)
+      return unknown(
+        `version ${v} is tracked but was never marked stable (Stable = false): its deployment failed, was cancelled or never ran, so nothing proves it worked${better}`,
+      );
+    return unknown(
+      `version ${v} is tracked but its entry has no Stable field: nothing proves it worked${better}`,
     );
   },
 };

@@ -1,6 +1,8 @@
 /**
  * Terraform: the rollback is a reverse change, so the "revision" is the bad commit to revert
- * (`git rev-parse --verify --end-of-options COMMIT^{commit}` prints its full id), and "a deploy in
+ * (`git rev-list --no-walk --max-count=1 --end-of-options COMMIT --` prints the full id of the commit it
+ * names, peeling an annotated tag; it prints nothing for a tree or a blob, and fails for a name that
+ * is not in the clone), and "a deploy in
  * progress" is an apply holding the state lock (`terraform plan -detailed-exitcode -lock-timeout=0s`:
  * exit 0 no changes, 2 changes pending, 1 error; "Error acquiring the state lock" while an apply runs).
  * Format: https://developer.hashicorp.com/terraform/cli/commands/plan#detailed-exitcode and
@@ -9,21 +11,29 @@
 import { firstLine, notUnderstood } from './read.js';
 import { fail, type Probe, pass, unknown } from './types.js';
 
+/**
+ * The operator's BAD_COMMIT reaches git as one whole argument (a runtime value cannot carry a
+ * `^{commit}` suffix), so the command peels it itself: rev-list walks commits only. Measured with
+ * the real git in test/probes/git-commit-real.test.ts.
+ */
 export const gitCommit: Probe = {
   id: 'git-commit',
   platforms: ['terraform'],
-  reads: 'git rev-parse --verify --end-of-options COMMIT^{commit}',
-  format: 'https://git-scm.com/docs/git-rev-parse#Documentation/git-rev-parse.txt---verify',
+  reads: 'git rev-list --no-walk --max-count=1 --end-of-options COMMIT --',
+  format: 'https://git-scm.com/docs/git-rev-list',
   passes: 'the commit to revert exists in this clone (its full id is printed)',
   wants: true,
   read({ output, exitCode, want }) {
     const id = output.trim();
     if (exitCode !== 0)
       return fail(
-        `commit ${want ?? ''} is not in this clone: ${firstLine(output) || 'git rev-parse found nothing'} (git fetch first?)`,
+        `commit ${want ?? ''} is not in this clone: ${firstLine(output) || 'git rev-list found nothing'} (git fetch first?)`,
       );
-    if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(id))
-      return notUnderstood('git rev-parse --verify', exitCode, output);
+    if (id === '')
+      return fail(
+        `${want ?? 'the name'} is not a commit (a tree or a blob): name the commit that introduced the change`,
+      );
+    if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(id)) return notUnderstood('git rev-list', exitCode, output);
     return pass(`commit ${id.slice(0, 12)} exists`);
   },
 };

@@ -37,6 +37,11 @@ export interface Probe {
   passes: string;
   /** True when the probe needs a wanted value (--want). */
   wants?: boolean;
+  /**
+   * Set when nothing the command prints can prove a pass (e.g. a history that records no health):
+   * why. Such a probe reads FAIL or UNKNOWN with the reason, never PASS.
+   */
+  neverPasses?: string;
   read(input: ProbeInput): ProbeVerdict;
 }
 

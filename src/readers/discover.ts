@@ -51,7 +51,8 @@ import {
 } from './discovery/flags.js';
 import { fluxHelmRelease, type Manager, managerOf, managesDir } from './discovery/gitops.js';
 import { type ChartInput, readChart } from './discovery/helm.js';
-import { helmOnPath, helmTemplate } from './discovery/helm-template.js';
+import { mergeValues } from './discovery/helm-render.js';
+import { helmBinary, helmTemplate, unvendoredUnknowns } from './discovery/helm-template.js';
 import {
   cleanPath,
   fluxValues,
@@ -120,6 +121,8 @@ export interface DiscoverOptions {
   workload?: string;
   /** Helm values files rollbook.yaml names (deploy.valuesFiles), root-relative, applied after values.yaml. */
   valuesFiles?: { path: string; at?: Evidence }[];
+  /** The namespace rollbook.yaml declares (deploy.namespace): `helm template --namespace` when no deployment names one. */
+  namespace?: string;
 }
 
 /** Source files scanned for flag SDK calls at most (cheap check, not a full index). */
@@ -456,13 +459,14 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
     ...objects.flatMap((o) => safely(`${o.kind}/${o.name}`, o.doc.at(o.base), () => fluxValues(o)) ?? []),
   ];
   for (const m of managers) unknowns.push(...(m.unknowns ?? []));
-  const helmBin = helmOnPath();
+  /** The helm to render charts with (ROLLBOOK_HELM, else helm on PATH), looked up at the first chart. */
+  let helmBin: ReturnType<typeof helmBinary> | undefined;
   const chartValues: Discovery['chartValues'] = [];
   /** The chart workloads read with the values of a deployment. */
   const boundBy = new Map<Workload, ValuesRequest>();
   for (const [dir, cf] of [...chartFiles].sort(([a], [b]) => cmp(a, b))) {
     if (!cf.chart) continue;
-    if (/(^|\/)charts\/[^/]+$/.test(dir) && chartOf(dirOf(dirOf(dir))) !== undefined) {
+    if (/(^|\/)charts\/[^/]+$/.test(dir) && chartDirs.includes(dirOf(dirOf(dir)))) {
       // vendored subchart: read as state of its parent chart (database subcharts), not a workload
       for (const f of chartFilesOf(cf))
         ledger.ignore(
@@ -523,20 +527,30 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
       input.crds.push(...cd.docs);
     }
     // helm on PATH: the exact manifests (local and read-only), else rollbook's own binding
-    if (helmBin && str(get(chartY.value, 'type')) !== 'library') {
+    helmBin ??= helmBinary();
+    // the release's namespace as the deployment declares it ({{ .Release.Namespace }}): the
+    // deployment of this chart (Argo CD destination, Flux targetNamespace / the HelmRelease's
+    // namespace), else rollbook.yaml deploy.namespace; helm's "default" only when nothing says
+    const namespace =
+      req?.namespace ?? managers.find((m) => m.namespace && managesDir(m, dir))?.namespace ?? opts.namespace;
+    if (helmBin.bin && str(get(chartY.value, 'type')) !== 'library') {
       const h = await helmTemplate(
         {
           chartPath: join(abs, dir),
           chartDir: dir,
           chart: chartName,
           release: input.release ?? chartName,
-          ...(req?.namespace ? { namespace: req.namespace } : {}),
+          ...(namespace ? { namespace } : {}),
           values: (input.extraValues ?? []).map((d) => d.value),
         },
-        { helm: helmBin },
+        { helm: helmBin.bin },
       );
       input.helm = h.ok ? { version: h.version, docs: h.docs } : { failed: h.reason };
-    } else if (!helmBin) input.helm = { failed: 'helm is not on PATH' };
+      if (h.ok && h.unvendored) {
+        const values = mergeValues([...(input.values ? [input.values] : []), ...(input.extraValues ?? [])]);
+        unknowns.push(...unvendoredUnknowns(dir, chartName, chartY, values.value, h.unvendored));
+      }
+    } else if (helmBin.reason) input.helm = { failed: helmBin.reason };
     const r = safely(`helm chart ${dir || '.'}`, chartY.at([]), () => readChart(input)) ?? {
       workloads: [],
       unknowns: [],

@@ -60,6 +60,7 @@ export async function loadService(dir: string, opts: LoadOptions = {}): Promise<
   const found = await discover(root, {
     ...(opts.workload ? { workload: opts.workload } : {}),
     ...(service.deploy.valuesFiles ? { valuesFiles: service.deploy.valuesFiles } : {}),
+    ...(service.deploy.namespace ? { namespace: service.deploy.namespace } : {}),
   });
   service = applyDiscovery(service, found);
   // Without a descriptor the directory name is a guess; the chosen workload names the service.

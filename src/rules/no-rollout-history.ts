@@ -41,7 +41,7 @@ export default createRule(
             appRollbackSafe: null,
             revertLossless: true,
             touchesData: false,
-            mitigation: `Raise the history max of ${w.helm?.release ?? w.name} to at least 5 (Flux spec.maxHistory, helm upgrade --history-max 10).`,
+            mitigation: `Raise the history max of ${w.helm?.release ?? w.name} to at least 5 (Flux spec.maxHistory, or --history-max 10 where the pipeline runs helm upgrade).`,
           }),
         );
       }

@@ -169,7 +169,7 @@ describe('discover: shop-monorepo (kustomize overlays, Helm, Argo CD, Argo Rollo
       'assets/legacy-latin1.yaml:1 not valid UTF-8 text; skipped',
       'broken/config.yaml:6 invalid YAML at broken/config.yaml:6:1: ',
       'secrets/production.yaml:1 binary file (NUL bytes); skipped',
-      'services/payments/chart/Chart.yaml:2 helm is not on PATH: the workload templa',
+      'services/payments/chart/Chart.yaml:2 helm template is switched off (ROLLBOOK_',
       'templated/deployment.yaml:4 templated YAML (contains {{ }} or {% %})',
     ]);
   });

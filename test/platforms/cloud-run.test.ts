@@ -30,7 +30,7 @@ describe('cloud-run', () => {
       "oneCommand=true
       start: gcloud run services update-traffic web --to-revisions "\${TARGET_REVISION_TRAFFIC}" --region=europe-west1 --project=acme-prod
       input TARGET_REVISION_TRAFFIC: gcloud run revisions list --service=web --region=europe-west1 --project=acme-prod
-      [cloud-run-update-traffic] 25s/90s
+      [cloud-run-update-traffic] 25s/300s
         rw $ gcloud run services update-traffic web --to-revisions "\${TARGET_REVISION_TRAFFIC}" --region=europe-west1 --project=acme-prod
         check $ gcloud run services describe web --region=europe-west1 --project=acme-prod --format 'yaml(status.traffic,status.conditions)' (timeout 60s, retries 2)"
     `);
@@ -44,11 +44,25 @@ describe('cloud-run', () => {
     );
   });
 
-  test('duration from startupSeconds', () => {
-    const ctx = ctxOf('cloud-run', { name: 'web' }, { startupSeconds: m(20) });
+  test('duration from the startupProbe: one period expected, period × failureThreshold worst', () => {
+    const ctx = ctxOf(
+      'cloud-run',
+      { name: 'web' },
+      { startupExpectedSeconds: m(5, 14), startupSeconds: m(20, 15) },
+    );
     const d = cloudRun.duration(ctx);
-    expect([d.expectedSeconds, d.maxSeconds]).toEqual([35, 120]);
-    expect(d.drivers.find((x) => x.name.startsWith('startupSeconds'))?.source).toBe('manifest');
+    expect([d.expectedSeconds, d.maxSeconds]).toEqual([20, 80]);
+    expect(
+      d.drivers.filter((x) => x.name.startsWith('cold start')).map((x) => [x.name, x.source, x.at?.line]),
+    ).toEqual([
+      ['cold start (expected)', 'manifest', 14],
+      ['cold start (worst)', 'manifest', 15],
+    ]);
+  });
+
+  test("without a startupProbe the worst case is Cloud Run's default probe limit (240s)", () => {
+    const d = cloudRun.duration(ctxOf('cloud-run', { name: 'web' }));
+    expect([d.expectedSeconds, d.maxSeconds]).toEqual([25, 300]);
   });
 
   test('hazards: traffic pinned always; latest secrets per secret ref', () => {

@@ -128,6 +128,7 @@ describe('factAttributes: the flat view discover prints', () => {
       'currentLink',
       'logicalId',
       'maxScale',
+      'minScale',
       'overlay',
       'postdeploy',
       'provisionedConcurrency',

@@ -71,7 +71,7 @@ describe('helm', () => {
       `"helm rollback runs the rollback hooks of the older target revision (this chart has hooks: pre-upgrade): a migration run by the bad release's hook is not undone, and hook-created resources are not part of the release."`,
     );
     expect(byRule(rich, 'helm-pending-upgrade').mitigation).toContain(
-      'kubectl delete secret sh.helm.release.v1.checkout.vN -n shop',
+      'kubectl delete secret -n shop -- sh.helm.release.v1.checkout.vN',
     );
   });
 

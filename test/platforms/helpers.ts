@@ -88,6 +88,7 @@ export function everyFact(value: string): EveryFact {
       region: value,
       alarms: 1,
       provisionedConcurrency: 1,
+      provisionedConcurrencyAt: { file: MANIFEST, line: 1 },
     },
     cloudRun: {
       service: value,
@@ -95,6 +96,7 @@ export function everyFact(value: string): EveryFact {
       revision: value,
       traffic: [{ revision: value, percent: 100 }],
       maxScale: 1,
+      minScale: { value: 1, at: { file: MANIFEST, line: 1 } },
     },
     nomad: { job: value },
     heroku: { appName: value, postdeploy: value, web: value },

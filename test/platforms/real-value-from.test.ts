@@ -23,7 +23,7 @@ describe('realValueFrom: where an assumed value is really set', () => {
   });
 
   it('unknown names have none', () => {
-    expect(realValueFrom('HPA web minReplicas')).toBeUndefined();
+    expect(realValueFrom('a driver no platform has')).toBeUndefined();
   });
 
   it.each(PLATFORM_IDS.map((id) => [id]))('%s: a driver with a real-value source is a default', (id) => {

@@ -90,6 +90,12 @@ NAME                                    KIND        STATUS        AGE  INFO
    └──⧉ storefront-5f9b8c7d6e           ReplicaSet  • ScaledDown  5d
 `;
 
+// The same tree where revision 3's canary was aborted by its analysis (an AnalysisRun under its revision).
+export const rolloutTreeWithAnalysis = rolloutTree.replace(
+  '   └──⧉ storefront-5f9b8c7d6e           ReplicaSet  • ScaledDown  5d\n',
+  '   ├──⧉ storefront-5f9b8c7d6e           ReplicaSet  • ScaledDown  5d\n   └──α storefront-5f9b8c7d6e-3-2       AnalysisRun  ✖ Failed      5d   ✖ 3\n',
+);
+
 // kubectl get rollouts.argoproj.io/NAME -o json: status.phase and status.message (RolloutPhase).
 export const rolloutJson = (phase: string, message: string, abort = false) =>
   JSON.stringify({

@@ -267,17 +267,32 @@ const TABLE: Record<string, Case[]> = {
   ],
   'argocd-history': [
     {
-      name: 'an earlier history ID',
+      name: 'an earlier history ID: a sync that succeeded, no health recorded',
       output: o.argocdHistory,
       want: '4',
-      outcome: 'pass',
-      says: 'history ID 4',
+      outcome: 'unknown',
+      says: "history ID 4 (2026-11-30 16:03:11 +0000 UTC, main (a93f0d2)) is a sync that succeeded, but Argo CD's history records no health",
+    },
+    {
+      name: 'the note gives the window the entry ran in (until the next sync)',
+      output: o.argocdHistory,
+      want: '3',
+      outcome: 'unknown',
+      says: 'It ran from 2026-11-28 09:12:40 +0000 UTC until the sync of ID 4 (2026-11-30 16:03:11 +0000 UTC)',
     },
     {
       name: 'with the SOURCE line of newer CLIs',
       output: `SOURCE  https://github.com/acme/deploy.git\n${o.argocdHistory}`,
       want: '3',
-      outcome: 'pass',
+      outcome: 'unknown',
+      says: 'records no health',
+    },
+    {
+      name: 'an earlier entry that deploys the commit running now (a rollback redeployed it)',
+      output: `${o.argocdHistory}6   2026-12-01 06:10:00 +0000 UTC  main (a93f0d2)\n`,
+      want: '4',
+      outcome: 'fail',
+      says: 'deploys commit a93f0d2, the commit of the newest sync (ID 6)',
     },
     {
       name: 'an ID beyond revisionHistoryLimit',
@@ -341,11 +356,32 @@ const TABLE: Record<string, Case[]> = {
   ],
   'argo-rollouts-history': [
     {
-      name: 'a kept earlier revision',
+      name: 'the stable revision, kept (the canary of revision 5 was aborted)',
       output: o.rolloutTree,
       want: '4',
       outcome: 'pass',
-      says: 'revision 4 is kept',
+      says: 'revision 4 is kept and is the stable revision (ReplicaSet storefront-687d76d795 Healthy, tagged stable',
+    },
+    {
+      name: 'the stable revision, in colour (the plugin colours unless --no-color)',
+      output: o.rolloutTree.replace(/ stable\n/, ' \u001b[32mstable\u001b[0m\n'),
+      want: '4',
+      outcome: 'pass',
+      says: 'tagged stable',
+    },
+    {
+      name: 'a kept, scaled-down revision that is not the stable one proves nothing',
+      output: o.rolloutTree,
+      want: '3',
+      outcome: 'unknown',
+      says: 'revision 3 is kept (storefront-5f9b8c7d6e ScaledDown) but is not the stable revision (revision 4 is)',
+    },
+    {
+      name: 'a kept revision whose analysis failed',
+      output: o.rolloutTreeWithAnalysis,
+      want: '3',
+      outcome: 'fail',
+      says: 'revision 3 did not pass its analysis (storefront-5f9b8c7d6e-3-2 Failed)',
     },
     { name: 'a pruned revision', output: o.rolloutTree, want: '1', outcome: 'fail', says: 'keeps 5, 4, 3' },
     {
@@ -575,7 +611,18 @@ const TABLE: Record<string, Case[]> = {
       ]),
       want: '6',
       outcome: 'pass',
-      says: 'stable',
+      says: 'Stable = true: Nomad marks a version stable only when its deployment succeeded',
+    },
+    {
+      name: 'a tracked version never marked stable proves nothing',
+      output: o.nomadHistory([
+        [7, true],
+        [6, false],
+        [5, true],
+      ]),
+      want: '6',
+      outcome: 'unknown',
+      says: 'never marked stable (Stable = false): its deployment failed, was cancelled or never ran, so nothing proves it worked; the tracked stable versions are 5',
     },
     {
       name: 'an untracked version',
@@ -944,6 +991,13 @@ const TABLE: Record<string, Case[]> = {
       says: 'not in this clone',
     },
     {
+      name: 'a tree or blob: rev-list prints nothing',
+      output: '',
+      want: '4b825dc642cb6eb9a060e54bf8d69288fbee4904',
+      outcome: 'fail',
+      says: 'not a commit',
+    },
+    {
       name: 'something else printed',
       output: 'warning: refname is ambiguous',
       want: 'd956073',
@@ -986,7 +1040,9 @@ describe('every probe reads the real output format', () => {
     expect(Object.keys(TABLE).sort()).toEqual(PROBES.map((p) => p.id).sort());
     for (const p of PROBES) {
       const outcomes = (TABLE[p.id] ?? []).map((c) => c.outcome);
-      expect(outcomes, p.id).toContain('pass');
+      // a probe whose output can never prove a pass says why, and its table has no pass
+      if (p.neverPasses) expect(outcomes, p.id).not.toContain('pass');
+      else expect(outcomes, p.id).toContain('pass');
       expect(outcomes, p.id).toContain('fail');
     }
   });

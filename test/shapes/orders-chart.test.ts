@@ -13,12 +13,20 @@ import { realHelmDir } from '../helpers/helm-bin.js';
 import { commands, design, drivers, hazardIds, SHAPES } from './helpers.js';
 
 const saved = process.env.PATH;
-afterAll(() => {
+const savedSwitch = process.env.ROLLBOOK_HELM;
+function restore(): void {
   process.env.PATH = saved;
-});
+  if (savedSwitch === undefined) delete process.env.ROLLBOOK_HELM;
+  else process.env.ROLLBOOK_HELM = savedSwitch;
+}
+afterAll(restore);
 
-/** PATH without any helm, or with the real one first. */
+/**
+ * PATH without any helm, or with the real one first; the suite's ROLLBOOK_HELM=off switch
+ * (vitest.config.ts) is lifted so discovery takes the default path: helm on PATH or not.
+ */
 function withHelm(on: boolean): boolean {
+  delete process.env.ROLLBOOK_HELM;
   const rest = (saved ?? '').split(delimiter).filter((d) => d && helmOnPath(d) === undefined);
   if (!on) {
     process.env.PATH = rest.join(delimiter);
@@ -60,9 +68,7 @@ describe.each([
   beforeAll(() => {
     ready = withHelm(helm);
   });
-  afterAll(() => {
-    process.env.PATH = saved;
-  });
+  afterAll(restore);
 
   it('the api: low risk, helm rollback of the release, its own durations, its Service checked after the rollback', async () => {
     if (!ready) return;

@@ -403,6 +403,14 @@ export function workloadOf(o: KObj, byKindName: Map<string, KObj>): Workload | u
       }));
     const maxScale = num(get(template, 'metadata', 'annotations', 'autoscaling.knative.dev/maxScale'));
     if (maxScale !== undefined) cloudRun.maxScale = maxScale;
+    const minKey = 'autoscaling.knative.dev/minScale';
+    const serviceMinKey = 'run.googleapis.com/minScale';
+    const minScale = num(get(template, 'metadata', 'annotations', minKey));
+    const serviceMin = num(get(o.body, 'metadata', 'annotations', serviceMinKey));
+    if (minScale !== undefined)
+      cloudRun.minScale = { value: minScale, at: tat(['metadata', 'annotations', minKey]) };
+    else if (serviceMin !== undefined)
+      cloudRun.minScale = { value: serviceMin, at: at(['metadata', 'annotations', serviceMinKey]) };
     // Cloud Run secrets: `key: latest` follows the newest secret version, which a rollback does not restore.
     const secretRefs = arr(pod.containers).flatMap((c, i) =>
       arr(get(c, 'env')).flatMap((e, j) => {

@@ -35,7 +35,14 @@ export function readSam(doc: YamlDoc): Workload[] {
       props.ProvisionedConcurrencyConfig &&
         get(props, 'ProvisionedConcurrencyConfig', 'ProvisionedConcurrentExecutions'),
     );
-    if (pc !== undefined) lambda.provisionedConcurrency = pc;
+    if (pc !== undefined) {
+      lambda.provisionedConcurrency = pc;
+      lambda.provisionedConcurrencyAt = doc.at([
+        ...base,
+        'ProvisionedConcurrencyConfig',
+        'ProvisionedConcurrentExecutions',
+      ]);
+    }
     const image = str(props.ImageUri);
     out.push({
       kind: 'Function',
@@ -77,6 +84,11 @@ export function readServerless(doc: YamlDoc): Workload[] {
     if (region) lambda.region = region;
     const alias = str(ds.alias) ?? str(get(v, 'custom', 'deploymentSettings', 'alias'));
     if (alias) lambda.alias = alias;
+    const pc = num(get(def, 'provisionedConcurrency'));
+    if (pc !== undefined) {
+      lambda.provisionedConcurrency = pc;
+      lambda.provisionedConcurrencyAt = doc.at(['functions', fn, 'provisionedConcurrency']);
+    }
     const s: RolloutSettings = {};
     const type = str(ds.type) ?? str(get(v, 'custom', 'deploymentSettings', 'type'));
     if (type) s.strategy = { value: type, at: doc.at(['functions', fn, 'deploymentSettings', 'type']) };
