@@ -10,7 +10,7 @@
  * prove one good.
  */
 import { at, firstLine, jsonOf, notUnderstood, revisionNumber, str } from './read.js';
-import { fail, type Probe, pass, unknown } from './types.js';
+import { askPerson, fail, type Probe, pass, unknown } from './types.js';
 
 /** One row of `argocd app history`: ID, DATE (DeployedAt), REVISION ("targetRevision (sha7)"). */
 interface HistoryRow {
@@ -27,7 +27,7 @@ export const argocdHistory: Probe = {
   reads: 'argocd app history APP',
   format: 'https://argo-cd.readthedocs.io/en/stable/user-guide/commands/argocd_app_history/',
   passes:
-    'never by itself: Argo CD records an entry only for a sync that succeeded and keeps no health, so an earlier entry reads UNKNOWN until you confirm its revision ran healthy in the window the note names; a pruned entry, the newest one, or one deploying the commit running now fails',
+    'never by itself: Argo CD records an entry only for a sync that succeeded and keeps no health, so for an earlier entry the runbook asks you whether its revision ran healthy in the window it names (yes passes, logged; no stops); a pruned entry, the newest one, or one deploying the commit running now fails',
   neverPasses:
     'argocd app history rows have no health: Argo CD writes an entry when a sync operation succeeds (controller/sync.go persistRevisionHistory), and a successful sync is not a healthy application',
   wants: true,
@@ -60,8 +60,9 @@ export const argocdHistory: Probe = {
         `${what} deploys commit ${row.sha}, the commit of the newest sync (ID ${newest.id}), the one running now: rolling back to it changes nothing; choose an entry with another commit`,
       );
     const next = rows.filter((r) => r.id > id).reduce((a, b) => (b.id < a.id ? b : a), newest);
-    return unknown(
-      `${what} is a sync that succeeded, but Argo CD's history records no health: nothing argocd app history prints proves that revision ran healthy. It ran from ${row.date} until the sync of ID ${next.id} (${next.date}): confirm on your dashboards that it was healthy then, and choose it knowingly`,
+    return askPerson(
+      `${what} is a sync that succeeded, but Argo CD's history records no health: nothing argocd app history prints proves that revision ran healthy. It ran from ${row.date} until the sync of ID ${next.id} (${next.date})`,
+      `Did ${row.revision} (history ID ${id}) run healthy from ${row.date} until ${next.date}, by your dashboards?`,
     );
   },
 };

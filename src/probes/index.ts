@@ -68,8 +68,12 @@ export function runProbe(id: string, input: ProbeInput): ProbeReport {
   return { probe: id, ...probe.read(input) };
 }
 
-/** The one-line verdict the runbook reads: PASS/FAIL/UNKNOWN, then the note. */
+/**
+ * The one-line verdict the runbook reads: PASS/FAIL/UNKNOWN, then the note; an unknown a person can
+ * settle reads `CONFIRM <question> (<note>)`, which the runbook turns into a yes/no question.
+ */
 export function probeText(r: ProbeReport): string {
+  if (r.outcome === 'unknown' && r.confirm) return `CONFIRM ${r.confirm} (${r.note})\n`;
   const word = r.outcome === 'pass' ? 'PASS' : r.outcome === 'fail' ? 'FAIL' : 'UNKNOWN could not prove:';
   return `${word} ${r.note}\n`;
 }

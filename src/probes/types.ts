@@ -22,6 +22,13 @@ export interface ProbeVerdict {
   outcome: Outcome;
   /** What was read, e.g. "stalled: deployment FAILED (circuit breaker): the usual reason to roll back". */
   note: string;
+  /**
+   * Set only on an unknown that a person on call can settle and the tool's output never can (Argo CD's
+   * history keeps no health): the question, naming what to look at. The guided runbook asks it; yes
+   * passes the gate and is logged with the question, anything else stops. The outcome stays unknown:
+   * nothing that reads the verdict without a person takes it as a pass.
+   */
+  confirm?: string;
 }
 
 export interface Probe {
@@ -48,3 +55,9 @@ export interface Probe {
 export const pass = (note: string): ProbeVerdict => ({ outcome: 'pass', note });
 export const fail = (note: string): ProbeVerdict => ({ outcome: 'fail', note });
 export const unknown = (note: string): ProbeVerdict => ({ outcome: 'unknown', note });
+/** Unknown from the output, settled by a person answering `question` (see ProbeVerdict.confirm). */
+export const askPerson = (note: string, question: string): ProbeVerdict => ({
+  outcome: 'unknown',
+  note,
+  confirm: question,
+});

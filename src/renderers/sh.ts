@@ -359,7 +359,8 @@ rb_accept() {
 }
 
 # rb_probe OUT RC: rollbook reads the output with the probe rb_c_probe; its verdict decides (PASS, FAIL,
-# or UNKNOWN, which never passes). 0 pass, 1 fail.
+# or UNKNOWN, which never passes; CONFIRM: what the output cannot prove and a person can, asked once,
+# yes logged). 0 pass, 1 fail, 2 fail for good (no retry).
 rb_probe() {
   local verdict prc=0 args=(probe "$rb_c_probe" "--exit-code=$2")
   [[ -z "$rb_c_probe_want" ]] || args+=("--want=$rb_c_probe_want")
@@ -371,6 +372,16 @@ rb_probe() {
     PASS\ *) rb_say "  -> %{verdict#PASS }"; return 0 ;;
     FAIL\ *) rb_warn "%{verdict#FAIL }"; return 1 ;;
     UNKNOWN\ *) rb_warn "$verdict"; return 1 ;;
+    CONFIRM\ *)
+      rb_warn "%{verdict#CONFIRM }"
+      if rb_yes_no 'Confirm it (yes passes this gate and is logged; no stops here)'; then
+        rb_log "confirmed by the operator: %{verdict#CONFIRM }"
+        rb_say '  -> confirmed by you (logged)'
+        return 0
+      fi
+      rb_log "not confirmed: %{verdict#CONFIRM }"
+      return 2
+      ;;
     *) rb_warn "UNKNOWN could not prove: rollbook probe $rb_c_probe gave no verdict (exit $prc): $verdict"; return 1 ;;
   esac
 }

@@ -24,6 +24,8 @@ interface Case {
   outcome: Outcome;
   /** Text the note must contain. */
   says?: string;
+  /** The question a person is asked (an unknown only a person can settle); absent: none is asked. */
+  asks?: string;
 }
 
 /** The run started at 2026-12-01T05:00:00Z (what the script passes as --since). */
@@ -272,6 +274,7 @@ const TABLE: Record<string, Case[]> = {
       want: '4',
       outcome: 'unknown',
       says: "history ID 4 (2026-11-30 16:03:11 +0000 UTC, main (a93f0d2)) is a sync that succeeded, but Argo CD's history records no health",
+      asks: 'Did main (a93f0d2) (history ID 4) run healthy from 2026-11-30 16:03:11 +0000 UTC until',
     },
     {
       name: 'the note gives the window the entry ran in (until the next sync)',
@@ -279,6 +282,7 @@ const TABLE: Record<string, Case[]> = {
       want: '3',
       outcome: 'unknown',
       says: 'It ran from 2026-11-28 09:12:40 +0000 UTC until the sync of ID 4 (2026-11-30 16:03:11 +0000 UTC)',
+      asks: 'run healthy from 2026-11-28 09:12:40 +0000 UTC until 2026-11-30 16:03:11 +0000 UTC, by your dashboards?',
     },
     {
       name: 'with the SOURCE line of newer CLIs',
@@ -286,6 +290,7 @@ const TABLE: Record<string, Case[]> = {
       want: '3',
       outcome: 'unknown',
       says: 'records no health',
+      asks: 'by your dashboards?',
     },
     {
       name: 'an earlier entry that deploys the commit running now (a rollback redeployed it)',
@@ -1058,6 +1063,9 @@ describe('every probe reads the real output format', () => {
         });
         expect(r.outcome, r.note).toBe(c.outcome);
         if (c.says) expect(r.note).toContain(c.says);
+        // only the cases that name a question ask one: a FAIL or a plain UNKNOWN never asks a person
+        if (c.asks) expect(r.confirm).toContain(c.asks);
+        else expect(r.confirm).toBeUndefined();
       });
     }
   }
