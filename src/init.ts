@@ -15,6 +15,7 @@ import {
   uniqueRef,
   workloadLabel,
 } from './readers/discover.js';
+import { lookupText } from './readers/discovery/appset.js';
 import { serviceRoot } from './readers/root.js';
 import { emptyService } from './readers/service-base.js';
 import { cmp } from './util/order.js';
@@ -125,7 +126,7 @@ function renderDescriptor(dirName: string, d: Discovery, s: Service): string {
   const generated = chosen?.applicationSet;
   if (generated?.unresolved)
     deployTodos.push(
-      ` TODO target.app: ${generated.unresolved}; add deploy.target.app (argocd appset get ${generated.name} lists them)`,
+      ` TODO target.app: ${generated.unresolved}; add deploy.target.app (${lookupText(generated)} lists them)`,
     );
   if (chosen && KUBE_CONTEXT_PLATFORMS.has(chosen.platform))
     deployTodos.push(

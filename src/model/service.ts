@@ -238,6 +238,12 @@ export interface ApplicationSetOrigin {
   app?: string;
   /** Why the generated name is not known and what would tell it. */
   unresolved?: string;
+  /**
+   * A read-only command that lists the Applications it generated: `kubectl get
+   * applications.argoproj.io -l …` when its template sets literal labels, else `argocd appset
+   * generate FILE` (the server renders the generators without creating anything).
+   */
+  lookup?: string[];
   /** The template's metadata.name. */
   at: Evidence;
 }

@@ -73,7 +73,7 @@ function appInput(ctx: PlatformContext): Input {
     ? input(
         APP,
         `Argo CD application that ApplicationSet ${set.name} generates for this workload (${set.unresolved ?? 'its name is not in the repository'}; deploy.target.app in rollbook.yaml names it)`,
-        read('argocd', 'appset', 'get', '--', set.name),
+        read(...(set.lookup ?? ['argocd', 'appset', 'generate', '--', set.at.file])),
       )
     : input(
         APP,

@@ -29,7 +29,7 @@ import type {
 import { mapLimit } from '../util/map-limit.js';
 import { cmp } from '../util/order.js';
 import { checkNonFinite, checkNumbers, workloadNumberChecks } from './bounds.js';
-import { applicationFor, type RepoView } from './discovery/appset.js';
+import { applicationFor, lookupText, type RepoView } from './discovery/appset.js';
 import { isComposeDoc, isComposeFileName, readComposeProjects } from './discovery/compose.js';
 import { engineOfResource } from './discovery/data-stores.js';
 import {
@@ -81,7 +81,7 @@ import { isSam, isServerless, readSam, readServerless } from './discovery/lambda
 import { citedFiles, type DeployFile, FileLedger } from './discovery/ledger.js';
 import { looksLikeNomad, readNomad } from './discovery/nomad.js';
 import { parseFiles } from './discovery/parse-files.js';
-import { readGithubWorkflow, readGitlabCi } from './discovery/pipelines.js';
+import { pipelineNote, readGithubWorkflow, readGitlabCi } from './discovery/pipelines.js';
 import { readSystemdUnit } from './discovery/systemd.js';
 import { readText } from './discovery/text.js';
 import { type RepoFile, walk } from './discovery/walk.js';
@@ -128,6 +128,10 @@ export interface DiscoverOptions {
 /** Source files scanned for flag SDK calls at most (cheap check, not a full index). */
 const MAX_SOURCE_FILES = 20_000;
 const MAX_SOURCE_BYTES = 512 * 1024;
+
+/** A compose project's .env: its variables (image tags) are not read; the compose file's defaults are. */
+const COMPOSE_ENV_NOTE =
+  'compose environment file: its variables are not read (image references keep the compose file defaults)';
 
 function dirOf(rel: string): string {
   const i = rel.lastIndexOf('/');
@@ -244,14 +248,10 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
     const isGitlab = name === '.gitlab-ci.yml' || name === '.gitlab-ci.yaml';
     for (const doc of docs) {
       try {
-        if (isWorkflow) {
-          const p = readGithubWorkflow(doc);
+        if (isWorkflow || isGitlab) {
+          const p = isWorkflow ? readGithubWorkflow(doc) : readGitlabCi(doc);
           if (p) pipelines.push(p);
-          continue;
-        }
-        if (isGitlab) {
-          const p = readGitlabCi(doc);
-          if (p) pipelines.push(p);
+          ledger.holds(f.rel, pipelineNote(isWorkflow ? 'github-actions' : 'gitlab-ci', p));
           continue;
         }
         if (
@@ -647,6 +647,7 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
         name: m.name,
         ...(app.name ? { app: app.name } : {}),
         ...(app.unresolved ? { unresolved: app.unresolved } : {}),
+        ...(m.lookup ? { lookup: m.lookup } : {}),
         at: m.nameAt ?? m.at,
       };
     } else if (m.tool === 'argocd') {
@@ -750,6 +751,12 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
     if (w.compose) {
       for (const f of w.compose.files) ledger.feeds(f, w);
       for (const i of w.compose.ignoredFiles) ledger.ignore(i.file, i.reason);
+      const composeDirs = new Set(w.compose.files.map(dirOf));
+      for (const f of files.filter(
+        (x) => composeDirs.has(dirOf(x.rel)) && /^\.env(\..+)?$/.test(baseName(x.rel)),
+      ))
+        if (baseName(f.rel) === '.env') ledger.holds(f.rel, COMPOSE_ENV_NOTE);
+        else ledger.ignore(f.rel, `${baseName(f.rel)}: docker compose reads only .env (or --env-file)`);
     }
   }
   const feeding = new Set(
@@ -1195,7 +1202,7 @@ export function applyDiscovery(service: Service, d: Discovery): Service {
   if (generated?.unresolved && !s.deploy.target?.app)
     s.unknowns.push({
       subject: 'Argo CD application',
-      reason: `${generated.unresolved}: the runbook asks for it (ARGOCD_APP). Name it in deploy.target.app in rollbook.yaml; argocd appset get ${generated.name} lists the Applications it generated`,
+      reason: `${generated.unresolved}: the runbook asks for it (ARGOCD_APP). Name it in deploy.target.app in rollbook.yaml; ${lookupText(generated)} lists the Applications it generated`,
       at: generated.at,
     });
   const platforms = new Set(s.workloads.map((w) => w.platform));

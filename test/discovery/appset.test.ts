@@ -12,6 +12,8 @@ import {
   type RepoView,
   sanitizeName,
 } from '../../src/readers/discovery/appset.js';
+import { appsetLookup } from '../../src/readers/discovery/gitops.js';
+import type { KObj } from '../../src/readers/discovery/k8s.js';
 import { matchPath } from '../../src/readers/discovery/path-match.js';
 
 function repo(files: Record<string, unknown>): RepoView {
@@ -231,6 +233,459 @@ spec:
   },
 ];
 
+/**
+ * The generator shapes Argo CD documents beyond the basics, with specs copied from argo-cd's
+ * applicationset/examples and docs (Generators-List.md elementsYaml, Generators-Post-Selector.md,
+ * Generators-Matrix.md "Using Parameters from one child generator in another",
+ * matrix/matrix-and-union-in-matrix-fasttemplate.yaml), each as Argo CD would generate it.
+ */
+const EXAMPLES = repo({
+  // applicationset/examples/list-generator/list-elementsYaml-example.yaml
+  'applicationset/examples/list-generator/list-elementsYaml-example.yaml': {
+    key: {
+      components: [
+        {
+          name: 'component1',
+          chart: 'podinfo',
+          version: '6.3.2',
+          releaseName: 'component1',
+          namespace: 'component1',
+        },
+        {
+          name: 'component2',
+          chart: 'podinfo',
+          version: '6.3.3',
+          releaseName: 'component2',
+          namespace: 'component2',
+        },
+      ],
+    },
+  },
+  // applicationset/examples/git-generator-files-discovery/cluster-config/*/*/config.json
+  'cluster-config/engineering/dev/config.json': {
+    aws_account: '123456',
+    asset_id: '11223344',
+    cluster: { owner: 'cluster-admin@company.com', name: 'engineering-dev', address: 'https://1.2.3.4' },
+  },
+  'cluster-config/engineering/prod/config.json': {
+    aws_account: '123456',
+    asset_id: '11223344',
+    cluster: { owner: 'cluster-admin@company.com', name: 'engineering-prod', address: 'https://1.2.3.4' },
+  },
+  'apps/cart/overlays/prod/kustomization.yaml': {},
+  'apps/cart/overlays/staging/kustomization.yaml': {},
+  'apps/orders/overlays/prod/kustomization.yaml': {},
+  'apps/cart/overlays/prod/regions.yaml': [{ region: 'eu' }, { region: 'us' }],
+  'apps/orders/overlays/prod/regions.yaml': [{ region: 'eu' }],
+});
+
+const shapes: { name: string; yaml: string; apps: GeneratedApp[] }[] = [
+  {
+    name: 'list elementsYaml, literal (fasttemplate): parsed as the elements',
+    yaml: `
+spec:
+  generators:
+    - list:
+        elementsYaml: |
+          - cluster: engineering-dev
+            url: https://kubernetes.default.svc
+          - cluster: engineering-prod
+            url: https://kubernetes.default.svc
+  template:
+    metadata: { name: '{{cluster}}-guestbook' }
+    spec: { source: { path: 'applicationset/examples/list-generator/guestbook/{{cluster}}' } }`,
+    apps: [
+      {
+        name: 'engineering-dev-guestbook',
+        path: 'applicationset/examples/list-generator/guestbook/engineering-dev',
+      },
+      {
+        name: 'engineering-prod-guestbook',
+        path: 'applicationset/examples/list-generator/guestbook/engineering-prod',
+      },
+    ],
+  },
+  {
+    name: 'list elementsYaml templated from a git files child of a matrix (Generators-List.md, toJson)',
+    yaml: `
+spec:
+  goTemplate: true
+  generators:
+  - matrix:
+      generators:
+        - git:
+            repoURL: https://github.com/argoproj/argo-cd.git
+            revision: HEAD
+            files:
+            - path: applicationset/examples/list-generator/list-elementsYaml-example.yaml
+        - list:
+            elementsYaml: "{{ .key.components | toJson }}"
+  template:
+    metadata:
+      name: '{{.name}}'
+    spec:
+      project: default
+      sources:
+        - chart: '{{.chart}}'
+          repoURL: '{{.repoUrl}}'
+          targetRevision: '{{.version}}'
+          helm:
+            releaseName: '{{.releaseName}}'
+      destination:
+        server: https://kubernetes.default.svc
+        namespace: '{{.namespace}}'`,
+    apps: [{ name: 'component1' }, { name: 'component2' }],
+  },
+  {
+    name: 'list elementsYaml templated outside a matrix: unresolved, never guessed',
+    yaml: `
+spec:
+  goTemplate: true
+  generators:
+    - list:
+        elementsYaml: "{{ .components | toJson }}"
+  template:
+    metadata: { name: '{{.name}}' }
+    spec: { source: { path: apps/cart/base } }`,
+    apps: [
+      {
+        path: 'apps/cart/base',
+        unresolved:
+          'its template metadata.name "{{.name}}" uses {{.name}}, a parameter of the list generator (its elementsYaml "{{ .components | toJson }}" is a template of values the repository does not hold), which the repository does not hold',
+      },
+    ],
+  },
+  {
+    name: 'list elementsYaml that is not a list of objects',
+    yaml: `
+spec:
+  generators:
+    - list:
+        elementsYaml: "cluster: dev"
+  template:
+    metadata: { name: '{{cluster}}-app' }
+    spec: { source: { path: apps/cart/base } }`,
+    apps: [
+      {
+        path: 'apps/cart/base',
+        unresolved:
+          "Argo CD rejects its generators (the list generator's elementsYaml is not a YAML list of objects), so it generates no Application until that is fixed",
+      },
+    ],
+  },
+  {
+    name: 'post selector matchLabels (Generators-Post-Selector.md)',
+    yaml: `
+spec:
+  generators:
+  - list:
+      elements:
+        - cluster: engineering-dev
+          url: https://kubernetes.default.svc
+          env: staging
+        - cluster: engineering-prod
+          url: https://kubernetes.default.svc
+          env: prod
+    selector:
+      matchLabels:
+        env: staging
+  template:
+    metadata:
+      name: '{{cluster}}-guestbook'
+    spec:
+      project: default
+      source:
+        repoURL: https://github.com/argoproj-labs/applicationset.git
+        targetRevision: HEAD
+        path: examples/list-generator/guestbook/{{cluster}}`,
+    apps: [{ name: 'engineering-dev-guestbook', path: 'examples/list-generator/guestbook/engineering-dev' }],
+  },
+  {
+    name: 'post selector matchExpressions In (the same example, Generators-Post-Selector.md)',
+    yaml: `
+spec:
+  generators:
+  - list:
+      elements:
+        - { cluster: engineering-dev, env: staging }
+        - { cluster: engineering-prod, env: prod }
+    selector:
+      matchExpressions:
+        - key: env
+          operator: In
+          values:
+            - staging
+  template:
+    metadata: { name: '{{cluster}}-guestbook' }
+    spec: { source: { path: 'examples/list-generator/guestbook/{{cluster}}' } }`,
+    apps: [{ name: 'engineering-dev-guestbook', path: 'examples/list-generator/guestbook/engineering-dev' }],
+  },
+  {
+    name: 'post selector NotIn keeps the elements without the key; Exists and DoesNotExist (goTemplate)',
+    yaml: `
+spec:
+  goTemplate: true
+  generators:
+  - list:
+      elements:
+        - { cluster: a, env: prod, canary: "true" }
+        - { cluster: b, env: staging }
+        - { cluster: c }
+        - { cluster: d, env: qa, retired: "yes" }
+    selector:
+      matchExpressions:
+        - { key: env, operator: NotIn, values: [staging] }
+        - { key: retired, operator: DoesNotExist }
+  - list:
+      elements:
+        - { cluster: e, canary: "true" }
+        - { cluster: f }
+    selector:
+      matchExpressions:
+        - { key: canary, operator: Exists }
+  template:
+    metadata: { name: '{{.cluster}}-web' }
+    spec: { source: { path: 'apps/web/{{.cluster}}' } }`,
+    apps: [
+      { name: 'a-web', path: 'apps/web/a' },
+      { name: 'c-web', path: 'apps/web/c' },
+      { name: 'e-web', path: 'apps/web/e' },
+    ],
+  },
+  {
+    name: 'post selector on a nested goTemplate parameter (flattened as path.basename) inside a matrix child',
+    yaml: `
+spec:
+  goTemplate: true
+  generators:
+    - matrix:
+        generators:
+          - git:
+              directories: [{ path: 'apps/*/overlays/*' }]
+            selector:
+              matchLabels: { path.basename: prod }
+          - list: { elements: [{ region: eu }] }
+  template:
+    metadata: { name: '{{index .path.segments 1}}-{{.region}}' }
+    spec: { source: { path: '{{.path.path}}' } }`,
+    apps: [
+      { name: 'cart-eu', path: 'apps/cart/overlays/prod' },
+      { name: 'orders-eu', path: 'apps/orders/overlays/prod' },
+    ],
+  },
+  {
+    name: "matrix: a later child's post selector reads the earlier child's parameters",
+    yaml: `
+spec:
+  goTemplate: true
+  generators:
+    - matrix:
+        generators:
+          - git: { directories: [{ path: 'apps/*/overlays/prod' }] }
+          - list:
+              elements: [{ app: cart, region: eu }, { app: orders, region: us }]
+            selector:
+              matchLabels: { app: '{{index .path.segments 1}}' }
+  template:
+    metadata: { name: '{{.app}}-{{.region}}' }
+    spec: { source: { path: '{{.path.path}}' } }`,
+    apps: [
+      { name: 'cart-eu', path: 'apps/cart/overlays/prod' },
+      { name: 'orders-us', path: 'apps/orders/overlays/prod' },
+    ],
+  },
+  {
+    name: 'a selector operator Argo CD rejects: unresolved',
+    yaml: `
+spec:
+  generators:
+  - list: { elements: [{ cluster: dev }] }
+    selector:
+      matchExpressions: [{ key: cluster, operator: Gt, values: ['1'] }]
+  template:
+    metadata: { name: '{{cluster}}-app' }
+    spec: { source: { path: apps/cart/base } }`,
+    apps: [
+      {
+        path: 'apps/cart/base',
+        unresolved:
+          'Argo CD rejects its generators (a selector operator "Gt" is not one of In, NotIn, Exists, DoesNotExist), so it generates no Application until that is fixed',
+      },
+    ],
+  },
+  {
+    name: 'matrix: the git files child reads the path of the git directories child ({{.path.path}}, goTemplate)',
+    yaml: `
+spec:
+  goTemplate: true
+  generators:
+    - matrix:
+        generators:
+          - git:
+              directories: [{ path: 'apps/*/overlays/prod' }]
+          - git:
+              pathParamPrefix: regions
+              files: [{ path: '{{.path.path}}/regions.yaml' }]
+  template:
+    metadata: { name: '{{.path.basename}}-{{index .path.segments 1}}-{{.region}}' }
+    spec: { source: { path: '{{.path.path}}' } }`,
+    apps: [
+      { name: 'prod-cart-eu', path: 'apps/cart/overlays/prod' },
+      { name: 'prod-cart-us', path: 'apps/cart/overlays/prod' },
+      { name: 'prod-orders-eu', path: 'apps/orders/overlays/prod' },
+    ],
+  },
+  {
+    name: "matrix: the list child reads the first child's parameters (fasttemplate {{path[1]}})",
+    yaml: `
+spec:
+  generators:
+    - matrix:
+        generators:
+          - git:
+              directories: [{ path: 'apps/*/overlays/staging' }]
+          - list:
+              elements:
+                - app: '{{path[1]}}'
+                  stage: '{{path.basename}}-1'
+  template:
+    metadata: { name: '{{app}}-{{stage}}' }
+    spec: { source: { path: '{{path}}' } }`,
+    apps: [{ name: 'cart-staging-1', path: 'apps/cart/overlays/staging' }],
+  },
+  {
+    name: 'matrix of git directories and git files in that directory (fasttemplate {{path}}): path agrees, accepted',
+    yaml: `
+spec:
+  generators:
+    - matrix:
+        generators:
+          - git: { directories: [{ path: 'apps/cart/overlays/prod' }] }
+          - git: { files: [{ path: '{{path}}/regions.yaml' }] }
+  template:
+    metadata: { name: '{{path[1]}}-{{region}}' }
+    spec: { source: { path: '{{path}}' } }`,
+    apps: [
+      { name: 'cart-eu', path: 'apps/cart/overlays/prod' },
+      { name: 'cart-us', path: 'apps/cart/overlays/prod' },
+    ],
+  },
+  {
+    name: 'matrix of two git generators without pathParamPrefix (fasttemplate): two values for path, rejected',
+    yaml: `
+spec:
+  generators:
+    - matrix:
+        generators:
+          - git: { directories: [{ path: 'apps/cart/overlays/prod' }] }
+          - git: { directories: [{ path: 'apps/cart/overlays/staging' }] }
+  template:
+    metadata: { name: '{{path[1]}}-{{path.basename}}' }
+    spec: { source: { path: apps/cart/base } }`,
+    apps: [
+      {
+        path: 'apps/cart/base',
+        unresolved:
+          'Argo CD rejects its generators (the matrix\'s generators give path two values ("apps/cart/overlays/prod" and "apps/cart/overlays/staging"; pathParamPrefix tells two git generators apart)), so it generates no Application until that is fixed',
+      },
+    ],
+  },
+  {
+    name: 'matrix: a child that needs a cluster parameter (Generators-Matrix.md): unresolved, naming both',
+    yaml: `
+spec:
+  goTemplate: true
+  generators:
+    - matrix:
+        generators:
+          - clusters: { selector: { matchLabels: { env: prod } } }
+          - git:
+              files: [{ path: 'cluster-config/engineering/{{.name}}/config.json' }]
+  template:
+    metadata: { name: '{{.cluster.name}}-guestbook' }
+    spec: { source: { path: apps/cart/base } }`,
+    apps: [
+      {
+        path: 'apps/cart/base',
+        unresolved:
+          'its template metadata.name "{{.cluster.name}}-guestbook" uses {{.cluster.name}}, a parameter of the clusters generator (the clusters registered in Argo CD) and the git generator whose files[0].path "cluster-config/engineering/{{.name}}/config.json" uses {{.name}}, a parameter of the clusters generator (the clusters registered in Argo CD), which the repository does not hold',
+      },
+    ],
+  },
+  {
+    name: 'matrix of a merge and a matrix (matrix-and-union-in-matrix-fasttemplate.yaml): 3 clusters × 4 = 12, deduplicated by name and path',
+    yaml: `
+spec:
+  generators:
+    - matrix:
+        generators:
+          - merge:
+              mergeKeys:
+                - cluster
+              generators:
+                - list:
+                    elements:
+                      - cluster: engineering-dev
+                        url: https://kubernetes.default.svc
+                        values:
+                          project: default
+                      - cluster: engineering-prod
+                        url: https://kubernetes.default.svc
+                        values:
+                          project: default
+                - list:
+                    elements:
+                      - cluster: engineering-dev
+                        url: https://kubernetes.default.svc
+                        values:
+                          project: default
+                      - cluster: engineering-test
+                        url: https://kubernetes.default.svc
+                        values:
+                          project: default
+          - matrix:
+              generators:
+                - list:
+                    elements:
+                      - values:
+                          suffix: '1'
+                      - values:
+                          suffix: '2'
+                - list:
+                    elements:
+                      - values:
+                          prefix: 'first'
+                      - values:
+                          prefix: 'second'
+  template:
+    metadata:
+      name: '{{values.prefix}}-{{cluster}}-{{values.suffix}}'
+    spec:
+      project: '{{values.project}}'
+      source:
+        repoURL: https://github.com/argoproj/argo-cd.git
+        targetRevision: HEAD
+        path: 'applicationset/examples/list-generator/guestbook/{{cluster}}'`,
+    apps: ['engineering-dev', 'engineering-prod'].flatMap((c) =>
+      [
+        ['first', '1'],
+        ['second', '1'],
+        ['first', '2'],
+        ['second', '2'],
+      ].map(([pre, suf]) => ({
+        name: `${pre}-${c}-${suf}`,
+        path: `applicationset/examples/list-generator/guestbook/${c}`,
+      })),
+    ),
+  },
+];
+
+describe('generatedApps: generator shapes from Argo CD examples', () => {
+  it.each(shapes)('$name', ({ yaml, apps }) => {
+    expect(generatedApps(appset(yaml), EXAMPLES)).toEqual(apps);
+  });
+});
+
 describe('generatedApps', () => {
   it.each(cases)('$name', ({ yaml, apps }) => {
     expect(generatedApps(appset(yaml), MONO)).toEqual(apps);
@@ -280,5 +735,48 @@ describe('matchPath (Go path.Match per segment, ** across segments)', () => {
     const t = performance.now();
     expect(matchPath(pattern, path)).toBe(false);
     expect(performance.now() - t).toBeLessThan(2000);
+  });
+});
+
+describe('appsetLookup: the read-only command that lists the generated Applications', () => {
+  const lookup = (body: string, namespace?: string) =>
+    appsetLookup({
+      body: appset(body),
+      ...(namespace ? { namespace } : {}),
+      doc: { file: 'appsets/payments.yaml' },
+    } as unknown as KObj);
+
+  it.each([
+    {
+      name: 'literal template labels: kubectl -l in the template namespace',
+      body: `spec: { template: { metadata: { name: '{{.name}}-pay', namespace: argocd, labels: { team: payments, app.kubernetes.io/part-of: shop } } } }`,
+      argv: [
+        'kubectl',
+        'get',
+        'applications.argoproj.io',
+        '-n',
+        'argocd',
+        '-l',
+        'app.kubernetes.io/part-of=shop,team=payments',
+      ],
+    },
+    {
+      name: "templated labels are left out; the ApplicationSet's namespace",
+      body: `spec: { template: { metadata: { name: x, labels: { team: payments, env: '{{.env}}' } } } }`,
+      namespace: 'gitops',
+      argv: ['kubectl', 'get', 'applications.argoproj.io', '-n', 'gitops', '-l', 'team=payments'],
+    },
+    {
+      name: 'no namespace known: every namespace',
+      body: `spec: { template: { metadata: { name: x, labels: { team: payments } } } }`,
+      argv: ['kubectl', 'get', 'applications.argoproj.io', '-A', '-l', 'team=payments'],
+    },
+    {
+      name: 'no literal label: argocd appset generate on the file (the server renders, creates nothing)',
+      body: `spec: { template: { metadata: { name: x } } }`,
+      argv: ['argocd', 'appset', 'generate', '--', 'appsets/payments.yaml'],
+    },
+  ])('$name', ({ body, namespace, argv }) => {
+    expect(lookup(body, namespace)).toEqual(argv);
   });
 });

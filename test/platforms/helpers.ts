@@ -100,7 +100,13 @@ export function everyFact(value: string): EveryFact {
     },
     nomad: { job: value },
     heroku: { appName: value, postdeploy: value, web: value },
-    applicationSet: { name: value, app: value, unresolved: value, at: { file: MANIFEST, line: 1 } },
+    applicationSet: {
+      name: value,
+      app: value,
+      unresolved: value,
+      lookup: ['argocd', 'appset', 'generate', '--', value],
+      at: { file: MANIFEST, line: 1 },
+    },
     vm: { unit: value, releasesDir: value, currentLink: value, restart: value },
   };
 }

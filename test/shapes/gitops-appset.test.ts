@@ -96,12 +96,16 @@ describe('fixture gitops-appset', () => {
     expect(commands(p).some((c) => / -- payments\b/.test(c))).toBe(false);
     const app = p.inputs.find((i) => i.name === 'ARGOCD_APP');
     expect(app?.description).toContain('ApplicationSet payments');
-    expect(app?.discover?.argv).toEqual(['argocd', 'appset', 'get', '--', 'payments']);
+    // the template sets no labels: the Argo CD server renders the generators (a dry run)
+    expect(app?.discover?.argv).toEqual(['argocd', 'appset', 'generate', '--', 'appsets/payments.yaml']);
     const u = p.unknowns.find((x) => x.subject === 'Argo CD application');
     expect(u?.reason).toContain(
       '"payments-{{ .name }}" uses {{.name}}, a parameter of the clusters generator',
     );
     expect(u?.reason).toContain('deploy.target.app');
+    expect(u?.reason).toContain(
+      'argocd appset generate -- appsets/payments.yaml lists the Applications it generated',
+    );
     expect(u?.at).toMatchObject({ file: 'appsets/payments.yaml', line: 22 });
   });
 

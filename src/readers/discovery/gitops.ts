@@ -17,6 +17,8 @@ export interface Manager {
   apps?: GeneratedApp[];
   /** Where an ApplicationSet's template names its Applications (template.metadata.name). */
   nameAt?: Evidence;
+  /** A read-only command that lists an ApplicationSet's generated Applications (appsetLookup). */
+  lookup?: string[];
   namespace?: string;
   settings: RolloutSettings;
   at: Evidence;
@@ -30,6 +32,32 @@ export interface Manager {
 
 export function managesDir(m: Manager, dir: string): boolean {
   return m.paths.some((p) => p === '' || dir === p || dir.startsWith(`${p}/`));
+}
+
+/**
+ * How to list what an ApplicationSet generated, read-only: its template's literal labels select
+ * them (`kubectl get applications.argoproj.io -l`, in the template's or the ApplicationSet's
+ * namespace, else every namespace); without labels, `argocd appset generate FILE` asks the Argo CD
+ * server to render the generators (a dry run: nothing is created).
+ */
+export function appsetLookup(o: KObj): string[] {
+  const meta = obj(get(o.body, 'spec', 'template', 'metadata'));
+  const labels = Object.entries(obj(meta.labels)).flatMap(([k, v]) => {
+    const s = str(v);
+    return s !== undefined && !/\{\{/.test(k) && !/\{\{/.test(s) && /^[-A-Za-z0-9_./]+$/.test(k)
+      ? [`${k}=${s}`]
+      : [];
+  });
+  if (labels.length === 0) return ['argocd', 'appset', 'generate', '--', o.doc.file];
+  const ns = [str(meta.namespace), o.namespace].find((n) => n !== undefined && n !== '' && !/\{\{/.test(n));
+  return [
+    'kubectl',
+    'get',
+    'applications.argoproj.io',
+    ...(ns ? ['-n', ns] : ['-A']),
+    '-l',
+    labels.sort().join(','),
+  ];
 }
 
 /** Argo CD Application / ApplicationSet, Flux Kustomization / HelmRelease. */
@@ -118,6 +146,7 @@ export function managerOf(o: KObj, repo: RepoView): Manager | undefined {
     if (o.kind === 'ApplicationSet') {
       m.apps = generatedApps(o.body, repo);
       m.nameAt = at(['spec', 'template', 'metadata', 'name']);
+      m.lookup = appsetLookup(o);
       for (const a of m.apps)
         if (a.path !== undefined && dirs.has(a.path) && !paths.includes(a.path)) paths.push(a.path);
     }

@@ -132,3 +132,10 @@ export function readGitlabCi(doc: YamlDoc): Pipeline | undefined {
   const idx = (s: string | undefined) => stageList.indexOf(s ?? 'test');
   return analyse('gitlab-ci', doc, jobs, (a, b) => idx(a.stage) < idx(b.stage));
 }
+
+/** What discover's file list says of a CI file: the deploy job it found, or that it deploys nothing. */
+export function pipelineNote(provider: string, p: Pipeline | undefined): string {
+  if (!p) return `${provider} pipeline: no deploy job (read, nothing to roll back)`;
+  const migrates = p.migratesBeforeDeploy ? '; migrates before deploying' : '';
+  return `${provider} pipeline: deploy job ${p.deployJob ?? '?'}${migrates}`;
+}
