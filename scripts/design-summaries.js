@@ -69,6 +69,13 @@ export const RELEASES = {
       'newTag: 2.32.0',
     ]),
   },
+  'orders-chart': {
+    workloads: ['deployment/orders-api', 'deployment/orders-worker'],
+    edits: [
+      ['charts/orders/values.yaml', 'tag: "2.4.1"', 'tag: "2.5.0"'],
+      ['charts/orders/Chart.yaml', 'appVersion: "2.4.1"', 'appVersion: "2.5.0"'],
+    ],
+  },
   'platform-zoo': {
     workloads: [
       'ecsservice/orders-worker',

@@ -24,6 +24,8 @@ export interface ReleaseRef {
   chosen: RefChoice;
   /** In words: "HEAD (branch main)", "newest release tag reachable from HEAD (release.tags: v*)". */
   how: string;
+  /** For HEAD: the release tag that names the same commit, if any (how a later command pins it). */
+  tag?: string;
 }
 
 /** How a file differs between `to` and `from`. */

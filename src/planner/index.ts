@@ -14,10 +14,26 @@ export { GATE_IDS } from './gates.js';
 
 /**
  * The one command that writes and runs the guided runbook, run from the repository root: it
- * selects the same workload (when the repository holds several) and kube context as this design.
+ * designs the same release as this design (the window pinned, see windowArgs) and selects the same
+ * workload (when the repository holds several) and kube context.
  */
 export function guidedPlanCommand(service: Service): string {
-  return `rollbook plan .${selectionArgs(service)} --format sh --out rollback.sh && bash rollback.sh`;
+  return `rollbook plan .${windowArgs(service)}${selectionArgs(service)} --format sh --out rollback.sh && bash rollback.sh`;
+}
+
+/**
+ * ` --from REF --to REF`: the release this design is for. The runbook is regenerated at incident
+ * time, when HEAD (and the newest tag) may have moved: without the pin, the same command would
+ * design another release (from a newer HEAD, often to the very version production runs). A side
+ * given on the command line is carried as given; HEAD becomes the release tag that names it, else
+ * its commit id, and the target tag stays the tag (stableRef). Without a window (no git, no tag, no --to) only an explicit --from is
+ * carried. The runbook prints the release it is for (renderers/sh.ts).
+ */
+export function windowArgs(service: Service): string {
+  const r = service.release;
+  if (!r || r.from.commit === '') return '';
+  const from = r.to !== undefined || r.from.chosen === 'argument';
+  return `${from ? ` --from ${shellQuote(r.from.tag ?? stableRef(r.from))}` : ''}${r.to ? ` --to ${shellQuote(stableRef(r.to))}` : ''}`;
 }
 
 /** ` --workload REF --context NAME` as this design was made, for a command that reads the repository again. */

@@ -551,11 +551,14 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
         unknowns.push(...unvendoredUnknowns(dir, chartName, chartY, values.value, h.unvendored));
       }
     } else if (helmBin.reason) input.helm = { failed: helmBin.reason };
-    const r = safely(`helm chart ${dir || '.'}`, chartY.at([]), () => readChart(input)) ?? { unknowns: [] };
+    const r = safely(`helm chart ${dir || '.'}`, chartY.at([]), () => readChart(input)) ?? {
+      workloads: [],
+      unknowns: [],
+    };
     unknowns.push(...r.unknowns);
-    if (r.workload) {
-      workloads.push(r.workload);
-      if (req) boundBy.set(r.workload, req);
+    if (r.workloads.length) {
+      workloads.push(...r.workloads);
+      if (req) for (const w of r.workloads) boundBy.set(w, req);
       const extra = files
         .filter((f) => dirOf(f.rel) === dir && /^values[-._][\w.-]*\.ya?ml$/.test(baseName(f.rel)))
         .map((f) => f.rel)
@@ -659,15 +662,17 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
   // Flux HelmRelease of a chart in this repository: the chart's facts belong to the release.
   for (const hr of workloads.filter((w) => w.kind === 'HelmRelease')) {
     const chartRef = (hr.helm?.chart ?? '').replace(/^\.\//, '').replace(/\/$/, '');
-    const chart = workloads.find(
+    const ofChart = workloads.filter(
       (w) =>
         w.platform !== 'flux' &&
         w.helm?.chartPath !== undefined &&
         chartRef !== '' &&
         (w.helm.chartPath === chartRef || w.helm.chart === chartRef),
     );
+    // the chart's own workload (its first) gives the release its facts; the release rolls back all of them
+    const chart = ofChart[0];
     if (!chart) continue;
-    absorbed.add(chart);
+    for (const w of ofChart) absorbed.add(w);
     // read with this release's values: the chart's facts already hold them, citing where each was set
     const bound = boundBy.get(chart)?.by === `Flux HelmRelease ${hr.name}`;
     if (hr.images.length === 0 || (bound && chart.images.length > 0)) hr.images = chart.images;
@@ -1223,12 +1228,24 @@ export function applyDiscovery(service: Service, d: Discovery): Service {
     }
     s.deploy.manifests = [...dirs].sort(cmp);
   }
-  // Unknowns located in files that feed only other workloads do not concern the chosen one.
+  // Unknowns located in files that feed only other workloads, or about another workload (kind/name),
+  // do not concern the chosen one.
   const others = new Set(
     chosen
       ? d.deployFiles.filter((f) => f.workloads.length && !f.workloads.includes(chosen)).map((f) => f.file)
       : [],
   );
-  s.unknowns.push(...d.unknowns.filter((u) => !u.at || !others.has(u.at.file)));
+  const chosenRef = chosen ? `${chosen.kind.toLowerCase()}/${chosen.name}` : undefined;
+  const otherRefs = new Set(
+    chosen
+      ? d.workloads
+          .filter((w) => w !== chosen)
+          .map((w) => `${w.kind.toLowerCase()}/${w.name}`)
+          .filter((r) => r !== chosenRef)
+      : [],
+  );
+  s.unknowns.push(
+    ...d.unknowns.filter((u) => (!u.at || !others.has(u.at.file)) && !otherRefs.has(u.subject)),
+  );
   return s;
 }

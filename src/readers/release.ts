@@ -142,10 +142,13 @@ export async function resolveWindow(root: string, opts: ReleaseOptions = {}): Pr
       to: { ref: opts.to, commit: toCommit, short: short(toCommit), chosen: 'argument', how: '--to' },
     };
   }
-  const tags = (await tagsMerged(root, fromCommit, opts.tags)).filter(
-    (t) => t.commit !== fromCommit && (opts.tags !== undefined || VERSION_TAG.test(t.name)),
-  );
-  tags.sort((a, b) => compareVersionTags(b.name, a.name));
+  const releaseTags = (await tagsMerged(root, fromCommit, opts.tags))
+    .filter((t) => opts.tags !== undefined || VERSION_TAG.test(t.name))
+    .sort((a, b) => compareVersionTags(b.name, a.name));
+  // HEAD released as a tag: a later command names it by the tag, which does not move with HEAD
+  const headTag = fromRef.chosen === 'head' ? releaseTags.find((t) => t.commit === fromCommit) : undefined;
+  if (headTag) base.from = { ...fromRef, tag: headTag.name };
+  const tags = releaseTags.filter((t) => t.commit !== fromCommit);
   const prev = tags[0];
   const which = opts.tags !== undefined ? `release.tags: ${opts.tags}` : 'version-like tags';
   if (!prev) {

@@ -9,7 +9,7 @@ import type { Service } from '../model/service.js';
 import type { TargetReport } from '../model/target.js';
 import { type OutcomeReport, planOutcome } from '../outcomes.js';
 import { selectWorkload } from '../planner/context.js';
-import { workloadLabel } from '../readers/discover.js';
+import { uniqueRef, workloadLabel } from '../readers/discover.js';
 import { loadService } from '../readers/load-service.js';
 import { releaseSummary, resolveWindow } from '../readers/release.js';
 import { serviceRoot } from '../readers/root.js';
@@ -73,7 +73,7 @@ export async function target(dir: string, opts: TargetOptions): Promise<TargetRe
     throw new RollbookError(
       'USAGE',
       `${dir} holds ${rollback.workloads.length} workloads: ${rollback.workloads.map(workloadLabel).join(', ')}; a targeted rollback is for one of them`,
-      'Pick one with --workload NAME (rollbook discover lists them), or set deploy.workload in rollbook.yaml.',
+      `Pick one: ${rollback.workloads.map((w) => `--workload ${uniqueRef(w, rollback.workloads)}`).join(', ')} (rollbook discover lists them), or set deploy.workload in rollbook.yaml.`,
     );
   const suspectOnly = await loadService(root, { ...workload, from: bounds.head, to: bounds.base });
   for (const s of [rollback, suspectOnly]) {

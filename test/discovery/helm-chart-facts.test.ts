@@ -100,9 +100,19 @@ describe('chart facts on the chart workload only', () => {
       'templates/hpa.yaml': hpa('', 6),
       'templates/pdb.yaml': pdb('', ''),
     });
-    expect(r.workload?.settings.readinessPeriodSeconds?.value).toBe(5);
-    expect(r.workload?.autoscaler).toMatchObject({ name: 'app', maxReplicas: 6 });
-    expect(r.workload?.disruptionBudget?.name).toBe('app');
+    expect(r.workloads[0]?.settings.readinessPeriodSeconds?.value).toBe(5);
+    expect(r.workloads[0]?.autoscaler).toMatchObject({ name: 'app', maxReplicas: 6 });
+    expect(r.workloads[0]?.disruptionBudget?.name).toBe('app');
+    // the sibling is a workload of its own, with its own probe, HPA and PDB (issue 13: one workload each)
+    const worker = r.workloads[1];
+    expect(`${worker?.kind}/${worker?.name}@${worker?.at?.file}:${worker?.at?.line}`).toBe(
+      'Deployment/app-worker@templates/a-worker.yaml:2',
+    );
+    expect(worker?.settings.readinessPeriodSeconds?.value).toBe(30);
+    expect(worker?.autoscaler).toMatchObject({ name: 'app-worker', maxReplicas: 40 });
+    expect(worker?.disruptionBudget?.name).toBe('app-worker');
+    // chart-level facts are shared
+    expect(worker?.helm).toEqual(r.workloads[0]?.helm);
   });
 
   it("only another Deployment's HPA and PDB: none attached", () => {
@@ -112,8 +122,8 @@ describe('chart facts on the chart workload only', () => {
       'templates/worker-hpa.yaml': hpa('-worker', 40),
       'templates/worker-pdb.yaml': pdb('-worker', WORKER),
     });
-    expect(r.workload?.autoscaler).toBeUndefined();
-    expect(r.workload?.disruptionBudget).toBeNull();
+    expect(r.workloads[0]?.autoscaler).toBeUndefined();
+    expect(r.workloads[0]?.disruptionBudget).toBeNull();
   });
 
   it('an HPA its values guard turns off is not attached', () => {
@@ -121,7 +131,7 @@ describe('chart facts on the chart workload only', () => {
       { 'templates/deployment.yaml': deployment('', '', 5), 'templates/hpa.yaml': hpa('', 6, true) },
       'autoscaling:\n  enabled: false\n',
     );
-    expect(r.workload?.autoscaler).toBeUndefined();
+    expect(r.workloads[0]?.autoscaler).toBeUndefined();
   });
 
   it('a PDB selecting through a helper no _helpers file defines: an unknown about this workload, not attached', () => {
@@ -129,11 +139,57 @@ describe('chart facts on the chart workload only', () => {
       'templates/deployment.yaml': deployment('', '', 5),
       'templates/pdb.yaml': pdb('', '', 'common.labels.matchLabels'),
     });
-    expect(r.workload?.disruptionBudget).toBeNull();
+    expect(r.workloads[0]?.disruptionBudget).toBeNull();
     expect(r.unknowns.map((u) => `${u.subject}: ${u.reason}`)).toContainEqual(
       expect.stringMatching(
         /^deployment\/app: PodDisruptionBudget app \(templates\/pdb\.yaml\): its selector or the pod labels hold template expressions/,
       ),
     );
   });
+
+  it('Services bind by selector after selectorLabels expansion; one without the component label selects both', () => {
+    const r = chart({
+      'templates/deployment.yaml': deployment('', 'app.kubernetes.io/component: api', 5),
+      'templates/worker.yaml': deployment('-worker', WORKER, 30),
+      'templates/service.yaml': service('', 'app.kubernetes.io/component: api'),
+      'templates/service-all.yaml': service('-all', ''),
+    });
+    const names = (i: number) =>
+      (r.workloads[i]?.services ?? []).map(
+        (s) =>
+          `${s.name}@${s.at?.file}:${s.at?.line}${s.alsoSelects ? ` +${s.alsoSelects.map((o) => o.workload).join(',')}` : ''}`,
+      );
+    expect(r.workloads.map((w) => w.name)).toEqual(['app', 'app-worker']);
+    expect(names(0)).toEqual([
+      'app-all@templates/service-all.yaml:2 +deployment/app-worker',
+      'app@templates/service.yaml:2',
+    ]);
+    expect(names(1)).toEqual(['app-all@templates/service-all.yaml:2 +deployment/app']);
+  });
+
+  it('a Service whose selector goes through an undefined helper: an unknown, the list stays unknown', () => {
+    const r = chart({
+      'templates/deployment.yaml': deployment('', '', 5),
+      'templates/service.yaml': service('', '', 'common.labels.matchLabels'),
+    });
+    expect(r.workloads[0]?.services).toEqual([]);
+    expect(r.unknowns.map((u) => `${u.subject}: ${u.reason}`)).toContainEqual(
+      expect.stringMatching(
+        /^deployment\/app: Service app \(templates\/service\.yaml\): its name or selector/,
+      ),
+    );
+  });
 });
+
+function service(suffix: string, extraLabel: string, helper = 'app.selectorLabels'): string {
+  return `apiVersion: v1
+kind: Service
+metadata:
+  name: {{ include "app.fullname" . }}${suffix}
+spec:
+  ports:
+    - port: 80
+  selector:
+    {{- include "${helper}" . | nindent 4 }}${extraLabel ? `\n    ${extraLabel}` : ''}
+`;
+}

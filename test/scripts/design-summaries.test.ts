@@ -56,7 +56,7 @@ describe('design summaries of the fixtures', () => {
       /^risk: HIGH — touches data or migrations: .*startup-migration-blocks-rollback/,
     );
     expect(line(go, 'guided command:')).toBe(
-      'guided command: rollbook plan . --format sh --out rollback.sh && bash rollback.sh',
+      'guided command: rollbook plan . --from v1.1.0 --to v1.0.0 --format sh --out rollback.sh && bash rollback.sh',
     );
     expect(line(ecs, 'release:')).toBe('release: v1.1.0 (HEAD) → v1.0.0; migrations crossed: none');
     expect(line(ecs, 'risk:')).toBe('risk: low — application-only rollback; no hazard touches data');

@@ -83,6 +83,6 @@ describe('fixture postgres-chart', () => {
       templates: [{ file: 'templates/statefulset.yaml', text: tpl }],
       crds: [],
     });
-    expect(r.workload?.state?.map((s) => s.kind)).toEqual(['data-image']);
+    expect(r.workloads[0]?.state?.map((s) => s.kind)).toEqual(['data-image']);
   });
 });

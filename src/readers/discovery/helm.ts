@@ -22,7 +22,19 @@ import {
   type ValuesSource,
 } from './helm-render.js';
 import { parseImage } from './image.js';
-import { type KObj, objectsOf, podLabels, selects, workloadOf } from './k8s.js';
+import {
+  bindServices,
+  isKubeService,
+  type KObj,
+  objAt,
+  objectsOf,
+  type PodTarget,
+  podLabels,
+  type ServiceCandidate,
+  selects,
+  serviceCandidate,
+  workloadOf,
+} from './k8s.js';
 import { lineAt } from './text.js';
 import { get, metadataValue, num, obj, parseYaml, parseYamlDocuments, str, type YamlDoc } from './yaml.js';
 
@@ -102,15 +114,37 @@ function nameOf(c: Chunk, names: ChartNames): string {
   return renderName(metadataValue(c.text, 'name') || '(unnamed)', names);
 }
 
+/** The chart's templates bound to its values, each file rendered once and each object bound once. */
+type Binder = (chunk: Chunk, kind: string) => Bound | undefined;
+
+interface Bound {
+  o: KObj;
+  rendered: Rendered;
+  exact?: boolean;
+}
+
+function binder(input: ChartInput, values: ValuesSource, names: ChartNames, defines: Defines): Binder {
+  const renders = new Map<string, Rendered>();
+  const memo = new Map<string, Bound | undefined>();
+  return (chunk, kind) => {
+    const key = `${chunk.file}\u0000${chunk.line}\u0000${kind}`;
+    if (!memo.has(key)) memo.set(key, bindObject(input, chunk, values, names, kind, defines, renders));
+    return memo.get(key);
+  };
+}
+
 /**
  * A Helm chart read without rendering its Go templates: Chart.yaml and values.yaml as YAML, the
- * templates as text (resource kinds, hook annotations, probes, checksum annotations, CRDs).
+ * templates as text (resource kinds, hook annotations, probes, checksum annotations, CRDs), each
+ * workload template bound to the values. A chart with several Deployments / StatefulSets yields one
+ * workload each (the one named like the release first), each with its own probes, replicas, HPA,
+ * PDB and Services; the release, its hooks and CRDs are the chart's and shared.
  */
-export function readChart(input: ChartInput): { workload?: Workload; unknowns: Unknown[] } {
+export function readChart(input: ChartInput): { workloads: Workload[]; unknowns: Unknown[] } {
   const chart = obj(input.chart.value);
   const name = str(chart.name) ?? input.dir.split('/').pop() ?? 'chart';
   const unknowns: Unknown[] = [];
-  if (str(chart.type) === 'library') return { unknowns };
+  if (str(chart.type) === 'library') return { workloads: [], unknowns };
   const names = chartNames(name, input.release);
   const source = mergeValues([...(input.values ? [input.values] : []), ...(input.extraValues ?? [])]);
   const values = obj(source.value);
@@ -121,6 +155,7 @@ export function readChart(input: ChartInput): { workload?: Workload; unknowns: U
   const workloads: Chunk[] = [];
   const pdbs: Chunk[] = [];
   const hpas: Chunk[] = [];
+  const services: Chunk[] = [];
   for (const c of all) {
     const kind = kindOf(c);
     if (!kind) continue;
@@ -151,67 +186,162 @@ export function readChart(input: ChartInput): { workload?: Workload; unknowns: U
     } else if (WORKLOAD.test(kind)) workloads.push(c);
     else if (kind === 'PodDisruptionBudget') pdbs.push(c);
     else if (kind === 'HorizontalPodAutoscaler') hpas.push(c);
+    else if (kind === 'Service' && /^apiVersion:[ \t]*["']?v1["']?[ \t]*$/m.test(c.text)) services.push(c);
   }
   for (const d of input.crds) {
     const n = str(get(d.value, 'metadata', 'name'));
     if (n) crds.push({ name: n, inTemplates: false, at: d.at(['kind']) });
   }
 
-  // the chart's own workload: the one named like the release (`x.fullname`), else the first
+  // the chart's own workload first: the one named like the release (`x.fullname`), else the first
   const main = workloads.find((c) => nameOf(c, names) === names.fullname) ?? workloads[0];
+  const units = main ? [main, ...workloads.filter((c) => c !== main)] : [];
   const defines = parseDefines(input.helpers ?? []);
-  const s: RolloutSettings = {};
-  const replicas = num(values.replicaCount) ?? num(values.replicas);
-  const rk = values.replicaCount !== undefined ? 'replicaCount' : 'replicas';
-  if (replicas !== undefined) s.replicas = { value: replicas, at: vat([rk]) as Evidence };
-  const rhl = num(values.revisionHistoryLimit);
-  if (rhl !== undefined)
-    s.revisionHistoryLimit = { value: rhl, at: vat(['revisionHistoryLimit']) as Evidence };
-  const config: ConfigRef[] = [];
-  if (main) {
-    const at = (re: RegExp): Evidence => ({ file: main.file, line: lineIn(main, re) });
-    const probe = /readinessProbe/.test(main.text);
-    const valuesProbe = values.readinessProbe;
-    s.hasReadinessProbe = {
-      value:
-        probe &&
-        (valuesProbe === undefined ||
-          (typeof valuesProbe === 'object' && valuesProbe !== null && Object.keys(valuesProbe).length > 0) ||
-          /readinessProbe:[ \t]*\r?\n[ \t]+\w/.test(main.text)),
-      at: probe ? at(/readinessProbe/) : at(/^kind:/m),
-    };
-    if (/type:\s*["']?Recreate/.test(main.text))
-      s.strategy = { value: 'Recreate', at: at(/type:\s*["']?Recreate/) };
-    const lit = /revisionHistoryLimit:\s*(\d+)\s*$/m.exec(main.text);
-    if (lit?.[1]) s.revisionHistoryLimit = { value: Number(lit[1]), at: at(/revisionHistoryLimit:/) };
-    if (/podManagementPolicy:\s*["']?Parallel/.test(main.text))
-      s.podManagementPolicy = { value: 'Parallel', at: at(/podManagementPolicy:/) };
-    const checksum = /checksum\/[\w.-]+["']?:/.test(main.text);
-    for (const m of main.text.matchAll(
-      /(configMap(?:Ref|KeyRef)?|secret(?:Ref|KeyRef)?):[ \t]*\r?\n[ \t]+(?:name|secretName):[ \t]*(\S.*)$/gm,
-    )) {
-      const kind = (m[1] ?? '').startsWith('secret') ? 'Secret' : 'ConfigMap';
-      const n = renderName(m[2] ?? '', names);
-      if (config.some((c) => c.kind === kind && c.name === n)) continue;
-      config.push({
-        kind,
-        name: n,
-        versioned: checksum,
-        at: {
-          file: main.file,
-          line: main.line + lineAt(main.text, m.index ?? 0) - 1,
-          note: checksum ? 'pod template has a checksum/ annotation' : 'templated name',
-        },
+  const bind = binder(input, source, names, defines);
+  const multi = units.length > 1;
+
+  const images = chartImages(input, chart, values, all, vat);
+  const helm: HelmFacts = { chart: name, chartPath: input.dir || '.', release: names.release };
+  const version = str(chart.version);
+  if (version) helm.chartVersion = version;
+  const appVersion = str(chart.appVersion);
+  if (appVersion) helm.appVersion = appVersion;
+  const sortedHooks = hooks.sort(
+    (a, b) => cmp(a.at?.file ?? '', b.at?.file ?? '') || (a.at?.line ?? 0) - (b.at?.line ?? 0),
+  );
+  const shared = (kind: string, wname: string, at: Evidence): Workload => ({
+    kind,
+    name: wname,
+    platform: 'helm',
+    at,
+    images: [...images],
+    settings: {},
+    config: [],
+    helm: { ...helm },
+    hooks: [...sortedHooks],
+    crds: [...crds],
+  });
+
+  const missing = new Set<string>();
+  const out: Workload[] = [];
+  const bounds: (ReturnType<typeof bindToValues> | undefined)[] = [];
+  units.forEach((c, i) => {
+    const kind = kindOf(c) ?? 'Deployment';
+    const bound = bindToValues(c, bind);
+    bounds.push(bound);
+    const wname = multi ? unitName(c, bound, names, name, i) : name;
+    const w = shared(
+      kind,
+      wname,
+      multi ? { file: c.file, line: lineIn(c, /^kind:/m) } : input.chart.at(['name']),
+    );
+    const own = chunkFacts(c, bound, values, vat, names, c === main);
+    w.settings = own.settings;
+    w.config = own.config;
+    const subject = multi
+      ? `${kind.toLowerCase()}/${wname}`
+      : `${kind.toLowerCase()}/${bound?.o.name ?? names.fullname}`;
+    const scaling = attachToWorkload({
+      main: c,
+      bound,
+      hpas,
+      pdbs,
+      names,
+      values,
+      bind,
+      subject,
+      onlyOne: c === main,
+    });
+    w.disruptionBudget = scaling.pdb;
+    if (scaling.hpa) w.autoscaler = scaling.hpa;
+    unknowns.push(...scaling.unknowns);
+    for (const m of [...(bound?.rendered.missing ?? []), ...scaling.missing]) missing.add(m);
+    const state = chartState(input, c, all, values, images, names);
+    if (state.length) w.state = state;
+    out.push(w);
+  });
+  if (units.length === 0) {
+    const w = shared('HelmChart', name, input.chart.at(['name']));
+    const own = chunkFacts(undefined, undefined, values, vat, names, true);
+    w.settings = own.settings;
+    const scaling = attachToWorkload({
+      main: undefined,
+      bound: undefined,
+      hpas,
+      pdbs,
+      names,
+      values,
+      bind,
+      subject: `workload/${names.fullname}`,
+      onlyOne: true,
+    });
+    w.disruptionBudget = scaling.pdb;
+    if (scaling.hpa) w.autoscaler = scaling.hpa;
+    unknowns.push(...scaling.unknowns);
+    for (const m of scaling.missing) missing.add(m);
+    const state = chartState(input, undefined, all, values, images, names);
+    if (state.length) w.state = state;
+    out.push(w);
+  }
+  const svc = attachServices(units, bounds, out, services, bind, values);
+  unknowns.push(...svc.unknowns);
+  for (const m of svc.missing) missing.add(m);
+
+  if (input.helm && 'docs' in input.helm) {
+    // exact manifests: nothing approximated, but say which helm rendered them
+    const helmVersion = input.helm.version;
+    units.forEach((c, i) => {
+      if (bounds[i]?.exact) return;
+      unknowns.push({
+        subject: `helm chart ${name}`,
+        reason: `helm template (${helmVersion}) rendered no ${kindOf(c)} from ${c.file} with these values; the facts${multi ? ` of ${out[i]?.kind.toLowerCase()}/${out[i]?.name}` : ''} come from rollbook's own binding`,
+        at: input.chart.at(['name']),
       });
-    }
+    });
+    if (units.length === 0)
+      unknowns.push({
+        subject: `helm chart ${name}`,
+        reason: `helm template (${helmVersion}) rendered no workload from the templates with these values; the facts come from rollbook's own binding`,
+        at: input.chart.at(['name']),
+      });
+  } else {
+    const miss = [...missing];
+    unknowns.push({
+      subject: `helm chart ${name}`,
+      reason: `${input.helm && 'failed' in input.helm ? input.helm.failed : 'helm is not run'}: the workload template${multi ? 's were' : ' was'} bound to ${[...new Set(source.files)].join(' + ') || 'no values file'}${input.valuesBy ? ` (the values of ${input.valuesBy})` : ''} by rollbook (conditions other than a values path are assumed true, helpers other than fullname, name and whole-line includes of _helpers.tpl are placeholders)${miss.length ? `; values the templates read but no values file sets (approximated by template defaults or platform defaults): ${miss.map((m) => `.Values.${m}`).join(', ')}` : ''}; ${input.release ? `the release name ${input.release} comes from ${input.valuesBy ?? 'the deployment'}` : 'the release name is assumed to be the chart name'}`,
+      at: input.chart.at(['name']),
+    });
   }
-  const bound = main ? bindToValues(input, main, source, names, defines) : undefined;
-  if (bound?.workload) {
-    // Rendered against the values: every fact cites the values file (or template line) that set it.
-    for (const [k, v] of Object.entries(bound.workload.settings)) (s as Record<string, unknown>)[k] = v;
-    // the template decides whether replicas is set at all (`if not .Values.autoscaling.enabled`)
-    if (!bound.workload.settings.replicas) delete s.replicas;
-  }
+  return { workloads: out, unknowns };
+}
+
+/** A workload's name in a chart of several: its rendered metadata.name, else the chart's name with the template's. */
+function unitName(
+  c: Chunk,
+  bound: { o: KObj } | undefined,
+  names: ChartNames,
+  chart: string,
+  i: number,
+): string {
+  const rendered = bound?.o.name ?? nameOf(c, names);
+  if (/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(rendered) && rendered.length <= 53) return rendered;
+  const base = (c.file.split('/').pop() ?? '')
+    .replace(/\.(ya?ml|tpl)$/, '')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean)
+    .join('-');
+  return `${chart}-${base || String(i + 1)}`.slice(0, 53).replace(/-$/, '');
+}
+
+/** The chart's image: values.yaml `image` (repository, tag, registry, digest), the tag defaulting to appVersion. */
+function chartImages(
+  input: ChartInput,
+  chart: Record<string, unknown>,
+  values: Record<string, unknown>,
+  all: Chunk[],
+  vat: (path: string[]) => Evidence | undefined,
+): ReturnType<typeof parseImage>[] {
   const imageV = obj(values.image);
   const images = [];
   const repo = str(imageV.repository) ?? (typeof values.image === 'string' ? values.image : undefined);
@@ -231,47 +361,76 @@ export function readChart(input: ChartInput): { workload?: Workload; unknowns: U
     const full = `${registry ? `${registry}/` : ''}${repo}${tag ? `:${tag}` : ''}${str(imageV.digest) ? `@${str(imageV.digest)}` : ''}`;
     images.push(parseImage(full, tagAt));
   }
-  const helm: HelmFacts = { chart: name, chartPath: input.dir || '.', release: names.release };
-  const version = str(chart.version);
-  if (version) helm.chartVersion = version;
-  const appVersion = str(chart.appVersion);
-  if (appVersion) helm.appVersion = appVersion;
-  const w: Workload = {
-    kind: main ? (kindOf(main) ?? 'Deployment') : 'HelmChart',
-    name,
-    platform: 'helm',
-    at: input.chart.at(['name']),
-    images,
-    settings: s,
-    config,
-    helm,
-    hooks: hooks.sort(
-      (a, b) => cmp(a.at?.file ?? '', b.at?.file ?? '') || (a.at?.line ?? 0) - (b.at?.line ?? 0),
-    ),
-    crds,
-  };
-  const scaling = attachToWorkload(input, { main, bound, hpas, pdbs, source, names, defines, values });
-  w.disruptionBudget = scaling.pdb;
-  if (scaling.hpa) w.autoscaler = scaling.hpa;
-  unknowns.push(...scaling.unknowns);
-  const state = chartState(input, main, all, values, images, names);
-  if (state.length) w.state = state;
-  const missing = [...new Set([...(bound?.rendered.missing ?? []), ...scaling.missing])];
-  if (input.helm && 'docs' in input.helm) {
-    // exact manifests: nothing approximated, but say which helm rendered them
-    if (!bound?.exact)
-      unknowns.push({
-        subject: `helm chart ${name}`,
-        reason: `helm template (${input.helm.version}) rendered no ${main ? kindOf(main) : 'workload'} from ${main?.file ?? 'the templates'} with these values; the facts come from rollbook's own binding`,
-        at: input.chart.at(['name']),
+  return images;
+}
+
+/**
+ * One workload template's own facts: from its text (readiness probe, Recreate, history limit,
+ * config references), then from its object bound to the values, which cites the values lines. The
+ * chart-wide `replicaCount` / `revisionHistoryLimit` of values.yaml are the chart's own workload's.
+ */
+function chunkFacts(
+  c: Chunk | undefined,
+  bound: { workload?: Workload } | undefined,
+  values: Record<string, unknown>,
+  vat: (path: string[]) => Evidence | undefined,
+  names: ChartNames,
+  isMain: boolean,
+): { settings: RolloutSettings; config: ConfigRef[] } {
+  const s: RolloutSettings = {};
+  if (isMain) {
+    const replicas = num(values.replicaCount) ?? num(values.replicas);
+    const rk = values.replicaCount !== undefined ? 'replicaCount' : 'replicas';
+    if (replicas !== undefined) s.replicas = { value: replicas, at: vat([rk]) as Evidence };
+    const rhl = num(values.revisionHistoryLimit);
+    if (rhl !== undefined)
+      s.revisionHistoryLimit = { value: rhl, at: vat(['revisionHistoryLimit']) as Evidence };
+  }
+  const config: ConfigRef[] = [];
+  if (c) {
+    const at = (re: RegExp): Evidence => ({ file: c.file, line: lineIn(c, re) });
+    const probe = /readinessProbe/.test(c.text);
+    const valuesProbe = values.readinessProbe;
+    s.hasReadinessProbe = {
+      value:
+        probe &&
+        (valuesProbe === undefined ||
+          (typeof valuesProbe === 'object' && valuesProbe !== null && Object.keys(valuesProbe).length > 0) ||
+          /readinessProbe:[ \t]*\r?\n[ \t]+\w/.test(c.text)),
+      at: probe ? at(/readinessProbe/) : at(/^kind:/m),
+    };
+    if (/type:\s*["']?Recreate/.test(c.text))
+      s.strategy = { value: 'Recreate', at: at(/type:\s*["']?Recreate/) };
+    const lit = /revisionHistoryLimit:\s*(\d+)\s*$/m.exec(c.text);
+    if (lit?.[1]) s.revisionHistoryLimit = { value: Number(lit[1]), at: at(/revisionHistoryLimit:/) };
+    if (/podManagementPolicy:\s*["']?Parallel/.test(c.text))
+      s.podManagementPolicy = { value: 'Parallel', at: at(/podManagementPolicy:/) };
+    const checksum = /checksum\/[\w.-]+["']?:/.test(c.text);
+    for (const m of c.text.matchAll(
+      /(configMap(?:Ref|KeyRef)?|secret(?:Ref|KeyRef)?):[ \t]*\r?\n[ \t]+(?:name|secretName):[ \t]*(\S.*)$/gm,
+    )) {
+      const kind = (m[1] ?? '').startsWith('secret') ? 'Secret' : 'ConfigMap';
+      const n = renderName(m[2] ?? '', names);
+      if (config.some((x) => x.kind === kind && x.name === n)) continue;
+      config.push({
+        kind,
+        name: n,
+        versioned: checksum,
+        at: {
+          file: c.file,
+          line: c.line + lineAt(c.text, m.index ?? 0) - 1,
+          note: checksum ? 'pod template has a checksum/ annotation' : 'templated name',
+        },
       });
-  } else
-    unknowns.push({
-      subject: `helm chart ${name}`,
-      reason: `${input.helm && 'failed' in input.helm ? input.helm.failed : 'helm is not run'}: the workload template was bound to ${[...new Set(source.files)].join(' + ') || 'no values file'}${input.valuesBy ? ` (the values of ${input.valuesBy})` : ''} by rollbook (conditions other than a values path are assumed true, helpers other than fullname, name and whole-line includes of _helpers.tpl are placeholders)${missing.length ? `; values the templates read but no values file sets (approximated by template defaults or platform defaults): ${missing.map((m) => `.Values.${m}`).join(', ')}` : ''}; ${input.release ? `the release name ${input.release} comes from ${input.valuesBy ?? 'the deployment'}` : 'the release name is assumed to be the chart name'}`,
-      at: input.chart.at(['name']),
-    });
-  return { workload: w, unknowns };
+    }
+  }
+  if (bound?.workload) {
+    // Rendered against the values: every fact cites the values file (or template line) that set it.
+    for (const [k, v] of Object.entries(bound.workload.settings)) (s as Record<string, unknown>)[k] = v;
+    // the template decides whether replicas is set at all (`if not .Values.autoscaling.enabled`)
+    if (!bound.workload.settings.replicas) delete s.replicas;
+  }
+  return { settings: s, config };
 }
 
 /** The value at a dotted `.Values` path (`primary.persistence.enabled`). */
@@ -410,10 +569,12 @@ function bindObject(
   names: ChartNames,
   kind: string,
   defines: Defines,
-): { o: KObj; rendered: Rendered; exact?: boolean } | undefined {
+  renders: Map<string, Rendered>,
+): Bound | undefined {
   const text = input.templates.find((t) => t.file === chunk.file)?.text;
   if (text === undefined) return undefined;
-  const rendered = renderTemplate(chunk.file, text, values, names, defines);
+  const rendered = renders.get(chunk.file) ?? renderTemplate(chunk.file, text, values, names, defines);
+  renders.set(chunk.file, rendered);
   const parsed = parseYaml(chunk.file, rendered.text);
   // the object of this chunk: of its kind, named as the chunk names it (a file may hold several)
   const want = nameOf(chunk, names);
@@ -458,17 +619,14 @@ function exactDoc(d: YamlDoc, approx: KObj | undefined, chunk: Chunk, version: s
   };
 }
 
-/** The chart's workload object rendered against the values, read like any manifest. */
+/** A workload template's object rendered against the values, read like any manifest. */
 function bindToValues(
-  input: ChartInput,
-  main: Chunk,
-  values: ValuesSource,
-  names: ChartNames,
-  defines: Defines,
+  c: Chunk,
+  bind: Binder,
 ): { workload?: Workload; o: KObj; rendered: Rendered; exact?: boolean } | undefined {
-  const kind = kindOf(main);
+  const kind = kindOf(c);
   if (!kind) return undefined;
-  const b = bindObject(input, main, values, names, kind, defines);
+  const b = bind(c, kind);
   if (!b) return undefined;
   const w = workloadOf(b.o, new Map());
   const exact = b.exact ? { exact: true } : {};
@@ -483,45 +641,43 @@ function unresolved(v: unknown): boolean {
 }
 
 /**
- * The chart's HPA and PDB that belong to its workload: an HPA whose scaleTargetRef names the
+ * The chart's HPA and PDB that belong to one of its workloads: an HPA whose scaleTargetRef names the
  * workload's kind and name, a PDB whose selector matches the workload's pod template labels (with
  * `include "x.selectorLabels"` helpers expanded from _helpers.tpl). Another Deployment's are never
- * attached; a selector or target rollbook could not evaluate is an unknown about this workload.
+ * attached; a selector or target rollbook could not evaluate is an unknown about this workload (an
+ * unresolved HPA target goes to the chart's own workload only: `onlyOne`).
  */
-function attachToWorkload(
-  input: ChartInput,
-  ctx: {
-    main: Chunk | undefined;
-    bound: { o: KObj } | undefined;
-    hpas: Chunk[];
-    pdbs: Chunk[];
-    source: ValuesSource;
-    names: ChartNames;
-    defines: Defines;
-    values: Record<string, unknown>;
-  },
-): {
+function attachToWorkload(ctx: {
+  main: Chunk | undefined;
+  bound: { o: KObj } | undefined;
+  hpas: Chunk[];
+  pdbs: Chunk[];
+  names: ChartNames;
+  values: Record<string, unknown>;
+  bind: Binder;
+  /** kind/name of the workload, as unknowns name it. */
+  subject: string;
+  /** The chart's own workload: it takes what cannot be told apart. */
+  onlyOne: boolean;
+}): {
   hpa?: NonNullable<Workload['autoscaler']>;
   pdb: Workload['disruptionBudget'];
   unknowns: Unknown[];
   missing: string[];
 } {
-  const { main, bound, source, names, defines, values } = ctx;
+  const { main, bound, names, values, bind, subject } = ctx;
   const unknowns: Unknown[] = [];
   const missing: string[] = [];
-  const subject = `${main ? (kindOf(main) ?? 'workload').toLowerCase() : 'workload'}/${bound?.o.name ?? names.fullname}`;
-  const off = (c: Chunk) =>
-    disabledGuard(c.text, Math.max(0, c.text.search(/^kind:/m)), values) !== undefined;
   const mainKind = main ? kindOf(main) : undefined;
   const mainName = bound?.o.name;
   let hpa: NonNullable<Workload['autoscaler']> | undefined;
   const targeting: string[] = [];
   for (const c of ctx.hpas) {
-    if (off(c)) continue;
-    const b = bindObject(input, c, source, names, 'HorizontalPodAutoscaler', defines);
+    if (off(c, values)) continue;
+    const b = bind(c, 'HorizontalPodAutoscaler');
     if (!b) {
       // the template could not be read as YAML after binding: bounds from values, if it is the only one
-      if (ctx.hpas.length === 1 && !hpa) {
+      if (ctx.hpas.length === 1 && !hpa && ctx.onlyOne) {
         const auto = obj(values.autoscaling);
         hpa = { name: nameOf(c, names), at: { file: c.file, line: lineIn(c, /^kind:/m) } };
         const min = num(auto.minReplicas);
@@ -535,12 +691,9 @@ function attachToWorkload(
     const kind = str(get(b.o.body, 'spec', 'scaleTargetRef', 'kind'));
     const name = str(get(b.o.body, 'spec', 'scaleTargetRef', 'name'));
     const sameKind = !kind || !mainKind || kind === mainKind;
-    const sameName =
-      name === undefined ||
-      mainName === undefined ||
-      name === mainName ||
-      unresolved(name) ||
-      unresolved(mainName);
+    const undecided =
+      name === undefined || mainName === undefined || unresolved(name) || unresolved(mainName);
+    const sameName = name === mainName || (undecided && ctx.onlyOne);
     if (!sameKind || !sameName) continue;
     targeting.push(b.o.name);
     if (hpa) continue;
@@ -563,15 +716,14 @@ function attachToWorkload(
       ...(hpa?.at ? { at: hpa.at } : {}),
     });
   const labels = bound ? podLabels(bound.o) : {};
-  const labelsKnown = Object.keys(labels).length > 0 && !Object.values(labels).some(unresolved);
+  const labelsKnown = knownLabels(labels);
   let pdb: Workload['disruptionBudget'] = null;
   const undecided: string[] = [];
   for (const c of ctx.pdbs) {
-    if (off(c)) continue;
-    const b = bindObject(input, c, source, names, 'PodDisruptionBudget', defines);
+    if (off(c, values)) continue;
+    const b = bind(c, 'PodDisruptionBudget');
     const selector = b ? get(b.o.body, 'spec', 'selector') : undefined;
-    const ml = obj(get(selector, 'matchLabels'));
-    const known = b !== undefined && Object.keys(ml).length > 0 && !Object.values(ml).some(unresolved);
+    const known = b !== undefined && knownLabels(obj(get(selector, 'matchLabels')));
     if (!known || !labelsKnown) {
       undecided.push(`${b?.o.name ?? nameOf(c, names)} (${c.file})`);
       continue;
@@ -586,4 +738,96 @@ function attachToWorkload(
       ...(main ? { at: { file: main.file, line: lineIn(main, /^kind:/m) } } : {}),
     });
   return { ...(hpa ? { hpa } : {}), pdb, unknowns, missing };
+}
+
+/** A template whose `{{ if .Values.x }}` guard is false in the values renders nothing. */
+function off(c: Chunk, values: Record<string, unknown>): boolean {
+  return disabledGuard(c.text, Math.max(0, c.text.search(/^kind:/m)), values) !== undefined;
+}
+
+/** A non-empty label map without template expressions rollbook could not evaluate. */
+function knownLabels(labels: Record<string, unknown>): boolean {
+  return Object.keys(labels).length > 0 && !Object.values(labels).some(unresolved);
+}
+
+/**
+ * The chart's Services by selector, as for manifests (k8s.ts bindServices): each workload whose pod
+ * labels rollbook could evaluate gets the Services selecting them (none: a worker); a Service whose
+ * name or selector it could not evaluate, or a workload whose labels it could not, is an unknown
+ * about that workload, and its list stays unknown.
+ */
+function attachServices(
+  units: Chunk[],
+  bounds: ({ o: KObj } | undefined)[],
+  out: Workload[],
+  services: Chunk[],
+  bind: Binder,
+  values: Record<string, unknown>,
+): { unknowns: Unknown[]; missing: string[] } {
+  const unknowns: Unknown[] = [];
+  const missing: string[] = [];
+  const candidates: ServiceCandidate[] = [];
+  const undecided: string[] = [];
+  for (const c of services) {
+    if (off(c, values)) continue;
+    const b = bind(c, 'Service');
+    if (b) missing.push(...b.rendered.missing);
+    const cand = b && isKubeService(b.o) ? serviceCandidate(b.o) : undefined;
+    // a selector line a helper rollbook could not expand would have held is not known either
+    const dropped = b !== undefined && !b.exact && b.rendered.helpers.length > 0;
+    const emptied =
+      cand !== undefined && Object.keys(cand.selector).length === 0 && /^[ \t]+selector:/m.test(c.text);
+    if (
+      !cand ||
+      dropped ||
+      emptied ||
+      unresolved(cand.name) ||
+      Object.values(cand.selector).some(unresolved)
+    ) {
+      undecided.push(`${cand?.name ?? b?.o.name ?? 'Service'} (${c.file})`);
+      continue;
+    }
+    if (Object.keys(cand.selector).length > 0) candidates.push(cand);
+  }
+  const targets: { w: Workload; t: PodTarget; at: Evidence }[] = [];
+  units.forEach((c, i) => {
+    const w = out[i];
+    const o = bounds[i]?.o;
+    const at = { file: c.file, line: lineIn(c, /^kind:/m) };
+    if (!w) return;
+    if (candidates.length === 0 && undecided.length === 0) {
+      // the chart has no Service (a worker chart): none selects it, whatever its labels
+      w.services = [];
+      return;
+    }
+    const ref = `${w.kind.toLowerCase()}/${w.name}`;
+    const labels = o ? podLabels(o) : {};
+    if (!o || !knownLabels(labels)) {
+      unknowns.push({
+        subject: ref,
+        reason: `its pod template labels hold template expressions rollbook could not evaluate: which Services select ${ref}'s pods is not known`,
+        at,
+      });
+      return;
+    }
+    targets.push({
+      w,
+      at,
+      t: { ref, labels, at: objAt(o, ['spec', 'template', 'metadata', 'labels']) },
+    });
+  });
+  const bound = bindServices(
+    candidates,
+    targets.map((x) => x.t),
+  );
+  targets.forEach((x, i) => {
+    x.w.services = bound[i] ?? [];
+    if (undecided.length)
+      unknowns.push({
+        subject: x.t.ref,
+        reason: `Service ${undecided.join(', ')}: its name or selector holds template expressions rollbook could not evaluate; not attached: check whether it selects ${x.t.ref}'s pods`,
+        at: x.at,
+      });
+  });
+  return { unknowns, missing };
 }
