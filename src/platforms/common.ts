@@ -129,7 +129,7 @@ type ValueOf<K extends SettingKey> = NonNullable<RolloutSettings[K]> extends Set
 
 const TARGET_GROUP =
   'the target group (Terraform aws_lb_target_group, CloudFormation AWS::ElasticLoadBalancingV2::TargetGroup)';
-const MEASURE = 'in no file: time it on a past deploy';
+export const MEASURE = 'in no file: time it on a past deploy';
 
 /**
  * Where the real value of an assumed (default) duration driver is set, by driver name: the field

@@ -21,6 +21,7 @@ import {
   fixedStep,
   hazard,
   input,
+  MEASURE,
   manual,
   type PlatformStep,
   plural,
@@ -32,6 +33,11 @@ import {
   waitCheck,
 } from './common.js';
 import type { DurationModel, Platform, PlatformContext, PlatformRollback } from './types.js';
+
+/** Where compose's assumed duration values really come from (see Drivers). */
+const WHERE: Readonly<Record<string, string>> = {
+  'imagePullSeconds (estimate)': `${MEASURE} (the image size and the registry; on the host, time docker compose pull SERVICE, or docker events shows the pull of a past deploy)`,
+};
 
 /** The same input the artifact gate asks for: the image reference of the target version. */
 const TARGET = 'TARGET_IMAGE';
@@ -129,7 +135,7 @@ function serviceTime(d: Drivers, s: ComposeService): ServiceTime {
 }
 
 function times(ctx: PlatformContext): { d: Drivers; per: Map<string, ServiceTime> } {
-  const d = new Drivers(ctx);
+  const d = new Drivers(ctx, WHERE);
   const per = new Map<string, ServiceTime>();
   for (const s of facts(ctx).services) per.set(s.name, serviceTime(d, s));
   return { d, per };
@@ -207,7 +213,7 @@ function rollback(ctx: PlatformContext): PlatformRollback {
     const t = per.get(s.name) as ServiceTime;
     const worst = Math.max(t.worst, 30);
     steps.push(
-      timedStep(durationModel(t.expected, worst, new Drivers(ctx), t.words), {
+      timedStep(durationModel(t.expected, worst, new Drivers(ctx, WHERE), t.words), {
         id: `compose-up-${s.name}`,
         title: `Recreate ${s.name} alone on the pinned image and wait for its healthcheck`,
         commands: [

@@ -25,6 +25,7 @@ import {
   fact,
   hazard,
   input,
+  MEASURE,
   opt,
   optIf,
   plural,
@@ -39,6 +40,11 @@ import {
   WAIT_MARGIN,
 } from './common.js';
 import type { DurationModel, Platform, PlatformContext, PlatformRollback } from './types.js';
+
+/** Where ECS's assumed duration values really come from (see Drivers). */
+const WHERE: Readonly<Record<string, string>> = {
+  'imagePullSeconds (estimate)': `${MEASURE} (the image size and the registry; aws ecs describe-tasks shows pullStartedAt and pullStoppedAt of a task it started)`,
+};
 
 const CLUSTER = 'ECS_CLUSTER';
 const TASK_DEF = 'TARGET_TASK_DEFINITION';
@@ -91,7 +97,7 @@ function status(ctx: PlatformContext): Command {
 }
 
 function duration(ctx: PlatformContext): DurationModel {
-  const d = new Drivers(ctx);
+  const d = new Drivers(ctx, WHERE);
   const desired = Math.max(1, d.get('replicas', 1, 'desiredCount'));
   const minHealthy = d.get('minimumHealthyPercent', 100);
   const maxPercent = d.get('maximumPercent', 200);

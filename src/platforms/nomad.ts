@@ -18,6 +18,7 @@ import {
   evidenceOfSetting,
   hazard,
   input,
+  MEASURE,
   namespaceOf,
   pollCheck,
   probeCheck,
@@ -30,6 +31,11 @@ import {
   timedStep,
 } from './common.js';
 import type { DurationModel, Platform, PlatformContext, PlatformRollback } from './types.js';
+
+/** Where Nomad's assumed duration values really come from (see Drivers). */
+const WHERE: Readonly<Record<string, string>> = {
+  'imagePullSeconds (estimate)': `${MEASURE} (the image size and the registry; nomad alloc status ALLOC lists the "Downloading Image" and "Started" events of a past allocation)`,
+};
 
 const VERSION = 'JOB_VERSION';
 
@@ -53,7 +59,7 @@ function status(ctx: PlatformContext): Command {
 }
 
 function duration(ctx: PlatformContext): DurationModel {
-  const d = new Drivers(ctx);
+  const d = new Drivers(ctx, WHERE);
   const count = Math.max(1, d.get('replicas', 1, 'count'));
   const parallel = Math.max(1, d.get('maxParallel', 1, 'max_parallel'));
   const pull = d.get('imagePullSeconds', 10, 'imagePullSeconds (estimate)');

@@ -60,3 +60,19 @@ describe('every default duration driver says where the real value comes from', (
     expect(gaps).toEqual([]);
   });
 });
+
+describe('where to measure an assumed value names the tool of the platform', () => {
+  const KUBERNETES: readonly PlatformId[] = ['kubernetes', 'helm', 'argocd', 'flux', 'argo-rollouts'];
+  it.each(PLATFORM_IDS.filter((id) => !KUBERNETES.includes(id)).map((id) => [id]))(
+    '%s: no kubectl in where a default comes from',
+    (id) => {
+      const p = PLATFORMS[id];
+      if (!p) throw new Error(`no platform ${id}`);
+      const wrong = p
+        .duration(ctxOf(id))
+        .drivers.filter((d) => d.source === 'default' && /kubectl/.test(d.realFrom ?? ''))
+        .map((d) => `${d.name}: ${d.realFrom}`);
+      expect(wrong).toEqual([]);
+    },
+  );
+});
