@@ -371,6 +371,9 @@ function composeState(w: Workload): StoreBackup[] {
     out.push({
       store: `named volume ${v} (docker volume ${real})`,
       take: [
+        // the volume must exist: `docker run --volume` would create an empty one and archive nothing
+        // (a volume with its own `name:` or `external: true` is not `<project>_<volume>`)
+        read('docker', 'volume', 'inspect', '--format', '{{.Name}}', '--', real),
         {
           argv: [
             'docker',

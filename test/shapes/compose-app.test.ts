@@ -88,6 +88,7 @@ describe('fixture compose-app', () => {
     expect(b.commands).toEqual([
       `docker compose ${f} exec -T db sh -c 'pg_dumpall --username="\${POSTGRES_USER:-postgres}" --file=/tmp/rollbook-dumpall.sql'`,
       `docker compose ${f} cp db:/tmp/rollbook-dumpall.sql "\${DB_DUMP_FILE}"`,
+      "docker volume inspect --format '{{.Name}}' -- ledger_uploads",
       'docker run --name rollbook-backup-ledger_uploads --volume ledger_uploads:/v:ro alpine tar czf /uploads.tgz -C /v .',
       `docker cp rollbook-backup-ledger_uploads:/uploads.tgz "\${VOLUME_BACKUP_DIR}"`,
       'docker rm -- rollbook-backup-ledger_uploads',
