@@ -58,6 +58,9 @@ export function resourceName(ctx: PlatformContext, known?: string, ...targetKeys
 }
 
 /** Namespace: workload, deploy.target.namespace, deploy.namespace; undefined when unknown. */
+/** The namespace input of a Helm release when no file names its namespace (helm and flux). */
+export const HELM_NAMESPACE = 'HELM_NAMESPACE';
+
 export function namespaceOf(ctx: PlatformContext): string | undefined {
   return ctx.workload?.namespace ?? targetFact(ctx, 'namespace') ?? ctx.service.deploy.namespace;
 }

@@ -21,6 +21,7 @@ import {
   durationModel,
   evidenceOfSetting,
   flag,
+  HELM_NAMESPACE,
   hazard,
   input,
   namespaceOf,
@@ -45,8 +46,7 @@ export function releaseName(ctx: PlatformContext): string {
   return resourceName(ctx, ctx.workload?.helm?.release, 'release');
 }
 
-/** The namespace input used when no file names the release's namespace. */
-export const HELM_NAMESPACE = 'HELM_NAMESPACE';
+export { HELM_NAMESPACE };
 
 /** `-n NS` always: helm's default namespace is the kube context's, rarely the release's. */
 export function helmNs(ctx: PlatformContext): Arg[] {

@@ -9,7 +9,7 @@
  * readinessSuccessThreshold, readinessFailureThreshold, partition, podManagementPolicy.
  */
 import type { Finding } from '../model/finding.js';
-import type { Check } from '../model/plan.js';
+import type { Arg, Check } from '../model/plan.js';
 import { KUBE_PLATFORMS, type ServiceBinding } from '../model/service.js';
 import {
   contextFlag,
@@ -17,6 +17,7 @@ import {
   durationModel,
   evidenceOfSetting,
   flag,
+  HELM_NAMESPACE,
   hazard,
   intOrPercent,
   namespaceOf,
@@ -275,6 +276,15 @@ function statefulSetHazards(ctx: PlatformContext, ref: string, name: string, inN
   return out;
 }
 
+/**
+ * `-n` of the endpoints check: the Service's namespace; for a Helm release whose namespace no file
+ * names, the release's namespace input (the Service lives there, not in kubectl's context namespace).
+ */
+function endpointsNs(platform: string, ns: string | undefined): Arg[] {
+  if (ns !== undefined) return flag('-n', ns);
+  return platform === 'helm' ? ['-n', { var: HELM_NAMESPACE }] : [];
+}
+
 /** What the endpoints check prints once per ready address (Endpoints' `addresses` hold only ready pods). */
 export const READY_ENDPOINT = 'ready-endpoint ';
 
@@ -293,7 +303,7 @@ export function serviceEndpointChecks(ctx: PlatformContext): { service: ServiceB
         'kubectl',
         'get',
         ...contextFlag(ctx, '--context'),
-        ...flag('-n', service.namespace ?? namespaceOf(ctx)),
+        ...endpointsNs(platform, service.namespace ?? namespaceOf(ctx)),
         '-o',
         `jsonpath={range .subsets[*].addresses[*]}${READY_ENDPOINT}{.ip}{"\\n"}{end}`,
         '--',

@@ -3,6 +3,7 @@
  * guarded by persistence.enabled, the postgres image from values.yaml.
  */
 import { describe, expect, it } from 'vitest';
+import { renderCommand } from '../../src/util/shell.js';
 import { backupStep, commands, design, drivers, hazardIds } from './helpers.js';
 
 describe('fixture postgres-chart', () => {
@@ -60,6 +61,16 @@ describe('fixture postgres-chart', () => {
     expect(gate?.check.manual).toBeUndefined();
     expect(p.inputs.map((i) => i.name)).toEqual(expect.arrayContaining(['DB_DUMP_FILE', 'HELM_NAMESPACE']));
     expect(p.risk).toBe('high');
+  });
+
+  it("the endpoints check of the headless Service runs in the release namespace (an input), not kubectl's context one", async () => {
+    const p = await design('postgres-chart');
+    const endpoints = [...p.verification.checks, ...p.runbook.map((s) => s.check)]
+      .flatMap((c) => (c.command ? [renderCommand(c.command)] : []))
+      .filter((c) => c.includes('endpoints/'));
+    expect(endpoints.length).toBeGreaterThan(0);
+    for (const c of endpoints) expect(c).toContain('-n "${HELM_NAMESPACE}"');
+    expect(p.inputs.map((i) => i.name)).toContain('HELM_NAMESPACE');
   });
 
   it('a disabled persistence block is not state', async () => {
