@@ -344,6 +344,14 @@ function classify(
     ),
   );
   const pipelines = new Set(service.pipelines.map((p) => p.file));
+  // a local chart's values and templates are part of the Helm release: helm rollback reverts them
+  const chartDirs = [
+    ...new Set(service.workloads.flatMap((w) => (w.helm?.chartPath ? [w.helm.chartPath] : []))),
+  ];
+  const inChart = (p: string) =>
+    chartDirs.some((d) =>
+      d === '.' ? /^(values[^/]*\.ya?ml|Chart\.yaml|templates\/.+)$/.test(p) : p.startsWith(`${d}/`),
+    );
   const classified: Classified[] = [];
   let other = 0;
   for (const file of files) {
@@ -364,6 +372,7 @@ function classify(
     if (DESCRIPTORS.includes(p)) kind = 'descriptor';
     else if (flagFiles.has(p)) kind = 'flags';
     else if (WORKFLOW.test(p) || pipelines.has(p)) kind = 'workflow';
+    else if (inChart(p)) kind = 'manifest';
     else if (
       /^[ \t]*kind:[ \t]*(ConfigMap|Secret|SealedSecret|ExternalSecret)\b/m.test(text) ||
       CONFIG_NAME.test(p)

@@ -111,6 +111,29 @@ describe('the release read from git', () => {
     expect(r.summary).toMatch(/→ unknown target/);
   });
 
+  it("a local chart's values.yaml is part of the release (helm rollback reverts it), not config left behind", async () => {
+    const t = tempRepo();
+    extra.push(t.root);
+    const chart = {
+      'charts/web/Chart.yaml': 'apiVersion: v2\nname: web\nversion: 1.0.0\n',
+      'charts/web/templates/deployment.yaml':
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  replicas: {{ .Values.replicaCount }}\n  template:\n    spec:\n      containers:\n        - name: web\n          image: "ghcr.io/acme/web:{{ .Values.tag }}"\n',
+      'config/app.env': 'LOG=info\n',
+    };
+    write(t.root, { ...chart, 'charts/web/values.yaml': 'replicaCount: 2\ntag: "1.0.0"\n' });
+    commit(t.root, 'one', 'v1.0.0');
+    write(t.root, {
+      'charts/web/values.yaml': 'replicaCount: 2\ntag: "1.1.0"\n',
+      'config/app.env': 'LOG=debug\n',
+    });
+    commit(t.root, 'two', 'v1.1.0');
+    const r = await release(t.root);
+    expect(r.changes.map((c) => [c.kind, c.file])).toEqual([
+      ['manifest', 'charts/web/values.yaml'],
+      ['config', 'config/app.env'],
+    ]);
+  });
+
   it('release.tags picks the tags of this service', async () => {
     const t = tempRepo();
     extra.push(t.root);
