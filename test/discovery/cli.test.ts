@@ -92,7 +92,7 @@ describe('rollbook discover (built CLI)', () => {
       'flag-missing-from-file',
       'flag-state-not-restored',
       'kill-switch-available',
-      'migrations-before-rollout',
+      // the pipeline that migrates before deploying deploys checkout, not inventory
       'no-pdb',
       'no-rollout-history',
       'statefulset-ordered-ready',
