@@ -42,7 +42,6 @@ import {
   taskDefinitionWorkload,
 } from './discovery/ecs.js';
 import { findMigrationRuns } from './discovery/find-migration-runs.js';
-import { bindMigrationSets, pipelineWorkloads, workloadRef } from './discovery/migration-binding.js';
 import {
   flagRefsIn,
   isFlagd,
@@ -81,6 +80,7 @@ import {
 import { KUSTOMIZATION_FILES, resolveKustomizations } from './discovery/kustomize.js';
 import { isSam, isServerless, readSam, readServerless } from './discovery/lambda.js';
 import { citedFiles, type DeployFile, FileLedger } from './discovery/ledger.js';
+import { bindMigrationSets, pipelineWorkloads, workloadRef } from './discovery/migration-binding.js';
 import { looksLikeNomad, readNomad } from './discovery/nomad.js';
 import { parseFiles } from './discovery/parse-files.js';
 import { pipelineNote, readGithubWorkflow, readGitlabCi } from './discovery/pipelines.js';

@@ -124,7 +124,8 @@ export async function loadService(dir: string, opts: LoadOptions = {}): Promise<
   if (specs.length === 0 && service.workloads.length === 1) {
     const binding = (set: MigrationSet) =>
       found.migrationDirs.find((m) => m.path === set.path && m.tool === set.tool)?.binding;
-    const mine = (set: MigrationSet) => bindings.bound.some((m) => m.path === set.path && m.tool === set.tool);
+    const mine = (set: MigrationSet) =>
+      bindings.bound.some((m) => m.path === set.path && m.tool === set.tool);
     const unbound = (set: MigrationSet) =>
       bindings.unbound.some((m) => m.path === set.path && m.tool === set.tool);
     const kept = service.migrations.filter((set) => mine(set) || unbound(set));

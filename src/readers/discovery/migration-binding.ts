@@ -232,7 +232,8 @@ export function bindMigrationSets(inp: BindingInputs): MigrationBinding[] {
         `no migration run names it (Kubernetes Job, init container, Helm hook, compose service, Procfile release phase, startup migrator, CI job)`,
       );
     // 2. the set sits with one workload's own files
-    const fileOf = (w: Workload) => w.kustomize?.overlay ?? w.helm?.chartPath ?? w.compose?.dir ?? w.at?.file ?? '';
+    const fileOf = (w: Workload) =>
+      w.kustomize?.overlay ?? w.helm?.chartPath ?? w.compose?.dir ?? w.at?.file ?? '';
     const best = Math.max(0, ...inp.workloads.map((w) => commonPrefix(fileOf(w), set.path)));
     const near = inp.workloads.filter((w) => best > 0 && commonPrefix(fileOf(w), set.path) === best);
     if (near.length && new Set(near.map(group)).size === 1) {
