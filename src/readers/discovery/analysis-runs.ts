@@ -32,14 +32,24 @@ const GO_UNITS: Readonly<Record<string, number>> = {
  */
 export function goDurationSeconds(v: unknown): number | undefined {
   if (typeof v !== 'string') return undefined;
-  const t = v.trim();
-  if (t === '0' || t === '+0' || t === '-0') return 0;
-  const m = /^\+?((?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+)$/u.exec(t);
-  if (!m?.[1]) return undefined;
+  const t = v.trim().replace(/^\+/, '');
+  if (t === '0' || t === '-0') return 0;
+  // a scanner, not a regular expression: number, unit, number, unit… (linear, no backtracking)
   let total = 0;
-  for (const part of m[1].matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/gu))
-    total += Number(part[1]) * (GO_UNITS[part[2] ?? ''] ?? 0);
-  return Number.isFinite(total) ? Math.round(total * 1000) / 1000 : undefined;
+  let i = 0;
+  while (i < t.length) {
+    let j = i;
+    while (j < t.length && /[\d.]/.test(t[j] ?? '')) j++;
+    const number = t.slice(i, j);
+    let k = j;
+    while (k < t.length && !/[\d.]/.test(t[k] ?? '')) k++;
+    const name = t.slice(j, k);
+    const unit = Object.hasOwn(GO_UNITS, name) ? GO_UNITS[name] : undefined;
+    if (!/^(?:\d+(?:\.\d*)?|\.\d+)$/.test(number) || unit === undefined) return undefined;
+    total += Number(number) * unit;
+    i = k;
+  }
+  return i > 0 && Number.isFinite(total) ? Math.round(total * 1000) / 1000 : undefined;
 }
 
 const ARG = /^\{\{\s*args\.([\w.-]+)\s*\}\}$/;
