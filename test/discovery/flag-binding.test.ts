@@ -29,7 +29,7 @@ const checkoutStaging = wl('staging-checkout-api', 'services/checkout/base/deplo
 });
 const inventory = wl('inventory', 'services/inventory/statefulset.yaml', { kind: 'StatefulSet' });
 const payments = wl('payments', 'services/payments/chart/Chart.yaml', {
-  helm: { chartPath: 'services/payments/chart' },
+  helm: { release: 'payments', chart: 'payments', chartPath: 'services/payments/chart' },
 });
 const ordersWorker = wl('orders-worker', 'ecs/service.json', { kind: 'ECSService', platform: 'ecs' });
 const ordersApi = wl('orders-api', 'charts/orders/templates/api.yaml');
