@@ -215,9 +215,11 @@ export function summarize(fixture, plan) {
   );
   const data = plan.hazards.filter((h) => h.touchesData).map((h) => h.id);
   out.push(
-    plan.risk === 'high'
-      ? `risk: HIGH — touches data or migrations: ${[...new Set(data)].join(', ') || 'crossed migrations'}`
-      : 'risk: low — application-only rollback; no hazard touches data',
+    plan.dataPathUnknown
+      ? `risk: HIGH — the data path is unknown: ${plan.dataPathUnknown.join('; ')}`
+      : plan.risk === 'high'
+        ? `risk: HIGH — touches data or migrations: ${[...new Set(data)].join(', ') || 'crossed migrations'}`
+        : 'risk: low — application-only rollback; no hazard touches data',
   );
   out.push(`${plan.trigger.oneCommand ? 'one command' : 'guided command'}: ${plan.trigger.command}`);
   out.push('runbook:');
@@ -234,9 +236,10 @@ export function summarize(fixture, plan) {
   );
   for (const d of e.drivers) {
     const real = d.realFrom ?? 'nowhere named';
+    const realWords = real.startsWith('in no file') ? real : `real value from ${real}`;
     const from = d.at
-      ? at(d.at)
-      : `default — ${real.startsWith('in no file') ? real : `real value from ${real}`}`;
+      ? `${at(d.at)}${d.source === 'default' && d.realFrom ? ` — ${realWords}` : ''}`
+      : `default — ${realWords}`;
     out.push(`  ${d.name} = ${d.value}  [${d.source}] ${from}`);
   }
   out.push(`hazards (${plan.hazards.length}):`);

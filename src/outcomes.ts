@@ -12,12 +12,23 @@ export interface OutcomeReport {
   couldNotProve: Unproven[];
 }
 
-/** A design: fail when a hazard is an error or a gate already fails (gates run at rollback time stay open). */
+/**
+ * A design: fail when a hazard is an error or a gate already fails (gates run at rollback time stay
+ * open); unknown when a migration set the release crosses is bound to no workload (its data path).
+ */
 export function planOutcome(plan: Plan): OutcomeReport {
   const failed =
     plan.hazards.some((h) => h.severity === 'error') ||
     plan.gates.some((g) => g.blocking && g.status === 'fail');
-  return { outcome: failed ? 'fail' : 'pass', couldNotProve: [] };
+  const unproven: Unproven[] = (plan.dataPathUnknown ?? []).map((line) => ({
+    id: 'migration-set-bound',
+    reason: `which database ${line.split(':')[0]} runs against (${line}): whether this rollback touches it is unknown`,
+    prove: 'declare the set in rollbook.yaml state.migrations (path, tool, database) if this service runs it (see the unknowns)',
+  }));
+  return {
+    outcome: failed ? 'fail' : unproven.length ? 'unknown' : 'pass',
+    couldNotProve: unproven,
+  };
 }
 
 const NAME_IT =

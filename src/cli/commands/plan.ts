@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { render } from '../../index.js';
-import { planOutcome } from '../../outcomes.js';
+import { planOutcome, unprovenText } from '../../outcomes.js';
 import { FORMATS } from '../../renderers/index.js';
 import { DESIGN_ARGS, designOptions, loadDesign } from '../design.js';
 import { EXIT, emit, exitCode, type Io, oneOf, parseCommand } from '../io.js';
@@ -32,5 +32,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   // The runbook calls rollbook back: first by this installation's own path.
   const rollbookBin = fileURLToPath(new URL('../../../bin/rollbook.js', import.meta.url));
   emit(io, render(design, format, { rollbookBin }), values.out as string | undefined);
-  return exitCode(planOutcome(design).outcome);
+  const outcome = planOutcome(design);
+  if (outcome.couldNotProve.length) io.stderr(unprovenText(outcome.couldNotProve));
+  return exitCode(outcome.outcome);
 }

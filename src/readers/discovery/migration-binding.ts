@@ -18,7 +18,7 @@ import type {
   Pipeline,
   Workload,
 } from '../../model/service.js';
-import { cmp } from '../../util/order.js';
+import { ownerOfPath } from './workload-dirs.js';
 
 /** The reference `--workload` accepts for a workload, and the one bindings name: [namespace/]kind/name. */
 export function workloadRef(w: Workload): string {
@@ -139,30 +139,11 @@ function runOwners(r: MigrationRun, inp: BindingInputs): Workload[] {
       (w.hooks ?? []).some((h) => h.at?.file === r.at.file && h.at?.line === r.at.line),
     );
   if (fed.length) return fed;
-  // code and scripts: the workload whose own directory holds the file (the deepest one)
-  let best: Workload[] = [];
-  let depth = 0;
-  for (const w of inp.workloads)
-    for (const p of homePaths(w)) {
-      const d = p.split('/').length;
-      if (p && under(r.at.file, p) && p !== r.at.file) {
-        if (d > depth) {
-          best = [w];
-          depth = d;
-        } else if (d === depth && !best.includes(w)) best.push(w);
-      }
-    }
-  if (best.length) return best;
+  // code and scripts: the workload whose own directory holds the file
+  const owner = ownerOfPath(r.at.file, inp.workloads).workloads;
+  if (owner.length) return owner;
   const groups = new Set(inp.workloads.map(group));
   return groups.size === 1 ? inp.workloads : [];
-}
-
-function commonPrefix(a: string, b: string): number {
-  const x = a.split('/');
-  const y = b.split('/');
-  let i = 0;
-  while (i < x.length && i < y.length && x[i] === y[i]) i++;
-  return i;
 }
 
 /** The binding of each set (in the order given). */
@@ -231,25 +212,17 @@ export function bindMigrationSets(inp: BindingInputs): MigrationBinding[] {
       checked.push(
         `no migration run names it (Kubernetes Job, init container, Helm hook, compose service, Procfile release phase, startup migrator, CI job)`,
       );
-    // 2. the set sits with one workload's own files
-    const fileOf = (w: Workload) =>
-      w.kustomize?.overlay ?? w.helm?.chartPath ?? w.compose?.dir ?? w.at?.file ?? '';
-    const best = Math.max(0, ...inp.workloads.map((w) => commonPrefix(fileOf(w), set.path)));
-    const near = inp.workloads.filter((w) => best > 0 && commonPrefix(fileOf(w), set.path) === best);
-    if (near.length && new Set(near.map(group)).size === 1) {
-      for (const w of near) bound.add(w);
-      const common = set.path.split('/').slice(0, best).join('/');
+    // 2. the set sits with one workload's own files (services/checkout/db is checkout's)
+    const near = ownerOfPath(`${set.path}/-`, inp.workloads);
+    if (near.workloads.length) {
+      for (const w of near.workloads) bound.add(w);
       evidence.push({
-        detail: `${set.path} sits in ${common}/ with ${[...new Set(near.map(workloadRef))].join(', ')} (${near.map((w) => fileOf(w)).sort(cmp)[0]}) and no other workload`,
-        ...(near[0]?.at ? { at: near[0].at } : {}),
+        detail: `${set.path} is nearest the own files of ${[...new Set(near.workloads.map(workloadRef))].join(', ')} (${near.dir ?? '.'}/) and no other workload's`,
+        ...(near.workloads[0]?.at ? { at: near.workloads[0].at } : {}),
       });
       return result('path');
     }
-    checked.push(
-      near.length
-        ? `its path is as near ${[...new Set(near.map(workloadRef))].join(', ')}'s files`
-        : `its path shares no directory with any workload's files`,
-    );
+    checked.push(`its path is in no workload's own directory`);
     // 3. the repository's only workload
     if (groups.size === 1) {
       for (const w of inp.workloads) bound.add(w);
