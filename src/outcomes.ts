@@ -23,7 +23,8 @@ export function planOutcome(plan: Plan): OutcomeReport {
   const unproven: Unproven[] = (plan.dataPathUnknown ?? []).map((line) => ({
     id: 'migration-set-bound',
     reason: `which database ${line.split(':')[0]} runs against (${line}): whether this rollback touches it is unknown`,
-    prove: 'declare the set in rollbook.yaml state.migrations (path, tool, database) if this service runs it (see the unknowns)',
+    prove:
+      'declare the set in rollbook.yaml state.migrations (path, tool, database) if this service runs it (see the unknowns)',
   }));
   return {
     outcome: failed ? 'fail' : unproven.length ? 'unknown' : 'pass',

@@ -5,7 +5,7 @@
  */
 import { cpSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyze, loadService, plan } from '../../src/index.js';
+import { analyze, loadService, plan, planOutcome, render } from '../../src/index.js';
 import type { Plan } from '../../src/model/plan.js';
 import type { MigrationRun, Pipeline, Workload } from '../../src/model/service.js';
 import { bindMigrationSets, pipelineWorkloads } from '../../src/readers/discovery/migration-binding.js';
@@ -334,5 +334,13 @@ describe('a crossed set that nothing binds, in a repository of two workloads', (
     expect(text(p)).not.toMatch(/dbmate --url/);
     expect(text(p)).not.toContain('pg_dump');
     expect(text(p)).toContain('db/migrations (dbmate) is bound to no workload');
+    // the risk line says why, and the design is not proven (exit 1) until rollbook.yaml binds it
+    expect(p.dataPathUnknown).toEqual([
+      'db/migrations (dbmate): 1 migration crossed, a set bound to no workload',
+    ]);
+    expect(render(p, 'md')).toContain('**Risk: HIGH** — the data path is unknown: db/migrations (dbmate)');
+    const outcome = planOutcome(p);
+    expect(outcome.outcome).toBe('unknown');
+    expect(outcome.couldNotProve[0]?.prove).toMatch(/state\.migrations/);
   });
 });
