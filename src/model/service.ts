@@ -5,6 +5,7 @@
  */
 
 import type {
+  AnalysisRunFacts,
   ArgocdFacts,
   ArgoRolloutsFacts,
   CloudRunFacts,
@@ -285,6 +286,8 @@ export interface CanaryStep {
   /** Pause duration; undefined with `indefinite` for a pause without duration (waits for a promote). */
   seconds?: number;
   indefinite?: boolean;
+  /** kind 'analysis': the AnalysisRun the step starts and waits for. */
+  analysis?: AnalysisRunFacts;
   at?: Evidence;
 }
 
@@ -526,12 +529,19 @@ export interface Flag {
   state?: string;
   /** Unleash activation strategies / flagd targeting, as short descriptions. */
   strategies?: string[];
+  /**
+   * Why the flag belongs to this service's workload when the repository holds several (discovery):
+   * "evaluated in services/checkout/src/checkout.ts:6, under services/checkout", "declared in rollbook.yaml".
+   */
+  boundBy?: string;
   at?: Evidence;
 }
 
 export interface FlagSource {
   provider: string;
   file?: string;
+  /** The flag keys of this service in the file (rollbook.yaml): exact keys or prefixes ending in `*`; absent = every flag. */
+  keys?: string[];
   at?: Evidence;
 }
 

@@ -29,6 +29,7 @@ import type {
 import { mapLimit } from '../util/map-limit.js';
 import { cmp } from '../util/order.js';
 import { checkNonFinite, checkNumbers, workloadNumberChecks } from './bounds.js';
+import { bindRolloutAnalysis } from './discovery/analysis-runs.js';
 import { applicationFor, lookupText, type RepoView } from './discovery/appset.js';
 import { isComposeDoc, isComposeFileName, readComposeProjects } from './discovery/compose.js';
 import { engineOfResource } from './discovery/data-stores.js';
@@ -41,6 +42,7 @@ import {
   taskDefinitionWorkload,
 } from './discovery/ecs.js';
 import { findMigrationRuns } from './discovery/find-migration-runs.js';
+import { bindFlags, type FlagFileBinding, scopeFlags } from './discovery/flag-binding.js';
 import {
   flagRefsIn,
   isFlagd,
@@ -85,7 +87,7 @@ import { pipelineNote, readGithubWorkflow, readGitlabCi } from './discovery/pipe
 import { readSystemdUnit } from './discovery/systemd.js';
 import { readText } from './discovery/text.js';
 import { type RepoFile, walk } from './discovery/walk.js';
-import { get, num, parseYaml, str, type YamlDoc } from './discovery/yaml.js';
+import { get, num, type PathKey, parseYaml, str, type YamlDoc } from './discovery/yaml.js';
 import { findMigrationSets } from './migrations/index.js';
 import { checkNames, workloadNameChecks } from './names.js';
 import { serviceRoot } from './root.js';
@@ -100,6 +102,8 @@ export interface Discovery {
   flags: Flag[];
   /** Flag keys the code evaluates (only searched when a flag file exists). */
   flagRefs: FlagRef[];
+  /** Every flag file and the workloads its flags bind to (and the flags bound to none). */
+  flagFiles: FlagFileBinding[];
   pipelines: Pipeline[];
   signals: Signal[];
   /** How migrations are applied (pipeline, hooks, init containers, compose, the app at startup). */
@@ -132,6 +136,13 @@ const MAX_SOURCE_BYTES = 512 * 1024;
 /** A compose project's .env: its variables (image tags) are not read; the compose file's defaults are. */
 const COMPOSE_ENV_NOTE =
   'compose environment file: its variables are not read (image references keep the compose file defaults)';
+
+/** Two objects of the same kustomize variant, or of the same directory outside kustomize. */
+function sameVariant(a: KObj, b: KObj): boolean {
+  return a.overlay !== undefined || b.overlay !== undefined
+    ? a.overlay === b.overlay
+    : dirOf(a.doc.file) === dirOf(b.doc.file);
+}
 
 function dirOf(rel: string): string {
   const i = rel.lastIndexOf('/');
@@ -384,11 +395,24 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
     else scalers.set(g, [p]);
   }
   bindObjectServices(objects, wlObjs, group, byKindName);
+  const analysisTemplates = objects.filter(
+    (t) =>
+      t.apiVersion.startsWith('argoproj.io/') &&
+      (t.kind === 'AnalysisTemplate' || t.kind === 'ClusterAnalysisTemplate'),
+  );
   for (const [w, o] of wlObjs) {
     if (o.kind === 'Service') {
       workloads.push(w);
       continue;
     }
+    if (o.kind === 'Rollout')
+      // the templates of the Rollout's own overlay or directory first
+      bindRolloutAnalysis(
+        w,
+        [...analysisTemplates]
+          .sort((a, b) => Number(!sameVariant(a, o)) - Number(!sameVariant(b, o)))
+          .map((t) => ({ ...t, at: (p: PathKey[]) => objAt(t, p) })),
+      );
     const labels = podLabels(o);
     let pdb: Workload['disruptionBudget'] = null;
     for (const p of scalers.get(group(o)) ?? []) {
@@ -816,12 +840,14 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
     flagSources: flagSources.sort((a, b) => cmp(a.file ?? '', b.file ?? '')),
     flags: flags.sort((a, b) => cmp(a.key, b.key) || cmp(evKey(a.at), evKey(b.at))),
     flagRefs: flagRefs.sort((a, b) => cmp(evKey(a.at), evKey(b.at)) || cmp(a.key, b.key)),
+    flagFiles: [],
     pipelines: pipelines.sort((a, b) => cmp(a.file, b.file)),
     signals: signals.sort((a, b) => cmp(a.name, b.name) || cmp(evKey(a.at), evKey(b.at))),
     files: files.length,
     deployFiles: [],
     unknowns: dedupeUnknowns(unknowns),
   };
+  out.flagFiles = bindFlags(out.flags, out.flagSources, out.flagRefs, finalWorkloads);
   for (const u of out.unknowns) if (u.at?.file) ledger.unknown(u.at.file, `${u.subject}: ${u.reason}`);
   out.deployFiles = ledger.list(finalWorkloads).filter((e) => e.file !== '');
   if (opts.workload) out.workload = opts.workload;
@@ -1208,13 +1234,17 @@ export function applyDiscovery(service: Service, d: Discovery): Service {
   const platforms = new Set(s.workloads.map((w) => w.platform));
   if (!s.deploy.platform && platforms.size === 1) s.deploy.platform = [...platforms][0];
 
-  if (!s.flagSources.length) s.flagSources = d.flagSources;
-  if (!s.flags.length) s.flags = d.flags;
-  else {
-    const have = new Set(s.flags.map((f) => f.key));
-    s.flags = [...s.flags, ...d.flags.filter((f) => !have.has(f.key))];
-  }
-  if (!s.flagRefs?.length && d.flagRefs.length) s.flagRefs = d.flagRefs;
+  const flagScope = scopeFlags(
+    { sources: s.flagSources, flags: s.flags, ...(s.flagRefs ? { refs: s.flagRefs } : {}) },
+    d,
+    chosen,
+    d.workloads,
+    (w) => uniqueRef(w, d.workloads),
+  );
+  s.flagSources = flagScope.flagSources;
+  s.flags = flagScope.flags;
+  if (flagScope.flagRefs) s.flagRefs = flagScope.flagRefs;
+  s.unknowns.push(...flagScope.unknowns);
   if (!s.pipelines.length) s.pipelines = d.pipelines;
   if (!s.migrationRuns?.length && d.migrationRuns.length) s.migrationRuns = d.migrationRuns;
   if (!s.deploy.pipeline && d.pipelines[0]) s.deploy.pipeline = d.pipelines[0].provider;
