@@ -16,8 +16,9 @@ The design is about one release, read from git (read only): --from is the versio
 itself; release.tags in rollbook.yaml, default: version-like tags ordered as versions). Its data
 step, target schema version, data-loss statement and estimate come from the migrations added in
 between. Without tags or --to the design says so and marks migration hazards as unscoped.
-Exit 0: designed, nothing blocking; 1: designed, with blocking hazards (severity error) or a failing
-gate; 2: bad usage or input.
+Exit 0: designed, nothing blocking; 1: designed, with blocking hazards (severity error), a failing
+gate, or a blocking gate nothing can check (no deploy mechanism found or declared: "could not
+prove" on stderr says what would check it); 2: bad usage or input.
 
 --workload NAME   kind/name, namespace/kind/name, or a manifest, overlay or chart path.
 --context NAME    the kube context the cluster commands target (default: deploy.context in
@@ -33,6 +34,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   const rollbookBin = fileURLToPath(new URL('../../../bin/rollbook.js', import.meta.url));
   emit(io, render(design, format, { rollbookBin }), values.out as string | undefined);
   const outcome = planOutcome(design);
-  if (outcome.couldNotProve.length) io.stderr(unprovenText(outcome.couldNotProve));
+  // what no gate of the design can check, said on stderr so stdout stays the design
+  io.stderr(unprovenText(outcome.couldNotProve));
   return exitCode(outcome.outcome);
 }
