@@ -116,6 +116,10 @@ export interface RolloutSettings {
   /** Argo Rollouts. */
   rollbackWindowRevisions?: Setting<number>;
   scaleDownDelaySeconds?: Setting<number>;
+  /** strategy.canary.trafficRouting: the router (nginx, istio, alb…); unset = a basic canary (replica weights). */
+  trafficRouting?: Setting<string>;
+  /** strategy.canary.dynamicStableScale: the stable ReplicaSet shrinks as the canary's weight grows. */
+  dynamicStableScale?: Setting<boolean>;
   /** Argo CD / Flux. */
   autoSync?: Setting<boolean>;
   selfHeal?: Setting<boolean>;
