@@ -420,8 +420,8 @@ function rollback(ctx: PlatformContext): PlatformRollback {
   return rollbackOf(
     waits.length === 0,
     waits.length
-      ? `kubectl argo rollouts undo re-runs the canary steps of ${name}, and the rollout waits for a manual promote at ${waits.map((w) => w.words).join('; ')} (an abort during a rollout is immediate: traffic returns to stable).`
-      : `kubectl argo rollouts undo restores the Rollout's previous pod template in one command (during a rollout, kubectl argo rollouts abort ${name} returns traffic to stable first).`,
+      ? `kubectl argo rollouts undo re-runs the canary steps of ${name}, and the rollout waits for a manual promote at ${waits.map((w) => w.words).join('; ')} (during a rollout, kubectl argo rollouts abort ${name} comes first: ${a.what}).`
+      : `kubectl argo rollouts undo restores the Rollout's previous pod template in one command (during a rollout, kubectl argo rollouts abort ${name} comes first: ${a.what}).`,
     steps,
     inputs,
   );
