@@ -137,6 +137,10 @@ const MAX_SOURCE_BYTES = 512 * 1024;
 const COMPOSE_ENV_NOTE =
   'compose environment file: its variables are not read (image references keep the compose file defaults)';
 
+/** Files that may run a docker compose deployment: CI workflows, shell scripts, Makefiles. */
+const DEPLOY_SCRIPT =
+  /(^|\/)(\.github\/workflows\/[^/]+\.ya?ml|\.gitlab-ci\.ya?ml|[^/]+\.sh|Makefile|GNUmakefile|justfile|Taskfile\.ya?ml)$/;
+
 /** Two objects of the same kustomize variant, or of the same directory outside kustomize. */
 function sameVariant(a: KObj, b: KObj): boolean {
   return a.overlay !== undefined || b.overlay !== undefined
@@ -645,7 +649,20 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
 
   // ---- docker compose projects -------------------------------------------------------------
   if (composeDocs.size) {
-    const c = readComposeProjects(composeDocs, baseName(abs) || 'compose');
+    // how the deployment calls docker compose (-p, COMPOSE_PROJECT_NAME) and each project's .env
+    const composeDirs = new Set([...composeDocs.keys()].map(dirOf));
+    const scripts: { file: string; text: string }[] = [];
+    const dotenv = new Map<string, { file: string; text: string }>();
+    for (const f of files) {
+      const name = baseName(f.rel);
+      const isEnv = name === '.env' && composeDirs.has(dirOf(f.rel));
+      if (!isEnv && !DEPLOY_SCRIPT.test(f.rel)) continue;
+      const t = await readText(f);
+      if (!t.ok) continue;
+      if (isEnv) dotenv.set(dirOf(f.rel), { file: f.rel, text: t.text });
+      else if (/docker[\s-]compose/.test(t.text)) scripts.push({ file: f.rel, text: t.text });
+    }
+    const c = readComposeProjects(composeDocs, baseName(abs) || 'compose', { scripts, dotenv });
     workloads.push(...c.workloads);
     unknowns.push(...c.unknowns);
   }
