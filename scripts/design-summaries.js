@@ -215,9 +215,11 @@ export function summarize(fixture, plan) {
   );
   const data = plan.hazards.filter((h) => h.touchesData).map((h) => h.id);
   out.push(
-    plan.risk === 'high'
-      ? `risk: HIGH — touches data or migrations: ${[...new Set(data)].join(', ') || 'crossed migrations'}`
-      : 'risk: low — application-only rollback; no hazard touches data',
+    plan.dataPathUnknown
+      ? `risk: HIGH — the data path is unknown: ${plan.dataPathUnknown.join('; ')}`
+      : plan.risk === 'high'
+        ? `risk: HIGH — touches data or migrations: ${[...new Set(data)].join(', ') || 'crossed migrations'}`
+        : 'risk: low — application-only rollback; no hazard touches data',
   );
   out.push(`${plan.trigger.oneCommand ? 'one command' : 'guided command'}: ${plan.trigger.command}`);
   out.push('runbook:');

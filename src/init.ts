@@ -84,7 +84,7 @@ function renderDescriptor(dirName: string, d: Discovery, s: Service): string {
   if (s.artifact.versioning) artifact.versioning = s.artifact.versioning;
   if (Object.keys(artifact).length) doc.artifact = artifact;
   const state: Record<string, unknown> = {};
-  const { mine, others } = migrationSetsFor(d, s);
+  const { mine, bound, others, unbound } = migrationSetsFor(d, s);
   if (mine) {
     const tables = [
       ...new Set(d.migrationTables.filter((t) => t.tool === mine.tool).map((t) => t.table.value)),
@@ -146,13 +146,18 @@ function renderDescriptor(dirName: string, d: Discovery, s: Service): string {
     );
   }
   const notes: string[] = [];
+  const list = (sets: typeof others) => sets.map((m) => `${m.path} (${m.tool})`).join(', ');
+  if (!mine && bound.length > 1)
+    notes.push(
+      ` TODO: several migration sets run with this workload; name the one this service's database runs in state.migrations (path, tool, database): ${list(bound)}`,
+    );
   if (others.length)
     notes.push(
-      mine
-        ? ` Other migration directories found (other services?): ${others.map((m) => `${m.path} (${m.tool})`).join(', ')}`
-        : others.length === 1
-          ? ` TODO: the one migration set found (${others.map((m) => `${m.path}, ${m.tool}`).join('')}) sits with another workload; if this service's database runs it, name it in state.migrations (path, tool, database)`
-          : ` TODO: several migration sets found; name the one this service's database runs in state.migrations (path, tool, database): ${others.map((m) => `${m.path} (${m.tool})`).join(', ')}`,
+      ` Migration sets of other workloads (not this one's): ${others.map((m) => `${m.path} (${m.tool}, runs with ${m.binding.workloads.join(', ')})`).join('; ')}`,
+    );
+  if (unbound.length)
+    notes.push(
+      ` TODO: nothing in the repository binds ${list(unbound)} to a workload; if this service's database runs it, name it in state.migrations (path, tool, database)`,
     );
   if (d.excludedMigrationDirs.length)
     notes.push(

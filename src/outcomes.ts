@@ -14,7 +14,8 @@ export interface OutcomeReport {
 
 /**
  * A design: fail when a hazard is an error or a gate already fails (gates run at rollback time stay
- * open); unknown when a blocking gate is one nothing in the design can check (it names what would).
+ * open); unknown when a blocking gate is one nothing in the design can check (it names what would),
+ * or when a migration set the release crosses is bound to no workload (its data path is unknown).
  */
 export function planOutcome(plan: Plan): OutcomeReport {
   const failed =
@@ -27,6 +28,13 @@ export function planOutcome(plan: Plan): OutcomeReport {
       // the gate's reason ends with what would check it (for the renderers): said once here
       const reason = (g.reason ?? 'not checked').replace(`; what would check it: ${prove}`, '');
       return { id: g.id, reason: `${g.title}: ${reason}`, prove };
+    });
+  for (const line of plan.dataPathUnknown ?? [])
+    couldNotProve.push({
+      id: 'migration-set-bound',
+      reason: `which database ${line.split(':')[0]} runs against (${line}): whether this rollback touches it is unknown`,
+      prove:
+        'declare the set in rollbook.yaml state.migrations (path, tool, database) if this service runs it (see the unknowns)',
     });
   return { outcome: failed ? 'fail' : couldNotProve.length > 0 ? 'unknown' : 'pass', couldNotProve };
 }

@@ -282,6 +282,11 @@ export interface Plan {
   window: PlanWindow;
   service: PlanService;
   risk: 'low' | 'high';
+  /**
+   * Migration sets the release crosses that nothing in the repository binds to a workload: the data
+   * path is unknown (the risk is high all the same, and the design is not proven: exit 1).
+   */
+  dataPathUnknown?: string[];
   trigger: Trigger;
   hazards: Finding[];
   runbook: Step[];

@@ -116,6 +116,10 @@ export interface RolloutSettings {
   /** Argo Rollouts. */
   rollbackWindowRevisions?: Setting<number>;
   scaleDownDelaySeconds?: Setting<number>;
+  /** strategy.canary.trafficRouting: the router (nginx, istio, alb…); unset = a basic canary (replica weights). */
+  trafficRouting?: Setting<string>;
+  /** strategy.canary.dynamicStableScale: the stable ReplicaSet shrinks as the canary's weight grows. */
+  dynamicStableScale?: Setting<boolean>;
   /** Argo CD / Flux. */
   autoSync?: Setting<boolean>;
   selfHeal?: Setting<boolean>;
@@ -504,12 +508,31 @@ export interface MigrationSet {
    * How the set was chosen: named in rollbook.yaml, the only production set found, or one of several
    * found (then no runbook command targets it: which one runs against DATABASE_URL is unknown).
    */
-  selection?: 'descriptor' | 'only' | 'one-of-several';
+  selection?: 'descriptor' | 'only' | 'one-of-several' | 'unbound';
+  /** Why the set belongs to the workload designed (discovery's binding: what runs it, where). */
+  boundBy?: MigrationBinding;
   /** The tool has no down migrations for this set (Prisma, a versioned manifest): revert = restore or fix forward. */
   forwardOnly?: boolean;
   /** The tool's own history table when the service configures a non-default one, with where. */
   historyTable?: Setting<string>;
   at?: Evidence;
+}
+
+/**
+ * Which workloads run a migration set, and the evidence: a migration run found for the workload
+ * (Kubernetes Job / init container / Helm hook, compose service, Procfile release phase, startup
+ * migrator, a CI job running the tool on that folder in the pipeline that deploys the workload), the
+ * set's path under the workload's own directory, or the repository's only workload. An empty list:
+ * nothing in the repository binds it (`checked` says what was looked at).
+ */
+export interface MigrationBinding {
+  /** The workloads (kind/name, with namespace when known: `rollbook discover`'s references). */
+  workloads: string[];
+  by?: 'migration-run' | 'pipeline' | 'path' | 'only-workload';
+  /** What binds it, each with where it was read. */
+  evidence: { detail: string; at?: Evidence }[];
+  /** What was checked when nothing (or nothing unambiguous) binds it. */
+  checked: string[];
 }
 
 /** A folder of migrations that is not the production set (another engine, test data, examples). */
@@ -543,6 +566,12 @@ export interface MigrationRun {
    * (golang-migrate's Up() with a newer database): an app-only rollback crash-loops.
    */
   refusesNewerDatabase?: boolean;
+  /** The workload whose manifest holds the run (kind/name: an init container's Deployment). */
+  workload?: string;
+  /** Compose services (or other workloads, by name) the run happens before. */
+  before?: string[];
+  /** The migrations folder the command names (`-path X`, `--migrations-dir X`), as written. */
+  dir?: string;
   at: Evidence;
 }
 
@@ -679,7 +708,23 @@ export interface Pipeline {
   immutableTag?: boolean;
   /** The deploy job's command that deploys (e.g. `aws ecs update-service --service orders-worker …`). */
   deployCommand?: string;
+  /** What the deploy job names as its target (`--service X`, `deployment/X`, `-f path`, `cd overlay`, an image). */
+  targets?: DeployTarget[];
+  /**
+   * The workloads the deploy job deploys (rollbook discover's references), matched from `targets`;
+   * empty when none matched (the job's findings then concern every workload, and say so).
+   */
+  deploys?: string[];
+  /** Migration commands the pipeline runs (a migrate job, or a line of the deploy job), with where. */
+  migrations?: { job: string; command: string; tool?: string; dir?: string; at: Evidence }[];
   at?: Evidence;
+}
+
+/** One target a pipeline's deploy command names. */
+export interface DeployTarget {
+  /** name: a service / release / app / function name; kind-name: `deployment/X`; path: a manifest, chart, overlay or directory; image: an image repository. */
+  kind: 'name' | 'kind-name' | 'path' | 'image';
+  value: string;
 }
 
 /** A synthetic request that proves the service works end to end (read-only, e.g. GET /healthz). */

@@ -428,11 +428,16 @@ export function workloadStateBackups(service: Service): StoreBackup[] {
 export function designBackup(service: Service): BackupDesign {
   const stores: StoreBackup[] = [];
   const inputs = new Set<string>();
-  if (isPostgres(service)) {
-    stores.push(postgresBackup(service));
+  // a set bound to no workload: which database runs it is unknown, so no command backs it up
+  const unbound = service.migrations.filter((m) => m.selection === 'unbound');
+  const own = unbound.length
+    ? { ...service, migrations: service.migrations.filter((m) => m.selection !== 'unbound') }
+    : service;
+  if (isPostgres(own)) {
+    stores.push(postgresBackup(own));
     inputs.add('DATABASE_URL').add('BACKUP_FILE');
-  } else if (service.migrations.length > 0) {
-    const dbs = [...new Set(service.migrations.map((m) => m.database || 'the database'))].join(', ');
+  } else if (own.migrations.length > 0) {
+    const dbs = [...new Set(own.migrations.map((m) => m.database || 'the database'))].join(', ');
     stores.push({
       store: dbs,
       take: [
@@ -442,6 +447,23 @@ export function designBackup(service: Service): BackupDesign {
       ],
       check: {
         expect: `a backup of ${dbs} was taken during this incident and its restore listing shows the service's tables`,
+        timeoutSeconds: 1800,
+        retries: 0,
+        manual: true,
+      },
+    });
+  }
+  if (unbound.length) {
+    const sets = unbound.map((m) => `${m.path || '.'} (${m.tool})`).join(', ');
+    stores.push({
+      store: `the database migration set ${sets} runs against`,
+      take: [
+        manual(
+          `${sets}: bound to no workload, so rollbook does not know its database. If it is this service's, back that database up with its own tool (a snapshot or dump) now, before any step touches it; if it is not, write down whose it is.`,
+        ),
+      ],
+      check: {
+        expect: `the database ${sets} runs against is named, and if it is this service's, a backup of it was taken during this incident`,
         timeoutSeconds: 1800,
         retries: 0,
         manual: true,

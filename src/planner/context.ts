@@ -17,6 +17,11 @@ export interface PlanContext {
   touchesData: boolean;
   /** Why the data rule applies (for the trigger and the unknowns). */
   dataReasons: string[];
+  /**
+   * Migration sets the release crosses that nothing binds to a workload: whether this rollback
+   * touches their database is unknown (one line each). The data rule applies all the same.
+   */
+  dataPathUnknown: string[];
   /** Old app cannot run on the new schema: the schema step must come before the app rollback. */
   schemaFirst: boolean;
 }
@@ -52,9 +57,16 @@ export function buildContext(service: Service, findings: Finding[], scoped = tru
   const hazards = sortFindings([...marked, ...builtIn]);
 
   const dataReasons: string[] = [];
-  const migrationCount = service.migrations.reduce((n, m) => n + m.migrations.length, 0);
+  const unbound = service.migrations.filter((m) => m.selection === 'unbound');
+  const dataPathUnknown = unbound.map(
+    (m) =>
+      `${m.path || '.'} (${m.tool}): ${m.migrations.length} migration${m.migrations.length === 1 ? '' : 's'} ${scoped ? 'crossed' : 'in the whole history (unscoped)'}, a set bound to no workload`,
+  );
+  if (dataPathUnknown.length) dataReasons.push(`data path unknown: ${dataPathUnknown.join('; ')}`);
+  const own = service.migrations.filter((m) => m.selection !== 'unbound');
+  const migrationCount = own.reduce((n, m) => n + m.migrations.length, 0);
   if (migrationCount > 0) {
-    const sets = service.migrations.filter((m) => m.migrations.length > 0);
+    const sets = own.filter((m) => m.migrations.length > 0);
     dataReasons.push(
       `${migrationCount} schema migration${migrationCount === 1 ? '' : 's'} ${scoped ? 'crossed' : 'in the whole history (unscoped)'} in ${sets.map((m) => m.path || '.').join(', ')}`,
     );
@@ -78,6 +90,7 @@ export function buildContext(service: Service, findings: Finding[], scoped = tru
     hazards,
     touchesData: dataReasons.length > 0,
     dataReasons,
+    dataPathUnknown,
     schemaFirst,
   };
   if (workload) base.workload = workload;

@@ -250,7 +250,9 @@ export function buildGates(ctx: PlanContext, inputs: Set<string>): Gate[] {
   gates.push(compat);
 
   const refusing = ctx.hazards.filter((h) => h.rule === STARTUP_MIGRATOR);
-  const commanded = service.migrations.find((m) => m.selection !== 'one-of-several');
+  const commanded = service.migrations.find(
+    (m) => m.selection !== 'one-of-several' && m.selection !== 'unbound',
+  );
   if (refusing.length > 0) {
     const status = commanded ? migrationToolCommands(commanded).status : undefined;
     gates.push({

@@ -188,6 +188,7 @@ export function planRollback(service: Service, findings: Finding[]): Plan {
       ...(service.descriptor ? { descriptor: service.descriptor } : {}),
     },
     risk: ctx.touchesData ? 'high' : 'low',
+    ...(ctx.dataPathUnknown.length ? { dataPathUnknown: ctx.dataPathUnknown } : {}),
     trigger,
     hazards: sortFindings(ctx.hazards),
     runbook: runbook.steps,

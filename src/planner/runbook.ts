@@ -218,6 +218,14 @@ function schemaStep(
     : ctx.service.migrations;
   for (const set of sets) {
     migrations += set.migrations.length;
+    if (set.selection === 'unbound') {
+      commands.push(
+        manual(
+          `${set.path || '.'} (${set.tool}) is bound to no workload: nothing in the repository says this service's database runs it, so no command is given for it. Find out which database runs it (the team that owns ${set.path || '.'}) before reverting anything, and declare it in rollbook.yaml state.migrations if it is this service's.`,
+        ),
+      );
+      continue;
+    }
     if (set.selection === 'one-of-several') {
       commands.push(
         manual(

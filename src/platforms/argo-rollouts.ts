@@ -13,6 +13,7 @@ import type { Finding } from '../model/finding.js';
 import type { Arg, Check, Command, DurationDriver } from '../model/plan.js';
 import * as probes from '../probes/argo-rollouts.js';
 import { formatSeconds } from '../util/seconds.js';
+import { renderCommand } from '../util/shell.js';
 import { runDrivers, runTime, secondsToFail } from './argo-rollouts-analysis.js';
 import { argoCdAppArg, managedByArgoCd, underArgoCd } from './argocd.js';
 import {
@@ -152,6 +153,15 @@ function canaryPath(
       `step ${n} analysis ${names} ${formatSeconds(t.expected)}${t.worst > t.expected ? ` (worst ${formatSeconds(t.worst)})` : ''}${extra.length ? ` [${extra.join('; ')}]` : ''}`,
     );
   });
+  const router = settingOf(ctx, 'trafficRouting');
+  drivers.push({
+    name: 'trafficRouting (abort: weight shift, or a rolling update back to stable)',
+    value: router?.value ?? 'none (a basic canary)',
+    source: 'manifest',
+    ...((router?.at ?? ctx.workload?.settings.strategy?.at)
+      ? { at: router?.at ?? ctx.workload?.settings.strategy?.at }
+      : {}),
+  });
   const bg = ctx.workload?.argoRollouts?.backgroundAnalysis;
   if (bg) {
     const from = bg.startingStep?.value ?? 0;
@@ -186,6 +196,31 @@ function backgroundWords(ctx: PlatformContext): string | undefined {
     })
     .filter((x): x is string => x !== undefined);
   return `background analysis ${bg.templates.join(' + ')} from step ${from} runs alongside the steps and is stopped when the rollout completes (no time added on the success path)${fails.length ? `; a failing metric aborts the rollout: ${fails.join(', ')}` : ''}${bg.missing.length ? `; ${bg.missing.join(', ')} not in the repository` : ''}`;
+}
+
+/**
+ * What an abort takes (docs/features/scaledown-aborted-rs.md): with traffic routing the stable
+ * ReplicaSet stayed at full scale, so the weight goes back at once; a basic canary (replica weights)
+ * or dynamicStableScale shrank it, so the abort is a rolling update back to stable: its pods start.
+ * blueGreen: the active Service never left the stable ReplicaSet before promotion.
+ */
+function abortModel(ctx: PlatformContext): { expected: number; worst: number; basis: string; what: string } {
+  const router = settingOf(ctx, 'trafficRouting')?.value;
+  const dynamic = settingOf(ctx, 'dynamicStableScale')?.value === true;
+  if (isBlueGreen(ctx) || (router && !dynamic))
+    return {
+      expected: 10,
+      worst: 60,
+      basis: `one API call; the stable ReplicaSet is still at full scale (${isBlueGreen(ctx) ? 'blueGreen' : `trafficRouting ${router}`}), so traffic returns at once`,
+      what: 'traffic goes back to stable at once',
+    };
+  const m = kubeDuration(ctx, 'Deployment');
+  return {
+    expected: 10 + m.expectedSeconds,
+    worst: 60 + m.maxSeconds,
+    basis: `${router ? `dynamicStableScale with trafficRouting ${router}` : 'a basic canary (no trafficRouting: weights are replica counts)'}: the canary shrank the stable ReplicaSet, so the abort is a rolling update back to stable: ${m.basis}`,
+    what: 'a rolling update back to the stable ReplicaSet: its pods must start again',
+  };
 }
 
 /** Operator time assumed for a manual promote at a wait (an indefinite pause or analysis). */
@@ -302,7 +337,7 @@ function rollback(ctx: PlatformContext): PlatformRollback {
   const canary = !isBlueGreen(ctx) && !window && (ctx.workload?.canarySteps ?? []).length > 0;
   const segments = canary ? canaryPath(ctx, kubeDuration(ctx, 'Deployment')).segments : [];
   const waits = segments.flatMap((s) => (s.until ? [s.until] : []));
-  const promoteFull = `kubectl argo rollouts promote ${name}${inNs} --full`;
+  const promoteFull = renderCommand(run(...plugin(ctx, ['promote'], name, '--full')));
   const undoCommand = run(...plugin(ctx, ['undo'], name, '--to-revision', { var: REVISION }));
   const first = segments[0];
   const bg = backgroundWords(ctx);
@@ -331,24 +366,20 @@ function rollback(ctx: PlatformContext): PlatformRollback {
           onFailure: `If the rollout pauses at a canary step, promote it through the steps (${promoteFull}); if analysis fails on the target revision, run kubectl argo rollouts abort ${name}${inNs} (the stable ReplicaSet keeps serving) and escalate.`,
         });
   const inputs = [input(REVISION, `Revision of Rollout ${name} to return to`, history(ctx))];
-  const abort = fixedStep(
-    10,
-    60,
-    'one API call; the stable ReplicaSet is still scaled, so traffic returns at once',
-    {
-      id: 'rollouts-abort',
-      title: `Only while a rollout of the bad version is still in progress: abort ${name} (traffic goes back to stable at once; the undo that follows returns to the stable ReplicaSet without re-running the steps)`,
-      conditional: true,
-      commands: [run(...plugin(ctx, ['abort'], name))],
-      check: check(
-        read(...plugin(ctx, ['get', 'rollout'], name)),
-        'Status shows Degraded (aborted) and all traffic on the stable ReplicaSet',
-        30,
-        2,
-      ),
-      onFailure: 'If the abort is refused, the rollout already completed: go on with the undo.',
-    },
-  );
+  const a = abortModel(ctx);
+  const abort = fixedStep(a.expected, a.worst, a.basis, {
+    id: 'rollouts-abort',
+    title: `Only while a rollout of the bad version is still in progress: abort ${name} (${a.what}; the undo that follows returns to the stable ReplicaSet without re-running the steps)`,
+    conditional: true,
+    commands: [run(...plugin(ctx, ['abort'], name))],
+    check: check(
+      read(...plugin(ctx, ['get', 'rollout'], name)),
+      'Status shows Degraded (aborted) and all traffic on the stable ReplicaSet',
+      30,
+      2,
+    ),
+    onFailure: 'If the abort is refused, the rollout already completed: go on with the undo.',
+  });
   const steps: PlatformStep[] = [abort, step];
   segments.slice(1).forEach((seg, j) => {
     const wait = waits[j];

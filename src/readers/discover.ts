@@ -17,6 +17,7 @@ import type {
   FlagRef,
   FlagSource,
   ImageRef,
+  MigrationBinding,
   MigrationRun,
   MigrationTool,
   Pipeline,
@@ -81,6 +82,7 @@ import {
 import { KUSTOMIZATION_FILES, resolveKustomizations } from './discovery/kustomize.js';
 import { isSam, isServerless, readSam, readServerless } from './discovery/lambda.js';
 import { citedFiles, type DeployFile, FileLedger } from './discovery/ledger.js';
+import { bindMigrationSets, pipelineWorkloads, workloadRef } from './discovery/migration-binding.js';
 import { looksLikeNomad, readNomad } from './discovery/nomad.js';
 import { parseFiles } from './discovery/parse-files.js';
 import { pipelineNote, readGithubWorkflow, readGitlabCi } from './discovery/pipelines.js';
@@ -94,8 +96,17 @@ import { serviceRoot } from './root.js';
 
 export interface Discovery {
   workloads: Workload[];
-  /** Production migration sets (the same loadService reads with no rollbook.yaml). */
-  migrationDirs: { tool: MigrationTool; path: string; database: string; at?: Evidence }[];
+  /**
+   * Production migration sets (the same loadService reads with no rollbook.yaml), each with the
+   * workloads that run it and the evidence (empty workloads: nothing binds it).
+   */
+  migrationDirs: {
+    tool: MigrationTool;
+    path: string;
+    database: string;
+    at?: Evidence;
+    binding: MigrationBinding;
+  }[];
   /** Migration folders that are not production sets (another engine, test data, examples), with why. */
   excludedMigrationDirs: ExcludedMigrationSet[];
   flagSources: FlagSource[];
@@ -850,7 +861,12 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
   const out: Discovery = {
     chartValues,
     workloads: finalWorkloads,
-    migrationDirs: migrationSets.sets.map((m) => ({ tool: m.tool, path: m.path, database: m.database })),
+    migrationDirs: migrationSets.sets.map((m) => ({
+      tool: m.tool,
+      path: m.path,
+      database: m.database,
+      binding: { workloads: [], evidence: [], checked: [] },
+    })),
     excludedMigrationDirs: migrationSets.excluded,
     migrationRuns: runs.runs,
     migrationTables: runs.tables,
@@ -867,6 +883,25 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
   out.flagFiles = bindFlags(out.flags, out.flagSources, out.flagRefs, finalWorkloads);
   for (const u of out.unknowns) if (u.at?.file) ledger.unknown(u.at.file, `${u.subject}: ${u.reason}`);
   out.deployFiles = ledger.list(finalWorkloads).filter((e) => e.file !== '');
+  // what each pipeline deploys, then which workloads run each migration set
+  const fed = new Map(out.deployFiles.map((e) => [e.file, e.workloads]));
+  const fileWorkloads = (file: string) => fed.get(file) ?? [];
+  const onlyOne = new Set(finalWorkloads.map((w) => `${w.kind}/${w.name}`)).size === 1;
+  for (const p of out.pipelines) {
+    const deployed = pipelineWorkloads(p, finalWorkloads, fileWorkloads);
+    // a repository with one workload: its pipeline deploys it, whatever its command names
+    p.deploys = [...new Set((deployed.length || !onlyOne ? deployed : finalWorkloads).map(workloadRef))];
+  }
+  const bindings = bindMigrationSets({
+    sets: out.migrationDirs,
+    workloads: finalWorkloads,
+    runs: out.migrationRuns,
+    pipelines: out.pipelines,
+    fileWorkloads,
+  });
+  out.migrationDirs.forEach((m, i) => {
+    m.binding = bindings[i] ?? m.binding;
+  });
   if (opts.workload) out.workload = opts.workload;
   return out;
 }
@@ -1035,10 +1070,7 @@ const KIND_ALIASES: Record<string, string> = {
   ksvc: 'service',
 };
 
-/** The reference `--workload` accepts for a workload: [namespace/]kind/name. */
-export function workloadRef(w: Workload): string {
-  return `${w.namespace ? `${w.namespace}/` : ''}${w.kind.toLowerCase()}/${w.name}`;
-}
+export { workloadRef };
 
 /** A human label listing the workload and where it came from. */
 export function workloadLabel(w: Workload): string {
@@ -1126,41 +1158,34 @@ function signalsFor(d: Discovery, chosen: Workload | undefined): Signal[] {
   });
 }
 
-function commonPrefix(a: string, b: string): number {
-  const x = a.split('/');
-  const y = b.split('/');
-  let i = 0;
-  while (i < x.length && i < y.length && x[i] === y[i]) i++;
-  return i;
-}
-
 /**
- * The production migration set of the chosen workload: the only one found, else the one whose
- * path shares the longest prefix with the workload's files and no other's (in a monorepo,
- * services/a/db is not services/b's). `mine` is undefined when that is not exactly one set.
+ * The production migration sets of the chosen workload, from discovery's bindings (what runs each
+ * set, with evidence): `mine` is the one set bound to it (undefined unless exactly one), `bound` all
+ * of them, `others` the sets bound to other workloads only, `unbound` those nothing binds. With no
+ * workload chosen, the only set found is `mine`.
  */
 export function migrationSetsFor(
   d: Discovery,
   s: Service,
-): { mine?: Discovery['migrationDirs'][number]; others: Discovery['migrationDirs'] } {
+): {
+  mine?: Discovery['migrationDirs'][number];
+  bound: Discovery['migrationDirs'];
+  others: Discovery['migrationDirs'];
+  unbound: Discovery['migrationDirs'];
+} {
   const sets = d.migrationDirs;
   const chosen = s.workloads.length === 1 ? s.workloads[0] : undefined;
-  const fileOf = (w: Workload) => w.kustomize?.overlay ?? w.helm?.chartPath ?? w.at?.file ?? '';
-  if (sets.length === 1) {
-    // the only set, unless it sits nearer another workload (services/a/db is not services/b's)
-    const only = sets[0] as Discovery['migrationDirs'][number];
-    const nearer =
-      chosen &&
-      d.workloads.some((w) => commonPrefix(fileOf(w), only.path) > commonPrefix(fileOf(chosen), only.path));
-    return nearer ? { others: sets } : { mine: only, others: [] };
+  if (!chosen) {
+    const only = sets.length === 1 ? sets[0] : undefined;
+    return only
+      ? { mine: only, bound: [only], others: [], unbound: [] }
+      : { bound: [], others: sets, unbound: [] };
   }
-  if (!chosen) return { others: sets };
-  const near = sets.filter((m) => {
-    const best = Math.max(...d.workloads.map((w) => commonPrefix(fileOf(w), m.path)));
-    return best > 0 && commonPrefix(fileOf(chosen), m.path) === best;
-  });
-  if (near.length !== 1) return { others: sets };
-  return { mine: near[0], others: sets.filter((m) => m !== near[0]) };
+  const ref = workloadRef(chosen);
+  const bound = sets.filter((m) => m.binding.workloads.includes(ref));
+  const unbound = sets.filter((m) => m.binding.workloads.length === 0);
+  const others = sets.filter((m) => !bound.includes(m) && !unbound.includes(m));
+  return { ...(bound.length === 1 ? { mine: bound[0] } : {}), bound, others, unbound };
 }
 
 function sameVariantSet(ws: Workload[]): boolean {
@@ -1262,7 +1287,11 @@ export function applyDiscovery(service: Service, d: Discovery): Service {
   s.flags = flagScope.flags;
   if (flagScope.flagRefs) s.flagRefs = flagScope.flagRefs;
   s.unknowns.push(...flagScope.unknowns);
-  if (!s.pipelines.length) s.pipelines = d.pipelines;
+  // a pipeline whose deploy job deploys other workloads is theirs; one whose target matched no
+  // workload stays on every workload (its findings say so)
+  const ref = chosen ? workloadRef(chosen) : undefined;
+  if (!s.pipelines.length)
+    s.pipelines = d.pipelines.filter((p) => !ref || !p.deploys?.length || p.deploys.includes(ref));
   if (!s.migrationRuns?.length && d.migrationRuns.length) s.migrationRuns = d.migrationRuns;
   if (!s.deploy.pipeline && d.pipelines[0]) s.deploy.pipeline = d.pipelines[0].provider;
   const names = new Set(s.signals.map((x) => x.name));

@@ -1,6 +1,12 @@
 import { basename } from 'node:path';
 import { RollbookError } from '../errors.js';
-import { type Evidence, KUBE_CONTEXT_PLATFORMS, type Service } from '../model/service.js';
+import {
+  type Evidence,
+  KUBE_CONTEXT_PLATFORMS,
+  type MigrationSet,
+  type Service,
+  type Unknown,
+} from '../model/service.js';
 import { findDescriptor, migrationSpecs, readDescriptor, serviceFromDescriptor } from './descriptor.js';
 import { KUBE_CONTEXT } from './descriptor-schema.js';
 import { applyDiscovery, discover, migrationSetsFor } from './discover.js';
@@ -111,22 +117,28 @@ export async function loadService(dir: string, opts: LoadOptions = {}): Promise<
         "no kube context declared: the cluster commands run against kubectl's current context (check it: kubectl config current-context); set deploy.context in rollbook.yaml or pass --context",
       ...(service.deploy.at ? { at: service.deploy.at } : {}),
     });
-  // the one set found, when it sits with another workload (services/checkout/db is not the
-  // storefront's): no data step for this service, as init leaves it out of state.migrations
-  const only1 = loaded.sets.length === 1 ? loaded.sets[0] : undefined;
-  if (
-    specs.length === 0 &&
-    only1 &&
-    service.workloads.length === 1 &&
-    !migrationSetsFor(found, service).mine
-  ) {
-    service.migrations = [];
-    service.unknowns.push({
-      subject: 'migration sets',
-      reason: `the one migration set found (${only1.path}, ${only1.tool}) sits with another workload, so this design gives it no data step; if this service's database runs it, name it in state.migrations (path, tool, database)`,
-    });
+  // Without state.migrations, a chosen workload gets the sets bound to it (what runs them, with
+  // evidence) and those nothing binds (their data path is unknown); a set another workload runs is
+  // not this one's: no data step, no backup, no risk from it.
+  const bindings = migrationSetsFor(found, service);
+  if (specs.length === 0 && service.workloads.length === 1) {
+    const binding = (set: MigrationSet) =>
+      found.migrationDirs.find((m) => m.path === set.path && m.tool === set.tool)?.binding;
+    const mine = (set: MigrationSet) =>
+      bindings.bound.some((m) => m.path === set.path && m.tool === set.tool);
+    const unbound = (set: MigrationSet) =>
+      bindings.unbound.some((m) => m.path === set.path && m.tool === set.tool);
+    const kept = service.migrations.filter((set) => mine(set) || unbound(set));
+    const commanded = kept.filter((set) => mine(set) && set.selection === 'one-of-several');
+    for (const set of kept) {
+      const b = binding(set);
+      if (b) set.boundBy = b;
+      if (unbound(set)) set.selection = 'unbound';
+      else if (set.selection === 'one-of-several' && commanded.length === 1) set.selection = 'only';
+    }
+    service.migrations = kept;
   }
-  const several = loaded.sets.filter((m) => m.selection === 'one-of-several');
+  const several = service.migrations.filter((m) => m.selection === 'one-of-several');
   if (several.length > 0)
     service.unknowns.push({
       subject: 'migration sets',
@@ -146,7 +158,14 @@ export async function loadService(dir: string, opts: LoadOptions = {}): Promise<
         : service.migrations;
     service.release = await readRelease(root, service, {}, atFrom, window);
     service.migrations = crossedMigrations(atFrom, service.release);
+    // an unbound set the release does not cross asks nothing of this rollback
+    if (service.release.scoped)
+      service.migrations = service.migrations.filter(
+        (m) => m.selection !== 'unbound' || m.migrations.length > 0,
+      );
   }
+  for (const set of service.migrations)
+    if (set.selection === 'unbound') service.unknowns.push(unboundUnknown(set, service));
   for (const set of service.migrations) {
     for (const sk of set.skipped)
       service.unknowns.push({ subject: `migration file ${sk.file}`, reason: sk.reason });
@@ -163,4 +182,19 @@ export async function loadService(dir: string, opts: LoadOptions = {}): Promise<
     }
   }
   return service;
+}
+
+/**
+ * The unknown of a migration set the release crosses that nothing in the repository binds to a
+ * workload: what was checked, and the rollbook.yaml lines that would bind it.
+ */
+export function unboundUnknown(set: MigrationSet, service: Service): Unknown {
+  const crossed = service.release?.scoped
+    ? `the release crosses ${set.migrations.length} of its migration${set.migrations.length === 1 ? '' : 's'}`
+    : 'its migrations are not scoped to a release';
+  const checked = set.boundBy?.checked.length ? ` Checked: ${set.boundBy.checked.join('; ')}.` : '';
+  return {
+    subject: `migration set ${set.path}`,
+    reason: `${set.path} (${set.tool}) is bound to no workload: nothing in the repository says which of its workloads runs it, so whether this rollback touches its database is unknown (${crossed}); the runbook gives it no command.${checked} If this service's database runs it, declare it in rollbook.yaml: state: { migrations: { path: ${set.path}, tool: ${set.tool}, database: ${set.database || 'postgres'} } }`,
+  };
 }

@@ -89,6 +89,11 @@ export function discoverJson(r: DiscoverReport): string {
       path: m.path,
       database: m.database,
       ...loc(m.at),
+      // which workloads run it, and why (none: nothing in the repository binds it)
+      workloads: m.binding.workloads,
+      boundBy: m.binding.by ?? null,
+      evidence: m.binding.evidence.map((e) => ({ detail: e.detail, ...loc(e.at) })),
+      checked: m.binding.checked,
     })),
     excludedMigrations: d.excludedMigrationDirs.map((m) => ({
       tool: m.tool,
@@ -124,6 +129,7 @@ export function discoverJson(r: DiscoverReport): string {
       file: p.file,
       line: p.at?.line ?? 1,
       deployJob: p.deployJob ?? null,
+      deploys: p.deploys ?? [],
       migratesBeforeDeploy: p.migratesBeforeDeploy ?? null,
       immutableTag: p.immutableTag ?? null,
     })),
@@ -227,7 +233,17 @@ export function discoverText(r: DiscoverReport): string {
     if (attrs.length) out.push(`    ${attrs.map(([k, v]) => `${k}=${v}`).join(' ')}`);
   }
   out.push('', `Migrations (${d.migrationDirs.length})`);
-  for (const m of d.migrationDirs) out.push(`  ${m.tool}  ${m.path}  (${m.database})`);
+  for (const m of d.migrationDirs) {
+    out.push(`  ${m.tool}  ${m.path}  (${m.database})`);
+    const b = m.binding;
+    if (b.workloads.length) {
+      out.push(`    runs with ${b.workloads.join(', ')}`);
+      for (const e of b.evidence) out.push(`      ${e.detail}${e.at ? `  (${where(e.at)})` : ''}`);
+    } else
+      out.push(
+        `    bound to no workload: ${b.checked.join('; ')}; declare it in rollbook.yaml state.migrations if a service's database runs it`,
+      );
+  }
   if (d.excludedMigrationDirs.length) {
     out.push('', `Migration folders excluded (${d.excludedMigrationDirs.length}): not production sets`);
     for (const m of d.excludedMigrationDirs)
@@ -265,6 +281,12 @@ export function discoverText(r: DiscoverReport): string {
     out.push(
       `  ${p.provider}  ${p.file}:${p.at?.line ?? 1}  deploy job ${p.deployJob ?? '?'}; migrations before deploy: ${p.migratesBeforeDeploy ? 'yes' : 'no'}; image tag: ${tag}`,
     );
+    if (p.deploys)
+      out.push(
+        p.deploys.length
+          ? `    deploys ${p.deploys.join(', ')}`
+          : `    deploys no workload found (${p.deployCommand ?? 'no deploy command read'}): its findings concern every workload`,
+      );
   }
   out.push('', `Signals (${d.signals.length})`);
   for (const s of d.signals) out.push(`  ${s.name}: ${s.condition ?? ''}  (${where(s.at)})`);

@@ -206,7 +206,7 @@ function header(plan: Plan): string {
   return `<header>
 <h1>Rollback: ${e(s.name)} <span class="badge risk-${plan.risk === 'high' ? 'high' : 'low'}">${plan.risk === 'high' ? 'HIGH RISK' : 'low risk'}</span></h1>
 <p class="window"><strong>${e(plan.window.summary)}</strong></p>
-${plan.window.scoped ? '' : '<p class="unscoped">Unscoped: the release window is unknown; hazards marked unscoped come from the whole migration history. Name the target with <code>--to REF</code>.</p>\n'}<p class="meta">${facts.map(e).join(' · ')}</p>
+${plan.dataPathUnknown ? `<p class="unscoped">The data path is unknown: ${e(plan.dataPathUnknown.join('; '))}. See the unknowns.</p>\n` : ''}${plan.window.scoped ? '' : '<p class="unscoped">Unscoped: the release window is unknown; hazards marked unscoped come from the whole migration history. Name the target with <code>--to REF</code>.</p>\n'}<p class="meta">${facts.map(e).join(' · ')}</p>
 <p>About <strong>${formatDuration(plan.estimate.expectedSeconds)}</strong> to mitigation, worst case <strong>${formatDuration(plan.estimate.maxSeconds)}</strong>.</p>
 </header>`;
 }

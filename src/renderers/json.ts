@@ -38,6 +38,7 @@ export function planToJson(plan: Plan) {
     window: plan.window,
     service: plan.service,
     risk: plan.risk,
+    ...(plan.dataPathUnknown ? { dataPathUnknown: plan.dataPathUnknown } : {}),
     trigger: plan.trigger,
     hazards: plan.hazards.map((h) => ({
       id: h.rule,

@@ -191,9 +191,11 @@ export function renderMarkdown(plan: Plan): string {
   o.push(facts.join(' · '));
   o.push('');
   o.push(
-    plan.risk === 'high'
-      ? '**Risk: HIGH** — this rollback touches data or migrations. Backup and verification gates come first; it is not a one-liner.'
-      : '**Risk: low** — application-only rollback; no data or schema step.',
+    plan.dataPathUnknown
+      ? `**Risk: HIGH** — the data path is unknown: ${mdText(plan.dataPathUnknown.join('; '))}. Whether this rollback touches that database is unknown (see the unknowns); backup and verification gates come first; it is not a one-liner.`
+      : plan.risk === 'high'
+        ? '**Risk: HIGH** — this rollback touches data or migrations. Backup and verification gates come first; it is not a one-liner.'
+        : '**Risk: low** — application-only rollback; no data or schema step.',
   );
   o.push('');
   o.push(`**Estimate:** ${mdText(estimate.comparison)}`);

@@ -185,6 +185,12 @@ export const planJsonSchema = z
     window,
     service: planServiceSchema,
     risk: z.enum(['low', 'high']),
+    dataPathUnknown: z
+      .array(z.string())
+      .optional()
+      .describe(
+        'Migration sets the release crosses that nothing binds to a workload: the data path is unknown (risk high, exit 1).',
+      ),
     trigger: z.strictObject({
       criteria: z.array(criterion).min(1),
       authorized: z.array(z.string()).min(1),

@@ -724,9 +724,11 @@ function header(s: Script, plan: Plan) {
   s.call(
     'rb_kv',
     'risk',
-    plan.risk === 'high'
-      ? 'HIGH: this rollback touches data; backup and verification gates come first'
-      : 'low: stateless rollback',
+    plan.dataPathUnknown
+      ? `HIGH: the data path is unknown (${plan.dataPathUnknown.join('; ')}); backup and verification gates come first`
+      : plan.risk === 'high'
+        ? 'HIGH: this rollback touches data; backup and verification gates come first'
+        : 'low: stateless rollback',
   );
   s.call(
     'rb_kv',

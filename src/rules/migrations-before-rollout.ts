@@ -1,5 +1,6 @@
 import type { Finding } from '../model/index.js';
 import { createRule } from './create-rule.js';
+import { unmatchedTarget } from './support/pipeline.js';
 
 export default createRule(
   {
@@ -20,7 +21,7 @@ export default createRule(
       out.push(
         report({
           subject: `${p.provider} ${p.deployJob ?? p.file}`,
-          message: `${p.file} migrates the database before job ${p.deployJob ?? '(deploy)'}: a rollback of the app leaves the new schema`,
+          message: `${p.file} migrates the database before job ${p.deployJob ?? '(deploy)'}: a rollback of the app leaves the new schema${unmatchedTarget(p)}`,
           evidence: [p.at ?? { file: p.file, line: 1 }],
           appRollbackSafe: null,
           revertLossless: null,

@@ -1,5 +1,6 @@
 import type { Evidence, Finding, ImageRef } from '../model/index.js';
 import { createRule } from './create-rule.js';
+import { unmatchedTarget } from './support/pipeline.js';
 
 const MOVING =
   /^(latest|main|master|trunk|develop|dev|edge|nightly|stable|staging|stage|prod|production|release|canary|beta|alpha|test|current|head|snapshot)$/i;
@@ -104,7 +105,7 @@ export default createRule(
       out.push(
         report({
           subject: `${p.provider} ${p.deployJob ?? p.file}`,
-          message: `${p.file}: the pipeline pushes a moving tag (:latest) and no commit-SHA tag`,
+          message: `${p.file}: the pipeline pushes a moving tag (:latest) and no commit-SHA tag${unmatchedTarget(p)}`,
           evidence: [at],
           appRollbackSafe: false,
           revertLossless: true,

@@ -126,7 +126,7 @@ describe('rollbook discover (built CLI)', () => {
     expect(j.workloads.map((w: { ref: string }) => w.ref)).toEqual(['shop/statefulset/inventory']);
     // the flags are checkout's (bound by its code and key prefix): none is inventory's
     expect([...new Set(j.findings.map((f: { rule: string }) => f.rule))].sort()).toEqual([
-      'migrations-before-rollout',
+      // the pipeline that migrates before deploying deploys checkout, not inventory
       'no-pdb',
       'no-rollout-history',
       'statefulset-ordered-ready',

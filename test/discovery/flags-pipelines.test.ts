@@ -92,6 +92,20 @@ jobs:
         file: '.github/workflows/release.yaml',
         deployJob: 'ship',
         deployCommand: 'helm upgrade --install app ./chart --wait',
+        // the release and the chart it names; no workload in this repository: matched by none
+        targets: [
+          { kind: 'name', value: 'app' },
+          { kind: 'path', value: 'chart' },
+        ],
+        deploys: [],
+        migrations: [
+          {
+            job: 'ship',
+            command: 'npx prisma migrate deploy',
+            tool: 'prisma',
+            at: { file: '.github/workflows/release.yaml', line: 3, col: 3 },
+          },
+        ],
         migratesBeforeDeploy: true,
         immutableTag: false,
         at: { file: '.github/workflows/release.yaml', line: 3, col: 3 },

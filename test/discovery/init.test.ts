@@ -76,7 +76,8 @@ describe('init → plan without edits beyond the TODOs', () => {
     );
     expect(commands(design).join('\n')).not.toContain('services/checkout/db/migrations');
     expect(design.trigger.criteria.map((c) => c.signal)).toContain('storefront-success-rate/success-rate');
-    expect(unknownSubjects(design)).toContain('migration sets');
+    // the pipeline that migrates them deploys checkout: bound to checkout with evidence, not an unknown here
+    expect(unknownSubjects(design)).not.toContain('migration sets');
     expect(unknownSubjects(design)).not.toContain('workload');
 
     writeFileSync(join(dir, 'rollbook.yaml'), fillTodos(text, { context: 'prod-eu' }));

@@ -153,12 +153,41 @@ describe('discover: platform-zoo (ECS, Lambda, Cloud Run, Nomad, Heroku, systemd
         file: '.gitlab-ci.yml',
         deployJob: 'deploy_production',
         deployCommand: 'aws ecs update-service --cluster prod --service orders-worker --force-new-deployment',
+        targets: [{ kind: 'name', value: 'orders-worker' }],
+        deploys: ['ecsservice/orders-worker'],
+        migrations: [
+          {
+            job: 'migrate',
+            command: 'dbmate --migrations-dir db/migrations up',
+            tool: 'dbmate',
+            dir: 'db/migrations',
+            at: { file: '.gitlab-ci.yml', line: 12, col: 1 },
+          },
+        ],
         migratesBeforeDeploy: true,
         immutableTag: false,
         at: { file: '.gitlab-ci.yml', line: 17, col: 1 },
       },
     ]);
     expect(d.migrationDirs.map((m) => `${m.tool} ${m.path}`)).toEqual(['dbmate db/migrations']);
+  });
+
+  it('binds the root dbmate set to the ECS service the pipeline that migrates it deploys, and to nothing else', async () => {
+    const d = await zoo();
+    expect(d.migrationDirs.map((m) => m.binding)).toEqual([
+      {
+        workloads: ['ecsservice/orders-worker'],
+        by: 'pipeline',
+        evidence: [
+          {
+            detail:
+              'gitlab-ci .gitlab-ci.yml job migrate: dbmate --migrations-dir db/migrations up, in the pipeline whose deploy job deploy_production deploys ecsservice/orders-worker',
+            at: { file: '.gitlab-ci.yml', line: 12, col: 1 },
+          },
+        ],
+        checked: [],
+      },
+    ]);
   });
 });
 

@@ -148,6 +148,21 @@ describe('discover: shop-monorepo (kustomize overlays, Helm, Argo CD, Argo Rollo
         file: '.github/workflows/deploy.yml',
         deployJob: 'deploy',
         deployCommand: 'kustomize edit set image ghcr.io/acme/checkout-api:$' + '{{ github.sha }}',
+        // the overlay it cds into (the production one), then the image it pins (also the staging overlay's)
+        targets: [
+          { kind: 'path', value: 'services/checkout/overlays/production' },
+          { kind: 'image', value: 'ghcr.io/acme/checkout-api' },
+        ],
+        deploys: ['shop/deployment/checkout-api'],
+        migrations: [
+          {
+            job: 'migrate',
+            command: 'migrate -path services/checkout/db/migrations -database "$DATABASE_URL" up',
+            tool: 'golang-migrate',
+            dir: 'services/checkout/db/migrations',
+            at: { file: '.github/workflows/deploy.yml', line: 14, col: 3 },
+          },
+        ],
         migratesBeforeDeploy: true,
         immutableTag: true,
         at: { file: '.github/workflows/deploy.yml', line: 21, col: 3 },
@@ -158,6 +173,18 @@ describe('discover: shop-monorepo (kustomize overlays, Helm, Argo CD, Argo Rollo
         tool: 'golang-migrate',
         path: 'services/checkout/db/migrations',
         database: 'postgres',
+        binding: {
+          workloads: ['shop/deployment/checkout-api'],
+          by: 'pipeline',
+          evidence: [
+            {
+              detail:
+                'github-actions .github/workflows/deploy.yml job migrate: migrate -path services/checkout/db/migrations -database "$DATABASE_URL" up, in the pipeline whose deploy job deploy deploys shop/deployment/checkout-api',
+              at: { file: '.github/workflows/deploy.yml', line: 14, col: 3 },
+            },
+          ],
+          checked: [],
+        },
       },
     ]);
     expect(d.excludedMigrationDirs).toEqual([]);

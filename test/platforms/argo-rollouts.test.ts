@@ -19,7 +19,7 @@ describe('argo-rollouts', () => {
       "oneCommand=true
       start: kubectl argo rollouts undo -n shop --to-revision "\${TARGET_REVISION}" -- storefront
       input TARGET_REVISION: kubectl argo rollouts get rollout -n shop -- storefront
-      [rollouts-abort] 10s/60s
+      [rollouts-abort] 50s/230s
         rw $ kubectl argo rollouts abort -n shop -- storefront
         check $ kubectl argo rollouts get rollout -n shop -- storefront (timeout 30s, retries 2)
       [rollouts-undo] 40s/170s
@@ -57,6 +57,25 @@ describe('argo-rollouts', () => {
     expect(rules(windowed)).not.toContain('argo-rollouts-steps-rerun');
   });
 
+  test.each([
+    ['basic canary: a rolling update back to stable', { strategy: m('canary') }, [50, 230]],
+    [
+      'trafficRouting: a weight shift, stable still at full scale',
+      { strategy: m('canary'), trafficRouting: m('istio') },
+      [10, 60],
+    ],
+    [
+      'trafficRouting with dynamicStableScale: stable shrank, a rolling update back',
+      { strategy: m('canary'), trafficRouting: m('nginx'), dynamicStableScale: m(true) },
+      [50, 230],
+    ],
+    ['blueGreen: the active Service never left stable', { strategy: m('blueGreen') }, [10, 60]],
+  ])('abort: %s', (_, settings, seconds) => {
+    const abort = argoRollouts.rollback(rollout({ replicas: m(4), ...settings })).steps[0];
+    expect(abort?.id).toBe('rollouts-abort');
+    expect([abort?.expectedSeconds, abort?.maxSeconds]).toEqual(seconds);
+  });
+
   test('paused is reported once, by the rule paused-rollout, not by the platform', () => {
     expect(rules(argoRollouts.hazards(rollout({ paused: m(true) })))).not.toContain('argo-rollouts-paused');
   });
@@ -91,7 +110,7 @@ describe('argo-rollouts under Argo CD auto-sync', () => {
       [disable-auto-sync] 5s/60s
         rw $ argocd app set --sync-policy none -- storefront-prod
         check $ argocd app get -- storefront-prod (timeout 30s, retries 2)
-      [rollouts-abort] 10s/60s
+      [rollouts-abort] 30s/160s
         rw $ kubectl argo rollouts abort -n shop -- storefront
         check $ kubectl argo rollouts get rollout -n shop -- storefront (timeout 30s, retries 2)
       [rollouts-undo] 20s/100s

@@ -23,9 +23,11 @@ describe('fixture rollouts-canary', () => {
         'kubectl argo rollouts promote -n shop -- checkout',
       ]),
     );
+    // nginx traffic routing: the stable ReplicaSet stays at full scale, the abort is a weight shift
     const abort = p.runbook.find((s) => s.id === 'rollouts-abort');
     expect(abort?.conditional).toBe(true);
-    expect(abort?.maxSeconds).toBe(60);
+    expect([abort?.expectedSeconds, abort?.maxSeconds]).toEqual([10, 60]);
+    expect(abort?.durationBasis).toContain('trafficRouting nginx');
     const undo = p.runbook.find((s) => s.id === 'rollouts-undo');
     // canary pod 15s + 2 × 600s pauses + analysis 30s + 2 × 1m = 150s
     expect([undo?.expectedSeconds, undo?.maxSeconds]).toEqual([1365, 1550]);
@@ -46,7 +48,7 @@ describe('fixture rollouts-canary', () => {
     // operator 120s + the last scale-up (the pods' rolling model)
     expect(promote?.expectedSeconds).toBeGreaterThan(120);
     expect(promote?.check.expectOutput).toBe('Healthy');
-    expect(promote?.onFailure).toContain('kubectl argo rollouts promote checkout -n shop --full');
+    expect(promote?.onFailure).toContain('kubectl argo rollouts promote -n shop --full -- checkout');
     // the promote's time is counted once (it was counted twice, in the undo and in the promote step)
     const total = p.runbook
       .filter((s) => s.id.startsWith('rollouts-') && !s.conditional)
@@ -55,14 +57,15 @@ describe('fixture rollouts-canary', () => {
     expect(drivers(p)).toEqual(
       expect.arrayContaining([
         'replicas=6 (manifest@k8s/rollout.yaml:7)',
-        'canary step 2 pause=600 (manifest@k8s/rollout.yaml:35)',
-        'canary step 7 pause=indefinite (manual promote) (manifest@k8s/rollout.yaml:45)',
+        'canary step 2 pause=600 (manifest@k8s/rollout.yaml:38)',
+        'canary step 7 pause=indefinite (manual promote) (manifest@k8s/rollout.yaml:48)',
         // the interval comes from the Rollout's arg (1m), not the template's default (5m)
-        'canary step 5 analysis checkout-smoke/error-budget interval=60s (manifest@k8s/rollout.yaml:43)',
+        'canary step 5 analysis checkout-smoke/error-budget interval=60s (manifest@k8s/rollout.yaml:46)',
         'canary step 5 analysis checkout-smoke/error-budget count=3 (manifest@k8s/analysis-smoke.yaml:14)',
         'canary step 5 analysis checkout-smoke/error-budget initialDelay=30s (manifest@k8s/analysis-smoke.yaml:12)',
         'canary step 5 analysis checkout-smoke/smoke-test Job run per measurement (estimate)=60s, worst 300s (default@k8s/analysis-smoke.yaml:25)',
-        'background analysis startingStep=2 (manifest@k8s/rollout.yaml:32)',
+        'background analysis startingStep=2 (manifest@k8s/rollout.yaml:35)',
+        'trafficRouting (abort: weight shift, or a rolling update back to stable)=nginx (manifest@k8s/rollout.yaml:29)',
         'background analysis (from step 3) checkout-success-rate/success-rate count=unset with an interval: runs until it fails or the run is terminated (manifest@k8s/analysis.yaml:8)',
         'background analysis (from step 3) checkout-success-rate/success-rate failureLimit=2 (manifest@k8s/analysis.yaml:10)',
       ]),
@@ -78,6 +81,15 @@ describe('fixture rollouts-canary', () => {
   it('search: an analysis with an interval and no count is a wait: the undo stops there and a promote step skips it', async () => {
     const p = await design('rollouts-canary', 'rollout/search');
     expect(p.trigger.oneCommand).toBe(false);
+    // a basic canary (no trafficRouting) shrank the stable ReplicaSet: the abort is a rolling update back
+    const abort = p.runbook.find((s) => s.id === 'rollouts-abort');
+    expect(abort?.title).toContain(
+      'a rolling update back to the stable ReplicaSet: its pods must start again',
+    );
+    expect([abort?.expectedSeconds, abort?.maxSeconds]).toEqual([10 + 20, 60 + 90]);
+    expect(drivers(p)).toContain(
+      'trafficRouting (abort: weight shift, or a rolling update back to stable)=none (a basic canary) (manifest@k8s-search/rollout.yaml:20)',
+    );
     const ids = p.runbook.map((s) => s.id);
     expect(ids.indexOf('rollouts-promote')).toBe(ids.indexOf('rollouts-undo') + 1);
     const undo = p.runbook.find((s) => s.id === 'rollouts-undo');

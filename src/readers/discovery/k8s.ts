@@ -233,6 +233,19 @@ export function workloadOf(o: KObj, byKindName: Map<string, KObj>): Workload | u
         'scaleDownDelaySeconds',
         setting(num(st.scaleDownDelaySeconds), at([...base, 'scaleDownDelaySeconds'])),
       );
+      if (kind === 'canary') {
+        const routers = Object.keys(obj(st.trafficRouting)).sort(cmp);
+        put(
+          s,
+          'trafficRouting',
+          setting(routers.length ? routers.join(',') : undefined, at([...base, 'trafficRouting'])),
+        );
+        put(
+          s,
+          'dynamicStableScale',
+          setting(bool(st.dynamicStableScale), at([...base, 'dynamicStableScale'])),
+        );
+      }
     }
     put(
       s,

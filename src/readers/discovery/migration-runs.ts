@@ -4,6 +4,7 @@
  * start scripts, Kubernetes init containers and Argo CD hook Jobs, compose services, and the tool's
  * own history table where the service configures it. Every fact carries its file:line.
  */
+import { posix } from 'node:path';
 import type { Evidence, MigrationRun, MigrationRunMode, Setting } from '../../model/service.js';
 
 /** Commands that apply migrations, and the tool each belongs to. */
@@ -23,6 +24,22 @@ const COMMANDS: [RegExp, string][] = [
   [/\balembic\s+upgrade\b/, 'alembic'],
   [/\bmanage\.py\s+migrate\b/, 'django'],
 ];
+
+/**
+ * The migrations folder a migration command names (`-path X`, `-source file://X`,
+ * `--migrations-dir X`, `-d X`, `-dir X`, `-locations=filesystem:X`), as a root-relative path
+ * without ./ and trailing slash. Variables are not folders.
+ */
+export function migrationDirIn(command: string): string | undefined {
+  const m =
+    /(?:^|\s)(?:-path|-source|--path|--source|--migrations-dir|-d|-dir|--dir|--migration-dir|-locations)(?:=|\s+)["']?(?:file:\/\/|filesystem:)?([^\s"',;]+)/.exec(
+      command,
+    );
+  const dir = m?.[1];
+  if (!dir || /[$`{]/.test(dir)) return undefined;
+  const rel = posix.normalize(dir.replace(/^\.\//, ''));
+  return rel.endsWith('/') && rel.length > 1 ? rel.slice(0, -1) : rel;
+}
 
 /** Tools whose `up` fails when the database is at a version its migration files do not contain. */
 const REFUSES_NEWER = new Set(['golang-migrate']);
@@ -49,12 +66,21 @@ export function migrationCommand(text: string): { tool: string; index: number; m
   return best;
 }
 
-function run(mode: MigrationRunMode, tool: string | undefined, detail: string, at: Evidence): MigrationRun {
+function run(
+  mode: MigrationRunMode,
+  tool: string | undefined,
+  detail: string,
+  at: Evidence,
+  owner: Pick<MigrationRun, 'workload' | 'before'> = {},
+): MigrationRun {
+  const dir = tool ? migrationDirIn(detail) : undefined;
   return {
     mode,
     ...(tool ? { tool } : {}),
     detail,
     ...(tool && REFUSES_NEWER.has(tool) ? { refusesNewerDatabase: true } : {}),
+    ...owner,
+    ...(dir ? { dir } : {}),
     at,
   };
 }
@@ -230,6 +256,7 @@ export function kubernetesRuns(
           cmd.tool,
           `${kind.toLowerCase()}/${name} init container ${(c as { name?: string }).name ?? i}: ${cmd.match.trim()}`,
           at([...base, 'initContainers', i]),
+          { workload: `${kind.toLowerCase()}/${name}` },
         ),
       );
   });
@@ -280,6 +307,7 @@ export function composeRuns(
         cmd.tool,
         `compose service ${name}${waiters.length ? ` (before ${waiters.join(', ')})` : ''}: ${cmd.match.trim()}`,
         at(['services', name]),
+        waiters.length ? { before: waiters } : {},
       ),
     );
   }

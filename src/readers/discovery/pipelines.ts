@@ -1,4 +1,6 @@
-import type { Evidence, Pipeline } from '../../model/service.js';
+import type { DeployTarget, Evidence, Pipeline } from '../../model/service.js';
+import { cleanPath } from './helm-values.js';
+import { migrationCommand, migrationDirIn } from './migration-runs.js';
 import { arr, get, isObj, obj, str, type YamlDoc } from './yaml.js';
 
 const DEPLOY =
@@ -58,6 +60,25 @@ function analyse(
   const text = deploy.text[deployIdx] ?? '';
   const command = (text.split('\n').find((l) => DEPLOY.test(l)) ?? text).trim();
   if (command) p.deployCommand = command;
+  const targets = deployTargets(deploy.text.filter((t) => DEPLOY.test(t)).join('\n'));
+  if (targets.length) p.targets = targets;
+  const migrations = jobs.flatMap((j) =>
+    j.text
+      .flatMap((t) => t.split('\n'))
+      .filter((l) => MIGRATE.test(l))
+      .map((l) => {
+        const c = migrationCommand(l);
+        const dir = migrationDirIn(l);
+        return {
+          job: j.id,
+          command: l.trim(),
+          ...(c ? { tool: c.tool } : {}),
+          ...(dir ? { dir } : {}),
+          at: j.at,
+        };
+      }),
+  );
+  if (migrations.length) p.migrations = migrations;
   if (SHA.test(all)) p.immutableTag = true;
   else if (LATEST.test(all)) p.immutableTag = false;
   return p;
@@ -138,4 +159,146 @@ export function pipelineNote(provider: string, p: Pipeline | undefined): string 
   if (!p) return `${provider} pipeline: no deploy job (read, nothing to roll back)`;
   const migrates = p.migratesBeforeDeploy ? '; migrates before deploying' : '';
   return `${provider} pipeline: deploy job ${p.deployJob ?? '?'}${migrates}`;
+}
+
+/** kubectl resource kinds a deploy command names (`deployment/X`), normalised to the workload kind. */
+const KINDS: Record<string, string> = {
+  deployment: 'deployment',
+  deployments: 'deployment',
+  deploy: 'deployment',
+  statefulset: 'statefulset',
+  statefulsets: 'statefulset',
+  sts: 'statefulset',
+  daemonset: 'daemonset',
+  daemonsets: 'daemonset',
+  ds: 'daemonset',
+  rollout: 'rollout',
+  rollouts: 'rollout',
+};
+
+/** Flags of helm upgrade / install that take a value (the next word). */
+const HELM_VALUE_FLAGS = new Set([
+  '-f',
+  '--values',
+  '--set',
+  '--set-string',
+  '--set-file',
+  '--set-json',
+  '-n',
+  '--namespace',
+  '--version',
+  '--timeout',
+  '--kube-context',
+  '--kubeconfig',
+  '--repo',
+  '--post-renderer',
+  '--description',
+  '--history-max',
+]);
+
+function words(line: string): string[] {
+  return line
+    .split(/\s+/)
+    .map((w) => w.replace(/^["']|["']$/g, ''))
+    .filter(Boolean);
+}
+
+/** The value of `--flag X` or `--flag=X` among words. */
+function flagValue(ws: string[], ...flags: string[]): string | undefined {
+  for (let i = 0; i < ws.length; i++) {
+    const w = ws[i] as string;
+    for (const f of flags) {
+      if (w === f && ws[i + 1] !== undefined) return ws[i + 1];
+      if (w.startsWith(`${f}=`)) return w.slice(f.length + 1);
+    }
+  }
+  return undefined;
+}
+
+/** The positional words after `after` (a subcommand), skipping flags and the values of `valueFlags`. */
+function positionals(ws: string[], after: number, valueFlags: Set<string>): string[] {
+  const out: string[] = [];
+  for (let i = after; i < ws.length; i++) {
+    const w = ws[i] as string;
+    if (/^[|;&>]/.test(w)) break;
+    if (w.startsWith('-')) {
+      if (!w.includes('=') && valueFlags.has(w)) i++;
+      continue;
+    }
+    out.push(w);
+  }
+  return out;
+}
+
+const relPath = (p: string) => cleanPath(p) || '.';
+
+/**
+ * What a deploy job's script names as its target: `aws ecs update-service --service X`,
+ * `kubectl set image deployment/X`, `kubectl apply -f path` / `-k path`, `helm upgrade RELEASE CHART`,
+ * `argocd app sync APP`, `gcloud run deploy SVC`, `nomad job run FILE`, `flux reconcile hr X`,
+ * `heroku … -a APP`, `copilot svc deploy --name X`, `kustomize edit set image IMAGE` and the
+ * directory a `cd` enters. Variables (`$SERVICE`) are not targets.
+ */
+export function deployTargets(script: string): DeployTarget[] {
+  const out: DeployTarget[] = [];
+  const add = (kind: DeployTarget['kind'], value: string | undefined) => {
+    if (!value || /[$`{}*]/.test(value)) return;
+    if (!out.some((t) => t.kind === kind && t.value === value)) out.push({ kind, value });
+  };
+  // a CI expression (${{ github.sha }}) is one variable word, not three
+  for (const line of script.replace(/\$\{\{[^}\n]*\}\}/g, '$VAR').split(/\n|&&|;/)) {
+    const ws = words(line.trim());
+    const at = (w: string) => ws.indexOf(w);
+    if (ws[0] === 'cd' && ws[1]) add('path', relPath(ws[1]));
+    if (at('ecs') >= 0 && (at('update-service') >= 0 || at('deploy') >= 0))
+      add('name', flagValue(ws, '--service'));
+    if (at('ecs-deploy') >= 0) add('name', flagValue(ws, '-n', '--service-name'));
+    if (at('copilot') >= 0) add('name', flagValue(ws, '-n', '--name'));
+    if (at('kubectl') >= 0) {
+      for (const w of ws) {
+        const m = /^([a-z]+)(?:\.apps)?\/([a-z0-9][a-z0-9.-]*)$/.exec(w);
+        const kind = m ? KINDS[m[1] as string] : undefined;
+        if (m && kind) add('kind-name', `${kind}/${m[2]}`);
+      }
+      const file = flagValue(ws, '-f', '--filename', '-k', '--kustomize');
+      if (file) add('path', relPath(file));
+    }
+    const helm = ws.findIndex((w, i) => w === 'helm' && /^(upgrade|install)$/.test(ws[i + 1] ?? ''));
+    if (helm >= 0) {
+      const [release, chart] = positionals(ws, helm + 2, HELM_VALUE_FLAGS);
+      add('name', release);
+      // a local chart's path (a repository chart, repo/name, matches no workload's path)
+      if (chart) add('path', relPath(chart));
+    }
+    const argo = ws.findIndex((w, i) => w === 'argocd' && ws[i + 1] === 'app');
+    if (argo >= 0 && /^(sync|set)$/.test(ws[argo + 2] ?? ''))
+      add('name', positionals(ws, argo + 3, new Set(['--revision', '--timeout']))[0]);
+    const gcloud = ws.findIndex((w, i) => w === 'gcloud' && ws[i + 1] === 'run');
+    if (gcloud >= 0) {
+      const sub = ws[gcloud + 2];
+      const rest = positionals(
+        ws,
+        gcloud + (sub === 'services' ? 4 : 3),
+        new Set(['--image', '--region', '--project', '--platform', '--source']),
+      );
+      if (sub === 'services' && ws[gcloud + 3] === 'replace') add('path', rest[0] && relPath(rest[0]));
+      else add('name', rest[0]);
+    }
+    const nomad = ws.findIndex((w) => w === 'nomad');
+    if (nomad >= 0) {
+      const i = ws[nomad + 1] === 'job' ? nomad + 2 : nomad + 1;
+      if (ws[i] === 'run') add('path', positionals(ws, i + 1, new Set(['-var', '-var-file']))[0]);
+    }
+    const flux = ws.findIndex((w, i) => w === 'flux' && ws[i + 1] === 'reconcile');
+    if (flux >= 0) add('name', positionals(ws, flux + 3, new Set(['-n', '--namespace']))[0]);
+    if (at('heroku') >= 0) add('name', flagValue(ws, '-a', '--app'));
+    const kz = ws.findIndex((w, i) => w === 'kustomize' && ws[i + 1] === 'edit');
+    if (kz >= 0 && ws[kz + 2] === 'set' && ws[kz + 3] === 'image')
+      for (const img of ws.slice(kz + 4)) {
+        if (img.startsWith('-')) continue;
+        const repo = ((img.split('=').pop() as string).split('@')[0] as string).replace(/:[^/:]*$/, '');
+        add('image', repo);
+      }
+  }
+  return out;
 }

@@ -1,0 +1,348 @@
+/**
+ * Each migration set on the workloads that run it (issue 13, item 4): the binding from evidence
+ * (migration runs, the pipeline that migrates and deploys, the set's path, the only workload), the
+ * deploy targets a pipeline names, and the designs of multi-service fixtures on a tagged release.
+ */
+import { cpSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyze, loadService, plan, planOutcome, render } from '../../src/index.js';
+import type { Plan } from '../../src/model/plan.js';
+import type { MigrationRun, Pipeline, Workload } from '../../src/model/service.js';
+import { bindMigrationSets, pipelineWorkloads } from '../../src/readers/discovery/migration-binding.js';
+import { deployTargets } from '../../src/readers/discovery/pipelines.js';
+import { SHOP, ZOO } from '../discovery/helpers.js';
+import { commit, tempRepo, write } from '../helpers/git-repo.js';
+import { commands } from '../shapes/helpers.js';
+
+const wl = (kind: string, name: string, file: string, extra: Partial<Workload> = {}): Workload => ({
+  kind,
+  name,
+  platform: 'kubernetes',
+  at: { file, line: 1 },
+  images: [],
+  settings: {},
+  config: [],
+  ...extra,
+});
+
+const api = wl('Deployment', 'api', 'services/api/k8s/deployment.yaml');
+const web = wl('Deployment', 'web', 'services/web/k8s/deployment.yaml');
+const worker = wl('ECSService', 'orders-worker', 'ecs/service.json', {
+  platform: 'ecs',
+  ecs: { service: 'orders-worker', cluster: 'prod' },
+});
+const run = (r: Partial<MigrationRun> & Pick<MigrationRun, 'mode' | 'at'>): MigrationRun => ({
+  detail: 'a run',
+  ...r,
+});
+const pipeline = (deploys: string[], command: string, dir?: string): Pipeline => ({
+  provider: 'gitlab-ci',
+  file: '.gitlab-ci.yml',
+  deployJob: 'deploy',
+  deploys,
+  migrations: [
+    {
+      job: 'migrate',
+      command,
+      tool: 'dbmate',
+      ...(dir ? { dir } : {}),
+      at: { file: '.gitlab-ci.yml', line: 9 },
+    },
+  ],
+});
+
+describe('bindMigrationSets: which workloads run each set, from evidence', () => {
+  const dbmate = { tool: 'dbmate' as const, path: 'db/migrations' };
+  it.each([
+    {
+      name: 'a CI migrate job binds to what the same pipeline deploys',
+      sets: [dbmate],
+      workloads: [api, web, worker],
+      runs: [],
+      pipelines: [
+        pipeline(['ecsservice/orders-worker'], 'dbmate --migrations-dir db/migrations up', 'db/migrations'),
+      ],
+      want: [['ecsservice/orders-worker'], 'pipeline'],
+    },
+    {
+      name: 'a CI migrate job whose deploy job deploys no workload found binds nothing',
+      sets: [dbmate],
+      workloads: [api, web],
+      runs: [],
+      pipelines: [pipeline([], 'dbmate --migrations-dir db/migrations up', 'db/migrations')],
+      want: [[], undefined],
+    },
+    {
+      name: 'a CI job migrating another folder does not bind this one',
+      sets: [dbmate],
+      workloads: [api, web],
+      runs: [],
+      pipelines: [
+        pipeline(['deployment/api'], 'dbmate --migrations-dir other/migrations up', 'other/migrations'),
+      ],
+      want: [[], undefined],
+    },
+    {
+      name: 'an init container of api naming the folder',
+      sets: [dbmate],
+      workloads: [api, web],
+      runs: [
+        run({
+          mode: 'init-container',
+          tool: 'dbmate',
+          dir: 'db/migrations',
+          workload: 'deployment/api',
+          at: { file: 'services/api/k8s/deployment.yaml', line: 20 },
+        }),
+      ],
+      pipelines: [],
+      want: [['deployment/api'], 'migration-run'],
+    },
+    {
+      name: 'a Procfile release phase of another tool (rails) does not bind a dbmate set',
+      sets: [dbmate],
+      workloads: [api, web],
+      runs: [run({ mode: 'release-phase', tool: 'rails', at: { file: 'services/web/Procfile', line: 2 } })],
+      pipelines: [],
+      want: [[], undefined],
+    },
+    {
+      name: 'a startup migrator in the workload directory, the set its tool’s only one',
+      sets: [dbmate],
+      workloads: [api, web],
+      runs: [
+        run({ mode: 'startup', tool: 'dbmate', at: { file: 'services/web/k8s/entrypoint.sh', line: 3 } }),
+      ],
+      pipelines: [],
+      want: [['deployment/web'], 'migration-run'],
+    },
+    {
+      name: 'the path: services/api/db sits with api',
+      sets: [{ tool: 'golang-migrate' as const, path: 'services/api/db/migrations' }],
+      workloads: [api, web],
+      runs: [],
+      pipelines: [],
+      want: [['deployment/api'], 'path'],
+    },
+    {
+      name: 'a root set in a repository of several workloads: bound to none',
+      sets: [dbmate],
+      workloads: [api, web, worker],
+      runs: [],
+      pipelines: [],
+      want: [[], undefined],
+    },
+    {
+      name: 'the only workload (variants in two overlays count as one)',
+      sets: [dbmate],
+      workloads: [api, { ...api, kustomize: { overlay: 'services/api/overlays/staging' } }],
+      runs: [],
+      pipelines: [],
+      want: [['deployment/api'], 'only-workload'],
+    },
+  ])('$name', ({ sets, workloads, runs, pipelines, want }) => {
+    const [b] = bindMigrationSets({ sets, workloads, runs, pipelines });
+    expect([b?.workloads, b?.by]).toEqual(want);
+    // evidence when bound, what was checked when not
+    if (b?.workloads.length) expect(b.evidence.length).toBeGreaterThan(0);
+    else expect(b?.checked.length).toBeGreaterThan(0);
+  });
+
+  it('a startup migrator that names no folder, with two sets of its tool: ambiguous, bound to none', () => {
+    const [a, b] = bindMigrationSets({
+      sets: [dbmate, { tool: 'dbmate', path: 'other/migrations' }],
+      workloads: [api, web],
+      runs: [
+        run({ mode: 'startup', tool: 'dbmate', at: { file: 'services/web/k8s/entrypoint.sh', line: 3 } }),
+      ],
+      pipelines: [],
+    });
+    expect(a?.workloads).toEqual([]);
+    expect(b?.workloads).toEqual([]);
+    expect(a?.checked[0]).toMatch(/without naming a folder, and the repository holds several dbmate sets/);
+  });
+});
+
+describe('deployTargets: what a deploy job names, and the workloads it matches', () => {
+  it.each([
+    [
+      'aws ecs update-service --cluster prod --service orders-worker --force-new-deployment',
+      ['name orders-worker'],
+    ],
+    ['kubectl -n shop set image deployment/api app=ghcr.io/acme/api:$SHA', ['kind-name deployment/api']],
+    ['kubectl apply -k services/web/overlays/prod', ['path services/web/overlays/prod']],
+    [
+      'helm upgrade --install -n pay -f values-prod.yaml payments ./charts/payments --wait',
+      ['name payments', 'path charts/payments'],
+    ],
+    ['gcloud run deploy search-api --image gcr.io/x/search:1 --region europe-west1', ['name search-api']],
+    ['argocd app sync checkout-production --prune', ['name checkout-production']],
+    ['nomad job run nomad/api.nomad.hcl', ['path nomad/api.nomad.hcl']],
+    [
+      'cd services/checkout/overlays/production\nkustomize edit set image ghcr.io/acme/checkout-api:$' +
+        '{{ github.sha }}',
+      ['path services/checkout/overlays/production', 'image ghcr.io/acme/checkout-api'],
+    ],
+    ['aws ecs update-service --cluster prod --service $SERVICE', []],
+  ])('%s', (script, want) => {
+    expect(deployTargets(script).map((t) => `${t.kind} ${t.value}`)).toEqual(want);
+  });
+
+  it('an image matches only when nothing more precise did (the production overlay, not staging)', () => {
+    const prod = wl('Deployment', 'checkout', 'services/checkout/base/deployment.yaml', {
+      kustomize: { overlay: 'services/checkout/overlays/production' },
+      images: [{ ref: 'ghcr.io/acme/checkout:1', repository: 'ghcr.io/acme/checkout', tag: '1' }],
+    });
+    const staging = { ...prod, kustomize: { overlay: 'services/checkout/overlays/staging' } };
+    const p: Pipeline = {
+      provider: 'github-actions',
+      file: 'deploy.yml',
+      targets: deployTargets(
+        'cd services/checkout/overlays/production\nkustomize edit set image ghcr.io/acme/checkout:$SHA',
+      ),
+    };
+    expect(pipelineWorkloads(p, [prod, staging])).toEqual([prod]);
+    expect(
+      pipelineWorkloads({ ...p, targets: [{ kind: 'image', value: 'ghcr.io/acme/checkout' }] }, [
+        prod,
+        staging,
+      ]),
+    ).toEqual([prod, staging]);
+  });
+});
+
+// ---- designs on tagged releases -------------------------------------------------------------
+
+const repos: (() => void)[] = [];
+afterAll(() => {
+  for (const c of repos) c();
+});
+
+/** A fixture as a git repository: v1.0.0 as it is, v1.1.0 with `add` (new migrations). */
+function released(fixture: string, add: Record<string, string>): string {
+  const { root, cleanup } = tempRepo('rollbook-binding-');
+  repos.push(cleanup);
+  cpSync(fixture, root, { recursive: true });
+  commit(root, '1.0.0', 'v1.0.0');
+  write(root, add);
+  commit(root, '1.1.0', 'v1.1.0');
+  return root;
+}
+
+async function design(root: string, workload: string): Promise<Plan> {
+  const s = await loadService(root, { workload });
+  return plan(s, analyze(s));
+}
+
+const hazardIds = (p: Plan) => p.hazards.map((h) => h.rule);
+const text = (p: Plan) => commands(p).join('\n');
+
+describe('platform-zoo on a release that adds a dbmate migration', () => {
+  let zoo = '';
+  beforeAll(() => {
+    zoo = released(ZOO, {
+      'db/migrations/20240301090000_add_report_format.sql':
+        "-- migrate:up\nALTER TABLE reports ADD COLUMN format text NOT NULL DEFAULT 'pdf';\n\n-- migrate:down\nALTER TABLE reports DROP COLUMN format;\n",
+    });
+  });
+
+  it('the ECS service the pipeline deploys gets the data step, the backup and the pipeline findings', async () => {
+    const p = await design(zoo, 'ecsservice/orders-worker');
+    expect(p.risk).toBe('high');
+    expect(text(p)).toContain(
+      'dbmate --url "$' + '{DATABASE_URL}" --migrations-dir db/migrations --no-dump-schema rollback',
+    );
+    expect(text(p)).toContain('pg_dump');
+    expect(hazardIds(p)).toEqual(expect.arrayContaining(['migrations-before-rollout', 'lossy-down']));
+    const mutable = p.hazards.find((h) => h.rule === 'mutable-image-tag');
+    expect(mutable?.evidence.map((e) => `${e.file}:${e.line}`)).toContain('.gitlab-ci.yml:17');
+  });
+
+  it.each(['herokuapp/storefront-classic', 'service/search-api', 'nomadjob/billing-api'])(
+    '%s: no dbmate step, no pg_dump, no risk from the set, no finding of a pipeline that deploys another service',
+    async (workload) => {
+      const p = await design(zoo, workload);
+      expect(p.risk).toBe('low');
+      expect(text(p)).not.toContain('dbmate');
+      expect(text(p)).not.toContain('pg_dump');
+      expect(p.hazards.filter((h) => h.evidence.some((e) => e.file === '.gitlab-ci.yml'))).toEqual([]);
+      expect(p.hazards.some((h) => h.rule === 'lossy-down')).toBe(false);
+      expect(p.unknowns.some((u) => u.subject.startsWith('migration set'))).toBe(false);
+    },
+  );
+});
+
+describe('shop-monorepo on a release that adds a checkout migration', () => {
+  let shop = '';
+  beforeAll(() => {
+    shop = released(SHOP, {
+      'services/checkout/db/migrations/000003_order_notes.up.sql':
+        'ALTER TABLE orders ADD COLUMN notes text;\n',
+      'services/checkout/db/migrations/000003_order_notes.down.sql':
+        'ALTER TABLE orders DROP COLUMN notes;\n',
+    });
+  });
+
+  it('checkout: its migrations, and the finding of the pipeline that migrates before deploying it', async () => {
+    const p = await design(shop, 'deployment/checkout-api');
+    expect(p.risk).toBe('high');
+    expect(text(p)).toContain('migrate -path services/checkout/db/migrations');
+    expect(hazardIds(p)).toContain('migrations-before-rollout');
+  });
+
+  it.each(['statefulset/inventory', 'rollout/storefront'])(
+    '%s: not checkout’s pipeline finding, not its migrations',
+    async (workload) => {
+      const p = await design(shop, workload);
+      expect(p.risk).toBe('low');
+      expect(hazardIds(p)).not.toContain('migrations-before-rollout');
+      expect(text(p)).not.toContain('services/checkout/db/migrations');
+    },
+  );
+});
+
+describe('a crossed set that nothing binds, in a repository of two workloads', () => {
+  let root = '';
+  beforeAll(() => {
+    const { root: r, cleanup } = tempRepo('rollbook-unbound-');
+    repos.push(cleanup);
+    root = r;
+    const dep = (name: string) =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\nspec:\n  replicas: 2\n  selector:\n    matchLabels: { app: ${name} }\n  template:\n    metadata:\n      labels: { app: ${name} }\n    spec:\n      containers:\n        - name: app\n          image: ghcr.io/acme/${name}:1.0.0\n`;
+    write(root, {
+      'k8s/api.yaml': dep('api'),
+      'k8s/web.yaml': dep('web'),
+      'db/migrations/20240101000000_init.sql':
+        '-- migrate:up\nCREATE TABLE t (id int);\n-- migrate:down\nDROP TABLE t;\n',
+    });
+    commit(root, '1.0.0', 'v1.0.0');
+    write(root, {
+      'db/migrations/20240201000000_more.sql':
+        '-- migrate:up\nALTER TABLE t ADD COLUMN n int;\n-- migrate:down\nALTER TABLE t DROP COLUMN n;\n',
+    });
+    commit(root, '1.1.0', 'v1.1.0');
+  });
+
+  it('the design says the data path is unknown, names the set and the YAML that binds it, and gives it no command', async () => {
+    const p = await design(root, 'deployment/api');
+    expect(p.risk).toBe('high');
+    const u = p.unknowns.find((x) => x.subject === 'migration set db/migrations');
+    expect(u?.reason).toContain('bound to no workload');
+    expect(u?.reason).toContain(
+      'state: { migrations: { path: db/migrations, tool: dbmate, database: postgres } }',
+    );
+    expect(text(p)).not.toMatch(/dbmate --url/);
+    expect(text(p)).not.toContain('pg_dump');
+    expect(text(p)).toContain('db/migrations (dbmate) is bound to no workload');
+    // the risk line says why, and the design is not proven (exit 1) until rollbook.yaml binds it
+    expect(p.dataPathUnknown).toEqual([
+      'db/migrations (dbmate): 1 migration crossed, a set bound to no workload',
+    ]);
+    expect(render(p, 'md')).toContain('**Risk: HIGH** — the data path is unknown: db/migrations (dbmate)');
+    const outcome = planOutcome(p);
+    expect(outcome.outcome).toBe('unknown');
+    expect(outcome.couldNotProve.find((u) => u.id === 'migration-set-bound')?.prove).toMatch(
+      /state\.migrations/,
+    );
+  });
+});
