@@ -226,6 +226,7 @@ export function summarize(fixture, plan) {
   plan.runbook.forEach((step, i) => {
     out.push(
       `  ${i + 1}. ${step.title} — ${duration(step.expectedSeconds)} (worst ${duration(step.maxSeconds)})` +
+        `${step.check.watchSeconds ? `, then a ${duration(step.check.watchSeconds)} watch (its check)` : ''}` +
         `${step.touchesData ? ' [DATA]' : ''}`,
     );
     for (const c of step.commands) if (!c.manual) out.push(`       $ ${commandText(c)}`);

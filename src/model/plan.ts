@@ -90,6 +90,11 @@ export interface Check {
   retries: number;
   /** A manual check the operator confirms (y/N). */
   manual?: boolean;
+  /**
+   * The check is a watch: it is read after waiting this long (the trigger signals after a kill
+   * switch). The wait is not the step's duration; the estimate counts it on the path to the next step.
+   */
+  watchSeconds?: number;
 }
 
 export interface Step {

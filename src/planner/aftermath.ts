@@ -167,16 +167,35 @@ export function buildEstimate(
   const gateTime = gates.map(gateSeconds);
   const path = steps.filter((s) => s.id !== RECOVERY_STEP_ID);
   const watch = steps.find((s) => s.id === RECOVERY_STEP_ID)?.expectedSeconds ?? 0;
+  // a check that is a watch (the signals after a kill switch) holds the next step back for its length
+  const waited = (s: Step) => s.expectedSeconds + (s.check.watchSeconds ?? 0);
   const expectedSeconds =
-    path.filter((s) => !s.conditional).reduce((n, s) => n + s.expectedSeconds, 0) +
+    path.filter((s) => !s.conditional).reduce((n, s) => n + waited(s), 0) +
     gateTime.reduce((n, g) => n + g.expected, 0);
-  const maxSeconds = path.reduce((n, s) => n + s.maxSeconds, 0) + gateTime.reduce((n, g) => n + g.max, 0);
+  const maxSeconds =
+    path.reduce((n, s) => n + s.maxSeconds + (s.check.watchSeconds ?? 0), 0) +
+    gateTime.reduce((n, g) => n + g.max, 0);
+  const watches = path.filter((s) => s.check.watchSeconds);
   const past = [...ctx.service.history.pastRollbacks].sort(
     (a, b) => cmp(a.date, b.date) || a.minutes - b.minutes,
   );
   const pastMedian = median(past.map((p) => p.minutes));
   const mins = (s: number) => Math.max(1, Math.round(s / 60));
-  const designed = `Time to mitigation along the designed path: ~${mins(expectedSeconds)} min expected, ${mins(maxSeconds)} min worst case (gates and steps until the rollback is applied; then a ${mins(watch)}-minute watch confirms recovery)`;
+  const watched = watches.length
+    ? `, including the ${watches.map((s) => `${mins(s.check.watchSeconds ?? 0)}-minute watch after "${s.title}"`).join(' and ')}`
+    : '';
+  // a step that mitigates when its check passes (the kill switch): the time to mitigation if it works
+  const stop = path.findIndex((s) => s.stopWhenCheckPasses);
+  const early =
+    stop < 0
+      ? ''
+      : `; if "${path[stop]?.title}" mitigates: ~${mins(
+          path
+            .slice(0, stop + 1)
+            .filter((s) => !s.conditional)
+            .reduce((n, s, i) => n + s.expectedSeconds + (i < stop ? (s.check.watchSeconds ?? 0) : 0), 0),
+        )} min, then its ${mins(path[stop]?.check.watchSeconds ?? 0)}-minute watch confirms it`;
+  const designed = `Time to mitigation along the designed path: ~${mins(expectedSeconds)} min expected, ${mins(maxSeconds)} min worst case (gates and steps until the rollback is applied${watched}; then a ${mins(watch)}-minute watch confirms recovery${early})`;
   const comparison =
     pastMedian === undefined
       ? `${designed}; no past rollbacks recorded to compare with.`

@@ -49,10 +49,72 @@ export function killSwitchWatchMinutes(ctx: PlanContext): number {
   return Math.max(5, Math.ceil(longest / 60));
 }
 
+/**
+ * How long turning a flag off takes until the running service sees it: the flip in the provider
+ * (seconds to a minute in a UI; an edit and an apply for a flag file) plus the provider's propagation
+ * to the SDKs, each an assumed default with where the real value is set.
+ */
+export interface FlipTiming {
+  flip: { expected: number; max: number; how: string };
+  propagation: { expected: number; max: number; basis: string };
+}
+
+export function flipTiming(provider: string): FlipTiming {
+  const p = provider.toLowerCase();
+  const ui = { expected: 30, max: 60, how: "a switch in the provider's UI" };
+  if (p === 'unleash')
+    return {
+      flip: ui,
+      propagation: {
+        expected: 15,
+        max: 30,
+        basis:
+          'Unleash server SDKs poll every 15 s by default (assumed; the real value is refreshInterval where the SDK is initialised; front-end SDKs and the proxy poll every 30 s)',
+      },
+    };
+  if (p === 'launchdarkly')
+    return {
+      flip: ui,
+      propagation: {
+        expected: 5,
+        max: 30,
+        basis:
+          'LaunchDarkly SDKs stream changes within seconds (assumed; an SDK in polling mode waits its pollInterval, 30 s by default)',
+      },
+    };
+  if (p === 'flagd')
+    return {
+      flip: { expected: 60, max: 180, how: 'an edit of defaultVariant in the flag file and an apply' },
+      propagation: {
+        expected: 60,
+        max: 120,
+        basis:
+          "flagd reloads a watched file at once, but a file mounted from a ConfigMap reaches the pod after the kubelet's sync (syncFrequency, 1 min by default) plus its ConfigMap cache: about 1 min, up to 2 (assumed; the kubelet configuration sets it)",
+      },
+    };
+  return {
+    flip: { expected: 60, max: 120, how: `a switch in ${provider}` },
+    propagation: {
+      expected: 60,
+      max: 300,
+      basis: `${provider}: propagation assumed 1 min, worst 5 (the real value is the SDK's poll or streaming setting)`,
+    },
+  };
+}
+
 function killSwitchStep(ctx: PlanContext, sustainSeconds: number): Omit<Step, 'requiresGates'> | undefined {
-  const switches = ctx.service.flags.filter((f) => f.killSwitch).map((f) => `${f.key} (${f.provider})`);
+  const flags = ctx.service.flags.filter((f) => f.killSwitch);
+  const switches = flags.map((f) => `${f.key} (${f.provider})`);
   if (switches.length === 0) return undefined;
   const n = killSwitchWatchMinutes(ctx);
+  const providers = [...new Set(flags.map((f) => f.provider))].sort();
+  const timings = providers.map(flipTiming);
+  const slowest = (pick: (t: FlipTiming) => number) => Math.max(...timings.map(pick));
+  const expected = slowest((t) => t.flip.expected + t.propagation.expected);
+  const max = slowest((t) => t.flip.max + t.propagation.max);
+  const basis = timings
+    .map((t) => `flip: ${t.flip.how} (~${t.flip.expected} s); propagation: ${t.propagation.basis}`)
+    .join('; ');
   return {
     id: 'try-kill-switch',
     title: 'Turn the kill switch off first: the fastest mitigation',
@@ -61,11 +123,12 @@ function killSwitchStep(ctx: PlanContext, sustainSeconds: number): Omit<Step, 'r
         `Turn off ${switches.join(', ')} in the flag provider, then watch the trigger signals for ${n} minutes. A flag flip takes seconds; a rollback takes minutes and leaves flag state as it is.`,
       ),
     ],
-    expectedSeconds: 60 + n * 60,
-    maxSeconds: 120 + n * 60,
+    expectedSeconds: expected,
+    maxSeconds: max,
     check: {
-      expect: `did the trigger signals recover within ${n} minutes of turning the flag off? (yes: mitigated, stop the rollback here; no: continue with the rollback)`,
-      timeoutSeconds: 120 + n * 60,
+      expect: `watch the trigger signals for ${n} minutes after the flag is off: did they recover? (yes: mitigated, stop the rollback here; no: continue with the rollback)`,
+      timeoutSeconds: n * 60,
+      watchSeconds: n * 60,
       retries: 0,
       manual: true,
     },
@@ -73,7 +136,7 @@ function killSwitchStep(ctx: PlanContext, sustainSeconds: number): Omit<Step, 'r
       'The flag did not help (or the change is not behind it): leave the flag off and continue with the rollback.',
     stopWhenCheckPasses: `Mitigated by the kill switch: do not roll back. Keep ${switches.join(', ')} off, post the MONITORING update, and keep watching the signals for ${Math.round(sustainSeconds / 60)} minutes before RESOLVED; roll back later, calmly, if the flag must come back on.`,
     touchesData: false,
-    durationBasis: `flag propagation + ${n}-minute watch`,
+    durationBasis: `${basis}; then the check: a ${n}-minute watch of the trigger signals (the longest trigger window, at least 5 min), counted in the estimate`,
   };
 }
 

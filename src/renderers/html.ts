@@ -299,7 +299,7 @@ export function timelineSvg(steps: Step[]): string {
   let start = 0;
   const rows = steps.map((s) => {
     const row = { s, start };
-    start += Math.max(0, s.expectedSeconds);
+    start += Math.max(0, s.expectedSeconds) + (s.check.watchSeconds ?? 0);
     return row;
   });
   const span = Math.max(1, ...rows.map((r) => r.start + Math.max(r.s.maxSeconds, r.s.expectedSeconds)));

@@ -26,6 +26,7 @@ function check(c: Check) {
     ...(c.freshFile !== undefined ? { freshFile: c.freshFile } : {}),
     ...(c.acceptance ? { acceptance: c.acceptance } : {}),
     timeoutSeconds: c.timeoutSeconds,
+    ...(c.watchSeconds !== undefined ? { watchSeconds: c.watchSeconds } : {}),
     retries: c.retries,
     manual: c.manual ?? false,
   };

@@ -125,7 +125,7 @@ function stepSection(s: Step, n: number, gates: Map<string, Gate>): string {
       );
   out.push(
     '',
-    `**Check:** ${checkText(s.check)}${s.check.retries > 0 ? ` (timeout ${duration(s.check.timeoutSeconds)}, ${s.check.retries} retr${s.check.retries === 1 ? 'y' : 'ies'})` : ''}`,
+    `**Check${s.check.watchSeconds ? ` (after the step: a ${duration(s.check.watchSeconds)} watch)` : ''}:** ${checkText(s.check)}${s.check.retries > 0 ? ` (timeout ${duration(s.check.timeoutSeconds)}, ${s.check.retries} retr${s.check.retries === 1 ? 'y' : 'ies'})` : ''}`,
   );
   if (s.stopWhenCheckPasses) out.push(`**If it passes:** ${mdText(s.stopWhenCheckPasses)}`);
   out.push(`**${s.stopWhenCheckPasses ? 'If not' : 'If it fails'}:** ${mdText(s.onFailure)}`);

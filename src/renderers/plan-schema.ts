@@ -68,6 +68,14 @@ const check = z.strictObject({
     .optional()
     .describe('Who may accept an `accept` outcome, and what is lost.'),
   timeoutSeconds: z.number().int().min(0),
+  watchSeconds: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe(
+      "The check is a watch read after this long (the signals after a kill switch): not the step's duration, counted in the estimate.",
+    ),
   retries: z.number().int().min(0),
   manual: z.boolean(),
 });
