@@ -207,10 +207,10 @@ function dotenvProjectName(env: { file: string; text: string } | undefined): Loc
   if (!env) return undefined;
   const lines = env.text.split('\n');
   for (let i = lines.length - 1; i >= 0; i--) {
-    const m = /^\s*(?:export\s+)?COMPOSE_PROJECT_NAME\s*=\s*(["']?)([^"'\s#]*)\1\s*(?:#.*)?$/.exec(
-      lines[i] as string,
-    );
-    if (m?.[2]) return { value: m[2], at: { file: env.file, line: i + 1 } };
+    const m = /^\s*(?:export\s+)?COMPOSE_PROJECT_NAME\s*=(.*)$/.exec(lines[i] as string);
+    // a value, quoted or not, and an optional " # comment" after it
+    const value = unquote((m?.[1] ?? '').replace(/\s#.*$/, '').trim());
+    if (m && value) return { value, at: { file: env.file, line: i + 1 } };
   }
   return undefined;
 }
