@@ -5,6 +5,7 @@
  */
 
 import type {
+  AnalysisRunFacts,
   ArgocdFacts,
   ArgoRolloutsFacts,
   CloudRunFacts,
@@ -285,6 +286,8 @@ export interface CanaryStep {
   /** Pause duration; undefined with `indefinite` for a pause without duration (waits for a promote). */
   seconds?: number;
   indefinite?: boolean;
+  /** kind 'analysis': the AnalysisRun the step starts and waits for. */
+  analysis?: AnalysisRunFacts;
   at?: Evidence;
 }
 
