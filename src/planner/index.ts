@@ -34,7 +34,7 @@ export function windowArgs(service: Service): string {
   const r = service.release;
   if (!r || r.from.commit === '') return '';
   const from = r.to !== undefined || r.from.chosen === 'argument';
-  return `${from ? ` --from ${shellQuote(stableRef(r.from))}` : ''}${r.to ? ` --to ${shellQuote(stableRef(r.to))}` : ''}`;
+  return `${from ? ` --from ${shellQuote(r.from.tag ?? stableRef(r.from))}` : ''}${r.to ? ` --to ${shellQuote(stableRef(r.to))}` : ''}`;
 }
 
 /** ` --workload REF --context NAME` as this design was made, for a command that reads the repository again. */
