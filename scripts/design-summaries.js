@@ -111,6 +111,13 @@ export const RELEASES = {
       ['k8s-search/rollout.yaml', 'search:2.0.4', 'search:2.1.0'],
     ],
   },
+  'workers-chart': {
+    workloads: ['deployment/helpdesk'],
+    edits: [
+      ['charts/helpdesk/values.yaml', 'tag: "5.2.0"', 'tag: "5.3.0"'],
+      ['charts/helpdesk/Chart.yaml', 'appVersion: "5.2.0"', 'appVersion: "5.3.0"'],
+    ],
+  },
   'shop-monorepo': {
     workloads: [
       'deployment/checkout-api',

@@ -8,6 +8,7 @@ import type { Finding } from './model/finding.js';
 import type { Outcome } from './model/outcome.js';
 import type { Workload } from './model/service.js';
 import { applyDiscovery, type Discovery, discover, uniqueRef, workloadRef } from './readers/discover.js';
+import { readServiceInputs, type ServiceInputs } from './readers/load-service.js';
 import { serviceRoot } from './readers/root.js';
 import { emptyService } from './readers/service-base.js';
 import { runRules } from './rules/index.js';
@@ -33,6 +34,8 @@ export type DeployFileStatus =
 export interface DiscoverReport {
   /** The directory's name. */
   name: string;
+  /** rollbook.yaml (when there is one) and the discovery inputs it gave, as `plan` reads them. */
+  inputs: { descriptor: string | undefined; declared: ServiceInputs['declared'] };
   /** Discovery as the service sees it: the chosen workload alone when one is chosen, its unknowns only. */
   discovery: Discovery;
   /** The workloads shown, each with its reference and the `--workload` value that selects it alone. */
@@ -56,7 +59,9 @@ export interface DiscoverReport {
 
 export async function discoverRepository(opts: DiscoverCommandOptions = {}): Promise<DiscoverReport> {
   const dir = serviceRoot(opts.dir, opts.cwd);
-  const d = await discover(dir, opts.workload ? { workload: opts.workload } : {});
+  // the inputs plan reads with (rollbook.yaml's deploy.namespace, deploy.valuesFiles), by the same path
+  const inputs = readServiceInputs(dir, opts.workload ? { workload: opts.workload } : {});
+  const d = await discover(dir, inputs.discover);
   const name = basename(dir);
   const service = applyDiscovery(emptyService(dir, name), d);
   const chosen = service.workloads.length === 1 ? service.workloads[0] : undefined;
@@ -106,6 +111,7 @@ export async function discoverRepository(opts: DiscoverCommandOptions = {}): Pro
   });
   return {
     name,
+    inputs: { descriptor: inputs.file, declared: inputs.declared },
     flagFiles,
     discovery: { ...d, workloads: service.workloads, unknowns: service.unknowns },
     workloads: service.workloads.map((w) => ({ workload: w, ref: workloadRef(w), select: select(w) })),

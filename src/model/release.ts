@@ -24,8 +24,13 @@ export interface ReleaseRef {
   chosen: RefChoice;
   /** In words: "HEAD (branch main)", "newest release tag reachable from HEAD (release.tags: v*)". */
   how: string;
-  /** For HEAD: the release tag that names the same commit, if any (how a later command pins it). */
+  /**
+   * For a ref that moves (HEAD, a branch, main~1): the release tag that names the same commit, if any
+   * (how a later command pins it).
+   */
   tag?: string;
+  /** The ref moves with new commits (HEAD, a branch): a later command names the commit (or `tag`) instead. */
+  moving?: boolean;
 }
 
 /** How a file differs between `to` and `from`. */

@@ -82,7 +82,8 @@ export interface TargetRecommendation {
 export interface TargetReport {
   /** Always true: rollbook reads git; it never reverts, deploys or rolls back. */
   readOnly: true;
-  from: { ref: string; commit: string; short: string; how: string };
+  /** `tag` and `moving` as in ReleaseRef: how a later command pins a `from` that moves (a branch). */
+  from: { ref: string; commit: string; short: string; how: string; tag?: string; moving?: boolean };
   suspect: Suspect;
   /** Reverting only the suspect on top of `from` applies cleanly. */
   revertable: boolean;

@@ -24,9 +24,10 @@ export function guidedPlanCommand(service: Service): string {
 /**
  * ` --from REF --to REF`: the release this design is for. The runbook is regenerated at incident
  * time, when HEAD (and the newest tag) may have moved: without the pin, the same command would
- * design another release (from a newer HEAD, often to the very version production runs). A side
- * given on the command line is carried as given; HEAD becomes the release tag that names it, else
- * its commit id, and the target tag stays the tag (stableRef). Without a window (no git, no tag, no --to) only an explicit --from is
+ * design another release (from a newer HEAD, often to the very version production runs). A tag or
+ * commit id given on the command line is carried as given; HEAD or a branch (which moves the same
+ * way) becomes the release tag that names its commit, else the commit id, and the target tag stays
+ * the tag (stableRef). Without a window (no git, no tag, no --to) only an explicit --from is
  * carried. The runbook prints the release it is for (renderers/sh.ts).
  */
 export function windowArgs(service: Service): string {
@@ -169,7 +170,12 @@ export function planRollback(service: Service, findings: Finding[]): Plan {
   for (const name of [...gateInputs].sort(cmp)) {
     const def = GATE_INPUTS[name];
     if (def && !known.has(name)) {
-      const side = name === 'CURRENT_REF' ? window.from : name === 'TARGET_REF' ? window.to : undefined;
+      const side =
+        name === 'CURRENT_REF'
+          ? service.release?.from
+          : name === 'TARGET_REF'
+            ? service.release?.to
+            : undefined;
       inputs.push(side && window.scoped ? { ...def, default: stableRef(side) } : def);
       known.add(name);
     }

@@ -37,9 +37,11 @@ export function planWindow(service: Service): PlanWindow {
 }
 
 /**
- * The git ref a person passes to `rollbook gates` at rollback time: a tag or branch as given, a
- * commit id for HEAD (HEAD moves; the commit does not).
+ * The git ref a command printed now names at rollback time: a tag or a commit id as given; HEAD
+ * becomes its commit id; a branch given as --from/--to (the next commit or fetch moves it) the
+ * release tag at its commit, else the commit id.
  */
-export function stableRef(ref: { ref: string; commit: string }): string {
+export function stableRef(ref: { ref: string; commit: string; tag?: string; moving?: boolean }): string {
+  if (ref.moving) return ref.tag ?? ref.commit.slice(0, 12);
   return ref.ref === 'HEAD' || ref.ref.startsWith('HEAD') ? ref.commit.slice(0, 12) : ref.ref;
 }

@@ -144,6 +144,15 @@ export async function resolveRef(root: string, ref: string): Promise<string> {
   );
 }
 
+/**
+ * Whether a ref names the same commit tomorrow: a tag or a commit id does; a branch, HEAD or an
+ * expression over them (main~1, origin/main) moves with the next commit or fetch.
+ */
+export async function refMoves(root: string, ref: string, commit: string): Promise<boolean> {
+  if (/^[0-9a-f]{4,64}$/i.test(ref) && commit.startsWith(ref.toLowerCase())) return false;
+  return !(await gitOk(root, ['show-ref', '--verify', '--quiet', `refs/tags/${ref}`]));
+}
+
 /** True when `ancestor` is reachable from `descendant` (a commit is its own ancestor). */
 export function isAncestor(root: string, ancestor: string, descendant: string): Promise<boolean> {
   return gitOk(root, ['merge-base', '--is-ancestor', ancestor, descendant]);

@@ -9,7 +9,7 @@ import {
 } from '../model/service.js';
 import { findDescriptor, migrationSpecs, readDescriptor, serviceFromDescriptor } from './descriptor.js';
 import { KUBE_CONTEXT } from './descriptor-schema.js';
-import { applyDiscovery, discover, migrationSetsFor } from './discover.js';
+import { applyDiscovery, type DiscoverOptions, discover, migrationSetsFor } from './discover.js';
 import { repoState } from './git.js';
 import { loadMigrations, type MigrationSpec } from './migrations/index.js';
 import { checkNames, WORKLOAD_NAME_KIND } from './names.js';
@@ -38,23 +38,40 @@ export interface LoadOptions {
   to?: string;
 }
 
+/** What rollbook.yaml says before the files are read: the service it starts from and discovery's inputs. */
+export interface ServiceInputs {
+  /** rollbook.yaml's path relative to the root, when there is one. */
+  file?: string;
+  /** The service as rollbook.yaml declares it (or an empty one named after the directory). */
+  service: Service;
+  specs: MigrationSpec[];
+  tags?: string;
+  nameAt?: Evidence;
+  /** What discovery reads with: deploy.valuesFiles and deploy.namespace of rollbook.yaml. */
+  discover: DiscoverOptions;
+  /** The discovery inputs rollbook.yaml gave, with where (for `discover` to show). */
+  declared: { key: 'deploy.namespace' | 'deploy.valuesFiles'; value: string; at?: Evidence }[];
+}
+
 /**
- * Read a service repository into the model: rollbook.yaml (when present), then what the files say
- * (discovery, migrations). The only entry point the CLI uses to read a service.
+ * rollbook.yaml (when present) read into the service it declares and the inputs discovery takes
+ * from it: the one path `plan` (loadService) and `discover` both read it by. A bad rollbook.yaml is
+ * a RollbookError with file:line:col.
  */
-export async function loadService(dir: string, opts: LoadOptions = {}): Promise<Service> {
-  const root = serviceRoot(dir);
+export function readServiceInputs(root: string, opts: { workload?: string } = {}): ServiceInputs {
   const file = findDescriptor(root);
   let service: Service;
   let specs: MigrationSpec[] = [];
   let tags: string | undefined;
   let nameAt: Evidence | undefined;
+  let namespaceAt: Evidence | undefined;
   if (file) {
     const { descriptor, locate } = readDescriptor(root, file);
     nameAt = locate(['service']);
     service = serviceFromDescriptor(root, file, descriptor, locate);
     specs = migrationSpecs(descriptor, locate);
     tags = descriptor.release?.tags;
+    if (descriptor.deploy?.namespace !== undefined) namespaceAt = locate(['deploy', 'namespace']);
   } else {
     service = emptyService(root, basename(root));
     service.unknowns.push({
@@ -63,12 +80,47 @@ export async function loadService(dir: string, opts: LoadOptions = {}): Promise<
         'no rollbook.yaml: everything below comes from the repository files. Run "rollbook init" to record what only people know (signals, roles, comms, past rollbacks).',
     });
   }
-  const found = await discover(root, {
-    ...(opts.workload ? { workload: opts.workload } : {}),
-    ...(service.deploy.valuesFiles ? { valuesFiles: service.deploy.valuesFiles } : {}),
-    ...(service.deploy.namespace ? { namespace: service.deploy.namespace } : {}),
-  });
-  service = applyDiscovery(service, found);
+  const { valuesFiles, namespace } = service.deploy;
+  return {
+    ...(file ? { file } : {}),
+    service,
+    specs,
+    ...(tags !== undefined ? { tags } : {}),
+    ...(nameAt ? { nameAt } : {}),
+    discover: {
+      ...(opts.workload ? { workload: opts.workload } : {}),
+      ...(valuesFiles ? { valuesFiles } : {}),
+      ...(namespace ? { namespace } : {}),
+    },
+    declared: [
+      ...(namespace
+        ? [
+            {
+              key: 'deploy.namespace' as const,
+              value: namespace,
+              ...(namespaceAt ? { at: namespaceAt } : {}),
+            },
+          ]
+        : []),
+      ...(valuesFiles ?? []).map((v) => ({
+        key: 'deploy.valuesFiles' as const,
+        value: v.path,
+        ...(v.at ? { at: v.at } : {}),
+      })),
+    ],
+  };
+}
+
+/**
+ * Read a service repository into the model: rollbook.yaml (when present), then what the files say
+ * (discovery, migrations). The only entry point the CLI uses to read a service.
+ */
+export async function loadService(dir: string, opts: LoadOptions = {}): Promise<Service> {
+  const root = serviceRoot(dir);
+  const inputs = readServiceInputs(root, opts.workload ? { workload: opts.workload } : {});
+  const { file, specs, tags, nameAt } = inputs;
+  const found = await discover(root, inputs.discover);
+  let service = applyDiscovery(inputs.service, found);
   // Without a descriptor the directory name is a guess; the chosen workload names the service.
   const only = service.workloads.length === 1 ? service.workloads[0] : undefined;
   if (!file && only) service.name = only.name;

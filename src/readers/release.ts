@@ -30,6 +30,7 @@ import {
   readBlobs,
   repoState,
   resolveRef,
+  refMoves,
   tagsMerged,
   uncommittedFiles,
 } from './git.js';
@@ -119,7 +120,7 @@ export async function resolveWindow(root: string, opts: ReleaseOptions = {}): Pr
   const fromCommit = opts.from !== undefined ? await resolveRef(root, opts.from) : (state.head as string);
   const fromRef: ReleaseRef =
     opts.from !== undefined
-      ? { ref: opts.from, commit: fromCommit, short: short(fromCommit), chosen: 'argument', how: '--from' }
+      ? await argumentRef(root, opts.from, fromCommit, '--from', opts.tags)
       : {
           ref: 'HEAD',
           commit: fromCommit,
@@ -137,10 +138,7 @@ export async function resolveWindow(root: string, opts: ReleaseOptions = {}): Pr
         '--from is the version to roll back (running now, the newer one); --to is the target, the last good (older) version. Swap them.',
       );
     }
-    return {
-      ...base,
-      to: { ref: opts.to, commit: toCommit, short: short(toCommit), chosen: 'argument', how: '--to' },
-    };
+    return { ...base, to: await argumentRef(root, opts.to, toCommit, '--to', opts.tags) };
   }
   const releaseTags = (await tagsMerged(root, fromCommit, opts.tags))
     .filter((t) => opts.tags !== undefined || VERSION_TAG.test(t.name))
@@ -184,6 +182,28 @@ function specsOf(sets: MigrationSet[]): MigrationSpec[] {
       ...(s.serverVersion !== undefined ? { version: s.serverVersion } : {}),
       ...(s.at ? { at: s.at } : {}),
     }));
+}
+
+/**
+ * A side named on the command line. A branch (or HEAD, main~1) moves: a command printed now for
+ * later use names its release tag when one is at the commit, else the commit (planner stableRef);
+ * a tag or a commit id is carried as typed.
+ */
+async function argumentRef(
+  root: string,
+  ref: string,
+  commit: string,
+  how: '--from' | '--to',
+  pattern: string | undefined,
+): Promise<ReleaseRef> {
+  const r: ReleaseRef = { ref, commit, short: short(commit), chosen: 'argument', how };
+  if (!(await refMoves(root, ref, commit))) return r;
+  r.moving = true;
+  const tag = (await tagsMerged(root, commit, pattern))
+    .filter((t) => t.commit === commit && (pattern !== undefined || VERSION_TAG.test(t.name)))
+    .sort((a, b) => compareVersionTags(b.name, a.name))[0];
+  if (tag) r.tag = tag.name;
+  return r;
 }
 
 /**

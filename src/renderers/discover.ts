@@ -33,6 +33,10 @@ export function discoverJson(r: DiscoverReport): string {
   const d = r.discovery;
   const findings = r.findings;
   const json = {
+    inputs: {
+      descriptor: r.inputs.descriptor ?? null,
+      declared: r.inputs.declared.map((i) => ({ key: i.key, value: i.value, ...loc(i.at) })),
+    },
     chosen: r.workloads.find((x) => x.workload === r.chosen)?.ref ?? null,
     files: d.files,
     workloads: r.workloads.map(({ workload: w, ref, select }) => ({
@@ -199,6 +203,13 @@ function describeSettings(w: Workload): string {
 export function discoverText(r: DiscoverReport): string {
   const { name, discovery: d, findings } = r;
   const out: string[] = [`rollbook discover: ${name} (${d.files} files)`, ''];
+  if (r.inputs.descriptor) {
+    out.push(
+      `Read with ${r.inputs.descriptor}${r.inputs.declared.length ? '' : ': no deploy.namespace or deploy.valuesFiles'}`,
+    );
+    for (const i of r.inputs.declared) out.push(`  ${i.key} ${i.value}  (${where(i.at)})`);
+    out.push('');
+  }
   out.push(`Workloads (${r.workloads.length})${r.chosen ? ': the chosen one' : ''}`);
   if (!r.workloads.length) out.push('  none found');
   for (const { workload: w, ref, select } of r.workloads) {

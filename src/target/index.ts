@@ -64,6 +64,8 @@ export async function target(dir: string, opts: TargetOptions): Promise<TargetRe
     commit: window.from.commit,
     short: window.from.short,
     how: window.from.how,
+    ...(window.from.tag !== undefined ? { tag: window.from.tag } : {}),
+    ...(window.from.moving ? { moving: true } : {}),
   };
   const bounds = await resolveSuspect(root, opts.suspect, from);
   const base = bounds.base.slice(0, 7);

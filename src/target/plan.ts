@@ -84,7 +84,7 @@ export function revertCommand(s: Suspect): Command {
 
 /** The one command that starts the guided runbook of a path. */
 function guidedCommand(input: TargetInput, path: TargetPath): string {
-  const from = stableRef({ ref: input.from.ref, commit: input.from.commit });
+  const from = stableRef(input.from);
   return `rollbook target --suspect ${shellQuote(input.suspect.ref)} --from ${shellQuote(from)}${selectionArgs(input.rollback.service)} --path ${path} --format sh --out target.sh && bash target.sh`;
 }
 

@@ -24,6 +24,7 @@ describe('rollbook discover (built CLI)', () => {
     expect(a.stdout).not.toContain(ROOT);
     const j = JSON.parse(a.stdout);
     expect(Object.keys(j)).toEqual([
+      'inputs',
       'chosen',
       'files',
       'workloads',

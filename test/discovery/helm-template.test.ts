@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { analyze, plan } from '../../src/index.js';
 import type { Workload } from '../../src/model/service.js';
 import { discover } from '../../src/readers/discover.js';
@@ -21,23 +21,14 @@ import {
 } from '../../src/readers/discovery/helm-template.js';
 import { loadService } from '../../src/readers/load-service.js';
 import { write } from '../helpers/git-repo.js';
-import { realHelmDir } from '../helpers/helm-bin.js';
+import { useRealHelm } from '../helpers/helm-bin.js';
 
 const REPOS = resolve(import.meta.dirname, '../../fixtures/repos');
-const saved = { PATH: process.env.PATH, ROLLBOOK_HELM: process.env.ROLLBOOK_HELM };
-let helmDir: string | undefined;
 const dirs: string[] = [];
 
 // the suite runs with ROLLBOOK_HELM=off (vitest.config.ts); these tests take the default path: helm on PATH
-beforeAll(() => {
-  helmDir = realHelmDir();
-  if (helmDir) process.env.PATH = `${helmDir}${delimiter}${saved.PATH ?? ''}`;
-  delete process.env.ROLLBOOK_HELM;
-});
+const helm = useRealHelm();
 afterAll(() => {
-  process.env.PATH = saved.PATH;
-  if (saved.ROLLBOOK_HELM === undefined) delete process.env.ROLLBOOK_HELM;
-  else process.env.ROLLBOOK_HELM = saved.ROLLBOOK_HELM;
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
@@ -53,11 +44,11 @@ function settingsOf(w: Workload | undefined): Record<string, string> {
 
 describe('helm template (real helm from the npm registry)', () => {
   it('is installed by package.json on linux-x64', () => {
-    if (process.platform === 'linux' && process.arch === 'x64') expect(helmDir).toBeDefined();
+    if (process.platform === 'linux' && process.arch === 'x64') expect(helm()).toBeDefined();
   });
 
   it('renders the Flux release with its valuesFrom layers; the facts match the binding and cite the values lines', async () => {
-    if (!helmDir) return;
+    if (!helm()) return;
     const d = await discover(join(REPOS, 'flux-helmrelease'));
     const w = d.workloads.find((x) => x.kind === 'HelmRelease');
     const s = settingsOf(w);
@@ -73,7 +64,7 @@ describe('helm template (real helm from the npm registry)', () => {
   });
 
   it('a value only helm computes cites the template; a chart helm cannot render falls back and says why', async () => {
-    if (!helmDir) return;
+    if (!helm()) return;
     const root = mkdtempSync(join(tmpdir(), 'rb-helm-tpl-'));
     dirs.push(root);
     write(root, {
@@ -119,7 +110,7 @@ describe('helm template (real helm from the npm registry)', () => {
   });
 
   it('renders a chart whose dependencies were never vendored without them, and names the enabled ones', async () => {
-    if (!helmDir) return;
+    if (!helm()) return;
     const root = mkdtempSync(join(tmpdir(), 'rb-helm-deps-'));
     dirs.push(root);
     const chartYaml = [
@@ -209,7 +200,7 @@ describe('helm template (real helm from the npm registry)', () => {
   });
 
   it('the Argo CD chart with an unvendored postgresql subchart: rendered, the subchart named, still high risk', async () => {
-    if (!helmDir) return;
+    if (!helm()) return;
     const service = await loadService(join(REPOS, 'helm-values-app'));
     const p = plan(service, analyze(service));
     expect(p.risk).toBe('high');
@@ -230,7 +221,7 @@ describe('helm template (real helm from the npm registry)', () => {
   });
 
   it('renders with the namespace the deployment declares: rollbook.yaml deploy.namespace reaches {{ .Release.Namespace }}', async () => {
-    if (!helmDir) return;
+    if (!helm()) return;
     const root = mkdtempSync(join(tmpdir(), 'rb-helm-ns-'));
     dirs.push(root);
     write(root, {
@@ -278,7 +269,7 @@ describe('helm template (real helm from the npm registry)', () => {
 
 describe('ROLLBOOK_HELM: which helm discovery runs', () => {
   it('off never runs one; a path or a program name runs that one; unset: helm on PATH', () => {
-    const dir = helmDir ?? '/nonexistent';
+    const dir = helm() ?? '/nonexistent';
     const cases: [NodeJS.ProcessEnv, string][] = [
       [{ ROLLBOOK_HELM: 'off', PATH: dir }, 'reason: helm template is switched off (ROLLBOOK_HELM=off)'],
       [{ ROLLBOOK_HELM: '0', PATH: dir }, 'reason: helm template is switched off (ROLLBOOK_HELM=0)'],
@@ -289,11 +280,11 @@ describe('ROLLBOOK_HELM: which helm discovery runs', () => {
         'error: ROLLBOOK_HELM=/nonexistent/helm: not an executable file',
       ],
       [{ ROLLBOOK_HELM: 'helm3', PATH: dir }, 'error: ROLLBOOK_HELM=helm3: not an executable file on PATH'],
-      ...(helmDir
+      ...(helm()
         ? ([
-            [{ PATH: `/nonexistent${delimiter}${helmDir}` }, `bin: ${helmDir}/helm`],
-            [{ ROLLBOOK_HELM: `${helmDir}/helm`, PATH: '' }, `bin: ${helmDir}/helm`],
-            [{ ROLLBOOK_HELM: 'helm', PATH: helmDir }, `bin: ${helmDir}/helm`],
+            [{ PATH: `/nonexistent${delimiter}${helm()}` }, `bin: ${helm()}/helm`],
+            [{ ROLLBOOK_HELM: `${helm()}/helm`, PATH: '' }, `bin: ${helm()}/helm`],
+            [{ ROLLBOOK_HELM: 'helm', PATH: helm() }, `bin: ${helm()}/helm`],
           ] as [NodeJS.ProcessEnv, string][])
         : []),
     ];

@@ -7,10 +7,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { discoverRepository } from '../../src/discover.js';
 import { RollbookError } from '../../src/errors.js';
 import { initDescriptor } from '../../src/init.js';
 import { discover } from '../../src/readers/discover.js';
 import { loadService } from '../../src/readers/load-service.js';
+import { discoverText } from '../../src/renderers/discover.js';
+import { cli } from '../helpers/cli.js';
 import { write } from '../helpers/git-repo.js';
 
 const dirs: string[] = [];
@@ -163,6 +166,48 @@ describe('rollbook.yaml deploy.valuesFiles', () => {
     expect((e as RollbookError).message).toBe(
       'rollbook.yaml:5:7: deploy.valuesFiles[0]: values file "charts/web/values-eu.yaml" does not exist',
     );
+  });
+});
+
+describe('rollbook discover reads rollbook.yaml as plan does', () => {
+  it('deploy.valuesFiles and deploy.namespace drive discovery, and discover says they came from rollbook.yaml', async () => {
+    const d = repo({
+      'rollbook.yaml':
+        'version: 1\nservice: web\ndeploy:\n  namespace: shop\n  valuesFiles:\n    - charts/web/values-prod.yaml\n',
+    });
+    const r = await discoverRepository({ dir: d });
+    const w = r.discovery.workloads[0];
+    expect(`${w?.settings.replicas?.value}@${w?.settings.replicas?.at?.file}`).toBe(
+      '4@charts/web/values-prod.yaml',
+    );
+    expect(r.inputs.declared.map((i) => `${i.key} ${i.value} @${i.at?.file}:${i.at?.line}`)).toEqual([
+      'deploy.namespace shop @rollbook.yaml:4',
+      'deploy.valuesFiles charts/web/values-prod.yaml @rollbook.yaml:6',
+    ]);
+    const text = discoverText(r);
+    expect(text).toContain(
+      'Read with rollbook.yaml\n  deploy.namespace shop  (rollbook.yaml:4)\n  deploy.valuesFiles charts/web/values-prod.yaml  (rollbook.yaml:6)\n',
+    );
+    // plan reads the same: one path
+    const s = await loadService(d, { release: false });
+    expect(s.workloads[0]?.settings.replicas?.value).toBe(4);
+  });
+
+  it('a bad rollbook.yaml: the same message with file:line:col and exit 2 as plan', async () => {
+    const d = repo({
+      'rollbook.yaml': 'version: 1\nservice: web\ndeploy:\n  valuesFiles:\n    - charts/web/values-eu.yaml\n',
+    });
+    const discoverRun = await cli(['discover', d]);
+    const planRun = await cli(['plan', d]);
+    expect(discoverRun.code).toBe(2);
+    expect(discoverRun.stderr).toContain(
+      'rollbook.yaml:5:7: deploy.valuesFiles[0]: values file "charts/web/values-eu.yaml" does not exist',
+    );
+    expect([discoverRun.code, discoverRun.stderr, discoverRun.stdout]).toEqual([
+      planRun.code,
+      planRun.stderr,
+      planRun.stdout,
+    ]);
   });
 });
 

@@ -98,6 +98,35 @@ describe('the guided command is pinned to the release of the design', () => {
     expect(dryRun).toContain('if production runs another version, stop');
   });
 
+  it('a branch given as --from or --to is pinned: its release tag, else its commit; main moving later changes nothing', async () => {
+    const repo = releaseRepo();
+    cleanups.push(repo.cleanup);
+    const { root } = repo;
+    const branch = gitIn(root, 'rev-parse', '--abbrev-ref', 'HEAD').trim();
+    gitIn(root, 'branch', 'stable', 'v2');
+
+    // the branch's commit is tagged v3: the tag names it; stable (at v2) becomes v2
+    expect(guidedOf(await design(root, '--from', branch, '--to', 'stable'))).toBe(
+      'rollbook plan . --from v3 --to v2 --format sh --out rollback.sh && bash rollback.sh',
+    );
+
+    write(root, { 'README.md': '# orders\n\nafter v3\n' });
+    commit(root, 'after v3, not released');
+    const head = gitIn(root, 'rev-parse', 'HEAD').trim();
+    const d = await design(root, '--from', branch, '--to', 'v2');
+    expect(d.window.from).toMatchObject({ ref: branch, commit: head });
+    const guided = guidedOf(d);
+    expect(guided).toBe(
+      `rollbook plan . --from ${head.slice(0, 12)} --to v2 --format sh --out rollback.sh && bash rollback.sh`,
+    );
+
+    // incident time: the branch has moved on
+    write(root, { 'README.md': '# orders\n\nnext\n' });
+    commit(root, 'next');
+    const { dryRun } = runPrinted(root, guided);
+    expect(dryRun).toContain(`release: rolls back ${head.slice(0, 12)} to v2 (commit `);
+  });
+
   it('--from and --to given explicitly are carried as given, quoted: a hostile tag name stays one word', async () => {
     const repo = releaseRepo();
     cleanups.push(repo.cleanup);

@@ -6,8 +6,9 @@
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
+import { afterAll, beforeAll } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -62,4 +63,25 @@ export function realHelmDir(): string | undefined {
   chmodSync(tmp, 0o755);
   renameSync(tmp, bin);
   return dir;
+}
+
+/**
+ * The tests of a file run with the real helm on PATH and ROLLBOOK_HELM unset (the suite runs with
+ * ROLLBOOK_HELM=off, vitest.config.ts), both restored afterwards. Returns helm's directory (undefined
+ * where no binary ships for the platform) once the file's beforeAll ran.
+ */
+export function useRealHelm(): () => string | undefined {
+  const saved = { PATH: process.env.PATH, ROLLBOOK_HELM: process.env.ROLLBOOK_HELM };
+  let dir: string | undefined;
+  beforeAll(() => {
+    dir = realHelmDir();
+    if (dir) process.env.PATH = `${dir}${delimiter}${saved.PATH ?? ''}`;
+    delete process.env.ROLLBOOK_HELM;
+  });
+  afterAll(() => {
+    process.env.PATH = saved.PATH;
+    if (saved.ROLLBOOK_HELM === undefined) delete process.env.ROLLBOOK_HELM;
+    else process.env.ROLLBOOK_HELM = saved.ROLLBOOK_HELM;
+  });
+  return () => dir;
 }

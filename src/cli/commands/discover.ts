@@ -7,6 +7,7 @@ const USAGE = `Usage: rollbook discover [dir] [--format text|json] [--workload N
 
 What rollbook finds in the repository (workloads, migrations, flags, pipelines, signals), where,
 every deploy file with what became of it, the config findings, and what it could not read.
+It reads with rollbook.yaml's deploy.namespace and deploy.valuesFiles, as plan does.
 --workload (kind/name, namespace/kind/name, or a manifest, overlay or chart path) narrows it to one
 workload: then the unknowns are the ones that concern it.`;
 

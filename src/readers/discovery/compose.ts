@@ -17,6 +17,7 @@ import type {
 import { cmp } from '../../util/order.js';
 import { CACHE_ENGINES, engineOfImage } from './data-stores.js';
 import { parseImage } from './image.js';
+import { lineAt } from './text.js';
 import { arr, durationSeconds, get, isObj, num, type Obj, obj, str, type YamlDoc } from './yaml.js';
 
 /** Base file names, in the order compose looks for them. */
@@ -157,12 +158,6 @@ const PROJECT_ENV = /\bCOMPOSE_PROJECT_NAME\s*[=:]\s*(["']?)([^"'\s#]+)\1/g;
 
 function unquote(t: string): string {
   return t.replace(/^(["'])(.*)\1$/, '$2');
-}
-
-function lineAt(text: string, index: number): number {
-  let n = 1;
-  for (let i = 0; i < index; i++) if (text.charCodeAt(i) === 10) n++;
-  return n;
 }
 
 /**

@@ -36,7 +36,17 @@ import {
   workloadOf,
 } from './k8s.js';
 import { lineAt } from './text.js';
-import { get, metadataValue, num, obj, parseYaml, parseYamlDocuments, str, type YamlDoc } from './yaml.js';
+import {
+  get,
+  isObj,
+  metadataValue,
+  num,
+  obj,
+  parseYaml,
+  parseYamlDocuments,
+  str,
+  type YamlDoc,
+} from './yaml.js';
 
 export interface ChartInput {
   /** Chart directory (relative, POSIX). */
@@ -65,6 +75,8 @@ interface Chunk {
   text: string;
   /** 1-based line of the chunk start in its file. */
   line: number;
+  /** One object a `range` loop renders from this chunk: its name as `helm template` rendered it. */
+  rendered?: string;
 }
 
 const WORKLOAD = /^(Deployment|StatefulSet|DaemonSet|Rollout)$/;
@@ -127,7 +139,7 @@ function binder(input: ChartInput, values: ValuesSource, names: ChartNames, defi
   const renders = new Map<string, Rendered>();
   const memo = new Map<string, Bound | undefined>();
   return (chunk, kind) => {
-    const key = `${chunk.file}\u0000${chunk.line}\u0000${kind}`;
+    const key = `${chunk.file}\u0000${chunk.line}\u0000${kind}\u0000${chunk.rendered ?? ''}`;
     if (!memo.has(key)) memo.set(key, bindObject(input, chunk, values, names, kind, defines, renders));
     return memo.get(key);
   };
@@ -192,6 +204,41 @@ export function readChart(input: ChartInput): { workloads: Workload[]; unknowns:
     const n = str(get(d.value, 'metadata', 'name'));
     if (n) crds.push({ name: n, inTemplates: false, at: d.at(['kind']) });
   }
+
+  // a workload template inside a `range` loop makes one object per entry: helm template lists them
+  // (one unit each); without it the template is read once and an unknown says what the loop makes
+  const rendered = input.helm && 'docs' in input.helm ? input.helm.docs : undefined;
+  const looped = workloads.flatMap((c) => {
+    const loop = enclosingRange(input.templates.find((t) => t.file === c.file)?.text ?? '', c.line);
+    if (!loop) return [c];
+    const kind = kindOf(c) ?? '';
+    const made = rendered
+      ? rendered
+          .filter((r) => r.file === c.file)
+          .flatMap((r) => parseYamlDocuments(c.file, r.text).docs.flatMap((d) => objectsOf(d)))
+          .filter((o) => o.kind === kind)
+          .map((o) => o.name)
+      : [];
+    if (made.length) return [...new Set(made)].sort(cmp).map((n) => ({ ...c, rendered: n }));
+    const over = /^\s*(?:\$[\w]+\s*(?:,\s*\$[\w]+\s*)?:=\s*)?\.Values\.([\w.]+)\s*$/.exec(loop.expr)?.[1];
+    const entries = over === undefined ? undefined : valueAt(values, over);
+    const set = over === undefined ? undefined : vat(over.split('.'));
+    const count = isObj(entries)
+      ? `${Object.keys(entries).length} entries (${Object.keys(entries).join(', ')})`
+      : Array.isArray(entries)
+        ? `${entries.length} items`
+        : undefined;
+    const listed = count
+      ? ` .Values.${over} has ${count}${set ? ` at ${set.file}:${set.line}` : ''}, each a ${kind} unless a condition in the loop skips it.`
+      : '';
+    unknowns.push({
+      subject: `helm chart ${name}`,
+      reason: `this template emits one ${kind} per entry of "range ${loop.expr.trim()}": without helm template rollbook reads it once, as one ${kind} (${c.file}:${lineIn(c, /^kind:/m)}) with the loop variables unresolved, so the objects the loop makes (their names, replicas, probes) are not known.${listed} Run with helm on PATH: helm template renders each one, and each becomes a workload of its own.`,
+      at: { file: c.file, line: loop.line },
+    });
+    return [c];
+  });
+  workloads.splice(0, workloads.length, ...looped);
 
   // the chart's own workload first: the one named like the release (`x.fullname`), else the first
   const main = workloads.find((c) => nameOf(c, names) === names.fullname) ?? workloads[0];
@@ -441,6 +488,27 @@ function valueAt(values: unknown, path: string): unknown {
 }
 
 /**
+ * The innermost `{{ range … }}` block still open at the start of line `line` of a template: its
+ * expression and line.
+ */
+function enclosingRange(text: string, line: number): { expr: string; line: number } | undefined {
+  let pos = 0;
+  for (let n = 1; n < line && pos >= 0; n++) pos = text.indexOf('\n', pos) + 1;
+  if (pos <= 0 && line > 1) return undefined;
+  const open: ({ expr: string; line: number } | undefined)[] = [];
+  for (const m of text.slice(0, pos).matchAll(/\{\{-?\s*(if|with|range|define|block|end)\b([^}]*)\}\}/g)) {
+    if (m[1] === 'end') open.pop();
+    else
+      open.push(
+        m[1] === 'range'
+          ? { expr: (m[2] ?? '').replace(/-\s*$/, ''), line: lineAt(text, m.index) }
+          : undefined,
+      );
+  }
+  return [...open].reverse().find((o) => o !== undefined);
+}
+
+/**
  * The `.Values` paths guarding a position by `{{ if .Values.x }}` blocks still open there: a
  * block whose condition is false in values.yaml removes what it guards.
  */
@@ -584,11 +652,12 @@ function bindObject(
   const approx = candidates.find((o) => o.name === want) ?? candidates[0];
   const helm = input.helm && 'docs' in input.helm ? input.helm : undefined;
   if (!helm) return approx ? { o: approx, rendered } : undefined;
-  const name = approx?.name;
+  const name = chunk.rendered ?? approx?.name;
   for (const r of helm.docs.filter((x) => x.file === chunk.file)) {
     for (const d of parseYamlDocuments(chunk.file, r.text).docs) {
       const objs = objectsOf(d).filter((o) => o.kind === kind);
-      const o = objs.find((x) => x.name === name) ?? objs[0];
+      // a loop's object by its rendered name only: another entry's object is not this one
+      const o = objs.find((x) => x.name === name) ?? (chunk.rendered ? undefined : objs[0]);
       if (o) return { o: { ...o, doc: exactDoc(d, approx, chunk, helm.version) }, rendered, exact: true };
     }
   }
