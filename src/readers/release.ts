@@ -28,9 +28,9 @@ import {
   listTree,
   materialize,
   readBlobs,
+  refMoves,
   repoState,
   resolveRef,
-  refMoves,
   tagsMerged,
   uncommittedFiles,
 } from './git.js';
