@@ -15,6 +15,7 @@ import type {
   ReleaseChange,
   ReleaseRef,
   TargetSchema,
+  ValueChange,
 } from '../model/release.js';
 import type { Migration, MigrationSet, Service } from '../model/service.js';
 import { cmp } from '../util/order.js';
@@ -249,6 +250,34 @@ const FIELDS: [string, RegExp][] = [
   ],
   ['env', /^\s*(?:-\s*)?"?(env|environment)"?\s*:|^\s*-\s*name\s*:/],
 ];
+
+const SCALAR = /^\s*(?:-\s*)?"?([A-Za-z_][\w.-]*)"?\s*[:=]\s*"?([^"\s,#{}[\]]+)"?\s*,?\s*(?:#.*)?$/;
+
+/**
+ * Scalar values changed in place: per hunk, the n-th removed `key: value` line of a key paired with
+ * the n-th added line of the same key (YAML, JSON and HCL-like `key = value`), when the value differs.
+ */
+export function valueChanges(file: string, hunks: Hunk[] | undefined): ValueChange[] {
+  const out: ValueChange[] = [];
+  for (const h of hunks ?? []) {
+    const removed = new Map<string, string[]>();
+    for (const l of h.removed) {
+      const m = SCALAR.exec(l);
+      if (m?.[1] && m[2]) removed.set(m[1], [...(removed.get(m[1]) ?? []), m[2]]);
+    }
+    const seen = new Map<string, number>();
+    h.added.forEach((l, i) => {
+      const m = SCALAR.exec(l);
+      if (!m?.[1] || !m[2]) return;
+      const n = seen.get(m[1]) ?? 0;
+      seen.set(m[1], n + 1);
+      const before = removed.get(m[1])?.[n];
+      if (before !== undefined && before !== m[2])
+        out.push({ file, key: m[1], before, after: m[2], line: h.line + i });
+    });
+  }
+  return out;
+}
 
 function manifestFields(hunks: Hunk[] | undefined): string[] {
   const found = new Set<string>();
@@ -564,12 +593,16 @@ export async function readRelease(
         : { set: s.path, tool: s.tool, version: null };
     });
   const commits = await countCommits(root, to.commit, w.from.commit);
+  const valueChanged = changes
+    .filter((c) => c.kind === 'manifest' || c.kind === 'config')
+    .flatMap((c) => valueChanges(c.file, hunks.get(c.file)));
   const r: Omit<Release, 'summary'> = {
     ...base,
     to,
     scoped: true,
     ...(commits !== undefined ? { commits } : {}),
     changes,
+    ...(valueChanged.length ? { valueChanges: valueChanged } : {}),
     otherFiles: other,
     targetSchema,
   };
