@@ -11,6 +11,7 @@ import { applyDiscovery, type Discovery, discover, uniqueRef, workloadRef } from
 import { serviceRoot } from './readers/root.js';
 import { emptyService } from './readers/service-base.js';
 import { runRules } from './rules/index.js';
+import { cmp } from './util/order.js';
 
 export interface DiscoverCommandOptions {
   /** The service directory as given (default "."), resolved against cwd. */
@@ -38,6 +39,16 @@ export interface DiscoverReport {
   workloads: { workload: Workload; ref: string; select: string }[];
   chosen?: Workload;
   deployFiles: { file: string; status: DeployFileStatus; workloads: string[]; notes: string[] }[];
+  /** Every flag file: the workloads its flags bind to (with why) and the flags bound to none. */
+  flagFiles: {
+    file: string;
+    provider: string;
+    /** `--workload` values of the workloads its flags bind to. */
+    workloads: string[];
+    flags: { key: string; killSwitch: boolean; boundTo: { workload: string; how: string }[] }[];
+    /** Keys bound to no workload (a design leaves them out and says so in its unknowns). */
+    unbound: string[];
+  }[];
   findings: Finding[];
   /** fail when a config finding is an error. */
   outcome: Outcome;
@@ -79,8 +90,23 @@ export async function discoverRepository(opts: DiscoverCommandOptions = {}): Pro
       ],
     };
   });
+  const flagFiles = d.flagFiles.map((f) => {
+    const flags = f.flags.map((bf) => ({
+      key: bf.flag.key,
+      killSwitch: bf.flag.killSwitch,
+      boundTo: bf.bonds.map((b) => ({ workload: select(b.workload), how: b.how })),
+    }));
+    return {
+      file: f.file,
+      provider: f.provider,
+      workloads: [...new Set(flags.flatMap((x) => x.boundTo.map((b) => b.workload)))].sort(cmp),
+      flags,
+      unbound: flags.filter((x) => x.boundTo.length === 0).map((x) => x.key),
+    };
+  });
   return {
     name,
+    flagFiles,
     discovery: { ...d, workloads: service.workloads, unknowns: service.unknowns },
     workloads: service.workloads.map((w) => ({ workload: w, ref: workloadRef(w), select: select(w) })),
     ...(chosen ? { chosen } : {}),

@@ -526,12 +526,19 @@ export interface Flag {
   state?: string;
   /** Unleash activation strategies / flagd targeting, as short descriptions. */
   strategies?: string[];
+  /**
+   * Why the flag belongs to this service's workload when the repository holds several (discovery):
+   * "evaluated in services/checkout/src/checkout.ts:6, under services/checkout", "declared in rollbook.yaml".
+   */
+  boundBy?: string;
   at?: Evidence;
 }
 
 export interface FlagSource {
   provider: string;
   file?: string;
+  /** The flag keys of this service in the file (rollbook.yaml): exact keys or prefixes ending in `*`; absent = every flag. */
+  keys?: string[];
   at?: Evidence;
 }
 

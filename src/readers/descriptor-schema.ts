@@ -42,6 +42,12 @@ const migrations = z
 const flagSource = z.strictObject({
   provider: z.string().min(1).describe('flagd, unleash, launchdarkly, ...'),
   file: z.string().optional().describe('Flag definition file in the repository.'),
+  keys: z
+    .array(name)
+    .optional()
+    .describe(
+      "This service's flags in the file, when the file also holds other services' flags: exact keys, or a prefix ending in * (orders.*). Default: every flag in the file.",
+    ),
   killSwitches: z
     .array(name)
     .optional()

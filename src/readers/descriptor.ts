@@ -260,6 +260,7 @@ export function serviceFromDescriptor(
   for (const [i, f] of (st.flags ?? []).entries()) {
     const src = { provider: f.provider, at: at(['state', 'flags', i]) } as Service['flagSources'][number];
     if (f.file) src.file = f.file;
+    if (f.keys?.length) src.keys = f.keys;
     s.flagSources.push(src);
     for (const [k, key] of (f.killSwitches ?? []).entries()) {
       s.flags.push({

@@ -41,6 +41,7 @@ import {
   taskDefinitionWorkload,
 } from './discovery/ecs.js';
 import { findMigrationRuns } from './discovery/find-migration-runs.js';
+import { bindFlags, type FlagFileBinding, scopeFlags } from './discovery/flag-binding.js';
 import {
   flagRefsIn,
   isFlagd,
@@ -100,6 +101,8 @@ export interface Discovery {
   flags: Flag[];
   /** Flag keys the code evaluates (only searched when a flag file exists). */
   flagRefs: FlagRef[];
+  /** Every flag file and the workloads its flags bind to (and the flags bound to none). */
+  flagFiles: FlagFileBinding[];
   pipelines: Pipeline[];
   signals: Signal[];
   /** How migrations are applied (pipeline, hooks, init containers, compose, the app at startup). */
@@ -816,12 +819,14 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
     flagSources: flagSources.sort((a, b) => cmp(a.file ?? '', b.file ?? '')),
     flags: flags.sort((a, b) => cmp(a.key, b.key) || cmp(evKey(a.at), evKey(b.at))),
     flagRefs: flagRefs.sort((a, b) => cmp(evKey(a.at), evKey(b.at)) || cmp(a.key, b.key)),
+    flagFiles: [],
     pipelines: pipelines.sort((a, b) => cmp(a.file, b.file)),
     signals: signals.sort((a, b) => cmp(a.name, b.name) || cmp(evKey(a.at), evKey(b.at))),
     files: files.length,
     deployFiles: [],
     unknowns: dedupeUnknowns(unknowns),
   };
+  out.flagFiles = bindFlags(out.flags, out.flagSources, out.flagRefs, finalWorkloads);
   for (const u of out.unknowns) if (u.at?.file) ledger.unknown(u.at.file, `${u.subject}: ${u.reason}`);
   out.deployFiles = ledger.list(finalWorkloads).filter((e) => e.file !== '');
   if (opts.workload) out.workload = opts.workload;
@@ -1208,13 +1213,17 @@ export function applyDiscovery(service: Service, d: Discovery): Service {
   const platforms = new Set(s.workloads.map((w) => w.platform));
   if (!s.deploy.platform && platforms.size === 1) s.deploy.platform = [...platforms][0];
 
-  if (!s.flagSources.length) s.flagSources = d.flagSources;
-  if (!s.flags.length) s.flags = d.flags;
-  else {
-    const have = new Set(s.flags.map((f) => f.key));
-    s.flags = [...s.flags, ...d.flags.filter((f) => !have.has(f.key))];
-  }
-  if (!s.flagRefs?.length && d.flagRefs.length) s.flagRefs = d.flagRefs;
+  const flagScope = scopeFlags(
+    { sources: s.flagSources, flags: s.flags, ...(s.flagRefs ? { refs: s.flagRefs } : {}) },
+    d,
+    chosen,
+    d.workloads,
+    (w) => uniqueRef(w, d.workloads),
+  );
+  s.flagSources = flagScope.flagSources;
+  s.flags = flagScope.flags;
+  if (flagScope.flagRefs) s.flagRefs = flagScope.flagRefs;
+  s.unknowns.push(...flagScope.unknowns);
   if (!s.pipelines.length) s.pipelines = d.pipelines;
   if (!s.migrationRuns?.length && d.migrationRuns.length) s.migrationRuns = d.migrationRuns;
   if (!s.deploy.pipeline && d.pipelines[0]) s.deploy.pipeline = d.pipelines[0].provider;

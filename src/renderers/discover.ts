@@ -109,6 +109,7 @@ export function discoverJson(r: DiscoverReport): string {
       ...loc(t.table.at),
     })),
     flagSources: d.flagSources.map((s) => ({ provider: s.provider, file: s.file ?? null })),
+    flagFiles: r.flagFiles,
     flags: d.flags.map((f) => ({
       key: f.key,
       provider: f.provider,
@@ -249,6 +250,14 @@ export function discoverText(r: DiscoverReport): string {
     out.push(
       `  ${f.key}${f.killSwitch ? '  kill switch' : ''}${f.state ? `  ${f.state}` : ''}${f.strategies?.length ? `  [${f.strategies.join('; ')}]` : ''}  (${where(f.at)})`,
     );
+  if (r.flagFiles.length)
+    out.push('', `Flag files (${r.flagFiles.length}): which workload each flag belongs to`);
+  for (const f of r.flagFiles) {
+    out.push(
+      `  ${f.file || '(no file)'} (${f.provider}): ${f.workloads.length ? `binds to ${f.workloads.join(', ')}` : 'binds to no workload'}${f.unbound.length ? `; bound to none: ${f.unbound.join(', ')}` : ''}`,
+    );
+    for (const x of f.flags) for (const b of x.boundTo) out.push(`    ${x.key} → ${b.workload}: ${b.how}`);
+  }
   out.push('', `Pipelines (${d.pipelines.length})`);
   for (const p of d.pipelines) {
     const tag =

@@ -36,7 +36,7 @@ export default createRule(
         const source = service.flagSources.find((s) => s.provider === f.provider && s.at);
         return report({
           subject: f.key,
-          message: `Flag \`${f.key}\` (${f.provider}) is a kill switch: if the failing change sits behind it, turning it off mitigates in seconds, without a deploy.`,
+          message: `Flag \`${f.key}\` (${f.provider}) is a kill switch${f.boundBy ? ` of this workload (${f.boundBy})` : ''}: if the failing change sits behind it, turning it off mitigates in seconds, without a deploy.`,
           evidence: [evidenceFor(service, f.at ?? source?.at)],
           appRollbackSafe: true,
           revertLossless: true,

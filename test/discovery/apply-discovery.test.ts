@@ -38,14 +38,21 @@ describe('applyDiscovery', () => {
     });
     expect(s.artifact).toMatchObject({ image: 'ghcr.io/acme/storefront', versioning: 'mutable-tag' });
     expect(s.signals.map((x) => x.name)).toEqual(['storefront-success-rate/success-rate']);
-    expect(s.flags.map((f) => f.key)).toEqual(['checkout-kill-switch', 'new-checkout-flow']);
-    expect(s.flagRefs?.map((r) => r.key)).toEqual(['new-checkout-flow', 'express-pay']);
+    // the repository's flags are checkout's (its code evaluates them, its name prefixes them), not storefront's
+    expect(s.flags.map((f) => f.key)).toEqual([]);
+    expect(s.flagSources).toEqual([]);
+    expect(s.flagRefs).toBeUndefined();
 
     const other = applyDiscovery(
       emptyService(SHOP, 'shop'),
       await discover(SHOP, { workload: 'shop/deployment/checkout-api' }),
     );
     expect(other.signals).toEqual([]);
+    expect(other.flags.map((f) => `${f.key}: ${f.boundBy}`)).toEqual([
+      'checkout-kill-switch: its key prefix "checkout-" names checkout-api (no other evidence)',
+      'new-checkout-flow: evaluated in services/checkout/src/checkout.ts:6, under services/checkout/base',
+    ]);
+    expect(other.flagRefs?.map((r) => r.key)).toEqual(['new-checkout-flow', 'express-pay']);
     expect(other.artifact.versioning).toBe('git-sha');
   });
 

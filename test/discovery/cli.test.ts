@@ -32,12 +32,48 @@ describe('rollbook discover (built CLI)', () => {
       'migrationRuns',
       'migrationTables',
       'flagSources',
+      'flagFiles',
       'flags',
       'pipelines',
       'signals',
       'findings',
       'deployFiles',
       'unknowns',
+    ]);
+    // every flag file is accounted for: the workloads its flags bind to, and why
+    expect(j.flagFiles).toEqual([
+      {
+        file: 'flags/flags.json',
+        provider: 'flagd',
+        workloads: ['deployment/checkout-api', 'deployment/staging-checkout-api'],
+        flags: [
+          {
+            key: 'checkout-kill-switch',
+            killSwitch: true,
+            boundTo: [
+              {
+                workload: 'deployment/checkout-api',
+                how: 'its key prefix "checkout-" names checkout-api (no other evidence)',
+              },
+            ],
+          },
+          {
+            key: 'new-checkout-flow',
+            killSwitch: false,
+            boundTo: [
+              {
+                workload: 'deployment/checkout-api',
+                how: 'evaluated in services/checkout/src/checkout.ts:6, under services/checkout/base',
+              },
+              {
+                workload: 'deployment/staging-checkout-api',
+                how: 'evaluated in services/checkout/src/checkout.ts:6, under services/checkout/base',
+              },
+            ],
+          },
+        ],
+        unbound: [],
+      },
     ]);
     // every deploy file read is accounted for; none chosen, so each feeding file is just "workload"
     expect(
@@ -88,10 +124,8 @@ describe('rollbook discover (built CLI)', () => {
     ]);
     const j = JSON.parse(r.stdout);
     expect(j.workloads.map((w: { ref: string }) => w.ref)).toEqual(['shop/statefulset/inventory']);
+    // the flags are checkout's (bound by its code and key prefix): none is inventory's
     expect([...new Set(j.findings.map((f: { rule: string }) => f.rule))].sort()).toEqual([
-      'flag-missing-from-file',
-      'flag-state-not-restored',
-      'kill-switch-available',
       'migrations-before-rollout',
       'no-pdb',
       'no-rollout-history',

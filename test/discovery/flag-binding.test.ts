@@ -1,0 +1,240 @@
+import { describe, expect, it } from 'vitest';
+import type { Flag, FlagRef, Workload } from '../../src/model/index.js';
+import {
+  bindFlags,
+  keyMatches,
+  namespaceOwner,
+  scopeFlags,
+} from '../../src/readers/discovery/flag-binding.js';
+import { ownerOfPath } from '../../src/readers/discovery/workload-dirs.js';
+
+function wl(name: string, file: string, extra: Partial<Workload> = {}): Workload {
+  return {
+    kind: 'Deployment',
+    name,
+    platform: 'kubernetes',
+    at: { file, line: 1 },
+    images: [],
+    settings: {},
+    config: [],
+    ...extra,
+  };
+}
+
+const checkout = wl('checkout-api', 'services/checkout/base/deployment.yaml', {
+  kustomize: { overlay: 'services/checkout/overlays/production' },
+});
+const checkoutStaging = wl('staging-checkout-api', 'services/checkout/base/deployment.yaml', {
+  kustomize: { overlay: 'services/checkout/overlays/staging' },
+});
+const inventory = wl('inventory', 'services/inventory/statefulset.yaml', { kind: 'StatefulSet' });
+const payments = wl('payments', 'services/payments/chart/Chart.yaml', {
+  helm: { release: 'payments', chart: 'payments', chartPath: 'services/payments/chart' },
+});
+const ordersWorker = wl('orders-worker', 'ecs/service.json', { kind: 'ECSService', platform: 'ecs' });
+const ordersApi = wl('orders-api', 'charts/orders/templates/api.yaml');
+const searchApi = wl('search-api', 'cloudrun/service.yaml', { kind: 'Service', platform: 'cloud-run' });
+const thumbs = wl('thumbnails', 'lambda/template.yaml', { kind: 'Function', platform: 'lambda' });
+const cleanup = wl('CleanupFunction', 'lambda/template.yaml', { kind: 'Function', platform: 'lambda' });
+const api = wl('api', 'charts/api/templates/deployment.yaml');
+const shop = [checkout, checkoutStaging, inventory, payments];
+
+const names = (ws: readonly Workload[]) => ws.map((w) => w.name);
+
+describe('ownerOfPath: which workload a file belongs to by location', () => {
+  it.each([
+    ['services/checkout/src/checkout.ts', shop, ['checkout-api', 'staging-checkout-api']],
+    ['services/checkout/flags.json', [checkout, inventory], ['checkout-api']],
+    ['services/inventory/cmd/main.go', shop, ['inventory']],
+    ['services/payments/app/flags.yaml', shop, ['payments']],
+    // a directory every service shares, and the root, belong to none
+    ['services/flags.json', shop, []],
+    ['flags/flags.json', shop, []],
+    ['flags.json', shop, []],
+    // two functions of one SAM template share its directory
+    ['lambda/flags.json', [thumbs, cleanup, searchApi], ['thumbnails', 'CleanupFunction']],
+    ['src/orders/export.ts', [ordersWorker, searchApi], []],
+  ])('%s', (path, workloads, expected) => {
+    expect(names(ownerOfPath(path, workloads).workloads)).toEqual(expected);
+  });
+});
+
+describe('namespaceOwner: a key namespace that names exactly one workload', () => {
+  const zoo = [ordersWorker, searchApi, thumbs, api];
+  it.each([
+    ['orders.kill-async-export', zoo, 'orders-worker', 'key namespace "orders."'],
+    ['search.new-ranking', zoo, 'search-api', 'key namespace "search."'],
+    ['checkout-kill-switch', shop, 'checkout-api', 'key prefix "checkout-"'],
+    ['search-api.kill', zoo, 'search-api', 'starts with the workload\'s name "search-api"'],
+    ['thumbnails:resize-v2', zoo, 'thumbnails', 'starts with the workload\'s name "thumbnails"'],
+    // a workload named by a generic word still owns keys that start with its whole name
+    ['api.rate-limit', [api, searchApi], 'api', 'starts with the workload\'s name "api"'],
+  ])('%s → %s', (key, workloads, owner, how) => {
+    const b = namespaceOwner(key, workloads);
+    expect(b?.workload.name).toBe(owner);
+    expect(b?.how).toContain(how);
+  });
+
+  it.each([
+    // two workloads of one service: the namespace does not tell which
+    ['orders.kill-async-export', [ordersWorker, ordersApi]],
+    // generic first words name nothing
+    ['new-checkout-flow', shop],
+    ['web.dark-mode', [wl('web-frontend', 'web/deploy.yaml'), searchApi]],
+    ['kill-switch', zoo],
+    ['billing.v2', zoo],
+  ])('%s binds to nothing', (key, workloads) => {
+    expect(namespaceOwner(key, workloads)).toBeUndefined();
+  });
+});
+
+const flag = (key: string, file: string, line: number, killSwitch = false): Flag => ({
+  key,
+  provider: 'flagd',
+  killSwitch,
+  at: { file, line },
+});
+const ref = (key: string, file: string, line: number): FlagRef => ({ key, at: { file, line } });
+
+describe('bindFlags: every flag of every file, with the workloads it binds to and why', () => {
+  const flags = [
+    flag('checkout-kill-switch', 'flags/flags.json', 10, true),
+    flag('new-checkout-flow', 'flags/flags.json', 4),
+    flag('legacy-pricing', 'flags/flags.json', 16),
+    flag('restock-v2', 'services/inventory/flags.json', 3),
+  ];
+  const sources = [
+    { provider: 'flagd', file: 'flags/flags.json' },
+    { provider: 'flagd', file: 'services/inventory/flags.json' },
+  ];
+  const refs = [
+    ref('new-checkout-flow', 'services/checkout/src/checkout.ts', 6),
+    ref('new-checkout-flow', 'services/payments/app/pay.ts', 12),
+  ];
+  const bound = bindFlags(flags, sources, refs, shop);
+
+  it('accounts for every file and flag', () => {
+    expect(
+      bound.map((f) => [
+        f.file,
+        f.flags.map((b) => `${b.flag.key}: ${names(b.bonds.map((x) => x.workload))}`),
+      ]),
+    ).toEqual([
+      [
+        'flags/flags.json',
+        [
+          'checkout-kill-switch: checkout-api',
+          'legacy-pricing: ',
+          'new-checkout-flow: checkout-api,staging-checkout-api,payments',
+        ],
+      ],
+      ['services/inventory/flags.json', ['restock-v2: inventory']],
+    ]);
+  });
+
+  it('says why', () => {
+    const hows = bound.flatMap((f) => f.flags.flatMap((b) => b.bonds.map((x) => `${b.flag.key} ${x.how}`)));
+    expect(hows).toEqual([
+      'checkout-kill-switch its key prefix "checkout-" names checkout-api (no other evidence)',
+      'new-checkout-flow evaluated in services/checkout/src/checkout.ts:6, under services/checkout/base',
+      'new-checkout-flow evaluated in services/checkout/src/checkout.ts:6, under services/checkout/base',
+      'new-checkout-flow evaluated in services/payments/app/pay.ts:12, under services/payments/chart',
+      'restock-v2 its file services/inventory/flags.json sits under services/inventory',
+    ]);
+  });
+
+  it('with one workload, every flag is its own', () => {
+    const one = bindFlags([flag('x', 'flags.json', 2)], [], [], [ordersWorker]);
+    expect(one[0]?.flags[0]?.bonds.map((b) => `${b.workload.name}: ${b.how}`)).toEqual([
+      "orders-worker: the repository's only workload",
+    ]);
+  });
+});
+
+describe('scopeFlags: the chosen workload sees its own flags only', () => {
+  const flags = [
+    flag('orders.kill-async-export', 'flags/unleash-export.json', 6, true),
+    flag('search.new-ranking', 'flags/unleash-export.json', 4),
+    flag('reports.beta', 'flags/unleash-export.json', 8),
+    flag('kill-everything', 'flags/unleash-export.json', 10, true),
+  ];
+  const sources = [
+    {
+      provider: 'flagd',
+      file: 'flags/unleash-export.json',
+      at: { file: 'flags/unleash-export.json', line: 3 },
+    },
+  ];
+  const zoo = [ordersWorker, searchApi, thumbs];
+  const refs = [ref('thumbs-v2', 'lambda/handler.ts', 3), ref('orders-x', 'src/x.ts', 1)];
+  const d = { flagSources: sources, flags, flagRefs: refs, flagFiles: bindFlags(flags, sources, refs, zoo) };
+  const label = (w: Workload) => w.name;
+  const none = { sources: [], flags: [] };
+
+  it.each([
+    [ordersWorker, ['orders.kill-async-export'], []],
+    [searchApi, ['search.new-ranking'], []],
+    [thumbs, [], ['thumbs-v2']],
+  ])('%s', (chosen, keys, refKeys) => {
+    const s = scopeFlags(none, d, chosen as Workload, zoo, label);
+    expect(s.flags.map((f) => f.key)).toEqual(keys);
+    expect(s.flagSources.map((x) => x.file)).toEqual(keys.length ? ['flags/unleash-export.json'] : []);
+    expect((s.flagRefs ?? []).map((r) => r.key)).toEqual(refKeys);
+  });
+
+  it('a flag bound to no workload is an unknown naming the keys, what was checked and the rollbook.yaml lines', () => {
+    const s = scopeFlags(none, d, thumbs, zoo, label);
+    expect(s.unknowns).toHaveLength(1);
+    expect(s.unknowns[0]?.subject).toBe('flags in flags/unleash-export.json');
+    expect(s.unknowns[0]?.at).toEqual({ file: 'flags/unleash-export.json', line: 3 });
+    const reason = s.unknowns[0]?.reason ?? '';
+    expect(reason).toContain('2 flagd flags bound to no workload: kill-everything, reports.beta');
+    expect(reason).toContain(
+      'kill switch kill-everything: a candidate mitigation, not offered in the runbook until bound',
+    );
+    expect(reason).toContain("the file's location (flags is no workload's directory)");
+    expect(reason).toContain(
+      'bind them in rollbook.yaml: deploy: { workload: thumbnails } and state: { flags: [{ provider: flagd, file: flags/unleash-export.json, keys: [kill-everything, reports.beta] }] }',
+    );
+  });
+
+  it('rollbook.yaml keys (exact or prefix*) bind flags of a shared file to the service it describes', () => {
+    const declared = {
+      sources: [
+        {
+          provider: 'flagd',
+          file: 'flags/unleash-export.json',
+          keys: ['reports.*', 'kill-everything'],
+          at: { file: 'rollbook.yaml', line: 9 },
+        },
+      ],
+      flags: [],
+    };
+    const s = scopeFlags(declared, d, thumbs, zoo, label);
+    expect(s.flags.map((f) => `${f.key}: ${f.boundBy}`)).toEqual([
+      'kill-everything: declared in rollbook.yaml:9',
+      'reports.beta: declared in rollbook.yaml:9',
+    ]);
+    expect(s.unknowns).toEqual([]);
+    expect(s.flagSources).toHaveLength(1);
+  });
+
+  it('a rollbook.yaml file without keys claims every flag in it', () => {
+    const declared = { sources: [{ provider: 'flagd', file: 'flags/unleash-export.json' }], flags: [] };
+    expect(scopeFlags(declared, d, thumbs, zoo, label).flags).toHaveLength(4);
+  });
+
+  it('one workload (or none chosen) keeps every flag, as before binding', () => {
+    expect(scopeFlags(none, d, ordersWorker, [ordersWorker], label).flags).toHaveLength(4);
+    expect(scopeFlags(none, d, undefined, zoo, label).flags).toHaveLength(4);
+  });
+
+  it.each([
+    ['orders.kill', ['orders.*'], true],
+    ['orders', ['orders.*'], false],
+    ['orders.kill', ['orders.kill'], true],
+    ['orders.kill2', ['orders.kill'], false],
+  ])('keyMatches(%s, %j) = %s', (key, patterns, expected) => {
+    expect(keyMatches(key, patterns)).toBe(expected);
+  });
+});
