@@ -251,7 +251,30 @@ const FIELDS: [string, RegExp][] = [
   ['env', /^\s*(?:-\s*)?"?(env|environment)"?\s*:|^\s*-\s*name\s*:/],
 ];
 
-const SCALAR = /^\s*(?:-\s*)?"?([A-Za-z_][\w.-]*)"?\s*[:=]\s*"?([^"\s,#{}[\]]+)"?\s*,?\s*(?:#.*)?$/;
+const KEY = /^[A-Za-z_][\w.-]*$/;
+const VALUE = /^[^"\s,#{}[\]]+$/;
+
+/** `key: value` (YAML, also as a list item), `"key": "value",` (JSON) or `key = value` (HCL-like): [key, value]. */
+function scalarLine(line: string): [string, string] | undefined {
+  let t = line.trim();
+  if (t.startsWith('- ')) t = t.slice(2).trim();
+  const i = t.search(/[:=]/);
+  if (i <= 0) return undefined;
+  const key = t
+    .slice(0, i)
+    .trim()
+    .replace(/^"(.*)"$/, '$1');
+  let value = t.slice(i + 1);
+  const hash = value.indexOf(' #');
+  if (hash >= 0) value = value.slice(0, hash);
+  value = value
+    .trim()
+    .replace(/,$/, '')
+    .trim()
+    .replace(/^"(.*)"$/, '$1')
+    .replace(/^'(.*)'$/, '$1');
+  return KEY.test(key) && VALUE.test(value) ? [key, value] : undefined;
+}
 
 /**
  * Scalar values changed in place: per hunk, the n-th removed `key: value` line of a key paired with
@@ -262,18 +285,18 @@ export function valueChanges(file: string, hunks: Hunk[] | undefined): ValueChan
   for (const h of hunks ?? []) {
     const removed = new Map<string, string[]>();
     for (const l of h.removed) {
-      const m = SCALAR.exec(l);
-      if (m?.[1] && m[2]) removed.set(m[1], [...(removed.get(m[1]) ?? []), m[2]]);
+      const m = scalarLine(l);
+      if (m) removed.set(m[0], [...(removed.get(m[0]) ?? []), m[1]]);
     }
     const seen = new Map<string, number>();
     h.added.forEach((l, i) => {
-      const m = SCALAR.exec(l);
-      if (!m?.[1] || !m[2]) return;
-      const n = seen.get(m[1]) ?? 0;
-      seen.set(m[1], n + 1);
-      const before = removed.get(m[1])?.[n];
-      if (before !== undefined && before !== m[2])
-        out.push({ file, key: m[1], before, after: m[2], line: h.line + i });
+      const m = scalarLine(l);
+      if (!m) return;
+      const [key, after] = m;
+      const n = seen.get(key) ?? 0;
+      seen.set(key, n + 1);
+      const before = removed.get(key)?.[n];
+      if (before !== undefined && before !== after) out.push({ file, key, before, after, line: h.line + i });
     });
   }
   return out;
