@@ -236,7 +236,12 @@ export function summarize(fixture, plan) {
         `${step.check.watchSeconds ? `, then a ${duration(step.check.watchSeconds)} watch (its check)` : ''}` +
         `${step.touchesData ? ' [DATA]' : ''}`,
     );
-    for (const c of step.commands) if (!c.manual) out.push(`       $ ${commandText(c)}`);
+    // manual actions are shown where they carry the data path: the backup and the data steps
+    const manuals = step.touchesData || step.id === 'take-backup';
+    for (const c of step.commands)
+      if (!c.manual) out.push(`       $ ${commandText(c)}`);
+      else if (manuals) out.push(`       ✎ ${c.manual}`);
+    if (step.touchesData) out.push(`       ✓ ${step.check.expect}`);
   });
   const e = plan.estimate;
   out.push(

@@ -74,8 +74,22 @@ export interface ReleaseChange {
   flags?: FlagChanges;
   /** For manifests: the rollout-relevant fields the change touches (image, replicas, probes...). */
   fields?: string[];
+
   /** For a released migration edited or deleted: the release tag that shipped it, when known. */
   releasedIn?: string;
+}
+
+/**
+ * A scalar `key: value` line of a manifest or config file whose value changed in place between `to`
+ * (before) and `from` (after), e.g. an image tag 16.4 → 16.6.
+ */
+export interface ValueChange {
+  file: string;
+  key: string;
+  before: string;
+  after: string;
+  /** The line of the new value at `from`. */
+  line: number;
 }
 
 /** The schema version a migration set is at in the target version: its newest migration at `to`. */
@@ -101,6 +115,8 @@ export interface Release {
   commits?: number;
   /** What changed between to and from that a rollback cares about, sorted by kind then file. */
   changes: ReleaseChange[];
+  /** Scalar values of manifests and config changed in place (image tags, versions), by file and line. */
+  valueChanges?: ValueChange[];
   /** Other files changed in the window (not part of the design). */
   otherFiles: number;
   /** Migration files changed in the working tree but not committed: not part of any release yet. */

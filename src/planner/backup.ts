@@ -201,9 +201,24 @@ const COMPOSE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 const IN_CONTAINER_DUMP = '/tmp/rollbook-dumpall.sql';
 
 /**
+ * The MySQL/MariaDB root password as the official images take it: MYSQL_ROOT_PASSWORD (mysql, and
+ * mariadb's older name) or MARIADB_ROOT_PASSWORD, else the file a *_FILE variable names (Docker/Kubernetes
+ * secrets: the entrypoint reads it for its own process only, so `exec` does not see the password in the
+ * environment). It reaches the dump tool as MYSQL_PWD in that one process's environment (how the mysql
+ * image's own healthcheck passed it), never as --password on a command line (ps, shell history, logs).
+ */
+const MYSQL_PASSWORD = [
+  `pw="\${MYSQL_ROOT_PASSWORD:-\${MARIADB_ROOT_PASSWORD:-}}"`,
+  `f="\${MYSQL_ROOT_PASSWORD_FILE:-\${MARIADB_ROOT_PASSWORD_FILE:-}}"`,
+  'if [ -z "$pw" ] && [ -n "$f" ]; then pw="$(cat -- "$f")"; fi',
+].join('; ');
+
+/**
  * The dump command run inside the store's own container, as a constant `sh -c` script (only the
  * image's own environment is expanded there, never a name from the repository): the official images
- * create the superuser from POSTGRES_USER (default postgres) and MYSQL_ROOT_PASSWORD / MARIADB_ROOT_PASSWORD.
+ * create the superuser from POSTGRES_USER (default postgres; local connections are trusted, no
+ * password) and the root account from MYSQL_ROOT_PASSWORD / MARIADB_ROOT_PASSWORD (or their *_FILE).
+ * MariaDB 11 images ship mariadb-dump without the mysqldump name: the first one present runs.
  */
 function dumpScript(engine: string): { script: string; complete: string; tool: string } | undefined {
   if (engine === 'postgres')
@@ -214,8 +229,8 @@ function dumpScript(engine: string): { script: string; complete: string; tool: s
     };
   if (engine === 'mysql' || engine === 'mariadb')
     return {
-      tool: 'mysqldump',
-      script: `mysqldump --all-databases --single-transaction --user=root --password="\${MYSQL_ROOT_PASSWORD:-$MARIADB_ROOT_PASSWORD}" --result-file=${IN_CONTAINER_DUMP}`,
+      tool: engine === 'mariadb' ? 'mariadb-dump' : 'mysqldump',
+      script: `${MYSQL_PASSWORD}; dump="$(command -v mariadb-dump || command -v mysqldump)"; MYSQL_PWD="$pw" "$dump" --all-databases --single-transaction --user=root --result-file=${IN_CONTAINER_DUMP}`,
       complete: 'Dump completed',
     };
   return undefined;

@@ -10,6 +10,7 @@ import { PLATFORM_IDS } from '../model/service.js';
 import { designBackup } from './backup.js';
 import type { PlanContext } from './context.js';
 import { migrationToolCommands } from './migration-tools.js';
+import { hasDataStep } from './reconcile.js';
 
 export const GATE_IDS = {
   targetExists: 'target-revision-exists',
@@ -159,7 +160,9 @@ function dataVerifiedGate(ctx: PlanContext): Gate {
   return {
     id: GATE_IDS.dataVerified,
     title:
-      'The data step was verified: the downs restore the schema, and any data loss is accepted by the data owner',
+      service.migrations.length > 0
+        ? 'The data step was verified: the downs restore the schema, and any data loss is accepted by the data owner'
+        : 'The data step was reviewed: the data owner approved the reconciliation of each item',
     kind: 'verification',
     check,
     blocking: true,
@@ -349,7 +352,8 @@ export function buildGates(ctx: PlanContext, inputs: Set<string>): Gate[] {
         reason: 'rollbook knows no backup command for this data: the backup step says what to protect',
       });
     }
-    gates.push(dataVerifiedGate(ctx));
+    // verified before a step that changes data: none in the runbook, no such gate
+    if (hasDataStep(ctx)) gates.push(dataVerifiedGate(ctx));
   }
   return gates;
 }

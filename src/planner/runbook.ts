@@ -6,6 +6,7 @@ import { designBackup } from './backup.js';
 import { type PlanContext, workloadLabel } from './context.js';
 import { GATE_IDS } from './gates.js';
 import { MIGRATE_URL, migrationToolCommands } from './migration-tools.js';
+import { type ReconcileItem, reconcileItems, schemaSets } from './reconcile.js';
 
 const PRE_GATES = [GATE_IDS.targetExists, GATE_IDS.noDeploy];
 
@@ -145,6 +146,13 @@ function backupStep(ctx: PlanContext): Omit<Step, 'requiresGates'> {
   const design = designBackup(ctx.service);
   const first = design.stores[0];
   const commands = design.stores.flatMap((b) => b.take);
+  // the reconcile after the rollback starts from here
+  for (const h of ctx.hazards.filter((x) => x.rule === 'dual-write'))
+    commands.push(
+      manual(
+        `Record the write watermark of ${h.subject} and of its source of truth now (the last id or timestamp written): the reconcile after the rollback starts from it.`,
+      ),
+    );
   if (commands.length === 0)
     commands.push(
       manual(
@@ -213,9 +221,7 @@ function schemaStep(
   let migrations = 0;
   const release = ctx.service.release;
   // scoped to a release: only the sets the rollback crosses get a revert command
-  const sets = release?.scoped
-    ? ctx.service.migrations.filter((s) => s.migrations.length > 0)
-    : ctx.service.migrations;
+  const sets = schemaSets(ctx);
   for (const set of sets) {
     migrations += set.migrations.length;
     if (set.selection === 'unbound') {
@@ -244,8 +250,6 @@ function schemaStep(
     notes.push(`${set.tool} (${set.path || '.'}): ${tool.note}`);
     if (tool.manual) commands.push(manual(tool.note));
   }
-  const dataOnly = ctx.hazards.filter((h) => h.touchesData && h.kind === 'data' && !h.migration);
-  for (const h of dataOnly) commands.push(manual(`${h.subject}: ${h.mitigation}`));
   for (const c of [...commands, ...checks]) {
     for (const a of c.argv) if (typeof a !== 'string') inputs.add(a.var);
   }
@@ -287,33 +291,24 @@ function schemaStep(
       description: 'number of changesets newer than the target release',
     });
   }
-  const hasMigrations = sets.some((m) => m.migrations.length > 0);
   // Forward-only sets (Prisma, manifests, scripts without downs): there is nothing to run backwards.
   const withMigrations = sets.filter((m) => m.migrations.length > 0);
   const forwardOnly =
     withMigrations.length > 0 &&
     withMigrations.every((m) => m.forwardOnly || m.migrations.every((x) => !x.down));
-  const when = !hasMigrations
-    ? 'Reconcile the data the new version wrote, per the hazard table, so the previous version reads consistent data.'
-    : forwardOnly
-      ? `${withMigrations.map((m) => `${m.path || '.'} (${m.tool})`).join(', ')} ${withMigrations.length === 1 ? 'has' : 'have'} no down migrations: there is nothing to run backwards. The data path is to restore the backup taken at the backup gate (every write since it was taken is lost) or to write, review and apply a forward fix. ${ctx.schemaFirst ? 'The previous version cannot run on the current schema (see hazards): restore BEFORE the app rollback, or do not roll back and fix forward.' : 'If the compatibility gate passed, SKIP this step: leave the schema as it is and fix forward.'}`
-      : ctx.schemaFirst
-        ? 'The previous version cannot run on the current schema (see hazards): revert the schema BEFORE the app rollback. Expect errors from the current version while the schema is reverted.'
-        : 'Only if the compatibility gate failed. Otherwise SKIP this step: leave the schema as it is (expand/contract) and fix forward.';
+  const when = forwardOnly
+    ? `${withMigrations.map((m) => `${m.path || '.'} (${m.tool})`).join(', ')} ${withMigrations.length === 1 ? 'has' : 'have'} no down migrations: there is nothing to run backwards. The data path is to restore the backup taken at the backup gate (every write since it was taken is lost) or to write, review and apply a forward fix. ${ctx.schemaFirst ? 'The previous version cannot run on the current schema (see hazards): restore BEFORE the app rollback, or do not roll back and fix forward.' : 'If the compatibility gate passed, SKIP this step: leave the schema as it is and fix forward.'}`
+    : ctx.schemaFirst
+      ? 'The previous version cannot run on the current schema (see hazards): revert the schema BEFORE the app rollback. Expect errors from the current version while the schema is reverted.'
+      : 'Only if the compatibility gate failed. Otherwise SKIP this step: leave the schema as it is (expand/contract) and fix forward.';
   const perMigration = 60;
-  const title = !hasMigrations
-    ? 'Reconcile data written by the new version'
-    : forwardOnly
-      ? 'Schema and data: forward-only migrations — restore the backup or fix forward'
-      : ctx.schemaFirst
-        ? 'Revert the schema to the target version (before the app)'
-        : 'Schema and data: revert only if the old version cannot run on it';
+  const title = forwardOnly
+    ? 'Schema and data: forward-only migrations — restore the backup or fix forward'
+    : ctx.schemaFirst
+      ? 'Revert the schema to the target version (before the app)'
+      : 'Schema and data: revert only if the old version cannot run on it';
   return {
-    id: !hasMigrations
-      ? 'reconcile-data'
-      : ctx.schemaFirst
-        ? 'revert-schema-first'
-        : 'revert-schema-if-needed',
+    id: ctx.schemaFirst ? 'revert-schema-first' : 'revert-schema-if-needed',
     title,
     commands: [manual(when), ...commands],
     expectedSeconds: Math.max(120, Math.min(migrations, 10) * perMigration),
@@ -321,10 +316,50 @@ function schemaStep(
     check: versionCheck(sets, checks[0]),
     onFailure: `Stop. Do not retry a half-applied down. Mark the incident data-impacting, call ${ctx.service.roles.dataRollback.join(', ') || 'the database owner'}, and decide between fixing the schema forward and restoring the backup taken at the backup gate. ${notes.join(' ')}`,
     touchesData: true,
-    ...(hasMigrations && !ctx.schemaFirst ? { conditional: true } : {}),
-    durationBasis: hasMigrations
-      ? `${migrations} migration(s), ~${perMigration}s each including lock waits; worst case ×5 (long locks, large tables)`
-      : 'manual reconciliation: compare and repair the records of the incident window',
+    ...(!ctx.schemaFirst ? { conditional: true } : {}),
+    durationBasis: `${migrations} migration(s), ~${perMigration}s each including lock waits; worst case ×5 (long locks, large tables)`,
+  };
+}
+
+/**
+ * Reconcile what a finding says the previous version cannot (or may not) read of what the new one
+ * wrote: each item names its evidence, the step's check lists each item's check. Before the app
+ * rollback (the previous version must not meet it) or after it (reconcile jobs, restores).
+ */
+function reconcileStep(
+  ctx: PlanContext,
+  items: ReconcileItem[],
+  when: 'before' | 'after',
+): Omit<Step, 'requiresGates'> {
+  const subjects = [...new Set(items.map((i) => i.subject))];
+  const unknownOnly = items.every((i) => i.unknown);
+  const owners = ctx.service.roles.dataRollback.join(', ') || 'the data owner';
+  return {
+    id: when === 'before' ? 'reconcile-data' : 'reconcile-data-after-rollback',
+    title:
+      when === 'before'
+        ? unknownOnly
+          ? `Find out whether the previous version can read what the new one wrote: ${subjects.join(', ')}`
+          : `Reconcile what the previous version cannot read of the new one's data: ${subjects.join(', ')}`
+        : `After the rollback: reconcile ${subjects.join(', ')}`,
+    commands: items.map((i) => manual(`${i.unknown ? 'UNKNOWN — ' : ''}${i.action} [${i.rule}]`)),
+    expectedSeconds: when === 'before' ? 120 : 300,
+    maxSeconds: when === 'before' ? 900 : 1800,
+    check: {
+      expect: items.map((i) => `${i.subject}: ${i.check}`).join('; '),
+      timeoutSeconds: when === 'before' ? 900 : 1800,
+      retries: 0,
+      manual: true,
+    },
+    onFailure:
+      when === 'before'
+        ? `Stop before switching back: the previous version would meet data it cannot read. Mark the incident data-impacting, call ${owners}, and decide between repairing the data, restoring the backup taken at the backup step, and fixing forward.`
+        : `Keep the previous version running; mark the incident data-impacting, call ${owners}, and repair from the backup taken at the backup step before rolling forward.`,
+    touchesData: true,
+    durationBasis:
+      when === 'before'
+        ? 'manual: read the evidence and check each item (worst case: repair rows)'
+        : 'manual reconcile job: depends on what was written since the deploy',
   };
 }
 
@@ -423,9 +458,14 @@ export function buildRunbook(
   const extraInputs: Input[] = [];
   const ks = killSwitchStep(ctx, sustainSeconds);
   if (ks) steps.push(ks);
+  const items = ctx.touchesData ? reconcileItems(ctx) : [];
+  const before = items.filter((i) => i.when === 'before');
+  const after = items.filter((i) => i.when === 'after');
   if (ctx.touchesData) {
     steps.push(backupStep(ctx));
-    steps.push(schemaStep(ctx, gateInputs, extraInputs));
+    if (schemaSets(ctx).some((m) => m.migrations.length > 0))
+      steps.push(schemaStep(ctx, gateInputs, extraInputs));
+    if (before.length > 0) steps.push(reconcileStep(ctx, before, 'before'));
   }
   const queues = hazardStep(ctx, 'queue');
   if (queues) steps.push(queues);
@@ -456,6 +496,7 @@ export function buildRunbook(
       durationBasis: 'unknown platform: a typical pipeline redeploy',
     });
   }
+  if (after.length > 0) steps.push(reconcileStep(ctx, after, 'after'));
   const caches = hazardStep(ctx, 'cache');
   if (caches) steps.push(caches);
   steps.push(verifyStep(ctx, sustainSeconds, ctx.platform?.status(ctx.pctx)));
@@ -471,6 +512,10 @@ export function buildRunbook(
   );
   const dataGates = [...preData, ...backupGates, GATE_IDS.dataVerified];
   const platformIds = new Set((rollback?.steps ?? []).map((s) => s.id).concat('redeploy-previous-version'));
+  // Data the rollback does not undo, and no step changes it before the app rollback: the backup is
+  // verified before the app rollback instead (the backup gate runs before anything changes).
+  const firstApp = steps.findIndex((s) => platformIds.has(s.id));
+  const gatedBefore = ctx.touchesData && !steps.slice(0, Math.max(0, firstApp)).some((s) => s.touchesData);
   const result: Step[] = steps.map((s) => ({
     ...s,
     requiresGates: s.touchesData
@@ -478,7 +523,9 @@ export function buildRunbook(
       : s.id === 'take-backup'
         ? preData
         : platformIds.has(s.id)
-          ? appGates
+          ? gatedBefore
+            ? [...appGates, ...backupGates]
+            : appGates
           : [],
   }));
   return { steps: result, inputs: [...(rollback?.inputs ?? []), ...extraInputs] };

@@ -15,6 +15,7 @@ import type {
   ReleaseChange,
   ReleaseRef,
   TargetSchema,
+  ValueChange,
 } from '../model/release.js';
 import type { Migration, MigrationSet, Service } from '../model/service.js';
 import { cmp } from '../util/order.js';
@@ -269,6 +270,57 @@ const FIELDS: [string, RegExp][] = [
   ],
   ['env', /^\s*(?:-\s*)?"?(env|environment)"?\s*:|^\s*-\s*name\s*:/],
 ];
+
+const KEY = /^[A-Za-z_][\w.-]*$/;
+const VALUE = /^[^"\s,#{}[\]]+$/;
+
+/** `key: value` (YAML, also as a list item), `"key": "value",` (JSON) or `key = value` (HCL-like): [key, value]. */
+function scalarLine(line: string): [string, string] | undefined {
+  let t = line.trim();
+  if (t.startsWith('- ')) t = t.slice(2).trim();
+  const i = t.search(/[:=]/);
+  if (i <= 0) return undefined;
+  const key = t
+    .slice(0, i)
+    .trim()
+    .replace(/^"(.*)"$/, '$1');
+  let value = t.slice(i + 1);
+  const hash = value.indexOf(' #');
+  if (hash >= 0) value = value.slice(0, hash);
+  value = value
+    .trim()
+    .replace(/,$/, '')
+    .trim()
+    .replace(/^"(.*)"$/, '$1')
+    .replace(/^'(.*)'$/, '$1');
+  return KEY.test(key) && VALUE.test(value) ? [key, value] : undefined;
+}
+
+/**
+ * Scalar values changed in place: per hunk, the n-th removed `key: value` line of a key paired with
+ * the n-th added line of the same key (YAML, JSON and HCL-like `key = value`), when the value differs.
+ */
+export function valueChanges(file: string, hunks: Hunk[] | undefined): ValueChange[] {
+  const out: ValueChange[] = [];
+  for (const h of hunks ?? []) {
+    const removed = new Map<string, string[]>();
+    for (const l of h.removed) {
+      const m = scalarLine(l);
+      if (m) removed.set(m[0], [...(removed.get(m[0]) ?? []), m[1]]);
+    }
+    const seen = new Map<string, number>();
+    h.added.forEach((l, i) => {
+      const m = scalarLine(l);
+      if (!m) return;
+      const [key, after] = m;
+      const n = seen.get(key) ?? 0;
+      seen.set(key, n + 1);
+      const before = removed.get(key)?.[n];
+      if (before !== undefined && before !== after) out.push({ file, key, before, after, line: h.line + i });
+    });
+  }
+  return out;
+}
 
 function manifestFields(hunks: Hunk[] | undefined): string[] {
   const found = new Set<string>();
@@ -584,12 +636,16 @@ export async function readRelease(
         : { set: s.path, tool: s.tool, version: null };
     });
   const commits = await countCommits(root, to.commit, w.from.commit);
+  const valueChanged = changes
+    .filter((c) => c.kind === 'manifest' || c.kind === 'config')
+    .flatMap((c) => valueChanges(c.file, hunks.get(c.file)));
   const r: Omit<Release, 'summary'> = {
     ...base,
     to,
     scoped: true,
     ...(commits !== undefined ? { commits } : {}),
     changes,
+    ...(valueChanged.length ? { valueChanges: valueChanged } : {}),
     otherFiles: other,
     targetSchema,
   };

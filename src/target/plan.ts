@@ -48,6 +48,7 @@ const PLANNER_STEPS = new Set([
   'revert-schema-first',
   'revert-schema-if-needed',
   'reconcile-data',
+  'reconcile-data-after-rollback',
   'protect-queues',
   'purge-new-format-cache-entries',
   RECOVERY_STEP_ID,

@@ -2,9 +2,32 @@
  * A Postgres StatefulSet chart (the shape of the community postgres charts): volumeClaimTemplates
  * guarded by persistence.enabled, the postgres image from values.yaml.
  */
-import { describe, expect, it } from 'vitest';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { analyze, loadService, plan } from '../../src/index.js';
+import type { Plan } from '../../src/model/plan.js';
 import { renderCommand } from '../../src/util/shell.js';
-import { backupStep, commands, design, drivers, hazardIds } from './helpers.js';
+import { commit, tempRepo } from '../helpers/git-repo.js';
+import { backupStep, commands, design, drivers, hazardIds, SHAPES } from './helpers.js';
+
+const cleanups: (() => void)[] = [];
+afterAll(() => {
+  for (const c of cleanups) c();
+});
+
+/** The chart as a git repository: v1.0.0 as the fixture is (postgres 16.4), v1.1.0 with image tag `tag`. */
+async function released(tag: string): Promise<Plan> {
+  const repo = tempRepo('rollbook-pgchart-');
+  cleanups.push(repo.cleanup);
+  cpSync(join(SHAPES, 'postgres-chart'), repo.root, { recursive: true });
+  commit(repo.root, 'postgres 16.4', 'v1.0.0');
+  const values = join(repo.root, 'values.yaml');
+  writeFileSync(values, readFileSync(values, 'utf8').replace('tag: "16.4"', `tag: "${tag}"`));
+  commit(repo.root, `postgres ${tag}`, 'v1.1.0');
+  const service = await loadService(repo.root, {});
+  return plan(service, analyze(service));
+}
 
 describe('fixture postgres-chart', () => {
   it('is high risk: the claim template and the postgres image are data hazards (stateful-data), once', async () => {
@@ -26,8 +49,12 @@ describe('fixture postgres-chart', () => {
     expect(hazardIds(p).filter((id) => id === 'mutable-image-tag')).toHaveLength(1);
   });
 
-  it('rolls back with helm and reconciles data in a data step; durations cite values.yaml', async () => {
+  it('rolls back with helm; without a release window a data step says whether the data on disk changed is unknown; durations cite values.yaml', async () => {
     const p = await design('postgres-chart');
+    expect(p.window.scoped).toBe(false);
+    expect(p.runbook.find((s) => s.id === 'reconcile-data')?.commands[0]?.manual).toMatch(
+      /^UNKNOWN — postgres image docker\.io\/library\/postgres \(values\.yaml:3\): no release window/,
+    );
     // no manifest names the namespace: it is a declared input, never left out
     expect(commands(p)).toContain(
       'helm rollback -n "${HELM_NAMESPACE}" --wait --timeout 300s -- postgres "${HELM_REVISION}"',
@@ -71,6 +98,28 @@ describe('fixture postgres-chart', () => {
     expect(endpoints.length).toBeGreaterThan(0);
     for (const c of endpoints) expect(c).toContain('-n "${HELM_NAMESPACE}"');
     expect(p.inputs.map((i) => i.name)).toContain('HELM_NAMESPACE');
+  });
+
+  it('released 16.4 → 16.6 (a minor update keeps the on-disk format): no data step, the backup gate before helm rollback', async () => {
+    const p = await released('16.6');
+    expect(p.window.scoped).toBe(true);
+    expect(p.risk).toBe('high');
+    expect(p.runbook.filter((s) => s.touchesData).map((s) => s.title)).toEqual([]);
+    const helm = p.runbook.find((s) => s.commands.some((c) => c.argv[0] === 'helm'));
+    expect(helm?.requiresGates).toContain('backup-taken-and-verified');
+    expect(p.gates.map((g) => g.id)).not.toContain('data-step-verified');
+  });
+
+  it('released 16.4 → 17.2 (a new major): the data step says the on-disk format is unknown, cites values.yaml:3 and checks PG_VERSION', async () => {
+    const p = await released('17.2');
+    const s = p.runbook.find((x) => x.id === 'reconcile-data');
+    expect(s?.touchesData).toBe(true);
+    expect(s?.commands.map((c) => c.manual)).toEqual([
+      expect.stringMatching(
+        /^UNKNOWN — postgres image docker\.io\/library\/postgres goes back from 17\.2 to 16\.4 \(values\.yaml:3\): a new PostgreSQL major/,
+      ),
+    ]);
+    expect(s?.check.expect).toContain('PG_VERSION');
   });
 
   it('a disabled persistence block is not state', async () => {
