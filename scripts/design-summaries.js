@@ -239,9 +239,10 @@ export function summarize(fixture, plan) {
   );
   for (const d of e.drivers) {
     const real = d.realFrom ?? 'nowhere named';
+    const realWords = real.startsWith('in no file') ? real : `real value from ${real}`;
     const from = d.at
-      ? at(d.at)
-      : `default — ${real.startsWith('in no file') ? real : `real value from ${real}`}`;
+      ? `${at(d.at)}${d.source === 'default' && d.realFrom ? ` — ${realWords}` : ''}`
+      : `default — ${realWords}`;
     out.push(`  ${d.name} = ${d.value}  [${d.source}] ${from}`);
   }
   out.push(`hazards (${plan.hazards.length}):`);

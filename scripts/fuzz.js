@@ -1,6 +1,7 @@
 // npm run fuzz [-- --runs N --seed S --jobs J --timeout CPU-SECONDS --wall SECONDS --memory MIB --out DIR --minimise N
 //               --shellcheck-every N --dist DIR (a copy of dist/ to test, unchanged by rebuilds)
-//               --history include|skip|only (check, gates, migrations verify: the cases over git history)]
+//               --history include|skip|only (check, gates, migrations verify: the cases over git history)
+//               --kinds mutated,generated,pathological,malformed,binary,huge,hostile-names]
 // Drives every reader, renderer and the generated shell with generated and mutated inputs
 // (scripts/fuzz/), each under a time and memory limit, prints the counts per class and writes
 // minimised reproducers to DIR (default fuzz-out/, gitignored). Exit 1 when anything crashed, hung,
@@ -25,6 +26,7 @@ const { values } = parseArgs({
     quiet: { type: 'boolean', default: false },
     dist: { type: 'string' },
     history: { type: 'string', default: 'include' },
+    kinds: { type: 'string' },
   },
 });
 // The build under test: the worker reads RBFUZZ_DIST (a copy of dist/ that rebuilds do not change).
@@ -40,6 +42,7 @@ const options = {
   minimise: Number(values.minimise),
   shellcheckEvery: Number(values['shellcheck-every']),
   history: values.history,
+  ...(values.kinds ? { kinds: values.kinds.split(',') } : {}),
   log: values.quiet ? () => {} : (line) => process.stderr.write(`fuzz: ${line}\n`),
 };
 process.stderr.write(

@@ -12,12 +12,23 @@ export interface OutcomeReport {
   couldNotProve: Unproven[];
 }
 
-/** A design: fail when a hazard is an error or a gate already fails (gates run at rollback time stay open). */
+/**
+ * A design: fail when a hazard is an error or a gate already fails (gates run at rollback time stay
+ * open); unknown when a blocking gate is one nothing in the design can check (it names what would).
+ */
 export function planOutcome(plan: Plan): OutcomeReport {
   const failed =
     plan.hazards.some((h) => h.severity === 'error') ||
     plan.gates.some((g) => g.blocking && g.status === 'fail');
-  return { outcome: failed ? 'fail' : 'pass', couldNotProve: [] };
+  const couldNotProve = plan.gates
+    .filter((g) => g.blocking && g.prove !== undefined && (g.status ?? 'unknown') === 'unknown')
+    .map((g) => {
+      const prove = g.prove ?? '';
+      // the gate's reason ends with what would check it (for the renderers): said once here
+      const reason = (g.reason ?? 'not checked').replace(`; what would check it: ${prove}`, '');
+      return { id: g.id, reason: `${g.title}: ${reason}`, prove };
+    });
+  return { outcome: failed ? 'fail' : couldNotProve.length > 0 ? 'unknown' : 'pass', couldNotProve };
 }
 
 const NAME_IT =

@@ -23,7 +23,7 @@ export function hasLocation(stderr: string | undefined): boolean;
 export function signature(
   cls: string,
   r: CaseResult,
-  c?: { files: Record<string, string>; args: string[] },
+  c?: { files: Record<string, string | { base64: string }>; args: string[] },
 ): string;
 
 export interface FuzzOptions {
@@ -37,6 +37,10 @@ export interface FuzzOptions {
   outDir?: string;
   minimise?: number;
   shellcheckEvery?: number;
+  /** include | skip | only: the commands over git history (check, gates, migrations verify). */
+  history?: string;
+  /** The kinds of repository to draw from (scripts/fuzz/inputs.js KINDS; default: all). */
+  kinds?: string[];
   log?: (line: string) => void;
   signal?: AbortSignal;
 }
@@ -45,7 +49,11 @@ export interface FuzzReport {
   seed: number;
   runs: number;
   counts: Record<string, number>;
+  /** Cases per kind of repository. */
+  kinds: Record<string, number>;
   located: number;
+  /** Input errors naming no file:line: [first line without numbers, count], most frequent first. */
+  unlocated: [string, number][];
   wallMs: number;
   failures: { cls: string; sig: string; count: number; first: number }[];
   reproducers: string[];

@@ -3,7 +3,7 @@
 // minimises one reproducer per distinct failure and writes it to the output directory.
 //
 // Classes: ok (exit 0 or 1, output contracts hold); input-error (exit 2 with a clear message, no
-// stack: fine); crash (internal error, a stack trace, another exit code, a dead worker); hang
+// stack, nothing on stdout and no --out file: fine); crash (internal error, a stack trace, another exit code, a dead worker); hang
 // (over the time limit); over-memory (RSS over the limit, or the heap limit reached); bad-output
 // (a raw control character, invalid JSON, a plan off its schema, a script that fails bash -n or
 // shellcheck, or a hostile value executed by the script's dry run).
@@ -14,13 +14,16 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { caseArbitrary, generateCase, loadSeeds } from './inputs.js';
+import { caseArbitrary, generateCase, KINDS, loadSeeds } from './inputs.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const ROOT = resolve(HERE, '../..');
 export const CLASSES = ['ok', 'input-error', 'crash', 'hang', 'over-memory', 'bad-output'];
 export const FAILURES = ['crash', 'hang', 'over-memory', 'bad-output'];
 const MiB = 2 ** 20;
+
+/** The length of a case file's content: a string, or { base64 } for bytes (./inputs.js). */
+const sizeOf = (content) => (typeof content === 'string' ? content.length : content.base64.length);
 
 /** The class of one result (pure). */
 export function classify(r, limits) {
@@ -34,9 +37,10 @@ export function classify(r, limits) {
   if (r.crashed) return 'crash';
   const stderr = r.stderr ?? '';
   if (/internal error|^\s+at .+[:(]\d+:\d+\)?$/m.test(stderr)) return 'crash';
-  if (r.code === 2) return 'input-error';
-  if (r.code !== 0 && r.code !== 1) return 'crash';
+  if (r.code !== 0 && r.code !== 1 && r.code !== 2) return 'crash';
+  // exit 2 is a fine answer to bad input only with one message and nothing half-written (worker.js)
   if (r.problems?.length) return 'bad-output';
+  if (r.code === 2) return 'input-error';
   return 'ok';
 }
 
@@ -51,7 +55,7 @@ export function hasLocation(stderr) {
  */
 export function signature(cls, r, c) {
   if ((cls === 'hang' || cls === 'over-memory') && c) {
-    const [largest] = Object.entries(c.files).sort((a, b) => b[1].length - a[1].length);
+    const [largest] = Object.entries(c.files).sort((a, b) => sizeOf(b[1]) - sizeOf(a[1]));
     return `${cls}: ${c.args[0]} on ${largest ? largest[0].replace(/\d+/g, 'N') : 'an empty repository'}`;
   }
   const what = r.crashed ?? r.problems?.[0] ?? (r.stderr ?? '').split('\n').find((l) => l.trim()) ?? '';
@@ -227,6 +231,7 @@ async function minimise(c, cls, sig, attempt, budget) {
     if (await same({ ...cur, files })) cur = { ...cur, files };
   }
   for (const p of Object.keys(cur.files)) {
+    if (typeof cur.files[p] !== 'string') continue; // bytes ({ base64 }) are kept whole
     for (const sep of ['\n', '']) {
       let parts = sep ? cur.files[p].split('\n') : [...cur.files[p]];
       if (!sep && parts.length > 50_000) continue;
@@ -260,7 +265,7 @@ function writeReproducer(outDir, cls, sig, c, r, meta) {
     if (!path.startsWith(join(dir, 'repo'))) continue;
     try {
       mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, content);
+      writeFileSync(path, typeof content === 'string' ? content : Buffer.from(content.base64, 'base64'));
     } catch {
       /* kept in case.json */
     }
@@ -277,7 +282,8 @@ function writeReproducer(outDir, cls, sig, c, r, meta) {
  * Runs a campaign. Options: seed, runs, jobs (workers), timeoutMs (CPU time per case), wallMs (wall
  * time per case, for cases blocked without using CPU), memoryBytes, heapMiB, outDir
  * (undefined: no reproducers written), minimise (budget of re-runs per distinct failure; 0 = off),
- * shellcheckEvery (run shellcheck on every n-th generated script; 0 = never), log (progress lines),
+ * shellcheckEvery (run shellcheck on every n-th generated script; 0 = never), history (include | skip |
+ * only: the commands over git history), kinds (the kinds of repository, ./inputs.js KINDS), log (progress lines),
  * signal (an AbortSignal: stop starting cases; the report covers the cases run).
  */
 export async function fuzz(options = {}) {
@@ -294,6 +300,7 @@ export async function fuzz(options = {}) {
     minimise: 60,
     shellcheckEvery: 10,
     history: 'include',
+    kinds: KINDS,
     log: () => {},
     ...options,
   };
@@ -304,11 +311,14 @@ export async function fuzz(options = {}) {
     heapMiB: o.heapMiB,
     recycle: o.recycle,
   };
-  const arb = caseArbitrary(loadSeeds(ROOT), o.history);
+  const arb = caseArbitrary(loadSeeds(ROOT), o.history, o.kinds);
+  const kinds = {};
   const pool = new Pool(limits, o.jobs);
   const counts = Object.fromEntries(CLASSES.map((k) => [k, 0]));
   const failures = new Map();
   let located = 0;
+  // input errors that name no file:line, by their first line without numbers (to read, not a failure)
+  const unlocated = new Map();
   let peak = { rss: 0, index: -1, args: [] };
   let slowest = { ms: 0, index: -1, args: [] };
   let shCount = 0;
@@ -342,7 +352,12 @@ export async function fuzz(options = {}) {
         }
       }
       counts[cls]++;
+      kinds[c.kind] = (kinds[c.kind] ?? 0) + 1;
       if (cls === 'input-error' && hasLocation(r.stderr)) located++;
+      else if (cls === 'input-error') {
+        const first = (r.stderr ?? '').split('\n')[0].replace(/\d+/g, 'N').slice(0, 160);
+        unlocated.set(first, (unlocated.get(first) ?? 0) + 1);
+      }
       if ((r.maxRSS ?? 0) > peak.rss) peak = { rss: r.maxRSS, index, args: c.args, kind: c.kind };
       if ((r.ms ?? 0) > slowest.ms) slowest = { ms: r.ms, index, args: c.args, kind: c.kind };
       if (FAILURES.includes(cls)) {
@@ -389,7 +404,9 @@ export async function fuzz(options = {}) {
       seed: o.seed,
       runs: done,
       counts,
+      kinds,
       located,
+      unlocated: [...unlocated.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)),
       wallMs,
       peak,
       slowest,
@@ -405,6 +422,10 @@ export function formatReport(report, options) {
   const c = report.counts;
   const lines = [
     `rollbook fuzz: seed ${report.seed}, ${report.runs} inputs in ${(report.wallMs / 1000).toFixed(1)} s (${options.jobs} worker${options.jobs === 1 ? '' : 's'}, time limit ${options.timeoutMs / 1000} s CPU / ${(options.wallMs ?? 120_000) / 1000} s wall, memory limit ${Math.round(options.memoryBytes / MiB)} MiB; history commands: ${options.history ?? 'include'})`,
+    `  inputs        ${Object.entries(report.kinds ?? {})
+      .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ')}`,
     `  ok            ${c.ok}`,
     `  input error   ${c['input-error']} (${report.located} naming file:line)`,
     `  crash         ${c.crash}`,
@@ -413,6 +434,8 @@ export function formatReport(report, options) {
     `  bad output    ${c['bad-output']}`,
     `  peak RSS ${Math.round(report.peak.rss / MiB)} MiB (case ${report.peak.index}: ${report.peak.kind}, ${report.peak.args.join(' ')}); slowest ${(report.slowest.ms / 1000).toFixed(2)} s (case ${report.slowest.index}: ${report.slowest.kind}, ${report.slowest.args.join(' ')})`,
   ];
+  for (const [first, n] of (report.unlocated ?? []).slice(0, 12))
+    lines.push(`  input error without file:line, ${n}×: ${first}`);
   for (const f of report.failures) lines.push(`  ${f.count}× ${f.sig} (first: case ${f.first})`);
   for (const r of report.reproducers) lines.push(`  reproducer: ${r}`);
   return `${lines.join('\n')}\n`;

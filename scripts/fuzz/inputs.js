@@ -1,8 +1,11 @@
 // Fuzz inputs (fast-check): a case is a small service repository ({ path: content }) plus one
 // command. Three kinds: mutations of the bundled examples and fixture repositories, repositories
 // generated from the readers' shapes (rollbook.yaml, Kubernetes/Helm/compose manifests, migrations
-// of several tools, flag files, workflows) with hostile values, and pathological files (long runs,
-// deep nesting, many lines) that catch super-linear parsing. Deterministic for a seed and index.
+// of several tools, flag files, workflows) with hostile values, pathological files (long runs,
+// deep nesting, many lines) that catch super-linear parsing, and real repositories with one file
+// malformed (a broken line of its own format: YAML, JSON, SQL), made binary (invalid UTF-8, UTF-16,
+// archive headers), grown to its reader's size limit, or renamed to a hostile name. A file's content
+// is a string, or { base64 } for bytes. Deterministic for a seed and index.
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -24,6 +27,9 @@ export const COMMANDS = [
   ['migrations', 'analyze'],
   ['migrations', 'analyze', '--format', 'json'],
   ['init', '--force'],
+  // --out: written atomically; on an input error (exit 2) nothing is written (the worker checks)
+  ['plan', '--format', 'json', '--out', 'rbfuzz-plan.json'],
+  ['migrations', 'analyze', '--out', 'rbfuzz-analyze.txt'],
   // read-only commands over git history: the worker commits the case on top of an empty base commit
   // tagged rbfuzz-base (every file is "added since the base"; every migration is crossed)
   ['check', '--base', 'rbfuzz-base'],
@@ -669,6 +675,251 @@ const pathological = fc
     [path]: content,
   }));
 
+/**
+ * Broken lines of each format the readers parse, inserted into a real file of that format: unclosed
+ * flows and quotes, bad indentation, tabs, duplicate keys, undefined aliases, unterminated strings,
+ * dollar quotes and comments, trailing commas, two documents in one JSON file.
+ */
+const BREAKERS = {
+  yaml: [
+    'a: [1, 2',
+    'a: {b: 1',
+    'service: "unterminated',
+    "service: 'unterminated",
+    '  bad: indentation',
+    '\tkey: tab-indented',
+    'version: 1\nversion: 2',
+    'service: a\nservice: b',
+    'x: *undefined-alias',
+    'key: value: other',
+    '- item\nkey: mixed',
+    '? complex key',
+    '!!python/object:os.system ["touch rbfuzz-canary"]',
+    '%TAG ! tag:evil.example,2026:',
+    '---\n--- !!map\n...',
+    '{{ .Values.x | toYaml | nindent 4 }}',
+    '{{- if .Values.enabled }}',
+    '@reserved',
+    '`backtick',
+    'key: |\n unindented block',
+    'key: >-\n\u0000',
+    'a: &anchor\nb: *anchor\nc: *anchor',
+  ],
+  json: [
+    '{',
+    '}',
+    '[1, 2,]',
+    '{"a": 1,}',
+    "{'single': 'quotes'}",
+    '{"a": NaN}',
+    '{"a": Infinity}',
+    '// a comment',
+    '/* a comment',
+    '{"a": 1}{"b": 2}',
+    '"\\ud800"',
+    '{"a": "unterminated',
+    '{"a": 1e99999}',
+    '{"__proto__": {"polluted": true}}',
+    '{"constructor": {"prototype": {"x": 1}}}',
+    '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[',
+    '\ufeff{"bom": true}',
+  ],
+  sql: [
+    "INSERT INTO t VALUES ('unterminated",
+    'SELECT $$unterminated dollar quote',
+    'SELECT $tag$ mismatched $other$;',
+    'CREATE TABLE (id int;',
+    'ALTER TABLE t ADD COLUMN;',
+    '/* unterminated comment',
+    'SELECT ((((1);',
+    'SELEC 1;',
+    '\\i /etc/passwd',
+    "E'\\'",
+    'DO $$ BEGIN RAISE; END $$;',
+    'CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN; $$;',
+    '-- migrate:up\n-- migrate:up',
+    '-- +goose Down\n-- +goose Up',
+    ';;;;',
+    'COPY t FROM stdin;\n1\t2\n\\.',
+    'ALTER TABLE "t""x" RENAME TO "";',
+    'CREATE TABLE t (c varchar(99999999999));',
+  ],
+};
+
+/** The format of a file, for its breakers; undefined: a format no breaker list covers. */
+function formatOf(path) {
+  if (/\.ya?ml$|\.tpl$/i.test(path)) return 'yaml';
+  if (/\.json$/i.test(path)) return 'json';
+  if (/\.sql$/i.test(path)) return 'sql';
+  return undefined;
+}
+
+/** Each file of a seed repository that a breaker list covers, sorted. */
+const breakable = (files) =>
+  Object.keys(files)
+    .filter((p) => formatOf(p) && typeof files[p] === 'string')
+    .sort();
+
+/** A real repository with one YAML, JSON or SQL file broken by a line of its own format. */
+function malformed(seeds) {
+  const usable = seeds.filter((s) => breakable(s.files).length > 0);
+  return fc
+    .record({
+      seed: fc.nat({ max: usable.length - 1 }),
+      file: fc.nat(),
+      line: fc.nat(),
+      breaker: fc.nat(),
+      how: fc.constantFrom('insert', 'replace', 'truncate-after'),
+    })
+    .map(({ seed, file, line, breaker, how }) => {
+      const files = { ...usable[seed].files };
+      const paths = breakable(files);
+      const p = paths[file % paths.length];
+      const list = BREAKERS[formatOf(p)];
+      const bad = list[breaker % list.length];
+      const lines = files[p].split('\n');
+      const i = line % (lines.length + 1);
+      if (how === 'insert') lines.splice(i, 0, bad);
+      else if (how === 'replace') lines.splice(i, 1, bad);
+      else lines.splice(i, lines.length, bad);
+      files[p] = lines.join('\n');
+      return { from: usable[seed].name, files };
+    });
+}
+
+/** Bytes no text reader expects: invalid UTF-8, UTF-16, NUL runs, the headers of archives and binaries. */
+const HEADERS = [
+  [0xff, 0xfe, 0x76, 0x00, 0x65, 0x00],
+  [0xfe, 0xff, 0x00, 0x76],
+  [0x1f, 0x8b, 0x08, 0x00],
+  [0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01],
+  [0x50, 0x4b, 0x03, 0x04],
+  [0xc3, 0x28],
+  [0xe2, 0x82],
+  [0xf0, 0x9f, 0x98],
+  [0xed, 0xa0, 0x80],
+  [0xc0, 0xaf],
+  [0x00, 0x00, 0x00, 0x00],
+];
+/** A file's content as bytes the worker writes verbatim (IPC carries strings: base64). */
+const binaryContent = fc.record({
+  header: fc.constantFrom(...HEADERS),
+  body: fc.uint8Array({ maxLength: 2048 }),
+  where: fc.constantFrom('replace', 'prefix', 'middle'),
+});
+
+/** A real repository with one file's bytes replaced by, or mixed with, binary (invalid UTF-8 included). */
+function binary(seeds) {
+  return fc
+    .record({ seed: fc.nat({ max: seeds.length - 1 }), file: fc.nat(), bytes: binaryContent })
+    .map(({ seed, file, bytes }) => {
+      const files = { ...seeds[seed].files };
+      const paths = Object.keys(files).sort();
+      const p = paths[file % paths.length];
+      const raw = Buffer.concat([Buffer.from(bytes.header), Buffer.from(bytes.body)]);
+      const text = Buffer.from(typeof files[p] === 'string' ? files[p] : '', 'utf8');
+      const half = Math.floor(text.length / 2);
+      const out =
+        bytes.where === 'replace'
+          ? raw
+          : bytes.where === 'prefix'
+            ? Buffer.concat([raw, text])
+            : Buffer.concat([text.subarray(0, half), raw, text.subarray(half)]);
+      files[p] = { base64: out.toString('base64') };
+      return { from: seeds[seed].name, files };
+    });
+}
+
+/**
+ * A real repository with one file grown to just under, at, or just over a reader's size limit
+ * (2 MiB for deploy files, 4 MiB for SQL) by repeating one of its own lines.
+ */
+const LIMITS = { sql: 4 * 2 ** 20, other: 2 * 2 ** 20 };
+function huge(seeds) {
+  return fc
+    .record({
+      seed: fc.nat({ max: seeds.length - 1 }),
+      file: fc.nat(),
+      delta: fc.constantFrom(-1, 0, 1, 4096),
+    })
+    .map(({ seed, file, delta }) => {
+      const files = { ...seeds[seed].files };
+      const paths = Object.keys(files)
+        .filter((k) => typeof files[k] === 'string')
+        .sort();
+      const p = paths[file % paths.length];
+      const size = (/\.sql$/i.test(p) ? LIMITS.sql : LIMITS.other) + delta;
+      const pad = /\.sql$/i.test(p) ? 'SELECT 1; -- padding\n' : /\.json$/i.test(p) ? ' ' : '# padding\n';
+      const head = files[p].slice(0, size);
+      files[p] =
+        head +
+        pad.repeat(Math.max(0, Math.ceil((size - head.length) / pad.length))).slice(0, size - head.length);
+      return { from: seeds[seed].name, files };
+    });
+}
+
+/** File and directory names that have broken shells, terminals and path handling. */
+const HOSTILE_NAMES = [
+  `$(touch ${CANARY})`,
+  `\`touch ${CANARY}\``,
+  `;touch ${CANARY};`,
+  '-rf',
+  '--help',
+  '--out=x',
+  'a\nb',
+  'a\rb',
+  'tab\tname',
+  ' leading space',
+  'trailing space ',
+  '\u202eevil',
+  '\u2066x\u2069',
+  '\u001b[2Jx',
+  'é-ä-𝔣',
+  '*',
+  '?',
+  '[x]',
+  '{a,b}',
+  '~',
+  '#hash',
+  "quote'd",
+  'dq"x',
+  'back\\slash',
+  ':colon:',
+  '%s%n',
+  '.hidden',
+  '...',
+  'x'.repeat(200),
+];
+/** A real repository with one file's name, or a directory on its path, replaced by a hostile name. */
+function hostileNames(seeds) {
+  return fc
+    .record({
+      seed: fc.nat({ max: seeds.length - 1 }),
+      file: fc.nat(),
+      name: fc.constantFrom(...HOSTILE_NAMES),
+      where: fc.constantFrom('stem', 'dir', 'prefix'),
+    })
+    .map(({ seed, file, name: hostile, where }) => {
+      const files = { ...seeds[seed].files };
+      const paths = Object.keys(files).sort();
+      const p = paths[file % paths.length];
+      const parts = p.split('/');
+      const base = parts.pop();
+      const ext = /(\.(up|down))?\.[a-z]+$/i.exec(base)?.[0] ?? '';
+      const stem = base.slice(0, base.length - ext.length);
+      const renamed =
+        where === 'dir' && parts.length > 0
+          ? [...parts.slice(0, -1), hostile, base]
+          : where === 'prefix'
+            ? [...parts, `${stem.replace(/^(\d*_?).*$/, '$1')}${hostile}${ext}`]
+            : [...parts, `${hostile}${ext}`];
+      const content = files[p];
+      delete files[p];
+      files[renamed.join('/')] = content;
+      return { from: seeds[seed].name, files };
+    });
+}
+
 /** Every file of every bundled example and fixture repository (the mutation corpus), read once. */
 export function loadSeeds(root) {
   const seeds = [];
@@ -781,18 +1032,30 @@ export function readsHistory(args) {
   return args.includes('rbfuzz-base');
 }
 
+/** The kinds of repository a case can be, with their weights. */
+export const KINDS = ['mutated', 'generated', 'pathological', 'malformed', 'binary', 'huge', 'hostile-names'];
+
 /**
  * The arbitrary of one case: { kind, from?, files, args }. `history`: 'include' (every command),
  * 'skip' (not check, gates, migrations verify: their git commits and PGlite replays cost ~1 s a
- * case) or 'only' (just those).
+ * case) or 'only' (just those). `kinds`: the kinds of repository to draw from (default: all).
  */
-export function caseArbitrary(seeds, history = 'include') {
+export function caseArbitrary(seeds, history = 'include', kinds = KINDS) {
   const commands = COMMANDS.filter((a) => history === 'include' || readsHistory(a) === (history === 'only'));
-  const repo = fc.oneof(
-    { weight: 5, arbitrary: mutated(seeds).map((m) => ({ kind: 'mutated', from: m.from, files: m.files })) },
-    { weight: 4, arbitrary: generated.map((files) => ({ kind: 'generated', files })) },
-    { weight: 1, arbitrary: pathological.map((files) => ({ kind: 'pathological', files })) },
-  );
+  const from = (kind) => (m) => ({ kind, from: m.from, files: m.files });
+  const all = {
+    mutated: { weight: 5, arbitrary: mutated(seeds).map(from('mutated')) },
+    generated: { weight: 4, arbitrary: generated.map((files) => ({ kind: 'generated', files })) },
+    pathological: { weight: 1, arbitrary: pathological.map((files) => ({ kind: 'pathological', files })) },
+    malformed: { weight: 3, arbitrary: malformed(seeds).map(from('malformed')) },
+    binary: { weight: 1, arbitrary: binary(seeds).map(from('binary')) },
+    huge: { weight: 1, arbitrary: huge(seeds).map(from('huge')) },
+    'hostile-names': { weight: 2, arbitrary: hostileNames(seeds).map(from('hostile-names')) },
+  };
+  const unknown = kinds.filter((k) => !all[k]);
+  if (unknown.length > 0 || kinds.length === 0)
+    throw new Error(`unknown case kinds: ${unknown.join(', ') || 'none given'}`);
+  const repo = fc.oneof(...kinds.map((k) => all[k]));
   return fc.record({ repo, args: fc.constantFrom(...commands) }).map(({ repo: r, args }) => ({ ...r, args }));
 }
 

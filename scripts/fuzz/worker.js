@@ -5,7 +5,7 @@
 // sandbox executes no hostile value (the canary file never appears). Reports one message per case.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -24,6 +24,11 @@ process.env.CI = 'true';
 process.env.GIT_CEILING_DIRECTORIES = tmpdir();
 let current;
 
+/** A case file's content: a string, or { base64 } for bytes that are not text (./inputs.js). */
+function bytesOf(content) {
+  return typeof content === 'string' ? content : Buffer.from(content.base64, 'base64');
+}
+
 function materialize(dir, files) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -32,7 +37,7 @@ function materialize(dir, files) {
     if (!path.startsWith(`${dir}/`)) continue;
     try {
       mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, content);
+      writeFileSync(path, bytesOf(content));
     } catch {
       // a name the filesystem refuses (too long, a file where a directory must be): skip it
     }
@@ -83,11 +88,30 @@ function checkScript(script, shellcheck) {
   return problems;
 }
 
+/** Where `--out FILE` writes, relative to the worker's directory (the CLI's cwd); undefined: stdout. */
+function outFile(args) {
+  const i = args.indexOf('--out');
+  return i >= 0 ? join(work, args[i + 1]) : undefined;
+}
+
 function checkOutput(args, code, stdout, stderr, shellcheck) {
   const problems = [];
   const raw = unsafeAt(stdout) ?? unsafeAt(stderr);
   if (raw) problems.push(`unsafe character in the output: ${raw}`);
+  const out = outFile(args);
+  if (code === 2) {
+    // bad input: one clear message on stderr, nothing half-written (no stdout, no --out file)
+    if (!stderr.startsWith('rollbook: '))
+      problems.push(`exit 2 without a "rollbook: " message: ${JSON.stringify(stderr.slice(0, 200))}`);
+    if (stdout !== '') problems.push(`exit 2 after writing ${stdout.length} characters to stdout`);
+    if (out && existsSync(out)) problems.push(`exit 2 left ${args[args.indexOf('--out') + 1]} written`);
+  }
   if (code > 1) return problems;
+  if (out) {
+    if (!existsSync(out))
+      problems.push(`exit ${code} without writing --out ${args[args.indexOf('--out') + 1]}`);
+    else stdout = readFileSync(out, 'utf8');
+  }
   const format = args[args.indexOf('--format') + 1];
   if (args.includes('--format') && format === 'json') {
     let doc;
@@ -124,6 +148,8 @@ function commitCase(dir) {
 async function run(msg) {
   const dir = join(work, 'repo');
   materialize(dir, msg.files);
+  const out = outFile(msg.args);
+  if (out) rmSync(out, { force: true });
   // commands that read git history (check, gates, migrations verify): the case as one commit on an empty base
   if (msg.args.includes('rbfuzz-base')) commitCase(dir);
   let stdout = '';

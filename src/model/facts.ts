@@ -32,6 +32,58 @@ export interface HelmFacts {
 export interface ArgoRolloutsFacts {
   /** Analysis templates it references, sorted; `cluster:` prefix for ClusterAnalysisTemplates. */
   analysisTemplates: string[];
+  /**
+   * strategy.canary.analysis: the background AnalysisRun, started at `startingStep` (0-based index
+   * of the step it starts with; from the first step when unset) and run alongside the steps until the
+   * rollout completes (the controller then stops it) or a metric fails (the rollout aborts).
+   */
+  backgroundAnalysis?: AnalysisRunFacts & { startingStep?: Setting<number> };
+}
+
+/**
+ * An AnalysisRun a Rollout starts (an inline `analysis` step, the background analysis): the templates
+ * it merges and, once discovery bound them to the AnalysisTemplates of the repository, their metrics.
+ */
+export interface AnalysisRunFacts {
+  /** Templates as referenced, in order; `cluster:` prefix for ClusterAnalysisTemplates (clusterScope). */
+  templates: string[];
+  /** The metrics of the referenced templates found in the repository, in template order. */
+  metrics: AnalysisMetricFacts[];
+  /** Referenced templates no file of the repository defines: their metrics are not known. */
+  missing: string[];
+  /** args the Rollout passes with a value (valueFrom args are read by the controller, not here). */
+  args?: Record<string, Setting<string>>;
+  /** The `analysis:` block in the Rollout. */
+  at?: Evidence;
+}
+
+/**
+ * One metric of an AnalysisTemplate, as it times the AnalysisRun (the controller's rules, pkg/apis/
+ * rollouts/v1alpha1 Metric): measurements start after `initialDelay`, the next one `interval` after
+ * the previous finished; the metric completes after `count` measurements. No count and no interval:
+ * one measurement. An interval without count: it runs until it fails or the run is terminated.
+ * Durations are seconds; each value cites where it was set (the template, or the Rollout's args).
+ */
+export interface AnalysisMetricFacts {
+  /** The template it comes from (`cluster:` prefix for a ClusterAnalysisTemplate). */
+  template: string;
+  name: string;
+  /** The provider key (prometheus, datadog, web, job…). */
+  provider: string;
+  count?: Setting<number>;
+  interval?: Setting<number>;
+  initialDelay?: Setting<number>;
+  failureLimit?: Setting<number>;
+  inconclusiveLimit?: Setting<number>;
+  consecutiveErrorLimit?: Setting<number>;
+  /** Job provider: the Job's spec.activeDeadlineSeconds (how long one measurement may run). */
+  jobDeadline?: Setting<number>;
+  /** A field whose value could not be read (an arg without a value, not a duration): field → as written. */
+  unresolved?: Record<string, string>;
+  /** Why the controller rejects the metric (e.g. count > 1 without interval), when it does. */
+  invalid?: string;
+  /** The metric's entry in the template. */
+  at?: Evidence;
 }
 
 /** The Argo CD Application (or ApplicationSet) that applies a workload. */

@@ -141,6 +141,11 @@ export interface Gate {
   status?: GateStatus;
   /** Why the status is what it is. */
   reason?: string;
+  /**
+   * Set when nothing rollbook designs can check this gate (e.g. no deploy mechanism is known): what
+   * would check it. A blocking gate with it cannot be proven, so the design's outcome is unknown.
+   */
+  prove?: string;
   evidence?: Evidence[];
 }
 

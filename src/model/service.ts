@@ -5,6 +5,7 @@
  */
 
 import type {
+  AnalysisRunFacts,
   ArgocdFacts,
   ArgoRolloutsFacts,
   CloudRunFacts,
@@ -285,6 +286,8 @@ export interface CanaryStep {
   /** Pause duration; undefined with `indefinite` for a pause without duration (waits for a promote). */
   seconds?: number;
   indefinite?: boolean;
+  /** kind 'analysis': the AnalysisRun the step starts and waits for. */
+  analysis?: AnalysisRunFacts;
   at?: Evidence;
 }
 
@@ -296,8 +299,14 @@ export interface ComposeFacts {
   files: string[];
   /** Files found in the directory but not part of this deployment (another environment), with why. */
   ignoredFiles: { file: string; reason: string }[];
-  /** The `name:` of the project, when set. */
+  /** The `name:` of the project, when set (the last compose file that sets it wins). */
   project?: string;
+  /**
+   * The project name docker compose runs the deployment under, and what decided it (compose docs,
+   * "Specify a project name", highest first): `-p` in the deploy command, COMPOSE_PROJECT_NAME in
+   * its environment or the project's .env, the top-level `name:`, else the project directory's name.
+   */
+  projectName?: { value: string; from: 'flag' | 'env' | 'dotenv' | 'name' | 'directory'; at?: Evidence };
   /** Services rolled back: they run the service's own images. */
   services: ComposeService[];
   /** Run-to-completion services others wait for (`service_completed_successfully`): migrations, seeders. */
@@ -305,7 +314,27 @@ export interface ComposeFacts {
   /** Data stores and other services a rollback leaves alone. */
   others: ComposeService[];
   /** Named volumes (top-level `volumes:`) with the services mounting them. */
-  volumes: { name: string; services: string[]; at?: Evidence }[];
+  volumes: ComposeVolume[];
+}
+
+/** A top-level `volumes:` entry. */
+export interface ComposeVolume {
+  /** The key in the compose file (what services mount). */
+  name: string;
+  services: string[];
+  at?: Evidence;
+  /**
+   * The volume's name on the docker host (Compose specification, volumes top-level element): `name:`
+   * (or the legacy `external: {name: …}`) as is, never project-prefixed; the key itself for
+   * `external: true`; else `<project>_<key>`. Undefined when a variable without a default decides it.
+   */
+  dockerName?: string;
+  /** Where dockerName comes from: the `name:` / `external` line, or what decided the project name. */
+  dockerNameAt?: Evidence;
+  /** `external: true`: created and managed outside the project (compose never creates it). */
+  external?: boolean;
+  /** The variable the name reads at deploy time (`name: ${DATA_VOLUME:-ledger-data}` → DATA_VOLUME). */
+  nameVariable?: string;
 }
 
 export interface ComposeService {

@@ -10,13 +10,14 @@
  *   this run, is AVAILABLE (an older backup of the same name does not count).
  * - S3 (`s3://BUCKET` writes): versioning is the backup; checked Enabled with
  *   `aws s3api get-bucket-versioning` (s3-versioning probe; no output at all means never enabled).
- * - Redis (`redis://…` writes): `redis-cli BGSAVE`, checked with `INFO persistence` (redis-bgsave probe:
- *   no save in progress, the last one ok and finished during this run).
+ * - Redis (`redis://…` writes): `redis-cli BGSAVE`, checked with `INFO` (redis-bgsave probe: no save
+ *   in progress, the last one ok and finished during this run, its age read on the server's clock).
  * - Anything else: a manual step that names what to back up.
  */
 import type { Arg, Check, Command } from '../model/plan.js';
 import type { Service, Workload, WorkloadState } from '../model/service.js';
 import { contextFlag, flag, namespaceOf } from '../platforms/common.js';
+import { projectArgs } from '../platforms/compose.js';
 import { HELM_NAMESPACE } from '../platforms/helm.js';
 import type { PlatformContext } from '../platforms/types.js';
 import { dynamodbBackup, redisBgsave, s3Versioning } from '../probes/backup.js';
@@ -177,9 +178,11 @@ function writeBackup(store: string): StoreBackup | undefined {
       store: `Redis ${s}`,
       take: [{ argv: ['redis-cli', '-u', REDIS, 'BGSAVE'], readOnly: true }],
       check: {
-        command: read('redis-cli', '-u', REDIS, 'INFO', 'persistence'),
+        // INFO's default sections: persistence (the save) and server (server_time_usec, the server's
+        // clock), so the save's age is read on the server's own clock, not compared with this machine's
+        command: read('redis-cli', '-u', REDIS, 'INFO'),
         expect:
-          'the background save finished during this run and succeeded (rdb_bgsave_in_progress:0, rdb_last_bgsave_status:ok, rdb_last_save_time after the run started)',
+          "the background save finished during this run and succeeded (rdb_bgsave_in_progress:0, rdb_last_bgsave_status:ok, and server_time_usec - rdb_last_save_time, both the server's clock, within the run's elapsed time)",
         probe: { id: redisBgsave.id, since: true },
         timeoutSeconds: 30,
         retries: 60,
@@ -339,19 +342,12 @@ function kubernetesState(
   return out;
 }
 
-/** The project-prefixed name compose gives a named volume: `<project>_<volume>` (compose docs, "volumes" top-level element). */
-function composeVolume(project: string | undefined, dir: string, files: string[], name: string): string {
-  const base = project ?? (dir || (files[0] ?? '').split('/').slice(0, -1).join('/')).split('/').pop() ?? '';
-  const p = base.toLowerCase().replace(/[^a-z0-9_-]/g, '');
-  return p ? `${p}_${name}` : name;
-}
-
 /** docker compose: a tar of each named volume, and a logical dump through a database service's container. */
 function composeState(w: Workload): StoreBackup[] {
   const f = w.compose;
   if (!f) return [];
   const out: StoreBackup[] = [];
-  const files = f.files.flatMap((file) => ['-f', file]);
+  const files = projectArgs(f);
   const dbs = [...f.services, ...f.others].filter(
     (s) => s.engine && dumpScript(s.engine) && COMPOSE_NAME.test(s.name),
   );
@@ -375,19 +371,18 @@ function composeState(w: Workload): StoreBackup[] {
     });
   }
   const mounted = new Set((w.state ?? []).filter((s) => s.kind === 'named-volume').map((s) => s.name));
+  // the volume's name on the host, as discovery read it (`name:`, `external`, or `<project>_<key>`)
   const volumes = f.volumes
-    .filter((v) => COMPOSE_NAME.test(v.name))
+    .filter((v) => COMPOSE_NAME.test(v.name) && v.dockerName !== undefined && COMPOSE_NAME.test(v.dockerName))
     .filter((v) => mounted.has(v.name))
-    .map((v) => v.name)
-    .sort(cmp);
-  for (const v of volumes) {
-    const real = composeVolume(f.project, f.dir, f.files, v);
+    .map((v) => ({ v: v.name, real: v.dockerName as string }))
+    .sort((a, b) => cmp(a.v, b.v));
+  for (const { v, real } of volumes) {
     const box = `rollbook-backup-${real}`;
     out.push({
       store: `named volume ${v} (docker volume ${real})`,
       take: [
         // the volume must exist: `docker run --volume` would create an empty one and archive nothing
-        // (a volume with its own `name:` or `external: true` is not `<project>_<volume>`)
         read('docker', 'volume', 'inspect', '--format', '{{.Name}}', '--', real),
         {
           argv: [

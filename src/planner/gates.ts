@@ -6,6 +6,7 @@ import {
   VERIFY_LOSS_ONLY,
   VERIFY_PASSED,
 } from '../model/plan.js';
+import { PLATFORM_IDS } from '../model/service.js';
 import { designBackup } from './backup.js';
 import type { PlanContext } from './context.js';
 import { migrationToolCommands } from './migration-tools.js';
@@ -80,6 +81,32 @@ export const GATE_INPUTS: Record<string, Input> = {
   },
 };
 
+/** What would check a gate that needs the deploy mechanism, when none was found or declared. */
+export const DECLARE_PLATFORM = `declare deploy.platform (${PLATFORM_IDS.join(' | ')}) and deploy.workload in rollbook.yaml (or commit the deploy files rollbook reads: Kubernetes manifests, a Helm chart, a compose file, an ECS task definition…); the gate then runs that platform's read-only check`;
+
+const NOT_CHECKED = 'not checked: no deploy mechanism was found or declared, so';
+/** The reason of a gate nothing can check: what was not checked, then what would check it. */
+const unchecked = (what: string) => `${NOT_CHECKED} ${what}; what would check it: ${DECLARE_PLATFORM}`;
+
+/** The history gate when no deploy mechanism is known: nothing can check it, and the report says so. */
+export function uncheckedHistoryGate(): Gate {
+  return {
+    id: GATE_IDS.targetExists,
+    title: 'The target revision exists in the rollout history',
+    kind: 'history',
+    check: {
+      expect: 'you can name the last good version and where its artifact is',
+      timeoutSeconds: 60,
+      retries: 0,
+      manual: true,
+    },
+    blocking: true,
+    status: 'unknown',
+    reason: unchecked('no command reads the rollout history for the target version'),
+    prove: DECLARE_PLATFORM,
+  };
+}
+
 function hasRule(ctx: PlanContext, id: string): boolean {
   return ctx.hazards.some((h) => h.rule === id);
 }
@@ -150,33 +177,25 @@ export function buildGates(ctx: PlanContext, inputs: Set<string>): Gate[] {
   const { service, platform, pctx } = ctx;
 
   const historyZero = ctx.workload?.settings.revisionHistoryLimit?.value === 0;
-  const history: Gate = {
-    id: GATE_IDS.targetExists,
-    title: 'The target revision exists in the rollout history',
-    kind: 'history',
-    check: platform?.revisionCheck
-      ? platform.revisionCheck(pctx)
-      : platform
-        ? {
-            command: platform.history(pctx),
-            expect:
-              'the history lists the target revision (the last good one): confirm it by reading the list',
-            timeoutSeconds: 30,
-            retries: 1,
-            manual: true,
-          }
-        : {
-            expect: 'you can name the last good version and where its artifact is',
-            timeoutSeconds: 60,
-            retries: 0,
-            manual: true,
-          },
-    blocking: true,
-    status: historyZero ? 'fail' : 'unknown',
-    reason: historyZero
-      ? 'revisionHistoryLimit is 0: there is no previous revision to roll back to; redeploy the previous version through the pipeline instead'
-      : 'evaluated when the rollback starts (needs cluster/cloud access)',
-  };
+  const history: Gate = platform
+    ? {
+        id: GATE_IDS.targetExists,
+        title: 'The target revision exists in the rollout history',
+        kind: 'history',
+        check: platform.revisionCheck?.(pctx) ?? {
+          command: platform.history(pctx),
+          expect: 'the history lists the target revision (the last good one): confirm it by reading the list',
+          timeoutSeconds: 30,
+          retries: 1,
+          manual: true,
+        },
+        blocking: true,
+        status: historyZero ? 'fail' : 'unknown',
+        reason: historyZero
+          ? 'revisionHistoryLimit is 0: there is no previous revision to roll back to; redeploy the previous version through the pipeline instead'
+          : 'evaluated when the rollback starts (needs cluster/cloud access)',
+      }
+    : uncheckedHistoryGate();
   if (historyZero && ctx.workload?.settings.revisionHistoryLimit?.at)
     history.evidence = [ctx.workload.settings.revisionHistoryLimit.at];
   gates.push(history);
@@ -296,7 +315,9 @@ export function buildGates(ctx: PlanContext, inputs: Set<string>): Gate[] {
           }),
     blocking: true,
     status: 'unknown',
-    reason: 'evaluated when the rollback starts',
+    ...(platform
+      ? { reason: 'evaluated when the rollback starts' }
+      : { reason: unchecked('no command reads whether a deploy is running'), prove: DECLARE_PLATFORM }),
   });
 
   if (ctx.touchesData) {

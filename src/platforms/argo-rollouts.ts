@@ -10,8 +10,10 @@
  * in disable auto-sync → undo → git revert → re-enable.
  */
 import type { Finding } from '../model/finding.js';
-import type { Arg, Check, Command } from '../model/plan.js';
+import type { Arg, Check, Command, DurationDriver } from '../model/plan.js';
 import * as probes from '../probes/argo-rollouts.js';
+import { formatSeconds } from '../util/seconds.js';
+import { runDrivers, runTime, secondsToFail } from './argo-rollouts-analysis.js';
 import { argoCdAppArg, managedByArgoCd, underArgoCd } from './argocd.js';
 import {
   check,
@@ -22,6 +24,7 @@ import {
   input,
   namespaceOf,
   type PlatformStep,
+  pollCheck,
   probeCheck,
   read,
   resourceName,
@@ -29,7 +32,9 @@ import {
   run,
   secondsFlag,
   settingOf,
+  step as step_,
   timedStep,
+  WAIT_MARGIN,
   waitCheck,
 } from './common.js';
 import { kubeDuration, kubeHazards, nsFlag, podTimes } from './k8s.js';
@@ -54,29 +59,136 @@ function isBlueGreen(ctx: PlatformContext): boolean {
   return settingOf(ctx, 'strategy')?.value?.toLowerCase() === 'bluegreen';
 }
 
-/** The canary's pauses: timed ones add up; an indefinite one waits for a manual promote. */
-function pauses(ctx: PlatformContext): {
-  seconds: number;
-  timed: number;
-  indefinite: number[];
-  analysis: number;
-} {
-  const steps = ctx.workload?.canarySteps ?? [];
-  let seconds = 0;
-  let timed = 0;
-  const indefinite: number[] = [];
-  steps.forEach((s, i) => {
-    if (s.kind !== 'pause') return;
-    if (s.indefinite) indefinite.push(i);
-    else {
-      seconds += s.seconds ?? 0;
-      timed++;
-    }
-  });
-  return { seconds, timed, indefinite, analysis: steps.filter((s) => s.kind === 'analysis').length };
+/** A step where a re-run canary waits for a person: an indefinite pause, an analysis that never ends. */
+interface Wait {
+  /** 0-based index of the step (status.currentStepIndex while it waits). */
+  index: number;
+  kind: 'pause' | 'analysis';
+  /** What waits there, in words. */
+  words: string;
 }
 
-/** Operator time assumed for a manual promote at an indefinite pause. */
+/** The canary steps between two waits (or the start / the end): what runs by itself. */
+interface Segment {
+  expected: number;
+  worst: number;
+  words: string[];
+  /** The wait that ends it; undefined for the last segment (it ends Healthy). */
+  until?: Wait;
+}
+
+/**
+ * What an undo re-runs: the canary steps in order, cut at each wait. Timed pauses and inline
+ * analyses add up; the pods' start (the Kubernetes rolling model) is counted once, in the last
+ * segment, when the target revision scales to all replicas. The background analysis runs alongside
+ * the steps and is stopped by the controller when the rollout completes: it adds no time on the
+ * success path.
+ */
+function canaryPath(
+  ctx: PlatformContext,
+  pods: DurationModel,
+): { segments: Segment[]; drivers: DurationDriver[] } {
+  const steps = ctx.workload?.canarySteps ?? [];
+  const drivers: DurationDriver[] = [];
+  const segments: Segment[] = [];
+  // one canary pod's start (its drivers are the pods' own, recorded by `pods`)
+  const pod = podTimes(new Drivers(ctx));
+  let cur: Segment = { expected: 0, worst: 0, words: [] };
+  let scaled = false;
+  steps.forEach((s, i) => {
+    const n = i + 1;
+    if (s.kind === 'setWeight' && !scaled) {
+      // the canary's first pods must be available before the next step starts
+      scaled = true;
+      cur.expected += pod.expected;
+      cur.worst += pod.worst;
+      cur.words.push(`step ${n} canary pods start (${pod.words})`);
+      return;
+    }
+    if (s.kind === 'pause') {
+      drivers.push({
+        name: `canary step ${n} pause`,
+        value: s.indefinite ? 'indefinite (manual promote)' : String(s.seconds),
+        source: 'manifest',
+        ...(s.at ? { at: s.at } : {}),
+      });
+      if (s.indefinite) {
+        cur.until = { index: i, kind: 'pause', words: `the indefinite pause (canary step ${n})` };
+        segments.push(cur);
+        cur = { expected: 0, worst: 0, words: [] };
+      } else {
+        cur.expected += s.seconds ?? 0;
+        cur.worst += s.seconds ?? 0;
+        cur.words.push(`step ${n} pause ${formatSeconds(s.seconds ?? 0)}`);
+      }
+      return;
+    }
+    if (s.kind !== 'analysis') return;
+    const run = s.analysis;
+    if (!run) {
+      cur.words.push(`step ${n} analysis (not read: not timed)`);
+      return;
+    }
+    drivers.push(...runDrivers(`canary step ${n} analysis`, run));
+    const t = runTime(run);
+    const names = run.templates.join(' + ');
+    if (t.indefinite.length) {
+      cur.until = {
+        index: i,
+        kind: 'analysis',
+        words: `canary step ${n}, analysis ${names} (${t.indefinite.join('; ')}: it never completes by itself)`,
+      };
+      segments.push(cur);
+      cur = { expected: 0, worst: 0, words: [] };
+      return;
+    }
+    cur.expected += t.expected;
+    cur.worst += t.worst;
+    const extra = [
+      ...t.invalid.map((w) => `${w}: the run errors and the rollout aborts here`),
+      ...t.unknown.map((w) => `${w}: not counted`),
+    ];
+    cur.words.push(
+      `step ${n} analysis ${names} ${formatSeconds(t.expected)}${t.worst > t.expected ? ` (worst ${formatSeconds(t.worst)})` : ''}${extra.length ? ` [${extra.join('; ')}]` : ''}`,
+    );
+  });
+  const bg = ctx.workload?.argoRollouts?.backgroundAnalysis;
+  if (bg) {
+    const from = bg.startingStep?.value ?? 0;
+    const prefix = `background analysis (from step ${from + 1})`;
+    if (bg.startingStep)
+      drivers.push({
+        name: 'background analysis startingStep',
+        value: String(from),
+        source: 'manifest',
+        ...(bg.startingStep.at ? { at: bg.startingStep.at } : {}),
+      });
+    drivers.push(...runDrivers(prefix, bg));
+  }
+  cur.expected += pods.expectedSeconds;
+  cur.worst += pods.maxSeconds;
+  cur.words.push(`the pods: ${pods.basis}`);
+  segments.push(cur);
+  return { segments, drivers };
+}
+
+/** The background analysis in words: when it starts, what it adds (nothing), when it aborts. */
+function backgroundWords(ctx: PlatformContext): string | undefined {
+  const bg = ctx.workload?.argoRollouts?.backgroundAnalysis;
+  if (!bg) return undefined;
+  const from = (bg.startingStep?.value ?? 0) + 1;
+  const fails = bg.metrics
+    .map((m) => {
+      const s = secondsToFail(m);
+      return s === undefined
+        ? undefined
+        : `${m.template}/${m.name} after ${(m.failureLimit?.value ?? 0) + 1} failed measurements (~${formatSeconds(Math.max(1, s))})`;
+    })
+    .filter((x): x is string => x !== undefined);
+  return `background analysis ${bg.templates.join(' + ')} from step ${from} runs alongside the steps and is stopped when the rollout completes (no time added on the success path)${fails.length ? `; a failing metric aborts the rollout: ${fails.join(', ')}` : ''}${bg.missing.length ? `; ${bg.missing.join(', ')} not in the repository` : ''}`;
+}
+
+/** Operator time assumed for a manual promote at a wait (an indefinite pause or analysis). */
 const PROMOTE_SECONDS = 120;
 
 function duration(ctx: PlatformContext): DurationModel {
@@ -89,7 +201,6 @@ function duration(ctx: PlatformContext): DurationModel {
         basis: `canary: ${m.basis}; a target within the rollbackWindow (${window} revisions) skips the steps`,
       };
     }
-    const p = pauses(ctx);
     const steps = ctx.workload?.canarySteps ?? [];
     if (steps.length === 0) {
       return {
@@ -97,22 +208,19 @@ function duration(ctx: PlatformContext): DurationModel {
         basis: `canary: ${m.basis}; the canary steps, pauses and analysis run again (steps not found in the manifest: not counted)`,
       };
     }
-    const drivers = [...m.drivers];
-    steps.forEach((s, i) => {
-      if (s.kind !== 'pause') return;
-      drivers.push({
-        name: `canary step ${i + 1} pause`,
-        value: s.indefinite ? 'indefinite (manual promote)' : String(s.seconds),
-        source: 'manifest',
-        ...(s.at ? { at: s.at } : {}),
-      });
-    });
-    const manualWait = p.indefinite.length * PROMOTE_SECONDS;
+    const { segments, drivers } = canaryPath(ctx, m);
+    const waits = segments.flatMap((s) => (s.until ? [s.until] : []));
+    const bg = backgroundWords(ctx);
     return {
-      expectedSeconds: m.expectedSeconds + p.seconds + manualWait,
-      maxSeconds: m.maxSeconds + p.seconds + manualWait * 5,
-      drivers,
-      basis: `canary without rollbackWindow: the undo re-runs all ${steps.length} steps: ${p.timed} timed pause${p.timed === 1 ? '' : 's'} (${p.seconds}s)${p.indefinite.length ? ` + ${p.indefinite.length} indefinite pause${p.indefinite.length === 1 ? '' : 's'} at step ${p.indefinite.map((i) => i + 1).join(', ')} waiting for a manual promote (~${PROMOTE_SECONDS}s operator time each, worst 5×)` : ''}${p.analysis ? ` + ${p.analysis} analysis step(s) (their runs are not timed)` : ''} + the pods: ${m.basis}`,
+      expectedSeconds: segments.reduce((n, s) => n + s.expected, 0) + waits.length * PROMOTE_SECONDS,
+      maxSeconds: segments.reduce((n, s) => n + s.worst, 0) + waits.length * PROMOTE_SECONDS * 5,
+      drivers: [...m.drivers, ...drivers],
+      basis: `canary without rollbackWindow: after a completed rollout the undo re-runs all ${steps.length} steps: ${segments
+        .map(
+          (s) =>
+            `${s.words.join(' + ')}${s.until ? `, then waits at ${s.until.words} for a manual promote (~${PROMOTE_SECONDS}s operator time, worst 5×)` : ''}`,
+        )
+        .join('; ')}${bg ? `; ${bg}` : ''}`,
     };
   }
   const d = new Drivers(ctx);
@@ -146,23 +254,82 @@ function deployStateCheck(ctx: PlatformContext): Check {
   );
 }
 
+/**
+ * Polls the Rollout until it stops at the wait (status.currentStepIndex), completes (Healthy: an undo
+ * that followed an abort returns to the stable ReplicaSet and skips the steps), or aborts (Degraded).
+ */
+function waitAtCheck(ctx: PlatformContext, name: string, wait: Wait, seconds: number): Check {
+  return {
+    ...pollCheck(
+      read(
+        'kubectl',
+        'get',
+        ...nsFlag(ctx),
+        '-o',
+        'jsonpath=phase={.status.phase} step={.status.currentStepIndex};',
+        '--',
+        `rollouts.argoproj.io/${name}`,
+      ),
+      `the rollout ${name} waits at canary step ${wait.index + 1} (status.currentStepIndex ${wait.index}), or is Healthy`,
+      seconds + WAIT_MARGIN,
+    ),
+    outcomes: [
+      {
+        contains: 'phase=Degraded',
+        result: 'fail',
+        note: `Degraded: the rollout aborted (an analysis of the target revision failed, or it was aborted): the stable ReplicaSet keeps serving`,
+      },
+      {
+        contains: `step=${wait.index};`,
+        result: 'pass',
+        note: `waiting at canary step ${wait.index + 1}: promote it in the next step`,
+      },
+      {
+        contains: 'phase=Healthy',
+        result: 'pass',
+        note: 'Healthy: the rollout went straight to the target (an undo after an abort skips the steps): the promote steps have nothing left to do',
+      },
+    ],
+  };
+}
+
 function rollback(ctx: PlatformContext): PlatformRollback {
   const name = rolloutName(ctx);
   const ns = namespaceOf(ctx);
   const inNs = ns ? ` -n ${ns}` : '';
   const d = duration(ctx);
-  const step = timedStep(d, {
-    id: 'rollouts-undo',
-    title: `Undo Argo Rollout ${name} to the chosen revision`,
-    commands: [run(...plugin(ctx, ['undo'], name, '--to-revision', { var: REVISION }))],
-    check: waitCheck(
-      status(ctx),
-      `the rollout ${name} is Healthy on the target revision`,
-      d.maxSeconds,
-      'Healthy',
-    ),
-    onFailure: `If the rollout pauses at a canary step, promote it through the steps (kubectl argo rollouts promote ${name} --full${inNs}); if analysis fails on the target revision, run kubectl argo rollouts abort ${name}${inNs} (the stable ReplicaSet keeps serving) and escalate.`,
-  });
+  const window = settingOf(ctx, 'rollbackWindowRevisions')?.value;
+  const canary = !isBlueGreen(ctx) && !window && (ctx.workload?.canarySteps ?? []).length > 0;
+  const segments = canary ? canaryPath(ctx, kubeDuration(ctx, 'Deployment')).segments : [];
+  const waits = segments.flatMap((s) => (s.until ? [s.until] : []));
+  const promoteFull = `kubectl argo rollouts promote ${name}${inNs} --full`;
+  const undoCommand = run(...plugin(ctx, ['undo'], name, '--to-revision', { var: REVISION }));
+  const first = segments[0];
+  const bg = backgroundWords(ctx);
+  const step =
+    first?.until !== undefined
+      ? step_({
+          id: 'rollouts-undo',
+          title: `Undo Argo Rollout ${name} to the chosen revision: after a completed rollout it re-runs the canary steps and stops at ${first.until.words}`,
+          commands: [undoCommand],
+          expectedSeconds: Math.max(1, Math.ceil(first.expected)),
+          maxSeconds: Math.max(1, Math.ceil(first.worst)),
+          durationBasis: `until ${first.until.words}: ${first.words.join(' + ') || 'no timed step before it'}${bg ? `; ${bg}` : ''}; an undo that follows an abort returns to the stable ReplicaSet and skips the steps (seconds)`,
+          check: waitAtCheck(ctx, name, first.until, first.worst),
+          onFailure: `If the rollout is Degraded, an analysis of the target revision failed: the stable ReplicaSet keeps serving; escalate. To skip the remaining steps and analyses instead: ${promoteFull} (the target revision then gets no canary check).`,
+        })
+      : timedStep(d, {
+          id: 'rollouts-undo',
+          title: `Undo Argo Rollout ${name} to the chosen revision`,
+          commands: [undoCommand],
+          check: waitCheck(
+            status(ctx),
+            `the rollout ${name} is Healthy on the target revision`,
+            d.maxSeconds,
+            'Healthy',
+          ),
+          onFailure: `If the rollout pauses at a canary step, promote it through the steps (${promoteFull}); if analysis fails on the target revision, run kubectl argo rollouts abort ${name}${inNs} (the stable ReplicaSet keeps serving) and escalate.`,
+        });
   const inputs = [input(REVISION, `Revision of Rollout ${name} to return to`, history(ctx))];
   const abort = fixedStep(
     10,
@@ -170,7 +337,7 @@ function rollback(ctx: PlatformContext): PlatformRollback {
     'one API call; the stable ReplicaSet is still scaled, so traffic returns at once',
     {
       id: 'rollouts-abort',
-      title: `Only while a rollout of the bad version is still in progress: abort ${name} (traffic goes back to stable at once)`,
+      title: `Only while a rollout of the bad version is still in progress: abort ${name} (traffic goes back to stable at once; the undo that follows returns to the stable ReplicaSet without re-running the steps)`,
       conditional: true,
       commands: [run(...plugin(ctx, ['abort'], name))],
       check: check(
@@ -182,25 +349,35 @@ function rollback(ctx: PlatformContext): PlatformRollback {
       onFailure: 'If the abort is refused, the rollout already completed: go on with the undo.',
     },
   );
-  const p = pauses(ctx);
-  const window = settingOf(ctx, 'rollbackWindowRevisions')?.value;
   const steps: PlatformStep[] = [abort, step];
-  if (!isBlueGreen(ctx) && !window && p.indefinite.length) {
+  segments.slice(1).forEach((seg, j) => {
+    const wait = waits[j];
+    if (!wait) return;
+    const next = seg.until;
+    const what =
+      wait.kind === 'pause'
+        ? `The undo stops at ${wait.words}: promote ${name} by hand once the canary of the target revision is healthy`
+        : `The undo waits at ${wait.words}: promote ${name} by hand (it skips the analysis step) once its measurements pass`;
     steps.push(
-      fixedStep(PROMOTE_SECONDS, PROMOTE_SECONDS * 5, 'operator decision at each indefinite pause', {
-        id: 'rollouts-promote',
-        title: `The undo stops at the indefinite pause (canary step ${p.indefinite.map((i) => i + 1).join(', ')}): promote ${name} by hand once the canary of the target revision is healthy`,
+      step_({
+        id: j === 0 ? 'rollouts-promote' : `rollouts-promote-${j + 1}`,
+        title: what,
         commands: [run(...plugin(ctx, ['promote'], name))],
-        check: waitCheck(
-          status(ctx),
-          `the rollout ${name} is Healthy on the target revision`,
-          d.maxSeconds,
-          'Healthy',
-        ),
-        onFailure: `If the target revision's canary is unhealthy, do not promote: kubectl argo rollouts abort ${name}${inNs} and escalate.`,
+        expectedSeconds: Math.ceil(PROMOTE_SECONDS + seg.expected),
+        maxSeconds: Math.ceil(PROMOTE_SECONDS * 5 + seg.worst),
+        durationBasis: `operator decision ~${PROMOTE_SECONDS}s (worst 5×), then ${seg.words.join(' + ') || 'nothing timed'}${next ? ` until ${next.words}` : ' until Healthy'}`,
+        check: next
+          ? waitAtCheck(ctx, name, next, seg.worst)
+          : waitCheck(
+              read(...plugin(ctx, ['status'], name, '--timeout', secondsFlag(seg.worst))),
+              `the rollout ${name} is Healthy on the target revision`,
+              seg.worst,
+              'Healthy',
+            ),
+        onFailure: `If the target revision's canary is unhealthy, do not promote: kubectl argo rollouts abort ${name}${inNs} and escalate. To skip every remaining step and analysis: ${promoteFull} (the target revision then gets no canary check).`,
       }),
     );
-  }
+  });
   if (managedByArgoCd(ctx)) {
     return underArgoCd(
       ctx,
@@ -209,11 +386,10 @@ function rollback(ctx: PlatformContext): PlatformRollback {
       d.maxSeconds,
     );
   }
-  const manualPromote = steps.some((s) => s.id === 'rollouts-promote');
   return rollbackOf(
-    !manualPromote,
-    manualPromote
-      ? `kubectl argo rollouts undo re-runs the canary steps of ${name}, and an indefinite pause waits for a manual promote (an abort during a rollout is immediate: traffic returns to stable).`
+    waits.length === 0,
+    waits.length
+      ? `kubectl argo rollouts undo re-runs the canary steps of ${name}, and the rollout waits for a manual promote at ${waits.map((w) => w.words).join('; ')} (an abort during a rollout is immediate: traffic returns to stable).`
       : `kubectl argo rollouts undo restores the Rollout's previous pod template in one command (during a rollout, kubectl argo rollouts abort ${name} returns traffic to stable first).`,
     steps,
     inputs,

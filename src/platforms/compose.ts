@@ -60,15 +60,22 @@ function facts(ctx: PlatformContext): ComposeFacts {
   );
 }
 
-/** `docker compose -f FILE… ARGS… -- SERVICE…`: service names after "--", never options. */
-function composeArgs(f: ComposeFacts, args: string[], services: string[] = []): string[] {
+/**
+ * `[-p PROJECT] -f FILE…`: the project as deployed. `-p` when the deploy command names the project
+ * (its -p or COMPOSE_PROJECT_NAME): without it compose would address another project (the
+ * directory's name or the file's `name:`).
+ */
+export function projectArgs(f: ComposeFacts): string[] {
+  const p = f.projectName;
   return [
-    'docker',
-    'compose',
+    ...(p && (p.from === 'flag' || p.from === 'env') ? ['-p', p.value] : []),
     ...f.files.flatMap((file) => ['-f', file]),
-    ...args,
-    ...(services.length ? ['--', ...services] : []),
   ];
+}
+
+/** `docker compose [-p PROJECT] -f FILE… ARGS… -- SERVICE…`: service names after "--", never options. */
+function composeArgs(f: ComposeFacts, args: string[], services: string[] = []): string[] {
+  return ['docker', 'compose', ...projectArgs(f), ...args, ...(services.length ? ['--', ...services] : [])];
 }
 
 function history(ctx: PlatformContext): Command {

@@ -6,8 +6,11 @@
  *   v2) or epoch seconds (v1)).
  * - S3: `aws s3api get-bucket-versioning --bucket B` ({"Status": "Enabled"|"Suspended"}, or no output
  *   at all when versioning was never enabled).
- * - Redis: `redis-cli INFO persistence` (rdb_bgsave_in_progress, rdb_last_bgsave_status,
- *   rdb_last_save_time as epoch seconds).
+ * - Redis: `redis-cli INFO` (the default sections: persistence's rdb_bgsave_in_progress,
+ *   rdb_last_bgsave_status, rdb_last_save_time as epoch seconds of the SERVER's clock, and server's
+ *   server_time_usec, that clock now). The save's age is measured on the server's clock and the run's
+ *   elapsed time on this machine's (`now - since`): neither is compared with the other clock, so a
+ *   skewed clock on either side cannot pass an old dump or fail a fresh one.
  * Format: https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_ListBackups.html,
  * https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketVersioning.html,
  * https://redis.io/docs/latest/commands/info/ (persistence section).
@@ -94,28 +97,40 @@ export const s3Versioning: Probe = {
 export const redisBgsave: Probe = {
   id: 'redis-bgsave',
   platforms: [],
-  reads: 'redis-cli -u URL INFO persistence',
+  reads: 'redis-cli -u URL INFO',
   format: 'https://redis.io/docs/latest/commands/info/',
   passes:
-    'no background save is in progress, the last one succeeded (rdb_last_bgsave_status:ok), and it finished during this run (rdb_last_save_time)',
-  read({ output, exitCode, since }) {
+    "no background save is in progress, the last one succeeded (rdb_last_bgsave_status:ok), and it finished during this run: its age on the server's own clock (server_time_usec - rdb_last_save_time) is within the run's elapsed time",
+  read({ output, exitCode, since, now }) {
     const field = (k: string) => new RegExp(`^${k}:(\\S*)`, 'm').exec(output.replace(/\r/g, ''))?.[1];
     const inProgress = field('rdb_bgsave_in_progress');
     const status = field('rdb_last_bgsave_status');
     const last = Number(field('rdb_last_save_time'));
     if (exitCode !== 0 || inProgress === undefined || status === undefined || !Number.isFinite(last))
-      return notUnderstood('INFO persistence (rdb_* fields)', exitCode, output);
+      return notUnderstood('INFO (persistence: rdb_* fields)', exitCode, output);
     if (inProgress === '1') return fail('a background save is still in progress: wait for it to finish');
     if (status !== 'ok')
       return fail(
         `the last background save failed (rdb_last_bgsave_status:${status}): check the Redis log (disk space, permissions)`,
       );
-    if (since === undefined)
+    if (since === undefined || now === undefined)
       return unknown('the start of this run is unknown (--since): cannot tell a fresh save from an old one');
-    if (last < since)
-      return fail(
-        `the last save is from ${iso(last)}, before this run started: run BGSAVE (the backup step)`,
+    const usec = field('server_time_usec');
+    if (usec === undefined || !/^\d{1,20}$/.test(usec))
+      return unknown(
+        "INFO shows no server_time_usec (the server's clock; an older Redis has none): the save time cannot be compared with the run's start without trusting two clocks; check by hand that LASTSAVE changed after the BGSAVE of this run",
       );
-    return pass(`the background save of ${iso(last)} succeeded`);
+    // one clock each: the save's age on the server's, the run's length on this machine's (1 s of rounding)
+    const age = Number(usec) / 1e6 - last;
+    const elapsed = now - since;
+    if (age < -1) return unknown(`rdb_last_save_time ${last} is after the server's own clock (${usec} µs)`);
+    const secs = (n: number) => `${Math.max(0, Math.round(n))} s`;
+    if (age > elapsed + 1)
+      return fail(
+        `the last save is ${secs(age)} old on the server's clock (saved ${iso(last)} server time), older than this run (${secs(elapsed)}): run BGSAVE (the backup step)`,
+      );
+    return pass(
+      `the background save of ${iso(last)} (server time) succeeded, ${secs(age)} ago on the server's clock, within this run (${secs(elapsed)})`,
+    );
   },
 };

@@ -16,6 +16,11 @@ export interface ProbeInput {
   want?: string;
   /** When this run started (epoch seconds), for probes that check something was done during it. */
   since?: number;
+  /**
+   * This machine's clock when the output was read (epoch seconds; the same clock as `since`): with it,
+   * `now - since` is the run's elapsed time, measured without trusting the other side's clock.
+   */
+  now?: number;
 }
 
 export interface ProbeVerdict {

@@ -130,6 +130,16 @@ export function workloadNumberChecks(w: Workload): NumberCheck[] {
   }
   for (const step of w.canarySteps ?? [])
     checks.push({ value: step.seconds, bound: DURATION, field: 'canary pause', at: step.at ?? w.at });
+  const runs = [...(w.canarySteps ?? []).map((st) => st.analysis), w.argoRollouts?.backgroundAnalysis];
+  for (const m of runs.flatMap((r) => r?.metrics ?? [])) {
+    checks.push(s(m.count, COUNT, 'analysis count', m.at));
+    checks.push(s(m.interval, DURATION, 'analysis interval', m.at));
+    checks.push(s(m.initialDelay, DURATION, 'analysis initialDelay', m.at));
+    checks.push(s(m.failureLimit, COUNT, 'analysis failureLimit', m.at));
+    checks.push(s(m.inconclusiveLimit, COUNT, 'analysis inconclusiveLimit', m.at));
+    checks.push(s(m.consecutiveErrorLimit, COUNT, 'analysis consecutiveErrorLimit', m.at));
+    checks.push(s(m.jobDeadline, INT32_SECONDS, 'analysis Job activeDeadlineSeconds', m.at));
+  }
   const hcs = [
     w.ecs?.containerHealthCheck,
     ...(w.compose ? [...w.compose.services, ...w.compose.oneShot, ...w.compose.others] : []).map(

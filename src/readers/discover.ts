@@ -29,6 +29,7 @@ import type {
 import { mapLimit } from '../util/map-limit.js';
 import { cmp } from '../util/order.js';
 import { checkNonFinite, checkNumbers, workloadNumberChecks } from './bounds.js';
+import { bindRolloutAnalysis } from './discovery/analysis-runs.js';
 import { applicationFor, lookupText, type RepoView } from './discovery/appset.js';
 import { isComposeDoc, isComposeFileName, readComposeProjects } from './discovery/compose.js';
 import { engineOfResource } from './discovery/data-stores.js';
@@ -86,7 +87,7 @@ import { pipelineNote, readGithubWorkflow, readGitlabCi } from './discovery/pipe
 import { readSystemdUnit } from './discovery/systemd.js';
 import { readText } from './discovery/text.js';
 import { type RepoFile, walk } from './discovery/walk.js';
-import { get, num, parseYaml, str, type YamlDoc } from './discovery/yaml.js';
+import { get, num, type PathKey, parseYaml, str, type YamlDoc } from './discovery/yaml.js';
 import { findMigrationSets } from './migrations/index.js';
 import { checkNames, workloadNameChecks } from './names.js';
 import { serviceRoot } from './root.js';
@@ -135,6 +136,17 @@ const MAX_SOURCE_BYTES = 512 * 1024;
 /** A compose project's .env: its variables (image tags) are not read; the compose file's defaults are. */
 const COMPOSE_ENV_NOTE =
   'compose environment file: its variables are not read (image references keep the compose file defaults)';
+
+/** Files that may run a docker compose deployment: CI workflows, shell scripts, Makefiles. */
+const DEPLOY_SCRIPT =
+  /(^|\/)(\.github\/workflows\/[^/]+\.ya?ml|\.gitlab-ci\.ya?ml|[^/]+\.sh|Makefile|GNUmakefile|justfile|Taskfile\.ya?ml)$/;
+
+/** Two objects of the same kustomize variant, or of the same directory outside kustomize. */
+function sameVariant(a: KObj, b: KObj): boolean {
+  return a.overlay !== undefined || b.overlay !== undefined
+    ? a.overlay === b.overlay
+    : dirOf(a.doc.file) === dirOf(b.doc.file);
+}
 
 function dirOf(rel: string): string {
   const i = rel.lastIndexOf('/');
@@ -387,11 +399,24 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
     else scalers.set(g, [p]);
   }
   bindObjectServices(objects, wlObjs, group, byKindName);
+  const analysisTemplates = objects.filter(
+    (t) =>
+      t.apiVersion.startsWith('argoproj.io/') &&
+      (t.kind === 'AnalysisTemplate' || t.kind === 'ClusterAnalysisTemplate'),
+  );
   for (const [w, o] of wlObjs) {
     if (o.kind === 'Service') {
       workloads.push(w);
       continue;
     }
+    if (o.kind === 'Rollout')
+      // the templates of the Rollout's own overlay or directory first
+      bindRolloutAnalysis(
+        w,
+        [...analysisTemplates]
+          .sort((a, b) => Number(!sameVariant(a, o)) - Number(!sameVariant(b, o)))
+          .map((t) => ({ ...t, at: (p: PathKey[]) => objAt(t, p) })),
+      );
     const labels = podLabels(o);
     let pdb: Workload['disruptionBudget'] = null;
     for (const p of scalers.get(group(o)) ?? []) {
@@ -624,7 +649,20 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
 
   // ---- docker compose projects -------------------------------------------------------------
   if (composeDocs.size) {
-    const c = readComposeProjects(composeDocs, baseName(abs) || 'compose');
+    // how the deployment calls docker compose (-p, COMPOSE_PROJECT_NAME) and each project's .env
+    const composeDirs = new Set([...composeDocs.keys()].map(dirOf));
+    const scripts: { file: string; text: string }[] = [];
+    const dotenv = new Map<string, { file: string; text: string }>();
+    for (const f of files) {
+      const name = baseName(f.rel);
+      const isEnv = name === '.env' && composeDirs.has(dirOf(f.rel));
+      if (!isEnv && !DEPLOY_SCRIPT.test(f.rel)) continue;
+      const t = await readText(f);
+      if (!t.ok) continue;
+      if (isEnv) dotenv.set(dirOf(f.rel), { file: f.rel, text: t.text });
+      else if (/docker[\s-]compose/.test(t.text)) scripts.push({ file: f.rel, text: t.text });
+    }
+    const c = readComposeProjects(composeDocs, baseName(abs) || 'compose', { scripts, dotenv });
     workloads.push(...c.workloads);
     unknowns.push(...c.unknowns);
   }

@@ -81,6 +81,30 @@ export interface RepoState {
 }
 
 export async function repoState(root: string): Promise<RepoState> {
+  // The usual case (a repository with commits) in one git process: inside a work tree, shallow, the
+  // commit HEAD names, and HEAD's full ref name ("HEAD" when detached). git is spawned for each
+  // answer otherwise, and a command asks this several times (each ref it resolves).
+  const one = await gitExit(root, [
+    'rev-parse',
+    '--is-inside-work-tree',
+    '--is-shallow-repository',
+    'HEAD^{commit}',
+    '--symbolic-full-name',
+    'HEAD',
+  ]);
+  const lines = one.stdout.split('\n');
+  const [, shallowOut, headOut, refOut] = lines;
+  if (one.code === 0 && lines.length === 5 && /^[0-9a-f]{40,64}$/.test(headOut ?? '')) {
+    const branch = refOut?.startsWith('refs/heads/') ? refOut.slice('refs/heads/'.length) : '';
+    return {
+      isRepo: true,
+      hasCommits: true,
+      shallow: shallowOut === 'true',
+      ...(branch ? { branch } : {}),
+      head: headOut as string,
+    };
+  }
+  // not a repository, or no commits yet: ask one thing at a time
   if (!(await gitOk(root, ['rev-parse', '--is-inside-work-tree'])))
     return { isRepo: false, hasCommits: false, shallow: false };
   const head = await git(root, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']).catch(() => '');
@@ -99,22 +123,25 @@ export async function repoState(root: string): Promise<RepoState> {
 export async function resolveRef(root: string, ref: string): Promise<string> {
   if (ref === '' || ref.startsWith('-') || /[\0\n]/.test(ref))
     throw new RollbookError('USAGE', `invalid git ref "${ref}"`);
+  const found = await gitExit(root, [
+    'rev-parse',
+    '--verify',
+    '--quiet',
+    '--end-of-options',
+    `${ref}^{commit}`,
+  ]);
+  if (found.code === 0 && found.stdout.trim() !== '') return found.stdout.trim();
+  // what went wrong, said from the repository's state (asked only on this path)
   const state = await repoState(root);
   if (!state.isRepo)
     throw new RollbookError('GIT', `${root} is not inside a git repository (--from/--to need one)`);
-  try {
-    return (
-      await git(root, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`])
-    ).trim();
-  } catch {
-    throw new RollbookError(
-      'GIT',
-      `unknown git ref "${ref}"${!state.hasCommits ? ' (the repository has no commits yet)' : ''}`,
-      state.shallow
-        ? 'This is a shallow clone: fetch the history and tags first (git fetch --tags --unshallow, or in CI checkout with fetch-depth: 0).'
-        : 'Name a branch, tag or commit that exists locally (git fetch --tags first).',
-    );
-  }
+  throw new RollbookError(
+    'GIT',
+    `unknown git ref "${ref}"${!state.hasCommits ? ' (the repository has no commits yet)' : ''}`,
+    state.shallow
+      ? 'This is a shallow clone: fetch the history and tags first (git fetch --tags --unshallow, or in CI checkout with fetch-depth: 0).'
+      : 'Name a branch, tag or commit that exists locally (git fetch --tags first).',
+  );
 }
 
 /** True when `ancestor` is reachable from `descendant` (a commit is its own ancestor). */

@@ -833,10 +833,14 @@ function gate(s: Script, plan: Plan, g: Gate, n: number, inputs: Inputs) {
   const fail = g.blocking
     ? `rb_stop_gate ${n} ${q(g.title)} ${q(g.check.expect)}`
     : `rb_warn ${q(`gate ${n} did not pass (not blocking): ${g.title}`)}`;
+  // A gate nothing in the design can check: the operator's answer is logged as theirs, never as a pass.
+  const condition = g.prove
+    ? `rb_manual_check ${q(`rollbook could not check this (${g.reason ?? 'not checked'}). Confirm it yourself: ${g.check.expect}?`)}`
+    : checkCondition(g.check);
   s.add(
-    `if ${checkCondition(g.check)}; then`,
+    `if ${condition}; then`,
     `  rb_gate_ok[${n}]=1`,
-    `  rb_ok ${q(`gate ${n}: ${g.title}`)}`,
+    `  rb_ok ${q(`gate ${n}: ${g.title}${g.prove ? ' (confirmed by you, not checked by rollbook)' : ''}`)}`,
   );
   s.add('else', `  ${fail}`, 'fi');
 }

@@ -35,6 +35,18 @@ describe('fuzz classification', () => {
       },
     ],
     ['bad-output', { code: 0, problems: ['unsafe character in the output: U+001b'] }],
+    [
+      'bad-output',
+      {
+        code: 2,
+        stderr: 'rollbook: x.yaml:1:1: bad\n',
+        problems: ['exit 2 after writing 9 characters to stdout'],
+      },
+    ],
+    [
+      'bad-output',
+      { code: 2, stderr: 'rollbook: x.yaml:1:1: bad\n', problems: ['exit 2 left rbfuzz-plan.json written'] },
+    ],
   ])('%s: %j', (cls, r) => {
     expect(classify(r, LIMITS)).toBe(cls);
   });
@@ -52,5 +64,26 @@ describe('fuzz sample (seeded)', () => {
     expect(report.failures).toEqual([]);
     expect(FAILURES.map((k) => report.counts[k])).toEqual([0, 0, 0, 0]);
     expect((report.counts.ok ?? 0) + (report.counts['input-error'] ?? 0)).toBe(6);
+  });
+
+  // A second seed over the inputs that break readers: a YAML, JSON or SQL file malformed by a line of
+  // its own format, bytes that are not UTF-8, a file grown to its reader's size limit, hostile file
+  // names; over every command, the ones that read git history (check, gates, migrations verify) and
+  // --out included. Bounded by the input count (8), not by a clock. Contract: exit 0/1, or exit 2 with
+  // one "rollbook: " message, nothing on stdout and no --out file; never a crash or a stack trace.
+  it('a second seed over malformed, binary, huge and hostile-name inputs finds nothing', async () => {
+    const kinds = ['malformed', 'binary', 'huge', 'hostile-names'];
+    const report = await fuzz({
+      seed: 77,
+      runs: 8,
+      kinds,
+      minimise: 0,
+      shellcheckEvery: 0,
+      timeoutMs: 60_000,
+    });
+    expect(report.failures).toEqual([]);
+    expect(FAILURES.map((k) => report.counts[k])).toEqual([0, 0, 0, 0]);
+    expect(Object.keys(report.kinds).sort()).toEqual([...kinds].sort());
+    expect((report.counts.ok ?? 0) + (report.counts['input-error'] ?? 0)).toBe(8);
   });
 });

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { RollbookError } from '../../src/errors.js';
 import type { MigrationSet } from '../../src/model/service.js';
 import { descriptorMigrationSpecs as readMigrationSpecs } from '../../src/readers/descriptor.js';
-import { loadMigrationSets, MAX_SQL_BYTES } from '../../src/readers/migrations/index.js';
+import { loadMigrationSets, MAX_SQL_BYTES, MIGRATION_TOOLS } from '../../src/readers/migrations/index.js';
 import { parseDirectionalName } from '../../src/readers/migrations/layouts.js';
 
 const FIX = join(import.meta.dirname, '../../fixtures/migrations');
@@ -291,5 +291,26 @@ describe('parseDirectionalName', () => {
   });
   it.each(['init.up.sql', '0001_init.sql', 'V1__x.sql'])('%s is not directional', (name) => {
     expect(parseDirectionalName(name)).toBeUndefined();
+  });
+});
+
+// Found by the fuzz (gates and migrations verify on a db-migrate repository exited 2 with
+// 'unknown migration tool "db-migrate"', no file:line): every tool the model names (and the
+// rollbook.yaml schema lists) is accepted as state.migrations.tool, and a set discovery found is
+// read again with its own tool.
+describe('state.migrations.tool: every tool of the model', () => {
+  it.each(MIGRATION_TOOLS.map((t) => [t]))('%s is accepted', async (tool) => {
+    const sets = await loadMigrationSets(join(FIX, 'db-migrate'), [{ tool, path: 'migrations' }]);
+    expect(sets.map((s) => s.tool)).toEqual([tool]);
+  });
+
+  it('a db-migrate set discovery found is read again with its own tool', async () => {
+    const found = await loadMigrationSets(join(FIX, 'db-migrate'));
+    expect(found.map((s) => s.tool)).toEqual(['db-migrate']);
+    const again = await loadMigrationSets(
+      join(FIX, 'db-migrate'),
+      found.map((s) => ({ tool: s.tool, path: s.path })),
+    );
+    expect(shape(again)).toEqual(shape(found));
   });
 });

@@ -40,7 +40,7 @@ const STORES = [
   {
     store: 'redis://sessions',
     take: 'redis-cli -u "${REDIS_URL}" BGSAVE',
-    check: 'redis-cli -u "${REDIS_URL}" INFO persistence',
+    check: 'redis-cli -u "${REDIS_URL}" INFO',
     probe: 'redis-bgsave',
   },
 ];

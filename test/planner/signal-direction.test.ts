@@ -75,8 +75,10 @@ describe('the rollouts-canary design (successCondition result[0] >= 0.99, interv
     expect(r).toMatchObject({ condition: 'success-rate >= 0.99 for 10m', op: '>=', holdSeconds: 600 });
     expect(p.verification.sustainSeconds).toBe(600);
     const json = JSON.parse(render(p, 'json'));
-    expect(json.trigger.criteria[0]).toMatchObject({ op: '<', threshold: 0.99 });
-    expect(json.verification.signals[0]).toMatchObject({
+    const named = (xs: { signal: string }[]) =>
+      xs.find((x) => x.signal === 'checkout-success-rate/success-rate');
+    expect(named(json.trigger.criteria)).toMatchObject({ op: '<', threshold: 0.99 });
+    expect(named(json.verification.signals)).toMatchObject({
       op: '>=',
       condition: 'success-rate >= 0.99 for 10m',
     });

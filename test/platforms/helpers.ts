@@ -1,3 +1,4 @@
+import type { ArgoRolloutsFacts } from '../../src/model/facts.js';
 import type { Finding } from '../../src/model/finding.js';
 import type { Arg, Command } from '../../src/model/plan.js';
 import type {
@@ -54,8 +55,13 @@ export function workload(
 
 /** Every block with every field: adding a fact to the model is a type error here until it is set. */
 type EveryFact = {
-  [B in Exclude<keyof WorkloadFacts, 'compose' | 'ecs'>]-?: Required<NonNullable<WorkloadFacts[B]>>;
-} & { ecs: Required<Omit<EcsFacts, 'containerHealthCheck' | 'variants' | 'variantUnknown'>> };
+  [B in Exclude<keyof WorkloadFacts, 'compose' | 'ecs' | 'argoRollouts'>]-?: Required<
+    NonNullable<WorkloadFacts[B]>
+  >;
+} & { ecs: Required<Omit<EcsFacts, 'containerHealthCheck' | 'variants' | 'variantUnknown'>> } & {
+  // the analysis runs' timing is not a name (see test/readers/analysis-runs.test.ts)
+  argoRollouts: Required<Omit<ArgoRolloutsFacts, 'backgroundAnalysis'>>;
+};
 
 /** Every typed platform fact of every block, each name set to `value`. */
 export function everyFact(value: string): EveryFact {

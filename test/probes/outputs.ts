@@ -411,9 +411,25 @@ export const dynamodbBackups = (rows: [string, string, string | number][]) =>
 // versioning was never enabled).
 export const s3Versioning = (status: string) => JSON.stringify({ Status: status }, null, 4);
 
-// redis-cli INFO persistence (redis.io INFO, persistence section; CRLF line ends).
-export const redisPersistence = (inProgress: 0 | 1, status: string, lastSave: number) =>
+// redis-cli INFO (redis.io INFO: the default sections, server then persistence; CRLF line ends).
+// serverNow: the server's own clock (server_time_usec); null: absent, as on an old Redis.
+export const redisPersistence = (
+  inProgress: 0 | 1,
+  status: string,
+  lastSave: number,
+  serverNow: number | null = lastSave + 5,
+) =>
   [
+    '# Server',
+    'redis_version:7.2.4',
+    'redis_mode:standalone',
+    'tcp_port:6379',
+    ...(serverNow !== null ? [`server_time_usec:${Math.round(serverNow * 1e6)}`] : []),
+    'uptime_in_seconds:93330',
+    '',
+    '# Clients',
+    'connected_clients:8',
+    '',
     '# Persistence',
     'loading:0',
     'async_loading:0',

@@ -21,6 +21,8 @@ interface Case {
   exit?: number;
   want?: string;
   since?: number;
+  /** This machine's clock when the output is read (default: 60 s after RUN_START). */
+  now?: number;
   outcome: Outcome;
   /** Text the note must contain. */
   says?: string;
@@ -107,7 +109,24 @@ const TABLE: Record<string, Case[]> = {
       name: 'saved during this run',
       output: o.redisPersistence(0, 'ok', RUN_START + 30),
       since: RUN_START,
+      now: RUN_START + 40,
       outcome: 'pass',
+    },
+    {
+      name: "saved during this run, the server's clock an hour behind this machine's",
+      output: o.redisPersistence(0, 'ok', RUN_START - 3600 + 30, RUN_START - 3600 + 35),
+      since: RUN_START,
+      now: RUN_START + 40,
+      outcome: 'pass',
+      says: "5 s ago on the server's clock",
+    },
+    {
+      name: "an old dump, the server's clock an hour ahead of this machine's",
+      output: o.redisPersistence(0, 'ok', RUN_START + 3600 - 1800, RUN_START + 3600 + 40),
+      since: RUN_START,
+      now: RUN_START + 40,
+      outcome: 'fail',
+      says: 'older than this run',
     },
     {
       name: 'still saving',
@@ -125,10 +144,17 @@ const TABLE: Record<string, Case[]> = {
     },
     {
       name: 'the last save is from before the run',
-      output: o.redisPersistence(0, 'ok', RUN_START - 86400),
+      output: o.redisPersistence(0, 'ok', RUN_START - 86400, RUN_START + 60),
       since: RUN_START,
       outcome: 'fail',
-      says: 'before this run',
+      says: 'older than this run',
+    },
+    {
+      name: "no server_time_usec (an old Redis): the server's clock is unknown",
+      output: o.redisPersistence(0, 'ok', RUN_START + 30, null),
+      since: RUN_START,
+      outcome: 'unknown',
+      says: 'server_time_usec',
     },
     { name: 'NOAUTH', output: 'NOAUTH Authentication required.', outcome: 'unknown' },
   ],
@@ -1059,7 +1085,7 @@ describe('every probe reads the real output format', () => {
           output: c.output,
           exitCode: c.exit ?? 0,
           ...(c.want !== undefined ? { want: c.want } : {}),
-          ...(c.since !== undefined ? { since: c.since } : {}),
+          ...(c.since !== undefined ? { since: c.since, now: c.now ?? c.since + 60 } : {}),
         });
         expect(r.outcome, r.note).toBe(c.outcome);
         if (c.says) expect(r.note).toContain(c.says);
@@ -1164,5 +1190,14 @@ describe('the runbook pipes the output to the built CLI', () => {
     expect(error.stdout).toMatch(/^UNKNOWN could not prove: /);
     expect(error.status).toBe(1);
     expect(run(['no-such-probe'], '').status).toBe(2);
+    // --since is this machine's clock; the save's age is read on the server's: a server an hour behind,
+    // saved 5 s ago in a run that started 20 s ago, passes (compared with --since, it failed)
+    const local = Math.floor(Date.now() / 1000);
+    const skewed = run(
+      ['redis-bgsave', `--since=${local - 20}`],
+      o.redisPersistence(0, 'ok', local - 3600 - 5, local - 3600),
+    );
+    expect(skewed.stdout).toMatch(/^PASS the background save of /);
+    expect(skewed.status).toBe(0);
   });
 });

@@ -30,10 +30,15 @@ describe('fixture compose-app', () => {
       'redis redis',
       'adminer tools',
     ]);
-    expect(c?.volumes.map((v) => `${v.name}: ${v.services.join(',')}`)).toEqual([
-      'pgdata: db',
-      'uploads: web',
+    expect(c?.volumes.map((v) => `${v.name}: ${v.services.join(',')} → ${v.dockerName}`)).toEqual([
+      'pgdata: db → ledger_pgdata',
+      'uploads: web → ledger-uploads',
     ]);
+    expect(c?.projectName).toEqual({
+      value: 'ledger',
+      from: 'name',
+      at: { file: 'deploy/docker-compose.yml', line: 1, col: 1 },
+    });
   });
 
   it('design: high risk (migration service, uploads volume), pin + up --no-deps --wait per service', async () => {
@@ -80,20 +85,20 @@ describe('fixture compose-app', () => {
     // expected: pull 10 + interval 15; worst: 30 + grace 20 + start 30 + 6 × (15 + 5)
     expect([web?.expectedSeconds, web?.maxSeconds]).toEqual([25, 200]);
   });
-  it('the backup step dumps db through compose and archives the project-prefixed volume ledger_uploads', async () => {
+  it('the backup step dumps db through compose and archives the external volume by its name: ledger-uploads, not ledger_uploads', async () => {
     const p = await design('compose-app');
     const b = backupStep(p);
     expect(b.title).toBe(
-      'Take the backup now: postgres of compose service db (pg_dumpall); named volume uploads (docker volume ledger_uploads)',
+      'Take the backup now: postgres of compose service db (pg_dumpall); named volume uploads (docker volume ledger-uploads)',
     );
     const f = '-f deploy/docker-compose.yml -f deploy/docker-compose.prod.yml';
     expect(b.commands).toEqual([
       `docker compose ${f} exec -T db sh -c 'pg_dumpall --username="\${POSTGRES_USER:-postgres}" --file=/tmp/rollbook-dumpall.sql'`,
       `docker compose ${f} cp db:/tmp/rollbook-dumpall.sql "\${DB_DUMP_FILE}"`,
-      "docker volume inspect --format '{{.Name}}' -- ledger_uploads",
-      'docker run --name rollbook-backup-ledger_uploads --volume ledger_uploads:/v:ro alpine tar czf /uploads.tgz -C /v .',
-      `docker cp rollbook-backup-ledger_uploads:/uploads.tgz "\${VOLUME_BACKUP_DIR}"`,
-      'docker rm -- rollbook-backup-ledger_uploads',
+      "docker volume inspect --format '{{.Name}}' -- ledger-uploads",
+      'docker run --name rollbook-backup-ledger-uploads --volume ledger-uploads:/v:ro alpine tar czf /uploads.tgz -C /v .',
+      `docker cp rollbook-backup-ledger-uploads:/uploads.tgz "\${VOLUME_BACKUP_DIR}"`,
+      'docker rm -- rollbook-backup-ledger-uploads',
     ]);
     const gates = p.gates.filter((g) => g.kind === 'backup');
     expect(gates.map((g) => g.check.command?.argv[0])).toEqual(['grep', 'find']);

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { render } from '../../index.js';
-import { planOutcome } from '../../outcomes.js';
+import { planOutcome, unprovenText } from '../../outcomes.js';
 import { FORMATS } from '../../renderers/index.js';
 import { DESIGN_ARGS, designOptions, loadDesign } from '../design.js';
 import { EXIT, emit, exitCode, type Io, oneOf, parseCommand } from '../io.js';
@@ -16,8 +16,9 @@ The design is about one release, read from git (read only): --from is the versio
 itself; release.tags in rollbook.yaml, default: version-like tags ordered as versions). Its data
 step, target schema version, data-loss statement and estimate come from the migrations added in
 between. Without tags or --to the design says so and marks migration hazards as unscoped.
-Exit 0: designed, nothing blocking; 1: designed, with blocking hazards (severity error) or a failing
-gate; 2: bad usage or input.
+Exit 0: designed, nothing blocking; 1: designed, with blocking hazards (severity error), a failing
+gate, or a blocking gate nothing can check (no deploy mechanism found or declared: "could not
+prove" on stderr says what would check it); 2: bad usage or input.
 
 --workload NAME   kind/name, namespace/kind/name, or a manifest, overlay or chart path.
 --context NAME    the kube context the cluster commands target (default: deploy.context in
@@ -32,5 +33,8 @@ export async function run(args: string[], io: Io): Promise<number> {
   // The runbook calls rollbook back: first by this installation's own path.
   const rollbookBin = fileURLToPath(new URL('../../../bin/rollbook.js', import.meta.url));
   emit(io, render(design, format, { rollbookBin }), values.out as string | undefined);
-  return exitCode(planOutcome(design).outcome);
+  const outcome = planOutcome(design);
+  // what no gate of the design can check, said on stderr so stdout stays the design
+  io.stderr(unprovenText(outcome.couldNotProve));
+  return exitCode(outcome.outcome);
 }

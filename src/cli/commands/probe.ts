@@ -10,7 +10,8 @@ it read. The generated runbook pipes its gate checks through it. Exit 0 on PASS,
 
 --want VALUE     the value to look for (e.g. the target revision), for the probes that need one
 --exit-code N    the command's exit code (default 0)
---since EPOCH    when the run started (seconds since 1970), for the probes that check a backup was taken during it
+--since EPOCH    when the run started (seconds since 1970, this machine's clock), for the probes that
+                 check a backup was taken during it (the run's elapsed time is measured on this clock)
 
 Probes:
 ${PROBES.map((p) => `  ${p.id.padEnd(22)} ${p.reads}`).join('\n')}`;
@@ -64,7 +65,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     output: await readStdin(),
     exitCode: Number(raw),
     ...(want !== undefined ? { want } : {}),
-    ...(since !== undefined ? { since: Number(since) } : {}),
+    ...(since !== undefined ? { since: Number(since), now: Date.now() / 1000 } : {}),
   });
   io.stdout(probeText(report));
   return exitCode(report.outcome);

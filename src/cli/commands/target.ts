@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { RollbookError } from '../../errors.js';
 import type { TargetPath } from '../../model/target.js';
+import { unprovenText } from '../../outcomes.js';
 import { serviceRoot } from '../../readers/root.js';
 import { TARGET_FORMATS, TARGET_RENDERERS } from '../../renderers/target/index.js';
 import { target, targetOutcome } from '../../target/index.js';
@@ -19,7 +20,7 @@ both paths as runbooks with gates, durations and abort paths: revert + redeploy,
 rollback. md and json show both paths; html and sh the recommended one, or --path.
 rollbook never reverts, deploys or rolls back: every command it prints is for a person to run.
 Exit 0: planned, the suspect can be reverted alone and nothing blocks; 1: the revert conflicts, or a
-blocking hazard or failing gate on the recommended path; 2: bad usage or input (unknown ref, a
+blocking hazard, a failing gate or one nothing can check on the recommended path; 2: bad usage or input (unknown ref, a
 suspect outside --from's history).`;
 
 export async function run(args: string[], io: Io): Promise<number> {
@@ -58,5 +59,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     render(report, { rollbookBin, ...(chosen ? { path: chosen } : {}) }),
     values.out as string | undefined,
   );
-  return exitCode(targetOutcome(report).outcome);
+  const outcome = targetOutcome(report);
+  io.stderr(unprovenText(outcome.couldNotProve));
+  return exitCode(outcome.outcome);
 }

@@ -6,6 +6,7 @@
 import type {
   ComposeFacts,
   ComposeService,
+  ComposeVolume,
   Evidence,
   ImageRef,
   Setting,
@@ -44,6 +45,7 @@ interface Located<T> {
 export function readComposeProjects(
   docs: Map<string, YamlDoc>,
   rootName: string,
+  deployText: DeployText = {},
 ): { workloads: Workload[]; unknowns: Unknown[] } {
   const byDir = new Map<string, string[]>();
   for (const file of docs.keys()) {
@@ -80,7 +82,7 @@ export function readComposeProjects(
     }
     // override first among the overrides (docker compose's default pair), then the production file
     chosen.sort((a, b) => rank(name(a)) - rank(name(b)));
-    const w = project(dir, chosen, ignored, docs, rootName);
+    const w = project(dir, chosen, ignored, docs, rootName, deployText, byDir.size, unknowns);
     if (w) workloads.push(w);
   }
   return { workloads, unknowns };
@@ -92,14 +94,25 @@ function rank(n: string): number {
   return 2;
 }
 
+/** A top-level volume as the files merge it: where it is declared, its `name:` and `external`. */
+interface VolumeDef {
+  at: Evidence;
+  name?: Located<string>;
+  external?: Located<unknown>;
+}
+
 /** Merge the services of the files, later files winning per key, keeping where each key was set. */
 function mergedServices(files: string[], docs: Map<string, YamlDoc>) {
   const services = new Map<string, Map<string, Located<unknown>>>();
   const order: string[] = [];
-  const volumes = new Map<string, Evidence>();
+  const volumes = new Map<string, VolumeDef>();
+  let projectName: Located<string> | undefined;
   for (const f of files) {
     const doc = docs.get(f);
     if (!doc) continue;
+    // compose docs, "Specify a project name": the last `name:` of the -f files
+    const name = str(get(doc.value, 'name'));
+    if (name) projectName = { value: name, at: doc.at(['name']) };
     for (const [svc, body] of Object.entries(obj(get(doc.value, 'services')))) {
       if (!services.has(svc)) {
         services.set(svc, new Map([['__at', { value: true, at: doc.at(['services', svc]) }]]));
@@ -117,10 +130,187 @@ function mergedServices(files: string[], docs: Map<string, YamlDoc>) {
         } else m.set(k, { value: v, at });
       }
     }
-    for (const v of Object.keys(obj(get(doc.value, 'volumes'))))
-      if (!volumes.has(v)) volumes.set(v, doc.at(['volumes', v]));
+    for (const [v, body] of Object.entries(obj(get(doc.value, 'volumes')))) {
+      const def: VolumeDef = volumes.get(v) ?? { at: doc.at(['volumes', v]) };
+      const name = str(get(body, 'name'));
+      if (name !== undefined) def.name = { value: name, at: doc.at(['volumes', v, 'name']) };
+      const external = get(body, 'external');
+      if (external !== undefined) def.external = { value: external, at: doc.at(['volumes', v, 'external']) };
+      volumes.set(v, def);
+    }
   }
-  return { services, order, volumes };
+  return { services, order, volumes, projectName };
+}
+
+/**
+ * Texts that may run the deployment, read for how they call docker compose: CI workflows, shell
+ * scripts, Makefiles (`file` relative to the root), and the `.env` of each project directory.
+ */
+export interface DeployText {
+  scripts?: { file: string; text: string }[];
+  dotenv?: Map<string, { file: string; text: string }>;
+}
+
+/** `docker compose` / `docker-compose` and the arguments up to the end of the shell command. */
+const COMPOSE_CALL = /(?:^|[\s;&|(`])(?:docker\s+compose|docker-compose)(?=\s|$)((?:\\\n|[^;&|`\n])*)/g;
+const PROJECT_ENV = /\bCOMPOSE_PROJECT_NAME\s*[=:]\s*(["']?)([^"'\s#]+)\1/g;
+
+function unquote(t: string): string {
+  return t.replace(/^(["'])(.*)\1$/, '$2');
+}
+
+function lineAt(text: string, index: number): number {
+  let n = 1;
+  for (let i = 0; i < index; i++) if (text.charCodeAt(i) === 10) n++;
+  return n;
+}
+
+/**
+ * How the deploy scripts name the project: `-p NAME` / `--project-name NAME` on a docker compose
+ * command that targets this project (one of its files under `-f`, or no `-f` when the repository
+ * holds one compose project), and COMPOSE_PROJECT_NAME set in a file that runs such a command.
+ */
+function deployProjectNames(
+  scripts: NonNullable<DeployText['scripts']>,
+  files: string[],
+  onlyProject: boolean,
+): { flag: Located<string>[]; env: Located<string>[] } {
+  const flag: Located<string>[] = [];
+  const env: Located<string>[] = [];
+  const mine = (f: string) => {
+    const p = f.replace(/^\.\//, '');
+    return files.some((x) => x === p || x.endsWith(`/${p}`));
+  };
+  for (const { file, text } of scripts) {
+    let targets = false;
+    for (const m of text.matchAll(COMPOSE_CALL)) {
+      const tokens = (m[1] ?? '').replace(/\\\n/g, ' ').trim().split(/\s+/).filter(Boolean).map(unquote);
+      const fs: string[] = [];
+      const ps: string[] = [];
+      for (let i = 0; i < tokens.length; i++) {
+        const t = tokens[i] as string;
+        const eq = /^--(file|project-name)=(.+)$/.exec(t);
+        if (eq) (eq[1] === 'file' ? fs : ps).push(eq[2] as string);
+        else if ((t === '-f' || t === '--file') && tokens[i + 1]) fs.push(tokens[++i] as string);
+        else if ((t === '-p' || t === '--project-name') && tokens[i + 1]) ps.push(tokens[++i] as string);
+        else if (!t.startsWith('-')) break; // the subcommand: its own flags follow
+      }
+      if (fs.length ? !fs.some(mine) : !onlyProject) continue;
+      targets = true;
+      const at = { file, line: lineAt(text, m.index + (m[0].length - (m[1] ?? '').length)) };
+      for (const p of ps) flag.push({ value: p, at });
+    }
+    if (!targets) continue;
+    for (const m of text.matchAll(PROJECT_ENV))
+      env.push({ value: m[2] as string, at: { file, line: lineAt(text, m.index) } });
+  }
+  return { flag, env };
+}
+
+/** COMPOSE_PROJECT_NAME in a project's .env (compose reads the .env of the project directory). */
+function dotenvProjectName(env: { file: string; text: string } | undefined): Located<string> | undefined {
+  if (!env) return undefined;
+  const lines = env.text.split('\n');
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const m = /^\s*(?:export\s+)?COMPOSE_PROJECT_NAME\s*=(.*)$/.exec(lines[i] as string);
+    // a value, quoted or not, and an optional " # comment" after it
+    const value = unquote((m?.[1] ?? '').replace(/\s#.*$/, '').trim());
+    if (m && value) return { value, at: { file: env.file, line: i + 1 } };
+  }
+  return undefined;
+}
+
+/** Compose's normalisation of a project name taken from a directory: lower case, [a-z0-9_-] only. */
+function normaliseProject(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9_-]/g, '');
+}
+
+/**
+ * The project name, by compose's precedence (docs, "Specify a project name"): -p, then
+ * COMPOSE_PROJECT_NAME (the deploy command's environment, then the project's .env), then the last
+ * top-level `name:`, then the project directory's name. A name held in a variable the deploy sets
+ * at run time is an unknown, and the next source is used.
+ */
+function resolveProjectName(
+  dir: string,
+  rootName: string,
+  files: string[],
+  fileName: Located<string> | undefined,
+  deployText: DeployText,
+  onlyProject: boolean,
+  unknowns: Unknown[],
+): NonNullable<ComposeFacts['projectName']> {
+  const { flag, env } = deployProjectNames(deployText.scripts ?? [], files, onlyProject);
+  const dotenv = dotenvProjectName(deployText.dotenv?.get(dir));
+  const candidates: { from: NonNullable<ComposeFacts['projectName']>['from']; found: Located<string>[] }[] = [
+    { from: 'flag', found: flag },
+    { from: 'env', found: env },
+    { from: 'dotenv', found: dotenv ? [dotenv] : [] },
+    { from: 'name', found: fileName ? [fileName] : [] },
+  ];
+  for (const { from, found } of candidates) {
+    if (!found.length) continue;
+    const literal = found.filter((f) => !f.value.includes('$'));
+    const values = [...new Set(literal.map((f) => f.value))];
+    const where = found.map((f) => `${f.at.file}:${f.at.line}`).join(', ');
+    if (values.length !== 1 || literal.length !== found.length) {
+      unknowns.push({
+        subject: `compose project name (${dir || '.'})`,
+        reason: `the deployment names the project ${found.map((f) => JSON.stringify(f.value)).join(', ')} (${where}): ${values.length > 1 ? 'several names' : 'set at deploy time'}, so the project name (the prefix of its volumes) is not known from the files; rollbook uses the next source. Check with docker compose ls on the host`,
+        at: (found[0] as Located<string>).at,
+      });
+      if (values.length !== 1) continue;
+    }
+    const chosen = literal[0] as Located<string>;
+    return { value: from === 'name' ? chosen.value : normaliseProject(chosen.value), from, at: chosen.at };
+  }
+  return { value: normaliseProject(dir ? (dir.split('/').pop() as string) : rootName), from: 'directory' };
+}
+
+/** `${VAR}`, `${VAR:-default}`, `${VAR-default}` … in a name. */
+const VARIABLE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-?+]([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
+
+/**
+ * A volume's name on the docker host (Compose specification, volumes top-level element): `name` is
+ * "used as is and will not be scoped with the stack name"; `external: true` looks the volume up by its
+ * key ("instead of attempting to create a volume called {project_name}_db-data, Compose looks for an
+ * existing volume simply called db-data"); legacy `external: {name: …}` names it; otherwise compose
+ * creates `<project>_<key>`. `${COMPOSE_PROJECT_NAME}` in a name is the project name; another
+ * variable takes its default, or leaves the name unknown.
+ */
+function composeVolume(
+  key: string,
+  def: VolumeDef,
+  services: string[],
+  project: NonNullable<ComposeFacts['projectName']>,
+): ComposeVolume {
+  const v: ComposeVolume = { name: key, services, at: def.at };
+  const ext = def.external;
+  if (ext && (ext.value === true || isObj(ext.value))) v.external = true;
+  const legacy = ext && isObj(ext.value) ? str(ext.value.name) : undefined;
+  const named = def.name ?? (legacy !== undefined && ext ? { value: legacy, at: ext.at } : undefined);
+  if (named) {
+    let unresolved = false;
+    v.dockerName = named.value.replace(
+      VARIABLE,
+      (_m, braced: string | undefined, dflt: string | undefined, bare: string | undefined) => {
+        const variable = braced ?? bare ?? '';
+        if (variable === 'COMPOSE_PROJECT_NAME') return project.value;
+        v.nameVariable = variable;
+        if (dflt === undefined || dflt === '') unresolved = true;
+        return dflt ?? '';
+      },
+    );
+    if (unresolved) delete v.dockerName;
+    v.dockerNameAt = named.at;
+  } else if (v.external && ext) {
+    v.dockerName = key;
+    v.dockerNameAt = ext.at;
+  } else {
+    v.dockerName = `${project.value}_${key}`;
+    if (project.at) v.dockerNameAt = project.at;
+  }
+  return v;
 }
 
 function secondsSetting(v: Located<unknown> | undefined): Setting<number> | undefined {
@@ -143,10 +333,13 @@ function project(
   ignoredFiles: ComposeFacts['ignoredFiles'],
   docs: Map<string, YamlDoc>,
   rootName: string,
+  deployText: DeployText,
+  projects: number,
+  unknowns: Unknown[],
 ): Workload | undefined {
   const baseDoc = docs.get(files[0] as string);
   if (!baseDoc) return undefined;
-  const { services, order, volumes } = mergedServices(files, docs);
+  const { services, order, volumes, projectName: fileName } = mergedServices(files, docs);
   if (services.size === 0) return undefined;
   const all: ComposeService[] = order.map((name) => {
     const m = services.get(name) as Map<string, Located<unknown>>;
@@ -221,6 +414,15 @@ function project(
       if (source && volumes.has(source)) mounts.set(source, [...(mounts.get(source) ?? []), name]);
     }
   }
+  const projectName = resolveProjectName(
+    dir,
+    rootName,
+    files,
+    fileName,
+    deployText,
+    projects === 1,
+    unknowns,
+  );
   const facts: ComposeFacts = {
     dir,
     files,
@@ -228,10 +430,17 @@ function project(
     services: rolled,
     oneShot,
     others: [...others, ...tools],
-    volumes: [...volumes].map(([name, at]) => ({ name, services: mounts.get(name) ?? [], at })),
+    volumes: [...volumes].map(([name, def]) => composeVolume(name, def, mounts.get(name) ?? [], projectName)),
+    projectName,
   };
-  const projectName = str(get(baseDoc.value, 'name'));
-  if (projectName) facts.project = projectName;
+  if (fileName) facts.project = fileName.value;
+  for (const v of facts.volumes)
+    if (v.dockerName === undefined)
+      unknowns.push({
+        subject: `compose volume ${v.name}`,
+        reason: `its name comes from \${${v.nameVariable}} at deploy time (no default in the file): the volume's name on the host is unknown, so no backup command can name it; find it with docker volume ls and back it up by hand`,
+        ...(v.dockerNameAt ? { at: v.dockerNameAt } : {}),
+      });
   // State of what is rolled back: named volumes an app service mounts, data-store images it runs.
   const state: WorkloadState[] = [];
   for (const v of facts.volumes)
@@ -247,7 +456,7 @@ function project(
       });
   const w: Workload = {
     kind: 'ComposeProject',
-    name: projectName ?? (dir ? (dir.split('/').pop() as string) : rootName),
+    name: fileName?.value ?? (dir ? (dir.split('/').pop() as string) : rootName),
     platform: 'compose',
     at: baseDoc.at(['services']),
     images: rolled.flatMap((s) => (s.image ? [s.image] : [])),
@@ -259,7 +468,10 @@ function project(
   return w;
 }
 
-/** The object a compose file holds when it looks like one (a `services:` map). */
+/**
+ * The object a compose file holds when it looks like one: a `services:` map, or (an override that
+ * sets only those) a top-level `volumes:` map or project `name:`.
+ */
 export function isComposeDoc(v: unknown): v is Obj {
-  return isObj(v) && isObj(v.services);
+  return isObj(v) && (isObj(v.services) || isObj(v.volumes) || typeof v.name === 'string');
 }

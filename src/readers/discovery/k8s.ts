@@ -1,4 +1,4 @@
-import type { CloudRunFacts } from '../../model/facts.js';
+import type { ArgoRolloutsFacts, CloudRunFacts } from '../../model/facts.js';
 import type {
   CanaryStep,
   ConfigRef,
@@ -14,6 +14,7 @@ import type {
 } from '../../model/service.js';
 import { cmp } from '../../util/order.js';
 import { rollbackComparison } from './analysis-condition.js';
+import { analysisRunRef } from './analysis-runs.js';
 import { CACHE_ENGINES, engineOfImage, redisPersistenceArgs } from './data-stores.js';
 import { parseImage } from './image.js';
 import {
@@ -371,11 +372,22 @@ export function workloadOf(o: KObj, byKindName: Map<string, KObj>): Workload | u
     collect(get(spec, 'strategy', 'blueGreen', 'prePromotionAnalysis'));
     collect(get(spec, 'strategy', 'blueGreen', 'postPromotionAnalysis'));
     if (names.size) facts.argoRollouts = { analysisTemplates: [...names].sort(cmp) };
+    const bg = get(spec, 'strategy', 'canary', 'analysis');
+    const bgPath = ['spec', 'strategy', 'canary', 'analysis'];
+    if (facts.argoRollouts && isObj(bg)) {
+      const run: NonNullable<ArgoRolloutsFacts['backgroundAnalysis']> = analysisRunRef(bg, (p) =>
+        at([...bgPath, ...p]),
+      );
+      const starting = num(get(bg, 'startingStep'));
+      if (starting !== undefined) run.startingStep = { value: starting, at: at([...bgPath, 'startingStep']) };
+      if (run.templates.length) facts.argoRollouts.backgroundAnalysis = run;
+    }
   }
   const canarySteps: CanaryStep[] = [];
   if (o.kind === 'Rollout')
     arr(get(spec, 'strategy', 'canary', 'steps')).forEach((st, i) => {
-      const sat = at(['spec', 'strategy', 'canary', 'steps', i]);
+      const stepPath = ['spec', 'strategy', 'canary', 'steps', i];
+      const sat = at(stepPath);
       if (num(get(st, 'setWeight')) !== undefined)
         canarySteps.push({ kind: 'setWeight', weight: num(get(st, 'setWeight')) as number, at: sat });
       else if (get(st, 'pause') !== undefined) {
@@ -385,7 +397,12 @@ export function workloadOf(o: KObj, byKindName: Map<string, KObj>): Workload | u
             ? { kind: 'pause', indefinite: true, at: sat }
             : { kind: 'pause', seconds: secs, at: sat },
         );
-      } else if (get(st, 'analysis') !== undefined) canarySteps.push({ kind: 'analysis', at: sat });
+      } else if (get(st, 'analysis') !== undefined)
+        canarySteps.push({
+          kind: 'analysis',
+          analysis: analysisRunRef(get(st, 'analysis'), (p) => at([...stepPath, 'analysis', ...p])),
+          at: sat,
+        });
       else canarySteps.push({ kind: 'other', at: sat });
     });
   if (knative) {

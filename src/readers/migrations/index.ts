@@ -47,6 +47,11 @@ const TOOL_ALIASES: Record<string, Exclude<MigrationTool, 'unknown'>> = {
   liquibase: 'liquibase',
   plain: 'plain',
   sql: 'plain',
+  // the script tools discovery reports (a set read at another ref is re-read with its own tool)
+  'db-migrate': 'db-migrate',
+  db_migrate: 'db-migrate',
+  knex: 'knex',
+  custom: 'custom',
 };
 
 const SKIP_DIRS = new Set([
