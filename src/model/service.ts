@@ -385,6 +385,11 @@ export interface WorkloadState {
   /** The data store when known: postgres, mysql, mongodb, redis, kafka, rabbitmq, elasticsearch, ... */
   engine?: string;
   at?: Evidence;
+  /**
+   * A database subchart's primary pod, as the subchart names it (helm template output or the chart's
+   * own naming convention, where certain), or why it cannot be known from the repository.
+   */
+  pod?: { name: string; how: string; at: Evidence[] } | { reason: string };
 }
 
 /** A Helm hook resource (helm.sh/hook annotation) found in a chart's templates. */

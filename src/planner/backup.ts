@@ -289,23 +289,37 @@ function kubernetesState(
     const sub = s.kind === 'data-subchart';
     if (!own && !sub) continue;
     dumped = true;
+    // the subchart's pod as the subchart names it (cited), else the DB_POD input with the reason
+    const named = sub && s.pod && 'name' in s.pod && DNS_LABEL.test(s.pod.name) ? s.pod : undefined;
+    const pod = own ? `${w.name}-0` : named?.name;
     const what = own
       ? `${s.engine} in pod ${w.name}-0 of StatefulSet ${w.name}${where}`
-      : `the ${s.engine} of subchart ${s.name} (pod DB_POD)${where}`;
+      : named
+        ? `the ${s.engine} of subchart ${s.name} in pod ${named.name}${where}`
+        : `the ${s.engine} of subchart ${s.name} (pod DB_POD)${where}`;
+    const cite = named ? ` (${named.how}: ${named.at.map((e) => `${e.file}:${e.line}`).join(', ')})` : '';
+    const unnamed = sub && s.pod && 'reason' in s.pod ? s.pod.reason : undefined;
     out.push({
       store: what,
       take: [
+        ...(named
+          ? [
+              manual(
+                `Pod ${named.name}${cite}; check it is the primary before dumping: kubectl get pod ${named.name}.`,
+              ),
+            ]
+          : []),
         {
-          argv: ['kubectl', ...kube, 'exec', own ? `pod/${w.name}-0` : DB_POD, '--', 'sh', '-c', dump.script],
+          argv: ['kubectl', ...kube, 'exec', pod ? `pod/${pod}` : DB_POD, '--', 'sh', '-c', dump.script],
           readOnly: true,
         },
-        own
+        pod
           ? {
-              argv: ['kubectl', ...kube, 'cp', `${w.name}-0:${IN_CONTAINER_DUMP}`, DB_DUMP_FILE],
+              argv: ['kubectl', ...kube, 'cp', `${pod}:${IN_CONTAINER_DUMP}`, DB_DUMP_FILE],
               readOnly: true,
             }
           : manual(
-              `Copy the dump out of the pod: ${renderCommand({ argv: ['kubectl', ...kube], readOnly: true })} cp "\${DB_POD}:${IN_CONTAINER_DUMP}" "\${DB_DUMP_FILE}"`,
+              `Copy the dump out of the pod: ${renderCommand({ argv: ['kubectl', ...kube], readOnly: true })} cp "\${DB_POD}:${IN_CONTAINER_DUMP}" "\${DB_DUMP_FILE}"${unnamed ? ` (DB_POD is an input: ${unnamed})` : ''}`,
             ),
       ],
       check: dumpCheck(what, dump.complete),
@@ -428,14 +442,95 @@ function composeState(w: Workload): StoreBackup[] {
   return out;
 }
 
+/** The file the custom resources of a chart's templated CRDs are saved to (kubectl get -o yaml). */
+export const CR_BACKUP_FILE = { var: 'CR_BACKUP_FILE' } as const;
+
+/**
+ * What a Helm chart changes besides the workload: the objects of CRDs shipped in templates/ (a rollback
+ * can delete the CRD with all of them: saved with kubectl get -o yaml, a List that kubectl apply -f
+ * restores), and the database a migration hook migrates (unknown to rollbook unless state.migrations
+ * names it: a manual backup naming the hook and what would let rollbook write the command).
+ */
+function chartState(
+  service: Service,
+  ctx: PlatformContext,
+  platform: string | undefined,
+  w: Workload,
+): StoreBackup[] {
+  const out: StoreBackup[] = [];
+  const crds = [
+    ...new Set((w.crds ?? []).filter((c) => c.inTemplates && DNS_LABEL.test(c.name)).map((c) => c.name)),
+  ].sort(cmp);
+  if (crds.length > 0) {
+    const names = crds.join(', ');
+    const what = `the custom resources of ${crds.length === 1 ? 'CRD' : 'CRDs'} ${names} (all namespaces)`;
+    out.push({
+      store: what,
+      take: [
+        {
+          // kubectl get has no output-file flag: a constant sh -c script redirects, every name is an argument
+          argv: [
+            'sh',
+            '-c',
+            'out="$1"; shift; kubectl "$@" > "$out"',
+            'sh',
+            CR_BACKUP_FILE,
+            ...contextFlag(ctx, '--context'),
+            'get',
+            crds.join(','),
+            '--all-namespaces',
+            '-o',
+            'yaml',
+          ],
+          readOnly: true,
+        },
+      ],
+      check: {
+        command: read('grep', '-c', '-x', '--', 'kind: List', CR_BACKUP_FILE),
+        expect: `the saved list of ${what} was written during this run and is a complete kubectl List (kubectl apply -f restores it)`,
+        freshFile: CR_BACKUP_FILE,
+        expectLines: ['^[1-9][0-9]*$'],
+        timeoutSeconds: 30,
+        retries: 0,
+      },
+    });
+  }
+  const migrators = (w.hooks ?? []).filter((h) => h.runsMigration);
+  if (migrators.length > 0 && service.migrations.length === 0) {
+    const hooks = migrators
+      .map((h) => `${h.kind} ${h.name}${h.at ? ` (${h.at.file}:${h.at.line})` : ''}`)
+      .join(', ');
+    out.push({
+      store: `the database ${migrators.map((h) => h.name).join(', ')} migrate${migrators.length === 1 ? 's' : ''}`,
+      take: [
+        manual(
+          `Back up the database that ${hooks} migrate${migrators.length === 1 ? 's' : ''} (a Helm hook of release ${w.helm?.release ?? w.name}${kubeWhere(ctx, platform)}): rollbook cannot name it (no DATABASE_URL, no state.migrations in rollbook.yaml), so take a snapshot or dump with the database's own tool now and note where it is. Declaring state.migrations (tool, path, database) lets rollbook write this command.`,
+        ),
+      ],
+      check: {
+        expect: `a backup of the database ${migrators.map((h) => h.name).join(', ')} migrate${migrators.length === 1 ? 's' : ''}, taken during this incident, exists and its restore listing shows the service's tables`,
+        timeoutSeconds: 1800,
+        retries: 0,
+        manual: true,
+      },
+    });
+  }
+  return out;
+}
+
 /** What the workload itself holds (rule stateful-data), backed up with the platform's own tools. */
 export function workloadStateBackups(service: Service): StoreBackup[] {
   const w = selectWorkload(service);
-  if (!w?.state?.length) return [];
+  if (!w) return [];
   const platform = service.deploy.platform ?? w.platform;
-  if (platform === 'compose') return composeState(w);
-  if (['kubernetes', 'helm', 'argocd', 'flux', 'argo-rollouts'].includes(platform ?? ''))
-    return kubernetesState({ service, workload: w }, platform, w, w.state);
+  if (platform === 'compose') return w.state?.length ? composeState(w) : [];
+  if (['kubernetes', 'helm', 'argocd', 'flux', 'argo-rollouts'].includes(platform ?? '')) {
+    const ctx = { service, workload: w };
+    return [
+      ...(w.state?.length ? kubernetesState(ctx, platform, w, w.state) : []),
+      ...chartState(service, ctx, platform, w),
+    ];
+  }
   return [];
 }
 

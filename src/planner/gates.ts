@@ -69,6 +69,11 @@ export const GATE_INPUTS: Record<string, Input> = {
     description:
       "existing local directory the named volumes' archives (VOLUME.tgz) are copied into, with room for their contents",
   },
+  CR_BACKUP_FILE: {
+    name: 'CR_BACKUP_FILE',
+    description:
+      "local path the custom resources of the chart's templated CRDs are saved to as a kubectl List (e.g. /backups/<service>-crs-<UTC time>.yaml); it must not exist yet",
+  },
   DB_POD: {
     name: 'DB_POD',
     description:

@@ -153,12 +153,17 @@ function backupStep(ctx: PlanContext): Omit<Step, 'requiresGates'> {
         `Record the write watermark of ${h.subject} and of its source of truth now (the last id or timestamp written): the reconcile after the rollback starts from it.`,
       ),
     );
-  if (commands.length === 0)
+  if (commands.length === 0) {
+    // no store rollbook knows: name what each data hazard changes, with its evidence
+    const data = ctx.hazards.filter((h) => h.touchesData);
     commands.push(
       manual(
-        `Back up what the rollback changes (${ctx.dataReasons.join('; ')}) with the store's own tool, and note where it is.`,
+        data.length > 0
+          ? `rollbook knows no backup command for what these hazards change: ${data.map((h) => `${h.subject} (${h.rule}, ${h.evidence.map((e) => `${e.file}:${e.line}`).join(', ') || 'no file'})`).join('; ')}. Back up each one with its store's own tool now, and note where each backup is.`
+          : `rollbook knows no backup command for what the rollback changes (${ctx.dataReasons.join('; ')}): back it up with the store's own tool now, and note where it is.`,
       ),
     );
+  }
   const fresh = first?.check.freshFile;
   return {
     id: 'take-backup',

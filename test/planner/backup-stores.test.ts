@@ -148,3 +148,62 @@ describe('the backup step for state the workload itself holds (rule stateful-dat
     expect(cmds.join('\n')).not.toContain('kubectl');
   });
 });
+
+describe('a chart with CRDs in templates/ and a migration hook (shop-monorepo payments)', () => {
+  it('saves the custom resources with kubectl get -o yaml, and names the hook whose database it cannot name', async () => {
+    const { design } = await import('../shapes/helpers.js');
+    const p = await design('shop-monorepo', 'deployment/payments');
+    const step = p.runbook.find((s) => s.id === 'take-backup');
+    expect(step?.title).toBe(
+      'Take the backup now: the custom resources of CRD paymentroutes.payments.acme.io (all namespaces); the database payments-migrate migrates',
+    );
+    expect(step?.commands.map((c) => c.manual ?? renderCommand(c))).toEqual([
+      `sh -c 'out="$1"; shift; kubectl "$@" > "$out"' sh "\${CR_BACKUP_FILE}" get paymentroutes.payments.acme.io --all-namespaces -o yaml`,
+      expect.stringMatching(
+        /^Back up the database that Job payments-migrate \(services\/payments\/chart\/templates\/migrate-job\.yaml:6\) migrates .*rollbook cannot name it/,
+      ),
+    ]);
+    const gates = p.gates.filter((g) => g.kind === 'backup');
+    expect(gates.map((g) => g.check.command && renderCommand(g.check.command))).toEqual([
+      `grep -c -x -- 'kind: List' "\${CR_BACKUP_FILE}"`,
+      undefined,
+    ]);
+    expect(gates[0]?.check.freshFile).toEqual({ var: 'CR_BACKUP_FILE' });
+    expect(gates[1]?.check.manual).toBe(true);
+    expect(p.inputs.map((i) => i.name)).toContain('CR_BACKUP_FILE');
+  });
+
+  it('the save command keeps a hostile output path one word: the file is written under that exact name', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } = await import(
+      'node:fs'
+    );
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { design } = await import('../shapes/helpers.js');
+    const p = await design('shop-monorepo', 'deployment/payments');
+    const save = p.runbook.find((s) => s.id === 'take-backup')?.commands[0];
+    const dir = mkdtempSync(join(tmpdir(), 'rollbook-crsave-'));
+    try {
+      writeFileSync(join(dir, 'kubectl'), '#!/bin/sh\nprintf "kind: List\\nargs: %s\\n" "$*"\n');
+      chmodSync(join(dir, 'kubectl'), 0o755);
+      const hostile = join(dir, 'out $(touch pwned); x.yaml');
+      const argv = (save?.argv ?? []).map((a) => (typeof a === 'string' ? a : hostile));
+      const r = spawnSync(argv[0] as string, argv.slice(1) as string[], {
+        cwd: dir,
+        env: { PATH: `${dir}:/usr/bin:/bin` },
+        encoding: 'utf8',
+      });
+      expect(r.status, r.stderr).toBe(0);
+      expect(readFileSync(hostile, 'utf8')).toBe(
+        'kind: List\nargs: get paymentroutes.payments.acme.io --all-namespaces -o yaml\n',
+      );
+      expect(existsSync(join(dir, 'pwned'))).toBe(false);
+      const script = join(dir, 'save.sh');
+      writeFileSync(script, `#!/bin/sh\n${argv[2]}\n`);
+      expect(spawnSync('shellcheck', ['-s', 'sh', script], { encoding: 'utf8' }).status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -40,17 +40,19 @@ describe('fixture helm-values-app', () => {
     expect(data?.message).not.toContain('redis');
   });
 
-  it('the backup step dumps the postgresql subchart through its pod (a declared input) in namespace storefront', async () => {
+  it('the backup step dumps the postgresql subchart through web-postgresql-0, named as the bitnami chart names it (release web from the Argo CD Application), cited', async () => {
     const p = await design('helm-values-app');
     const b = backupStep(p);
     expect(b.title).toBe(
-      'Take the backup now: the postgres of subchart postgresql (pod DB_POD) in namespace storefront',
+      'Take the backup now: the postgres of subchart postgresql in pod web-postgresql-0 in namespace storefront',
     );
     expect(b.commands).toEqual([
-      `kubectl -n storefront exec "\${DB_POD}" -- sh -c 'pg_dumpall --username="\${POSTGRES_USER:-postgres}" --file=/tmp/rollbook-dumpall.sql'`,
-      `Copy the dump out of the pod: kubectl -n storefront cp "\${DB_POD}:/tmp/rollbook-dumpall.sql" "\${DB_DUMP_FILE}"`,
+      'Pod web-postgresql-0 (the bitnami postgresql chart names its primary StatefulSet web-postgresql (release web + chart name postgresql, architecture standalone): charts/web/Chart.yaml:8); check it is the primary before dumping: kubectl get pod web-postgresql-0.',
+      `kubectl -n storefront exec pod/web-postgresql-0 -- sh -c 'pg_dumpall --username="\${POSTGRES_USER:-postgres}" --file=/tmp/rollbook-dumpall.sql'`,
+      `kubectl -n storefront cp web-postgresql-0:/tmp/rollbook-dumpall.sql "\${DB_DUMP_FILE}"`,
     ]);
-    expect(p.inputs.map((i) => i.name)).toEqual(expect.arrayContaining(['DB_DUMP_FILE', 'DB_POD']));
+    expect(p.inputs.map((i) => i.name)).toContain('DB_DUMP_FILE');
+    expect(p.inputs.map((i) => i.name)).not.toContain('DB_POD');
     expect(p.gates.find((g) => g.kind === 'backup')?.check.freshFile).toEqual({ var: 'DB_DUMP_FILE' });
   });
 

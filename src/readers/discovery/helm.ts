@@ -11,6 +11,7 @@ import type {
 } from '../../model/service.js';
 import { cmp } from '../../util/order.js';
 import { CACHE_ENGINES, engineOfChart, engineOfImage, OPERATOR_KIND_NAMES } from './data-stores.js';
+import { subchartPrimaryPod } from './subchart-pod.js';
 import {
   type ChartNames,
   chartNames,
@@ -303,7 +304,7 @@ export function readChart(input: ChartInput): { workloads: Workload[]; unknowns:
     if (scaling.hpa) w.autoscaler = scaling.hpa;
     unknowns.push(...scaling.unknowns);
     for (const m of [...(bound?.rendered.missing ?? []), ...scaling.missing]) missing.add(m);
-    const state = chartState(input, c, all, values, images, names);
+    const state = chartState(input, c, all, values, images, names, vat);
     if (state.length) w.state = state;
     out.push(w);
   });
@@ -326,7 +327,7 @@ export function readChart(input: ChartInput): { workloads: Workload[]; unknowns:
     if (scaling.hpa) w.autoscaler = scaling.hpa;
     unknowns.push(...scaling.unknowns);
     for (const m of scaling.missing) missing.add(m);
-    const state = chartState(input, undefined, all, values, images, names);
+    const state = chartState(input, undefined, all, values, images, names, vat);
     if (state.length) w.state = state;
     out.push(w);
   }
@@ -534,6 +535,7 @@ function chartState(
   values: Record<string, unknown>,
   images: ReturnType<typeof parseImage>[],
   names: ChartNames,
+  vat: (path: string[]) => Evidence | undefined,
 ): WorkloadState[] {
   const out: WorkloadState[] = [];
   if (main) {
@@ -592,15 +594,23 @@ function chartState(
       : undefined;
     if (enabled === false) return;
     if (CACHE_ENGINES.has(engine) && valueAt(values, `${alias}.master.persistence.enabled`) === false) return;
-    out.push({
-      kind: 'data-subchart',
-      name: alias ?? depName,
-      engine,
-      at: input.chart.at(
-        ['dependencies', i, 'name'],
-        `subchart ${depName}${str(get(dep, 'version')) ? ` ${str(get(dep, 'version'))}` : ''}`,
-      ),
+    const at = input.chart.at(
+      ['dependencies', i, 'name'],
+      `subchart ${depName}${str(get(dep, 'version')) ? ` ${str(get(dep, 'version'))}` : ''}`,
+    );
+    const repository = str(get(dep, 'repository'));
+    const pod = subchartPrimaryPod({
+      name: depName,
+      alias: alias ?? depName,
+      ...(repository ? { repository } : {}),
+      ...(at ? { at } : {}),
+      ...(input.release ? { release: input.release } : {}),
+      values,
+      valueAt: vat,
+      ...(input.helm && 'docs' in input.helm ? { rendered: input.helm.docs } : {}),
+      chartDir: input.dir,
     });
+    out.push({ kind: 'data-subchart', name: alias ?? depName, engine, at, pod });
   });
   for (const c of all) {
     const kind = kindOf(c);
