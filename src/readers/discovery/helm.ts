@@ -11,7 +11,6 @@ import type {
 } from '../../model/service.js';
 import { cmp } from '../../util/order.js';
 import { CACHE_ENGINES, engineOfChart, engineOfImage, OPERATOR_KIND_NAMES } from './data-stores.js';
-import { subchartPrimaryPod } from './subchart-pod.js';
 import {
   type ChartNames,
   chartNames,
@@ -36,6 +35,7 @@ import {
   serviceCandidate,
   workloadOf,
 } from './k8s.js';
+import { subchartPrimaryPod } from './subchart-pod.js';
 import { lineAt } from './text.js';
 import {
   get,
