@@ -7,18 +7,12 @@ import {
   scopeFlags,
 } from '../../src/readers/discovery/flag-binding.js';
 import { ownerOfPath } from '../../src/readers/discovery/workload-dirs.js';
+import { workload } from '../platforms/helpers.js';
 
+/** The shared test workload, without its default namespace (binding here is by directory). */
 function wl(name: string, file: string, extra: Partial<Workload> = {}): Workload {
-  return {
-    kind: 'Deployment',
-    name,
-    platform: 'kubernetes',
-    at: { file, line: 1 },
-    images: [],
-    settings: {},
-    config: [],
-    ...extra,
-  };
+  const { namespace: _ns, ...w } = workload('kubernetes', { name, at: { file, line: 1 }, ...extra });
+  return extra.namespace ? { ...w, namespace: extra.namespace } : w;
 }
 
 const checkout = wl('checkout-api', 'services/checkout/base/deployment.yaml', {

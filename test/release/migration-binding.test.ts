@@ -12,18 +12,14 @@ import { bindMigrationSets, pipelineWorkloads } from '../../src/readers/discover
 import { deployTargets } from '../../src/readers/discovery/pipelines.js';
 import { SHOP, ZOO } from '../discovery/helpers.js';
 import { commit, tempRepo, write } from '../helpers/git-repo.js';
+import { workload } from '../platforms/helpers.js';
 import { commands } from '../shapes/helpers.js';
 
-const wl = (kind: string, name: string, file: string, extra: Partial<Workload> = {}): Workload => ({
-  kind,
-  name,
-  platform: 'kubernetes',
-  at: { file, line: 1 },
-  images: [],
-  settings: {},
-  config: [],
-  ...extra,
-});
+/** The shared test workload, without its default namespace (binding here is by directory). */
+const wl = (kind: string, name: string, file: string, extra: Partial<Workload> = {}): Workload => {
+  const { namespace: _ns, ...w } = workload('kubernetes', { kind, name, at: { file, line: 1 }, ...extra });
+  return extra.namespace ? { ...w, namespace: extra.namespace } : w;
+};
 
 const api = wl('Deployment', 'api', 'services/api/k8s/deployment.yaml');
 const web = wl('Deployment', 'web', 'services/web/k8s/deployment.yaml');
