@@ -782,6 +782,8 @@ export interface Service {
   flagRefs?: FlagRef[];
   /** Migration folders that are not production sets, with why (never replayed, never given a command). */
   excludedMigrations?: ExcludedMigrationSet[];
+  /** Migration runs of the chosen workload that run no set found in the repository (data path unknown). */
+  migrationsNotFound?: MigrationRun[];
   /** How migrations are applied (pipeline, hook, init container, compose, the app at startup…). */
   migrationRuns?: MigrationRun[];
 }

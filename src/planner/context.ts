@@ -62,6 +62,10 @@ export function buildContext(service: Service, findings: Finding[], scoped = tru
     (m) =>
       `${m.path || '.'} (${m.tool}): ${m.migrations.length} migration${m.migrations.length === 1 ? '' : 's'} ${scoped ? 'crossed' : 'in the whole history (unscoped)'}, a set bound to no workload`,
   );
+  for (const r of service.migrationsNotFound ?? [])
+    dataPathUnknown.push(
+      `${r.detail} (${r.at.file}:${r.at.line}) runs ${r.tool} migrations and no ${r.tool} migration files were found`,
+    );
   if (dataPathUnknown.length) dataReasons.push(`data path unknown: ${dataPathUnknown.join('; ')}`);
   const own = service.migrations.filter((m) => m.selection !== 'unbound');
   const migrationCount = own.reduce((n, m) => n + m.migrations.length, 0);

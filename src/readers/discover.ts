@@ -82,7 +82,12 @@ import {
 import { KUSTOMIZATION_FILES, resolveKustomizations } from './discovery/kustomize.js';
 import { isSam, isServerless, readSam, readServerless } from './discovery/lambda.js';
 import { citedFiles, type DeployFile, FileLedger } from './discovery/ledger.js';
-import { bindMigrationSets, pipelineWorkloads, workloadRef } from './discovery/migration-binding.js';
+import {
+  bindMigrationSets,
+  pipelineWorkloads,
+  runsWithoutSet,
+  workloadRef,
+} from './discovery/migration-binding.js';
 import { looksLikeNomad, readNomad } from './discovery/nomad.js';
 import { parseFiles } from './discovery/parse-files.js';
 import { pipelineNote, readGithubWorkflow, readGitlabCi } from './discovery/pipelines.js';
@@ -119,6 +124,8 @@ export interface Discovery {
   signals: Signal[];
   /** How migrations are applied (pipeline, hooks, init containers, compose, the app at startup). */
   migrationRuns: MigrationRun[];
+  /** Migration runs of a workload that run no set found here (what they change is unknown). */
+  runsWithoutSet: { run: MigrationRun; workloads: string[] }[];
   /** History tables the service configures for its migration tool. */
   migrationTables: { tool: string; table: Setting<string> }[];
   /** Files looked at (after .gitignore). */
@@ -869,6 +876,7 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
     })),
     excludedMigrationDirs: migrationSets.excluded,
     migrationRuns: runs.runs,
+    runsWithoutSet: [],
     migrationTables: runs.tables,
     flagSources: flagSources.sort((a, b) => cmp(a.file ?? '', b.file ?? '')),
     flags: flags.sort((a, b) => cmp(a.key, b.key) || cmp(evKey(a.at), evKey(b.at))),
@@ -901,6 +909,13 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
   });
   out.migrationDirs.forEach((m, i) => {
     m.binding = bindings[i] ?? m.binding;
+  });
+  out.runsWithoutSet = runsWithoutSet({
+    sets: out.migrationDirs,
+    workloads: finalWorkloads,
+    runs: out.migrationRuns,
+    pipelines: out.pipelines,
+    fileWorkloads,
   });
   if (opts.workload) out.workload = opts.workload;
   return out;

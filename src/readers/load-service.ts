@@ -10,6 +10,7 @@ import {
 import { findDescriptor, migrationSpecs, readDescriptor, serviceFromDescriptor } from './descriptor.js';
 import { KUBE_CONTEXT } from './descriptor-schema.js';
 import { applyDiscovery, type DiscoverOptions, discover, migrationSetsFor } from './discover.js';
+import { workloadRef } from './discovery/migration-binding.js';
 import { repoState } from './git.js';
 import { loadMigrations, type MigrationSpec } from './migrations/index.js';
 import { checkNames, WORKLOAD_NAME_KIND } from './names.js';
@@ -120,7 +121,7 @@ export async function loadService(dir: string, opts: LoadOptions = {}): Promise<
   const inputs = readServiceInputs(root, opts.workload ? { workload: opts.workload } : {});
   const { file, specs, tags, nameAt } = inputs;
   const found = await discover(root, inputs.discover);
-  let service = applyDiscovery(inputs.service, found);
+  const service = applyDiscovery(inputs.service, found);
   // Without a descriptor the directory name is a guess; the chosen workload names the service.
   const only = service.workloads.length === 1 ? service.workloads[0] : undefined;
   if (!file && only) service.name = only.name;
@@ -189,6 +190,16 @@ export async function loadService(dir: string, opts: LoadOptions = {}): Promise<
       else if (set.selection === 'one-of-several' && commanded.length === 1) set.selection = 'only';
     }
     service.migrations = kept;
+    // the workload runs migrations rollbook found no files of: what they change is unknown
+    const ref = service.workloads[0] ? workloadRef(service.workloads[0]) : '';
+    const notFound = found.runsWithoutSet.filter((r) => r.workloads.includes(ref)).map((r) => r.run);
+    if (notFound.length) service.migrationsNotFound = notFound;
+    for (const r of notFound)
+      service.unknowns.push({
+        subject: `migrations run by ${r.detail}`,
+        reason: `this workload runs ${r.tool} migrations (${r.mode}) and rollbook found no ${r.tool} migration files in the repository: whether the release changed the schema or data is unknown. Name the set in state.migrations (path, tool, database), or confirm with the data owner that the release ran none`,
+        at: r.at,
+      });
   }
   const several = service.migrations.filter((m) => m.selection === 'one-of-several');
   if (several.length > 0)

@@ -254,7 +254,20 @@ describe('platform-zoo on a release that adds a dbmate migration', () => {
     expect(mutable?.evidence.map((e) => `${e.file}:${e.line}`)).toContain('.gitlab-ci.yml:17');
   });
 
-  it.each(['herokuapp/storefront-classic', 'service/search-api', 'nomadjob/billing-api'])(
+  it('the Heroku app runs rails db:migrate and the repository holds no rails migrations: data path unknown, not low, exit 1', async () => {
+    const p = await design(zoo, 'herokuapp/storefront-classic');
+    expect(p.risk).toBe('high');
+    expect(p.dataPathUnknown).toEqual([
+      'Procfile release: rails db:migrate (heroku/Procfile:2) runs rails migrations and no rails migration files were found',
+    ]);
+    expect(planOutcome(p).outcome).toBe('unknown');
+    expect(text(p)).not.toContain('dbmate');
+    expect(p.unknowns.map((u) => u.subject)).toContain(
+      'migrations run by Procfile release: rails db:migrate',
+    );
+  });
+
+  it.each(['service/search-api', 'nomadjob/billing-api'])(
     '%s: no dbmate step, no pg_dump, no risk from the set, no finding of a pipeline that deploys another service',
     async (workload) => {
       const p = await design(zoo, workload);

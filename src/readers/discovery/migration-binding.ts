@@ -146,6 +146,21 @@ function runOwners(r: MigrationRun, inp: BindingInputs): Workload[] {
   return groups.size === 1 ? inp.workloads : [];
 }
 
+/**
+ * Migration runs that run no set found in the repository (`rails db:migrate` in a Procfile with no
+ * rails migrations read), with the workloads they belong to: what they change is unknown.
+ */
+export function runsWithoutSet(inp: BindingInputs): { run: MigrationRun; workloads: string[] }[] {
+  return inp.runs.flatMap((r) => {
+    if (r.mode === 'pipeline' || r.tool === undefined) return [];
+    const runsOne = inp.sets.some(
+      (set) => runsSet(r, set, inp.sets.filter((x) => x.tool === set.tool).length === 1) !== 'no',
+    );
+    const owners = runsOne ? [] : runOwners(r, inp);
+    return owners.length ? [{ run: r, workloads: [...new Set(owners.map(workloadRef))] }] : [];
+  });
+}
+
 /** The binding of each set (in the order given). */
 export function bindMigrationSets(inp: BindingInputs): MigrationBinding[] {
   const fileWorkloads = inp.fileWorkloads ?? (() => []);
