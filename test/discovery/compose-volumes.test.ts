@@ -184,6 +184,22 @@ describe('the project name that prefixes it', () => {
 });
 
 describe('the design uses it', () => {
+  it('a -p from a deploy script that reads as an option stays one word, and compose normalisation drops its leading dashes', async () => {
+    const root = tempRepo({
+      'deploy/compose.yaml': BASE('  uploads: {}\n', ''),
+      'deploy.sh': 'docker compose -p --rm-all -f deploy/compose.yaml up -d\n',
+    });
+    const service = await loadService(root, { release: false });
+    const p = plan(service, analyze(service));
+    const cmds = p.runbook.flatMap((s) => s.commands.map((c) => c.manual ?? renderCommand(c)));
+    const compose = cmds.filter((c) => c.startsWith('docker compose '));
+    expect(compose.length).toBeGreaterThan(0);
+    for (const c of compose) {
+      expect(c).toContain(' --project-name=rm-all ');
+      expect(c).not.toMatch(/ -p | --rm-all/);
+    }
+  });
+
   it('the backup archives the volume by its real name; compose commands carry the deploy -p', async () => {
     const root = tempRepo({
       'deploy/compose.yaml': BASE('  uploads:\n    external: true\n    name: ledger-uploads\n', ''),
@@ -196,9 +212,9 @@ describe('the design uses it', () => {
     expect(cmds).toContain(
       'docker run --name rollbook-backup-ledger-uploads --volume ledger-uploads:/v:ro alpine tar czf /uploads.tgz -C /v .',
     );
-    expect(cmds).toContain('docker compose -p ledger-prod -f deploy/compose.yaml pull -- web');
-    expect(cmds.filter((c) => c.startsWith('docker compose ') && !c.includes(' -p ledger-prod '))).toEqual(
-      [],
-    );
+    expect(cmds).toContain('docker compose --project-name=ledger-prod -f deploy/compose.yaml pull -- web');
+    expect(
+      cmds.filter((c) => c.startsWith('docker compose ') && !c.includes(' --project-name=ledger-prod ')),
+    ).toEqual([]);
   });
 });

@@ -217,7 +217,11 @@ function dotenvProjectName(env: { file: string; text: string } | undefined): Loc
 
 /** Compose's normalisation of a project name taken from a directory: lower case, [a-z0-9_-] only. */
 function normaliseProject(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9_-]/g, '');
+  // compose: lower-case letters, digits, dashes and underscores, starting with a letter or digit
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]/g, '')
+    .replace(/^[_-]+/, '');
 }
 
 /**
