@@ -91,6 +91,14 @@ export interface Check {
   /** A manual check the operator confirms (y/N). */
   manual?: boolean;
   /**
+   * The command's exit code alone proves the check: it fails when the condition is not met (a waiter
+   * such as `kubectl rollout status`, `aws ecs wait`, `argocd app wait`, `systemctl is-active`). A
+   * read-only command check with neither this nor a reader of its output (rules, probe, revision,
+   * version, lines) proves nothing by exiting 0: the person on call reads it (renderers/check-text.ts
+   * readByPerson).
+   */
+  exitCodeDecides?: boolean;
+  /**
    * The check is a watch: it is read after waiting this long (the trigger signals after a kill
    * switch). The wait is not the step's duration; the estimate counts it on the path to the next step.
    */

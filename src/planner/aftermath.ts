@@ -23,6 +23,7 @@ export function buildVerification(
       ctx.platform.doneCheck?.(ctx.pctx) ?? {
         command: ctx.platform.status(ctx.pctx),
         expect: `${workloadLabel(ctx)} reports the rollout complete on the target revision, all replicas ready`,
+        ...(ctx.platform.statusExitCodeDecides ? { exitCodeDecides: true } : {}),
         timeoutSeconds: 600,
         retries: 1,
       },

@@ -9,7 +9,7 @@ import {
 import { PLATFORM_IDS } from '../model/service.js';
 import { designBackup } from './backup.js';
 import type { PlanContext } from './context.js';
-import { migrationToolCommands } from './migration-tools.js';
+import { migrationToolCommands, versionCheck } from './migration-tools.js';
 import { hasDataStep } from './reconcile.js';
 
 export const GATE_IDS = {
@@ -48,6 +48,10 @@ export const GATE_INPUTS: Record<string, Input> = {
     description:
       'connection URL of the production database, postgres://user:password@host:5432/db (a role that may read the migration history; the backup and the schema step need more). Read without echo; the password reaches the tools as PGPASSWORD, never on a command line',
     secret: true,
+  },
+  TARGET_SCHEMA_VERSION: {
+    name: 'TARGET_SCHEMA_VERSION',
+    description: 'schema version the target (older) release expects: its newest migration version',
   },
   REDIS_URL: {
     name: 'REDIS_URL',
@@ -216,6 +220,7 @@ export function buildGates(ctx: PlanContext, inputs: Set<string>): Gate[] {
       check: {
         command: read('docker', 'manifest', 'inspect', { var: 'TARGET_IMAGE' }),
         expect: 'a manifest is returned (exit 0): the image was not deleted by a retention policy',
+        exitCodeDecides: true,
         timeoutSeconds: 30,
         retries: 2,
       },
@@ -248,6 +253,7 @@ export function buildGates(ctx: PlanContext, inputs: Set<string>): Gate[] {
       ),
       expect:
         'every gate passes: the old app finds every table, column, type, enum value and message field it needs',
+      exitCodeDecides: true,
       timeoutSeconds: 300,
       retries: 0,
     },
@@ -272,16 +278,16 @@ export function buildGates(ctx: PlanContext, inputs: Set<string>): Gate[] {
   );
   if (refusing.length > 0) {
     const status = commanded ? migrationToolCommands(commanded).status : undefined;
+    // read like the data step's check: the version parsed from the tool's output (exit 0 proves nothing)
+    const version = versionCheck(commanded ? [commanded] : [], status);
+    if (version.schemaVersion) inputs.add('TARGET_SCHEMA_VERSION');
     gates.push({
       id: GATE_IDS.schemaBeforeApp,
       title: 'The schema is back at the target version before the app rolls back',
       kind: 'migration',
       check: {
-        ...(status ? { command: status } : {}),
-        expect:
-          "the schema version equals the target release's newest migration and is not dirty: the previous version migrates itself on the way up and refuses a newer database, so an app-only rollback crash-loops",
-        timeoutSeconds: 120,
-        retries: 1,
+        ...version,
+        expect: `the schema version equals the target release's newest migration and is not dirty (${version.schemaVersion ? `read from the output of ${version.schemaVersion.tool}` : 'read it in the output'}): the previous version migrates itself on the way up and refuses a newer database, so an app-only rollback crash-loops`,
       },
       blocking: true,
       status: 'unknown',
@@ -300,6 +306,7 @@ export function buildGates(ctx: PlanContext, inputs: Set<string>): Gate[] {
         command: read('rollbook', 'migrations', 'status', '--database-url', DB),
         expect:
           'the migration history shows no dirty, failed or unfinished migration and no DDL is running (read-only session)',
+        exitCodeDecides: true,
         timeoutSeconds: 120,
         retries: 1,
       },

@@ -1,4 +1,4 @@
-import type { Command } from '../model/plan.js';
+import type { Check, Command } from '../model/plan.js';
 import type { MigrationSet } from '../model/service.js';
 
 /**
@@ -140,4 +140,28 @@ export function migrationToolCommands(set: MigrationSet): MigrationToolCommands 
         manual: true,
       };
   }
+}
+
+/** Tools whose status output the runbook reads for the version (and the dirty flag). */
+export const VERSION_PARSERS = new Set(['golang-migrate', 'dbmate', 'goose']);
+
+/** The data step's check: the tool's own status, parsed (version equals the target, not dirty). */
+export function versionCheck(sets: MigrationSet[], status: Command | undefined): Check {
+  const tool = sets[0]?.tool ?? 'unknown';
+  const expect = 'the schema version equals the target version and is not dirty';
+  if (status && VERSION_PARSERS.has(tool) && sets.length === 1)
+    return {
+      command: status,
+      expect: `${expect} (read from the output of ${tool})`,
+      schemaVersion: { tool, target: { var: 'TARGET_SCHEMA_VERSION' } },
+      timeoutSeconds: 120,
+      retries: 1,
+    };
+  return {
+    ...(status ? { command: status } : {}),
+    expect: `${expect}: read it in the output`,
+    timeoutSeconds: 120,
+    retries: 0,
+    manual: true,
+  };
 }

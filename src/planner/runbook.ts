@@ -5,7 +5,7 @@ import type { PlatformRollback } from '../platforms/types.js';
 import { designBackup } from './backup.js';
 import { type PlanContext, workloadLabel } from './context.js';
 import { GATE_IDS } from './gates.js';
-import { MIGRATE_URL, migrationToolCommands } from './migration-tools.js';
+import { MIGRATE_URL, migrationToolCommands, VERSION_PARSERS, versionCheck } from './migration-tools.js';
 import { type ReconcileItem, reconcileItems, schemaSets } from './reconcile.js';
 
 const PRE_GATES = [GATE_IDS.targetExists, GATE_IDS.noDeploy];
@@ -188,30 +188,6 @@ function backupStep(ctx: PlanContext): Omit<Step, 'requiresGates'> {
       'Stop: no data step runs without a backup taken in this run. Fix the backup (space, permissions, credentials) and take it again, or escalate to the data owner; the app-only rollback may still be called if the compatibility gate passes.',
     touchesData: false,
     durationBasis: 'depends on the database size (assumed 5 min, worst 30 min)',
-  };
-}
-
-/** Tools whose status output the runbook reads for the version (and the dirty flag). */
-export const VERSION_PARSERS = new Set(['golang-migrate', 'dbmate', 'goose']);
-
-/** The data step's check: the tool's own status, parsed (version equals the target, not dirty). */
-function versionCheck(sets: MigrationSet[], status: Command | undefined): Check {
-  const tool = sets[0]?.tool ?? 'unknown';
-  const expect = 'the schema version equals the target version and is not dirty';
-  if (status && VERSION_PARSERS.has(tool) && sets.length === 1)
-    return {
-      command: status,
-      expect: `${expect} (read from the output of ${tool})`,
-      schemaVersion: { tool, target: { var: 'TARGET_SCHEMA_VERSION' } },
-      timeoutSeconds: 120,
-      retries: 1,
-    };
-  return {
-    ...(status ? { command: status } : {}),
-    expect: `${expect}: read it in the output`,
-    timeoutSeconds: 120,
-    retries: 0,
-    manual: true,
   };
 }
 

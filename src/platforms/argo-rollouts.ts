@@ -472,6 +472,7 @@ export const argoRollouts: Platform = {
   title: 'Argo Rollouts',
   history,
   status,
+  statusExitCodeDecides: true,
   revisionCheck,
   deployStateCheck,
   rollback,

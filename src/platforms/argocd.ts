@@ -264,6 +264,7 @@ export const argocd: Platform = {
   title: 'Argo CD',
   history,
   status,
+  statusExitCodeDecides: true,
   revisionCheck,
   deployStateCheck,
   rollback,

@@ -325,6 +325,11 @@ export function check(
   return c;
 }
 
+/** A check whose command fails when the condition is not met (e.g. `systemctl is-active --quiet`). */
+export function exitCheck(command: Command, expect: string, timeoutSeconds: number, retries = 0): Check {
+  return { ...check(command, expect, timeoutSeconds, retries), exitCodeDecides: true };
+}
+
 /** Seconds a check waits beyond a command's own --timeout, so the command reports first. */
 export const WAIT_MARGIN = 30;
 
@@ -335,7 +340,7 @@ export function waitCheck(
   innerTimeout: number,
   expectOutput?: string,
 ): Check {
-  return check(command, expect, innerTimeout + WAIT_MARGIN, 0, expectOutput);
+  return { ...check(command, expect, innerTimeout + WAIT_MARGIN, 0, expectOutput), exitCodeDecides: true };
 }
 
 /**

@@ -22,6 +22,7 @@ import {
   Drivers,
   durationModel,
   evidenceOfSetting,
+  exitCheck,
   fact,
   hazard,
   input,
@@ -243,7 +244,7 @@ function rollback(ctx: PlatformContext): PlatformRollback {
         ...n.region,
       ),
     ],
-    check: check(
+    check: exitCheck(
       status(ctx),
       `the waiter exits 0: one deployment, runningCount equals desiredCount (it gives up after ${ECS_WAIT_CAP_SECONDS}s${retries > 0 ? `; re-run it up to ${retries} more time${retries === 1 ? '' : 's'}` : ''})`,
       ECS_WAIT_CAP_SECONDS + WAIT_MARGIN,
@@ -313,6 +314,7 @@ export const ecs: Platform = {
   title: 'Amazon ECS',
   history,
   status,
+  statusExitCodeDecides: true,
   revisionCheck,
   deployStateCheck,
   rollback,

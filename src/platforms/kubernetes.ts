@@ -239,6 +239,7 @@ export const kubernetes: Platform = {
   title: 'Kubernetes (Deployment, StatefulSet, DaemonSet)',
   history,
   status,
+  statusExitCodeDecides: true,
   revisionCheck,
   deployStateCheck,
   doneCheck,

@@ -168,6 +168,7 @@ export const terraform: Platform = {
   title: 'Terraform',
   history,
   status,
+  statusExitCodeDecides: true,
   revisionCheck,
   deployStateCheck,
   rollback,

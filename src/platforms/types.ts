@@ -39,6 +39,12 @@ export interface Platform {
   /** Read-only command that waits for / reports the rollout status. */
   status(ctx: PlatformContext): Command;
   /**
+   * True when the status command fails (exits non-zero) unless the rollout is complete (a waiter:
+   * `kubectl rollout status`, `aws ecs wait`, `argocd app wait`, `systemctl is-active`, `terraform
+   * plan -detailed-exitcode`): its exit code then decides the verification. Otherwise a person reads it.
+   */
+  statusExitCodeDecides?: boolean;
+  /**
    * Read-only check that the history lists the target revision (the revision the rollback step
    * asks for), reading the history's output: it fails when the revision is absent.
    */

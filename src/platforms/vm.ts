@@ -20,6 +20,7 @@ import {
   check,
   Drivers,
   durationModel,
+  exitCheck,
   fact,
   fixedStep,
   hazard,
@@ -152,7 +153,7 @@ function rollback(ctx: PlatformContext): PlatformRollback {
     id: 'restart-service',
     title: `${on(n)}restart the service so it runs the chosen release`,
     commands: [run('systemctl', 'restart', '--', n.unit)],
-    check: check(
+    check: exitCheck(
       read('systemctl', 'is-active', '--quiet', '--', n.unit),
       'the unit is active (exit 0); systemctl restart already waited for the start job',
       10,
@@ -200,6 +201,7 @@ export const vm: Platform = {
   title: 'VM (symlinked releases + systemd)',
   history,
   status,
+  statusExitCodeDecides: true,
   revisionCheck,
   deployStateCheck,
   rollback,

@@ -3,8 +3,32 @@ import type { Arg, Check } from '../model/plan.js';
 
 const arg = (a: Arg) => (typeof a === 'string' ? a : `$${a.var}`);
 
+/**
+ * A read-only command check that nothing reads: no output rule, probe, revision, version or line to
+ * look for, and an exit code that does not decide (a `get`, `describe` or `log` exits 0 whatever it
+ * shows). Unknown is never pass: the guided runbook shows the output and asks the person on call.
+ */
+export function readByPerson(c: Check): boolean {
+  if (!c.command || c.command.argv.length === 0 || !c.command.readOnly) return false;
+  if (c.manual || c.exitCodeDecides) return false;
+  return !(
+    c.probe ||
+    c.outcomes?.length ||
+    c.expectOutput ||
+    c.expectLines?.length ||
+    c.listsRevision !== undefined ||
+    c.schemaVersion ||
+    c.freshFile !== undefined
+  );
+}
+
 export function checkReading(c: Check): string[] {
   const out: string[] = [];
+  if (readByPerson(c))
+    out.push(
+      'Its exit code proves nothing and rollbook reads nothing in it: read the output and confirm it.',
+    );
+  if (c.exitCodeDecides) out.push('Exit code 0 passes: the command fails when the condition is not met.');
   if (c.freshFile) out.push(`${arg(c.freshFile)} must have been written during this run and not be empty.`);
   for (const r of c.outcomes ?? [])
     out.push(

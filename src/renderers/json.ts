@@ -1,5 +1,6 @@
 import type { Check, Command, Plan } from '../model/plan.js';
 import { renderCommand } from '../util/shell.js';
+import { readByPerson } from './check-text.js';
 
 /** JSON form of a command: the exact shell text, plus the argv for tools. */
 function command(c: Command) {
@@ -28,7 +29,7 @@ function check(c: Check) {
     timeoutSeconds: c.timeoutSeconds,
     ...(c.watchSeconds !== undefined ? { watchSeconds: c.watchSeconds } : {}),
     retries: c.retries,
-    manual: c.manual ?? false,
+    manual: (c.manual ?? false) || readByPerson(c),
   };
 }
 

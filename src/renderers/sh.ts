@@ -14,6 +14,7 @@
 import { RollbookError } from '../errors.js';
 import type { Arg, Check, Command, Gate, Input, Plan, Step } from '../model/plan.js';
 import { isValidVarName, renderArg, renderCommand, shellQuote } from '../util/shell.js';
+import { readByPerson } from './check-text.js';
 import { commsBlanks, commsBlocks, commsSummary, statusPageLabel } from './comms.js';
 import type { Preface } from './preface.js';
 import { procedure } from './procedure.js';
@@ -673,7 +674,7 @@ function checkCondition(check: Check, retries = check.retries): string {
     // The script only runs read-only commands on its own; anything else the operator runs and confirms.
     return `rb_manual_check ${q(`This check is not read-only, so it is not run automatically. Run it yourself: ${renderCommand(check.command!)} -- does it show: ${check.expect}?`)}`;
   }
-  if (hasCommand && check.manual) {
+  if (hasCommand && (check.manual || readByPerson(check))) {
     return [
       'rb_check_by_eye',
       String(Math.max(1, int(Math.ceil(check.timeoutSeconds), 60))),
