@@ -169,6 +169,12 @@ describe('a Go service that migrates itself at startup with a custom history tab
       'unknown',
       [{ file: 'cmd/server/main.go', line: 28 }],
     ]);
+    // the gate reads the version in golang-migrate's output: `migrate version` exits 0 at any version
+    expect(gate?.check.schemaVersion).toEqual({
+      tool: 'golang-migrate',
+      target: { var: 'TARGET_SCHEMA_VERSION' },
+    });
+    expect(p.inputs.map((i) => i.name)).toContain('TARGET_SCHEMA_VERSION');
     expect(p.runbook.find((s) => s.id === 'rollout-undo')?.requiresGates).toContain(
       'schema-at-target-before-app',
     );

@@ -412,6 +412,7 @@ export function highRiskPlan(): Plan {
         check: {
           command: ro('kubectl', 'rollout', 'history', 'deployment/checkout-api', '-n', 'shop'),
           expect: 'at least two revisions',
+          exitCodeDecides: true,
           timeoutSeconds: 20,
           retries: 1,
         },

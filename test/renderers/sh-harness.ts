@@ -2,6 +2,7 @@
  * Runs generated runbook scripts against stub commands: every program the plan names is replaced by a
  * stub on PATH that records its argv (NUL-separated, so any byte survives) and prints a fixed text.
  */
+
 import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
@@ -17,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import type { Arg, Check, Command, Gate, Plan, Step } from '../../src/model/plan.js';
+import { readByPerson } from '../../src/renderers/check-text.js';
 import { procedure } from '../../src/renderers/procedure.js';
 
 const made: string[] = [];
@@ -231,9 +233,14 @@ export function poison<T>(value: T, payload: string): T {
 /** A check the script runs without asking (a read-only command, or a fresh-file test). */
 const isAuto = (c: Check) =>
   !c.manual &&
+  !readByPerson(c) &&
   ((!!c.command && c.command.argv.length > 0 && c.command.readOnly) || (!c.command && !!c.freshFile));
-/** A manual check with a read-only command: the script runs it, shows the output, then asks. */
-const isByEye = (c: Check) => !!c.manual && !!c.command && c.command.argv.length > 0 && c.command.readOnly;
+/**
+ * A read-only command check a person reads (manual, or nothing reads its output and its exit code does
+ * not decide): the script runs it, shows the output, then asks.
+ */
+const isByEye = (c: Check) =>
+  (!!c.manual || readByPerson(c)) && !!c.command && c.command.argv.length > 0 && c.command.readOnly;
 
 const argVars = (args: (Arg | undefined)[]) =>
   args.flatMap((a) => (a !== undefined && typeof a !== 'string' ? [a.var] : []));
