@@ -189,7 +189,8 @@ function declarationsOf(key: string, file: string | undefined, sources: readonly
 
 const lineOf = (at: Evidence | undefined) => (at ? `${at.file}:${at.line}` : 'rollbook.yaml');
 
-function yamlList(keys: readonly string[]): string {
+/** A YAML flow list of keys or workload references, quoting what a plain scalar cannot hold. */
+export function yamlList(keys: readonly string[]): string {
   return `[${keys.map((k) => (/^[A-Za-z0-9_./-]+$/.test(k) ? k : JSON.stringify(k))).join(', ')}]`;
 }
 
