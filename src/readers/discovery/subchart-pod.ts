@@ -41,7 +41,7 @@ const BITNAMI_PRIMARY: Record<string, { helper: string; since: number }> = {
 
 /** The major version a dependency's version constraint pins (`12.x.x`, `~9.3.0`, `^11`), if it pins one. */
 function pinnedMajor(version: string | undefined): number | undefined {
-  const m = /^\s*[~^=v]*\s*(\d+)(\.[\dxX*]+){0,2}(\s*-\s*[\w.]+)?\s*$/.exec(version ?? '');
+  const m = /^[~^=v]?(\d+)(?:\.(?:\d+|[xX*])){0,2}(?:-[\w.]+)?$/.exec((version ?? '').trim());
   return m ? Number(m[1]) : undefined;
 }
 
