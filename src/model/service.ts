@@ -116,6 +116,12 @@ export interface RolloutSettings {
   /** Argo Rollouts. */
   rollbackWindowRevisions?: Setting<number>;
   scaleDownDelaySeconds?: Setting<number>;
+  /** strategy.blueGreen.autoPromotionEnabled (default true); false: the rollout waits for a manual promote. */
+  autoPromotionEnabled?: Setting<boolean>;
+  /** strategy.blueGreen.autoPromotionSeconds: a timed pause before the active Service switches. */
+  autoPromotionSeconds?: Setting<number>;
+  /** strategy.blueGreen.previewReplicaCount: the preview ReplicaSet's size before promotion. */
+  previewReplicaCount?: Setting<number>;
   /** strategy.canary.trafficRouting: the router (nginx, istio, alb…); unset = a basic canary (replica weights). */
   trafficRouting?: Setting<string>;
   /** strategy.canary.dynamicStableScale: the stable ReplicaSet shrinks as the canary's weight grows. */
