@@ -12,6 +12,7 @@ import { ecsDeployments, ecsTaskDefinition } from './ecs.js';
 import { fluxReady } from './flux.js';
 import { helmHistory, helmStatus } from './helm.js';
 import { herokuLatestRelease, herokuReleases } from './heroku.js';
+import { statefulsetUpdated, statefulsetUpdating } from './kubernetes.js';
 import { lambdaAlias, lambdaVersions } from './lambda.js';
 import { nomadDeployment, nomadHistory } from './nomad.js';
 import { releaseDirs, systemdState } from './systemd.js';
@@ -45,6 +46,8 @@ export const PROBES: readonly Probe[] = [
   nomadDeployment,
   nomadHistory,
   releaseDirs,
+  statefulsetUpdated,
+  statefulsetUpdating,
   systemdState,
   terraformLock,
 ].sort((a, b) => cmp(a.id, b.id));
