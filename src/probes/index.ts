@@ -7,7 +7,7 @@ import { rolloutsHistory, rolloutsPhase } from './argo-rollouts.js';
 import { argocdApp, argocdHistory } from './argocd.js';
 import { dynamodbBackup, redisBgsave, s3Versioning } from './backup.js';
 import { cloudRunRevisions, cloudRunService } from './cloud-run.js';
-import { composePs, dockerManifest } from './compose.js';
+import { composePs, composeUp, dockerManifest } from './compose.js';
 import { ecsDeployments, ecsTaskDefinition } from './ecs.js';
 import { fluxReady } from './flux.js';
 import { helmHistory, helmStatus } from './helm.js';
@@ -29,6 +29,7 @@ export const PROBES: readonly Probe[] = [
   cloudRunRevisions,
   cloudRunService,
   composePs,
+  composeUp,
   dockerManifest,
   dynamodbBackup,
   redisBgsave,

@@ -60,7 +60,9 @@ type EveryFact = {
   >;
 } & { ecs: Required<Omit<EcsFacts, 'containerHealthCheck' | 'variants' | 'variantUnknown'>> } & {
   // the analysis runs' timing is not a name (see test/readers/analysis-runs.test.ts)
-  argoRollouts: Required<Omit<ArgoRolloutsFacts, 'backgroundAnalysis'>>;
+  argoRollouts: Required<
+    Omit<ArgoRolloutsFacts, 'backgroundAnalysis' | 'prePromotionAnalysis' | 'postPromotionAnalysis'>
+  >;
 };
 
 /** Every typed platform fact of every block, each name set to `value`. */
@@ -68,7 +70,7 @@ export function everyFact(value: string): EveryFact {
   return {
     kustomize: { overlay: value },
     helm: { release: value, chart: value, chartPath: value, chartVersion: value, appVersion: value },
-    argoRollouts: { analysisTemplates: [value] },
+    argoRollouts: { analysisTemplates: [value], selector: { app: value } },
     argocd: { app: value, kind: 'ApplicationSet', source: { repoURL: value, path: value, chart: value } },
     flux: {
       helmRelease: value,

@@ -895,6 +895,53 @@ const TABLE: Record<string, Case[]> = {
     },
     { name: 'not logged in', output: 'unauthorized: authentication required', exit: 1, outcome: 'unknown' },
   ],
+  'compose-up': [
+    {
+      name: 'two replicas running and healthy',
+      output: o.composePs([
+        ['ledger-web-1', 'running', 'healthy'],
+        ['ledger-web-2', 'running', 'healthy'],
+      ]),
+      want: 'healthy',
+      outcome: 'pass',
+      says: 'running and healthy',
+    },
+    {
+      name: 'one replica unhealthy (the table would show "(unhealthy)", which contains "healthy")',
+      output: o.composePs([
+        ['ledger-web-1', 'running', 'healthy'],
+        ['ledger-web-2', 'running', 'unhealthy'],
+      ]),
+      want: 'healthy',
+      outcome: 'fail',
+      says: 'ledger-web-2-1 running/unhealthy',
+    },
+    {
+      name: 'still starting',
+      output: o.composePs([['ledger-web-1', 'running', 'starting']]),
+      want: 'healthy',
+      outcome: 'fail',
+    },
+    {
+      name: 'exited after the recreate',
+      output: o.composePs([['ledger-web-1', 'exited', '']]),
+      outcome: 'fail',
+      says: 'exited',
+    },
+    {
+      name: 'no healthcheck: running is all it can say',
+      output: o.composePs([['ledger-worker-1', 'running', '']]),
+      outcome: 'pass',
+      says: 'check the service by hand',
+    },
+    { name: 'no container', output: '', outcome: 'fail' },
+    {
+      name: 'not compose output',
+      output: 'no configuration file provided: not found',
+      exit: 1,
+      outcome: 'unknown',
+    },
+  ],
   'compose-ps': [
     {
       name: 'running and healthy',
