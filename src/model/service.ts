@@ -421,6 +421,11 @@ export interface CrdRef {
 export interface FlagRef {
   key: string;
   at: Evidence;
+  /**
+   * Evaluated in code no workload owns (a shared library, a root `pkg/`): kept on every workload of a
+   * repository of several, since any of them may import it (discovery, for keys no flag file defines).
+   */
+  shared?: boolean;
 }
 
 export interface Deploy {
@@ -608,6 +613,13 @@ export interface FlagSource {
   file?: string;
   /** The flag keys of this service in the file (rollbook.yaml): exact keys or prefixes ending in `*`; absent = every flag. */
   keys?: string[];
+  /** The kill switches this declaration names (rollbook.yaml `killSwitches`; each is also a Flag). */
+  killSwitches?: string[];
+  /**
+   * The workloads this declaration binds its flags to (rollbook.yaml `workloads`: name, kind/name,
+   * namespace/kind/name or a path, as --workload takes them); absent = the descriptor's deploy.workload.
+   */
+  workloads?: string[];
   at?: Evidence;
 }
 
@@ -786,6 +798,11 @@ export interface Service {
   unknowns: Unknown[];
   /** Flag keys the code evaluates (discovery), to compare with the flag files. */
   flagRefs?: FlagRef[];
+  /**
+   * Every flag file read in the repository, whichever workload its flags belong to (discovery, when a
+   * workload was chosen among several): what a key the code evaluates is missing from.
+   */
+  repoFlagFiles?: string[];
   /** Migration folders that are not production sets, with why (never replayed, never given a command). */
   excludedMigrations?: ExcludedMigrationSet[];
   /** Migration runs of the chosen workload that run no set found in the repository (data path unknown). */

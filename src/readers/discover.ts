@@ -124,8 +124,11 @@ export interface Discovery {
   signals: Signal[];
   /** How migrations are applied (pipeline, hooks, init containers, compose, the app at startup). */
   migrationRuns: MigrationRun[];
-  /** Migration runs of a workload that run no set found here (what they change is unknown). */
-  runsWithoutSet: { run: MigrationRun; workloads: string[] }[];
+  /**
+   * Migration runs of a workload that run no set found here (what they change is unknown);
+   * `toolUnknown`: rollbook cannot tell the tool (a set bound to the workload then accounts for it).
+   */
+  runsWithoutSet: { run: MigrationRun; workloads: string[]; toolUnknown?: true }[];
   /** History tables the service configures for its migration tool. */
   migrationTables: { tool: string; table: Setting<string> }[];
   /** Files looked at (after .gitignore). */
@@ -1294,13 +1297,18 @@ export function applyDiscovery(service: Service, d: Discovery): Service {
   const flagScope = scopeFlags(
     { sources: s.flagSources, flags: s.flags, ...(s.flagRefs ? { refs: s.flagRefs } : {}) },
     d,
-    chosen,
-    d.workloads,
-    (w) => uniqueRef(w, d.workloads),
+    {
+      chosen,
+      workloads: d.workloads,
+      ref: (w) => uniqueRef(w, d.workloads),
+      match: (r) => matchWorkloads(d.workloads, r),
+      ...(service.deploy.workload ? { descriptorWorkload: service.deploy.workload } : {}),
+    },
   );
   s.flagSources = flagScope.flagSources;
   s.flags = flagScope.flags;
   if (flagScope.flagRefs) s.flagRefs = flagScope.flagRefs;
+  if (flagScope.repoFlagFiles) s.repoFlagFiles = flagScope.repoFlagFiles;
   s.unknowns.push(...flagScope.unknowns);
   // a pipeline whose deploy job deploys other workloads is theirs; one whose target matched no
   // workload stays on every workload (its findings say so)
