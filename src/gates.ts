@@ -8,13 +8,17 @@ import { RollbookError } from './errors.js';
 import type { ReleaseRef } from './model/release.js';
 import type { MigrationSet, SqlStatement } from './model/service.js';
 import { descriptorMigrationSpecs, findDescriptor, readDescriptor } from './readers/descriptor.js';
+import { applyDiscovery, discover, migrationSetsFor, uniqueRef } from './readers/discover.js';
+import { workloadRef } from './readers/discovery/migration-binding.js';
+import { readServiceInputs } from './readers/load-service.js';
 import { loadMigrationSets, MAX_SQL_BYTES, type MigrationSpec } from './readers/migrations/index.js';
 import { migrationSetsAt, resolveWindow } from './readers/release.js';
 import { serviceRoot } from './readers/root.js';
 import { readBoundedText, readFailureText } from './readers/text-file.js';
-import { evaluateGates, type GatesReport } from './schema/gates.js';
+import { evaluateGates, type GatesReport, type GatesScope } from './schema/gates.js';
 import { splitSql } from './schema/sql-split.js';
 import { cmp } from './util/order.js';
+import { requireOneWorkload } from './workload-choice.js';
 
 export interface GatesOptions {
   /** The service directory as the user gave it (default "."), resolved against `cwd`. */
@@ -26,6 +30,11 @@ export interface GatesOptions {
   to?: string;
   /** Migration folders to read at both refs, relative to the service root (overrides rollbook.yaml and discovery). */
   migrations?: string[];
+  /**
+   * The workload whose migration sets are checked (kind/name, namespace/kind/name, a manifest,
+   * overlay or chart path: what `plan --workload` takes). Default: deploy.workload, else the only one.
+   */
+  workload?: string;
   /** SQL the target version runs (--queries FILE), resolved against `cwd`. */
   queries?: string;
   /** Live database, read only. */
@@ -39,6 +48,53 @@ export interface ReleaseGatesReport extends GatesReport {
   release: { from: ReleaseRef; to: ReleaseRef };
   /** The migration folders read at both refs (from the working tree). */
   locations: string[];
+}
+
+/**
+ * Which migration sets the gates read. Declared sets (--migrations, then rollbook.yaml's
+ * state.migrations) win; otherwise, in a repository with workloads, the sets discovery binds to the
+ * chosen workload, and those it binds to none are not checked (the report says what would check
+ * them). Several workloads and none chosen is the usage error `plan` gives.
+ */
+async function migrationScope(
+  root: string,
+  opts: GatesOptions,
+): Promise<{ specs?: MigrationSpec[]; scope?: GatesScope }> {
+  const explicit = opts.migrations?.length ? opts.migrations.map((p) => ({ path: p })) : undefined;
+  const inputs = readServiceInputs(root, opts.workload ? { workload: opts.workload } : {});
+  const declared = explicit ?? (inputs.specs.length ? inputs.specs : undefined);
+  if (declared && !opts.workload) return { specs: declared };
+  const found = await discover(root, inputs.discover);
+  const service = applyDiscovery(inputs.service, found);
+  const given = [
+    ...(opts.from !== undefined ? ['--from', opts.from] : []),
+    ...(opts.to !== undefined ? ['--to', opts.to] : []),
+  ];
+  requireOneWorkload(service, opts.dir ?? '.', 'gates', given);
+  const chosen = service.workloads.length === 1 ? service.workloads[0] : undefined;
+  // no workload found: the repository's sets are the service's (as before binding existed)
+  if (!chosen) return declared ? { specs: declared } : {};
+  const workload = service.deploy.selectedBy ?? workloadRef(chosen);
+  if (declared)
+    return { specs: declared, scope: { workload, declared: true, checked: [], notChecked: [], others: [] } };
+  const sets = migrationSetsFor(found, service);
+  return {
+    specs: sets.bound.map((m) => ({ path: m.path, tool: m.tool })),
+    scope: {
+      workload,
+      ...(found.workloads.length > 1
+        ? { selectedFrom: found.workloads.map((w) => uniqueRef(w, found.workloads)) }
+        : {}),
+      declared: false,
+      checked: sets.bound.map((m) => ({
+        path: m.path,
+        tool: m.tool,
+        boundBy: m.binding.evidence.map((e) => `${e.detail}${e.at ? ` (${e.at.file}:${e.at.line})` : ''}`),
+      })),
+      notChecked: sets.unbound.map((m) => ({ path: m.path, tool: m.tool, checked: m.binding.checked })),
+      others: sets.others.map((m) => ({ path: m.path, tool: m.tool, workloads: m.binding.workloads })),
+    },
+  };
 }
 
 async function readQueries(root: string, cwd: string, file: string): Promise<SqlStatement[]> {
@@ -83,7 +139,10 @@ export interface ReleaseSides {
  * older than `to`, and no target at all are RollbookError (exit 2).
  */
 export async function releaseSides(
-  opts: Pick<GatesOptions, 'dir' | 'cwd' | 'from' | 'to' | 'migrations'>,
+  opts: Pick<GatesOptions, 'dir' | 'cwd' | 'from' | 'to' | 'migrations'> & {
+    /** The sets to read (none: nothing is read), instead of --migrations, rollbook.yaml and discovery. */
+    specs?: MigrationSpec[];
+  },
   command: string,
 ): Promise<ReleaseSides> {
   const cwd = opts.cwd ?? process.cwd();
@@ -101,7 +160,11 @@ export async function releaseSides(
       `${command} needs a target version: ${window.unscopedReason ?? 'no release tag found'}`,
       `Usage: rollbook ${command} [dir] [--from REF] --to REF`,
     );
-  const where = await locations(root, opts.migrations);
+  const where = opts.specs
+    ? opts.specs.length
+      ? await loadMigrationSets(root, opts.specs)
+      : []
+    : await locations(root, opts.migrations);
   const paths = [...new Set(where.filter((s) => s.tool !== 'unknown').map((s) => s.path))].sort(cmp);
   const [current, target] = [
     await migrationSetsAt(root, window.from.commit, where),
@@ -117,7 +180,8 @@ export async function releaseSides(
  */
 export async function gates(opts: GatesOptions = {}): Promise<ReleaseGatesReport> {
   const cwd = opts.cwd ?? process.cwd();
-  const sides = await releaseSides(opts, 'gates');
+  const { specs, scope } = await migrationScope(serviceRoot(opts.dir, cwd), opts);
+  const sides = await releaseSides({ ...opts, ...(specs ? { specs } : {}) }, 'gates');
   const queries = opts.queries ? await readQueries(sides.root, cwd, opts.queries) : undefined;
   const report = await evaluateGates({
     from: opts.from ?? sides.from.ref,
@@ -126,6 +190,7 @@ export async function gates(opts: GatesOptions = {}): Promise<ReleaseGatesReport
     current: sides.current,
     target: sides.target,
     locations: sides.locations,
+    ...(scope ? { scope } : {}),
     ...(queries ? { queries } : {}),
     ...(opts.databaseUrl ? { liveUrl: opts.databaseUrl } : {}),
     ...(opts.scratchUrl ? { scratchUrl: opts.scratchUrl } : {}),

@@ -83,6 +83,7 @@ export { type VerifyReport, verifyMigrations } from './schema/verify.js';
 export { type TargetOptions, target, targetOutcome } from './target/index.js';
 export { renderCommand, shellQuote } from './util/shell.js';
 export { type VerifyReleaseOptions, verifyRelease } from './verify-release.js';
+export { requireOneWorkload } from './workload-choice.js';
 
 /** Run every rule over the service. */
 export function analyze(service: Service): Finding[] {

@@ -1,13 +1,4 @@
-import { RollbookError } from '../errors.js';
-import {
-  analyze,
-  loadService,
-  plan,
-  selectWorkload,
-  shellQuote,
-  uniqueRef,
-  workloadLabel,
-} from '../index.js';
+import { analyze, loadService, plan, requireOneWorkload } from '../index.js';
 import type { Plan } from '../model/plan.js';
 import type { Service } from '../model/service.js';
 import { serviceRoot } from '../readers/root.js';
@@ -53,18 +44,6 @@ export async function loadDesign(
     ...(opts.from !== undefined ? { from: opts.from } : {}),
     ...(opts.to !== undefined ? { to: opts.to } : {}),
   });
-  if (service.workloads.length > 1 && !selectWorkload(service)) {
-    const refs = service.workloads.map((w) => uniqueRef(w, service.workloads));
-    throw new RollbookError(
-      'USAGE',
-      `${dir} holds ${refs.length} workloads: ${service.workloads.map(workloadLabel).join(', ')}; a rollback design is for one of them`,
-      `Pick one, e.g. ${refs
-        .slice(0, 3)
-        .map((r) => `rollbook ${command} ${shellQuote(dir)} --workload ${shellQuote(r)}`)
-        .join(
-          ' or ',
-        )}${refs.length > 3 ? ` (${refs.length - 3} more: see the list above)` : ''}; or set deploy.workload in rollbook.yaml.`,
-    );
-  }
+  requireOneWorkload(service, dir, command);
   return { service, design: plan(service, analyze(service)) };
 }

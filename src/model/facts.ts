@@ -38,6 +38,19 @@ export interface ArgoRolloutsFacts {
    * rollout completes (the controller then stops it) or a metric fails (the rollout aborts).
    */
   backgroundAnalysis?: AnalysisRunFacts & { startingStep?: Setting<number> };
+  /**
+   * strategy.blueGreen.prePromotionAnalysis: the AnalysisRun started once the preview ReplicaSet is
+   * fully available, before the active Service switches (docs/features/bluegreen.md, "Sequence of
+   * Events"); Failed or Error aborts, Inconclusive pauses.
+   */
+  prePromotionAnalysis?: AnalysisRunFacts;
+  /** strategy.blueGreen.postPromotionAnalysis: the AnalysisRun started after the active Service switched. */
+  postPromotionAnalysis?: AnalysisRunFacts;
+  /**
+   * spec.selector.matchLabels: the controller copies them onto every AnalysisRun it creates (Argo
+   * Rollouts v1.6+, argoproj/argo-rollouts#2903), so `kubectl get analysisrun -l` finds this Rollout's runs.
+   */
+  selector?: Record<string, string>;
 }
 
 /**

@@ -116,6 +116,12 @@ export interface RolloutSettings {
   /** Argo Rollouts. */
   rollbackWindowRevisions?: Setting<number>;
   scaleDownDelaySeconds?: Setting<number>;
+  /** strategy.blueGreen.autoPromotionEnabled (default true); false: the rollout waits for a manual promote. */
+  autoPromotionEnabled?: Setting<boolean>;
+  /** strategy.blueGreen.autoPromotionSeconds: a timed pause before the active Service switches. */
+  autoPromotionSeconds?: Setting<number>;
+  /** strategy.blueGreen.previewReplicaCount: the preview ReplicaSet's size before promotion. */
+  previewReplicaCount?: Setting<number>;
   /** strategy.canary.trafficRouting: the router (nginx, istio, alb…); unset = a basic canary (replica weights). */
   trafficRouting?: Setting<string>;
   /** strategy.canary.dynamicStableScale: the stable ReplicaSet shrinks as the canary's weight grows. */
@@ -415,6 +421,11 @@ export interface CrdRef {
 export interface FlagRef {
   key: string;
   at: Evidence;
+  /**
+   * Evaluated in code no workload owns (a shared library, a root `pkg/`): kept on every workload of a
+   * repository of several, since any of them may import it (discovery, for keys no flag file defines).
+   */
+  shared?: boolean;
 }
 
 export interface Deploy {
@@ -602,6 +613,13 @@ export interface FlagSource {
   file?: string;
   /** The flag keys of this service in the file (rollbook.yaml): exact keys or prefixes ending in `*`; absent = every flag. */
   keys?: string[];
+  /** The kill switches this declaration names (rollbook.yaml `killSwitches`; each is also a Flag). */
+  killSwitches?: string[];
+  /**
+   * The workloads this declaration binds its flags to (rollbook.yaml `workloads`: name, kind/name,
+   * namespace/kind/name or a path, as --workload takes them); absent = the descriptor's deploy.workload.
+   */
+  workloads?: string[];
   at?: Evidence;
 }
 
@@ -788,6 +806,11 @@ export interface Service {
   unknowns: Unknown[];
   /** Flag keys the code evaluates (discovery), to compare with the flag files. */
   flagRefs?: FlagRef[];
+  /**
+   * Every flag file read in the repository, whichever workload its flags belong to (discovery, when a
+   * workload was chosen among several): what a key the code evaluates is missing from.
+   */
+  repoFlagFiles?: string[];
   /** Migration folders that are not production sets, with why (never replayed, never given a command). */
   excludedMigrations?: ExcludedMigrationSet[];
   /** Migration runs of the chosen workload that run no set found in the repository (data path unknown). */

@@ -19,12 +19,14 @@ export function buildVerification(
 ): Verification {
   const checks: Check[] = [];
   if (ctx.platform) {
-    checks.push({
-      command: ctx.platform.status(ctx.pctx),
-      expect: `${workloadLabel(ctx)} reports the rollout complete on the target revision, all replicas ready`,
-      timeoutSeconds: 600,
-      retries: 1,
-    });
+    checks.push(
+      ctx.platform.doneCheck?.(ctx.pctx) ?? {
+        command: ctx.platform.status(ctx.pctx),
+        expect: `${workloadLabel(ctx)} reports the rollout complete on the target revision, all replicas ready`,
+        timeoutSeconds: 600,
+        retries: 1,
+      },
+    );
   }
   for (const { check } of serviceEndpointChecks(ctx.pctx)) checks.push(check);
   const signals =

@@ -236,7 +236,16 @@ export function buildGates(ctx: PlanContext, inputs: Set<string>): Gate[] {
     title: 'The target version runs on the current schema, messages and config',
     kind: 'compatibility',
     check: {
-      command: read('rollbook', 'gates', '.', '--from', CURRENT, '--to', TARGET_REF),
+      command: read(
+        'rollbook',
+        'gates',
+        '.',
+        '--from',
+        CURRENT,
+        '--to',
+        TARGET_REF,
+        ...(service.deploy.selectedBy ? ['--workload', service.deploy.selectedBy] : []),
+      ),
       expect:
         'every gate passes: the old app finds every table, column, type, enum value and message field it needs',
       timeoutSeconds: 300,

@@ -30,7 +30,6 @@ import {
   rollbackOf,
   run,
   timedStep,
-  waitCheck,
 } from './common.js';
 import type { DurationModel, Platform, PlatformContext, PlatformRollback } from './types.js';
 
@@ -229,14 +228,21 @@ function rollback(ctx: PlatformContext): PlatformRollback {
             ...composeArgs(f, ['up', '-d', '--no-deps', '--wait', '--wait-timeout', String(worst)], [s.name]),
           ),
         ],
-        check: waitCheck(
-          read(...composeArgs(f, ['ps'], [s.name])),
-          s.healthcheck && !s.healthcheck.disabled
-            ? `${s.name} is running the previous image and (healthy)`
-            : `${s.name} is running the previous image (no healthcheck: check the service by hand)`,
-          worst,
-          s.healthcheck && !s.healthcheck.disabled ? 'healthy' : undefined,
-        ),
+        // --wait already waited for the healthcheck: the check reads the containers' JSON once more
+        // (the table's "(unhealthy)" contains "healthy", so the table cannot be read by a substring)
+        check: {
+          ...probeCheck(
+            read(...composeArgs(f, ['ps', '--all', '--format', 'json'], [s.name])),
+            probes.composeUp,
+            s.healthcheck && !s.healthcheck.disabled ? 'healthy' : undefined,
+            30,
+            2,
+          ),
+          expect:
+            s.healthcheck && !s.healthcheck.disabled
+              ? `every container of ${s.name} is running and healthy`
+              : `every container of ${s.name} is running (no healthcheck: check the service by hand)`,
+        },
         onFailure: `If ${s.name} does not become healthy, read docker compose logs ${s.name}; the previous image may not run on the current data (see hazards). Do not run "docker compose down -v": it deletes the named volumes. Escalate to the incident commander.`,
       }),
     );

@@ -11,6 +11,7 @@
  * disable auto-sync → undo → git revert → re-enable).
  */
 import type { Check, Command } from '../model/plan.js';
+import { statefulsetUpdated, statefulsetUpdating } from '../probes/kubernetes.js';
 import { argoCdAppArg, managedByArgoCd, underArgoCd } from './argocd.js';
 import {
   check,
@@ -19,6 +20,7 @@ import {
   manual,
   manualCheck,
   type PlatformStep,
+  probeCheck,
   read,
   resourceName,
   rollbackOf,
@@ -49,17 +51,18 @@ function isOnDelete(ctx: PlatformContext): boolean {
   return kubeKind(ctx) === 'StatefulSet' && settingOf(ctx, 'strategy')?.value === 'OnDelete';
 }
 
-/** Updated vs desired pods: the only status an OnDelete StatefulSet has (rollout status refuses it). */
+/**
+ * The StatefulSet itself: the only status an OnDelete StatefulSet has (rollout status refuses it).
+ * Its counts are compared by a probe (src/probes/kubernetes.ts): an exit code cannot say whether
+ * updatedReplicas equals spec.replicas.
+ */
 function podCounts(ctx: PlatformContext): Command {
-  return read(
-    'kubectl',
-    'get',
-    ...nsFlag(ctx),
-    '-o',
-    'jsonpath={.status.updatedReplicas}/{.status.replicas}',
-    '--',
-    kubeRef(ctx),
-  );
+  return read('kubectl', 'get', ...nsFlag(ctx), '-o', 'json', '--', kubeRef(ctx));
+}
+
+/** The pods are all on the update revision and ready: what the status command's exit code cannot say. */
+function doneCheck(ctx: PlatformContext): Check | undefined {
+  return isOnDelete(ctx) ? probeCheck(podCounts(ctx), statefulsetUpdated, undefined, 30, 2) : undefined;
 }
 
 function status(ctx: PlatformContext): Command {
@@ -94,8 +97,7 @@ export function revisionCheck(ctx: PlatformContext): Check {
  * (progressing), or exits 1 with "exceeded its progress deadline" (stalled, Deployments only).
  */
 function deployStateCheck(ctx: PlatformContext): Check {
-  if (isOnDelete(ctx))
-    return check(podCounts(ctx), 'updatedReplicas equals replicas: no update is in progress', 30, 1);
+  if (isOnDelete(ctx)) return probeCheck(podCounts(ctx), statefulsetUpdating);
   return {
     ...check(
       read('kubectl', 'rollout', 'status', ...nsFlag(ctx), '--watch=false', '--', kubeRef(ctx)),
@@ -147,11 +149,19 @@ function rollback(ctx: PlatformContext): PlatformRollback {
         id: 'resume-rollout',
         title: `Resume the paused ${ref} (a paused Deployment cannot be undone)`,
         commands: [run('kubectl', 'rollout', 'resume', ...ns, '--', ref)],
-        check: check(
-          read('kubectl', 'get', ...ns, '-o', 'jsonpath={.spec.paused}', '--', ref),
-          'spec.paused is empty or false',
-          30,
-        ),
+        check: {
+          ...check(
+            read('kubectl', 'get', ...ns, '-o', 'jsonpath=paused={.spec.paused};', '--', ref),
+            'spec.paused is empty or false',
+            30,
+          ),
+          // kubectl prints an absent field as nothing: "paused=;" (resumed), "paused=false;", "paused=true;"
+          outcomes: [
+            { contains: 'paused=true;', result: 'fail', note: 'still paused: the undo would be refused' },
+            { contains: 'paused=false;', result: 'pass', note: 'resumed (spec.paused false)' },
+            { contains: 'paused=;', result: 'pass', note: 'resumed (spec.paused unset)' },
+          ],
+        },
         onFailure: 'Stop: without resuming, the undo is refused. Ask the workload owner why it was paused.',
       }),
     );
@@ -205,7 +215,7 @@ function rollback(ctx: PlatformContext): PlatformRollback {
             `Delete each pod of ${ref}, highest ordinal first (kubectl delete pod ${resourceName(ctx)}-<ordinal>${ns.length ? ` -n ${ns[1]}` : ''}), waiting for the new one to be Ready before the next`,
           ),
         ],
-        check: check(podCounts(ctx), 'updatedReplicas equals replicas and every pod is Ready', 30, 2),
+        check: probeCheck(podCounts(ctx), statefulsetUpdated, undefined, 30, 2),
         onFailure:
           'If a recreated pod does not become Ready, stop deleting pods: the remaining ones still serve. Escalate with kubectl describe pod output.',
       }),
@@ -231,6 +241,7 @@ export const kubernetes: Platform = {
   status,
   revisionCheck,
   deployStateCheck,
+  doneCheck,
   rollback,
   duration: (ctx) => kubeDuration(ctx),
   hazards: (ctx) => kubeHazards(ctx),

@@ -48,6 +48,11 @@ export interface Platform {
    * from complete and stalled (both pass; a stall is the usual reason to roll back).
    */
   deployStateCheck?(ctx: PlatformContext): Check;
+  /**
+   * The check that the rollout is complete, where the status command's exit code cannot say it (an
+   * OnDelete StatefulSet's counts are compared by a probe). Absent: the status command's exit code.
+   */
+  doneCheck?(ctx: PlatformContext): Check | undefined;
   rollback(ctx: PlatformContext): PlatformRollback;
   duration(ctx: PlatformContext): DurationModel;
   /** What this mechanism does not undo, specialised to the service (built-in hazards). */

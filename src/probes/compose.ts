@@ -27,6 +27,26 @@ export const dockerManifest: Probe = {
   },
 };
 
+interface Container {
+  name: string;
+  state: string;
+  health: string;
+}
+
+/** The containers of `docker compose ps --format json`, or undefined when the output is not that. */
+function containersOf(output: string, exitCode: number): Container[] | undefined {
+  const rows = exitCode === 0 && output.trim() === '' ? [] : jsonLinesOf(output);
+  if (exitCode !== 0 || rows === undefined) return undefined;
+  return rows.filter(isObject).map((r) => ({
+    name: str(r.Name) ?? str(r.Service) ?? '?',
+    state: str(r.State) ?? '',
+    health: str(r.Health) ?? '',
+  }));
+}
+
+const listOf = (cs: Container[]) =>
+  cs.map((c) => `${c.name} ${c.state}${c.health ? `/${c.health}` : ''}`).join(', ');
+
 export const composePs: Probe = {
   id: 'compose-ps',
   platforms: ['compose'],
@@ -35,16 +55,10 @@ export const composePs: Probe = {
   passes:
     'every container is running and healthy or without a healthcheck (complete), or unhealthy/restarting (stalled: passes); a container still starting fails',
   read({ output, exitCode }) {
-    const rows = exitCode === 0 && output.trim() === '' ? [] : jsonLinesOf(output);
-    if (exitCode !== 0 || rows === undefined)
-      return notUnderstood('docker compose ps --format json', exitCode, output);
-    const cs = rows.filter(isObject).map((r) => ({
-      name: str(r.Name) ?? str(r.Service) ?? '?',
-      state: str(r.State) ?? '',
-      health: str(r.Health) ?? '',
-    }));
+    const cs = containersOf(output, exitCode);
+    if (cs === undefined) return notUnderstood('docker compose ps --format json', exitCode, output);
     if (cs.length === 0) return pass('no container of the service exists: nothing is in progress');
-    const list = cs.map((c) => `${c.name} ${c.state}${c.health ? `/${c.health}` : ''}`).join(', ');
+    const list = listOf(cs);
     if (cs.some((c) => c.health === 'starting' || c.state === 'created' || c.state === 'removing'))
       return fail(`progressing: ${list}: a container is still starting; wait for its healthcheck`);
     if (
@@ -55,5 +69,35 @@ export const composePs: Probe = {
     )
       return pass(`stalled: ${list} (the usual reason to roll back)`);
     return pass(`complete: ${list}`);
+  },
+};
+
+/**
+ * After a service was recreated: every container running, and healthy when the service has a
+ * healthcheck (--want healthy). Read from the JSON, not the table: the table's "(unhealthy)" contains
+ * "healthy".
+ */
+export const composeUp: Probe = {
+  id: 'compose-up',
+  platforms: ['compose'],
+  reads: 'docker compose ps --format json SERVICE',
+  format: 'https://docs.docker.com/reference/cli/docker/compose/ps/',
+  passes:
+    'at least one container, every one running, and healthy when the service has a healthcheck (--want healthy); starting, unhealthy, restarting or exited fail',
+  read({ output, exitCode, want }) {
+    const cs = containersOf(output, exitCode);
+    if (cs === undefined) return notUnderstood('docker compose ps --format json', exitCode, output);
+    if (cs.length === 0) return fail('no container of the service is running');
+    const list = listOf(cs);
+    const bad = cs.filter(
+      (c) =>
+        c.state !== 'running' || (want === 'healthy' ? c.health !== 'healthy' : c.health === 'unhealthy'),
+    );
+    if (bad.length > 0) return fail(`not up: ${listOf(bad)}${bad.length < cs.length ? ` (of ${list})` : ''}`);
+    return pass(
+      want === 'healthy'
+        ? `running and healthy: ${list}`
+        : `running (no healthcheck: check the service by hand): ${list}`,
+    );
   },
 };

@@ -7,11 +7,12 @@ import { rolloutsHistory, rolloutsPhase } from './argo-rollouts.js';
 import { argocdApp, argocdHistory } from './argocd.js';
 import { dynamodbBackup, redisBgsave, s3Versioning } from './backup.js';
 import { cloudRunRevisions, cloudRunService } from './cloud-run.js';
-import { composePs, dockerManifest } from './compose.js';
+import { composePs, composeUp, dockerManifest } from './compose.js';
 import { ecsDeployments, ecsTaskDefinition } from './ecs.js';
 import { fluxReady } from './flux.js';
 import { helmHistory, helmStatus } from './helm.js';
 import { herokuLatestRelease, herokuReleases } from './heroku.js';
+import { statefulsetUpdated, statefulsetUpdating } from './kubernetes.js';
 import { lambdaAlias, lambdaVersions } from './lambda.js';
 import { nomadDeployment, nomadHistory } from './nomad.js';
 import { releaseDirs, systemdState } from './systemd.js';
@@ -28,6 +29,7 @@ export const PROBES: readonly Probe[] = [
   cloudRunRevisions,
   cloudRunService,
   composePs,
+  composeUp,
   dockerManifest,
   dynamodbBackup,
   redisBgsave,
@@ -45,6 +47,8 @@ export const PROBES: readonly Probe[] = [
   nomadDeployment,
   nomadHistory,
   releaseDirs,
+  statefulsetUpdated,
+  statefulsetUpdating,
   systemdState,
   terraformLock,
 ].sort((a, b) => cmp(a.id, b.id));

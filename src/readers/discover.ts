@@ -1304,13 +1304,18 @@ export function applyDiscovery(service: Service, d: Discovery): Service {
   const flagScope = scopeFlags(
     { sources: s.flagSources, flags: s.flags, ...(s.flagRefs ? { refs: s.flagRefs } : {}) },
     d,
-    chosen,
-    d.workloads,
-    (w) => uniqueRef(w, d.workloads),
+    {
+      chosen,
+      workloads: d.workloads,
+      ref: (w) => uniqueRef(w, d.workloads),
+      match: (r) => matchWorkloads(d.workloads, r),
+      ...(service.deploy.workload ? { descriptorWorkload: service.deploy.workload } : {}),
+    },
   );
   s.flagSources = flagScope.flagSources;
   s.flags = flagScope.flags;
   if (flagScope.flagRefs) s.flagRefs = flagScope.flagRefs;
+  if (flagScope.repoFlagFiles) s.repoFlagFiles = flagScope.repoFlagFiles;
   s.unknowns.push(...flagScope.unknowns);
   // a pipeline whose deploy job deploys other workloads is theirs; one whose target matched no
   // workload stays on every workload (its findings say so)

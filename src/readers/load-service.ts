@@ -8,6 +8,7 @@ import {
   type Service,
   type Unknown,
 } from '../model/service.js';
+import { type DeclaredItem, declaredItems } from './declared.js';
 import { findDescriptor, migrationSpecs, readDescriptor, serviceFromDescriptor } from './descriptor.js';
 import { KUBE_CONTEXT } from './descriptor-schema.js';
 import { applyDiscovery, type DiscoverOptions, discover, migrationSetsFor } from './discover.js';
@@ -51,8 +52,8 @@ export interface ServiceInputs {
   nameAt?: Evidence;
   /** What discovery reads with: deploy.valuesFiles and deploy.namespace of rollbook.yaml. */
   discover: DiscoverOptions;
-  /** The discovery inputs rollbook.yaml gave, with where (for `discover` to show). */
-  declared: { key: 'deploy.namespace' | 'deploy.valuesFiles'; value: string; at?: Evidence }[];
+  /** Every item rollbook.yaml declares that changes the design, with where (for `discover` to show). */
+  declared: DeclaredItem[];
 }
 
 /**
@@ -66,14 +67,14 @@ export function readServiceInputs(root: string, opts: { workload?: string } = {}
   let specs: MigrationSpec[] = [];
   let tags: string | undefined;
   let nameAt: Evidence | undefined;
-  let namespaceAt: Evidence | undefined;
+  let declared: DeclaredItem[] = [];
   if (file) {
     const { descriptor, locate } = readDescriptor(root, file);
     nameAt = locate(['service']);
     service = serviceFromDescriptor(root, file, descriptor, locate);
     specs = migrationSpecs(descriptor, locate);
     tags = descriptor.release?.tags;
-    if (descriptor.deploy?.namespace !== undefined) namespaceAt = locate(['deploy', 'namespace']);
+    declared = declaredItems(descriptor, locate);
   } else {
     service = emptyService(root, basename(root));
     service.unknowns.push({
@@ -94,22 +95,7 @@ export function readServiceInputs(root: string, opts: { workload?: string } = {}
       ...(valuesFiles ? { valuesFiles } : {}),
       ...(namespace ? { namespace } : {}),
     },
-    declared: [
-      ...(namespace
-        ? [
-            {
-              key: 'deploy.namespace' as const,
-              value: namespace,
-              ...(namespaceAt ? { at: namespaceAt } : {}),
-            },
-          ]
-        : []),
-      ...(valuesFiles ?? []).map((v) => ({
-        key: 'deploy.valuesFiles' as const,
-        value: v.path,
-        ...(v.at ? { at: v.at } : {}),
-      })),
-    ],
+    declared,
   };
 }
 

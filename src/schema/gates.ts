@@ -35,6 +35,26 @@ export interface GatesInput {
   scratchUrl?: string;
   /** The migration folders both sides were read from (for messages). */
   locations?: string[];
+  /** The workload whose migration sets are checked, when the repository has workloads. */
+  scope?: GatesScope;
+}
+
+/**
+ * The workload the gates are about and what became of each migration set found: checked (bound to
+ * it), not checked (bound to no workload: unknown, never pass) or another workload's.
+ */
+export interface GatesScope {
+  /** The workload as --workload takes it. */
+  workload: string;
+  /** Every workload of the repository, when there are several (the choice was needed). */
+  selectedFrom?: string[];
+  /** The sets are declared (--migrations or state.migrations): no binding was used. */
+  declared: boolean;
+  checked: { path: string; tool: string; boundBy: string[] }[];
+  /** Sets nothing binds to a workload, with what discovery looked at. */
+  notChecked: { path: string; tool: string; checked: string[] }[];
+  /** Sets bound to other workloads only. */
+  others: { path: string; tool: string; workloads: string[] }[];
 }
 
 export interface MigrationRef {
@@ -62,6 +82,8 @@ export interface GatesReport {
   queries: QueryCheck[];
   history?: HistoryReport;
   live?: string;
+  /** The workload the gates are about and which migration sets were checked. */
+  scope?: GatesScope;
   /** Syntax in the current version's migrations newer than the set's target serverVersion. */
   newerSyntax: SyntaxRequirement[];
   gates: Gate[];
@@ -250,6 +272,7 @@ function check(input: GatesInput, expect: string, extra: Arg[] = []): Check {
     input.from,
     '--to',
     input.to,
+    ...(input.scope?.selectedFrom ? ['--workload', input.scope.workload] : []),
   ];
   return {
     command: { argv: [...argv, ...extra], readOnly: true },
@@ -298,6 +321,7 @@ export async function evaluateGates(input: GatesInput): Promise<GatesReport> {
     gates: [],
     outcome: 'unknown',
     couldNotProve: [],
+    ...(input.scope ? { scope: input.scope } : {}),
   };
   const prove = new Map<string, string>();
   const count = (sets: MigrationSet[]) =>
@@ -318,6 +342,30 @@ export async function evaluateGates(input: GatesInput): Promise<GatesReport> {
     await built.engine?.close();
   }
 
+  // 0. every migration set the workload may run is checked: one bound to no workload is not
+  const notChecked = input.scope?.notChecked ?? [];
+  if (notChecked.length > 0) {
+    const bound: Gate = {
+      id: 'migration-sets-bound',
+      title: `Every migration set ${input.scope?.workload} may run is checked`,
+      kind: 'migration',
+      check: check(input, 'gate migration-sets-bound: pass'),
+      blocking: true,
+      status: 'unknown',
+      reason: `not checked: ${notChecked
+        .map(
+          (m) =>
+            `${m.path} (${m.tool}) is bound to no workload${m.checked.length ? ` (checked: ${m.checked.join('; ')})` : ''}`,
+        )
+        .join('; ')}`,
+    };
+    prove.set(
+      bound.id,
+      `if ${input.scope?.workload}'s database runs ${notChecked.length === 1 ? 'it' : 'one of them'}, declare it in rollbook.yaml (state: { migrations: { path: ${notChecked[0]?.path}, tool: ${notChecked[0]?.tool} } }) or pass --migrations ${notChecked[0]?.path}; if not, name the workload that runs it (a migration Job, init container, Helm hook, compose service or CI job naming the folder)`,
+    );
+    report.gates.push(bound);
+  }
+
   // 1. schema compatibility
   const compat: Gate = {
     id: 'current-target-compatible',
@@ -326,8 +374,11 @@ export async function evaluateGates(input: GatesInput): Promise<GatesReport> {
     check: check(input, 'gate current-target-compatible: pass'),
     blocking: true,
   };
+  const scope = input.scope;
   const emptySide = !where
-    ? 'no migration folder was recognised in the working tree, so neither schema was built'
+    ? scope && !scope.declared
+      ? `no migration set is bound to ${scope.workload}${scope.others.length ? ` (${scope.others.map((m) => `${m.path} runs with ${m.workloads.join(', ')}`).join('; ')})` : ''}${scope.notChecked.length ? '' : '; if it has no database, this gate does not apply'}, so neither schema was built`
+      : 'no migration folder was recognised in the working tree, so neither schema was built'
     : count(input.target) === 0
       ? `no migration found at ${input.to} in ${where}, so the target schema was not built`
       : count(input.current) === 0

@@ -77,10 +77,26 @@ export function gatesJson(report: GatesReport): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 
+/** The workload the gates are about and what became of each migration set. */
+function scopeLines(report: GatesReport): string[] {
+  const sc = report.scope;
+  if (!sc) return [];
+  if (sc.declared)
+    return [`workload ${sc.workload}: the migration sets are declared (--migrations or state.migrations)`];
+  const lines = [`workload ${sc.workload}:`];
+  for (const m of sc.checked) lines.push(`  checked      ${m.path} (${m.tool}): ${m.boundBy.join('; ')}`);
+  for (const m of sc.notChecked) lines.push(`  not checked  ${m.path} (${m.tool}): bound to no workload`);
+  for (const m of sc.others)
+    lines.push(`  not its own  ${m.path} (${m.tool}): runs with ${m.workloads.join(', ')}`);
+  if (lines.length === 1) lines.push('  no migration set found');
+  return lines;
+}
+
 export function gatesText(report: GatesReport): string {
   const lines: string[] = [
     `gates: can ${report.to} (target) run on the state of ${report.from} (current)?`,
     `schemas replayed on ${report.engine}${report.live ? `; live history read (read only) on ${report.live}` : ''}`,
+    ...scopeLines(report),
     '',
   ];
   for (const g of report.gates) {

@@ -184,7 +184,15 @@ describe('rollbook init (built CLI)', () => {
       artifact: { image: 'ghcr.io/acme/checkout-api', versioning: 'git-sha' },
       state: {
         migrations: { tool: 'golang-migrate', path: 'services/checkout/db/migrations', database: 'postgres' },
-        flags: [{ provider: 'flagd', file: 'flags/flags.json' }],
+        // only the keys bound to checkout-api, named by workloads: (the evidence is a comment)
+        flags: [
+          {
+            provider: 'flagd',
+            file: 'flags/flags.json',
+            keys: ['checkout-kill-switch', 'new-checkout-flow'],
+            workloads: ['deployment/checkout-api'],
+          },
+        ],
       },
     });
     for (const todo of ['TODO roles', 'TODO comms', 'TODO history', 'TODO signals'])
@@ -201,7 +209,7 @@ describe('rollbook init (built CLI)', () => {
       target: { app: 'storefront' },
     });
     expect(parseYaml(ro).signals).toEqual([expect.objectContaining({ threshold: 0.95, op: '<' })]);
-    expect(parseYaml(ro).state.migrations).toBeUndefined(); // checkout's set is not the storefront's
+    expect(parseYaml(ro).state?.migrations).toBeUndefined(); // checkout's set is not the storefront's
 
     writeFileSync(join(dir, 'rollbook.yaml'), 'version: 1\nservice: mine\n');
     const again = rollbook(['init', dir]);

@@ -1,8 +1,9 @@
 /**
- * A real `helm` for tests, from the npm registry: @aws-cdk/asset-kubectl-v20 (a devDependency)
- * ships the official helm v3.8.1 linux-amd64 binary inside lib/layer.zip (helm/helm). It is
- * extracted once into node_modules/.cache (a small zip reader over node:zlib, no download, no
- * unzip tool) and put on PATH by the tests that exercise `helm template`.
+ * A real `helm` and `kubectl` for tests, from the npm registry: @aws-cdk/asset-kubectl-v20 (a
+ * devDependency) ships the official helm v3.8.1 and kubectl v1.20.0 linux-amd64 binaries inside
+ * lib/layer.zip (helm/helm, kubectl/kubectl). Each is extracted once into node_modules/.cache (a
+ * small zip reader over node:zlib, no download, no unzip tool); helm is put on PATH by the tests that
+ * exercise `helm template`, kubectl evaluates the output templates of the checks.
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -42,8 +43,11 @@ function unzipEntry(zip: Buffer, name: string): Buffer | undefined {
   return undefined;
 }
 
-/** The directory holding a real `helm`, or undefined when the package is not installed or not linux-x64. */
-export function realHelmDir(): string | undefined {
+/**
+ * The directory holding the real binary `name` (helm or kubectl) of the package's layer.zip, or
+ * undefined when the package is not installed or the machine is not linux-x64.
+ */
+function realBinDir(name: 'helm' | 'kubectl', version: string): string | undefined {
   if (process.platform !== 'linux' || process.arch !== 'x64') return undefined;
   let zipPath: string;
   try {
@@ -52,10 +56,10 @@ export function realHelmDir(): string | undefined {
   } catch {
     return undefined;
   }
-  const dir = join(ROOT, 'node_modules', '.cache', 'rollbook-helm-3.8.1');
-  const bin = join(dir, 'helm');
+  const dir = join(ROOT, 'node_modules', '.cache', `rollbook-${name}-${version}`);
+  const bin = join(dir, name);
   if (existsSync(bin)) return dir;
-  const data = unzipEntry(readFileSync(zipPath), 'helm/helm');
+  const data = unzipEntry(readFileSync(zipPath), `${name}/${name}`);
   if (!data) return undefined;
   mkdirSync(dir, { recursive: true });
   const tmp = `${bin}.${process.pid}.tmp`;
@@ -63,6 +67,19 @@ export function realHelmDir(): string | undefined {
   chmodSync(tmp, 0o755);
   renameSync(tmp, bin);
   return dir;
+}
+
+/** The directory holding a real `helm` (v3.8.1), or undefined where none ships. */
+export const realHelmDir = (): string | undefined => realBinDir('helm', '3.8.1');
+
+/**
+ * The path of a real `kubectl` (v1.20.0, the same package), or undefined where none ships. Without a
+ * cluster it still evaluates output templates: `kubectl label --local -f OBJECT -o jsonpath=…` prints
+ * a local object through the same printer `kubectl get -o jsonpath=…` uses.
+ */
+export function realKubectl(): string | undefined {
+  const dir = realBinDir('kubectl', '1.20.0');
+  return dir ? join(dir, 'kubectl') : undefined;
 }
 
 /**

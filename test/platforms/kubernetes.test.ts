@@ -315,12 +315,17 @@ describe('kubernetes under Argo CD selfHeal', () => {
 });
 
 describe('kubernetes: OnDelete status', () => {
-  test('status reads pod counts (kubectl rollout status refuses OnDelete)', () => {
+  test('status reads the StatefulSet, and a probe compares its counts (kubectl rollout status refuses OnDelete)', () => {
     const ctx = ctxOf('kubernetes', { kind: 'StatefulSet', name: 'ledger' }, { strategy: m('OnDelete') });
-    expect(renderCommand(kubernetes.status(ctx))).toBe(
-      "kubectl get -n shop -o 'jsonpath={.status.updatedReplicas}/{.status.replicas}' -- statefulset/ledger",
-    );
-    const manual = kubernetes.rollback(ctx).steps[1]?.commands[0]?.manual;
-    expect(manual).toContain('kubectl delete pod ledger-<ordinal> -n shop');
+    expect(renderCommand(kubernetes.status(ctx))).toBe('kubectl get -n shop -o json -- statefulset/ledger');
+    const steps = kubernetes.rollback(ctx).steps;
+    expect(steps[1]?.commands[0]?.manual).toContain('kubectl delete pod ledger-<ordinal> -n shop');
+    // an exit code of 0 proves nothing about the counts: each check is read by a probe
+    expect(steps[1]?.check.probe?.id).toBe('kubectl-statefulset-updated');
+    expect(kubernetes.deployStateCheck?.(ctx).probe?.id).toBe('kubectl-statefulset-updating');
+    expect(kubernetes.doneCheck?.(ctx)?.probe?.id).toBe('kubectl-statefulset-updated');
+    expect(
+      kubernetes.doneCheck?.(ctxOf('kubernetes', { kind: 'StatefulSet', name: 'ledger' })),
+    ).toBeUndefined();
   });
 });

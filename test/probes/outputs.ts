@@ -442,3 +442,40 @@ export const redisPersistence = (
     'aof_enabled:0',
     '',
   ].join('\r\n');
+
+// kubectl get -o json -- statefulset/NAME: apps/v1 StatefulSet (metadata.generation; spec.replicas,
+// updateStrategy; status per StatefulSetStatus, whose counts but `replicas` are omitempty, so a zero
+// count is absent, as the API server prints it).
+export const statefulset = (
+  c: { desired: number; updated: number; ready: number; exist?: number },
+  generation = 4,
+  observed = generation,
+) => {
+  const status: Record<string, unknown> = {
+    observedGeneration: observed,
+    replicas: c.exist ?? c.desired,
+    currentRevision: 'postgres-7d9f8c6b5',
+    updateRevision: 'postgres-5b6c7d8e9',
+    collisionCount: 0,
+  };
+  if (c.ready > 0) status.readyReplicas = c.ready;
+  if (c.ready > 0) status.availableReplicas = c.ready;
+  if (c.exist ?? c.desired) status.currentReplicas = (c.exist ?? c.desired) - c.updated || undefined;
+  if (c.updated > 0) status.updatedReplicas = c.updated;
+  return JSON.stringify(
+    {
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: { name: 'postgres', namespace: 'data', generation, uid: 'a1b2c3' },
+      spec: {
+        replicas: c.desired,
+        serviceName: 'postgres-headless',
+        updateStrategy: { type: 'OnDelete' },
+        selector: { matchLabels: { app: 'postgres' } },
+      },
+      status,
+    },
+    null,
+    4,
+  );
+};

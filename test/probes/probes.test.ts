@@ -34,6 +34,64 @@ interface Case {
 const RUN_START = Date.parse('2026-12-01T05:00:00Z') / 1000;
 
 const TABLE: Record<string, Case[]> = {
+  'kubectl-statefulset-updating': [
+    {
+      name: 'every pod on the update revision and ready',
+      output: o.statefulset({ desired: 3, updated: 3, ready: 3 }),
+      outcome: 'pass',
+      says: 'complete: 3 of 3 pods',
+    },
+    {
+      name: 'every pod updated, one not ready (stalled)',
+      output: o.statefulset({ desired: 3, updated: 3, ready: 2 }),
+      outcome: 'pass',
+      says: 'stalled',
+    },
+    {
+      name: 'one pod of three deleted so far (an OnDelete update half done)',
+      output: o.statefulset({ desired: 3, updated: 1, ready: 3 }),
+      outcome: 'fail',
+      says: 'an update is in progress: 1 of 3',
+    },
+    {
+      name: 'the controller has not read the new spec',
+      output: o.statefulset({ desired: 3, updated: 3, ready: 3 }, 5, 4),
+      outcome: 'fail',
+      says: 'observedGeneration 4 < metadata.generation 5',
+    },
+    {
+      name: 'not found',
+      output: 'Error from server (NotFound): statefulsets.apps "postgres" not found',
+      exit: 1,
+      outcome: 'unknown',
+    },
+    { name: 'a Deployment instead', output: '{"kind":"Deployment","status":{}}', outcome: 'unknown' },
+  ],
+  'kubectl-statefulset-updated': [
+    {
+      name: 'every pod on the update revision and ready',
+      output: o.statefulset({ desired: 3, updated: 3, ready: 3 }),
+      outcome: 'pass',
+      says: '3 of 3 pods on revision postgres-5b6c7d8e9, 3 ready',
+    },
+    {
+      name: 'no pod updated yet: updatedReplicas is absent, not 3/3',
+      output: o.statefulset({ desired: 3, updated: 0, ready: 3 }),
+      outcome: 'fail',
+      says: '0 of 3',
+    },
+    {
+      name: 'updated, one pod not ready',
+      output: o.statefulset({ desired: 3, updated: 3, ready: 2 }),
+      outcome: 'fail',
+    },
+    {
+      name: 'a recreated pod does not exist yet',
+      output: o.statefulset({ desired: 3, updated: 2, ready: 2, exist: 2 }),
+      outcome: 'fail',
+    },
+    { name: 'no output', output: '', exit: 1, outcome: 'unknown' },
+  ],
   'dynamodb-backup': [
     {
       name: 'the named backup of this run is AVAILABLE (AWS CLI v2 dates)',
@@ -836,6 +894,53 @@ const TABLE: Record<string, Case[]> = {
       outcome: 'fail',
     },
     { name: 'not logged in', output: 'unauthorized: authentication required', exit: 1, outcome: 'unknown' },
+  ],
+  'compose-up': [
+    {
+      name: 'two replicas running and healthy',
+      output: o.composePs([
+        ['ledger-web-1', 'running', 'healthy'],
+        ['ledger-web-2', 'running', 'healthy'],
+      ]),
+      want: 'healthy',
+      outcome: 'pass',
+      says: 'running and healthy',
+    },
+    {
+      name: 'one replica unhealthy (the table would show "(unhealthy)", which contains "healthy")',
+      output: o.composePs([
+        ['ledger-web-1', 'running', 'healthy'],
+        ['ledger-web-2', 'running', 'unhealthy'],
+      ]),
+      want: 'healthy',
+      outcome: 'fail',
+      says: 'ledger-web-2-1 running/unhealthy',
+    },
+    {
+      name: 'still starting',
+      output: o.composePs([['ledger-web-1', 'running', 'starting']]),
+      want: 'healthy',
+      outcome: 'fail',
+    },
+    {
+      name: 'exited after the recreate',
+      output: o.composePs([['ledger-web-1', 'exited', '']]),
+      outcome: 'fail',
+      says: 'exited',
+    },
+    {
+      name: 'no healthcheck: running is all it can say',
+      output: o.composePs([['ledger-worker-1', 'running', '']]),
+      outcome: 'pass',
+      says: 'check the service by hand',
+    },
+    { name: 'no container', output: '', outcome: 'fail' },
+    {
+      name: 'not compose output',
+      output: 'no configuration file provided: not found',
+      exit: 1,
+      outcome: 'unknown',
+    },
   ],
   'compose-ps': [
     {

@@ -3,8 +3,9 @@ import { gates } from '../../gates.js';
 import { gatesJson, gatesText } from '../../schema/report.js';
 import { EXIT, emit, exitCode, type Io, oneOf, parseCommand } from '../io.js';
 
-const USAGE = `Usage: rollbook gates [dir] [--from REF] [--to REF] [--migrations PATH]... [--queries FILE]
-                      [--database-url URL] [--scratch-url URL] [--format text|json] [--out FILE]
+const USAGE = `Usage: rollbook gates [dir] [--from REF] [--to REF] [--workload NAME] [--migrations PATH]...
+                      [--queries FILE] [--database-url URL] [--scratch-url URL] [--format text|json]
+                      [--out FILE]
 
 Can the target version (--to, older) run on the current state (--from, deployed)? From git
 (read only: rev-parse, ls-tree, cat-file) rollbook takes each version's migrations, builds both
@@ -15,9 +16,14 @@ without a default breaks the target's INSERTs.
 --from REF           the version running now (default: HEAD)
 --to REF             the target (default: the newest release tag reachable from --from other
                      than itself; release.tags in rollbook.yaml). --from older than --to is an error.
+--workload NAME      the workload whose migration sets are checked: kind/name,
+                     namespace/kind/name, or a manifest, overlay or chart path (as plan takes it).
+                     Needed when the repository holds several workloads and rollbook.yaml names
+                     none (deploy.workload). A set bound to no workload is not checked: exit 1.
 --migrations PATH    a migration folder to read at both refs (repeatable). Default: where the
-                     working tree's rollbook.yaml and discovery find them (never each ref's own
-                     rollbook.yaml: an old release may predate it).
+                     working tree's rollbook.yaml (state.migrations) names them, else the sets
+                     discovery binds to the workload (never each ref's own rollbook.yaml: an old
+                     release may predate it).
 --queries FILE       SQL the target version runs (e.g. exported from pg_stat_statements, $1
                      parameters): each statement is PREPAREd against the current schema, and
                      writes are executed with typed dummy parameters inside BEGIN … ROLLBACK.
@@ -37,6 +43,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     {
       from: { type: 'string' },
       to: { type: 'string' },
+      workload: { type: 'string', short: 'w' },
       migrations: { type: 'string', multiple: true },
       queries: { type: 'string' },
       'database-url': { type: 'string' },
@@ -64,6 +71,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     ...(positionals[0] ? { dir: positionals[0] } : {}),
     ...(str('from') !== undefined ? { from: str('from') } : {}),
     ...(str('to') !== undefined ? { to: str('to') } : {}),
+    ...(str('workload') !== undefined ? { workload: str('workload') } : {}),
     ...(migrations?.length ? { migrations } : {}),
     ...(str('queries') ? { queries: str('queries') } : {}),
     ...(str('database-url') ? { databaseUrl: str('database-url') } : {}),
