@@ -105,10 +105,11 @@ export const RELEASES = {
     ],
   },
   'rollouts-canary': {
-    workloads: ['rollout/checkout', 'rollout/search'],
+    workloads: ['rollout/checkout', 'rollout/search', 'rollout/payments'],
     edits: [
       ['k8s/rollout.yaml', 'checkout:7.3.1', 'checkout:7.4.0'],
       ['k8s-search/rollout.yaml', 'search:2.0.4', 'search:2.1.0'],
+      ['k8s-payments/rollout.yaml', 'payments:3.8.2', 'payments:3.9.0'],
     ],
   },
   'workers-chart': {

@@ -6,9 +6,17 @@
 import { basename } from 'node:path';
 import type { Finding } from './model/finding.js';
 import type { Outcome } from './model/outcome.js';
-import type { Workload } from './model/service.js';
-import { applyDiscovery, type Discovery, discover, uniqueRef, workloadRef } from './readers/discover.js';
-import { readServiceInputs, type ServiceInputs } from './readers/load-service.js';
+import type { Evidence, Workload } from './model/service.js';
+import type { DeclaredItem } from './readers/declared.js';
+import {
+  applyDiscovery,
+  type Discovery,
+  discover,
+  matchWorkloads,
+  uniqueRef,
+  workloadRef,
+} from './readers/discover.js';
+import { readServiceInputs } from './readers/load-service.js';
 import { serviceRoot } from './readers/root.js';
 import { emptyService } from './readers/service-base.js';
 import { runRules } from './rules/index.js';
@@ -34,8 +42,11 @@ export type DeployFileStatus =
 export interface DiscoverReport {
   /** The directory's name. */
   name: string;
-  /** rollbook.yaml (when there is one) and the discovery inputs it gave, as `plan` reads them. */
-  inputs: { descriptor: string | undefined; declared: ServiceInputs['declared'] };
+  /**
+   * rollbook.yaml (when there is one) and every item it declares that changes the design, as
+   * `plan` reads them; `found` says what discovery found where the declaration overrides it.
+   */
+  inputs: { descriptor: string | undefined; declared: DeclaredItem[] };
   /** Discovery as the service sees it: the chosen workload alone when one is chosen, its unknowns only. */
   discovery: Discovery;
   /** The workloads shown, each with its reference and the `--workload` value that selects it alone. */
@@ -55,6 +66,95 @@ export interface DiscoverReport {
   findings: Finding[];
   /** fail when a config finding is an error. */
   outcome: Outcome;
+}
+
+const at = (e: Evidence | undefined) => (e ? ` (${e.file}:${e.line})` : '');
+
+/**
+ * Where a declaration overrides what discovery found, what discovery found (`found`): the
+ * platform, workload, namespace, application, release, pipeline and image of the workload
+ * (the chosen one, the one deploy.workload names, or the only one), the migration sets, the flag
+ * files and same-named signals. Pure.
+ */
+export function overrides(items: DeclaredItem[], d: Discovery, chosen?: Workload): DeclaredItem[] {
+  const named = items.find((i) => i.key === 'deploy.workload');
+  const byDecl = named ? matchWorkloads(d.workloads, named.value) : [];
+  const w =
+    chosen ?? (byDecl.length === 1 ? byDecl[0] : d.workloads.length === 1 ? d.workloads[0] : undefined);
+  const refs = d.workloads.map((x) => uniqueRef(x, d.workloads));
+  const platforms = [...new Set(d.workloads.map((x) => x.platform))];
+  const declaredSets = items.filter((i) => i.key === 'state.migrations').map((i) => i.value.split(' ')[0]);
+  const setText = (m: Discovery['migrationDirs'][number]) => `${m.path} (${m.tool})${at(m.at)}`;
+  const undeclaredSets = d.migrationDirs.filter((m) => !declaredSets.includes(m.path));
+  const differs = (found: string | undefined, value: string) => found !== undefined && found !== value;
+  const foundFor = (i: DeclaredItem): string | undefined => {
+    const v = i.value;
+    switch (i.key) {
+      case 'deploy.platform': {
+        const p = w?.platform ?? (platforms.length === 1 ? platforms[0] : undefined);
+        return differs(p, v) ? `${p}${w ? ` (${workloadRef(w)}${at(w.at)})` : ''}` : undefined;
+      }
+      case 'deploy.workload':
+        return byDecl.length === 0
+          ? `no such workload; the repository holds ${refs.join(', ') || 'none'}`
+          : undefined;
+      case 'deploy.namespace':
+        return differs(w?.namespace, v)
+          ? `${w?.namespace} (${w ? workloadRef(w) : ''}${at(w?.at)})`
+          : undefined;
+      case 'deploy.target.app':
+        return differs(w?.argocd?.app, v) ? `Argo CD application ${w?.argocd?.app}` : undefined;
+      case 'deploy.target.release':
+        return differs(w?.helm?.release, v) ? `Helm release ${w?.helm?.release}` : undefined;
+      case 'deploy.pipeline': {
+        const ps = [...new Set(d.pipelines.map((p) => p.provider))];
+        return ps.length && !ps.includes(v)
+          ? d.pipelines.map((p) => `${p.provider} (${p.file})`).join(', ')
+          : undefined;
+      }
+      case 'artifact.image': {
+        const img = w?.images[0];
+        return differs(img?.repository, v) ? `${img?.repository}${at(img?.at)}` : undefined;
+      }
+      case 'state.migrations': {
+        const path = v.split(' ')[0];
+        const tool = /\(([^)]+)\)/.exec(v)?.[1];
+        const same = d.migrationDirs.find((m) => m.path === path);
+        const notes: string[] = [];
+        if (same && tool && tool !== 'tool detected' && tool !== same.tool)
+          notes.push(`${same.tool} at ${path}${at(same.at)}`);
+        if (!same && d.migrationDirs.length === 0) notes.push('no migration set at that path');
+        // the sets discovery found that the declaration replaces, said once (on the first set)
+        if (undeclaredSets.length && declaredSets.indexOf(path) === 0)
+          notes.push(
+            `${undeclaredSets.map(setText).join(', ')}, not read: the declared sets replace discovery's`,
+          );
+        return notes.length ? notes.join('; ') : undefined;
+      }
+      case 'state.flags': {
+        const file = v.slice(0, v.lastIndexOf(' ('));
+        const same = d.flagSources.find((f) => f.file === file);
+        const provider = /\(([^)]+)\)$/.exec(v)?.[1];
+        if (same) return differs(same.provider, provider ?? '') ? `${same.provider} at ${file}` : undefined;
+        return d.flagSources.length
+          ? `${d.flagSources.map((f) => `${f.file ?? '(no file)'} (${f.provider})`).join(', ')}`
+          : undefined;
+      }
+      case 'signals': {
+        const name = v.split(' ')[0];
+        const s = d.signals.find((x) => x.name === name);
+        return s
+          ? `${s.name}${s.threshold !== undefined ? ` ${s.op ?? '?'} ${s.threshold}` : ''}${s.source ? ` from ${s.source}` : ''}${at(s.at)}`
+          : undefined;
+      }
+      default:
+        return undefined;
+    }
+  };
+  return items.map((i) => {
+    const found = foundFor(i);
+    return found ? { ...i, found } : i;
+  });
 }
 
 export async function discoverRepository(opts: DiscoverCommandOptions = {}): Promise<DiscoverReport> {
@@ -111,7 +211,7 @@ export async function discoverRepository(opts: DiscoverCommandOptions = {}): Pro
   });
   return {
     name,
-    inputs: { descriptor: inputs.file, declared: inputs.declared },
+    inputs: { descriptor: inputs.file, declared: overrides(inputs.declared, d, chosen) },
     flagFiles,
     discovery: { ...d, workloads: service.workloads, unknowns: service.unknowns },
     workloads: service.workloads.map((w) => ({ workload: w, ref: workloadRef(w), select: select(w) })),

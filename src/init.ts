@@ -5,7 +5,7 @@
  * Writing the file is the caller's (the CLI writes it atomically, never clobbering).
  */
 import { basename, join } from 'node:path';
-import { Document, isMap, isPair, isScalar, type Pair, type YAMLMap } from 'yaml';
+import { Document, isMap, isNode, isPair, isScalar, isSeq, type Pair, type YAMLMap } from 'yaml';
 import { KUBE_CONTEXT_PLATFORMS, KUBE_PLATFORMS, type Service, type Workload } from './model/service.js';
 import {
   applyDiscovery,
@@ -16,6 +16,7 @@ import {
   workloadLabel,
 } from './readers/discover.js';
 import { lookupText } from './readers/discovery/appset.js';
+import { yamlList } from './readers/discovery/flag-binding.js';
 import { serviceRoot } from './readers/root.js';
 import { emptyService } from './readers/service-base.js';
 import { cmp } from './util/order.js';
@@ -52,7 +53,7 @@ export async function initDescriptor(opts: InitOptions = {}): Promise<InitReport
     ...(chosen ? { chosen } : {}),
     workloads: service.workloads.length,
     signals: service.signals.length,
-    flagFiles: d.flagSources.length,
+    flagFiles: flagDeclarations(d, chosen).entries.length,
     migrationSets: d.migrationDirs.length,
     excludedMigrationSets: d.excludedMigrationDirs.length,
   };
@@ -96,7 +97,8 @@ function renderDescriptor(dirName: string, d: Discovery, s: Service): string {
       ...(tables.length === 1 ? { table: tables[0] } : {}),
     };
   }
-  if (d.flagSources.length) state.flags = d.flagSources.map((f) => ({ provider: f.provider, file: f.file }));
+  const flagPlan = flagDeclarations(d, chosen);
+  if (flagPlan.entries.length) state.flags = flagPlan.entries.map((e) => e.entry);
   if (Object.keys(state).length) doc.state = state;
   const signals = s.signals.map((sg) => {
     const o: Record<string, unknown> = { name: sg.name };
@@ -115,7 +117,9 @@ function renderDescriptor(dirName: string, d: Discovery, s: Service): string {
     root.items.find((p): p is Pair => isPair(p) && isScalar(p.key) && p.key.value === key);
   const comment = (key: string, text: string) => {
     const p = pair(key);
-    if (p && isScalar(p.key)) p.key.commentBefore = text;
+    // appended: the deploy TODOs and the notes may land on the same key
+    if (p && isScalar(p.key))
+      p.key.commentBefore = p.key.commentBefore ? `${p.key.commentBefore}\n${text}` : text;
   };
   comment('owners', ' TODO: the team that owns the service and its rollbacks, e.g. [team-payments]');
   const deployTodos: string[] = [];
@@ -163,6 +167,7 @@ function renderDescriptor(dirName: string, d: Discovery, s: Service): string {
     notes.push(
       ` Not production sets (never replayed): ${d.excludedMigrationDirs.map((m) => `${m.path} (${m.reason.replace(/ \(never.*$/, '')})`).join('; ')}`,
     );
+  notes.push(...flagPlan.notes);
   if (notes.length) comment(doc.state ? 'state' : 'deploy', notes.join('\n'));
   if (doc.state) {
     const st = pair('state')?.value;
@@ -171,6 +176,18 @@ function renderDescriptor(dirName: string, d: Discovery, s: Service): string {
       if (m && isPair(m) && isScalar(m.key))
         m.key.commentBefore =
           ' TODO: check database and add version (the server major, e.g. 16) for replay checks';
+      // each flag declaration with the evidence that binds its keys to the workload
+      const fl = st.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === 'flags');
+      if (fl && isPair(fl) && isSeq(fl.value))
+        for (const [i, item] of fl.value.items.entries()) {
+          const why = flagPlan.entries[i]?.why;
+          if (why && isNode(item)) item.commentBefore = why;
+          if (isMap(item))
+            for (const k of ['keys', 'workloads']) {
+              const v = item.get(k, true);
+              if (isSeq(v)) v.flow = true;
+            }
+        }
     }
   }
   if (signals.length)
@@ -202,7 +219,7 @@ function renderDescriptor(dirName: string, d: Discovery, s: Service): string {
     '   pastRollbacks: [{ date: 2026-01-01, minutes: 30 }]',
   ];
   ydoc.comment = trailer.join('\n');
-  return `${ydoc.toString({ lineWidth: 0 }).trimEnd()}\n`;
+  return `${ydoc.toString({ lineWidth: 0, flowCollectionPadding: false }).trimEnd()}\n`;
 }
 
 /**
@@ -223,4 +240,70 @@ function helmValuesChoice(chosen: Workload | undefined, d: Discovery): { file?: 
   return {
     todo: ` TODO valuesFiles: the values files the production deploy passes (helm -f), in order; beside the chart: ${entry.files.join(', ')}`,
   };
+}
+
+/**
+ * The state.flags entries init writes. One workload (or none found): every flag file, as discovery
+ * read it. A workload chosen among several: per flag file, the keys bound to it, named by
+ * `workloads:` so that --workload picking another workload does not carry them along, each with the
+ * evidence that binds it; a TODO for the flags bound to no workload, a note for other workloads'. None
+ * chosen among several: no flags (a declaration naming no workload binds nothing there), a TODO.
+ */
+function flagDeclarations(
+  d: Discovery,
+  chosen: Workload | undefined,
+): { entries: { entry: Record<string, unknown>; why?: string }[]; notes: string[] } {
+  if (d.workloads.length <= 1)
+    return {
+      entries: d.flagSources.map((f) => ({ entry: { provider: f.provider, file: f.file } })),
+      notes: [],
+    };
+  if (!chosen)
+    return {
+      entries: [],
+      notes: d.flagSources.length
+        ? [
+            ` TODO flags: ${d.flagSources.map((f) => `${f.file} (${f.provider})`).join(', ')} hold flags of several workloads; once deploy.workload is chosen, run rollbook init --workload NAME to write that workload's flags (keys and workloads)`,
+          ]
+        : [],
+    };
+  const ref = uniqueRef(chosen, d.workloads);
+  const entries: { entry: Record<string, unknown>; why?: string }[] = [];
+  const others: string[] = [];
+  const unbound: string[] = [];
+  for (const file of d.flagFiles) {
+    if (!file.file) continue;
+    const mine = file.flags.filter((b) => b.bonds.some((x) => x.workload === chosen));
+    if (mine.length)
+      entries.push({
+        entry: {
+          provider: file.provider,
+          file: file.file,
+          keys: mine.map((b) => b.flag.key),
+          workloads: [ref],
+        },
+        why: mine
+          .map((b) => ` ${b.flag.key}: ${b.bonds.find((x) => x.workload === chosen)?.how ?? ''}`)
+          .join('\n'),
+      });
+    const theirs = file.flags.filter((b) => b.bonds.length > 0 && !mine.includes(b));
+    if (theirs.length)
+      others.push(
+        `${file.file}: ${theirs.map((b) => `${b.flag.key} (${[...new Set(b.bonds.map((x) => uniqueRef(x.workload, d.workloads)))].join(', ')})`).join(', ')}`,
+      );
+    const none = file.flags.filter((b) => b.bonds.length === 0);
+    const switches = none.filter((b) => b.flag.killSwitch).map((b) => b.flag.key);
+    if (none.length)
+      unbound.push(
+        `   - { provider: ${file.provider}, file: ${file.file}, keys: ${yamlList(none.map((b) => b.flag.key))}, workloads: ${yamlList([ref])} }${switches.length ? `  # kill switch: ${switches.join(', ')}` : ''}`,
+      );
+  }
+  const notes: string[] = [];
+  if (others.length) notes.push(` Flags of other workloads (not written): ${others.join('; ')}`);
+  if (unbound.length)
+    notes.push(
+      ` TODO flags: nothing in the repository binds these flags to a workload (no evaluation in a workload's own code, the file in no workload's directory, no key namespace); if they are ${ref}'s, add under state.flags (or merge the keys into the entry of the same file):`,
+      ...unbound,
+    );
+  return { entries, notes };
 }

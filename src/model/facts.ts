@@ -38,6 +38,19 @@ export interface ArgoRolloutsFacts {
    * rollout completes (the controller then stops it) or a metric fails (the rollout aborts).
    */
   backgroundAnalysis?: AnalysisRunFacts & { startingStep?: Setting<number> };
+  /**
+   * strategy.blueGreen.prePromotionAnalysis: the AnalysisRun started once the preview ReplicaSet is
+   * fully available, before the active Service switches (docs/features/bluegreen.md, "Sequence of
+   * Events"); Failed or Error aborts, Inconclusive pauses.
+   */
+  prePromotionAnalysis?: AnalysisRunFacts;
+  /** strategy.blueGreen.postPromotionAnalysis: the AnalysisRun started after the active Service switched. */
+  postPromotionAnalysis?: AnalysisRunFacts;
+  /**
+   * spec.selector.matchLabels: the controller copies them onto every AnalysisRun it creates (Argo
+   * Rollouts v1.6+, argoproj/argo-rollouts#2903), so `kubectl get analysisrun -l` finds this Rollout's runs.
+   */
+  selector?: Record<string, string>;
 }
 
 /**
@@ -116,6 +129,8 @@ export interface LambdaFacts {
   function: string;
   /** SAM logical id of the resource. */
   logicalId?: string;
+  /** The CloudFormation stack `sam deploy` deploys it in (samconfig.toml's stack_name next to the template). */
+  stack?: string;
   /** The alias traffic goes through; undefined when the template publishes none. */
   alias?: string;
   region?: string;

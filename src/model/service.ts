@@ -116,6 +116,12 @@ export interface RolloutSettings {
   /** Argo Rollouts. */
   rollbackWindowRevisions?: Setting<number>;
   scaleDownDelaySeconds?: Setting<number>;
+  /** strategy.blueGreen.autoPromotionEnabled (default true); false: the rollout waits for a manual promote. */
+  autoPromotionEnabled?: Setting<boolean>;
+  /** strategy.blueGreen.autoPromotionSeconds: a timed pause before the active Service switches. */
+  autoPromotionSeconds?: Setting<number>;
+  /** strategy.blueGreen.previewReplicaCount: the preview ReplicaSet's size before promotion. */
+  previewReplicaCount?: Setting<number>;
   /** strategy.canary.trafficRouting: the router (nginx, istio, alb…); unset = a basic canary (replica weights). */
   trafficRouting?: Setting<string>;
   /** strategy.canary.dynamicStableScale: the stable ReplicaSet shrinks as the canary's weight grows. */
@@ -415,6 +421,11 @@ export interface CrdRef {
 export interface FlagRef {
   key: string;
   at: Evidence;
+  /**
+   * Evaluated in code no workload owns (a shared library, a root `pkg/`): kept on every workload of a
+   * repository of several, since any of them may import it (discovery, for keys no flag file defines).
+   */
+  shared?: boolean;
 }
 
 export interface Deploy {
@@ -602,6 +613,13 @@ export interface FlagSource {
   file?: string;
   /** The flag keys of this service in the file (rollbook.yaml): exact keys or prefixes ending in `*`; absent = every flag. */
   keys?: string[];
+  /** The kill switches this declaration names (rollbook.yaml `killSwitches`; each is also a Flag). */
+  killSwitches?: string[];
+  /**
+   * The workloads this declaration binds its flags to (rollbook.yaml `workloads`: name, kind/name,
+   * namespace/kind/name or a path, as --workload takes them); absent = the descriptor's deploy.workload.
+   */
+  workloads?: string[];
   at?: Evidence;
 }
 
@@ -727,9 +745,17 @@ export interface Pipeline {
 
 /** One target a pipeline's deploy command names. */
 export interface DeployTarget {
-  /** name: a service / release / app / function name; kind-name: `deployment/X`; path: a manifest, chart, overlay or directory; image: an image repository. */
-  kind: 'name' | 'kind-name' | 'path' | 'image';
+  /**
+   * name: a service / release / app / function name; kind-name: `deployment/X`; path: a manifest,
+   * chart, overlay or directory; image: an image repository; compose: the compose file (`-f`) or
+   * project directory of `docker compose up` ('' when only the repository's one project can be meant);
+   * stack: a CloudFormation stack name (`sam deploy --stack-name`); template: the SAM template or
+   * serverless.yml a `sam deploy` / `serverless deploy` reads, or the directory it runs in.
+   */
+  kind: 'name' | 'kind-name' | 'path' | 'image' | 'compose' | 'stack' | 'template';
   value: string;
+  /** compose: the services `docker compose up` names (none: every service of the project). */
+  services?: string[];
 }
 
 /** A synthetic request that proves the service works end to end (read-only, e.g. GET /healthz). */
@@ -780,6 +806,11 @@ export interface Service {
   unknowns: Unknown[];
   /** Flag keys the code evaluates (discovery), to compare with the flag files. */
   flagRefs?: FlagRef[];
+  /**
+   * Every flag file read in the repository, whichever workload its flags belong to (discovery, when a
+   * workload was chosen among several): what a key the code evaluates is missing from.
+   */
+  repoFlagFiles?: string[];
   /** Migration folders that are not production sets, with why (never replayed, never given a command). */
   excludedMigrations?: ExcludedMigrationSet[];
   /** Migration runs of the chosen workload that run no set found in the repository (data path unknown). */

@@ -108,13 +108,102 @@ export function runTime(run: AnalysisRunFacts): RunTime {
   return out;
 }
 
+/** The controller's retry after an errored measurement when the metric has no interval (analysis.go). */
+export const ERROR_RETRY_SECONDS = 10;
+
 /**
- * How long a failing metric takes to fail the run: its (failureLimit + 1)th failed measurement,
- * undefined when it takes one measurement (then at once).
+ * When the controller decides a metric's bad outcome, counted from the run's start, if every
+ * measurement from the first one on has that outcome (analysis/analysis.go assessMetricStatus):
+ * - `failed`: failed > failureLimit (default 0), the (failureLimit + 1)th failed measurement, at
+ *   initialDelay + failureLimit × interval; Failed aborts the rollout;
+ * - `error`: consecutiveErrors > consecutiveErrorLimit (default 4), the (limit + 1)th error in a row;
+ *   an errored measurement is retried after `interval` (10s without one) and does not count towards
+ *   `count`, so errors stretch a counted metric; Error aborts the rollout like Failed;
+ * - `inconclusive`: inconclusive > inconclusiveLimit (default 0); Inconclusive pauses the rollout
+ *   for a person (promote or abort: docs/features/analysis.md "Inconclusive Runs").
+ * A Job measurement adds its own run time to each. Undefined for a metric whose time is not known.
+ * One decided metric ends the run at once: the others stop measuring (utils/analysis IsTerminating).
  */
-export function secondsToFail(m: AnalysisMetricFacts): number | undefined {
-  if (m.interval === undefined) return undefined;
-  return (m.initialDelay?.value ?? 0) + (m.failureLimit?.value ?? 0) * m.interval.value;
+export interface MetricDecision {
+  /** Undefined when it cannot fail by measurements: count ≤ failureLimit (the metric then succeeds). */
+  failed?: number;
+  error: number;
+  inconclusive?: number;
+  /** failureLimit, consecutiveErrorLimit, inconclusiveLimit as the controller reads them. */
+  limits: { failure: number; error: number; inconclusive: number };
+}
+
+export function metricDecision(m: AnalysisMetricFacts): MetricDecision | undefined {
+  const t = metricTime(m);
+  if (t.kind === 'invalid' || t.kind === 'unknown') return undefined;
+  const delay = m.initialDelay?.value ?? 0;
+  const interval = m.interval?.value;
+  // Metric.EffectiveCount: count, else 1 without an interval, else unbounded
+  const count = m.count?.value ? m.count.value : interval === undefined ? 1 : undefined;
+  const job = m.provider === 'job' ? JOB_SECONDS.expected : 0;
+  const limits = {
+    failure: m.failureLimit?.value ?? 0,
+    error: m.consecutiveErrorLimit?.value ?? CONSECUTIVE_ERROR_LIMIT,
+    inconclusive: m.inconclusiveLimit?.value ?? 0,
+  };
+  /** The nth measurement (1-based) finishes at: */
+  const nth = (n: number, gap: number) => delay + (n - 1) * gap + n * job;
+  const within = (n: number) => count === undefined || n <= count;
+  return {
+    ...(within(limits.failure + 1) ? { failed: nth(limits.failure + 1, interval ?? 0) } : {}),
+    error: nth(limits.error + 1, interval ?? ERROR_RETRY_SECONDS),
+    ...(within(limits.inconclusive + 1) ? { inconclusive: nth(limits.inconclusive + 1, interval ?? 0) } : {}),
+    limits,
+  };
+}
+
+/** How the run of an analysis step ends when the target revision is bad, and when. */
+export interface RunFailure {
+  /**
+   * Seconds until the controller decides Failed (or Error), every metric going bad from its first
+   * measurement: the earliest metric decides, and the run ends there.
+   */
+  failedFirst: number;
+  /** Seconds until the slowest metric decides Failed or Error when only it goes bad (the worst case). */
+  decidedWorst: number;
+  /** One phrase per metric. */
+  words: string[];
+}
+
+const approx = (n: number) => (n >= 1 ? `~${formatSeconds(n)}` : 'at the first measurement');
+
+function ordinal(n: number): string {
+  const s = n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${n}${s}`;
+}
+
+export function runFailure(run: AnalysisRunFacts): RunFailure | undefined {
+  const decided = run.metrics.flatMap((m) => {
+    const d = metricDecision(m);
+    return d ? [{ m, d }] : [];
+  });
+  if (decided.length === 0) return undefined;
+  const bad = ({ d }: { d: MetricDecision }) => Math.min(d.failed ?? d.error, d.error);
+  return {
+    failedFirst: Math.min(...decided.map(bad)),
+    decidedWorst: Math.max(...decided.map(({ d }) => Math.max(d.failed ?? 0, d.error))),
+    words: decided.map(({ m, d }) =>
+      [
+        `${metricRef(m)}:`,
+        d.failed === undefined
+          ? `cannot fail by measurements (count ≤ failureLimit ${d.limits.failure}),`
+          : `Failed at the ${ordinal(d.limits.failure + 1)} failed measurement (failureLimit ${d.limits.failure}) ${approx(d.failed)},`,
+        `Error after ${d.limits.error + 1} errors in a row (consecutiveErrorLimit ${d.limits.error}) ${approx(d.error)}`,
+        ...(d.inconclusive === undefined
+          ? []
+          : [
+              `, Inconclusive after ${d.limits.inconclusive + 1} inconclusive (inconclusiveLimit ${d.limits.inconclusive}) ${approx(d.inconclusive)}`,
+            ]),
+      ]
+        .join(' ')
+        .replace(' , ', ', '),
+    ),
+  };
 }
 
 function driver(

@@ -56,6 +56,8 @@ export const SETTING_BOUNDS: Readonly<Partial<Record<keyof RolloutSettings, Boun
   maximumPercent: PERCENT_OVER,
   rollbackWindowRevisions: COUNT,
   scaleDownDelaySeconds: DURATION,
+  autoPromotionSeconds: DURATION,
+  previewReplicaCount: COUNT,
   maxParallel: COUNT,
   canary: COUNT,
   restartSeconds: DURATION,
@@ -130,7 +132,12 @@ export function workloadNumberChecks(w: Workload): NumberCheck[] {
   }
   for (const step of w.canarySteps ?? [])
     checks.push({ value: step.seconds, bound: DURATION, field: 'canary pause', at: step.at ?? w.at });
-  const runs = [...(w.canarySteps ?? []).map((st) => st.analysis), w.argoRollouts?.backgroundAnalysis];
+  const runs = [
+    ...(w.canarySteps ?? []).map((st) => st.analysis),
+    w.argoRollouts?.backgroundAnalysis,
+    w.argoRollouts?.prePromotionAnalysis,
+    w.argoRollouts?.postPromotionAnalysis,
+  ];
   for (const m of runs.flatMap((r) => r?.metrics ?? [])) {
     checks.push(s(m.count, COUNT, 'analysis count', m.at));
     checks.push(s(m.interval, DURATION, 'analysis interval', m.at));

@@ -52,6 +52,13 @@ const flagSource = z.strictObject({
     .array(name)
     .optional()
     .describe('Flag keys that turn the risky feature off (kill switches).'),
+  workloads: z
+    .array(name)
+    .min(1)
+    .optional()
+    .describe(
+      'The workloads these flags belong to, when the repository holds several: name, kind/name, namespace/kind/name, or the manifest / overlay / chart path (as --workload takes them). Default: the workload deploy.workload names; with neither, a repository of several workloads binds these flags only where code or the file location does, and an unknown names this field.',
+    ),
 });
 
 const cache = z.strictObject({

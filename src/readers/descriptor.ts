@@ -261,6 +261,8 @@ export function serviceFromDescriptor(
     const src = { provider: f.provider, at: at(['state', 'flags', i]) } as Service['flagSources'][number];
     if (f.file) src.file = f.file;
     if (f.keys?.length) src.keys = f.keys;
+    if (f.killSwitches?.length) src.killSwitches = f.killSwitches;
+    if (f.workloads?.length) src.workloads = f.workloads;
     s.flagSources.push(src);
     for (const [k, key] of (f.killSwitches ?? []).entries()) {
       s.flags.push({

@@ -80,7 +80,7 @@ import {
   workloadOf,
 } from './discovery/k8s.js';
 import { KUSTOMIZATION_FILES, resolveKustomizations } from './discovery/kustomize.js';
-import { isSam, isServerless, readSam, readServerless } from './discovery/lambda.js';
+import { isSam, isServerless, readSam, readServerless, samStackName } from './discovery/lambda.js';
 import { citedFiles, type DeployFile, FileLedger } from './discovery/ledger.js';
 import {
   bindMigrationSets,
@@ -124,8 +124,11 @@ export interface Discovery {
   signals: Signal[];
   /** How migrations are applied (pipeline, hooks, init containers, compose, the app at startup). */
   migrationRuns: MigrationRun[];
-  /** Migration runs of a workload that run no set found here (what they change is unknown). */
-  runsWithoutSet: { run: MigrationRun; workloads: string[] }[];
+  /**
+   * Migration runs of a workload that run no set found here (what they change is unknown);
+   * `toolUnknown`: rollbook cannot tell the tool (a set bound to the workload then accounts for it).
+   */
+  runsWithoutSet: { run: MigrationRun; workloads: string[]; toolUnknown?: true }[];
   /** History tables the service configures for its migration tool. */
   migrationTables: { tool: string; table: Setting<string> }[];
   /** Files looked at (after .gitignore). */
@@ -227,8 +230,10 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
   const units: RepoFile[] = [];
   const hcl: RepoFile[] = [];
   const sources: RepoFile[] = [];
+  const samconfigs = new Map<string, RepoFile>();
   for (const f of files) {
     const name = baseName(f.rel);
+    if (name === 'samconfig.toml') samconfigs.set(dirOf(f.rel), f);
     const chart = chartOf(f.rel);
     if (chart !== undefined) {
       const entry = chartFiles.get(chart) ?? { templates: [], helpers: [], crds: [] };
@@ -282,9 +287,9 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
     for (const doc of docs) {
       try {
         if (isWorkflow || isGitlab) {
-          const p = isWorkflow ? readGithubWorkflow(doc) : readGitlabCi(doc);
-          if (p) pipelines.push(p);
-          ledger.holds(f.rel, pipelineNote(isWorkflow ? 'github-actions' : 'gitlab-ci', p));
+          const ps = isWorkflow ? readGithubWorkflow(doc) : readGitlabCi(doc);
+          pipelines.push(...ps);
+          ledger.holds(f.rel, pipelineNote(isWorkflow ? 'github-actions' : 'gitlab-ci', ps));
           continue;
         }
         if (
@@ -297,7 +302,12 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
           continue;
         }
         if (isSam(doc.value)) {
-          workloads.push(...readSam(doc));
+          const config = samconfigs.get(dirOf(f.rel));
+          const t = config ? await readText(config) : undefined;
+          const stack = t?.ok ? samStackName(t.text) : undefined;
+          workloads.push(
+            ...readSam(doc).map((w) => (stack && w.lambda ? { ...w, lambda: { ...w.lambda, stack } } : w)),
+          );
           continue;
         }
         if (/^serverless\.ya?ml$/.test(name) && isServerless(doc.value)) {
@@ -1294,13 +1304,18 @@ export function applyDiscovery(service: Service, d: Discovery): Service {
   const flagScope = scopeFlags(
     { sources: s.flagSources, flags: s.flags, ...(s.flagRefs ? { refs: s.flagRefs } : {}) },
     d,
-    chosen,
-    d.workloads,
-    (w) => uniqueRef(w, d.workloads),
+    {
+      chosen,
+      workloads: d.workloads,
+      ref: (w) => uniqueRef(w, d.workloads),
+      match: (r) => matchWorkloads(d.workloads, r),
+      ...(service.deploy.workload ? { descriptorWorkload: service.deploy.workload } : {}),
+    },
   );
   s.flagSources = flagScope.flagSources;
   s.flags = flagScope.flags;
   if (flagScope.flagRefs) s.flagRefs = flagScope.flagRefs;
+  if (flagScope.repoFlagFiles) s.repoFlagFiles = flagScope.repoFlagFiles;
   s.unknowns.push(...flagScope.unknowns);
   // a pipeline whose deploy job deploys other workloads is theirs; one whose target matched no
   // workload stays on every workload (its findings say so)

@@ -35,7 +35,12 @@ export function discoverJson(r: DiscoverReport): string {
   const json = {
     inputs: {
       descriptor: r.inputs.descriptor ?? null,
-      declared: r.inputs.declared.map((i) => ({ key: i.key, value: i.value, ...loc(i.at) })),
+      declared: r.inputs.declared.map((i) => ({
+        key: i.key,
+        value: i.value,
+        ...loc(i.at),
+        found: i.found ?? null,
+      })),
     },
     chosen: r.workloads.find((x) => x.workload === r.chosen)?.ref ?? null,
     files: d.files,
@@ -205,9 +210,12 @@ export function discoverText(r: DiscoverReport): string {
   const out: string[] = [`rollbook discover: ${name} (${d.files} files)`, ''];
   if (r.inputs.descriptor) {
     out.push(
-      `Read with ${r.inputs.descriptor}${r.inputs.declared.length ? '' : ': no deploy.namespace or deploy.valuesFiles'}`,
+      `Read with ${r.inputs.descriptor}${r.inputs.declared.length ? ': what it declares wins over what the files say' : ': it declares nothing that changes the design'}`,
     );
-    for (const i of r.inputs.declared) out.push(`  ${i.key} ${i.value}  (${where(i.at)})`);
+    for (const i of r.inputs.declared) {
+      out.push(`  ${i.key} ${i.value}  (declared in ${where(i.at)})`);
+      if (i.found) out.push(`    overrides what discovery found: ${i.found}`);
+    }
     out.push('');
   }
   out.push(`Workloads (${r.workloads.length})${r.chosen ? ': the chosen one' : ''}`);

@@ -1,4 +1,4 @@
-import type { Evidence, Finding } from '../model/index.js';
+import type { Finding, FlagRef } from '../model/index.js';
 import { cmp } from '../util/order.js';
 import { createRule } from './create-rule.js';
 
@@ -14,21 +14,29 @@ export default createRule(
     scope: 'state',
   },
   (service, report) => {
-    if (!service.flagSources.length || !service.flagRefs?.length) return [];
+    // every flag file of the repository when a workload was chosen among several: a key is missing
+    // only when none of them defines it, whichever workload their flags belong to
+    const files = service.repoFlagFiles?.length
+      ? service.repoFlagFiles
+      : service.flagSources.map((s) => s.file).filter((f): f is string => !!f);
+    if ((!service.flagSources.length && !files.length) || !service.flagRefs?.length) return [];
     const known = new Set(service.flags.map((f) => f.key));
-    const missing = new Map<string, Evidence[]>();
+    const missing = new Map<string, FlagRef[]>();
     for (const r of service.flagRefs) {
       if (known.has(r.key)) continue;
-      missing.set(r.key, [...(missing.get(r.key) ?? []), r.at]);
+      missing.set(r.key, [...(missing.get(r.key) ?? []), r]);
     }
-    const files = service.flagSources.map((s) => s.file).filter((f): f is string => !!f);
     const out: Finding[] = [];
-    for (const [key, evidence] of [...missing].sort(([a], [b]) => cmp(a, b))) {
+    for (const [key, refs] of [...missing].sort(([a], [b]) => cmp(a, b))) {
+      const where = files.join(', ') || 'the flag provider';
+      const shared = refs.every((r) => r.shared);
       out.push(
         report({
           subject: key,
-          message: `flag "${key}" is evaluated in code but not defined in ${files.join(', ') || 'the flag provider'}: it cannot be switched off in an incident`,
-          evidence,
+          message: shared
+            ? `flag "${key}" is evaluated in shared code (${refs.map((r) => `${r.at.file}:${r.at.line}`).join(', ')}, in no workload's own directory: reported on every workload, since any of them may import it) but not defined in ${where}: it cannot be switched off in an incident`
+            : `flag "${key}" is evaluated in code but not defined in ${where}: it cannot be switched off in an incident`,
+          evidence: refs.map((r) => r.at),
           appRollbackSafe: null,
           revertLossless: true,
           touchesData: false,

@@ -125,8 +125,10 @@ describe('rollbook discover (built CLI)', () => {
     ]);
     const j = JSON.parse(r.stdout);
     expect(j.workloads.map((w: { ref: string }) => w.ref)).toEqual(['shop/statefulset/inventory']);
-    // the flags are checkout's (bound by its code and key prefix): none is inventory's
+    // the flags are checkout's (bound by its code and key prefix): none is inventory's; the one
+    // evaluated in shared code (libs/pricing) and defined nowhere may run in any workload
     expect([...new Set(j.findings.map((f: { rule: string }) => f.rule))].sort()).toEqual([
+      'flag-missing-from-file',
       // the pipeline that migrates before deploying deploys checkout, not inventory
       'no-pdb',
       'no-rollout-history',
@@ -184,7 +186,15 @@ describe('rollbook init (built CLI)', () => {
       artifact: { image: 'ghcr.io/acme/checkout-api', versioning: 'git-sha' },
       state: {
         migrations: { tool: 'golang-migrate', path: 'services/checkout/db/migrations', database: 'postgres' },
-        flags: [{ provider: 'flagd', file: 'flags/flags.json' }],
+        // only the keys bound to checkout-api, named by workloads: (the evidence is a comment)
+        flags: [
+          {
+            provider: 'flagd',
+            file: 'flags/flags.json',
+            keys: ['checkout-kill-switch', 'new-checkout-flow'],
+            workloads: ['deployment/checkout-api'],
+          },
+        ],
       },
     });
     for (const todo of ['TODO roles', 'TODO comms', 'TODO history', 'TODO signals'])
@@ -201,7 +211,7 @@ describe('rollbook init (built CLI)', () => {
       target: { app: 'storefront' },
     });
     expect(parseYaml(ro).signals).toEqual([expect.objectContaining({ threshold: 0.95, op: '<' })]);
-    expect(parseYaml(ro).state.migrations).toBeUndefined(); // checkout's set is not the storefront's
+    expect(parseYaml(ro).state?.migrations).toBeUndefined(); // checkout's set is not the storefront's
 
     writeFileSync(join(dir, 'rollbook.yaml'), 'version: 1\nservice: mine\n');
     const again = rollbook(['init', dir]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Flag, FlagRef, Workload } from '../../src/model/index.js';
+import type { Flag, FlagRef, FlagSource, Workload } from '../../src/model/index.js';
 import {
   bindFlags,
   keyMatches,
@@ -162,22 +162,36 @@ describe('scopeFlags: the chosen workload sees its own flags only', () => {
   const zoo = [ordersWorker, searchApi, thumbs];
   const refs = [ref('thumbs-v2', 'lambda/handler.ts', 3), ref('orders-x', 'src/x.ts', 1)];
   const d = { flagSources: sources, flags, flagRefs: refs, flagFiles: bindFlags(flags, sources, refs, zoo) };
-  const label = (w: Workload) => w.name;
   const none = { sources: [], flags: [] };
+  /** As applyDiscovery calls it: references resolve by name or kind/name. */
+  const scope = (
+    declared: Parameters<typeof scopeFlags>[0],
+    chosen: Workload | undefined,
+    ws: readonly Workload[] = zoo,
+    descriptorWorkload?: string,
+  ) =>
+    scopeFlags(declared, d, {
+      chosen,
+      workloads: ws,
+      ref: (w) => w.name,
+      match: (r) => ws.filter((w) => r === w.name || r === `${w.kind.toLowerCase()}/${w.name}`),
+      ...(descriptorWorkload ? { descriptorWorkload } : {}),
+    });
 
   it.each([
-    [ordersWorker, ['orders.kill-async-export'], []],
-    [searchApi, ['search.new-ranking'], []],
-    [thumbs, [], ['thumbs-v2']],
+    // orders-x is evaluated in src/, no workload's directory, and no file defines it: every workload keeps it
+    [ordersWorker, ['orders.kill-async-export'], ['orders-x']],
+    [searchApi, ['search.new-ranking'], ['orders-x']],
+    [thumbs, [], ['thumbs-v2', 'orders-x']],
   ])('%s', (chosen, keys, refKeys) => {
-    const s = scopeFlags(none, d, chosen as Workload, zoo, label);
+    const s = scope(none, chosen as Workload);
     expect(s.flags.map((f) => f.key)).toEqual(keys);
     expect(s.flagSources.map((x) => x.file)).toEqual(keys.length ? ['flags/unleash-export.json'] : []);
     expect((s.flagRefs ?? []).map((r) => r.key)).toEqual(refKeys);
   });
 
   it('a flag bound to no workload is an unknown naming the keys, what was checked and the rollbook.yaml lines', () => {
-    const s = scopeFlags(none, d, thumbs, zoo, label);
+    const s = scope(none, thumbs);
     expect(s.unknowns).toHaveLength(1);
     expect(s.unknowns[0]?.subject).toBe('flags in flags/unleash-export.json');
     expect(s.unknowns[0]?.at).toEqual({ file: 'flags/unleash-export.json', line: 3 });
@@ -188,39 +202,180 @@ describe('scopeFlags: the chosen workload sees its own flags only', () => {
     );
     expect(reason).toContain("the file's location (flags is no workload's directory)");
     expect(reason).toContain(
-      'bind them in rollbook.yaml: deploy: { workload: thumbnails } and state: { flags: [{ provider: flagd, file: flags/unleash-export.json, keys: [kill-everything, reports.beta] }] }',
+      'bind them in rollbook.yaml: state: { flags: [{ provider: flagd, file: flags/unleash-export.json, keys: [kill-everything, reports.beta], workloads: [thumbnails] }] }',
     );
   });
 
-  it('rollbook.yaml keys (exact or prefix*) bind flags of a shared file to the service it describes', () => {
-    const declared = {
-      sources: [
-        {
-          provider: 'flagd',
-          file: 'flags/unleash-export.json',
-          keys: ['reports.*', 'kill-everything'],
-          at: { file: 'rollbook.yaml', line: 9 },
-        },
-      ],
-      flags: [],
-    };
-    const s = scopeFlags(declared, d, thumbs, zoo, label);
-    expect(s.flags.map((f) => `${f.key}: ${f.boundBy}`)).toEqual([
-      'kill-everything: declared in rollbook.yaml:9',
-      'reports.beta: declared in rollbook.yaml:9',
-    ]);
+  const shared = (extra: Partial<FlagSource> = {}): FlagSource => ({
+    provider: 'flagd',
+    file: 'flags/unleash-export.json',
+    keys: ['reports.*', 'kill-everything'],
+    at: { file: 'rollbook.yaml', line: 9 },
+    ...extra,
+  });
+  const bound = (s: ReturnType<typeof scope>, provider?: string) =>
+    s.flags.filter((f) => !provider || f.provider === provider).map((f) => `${f.key}: ${f.boundBy}`);
+
+  it.each([
+    // the declaration names the workload (workloads:, or deploy.workload when it names none)
+    ['workloads: [thumbnails]', shared({ workloads: ['thumbnails'] }), undefined, true],
+    ['workloads: [function/thumbnails]', shared({ workloads: ['function/thumbnails'] }), undefined, true],
+    ['deploy.workload thumbnails', shared(), 'thumbnails', true],
+    ['workloads wins over deploy.workload', shared({ workloads: ['thumbnails'] }), 'search-api', true],
+    // it names another workload (--workload picked another one than rollbook.yaml describes)
+    ['workloads: [search-api]', shared({ workloads: ['search-api'] }), undefined, false],
+    ['deploy.workload search-api', shared(), 'search-api', false],
+  ])('rollbook.yaml keys bind flags of a shared file where the declaration says: %s', (_, src, dw, mine) => {
+    const s = scope({ sources: [src], flags: [] }, thumbs, zoo, dw);
+    expect(bound(s)).toEqual(
+      mine
+        ? ['kill-everything: declared in rollbook.yaml:9', 'reports.beta: declared in rollbook.yaml:9']
+        : [],
+    );
+    expect(s.flagSources).toHaveLength(mine ? 1 : 0);
+    // declared for another workload: that is a binding, not an unknown
     expect(s.unknowns).toEqual([]);
-    expect(s.flagSources).toHaveLength(1);
   });
 
-  it('a rollbook.yaml file without keys claims every flag in it', () => {
-    const declared = { sources: [{ provider: 'flagd', file: 'flags/unleash-export.json' }], flags: [] };
-    expect(scopeFlags(declared, d, thumbs, zoo, label).flags).toHaveLength(4);
+  it('a declaration that names no workload (no workloads:, no deploy.workload) binds nothing: an unknown names it and the line to add', () => {
+    const s = scope({ sources: [shared()], flags: [] }, thumbs);
+    expect(bound(s)).toEqual([]);
+    expect(s.unknowns).toHaveLength(1);
+    expect(s.unknowns[0]?.reason).toContain(
+      '2 flagd flags bound to no workload: kill-everything, reports.beta',
+    );
+    expect(s.unknowns[0]?.reason).toContain(
+      "rollbook.yaml:9 (flagd flags/unleash-export.json keys reports.*, kill-everything) declares them without saying which workload (no workloads:, no deploy.workload), and the repository holds 3 workloads: if they are thumbnails's, add workloads: [thumbnails] there",
+    );
+    // the flags other evidence binds stay where it binds them
+    expect(scope({ sources: [shared({ keys: ['orders.*'] })], flags: [] }, ordersWorker).flags).toEqual([
+      expect.objectContaining({
+        key: 'orders.kill-async-export',
+        boundBy: expect.stringContaining('key namespace'),
+      }),
+    ]);
+  });
+
+  it('a file without keys claims every flag in it for the workload it names, none for another', () => {
+    const file = { provider: 'flagd', file: 'flags/unleash-export.json' };
+    expect(scope({ sources: [file], flags: [] }, thumbs, zoo, 'function/thumbnails').flags).toHaveLength(4);
+    expect(scope({ sources: [file], flags: [] }, thumbs, zoo, 'search-api').flags).toEqual([]);
+  });
+
+  describe('kill switches declared for a provider without a file (LaunchDarkly)', () => {
+    const ld = (extra: Partial<FlagSource> = {}): Parameters<typeof scopeFlags>[0] => ({
+      sources: [
+        {
+          provider: 'launchdarkly',
+          killSwitches: ['pause-exports'],
+          at: { file: 'rollbook.yaml', line: 7 },
+          ...extra,
+        },
+      ],
+      flags: [
+        {
+          key: 'pause-exports',
+          provider: 'launchdarkly',
+          killSwitch: true,
+          at: { file: 'rollbook.yaml', line: 8 },
+        },
+      ],
+    });
+    it.each([
+      [
+        'workloads: [orders-worker]',
+        ld({ workloads: ['orders-worker'] }),
+        ordersWorker,
+        ['pause-exports: declared in rollbook.yaml:8'],
+        0,
+      ],
+      [
+        'workloads: [orders-worker], planning search-api',
+        ld({ workloads: ['orders-worker'] }),
+        searchApi,
+        [],
+        0,
+      ],
+      [
+        'no workload named: an unknown, not a kill switch of whichever workload is chosen',
+        ld(),
+        searchApi,
+        [],
+        1,
+      ],
+    ])('%s', (_, declared, chosen, expected, unknowns) => {
+      const s = scope(declared, chosen);
+      expect(bound(s, 'launchdarkly')).toEqual(expected);
+      const mine = s.unknowns.filter((u) => u.subject === 'flags in rollbook.yaml');
+      expect(mine).toHaveLength(unknowns);
+      if (unknowns)
+        expect(mine[0]?.reason).toContain(
+          'rollbook.yaml:7 (launchdarkly) declares kill switch pause-exports without saying which workload (no workloads:, no deploy.workload), and the repository holds 3 workloads',
+        );
+    });
+
+    it("evaluated in a workload's own code: bound there by that evidence", () => {
+      const withRef = { ...d, flagRefs: [...refs, ref('pause-exports', 'lambda/export.ts', 4)] };
+      const ctx = (chosen: Workload) => ({
+        chosen,
+        workloads: zoo,
+        ref: (w: Workload) => w.name,
+        match: (r: string) => zoo.filter((w) => r === w.name),
+      });
+      expect(bound(scopeFlags(ld(), withRef, ctx(thumbs)), 'launchdarkly')).toEqual([
+        'pause-exports: evaluated in lambda/export.ts:4, under lambda',
+      ]);
+      const other = scopeFlags(ld(), withRef, ctx(searchApi));
+      expect(bound(other, 'launchdarkly')).toEqual([]);
+      expect(other.unknowns.filter((u) => u.subject === 'flags in rollbook.yaml')).toEqual([]);
+    });
+  });
+
+  it('workloads: naming no workload of the repository is an unknown', () => {
+    const s = scope({ sources: [shared({ workloads: ['thumbnail'] })], flags: [] }, thumbs);
+    expect(s.unknowns.map((u) => u.reason)).toContainEqual(
+      expect.stringContaining('workloads names thumbnail, which is no workload of the repository'),
+    );
   });
 
   it('one workload (or none chosen) keeps every flag, as before binding', () => {
-    expect(scopeFlags(none, d, ordersWorker, [ordersWorker], label).flags).toHaveLength(4);
-    expect(scopeFlags(none, d, undefined, zoo, label).flags).toHaveLength(4);
+    expect(scope(none, ordersWorker, [ordersWorker]).flags).toHaveLength(4);
+    expect(scope(none, undefined).flags).toHaveLength(4);
+    // a declaration without a workload in a one-workload repository is that workload's, unchanged
+    expect(scope({ sources: [shared()], flags: [] }, ordersWorker, [ordersWorker]).flagSources).toHaveLength(
+      1,
+    );
+  });
+
+  describe('evaluations in code no workload owns', () => {
+    const withShared = {
+      ...d,
+      flagRefs: [
+        ...refs,
+        ref('dynamic-pricing', 'pkg/pricing/pricing.go', 12),
+        ref('reports.beta', 'pkg/reports/reports.go', 3),
+        ref('search.rerank', 'cloudrun/src/rank.ts', 9),
+      ],
+    };
+    const ctx = (chosen: Workload) => ({
+      chosen,
+      workloads: zoo,
+      ref: (w: Workload) => w.name,
+      match: (r: string) => zoo.filter((w) => r === w.name),
+    });
+    it.each([
+      // orders-x (src/x.ts) and dynamic-pricing (pkg/) sit in no workload's directory and no file defines them;
+      // reports.beta is defined in the file (its evaluation in pkg/ is not "missing"); search.rerank is search-api's own
+      [thumbs, ['dynamic-pricing (shared)', 'orders-x (shared)', 'thumbs-v2']],
+      [searchApi, ['dynamic-pricing (shared)', 'orders-x (shared)', 'search.rerank']],
+      [ordersWorker, ['dynamic-pricing (shared)', 'orders-x (shared)']],
+    ])('%s keeps its own and the shared ones no file defines', (chosen, expected) => {
+      const s = scopeFlags(none, withShared, ctx(chosen as Workload));
+      expect((s.flagRefs ?? []).map((r) => `${r.key}${r.shared ? ' (shared)' : ''}`).sort()).toEqual(
+        expected,
+      );
+      expect(s.repoFlagFiles).toEqual(['flags/unleash-export.json']);
+    });
   });
 
   it.each([

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { discover } from '../../src/readers/discover.js';
 import { flagRefsIn } from '../../src/readers/discovery/flags.js';
+import { samStackName } from '../../src/readers/discovery/lambda.js';
+import { scriptMigrator } from '../../src/readers/discovery/pipelines.js';
 import { tempRepo } from './helpers.js';
 
 describe('flags', () => {
@@ -134,5 +136,113 @@ jobs:
     expect(
       d.pipelines.map((p) => `${p.file} ${p.deployJob} ${p.migratesBeforeDeploy} ${p.immutableTag}`),
     ).toEqual(['.github/workflows/deploy.yml deploy false true']);
+  });
+
+  it.each([
+    ['./scripts/migrate.sh', true],
+    ['bash scripts/db-migrate.sh production', true],
+    ['DATABASE_URL=$PROD_DB bin/migrate', true],
+    ['python3 tools/migrate.py --env prod', true],
+    ['docker compose run --rm migrate', true],
+    ['docker run --rm myorg/migrator:1.2 up', true],
+    // a folder in an env block, an echo, a flag: no command that migrates
+    ['db/migrations', false],
+    ['echo "running migrations"', false],
+    ['./deploy.sh --skip-migrations', false],
+  ])('a migrator rollbook does not know: %s → %s', (line, want) => {
+    expect(scriptMigrator(line)).toBe(want);
+  });
+
+  it('migration commands of a tool rollbook cannot tell (a script, a job named migrate), not those of a test job', async () => {
+    const dir = tempRepo({
+      '.github/workflows/deploy.yml': `on: push
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    services:
+      postgres: { image: postgres:16 }
+    steps:
+      - run: ./scripts/migrate.sh && npm test
+  migrate:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: ./scripts/migrate.sh
+  db-migration:
+    runs-on: ubuntu-latest
+    steps:
+      - run: ./tools/run-task schema prod
+  deploy:
+    needs: [test, migrate, db-migration]
+    runs-on: ubuntu-latest
+    steps:
+      - run: kubectl set image deployment/api app=acme/api:\${{ github.sha }}
+`,
+    });
+    const d = await discover(dir);
+    expect(d.pipelines.map((p) => p.migratesBeforeDeploy)).toEqual([true]);
+    expect(d.pipelines[0]?.migrations?.map((m) => `${m.job}: ${m.command} ${m.tool}`)).toEqual([
+      'migrate: ./scripts/migrate.sh undefined',
+      'db-migration: (the job named db-migration) undefined',
+    ]);
+  });
+
+  it('samconfig.toml: stack_name of the default deploy parameters', () => {
+    expect(
+      samStackName(
+        'version = 0.1\n[staging.deploy.parameters]\nstack_name = "thumbs-staging"\n\n[default.deploy.parameters]\nstack_name = "thumbs-prod"\nresolve_s3 = true\n',
+      ),
+    ).toBe('thumbs-prod');
+    expect(samStackName('[default.build.parameters]\ncached = true\n')).toBeUndefined();
+  });
+
+  it('every deploy job, each bound to what it deploys: sam deploy by stack, serverless by its config, compose up over ssh', async () => {
+    const dir = tempRepo({
+      'lambda/template.yaml': `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Thumbnails:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      AutoPublishAlias: live
+`,
+      'lambda/samconfig.toml': '[default.deploy.parameters]\nstack_name = "thumbnails-prod"\n',
+      'notifier/serverless.yml':
+        'service: notifier\nprovider:\n  name: aws\n  stage: prod\nfunctions:\n  send:\n    handler: handler.send\n',
+      'deploy/docker-compose.yml':
+        'services:\n  web:\n    image: ghcr.io/acme/web:1.0.0\n  db:\n    image: postgres:16\n',
+      '.github/workflows/deploy.yml': `on: push
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: docker compose -f deploy/docker-compose.yml up -d db && npm test
+  thumbnails:
+    runs-on: ubuntu-latest
+    steps:
+      - run: sam build -t lambda/template.yaml
+      - run: sam deploy --stack-name thumbnails-prod -t .aws-sam/build/template.yaml --no-confirm-changeset
+  notifier:
+    runs-on: ubuntu-latest
+    steps:
+      - run: npx serverless deploy --stage prod
+        working-directory: notifier
+  web:
+    runs-on: ubuntu-latest
+    environment: production
+    steps:
+      - uses: appleboy/ssh-action@v1
+        with:
+          script: |
+            cd /srv/web
+            docker compose pull web && docker compose up -d --no-deps web
+`,
+    });
+    const d = await discover(dir);
+    expect(d.pipelines.map((p) => `${p.deployJob} → ${(p.deploys ?? []).join(',')}`)).toEqual([
+      'thumbnails → function/Thumbnails',
+      'notifier → function/notifier-prod-send',
+      'web → composeproject/deploy',
+    ]);
   });
 });

@@ -186,7 +186,7 @@ describe('rollbook discover reads rollbook.yaml as plan does', () => {
     ]);
     const text = discoverText(r);
     expect(text).toContain(
-      'Read with rollbook.yaml\n  deploy.namespace shop  (rollbook.yaml:4)\n  deploy.valuesFiles charts/web/values-prod.yaml  (rollbook.yaml:6)\n',
+      'Read with rollbook.yaml: what it declares wins over what the files say\n  deploy.namespace shop  (declared in rollbook.yaml:4)\n  deploy.valuesFiles charts/web/values-prod.yaml  (declared in rollbook.yaml:6)\n',
     );
     // plan reads the same: one path
     const s = await loadService(d, { release: false });

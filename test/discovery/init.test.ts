@@ -12,7 +12,7 @@ import { analyze, initDescriptor, loadService, plan } from '../../src/index.js';
 import type { Plan } from '../../src/model/plan.js';
 import { fixtureCopy } from '../helpers/cli.js';
 import { commands } from '../shapes/helpers.js';
-import { SHOP } from './helpers.js';
+import { DEPLOYMENT, SHOP, tempRepo } from './helpers.js';
 
 const POSTGRES_CHART = join(SHOP, '../postgres-chart');
 const GITOPS_APPSET = join(SHOP, '../gitops-appset');
@@ -63,7 +63,7 @@ describe('init → plan without edits beyond the TODOs', () => {
     expect(text).toContain('# TODO context:');
     expect(text).not.toContain('TODO namespace');
     // checkout's migrations sit with checkout: not written for the storefront, not planned for it
-    expect(doc.state.migrations).toBeUndefined();
+    expect(doc.state?.migrations).toBeUndefined();
 
     expect(design.service.workload).toBe('rollout/storefront');
     expect(design.risk).toBe('low');
@@ -130,5 +130,116 @@ describe('init → plan without edits beyond the TODOs', () => {
     expect(commands(p)).toContain('argocd app set --sync-policy none -- payments-prod-eu');
     expect(p.inputs.map((i) => i.name)).not.toContain('ARGOCD_APP');
     expect(unknownSubjects(p)).not.toContain('Argo CD application');
+  });
+});
+
+/** The flag facts of a design: flag hazards (rule — subject) and the kill-switch step. */
+const flagFacts = (p: Plan) => [
+  ...p.hazards
+    .filter((h) => h.kind === 'flag')
+    .map((h) => `${h.rule} — ${h.subject}`)
+    .sort(),
+  ...p.runbook.filter((st) => st.id === 'try-kill-switch').map((st) => `step: ${st.title}`),
+];
+
+describe('init writes the flags bound to the chosen workload only, with their evidence', () => {
+  it("shop-monorepo checkout-api: the root flagd file's keys bound to it, named by workloads:, each with why", async () => {
+    const dir = copyOf(SHOP);
+    const { text, design } = await initAndPlan(dir, 'deployment/checkout-api');
+    expect(parseYaml(text).state.flags).toEqual([
+      {
+        provider: 'flagd',
+        file: 'flags/flags.json',
+        keys: ['checkout-kill-switch', 'new-checkout-flow'],
+        workloads: ['deployment/checkout-api'],
+      },
+    ]);
+    expect(text).toContain(
+      '# checkout-kill-switch: its key prefix "checkout-" names checkout-api (no other evidence)',
+    );
+    expect(text).toContain(
+      '# new-checkout-flow: evaluated in services/checkout/src/checkout.ts:6, under services/checkout/base',
+    );
+    expect(flagFacts(design)).toEqual([
+      'flag-missing-from-file — dynamic-pricing',
+      'flag-missing-from-file — express-pay',
+      'flag-state-not-restored — flagd flags/flags.json',
+      'kill-switch-available — checkout-kill-switch',
+      'step: Turn the kill switch off first: the fastest mitigation',
+    ]);
+    expect(unknownSubjects(design).filter((u) => u.startsWith('flags in'))).toEqual([]);
+    // the descriptor names checkout-api: --workload picking another workload does not carry its flags along
+    const other = await loadService(dir, { release: false, workload: 'statefulset/inventory' });
+    expect(flagFacts(plan(other, analyze(other)))).toEqual(['flag-missing-from-file — dynamic-pricing']);
+  });
+
+  it('shop-monorepo inventory: no flag file written, a note says whose they are', async () => {
+    const dir = copyOf(SHOP);
+    const { text, design } = await initAndPlan(dir, 'statefulset/inventory');
+    expect(parseYaml(text).state?.flags).toBeUndefined();
+    expect(text).toContain(
+      '# Flags of other workloads (not written): flags/flags.json: checkout-kill-switch (deployment/checkout-api), new-checkout-flow (deployment/checkout-api, deployment/staging-checkout-api)',
+    );
+    // libs/pricing is no workload's: its flag missing from every file is reported here too
+    expect(flagFacts(design)).toEqual(['flag-missing-from-file — dynamic-pricing']);
+  });
+
+  it('a flag bound to no workload: a TODO with the line that binds it; filled as shown, plan binds it', async () => {
+    const flags = JSON.stringify({
+      $schema: 'https://flagd.dev/schema/v0/flags.json',
+      flags: {
+        'alpha-new-ui': { state: 'ENABLED', variants: { on: true, off: false }, defaultVariant: 'off' },
+        'beta-batch-size': { state: 'ENABLED', variants: { small: 10, big: 100 }, defaultVariant: 'small' },
+        'kill-everything': { state: 'ENABLED', variants: { on: true, off: false }, defaultVariant: 'off' },
+      },
+    });
+    const dir = tempRepo({
+      'deploy/alpha/deployment.yaml': DEPLOYMENT('alpha'),
+      'deploy/beta/deployment.yaml': DEPLOYMENT('beta'),
+      'flags/flags.json': flags,
+      'alpha/src/ui.ts': "export const on = await client.getBooleanValue('alpha-new-ui', false);\n",
+    });
+    const { text, design } = await initAndPlan(dir, 'deployment/alpha');
+    expect(parseYaml(text).state.flags).toEqual([
+      {
+        provider: 'flagd',
+        file: 'flags/flags.json',
+        keys: ['alpha-new-ui'],
+        workloads: ['deployment/alpha'],
+      },
+    ]);
+    expect(text).toContain(
+      '# Flags of other workloads (not written): flags/flags.json: beta-batch-size (deployment/beta)',
+    );
+    const todo =
+      '#   - { provider: flagd, file: flags/flags.json, keys: [kill-everything], workloads: [deployment/alpha] }  # kill switch: kill-everything';
+    expect(text).toContain(todo);
+    // the unbound kill switch is not attached: an unknown, the same line to add
+    expect(flagFacts(design)).toEqual(['flag-state-not-restored — flagd flags/flags.json']);
+    expect(design.unknowns.find((u) => u.subject === 'flags in flags/flags.json')?.reason).toContain(
+      'keys: [kill-everything], workloads: [deployment/alpha] }',
+    );
+
+    // the TODO filled as it says: the line added under state.flags
+    const doc = parseDocument(text);
+    doc.addIn(['state', 'flags'], parseYaml(todo.slice(5).replace(/ {2}#.*$/, '')));
+    writeFileSync(join(dir, 'rollbook.yaml'), doc.toString());
+    const filled = await loadService(dir, { release: false });
+    const p = plan(filled, analyze(filled));
+    expect(flagFacts(p)).toEqual([
+      'flag-state-not-restored — flagd flags/flags.json',
+      'kill-switch-available — kill-everything',
+      'step: Turn the kill switch off first: the fastest mitigation',
+    ]);
+    expect(unknownSubjects(p).filter((u) => u.startsWith('flags in'))).toEqual([]);
+  });
+
+  it('several workloads, none chosen: no flag declaration (it would bind to none), a TODO', async () => {
+    const dir = copyOf(SHOP);
+    const r = await initDescriptor({ dir });
+    expect(parseYaml(r.text).state?.flags).toBeUndefined();
+    expect(r.text).toContain(
+      '# TODO flags: flags/flags.json (flagd) hold flags of several workloads; once deploy.workload is chosen, run rollbook init --workload NAME',
+    );
   });
 });

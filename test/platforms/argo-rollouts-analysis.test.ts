@@ -5,7 +5,13 @@
  */
 import { describe, expect, test } from 'vitest';
 import type { AnalysisMetricFacts } from '../../src/model/facts.js';
-import { metricTime, runDrivers, runTime } from '../../src/platforms/argo-rollouts-analysis.js';
+import {
+  metricDecision,
+  metricTime,
+  runDrivers,
+  runFailure,
+  runTime,
+} from '../../src/platforms/argo-rollouts-analysis.js';
 
 const at = { file: 'analysis.yaml', line: 8 };
 const m = (
@@ -15,6 +21,9 @@ const m = (
     initialDelay?: number;
     provider?: string;
     jobDeadline?: number;
+    failureLimit?: number;
+    inconclusiveLimit?: number;
+    consecutiveErrorLimit?: number;
   },
   name = 'm',
 ): AnalysisMetricFacts => ({
@@ -26,6 +35,13 @@ const m = (
   ...(fields.interval !== undefined ? { interval: { value: fields.interval, at } } : {}),
   ...(fields.initialDelay !== undefined ? { initialDelay: { value: fields.initialDelay, at } } : {}),
   ...(fields.jobDeadline !== undefined ? { jobDeadline: { value: fields.jobDeadline, at } } : {}),
+  ...(fields.failureLimit !== undefined ? { failureLimit: { value: fields.failureLimit, at } } : {}),
+  ...(fields.inconclusiveLimit !== undefined
+    ? { inconclusiveLimit: { value: fields.inconclusiveLimit, at } }
+    : {}),
+  ...(fields.consecutiveErrorLimit !== undefined
+    ? { consecutiveErrorLimit: { value: fields.consecutiveErrorLimit, at } }
+    : {}),
 });
 
 describe('metricTime', () => {
@@ -101,5 +117,71 @@ describe('runTime', () => {
     expect(d.find((x) => x.name.endsWith('initialDelay'))?.realFrom).toBe(
       'metrics[m].initialDelay of AnalysisTemplate t',
     );
+  });
+});
+
+/**
+ * The failure path (analysis/analysis.go assessMetricStatus): Failed when failed > failureLimit,
+ * Error when consecutive errors > consecutiveErrorLimit (default 4; an errored measurement is retried
+ * after the interval, 10s without one, and does not count towards count), Inconclusive when
+ * inconclusive > inconclusiveLimit. Seconds from the run's start, every measurement going bad.
+ */
+describe('metricDecision: when the controller decides a bad metric', () => {
+  test.each([
+    ['interval 1m, defaults: the 1st failed measurement decides; 5 errors', { interval: 60 }, [0, 240, 0]],
+    [
+      'failureLimit 2 after initialDelay 30s: the 3rd failed measurement',
+      { interval: 60, initialDelay: 30, failureLimit: 2 },
+      [150, 270, 30],
+    ],
+    [
+      "the docs' background example: 5m × failureLimit 3 = 15m",
+      { interval: 300, failureLimit: 3 },
+      [900, 1200, 0],
+    ],
+    [
+      'count 3 with failureLimit 3: it cannot fail by measurements (it succeeds)',
+      { count: 3, interval: 60, failureLimit: 3 },
+      [undefined, 240, 0],
+    ],
+    ['one measurement: errors retried every 10s', {}, [0, 40, 0]],
+    [
+      'consecutiveErrorLimit 2 every 30s: the 3rd error',
+      { interval: 30, consecutiveErrorLimit: 2 },
+      [0, 60, 0],
+    ],
+    [
+      'inconclusiveLimit 1: the 2nd inconclusive measurement pauses',
+      { interval: 60, inconclusiveLimit: 1 },
+      [0, 240, 60],
+    ],
+    ['a Job measurement adds its run (assumed 60s) to each', { provider: 'job' }, [60, 340, 60]],
+  ] as const)('%s', (_, fields, [failed, error, inconclusive]) => {
+    const d = metricDecision(m(fields));
+    expect([d?.failed, d?.error, d?.inconclusive]).toEqual([failed, error, inconclusive]);
+  });
+
+  test('an unreadable or rejected metric has no decision time', () => {
+    expect(metricDecision({ ...m({}), unresolved: { interval: '{{args.x}}' } })).toBeUndefined();
+    expect(
+      metricDecision({ ...m({ count: 3 }), invalid: 'interval must be specified when count > 1' }),
+    ).toBeUndefined();
+  });
+});
+
+describe('runFailure: one bad metric ends the run (utils/analysis IsTerminating)', () => {
+  test('the earliest metric decides when all go bad; the worst case is the slowest metric going bad alone', () => {
+    const run = {
+      templates: ['t'],
+      metrics: [m({ interval: 60, failureLimit: 2 }, 'a'), m({}, 'b')],
+      missing: [],
+    };
+    const f = runFailure(run);
+    expect([f?.failedFirst, f?.decidedWorst]).toEqual([0, 240]);
+    expect(f?.words).toEqual([
+      't/a: Failed at the 3rd failed measurement (failureLimit 2) ~2m, Error after 5 errors in a row (consecutiveErrorLimit 4) ~4m, Inconclusive after 1 inconclusive (inconclusiveLimit 0) at the first measurement',
+      't/b: Failed at the 1st failed measurement (failureLimit 0) at the first measurement, Error after 5 errors in a row (consecutiveErrorLimit 4) ~40s, Inconclusive after 1 inconclusive (inconclusiveLimit 0) at the first measurement',
+    ]);
+    expect(runFailure({ templates: ['gone'], metrics: [], missing: ['gone'] })).toBeUndefined();
   });
 });

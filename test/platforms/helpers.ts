@@ -21,6 +21,13 @@ export { renderCommand };
 export const MANIFEST = 'deploy/k8s/deployment.yaml';
 export const DESCRIPTOR = 'rollbook.yaml';
 
+/**
+ * The `sh -c` script (as rendered, quoted) that dumps a PostgreSQL cluster inside its container as the
+ * image's superuser: bitnami images (BITNAMI_APP_NAME) use postgres and its own password, the official
+ * image POSTGRES_USER; the password only reaches pg_dumpall as PGPASSWORD.
+ */
+export const PG_DUMPALL_SH = `'case "\${BITNAMI_APP_NAME:-}" in postgresql*) u=postgres; if [ "\${POSTGRESQL_USERNAME:-\${POSTGRES_USER:-postgres}}" = postgres ]; then pw="\${POSTGRESQL_PASSWORD:-\${POSTGRES_PASSWORD:-}}"; f="\${POSTGRESQL_PASSWORD_FILE:-\${POSTGRES_PASSWORD_FILE:-}}"; else pw="\${POSTGRESQL_POSTGRES_PASSWORD:-\${POSTGRES_POSTGRES_PASSWORD:-}}"; f="\${POSTGRESQL_POSTGRES_PASSWORD_FILE:-\${POSTGRES_POSTGRES_PASSWORD_FILE:-}}"; fi ;; *) u="\${POSTGRES_USER:-postgres}"; pw="\${POSTGRES_PASSWORD:-}"; f="\${POSTGRES_PASSWORD_FILE:-}" ;; esac; if [ -n "$f" ] && [ -r "$f" ]; then pw="$(cat -- "$f")"; fi; if [ -z "$pw" ] && [ -n "\${BITNAMI_APP_NAME:-}" ]; then echo "rollbook: no password for the postgres superuser in this container (bitnami chart: auth.enablePostgresUser off?)" >&2; fi; PGPASSWORD="$pw" pg_dumpall --username="$u" --file=/tmp/rollbook-dumpall.sql'`;
+
 /** A setting read from the manifest at the given line. */
 export function m<T>(value: T, line = 10): Setting<T> {
   return { value, at: { file: MANIFEST, line } };
@@ -60,7 +67,9 @@ type EveryFact = {
   >;
 } & { ecs: Required<Omit<EcsFacts, 'containerHealthCheck' | 'variants' | 'variantUnknown'>> } & {
   // the analysis runs' timing is not a name (see test/readers/analysis-runs.test.ts)
-  argoRollouts: Required<Omit<ArgoRolloutsFacts, 'backgroundAnalysis'>>;
+  argoRollouts: Required<
+    Omit<ArgoRolloutsFacts, 'backgroundAnalysis' | 'prePromotionAnalysis' | 'postPromotionAnalysis'>
+  >;
 };
 
 /** Every typed platform fact of every block, each name set to `value`. */
@@ -68,7 +77,7 @@ export function everyFact(value: string): EveryFact {
   return {
     kustomize: { overlay: value },
     helm: { release: value, chart: value, chartPath: value, chartVersion: value, appVersion: value },
-    argoRollouts: { analysisTemplates: [value] },
+    argoRollouts: { analysisTemplates: [value], selector: { app: value } },
     argocd: { app: value, kind: 'ApplicationSet', source: { repoURL: value, path: value, chart: value } },
     flux: {
       helmRelease: value,
@@ -90,6 +99,7 @@ export function everyFact(value: string): EveryFact {
     lambda: {
       function: value,
       logicalId: value,
+      stack: value,
       alias: value,
       region: value,
       alarms: 1,

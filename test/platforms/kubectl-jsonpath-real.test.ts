@@ -90,29 +90,73 @@ const SAMPLES: Record<string, (c: Check) => Sample[]> = {
     { name: 'resumed: the field is gone', object: deployment(''), want: 'pass' },
     { name: 'resumed: false', object: deployment('  paused: false'), want: 'pass' },
   ],
-  'jsonpath=phase={.status.phase} step={.status.currentStepIndex};': (c) => {
-    const pass = c.outcomes?.find((r) => r.result === 'pass' && /^step=\d+;$/.test(r.contains));
-    const index = Number(/\d+/.exec(pass?.contains ?? '')?.[0] ?? Number.NaN);
-    return [
-      {
-        name: `paused at the wait (index ${index})`,
-        object: rollout(`phase: Paused, currentStepIndex: ${index}`),
-        want: 'pass',
-      },
-      {
-        name: 'healthy on the target',
-        object: rollout(`phase: Healthy, currentStepIndex: ${index + 3}`),
-        want: 'pass',
-      },
-      { name: 'aborted', object: rollout('phase: Degraded, currentStepIndex: 0, abort: true'), want: 'fail' },
-      {
-        name: 'still before the wait',
-        object: rollout(`phase: Progressing, currentStepIndex: ${index + 40}`),
-        want: 'unknown',
-      },
-      { name: 'a fresh object with no status', object: rollout(''), want: 'unknown' },
-    ];
-  },
+  'jsonpath=phase={.status.phase} step={.status.currentStepIndex} pause={.status.pauseConditions[*].reason};':
+    (c) => {
+      const inconclusive = {
+        name: 'paused by an Inconclusive analysis',
+        object: rollout(
+          'phase: Paused, currentStepIndex: 2, pauseConditions: [{reason: InconclusiveAnalysisRun, startTime: "2026-01-01T00:00:00Z"}]',
+        ),
+        want: 'fail' as const,
+      };
+      const aborted = {
+        name: 'aborted',
+        object: rollout('phase: Degraded, currentStepIndex: 0, abort: true'),
+        want: 'fail' as const,
+      };
+      const fresh = { name: 'a fresh object with no status', object: rollout(''), want: 'unknown' as const };
+      // blueGreen (pausedCheck): paused before promotion, rollout/bluegreen.go BlueGreenPause
+      if (c.outcomes?.some((r) => r.contains === 'BlueGreenPause'))
+        return [
+          {
+            name: 'paused before promotion',
+            object: rollout(
+              'phase: Paused, pauseConditions: [{reason: BlueGreenPause, startTime: "2026-01-01T00:00:00Z"}]',
+            ),
+            want: 'pass',
+          },
+          { name: 'healthy (fast-tracked)', object: rollout('phase: Healthy'), want: 'pass' },
+          { name: 'still starting the preview', object: rollout('phase: Progressing'), want: 'unknown' },
+          inconclusive,
+          aborted,
+          fresh,
+        ];
+      // canary (waitAtCheck): at the wait's step index
+      const pass = c.outcomes?.find((r) => r.result === 'pass' && /^step=\d+ $/.test(r.contains));
+      const index = Number(/\d+/.exec(pass?.contains ?? '')?.[0] ?? Number.NaN);
+      return [
+        {
+          name: `paused at the wait (index ${index})`,
+          object: rollout(
+            `phase: Paused, currentStepIndex: ${index}, pauseConditions: [{reason: CanaryPauseStep, startTime: "2026-01-01T00:00:00Z"}]`,
+          ),
+          want: 'pass',
+        },
+        {
+          name: `running the analysis it waits at (index ${index})`,
+          object: rollout(`phase: Progressing, currentStepIndex: ${index}`),
+          want: 'pass',
+        },
+        {
+          name: 'healthy on the target',
+          object: rollout(`phase: Healthy, currentStepIndex: ${index + 3}`),
+          want: 'pass',
+        },
+        {
+          name: 'at a step whose index starts with the same digit',
+          object: rollout(`phase: Progressing, currentStepIndex: ${index}0`),
+          want: 'unknown',
+        },
+        inconclusive,
+        aborted,
+        {
+          name: 'still before the wait',
+          object: rollout(`phase: Progressing, currentStepIndex: ${index + 40}`),
+          want: 'unknown',
+        },
+        fresh,
+      ];
+    },
 };
 
 /** The contexts beyond the fixtures: the shapes whose checks use jsonpath. */

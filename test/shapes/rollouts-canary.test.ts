@@ -1,12 +1,15 @@
 /**
- * Two Argo Rollouts canaries in one repository:
+ * Two Argo Rollouts canaries and a blueGreen Rollout in one repository:
  * - checkout: 10-minute pauses, an inline analysis (checkout-smoke: 3 measurements 1m apart after a
  *   30s delay, the interval passed as an arg; a Job smoke test), an indefinite pause, and a background
  *   analysis from step 3 that runs until the rollout completes;
  * - search: an inline analysis whose metric has an interval and no count (it never completes by
- *   itself), then a 2-minute pause.
- * The undo re-runs the steps up to the first wait, each wait is a promote step of its own with its
- * own check, and every timing value is cited where it is set.
+ *   itself), then a 2-minute pause;
+ * - payments (k8s-payments/): blueGreen with autoPromotionEnabled false, previewReplicaCount 1, a
+ *   prePromotionAnalysis (an AnalysisTemplate) and a postPromotionAnalysis (a ClusterAnalysisTemplate).
+ * The undo re-runs the steps up to the first wait; each wait is a read-only look at the measurements
+ * and a promote step, each with its own check; an analysis step's worst case runs until the controller
+ * decides a failing metric; every timing value is cited where it is set.
  */
 import { describe, expect, it } from 'vitest';
 import { commands, design, drivers } from './helpers.js';
@@ -29,31 +32,57 @@ describe('fixture rollouts-canary', () => {
     expect([abort?.expectedSeconds, abort?.maxSeconds]).toEqual([10, 60]);
     expect(abort?.durationBasis).toContain('trafficRouting nginx');
     const undo = p.runbook.find((s) => s.id === 'rollouts-undo');
-    // canary pod 15s + 2 × 600s pauses + analysis 30s + 2 × 1m = 150s
-    expect([undo?.expectedSeconds, undo?.maxSeconds]).toEqual([1365, 1550]);
+    // canary pod 15s + 2 × 600s pauses + analysis 30s + 2 × 1m = 150s; worst: canary pod 50s +
+    // 1200s + the smoke-test Job's 5 errors in a row: 4 × 10s retries + 5 × 60s runs = 340s
+    expect([undo?.expectedSeconds, undo?.maxSeconds]).toEqual([1365, 1590]);
     expect(undo?.title).toContain('stops at the indefinite pause (canary step 7)');
-    expect(undo?.durationBasis).toContain('step 5 analysis checkout-smoke 2m30s (worst 5m)');
+    expect(undo?.durationBasis).toContain(
+      'step 5 analysis checkout-smoke 2m30s (worst 5m40s, until the controller decides a failing metric)',
+    );
+    // the failure path: what the controller decides, and when (from the run's start)
+    expect(undo?.onFailure).toContain(
+      'checkout-smoke/error-budget: Failed at the 2nd failed measurement (failureLimit 1) ~1m30s, Error after 5 errors in a row (consecutiveErrorLimit 4) ~4m30s',
+    );
+    expect(undo?.onFailure).toContain(
+      'background analysis (from step 3) checkout-success-rate: checkout-success-rate/success-rate: Failed at the 3rd failed measurement (failureLimit 2) ~2m',
+    );
+    expect(undo?.onFailure).toContain('kubectl argo rollouts retry rollout -n shop -- checkout');
     // the undo waits at the pause (index 6), not for Healthy: a status watch would time out there
     expect(
       undo?.check.command && commands({ ...p, runbook: [{ ...undo, commands: [undo.check.command] }] }),
     ).toEqual([
-      "kubectl get -n shop -o 'jsonpath=phase={.status.phase} step={.status.currentStepIndex};' -- rollouts.argoproj.io/checkout",
+      "kubectl get -n shop -o 'jsonpath=phase={.status.phase} step={.status.currentStepIndex} pause={.status.pauseConditions[*].reason};' -- rollouts.argoproj.io/checkout",
     ]);
     expect(undo?.check.outcomes?.map((o) => `${o.result}:${o.contains}`)).toEqual([
       'fail:phase=Degraded',
-      'pass:step=6;',
+      'fail:InconclusiveAnalysisRun',
+      'pass:step=6 ',
       'pass:phase=Healthy',
     ]);
+    // before the promote: a read-only look at the background analysis's measurements
+    const look = p.runbook.find((s) => s.id === 'rollouts-look');
+    expect(look?.commands.map((c) => [c.readOnly, c.argv.join(' ')])).toEqual([
+      [true, 'kubectl argo rollouts get rollout -n shop -- checkout'],
+      [
+        true,
+        'kubectl describe -n shop --selector=app=checkout,rollout-type=Background -- analysisruns.argoproj.io',
+      ],
+    ]);
+    expect(look?.check.manual).toBe(true);
+    expect([look?.expectedSeconds, look?.maxSeconds]).toEqual([120, 600]);
     const promote = p.runbook.find((s) => s.id === 'rollouts-promote');
-    // operator 120s + the last scale-up (the pods' rolling model)
-    expect(promote?.expectedSeconds).toBeGreaterThan(120);
+    expect(p.runbook.map((s) => s.id).indexOf('rollouts-promote')).toBe(
+      p.runbook.map((s) => s.id).indexOf('rollouts-look') + 1,
+    );
+    // the last scale-up (the pods' rolling model); the operator's time is the look step's
+    expect(promote?.expectedSeconds).toBe(30);
     expect(promote?.check.expectOutput).toBe('Healthy');
     expect(promote?.onFailure).toContain('kubectl argo rollouts promote -n shop --full -- checkout');
     // the promote's time is counted once (it was counted twice, in the undo and in the promote step)
     const total = p.runbook
       .filter((s) => s.id.startsWith('rollouts-') && !s.conditional)
       .reduce((n, s) => n + s.expectedSeconds, 0);
-    expect(total).toBeLessThan(1365 + 120 + 200);
+    expect(total).toBe(1365 + 120 + 30);
     expect(drivers(p)).toEqual(
       expect.arrayContaining([
         'replicas=6 (manifest@k8s/rollout.yaml:7)',
@@ -91,21 +120,35 @@ describe('fixture rollouts-canary', () => {
       'trafficRouting (abort: weight shift, or a rolling update back to stable)=none (a basic canary) (manifest@k8s-search/rollout.yaml:20)',
     );
     const ids = p.runbook.map((s) => s.id);
-    expect(ids.indexOf('rollouts-promote')).toBe(ids.indexOf('rollouts-undo') + 1);
+    expect(ids.slice(ids.indexOf('rollouts-undo'))).toEqual([
+      'rollouts-undo',
+      'rollouts-look',
+      'rollouts-promote',
+      'verify-recovery',
+    ]);
+    // the look: the step 2 AnalysisRun (step-index 1) by the Rollout's selector labels
+    expect(p.runbook.find((s) => s.id === 'rollouts-look')?.commands.map((c) => c.argv.join(' '))).toEqual([
+      'kubectl argo rollouts get rollout -n shop -- search',
+      'kubectl describe -n shop --selector=app=search,rollout-type=Step,step-index=1 -- analysisruns.argoproj.io',
+    ]);
     const undo = p.runbook.find((s) => s.id === 'rollouts-undo');
     expect(undo?.title).toContain(
       'stops at canary step 2, analysis search-latency (search-latency/p99 every 30s with no count, until it fails or the run is terminated: it never completes by itself)',
     );
     // only the canary pod before the wait: no readiness probe, pull 10s (worst 30s)
     expect([undo?.expectedSeconds, undo?.maxSeconds]).toEqual([10, 30]);
-    expect(undo?.check.outcomes?.find((o) => o.result === 'pass')?.contains).toBe('step=1;');
+    expect(undo?.check.outcomes?.find((o) => o.result === 'pass')?.contains).toBe('step=1 ');
     const promote = p.runbook.find((s) => s.id === 'rollouts-promote');
     expect(promote?.title).toContain('promote search by hand (it skips the analysis step)');
     expect(promote?.commands.map((c) => c.argv.join(' '))).toEqual([
       'kubectl argo rollouts promote -n shop -- search',
     ]);
-    // operator 120s + the 2m pause + the pods (2 replicas, no readiness probe: 20s)
-    expect(promote?.expectedSeconds).toBe(120 + 120 + 20);
+    // the 2m pause + the pods (2 replicas, no readiness probe: 20s); the operator's 120s is the look's
+    expect(promote?.expectedSeconds).toBe(120 + 20);
+    // the failure path of the analysis it waits at: the 2nd failed measurement 30s after it starts
+    expect(undo?.onFailure).toContain(
+      'search-latency/p99: Failed at the 2nd failed measurement (failureLimit 1) ~30s, Error after 5 errors in a row (consecutiveErrorLimit 4) ~2m',
+    );
     expect(drivers(p)).toEqual(
       expect.arrayContaining([
         'canary step 2 analysis search-latency/p99 interval=30s (manifest@k8s-search/analysis.yaml:9)',
@@ -113,6 +156,75 @@ describe('fixture rollouts-canary', () => {
         'canary step 2 analysis search-latency/p99 failureLimit=1 (manifest@k8s-search/analysis.yaml:10)',
         'canary step 3 pause=120 (manifest@k8s-search/rollout.yaml:26)',
       ]),
+    );
+  });
+
+  it('payments (blueGreen): preview of 1 pod + prePromotionAnalysis, a look and a manual promote, then the scale-up, the switch and the postPromotionAnalysis; every value cited', async () => {
+    const p = await design('rollouts-canary', 'rollout/payments');
+    expect(p.risk).toBe('low');
+    expect(p.trigger.oneCommand).toBe(false);
+    const ids = p.runbook.map((s) => s.id);
+    expect(ids.slice(ids.indexOf('rollouts-abort'))).toEqual([
+      'rollouts-abort',
+      'rollouts-undo',
+      'rollouts-look',
+      'rollouts-promote',
+      'verify-recovery',
+    ]);
+    const step = (id: string) => p.runbook.find((s) => s.id === id);
+    // the blueGreen abort: the active Service never left the stable ReplicaSet
+    expect([step('rollouts-abort')?.expectedSeconds, step('rollouts-abort')?.maxSeconds]).toEqual([10, 60]);
+    // one preview pod: pull 10s + ready 5s + 5s = 20s (worst 30s + 5s + 4 × 5s = 55s); the
+    // smoke test: 3 measurements 30s apart = 1m (worst: 5 errors in a row, 4 × 30s = 2m)
+    const undo = step('rollouts-undo');
+    expect([undo?.expectedSeconds, undo?.maxSeconds]).toEqual([20 + 60, 55 + 120]);
+    expect(undo?.title).toContain('stops at the pause before promotion (autoPromotionEnabled: false)');
+    expect(undo?.durationBasis).toContain(
+      'the preview ReplicaSet: 1 pod of the target start at once (pull 10s + ready 5s + 5s × 1) (previewReplicaCount 1) + prePromotionAnalysis payments-smoke 1m (worst 2m, until the controller decides a failing metric)',
+    );
+    expect(undo?.check.outcomes?.map((o) => `${o.result}:${o.contains}`)).toContain('pass:BlueGreenPause');
+    expect(undo?.onFailure).toContain(
+      'prePromotionAnalysis payments-smoke: payments-smoke/checkout-flow: Failed at the 2nd failed measurement (failureLimit 1) ~30s',
+    );
+    const look = step('rollouts-look');
+    expect(commands({ ...p, runbook: look ? [look] : [] })).toEqual([
+      'kubectl argo rollouts get rollout -n shop -- payments',
+      'kubectl describe -n shop --selector=app.kubernetes.io/name=payments,rollout-type=PrePromotion -- analysisruns.argoproj.io',
+    ]);
+    expect(look?.commands.every((c) => c.readOnly)).toBe(true);
+    // after the promote: 3 more pods (20s, worst 55s), the switch, the postPromotionAnalysis
+    // (1m delay + 4 × 1m = 5m; it decides a failure by 3m), worst + scaleDownDelaySeconds 30s (default)
+    const promote = step('rollouts-promote');
+    expect(commands({ ...p, runbook: promote ? [promote] : [] })).toEqual([
+      'kubectl argo rollouts promote -n shop -- payments',
+    ]);
+    expect([promote?.expectedSeconds, promote?.maxSeconds]).toEqual([20 + 300, 55 + 300 + 30]);
+    expect(promote?.check.expectOutput).toBe('Healthy');
+    expect(promote?.onFailure).toContain(
+      'postPromotionAnalysis cluster:http-error-rate: cluster:http-error-rate/error-rate: Failed at the 3rd failed measurement (failureLimit 2) ~3m, Error after 3 errors in a row (consecutiveErrorLimit 2) ~3m, Inconclusive after 2 inconclusive (inconclusiveLimit 1) ~2m',
+    );
+    expect(promote?.onFailure).toContain('the active Service goes back to the stable ReplicaSet');
+    expect(drivers(p)).toEqual(
+      expect.arrayContaining([
+        'replicas=4 (manifest@k8s-payments/rollout.yaml:9)',
+        'previewReplicaCount=1 (manifest@k8s-payments/rollout.yaml:37)',
+        'autoPromotionEnabled=false (manifest@k8s-payments/rollout.yaml:36)',
+        'scaleDownDelaySeconds=30 (default)',
+        'readinessPeriodSeconds=5 (manifest@k8s-payments/rollout.yaml:30)',
+        'prePromotionAnalysis payments-smoke/checkout-flow count=3 (manifest@k8s-payments/analysis.yaml:11)',
+        'prePromotionAnalysis payments-smoke/checkout-flow interval=30s (manifest@k8s-payments/analysis.yaml:12)',
+        'prePromotionAnalysis payments-smoke/checkout-flow failureLimit=1 (manifest@k8s-payments/analysis.yaml:13)',
+        'prePromotionAnalysis payments-smoke/checkout-flow consecutiveErrorLimit=4 (default@k8s-payments/analysis.yaml:10)',
+        'postPromotionAnalysis cluster:http-error-rate/error-rate initialDelay=60s (manifest@k8s-payments/analysis.yaml:30)',
+        'postPromotionAnalysis cluster:http-error-rate/error-rate count=5 (manifest@k8s-payments/analysis.yaml:32)',
+        'postPromotionAnalysis cluster:http-error-rate/error-rate failureLimit=2 (manifest@k8s-payments/analysis.yaml:33)',
+        'postPromotionAnalysis cluster:http-error-rate/error-rate consecutiveErrorLimit=2 (manifest@k8s-payments/analysis.yaml:35)',
+      ]),
+    );
+    const defaulted = p.estimate.drivers.filter((d) => d.source === 'default');
+    expect(defaulted.every((d) => d.realFrom)).toBe(true);
+    expect(p.estimate.drivers.find((d) => d.name === 'scaleDownDelaySeconds')?.realFrom).toBe(
+      'spec.strategy.blueGreen.scaleDownDelaySeconds of the Rollout',
     );
   });
 

@@ -211,10 +211,14 @@ export function templateMetrics(
   });
 }
 
-/** Bind every AnalysisRun of a Rollout (inline steps, background) to the repository's templates. */
+/**
+ * Bind every AnalysisRun of a Rollout (canary inline steps and background; blueGreen pre- and
+ * post-promotion) to the repository's templates.
+ */
 export function bindRolloutAnalysis(w: Workload, templates: TemplateObject[]): void {
   for (const step of w.canarySteps ?? [])
     if (step.analysis) bindAnalysisRun(step.analysis, templates, w.namespace);
-  const bg = w.argoRollouts?.backgroundAnalysis;
-  if (bg) bindAnalysisRun(bg, templates, w.namespace);
+  const a = w.argoRollouts;
+  for (const run of [a?.backgroundAnalysis, a?.prePromotionAnalysis, a?.postPromotionAnalysis])
+    if (run) bindAnalysisRun(run, templates, w.namespace);
 }

@@ -149,72 +149,164 @@ export interface FlagScope {
   flagSources: FlagSource[];
   flags: Flag[];
   flagRefs?: FlagRef[];
+  /** Every flag file of the repository (set when a workload was chosen among several). */
+  repoFlagFiles?: string[];
   unknowns: Unknown[];
 }
 
-function declaredBy(
-  bf: BoundFlag,
-  declared: { sources: readonly FlagSource[]; flags: readonly Flag[] },
-): string | undefined {
-  const line = (at: Evidence | undefined) => (at ? `${at.file}:${at.line}` : 'rollbook.yaml');
-  const killSwitch = declared.flags.find((f) => f.key === bf.flag.key);
-  if (killSwitch) return `declared in ${line(killSwitch.at)}`;
-  const src = declared.sources.find((s) =>
-    s.keys?.length
-      ? (!s.file || s.file === bf.file) && keyMatches(bf.flag.key, s.keys)
-      : s.file !== undefined && s.file === bf.file,
-  );
-  return src ? `declared in ${line(src.at)}` : undefined;
+/** The workload chosen, and how rollbook.yaml's flag declarations name workloads. */
+export interface ScopeContext {
+  chosen: Workload | undefined;
+  workloads: readonly Workload[];
+  /** The reference that selects a workload alone: what the YAML an unknown proposes names. */
+  ref: (w: Workload) => string;
+  /** The workloads a rollbook.yaml reference names, as --workload resolves it. */
+  match: (ref: string) => readonly Workload[];
+  /** rollbook.yaml deploy.workload: the workload of a declaration that names none. */
+  descriptorWorkload?: string;
 }
 
-function yamlList(keys: readonly string[]): string {
-  return `[${keys.map((k) => (/^[A-Za-z0-9_.-]+$/.test(k) ? k : JSON.stringify(k))).join(', ')}]`;
+/** Whose flags a rollbook.yaml declaration says they are: the chosen workload's, others', or it does not say. */
+type Claim = 'mine' | 'others' | 'unsaid';
+
+function claimOf(src: FlagSource, ctx: ScopeContext): Claim {
+  const refs = src.workloads?.length ? src.workloads : ctx.descriptorWorkload ? [ctx.descriptorWorkload] : [];
+  if (refs.length === 0) return 'unsaid';
+  const chosen = ctx.chosen;
+  return chosen && refs.some((r) => ctx.match(r).includes(chosen)) ? 'mine' : 'others';
+}
+
+/** The declarations that name a flag: as a kill switch, by key (exact or prefix*), or by its file. */
+function declarationsOf(key: string, file: string | undefined, sources: readonly FlagSource[]): FlagSource[] {
+  return sources.filter(
+    (s) =>
+      s.killSwitches?.includes(key) ||
+      (s.keys?.length
+        ? (!s.file || s.file === file) && keyMatches(key, s.keys)
+        : s.file !== undefined && s.file === file),
+  );
+}
+
+const lineOf = (at: Evidence | undefined) => (at ? `${at.file}:${at.line}` : 'rollbook.yaml');
+
+/** A YAML flow list of keys or workload references, quoting what a plain scalar cannot hold. */
+export function yamlList(keys: readonly string[]): string {
+  return `[${keys.map((k) => (/^[A-Za-z0-9_./-]+$/.test(k) ? k : JSON.stringify(k))).join(', ')}]`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** Where a declaration sits and what it names, for an unknown: "rollbook.yaml:7 (flagd flags/flags.json)". */
+function describeDeclaration(src: FlagSource): string {
+  const what = [src.provider, src.file, src.keys?.length ? `keys ${src.keys.join(', ')}` : undefined]
+    .filter(Boolean)
+    .join(' ');
+  return `${lineOf(src.at)} (${what})`;
 }
 
 /**
- * The flags of the chosen workload: rollbook.yaml's declarations, then what binds to it. Flags bound
- * to other workloads are left out; flags bound to none are left out too, and an unknown per file says
- * which, what was checked, and the rollbook.yaml lines that would bind them. With one workload (or
- * none chosen) every flag is kept, as before binding existed.
+ * The flags of the chosen workload. A rollbook.yaml declaration (state.flags[]) binds its flags to the
+ * workloads it names (`workloads:`, else deploy.workload); one that names none binds nothing in a
+ * repository of several workloads, where code evaluations, the file's location and (alone) a key
+ * namespace decide. Flags bound to other workloads are left out; flags bound to none are left out too,
+ * and an unknown per file (or per declaration) says which, what was checked, and the rollbook.yaml lines
+ * that would bind them. Evaluations in code no workload owns are kept (marked shared) when no flag file
+ * defines the key. With one workload (or none chosen) every flag is kept, as before binding existed.
  */
 export function scopeFlags(
   declared: { sources: FlagSource[]; flags: Flag[]; refs?: FlagRef[] },
   d: { flagSources: FlagSource[]; flags: Flag[]; flagRefs: FlagRef[]; flagFiles: FlagFileBinding[] },
-  chosen: Workload | undefined,
-  workloads: readonly Workload[],
-  ref: (w: Workload) => string,
+  ctx: ScopeContext,
 ): FlagScope {
+  const { chosen, workloads } = ctx;
+  const unknowns: Unknown[] = [];
+  const names = workloads.map((w) => ctx.ref(w)).join(', ');
+  for (const s of declared.sources)
+    for (const r of s.workloads ?? [])
+      if (ctx.match(r).length === 0)
+        unknowns.push({
+          subject: `flags in ${s.at?.file ?? 'rollbook.yaml'}`,
+          reason: `workloads names ${r}, which is no workload of the repository (found: ${names || 'none'}): the declaration binds its flags to the others it names only. Name one as --workload takes it (kind/name, namespace/kind/name, or the manifest / overlay path)`,
+          ...(s.at ? { at: s.at } : {}),
+        });
+  const claims = new Map(declared.sources.map((s) => [s, claimOf(s, ctx)] as const));
+  const claim = (s: FlagSource) => claims.get(s) ?? 'unsaid';
   if (!chosen || workloads.length <= 1) {
-    const have = new Set(declared.flags.map((f) => f.key));
+    // one workload: a declaration that names another workload (a typo: it is not in the repository) binds nothing
+    const kept = chosen ? declared.sources.filter((s) => claim(s) !== 'others') : declared.sources;
+    const dropped = (f: Flag) => {
+      const decl = declared.sources.filter((s) => s.killSwitches?.includes(f.key));
+      return decl.length > 0 && decl.every((s) => !kept.includes(s));
+    };
+    const mineDeclared = declared.flags.filter((f) => !dropped(f));
+    const have = new Set(mineDeclared.map((f) => f.key));
     return {
-      flagSources: declared.sources.length ? declared.sources : d.flagSources,
-      flags: [...declared.flags, ...d.flags.filter((f) => !have.has(f.key))],
+      flagSources: kept.length ? kept : d.flagSources,
+      flags: [...mineDeclared, ...d.flags.filter((f) => !have.has(f.key))],
       ...(declared.refs?.length
         ? { flagRefs: declared.refs }
         : d.flagRefs.length
           ? { flagRefs: d.flagRefs }
           : {}),
-      unknowns: [],
+      unknowns,
     };
   }
-  const flags: Flag[] = [...declared.flags];
-  const sources: FlagSource[] = [...declared.sources];
-  const unknowns: Unknown[] = [];
-  const name = ref(chosen);
+  const name = ctx.ref(chosen);
+  const flags: Flag[] = [];
+  const bind = (f: Flag, how: string) => {
+    const i = flags.findIndex((x) => x.key === f.key);
+    const had = flags[i];
+    if (had) flags[i] = { ...had, boundBy: how };
+    else flags.push({ ...f, boundBy: how });
+  };
+  const declaredHow = (key: string, decl: readonly FlagSource[]): string | undefined => {
+    const src = decl.find((s) => claim(s) === 'mine');
+    if (!src) return undefined;
+    const ks = src.killSwitches?.includes(key)
+      ? declared.flags.find((f) => f.key === key && f.at)?.at
+      : undefined;
+    return `declared in ${lineOf(ks ?? src.at)}`;
+  };
+  const allRefs = declared.refs?.length ? declared.refs : d.flagRefs;
+  const inFiles = new Set(d.flagFiles.flatMap((f) => f.flags.map((b) => b.flag.key)));
+  const bound = new Set<FlagSource>();
+
+  // kill switches rollbook.yaml declares that no flag file read defines (a provider without a file)
+  for (const f of declared.flags) {
+    const decl = declared.sources.filter((s) => s.killSwitches?.includes(f.key));
+    const how = declaredHow(f.key, decl);
+    if (how) {
+      bind(f, how);
+      continue;
+    }
+    if (inFiles.has(f.key)) continue; // the file's flag, decided below with the file's evidence
+    for (const r of allRefs) {
+      if (r.key !== f.key) continue;
+      const owner = ownerOfPath(r.at.file, workloads);
+      if (!owner.workloads.includes(chosen)) continue;
+      bind(f, `evaluated in ${r.at.file}:${r.at.line}, under ${owner.dir}`);
+      for (const s of decl) bound.add(s);
+      break;
+    }
+  }
+
+  const sources: FlagSource[] = declared.sources.filter((s) => claim(s) === 'mine');
   for (const file of d.flagFiles) {
     const unbound: BoundFlag[] = [];
+    const unsaid = new Set<FlagSource>();
     let mine = 0;
     for (const bf of file.flags) {
-      const how = declaredBy(bf, declared) ?? bf.bonds.find((b) => b.workload === chosen)?.how;
+      const decl = declarationsOf(bf.flag.key, bf.file, declared.sources);
+      const how = declaredHow(bf.flag.key, decl) ?? bf.bonds.find((b) => b.workload === chosen)?.how;
       if (how) {
         mine++;
-        if (!flags.some((f) => f.key === bf.flag.key)) flags.push({ ...bf.flag, boundBy: how });
-        else {
-          const i = flags.findIndex((f) => f.key === bf.flag.key);
-          const f = flags[i];
-          if (f) flags[i] = { ...f, boundBy: how };
-        }
-      } else if (bf.bonds.length === 0) unbound.push(bf);
+        bind(bf.flag, how);
+      } else if (bf.bonds.length === 0 && !decl.some((s) => claim(s) === 'others')) {
+        unbound.push(bf);
+        for (const s of decl) if (claim(s) === 'unsaid') unsaid.add(s);
+      }
     }
     if (mine > 0 && !sources.some((s) => s.file === file.file)) {
       const src = d.flagSources.find((s) => s.file === file.file);
@@ -227,6 +319,9 @@ export function scopeFlags(
       ? 'the file sits in a directory several workloads share'
       : `${file.file.includes('/') ? file.file.slice(0, file.file.lastIndexOf('/')) : 'the repository root'} is no workload's directory`;
     const at = d.flagSources.find((s) => s.file === file.file)?.at ?? unbound[0]?.flag.at;
+    const fix = unsaid.size
+      ? `${[...unsaid].map(describeDeclaration).join(' and ')} declare${unsaid.size === 1 ? 's' : ''} them without saying which workload (no workloads:, no deploy.workload), and the repository holds ${plural(workloads.length, 'workload')}: if they are ${name}'s, add workloads: [${name}] there`
+      : `If they are ${name}'s, bind them in rollbook.yaml: state: { flags: [{ provider: ${file.provider}, file: ${file.file}, keys: ${yamlList(keys)}, workloads: ${yamlList([name])} }] }`;
     unknowns.push({
       subject: `flags in ${file.file || file.provider}`,
       reason:
@@ -234,17 +329,49 @@ export function scopeFlags(
         (switches.length
           ? ` (kill switch${switches.length === 1 ? '' : 'es'} ${switches.join(', ')}: a candidate mitigation, not offered in the runbook until bound)`
           : '') +
-        `. Checked: rollbook.yaml state.flags, evaluations of each key in code under a workload's own directory (none found), the file's location (${where}), and a key namespace naming exactly one workload (none). The design leaves them out. If they are ${name}'s, bind them in rollbook.yaml: deploy: { workload: ${name} } and state: { flags: [{ provider: ${file.provider}, file: ${file.file}, keys: ${yamlList(keys)} }] }`,
+        `. Checked: rollbook.yaml state.flags (a declaration binds to the workloads it names), evaluations of each key in code under a workload's own directory (none found), the file's location (${where}), and a key namespace naming exactly one workload (none). The design leaves them out. ${fix}`,
       ...(at ? { at } : {}),
     });
   }
-  const refs = (declared.refs?.length ? declared.refs : d.flagRefs).filter((r) =>
-    ownerOfPath(r.at.file, workloads).workloads.includes(chosen),
-  );
+
+  // declarations no flag file read covers: a provider without a file, a file rollbook cannot read
+  const read = new Set(d.flagFiles.map((f) => f.file));
+  for (const s of declared.sources) {
+    if (claim(s) === 'mine' || (s.file !== undefined && read.has(s.file))) continue;
+    const owner = s.file !== undefined ? ownerOfPath(s.file, workloads) : undefined;
+    if (bound.has(s) || owner?.workloads.includes(chosen)) {
+      if (!sources.includes(s)) sources.push(s);
+      continue;
+    }
+    if (claim(s) === 'others' || owner?.workloads.length) continue;
+    // a kill switch another workload's code evaluates is that workload's
+    const elsewhere = (s.killSwitches ?? []).every((k) =>
+      allRefs.some((r) => r.key === k && ownerOfPath(r.at.file, workloads).workloads.length > 0),
+    );
+    if (s.killSwitches?.length && elsewhere) continue;
+    unknowns.push({
+      subject: `flags in ${s.at?.file ?? 'rollbook.yaml'}`,
+      reason: `${describeDeclaration(s)} declares ${s.killSwitches?.length ? `kill switch${s.killSwitches.length === 1 ? '' : 'es'} ${s.killSwitches.join(', ')}` : 'a flag provider'} without saying which workload (no workloads:, no deploy.workload), and the repository holds ${plural(workloads.length, 'workload')}. Checked: evaluations in a workload's own code (none found)${s.file ? `, the file's location (no workload's directory)` : ''}. The design leaves it out. If it is ${name}'s, add workloads: [${name}] to it`,
+      ...(s.at ? { at: s.at } : {}),
+    });
+  }
+
+  const defined = new Set([...d.flags.map((f) => f.key), ...declared.flags.map((f) => f.key)]);
+  const refs: FlagRef[] = [];
+  for (const r of allRefs) {
+    const owners = ownerOfPath(r.at.file, workloads).workloads;
+    if (owners.includes(chosen)) refs.push(r);
+    // code no workload owns may run in any of them: a key no flag file defines is kept, marked shared
+    else if (owners.length === 0 && !defined.has(r.key)) refs.push({ ...r, shared: true });
+  }
+  const repoFlagFiles = [
+    ...new Set([...d.flagSources, ...declared.sources].flatMap((s) => (s.file ? [s.file] : []))),
+  ].sort(cmp);
   return {
     flagSources: sources,
     flags: flags.sort((a, b) => cmp(a.key, b.key)),
     ...(refs.length ? { flagRefs: refs } : {}),
+    ...(repoFlagFiles.length ? { repoFlagFiles } : {}),
     unknowns,
   };
 }

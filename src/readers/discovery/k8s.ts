@@ -233,6 +233,25 @@ export function workloadOf(o: KObj, byKindName: Map<string, KObj>): Workload | u
         'scaleDownDelaySeconds',
         setting(num(st.scaleDownDelaySeconds), at([...base, 'scaleDownDelaySeconds'])),
       );
+      if (kind === 'blueGreen') {
+        // docs/features/bluegreen.md "Configurable Features": autoPromotionEnabled (default true),
+        // autoPromotionSeconds, previewReplicaCount (default: spec.replicas)
+        put(
+          s,
+          'autoPromotionEnabled',
+          setting(bool(st.autoPromotionEnabled), at([...base, 'autoPromotionEnabled'])),
+        );
+        put(
+          s,
+          'autoPromotionSeconds',
+          setting(num(st.autoPromotionSeconds), at([...base, 'autoPromotionSeconds'])),
+        );
+        put(
+          s,
+          'previewReplicaCount',
+          setting(num(st.previewReplicaCount), at([...base, 'previewReplicaCount'])),
+        );
+      }
       if (kind === 'canary') {
         const routers = Object.keys(obj(st.trafficRouting)).sort(cmp);
         put(
@@ -395,6 +414,18 @@ export function workloadOf(o: KObj, byKindName: Map<string, KObj>): Workload | u
       if (starting !== undefined) run.startingStep = { value: starting, at: at([...bgPath, 'startingStep']) };
       if (run.templates.length) facts.argoRollouts.backgroundAnalysis = run;
     }
+    for (const key of ['prePromotionAnalysis', 'postPromotionAnalysis'] as const) {
+      const block = get(spec, 'strategy', 'blueGreen', key);
+      const path = ['spec', 'strategy', 'blueGreen', key];
+      if (!facts.argoRollouts || !isObj(block)) continue;
+      const run = analysisRunRef(block, (p) => at([...path, ...p]));
+      if (run.templates.length) facts.argoRollouts[key] = run;
+    }
+    const labels = obj(get(spec, 'selector', 'matchLabels'));
+    const selector = Object.fromEntries(
+      Object.entries(labels).filter((e): e is [string, string] => typeof e[1] === 'string'),
+    );
+    if (facts.argoRollouts && Object.keys(selector).length) facts.argoRollouts.selector = selector;
   }
   const canarySteps: CanaryStep[] = [];
   if (o.kind === 'Rollout')

@@ -46,6 +46,29 @@ function homePaths(w: Workload): string[] {
 
 const under = (p: string, dir: string) => p === dir || p.startsWith(`${dir}/`);
 
+/**
+ * The compose projects `docker compose up` names: by one of their files, or the project directory,
+ * or (when neither can be told: a host's path) the repository's only project; narrowed to those
+ * holding a service it names.
+ */
+function composeWorkloads(t: DeployTarget, workloads: Workload[]): Workload[] {
+  const projects = workloads.filter((w) => w.compose !== undefined);
+  const v = t.value;
+  const named = /\.ya?ml$/.test(v)
+    ? projects.filter((w) => w.compose?.files.includes(v))
+    : v === ''
+      ? new Set(projects.map(group)).size === 1
+        ? projects
+        : []
+      : projects.filter((w) => (w.compose?.dir || '.') === v);
+  if (!t.services?.length) return named;
+  return named.filter((w) => {
+    const f = w.compose;
+    const all = f ? [...f.services, ...f.oneShot, ...f.others].map((s) => s.name) : [];
+    return t.services?.some((s) => all.includes(s));
+  });
+}
+
 /** The workloads a deploy command's target names (by name, kind/name, path or image). */
 export function targetWorkloads(
   t: DeployTarget,
@@ -53,6 +76,15 @@ export function targetWorkloads(
   fileWorkloads: (file: string) => Workload[],
 ): Workload[] {
   const v = t.value;
+  if (t.kind === 'compose') return composeWorkloads(t, workloads);
+  if (t.kind === 'stack') return workloads.filter((w) => w.lambda?.stack === v);
+  if (t.kind === 'template') {
+    // the template file itself, or the templates of the directory the command runs in
+    const dir = v === '.' ? '' : v;
+    return workloads.filter(
+      (w) => w.platform === 'lambda' && w.at !== undefined && (w.at.file === v || dirOf(w.at.file) === dir),
+    );
+  }
   if (t.kind === 'kind-name') return workloads.filter((w) => group(w) === v);
   if (t.kind === 'image') return workloads.filter((w) => w.images.some((i) => i.repository === v));
   if (t.kind === 'path') {
@@ -147,18 +179,41 @@ function runOwners(r: MigrationRun, inp: BindingInputs): Workload[] {
 }
 
 /**
- * Migration runs that run no set found in the repository (`rails db:migrate` in a Procfile with no
- * rails migrations read), with the workloads they belong to: what they change is unknown.
+ * Migration runs that run no set found in the repository, with the workloads they belong to: what
+ * they change is unknown. A run of a known tool none of whose sets it runs (`rails db:migrate` in a
+ * Procfile with no rails migrations read), and a run whose tool rollbook cannot tell (a compose
+ * migration service of the app's own image, a Helm hook Job, a CI job running ./scripts/migrate.sh):
+ * `toolUnknown` says so, and the caller drops such a run when a set is bound to the workload (it
+ * most likely runs that set). A CI migration command belongs to the workloads its pipeline deploys.
  */
-export function runsWithoutSet(inp: BindingInputs): { run: MigrationRun; workloads: string[] }[] {
-  return inp.runs.flatMap((r) => {
-    if (r.mode === 'pipeline' || r.tool === undefined) return [];
-    const runsOne = inp.sets.some(
-      (set) => runsSet(r, set, inp.sets.filter((x) => x.tool === set.tool).length === 1) !== 'no',
+export function runsWithoutSet(
+  inp: BindingInputs,
+): { run: MigrationRun; workloads: string[]; toolUnknown?: true }[] {
+  const runsOne = (cmd: { tool?: string; dir?: string }) =>
+    inp.sets.some(
+      (set) => runsSet(cmd, set, inp.sets.filter((x) => x.tool === set.tool).length === 1) !== 'no',
     );
-    const owners = runsOne ? [] : runOwners(r, inp);
-    return owners.length ? [{ run: r, workloads: [...new Set(owners.map(workloadRef))] }] : [];
-  });
+  const out = new Map<string, { run: MigrationRun; workloads: string[]; toolUnknown?: true }>();
+  const add = (r: MigrationRun, owners: Workload[]) => {
+    if (!owners.length || runsOne(r)) return;
+    const key = `${at(r.at)}\u0000${r.detail}`;
+    const refs = [...new Set([...(out.get(key)?.workloads ?? []), ...owners.map(workloadRef)])];
+    out.set(key, { run: r, workloads: refs, ...(r.tool === undefined ? { toolUnknown: true } : {}) });
+  };
+  for (const r of inp.runs) if (r.mode !== 'pipeline') add(r, runOwners(r, inp));
+  for (const p of inp.pipelines)
+    for (const cmd of p.migrations ?? [])
+      add(
+        {
+          mode: 'pipeline',
+          ...(cmd.tool ? { tool: cmd.tool } : {}),
+          detail: `${p.provider} ${p.file} job ${cmd.job}: ${cmd.command}`,
+          ...(cmd.dir ? { dir: cmd.dir } : {}),
+          at: cmd.at,
+        },
+        inp.workloads.filter((w) => (p.deploys ?? []).includes(workloadRef(w))),
+      );
+  return [...out.values()];
 }
 
 /** The binding of each set (in the order given). */
