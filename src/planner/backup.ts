@@ -200,37 +200,66 @@ const COMPOSE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 /** Where the dump is written inside the container before it is copied out (a constant: nothing of the user's). */
 const IN_CONTAINER_DUMP = '/tmp/rollbook-dumpall.sql';
 
+/** `VAR_FILE`'s contents when it names a readable file (`$(cat)` drops trailing newlines, as the images' own entrypoints do). */
+const FROM_FILE = 'if [ -n "$f" ] && [ -r "$f" ]; then pw="$(cat -- "$f")"; fi';
+
 /**
- * The MySQL/MariaDB root password as the official images take it: MYSQL_ROOT_PASSWORD (mysql, and
- * mariadb's older name) or MARIADB_ROOT_PASSWORD, else the file a *_FILE variable names (Docker/Kubernetes
- * secrets: the entrypoint reads it for its own process only, so `exec` does not see the password in the
- * environment). It reaches the dump tool as MYSQL_PWD in that one process's environment (how the mysql
- * image's own healthcheck passed it), never as --password on a command line (ps, shell history, logs).
+ * The MySQL/MariaDB root account and its password as the images take them, read inside the container:
+ * - official mysql / mariadb images: MYSQL_ROOT_PASSWORD, MARIADB_ROOT_PASSWORD (mariadb's own name),
+ *   or the file a *_FILE variable names (docker-library docker-entrypoint.sh `file_env`);
+ * - bitnami mysql / mariadb charts (bitnami/charts bitnami/{mysql,mariadb}/templates/primary/statefulset.yaml):
+ *   MYSQL_ROOT_PASSWORD / MARIADB_ROOT_PASSWORD from the release's secret, or with `auth.usePasswordFiles`
+ *   MYSQL_ROOT_PASSWORD_FILE / MARIADB_ROOT_PASSWORD_FILE (the file wins when it exists, as in the charts'
+ *   own probes: `password_aux=$(cat "$MYSQL_ROOT_PASSWORD_FILE")`, then `mysqladmin -uroot`); the bitnami
+ *   images name the account MYSQL_ROOT_USER / MARIADB_ROOT_USER (default root; bitnami/containers README).
+ * The entrypoint reads a *_FILE for its own process only, so `exec` reads the file itself. The password
+ * reaches the dump tool as MYSQL_PWD in that one process's environment, never as --password on a
+ * command line (ps, shell history, logs), and is never printed.
  */
-const MYSQL_PASSWORD = [
-  `pw="\${MYSQL_ROOT_PASSWORD:-\${MARIADB_ROOT_PASSWORD:-}}"`,
-  `f="\${MYSQL_ROOT_PASSWORD_FILE:-\${MARIADB_ROOT_PASSWORD_FILE:-}}"`,
-  'if [ -z "$pw" ] && [ -n "$f" ]; then pw="$(cat -- "$f")"; fi',
+const MYSQL_CREDENTIALS = [
+  `pw="\${MARIADB_ROOT_PASSWORD:-\${MYSQL_ROOT_PASSWORD:-}}"`,
+  `f="\${MARIADB_ROOT_PASSWORD_FILE:-\${MYSQL_ROOT_PASSWORD_FILE:-}}"`,
+  FROM_FILE,
+  `u="\${MARIADB_ROOT_USER:-\${MYSQL_ROOT_USER:-root}}"`,
+].join('; ');
+
+/**
+ * The PostgreSQL superuser and its password, read inside the container:
+ * - official postgres image: POSTGRES_USER (default postgres) is the superuser, POSTGRES_PASSWORD or
+ *   POSTGRES_PASSWORD_FILE its password; local socket connections are trusted, so the password is
+ *   only passed along (docker-library/postgres docker-entrypoint.sh).
+ * - bitnami images (BITNAMI_APP_NAME=postgresql…, bitnami/containers bitnami/postgresql Dockerfile): the
+ *   superuser is always `postgres`; local connections need its password once one is set (libpostgresql.sh
+ *   `postgresql_restrict_pghba`: trust → md5). POSTGRES_* names are aliases of POSTGRESQL_* (README).
+ *   With no custom user (the chart's `auth.username` empty), POSTGRESQL_PASSWORD / POSTGRES_PASSWORD
+ *   (or *_FILE) is postgres's password; with one, that is the custom user's (not a superuser) and
+ *   postgres's is POSTGRESQL_POSTGRES_PASSWORD / POSTGRES_POSTGRES_PASSWORD (or *_FILE), set by the chart
+ *   only with `auth.enablePostgresUser` (bitnami/charts bitnami/postgresql/templates/primary/statefulset.yaml).
+ *   Without it postgres has no password: said on stderr (no secret), and pg_dumpall is refused.
+ */
+const POSTGRES_CREDENTIALS = [
+  `case "\${BITNAMI_APP_NAME:-}" in postgresql*) u=postgres; if [ "\${POSTGRESQL_USERNAME:-\${POSTGRES_USER:-postgres}}" = postgres ]; then pw="\${POSTGRESQL_PASSWORD:-\${POSTGRES_PASSWORD:-}}"; f="\${POSTGRESQL_PASSWORD_FILE:-\${POSTGRES_PASSWORD_FILE:-}}"; else pw="\${POSTGRESQL_POSTGRES_PASSWORD:-\${POSTGRES_POSTGRES_PASSWORD:-}}"; f="\${POSTGRESQL_POSTGRES_PASSWORD_FILE:-\${POSTGRES_POSTGRES_PASSWORD_FILE:-}}"; fi ;; *) u="\${POSTGRES_USER:-postgres}"; pw="\${POSTGRES_PASSWORD:-}"; f="\${POSTGRES_PASSWORD_FILE:-}" ;; esac`,
+  FROM_FILE,
+  `if [ -z "$pw" ] && [ -n "\${BITNAMI_APP_NAME:-}" ]; then echo "rollbook: no password for the postgres superuser in this container (bitnami chart: auth.enablePostgresUser off?)" >&2; fi`,
 ].join('; ');
 
 /**
  * The dump command run inside the store's own container, as a constant `sh -c` script (only the
- * image's own environment is expanded there, never a name from the repository): the official images
- * create the superuser from POSTGRES_USER (default postgres; local connections are trusted, no
- * password) and the root account from MYSQL_ROOT_PASSWORD / MARIADB_ROOT_PASSWORD (or their *_FILE).
- * MariaDB 11 images ship mariadb-dump without the mysqldump name: the first one present runs.
+ * image's own environment is expanded there, never a name from the repository), as the superuser
+ * (see the credentials above). MariaDB 11 images ship mariadb-dump without the mysqldump name: the
+ * first one present runs.
  */
 function dumpScript(engine: string): { script: string; complete: string; tool: string } | undefined {
   if (engine === 'postgres')
     return {
       tool: 'pg_dumpall',
-      script: `pg_dumpall --username="\${POSTGRES_USER:-postgres}" --file=${IN_CONTAINER_DUMP}`,
+      script: `${POSTGRES_CREDENTIALS}; PGPASSWORD="$pw" pg_dumpall --username="$u" --file=${IN_CONTAINER_DUMP}`,
       complete: 'PostgreSQL database cluster dump complete',
     };
   if (engine === 'mysql' || engine === 'mariadb')
     return {
       tool: engine === 'mariadb' ? 'mariadb-dump' : 'mysqldump',
-      script: `${MYSQL_PASSWORD}; dump="$(command -v mariadb-dump || command -v mysqldump)"; MYSQL_PWD="$pw" "$dump" --all-databases --single-transaction --user=root --result-file=${IN_CONTAINER_DUMP}`,
+      script: `${MYSQL_CREDENTIALS}; dump="$(command -v mariadb-dump || command -v mysqldump)" || { echo "rollbook: no mariadb-dump or mysqldump in this container" >&2; exit 127; }; MYSQL_PWD="$pw" "$dump" --all-databases --single-transaction --user="$u" --result-file=${IN_CONTAINER_DUMP}`,
       complete: 'Dump completed',
     };
   return undefined;

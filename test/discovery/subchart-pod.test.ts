@@ -1,7 +1,8 @@
 /**
  * The primary pod of a database subchart: named as helm template rendered it, else by the bitnami
- * postgresql chart's naming (postgresql.v1.primary.fullname over common.names.fullname) where that is
- * certain, else not derived, with the reason.
+ * postgresql / mysql / mariadb charts' naming (postgresql.v1.primary.fullname, mysql.primary.fullname,
+ * mariadb.primary.fullname over common.names.fullname) where that is certain, else not derived, with
+ * the reason.
  */
 import { describe, expect, it } from 'vitest';
 import { type SubchartInput, subchartPrimaryPod } from '../../src/readers/discovery/subchart-pod.js';
@@ -44,6 +45,38 @@ describe('subchartPrimaryPod', () => {
     ['an alias is the chart name', { alias: 'db', values: {} }, 'web-db-0'],
     ['63 characters at most', { release: 'a'.repeat(60) }, `${'a'.repeat(60)}-po-0`],
     ['no trailing dash after the cut', { release: 'a'.repeat(62) }, `${'a'.repeat(62)}-0`],
+    ['a pinned current major (12.x.x)', { version: '12.x.x' }, 'web-postgresql-0'],
+    ['mysql standalone', { name: 'mysql', alias: 'mysql', values: {} }, 'web-mysql-0'],
+    [
+      'mysql replication: -primary',
+      {
+        name: 'mysql',
+        alias: 'mysql',
+        version: '~9.4.0',
+        values: { mysql: { architecture: 'replication' } },
+      },
+      'web-mysql-primary-0',
+    ],
+    [
+      'mysql fullnameOverride, replication with primary.name',
+      {
+        name: 'mysql',
+        alias: 'mysql',
+        values: { mysql: { fullnameOverride: 'db', architecture: 'replication', primary: { name: 'main' } } },
+      },
+      'db-main-0',
+    ],
+    ['mariadb standalone', { name: 'mariadb', alias: 'mariadb', values: {} }, 'web-mariadb-0'],
+    [
+      'mariadb replication: -primary',
+      { name: 'mariadb', alias: 'mariadb', values: { mariadb: { architecture: 'replication' } } },
+      'web-mariadb-primary-0',
+    ],
+    [
+      'mariadb aliased, release containing the alias',
+      { name: 'mariadb', alias: 'db', release: 'shop-db', values: { db: { nameOverride: 'db' } } },
+      'shop-db-0',
+    ],
   ] as const)('%s', (_n, over, want) => {
     expect(pod(over as Partial<SubchartInput>)).toBe(want);
   });
@@ -60,11 +93,40 @@ describe('subchartPrimaryPod', () => {
       { values: { global: { postgresql: { fullnameOverride: 'x' } } } },
       /only some versions/,
     ],
-    ['another chart', { name: 'mysql', alias: 'mysql', values: {} }, /not the bitnami postgresql chart/],
+    [
+      'another chart',
+      { name: 'redis', alias: 'redis', values: {} },
+      /not a bitnami postgresql, mysql or mariadb chart/,
+    ],
     [
       'postgresql from another repository',
       { repository: 'https://charts.example.com' },
-      /not the bitnami postgresql chart/,
+      /not a bitnami postgresql, mysql or mariadb chart/,
+    ],
+    [
+      'mysql from another repository',
+      { name: 'mysql', alias: 'mysql', repository: 'https://charts.example.com', values: {} },
+      /not a bitnami/,
+    ],
+    [
+      'postgresql 10 (master/slave naming)',
+      { version: '10.16.2' },
+      /predates postgresql.v1.primary.fullname/,
+    ],
+    [
+      'mysql 6 (master/slave naming)',
+      { name: 'mysql', alias: 'mysql', version: '6.x.x', values: {} },
+      /predates/,
+    ],
+    [
+      'mariadb 7 (master/slave naming)',
+      { name: 'mariadb', alias: 'mariadb', version: '^7.3.0', values: {} },
+      /predates/,
+    ],
+    [
+      'global.mysql.fullnameOverride',
+      { name: 'mysql', alias: 'mysql', values: { global: { mysql: { fullnameOverride: 'x' } } } },
+      /only some versions/,
     ],
   ] as const)('not derived: %s', (_n, over, reason) => {
     expect(pod(over as Partial<SubchartInput>)).toMatch(reason);
@@ -74,7 +136,7 @@ describe('subchartPrimaryPod', () => {
     const r = subchartPrimaryPod({ ...base, values: { postgresql: { fullnameOverride: 'db' } } });
     expect(r).toEqual({
       name: 'db-0',
-      how: 'the bitnami postgresql chart names its primary StatefulSet db (postgresql.fullnameOverride, architecture standalone)',
+      how: 'the bitnami postgresql chart names its primary StatefulSet db (postgresql.v1.primary.fullname: postgresql.fullnameOverride, architecture standalone)',
       at: [
         { file: 'charts/web/Chart.yaml', line: 8 },
         { file: 'charts/web/values.yaml', line: 20 },

@@ -2,8 +2,11 @@
  * No backup command rollbook generates puts a secret on a command line (ps, shell history, the
  * runbook's log): the MySQL/MariaDB dump reads the root password from the container's own environment
  * (or the file a *_FILE variable names) inside `sh -c` and hands it to the dump tool as MYSQL_PWD;
- * pg_dump and redis-cli get theirs from PGPASSWORD / REDISCLI_AUTH (set by the runbook, see sh.test.ts).
- * The in-container script is run here with a stand-in dump tool that records its argv and environment.
+ * pg_dumpall runs as the image's superuser (official image: POSTGRES_USER; bitnami: postgres, with
+ * POSTGRES_POSTGRES_PASSWORD when POSTGRES_USER is the chart's non-superuser auth.username) and gets its
+ * password as PGPASSWORD; pg_dump and redis-cli get theirs from PGPASSWORD / REDISCLI_AUTH (set by the
+ * runbook, see sh.test.ts). The in-container script is run here with a stand-in dump tool that records
+ * its argv and environment.
  */
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -51,7 +54,7 @@ function runIn(s: string, tool: string, env: Record<string, string>) {
   const log = join(bin, 'log');
   writeFileSync(
     join(bin, tool),
-    `#!/bin/sh\nprintf 'argv:%s\\n' "$*" > ${log}\nprintf 'pwd:%s\\n' "$MYSQL_PWD" >> ${log}\n`,
+    `#!/bin/sh\nprintf 'argv:%s\\n' "$*" > ${log}\nprintf 'pwd:%s\\n' "\${MYSQL_PWD-\${PGPASSWORD-}}" >> ${log}\n`,
   );
   chmodSync(join(bin, tool), 0o755);
   writeFileSync(join(bin, 'cat'), '#!/bin/sh\nexec /bin/cat "$@"\n');
@@ -94,6 +97,105 @@ describe('database dumps keep the password off every command line', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.log).toContain('pwd:from-file');
     expect(r.log).not.toMatch(/argv:.*from-file/);
+  });
+
+  it('a MYSQL_ROOT_USER (bitnami) is the account, and the file wins over the variable (as in the charts probes)', () => {
+    const file = join(dir, 'root-password-2');
+    writeFileSync(file, 'from-file');
+    const r = runIn(script(dbPlan('mysql', 'bitnami/mysql')), 'mysqldump', {
+      MYSQL_ROOT_PASSWORD_FILE: file,
+      MYSQL_ROOT_PASSWORD: 'stale',
+      MYSQL_ROOT_USER: 'admin',
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.log).toContain('--user=admin ');
+    expect(r.log).toContain('pwd:from-file');
+  });
+
+  const pgFile = join(dir, 'postgres-password');
+  writeFileSync(pgFile, 'super from file\n');
+  const pg: { name: string; env: Record<string, string>; user: string; pwd: string }[] = [
+    {
+      name: 'official image: POSTGRES_USER is the superuser',
+      env: { POSTGRES_USER: 'app', POSTGRES_PASSWORD: 'app pw' },
+      user: 'app',
+      pwd: 'app pw',
+    },
+    { name: 'official image, no POSTGRES_USER', env: {}, user: 'postgres', pwd: '' },
+    {
+      name: 'bitnami, no auth.username: POSTGRES_PASSWORD_FILE is postgres password',
+      env: { BITNAMI_APP_NAME: 'postgresql', POSTGRES_PASSWORD_FILE: pgFile },
+      user: 'postgres',
+      pwd: 'super from file',
+    },
+    {
+      name: 'bitnami with auth.username: postgres with POSTGRES_POSTGRES_PASSWORD, not the app user',
+      env: {
+        BITNAMI_APP_NAME: 'postgresql',
+        POSTGRES_USER: 'app',
+        POSTGRES_PASSWORD: 'app pw',
+        POSTGRES_POSTGRES_PASSWORD: 'super pw',
+      },
+      user: 'postgres',
+      pwd: 'super pw',
+    },
+    {
+      name: 'bitnami with auth.username and usePasswordFiles: POSTGRES_POSTGRES_PASSWORD_FILE',
+      env: {
+        BITNAMI_APP_NAME: 'postgresql',
+        POSTGRES_USER: 'app',
+        POSTGRES_PASSWORD_FILE: '/nonexistent',
+        POSTGRES_POSTGRES_PASSWORD_FILE: pgFile,
+      },
+      user: 'postgres',
+      pwd: 'super from file',
+    },
+    {
+      name: 'bitnami-named POSTGRESQL_* variables (a compose file)',
+      env: {
+        BITNAMI_APP_NAME: 'postgresql-repmgr',
+        POSTGRESQL_USERNAME: 'app',
+        POSTGRESQL_POSTGRES_PASSWORD: 'super pw',
+      },
+      user: 'postgres',
+      pwd: 'super pw',
+    },
+  ];
+  for (const c of pg)
+    it(`pg_dumpall, ${c.name}`, () => {
+      const r = runIn(script(dbPlan('postgres', 'postgres')), 'pg_dumpall', c.env);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.log).toContain(`argv:--username=${c.user} --file=/tmp/rollbook-dumpall.sql\n`);
+      expect(r.log).toContain(`pwd:${c.pwd}\n`);
+      if (c.pwd) expect(r.log).not.toMatch(new RegExp(`argv:.*${c.pwd}`));
+    });
+
+  it('bitnami postgres without a superuser password (auth.enablePostgresUser off): said on stderr, no secret shown', () => {
+    const r = runIn(script(dbPlan('postgres', 'postgres')), 'pg_dumpall', {
+      BITNAMI_APP_NAME: 'postgresql',
+      POSTGRES_USER: 'app',
+      POSTGRES_PASSWORD: 'app pw',
+    });
+    expect(r.stderr).toContain('no password for the postgres superuser');
+    expect(r.stderr).not.toContain('app pw');
+    expect(r.log).toContain('argv:--username=postgres ');
+  });
+
+  it('a password is data, never code: shell syntax in it runs nothing', () => {
+    const marker = join(dir, 'pwned');
+    for (const [engine, tool, key] of [
+      ['postgres', 'pg_dumpall', 'POSTGRES_PASSWORD'],
+      ['mysql', 'mysqldump', 'MYSQL_ROOT_PASSWORD'],
+    ] as const) {
+      const pw = `$(echo x > ${marker})"; echo x > ${marker}; '\``;
+      const r = runIn(script(dbPlan(engine, engine)), tool, {
+        [key]: pw,
+        POSTGRES_USER: `$(echo x > ${marker})`,
+      });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.log).toContain(`pwd:${pw}`);
+    }
+    expect(() => readFileSync(marker)).toThrow();
   });
 
   it('the in-container scripts pass shellcheck (POSIX sh)', () => {

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { analyze, plan, render } from '../../src/index.js';
 import type { Plan } from '../../src/model/plan.js';
 import { renderCommand } from '../../src/util/shell.js';
-import { service, workload } from '../platforms/helpers.js';
+import { PG_DUMPALL_SH, service, workload } from '../platforms/helpers.js';
 
 function planWith(store: string): Plan {
   const svc = service({
@@ -139,7 +139,7 @@ describe('the backup step for state the workload itself holds (rule stateful-dat
   it('a postgres StatefulSet: pg_dumpall through pod NAME-0 with --context and -n; a name kubectl could read as an option gets no command', () => {
     const ok = pgService('pg');
     expect(backupCommands(plan(ok, analyze(ok)))).toEqual([
-      `kubectl --context=prod -n data exec pod/pg-0 -- sh -c 'pg_dumpall --username="\${POSTGRES_USER:-postgres}" --file=/tmp/rollbook-dumpall.sql'`,
+      `kubectl --context=prod -n data exec pod/pg-0 -- sh -c ${PG_DUMPALL_SH}`,
       `kubectl --context=prod -n data cp pg-0:/tmp/rollbook-dumpall.sql "\${DB_DUMP_FILE}"`,
     ]);
     const bad = pgService('-pg');

@@ -21,6 +21,13 @@ export { renderCommand };
 export const MANIFEST = 'deploy/k8s/deployment.yaml';
 export const DESCRIPTOR = 'rollbook.yaml';
 
+/**
+ * The `sh -c` script (as rendered, quoted) that dumps a PostgreSQL cluster inside its container as the
+ * image's superuser: bitnami images (BITNAMI_APP_NAME) use postgres and its own password, the official
+ * image POSTGRES_USER; the password only reaches pg_dumpall as PGPASSWORD.
+ */
+export const PG_DUMPALL_SH = `'case "\${BITNAMI_APP_NAME:-}" in postgresql*) u=postgres; if [ "\${POSTGRESQL_USERNAME:-\${POSTGRES_USER:-postgres}}" = postgres ]; then pw="\${POSTGRESQL_PASSWORD:-\${POSTGRES_PASSWORD:-}}"; f="\${POSTGRESQL_PASSWORD_FILE:-\${POSTGRES_PASSWORD_FILE:-}}"; else pw="\${POSTGRESQL_POSTGRES_PASSWORD:-\${POSTGRES_POSTGRES_PASSWORD:-}}"; f="\${POSTGRESQL_POSTGRES_PASSWORD_FILE:-\${POSTGRES_POSTGRES_PASSWORD_FILE:-}}"; fi ;; *) u="\${POSTGRES_USER:-postgres}"; pw="\${POSTGRES_PASSWORD:-}"; f="\${POSTGRES_PASSWORD_FILE:-}" ;; esac; if [ -n "$f" ] && [ -r "$f" ]; then pw="$(cat -- "$f")"; fi; if [ -z "$pw" ] && [ -n "\${BITNAMI_APP_NAME:-}" ]; then echo "rollbook: no password for the postgres superuser in this container (bitnami chart: auth.enablePostgresUser off?)" >&2; fi; PGPASSWORD="$pw" pg_dumpall --username="$u" --file=/tmp/rollbook-dumpall.sql'`;
+
 /** A setting read from the manifest at the given line. */
 export function m<T>(value: T, line = 10): Setting<T> {
   return { value, at: { file: MANIFEST, line } };

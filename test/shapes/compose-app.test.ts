@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { discover } from '../../src/readers/discover.js';
+import { PG_DUMPALL_SH } from '../platforms/helpers.js';
 import { backupStep, commands, design, drivers, hazardIds, SHAPES } from './helpers.js';
 
 describe('fixture compose-app', () => {
@@ -93,7 +94,7 @@ describe('fixture compose-app', () => {
     );
     const f = '-f deploy/docker-compose.yml -f deploy/docker-compose.prod.yml';
     expect(b.commands).toEqual([
-      `docker compose ${f} exec -T db sh -c 'pg_dumpall --username="\${POSTGRES_USER:-postgres}" --file=/tmp/rollbook-dumpall.sql'`,
+      `docker compose ${f} exec -T db sh -c ${PG_DUMPALL_SH}`,
       `docker compose ${f} cp db:/tmp/rollbook-dumpall.sql "\${DB_DUMP_FILE}"`,
       "docker volume inspect --format '{{.Name}}' -- ledger-uploads",
       'docker run --name rollbook-backup-ledger-uploads --volume ledger-uploads:/v:ro alpine tar czf /uploads.tgz -C /v .',

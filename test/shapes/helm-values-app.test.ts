@@ -4,6 +4,7 @@
  * postgresql subchart enabled and a redis subchart disabled.
  */
 import { describe, expect, it } from 'vitest';
+import { PG_DUMPALL_SH } from '../platforms/helpers.js';
 import { backupStep, commands, design, drivers, hazardIds } from './helpers.js';
 
 describe('fixture helm-values-app', () => {
@@ -47,8 +48,8 @@ describe('fixture helm-values-app', () => {
       'Take the backup now: the postgres of subchart postgresql in pod web-postgresql-0 in namespace storefront',
     );
     expect(b.commands).toEqual([
-      'Pod web-postgresql-0 (the bitnami postgresql chart names its primary StatefulSet web-postgresql (release web + chart name postgresql, architecture standalone): charts/web/Chart.yaml:8); check it is the primary before dumping: kubectl get pod web-postgresql-0.',
-      `kubectl -n storefront exec pod/web-postgresql-0 -- sh -c 'pg_dumpall --username="\${POSTGRES_USER:-postgres}" --file=/tmp/rollbook-dumpall.sql'`,
+      'Pod web-postgresql-0 (the bitnami postgresql chart names its primary StatefulSet web-postgresql (postgresql.v1.primary.fullname: release web + chart name postgresql, architecture standalone): charts/web/Chart.yaml:8); check it is the primary before dumping: kubectl get pod web-postgresql-0.',
+      `kubectl -n storefront exec pod/web-postgresql-0 -- sh -c ${PG_DUMPALL_SH}`,
       `kubectl -n storefront cp web-postgresql-0:/tmp/rollbook-dumpall.sql "\${DB_DUMP_FILE}"`,
     ]);
     expect(p.inputs.map((i) => i.name)).toContain('DB_DUMP_FILE');

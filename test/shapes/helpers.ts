@@ -35,7 +35,15 @@ export function backupStep(p: Plan): { title: string; commands: string[] } {
   const shown = step.commands.map((c) => c.manual ?? renderCommand(c));
   for (const format of ['md', 'json', 'sh', 'html']) {
     const out = render(p, format);
-    const text = format === 'html' ? out.replaceAll('&quot;', '"').replaceAll('&#39;', "'") : out;
+    const text =
+      format === 'html'
+        ? out
+            .replaceAll('&quot;', '"')
+            .replaceAll('&#39;', "'")
+            .replaceAll('&lt;', '<')
+            .replaceAll('&gt;', '>')
+            .replaceAll('&amp;', '&')
+        : out;
     if (format === 'json') {
       const parsed = JSON.parse(out) as Plan;
       const json = parsed.runbook.find((s) => s.id === 'take-backup')?.commands ?? [];

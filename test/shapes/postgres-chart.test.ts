@@ -9,6 +9,7 @@ import { analyze, loadService, plan } from '../../src/index.js';
 import type { Plan } from '../../src/model/plan.js';
 import { renderCommand } from '../../src/util/shell.js';
 import { commit, tempRepo } from '../helpers/git-repo.js';
+import { PG_DUMPALL_SH } from '../platforms/helpers.js';
 import { backupStep, commands, design, drivers, hazardIds, SHAPES } from './helpers.js';
 
 const cleanups: (() => void)[] = [];
@@ -79,7 +80,7 @@ describe('fixture postgres-chart', () => {
       "Take the backup now: postgres in pod postgres-0 of StatefulSet postgres in the release's namespace (HELM_NAMESPACE)",
     );
     expect(b.commands).toEqual([
-      `kubectl -n "\${HELM_NAMESPACE}" exec pod/postgres-0 -- sh -c 'pg_dumpall --username="\${POSTGRES_USER:-postgres}" --file=/tmp/rollbook-dumpall.sql'`,
+      `kubectl -n "\${HELM_NAMESPACE}" exec pod/postgres-0 -- sh -c ${PG_DUMPALL_SH}`,
       `kubectl -n "\${HELM_NAMESPACE}" cp postgres-0:/tmp/rollbook-dumpall.sql "\${DB_DUMP_FILE}"`,
     ]);
     const gate = p.gates.find((g) => g.kind === 'backup');

@@ -599,10 +599,12 @@ function chartState(
       `subchart ${depName}${str(get(dep, 'version')) ? ` ${str(get(dep, 'version'))}` : ''}`,
     );
     const repository = str(get(dep, 'repository'));
+    const version = str(get(dep, 'version'));
     const pod = subchartPrimaryPod({
       name: depName,
       alias: alias ?? depName,
       ...(repository ? { repository } : {}),
+      ...(version ? { version } : {}),
       ...(at ? { at } : {}),
       ...(input.release ? { release: input.release } : {}),
       values,

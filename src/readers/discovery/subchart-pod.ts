@@ -4,15 +4,20 @@
  *
  * - `helm template` output (when helm ran and the subchart is vendored under charts/): the one
  *   StatefulSet rendered from `charts/<alias>/templates/` (the primary one when there are several).
- * - Otherwise the bitnami postgresql chart's own convention, only where it is certain (its
- *   templates/_helpers.tpl `postgresql.v1.primary.fullname` over common's `common.names.fullname`):
- *   the StatefulSet is `<alias>.fullnameOverride`, else `<release>-<nameOverride or chart name>` (the
- *   release name alone when it contains that name), truncated to 63 characters without a trailing
- *   "-", with `-<primary.name>` (default `primary`) appended when `architecture: replication`; its
+ * - Otherwise the bitnami chart's own convention, only where it is certain. The bitnami postgresql,
+ *   mysql and mariadb charts name their primary StatefulSet alike (bitnami/charts:
+ *   bitnami/postgresql/templates/_helpers.tpl `postgresql.v1.primary.fullname`,
+ *   bitnami/mysql/templates/_helpers.tpl `mysql.primary.fullname`, bitnami/mariadb/templates/_helpers.tpl
+ *   `mariadb.primary.fullname`, each over bitnami/common's `common.names.fullname`; the StatefulSet's
+ *   `metadata.name` in templates/primary/statefulset.yaml is that helper):
+ *   `<alias>.fullnameOverride`, else `<release>-<nameOverride or chart name>` (the release name alone
+ *   when it contains that name), truncated to 63 characters without a trailing "-", with
+ *   `-<primary.name>` (values.yaml default `primary`) appended when `architecture: replication`; its
  *   first pod is `<StatefulSet>-0`. An aliased dependency's chart name is its alias.
  *   Not certain, so not derived: a release name nobody declares (helm's is the command line's),
- *   templated values, `global.postgresql.fullnameOverride` (honoured by some chart versions only),
- *   and any other chart.
+ *   templated values, `global.<chart>.fullnameOverride` (honoured by some chart versions only), a
+ *   dependency version older than the chart's first major with this naming (postgresql 11, mysql 8,
+ *   mariadb 9: before them `master`/`slave` names), and any other chart (redis, mongodb… keep DB_POD).
  */
 import type { Evidence } from '../../model/service.js';
 import { get, str } from './yaml.js';
@@ -24,11 +29,29 @@ const k8sName = (s: string) => s.slice(0, 63).replace(/-$/, '');
 
 const TEMPLATED = /\{\{/;
 
+/**
+ * The bitnami charts whose primary StatefulSet rollbook names: chart → its naming helper and the first
+ * chart major that has it (architecture standalone | replication, primary.name).
+ */
+const BITNAMI_PRIMARY: Record<string, { helper: string; since: number }> = {
+  mariadb: { helper: 'mariadb.primary.fullname', since: 9 },
+  mysql: { helper: 'mysql.primary.fullname', since: 8 },
+  postgresql: { helper: 'postgresql.v1.primary.fullname', since: 11 },
+};
+
+/** The major version a dependency's version constraint pins (`12.x.x`, `~9.3.0`, `^11`), if it pins one. */
+function pinnedMajor(version: string | undefined): number | undefined {
+  const m = /^[~^=v]?(\d+)(?:\.(?:\d+|[xX*])){0,2}(?:-[\w.]+)?$/.exec((version ?? '').trim());
+  return m ? Number(m[1]) : undefined;
+}
+
 export interface SubchartInput {
   /** Dependency name in Chart.yaml, and its alias (the chart's name once vendored). */
   name: string;
   alias: string;
   repository?: string;
+  /** The dependency's version constraint in Chart.yaml. */
+  version?: string;
   /** Where the dependency is declared. */
   at?: Evidence;
   /** The release name, when a deployment declares it (undefined: assumed, so not certain). */
@@ -83,9 +106,15 @@ function fromHelm(input: SubchartInput): SubchartPod | undefined {
 export function subchartPrimaryPod(input: SubchartInput): SubchartPod {
   const helm = fromHelm(input);
   if (helm) return helm;
-  if (input.name !== 'postgresql' || !/bitnami/i.test(input.repository ?? ''))
+  const chart = BITNAMI_PRIMARY[input.name];
+  if (!chart || !/bitnami/i.test(input.repository ?? ''))
     return {
-      reason: `subchart ${input.alias} (${input.repository ?? 'no repository'}) is not the bitnami postgresql chart, whose naming rollbook knows, and helm template did not render it (not vendored under charts/, or helm not run)`,
+      reason: `subchart ${input.alias} (${input.name}, ${input.repository ?? 'no repository'}) is not a bitnami postgresql, mysql or mariadb chart, whose naming rollbook knows, and helm template did not render it (not vendored under charts/, or helm not run)`,
+    };
+  const major = pinnedMajor(input.version);
+  if (major !== undefined && major < chart.since)
+    return {
+      reason: `the bitnami ${input.name} chart ${input.version} predates ${chart.helper} (version ${chart.since}): its older releases name the StatefulSet differently (master/slave)`,
     };
   if (!input.release)
     return {
@@ -93,9 +122,9 @@ export function subchartPrimaryPod(input: SubchartInput): SubchartPod {
     };
   const sub = get(input.values, input.alias);
   const setting = (...path: string[]) => get(sub, ...path);
-  if (get(input.values, 'global', 'postgresql', 'fullnameOverride') !== undefined)
+  if (get(input.values, 'global', input.name, 'fullnameOverride') !== undefined)
     return {
-      reason: `global.postgresql.fullnameOverride is set, and only some versions of the bitnami postgresql chart honour it for the primary's name`,
+      reason: `global.${input.name}.fullnameOverride is set, and only some versions of the bitnami ${input.name} chart honour it for the primary's name`,
     };
   const texts = [
     setting('fullnameOverride'),
@@ -129,7 +158,7 @@ export function subchartPrimaryPod(input: SubchartInput): SubchartPod {
     : `release ${input.release} + ${nameOverride ? `${input.alias}.nameOverride ${nameOverride}` : `chart name ${name}`}`;
   return {
     name: `${sts}-0`,
-    how: `the bitnami postgresql chart names its primary StatefulSet ${sts} (${why}${replication ? `, architecture replication: -${str(setting('primary', 'name')) || 'primary'}` : ', architecture standalone'})`,
+    how: `the bitnami ${input.name} chart names its primary StatefulSet ${sts} (${chart.helper}: ${why}${replication ? `, architecture replication: -${str(setting('primary', 'name')) || 'primary'}` : ', architecture standalone'})`,
     at,
   };
 }
