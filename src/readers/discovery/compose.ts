@@ -268,7 +268,8 @@ export function commandPath(path: string, script: string, exists: (rel: string) 
 
 /** The readings of a path a deploy command names: from the root, then from its script's directory. */
 export function commandPathReadings(path: string, script: string): string[] {
-  const clean = (p: string) => (p === './' || p === '.' ? '' : p.replace(/^\.\//, '').replace(/\/+$/, ''));
+  const clean = (p: string) =>
+    p === './' || p === '.' ? '' : p.replace(/^\.\//, '').replace(/(?<!\/)\/+$/, '');
   // an absolute path is the host's, whatever directory the command runs from
   if (path.startsWith('/')) return [posix.normalize(path)];
   return [
