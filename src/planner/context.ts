@@ -64,7 +64,9 @@ export function buildContext(service: Service, findings: Finding[], scoped = tru
   );
   for (const r of service.migrationsNotFound ?? [])
     dataPathUnknown.push(
-      `${r.detail} (${r.at.file}:${r.at.line}) runs ${r.tool} migrations and no ${r.tool} migration files were found`,
+      r.tool
+        ? `${r.detail} (${r.at.file}:${r.at.line}) runs ${r.tool} migrations and no ${r.tool} migration files were found`
+        : `${r.detail} (${r.at.file}:${r.at.line}) runs migrations with a tool rollbook does not recognise, and no migration set is bound to this workload`,
     );
   if (dataPathUnknown.length) dataReasons.push(`data path unknown: ${dataPathUnknown.join('; ')}`);
   const own = service.migrations.filter((m) => m.selection !== 'unbound');

@@ -11,8 +11,10 @@
  *   for stores that upgrade their files on start, any new version) may have rewritten the data on disk
  *   in a format the previous version cannot open. A Postgres minor update never changes the on-disk
  *   format (PostgreSQL versioning policy): no item. Without a release window it is unknown, and said so.
- * - compose-migration-service, helm-hook-migration when rollbook read no migration files: the new
- *   image's migrations ran and what they changed is unknown, and said so.
+ * - compose-migration-service, helm-hook-migration when rollbook read no migration files, and every
+ *   migration run of the workload that runs no set rollbook read (a CI migrate job, a Procfile release
+ *   phase, a migrator of a tool it cannot tell): the new version's migrations ran and what they changed
+ *   is unknown, and said so.
  * - crds-in-templates: after the rollback, the CRD and its objects must still exist (restore them from
  *   the backup file otherwise).
  */
@@ -228,11 +230,33 @@ function unreadItem(ctx: PlanContext): ReconcileItem | undefined {
   };
 }
 
+/**
+ * Migration runs of the workload that run no set rollbook read (a CI migrate job, a release phase, a
+ * compose migrator or Helm hook of an unknown tool): what they changed is unknown, and said so. A run
+ * a finding's item already names (same file:line) is not repeated.
+ */
+function runItems(ctx: PlanContext, items: ReconcileItem[]): ReconcileItem[] {
+  const named = new Set(items.flatMap((i) => i.evidence.map((e) => `${e.file}:${e.line}`)));
+  return (ctx.service.migrationsNotFound ?? [])
+    .filter((r) => !named.has(`${r.at.file}:${r.at.line}`))
+    .map((r) => ({
+      rule: 'migration-run-without-set',
+      subject: r.detail,
+      evidence: [r.at],
+      action: `${r.detail} (${at([r.at])}) ran the new version's migrations${r.tool ? ` (${r.tool})` : ''}, and rollbook read no migration set it runs: whether they changed the schema or wrote data the previous version cannot read is unknown. Read the database's migration history table for migrations applied since the deploy began; none: nothing to reconcile; some: revert them with the data owner (after the backup), or keep the schema and fix forward.`,
+      check:
+        'the migration history lists no migration applied since the deploy began, or the data owner decided how each one is handled',
+      when: 'before' as const,
+      unknown: true,
+    }));
+}
+
 /** The reconcile items of the rollback, in hazard order. */
 export function reconcileItems(ctx: PlanContext): ReconcileItem[] {
   const items = ctx.hazards.filter((h) => h.touchesData).flatMap((h) => itemOf(ctx, h));
   const unread = unreadItem(ctx);
-  return unread ? [...items, unread] : items;
+  const all = unread ? [...items, unread] : items;
+  return [...all, ...runItems(ctx, all)];
 }
 
 /** The migration sets the schema step reverts: with a release window, only those the rollback crosses. */

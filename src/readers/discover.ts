@@ -124,8 +124,11 @@ export interface Discovery {
   signals: Signal[];
   /** How migrations are applied (pipeline, hooks, init containers, compose, the app at startup). */
   migrationRuns: MigrationRun[];
-  /** Migration runs of a workload that run no set found here (what they change is unknown). */
-  runsWithoutSet: { run: MigrationRun; workloads: string[] }[];
+  /**
+   * Migration runs of a workload that run no set found here (what they change is unknown);
+   * `toolUnknown`: rollbook cannot tell the tool (a set bound to the workload then accounts for it).
+   */
+  runsWithoutSet: { run: MigrationRun; workloads: string[]; toolUnknown?: true }[];
   /** History tables the service configures for its migration tool. */
   migrationTables: { tool: string; table: Setting<string> }[];
   /** Files looked at (after .gitignore). */

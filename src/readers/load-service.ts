@@ -3,6 +3,7 @@ import { RollbookError } from '../errors.js';
 import {
   type Evidence,
   KUBE_CONTEXT_PLATFORMS,
+  type MigrationRun,
   type MigrationSet,
   type Service,
   type Unknown,
@@ -176,16 +177,15 @@ export async function loadService(dir: string, opts: LoadOptions = {}): Promise<
       else if (set.selection === 'one-of-several' && commanded.length === 1) set.selection = 'only';
     }
     service.migrations = kept;
-    // the workload runs migrations rollbook found no files of: what they change is unknown
+    // the workload runs migrations rollbook found no files of: what they change is unknown. A run
+    // whose tool rollbook cannot tell is accounted for by a set bound to the workload.
     const ref = service.workloads[0] ? workloadRef(service.workloads[0]) : '';
-    const notFound = found.runsWithoutSet.filter((r) => r.workloads.includes(ref)).map((r) => r.run);
+    const hasSet = kept.some(mine);
+    const notFound = found.runsWithoutSet
+      .filter((r) => r.workloads.includes(ref) && !(r.toolUnknown && hasSet))
+      .map((r) => r.run);
     if (notFound.length) service.migrationsNotFound = notFound;
-    for (const r of notFound)
-      service.unknowns.push({
-        subject: `migrations run by ${r.detail}`,
-        reason: `this workload runs ${r.tool} migrations (${r.mode}) and rollbook found no ${r.tool} migration files in the repository: whether the release changed the schema or data is unknown. Name the set in state.migrations (path, tool, database), or confirm with the data owner that the release ran none`,
-        at: r.at,
-      });
+    for (const r of notFound) service.unknowns.push(runWithoutSetUnknown(r));
   }
   const several = service.migrations.filter((m) => m.selection === 'one-of-several');
   if (several.length > 0)
@@ -246,4 +246,21 @@ export function unboundUnknown(set: MigrationSet, service: Service): Unknown {
     subject: `migration set ${set.path}`,
     reason: `${set.path} (${set.tool}) is bound to no workload: nothing in the repository says which of its workloads runs it, so whether this rollback touches its database is unknown (${crossed}); the runbook gives it no command.${checked} If this service's database runs it, declare it in rollbook.yaml: state: { migrations: { path: ${set.path}, tool: ${set.tool}, database: ${set.database || 'postgres'} } }`,
   };
+}
+
+/** The unknown of a migration run that runs no set rollbook read: what would bind it. */
+function runWithoutSetUnknown(r: MigrationRun): Unknown {
+  const declare =
+    'declare the set it runs in rollbook.yaml (state.migrations: { tool: <its tool>, path: <the folder of the files it runs>, database: postgres }), or confirm with the data owner that the release ran none';
+  return r.tool
+    ? {
+        subject: `migrations run by ${r.detail}`,
+        reason: `this workload runs ${r.tool} migrations (${r.mode}) and rollbook found no ${r.tool} migration files in the repository: whether the release changed the schema or data is unknown. Name the set in state.migrations (path, tool, database), or confirm with the data owner that the release ran none`,
+        at: r.at,
+      }
+    : {
+        subject: `migrations run by ${r.detail}`,
+        reason: `this workload runs migrations (${r.mode}, ${r.at.file}:${r.at.line}) with a tool rollbook does not recognise, and no migration set is bound to it: whether the release changed the schema or data is unknown. To bind it, ${declare}`,
+        at: r.at,
+      };
 }

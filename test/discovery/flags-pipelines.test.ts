@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { discover } from '../../src/readers/discover.js';
 import { flagRefsIn } from '../../src/readers/discovery/flags.js';
+import { scriptMigrator } from '../../src/readers/discovery/pipelines.js';
 import { tempRepo } from './helpers.js';
 
 describe('flags', () => {
@@ -134,5 +135,54 @@ jobs:
     expect(
       d.pipelines.map((p) => `${p.file} ${p.deployJob} ${p.migratesBeforeDeploy} ${p.immutableTag}`),
     ).toEqual(['.github/workflows/deploy.yml deploy false true']);
+  });
+
+  it.each([
+    ['./scripts/migrate.sh', true],
+    ['bash scripts/db-migrate.sh production', true],
+    ['DATABASE_URL=$PROD_DB bin/migrate', true],
+    ['python3 tools/migrate.py --env prod', true],
+    ['docker compose run --rm migrate', true],
+    ['docker run --rm myorg/migrator:1.2 up', true],
+    // a folder in an env block, an echo, a flag: no command that migrates
+    ['db/migrations', false],
+    ['echo "running migrations"', false],
+    ['./deploy.sh --skip-migrations', false],
+  ])('a migrator rollbook does not know: %s → %s', (line, want) => {
+    expect(scriptMigrator(line)).toBe(want);
+  });
+
+  it('migration commands of a tool rollbook cannot tell (a script, a job named migrate), not those of a test job', async () => {
+    const dir = tempRepo({
+      '.github/workflows/deploy.yml': `on: push
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    services:
+      postgres: { image: postgres:16 }
+    steps:
+      - run: ./scripts/migrate.sh && npm test
+  migrate:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: ./scripts/migrate.sh
+  db-migration:
+    runs-on: ubuntu-latest
+    steps:
+      - run: ./tools/run-task schema prod
+  deploy:
+    needs: [test, migrate, db-migration]
+    runs-on: ubuntu-latest
+    steps:
+      - run: kubectl set image deployment/api app=acme/api:\${{ github.sha }}
+`,
+    });
+    const d = await discover(dir);
+    expect(d.pipelines.map((p) => p.migratesBeforeDeploy)).toEqual([true]);
+    expect(d.pipelines[0]?.migrations?.map((m) => `${m.job}: ${m.command} ${m.tool}`)).toEqual([
+      'migrate: ./scripts/migrate.sh undefined',
+      'db-migration: (the job named db-migration) undefined',
+    ]);
   });
 });

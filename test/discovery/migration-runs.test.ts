@@ -8,6 +8,7 @@ import {
   configTables,
   goRuns,
   kubernetesRuns,
+  migrationCommand,
   scriptRuns,
   urlTables,
 } from '../../src/readers/discovery/migration-runs.js';
@@ -119,6 +120,33 @@ services:
     expect(
       composeRuns('docker-compose.yml', compose, at(3)).map((r) => `${r.mode} ${r.tool} ${r.detail}`),
     ).toEqual(['compose-service knex compose service migrate (before app): knex migrate:latest']);
+  });
+
+  it.each([
+    ['migrate -path db/migrations -database "$DATABASE_URL" up', 'golang-migrate'],
+    ['migrate -database "$DATABASE_URL" up', 'golang-migrate'],
+    // the app's own migrator, not golang-migrate's CLI (which needs -database)
+    ['/app/ledger migrate up', undefined],
+    ['./bin/migrate up', undefined],
+  ])('%s: %s', (command, tool) => {
+    expect(migrationCommand(command)?.tool).toBe(tool);
+  });
+
+  it('a compose migrator whose tool rollbook cannot tell is a run without a tool', () => {
+    const compose = parseYaml(`
+services:
+  migrate:
+    image: myorg/migrator:1.2
+    command: ./bin/migrate up
+  app:
+    image: myorg/app:1.2
+    depends_on: { migrate: { condition: service_completed_successfully } }
+  db:
+    image: postgres:16
+`);
+    expect(
+      composeRuns('docker-compose.yml', compose, at(3)).map((r) => `${r.mode} ${r.tool} ${r.detail}`),
+    ).toEqual(['compose-service undefined compose service migrate (before app): ./bin/migrate up']);
   });
 
   it('history tables in URLs and tool configuration', () => {

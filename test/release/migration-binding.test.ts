@@ -8,7 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyze, loadService, plan, planOutcome, render } from '../../src/index.js';
 import type { Plan } from '../../src/model/plan.js';
 import type { MigrationRun, Pipeline, Workload } from '../../src/model/service.js';
-import { bindMigrationSets, pipelineWorkloads } from '../../src/readers/discovery/migration-binding.js';
+import {
+  bindMigrationSets,
+  pipelineWorkloads,
+  runsWithoutSet,
+} from '../../src/readers/discovery/migration-binding.js';
 import { deployTargets } from '../../src/readers/discovery/pipelines.js';
 import { SHOP, ZOO } from '../discovery/helpers.js';
 import { commit, tempRepo, write } from '../helpers/git-repo.js';
@@ -156,6 +160,72 @@ describe('bindMigrationSets: which workloads run each set, from evidence', () =>
     expect(a?.workloads).toEqual([]);
     expect(b?.workloads).toEqual([]);
     expect(a?.checked[0]).toMatch(/without naming a folder, and the repository holds several dbmate sets/);
+  });
+});
+
+describe('runsWithoutSet: migration runs that run no set rollbook read, with their workloads', () => {
+  const dbmate = { tool: 'dbmate' as const, path: 'db/migrations' };
+  const ciJob = (command: string, tool?: string): Pipeline => ({
+    ...pipeline(['deployment/api'], command),
+    migrations: [
+      { job: 'migrate', command, ...(tool ? { tool } : {}), at: { file: '.gitlab-ci.yml', line: 9 } },
+    ],
+  });
+  const composeRun = run({
+    mode: 'compose-service',
+    detail: 'compose service migrate (before app): ./bin/migrate up',
+    workload: 'deployment/web',
+    at: { file: 'services/web/k8s/deployment.yaml', line: 30 },
+  });
+  it.each([
+    {
+      name: 'a compose migrator of a tool rollbook cannot tell: its workload, tool unknown',
+      sets: [dbmate],
+      runs: [composeRun],
+      pipelines: [],
+      want: ['deployment/web unknown-tool compose-service'],
+    },
+    {
+      name: 'a CI job running ./scripts/migrate.sh: the workloads its pipeline deploys',
+      sets: [],
+      runs: [],
+      pipelines: [ciJob('./scripts/migrate.sh')],
+      want: ['deployment/api unknown-tool pipeline'],
+    },
+    {
+      name: 'a CI job of a known tool with no set of it (rails, no rails migrations read)',
+      sets: [dbmate],
+      runs: [],
+      pipelines: [ciJob('bundle exec rails db:migrate', 'rails')],
+      want: ['deployment/api rails pipeline'],
+    },
+    {
+      name: 'a CI job whose tool is known and has a set: none',
+      sets: [dbmate],
+      runs: [],
+      pipelines: [ciJob('dbmate up', 'dbmate')],
+      want: [],
+    },
+    {
+      name: 'a run of an unknown tool naming the set’s folder runs it: none',
+      sets: [dbmate],
+      runs: [{ ...composeRun, dir: 'db/migrations' }],
+      pipelines: [],
+      want: [],
+    },
+    {
+      name: 'a pipeline that deploys no workload found: nobody’s',
+      sets: [],
+      runs: [],
+      pipelines: [{ ...ciJob('./scripts/migrate.sh'), deploys: [] }],
+      want: [],
+    },
+  ])('$name', ({ sets, runs, pipelines, want }) => {
+    expect(
+      runsWithoutSet({ sets, workloads: [api, web], runs, pipelines }).map(
+        (r) => `${r.workloads.join(',')} ${r.toolUnknown ? 'unknown-tool' : r.run.tool} ${r.run.mode}`,
+      ),
+    ).toEqual(want);
   });
 });
 
@@ -353,5 +423,109 @@ describe('a crossed set that nothing binds, in a repository of two workloads', (
     expect(outcome.couldNotProve.find((u) => u.id === 'migration-set-bound')?.prove).toMatch(
       /state\.migrations/,
     );
+  });
+});
+
+describe('migration runs of a tool rollbook cannot tell (issue 13): the data path is unknown unless a set is bound', () => {
+  const dep = (name: string) =>
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\nspec:\n  replicas: 2\n  selector:\n    matchLabels: { app: ${name} }\n  template:\n    metadata:\n      labels: { app: ${name} }\n    spec:\n      containers:\n        - name: app\n          image: ghcr.io/acme/${name}:1.0.0\n`;
+  const workflow = `on: push
+jobs:
+  migrate:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: ./scripts/migrate.sh
+  deploy:
+    needs: migrate
+    runs-on: ubuntu-latest
+    steps:
+      - run: |
+          kubectl set image deployment/api app=ghcr.io/acme/api:\${{ github.sha }}
+          kubectl set image deployment/billing app=ghcr.io/acme/billing:\${{ github.sha }}
+`;
+  const compose = `services:
+  db:
+    image: postgres:16
+  migrate:
+    image: myorg/migrator:1.2
+    command: ./bin/migrate up
+    depends_on: { db: { condition: service_started } }
+  app:
+    image: myorg/app:1.2
+    depends_on:
+      migrate:
+        condition: service_completed_successfully
+`;
+  let ci = '';
+  let composeRepo = '';
+  beforeAll(() => {
+    const a = tempRepo('rollbook-unknown-run-');
+    repos.push(a.cleanup);
+    ci = a.root;
+    write(ci, {
+      'services/api/k8s/deployment.yaml': dep('api'),
+      'services/billing/k8s/deployment.yaml': dep('billing'),
+      'services/web/k8s/deployment.yaml': dep('web'),
+      'services/billing/db/migrations/20240101000000_init.sql':
+        '-- migrate:up\nCREATE TABLE invoices (id int);\n-- migrate:down\nDROP TABLE invoices;\n',
+      'scripts/migrate.sh': '#!/bin/sh\nexec ./bin/release-tool schema apply\n',
+      '.github/workflows/deploy.yml': workflow,
+    });
+    commit(ci, '1.0.0', 'v1.0.0');
+    write(ci, { 'services/api/k8s/deployment.yaml': dep('api').replace('1.0.0', '1.1.0') });
+    commit(ci, '1.1.0', 'v1.1.0');
+    const b = tempRepo('rollbook-unknown-compose-');
+    repos.push(b.cleanup);
+    composeRepo = b.root;
+    write(composeRepo, { 'docker-compose.yml': compose });
+    commit(composeRepo, '1.0.0', 'v1.0.0');
+    write(composeRepo, { 'docker-compose.yml': compose.replace('myorg/app:1.2', 'myorg/app:1.3') });
+    commit(composeRepo, '1.1.0', 'v1.1.0');
+  });
+
+  const reconcile = (p: Plan) =>
+    p.runbook.filter((s) => s.title.startsWith('Find out whether the previous version can read'));
+
+  it('a CI job running ./scripts/migrate.sh before deploying api: HIGH, exit 1, an unknown naming the job and state.migrations, a reconcile item', async () => {
+    const p = await design(ci, 'deployment/api');
+    expect(p.risk).toBe('high');
+    expect(p.dataPathUnknown).toEqual([
+      'github-actions .github/workflows/deploy.yml job migrate: ./scripts/migrate.sh (.github/workflows/deploy.yml:3) runs migrations with a tool rollbook does not recognise, and no migration set is bound to this workload',
+    ]);
+    expect(planOutcome(p).outcome).toBe('unknown');
+    const u = p.unknowns.find((x) => x.subject.startsWith('migrations run by github-actions'));
+    expect(u?.reason).toContain('.github/workflows/deploy.yml:3');
+    expect(u?.reason).toContain(
+      'state.migrations: { tool: <its tool>, path: <the folder of the files it runs>',
+    );
+    expect(reconcile(p).map((s) => s.title)).toEqual([
+      'Find out whether the previous version can read what the new one wrote: github-actions .github/workflows/deploy.yml job migrate: ./scripts/migrate.sh',
+    ]);
+  });
+
+  it('billing, deployed by the same job, has its own set bound: the run is accounted for; web, deployed by none, is low', async () => {
+    const billing = await design(ci, 'deployment/billing');
+    expect(billing.dataPathUnknown).toBeUndefined();
+    expect(billing.unknowns.some((u) => u.subject.startsWith('migrations run by'))).toBe(false);
+    const web = await design(ci, 'deployment/web');
+    expect(web.risk).toBe('low');
+    expect(web.dataPathUnknown).toBeUndefined();
+  });
+
+  it('a compose migration service of image myorg/migrator running ./bin/migrate up: HIGH, exit 1, the unknown names it', async () => {
+    const s = await loadService(composeRepo);
+    const p = plan(s, analyze(s));
+    expect(p.risk).toBe('high');
+    expect(p.dataPathUnknown).toEqual([
+      'compose service migrate (before app): ./bin/migrate up (docker-compose.yml:4) runs migrations with a tool rollbook does not recognise, and no migration set is bound to this workload',
+    ]);
+    // exit 1: not proven (and here also failed by an error-level hazard of the compose project)
+    expect(planOutcome(p).outcome).not.toBe('pass');
+    expect(planOutcome(p).couldNotProve.map((u) => u.id)).toContain('migration-set-bound');
+    expect(p.unknowns.find((u) => u.subject.startsWith('migrations run by compose'))?.reason).toContain(
+      'docker-compose.yml:4',
+    );
+    expect(reconcile(p)).toHaveLength(1);
   });
 });

@@ -147,18 +147,41 @@ function runOwners(r: MigrationRun, inp: BindingInputs): Workload[] {
 }
 
 /**
- * Migration runs that run no set found in the repository (`rails db:migrate` in a Procfile with no
- * rails migrations read), with the workloads they belong to: what they change is unknown.
+ * Migration runs that run no set found in the repository, with the workloads they belong to: what
+ * they change is unknown. A run of a known tool none of whose sets it runs (`rails db:migrate` in a
+ * Procfile with no rails migrations read), and a run whose tool rollbook cannot tell (a compose
+ * migration service of the app's own image, a Helm hook Job, a CI job running ./scripts/migrate.sh):
+ * `toolUnknown` says so, and the caller drops such a run when a set is bound to the workload (it
+ * most likely runs that set). A CI migration command belongs to the workloads its pipeline deploys.
  */
-export function runsWithoutSet(inp: BindingInputs): { run: MigrationRun; workloads: string[] }[] {
-  return inp.runs.flatMap((r) => {
-    if (r.mode === 'pipeline' || r.tool === undefined) return [];
-    const runsOne = inp.sets.some(
-      (set) => runsSet(r, set, inp.sets.filter((x) => x.tool === set.tool).length === 1) !== 'no',
+export function runsWithoutSet(
+  inp: BindingInputs,
+): { run: MigrationRun; workloads: string[]; toolUnknown?: true }[] {
+  const runsOne = (cmd: { tool?: string; dir?: string }) =>
+    inp.sets.some(
+      (set) => runsSet(cmd, set, inp.sets.filter((x) => x.tool === set.tool).length === 1) !== 'no',
     );
-    const owners = runsOne ? [] : runOwners(r, inp);
-    return owners.length ? [{ run: r, workloads: [...new Set(owners.map(workloadRef))] }] : [];
-  });
+  const out = new Map<string, { run: MigrationRun; workloads: string[]; toolUnknown?: true }>();
+  const add = (r: MigrationRun, owners: Workload[]) => {
+    if (!owners.length || runsOne(r)) return;
+    const key = `${at(r.at)}\u0000${r.detail}`;
+    const refs = [...new Set([...(out.get(key)?.workloads ?? []), ...owners.map(workloadRef)])];
+    out.set(key, { run: r, workloads: refs, ...(r.tool === undefined ? { toolUnknown: true } : {}) });
+  };
+  for (const r of inp.runs) if (r.mode !== 'pipeline') add(r, runOwners(r, inp));
+  for (const p of inp.pipelines)
+    for (const cmd of p.migrations ?? [])
+      add(
+        {
+          mode: 'pipeline',
+          ...(cmd.tool ? { tool: cmd.tool } : {}),
+          detail: `${p.provider} ${p.file} job ${cmd.job}: ${cmd.command}`,
+          ...(cmd.dir ? { dir: cmd.dir } : {}),
+          at: cmd.at,
+        },
+        inp.workloads.filter((w) => (p.deploys ?? []).includes(workloadRef(w))),
+      );
+  return [...out.values()];
 }
 
 /** The binding of each set (in the order given). */

@@ -10,7 +10,8 @@ import type { Evidence, MigrationRun, MigrationRunMode, Setting } from '../../mo
 /** Commands that apply migrations, and the tool each belongs to. */
 const COMMANDS: [RegExp, string][] = [
   [/\bmigrate\b[^\n]*?\s(-path|-source|--path|--source)\b[^\n]*\s(up|goto)\b/, 'golang-migrate'],
-  [/\bmigrate\s+(-\S+\s+\S+\s+)*up\b/, 'golang-migrate'],
+  // golang-migrate's CLI needs -database: `/app/ledger migrate up` is the app's own migrator
+  [/(?<![\w./-])migrate\s+(-\S+\s+\S+\s+)*-database[\s=]\S+\s+(-\S+\s+\S+\s+)*up\b/, 'golang-migrate'],
   [/\bgoose\b[^\n]*\s(up|up-to|up-by-one)\b/, 'goose'],
   [/\bprisma\s+migrate\s+deploy\b/, 'prisma'],
   [/\b(rails|rake|bin\/rails)\s+db:migrate\b/, 'rails'],
@@ -283,7 +284,14 @@ export function kubernetesRuns(
   return out;
 }
 
-/** docker compose: a service whose command migrates (the app usually waits for it to complete). */
+/** A compose service that looks like a migrator by its name, image or command (`migrate`, `myorg/migrator`). */
+const MIGRATOR_WORD = /migrat/i;
+
+/**
+ * docker compose: a service whose command migrates (the app usually waits for it to complete), and a
+ * service that looks like a migrator (its name, image or command) whose tool rollbook cannot tell: a
+ * run without a tool (what it changes is unknown unless a set is bound to the project).
+ */
 export function composeRuns(
   file: string,
   value: unknown,
@@ -293,19 +301,22 @@ export function composeRuns(
   const services = (value as Record<string, unknown> | undefined)?.services;
   if (!services || typeof services !== 'object') return out;
   for (const [name, svc] of Object.entries(services as Record<string, unknown>)) {
-    const cmd = migrationCommand(containerCommand(svc));
-    if (!cmd) continue;
+    const text = containerCommand(svc);
+    const cmd = migrationCommand(text);
+    const image = String((svc as Record<string, unknown> | null)?.image ?? '');
+    if (!cmd && !MIGRATOR_WORD.test(`${name} ${image} ${text}`)) continue;
     const waiters = Object.entries(services as Record<string, unknown>)
       .filter(([, o]) => {
         const dep = (o as Record<string, unknown>)?.depends_on;
         return Array.isArray(dep) ? dep.includes(name) : dep && typeof dep === 'object' && name in dep;
       })
       .map(([n]) => n);
+    const what = cmd ? cmd.match.trim() : text || image;
     out.push(
       run(
         'compose-service',
-        cmd.tool,
-        `compose service ${name}${waiters.length ? ` (before ${waiters.join(', ')})` : ''}: ${cmd.match.trim()}`,
+        cmd?.tool,
+        `compose service ${name}${waiters.length ? ` (before ${waiters.join(', ')})` : ''}: ${what}`,
         at(['services', name]),
         waiters.length ? { before: waiters } : {},
       ),

@@ -16,8 +16,48 @@ interface Job {
   text: string[];
   needs: string[];
   stage?: string;
+  /** A test job (service containers, or named test/lint/check…): its migrations hit a throw-away database. */
+  test?: boolean;
   at: Evidence;
 }
+
+const TEST_JOB = /(^|[-_:\s])(test|tests|spec|specs|lint|check|checks|unit|integration|e2e|ci)([-_:\s]|$)/i;
+
+/** A job that tests (its migrations run against a CI database), unless its name says it migrates or deploys. */
+function testJob(id: string, services: unknown, stage?: string): boolean {
+  if (/migrat|deploy|release/i.test(id)) return false;
+  return services !== undefined || TEST_JOB.test(id) || stage === 'test';
+}
+
+/** Words that run a command without being it: `sudo`, `bash`, `python`, `bundle exec`, `VAR=x`. */
+const WRAPPERS = /^(sudo|exec|env|time|bash|sh|zsh|python3?|node|ruby|php|perl|bundle|go|run|npx|uv|poetry)$/;
+
+/**
+ * A line that runs a migrator rollbook does not know: its command is a script or binary named for
+ * migrations (`./scripts/migrate.sh`, `bin/db-migrate`, `python migrate.py`), or `docker [compose]
+ * run` of a migrator service or image.
+ */
+export function scriptMigrator(line: string): boolean {
+  const ws = line.trim().replace(/^-\s+/, '').split(/\s+/).filter(Boolean);
+  let i = 0;
+  while (i < ws.length && (/^\w+=/.test(ws[i] as string) || WRAPPERS.test(ws[i] as string))) i++;
+  const cmd = ws[i];
+  if (cmd === undefined) return false;
+  if (/^docker(-compose)?$/.test(cmd)) {
+    const rest = ws.slice(i + 1);
+    const r = rest.indexOf('run');
+    return r >= 0 && rest.slice(r + 1).some((w) => !w.startsWith('-') && /migrat/i.test(w));
+  }
+  // a script or program, not a value (`db/migrations` in an env block is a folder)
+  const name = cmd.slice(cmd.lastIndexOf('/') + 1);
+  return (
+    /migrat/i.test(name) &&
+    (/\.(sh|bash|py|rb|js|mjs|cjs|ts|php|pl)$/.test(name) || /^\.{0,2}\/|(^|\/)bin\//.test(cmd))
+  );
+}
+
+/** A line of a job that applies migrations (a known migrator, or a script named for them). */
+const migrates = (line: string) => MIGRATE.test(line) || scriptMigrator(line);
 
 function textOf(v: unknown): string {
   if (typeof v === 'string') return v;
@@ -44,10 +84,31 @@ function analyse(
     before.add(id);
     stack.push(...(byId.get(id)?.needs ?? []));
   }
+  const migrations = jobs.flatMap((j) => {
+    if (j.test) return [];
+    const lines = j.text.flatMap((t) => t.split('\n')).filter((l) => l.trim());
+    const found = lines.filter(migrates);
+    // a job named for migrations runs them, whatever its script is called
+    const named = /migrat/i.test(j.id) && !found.length ? [`(the job named ${j.id})`] : [];
+    return [...found, ...named].map((l) => {
+      const c = migrationCommand(l);
+      const dir = migrationDirIn(l);
+      return {
+        job: j.id,
+        command: l.trim(),
+        ...(c ? { tool: c.tool } : {}),
+        ...(dir ? { dir } : {}),
+        at: j.at,
+      };
+    });
+  });
   const migrateBefore =
     deploy.text.slice(0, deployIdx).some((t) => MIGRATE.test(t)) ||
     jobs.some(
       (j) => j !== deploy && (before.has(j.id) || order(j, deploy)) && j.text.some((t) => MIGRATE.test(t)),
+    ) ||
+    migrations.some(
+      (m) => m.job !== deploy.id && (before.has(m.job) || order(byId.get(m.job) as Job, deploy)) && !m.tool,
     );
   const all = jobs.flatMap((j) => j.text).join('\n');
   const p: Pipeline = {
@@ -62,22 +123,6 @@ function analyse(
   if (command) p.deployCommand = command;
   const targets = deployTargets(deploy.text.filter((t) => DEPLOY.test(t)).join('\n'));
   if (targets.length) p.targets = targets;
-  const migrations = jobs.flatMap((j) =>
-    j.text
-      .flatMap((t) => t.split('\n'))
-      .filter((l) => MIGRATE.test(l))
-      .map((l) => {
-        const c = migrationCommand(l);
-        const dir = migrationDirIn(l);
-        return {
-          job: j.id,
-          command: l.trim(),
-          ...(c ? { tool: c.tool } : {}),
-          ...(dir ? { dir } : {}),
-          at: j.at,
-        };
-      }),
-  );
   if (migrations.length) p.migrations = migrations;
   if (SHA.test(all)) p.immutableTag = true;
   else if (LATEST.test(all)) p.immutableTag = false;
@@ -106,6 +151,7 @@ export function readGithubWorkflow(doc: YamlDoc): Pipeline | undefined {
       id,
       text,
       needs: Array.isArray(needs) ? needs.map(String) : typeof needs === 'string' ? [needs] : [],
+      test: testJob(id, get(j, 'services')),
       at: doc.at(['jobs', id]),
     };
   });
@@ -148,7 +194,15 @@ export function readGitlabCi(doc: YamlDoc): Pipeline | undefined {
       if (/prod|production/i.test(env) && !text.some((t) => DEPLOY.test(t)) && /deploy|release/i.test(id))
         text.push('kubectl apply (environment deploy job)');
       const needs = arr(get(j, 'needs')).map((n) => (typeof n === 'string' ? n : (str(get(n, 'job')) ?? '')));
-      return { id, text, needs, stage: str(get(j, 'stage')) ?? 'test', at: doc.at([id]) };
+      const stage = str(get(j, 'stage'));
+      return {
+        id,
+        text,
+        needs,
+        stage: stage ?? 'test',
+        test: testJob(id, get(j, 'services'), stage),
+        at: doc.at([id]),
+      };
     });
   const idx = (s: string | undefined) => stageList.indexOf(s ?? 'test');
   return analyse('gitlab-ci', doc, jobs, (a, b) => idx(a.stage) < idx(b.stage));
