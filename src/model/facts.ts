@@ -129,6 +129,8 @@ export interface LambdaFacts {
   function: string;
   /** SAM logical id of the resource. */
   logicalId?: string;
+  /** The CloudFormation stack `sam deploy` deploys it in (samconfig.toml's stack_name next to the template). */
+  stack?: string;
   /** The alias traffic goes through; undefined when the template publishes none. */
   alias?: string;
   region?: string;

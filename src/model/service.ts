@@ -745,9 +745,17 @@ export interface Pipeline {
 
 /** One target a pipeline's deploy command names. */
 export interface DeployTarget {
-  /** name: a service / release / app / function name; kind-name: `deployment/X`; path: a manifest, chart, overlay or directory; image: an image repository. */
-  kind: 'name' | 'kind-name' | 'path' | 'image';
+  /**
+   * name: a service / release / app / function name; kind-name: `deployment/X`; path: a manifest,
+   * chart, overlay or directory; image: an image repository; compose: the compose file (`-f`) or
+   * project directory of `docker compose up` ('' when only the repository's one project can be meant);
+   * stack: a CloudFormation stack name (`sam deploy --stack-name`); template: the SAM template or
+   * serverless.yml a `sam deploy` / `serverless deploy` reads, or the directory it runs in.
+   */
+  kind: 'name' | 'kind-name' | 'path' | 'image' | 'compose' | 'stack' | 'template';
   value: string;
+  /** compose: the services `docker compose up` names (none: every service of the project). */
+  services?: string[];
 }
 
 /** A synthetic request that proves the service works end to end (read-only, e.g. GET /healthz). */

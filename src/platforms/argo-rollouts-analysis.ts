@@ -108,15 +108,6 @@ export function runTime(run: AnalysisRunFacts): RunTime {
   return out;
 }
 
-/**
- * How long a failing metric takes to fail the run: its (failureLimit + 1)th failed measurement,
- * undefined when it takes one measurement (then at once).
- */
-export function secondsToFail(m: AnalysisMetricFacts): number | undefined {
-  if (m.interval === undefined) return undefined;
-  return (m.initialDelay?.value ?? 0) + (m.failureLimit?.value ?? 0) * m.interval.value;
-}
-
 /** The controller's retry after an errored measurement when the metric has no interval (analysis.go). */
 export const ERROR_RETRY_SECONDS = 10;
 

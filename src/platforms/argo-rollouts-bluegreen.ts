@@ -152,8 +152,11 @@ export function blueGreenPath(ctx: PlatformContext): BlueGreenPath {
   after.words.push(
     `worst + scaleDownDelaySeconds ${scaleDown}s before the previous ReplicaSet goes${post && !settingOf(ctx, 'scaleDownDelaySeconds') ? ' (unset with a postPromotionAnalysis: after the analysis, at least 30 s)' : ''}`,
   );
+  // isBlueGreenFastTracked: the target still has its scale-down deadline, or the active Service
+  // already selects it (an undo after an abort before promotion); skipPrePromotionAnalysisRun likewise
   const skips = [
     `an undo while the target's ReplicaSet still waits out its scaleDownDelay (${scaleDown}s after the bad version's promotion) is fast-tracked: its pods are up, no analysis, no pause, the switch takes seconds`,
+    'an undo after an abort before promotion returns to the ReplicaSet the active Service still selects: no analysis, no pause (seconds)',
   ].join('; ');
   return {
     first,

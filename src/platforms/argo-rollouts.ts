@@ -491,7 +491,10 @@ function canaryRollback(
   const promoteFull = renderCommand(run(...plugin(ctx, ['promote'], name, '--full')));
   const bgRun = ctx.workload?.argoRollouts?.backgroundAnalysis;
   const bgFrom = bgRun ? (bgRun.startingStep?.value ?? 0) : undefined;
-  const bgFails = failureWords(`background analysis (from step ${(bgFrom ?? 0) + 1})`, bgRun);
+  // within rollbackWindow no analysis runs (rollout/analysis.go reconcileAnalysisRuns)
+  const bgFails = window
+    ? undefined
+    : failureWords(`background analysis (from step ${(bgFrom ?? 0) + 1})`, bgRun);
   const first = segments[0];
   const bg = backgroundWords(ctx);
   const steps: PlatformStep[] = [];

@@ -80,7 +80,7 @@ import {
   workloadOf,
 } from './discovery/k8s.js';
 import { KUSTOMIZATION_FILES, resolveKustomizations } from './discovery/kustomize.js';
-import { isSam, isServerless, readSam, readServerless } from './discovery/lambda.js';
+import { isSam, isServerless, readSam, readServerless, samStackName } from './discovery/lambda.js';
 import { citedFiles, type DeployFile, FileLedger } from './discovery/ledger.js';
 import {
   bindMigrationSets,
@@ -230,8 +230,10 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
   const units: RepoFile[] = [];
   const hcl: RepoFile[] = [];
   const sources: RepoFile[] = [];
+  const samconfigs = new Map<string, RepoFile>();
   for (const f of files) {
     const name = baseName(f.rel);
+    if (name === 'samconfig.toml') samconfigs.set(dirOf(f.rel), f);
     const chart = chartOf(f.rel);
     if (chart !== undefined) {
       const entry = chartFiles.get(chart) ?? { templates: [], helpers: [], crds: [] };
@@ -285,9 +287,9 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
     for (const doc of docs) {
       try {
         if (isWorkflow || isGitlab) {
-          const p = isWorkflow ? readGithubWorkflow(doc) : readGitlabCi(doc);
-          if (p) pipelines.push(p);
-          ledger.holds(f.rel, pipelineNote(isWorkflow ? 'github-actions' : 'gitlab-ci', p));
+          const ps = isWorkflow ? readGithubWorkflow(doc) : readGitlabCi(doc);
+          pipelines.push(...ps);
+          ledger.holds(f.rel, pipelineNote(isWorkflow ? 'github-actions' : 'gitlab-ci', ps));
           continue;
         }
         if (
@@ -300,7 +302,12 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
           continue;
         }
         if (isSam(doc.value)) {
-          workloads.push(...readSam(doc));
+          const config = samconfigs.get(dirOf(f.rel));
+          const t = config ? await readText(config) : undefined;
+          const stack = t?.ok ? samStackName(t.text) : undefined;
+          workloads.push(
+            ...readSam(doc).map((w) => (stack && w.lambda ? { ...w, lambda: { ...w.lambda, stack } } : w)),
+          );
           continue;
         }
         if (/^serverless\.ya?ml$/.test(name) && isServerless(doc.value)) {

@@ -89,6 +89,8 @@ export default createRule(
         }),
       );
     }
+    // one finding per pipeline file: its deploy jobs share the tag the file moves
+    const reported = new Set<string>();
     for (const p of service.pipelines) {
       if (p.immutableTag !== false) continue;
       // The pipeline moves the tag that the workload it deploys runs: one problem, both places.
@@ -101,7 +103,8 @@ export default createRule(
         f.message += ` (${p.file} moves a :latest tag on every run and deploys it)`;
         f.mitigation += ` In ${p.file}, tag the image with the commit SHA and deploy that tag.`;
       }
-      if (deployed.length) continue;
+      if (deployed.length || reported.has(p.file)) continue;
+      reported.add(p.file);
       out.push(
         report({
           subject: `${p.provider} ${p.deployJob ?? p.file}`,

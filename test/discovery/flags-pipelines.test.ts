@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { discover } from '../../src/readers/discover.js';
 import { flagRefsIn } from '../../src/readers/discovery/flags.js';
+import { samStackName } from '../../src/readers/discovery/lambda.js';
 import { scriptMigrator } from '../../src/readers/discovery/pipelines.js';
 import { tempRepo } from './helpers.js';
 
@@ -183,6 +184,65 @@ jobs:
     expect(d.pipelines[0]?.migrations?.map((m) => `${m.job}: ${m.command} ${m.tool}`)).toEqual([
       'migrate: ./scripts/migrate.sh undefined',
       'db-migration: (the job named db-migration) undefined',
+    ]);
+  });
+
+  it('samconfig.toml: stack_name of the default deploy parameters', () => {
+    expect(
+      samStackName(
+        'version = 0.1\n[staging.deploy.parameters]\nstack_name = "thumbs-staging"\n\n[default.deploy.parameters]\nstack_name = "thumbs-prod"\nresolve_s3 = true\n',
+      ),
+    ).toBe('thumbs-prod');
+    expect(samStackName('[default.build.parameters]\ncached = true\n')).toBeUndefined();
+  });
+
+  it('every deploy job, each bound to what it deploys: sam deploy by stack, serverless by its config, compose up over ssh', async () => {
+    const dir = tempRepo({
+      'lambda/template.yaml': `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Thumbnails:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      AutoPublishAlias: live
+`,
+      'lambda/samconfig.toml': '[default.deploy.parameters]\nstack_name = "thumbnails-prod"\n',
+      'notifier/serverless.yml':
+        'service: notifier\nprovider:\n  name: aws\n  stage: prod\nfunctions:\n  send:\n    handler: handler.send\n',
+      'deploy/docker-compose.yml':
+        'services:\n  web:\n    image: ghcr.io/acme/web:1.0.0\n  db:\n    image: postgres:16\n',
+      '.github/workflows/deploy.yml': `on: push
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: docker compose -f deploy/docker-compose.yml up -d db && npm test
+  thumbnails:
+    runs-on: ubuntu-latest
+    steps:
+      - run: sam build -t lambda/template.yaml
+      - run: sam deploy --stack-name thumbnails-prod -t .aws-sam/build/template.yaml --no-confirm-changeset
+  notifier:
+    runs-on: ubuntu-latest
+    steps:
+      - run: npx serverless deploy --stage prod
+        working-directory: notifier
+  web:
+    runs-on: ubuntu-latest
+    environment: production
+    steps:
+      - uses: appleboy/ssh-action@v1
+        with:
+          script: |
+            cd /srv/web
+            docker compose pull web && docker compose up -d --no-deps web
+`,
+    });
+    const d = await discover(dir);
+    expect(d.pipelines.map((p) => `${p.deployJob} → ${(p.deploys ?? []).join(',')}`)).toEqual([
+      'thumbnails → function/Thumbnails',
+      'notifier → function/notifier-prod-send',
+      'web → composeproject/deploy',
     ]);
   });
 });

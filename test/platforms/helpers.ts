@@ -99,6 +99,7 @@ export function everyFact(value: string): EveryFact {
     lambda: {
       function: value,
       logicalId: value,
+      stack: value,
       alias: value,
       region: value,
       alarms: 1,

@@ -7,6 +7,7 @@ import type { Evidence } from '../../src/model/service.js';
 import {
   analysisRunRef,
   bindAnalysisRun,
+  bindRolloutAnalysis,
   goDurationSeconds,
   type TemplateObject,
 } from '../../src/readers/discovery/analysis-runs.js';
@@ -88,6 +89,44 @@ describe('analysis runs bound to templates', () => {
       'cluster:errors/ratio 300s',
     ]);
     expect(run.missing).toEqual(['gone']);
+  });
+
+  test('blueGreen pre- and post-promotion runs are bound like canary runs (templates, clusterScope, args)', () => {
+    const pre = analysisRunRef(
+      { templates: [{ templateName: 'smoke' }], args: [{ name: 'every', value: '20s' }] },
+      at('rollout.yaml'),
+    );
+    const post = analysisRunRef(
+      { templates: [{ templateName: 'errors', clusterScope: true }] },
+      at('rollout.yaml'),
+    );
+    const w = {
+      kind: 'Rollout',
+      name: 'payments',
+      namespace: 'shop',
+      platform: 'argo-rollouts' as const,
+      images: [],
+      settings: {},
+      config: [],
+      argoRollouts: {
+        analysisTemplates: ['cluster:errors', 'smoke'],
+        prePromotionAnalysis: pre,
+        postPromotionAnalysis: post,
+      },
+    };
+    bindRolloutAnalysis(w, [
+      template('smoke', [{ name: 'flow', count: 3, interval: '{{args.every}}' }], {
+        namespace: 'shop',
+        args: [{ name: 'every', value: '1m' }],
+      }),
+      template('errors', [{ name: 'ratio', interval: '5m' }], { kind: 'ClusterAnalysisTemplate' }),
+    ]);
+    expect(pre.metrics.map((m) => `${m.template}/${m.name} ${m.count?.value}×${m.interval?.value}s`)).toEqual(
+      ['smoke/flow 3×20s'],
+    );
+    expect(post.metrics.map((m) => `${m.template}/${m.name} ${m.interval?.value}s`)).toEqual([
+      'cluster:errors/ratio 300s',
+    ]);
   });
 
   test("args: the Rollout's value wins over the template's default; an arg without value is unresolved", () => {

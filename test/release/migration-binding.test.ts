@@ -5,7 +5,15 @@
  */
 import { cpSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyze, loadService, plan, planOutcome, render } from '../../src/index.js';
+import {
+  analyze,
+  discover,
+  discoverRepository,
+  loadService,
+  plan,
+  planOutcome,
+  render,
+} from '../../src/index.js';
 import type { Plan } from '../../src/model/plan.js';
 import type { MigrationRun, Pipeline, Workload } from '../../src/model/service.js';
 import {
@@ -14,6 +22,7 @@ import {
   runsWithoutSet,
 } from '../../src/readers/discovery/migration-binding.js';
 import { deployTargets } from '../../src/readers/discovery/pipelines.js';
+import { discoverText } from '../../src/renderers/discover.js';
 import { SHOP, ZOO } from '../discovery/helpers.js';
 import { commit, tempRepo, write } from '../helpers/git-repo.js';
 import { workload } from '../platforms/helpers.js';
@@ -250,8 +259,82 @@ describe('deployTargets: what a deploy job names, and the workloads it matches',
       ['path services/checkout/overlays/production', 'image ghcr.io/acme/checkout-api'],
     ],
     ['aws ecs update-service --cluster prod --service $SERVICE', []],
+    // docker compose up: the file (-f, from the directory it runs in) or the project directory, and
+    // the services it names; a host's directory or a variable: the repository's only project ('')
+    [
+      'docker compose -f deploy/docker-compose.yml -f deploy/docker-compose.prod.yml up -d --no-deps web worker',
+      ['compose deploy/docker-compose.yml web,worker'],
+    ],
+    ['cd deploy && docker-compose up -d', ['path deploy', 'compose deploy']],
+    ['docker compose --profile jobs up --wait --wait-timeout 120', ['compose .']],
+    [
+      'cd /srv/ledger\ndocker compose pull && docker compose up -d --no-deps api',
+      ['path /srv/ledger', 'compose  api'],
+    ],
+    ['docker compose -f $COMPOSE_FILE up -d', ['compose ']],
+    ['docker compose run --rm migrate', []],
+    // sam deploy: the stack it names, and the template it reads (sam build's output: its directory's)
+    [
+      'sam deploy --stack-name thumbnails-prod --no-confirm-changeset --no-fail-on-empty-changeset',
+      ['stack thumbnails-prod', 'template .'],
+    ],
+    ['cd lambda/thumbnails && sam deploy', ['path lambda/thumbnails', 'template lambda/thumbnails']],
+    ['sam deploy -t lambda/.aws-sam/build/template.yaml --stack-name $STACK', ['template lambda']],
+    // serverless deploy: the config it reads (--config, else the directory's serverless.yml)
+    ['npx sls deploy --stage prod --verbose', ['template .']],
+    [
+      'serverless deploy --config services/notifier/serverless.yml -s prod',
+      ['template services/notifier/serverless.yml'],
+    ],
+    ['sls deploy function -f send', []],
   ])('%s', (script, want) => {
-    expect(deployTargets(script).map((t) => `${t.kind} ${t.value}`)).toEqual(want);
+    expect(
+      deployTargets(script).map((t) => `${t.kind} ${t.value}${t.services ? ` ${t.services.join(',')}` : ''}`),
+    ).toEqual(want);
+  });
+
+  it('compose, stack and template targets match the workloads they name', () => {
+    const svc = (name: string) => ({ name, profiles: [], dependsOn: [], runsMigration: false });
+    const project = (dir: string, services: string[]) =>
+      wl('ComposeProject', dir || 'root', `${dir ? `${dir}/` : ''}docker-compose.yml`, {
+        platform: 'compose',
+        compose: {
+          dir,
+          files: [`${dir ? `${dir}/` : ''}docker-compose.yml`],
+          ignoredFiles: [],
+          services: services.map(svc),
+          oneShot: [],
+          others: [svc('db')],
+          volumes: [],
+        },
+      });
+    const deploy = project('deploy', ['web', 'worker']);
+    const tools = project('tools', ['cron']);
+    const fn = (name: string, file: string, stack?: string) =>
+      wl('Function', name, file, {
+        platform: 'lambda',
+        lambda: { function: name, ...(stack ? { stack } : {}) },
+      });
+    const thumbs = fn('thumbnails', 'lambda/template.yaml', 'thumbnails-prod');
+    const notifier = fn('notifier-prod-send', 'services/notifier/serverless.yml');
+    const all = [deploy, tools, thumbs, notifier, api];
+    const names = (script: string) =>
+      pipelineWorkloads(
+        { provider: 'github-actions', file: 'd.yml', targets: deployTargets(script) },
+        all,
+      ).map((w) => w.name);
+    expect(names('docker compose -f deploy/docker-compose.yml up -d web')).toEqual(['deploy']);
+    expect(names('docker compose -f deploy/docker-compose.yml up -d cron')).toEqual([]);
+    expect(names('cd tools && docker compose up -d')).toEqual(['tools']);
+    // two projects: a host's directory cannot tell which
+    expect(names('cd /srv/app && docker compose up -d')).toEqual([]);
+    expect(names('sam deploy --stack-name thumbnails-prod -t .aws-sam/build/template.yaml')).toEqual([
+      'thumbnails',
+    ]);
+    expect(names('cd lambda && sam deploy')).toEqual(['thumbnails']);
+    expect(names('cd services/notifier && npx serverless deploy --stage prod')).toEqual([
+      'notifier-prod-send',
+    ]);
   });
 
   it('an image matches only when nothing more precise did (the production overlay, not staging)', () => {
@@ -527,5 +610,68 @@ jobs:
       'docker-compose.yml:4',
     );
     expect(reconcile(p)).toHaveLength(1);
+  });
+});
+
+describe('every deploy job of a pipeline, each with its own targets (issue 13)', () => {
+  const dep = (name: string) =>
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\nspec:\n  replicas: 2\n  selector:\n    matchLabels: { app: ${name} }\n  template:\n    metadata:\n      labels: { app: ${name} }\n    spec:\n      containers:\n        - name: app\n          image: ghcr.io/acme/${name}:1.0.0\n`;
+  let root = '';
+  beforeAll(() => {
+    const r = tempRepo('rollbook-deploy-jobs-');
+    repos.push(r.cleanup);
+    root = r.root;
+    write(root, {
+      'services/api/k8s/deployment.yaml': dep('api'),
+      'services/web/k8s/deployment.yaml': dep('web'),
+      'services/web/db/migrations/20240101000000_init.sql':
+        '-- migrate:up\nCREATE TABLE pages (id int);\n-- migrate:down\nDROP TABLE pages;\n',
+      '.github/workflows/deploy.yml': `on: push
+jobs:
+  deploy-api:
+    runs-on: ubuntu-latest
+    steps:
+      - run: kubectl set image deployment/api app=ghcr.io/acme/api:\${{ github.sha }}
+  migrate-web:
+    runs-on: ubuntu-latest
+    steps:
+      - run: dbmate --migrations-dir services/web/db/migrations up
+  deploy-web:
+    needs: migrate-web
+    runs-on: ubuntu-latest
+    steps:
+      - run: kubectl set image deployment/web app=ghcr.io/acme/web:\${{ github.sha }}
+`,
+    });
+    commit(root, '1.0.0', 'v1.0.0');
+    write(root, { 'services/api/k8s/deployment.yaml': dep('api').replace('1.0.0', '1.1.0') });
+    commit(root, '1.1.0', 'v1.1.0');
+  });
+
+  it('discover lists both deploy jobs, each with the workload it deploys and the migrations tied to it', async () => {
+    const d = await discover(root);
+    expect(
+      d.pipelines.map(
+        (p) =>
+          `${p.deployJob} → ${p.deploys?.join(',')}; before: ${p.migratesBeforeDeploy}; ${(p.migrations ?? []).map((m) => m.job).join(',')}`,
+      ),
+    ).toEqual([
+      'deploy-api → deployment/api; before: false; ',
+      'deploy-web → deployment/web; before: true; migrate-web',
+    ]);
+    const report = await discoverRepository({ dir: root });
+    expect(report.deployFiles.find((f) => f.file === '.github/workflows/deploy.yml')?.notes).toEqual([
+      'github-actions pipeline: deploy jobs deploy-api, deploy-web (migrates before it)',
+    ]);
+    const text = discoverText(report);
+    expect(text).toContain('deploy job deploy-api');
+    expect(text).toContain('deploy job deploy-web');
+  });
+
+  it('the finding of the job that migrates before deploying web is web’s, not api’s', async () => {
+    const web = await design(root, 'deployment/web');
+    expect(hazardIds(web)).toContain('migrations-before-rollout');
+    const api = await design(root, 'deployment/api');
+    expect(hazardIds(api)).not.toContain('migrations-before-rollout');
   });
 });

@@ -67,6 +67,25 @@ export function readSam(doc: YamlDoc): Workload[] {
   return out;
 }
 
+/**
+ * The stack `sam deploy` deploys to, from samconfig.toml: `stack_name` of the
+ * `[default.deploy.parameters]` table (the environment sam uses without --config-env).
+ */
+export function samStackName(toml: string): string | undefined {
+  let table = '';
+  for (const line of toml.split('\n')) {
+    const t = /^\s*\[([^\]]+)\]\s*(#.*)?$/.exec(line);
+    if (t) {
+      table = (t[1] as string).replace(/\s|"/g, '');
+      continue;
+    }
+    const m = /^\s*stack_name\s*=\s*(["'])([^"']+)\1/.exec(line);
+    if (m && (table === 'default.deploy.parameters' || table === 'default.global.parameters'))
+      return m[2] as string;
+  }
+  return undefined;
+}
+
 /** Serverless Framework serverless.yml (AWS provider): functions, canary deployments plugin aliases. */
 export function isServerless(v: unknown): boolean {
   return isObj(get(v, 'functions')) && (isObj(get(v, 'provider')) || typeof get(v, 'service') === 'string');

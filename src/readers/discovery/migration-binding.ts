@@ -46,6 +46,29 @@ function homePaths(w: Workload): string[] {
 
 const under = (p: string, dir: string) => p === dir || p.startsWith(`${dir}/`);
 
+/**
+ * The compose projects `docker compose up` names: by one of their files, or the project directory,
+ * or (when neither can be told: a host's path) the repository's only project; narrowed to those
+ * holding a service it names.
+ */
+function composeWorkloads(t: DeployTarget, workloads: Workload[]): Workload[] {
+  const projects = workloads.filter((w) => w.compose !== undefined);
+  const v = t.value;
+  const named = /\.ya?ml$/.test(v)
+    ? projects.filter((w) => w.compose?.files.includes(v))
+    : v === ''
+      ? new Set(projects.map(group)).size === 1
+        ? projects
+        : []
+      : projects.filter((w) => (w.compose?.dir || '.') === v);
+  if (!t.services?.length) return named;
+  return named.filter((w) => {
+    const f = w.compose;
+    const all = f ? [...f.services, ...f.oneShot, ...f.others].map((s) => s.name) : [];
+    return t.services?.some((s) => all.includes(s));
+  });
+}
+
 /** The workloads a deploy command's target names (by name, kind/name, path or image). */
 export function targetWorkloads(
   t: DeployTarget,
@@ -53,6 +76,15 @@ export function targetWorkloads(
   fileWorkloads: (file: string) => Workload[],
 ): Workload[] {
   const v = t.value;
+  if (t.kind === 'compose') return composeWorkloads(t, workloads);
+  if (t.kind === 'stack') return workloads.filter((w) => w.lambda?.stack === v);
+  if (t.kind === 'template') {
+    // the template file itself, or the templates of the directory the command runs in
+    const dir = v === '.' ? '' : v;
+    return workloads.filter(
+      (w) => w.platform === 'lambda' && w.at !== undefined && (w.at.file === v || dirOf(w.at.file) === dir),
+    );
+  }
   if (t.kind === 'kind-name') return workloads.filter((w) => group(w) === v);
   if (t.kind === 'image') return workloads.filter((w) => w.images.some((i) => i.repository === v));
   if (t.kind === 'path') {

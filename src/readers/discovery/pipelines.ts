@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import type { DeployTarget, Evidence, Pipeline } from '../../model/service.js';
 import { cleanPath } from './helm-values.js';
 import { migrationCommand, migrationDirIn } from './migration-runs.js';
@@ -18,6 +19,8 @@ interface Job {
   stage?: string;
   /** A test job (service containers, or named test/lint/check…): its migrations hit a throw-away database. */
   test?: boolean;
+  /** Its `docker compose up` deploys (composeDeploys). */
+  composeDeploy?: boolean;
   at: Evidence;
 }
 
@@ -66,24 +69,53 @@ function textOf(v: unknown): string {
   return v === undefined || v === null ? '' : String(v);
 }
 
+/** `docker compose … up` / `docker-compose … up`: a deploy only in a job that deploys (see composeDeploys). */
+const COMPOSE_UP = /(?:^|[\s;&|(`"'])(?:docker\s+compose|docker-compose)\b[^\n;&|]*\sup\b/;
+
+/**
+ * A job whose `docker compose up` deploys, rather than starting a test environment: not a test job,
+ * and named or declared for it (deploy, release, prod, ship; an `environment:`) or running on a
+ * server over ssh.
+ */
+function composeDeploys(id: string, test: boolean, environment: string, text: string[]): boolean {
+  if (test) return false;
+  return (
+    /deploy|release|prod|ship|publish|rollout/i.test(id) ||
+    environment.trim() !== '' ||
+    text.some((t) => /(^|[\s/])ssh(-action)?\b|ssh-action|remote-ssh/.test(t))
+  );
+}
+
+/** A text of a job that deploys. */
+const deploysIn = (j: Job, t: string) => DEPLOY.test(t) || (j.composeDeploy === true && COMPOSE_UP.test(t));
+
+/** The ids of the jobs `from` needs, directly or through others. */
+function ancestors(from: Job, byId: Map<string, Job>): Set<string> {
+  const out = new Set<string>();
+  const stack = [...from.needs];
+  while (stack.length) {
+    const id = stack.pop() as string;
+    if (out.has(id)) continue;
+    out.add(id);
+    stack.push(...(byId.get(id)?.needs ?? []));
+  }
+  return out;
+}
+
+/**
+ * Every deploy job of a pipeline file, each a Pipeline with its own targets: the migrations of the
+ * jobs that run before it (needs, stage order), after it (they need it) or in it, plus those of jobs
+ * tied to no deploy job (they concern every one).
+ */
 function analyse(
   provider: string,
   doc: YamlDoc,
   jobs: Job[],
   order: (a: Job, b: Job) => boolean,
-): Pipeline | undefined {
+): Pipeline[] {
   const byId = new Map(jobs.map((j) => [j.id, j]));
-  const deploy = jobs.find((j) => j.text.some((t) => DEPLOY.test(t)));
-  if (!deploy) return undefined;
-  const deployIdx = deploy.text.findIndex((t) => DEPLOY.test(t));
-  const before = new Set<string>();
-  const stack = [...deploy.needs];
-  while (stack.length) {
-    const id = stack.pop() as string;
-    if (before.has(id)) continue;
-    before.add(id);
-    stack.push(...(byId.get(id)?.needs ?? []));
-  }
+  const deployJobs = jobs.filter((j) => j.text.some((t) => deploysIn(j, t)));
+  if (!deployJobs.length) return [];
   const migrations = jobs.flatMap((j) => {
     if (j.test) return [];
     const lines = j.text.flatMap((t) => t.split('\n')).filter((l) => l.trim());
@@ -102,58 +134,77 @@ function analyse(
       };
     });
   });
-  const migrateBefore =
-    deploy.text.slice(0, deployIdx).some((t) => MIGRATE.test(t)) ||
-    jobs.some(
-      (j) => j !== deploy && (before.has(j.id) || order(j, deploy)) && j.text.some((t) => MIGRATE.test(t)),
-    ) ||
-    migrations.some(
-      (m) => m.job !== deploy.id && (before.has(m.job) || order(byId.get(m.job) as Job, deploy)) && !m.tool,
-    );
   const all = jobs.flatMap((j) => j.text).join('\n');
-  const p: Pipeline = {
-    provider,
-    file: doc.file,
-    deployJob: deploy.id,
-    migratesBeforeDeploy: migrateBefore,
-    at: deploy.at,
-  };
-  const text = deploy.text[deployIdx] ?? '';
-  const command = (text.split('\n').find((l) => DEPLOY.test(l)) ?? text).trim();
-  if (command) p.deployCommand = command;
-  const targets = deployTargets(deploy.text.filter((t) => DEPLOY.test(t)).join('\n'));
-  if (targets.length) p.targets = targets;
-  if (migrations.length) p.migrations = migrations;
-  if (SHA.test(all)) p.immutableTag = true;
-  else if (LATEST.test(all)) p.immutableTag = false;
-  return p;
+  const before = new Map(deployJobs.map((d) => [d.id, ancestors(d, byId)]));
+  const after = (j: Job, d: Job) => j !== d && ancestors(j, byId).has(d.id);
+  const related = (j: Job, d: Job) =>
+    j === d || (before.get(d.id) as Set<string>).has(j.id) || order(j, d) || after(j, d);
+  const tied = (id: string) => deployJobs.some((d) => related(byId.get(id) as Job, d));
+  return deployJobs.map((deploy) => {
+    const deployIdx = deploy.text.findIndex((t) => deploysIn(deploy, t));
+    const ahead = before.get(deploy.id) as Set<string>;
+    const mine = migrations.filter((m) => related(byId.get(m.job) as Job, deploy) || !tied(m.job));
+    const migrateBefore =
+      deploy.text.slice(0, deployIdx).some((t) => MIGRATE.test(t)) ||
+      jobs.some(
+        (j) => j !== deploy && (ahead.has(j.id) || order(j, deploy)) && j.text.some((t) => MIGRATE.test(t)),
+      ) ||
+      mine.some(
+        (m) => m.job !== deploy.id && (ahead.has(m.job) || order(byId.get(m.job) as Job, deploy)) && !m.tool,
+      );
+    const p: Pipeline = {
+      provider,
+      file: doc.file,
+      deployJob: deploy.id,
+      migratesBeforeDeploy: migrateBefore,
+      at: deploy.at,
+    };
+    const text = deploy.text[deployIdx] ?? '';
+    const command = (text.split('\n').find((l) => deploysIn(deploy, l)) ?? text).trim();
+    if (command) p.deployCommand = command;
+    const targets = deployTargets(deploy.text.filter((t) => deploysIn(deploy, t)).join('\n'));
+    if (targets.length) p.targets = targets;
+    if (mine.length) p.migrations = mine;
+    if (SHA.test(all)) p.immutableTag = true;
+    else if (LATEST.test(all)) p.immutableTag = false;
+    return p;
+  });
 }
 
 /** A GitHub Actions workflow that deploys: which job, migrations before it, commit-SHA image tags. */
-export function readGithubWorkflow(doc: YamlDoc): Pipeline | undefined {
+export function readGithubWorkflow(doc: YamlDoc): Pipeline[] {
   const jobs: Job[] = Object.entries(obj(get(doc.value, 'jobs'))).map(([id, j]) => {
     const steps = arr(get(j, 'steps'));
     const env = textOf(get(j, 'environment'));
-    const text = steps.map((s) =>
-      [str(get(s, 'uses')) ?? '', textOf(get(s, 'run')), textOf(get(s, 'with')), textOf(get(s, 'env'))].join(
-        '\n',
-      ),
-    );
+    const jobDir = str(get(j, 'defaults', 'run', 'working-directory'));
+    // a step's working directory is where its commands run: `cd DIR` before them
+    const text = steps.map((s) => {
+      const dir = str(get(s, 'working-directory')) ?? jobDir;
+      const run = textOf(get(s, 'run'));
+      return [
+        str(get(s, 'uses')) ?? '',
+        run && dir ? `cd ${dir}\n${run}` : run,
+        textOf(get(s, 'with')),
+        textOf(get(s, 'env')),
+      ].join('\n');
+    });
     if (str(get(j, 'uses'))) text.push(str(get(j, 'uses')) as string);
-    if (
-      /prod|production|staging/i.test(env) &&
-      !text.some((t) => DEPLOY.test(t)) &&
-      /deploy|release/i.test(id)
-    )
-      text.push('kubectl apply (environment deploy job)');
     const needs = get(j, 'needs');
-    return {
+    const job: Job = {
       id,
       text,
       needs: Array.isArray(needs) ? needs.map(String) : typeof needs === 'string' ? [needs] : [],
       test: testJob(id, get(j, 'services')),
       at: doc.at(['jobs', id]),
     };
+    job.composeDeploy = composeDeploys(id, job.test === true, env, text);
+    if (
+      /prod|production|staging/i.test(env) &&
+      !text.some((t) => deploysIn(job, t)) &&
+      /deploy|release/i.test(id)
+    )
+      text.push('kubectl apply (environment deploy job)');
+    return job;
   });
   return analyse('github-actions', doc, jobs, () => false);
 }
@@ -173,7 +224,7 @@ const GITLAB_RESERVED = new Set([
 ]);
 
 /** A GitLab CI pipeline that deploys (stages order jobs; `needs` too). */
-export function readGitlabCi(doc: YamlDoc): Pipeline | undefined {
+export function readGitlabCi(doc: YamlDoc): Pipeline[] {
   const v = obj(doc.value);
   const stages = arr(v.stages).map(String);
   const stageList = stages.length ? stages : ['build', 'test', 'deploy'];
@@ -191,11 +242,9 @@ export function readGitlabCi(doc: YamlDoc): Pipeline | undefined {
       const before = [textOf(get(j, 'before_script')) || globalBefore].filter(Boolean);
       const env = textOf(get(j, 'environment'));
       const text = [...before, ...script];
-      if (/prod|production/i.test(env) && !text.some((t) => DEPLOY.test(t)) && /deploy|release/i.test(id))
-        text.push('kubectl apply (environment deploy job)');
       const needs = arr(get(j, 'needs')).map((n) => (typeof n === 'string' ? n : (str(get(n, 'job')) ?? '')));
       const stage = str(get(j, 'stage'));
-      return {
+      const job: Job = {
         id,
         text,
         needs,
@@ -203,16 +252,23 @@ export function readGitlabCi(doc: YamlDoc): Pipeline | undefined {
         test: testJob(id, get(j, 'services'), stage),
         at: doc.at([id]),
       };
+      job.composeDeploy = composeDeploys(id, job.test === true, env, text);
+      if (/prod|production/i.test(env) && !text.some((t) => deploysIn(job, t)) && /deploy|release/i.test(id))
+        text.push('kubectl apply (environment deploy job)');
+      return job;
     });
   const idx = (s: string | undefined) => stageList.indexOf(s ?? 'test');
   return analyse('gitlab-ci', doc, jobs, (a, b) => idx(a.stage) < idx(b.stage));
 }
 
-/** What discover's file list says of a CI file: the deploy job it found, or that it deploys nothing. */
-export function pipelineNote(provider: string, p: Pipeline | undefined): string {
-  if (!p) return `${provider} pipeline: no deploy job (read, nothing to roll back)`;
-  const migrates = p.migratesBeforeDeploy ? '; migrates before deploying' : '';
-  return `${provider} pipeline: deploy job ${p.deployJob ?? '?'}${migrates}`;
+/** What discover's file list says of a CI file: every deploy job it found, or that it deploys nothing. */
+export function pipelineNote(provider: string, ps: Pipeline[]): string {
+  const [one] = ps;
+  if (!one) return `${provider} pipeline: no deploy job (read, nothing to roll back)`;
+  if (ps.length === 1)
+    return `${provider} pipeline: deploy job ${one.deployJob ?? '?'}${one.migratesBeforeDeploy ? '; migrates before deploying' : ''}`;
+  const jobs = ps.map((p) => `${p.deployJob ?? '?'}${p.migratesBeforeDeploy ? ' (migrates before it)' : ''}`);
+  return `${provider} pipeline: deploy jobs ${jobs.join(', ')}`;
 }
 
 /** kubectl resource kinds a deploy command names (`deployment/X`), normalised to the workload kind. */
@@ -286,6 +342,70 @@ function positionals(ws: string[], after: number, valueFlags: Set<string>): stri
 
 const relPath = (p: string) => cleanPath(p) || '.';
 
+/** A path as seen from the repository root, given the directory a command runs in ('' for the root). */
+function inRepo(cwd: string | undefined, p: string): string | undefined {
+  if (cwd === undefined || p.startsWith('/') || p.startsWith('~') || /[$`{}*]/.test(p)) return undefined;
+  const joined = cleanPath(posix.join(cwd || '.', p));
+  return joined.startsWith('..') ? undefined : joined;
+}
+
+/** The root directory as '.' (targets are never empty); unknown stays unknown. */
+const rootDot = (p: string | undefined) => (p === undefined ? undefined : p || '.');
+
+/** Options of docker compose (before its subcommand) that take a value. */
+const COMPOSE_VALUE_FLAGS = new Set([
+  '-f',
+  '--file',
+  '-p',
+  '--project-name',
+  '--profile',
+  '--env-file',
+  '--project-directory',
+  '--ansi',
+  '--progress',
+  '--parallel',
+]);
+/** Options of `docker compose up` that take a value. */
+const UP_VALUE_FLAGS = new Set([
+  '--scale',
+  '-t',
+  '--timeout',
+  '--exit-code-from',
+  '--pull',
+  '--wait-timeout',
+  '--attach',
+  '--no-attach',
+]);
+
+/**
+ * `docker compose [-f FILE]… [--project-directory DIR] up [flags] [SERVICE…]` (or docker-compose):
+ * the files, the project directory and the services named; undefined when the words run no `up`.
+ */
+function composeUp(ws: string[]): { files: string[]; dir?: string; services: string[] } | undefined {
+  let i = ws.findIndex((w, k) => (w === 'docker' && ws[k + 1] === 'compose') || w === 'docker-compose');
+  if (i < 0) return undefined;
+  i += ws[i] === 'docker' ? 2 : 1;
+  const files: string[] = [];
+  let dir: string | undefined;
+  for (; i < ws.length; i++) {
+    const w = ws[i] as string;
+    const eq = /^(--file|--project-directory)=(.+)$/.exec(w);
+    if (eq) {
+      if (eq[1] === '--file') files.push(eq[2] as string);
+      else dir = eq[2] as string;
+    } else if (w.startsWith('-')) {
+      if (!w.includes('=') && COMPOSE_VALUE_FLAGS.has(w)) {
+        const v = ws[++i];
+        if (v !== undefined && (w === '-f' || w === '--file')) files.push(v);
+        if (v !== undefined && w === '--project-directory') dir = v;
+      }
+    } else break;
+  }
+  if (ws[i] !== 'up') return undefined;
+  const services = positionals(ws, i + 1, UP_VALUE_FLAGS).map((w) => w.replace(/["']/g, ''));
+  return { files, ...(dir !== undefined ? { dir } : {}), services };
+}
+
 /**
  * What a deploy job's script names as its target: `aws ecs update-service --service X`,
  * `kubectl set image deployment/X`, `kubectl apply -f path` / `-k path`, `helm upgrade RELEASE CHART`,
@@ -299,11 +419,40 @@ export function deployTargets(script: string): DeployTarget[] {
     if (!value || /[$`{}*]/.test(value)) return;
     if (!out.some((t) => t.kind === kind && t.value === value)) out.push({ kind, value });
   };
+  // where the commands run: the repository root until a `cd` (undefined: a variable or a host's path)
+  let cwd: string | undefined = '';
   // a CI expression (${{ github.sha }}) is one variable word, not three
   for (const line of script.replace(/\$\{\{[^}\n]*\}\}/g, '$VAR').split(/\n|&&|;/)) {
     const ws = words(line.trim());
     const at = (w: string) => ws.indexOf(w);
-    if (ws[0] === 'cd' && ws[1]) add('path', relPath(ws[1]));
+    if (ws[0] === 'cd' && ws[1]) {
+      add('path', relPath(ws[1]));
+      cwd = inRepo(cwd, ws[1]);
+    }
+    const compose = composeUp(ws);
+    if (compose) {
+      const file = compose.files[0];
+      const value = file ? inRepo(cwd, file) : inRepo(cwd, compose.dir ?? '.');
+      // '' when the project cannot be told (a host's path, a variable): the repository's only one
+      const t: DeployTarget = { kind: 'compose', value: value === undefined ? '' : value || '.' };
+      if (compose.services.length) t.services = compose.services;
+      if (!out.some((x) => x.kind === 'compose' && x.value === t.value)) out.push(t);
+    }
+    const sam = ws.findIndex((w, i) => w === 'sam' && ws[i + 1] === 'deploy');
+    if (sam >= 0) {
+      add('stack', flagValue(ws, '--stack-name'));
+      const template = flagValue(ws, '-t', '--template-file', '--template');
+      // sam build's output stands for the template of the directory it was built in
+      const built = template?.replace(/(^|\/)\.aws-sam\/build\/template\.ya?ml$/, '$1');
+      add('template', rootDot(built !== undefined ? inRepo(cwd, built || '.') : cwd));
+    }
+    const sls = ws.findIndex(
+      (w, i) => /^(serverless|sls)$/.test(w) && ws[i + 1] === 'deploy' && ws[i + 2] !== 'function',
+    );
+    if (sls >= 0) {
+      const config = flagValue(ws, '-c', '--config');
+      add('template', rootDot(config ? inRepo(cwd, config) : cwd));
+    }
     if (at('ecs') >= 0 && (at('update-service') >= 0 || at('deploy') >= 0))
       add('name', flagValue(ws, '--service'));
     if (at('ecs-deploy') >= 0) add('name', flagValue(ws, '-n', '--service-name'));
