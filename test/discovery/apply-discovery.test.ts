@@ -41,7 +41,11 @@ describe('applyDiscovery', () => {
     // the repository's flags are checkout's (its code evaluates them, its name prefixes them), not storefront's
     expect(s.flags.map((f) => f.key)).toEqual([]);
     expect(s.flagSources).toEqual([]);
-    expect(s.flagRefs).toBeUndefined();
+    // only the evaluation in shared code (libs/pricing, no workload's) of a key no flag file defines
+    expect(s.flagRefs).toEqual([
+      { key: 'dynamic-pricing', at: { file: 'libs/pricing/src/pricing.ts', line: 7 }, shared: true },
+    ]);
+    expect(s.repoFlagFiles).toEqual(['flags/flags.json']);
 
     const other = applyDiscovery(
       emptyService(SHOP, 'shop'),
@@ -52,7 +56,11 @@ describe('applyDiscovery', () => {
       'checkout-kill-switch: its key prefix "checkout-" names checkout-api (no other evidence)',
       'new-checkout-flow: evaluated in services/checkout/src/checkout.ts:6, under services/checkout/base',
     ]);
-    expect(other.flagRefs?.map((r) => r.key)).toEqual(['new-checkout-flow', 'express-pay']);
+    expect(other.flagRefs?.map((r) => r.key)).toEqual([
+      'dynamic-pricing',
+      'new-checkout-flow',
+      'express-pay',
+    ]);
     expect(other.artifact.versioning).toBe('git-sha');
   });
 

@@ -161,6 +161,7 @@ describe('init writes the flags bound to the chosen workload only, with their ev
       '# new-checkout-flow: evaluated in services/checkout/src/checkout.ts:6, under services/checkout/base',
     );
     expect(flagFacts(design)).toEqual([
+      'flag-missing-from-file — dynamic-pricing',
       'flag-missing-from-file — express-pay',
       'flag-state-not-restored — flagd flags/flags.json',
       'kill-switch-available — checkout-kill-switch',
@@ -169,7 +170,7 @@ describe('init writes the flags bound to the chosen workload only, with their ev
     expect(unknownSubjects(design).filter((u) => u.startsWith('flags in'))).toEqual([]);
     // the descriptor names checkout-api: --workload picking another workload does not carry its flags along
     const other = await loadService(dir, { release: false, workload: 'statefulset/inventory' });
-    expect(flagFacts(plan(other, analyze(other)))).toEqual([]);
+    expect(flagFacts(plan(other, analyze(other)))).toEqual(['flag-missing-from-file — dynamic-pricing']);
   });
 
   it('shop-monorepo inventory: no flag file written, a note says whose they are', async () => {
@@ -179,7 +180,8 @@ describe('init writes the flags bound to the chosen workload only, with their ev
     expect(text).toContain(
       '# Flags of other workloads (not written): flags/flags.json: checkout-kill-switch (deployment/checkout-api), new-checkout-flow (deployment/checkout-api, deployment/staging-checkout-api)',
     );
-    expect(flagFacts(design)).toEqual([]);
+    // libs/pricing is no workload's: its flag missing from every file is reported here too
+    expect(flagFacts(design)).toEqual(['flag-missing-from-file — dynamic-pricing']);
   });
 
   it('a flag bound to no workload: a TODO with the line that binds it; filled as shown, plan binds it', async () => {

@@ -139,6 +139,7 @@ describe('discover: shop-monorepo (kustomize overlays, Helm, Argo CD, Argo Rollo
       'new-checkout-flow kill=false flags/flags.json:4',
     ]);
     expect(d.flagRefs.map((r) => `${r.key} ${r.at.file}:${r.at.line}`)).toEqual([
+      'dynamic-pricing libs/pricing/src/pricing.ts:7',
       'new-checkout-flow services/checkout/src/checkout.ts:6',
       'express-pay services/checkout/src/checkout.ts:9',
     ]);

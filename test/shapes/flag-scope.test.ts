@@ -64,20 +64,31 @@ describe('flags belong to the workload they are bound to (shop-monorepo: flagd f
     [
       'deployment/checkout-api',
       [
+        'flag-missing-from-file — dynamic-pricing',
         'flag-missing-from-file — express-pay',
         'flag-state-not-restored — flagd flags/flags.json',
         'kill-switch-available — checkout-kill-switch',
         'step: Turn the kill switch off first: the fastest mitigation',
       ],
     ],
-    ['statefulset/inventory', []],
-    ['deployment/payments', []],
-    ['rollout/storefront', []],
-    ['deployment/legacy-worker', []],
+    // libs/pricing is shared code (no workload's directory): its flag, defined in no file, is on every workload
+    ['statefulset/inventory', ['flag-missing-from-file — dynamic-pricing']],
+    ['deployment/payments', ['flag-missing-from-file — dynamic-pricing']],
+    ['rollout/storefront', ['flag-missing-from-file — dynamic-pricing']],
+    ['deployment/legacy-worker', ['flag-missing-from-file — dynamic-pricing']],
   ])('%s', async (workload, expected) => {
     const p = await cached('shop-monorepo', workload);
     expect(flagFacts(p)).toEqual(expected);
     expect(flagUnknowns(p)).toEqual([]);
+  });
+
+  it('the evaluation in shared code is reported on a workload that owns no flag, with its file:line', async () => {
+    const p = await cached('shop-monorepo', 'statefulset/inventory');
+    const h = p.hazards.find((x) => x.rule === 'flag-missing-from-file');
+    expect(h?.evidence).toEqual([expect.objectContaining({ file: 'libs/pricing/src/pricing.ts', line: 7 })]);
+    expect(h?.message).toContain(
+      "evaluated in shared code (libs/pricing/src/pricing.ts:7, in no workload's own directory: reported on every workload, since any of them may import it) but not defined in flags/flags.json",
+    );
   });
 
   it('checkout-api holds both flags, each with its evidence', async () => {
