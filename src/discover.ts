@@ -118,7 +118,8 @@ export function overrides(items: DeclaredItem[], d: Discovery, chosen?: Workload
       }
       case 'state.migrations': {
         const path = v.split(' ')[0];
-        const tool = /\(([^)]+)\)/.exec(v)?.[1];
+        const open = v.indexOf(' (');
+        const tool = open < 0 ? undefined : v.slice(open + 2, v.indexOf(')', open));
         const same = d.migrationDirs.find((m) => m.path === path);
         const notes: string[] = [];
         if (same && tool && tool !== 'tool detected' && tool !== same.tool)
@@ -134,7 +135,7 @@ export function overrides(items: DeclaredItem[], d: Discovery, chosen?: Workload
       case 'state.flags': {
         const file = v.slice(0, v.lastIndexOf(' ('));
         const same = d.flagSources.find((f) => f.file === file);
-        const provider = /\(([^)]+)\)$/.exec(v)?.[1];
+        const provider = v.endsWith(')') ? v.slice(v.lastIndexOf(' (') + 2, -1) : undefined;
         if (same) return differs(same.provider, provider ?? '') ? `${same.provider} at ${file}` : undefined;
         return d.flagSources.length
           ? `${d.flagSources.map((f) => `${f.file ?? '(no file)'} (${f.provider})`).join(', ')}`

@@ -314,9 +314,17 @@ export interface ComposeFacts {
   /**
    * The project name docker compose runs the deployment under, and what decided it (compose docs,
    * "Specify a project name", highest first): `-p` in the deploy command, COMPOSE_PROJECT_NAME in
-   * its environment or the project's .env, the top-level `name:`, else the project directory's name.
+   * its environment or the env files (its --env-file, else the project directory's .env), the
+   * top-level `name:`, else the project directory's name (its --project-directory, else the compose
+   * file's). `byCommandOptions`: the deploy command's --env-file or --project-directory decided it,
+   * so a command without those options would name another project.
    */
-  projectName?: { value: string; from: 'flag' | 'env' | 'dotenv' | 'name' | 'directory'; at?: Evidence };
+  projectName?: {
+    value: string;
+    from: 'flag' | 'env' | 'dotenv' | 'name' | 'directory';
+    at?: Evidence;
+    byCommandOptions?: boolean;
+  };
   /** Services rolled back: they run the service's own images. */
   services: ComposeService[];
   /** Run-to-completion services others wait for (`service_completed_successfully`): migrations, seeders. */

@@ -62,13 +62,15 @@ function facts(ctx: PlatformContext): ComposeFacts {
 /**
  * `[--project-name=PROJECT] -f FILE…`: the project as deployed (one word: a name from a script never
  * reads as another option). The project name when the deploy command names the project
- * (its -p or COMPOSE_PROJECT_NAME): without it compose would address another project (the
- * directory's name or the file's `name:`).
+ * (its -p or COMPOSE_PROJECT_NAME, or an --env-file / --project-directory that decides it): without
+ * it compose would address another project (the directory's name or the file's `name:`).
  */
 export function projectArgs(f: ComposeFacts): string[] {
   const p = f.projectName;
   return [
-    ...(p && (p.from === 'flag' || p.from === 'env') && p.value ? [`--project-name=${p.value}`] : []),
+    ...(p && (p.from === 'flag' || p.from === 'env' || p.byCommandOptions) && p.value
+      ? [`--project-name=${p.value}`]
+      : []),
     ...f.files.flatMap((file) => ['-f', file]),
   ];
 }

@@ -32,7 +32,13 @@ import { cmp } from '../util/order.js';
 import { checkNonFinite, checkNumbers, workloadNumberChecks } from './bounds.js';
 import { bindRolloutAnalysis } from './discovery/analysis-runs.js';
 import { applicationFor, lookupText, type RepoView } from './discovery/appset.js';
-import { isComposeDoc, isComposeFileName, readComposeProjects } from './discovery/compose.js';
+import {
+  commandPathReadings,
+  composeCalls,
+  isComposeDoc,
+  isComposeFileName,
+  readComposeProjects,
+} from './discovery/compose.js';
 import { engineOfResource } from './discovery/data-stores.js';
 import {
   isEcsService,
@@ -680,17 +686,29 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
     // how the deployment calls docker compose (-p, COMPOSE_PROJECT_NAME) and each project's .env
     const composeDirs = new Set([...composeDocs.keys()].map(dirOf));
     const scripts: { file: string; text: string }[] = [];
-    const dotenv = new Map<string, { file: string; text: string }>();
     for (const f of files) {
-      const name = baseName(f.rel);
-      const isEnv = name === '.env' && composeDirs.has(dirOf(f.rel));
-      if (!isEnv && !DEPLOY_SCRIPT.test(f.rel)) continue;
+      if (!DEPLOY_SCRIPT.test(f.rel)) continue;
       const t = await readText(f);
-      if (!t.ok) continue;
-      if (isEnv) dotenv.set(dirOf(f.rel), { file: f.rel, text: t.text });
-      else if (/docker[\s-]compose/.test(t.text)) scripts.push({ file: f.rel, text: t.text });
+      if (t.ok && /docker[\s-]compose/.test(t.text)) scripts.push({ file: f.rel, text: t.text });
     }
-    const c = readComposeProjects(composeDocs, baseName(abs) || 'compose', { scripts, dotenv });
+    // the env files compose may read: each project's .env, the --env-file files and the .env of a
+    // --project-directory the deploy commands name (each read as from the root or the script's directory)
+    const wanted = new Set([...composeDirs].map((d) => (d ? `${d}/.env` : '.env')));
+    for (const s of scripts)
+      for (const call of composeCalls(s.file, s.text)) {
+        const paths = [
+          ...call.envFiles,
+          ...(call.projectDirectory !== undefined ? [`${call.projectDirectory}/.env`] : []),
+        ];
+        for (const p of paths) for (const r of commandPathReadings(p, s.file)) wanted.add(r);
+      }
+    const envFiles = new Map<string, { file: string; text: string }>();
+    for (const f of files) {
+      if (!wanted.has(f.rel)) continue;
+      const t = await readText(f);
+      if (t.ok) envFiles.set(f.rel, { file: f.rel, text: t.text });
+    }
+    const c = readComposeProjects(composeDocs, baseName(abs) || 'compose', { scripts, envFiles });
     workloads.push(...c.workloads);
     unknowns.push(...c.unknowns);
   }

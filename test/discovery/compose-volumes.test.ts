@@ -164,6 +164,125 @@ describe('the project name that prefixes it', () => {
     expect([v.project, v.name]).toEqual([project, name]);
   });
 
+  // compose-go cli/options.go: the project directory is --project-directory, else the first -f
+  // file's directory; the env files are --env-file (repeatable, later wins), else <project dir>/.env;
+  // the name is -p, then COMPOSE_PROJECT_NAME (the command's environment over the env files), then
+  // name:, then the project directory's name.
+  const call = (opts: string) => `#!/bin/sh\ndocker compose ${opts} -f deploy/compose.yaml up -d\n`;
+  it.each([
+    [
+      '--env-file replaces the project .env',
+      {
+        'deploy/compose.yaml': plain,
+        'deploy/.env': 'COMPOSE_PROJECT_NAME=other\n',
+        'deploy/prod.env': 'LEDGER_TAG=2.8.1\nCOMPOSE_PROJECT_NAME=ledger_prod\n',
+        'deploy.sh': call('--env-file deploy/prod.env'),
+      },
+      'ledger_prod (dotenv) deploy/prod.env:2',
+      [],
+    ],
+    [
+      '--env-file without COMPOSE_PROJECT_NAME: the .env is not read, the directory names it',
+      {
+        'deploy/compose.yaml': plain,
+        'deploy/.env': 'COMPOSE_PROJECT_NAME=other\n',
+        'deploy/prod.env': 'LEDGER_TAG=2.8.1\n',
+        'deploy.sh': call('--env-file=deploy/prod.env'),
+      },
+      'deploy (directory) -',
+      [],
+    ],
+    [
+      'several --env-file: the later one wins',
+      {
+        'deploy/compose.yaml': plain,
+        'deploy/base.env': 'COMPOSE_PROJECT_NAME=base\n',
+        'deploy/prod.env': 'COMPOSE_PROJECT_NAME=prod\n',
+        'deploy.sh': call('--env-file deploy/base.env --env-file deploy/prod.env'),
+      },
+      'prod (dotenv) deploy/prod.env:1',
+      [],
+    ],
+    [
+      '--env-file relative to the script directory',
+      {
+        'deploy/compose.yaml': plain,
+        'ops/prod.env': 'COMPOSE_PROJECT_NAME=ops_prod\n',
+        'ops/deploy.sh':
+          '#!/bin/sh\ncd "$(dirname "$0")" && docker compose --env-file prod.env -f ../deploy/compose.yaml up -d\n',
+      },
+      'ops_prod (dotenv) ops/prod.env:1',
+      [],
+    ],
+    [
+      'an --env-file not in the repository: unknown, the next source decides',
+      {
+        'deploy/compose.yaml': BASE('  uploads:\n'),
+        'deploy/.env': 'COMPOSE_PROJECT_NAME=other\n',
+        'deploy.sh': call('--env-file /etc/ledger/prod.env'),
+      },
+      'ledger (name) deploy/compose.yaml:1',
+      ['--env-file /etc/ledger/prod.env (deploy.sh:2), which is not in the repository'],
+    ],
+    [
+      '-p beats --env-file',
+      {
+        'deploy/compose.yaml': plain,
+        'deploy/prod.env': 'COMPOSE_PROJECT_NAME=prod\n',
+        'deploy.sh': call('-p shop --env-file deploy/prod.env'),
+      },
+      'shop (flag) deploy.sh:2',
+      [],
+    ],
+    [
+      "--project-directory: its .env, not the compose directory's",
+      {
+        'deploy/compose.yaml': plain,
+        'deploy/.env': 'COMPOSE_PROJECT_NAME=other\n',
+        'srv/ledger/.env': 'COMPOSE_PROJECT_NAME=from_project_dir\n',
+        'deploy.sh': call('--project-directory srv/ledger'),
+      },
+      'from_project_dir (dotenv) srv/ledger/.env:1',
+      [],
+    ],
+    [
+      "--project-directory without a .env: its name, not the compose directory's",
+      {
+        'deploy/compose.yaml': plain,
+        'deploy/.env': 'COMPOSE_PROJECT_NAME=other\n',
+        'srv/Ledger.App/compose.override.yaml': 'services: {}\n',
+        'deploy.sh': call('--project-directory=srv/Ledger.App'),
+      },
+      'ledgerapp (directory) deploy.sh:2',
+      [],
+    ],
+    [
+      '--project-directory on the host: its name, and an unknown for the .env there',
+      {
+        'deploy/compose.yaml': plain,
+        'deploy.sh': call('--project-directory /opt/ledger-live'),
+      },
+      'ledger-live (directory) deploy.sh:2',
+      ['--project-directory /opt/ledger-live (deploy.sh:2), outside the repository'],
+    ],
+    [
+      'name: beats the --project-directory name',
+      {
+        'deploy/compose.yaml': BASE('  uploads:\n'),
+        'deploy.sh': call('--project-directory srv/other'),
+      },
+      'ledger (name) deploy/compose.yaml:1',
+      [],
+    ],
+  ])('%s', async (_title, files, project, unknowns) => {
+    const d = await discover(tempRepo(files));
+    const p = d.workloads.find((w) => w.compose)?.compose?.projectName;
+    expect(`${p?.value} (${p?.from}) ${p?.at ? `${p.at.file}:${p.at.line}` : '-'}`).toBe(project);
+    const said = d.unknowns.filter((u) => u.subject.startsWith('compose project name')).map((u) => u.reason);
+    expect(said).toHaveLength(unknowns.length);
+    for (const [i, u] of unknowns.entries()) expect(said[i]).toContain(u);
+  });
+
   it('-p on a command for another project is not this one', async () => {
     const v = await volume({
       'deploy/compose.yaml': BASE('  uploads:\n', ''),
@@ -199,6 +318,33 @@ describe('the design uses it', () => {
       expect(c).not.toMatch(/ -p | --rm-all/);
     }
   });
+
+  it.each([
+    [
+      '--env-file',
+      { 'deploy/prod.env': 'COMPOSE_PROJECT_NAME=ledger_prod\n' },
+      '--env-file deploy/prod.env',
+      'ledger_prod',
+    ],
+    ['--project-directory', {}, '--project-directory srv/ledger-live', 'ledger-live'],
+  ])(
+    "a name the deploy command's %s decides reaches the runbook as --project-name",
+    async (_t, extra, opts, name) => {
+      const root = tempRepo({
+        'deploy/compose.yaml': BASE('  uploads: {}\n', ''),
+        'deploy/.env': 'COMPOSE_PROJECT_NAME=other\n',
+        ...extra,
+        'deploy.sh': `docker compose ${opts} -f deploy/compose.yaml up -d\n`,
+      });
+      const service = await loadService(root, { release: false });
+      const p = plan(service, analyze(service));
+      const compose = p.runbook
+        .flatMap((s) => s.commands.map((c) => c.manual ?? renderCommand(c)))
+        .filter((c) => c.startsWith('docker compose '));
+      expect(compose.length).toBeGreaterThan(0);
+      for (const c of compose) expect(c).toContain(` --project-name=${name} `);
+    },
+  );
 
   it('the backup archives the volume by its real name; compose commands carry the deploy -p', async () => {
     const root = tempRepo({

@@ -3,6 +3,7 @@
  * deployment merges (`compose.override.yaml`, and a production file such as
  * `docker-compose.prod.yml`), read as the files `docker compose -f … -f …` would merge.
  */
+import { posix } from 'node:path';
 import type {
   ComposeFacts,
   ComposeService,
@@ -56,8 +57,12 @@ export function readComposeProjects(
   }
   const workloads: Workload[] = [];
   const unknowns: Unknown[] = [];
+  const name = (f: string) => f.slice(f.lastIndexOf('/') + 1);
+  // the directories that hold a project (a base compose file)
+  const projectDirs = new Set(
+    [...byDir].filter(([, fs]) => fs.some((f) => BASE.includes(name(f)))).map(([dir]) => dir),
+  );
   for (const [dir, files] of [...byDir].sort(([a], [b]) => cmp(a, b))) {
-    const name = (f: string) => f.slice(f.lastIndexOf('/') + 1);
     const base = BASE.map((b) => files.find((f) => name(f) === b)).find((f) => f !== undefined);
     if (!base) {
       for (const f of files)
@@ -83,7 +88,7 @@ export function readComposeProjects(
     }
     // override first among the overrides (docker compose's default pair), then the production file
     chosen.sort((a, b) => rank(name(a)) - rank(name(b)));
-    const w = project(dir, chosen, ignored, docs, rootName, deployText, byDir.size, unknowns);
+    const w = project(dir, chosen, ignored, docs, rootName, deployText, projectDirs, unknowns);
     if (w) workloads.push(w);
   }
   return { workloads, unknowns };
@@ -145,11 +150,13 @@ function mergedServices(files: string[], docs: Map<string, YamlDoc>) {
 
 /**
  * Texts that may run the deployment, read for how they call docker compose: CI workflows, shell
- * scripts, Makefiles (`file` relative to the root), and the `.env` of each project directory.
+ * scripts, Makefiles (`file` relative to the root), and the env files compose may read: the `.env`
+ * of each project directory and the files a deploy command names (`--env-file`, the `.env` of a
+ * `--project-directory`), keyed by their path relative to the root.
  */
 export interface DeployText {
   scripts?: { file: string; text: string }[];
-  dotenv?: Map<string, { file: string; text: string }>;
+  envFiles?: Map<string, { file: string; text: string }>;
 }
 
 /** `docker compose` / `docker-compose` and the arguments up to the end of the shell command. */
@@ -160,51 +167,84 @@ function unquote(t: string): string {
   return t.replace(/^(["'])(.*)\1$/, '$2');
 }
 
+/** The global options of one `docker compose` call (before its subcommand), with where it is. */
+export interface ComposeCall {
+  at: Evidence;
+  /** The script that holds it (relative paths may be relative to its directory). */
+  script: string;
+  files: string[];
+  /** -p / --project-name. */
+  projectName?: string;
+  /** --project-directory: the .env read and the directory name used. */
+  projectDirectory?: string;
+  /** --env-file (repeatable, later files win): replaces the project directory's .env. */
+  envFiles: string[];
+}
+
+/** The global options of every docker compose call in a text (up to each call's subcommand). */
+export function composeCalls(file: string, text: string): ComposeCall[] {
+  const out: ComposeCall[] = [];
+  for (const m of text.matchAll(COMPOSE_CALL)) {
+    const tokens = (m[1] ?? '').replace(/\\\n/g, ' ').trim().split(/\s+/).filter(Boolean).map(unquote);
+    const call: ComposeCall = {
+      at: { file, line: lineAt(text, m.index + (m[0].length - (m[1] ?? '').length)) },
+      script: file,
+      files: [],
+      envFiles: [],
+    };
+    const set = (opt: string, v: string) => {
+      if (opt === 'file') call.files.push(v);
+      else if (opt === 'project-name') call.projectName = v;
+      else if (opt === 'project-directory') call.projectDirectory = v;
+      else if (opt === 'env-file') call.envFiles.push(v);
+    };
+    const SHORT: Record<string, string> = { '-f': 'file', '-p': 'project-name' };
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i] as string;
+      const eq = /^--(file|project-name|project-directory|env-file)=(.+)$/.exec(t);
+      const long = /^--(file|project-name|project-directory|env-file)$/.exec(t)?.[1];
+      const opt = SHORT[t] ?? long;
+      if (eq) set(eq[1] as string, eq[2] as string);
+      else if (opt && tokens[i + 1]) set(opt, tokens[++i] as string);
+      else if (!t.startsWith('-')) break; // the subcommand: its own flags follow
+    }
+    out.push(call);
+  }
+  return out;
+}
+
 /**
- * How the deploy scripts name the project: `-p NAME` / `--project-name NAME` on a docker compose
- * command that targets this project (one of its files under `-f`, or no `-f` when the repository
- * holds one compose project), and COMPOSE_PROJECT_NAME set in a file that runs such a command.
+ * How the deploy scripts run this project: the docker compose calls that target it (one of its
+ * files under `-f`, or no `-f` when the repository holds one compose project), and
+ * COMPOSE_PROJECT_NAME set in a file that runs such a call.
  */
-function deployProjectNames(
+function deployCalls(
   scripts: NonNullable<DeployText['scripts']>,
   files: string[],
   onlyProject: boolean,
-): { flag: Located<string>[]; env: Located<string>[] } {
-  const flag: Located<string>[] = [];
+): { calls: ComposeCall[]; env: Located<string>[] } {
+  const calls: ComposeCall[] = [];
   const env: Located<string>[] = [];
-  const mine = (f: string) => {
+  // a -f path read from the root or the script's directory, or a path ending in the file's
+  const mine = (f: string, script: string) => {
     const p = f.replace(/^\.\//, '');
-    return files.some((x) => x === p || x.endsWith(`/${p}`));
+    const readings = commandPathReadings(f, script);
+    return files.some((x) => x === p || x.endsWith(`/${p}`) || readings.includes(x));
   };
   for (const { file, text } of scripts) {
-    let targets = false;
-    for (const m of text.matchAll(COMPOSE_CALL)) {
-      const tokens = (m[1] ?? '').replace(/\\\n/g, ' ').trim().split(/\s+/).filter(Boolean).map(unquote);
-      const fs: string[] = [];
-      const ps: string[] = [];
-      for (let i = 0; i < tokens.length; i++) {
-        const t = tokens[i] as string;
-        const eq = /^--(file|project-name)=(.+)$/.exec(t);
-        if (eq) (eq[1] === 'file' ? fs : ps).push(eq[2] as string);
-        else if ((t === '-f' || t === '--file') && tokens[i + 1]) fs.push(tokens[++i] as string);
-        else if ((t === '-p' || t === '--project-name') && tokens[i + 1]) ps.push(tokens[++i] as string);
-        else if (!t.startsWith('-')) break; // the subcommand: its own flags follow
-      }
-      if (fs.length ? !fs.some(mine) : !onlyProject) continue;
-      targets = true;
-      const at = { file, line: lineAt(text, m.index + (m[0].length - (m[1] ?? '').length)) };
-      for (const p of ps) flag.push({ value: p, at });
-    }
-    if (!targets) continue;
+    const targeting = composeCalls(file, text).filter((c) =>
+      c.files.length ? c.files.some((f) => mine(f, file)) : onlyProject,
+    );
+    if (!targeting.length) continue;
+    calls.push(...targeting);
     for (const m of text.matchAll(PROJECT_ENV))
       env.push({ value: m[2] as string, at: { file, line: lineAt(text, m.index) } });
   }
-  return { flag, env };
+  return { calls, env };
 }
 
-/** COMPOSE_PROJECT_NAME in a project's .env (compose reads the .env of the project directory). */
-function dotenvProjectName(env: { file: string; text: string } | undefined): Located<string> | undefined {
-  if (!env) return undefined;
+/** COMPOSE_PROJECT_NAME in an env file (the last line that sets it). */
+function envFileProjectName(env: { file: string; text: string }): Located<string> | undefined {
   const lines = env.text.split('\n');
   for (let i = lines.length - 1; i >= 0; i--) {
     const m = /^\s*(?:export\s+)?COMPOSE_PROJECT_NAME\s*=(.*)$/.exec(lines[i] as string);
@@ -214,6 +254,31 @@ function dotenvProjectName(env: { file: string; text: string } | undefined): Loc
   }
   return undefined;
 }
+
+const dirOfPath = (p: string) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '');
+
+/**
+ * A path a deploy command names, relative to the repository root: the command runs from the root
+ * (CI) or from its script's directory; the first reading `exists` accepts, else the root's.
+ */
+export function commandPath(path: string, script: string, exists: (rel: string) => boolean): string {
+  const readings = commandPathReadings(path, script);
+  return readings.find(exists) ?? (readings[0] as string);
+}
+
+/** The readings of a path a deploy command names: from the root, then from its script's directory. */
+export function commandPathReadings(path: string, script: string): string[] {
+  const clean = (p: string) =>
+    p === './' || p === '.' ? '' : p.replace(/^\.\//, '').replace(/(?<!\/)\/+$/, '');
+  // an absolute path is the host's, whatever directory the command runs from
+  if (path.startsWith('/')) return [posix.normalize(path)];
+  return [
+    ...new Set([posix.normalize(path), posix.normalize(posix.join(dirOfPath(script) || '.', path))]),
+  ].map(clean);
+}
+
+/** A path outside the repository (absolute, or above its root): the host's, not read. */
+const outside = (p: string) => p.startsWith('/') || p === '..' || p.startsWith('../');
 
 /** Compose's normalisation of a project name taken from a directory: lower case, [a-z0-9_-] only. */
 function normaliseProject(name: string): string {
@@ -225,10 +290,13 @@ function normaliseProject(name: string): string {
 }
 
 /**
- * The project name, by compose's precedence (docs, "Specify a project name"): -p, then
- * COMPOSE_PROJECT_NAME (the deploy command's environment, then the project's .env), then the last
- * top-level `name:`, then the project directory's name. A name held in a variable the deploy sets
- * at run time is an unknown, and the next source is used.
+ * The project name, by compose's precedence (compose-go cli/options.go: -p, then
+ * COMPOSE_PROJECT_NAME from the environment, where the deploy command's own environment wins over
+ * the env files, then the `name:` of the -f files (the last one wins), then the project directory's name). The
+ * env files are the `--env-file` files of the deploy command (later files win) or else the `.env`
+ * of the project directory; the project directory is `--project-directory`, else the compose
+ * file's. A name held in a variable the deploy sets at run time, or an env file that is not in the
+ * repository, is an unknown, and the next source is used.
  */
 function resolveProjectName(
   dir: string,
@@ -237,14 +305,56 @@ function resolveProjectName(
   fileName: Located<string> | undefined,
   deployText: DeployText,
   onlyProject: boolean,
+  projectDirs: Set<string>,
   unknowns: Unknown[],
 ): NonNullable<ComposeFacts['projectName']> {
-  const { flag, env } = deployProjectNames(deployText.scripts ?? [], files, onlyProject);
-  const dotenv = dotenvProjectName(deployText.dotenv?.get(dir));
+  const { calls, env } = deployCalls(deployText.scripts ?? [], files, onlyProject);
+  const envFiles = deployText.envFiles ?? new Map<string, { file: string; text: string }>();
+  const subject = `compose project name (${dir || '.'})`;
+  const flag = calls.flatMap((c) =>
+    c.projectName !== undefined ? [{ value: c.projectName, at: c.at }] : [],
+  );
+  // the project directory of each call (--project-directory, else the compose file's)
+  const projectDir = (c: ComposeCall) =>
+    c.projectDirectory === undefined
+      ? dir
+      : commandPath(
+          c.projectDirectory,
+          c.script,
+          (p) => projectDirs.has(p) || envFiles.has(posix.join(p || '.', '.env')),
+        );
+  const dotenv: (Located<string> & { byOptions?: boolean })[] = [];
+  for (const c of calls.length ? calls : [undefined]) {
+    const read = c?.envFiles.length
+      ? c.envFiles.map((f) => ({ named: f, path: commandPath(f, c.script, (p) => envFiles.has(p)) }))
+      : [{ named: undefined, path: posix.join((c ? projectDir(c) : dir) || '.', '.env') }];
+    const pd = c ? projectDir(c) : dir;
+    if (c && !c.envFiles.length && outside(pd))
+      unknowns.push({
+        subject,
+        reason: `the deploy command runs with --project-directory ${c.projectDirectory} (${c.at.file}:${c.at.line}), outside the repository: a .env there that sets COMPOSE_PROJECT_NAME would name the project (the prefix of its volumes); rollbook uses the next source. Check with docker compose ls on the host`,
+        at: c.at,
+      });
+    let found: (Located<string> & { byOptions?: boolean }) | undefined;
+    const byOptions = Boolean(c && (c.envFiles.length || c.projectDirectory !== undefined));
+    for (const r of read) {
+      const text = envFiles.get(r.path);
+      const set = text ? envFileProjectName(text) : undefined;
+      if (set) found = { ...set, ...(byOptions ? { byOptions } : {}) };
+      if (!text && r.named !== undefined && c)
+        unknowns.push({
+          subject,
+          reason: `the deploy command reads --env-file ${r.named} (${c.at.file}:${c.at.line}), which is not in the repository: if it sets COMPOSE_PROJECT_NAME, that is the project name (the prefix of its volumes); rollbook uses the next source. Check with docker compose ls on the host`,
+          at: c.at,
+        });
+    }
+    if (found && !dotenv.some((d) => d.value === found.value && d.at.file === found.at.file))
+      dotenv.push(found);
+  }
   const candidates: { from: NonNullable<ComposeFacts['projectName']>['from']; found: Located<string>[] }[] = [
     { from: 'flag', found: flag },
     { from: 'env', found: env },
-    { from: 'dotenv', found: dotenv ? [dotenv] : [] },
+    { from: 'dotenv', found: dotenv },
     { from: 'name', found: fileName ? [fileName] : [] },
   ];
   for (const { from, found } of candidates) {
@@ -254,16 +364,38 @@ function resolveProjectName(
     const where = found.map((f) => `${f.at.file}:${f.at.line}`).join(', ');
     if (values.length !== 1 || literal.length !== found.length) {
       unknowns.push({
-        subject: `compose project name (${dir || '.'})`,
+        subject,
         reason: `the deployment names the project ${found.map((f) => JSON.stringify(f.value)).join(', ')} (${where}): ${values.length > 1 ? 'several names' : 'set at deploy time'}, so the project name (the prefix of its volumes) is not known from the files; rollbook uses the next source. Check with docker compose ls on the host`,
         at: (found[0] as Located<string>).at,
       });
       if (values.length !== 1) continue;
     }
-    const chosen = literal[0] as Located<string>;
-    return { value: from === 'name' ? chosen.value : normaliseProject(chosen.value), from, at: chosen.at };
+    const chosen = literal[0] as Located<string> & { byOptions?: boolean };
+    return {
+      value: from === 'name' ? chosen.value : normaliseProject(chosen.value),
+      from,
+      at: chosen.at,
+      ...(chosen.byOptions ? { byCommandOptions: true } : {}),
+    };
   }
-  return { value: normaliseProject(dir ? (dir.split('/').pop() as string) : rootName), from: 'directory' };
+  // the project directory's name: --project-directory's when the deploy command gives one
+  const named = calls.filter((c) => c.projectDirectory !== undefined);
+  const dirs = [...new Set(named.map(projectDir))];
+  const base = (d: string) => (d ? (d.split('/').pop() as string) : rootName);
+  if (dirs.length === 1 && named[0] && !named[0].projectDirectory?.includes('$'))
+    return {
+      value: normaliseProject(base(dirs[0] as string)),
+      from: 'directory',
+      at: named[0].at,
+      byCommandOptions: true,
+    };
+  if (named.length)
+    unknowns.push({
+      subject,
+      reason: `the deployment sets --project-directory ${named.map((c) => `${JSON.stringify(c.projectDirectory)} (${c.at.file}:${c.at.line})`).join(', ')}: ${dirs.length > 1 ? 'several directories' : 'set at deploy time'}, so the project name (the prefix of its volumes) is not known from the files; rollbook uses the compose file's directory. Check with docker compose ls on the host`,
+      at: (named[0] as ComposeCall).at,
+    });
+  return { value: normaliseProject(base(dir)), from: 'directory' };
 }
 
 /** `${VAR}`, `${VAR:-default}`, `${VAR-default}` … in a name. */
@@ -333,7 +465,7 @@ function project(
   docs: Map<string, YamlDoc>,
   rootName: string,
   deployText: DeployText,
-  projects: number,
+  projectDirs: Set<string>,
   unknowns: Unknown[],
 ): Workload | undefined {
   const baseDoc = docs.get(files[0] as string);
@@ -419,7 +551,8 @@ function project(
     files,
     fileName,
     deployText,
-    projects === 1,
+    projectDirs.size === 1,
+    projectDirs,
     unknowns,
   );
   const facts: ComposeFacts = {
