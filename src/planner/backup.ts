@@ -5,9 +5,11 @@
  * - PostgreSQL (the migration sets' database): `pg_dump --format=custom` into BACKUP_FILE, checked
  *   to be written during this run and non-empty, then read back with `pg_restore --list`, which must
  *   list the service's tables.
- * - DynamoDB (`dynamodb://TABLE` writes): an on-demand backup (`aws dynamodb create-backup`), checked
- *   with `aws dynamodb list-backups` read by the dynamodb-backup probe: the named backup, created during
- *   this run, is AVAILABLE (an older backup of the same name does not count).
+ * - DynamoDB (`dynamodb://TABLE` writes): an on-demand backup per table (`aws dynamodb create-backup`),
+ *   its response saved to DYNAMODB_BACKUP_FILE; checked with `aws dynamodb list-backups` read by the
+ *   dynamodb-backup probe: the backup of this run (by the ARN AWS returned) is AVAILABLE, and the file
+ *   was written during this run. No clock is compared with AWS's (an older backup of the same name,
+ *   or a skewed local clock, cannot pass).
  * - S3 (`s3://BUCKET` writes): versioning is the backup; checked Enabled with
  *   `aws s3api get-bucket-versioning` (s3-versioning probe; no output at all means never enabled).
  * - Redis (`redis://…` writes): `redis-cli BGSAVE`, checked with `INFO` (redis-bgsave probe: no save
@@ -20,7 +22,7 @@ import { contextFlag, flag, namespaceOf } from '../platforms/common.js';
 import { projectArgs } from '../platforms/compose.js';
 import { HELM_NAMESPACE } from '../platforms/helm.js';
 import type { PlatformContext } from '../platforms/types.js';
-import { dynamodbBackup, redisBgsave, s3Versioning } from '../probes/backup.js';
+import { dynamodbBackup as dynamodbBackupProbe, redisBgsave, s3Versioning } from '../probes/backup.js';
 import { cmp } from '../util/order.js';
 import { renderCommand } from '../util/shell.js';
 import { selectWorkload } from './context.js';
@@ -128,33 +130,54 @@ function storeName(store: string, scheme: string): string {
   return store.slice(scheme.length).split('/')[0] as string;
 }
 
+/** The file the create-backup responses of this run are saved to: the ARNs the check looks for. */
+export const DYNAMODB_BACKUP_FILE = { var: 'DYNAMODB_BACKUP_FILE' } as const;
+/** A DynamoDB table name (API_CreateTable: 3-255 of [a-zA-Z0-9_.-]): never read as an option. */
+const DYNAMODB_TABLE = /^[a-zA-Z0-9_.][a-zA-Z0-9_.-]{2,254}$/;
+
+/**
+ * DynamoDB tables: one on-demand backup each (`create-backup`), whose responses (BackupDetails with the
+ * BackupArn AWS issued) are saved to DYNAMODB_BACKUP_FILE; the check reads that file, written during
+ * this run, and each table's list-backups: the dynamodb-backup probe finds this run's backups by ARN,
+ * so no clock is compared (the local clock against AWS's was). Constant `sh -c` scripts: the file and
+ * the tables are arguments, never parts of the script.
+ */
+function dynamodbBackup(tables: string[]): StoreBackup {
+  return {
+    store: `DynamoDB table${tables.length === 1 ? '' : 's'} ${tables.join(', ')}`,
+    take: [
+      {
+        argv: [
+          'sh',
+          '-c',
+          'set -e; out="$1"; shift; : > "$out"; for t in "$@"; do aws dynamodb create-backup --table-name "$t" --backup-name "$t-before-rollback" --output json >> "$out"; done',
+          'sh',
+          DYNAMODB_BACKUP_FILE,
+          ...tables,
+        ],
+        readOnly: true,
+      },
+    ],
+    check: {
+      command: read(
+        'sh',
+        '-c',
+        'set -e; cat -- "$1"; shift; for t in "$@"; do aws dynamodb list-backups --table-name "$t" --backup-type USER --output json; done',
+        'sh',
+        DYNAMODB_BACKUP_FILE,
+        ...tables,
+      ),
+      expect: `the on-demand backup this run created of ${tables.join(', ')} (named TABLE-before-rollback; its ARN saved in DYNAMODB_BACKUP_FILE, written during this run) is AVAILABLE (CREATING: wait)`,
+      freshFile: DYNAMODB_BACKUP_FILE,
+      probe: { id: dynamodbBackupProbe.id, want: tables.join(',') },
+      timeoutSeconds: 60,
+      retries: 12,
+    },
+  };
+}
+
 function writeBackup(store: string): StoreBackup | undefined {
   const s = store.trim();
-  if (/^dynamodb:\/\//i.test(s)) {
-    const table = storeName(s, 'dynamodb://');
-    return {
-      store: `DynamoDB table ${table}`,
-      take: [
-        {
-          argv: [
-            'aws',
-            'dynamodb',
-            'create-backup',
-            `--table-name=${table}`,
-            `--backup-name=${table}-before-rollback`,
-          ],
-          readOnly: true,
-        },
-      ],
-      check: {
-        command: read('aws', 'dynamodb', 'list-backups', `--table-name=${table}`, '--backup-type', 'USER'),
-        expect: `an on-demand backup of ${table} named ${table}-before-rollback, created during this run, is AVAILABLE (CREATING: wait)`,
-        probe: { id: dynamodbBackup.id, want: `${table}-before-rollback`, since: true },
-        timeoutSeconds: 60,
-        retries: 12,
-      },
-    };
-  }
   if (/^s3:\/\//i.test(s)) {
     const bucket = storeName(s, 's3://');
     return {
@@ -610,14 +633,26 @@ export function designBackup(service: Service): BackupDesign {
     });
   }
   const seen = new Set<string>();
+  // every DynamoDB table in one step (one file of create-backup responses), where the first one is written
+  const dynamo = service.writes.filter((w) => !w.external && /^dynamodb:\/\//i.test(w.store.trim()));
+  const tables = [...new Set(dynamo.map((w) => storeName(w.store.trim(), 'dynamodb://')))].filter((t) =>
+    DYNAMODB_TABLE.test(t),
+  );
   for (const w of service.writes) {
     if (w.external || seen.has(w.store)) continue;
     seen.add(w.store);
-    const b = writeBackup(w.store);
+    const table = dynamo.includes(w) ? storeName(w.store.trim(), 'dynamodb://') : undefined;
+    if (table !== undefined && tables.includes(table)) {
+      if (table !== tables[0]) continue;
+      stores.push(dynamodbBackup(tables));
+      inputs.add(DYNAMODB_BACKUP_FILE.var);
+      continue;
+    }
+    const b = table === undefined ? writeBackup(w.store) : undefined;
     if (b) {
       stores.push(b);
       if (/^rediss?:|^redis$/i.test(w.store.trim())) inputs.add('REDIS_URL');
-    } else if (w.dualWrite) {
+    } else if (w.dualWrite || table !== undefined) {
       stores.push({
         store: w.store,
         take: [

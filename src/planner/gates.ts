@@ -78,6 +78,11 @@ export const GATE_INPUTS: Record<string, Input> = {
     description:
       "local path the custom resources of the chart's templated CRDs are saved to as a kubectl List (e.g. /backups/<service>-crs-<UTC time>.yaml); it must not exist yet",
   },
+  DYNAMODB_BACKUP_FILE: {
+    name: 'DYNAMODB_BACKUP_FILE',
+    description:
+      "local path the create-backup responses of this run are saved to (e.g. /backups/<service>-dynamodb-<UTC time>.json): the backups' ARNs the check looks for; it must not exist yet",
+  },
   DB_POD: {
     name: 'DB_POD',
     description:

@@ -1,9 +1,11 @@
 /**
  * Backups taken by the runbook for stores other than PostgreSQL, checked to exist, be complete and be
  * taken during this run (`since`, the run's start, passed by the script):
- * - DynamoDB: `aws dynamodb list-backups --table-name T --backup-type USER` (BackupSummaries[]:
- *   BackupName, BackupStatus CREATING/AVAILABLE/DELETED, BackupCreationDateTime as ISO 8601 (AWS CLI
- *   v2) or epoch seconds (v1)).
+ * - DynamoDB: the create-backup responses the backup step saved (BackupDetails.BackupArn, issued by
+ *   AWS for the backup of this run), then `aws dynamodb list-backups --table-name T --backup-type USER`
+ *   (BackupSummaries[]: TableName, BackupArn, BackupName, BackupStatus CREATING/AVAILABLE/DELETED,
+ *   BackupCreationDateTime as ISO 8601 (AWS CLI v2) or epoch seconds (v1)): matched by ARN, so neither
+ *   clock is compared with the other (a skewed local clock cannot pass an old backup or fail a new one).
  * - S3: `aws s3api get-bucket-versioning --bucket B` ({"Status": "Enabled"|"Suspended"}, or no output
  *   at all when versioning was never enabled).
  * - Redis: `redis-cli INFO` (the default sections: persistence's rdb_bgsave_in_progress,
@@ -30,45 +32,101 @@ function epochOf(v: unknown): number | undefined {
 
 const iso = (epoch: number) => new Date(epoch * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
+/**
+ * Every top-level JSON value in the output, in order (the saved create-backup responses, then each
+ * list-backups page): the AWS CLI prints one value per call. Undefined when the text is not JSON values.
+ */
+function jsonValues(output: string): unknown[] | undefined {
+  const out: unknown[] = [];
+  let depth = 0;
+  let start = -1;
+  let inString = false;
+  for (let i = 0; i < output.length; i++) {
+    const c = output[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === '"') inString = true;
+    else if (c === '{' || c === '[') {
+      if (depth === 0) start = i;
+      depth++;
+    } else if (c === '}' || c === ']') {
+      depth--;
+      if (depth < 0) return undefined;
+      if (depth === 0) {
+        try {
+          out.push(JSON.parse(output.slice(start, i + 1)));
+        } catch {
+          return undefined;
+        }
+      }
+    } else if (depth === 0 && !/\s/.test(c as string)) return undefined;
+  }
+  return depth === 0 ? out : undefined;
+}
+
+/**
+ * The backups this run created (the create-backup responses the backup step saved: BackupDetails with
+ * the BackupArn DynamoDB issued), found by ARN in list-backups of each table (`want`: the tables, comma
+ * separated). No clock is compared: the ARN names the one backup of this run, and the file the responses
+ * are in was written during this run (checked by the runbook on this machine's clock against its own
+ * start). https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_CreateBackup.html
+ */
 export const dynamodbBackup: Probe = {
   id: 'dynamodb-backup',
   platforms: [],
-  reads: 'aws dynamodb list-backups --table-name TABLE --backup-type USER',
+  reads:
+    'the saved aws dynamodb create-backup responses, then aws dynamodb list-backups --table-name TABLE --backup-type USER --output json of each table',
   format: 'https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_ListBackups.html',
-  passes: "an on-demand backup with the runbook's name, created during this run, is AVAILABLE",
+  passes:
+    'the on-demand backup this run created of each table (its BackupArn from create-backup) is listed AVAILABLE',
   wants: true,
-  read({ output, exitCode, want, since }) {
+  read({ output, exitCode, want }) {
     if (/ResourceNotFoundException|TableNotFoundException/.test(output))
       return fail(`the table does not exist: ${firstLine(output)}`);
-    const list = at(jsonOf(output), 'BackupSummaries');
-    if (exitCode !== 0 || !Array.isArray(list))
-      return notUnderstood('list-backups JSON (BackupSummaries)', exitCode, output);
-    if (since === undefined)
-      return unknown(
-        'the start of this run is unknown (--since): cannot tell a fresh backup from an old one',
+    const values = exitCode === 0 ? jsonValues(output) : undefined;
+    const created = (values ?? []).map((v) => at(v, 'BackupDetails')).filter(isObject);
+    const listed = (values ?? []).filter((v) => Array.isArray(at(v, 'BackupSummaries')));
+    if (!values || listed.length === 0)
+      return notUnderstood(
+        'create-backup responses then list-backups JSON (BackupSummaries)',
+        exitCode,
+        output,
       );
-    const named = arr(list)
-      .filter(isObject)
-      .filter((b) => str(b.BackupName) === want)
-      .map((b) => ({
-        status: str(b.BackupStatus) ?? '?',
-        created: epochOf(b.BackupCreationDateTime),
-        size: num(b.BackupSizeBytes),
-      }))
-      .sort((a, b) => (b.created ?? 0) - (a.created ?? 0));
-    const fresh = named.find((b) => b.created !== undefined && b.created >= since);
-    if (!fresh)
-      return fail(
-        `no backup named ${want} was created during this run${named[0]?.created !== undefined ? ` (the newest is from ${iso(named[0].created)}, before the run started)` : ''}: take it now (the backup step)`,
-      );
-    const when = iso(fresh.created as number);
-    if (fresh.status === 'AVAILABLE')
-      return pass(
-        `backup ${want} of ${when} is AVAILABLE${fresh.size !== undefined ? ` (${fresh.size} bytes)` : ''}`,
-      );
-    if (fresh.status === 'CREATING')
-      return fail(`backup ${want} of ${when} is still CREATING: wait for AVAILABLE`);
-    return fail(`backup ${want} of ${when} is ${fresh.status}`);
+    const summaries = listed.flatMap((l) => arr(at(l, 'BackupSummaries')).filter(isObject));
+    const tables = (want ?? '')
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean);
+    const notes: string[] = [];
+    for (const table of tables) {
+      const ours = created
+        .map((d) => ({ arn: str(d.BackupArn), name: str(d.BackupName) }))
+        .flatMap((d) => {
+          const s = d.arn ? summaries.find((x) => str(x.BackupArn) === d.arn) : undefined;
+          return s && str(s.TableName) === table ? [{ ...d, s }] : [];
+        });
+      if (ours.length === 0) {
+        const named = created.some((d) => str(d.BackupName) === `${table}-before-rollback`);
+        return fail(
+          named
+            ? `the backup this run created of ${table} is not in its list-backups output (deleted, or another table/region): take it again (the backup step)`
+            : `this run created no backup of ${table} (no create-backup response for it was saved: the step failed or did not run): take it now (the backup step)`,
+        );
+      }
+      const mine = ours[ours.length - 1] as (typeof ours)[number];
+      const status = str(mine.s.BackupStatus) ?? '?';
+      const when = epochOf(mine.s.BackupCreationDateTime);
+      const label = `backup ${mine.name ?? mine.arn} of ${table}${when !== undefined ? ` (created ${iso(when)} AWS time)` : ''}`;
+      if (status === 'CREATING') return fail(`${label} is still CREATING: wait for AVAILABLE`);
+      if (status !== 'AVAILABLE') return fail(`${label} is ${status}`);
+      const size = num(mine.s.BackupSizeBytes);
+      notes.push(`${label} is AVAILABLE${size !== undefined ? ` (${size} bytes)` : ''}`);
+    }
+    if (notes.length === 0) return unknown('no table to look for was given (--want TABLE[,TABLE…])');
+    return pass(`${notes.join('; ')}: created by this run (its ARN)`);
   },
 };
 

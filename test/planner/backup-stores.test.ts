@@ -4,11 +4,17 @@
  * then a save finished during this run). Every format shows the same step: the commands that take it
  * and the check that reads it back. The probes' pass/fail readings are in test/probes/probes.test.ts.
  */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze, plan, render } from '../../src/index.js';
 import type { Plan } from '../../src/model/plan.js';
+import { runProbe } from '../../src/probes/index.js';
 import { renderCommand } from '../../src/util/shell.js';
 import { PG_DUMPALL_SH, service, workload } from '../platforms/helpers.js';
+import { dynamodbBackups, dynamodbCreated } from '../probes/outputs.js';
 
 function planWith(store: string): Plan {
   const svc = service({
@@ -27,8 +33,8 @@ function planWith(store: string): Plan {
 const STORES = [
   {
     store: 'dynamodb://shipments',
-    take: 'aws dynamodb create-backup --table-name=shipments --backup-name=shipments-before-rollback',
-    check: 'aws dynamodb list-backups --table-name=shipments --backup-type USER',
+    take: `sh -c 'set -e; out="$1"; shift; : > "$out"; for t in "$@"; do aws dynamodb create-backup --table-name "$t" --backup-name "$t-before-rollback" --output json >> "$out"; done' sh "\${DYNAMODB_BACKUP_FILE}" shipments`,
+    check: `sh -c 'set -e; cat -- "$1"; shift; for t in "$@"; do aws dynamodb list-backups --table-name "$t" --backup-type USER --output json; done' sh "\${DYNAMODB_BACKUP_FILE}" shipments`,
     probe: 'dynamodb-backup',
   },
   {
@@ -56,10 +62,24 @@ describe('the backup step for DynamoDB, S3 and Redis', () => {
       const gate = p.gates.find((g) => g.kind === 'backup');
       expect(gate?.check.probe?.id).toBe(s.probe);
       expect(renderCommand(gate!.check.command!)).toBe(s.check);
-      if (s.probe !== 's3-versioning') expect(gate?.check.probe?.since).toBe(true);
+      // Redis reads the save's age on the server's clock against the run's length; DynamoDB compares no
+      // clock: the ARN create-backup returned, saved to a file written during this run
+      expect(gate?.check.probe?.since).toBe(s.probe === 'redis-bgsave' ? true : undefined);
+      if (s.probe === 'dynamodb-backup') {
+        expect(gate?.check.freshFile).toEqual({ var: 'DYNAMODB_BACKUP_FILE' });
+        expect(gate?.check.probe?.want).toBe('shipments');
+        expect(p.inputs.map((i) => i.name)).toContain('DYNAMODB_BACKUP_FILE');
+      }
       for (const format of ['md', 'json', 'sh', 'html']) {
         const out = render(p, format);
-        const text = format === 'html' ? out.replaceAll('&quot;', '"').replaceAll('&#39;', "'") : out;
+        const text =
+          format === 'html'
+            ? out
+                .replaceAll('&quot;', '"')
+                .replaceAll('&#39;', "'")
+                .replaceAll('&gt;', '>')
+                .replaceAll('&amp;', '&')
+            : out;
         // sh quotes each word itself: compare the words
         const words = (cmd: string) =>
           format === 'sh' ? cmd.split(' ')[0]! : format === 'json' ? JSON.stringify(cmd).slice(1, -1) : cmd;
@@ -68,7 +88,8 @@ describe('the backup step for DynamoDB, S3 and Redis', () => {
       }
       const sh = render(p, 'sh');
       expect(sh).toContain(`rb_c_probe=${s.probe}`);
-      if (s.probe !== 's3-versioning') expect(sh).toContain('rb_c_probe_since=1');
+      if (s.probe === 'redis-bgsave') expect(sh).toContain('rb_c_probe_since=1');
+      else expect(sh).not.toContain('rb_c_probe_since=1');
     });
   }
 });
@@ -202,6 +223,54 @@ describe('a chart with CRDs in templates/ and a migration hook (shop-monorepo pa
       const script = join(dir, 'save.sh');
       writeFileSync(script, `#!/bin/sh\n${argv[2]}\n`);
       expect(spawnSync('shellcheck', ['-s', 'sh', script], { encoding: 'utf8' }).status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('DynamoDB: the backup step saves what AWS returned, the check finds that backup by its ARN', () => {
+  it('the take and check scripts run (a stand-in aws), pass shellcheck, and the probe passes on their output', () => {
+    const p = planWith('dynamodb://shipments');
+    const take = p.runbook.find((s) => s.id === 'take-backup')?.commands[0];
+    const check = p.gates.find((g) => g.kind === 'backup')?.check.command;
+    const dir = mkdtempSync(join(tmpdir(), 'rollbook-ddb-'));
+    try {
+      const bin = join(dir, 'bin');
+      mkdirSync(bin);
+      // create-backup answers with BackupDetails; list-backups lists an older backup of the same name and this one
+      const created = dynamodbCreated('shipments', 1);
+      const listed = dynamodbBackups([
+        ['shipments-before-rollback', 'AVAILABLE', '2026-11-30T05:20:00+00:00'],
+        ['shipments-before-rollback', 'AVAILABLE', '2026-12-01T05:20:00+00:00'],
+      ]);
+      writeFileSync(join(dir, 'created.json'), created);
+      writeFileSync(join(dir, 'listed.json'), listed);
+      writeFileSync(
+        join(bin, 'aws'),
+        `#!/bin/sh\ncase "$2" in create-backup) cat ${join(dir, 'created.json')} ;; list-backups) cat ${join(dir, 'listed.json')} ;; esac\n`,
+      );
+      chmodSync(join(bin, 'aws'), 0o755);
+      const file = join(dir, 'backups.json');
+      const argv = (c: typeof take) =>
+        (c?.argv ?? []).map((a) =>
+          typeof a === 'string' ? a : a.var === 'DYNAMODB_BACKUP_FILE' ? file : '',
+        );
+      const env = { PATH: `${bin}:/usr/bin:/bin` };
+      const [cmd, ...args] = argv(take);
+      expect(spawnSync(cmd!, args, { env, encoding: 'utf8' }).status).toBe(0);
+      const [ccmd, ...cargs] = argv(check);
+      const out = spawnSync(ccmd!, cargs, { env, encoding: 'utf8' });
+      expect(out.status).toBe(0);
+      const verdict = runProbe('dynamodb-backup', { output: out.stdout, exitCode: 0, want: 'shipments' });
+      expect(verdict.outcome, verdict.note).toBe('pass');
+      expect(verdict.note).toContain('2026-12-01T05:20:00Z');
+      for (const c of [take, check]) {
+        const f = join(dir, 'script.sh');
+        writeFileSync(f, `#!/bin/sh\n${c?.argv[2] as string}\n`);
+        const r = spawnSync('shellcheck', ['-s', 'sh', f], { encoding: 'utf8' });
+        expect(r.status, r.stdout).toBe(0);
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -388,20 +388,47 @@ export const herokuReleases = (rows: [number, string, boolean][]) =>
 
 // aws dynamodb list-backups (API_ListBackups: BackupSummaries[] with BackupName, BackupStatus,
 // BackupCreationDateTime: ISO 8601 with AWS CLI v2, epoch seconds with v1).
-export const dynamodbBackups = (rows: [string, string, string | number][]) =>
+export const dynamodbBackups = (rows: [string, string, string | number][], table = 'shipments') =>
   JSON.stringify(
     {
       BackupSummaries: rows.map(([BackupName, BackupStatus, BackupCreationDateTime], i) => ({
-        TableName: 'shipments',
+        TableName: table,
         TableId: 'e6b2b3c4-5d6e-7f80-9a1b-2c3d4e5f6a7b',
-        TableArn: 'arn:aws:dynamodb:eu-west-1:123456789012:table/shipments',
-        BackupArn: `arn:aws:dynamodb:eu-west-1:123456789012:table/shipments/backup/0176456520000${i}-a1b2c3d4`,
+        TableArn: `arn:aws:dynamodb:eu-west-1:123456789012:table/${table}`,
+        BackupArn: dynamodbArn(table, i),
         BackupName,
         BackupCreationDateTime,
         BackupStatus,
         BackupType: 'USER',
         BackupSizeBytes: 48213,
       })),
+    },
+    null,
+    4,
+  );
+
+/** The BackupArn of row `i` of dynamodbBackups (AWS issues one per backup). */
+export const dynamodbArn = (table: string, i: number) =>
+  `arn:aws:dynamodb:eu-west-1:123456789012:table/${table}/backup/0176456520000${i}-a1b2c3d4`;
+
+// aws dynamodb create-backup --output json (API_CreateBackup: BackupDetails with BackupArn, BackupName,
+// BackupStatus CREATING, BackupCreationDateTime: the request time on AWS's clock), as the backup step
+// saves it; the check prints the saved responses, then list-backups of each table.
+export const dynamodbCreated = (
+  table: string,
+  i: number,
+  created: string | number = '2026-12-01T05:20:00+00:00',
+) =>
+  JSON.stringify(
+    {
+      BackupDetails: {
+        BackupArn: dynamodbArn(table, i),
+        BackupName: `${table}-before-rollback`,
+        BackupSizeBytes: 0,
+        BackupStatus: 'CREATING',
+        BackupType: 'USER',
+        BackupCreationDateTime: created,
+      },
     },
     null,
     4,

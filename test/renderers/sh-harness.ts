@@ -45,6 +45,8 @@ if [[ "\${0##*/}" == pg_dump ]]; then
     prev=$a
   done
 fi
+# sh -c 'out="$1"; …' sh FILE …: the script writes FILE (the saved create-backup responses), as the real one does
+if [[ "\${0##*/}" == sh && "\${1:-}" == -c* && "\${2:-}" == *'out="$1"'* && -n "\${4:-}" ]]; then printf 'stub\\n' >"$4"; fi
 # rollbook probe (the real one is tested in test/probes): a verdict, PASS unless RBSTUB_PROBE says otherwise
 if [[ "\${0##*/}" == rollbook && "\${1:-}" == probe ]]; then
   printf '%s\\n' "\${RBSTUB_PROBE:-PASS stub verdict}"
