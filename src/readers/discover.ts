@@ -607,7 +607,9 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
         },
         { helm: helmBin.bin },
       );
-      input.helm = h.ok ? { version: h.version, docs: h.docs } : { failed: h.reason };
+      input.helm = h.ok
+        ? { version: h.version, docs: h.docs, subchartDocs: h.subchartDocs }
+        : { failed: h.reason };
       if (h.ok && h.unvendored) {
         const values = mergeValues([...(input.values ? [input.values] : []), ...(input.extraValues ?? [])]);
         unknowns.push(...unvendoredUnknowns(dir, chartName, chartY, values.value, h.unvendored));

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { helmTemplate } from '../../src/readers/discovery/helm-template.js';
 import { subchartPrimaryPod } from '../../src/readers/discovery/subchart-pod.js';
 import { useRealHelm } from '../helpers/helm-bin.js';
 
@@ -62,5 +63,36 @@ describe('the bitnami subchart pod rollbook derives = the pod real helm renders'
       chartDir: '',
     });
     expect('name' in derived ? derived.name : derived.reason).toBe(`${sts[0]}-0`);
+  });
+});
+
+describe("rollbook's own helm template run keeps the subchart's documents for the pod name", () => {
+  it('replication: the pod comes from the rendered StatefulSet, not from the naming rules', async () => {
+    const bin = helm();
+    if (!bin) return;
+    const values = { postgresql: { enabled: true, architecture: 'replication', primary: { name: 'main' } } };
+    const r = await helmTemplate(
+      { chartPath: CHART, chartDir: 'deploy/shop', chart: 'shop', release: 'web', values: [values] },
+      { helm: join(bin, 'helm') },
+    );
+    if (!r.ok) throw new Error(r.reason);
+    // the subchart's templates are not this chart's workloads…
+    expect(r.docs.every((d) => d.file.startsWith('deploy/shop/templates/'))).toBe(true);
+    // …but they name its database pod (before, they were dropped and this path never ran)
+    expect(r.subchartDocs.some((d) => d.file.startsWith('deploy/shop/charts/postgresql/templates/'))).toBe(
+      true,
+    );
+    const pod = subchartPrimaryPod({
+      name: 'postgresql',
+      alias: 'postgresql',
+      version: '12.x.x',
+      release: 'web',
+      values,
+      valueAt: () => undefined,
+      rendered: [...r.docs, ...r.subchartDocs],
+      chartDir: 'deploy/shop',
+    });
+    expect(pod).toMatchObject({ name: 'web-postgresql-main-0' });
+    expect('how' in pod ? pod.how : '').toContain('helm template rendered StatefulSet web-postgresql-main');
   });
 });

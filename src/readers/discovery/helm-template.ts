@@ -52,6 +52,11 @@ export type HelmTemplateResult =
       ok: true;
       version: string;
       docs: { file: string; text: string }[];
+      /**
+       * The vendored subcharts' rendered documents (charts/<name>/templates/…): not this chart's
+       * workloads, but what names a database subchart's pod.
+       */
+      subchartDocs: { file: string; text: string }[];
       /** Dependencies helm found missing under charts/: the chart was rendered without them. */
       unvendored?: string[];
     }
@@ -272,14 +277,16 @@ export function splitRendered(
   text: string,
   chart: string,
   chartDir: string,
+  which: 'chart' | 'subcharts' = 'chart',
 ): { file: string; text: string }[] {
   const out: { file: string; text: string }[] = [];
   for (const part of text.split(/^---[ \t]*$/m)) {
     const src = /^# Source: (\S+)[ \t]*$/m.exec(part)?.[1];
     if (!src?.startsWith(`${chart}/`)) continue;
     const rel = src.slice(chart.length + 1);
-    // a subchart's template is another chart's, not this one's
-    if (!rel.startsWith('templates/')) continue;
+    // a subchart's template (charts/<name>/templates/…) is another chart's, not this one's
+    const mine = rel.startsWith('templates/');
+    if (which === 'chart' ? !mine : !/^charts\/[^/]+\/templates\//.test(rel)) continue;
     out.push({ file: chartDir ? `${chartDir}/${rel}` : rel, text: part });
   }
   return out;
@@ -350,6 +357,7 @@ export async function helmTemplate(
       ok: true,
       version: version.code === 0 ? version.stdout.trim().split('\n')[0]?.slice(0, 40) || 'helm' : 'helm',
       docs: splitRendered(r.stdout, input.chart, input.chartDir),
+      subchartDocs: splitRendered(r.stdout, input.chart, input.chartDir, 'subcharts'),
       ...(unvendored ? { unvendored } : {}),
     };
   } finally {

@@ -61,7 +61,14 @@ export interface ChartInput {
   /** Who passes the extra values and the release name, for messages (`Flux HelmRelease web`). */
   valuesBy?: string;
   /** The chart as `helm template` rendered it (templates by repository path), or why it was not. */
-  helm?: { version: string; docs: { file: string; text: string }[] } | { failed: string };
+  helm?:
+    | {
+        version: string;
+        docs: { file: string; text: string }[];
+        /** The vendored subcharts' rendered documents (what names a database subchart's pod). */
+        subchartDocs?: { file: string; text: string }[];
+      }
+    | { failed: string };
 
   /** templates/** files as text (relative path → text). */
   templates: { file: string; text: string }[];
@@ -609,7 +616,9 @@ function chartState(
       ...(input.release ? { release: input.release } : {}),
       values,
       valueAt: vat,
-      ...(input.helm && 'docs' in input.helm ? { rendered: input.helm.docs } : {}),
+      ...(input.helm && 'docs' in input.helm
+        ? { rendered: [...input.helm.docs, ...(input.helm.subchartDocs ?? [])] }
+        : {}),
       chartDir: input.dir,
     });
     out.push({ kind: 'data-subchart', name: alias ?? depName, engine, at, pod });
