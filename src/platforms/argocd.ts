@@ -141,9 +141,10 @@ export function underArgoCd(
       id: 'disable-auto-sync',
       title: `Disable automated sync on Argo CD application ${label} (${undo.what} is refused or reverted while it is on${selfHeal ? ': selfHeal reverts manual changes within seconds' : ''})`,
       commands: [run('argocd', 'app', 'set', '--sync-policy', 'none', '--', app)],
-      check: check(
-        read('argocd', 'app', 'get', '--', app),
-        'Sync Policy shows Manual (<none>), no automated sync',
+      check: probeCheck(
+        read('argocd', 'app', 'get', '-o', 'json', '--', app),
+        probes.argocdManualSync,
+        undefined,
         30,
         2,
       ),

@@ -104,3 +104,28 @@ export const argocdApp: Probe = {
     }
   },
 };
+
+/**
+ * `argocd app get APP -o json` after `argocd app set --sync-policy none`: spec.syncPolicy.automated is
+ * gone (the CLI sets it to nil: cmd/util/app.go SetAppSpecOptions, case "sync-policy" "none").
+ * A parent app-of-apps that re-applies the spec brings it back: read again, it fails.
+ */
+export const argocdManualSync: Probe = {
+  id: 'argocd-manual-sync',
+  platforms: ['argocd'],
+  reads: 'argocd app get -o json APP',
+  format: 'https://argo-cd.readthedocs.io/en/stable/user-guide/auto_sync/',
+  passes:
+    'spec.syncPolicy.automated is absent: Argo CD will not sync (or self-heal) the application by itself',
+  read({ output, exitCode }) {
+    const doc = jsonOf(output);
+    if (exitCode !== 0 || str(at(doc, 'kind')) !== 'Application')
+      return notUnderstood('the Argo CD application (argocd app get -o json)', exitCode, output);
+    const automated = at(doc, 'spec', 'syncPolicy', 'automated');
+    if (automated !== undefined && automated !== null)
+      return fail(
+        `automated sync is still on (spec.syncPolicy.automated ${JSON.stringify(automated)}): a sync would undo the rollback`,
+      );
+    return pass('automated sync is off (no spec.syncPolicy.automated)');
+  },
+};

@@ -4,7 +4,7 @@
  */
 import { cmp } from '../util/order.js';
 import { rolloutsHistory, rolloutsPhase } from './argo-rollouts.js';
-import { argocdApp, argocdHistory } from './argocd.js';
+import { argocdApp, argocdHistory, argocdManualSync } from './argocd.js';
 import { dynamodbBackup, redisBgsave, s3Versioning } from './backup.js';
 import { cloudRunRevisions, cloudRunService } from './cloud-run.js';
 import { composePs, composeUp, dockerManifest } from './compose.js';
@@ -26,6 +26,7 @@ export const PROBES: readonly Probe[] = [
   rolloutsPhase,
   argocdApp,
   argocdHistory,
+  argocdManualSync,
   cloudRunRevisions,
   cloudRunService,
   composePs,

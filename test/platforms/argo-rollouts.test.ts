@@ -109,7 +109,7 @@ describe('argo-rollouts under Argo CD auto-sync', () => {
       input BAD_COMMIT: git log --oneline -n 20 -- apps/storefront
       [disable-auto-sync] 5s/60s
         rw $ argocd app set --sync-policy none -- storefront-prod
-        check $ argocd app get -- storefront-prod (timeout 30s, retries 2)
+        check $ argocd app get -o json -- storefront-prod (timeout 30s, retries 2)
       [rollouts-abort] 30s/160s
         rw $ kubectl argo rollouts abort -n shop -- storefront
         check $ kubectl argo rollouts get rollout -n shop -- storefront (timeout 30s, retries 2)

@@ -25,7 +25,7 @@ describe('argocd', () => {
       input BAD_COMMIT: git log --oneline -n 20 -- apps/storefront
       [disable-auto-sync] 5s/60s
         rw $ argocd app set --sync-policy none -- storefront-prod
-        check $ argocd app get -- storefront-prod (timeout 30s, retries 2)
+        check $ argocd app get -o json -- storefront-prod (timeout 30s, retries 2)
       [argocd-rollback] 20s/100s
         rw $ argocd app rollback --timeout 100 -- storefront-prod "\${ARGOCD_HISTORY_ID}"
         check $ argocd app wait --health --timeout 100 -- storefront-prod (timeout 130s, retries 0)

@@ -506,3 +506,10 @@ export const statefulset = (
     4,
   );
 };
+
+// argocd app get APP -o json, with spec.syncPolicy as `argocd app set --sync-policy` leaves it.
+export const argocdAppPolicy = (syncPolicy: Record<string, unknown> | undefined) => {
+  const app = JSON.parse(argocdApp('Healthy', 'Succeeded'));
+  if (syncPolicy) app.spec.syncPolicy = syncPolicy;
+  return JSON.stringify(app, null, 2);
+};

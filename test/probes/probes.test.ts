@@ -34,6 +34,30 @@ interface Case {
 const RUN_START = Date.parse('2026-12-01T05:00:00Z') / 1000;
 
 const TABLE: Record<string, Case[]> = {
+  'argocd-manual-sync': [
+    { name: 'no syncPolicy at all', output: o.argocdAppPolicy(undefined), outcome: 'pass', says: 'off' },
+    {
+      name: 'sync options kept, automated gone',
+      output: o.argocdAppPolicy({ syncOptions: ['CreateNamespace=true'] }),
+      outcome: 'pass',
+    },
+    {
+      name: 'automated back (a parent app-of-apps re-applied it)',
+      output: o.argocdAppPolicy({ automated: { prune: true, selfHeal: true } }),
+      outcome: 'fail',
+      says: 'still on',
+    },
+    {
+      name: 'automated with defaults ({})',
+      output: o.argocdAppPolicy({ automated: {} }),
+      outcome: 'fail',
+    },
+    {
+      name: 'the table, not JSON',
+      output: 'Name:               argocd/storefront\nSync Policy:        <none>',
+      outcome: 'unknown',
+    },
+  ],
   'kubectl-statefulset-updating': [
     {
       name: 'every pod on the update revision and ready',
