@@ -400,6 +400,16 @@ const STOPPED = [
   },
 ] as const;
 
+/** `kubectl argo rollouts status --timeout` until Healthy (it exits 1 on Degraded or at the timeout). */
+function healthyCheck(ctx: PlatformContext, name: string, seconds: number): Check {
+  return waitCheck(
+    read(...plugin(ctx, ['status'], name, '--timeout', secondsFlag(seconds))),
+    `the rollout ${name} is Healthy on the target revision`,
+    seconds,
+    'Healthy',
+  );
+}
+
 /**
  * Polls the Rollout until it stops at the wait (status.currentStepIndex), completes (Healthy: an undo
  * that followed an abort returns to the stable ReplicaSet and skips the steps), or aborts (Degraded).
@@ -517,12 +527,7 @@ function canaryRollback(
         id: 'rollouts-undo',
         title: `Undo Argo Rollout ${name} to the chosen revision`,
         commands: [undoCommand],
-        check: waitCheck(
-          status(ctx),
-          `the rollout ${name} is Healthy on the target revision`,
-          d.maxSeconds,
-          'Healthy',
-        ),
+        check: healthyCheck(ctx, name, d.maxSeconds),
         onFailure: `If the rollout pauses at a canary step, promote it through the steps (${renderCommand(run(...plugin(ctx, ['promote'], name)))}) or skip them all (${promoteFull}). ${ifAnalysisFails(ctx, name, [...(first?.fails ?? []), bgFails])}`,
       }),
     );
@@ -554,14 +559,7 @@ function canaryRollback(
         expectedSeconds: Math.max(1, Math.ceil(seg.expected)),
         maxSeconds: Math.max(1, Math.ceil(seg.expected), Math.ceil(seg.worst)),
         durationBasis: `the promote itself is one API call (the operator's time is the step before); then ${seg.words.join(' + ') || 'nothing timed'}${next ? ` until ${next.words}` : ' until Healthy'}`,
-        check: next
-          ? waitAtCheck(ctx, name, next, seg.worst)
-          : waitCheck(
-              read(...plugin(ctx, ['status'], name, '--timeout', secondsFlag(seg.worst))),
-              `the rollout ${name} is Healthy on the target revision`,
-              seg.worst,
-              'Healthy',
-            ),
+        check: next ? waitAtCheck(ctx, name, next, seg.worst) : healthyCheck(ctx, name, seg.worst),
         onFailure: ifAnalysisFails(ctx, name, [...seg.fails, bgFails]),
       }),
     );
@@ -590,12 +588,7 @@ function blueGreenRollback(
           id: 'rollouts-undo',
           title: `Undo Argo Rollout ${name} to the chosen revision: the target starts as the preview ReplicaSet${pre ? `, prePromotionAnalysis ${pre.run.templates.join(' + ')} runs` : ''}, then the active Service switches to it`,
           commands: [undoCommand],
-          check: waitCheck(
-            status(ctx),
-            `the rollout ${name} is Healthy on the target revision`,
-            d.maxSeconds,
-            'Healthy',
-          ),
+          check: healthyCheck(ctx, name, d.maxSeconds),
           onFailure: `${ifAnalysisFails(ctx, name, [preFails, postFails])}${postAbort}`,
         }),
       ],
@@ -633,12 +626,7 @@ function blueGreenRollback(
         expectedSeconds: Math.max(1, Math.ceil(rest.expected)),
         maxSeconds: Math.max(1, Math.ceil(rest.expected), Math.ceil(rest.worst)),
         durationBasis: `the promote itself is one API call (the operator's time is the step before); then ${rest.words.join(' + ')}`,
-        check: waitCheck(
-          read(...plugin(ctx, ['status'], name, '--timeout', secondsFlag(rest.worst))),
-          `the rollout ${name} is Healthy on the target revision`,
-          rest.worst,
-          'Healthy',
-        ),
+        check: healthyCheck(ctx, name, rest.worst),
         onFailure: `${ifAnalysisFails(ctx, name, [postFails])}${postAbort}`,
       }),
     ],
