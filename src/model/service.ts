@@ -628,6 +628,11 @@ export interface FlagSource {
    * namespace/kind/name or a path, as --workload takes them); absent = the descriptor's deploy.workload.
    */
   workloads?: string[];
+  /**
+   * The Kubernetes object holding the definitions inside `file` (discovery): a ConfigMap and its data
+   * key, or an OpenFeature operator resource (FeatureFlag, FeatureFlagConfiguration).
+   */
+  in?: { kind: string; name: string; key?: string };
   at?: Evidence;
 }
 
