@@ -414,6 +414,10 @@ export interface HelmHook {
   events: string[];
   /** The hook looks like it runs schema migrations (command/args/name mention a migration tool). */
   runsMigration: boolean;
+  /** The migration tool its command runs, when rollbook recognises it (golang-migrate, dbmate, flyway, goose…). */
+  tool?: string;
+  /** That command, as read from the template (`migrate -path /migrations … up`). */
+  command?: string;
   deletePolicy?: string;
   at?: Evidence;
 }

@@ -22,6 +22,7 @@ import {
   type ValuesSource,
 } from './helm-render.js';
 import { parseImage } from './image.js';
+import { templateMigrationCommand } from './migration-runs.js';
 import {
   bindServices,
   isKubeService,
@@ -192,6 +193,11 @@ export function readChart(input: ChartInput): { workloads: Workload[]; unknowns:
         runsMigration: MIGRATION.test(c.text),
         at: { file: c.file, line: lineIn(c, /helm\.sh\/hook["']?:/), note: hook[0].trim() },
       };
+      const cmd = h.runsMigration ? templateMigrationCommand(c.text) : undefined;
+      if (cmd) {
+        h.tool = cmd.tool;
+        h.command = cmd.match.trim();
+      }
       const del = /["']?helm\.sh\/hook-delete-policy["']?:\s*["']?([^"'\n]+)/.exec(c.text);
       if (del?.[1]) h.deletePolicy = del[1].trim();
       hooks.push(h);
