@@ -22,7 +22,6 @@ import {
   type ValuesSource,
 } from './helm-render.js';
 import { parseImage } from './image.js';
-import { templateMigrationCommand } from './migration-runs.js';
 import {
   bindServices,
   isKubeService,
@@ -36,6 +35,7 @@ import {
   serviceCandidate,
   workloadOf,
 } from './k8s.js';
+import { templateMigrationCommand } from './migration-runs.js';
 import { subchartPrimaryPod } from './subchart-pod.js';
 import { lineAt } from './text.js';
 import {
