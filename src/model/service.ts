@@ -401,9 +401,10 @@ export interface WorkloadState {
   at?: Evidence;
   /**
    * A database subchart's primary pod, as the subchart names it (helm template output or the chart's
-   * own naming convention, where certain), or why it cannot be known from the repository.
+   * own naming convention, where certain), or why it cannot be known from the repository. With
+   * `deployment`, `name` is a Deployment (bitnami mongodb standalone): commands go through deploy/NAME.
    */
-  pod?: { name: string; how: string; at: Evidence[] } | { reason: string };
+  pod?: { name: string; how: string; at: Evidence[]; deployment?: true } | { reason: string };
 }
 
 /** A Helm hook resource (helm.sh/hook annotation) found in a chart's templates. */

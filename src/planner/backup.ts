@@ -266,25 +266,125 @@ const POSTGRES_CREDENTIALS = [
 ].join('; ');
 
 /**
+ * Redis's password as the images take it: bitnami's REDIS_PASSWORD, or with `auth.usePasswordFiles`
+ * REDIS_PASSWORD_FILE (bitnami/charts bitnami/redis/templates/master/application.yaml); the official
+ * image has none of its own (a `--requirepass "$REDIS_PASSWORD"` command line is the usual way).
+ * redis-cli reads it from REDISCLI_AUTH (exported only when set: an empty one would send AUTH ""),
+ * never from -a on a command line. TLS as bitnami configures it (REDIS_TLS_ENABLED, REDIS_TLS_PORT,
+ * REDIS_TLS_*_FILE), else REDIS_PORT, else 6379.
+ */
+const REDIS_CONNECTION = [
+  `pw="\${REDIS_PASSWORD:-}"`,
+  `f="\${REDIS_PASSWORD_FILE:-}"`,
+  FROM_FILE,
+  'if [ -n "$pw" ]; then REDISCLI_AUTH="$pw"; export REDISCLI_AUTH; fi',
+  `set -- -p "\${REDIS_PORT:-6379}"`,
+  `case "\${REDIS_TLS_ENABLED:-no}" in yes|true) set -- -p "\${REDIS_TLS_PORT:-\${REDIS_PORT:-6379}}" --tls --cacert "\${REDIS_TLS_CA_FILE:-}" --cert "\${REDIS_TLS_CERT_FILE:-}" --key "\${REDIS_TLS_KEY_FILE:-}" ;; esac`,
+].join('; ');
+
+/**
+ * MongoDB's root account as the images take it: bitnami's MONGODB_ROOT_USER (default root) and
+ * MONGODB_ROOT_PASSWORD, or MONGODB_ROOT_PASSWORD_FILE with `auth.usePasswordFiles` (bitnami/charts
+ * bitnami/mongodb); the official image's MONGO_INITDB_ROOT_USERNAME / MONGO_INITDB_ROOT_PASSWORD(_FILE).
+ * mongodump gets the password from a YAML file only the dump can read (`--config`, umask 077, removed
+ * afterwards), never from --password or a URI on a command line; without a password it runs without
+ * authentication (an image started with none).
+ */
+const MONGO_CREDENTIALS = [
+  `pw="\${MONGODB_ROOT_PASSWORD:-\${MONGO_INITDB_ROOT_PASSWORD:-}}"`,
+  `f="\${MONGODB_ROOT_PASSWORD_FILE:-\${MONGO_INITDB_ROOT_PASSWORD_FILE:-}}"`,
+  FROM_FILE,
+  `u="\${MONGODB_ROOT_USER:-\${MONGO_INITDB_ROOT_USERNAME:-root}}"`,
+].join('; ');
+
+/** A logical dump taken inside the store's container: the script, the file it writes there, and the check of the copy. */
+interface Dump {
+  tool: string;
+  script: string;
+  /** The file the script writes inside the container (a constant). */
+  file: string;
+  check: (what: string) => Check;
+}
+
+/** Where each dump is written inside the container before it is copied out (constants: nothing of the user's). */
+const IN_CONTAINER_RDB = '/tmp/rollbook-dump.rdb';
+const IN_CONTAINER_ARCHIVE = '/tmp/rollbook-dump.archive.gz';
+const MONGO_CONFIG = '/tmp/rollbook-mongodump.yaml';
+
+/** Dumps of relational stores first: a workload holding several gets the first one. */
+const DUMP_ORDER = ['postgres', 'mysql', 'mariadb', 'mongodb', 'redis'];
+const dumpRank = (engine: string | undefined) => {
+  const i = DUMP_ORDER.indexOf(engine ?? '');
+  return i < 0 ? DUMP_ORDER.length : i;
+};
+
+/**
  * The dump command run inside the store's own container, as a constant `sh -c` script (only the
  * image's own environment is expanded there, never a name from the repository), as the superuser
  * (see the credentials above). MariaDB 11 images ship mariadb-dump without the mysqldump name: the
- * first one present runs.
+ * first one present runs. Redis: `redis-cli --rdb` (a replica's full sync: the server's RDB snapshot,
+ * streamed to a file); its copy must start with the RDB signature. MongoDB: `mongodump --archive --gzip`;
+ * its copy must pass gzip's integrity test and start with the archive's magic number.
  */
-function dumpScript(engine: string): { script: string; complete: string; tool: string } | undefined {
+function dumpScript(engine: string): Dump | undefined {
   if (engine === 'postgres')
     return {
       tool: 'pg_dumpall',
       script: `${POSTGRES_CREDENTIALS}; PGPASSWORD="$pw" pg_dumpall --username="$u" --file=${IN_CONTAINER_DUMP}`,
-      complete: 'PostgreSQL database cluster dump complete',
+      file: IN_CONTAINER_DUMP,
+      check: (what) => dumpCheck(what, 'PostgreSQL database cluster dump complete'),
     };
   if (engine === 'mysql' || engine === 'mariadb')
     return {
       tool: engine === 'mariadb' ? 'mariadb-dump' : 'mysqldump',
       script: `${MYSQL_CREDENTIALS}; dump="$(command -v mariadb-dump || command -v mysqldump)" || { echo "rollbook: no mariadb-dump or mysqldump in this container" >&2; exit 127; }; MYSQL_PWD="$pw" "$dump" --all-databases --single-transaction --user="$u" --result-file=${IN_CONTAINER_DUMP}`,
-      complete: 'Dump completed',
+      file: IN_CONTAINER_DUMP,
+      check: (what) => dumpCheck(what, 'Dump completed'),
+    };
+  if (engine === 'redis')
+    return {
+      tool: 'redis-cli --rdb',
+      script: `${REDIS_CONNECTION}; rm -f ${IN_CONTAINER_RDB}; redis-cli "$@" --rdb ${IN_CONTAINER_RDB}`,
+      file: IN_CONTAINER_RDB,
+      check: (what) => ({
+        command: read('head', '-c', '5', DB_DUMP_FILE),
+        expect: `the RDB snapshot of ${what} was written during this run, is not empty, and starts with the RDB signature "REDIS"`,
+        freshFile: DB_DUMP_FILE,
+        expectLines: ['^REDIS$'],
+        timeoutSeconds: 30,
+        retries: 0,
+      }),
+    };
+  if (engine === 'mongodb')
+    return {
+      tool: 'mongodump',
+      script: `${MONGO_CREDENTIALS}; command -v mongodump >/dev/null || { echo "rollbook: no mongodump in this container" >&2; exit 127; }; umask 077; rm -f ${MONGO_CONFIG} ${IN_CONTAINER_ARCHIVE}; set --; if [ -n "$pw" ]; then printf "password: '%s'\\n" "$(printf '%s' "$pw" | sed "s/'/''/g")" > ${MONGO_CONFIG}; set -- --username="$u" --authenticationDatabase=admin --config=${MONGO_CONFIG}; fi; mongodump "$@" --archive=${IN_CONTAINER_ARCHIVE} --gzip; s=$?; rm -f ${MONGO_CONFIG}; exit "$s"`,
+      file: IN_CONTAINER_ARCHIVE,
+      check: (what) => ({
+        // the whole gzip stream tested, then the archive's magic number (0x8199e26d, little-endian)
+        command: read(
+          'sh',
+          '-c',
+          'gzip -t -- "$1" && gzip -dc -- "$1" | od -An -tx1 -N4',
+          'sh',
+          DB_DUMP_FILE,
+        ),
+        expect: `the mongodump archive of ${what} was written during this run, is not empty, decompresses whole (gzip -t) and starts with the archive magic number 6d e2 99 81`,
+        freshFile: DB_DUMP_FILE,
+        expectLines: ['^ *6d e2 99 81 *$'],
+        timeoutSeconds: 120,
+        retries: 0,
+      }),
     };
   return undefined;
+}
+
+/** kubectl's output into `file`: a constant sh -c script redirects, every name is an argument. */
+function kubectlInto(file: Arg, args: Arg[]): Command {
+  return {
+    argv: ['sh', '-c', 'out="$1"; shift; kubectl "$@" > "$out"', 'sh', file, ...args],
+    readOnly: true,
+  };
 }
 
 function dumpCheck(what: string, complete: string): Check {
@@ -332,7 +432,7 @@ function kubernetesState(
   const sts = w.kind === 'StatefulSet';
   const replicas = Math.max(1, w.settings.replicas?.value ?? 1);
   let dumped = false;
-  for (const s of state) {
+  for (const s of [...state].sort((a, b) => dumpRank(a.engine) - dumpRank(b.engine))) {
     const dump = s.engine ? dumpScript(s.engine) : undefined;
     if (!dump || dumped) continue;
     // a pod name in exec/cp is positional: only a valid Kubernetes name (never one read as an option)
@@ -342,11 +442,13 @@ function kubernetesState(
     dumped = true;
     // the subchart's pod as the subchart names it (cited), else the DB_POD input with the reason
     const named = sub && s.pod && 'name' in s.pod && DNS_LABEL.test(s.pod.name) ? s.pod : undefined;
-    const pod = own ? `${w.name}-0` : named?.name;
+    const deployment = named?.deployment === true;
+    const pod = own ? `${w.name}-0` : deployment ? undefined : named?.name;
+    const target = pod ? `pod/${pod}` : deployment && named ? `deploy/${named.name}` : DB_POD;
     const what = own
       ? `${s.engine} in pod ${w.name}-0 of StatefulSet ${w.name}${where}`
       : named
-        ? `the ${s.engine} of subchart ${s.name} in pod ${named.name}${where}`
+        ? `the ${s.engine} of subchart ${s.name} in ${deployment ? `Deployment ${named.name}` : `pod ${named.name}`}${where}`
         : `the ${s.engine} of subchart ${s.name} (pod DB_POD)${where}`;
     const cite = named ? ` (${named.how}: ${named.at.map((e) => `${e.file}:${e.line}`).join(', ')})` : '';
     const unnamed = sub && s.pod && 'reason' in s.pod ? s.pod.reason : undefined;
@@ -356,24 +458,23 @@ function kubernetesState(
         ...(named
           ? [
               manual(
-                `Pod ${named.name}${cite}; check it is the primary before dumping: kubectl get pod ${named.name}.`,
+                deployment
+                  ? `Deployment ${named.name}${cite}; kubectl exec picks one of its pods (one replica: the database).`
+                  : `Pod ${named.name}${cite}; check it is the primary before dumping: kubectl get pod ${named.name}.`,
               ),
             ]
           : []),
-        {
-          argv: ['kubectl', ...kube, 'exec', pod ? `pod/${pod}` : DB_POD, '--', 'sh', '-c', dump.script],
-          readOnly: true,
-        },
+        { argv: ['kubectl', ...kube, 'exec', target, '--', 'sh', '-c', dump.script], readOnly: true },
         pod
-          ? {
-              argv: ['kubectl', ...kube, 'cp', `${pod}:${IN_CONTAINER_DUMP}`, DB_DUMP_FILE],
-              readOnly: true,
-            }
-          : manual(
-              `Copy the dump out of the pod: ${renderCommand({ argv: ['kubectl', ...kube], readOnly: true })} cp "\${DB_POD}:${IN_CONTAINER_DUMP}" "\${DB_DUMP_FILE}"${unnamed ? ` (DB_POD is an input: ${unnamed})` : ''}`,
-            ),
+          ? { argv: ['kubectl', ...kube, 'cp', `${pod}:${dump.file}`, DB_DUMP_FILE], readOnly: true }
+          : deployment
+            ? // kubectl cp needs a pod name: the file is streamed out through exec into DB_DUMP_FILE
+              kubectlInto(DB_DUMP_FILE, [...kube, 'exec', target, '--', 'cat', dump.file])
+            : manual(
+                `Copy the dump out of the pod: ${renderCommand({ argv: ['kubectl', ...kube], readOnly: true })} cp "\${DB_POD}:${dump.file}" "\${DB_DUMP_FILE}"${unnamed ? ` (DB_POD is an input: ${unnamed})` : ''}`,
+              ),
       ],
-      check: dumpCheck(what, dump.complete),
+      check: dump.check(what),
     });
   }
   if (!dumped) {
@@ -413,9 +514,9 @@ function composeState(w: Workload): StoreBackup[] {
   if (!f) return [];
   const out: StoreBackup[] = [];
   const files = projectArgs(f);
-  const dbs = [...f.services, ...f.others].filter(
-    (s) => s.engine && dumpScript(s.engine) && COMPOSE_NAME.test(s.name),
-  );
+  const dbs = [...f.services, ...f.others]
+    .filter((s) => s.engine && dumpScript(s.engine) && COMPOSE_NAME.test(s.name))
+    .sort((a, b) => dumpRank(a.engine) - dumpRank(b.engine));
   const db = dbs[0];
   if (db?.engine) {
     const dump = dumpScript(db.engine) as NonNullable<ReturnType<typeof dumpScript>>;
@@ -428,11 +529,11 @@ function composeState(w: Workload): StoreBackup[] {
           readOnly: true,
         },
         {
-          argv: ['docker', 'compose', ...files, 'cp', `${db.name}:${IN_CONTAINER_DUMP}`, DB_DUMP_FILE],
+          argv: ['docker', 'compose', ...files, 'cp', `${db.name}:${dump.file}`, DB_DUMP_FILE],
           readOnly: true,
         },
       ],
-      check: dumpCheck(what, dump.complete),
+      check: dump.check(what),
     });
   }
   const mounted = new Set((w.state ?? []).filter((s) => s.kind === 'named-volume').map((s) => s.name));
@@ -518,23 +619,15 @@ function chartState(
     out.push({
       store: what,
       take: [
-        {
-          // kubectl get has no output-file flag: a constant sh -c script redirects, every name is an argument
-          argv: [
-            'sh',
-            '-c',
-            'out="$1"; shift; kubectl "$@" > "$out"',
-            'sh',
-            CR_BACKUP_FILE,
-            ...contextFlag(ctx, '--context'),
-            'get',
-            crds.join(','),
-            '--all-namespaces',
-            '-o',
-            'yaml',
-          ],
-          readOnly: true,
-        },
+        // kubectl get has no output-file flag
+        kubectlInto(CR_BACKUP_FILE, [
+          ...contextFlag(ctx, '--context'),
+          'get',
+          crds.join(','),
+          '--all-namespaces',
+          '-o',
+          'yaml',
+        ]),
       ],
       check: {
         command: read('grep', '-c', '-x', '--', 'kind: List', CR_BACKUP_FILE),

@@ -1,8 +1,8 @@
 /**
  * The primary pod of a database subchart: named as helm template rendered it, else by the bitnami
  * postgresql / mysql / mariadb charts' naming (postgresql.v1.primary.fullname, mysql.primary.fullname,
- * mariadb.primary.fullname over common.names.fullname) where that is certain, else not derived, with
- * the reason.
+ * mariadb.primary.fullname over common.names.fullname), redis's <fullname>-master and mongodb's
+ * <fullname> (a Deployment when standalone) where that is certain, else not derived, with the reason.
  */
 import { describe, expect, it } from 'vitest';
 import { type SubchartInput, subchartPrimaryPod } from '../../src/readers/discovery/subchart-pod.js';
@@ -19,7 +19,7 @@ const base: SubchartInput = {
 };
 const pod = (over: Partial<SubchartInput>) => {
   const r = subchartPrimaryPod({ ...base, ...over });
-  return 'name' in r ? r.name : `(none: ${r.reason})`;
+  return 'name' in r ? `${r.deployment ? 'deploy:' : ''}${r.name}` : `(none: ${r.reason})`;
 };
 
 describe('subchartPrimaryPod', () => {
@@ -77,6 +77,48 @@ describe('subchartPrimaryPod', () => {
       { name: 'mariadb', alias: 'db', release: 'shop-db', values: { db: { nameOverride: 'db' } } },
       'shop-db-0',
     ],
+    // bitnami redis: <fullname>-master (kind: master.kind, StatefulSet by default), both architectures without Sentinel
+    [
+      'redis default (replication, no Sentinel): -master',
+      { name: 'redis', alias: 'redis', values: {} },
+      'web-redis-master-0',
+    ],
+    [
+      'redis standalone, fullnameOverride',
+      {
+        name: 'redis',
+        alias: 'cache',
+        version: '19.x.x',
+        values: { cache: { architecture: 'standalone', fullnameOverride: 'sessions' } },
+      },
+      'sessions-master-0',
+    ],
+    [
+      'redis master.kind Deployment: the Deployment',
+      { name: 'redis', alias: 'redis', values: { redis: { master: { kind: 'Deployment' } } } },
+      'deploy:web-redis-master',
+    ],
+    // bitnami mongodb: standalone Deployment <fullname> (StatefulSet with useStatefulSet), replicaset StatefulSet <fullname>
+    [
+      'mongodb standalone: the Deployment',
+      { name: 'mongodb', alias: 'mongodb', values: {} },
+      'deploy:web-mongodb',
+    ],
+    [
+      'mongodb standalone, useStatefulSet',
+      { name: 'mongodb', alias: 'mongodb', values: { mongodb: { useStatefulSet: true } } },
+      'web-mongodb-0',
+    ],
+    [
+      'mongodb replicaset: member -0',
+      {
+        name: 'mongodb',
+        alias: 'mongodb',
+        version: '15.x.x',
+        values: { mongodb: { architecture: 'replicaset' } },
+      },
+      'web-mongodb-0',
+    ],
   ] as const)('%s', (_n, over, want) => {
     expect(pod(over as Partial<SubchartInput>)).toBe(want);
   });
@@ -95,13 +137,33 @@ describe('subchartPrimaryPod', () => {
     ],
     [
       'another chart',
-      { name: 'redis', alias: 'redis', values: {} },
-      /not a bitnami postgresql, mysql or mariadb chart/,
+      { name: 'kafka', alias: 'kafka', values: {} },
+      /not a bitnami postgresql, mysql, mariadb, redis or mongodb chart/,
     ],
     [
       'postgresql from another repository',
       { repository: 'https://charts.example.com' },
-      /not a bitnami postgresql, mysql or mariadb chart/,
+      /not a bitnami postgresql, mysql, mariadb, redis or mongodb chart/,
+    ],
+    [
+      'redis with Sentinel: the master is elected at run time',
+      { name: 'redis', alias: 'redis', values: { redis: { sentinel: { enabled: true } } } },
+      /Sentinel elects/,
+    ],
+    [
+      'redis master as a DaemonSet',
+      { name: 'redis', alias: 'redis', values: { redis: { master: { kind: 'DaemonSet' } } } },
+      /DaemonSet/,
+    ],
+    [
+      'redis 12 (before architecture)',
+      { name: 'redis', alias: 'redis', version: '12.x.x', values: {} },
+      /predates/,
+    ],
+    [
+      'mongodb 9 (before architecture)',
+      { name: 'mongodb', alias: 'mongodb', version: '9.2.0', values: {} },
+      /predates/,
     ],
     [
       'mysql from another repository',

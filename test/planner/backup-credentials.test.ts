@@ -16,21 +16,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { analyze, plan } from '../../src/index.js';
 import type { Plan } from '../../src/model/plan.js';
 import { renderCommand } from '../../src/util/shell.js';
-import { service, workload } from '../platforms/helpers.js';
+import { dataStoreService } from '../platforms/helpers.js';
 
 function dbPlan(engine: string, image: string): Plan {
-  const svc = service({
-    name: 'db',
-    deploy: { platform: 'kubernetes', manifests: [], workload: 'statefulset/db', namespace: 'data' },
-    workloads: [
-      workload('kubernetes', {
-        kind: 'StatefulSet',
-        name: 'db',
-        namespace: 'data',
-        state: [{ kind: 'data-image', name: image, engine }],
-      }),
-    ],
-  });
+  const svc = dataStoreService(engine, image);
   return plan(svc, analyze(svc));
 }
 
@@ -205,5 +194,105 @@ describe('database dumps keep the password off every command line', () => {
       const r = spawnSync('shellcheck', ['-s', 'sh', f], { encoding: 'utf8' });
       expect(r.status, r.stdout).toBe(0);
     }
+  });
+});
+
+/** Run a dump script with stand-ins for `tool` (records argv, REDISCLI_AUTH and a --config file's text) and sh's helpers. */
+function runTool(s: string, tool: string, env: Record<string, string>) {
+  const bin = mkdtempSync(join(dir, 'bin-'));
+  const log = join(bin, 'log');
+  writeFileSync(
+    join(bin, tool),
+    `#!/bin/sh\nprintf 'argv:%s\\n' "$*" > ${log}\nprintf 'auth:%s\\n' "\${REDISCLI_AUTH-(unset)}" >> ${log}\nfor a in "$@"; do case "$a" in --config=*) printf 'config:' >> ${log}; cat "\${a#--config=}" >> ${log} ;; esac; done\n`,
+  );
+  chmodSync(join(bin, tool), 0o755);
+  for (const t of ['cat', 'rm', 'sed'])
+    writeFileSync(join(bin, t), `#!/bin/sh\nexec /bin/${t} "$@"\n`), chmodSync(join(bin, t), 0o755);
+  const r = spawnSync('/bin/sh', ['-c', s], { env: { PATH: bin, ...env }, encoding: 'utf8' });
+  return { status: r.status, stderr: r.stderr, log: readFileSync(log, 'utf8') };
+}
+
+describe('Redis and MongoDB dumps keep the password off every command line', () => {
+  const secretFile = join(dir, 'redis-password');
+  writeFileSync(secretFile, 'from file');
+  it.each([
+    ['bitnami REDIS_PASSWORD', { REDIS_PASSWORD: "s3cr3t pw$'" }, "auth:s3cr3t pw$'", '-p 6379'],
+    [
+      'REDIS_PASSWORD_FILE wins',
+      { REDIS_PASSWORD_FILE: secretFile, REDIS_PASSWORD: 'stale' },
+      'auth:from file',
+      '-p 6379',
+    ],
+    ['no password: REDISCLI_AUTH stays unset', { REDIS_PORT: '6380' }, 'auth:(unset)', '-p 6380'],
+    [
+      'bitnami TLS',
+      {
+        REDIS_TLS_ENABLED: 'yes',
+        REDIS_TLS_PORT: '6390',
+        REDIS_TLS_CA_FILE: '/c/ca',
+        REDIS_TLS_CERT_FILE: '/c/crt',
+        REDIS_TLS_KEY_FILE: '/c/key',
+      },
+      'auth:(unset)',
+      '-p 6390 --tls --cacert /c/ca --cert /c/crt --key /c/key',
+    ],
+  ])('redis-cli --rdb, %s', (_n, env, auth, conn) => {
+    const p = dbPlan('redis', 'bitnami/redis');
+    for (const cmd of takeCommands(p))
+      expect(cmd.manual ?? renderCommand(cmd)).not.toMatch(/\s-a\s|s3cr3t|--pass/);
+    const r = runTool(script(p), 'redis-cli', env);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.log).toContain(`argv:${conn} --rdb /tmp/rollbook-dump.rdb\n`);
+    expect(r.log).toContain(`${auth}\n`);
+    expect(r.log).not.toMatch(/argv:.*(s3cr3t|from file)/);
+  });
+
+  it.each([
+    [
+      'bitnami MONGODB_ROOT_PASSWORD (a quote in it)',
+      { MONGODB_ROOT_PASSWORD: "it's $x" },
+      '--username=root --authenticationDatabase=admin --config=/tmp/rollbook-mongodump.yaml --archive=/tmp/rollbook-dump.archive.gz --gzip',
+      "config:password: 'it''s $x'\n",
+    ],
+    [
+      'official image MONGO_INITDB_ROOT_* and a file',
+      { MONGO_INITDB_ROOT_USERNAME: 'admin', MONGO_INITDB_ROOT_PASSWORD_FILE: secretFile },
+      '--username=admin --authenticationDatabase=admin --config=/tmp/rollbook-mongodump.yaml --archive=/tmp/rollbook-dump.archive.gz --gzip',
+      "config:password: 'from file'\n",
+    ],
+    [
+      'no password: no authentication, no config file',
+      {},
+      '--archive=/tmp/rollbook-dump.archive.gz --gzip',
+      undefined,
+    ],
+  ])('mongodump --archive --gzip, %s', (_n, env, argv, config) => {
+    const p = dbPlan('mongodb', 'bitnami/mongodb');
+    const r = runTool(script(p), 'mongodump', env);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.log).toContain(`argv:${argv}\n`);
+    if (config) expect(r.log).toContain(config);
+    else expect(r.log).not.toContain('config:');
+    expect(r.log).not.toMatch(/argv:.*(it's|from file)/);
+    // the password file is gone once the dump ends
+    expect(() => readFileSync('/tmp/rollbook-mongodump.yaml')).toThrow();
+  });
+
+  it('a password is data, never code (redis, mongodb), and the scripts pass shellcheck', () => {
+    const marker = join(dir, 'pwned-2');
+    const pw = `$(echo x > ${marker})"; echo x > ${marker}; '\``;
+    for (const [engine, tool, key] of [
+      ['redis', 'redis-cli', 'REDIS_PASSWORD'],
+      ['mongodb', 'mongodump', 'MONGODB_ROOT_PASSWORD'],
+    ] as const) {
+      const s = script(dbPlan(engine, engine));
+      const r = runTool(s, tool, { [key]: pw, MONGODB_ROOT_USER: `$(echo x > ${marker})` });
+      expect(r.status, r.stderr).toBe(0);
+      const f = join(dir, `${engine}.sh`);
+      writeFileSync(f, `#!/bin/sh\n${s}\n`);
+      const sc = spawnSync('shellcheck', ['-s', 'sh', f], { encoding: 'utf8' });
+      expect(sc.status, sc.stdout).toBe(0);
+    }
+    expect(() => readFileSync(marker)).toThrow();
   });
 });

@@ -197,3 +197,19 @@ export function byRule(findings: Finding[], rule: string): Finding {
   if (!f) throw new Error(`no finding ${rule} in ${rules(findings).join(', ')}`);
   return f;
 }
+
+/** A StatefulSet `db` in namespace data running a data store image (`engine`): the service the backup tests plan. */
+export function dataStoreService(engine: string, image: string = engine): Service {
+  return service({
+    name: 'db',
+    deploy: { platform: 'kubernetes', manifests: [], workload: 'statefulset/db', namespace: 'data' },
+    workloads: [
+      workload('kubernetes', {
+        kind: 'StatefulSet',
+        name: 'db',
+        namespace: 'data',
+        state: [{ kind: 'data-image', name: image, engine }],
+      }),
+    ],
+  });
+}

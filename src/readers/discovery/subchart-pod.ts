@@ -17,12 +17,28 @@
  *   Not certain, so not derived: a release name nobody declares (helm's is the command line's),
  *   templated values, `global.<chart>.fullnameOverride` (honoured by some chart versions only), a
  *   dependency version older than the chart's first major with this naming (postgresql 11, mysql 8,
- *   mariadb 9: before them `master`/`slave` names), and any other chart (redis, mongodb… keep DB_POD).
+ *   mariadb 9: before them `master`/`slave` names).
+ * - bitnami redis (bitnami/charts bitnami/redis/templates/master/application.yaml): the master is
+ *   `kind: {{ .Values.master.kind }}` (StatefulSet by default) named `<common.names.fullname>-master`,
+ *   in both architectures, unless `architecture: replication` runs Sentinel (`sentinel.enabled`): then
+ *   the `-node` StatefulSet's pods elect the master and no name is certain. A `master.kind: Deployment`
+ *   is exec'd as `deploy/<name>`; a DaemonSet is not named. Since chart 14 (`architecture`).
+ * - bitnami mongodb (bitnami/charts bitnami/mongodb/templates/standalone/dep-sts.yaml,
+ *   replicaset/statefulset.yaml): `architecture: standalone` (default) is a Deployment named
+ *   `<mongodb.fullname>` (a StatefulSet with `useStatefulSet: true`), `replicaset` a StatefulSet of that
+ *   name whose `-0` pod is a member (the dump reads that member). Since chart 10 (`architecture`).
+ * Any other chart keeps the DB_POD input.
  */
 import type { Evidence } from '../../model/service.js';
 import { get, str } from './yaml.js';
 
-export type SubchartPod = { name: string; how: string; at: Evidence[] } | { reason: string };
+/**
+ * `name` is a pod, or with `deployment` a Deployment (its pod names are random: commands go through
+ * `deploy/<name>`).
+ */
+export type SubchartPod =
+  | { name: string; how: string; at: Evidence[]; deployment?: true }
+  | { reason: string };
 
 /** `trunc 63 | trimSuffix "-"` */
 const k8sName = (s: string) => s.slice(0, 63).replace(/-$/, '');
@@ -35,8 +51,19 @@ const TEMPLATED = /\{\{/;
  */
 const BITNAMI_PRIMARY: Record<string, { helper: string; since: number }> = {
   mariadb: { helper: 'mariadb.primary.fullname', since: 9 },
+  mongodb: { helper: 'mongodb.fullname', since: 10 },
   mysql: { helper: 'mysql.primary.fullname', since: 8 },
   postgresql: { helper: 'postgresql.v1.primary.fullname', since: 11 },
+  redis: { helper: 'common.names.fullname + "-master"', since: 14 },
+};
+
+/** The values that name the primary, per chart (besides fullnameOverride and nameOverride). */
+const NAMING_VALUES: Record<string, string[][]> = {
+  mariadb: [['architecture'], ['primary', 'name']],
+  mongodb: [['architecture'], ['useStatefulSet']],
+  mysql: [['architecture'], ['primary', 'name']],
+  postgresql: [['architecture'], ['primary', 'name']],
+  redis: [['architecture'], ['sentinel', 'enabled'], ['master', 'kind']],
 };
 
 /** The major version a dependency's version constraint pins (`12.x.x`, `~9.3.0`, `^11`), if it pins one. */
@@ -109,7 +136,7 @@ export function subchartPrimaryPod(input: SubchartInput): SubchartPod {
   const chart = BITNAMI_PRIMARY[input.name];
   if (!chart || !/bitnami/i.test(input.repository ?? ''))
     return {
-      reason: `subchart ${input.alias} (${input.name}, ${input.repository ?? 'no repository'}) is not a bitnami postgresql, mysql or mariadb chart, whose naming rollbook knows, and helm template did not render it (not vendored under charts/, or helm not run)`,
+      reason: `subchart ${input.alias} (${input.name}, ${input.repository ?? 'no repository'}) is not a bitnami postgresql, mysql, mariadb, redis or mongodb chart, whose naming rollbook knows, and helm template did not render it (not vendored under charts/, or helm not run)`,
     };
   const major = pinnedMajor(input.version);
   if (major !== undefined && major < chart.since)
@@ -126,15 +153,17 @@ export function subchartPrimaryPod(input: SubchartInput): SubchartPod {
     return {
       reason: `global.${input.name}.fullnameOverride is set, and only some versions of the bitnami ${input.name} chart honour it for the primary's name`,
     };
-  const texts = [
-    setting('fullnameOverride'),
-    setting('nameOverride'),
-    setting('architecture'),
-    setting('primary', 'name'),
-  ];
-  if (texts.some((v) => v !== undefined && (typeof v !== 'string' || TEMPLATED.test(v))))
+  const naming = [['fullnameOverride'], ['nameOverride'], ...(NAMING_VALUES[input.name] ?? [])];
+  const flags = new Set(['sentinel.enabled', 'useStatefulSet']);
+  if (
+    naming.some((p) => {
+      const v = setting(...p);
+      if (v === undefined) return false;
+      return flags.has(p.join('.')) ? typeof v !== 'boolean' : typeof v !== 'string' || TEMPLATED.test(v);
+    })
+  )
     return {
-      reason: `a naming value of ${input.alias} (fullnameOverride, nameOverride, architecture, primary.name) is templated or not a string`,
+      reason: `a naming value of ${input.alias} (${naming.map((p) => p.join('.')).join(', ')}) is templated or not of its type`,
     };
   const fullnameOverride = str(setting('fullnameOverride'));
   const nameOverride = str(setting('nameOverride'));
@@ -142,13 +171,15 @@ export function subchartPrimaryPod(input: SubchartInput): SubchartPod {
   const fullname = k8sName(
     fullnameOverride || (input.release.includes(name) ? input.release : `${input.release}-${name}`),
   );
-  const replication = str(setting('architecture')) === 'replication';
-  const sts = replication ? k8sName(`${fullname}-${str(setting('primary', 'name')) || 'primary'}`) : fullname;
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(sts))
-    return { reason: `the derived StatefulSet name ${sts} is not a valid Kubernetes name` };
+  const architecture = str(setting('architecture'));
+  const primary = primaryOf(input.name, fullname, architecture, setting);
+  if ('reason' in primary) return primary;
+  const { object, kind, shape } = primary;
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(object))
+    return { reason: `the derived ${kind} name ${object} is not a valid Kubernetes name` };
   const at: Evidence[] = [
     ...(input.at ? [input.at] : []),
-    ...[['fullnameOverride'], ['nameOverride'], ['architecture'], ['primary', 'name']].flatMap((p) => {
+    ...naming.flatMap((p) => {
       const e = setting(...p) !== undefined ? input.valueAt([input.alias, ...p]) : undefined;
       return e ? [e] : [];
     }),
@@ -156,9 +187,54 @@ export function subchartPrimaryPod(input: SubchartInput): SubchartPod {
   const why = fullnameOverride
     ? `${input.alias}.fullnameOverride`
     : `release ${input.release} + ${nameOverride ? `${input.alias}.nameOverride ${nameOverride}` : `chart name ${name}`}`;
-  return {
-    name: `${sts}-0`,
-    how: `the bitnami ${input.name} chart names its primary StatefulSet ${sts} (${chart.helper}: ${why}${replication ? `, architecture replication: -${str(setting('primary', 'name')) || 'primary'}` : ', architecture standalone'})`,
-    at,
-  };
+  const how = `the bitnami ${input.name} chart names its ${input.name === 'mongodb' && architecture === 'replicaset' ? 'replica set' : 'primary'} ${kind} ${object} (${chart.helper}: ${why}, ${shape})`;
+  return kind === 'Deployment'
+    ? { name: object, how, at, deployment: true }
+    : { name: `${object}-0`, how, at };
+}
+
+/** The object holding a bitnami chart's primary, from its fullname and architecture values. */
+function primaryOf(
+  chart: string,
+  fullname: string,
+  architecture: string | undefined,
+  setting: (...path: string[]) => unknown,
+): { object: string; kind: 'StatefulSet' | 'Deployment'; shape: string } | { reason: string } {
+  if (chart === 'redis') {
+    // the chart's default architecture is replication
+    if ((architecture ?? 'replication') === 'replication' && setting('sentinel', 'enabled') === true)
+      return {
+        reason:
+          'the bitnami redis chart with architecture replication and sentinel.enabled runs a -node StatefulSet whose master Sentinel elects: which pod holds it is known only at run time (ask Sentinel: SENTINEL get-master-addr-by-name)',
+      };
+    const kind = str(setting('master', 'kind')) ?? 'StatefulSet';
+    if (kind !== 'StatefulSet' && kind !== 'Deployment')
+      return {
+        reason: `the bitnami redis chart runs its master as a ${kind} (master.kind): one pod per node`,
+      };
+    return {
+      object: k8sName(`${fullname}-master`),
+      kind,
+      shape: `architecture ${architecture ?? 'replication'}, master.kind ${kind}: -master`,
+    };
+  }
+  if (chart === 'mongodb') {
+    if (architecture === 'replicaset')
+      return { object: fullname, kind: 'StatefulSet', shape: 'architecture replicaset: pod -0 is a member' };
+    const sts = setting('useStatefulSet') === true;
+    return {
+      object: fullname,
+      kind: sts ? 'StatefulSet' : 'Deployment',
+      shape: `architecture standalone${sts ? ', useStatefulSet' : ''}`,
+    };
+  }
+  const replication = architecture === 'replication';
+  const primaryName = str(setting('primary', 'name')) || 'primary';
+  return replication
+    ? {
+        object: k8sName(`${fullname}-${primaryName}`),
+        kind: 'StatefulSet',
+        shape: `architecture replication: -${primaryName}`,
+      }
+    : { object: fullname, kind: 'StatefulSet', shape: 'architecture standalone' };
 }
