@@ -18,9 +18,8 @@
  */
 import type { Arg, Check, Command } from '../model/plan.js';
 import type { Service, Workload, WorkloadState } from '../model/service.js';
-import { contextFlag, flag, namespaceOf } from '../platforms/common.js';
+import { contextFlag, flag, namespaceInput, namespaceOf } from '../platforms/common.js';
 import { projectArgs } from '../platforms/compose.js';
-import { HELM_NAMESPACE } from '../platforms/helm.js';
 import type { PlatformContext } from '../platforms/types.js';
 import { dynamodbBackup as dynamodbBackupProbe, redisBgsave, s3Versioning } from '../probes/backup.js';
 import { cmp } from '../util/order.js';
@@ -301,22 +300,22 @@ function dumpCheck(what: string, complete: string): Check {
 
 /**
  * The kubectl flags every kubectl command of the plan carries: --context=NAME, and -n NS when known
- * (a Helm release of unknown namespace: the HELM_NAMESPACE input its helm commands use).
+ * (a Helm release or an Argo Rollout of unknown namespace: the HELM_NAMESPACE / ROLLOUT_NAMESPACE
+ * input its own commands use).
  */
 function kubeFlags(ctx: PlatformContext, platform: string | undefined): Arg[] {
   const ns = namespaceOf(ctx);
-  return [
-    ...contextFlag(ctx, '--context'),
-    ...(ns === undefined && platform === 'helm' ? ['-n', { var: HELM_NAMESPACE }] : flag('-n', ns)),
-  ];
+  const v = namespaceInput(platform);
+  return [...contextFlag(ctx, '--context'), ...(ns === undefined && v ? ['-n', { var: v }] : flag('-n', ns))];
 }
 
 function kubeWhere(ctx: PlatformContext, platform: string | undefined): string {
   const ns = namespaceOf(ctx);
+  const v = namespaceInput(platform);
   return ns
     ? ` in namespace ${ns}`
-    : platform === 'helm'
-      ? ` in the release's namespace (HELM_NAMESPACE)`
+    : v
+      ? ` in the ${platform === 'helm' ? "release's" : "Rollout's"} namespace (${v})`
       : ' (namespace: the one kubectl uses, none is declared)';
 }
 

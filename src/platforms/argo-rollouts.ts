@@ -3,7 +3,10 @@
  * one: `kubectl argo rollouts abort NAME`, which leaves spec.template on the new version).
  *
  * Names: rollout from workload.name, else deploy.target.rollout, deploy.workload, service.name;
- * namespace as for Kubernetes. deploy.target keys: rollout, namespace.
+ * namespace as for Kubernetes (the manifest's metadata.namespace, the kustomization's namespace, the
+ * Argo CD Application's destination.namespace, rollbook.yaml deploy.namespace), and every command
+ * carries `-n`: when no file names the namespace it is the input ROLLOUT_NAMESPACE (a Rollout lives
+ * in one namespace, rarely the kube context's). deploy.target keys: rollout, namespace.
  * Settings: strategy (canary | blueGreen), replicas, maxSurge/maxUnavailable (canary), pod timings
  * (see k8s.ts), rollbackWindowRevisions, scaleDownDelaySeconds, autoPromotionEnabled,
  * autoPromotionSeconds, previewReplicaCount (blueGreen: argo-rollouts-bluegreen.ts); autoSync /
@@ -13,7 +16,7 @@
 
 import type { AnalysisRunFacts } from '../model/facts.js';
 import type { Finding } from '../model/finding.js';
-import type { Arg, Check, Command, DurationDriver } from '../model/plan.js';
+import type { Arg, Check, Command, DurationDriver, Input } from '../model/plan.js';
 import * as probes from '../probes/argo-rollouts.js';
 import { formatSeconds } from '../util/seconds.js';
 import { renderCommand } from '../util/shell.js';
@@ -22,6 +25,7 @@ import { blueGreenPath } from './argo-rollouts-bluegreen.js';
 import { argoCdAppArg, managedByArgoCd, underArgoCd } from './argocd.js';
 import {
   check,
+  contextFlag,
   Drivers,
   fixedStep,
   hazard,
@@ -31,6 +35,7 @@ import {
   type PlatformStep,
   pollCheck,
   probeCheck,
+  ROLLOUT_NAMESPACE,
   read,
   resourceName,
   rollbackOf,
@@ -42,7 +47,7 @@ import {
   WAIT_MARGIN,
   waitCheck,
 } from './common.js';
-import { kubeDuration, kubeHazards, nsFlag, podTimes } from './k8s.js';
+import { kubeDuration, kubeHazards, podTimes } from './k8s.js';
 import type { DurationModel, Platform, PlatformContext, PlatformRollback } from './types.js';
 
 const REVISION = 'TARGET_REVISION';
@@ -51,9 +56,39 @@ function rolloutName(ctx: PlatformContext): string {
   return resourceName(ctx, undefined, 'rollout');
 }
 
+/**
+ * `--context=NAME` when declared, and `-n NS` always: the Rollout's namespace when a file names it,
+ * else the input ROLLOUT_NAMESPACE (without -n the plugin and kubectl look in the context's
+ * namespace and answer "not found", or act on a namesake there).
+ */
+export function rolloutsNs(ctx: PlatformContext): Arg[] {
+  const ns = namespaceOf(ctx);
+  return [...contextFlag(ctx, '--context'), '-n', ns ?? { var: ROLLOUT_NAMESPACE }];
+}
+
+/** The namespace input, when no file names the Rollout's namespace. */
+function namespaceInputs(ctx: PlatformContext, name: string): Input[] {
+  if (namespaceOf(ctx) !== undefined) return [];
+  return [
+    input(
+      ROLLOUT_NAMESPACE,
+      `Namespace of Rollout ${name} (no manifest metadata.namespace, kustomization namespace, Argo CD Application destination.namespace or rollbook.yaml deploy.namespace names it; set deploy.namespace). Check the kube context first: kubectl config current-context`,
+      read(
+        'kubectl',
+        'get',
+        ...contextFlag(ctx, '--context'),
+        '--all-namespaces',
+        `--field-selector=metadata.name=${name}`,
+        '--',
+        'rollouts.argoproj.io',
+      ),
+    ),
+  ];
+}
+
 /** `kubectl argo rollouts VERB… -n NS FLAGS… -- NAME`: the name after "--", never an option. */
 function plugin(ctx: PlatformContext, verbs: string[], name: string, ...flags: Arg[]): Arg[] {
-  return ['kubectl', 'argo', 'rollouts', ...verbs, ...nsFlag(ctx), ...flags, '--', name];
+  return ['kubectl', 'argo', 'rollouts', ...verbs, ...rolloutsNs(ctx), ...flags, '--', name];
 }
 
 function history(ctx: PlatformContext): Command {
@@ -109,7 +144,7 @@ function lookCommands(
         read(
           'kubectl',
           'describe',
-          ...nsFlag(ctx),
+          ...rolloutsNs(ctx),
           `--selector=${selector}`,
           '--',
           'analysisruns.argoproj.io',
@@ -368,7 +403,7 @@ function revisionCheck(ctx: PlatformContext): Check {
 /** The Rollout's status.phase (Healthy, Progressing, Paused, Degraded), read by a probe. */
 function deployStateCheck(ctx: PlatformContext): Check {
   return probeCheck(
-    read('kubectl', 'get', ...nsFlag(ctx), '-o', 'json', '--', 'rollouts.argoproj.io', rolloutName(ctx)),
+    read('kubectl', 'get', ...rolloutsNs(ctx), '-o', 'json', '--', 'rollouts.argoproj.io', rolloutName(ctx)),
     probes.rolloutsPhase,
   );
 }
@@ -378,7 +413,7 @@ function stateRead(ctx: PlatformContext, name: string): Command {
   return read(
     'kubectl',
     'get',
-    ...nsFlag(ctx),
+    ...rolloutsNs(ctx),
     '-o',
     'jsonpath=phase={.status.phase} step={.status.currentStepIndex} pause={.status.pauseConditions[*].reason};',
     '--',
@@ -638,7 +673,10 @@ function rollback(ctx: PlatformContext): PlatformRollback {
   const name = rolloutName(ctx);
   const d = duration(ctx);
   const undoCommand = run(...plugin(ctx, ['undo'], name, '--to-revision', { var: REVISION }));
-  const inputs = [input(REVISION, `Revision of Rollout ${name} to return to`, history(ctx))];
+  const inputs = [
+    ...namespaceInputs(ctx, name),
+    input(REVISION, `Revision of Rollout ${name} to return to`, history(ctx)),
+  ];
   const a = abortModel(ctx);
   const abort = fixedStep(a.expected, a.worst, a.basis, {
     id: 'rollouts-abort',
@@ -678,8 +716,6 @@ function rollback(ctx: PlatformContext): PlatformRollback {
 
 function hazards(ctx: PlatformContext): Finding[] {
   const name = rolloutName(ctx);
-  const ns = namespaceOf(ctx);
-  const inNs = ns ? ` -n ${ns}` : '';
   const window = settingOf(ctx, 'rollbackWindowRevisions');
   const out: Finding[] = [
     hazard(ctx, {
@@ -688,7 +724,7 @@ function hazards(ctx: PlatformContext): Finding[] {
       severity: 'warning',
       subject: `rollout ${name}`,
       message: `kubectl argo rollouts abort returns traffic to stable, but spec.template still holds the bad version: a retry or the next change re-deploys it.`,
-      mitigation: `After an abort of ${name}, undo it (kubectl argo rollouts undo ${name}${inNs}) or revert the image change in git.`,
+      mitigation: `After an abort of ${name}, undo it (${renderCommand(run(...plugin(ctx, ['undo'], name)))}) or revert the image change in git.`,
       appRollbackSafe: true,
       revertLossless: true,
     }),

@@ -58,9 +58,21 @@ export function resourceName(ctx: PlatformContext, known?: string, ...targetKeys
   );
 }
 
-/** Namespace: workload, deploy.target.namespace, deploy.namespace; undefined when unknown. */
 /** The namespace input of a Helm release when no file names its namespace (helm and flux). */
 export const HELM_NAMESPACE = 'HELM_NAMESPACE';
+/** The namespace input of an Argo Rollout when no file names its namespace. */
+export const ROLLOUT_NAMESPACE = 'ROLLOUT_NAMESPACE';
+
+/**
+ * The input that holds the namespace of a platform whose commands always carry `-n` (a Helm release
+ * and an Argo Rollout live in one namespace, rarely kubectl's context one), when no file names it;
+ * undefined for the others (their kubectl commands use the context's namespace, said in an unknown).
+ */
+export function namespaceInput(platform: string | undefined): string | undefined {
+  return platform === 'helm' ? HELM_NAMESPACE : platform === 'argo-rollouts' ? ROLLOUT_NAMESPACE : undefined;
+}
+
+/** Namespace: workload, deploy.target.namespace, deploy.namespace; undefined when unknown. */
 
 export function namespaceOf(ctx: PlatformContext): string | undefined {
   return ctx.workload?.namespace ?? targetFact(ctx, 'namespace') ?? ctx.service.deploy.namespace;

@@ -17,9 +17,9 @@ import {
   durationModel,
   evidenceOfSetting,
   flag,
-  HELM_NAMESPACE,
   hazard,
   intOrPercent,
+  namespaceInput,
   namespaceOf,
   parseWorkloadRef,
   plural,
@@ -277,12 +277,13 @@ function statefulSetHazards(ctx: PlatformContext, ref: string, name: string, inN
 }
 
 /**
- * `-n` of the endpoints check: the Service's namespace; for a Helm release whose namespace no file
- * names, the release's namespace input (the Service lives there, not in kubectl's context namespace).
+ * `-n` of the endpoints check: the Service's namespace; for a Helm release or an Argo Rollout whose
+ * namespace no file names, its namespace input (the Service lives there, not in kubectl's context namespace).
  */
 function endpointsNs(platform: string, ns: string | undefined): Arg[] {
   if (ns !== undefined) return flag('-n', ns);
-  return platform === 'helm' ? ['-n', { var: HELM_NAMESPACE }] : [];
+  const v = namespaceInput(platform);
+  return v ? ['-n', { var: v }] : [];
 }
 
 /** What the endpoints check prints once per ready address (Endpoints' `addresses` hold only ready pods). */

@@ -157,6 +157,18 @@ export async function loadService(dir: string, opts: LoadOptions = {}): Promise<
         "no kube context declared: the cluster commands run against kubectl's current context (check it: kubectl config current-context); set deploy.context in rollbook.yaml or pass --context",
       ...(service.deploy.at ? { at: service.deploy.at } : {}),
     });
+  // An Argo Rollout's commands always carry -n: with no namespace in any file, it is an input
+  if (
+    kubePlatform === 'argo-rollouts' &&
+    !(only?.namespace ?? service.deploy.target?.namespace ?? service.deploy.namespace)
+  ) {
+    const name = only?.name ?? service.deploy.target?.rollout ?? service.name;
+    service.unknowns.push({
+      subject: `namespace of Rollout ${name}`,
+      reason: `no manifest metadata.namespace, kustomization namespace, Argo CD Application destination.namespace or rollbook.yaml deploy.namespace names it: every kubectl argo rollouts command takes -n "\${ROLLOUT_NAMESPACE}", an input (kubectl get --all-namespaces --field-selector=metadata.name=${name} -- rollouts.argoproj.io lists it); set deploy.namespace in rollbook.yaml`,
+      ...((only?.at ?? service.deploy.at) ? { at: only?.at ?? service.deploy.at } : {}),
+    });
+  }
   // Without state.migrations, a chosen workload gets the sets bound to it (what runs them, with
   // evidence) and those nothing binds (their data path is unknown); a set another workload runs is
   // not this one's: no data step, no backup, no risk from it.

@@ -11,8 +11,13 @@
  * and a promote step, each with its own check; an analysis step's worst case runs until the controller
  * decides a failing metric; every timing value is cited where it is set.
  */
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { commands, design, drivers } from './helpers.js';
+import { analyze, loadService, plan, render } from '../../src/index.js';
+import { renderSh } from '../../src/renderers/sh.js';
+import { renderCommand } from '../../src/util/shell.js';
+import { pwned, runScript, sandbox } from '../renderers/sh-harness.js';
+import { commands, design, drivers, SHAPES } from './helpers.js';
 
 describe('fixture rollouts-canary', () => {
   it('checkout: abort is immediate; undo re-runs 20 minutes of pauses and the 2m30s analysis, then stops at the indefinite pause for a promote', async () => {
@@ -233,5 +238,75 @@ describe('fixture rollouts-canary', () => {
     const names = p.trigger.criteria.map((c) => c.signal);
     expect(names.some((n) => n.startsWith('checkout-success-rate/'))).toBe(true);
     expect(names.some((n) => n.startsWith('search-latency/'))).toBe(false);
+  });
+});
+
+describe('fixture rollouts-canary: orders, a Rollout no file gives a namespace', () => {
+  const HOSTILE = 'ns-$(touch PWNED_NS)`touch PWNED_NS2`;\'"';
+
+  it('every kubectl command carries -n "${ROLLOUT_NAMESPACE}" (and --context when declared); the input is asked first, with an unknown', async () => {
+    for (const context of [undefined, 'prod-eu']) {
+      const service = await loadService(join(SHAPES, 'rollouts-canary'), { workload: 'rollout/orders' });
+      if (context) service.deploy.context = context;
+      const p = plan(service, analyze(service));
+      const all = [
+        ...p.inputs.flatMap((i) => (i.discover ? [i.discover] : [])),
+        ...p.gates.flatMap((g) => (g.check.command ? [g.check.command] : [])),
+        ...p.runbook.flatMap((s) => [...s.commands, ...(s.check.command ? [s.check.command] : [])]),
+        ...p.verification.checks.flatMap((c) => (c.command ? [c.command] : [])),
+      ]
+        .map((c) => renderCommand(c))
+        .filter((c) => c.startsWith('kubectl'));
+      expect(all.length).toBeGreaterThan(8);
+      for (const c of all) {
+        if (c.includes('--all-namespaces')) continue; // the namespace input's own discovery
+        expect(c).toContain(' -n "${ROLLOUT_NAMESPACE}" ');
+        if (context) expect(c).toContain(`--context=${context}`);
+      }
+      // the prose too: hazard mitigations, the abort path
+      for (const format of ['md', 'json']) {
+        const text = render(p, format);
+        for (const m of text.matchAll(/kubectl argo rollouts [a-z]+( rollout)? ([^\n`]*?) -- orders/g))
+          expect(m[0], format).toMatch(/ -n (\\?"\$\{ROLLOUT_NAMESPACE\}\\?"|"\$\{ROLLOUT_NAMESPACE\}")/);
+      }
+      const names = p.inputs.map((i) => i.name);
+      expect(names.indexOf('ROLLOUT_NAMESPACE')).toBeLessThan(names.indexOf('TARGET_REVISION'));
+      expect(renderCommand(p.inputs.find((i) => i.name === 'ROLLOUT_NAMESPACE')!.discover!)).toBe(
+        `kubectl get ${context ? `--context=${context} ` : ''}--all-namespaces --field-selector=metadata.name=orders -- rollouts.argoproj.io`,
+      );
+      const u = service.unknowns.find((x) => x.subject === 'namespace of Rollout orders');
+      expect(u?.reason).toContain('set deploy.namespace in rollbook.yaml');
+      expect(u?.at).toMatchObject({ file: 'k8s-orders/rollout.yaml' });
+    }
+    // a namespace from any file: no input, no unknown
+    const shop = await design('rollouts-canary', 'rollout/checkout');
+    expect(shop.inputs.map((i) => i.name)).not.toContain('ROLLOUT_NAMESPACE');
+    expect(shop.unknowns.some((u) => u.subject.startsWith('namespace of Rollout'))).toBe(false);
+  });
+
+  it('the runbook script passes a hostile namespace as one literal argument and executes nothing from it', async () => {
+    const p = await design('rollouts-canary', 'rollout/orders');
+    const sb = sandbox(p, renderSh(p));
+    // step 1 (two manual actions and its check, confirmed by hand), then ROLLOUT_NAMESPACE: the history command that lists the
+    // revisions needs it, so it is asked before TARGET_REVISION
+    const r = runScript(sb, ['--yes'], ['y', 'y', 'y', HOSTILE, '7', ...Array(12).fill('y')], {
+      RBSTUB_STDOUT: 'rbstub-ok Healthy',
+    });
+    expect(pwned(sb)).toEqual([]);
+    // the namespace's discovery ran first; then every -n is the typed value, whole
+    expect(r.calls[0]).toEqual([
+      'kubectl',
+      'get',
+      '--all-namespaces',
+      '--field-selector=metadata.name=orders',
+      '--',
+      'rollouts.argoproj.io',
+    ]);
+    const ns = r.calls
+      .filter((c) => c[0] === 'kubectl' && c.includes('-n'))
+      .map((c) => c[c.indexOf('-n') + 1]);
+    expect(ns.length).toBeGreaterThan(3);
+    expect(new Set(ns)).toEqual(new Set([HOSTILE]));
+    expect(r.calls.some((c) => c.join(' ').startsWith('kubectl argo rollouts undo -n'))).toBe(true);
   });
 });
