@@ -95,6 +95,7 @@ const PERSON_READ_IN_FIXTURES: Record<string, string[]> = {
     'Rollout/payments rollouts-abort',
     'Rollout/search rollouts-abort',
     'Rollout/checkout rollouts-abort',
+    'Rollout/orders rollouts-abort',
   ],
   'shop-monorepo': ['Rollout/storefront rollouts-abort'],
 };
