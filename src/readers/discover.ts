@@ -58,8 +58,6 @@ import {
   readUnleash,
   SOURCE_EXT,
 } from './discovery/flags.js';
-import { readGithubWorkflow } from './discovery/github-actions.js';
-import { readGitlabCi } from './discovery/gitlab-ci.js';
 import { fluxHelmRelease, type Manager, managerOf, managesDir } from './discovery/gitops.js';
 import { type ChartInput, readChart } from './discovery/helm.js';
 import { mergeValues } from './discovery/helm-render.js';
@@ -98,6 +96,7 @@ import {
 } from './discovery/migration-binding.js';
 import { looksLikeNomad, readNomad } from './discovery/nomad.js';
 import { parseFiles } from './discovery/parse-files.js';
+import { pipelineReader, unreadPipeline, unreadPipelineSystem } from './discovery/pipeline-files.js';
 import { pipelineNote } from './discovery/pipelines.js';
 import { resolveSamConfigs, SAMCONFIG } from './discovery/sam-config.js';
 import { readSystemdUnit } from './discovery/systemd.js';
@@ -240,6 +239,7 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
   const hcl: RepoFile[] = [];
   const sources: RepoFile[] = [];
   const samconfigs = new Map<string, RepoFile>();
+  const unreadCi: { f: RepoFile; system: string }[] = [];
   for (const f of files) {
     const name = baseName(f.rel);
     // samconfig.toml first (sam's default name), else samconfig.yaml / .yml
@@ -258,7 +258,9 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
       else if (sub.startsWith('crds/') && /\.ya?ml$/.test(sub)) entry.crds.push(f);
       continue;
     }
-    if (/\.ya?ml$/i.test(name) || name === 'Kustomization') yamlFiles.push(f);
+    const ciSystem = unreadPipelineSystem(f.rel);
+    if (ciSystem) unreadCi.push({ f, system: ciSystem });
+    else if (/\.ya?ml$/i.test(name) || name === 'Kustomization') yamlFiles.push(f);
     else if (
       /\.json$/i.test(name) &&
       !/^(package(-lock)?|tsconfig.*|composer|jsconfig|\.eslintrc|renovate|biome|lerna|nx|turbo)\.json$/.test(
@@ -293,14 +295,13 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
     const name = baseName(f.rel);
     // A readable YAML file is a valid kustomize resource even when it holds no object rollbook reads.
     if (read && !f.rel.endsWith('.json') && !objectsByFile.has(f.rel)) objectsByFile.set(f.rel, []);
-    const isWorkflow = /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(f.rel);
-    const isGitlab = name === '.gitlab-ci.yml' || name === '.gitlab-ci.yaml';
+    const ci = pipelineReader(f.rel);
     for (const doc of docs) {
       try {
-        if (isWorkflow || isGitlab) {
-          const ps = isWorkflow ? readGithubWorkflow(doc) : readGitlabCi(doc);
+        if (ci) {
+          const ps = ci.read(doc);
           pipelines.push(...ps);
-          ledger.holds(f.rel, pipelineNote(isWorkflow ? 'github-actions' : 'gitlab-ci', ps));
+          ledger.holds(f.rel, pipelineNote(ci.provider, ps));
           continue;
         }
         if (
@@ -898,6 +899,17 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
   }
 
   unknowns.push(...(await resolveSamConfigs(pipelines, files)));
+  // CI files rollbook recognises and does not read: seen, and an unknown when a line may deploy
+  for (const { f, system } of unreadCi) {
+    const t = await readText(f);
+    if (!t.ok) {
+      unknowns.push(t.unknown);
+      continue;
+    }
+    const r = unreadPipeline(f.rel, system, t.text);
+    ledger.holds(f.rel, r.note);
+    if (r.unknown) unknowns.push(r.unknown);
+  }
   const migrationSets = findMigrationSets(abs);
   const runs = await findMigrationRuns({
     files,
