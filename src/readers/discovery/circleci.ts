@@ -85,7 +85,6 @@ export function readCircleci(doc: YamlDoc): Pipeline[] {
         text,
         needs: requires,
         ...(docker.length > 1 ? { services: docker.slice(1) } : {}),
-        environment: textOf(entry.context),
         at: doc.at(at),
       }),
     );
