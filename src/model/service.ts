@@ -758,10 +758,17 @@ export interface DeployTarget {
    * chart, overlay or directory; image: an image repository; compose: the compose file (`-f`) or
    * project directory of `docker compose up` ('' when only the repository's one project can be meant);
    * stack: a CloudFormation stack name (`sam deploy --stack-name`); template: the SAM template or
-   * serverless.yml a `sam deploy` / `serverless deploy` reads, or the directory it runs in.
+   * serverless.yml a `sam deploy` / `serverless deploy` reads, or the directory it runs in;
+   * sam-config: the samconfig file `sam deploy` reads (`--config-file`, else the project's
+   * samconfig.toml) and its environment `env`, resolved by discovery into the stack and template of
+   * that environment's table.
    */
-  kind: 'name' | 'kind-name' | 'path' | 'image' | 'compose' | 'stack' | 'template';
+  kind: 'name' | 'kind-name' | 'path' | 'image' | 'compose' | 'stack' | 'template' | 'sam-config';
   value: string;
+  /** sam-config: the environment (`--config-env`, default `default`). */
+  env?: string;
+  /** sam-config: named on the command line (`--config-env` / `--config-file`), so a missing table is an unknown. */
+  explicit?: boolean;
   /** compose: the services `docker compose up` names (none: every service of the project). */
   services?: string[];
 }

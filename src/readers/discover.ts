@@ -59,6 +59,8 @@ import {
   readUnleash,
   SOURCE_EXT,
 } from './discovery/flags.js';
+import { readGithubWorkflow } from './discovery/github-actions.js';
+import { readGitlabCi } from './discovery/gitlab-ci.js';
 import { fluxHelmRelease, type Manager, managerOf, managesDir } from './discovery/gitops.js';
 import { type ChartInput, readChart } from './discovery/helm.js';
 import { mergeValues } from './discovery/helm-render.js';
@@ -97,7 +99,8 @@ import {
 } from './discovery/migration-binding.js';
 import { looksLikeNomad, readNomad } from './discovery/nomad.js';
 import { parseFiles } from './discovery/parse-files.js';
-import { pipelineNote, readGithubWorkflow, readGitlabCi } from './discovery/pipelines.js';
+import { pipelineNote } from './discovery/pipelines.js';
+import { resolveSamConfigs, SAMCONFIG } from './discovery/sam-config.js';
 import { readSystemdUnit } from './discovery/systemd.js';
 import { readText } from './discovery/text.js';
 import { type RepoFile, walk } from './discovery/walk.js';
@@ -240,7 +243,9 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
   const samconfigs = new Map<string, RepoFile>();
   for (const f of files) {
     const name = baseName(f.rel);
-    if (name === 'samconfig.toml') samconfigs.set(dirOf(f.rel), f);
+    // samconfig.toml first (sam's default name), else samconfig.yaml / .yml
+    if (SAMCONFIG.test(name) && (name === 'samconfig.toml' || !samconfigs.has(dirOf(f.rel))))
+      samconfigs.set(dirOf(f.rel), f);
     const chart = chartOf(f.rel);
     if (chart !== undefined) {
       const entry = chartFiles.get(chart) ?? { templates: [], helpers: [], crds: [] };
@@ -311,7 +316,12 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
         if (isSam(doc.value)) {
           const config = samconfigs.get(dirOf(f.rel));
           const t = config ? await readText(config) : undefined;
-          const stack = t?.ok ? samStackName(t.text) : undefined;
+          const stack = t?.ok && config ? samStackName(t.text, config.rel) : undefined;
+          if (config)
+            ledger.holds(
+              config.rel,
+              `SAM CLI configuration${stack ? `: stack ${stack} (environment default)` : ''}`,
+            );
           workloads.push(
             ...readSam(doc).map((w) => (stack && w.lambda ? { ...w, lambda: { ...w.lambda, stack } } : w)),
           );
@@ -897,6 +907,7 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
     flagRefs.push(...refs.flat());
   }
 
+  unknowns.push(...(await resolveSamConfigs(pipelines, files)));
   const migrationSets = findMigrationSets(abs);
   const runs = await findMigrationRuns({
     files,

@@ -16,12 +16,12 @@ import {
 } from '../../src/index.js';
 import type { Plan } from '../../src/model/plan.js';
 import type { MigrationRun, Pipeline, Workload } from '../../src/model/service.js';
+import { deployTargets } from '../../src/readers/discovery/deploy-targets.js';
 import {
   bindMigrationSets,
   pipelineWorkloads,
   runsWithoutSet,
 } from '../../src/readers/discovery/migration-binding.js';
-import { deployTargets } from '../../src/readers/discovery/pipelines.js';
 import { discoverText } from '../../src/renderers/discover.js';
 import { SHOP, ZOO } from '../discovery/helpers.js';
 import { commit, tempRepo, write } from '../helpers/git-repo.js';
@@ -276,10 +276,39 @@ describe('deployTargets: what a deploy job names, and the workloads it matches',
     // sam deploy: the stack it names, and the template it reads (sam build's output: its directory's)
     [
       'sam deploy --stack-name thumbnails-prod --no-confirm-changeset --no-fail-on-empty-changeset',
-      ['stack thumbnails-prod', 'template .'],
+      ['stack thumbnails-prod', 'template .', 'sam-config samconfig.toml@default'],
     ],
-    ['cd lambda/thumbnails && sam deploy', ['path lambda/thumbnails', 'template lambda/thumbnails']],
-    ['sam deploy -t lambda/.aws-sam/build/template.yaml --stack-name $STACK', ['template lambda']],
+    [
+      'cd lambda/thumbnails && sam deploy',
+      [
+        'path lambda/thumbnails',
+        'template lambda/thumbnails',
+        'sam-config lambda/thumbnails/samconfig.toml@default',
+      ],
+    ],
+    [
+      'sam deploy -t lambda/.aws-sam/build/template.yaml --stack-name $STACK',
+      ['template lambda', 'sam-config lambda/samconfig.toml@default'],
+    ],
+    // --config-env / --config-file: that environment of that file (discovery reads its stack_name)
+    [
+      'cd lambda && sam deploy --config-env prod --no-confirm-changeset',
+      ['path lambda', 'template lambda', 'sam-config lambda/samconfig.toml@prod!'],
+    ],
+    [
+      'sam deploy --config-file config/samconfig.yaml',
+      ['template .', 'sam-config config/samconfig.yaml@default!'],
+    ],
+    // aws cloudformation deploy (and the action that runs it); registering a task definition file
+    [
+      'aws cloudformation deploy --stack-name orders-prod --template-file services/orders/template.yaml',
+      ['stack orders-prod', 'template services/orders/template.yaml'],
+    ],
+    [
+      'aws ecs register-task-definition --cli-input-json file://ecs/taskdef.json\naws ecs update-service --cluster prod --service orders --task-definition orders-td:42',
+      ['path ecs/taskdef.json', 'name orders', 'name orders-td'],
+    ],
+    ['gcloud run jobs deploy nightly-report --region europe-west1', ['name nightly-report']],
     // serverless deploy: the config it reads (--config, else the directory's serverless.yml)
     ['npx sls deploy --stage prod --verbose', ['template .']],
     [
@@ -289,7 +318,10 @@ describe('deployTargets: what a deploy job names, and the workloads it matches',
     ['sls deploy function -f send', []],
   ])('%s', (script, want) => {
     expect(
-      deployTargets(script).map((t) => `${t.kind} ${t.value}${t.services ? ` ${t.services.join(',')}` : ''}`),
+      deployTargets(script).map(
+        (t) =>
+          `${t.kind} ${t.value}${t.services ? ` ${t.services.join(',')}` : ''}${t.env ? `@${t.env}` : ''}${t.explicit ? '!' : ''}`,
+      ),
     ).toEqual(want);
   });
 

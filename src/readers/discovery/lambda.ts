@@ -1,6 +1,7 @@
 import type { LambdaFacts } from '../../model/facts.js';
 import type { RolloutSettings, Workload } from '../../model/service.js';
 import { cmp } from '../../util/order.js';
+import { readSamConfig } from './sam-config.js';
 import { arr, get, isObj, num, obj, str, type YamlDoc } from './yaml.js';
 
 /** AWS SAM template: AWS::Serverless::Function resources (AutoPublishAlias, DeploymentPreference). */
@@ -68,22 +69,12 @@ export function readSam(doc: YamlDoc): Workload[] {
 }
 
 /**
- * The stack `sam deploy` deploys to, from samconfig.toml: `stack_name` of the
- * `[default.deploy.parameters]` table (the environment sam uses without --config-env).
+ * The stack `sam deploy` deploys to, from a samconfig: `stack_name` of the `default` environment
+ * (the one sam uses without --config-env), deploy parameters over global ones.
  */
-export function samStackName(toml: string): string | undefined {
-  let table = '';
-  for (const line of toml.split('\n')) {
-    const t = /^\s*\[([^\]]+)\]\s*(#.*)?$/.exec(line);
-    if (t) {
-      table = (t[1] as string).replace(/\s|"/g, '');
-      continue;
-    }
-    const m = /^\s*stack_name\s*=\s*(["'])([^"']+)\1/.exec(line);
-    if (m && (table === 'default.deploy.parameters' || table === 'default.global.parameters'))
-      return m[2] as string;
-  }
-  return undefined;
+export function samStackName(text: string, file = 'samconfig.toml'): string | undefined {
+  const c = readSamConfig(file, text);
+  return c.ok ? c.envs.get('default')?.stack : undefined;
 }
 
 /** Serverless Framework serverless.yml (AWS provider): functions, canary deployments plugin aliases. */
@@ -94,7 +85,11 @@ export function isServerless(v: unknown): boolean {
 export function readServerless(doc: YamlDoc): Workload[] {
   const v = obj(doc.value);
   const service = str(v.service) ?? str(get(v, 'service', 'name')) ?? 'service';
-  const stage = str(get(v, 'provider', 'stage')) ?? 'dev';
+  // `${opt:stage, 'dev'}`: the stage the CLI gives, else its default (serverless's own default: dev)
+  const written = str(get(v, 'provider', 'stage')) ?? 'dev';
+  const stage = written.includes('${')
+    ? (/^\$\{[^}]*,\s*['"]?([\w-]+)['"]?\s*\}$/.exec(written)?.[1] ?? 'dev')
+    : written;
   const region = str(get(v, 'provider', 'region'));
   const out: Workload[] = [];
   for (const [fn, def] of Object.entries(obj(v.functions)).sort(([a], [b]) => cmp(a, b))) {

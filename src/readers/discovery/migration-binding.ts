@@ -78,6 +78,8 @@ export function targetWorkloads(
   const v = t.value;
   if (t.kind === 'compose') return composeWorkloads(t, workloads);
   if (t.kind === 'stack') return workloads.filter((w) => w.lambda?.stack === v);
+  // resolved by discovery into the stack and template of its environment
+  if (t.kind === 'sam-config') return [];
   if (t.kind === 'template') {
     // the template file itself, or the templates of the directory the command runs in
     const dir = v === '.' ? '' : v;
