@@ -1228,7 +1228,7 @@ function signalsFor(d: Discovery, chosen: Workload | undefined): Signal[] {
       return chosen === undefined || owners.has(chosen);
     }),
     ...own,
-  ];
+  ].sort((a, b) => cmp(a.name, b.name) || cmp(evKey(a.at), evKey(b.at)));
 }
 
 /**
