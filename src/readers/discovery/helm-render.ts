@@ -43,10 +43,17 @@ export interface ChartNames {
   release: string;
   /** `include "x.fullname"` as `helm create` writes it: the release name, suffixed by the chart's unless it contains it. */
   fullname: string;
+  /** Chart.yaml `version` (`.Chart.Version`), when known. */
+  version?: string;
 }
 
-export function chartNames(chart: string, release = chart): ChartNames {
-  return { chart, release, fullname: release.includes(chart) ? release : `${release}-${chart}` };
+export function chartNames(chart: string, release = chart, version?: string): ChartNames {
+  return {
+    chart,
+    release,
+    fullname: release.includes(chart) ? release : `${release}-${chart}`,
+    ...(version ? { version } : {}),
+  };
 }
 
 export interface Rendered {
@@ -58,6 +65,10 @@ export interface Rendered {
   missing: string[];
   /** Helpers included whole-line that no _helpers file defines (their lines are missing). */
   helpers: string[];
+  /** What rollbook could not evaluate (`file:line: {{ … }}`): placeholders, conditions assumed true. */
+  approximated: string[];
+  /** The `range` loops of the file (outermost) rollbook expanded. */
+  loops: RangeExpansion[];
 }
 
 /** The expression inside `{{ … }}` (between the braces): trim markers and spaces removed. */
@@ -68,44 +79,257 @@ function exprBody(inner: string): string {
   return s.trim();
 }
 
-/** Replace each `{{ … }}` of a line, in one pass (indexOf, no backtracking regex). */
-function replaceExprs(line: string, fn: (expr: string) => string): string {
+/**
+ * Replace each `{{ … }}` of a line, in one pass (indexOf, no backtracking regex); `quoted` says
+ * whether the expression sits inside a double-quoted YAML string of the line.
+ */
+function replaceExprs(line: string, fn: (expr: string, quoted: boolean) => string): string {
   let out = '';
   let i = 0;
+  let quotes = 0;
   for (;;) {
     const open = line.indexOf('{{', i);
     if (open < 0) break;
     const close = line.indexOf('}}', open + 2);
     if (close < 0) break;
-    out += line.slice(i, open) + fn(exprBody(line.slice(open + 2, close)));
+    const text = line.slice(i, open);
+    for (let j = 0; j < text.length; j++) if (text[j] === '"' && text[j - 1] !== '\\') quotes++;
+    out += text + fn(exprBody(line.slice(open + 2, close)), quotes % 2 === 1);
     i = close + 2;
   }
   return out + line.slice(i);
 }
 
-function pathOf(ref: string): string[] {
-  return ref.split('.').filter(Boolean);
+/** What a template variable or `.` holds: a place in the values, or a value of its own (a map key, an index). */
+type Binding = { path: PathKey[] } | { value: unknown; approx?: boolean };
+
+/** One open block of the template: whether it emits, what `.` is bound to, its variables. */
+interface Frame {
+  emit: boolean;
+  decided: boolean;
+  /** `.` inside the block (`with`, `range`): a binding, or the root context (`with $`). */
+  scope?: Binding | 'root';
+  vars?: Map<string, Binding>;
 }
 
-/** The value of an expression like `.Values.a.b | quote`, `default 3 .Values.x`, `.Values.x | default 3`. */
-function evalScalar(
-  expr: string,
-  values: ValuesSource,
-  scope: string[] | undefined,
-): { value?: unknown; path?: string[] } {
-  const ref = /(?:^|\s|\()\.Values\.([\w.]+)/.exec(expr);
-  let path: string[] | undefined;
-  if (ref?.[1]) path = pathOf(ref[1]);
-  else if (scope && /^\.([\w.]+)/.test(expr.trim()))
-    path = [...scope, ...pathOf(/^\.([\w.]+)/.exec(expr.trim())?.[1] ?? '')];
-  const def = /\bdefault\s+("?)([^\s"|)]+)\1/.exec(expr);
-  const v = path ? get(values.value, ...path) : undefined;
-  if (v !== undefined && v !== null && v !== '') return path ? { value: v, path } : { value: v };
-  if (def?.[2] !== undefined) {
-    const n = Number(def[2]);
-    return { value: Number.isFinite(n) ? n : def[2] };
+/** An expression's value, the values path it came from (for evidence), and whether it was approximated. */
+interface Evaluated {
+  value?: unknown;
+  path?: PathKey[];
+  /** The expression uses something rollbook does not evaluate (a function, a helper, a root field). */
+  approx?: boolean;
+}
+
+interface Env {
+  values: ValuesSource;
+  names: ChartNames;
+  /** What `.` is bound to; undefined at the root context. */
+  scope(): Binding | undefined;
+  lookup(name: string): Binding | undefined;
+}
+
+/** Split at `sep` (whitespace, or `|`) outside quotes and parentheses. */
+function split(s: string, sep: 'space' | 'pipe'): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let depth = 0;
+  let quote = '';
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i] as string;
+    if (quote) {
+      cur += ch;
+      if (ch === '\\' && quote === '"' && i + 1 < s.length) cur += s[++i];
+      else if (ch === quote) quote = '';
+      continue;
+    }
+    if (ch === '"' || ch === '`') quote = ch;
+    else if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    const at = depth === 0 && (sep === 'pipe' ? ch === '|' : /\s/.test(ch));
+    if (at) {
+      if (cur.trim()) out.push(cur.trim());
+      cur = '';
+    } else cur += ch;
   }
-  return path ? { path } : {};
+  if (cur.trim()) out.push(cur.trim());
+  return out;
+}
+
+function fieldsOf(rest: string): string[] {
+  return rest.split('.').filter(Boolean);
+}
+
+function fromBinding(b: Binding, fields: string[], values: ValuesSource): Evaluated {
+  if ('path' in b) {
+    const path = [...b.path, ...fields];
+    return { value: get(values.value, ...path), path };
+  }
+  return { value: get(b.value, ...fields), ...(b.approx ? { approx: true } : {}) };
+}
+
+/** A field of the root context (`.Values.x`, `$.Release.Name`); undefined when it is not one. */
+function rootField(fields: string[], env: Env): Evaluated | undefined {
+  const [head, ...rest] = fields;
+  if (head === 'Values') return { value: get(env.values.value, ...rest), path: rest };
+  const f = rest.join('.');
+  if (head === 'Release') {
+    if (f === 'Name') return { value: env.names.release };
+    if (f === 'Namespace') return { value: 'RELEASE_NAMESPACE' };
+    if (f === 'Service') return { value: 'Helm' };
+    return { approx: true };
+  }
+  if (head === 'Chart') {
+    if (f === 'Name') return { value: env.names.chart };
+    if (f === 'AppVersion') return { value: 'appVersion' };
+    if (f === 'Version' && env.names.version) return { value: env.names.version };
+    return { approx: true };
+  }
+  if (head === 'Capabilities' || head === 'Template' || head === 'Files') return { approx: true };
+  return undefined;
+}
+
+/** One argument of a command: a literal, a variable, a field of `.` or of the root, a parenthesised pipeline. */
+function operand(tok: string, env: Env): Evaluated | undefined {
+  if (tok.startsWith('(') && tok.endsWith(')')) return evalPipeline(tok.slice(1, -1), env);
+  if (/^"(?:[^"\\]|\\.)*"$/.test(tok)) {
+    try {
+      return { value: JSON.parse(tok) as string };
+    } catch {
+      return { value: tok.slice(1, -1) };
+    }
+  }
+  if (/^`[^`]*`$/.test(tok)) return { value: tok.slice(1, -1) };
+  if (/^-?\d+(\.\d+)?$/.test(tok)) return { value: Number(tok) };
+  if (tok === 'true' || tok === 'false') return { value: tok === 'true' };
+  if (tok === 'nil') return { value: null };
+  const v = /^\$(\w*)((?:\.\w+)*)$/.exec(tok);
+  if (v) {
+    const fields = fieldsOf(v[2] ?? '');
+    if (!v[1]) return fields.length ? (rootField(fields, env) ?? { approx: true }) : { approx: true };
+    const b = env.lookup(`$${v[1]}`);
+    return b ? fromBinding(b, fields, env.values) : { approx: true };
+  }
+  const dot = /^\.((?:\w+)(?:\.\w+)*)?$/.exec(tok);
+  if (dot) {
+    const fields = fieldsOf(dot[1] ?? '');
+    // `.Values` is the root's wherever it is written (inside a loop helm would fail on it)
+    const root = fields.length ? rootField(fields, env) : undefined;
+    if (root) return root;
+    const scope = env.scope();
+    if (!scope) return { approx: true };
+    return fromBinding(scope, fields, env.values);
+  }
+  return undefined;
+}
+
+/** Go templates' truth: false, 0, nil, empty strings, maps and lists are false. */
+function truthy(v: unknown): boolean {
+  if (v === undefined || v === null || v === false || v === 0 || v === '') return false;
+  if (isObj(v)) return Object.keys(v).length > 0;
+  if (Array.isArray(v)) return v.length > 0;
+  return true;
+}
+
+function plain(v: unknown): string {
+  return typeof v === 'string' ? v : isObj(v) || Array.isArray(v) ? JSON.stringify(v) : String(v);
+}
+
+/** The functions rollbook evaluates (each takes its arguments, the piped value last). */
+const FUNCS = new Map<string, (a: Evaluated[], env: Env) => Evaluated>(
+  Object.entries({
+    default: (a: Evaluated[]) => {
+      const [d, v] = a;
+      if (v && truthy(v.value)) return v;
+      return { ...(d ?? { approx: true }), ...(v?.approx ? { approx: true } : {}) };
+    },
+    quote: (a: Evaluated[]) => same(a, (v) => plain(v)),
+    squote: (a: Evaluated[]) => same(a, (v) => plain(v)),
+    toString: (a: Evaluated[]) => same(a, (v) => plain(v)),
+    int: (a: Evaluated[]) => same(a, (v) => Math.trunc(Number(v))),
+    int64: (a: Evaluated[]) => same(a, (v) => Math.trunc(Number(v))),
+    float64: (a: Evaluated[]) => same(a, (v) => Number(v)),
+    trim: (a: Evaluated[]) => same(a, (v) => plain(v).trim()),
+    lower: (a: Evaluated[]) => same(a, (v) => plain(v).toLowerCase()),
+    upper: (a: Evaluated[]) => same(a, (v) => plain(v).toUpperCase()),
+    toYaml: (a: Evaluated[]) => same(a, (v) => v),
+    nindent: (a: Evaluated[]) => same(a, (v) => v),
+    indent: (a: Evaluated[]) => same(a, (v) => v),
+    trunc: (a: Evaluated[]) => withArgs(a, ([n, s]) => plain(s).slice(0, Number(n))),
+    trimSuffix: (a: Evaluated[]) =>
+      withArgs(a, ([x, s]) =>
+        plain(s).endsWith(plain(x)) ? plain(s).slice(0, -plain(x).length || undefined) : plain(s),
+      ),
+    trimPrefix: (a: Evaluated[]) =>
+      withArgs(a, ([x, s]) => (plain(s).startsWith(plain(x)) ? plain(s).slice(plain(x).length) : plain(s))),
+    replace: (a: Evaluated[]) => withArgs(a, ([x, y, s]) => plain(s).split(plain(x)).join(plain(y))),
+    join: (a: Evaluated[]) =>
+      withArgs(a, ([sep, l]) => (Array.isArray(l) ? l.map(plain).join(plain(sep)) : plain(l))),
+    printf: (a: Evaluated[]) =>
+      withArgs(a, ([f, ...rest]) => {
+        let i = 0;
+        return plain(f).replace(/%[sdv]/g, () => plain(rest[i++]));
+      }),
+    not: (a: Evaluated[]) => withArgs(a, ([v]) => !truthy(v)),
+    and: (a: Evaluated[]) => withArgs(a, (vs) => vs.find((v) => !truthy(v)) ?? vs[vs.length - 1]),
+    or: (a: Evaluated[]) => withArgs(a, (vs) => vs.find((v) => truthy(v)) ?? vs[vs.length - 1]),
+    eq: (a: Evaluated[]) => withArgs(a, ([x, ...ys]) => ys.some((y) => y === x)),
+    ne: (a: Evaluated[]) => withArgs(a, ([x, y]) => x !== y),
+    empty: (a: Evaluated[]) => withArgs(a, ([v]) => !truthy(v)),
+    include: (a: Evaluated[], env: Env) => helperName(a, env),
+    template: (a: Evaluated[], env: Env) => helperName(a, env),
+  } satisfies Record<string, (a: Evaluated[], env: Env) => Evaluated>),
+);
+
+/** A one-argument function keeps the path of its argument (the values line stays the evidence). */
+function same(a: Evaluated[], fn: (v: unknown) => unknown): Evaluated {
+  const x = a[a.length - 1];
+  if (!x || x.value === undefined) return { ...(x ?? {}), approx: x?.approx ?? x?.path === undefined };
+  return { ...x, value: fn(x.value) };
+}
+
+/** A function of several arguments: known only when all of them are. */
+function withArgs(a: Evaluated[], fn: (vs: unknown[]) => unknown): Evaluated {
+  if (a.some((x) => x.approx || x.value === undefined)) return { approx: true };
+  const path = a.length === 1 ? a[0]?.path : undefined;
+  return { value: fn(a.map((x) => x.value)), ...(path ? { path } : {}) };
+}
+
+/** `include "x.fullname" …` and `include "x.name" …` as `helm create` writes them; other helpers are not evaluated inline. */
+function helperName(a: Evaluated[], env: Env): Evaluated {
+  const name = a[0]?.value;
+  if (typeof name === 'string' && name.endsWith('.fullname')) return { value: env.names.fullname };
+  if (typeof name === 'string' && name.endsWith('.name')) return { value: env.names.chart };
+  return { approx: true };
+}
+
+/**
+ * A pipeline (`$w.replicas | default 1`, `default 3 .Values.x`, `printf "%s-%s" $.Release.Name $name`)
+ * evaluated against the values. Functions rollbook does not know make it approximated: its value is
+ * then the first values reference it holds, as before functions were evaluated.
+ */
+function evalPipeline(expr: string, env: Env): Evaluated {
+  let cur: Evaluated | undefined;
+  for (const cmd of split(expr, 'pipe')) {
+    const toks = split(cmd, 'space');
+    const head = toks[0];
+    if (head === undefined) return { approx: true };
+    if (toks.length === 1 && cur === undefined) {
+      const op = operand(head, env);
+      if (op) {
+        cur = op;
+        continue;
+      }
+    }
+    const fn = FUNCS.get(head);
+    const args = toks.slice(1).map((t) => operand(t, env) ?? { approx: true });
+    if (cur) args.push(cur);
+    if (!fn) {
+      const first = args.find((x) => x.path !== undefined);
+      return first ? { ...first, approx: true } : { approx: true };
+    }
+    cur = fn(args, env);
+  }
+  return cur ?? { approx: true };
 }
 
 function scalarText(v: unknown): string {
@@ -145,28 +369,56 @@ function dump(v: unknown, path: PathKey[], indent: number, out: { text: string; 
   } else if (v !== undefined && v !== null) out.push({ text: `${pad}${scalarText(v)}`, path });
 }
 
-/** Truthiness of an `if` condition on a values path; undefined when the condition is not one. */
-function condition(cond: string, values: ValuesSource, scope: string[] | undefined): boolean | undefined {
-  const c = cond.trim();
-  const neg = /^not\s(.+)$/.exec(c);
-  if (neg?.[1]) {
-    const inner = condition(neg[1], values, scope);
-    return inner === undefined ? undefined : !inner;
-  }
-  const m = /^\(?\s*(\.Values\.[\w.]+|\.[\w.]+)\s*\)?$/.exec(c);
-  if (!m?.[1]) return undefined;
-  const r = evalScalar(m[1], values, scope);
-  if (!r.path) return undefined;
-  const v = r.value;
-  if (v === undefined || v === null || v === false || v === 0 || v === '') return false;
-  if (isObj(v) && Object.keys(v).length === 0) return false;
-  if (Array.isArray(v) && v.length === 0) return false;
-  return true;
+/** Truthiness of an `if` / `with` condition; undefined when rollbook cannot evaluate it. */
+function condition(cond: string, env: Env): boolean | undefined {
+  const r = evalPipeline(cond, env);
+  if (r.approx) return undefined;
+  if (r.value === undefined && r.path === undefined) return undefined;
+  return truthy(r.value);
 }
 
 /**
+ * The variables an expression declares (`$k, $v := …`, `$x := …`, `$x = …` when `assign`) and the
+ * pipeline after them; no variables when it declares none.
+ */
+function declaration(expr: string, assign = false): { vars: string[]; rest: string } {
+  const e = expr.trim();
+  const at = e.indexOf('=');
+  const colon = at > 0 && e[at - 1] === ':';
+  if (at < 0 || (!colon && !assign)) return { vars: [], rest: e };
+  const vars = e
+    .slice(0, colon ? at - 1 : at)
+    .split(',')
+    .map((v) => v.trim());
+  if (vars.length > 2 || !vars.every((v) => /^\$\w+$/.test(v))) return { vars: [], rest: e };
+  return { vars, rest: e.slice(at + 1).trim() };
+}
+
+/** A `range` loop rollbook expanded: its line, expression, the entries it iterated and what it approximated. */
+export interface RangeExpansion {
+  line: number;
+  /** The line of its `end`. */
+  end: number;
+  expr: string;
+  /** The values path iterated, when it is one. */
+  over?: PathKey[];
+  keys: string[];
+  /** A list (its keys are indexes), not a map. */
+  list: boolean;
+  /** Expressions and conditions inside the loop rollbook could not evaluate (`file:line: {{ … }}`). */
+  approximated: string[];
+}
+
+/** The most entries one `range` expands (a values list longer than this is cut and said so). */
+const MAX_RANGE = 200;
+/** The most template lines one file's rendering reads, loops included (nested loops multiply). */
+const MAX_WORK = 200_000;
+
+/**
  * Render one template file against the values: good enough to read the rollout-shaping fields of a
- * workload, an HPA or a PDB, never a substitute for `helm template`.
+ * workload, an HPA or a PDB, never a substitute for `helm template`. A `range` over a values map
+ * or list is expanded once per entry (map keys in sorted order, as Go templates iterate them), with
+ * its variables and `.` bound to the entry and `$` to the root.
  */
 export function renderTemplate(
   file: string,
@@ -180,13 +432,125 @@ export function renderTemplate(
   const used = new Set<string>();
   const missing = new Set<string>();
   const unresolved = new Set<string>();
-  /** Block stack: whether the block emits, and the `with` scope. */
-  const stack: { emit: boolean; scope?: string[]; decided: boolean }[] = [];
+  const approximated = new Set<string>();
+  const loops: RangeExpansion[] = [];
+  /** The loops being expanded (their records collect what was approximated inside them). */
+  const active: { approximated: Set<string> }[] = [];
+  const approx = (here: Evidence, what: string): void => {
+    const s = `${here.file}:${here.line}: {{ ${what} }}`;
+    approximated.add(s);
+    for (const l of active) l.approximated.add(s);
+  };
+  const globals = new Map<string, Binding>();
+  const stack: Frame[] = [];
   const emitting = () => stack.every((b) => b.emit);
-  const scope = () => [...stack].reverse().find((b) => b.scope)?.scope;
+  const env: Env = {
+    values,
+    names,
+    scope() {
+      for (let i = stack.length - 1; i >= 0; i--) {
+        const s = stack[i]?.scope;
+        if (s) return s === 'root' ? undefined : s;
+      }
+      return undefined;
+    },
+    lookup(name) {
+      for (let i = stack.length - 1; i >= 0; i--) {
+        const b = stack[i]?.vars?.get(name);
+        if (b) return b;
+      }
+      return globals.get(name);
+    },
+  };
+  const note = (r: Evaluated): void => {
+    if (r.path) (r.value === undefined ? missing : used).add(r.path.join('.'));
+  };
   /** Include depth: a helper including itself stops here. */
   let depth = 0;
+  /** Lines read so far, loops included. */
+  let work = 0;
+  /** The body of a `range` being read, replayed once per entry at its `end`. */
+  let collecting:
+    | {
+        expr: string;
+        here: Evidence;
+        end: number;
+        depth: number;
+        body: { raw: string; here: Evidence; pad: string }[];
+        elseAt: number;
+      }
+    | undefined;
+  const keyword = (raw: string): string | undefined => {
+    const t = raw.trim();
+    if (!(t.length >= 4 && t.startsWith('{{') && t.endsWith('}}'))) return undefined;
+    return /^(if|else|end|with|range|define|block)\b/.exec(exprBody(t.slice(2, -2)))?.[1];
+  };
+  const expand = (c: NonNullable<typeof collecting>): void => {
+    const d = declaration(c.expr);
+    const r = evalPipeline(d.rest, env);
+    note(r);
+    const v = r.value;
+    if (r.approx || (!isObj(v) && !Array.isArray(v) && v !== undefined && v !== null)) {
+      // not a values map or list rollbook can read: the body is not rendered
+      approx(c.here, `range ${c.expr.trim()}`);
+      return;
+    }
+    const keys: PathKey[] = isObj(v) ? Object.keys(v).sort(cmp) : Array.isArray(v) ? v.map((_, i) => i) : [];
+    const body = c.elseAt >= 0 ? c.body.slice(0, c.elseAt) : c.body;
+    const record: RangeExpansion = {
+      line: c.here.line,
+      end: c.end,
+      expr: c.expr.trim(),
+      ...(r.path ? { over: r.path } : {}),
+      keys: keys.slice(0, MAX_RANGE).map(String),
+      list: Array.isArray(v),
+      approximated: [],
+    };
+    const inside = new Set<string>();
+    if (keys.length > MAX_RANGE)
+      approx(c.here, `range ${c.expr.trim()} (only the first ${MAX_RANGE} of ${keys.length} entries)`);
+    if (c.here.file === file && active.length === 0) loops.push(record);
+    active.push({ approximated: inside });
+    if (keys.length === 0)
+      for (const l of c.body.slice(c.elseAt >= 0 ? c.elseAt : c.body.length))
+        renderLine(l.raw, l.here, l.pad);
+    for (const k of keys.slice(0, MAX_RANGE)) {
+      if (work > MAX_WORK) {
+        approx(c.here, `range ${c.expr.trim()} (stopped after ${MAX_WORK} template lines)`);
+        break;
+      }
+      const elem: Binding = r.path ? { path: [...r.path, k] } : { value: get(v, k) };
+      const vars = new Map<string, Binding>();
+      const [first, second] = d.vars;
+      if (first && second) {
+        vars.set(first, { value: k });
+        vars.set(second, elem);
+      } else if (first) vars.set(first, elem);
+      stack.push({ emit: true, decided: true, scope: elem, vars });
+      for (const l of body) renderLine(l.raw, l.here, l.pad);
+      stack.pop();
+    }
+    active.pop();
+    record.approximated = [...inside].sort(cmp);
+  };
   const renderLine = (raw: string, here: Evidence, pad: string): void => {
+    work++;
+    if (collecting) {
+      const k = keyword(raw);
+      if (k === 'if' || k === 'with' || k === 'range' || k === 'define' || k === 'block') collecting.depth++;
+      else if (k === 'end' && --collecting.depth === 0) {
+        const c = collecting;
+        c.end = here.line;
+        collecting = undefined;
+        expand(c);
+        return;
+      } else if (k === 'else' && collecting.depth === 1) {
+        collecting.elseAt = collecting.body.length;
+        return;
+      }
+      collecting.body.push({ raw, here, pad });
+      return;
+    }
     const trimmed = raw.trim();
     const whole = trimmed.length >= 4 && trimmed.startsWith('{{') && trimmed.endsWith('}}');
     if (whole) {
@@ -197,13 +561,26 @@ export function renderTemplate(
         const rest = (kw[2] ?? '').trim();
         if (k === 'if' || k === 'with' || k === 'range' || k === 'define' || k === 'block') {
           if (k === 'define') stack.push({ emit: false, decided: true });
-          else if (k === 'with') {
-            const r = evalScalar(rest, values, scope());
-            const on = condition(rest, values, scope());
-            stack.push({ emit: on !== false, decided: true, ...(r.path ? { scope: r.path } : {}) });
-          } else if (k === 'range') stack.push({ emit: false, decided: true });
-          else {
-            const on = condition(rest, values, scope());
+          else if (k === 'range') {
+            if (emitting()) collecting = { expr: rest, here, end: here.line, depth: 1, body: [], elseAt: -1 };
+            else stack.push({ emit: false, decided: true });
+          } else if (k === 'with') {
+            if (rest === '$') {
+              stack.push({ emit: true, decided: true, scope: 'root' });
+              return;
+            }
+            const r = evalPipeline(rest, env);
+            const on = condition(rest, env);
+            if (on === undefined && emitting()) approx(here, `with ${rest}`);
+            const scope: Binding | undefined = r.path
+              ? { path: r.path }
+              : r.value !== undefined && !r.approx
+                ? { value: r.value }
+                : undefined;
+            stack.push({ emit: on !== false, decided: true, ...(scope ? { scope } : {}) });
+          } else {
+            const on = condition(rest, env);
+            if (on === undefined && emitting()) approx(here, `if ${rest}`);
             stack.push({ emit: on !== false, decided: on === true });
           }
         } else if (k === 'end') stack.pop();
@@ -213,7 +590,8 @@ export function renderTemplate(
             if (top.decided && top.emit) top.emit = false;
             else if (k === 'else') top.emit = !top.emit || !top.decided;
             else {
-              const on = condition(rest.replace(/^if\s+/, ''), values, scope());
+              const cond = rest.replace(/^if\s+/, '');
+              const on = condition(cond, env);
               top.emit = on !== false;
               top.decided = on === true;
             }
@@ -222,12 +600,30 @@ export function renderTemplate(
         return;
       }
       if (!emitting()) return;
+      // a variable: `{{- $fullName := include "x.fullname" . -}}`, `{{ $w := .Values.worker }}`
+      const assign = declaration(e, true);
+      if (assign.vars.length === 1 && assign.vars[0]) {
+        const r = evalPipeline(assign.rest, env);
+        const b: Binding =
+          r.path && !r.approx
+            ? { path: r.path }
+            : r.approx
+              ? { value: r.value, approx: true }
+              : { value: r.value };
+        const top = stack[stack.length - 1];
+        if (top) {
+          top.vars ??= new Map();
+          top.vars.set(assign.vars[0], b);
+        } else globals.set(assign.vars[0], b);
+        return;
+      }
       // a whole-line include of a helper: `{{- include "x.selectorLabels" . | nindent 6 }}`
       const inc = /^include\s+"([^"]+)"\s+(?:\.|\$)\s*(?:\|\s*n?indent\s+(\d+)\s*)?$/.exec(e);
       if (inc?.[1]) {
         const def = defines.get(inc[1]);
         if (!def || depth >= 8) {
           unresolved.add(inc[1]);
+          approx(here, e);
           return;
         }
         depth++;
@@ -237,39 +633,36 @@ export function renderTemplate(
         depth--;
         return;
       }
-      // a whole-line toYaml / include block: `{{- toYaml .Values.x | nindent 12 }}`
-      const ty = /^toYaml\s+(\.Values\.[\w.]+|\.[\w.]*)\s*\|\s*n?indent\s+(\d+)/.exec(e);
+      // a whole-line toYaml block: `{{- toYaml .Values.x | nindent 12 }}`, `{{- toYaml $w.probe | nindent 12 }}`
+      const ty = /^toYaml\s+(\S+)\s*\|\s*n?indent\s+(\d+)\s*$/.exec(e);
       if (ty?.[1]) {
-        const r = evalScalar(ty[1] === '.' ? '.' : ty[1], values, scope());
-        const path = ty[1] === '.' ? scope() : r.path;
-        const v = path ? get(values.value, ...path) : undefined;
-        if (path) (v === undefined ? missing : used).add(path.join('.'));
+        const r = operand(ty[1], env) ?? { approx: true };
+        note(r);
+        if (r.approx) approx(here, e);
         const dumped: { text: string; path: PathKey[] }[] = [];
-        dump(v, path ?? [], Number(ty[2]), dumped);
+        dump(r.value, r.path ?? [], Number(ty[2]), dumped);
         for (const d of dumped) {
           out.push(pad + d.text);
-          lines.push(values.at(d.path) ?? here);
+          lines.push((r.path ? values.at(d.path) : undefined) ?? here);
         }
+        return;
       }
+      approx(here, e);
       return;
     }
     if (!emitting()) return;
     let fromValues: Evidence | undefined;
-    let rendered = replaceExprs(raw, (e) => {
-      if (/^(include|template)\s+"[^"]*\.fullname"/.test(e)) return names.fullname;
-      if (/^(include|template)\s+"[^"]*\.name"/.test(e) || /^\.Chart\.Name/.test(e)) return names.chart;
-      if (/^\.Release\.Name/.test(e)) return names.release;
-      if (/^\.Chart\.AppVersion/.test(e)) return 'appVersion';
-      if (/^\.Release\.Namespace/.test(e)) return 'RELEASE_NAMESPACE';
-      const inline = /^toYaml\s+(\.Values\.[\w.]+)/.exec(e);
-      const r = evalScalar(inline?.[1] ?? e, values, scope());
+    let rendered = replaceExprs(raw, (e, quoted) => {
+      const r = evalPipeline(e, env);
       if (r.path) {
-        (r.value === undefined ? missing : used).add(r.path.join('.'));
+        note(r);
         fromValues ??= values.at(r.path);
       }
-      if (r.value !== undefined)
-        return isObj(r.value) || Array.isArray(r.value) ? JSON.stringify(r.value) : scalarText(r.value);
-      return 'TEMPLATED';
+      if (r.approx || r.value === undefined) approx(here, e);
+      if (r.value === undefined || r.value === null) return 'TEMPLATED';
+      if (isObj(r.value) || Array.isArray(r.value)) return JSON.stringify(r.value);
+      // inside "…" the text goes in as it is (escaped), as helm writes it
+      return quoted ? JSON.stringify(plain(r.value)).slice(1, -1) : scalarText(r.value);
     });
     if (/^\s*(?:-\s*)?[\w./-]+:\s*TEMPLATED\s*$/.test(rendered))
       rendered = rendered.replace(/TEMPLATED\s*$/, '"TEMPLATED"');
@@ -280,12 +673,15 @@ export function renderTemplate(
   text.split('\n').forEach((raw, i) => {
     renderLine(raw, { file, line: i + 1 }, '');
   });
+  if (collecting) approx(collecting.here, `range ${collecting.expr.trim()} (no end)`);
   return {
     text: out.join('\n'),
     lines,
     used: [...used].sort(cmp),
     missing: [...missing].sort(cmp),
     helpers: [...unresolved].sort(cmp),
+    approximated: [...approximated].sort(cmp),
+    loops,
   };
 }
 

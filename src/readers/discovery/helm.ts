@@ -17,6 +17,7 @@ import {
   type Defines,
   mergeValues,
   parseDefines,
+  type RangeExpansion,
   type Rendered,
   renderTemplate,
   type ValuesSource,
@@ -35,6 +36,7 @@ import {
   serviceCandidate,
   workloadOf,
 } from './k8s.js';
+import { templateMigrationCommand } from './migration-runs.js';
 import { subchartPrimaryPod } from './subchart-pod.js';
 import { lineAt } from './text.js';
 import {
@@ -165,7 +167,7 @@ export function readChart(input: ChartInput): { workloads: Workload[]; unknowns:
   const name = str(chart.name) ?? input.dir.split('/').pop() ?? 'chart';
   const unknowns: Unknown[] = [];
   if (str(chart.type) === 'library') return { workloads: [], unknowns };
-  const names = chartNames(name, input.release);
+  const names = chartNames(name, input.release, str(chart.version));
   const source = mergeValues([...(input.values ? [input.values] : []), ...(input.extraValues ?? [])]);
   const values = obj(source.value);
   const vat = (path: string[]): Evidence | undefined => source.at(path);
@@ -192,6 +194,11 @@ export function readChart(input: ChartInput): { workloads: Workload[]; unknowns:
         runsMigration: MIGRATION.test(c.text),
         at: { file: c.file, line: lineIn(c, /helm\.sh\/hook["']?:/), note: hook[0].trim() },
       };
+      const cmd = h.runsMigration ? templateMigrationCommand(c.text) : undefined;
+      if (cmd) {
+        h.tool = cmd.tool;
+        h.command = cmd.match.trim();
+      }
       const del = /["']?helm\.sh\/hook-delete-policy["']?:\s*["']?([^"'\n]+)/.exec(c.text);
       if (del?.[1]) h.deletePolicy = del[1].trim();
       hooks.push(h);
@@ -214,44 +221,59 @@ export function readChart(input: ChartInput): { workloads: Workload[]; unknowns:
   }
 
   // a workload template inside a `range` loop makes one object per entry: helm template lists them
-  // (one unit each); without it the template is read once and an unknown says what the loop makes
+  // (one unit each); without it rollbook expands the loop itself over the values (one unit per
+  // object it renders) and an unknown at the range line says what it approximated
+  const defines = parseDefines(input.helpers ?? []);
   const rendered = input.helm && 'docs' in input.helm ? input.helm.docs : undefined;
+  const ownRenders = new Map<string, Rendered>();
   const looped = workloads.flatMap((c) => {
-    const loop = enclosingRange(input.templates.find((t) => t.file === c.file)?.text ?? '', c.line);
+    const text = input.templates.find((t) => t.file === c.file)?.text ?? '';
+    const loop = enclosingRange(text, c.line);
     if (!loop) return [c];
     const kind = kindOf(c) ?? '';
-    const made = rendered
-      ? rendered
-          .filter((r) => r.file === c.file)
-          .flatMap((r) => parseYamlDocuments(c.file, r.text).docs.flatMap((d) => objectsOf(d)))
-          .filter((o) => o.kind === kind)
-          .map((o) => o.name)
-      : [];
-    if (made.length) return [...new Set(made)].sort(cmp).map((n) => ({ ...c, rendered: n }));
-    const over = /^\s*(?:\$[\w]+\s*(?:,\s*\$[\w]+\s*)?:=\s*)?\.Values\.([\w.]+)\s*$/.exec(loop.expr)?.[1];
-    const entries = over === undefined ? undefined : valueAt(values, over);
-    const set = over === undefined ? undefined : vat(over.split('.'));
-    const count = isObj(entries)
-      ? `${Object.keys(entries).length} entries (${Object.keys(entries).join(', ')})`
-      : Array.isArray(entries)
-        ? `${entries.length} items`
-        : undefined;
-    const listed = count
-      ? ` .Values.${over} has ${count}${set ? ` at ${set.file}:${set.line}` : ''}, each a ${kind} unless a condition in the loop skips it.`
-      : '';
-    unknowns.push({
-      subject: `helm chart ${name}`,
-      reason: `this template emits one ${kind} per entry of "range ${loop.expr.trim()}": without helm template rollbook reads it once, as one ${kind} (${c.file}:${lineIn(c, /^kind:/m)}) with the loop variables unresolved, so the objects the loop makes (their names, replicas, probes) are not known.${listed} Run with helm on PATH: helm template renders each one, and each becomes a workload of its own.`,
-      at: { file: c.file, line: loop.line },
-    });
-    return [c];
+    if (rendered) {
+      const made = rendered
+        .filter((r) => r.file === c.file)
+        .flatMap((r) => parseYamlDocuments(c.file, r.text).docs.flatMap((d) => objectsOf(d)))
+        .filter((o) => o.kind === kind)
+        .map((o) => o.name);
+      if (made.length) return [...new Set(made)].sort(cmp).map((n) => ({ ...c, rendered: n }));
+      unknowns.push(loopUnknown(name, c, loop, values, vat, 'helm template rendered none of them'));
+      return [c];
+    }
+    const own = ownRenders.get(c.file) ?? renderTemplate(c.file, text, source, names, defines);
+    ownRenders.set(c.file, own);
+    const expansion = own.loops.find((l) => l.line <= c.line && l.end >= c.line);
+    if (!expansion) {
+      const why = own.approximated.filter((a) => a.includes('{{ range')).join('; ');
+      unknowns.push(
+        loopUnknown(
+          name,
+          c,
+          loop,
+          values,
+          vat,
+          `without helm template rollbook could not expand the loop over the values (${why || 'not a values map or list'})`,
+        ),
+      );
+      return [c];
+    }
+    const objects = [
+      ...new Set(
+        parseYaml(c.file, own.text)
+          .docs.flatMap((d) => objectsOf(d))
+          .filter((o) => o.kind === kind && !unresolved(o.name))
+          .map((o) => o.name),
+      ),
+    ].sort(cmp);
+    unknowns.push(expandedUnknown(name, kind, loop, expansion, objects, c.file, vat));
+    return objects.map((n) => ({ ...c, rendered: n }));
   });
   workloads.splice(0, workloads.length, ...looped);
 
   // the chart's own workload first: the one named like the release (`x.fullname`), else the first
   const main = workloads.find((c) => nameOf(c, names) === names.fullname) ?? workloads[0];
   const units = main ? [main, ...workloads.filter((c) => c !== main)] : [];
-  const defines = parseDefines(input.helpers ?? []);
   const bind = binder(input, source, names, defines);
   const multi = units.length > 1;
 
@@ -495,6 +517,65 @@ function valueAt(values: unknown, path: string): unknown {
   return v;
 }
 
+/** The unknown of a loop rollbook expanded itself: over what, which objects, what it approximated. */
+function expandedUnknown(
+  chart: string,
+  kind: string,
+  loop: { expr: string; line: number },
+  expansion: RangeExpansion,
+  objects: string[],
+  file: string,
+  vat: (path: string[]) => Evidence | undefined,
+): Unknown {
+  const set = expansion.over ? vat(expansion.over.map(String)) : undefined;
+  const over = expansion.over ? `.Values.${expansion.over.join('.')}` : expansion.expr;
+  const n = expansion.keys.length;
+  const entries = expansion.list
+    ? `${n} item${n === 1 ? '' : 's'}`
+    : `${n} entr${n === 1 ? 'y' : 'ies'}${n ? ` (${expansion.keys.join(', ')})` : ''}`;
+  const order = expansion.list ? 'in list order' : 'map keys in sorted order, as Go templates iterate them';
+  const made = objects.length
+    ? `${objects.length} ${kind}${objects.length === 1 ? '' : 's'} (${objects.join(', ')}), each a workload of its own`
+    : `no ${kind}`;
+  const approx = expansion.approximated;
+  const approximated = approx.length
+    ? `; approximated inside the loop (placeholders, or conditions assumed true): ${approx.slice(0, 8).join('; ')}${approx.length > 8 ? `; and ${approx.length - 8} more` : ''}`
+    : '';
+  return {
+    subject: `helm chart ${chart}`,
+    reason: `helm is not run: rollbook expanded "range ${loop.expr.trim()}" itself over ${over} (${entries}${set ? ` at ${set.file}:${set.line}` : ''}; ${order}): ${made}${approximated}. helm template on PATH renders them exactly.`,
+    at: { file, line: expansion.line },
+  };
+}
+
+/** The unknown of a loop neither helm nor rollbook expanded: the template is read once. */
+function loopUnknown(
+  chart: string,
+  c: Chunk,
+  loop: { expr: string; line: number },
+  values: Record<string, unknown>,
+  vat: (path: string[]) => Evidence | undefined,
+  why: string,
+): Unknown {
+  const kind = kindOf(c) ?? '';
+  const over = /^\s*(?:\$[\w]+\s*(?:,\s*\$[\w]+\s*)?:=\s*)?\.Values\.([\w.]+)\s*$/.exec(loop.expr)?.[1];
+  const entries = over === undefined ? undefined : valueAt(values, over);
+  const set = over === undefined ? undefined : vat(over.split('.'));
+  const count = isObj(entries)
+    ? `${Object.keys(entries).length} entries (${Object.keys(entries).join(', ')})`
+    : Array.isArray(entries)
+      ? `${entries.length} items`
+      : undefined;
+  const listed = count
+    ? ` .Values.${over} has ${count}${set ? ` at ${set.file}:${set.line}` : ''}, each a ${kind} unless a condition in the loop skips it.`
+    : '';
+  return {
+    subject: `helm chart ${chart}`,
+    reason: `this template emits one ${kind} per entry of "range ${loop.expr.trim()}": ${why}, so rollbook reads it once, as one ${kind} (${c.file}:${lineIn(c, /^kind:/m)}) with the loop variables unresolved; the objects the loop makes (their names, replicas, probes) are not known.${listed} Run with helm on PATH: helm template renders each one, and each becomes a workload of its own.`,
+    at: { file: c.file, line: loop.line },
+  };
+}
+
 /**
  * The innermost `{{ range … }}` block still open at the start of line `line` of a template: its
  * expression and line.
@@ -666,11 +747,12 @@ function bindObject(
   renders.set(chunk.file, rendered);
   const parsed = parseYaml(chunk.file, rendered.text);
   // the object of this chunk: of its kind, named as the chunk names it (a file may hold several)
-  const want = nameOf(chunk, names);
+  const want = chunk.rendered ?? nameOf(chunk, names);
   const candidates = parsed.docs.flatMap((d) =>
     objectsOf(remap(d, rendered, chunk.file)).filter((o) => o.kind === kind),
   );
-  const approx = candidates.find((o) => o.name === want) ?? candidates[0];
+  // a loop's object by its rendered name only: another entry's object is not this one
+  const approx = candidates.find((o) => o.name === want) ?? (chunk.rendered ? undefined : candidates[0]);
   const helm = input.helm && 'docs' in input.helm ? input.helm : undefined;
   if (!helm) return approx ? { o: approx, rendered } : undefined;
   const name = chunk.rendered ?? approx?.name;
