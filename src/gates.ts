@@ -56,9 +56,10 @@ export interface ReleaseGatesReport extends GatesReport {
  * chosen workload, and those it binds to none are not checked (the report says what would check
  * them). Several workloads and none chosen is the usage error `plan` gives.
  */
-async function migrationScope(
+export async function migrationScope(
   root: string,
-  opts: GatesOptions,
+  opts: Pick<GatesOptions, 'dir' | 'from' | 'to' | 'migrations' | 'workload'>,
+  command = 'gates',
 ): Promise<{ specs?: MigrationSpec[]; scope?: GatesScope }> {
   const explicit = opts.migrations?.length ? opts.migrations.map((p) => ({ path: p })) : undefined;
   const inputs = readServiceInputs(root, opts.workload ? { workload: opts.workload } : {});
@@ -70,7 +71,7 @@ async function migrationScope(
     ...(opts.from !== undefined ? ['--from', opts.from] : []),
     ...(opts.to !== undefined ? ['--to', opts.to] : []),
   ];
-  requireOneWorkload(service, opts.dir ?? '.', 'gates', given);
+  requireOneWorkload(service, opts.dir ?? '.', command, given);
   const chosen = service.workloads.length === 1 ? service.workloads[0] : undefined;
   // no workload found: the repository's sets are the service's (as before binding existed)
   if (!chosen) return declared ? { specs: declared } : {};

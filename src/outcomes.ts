@@ -5,6 +5,7 @@
 import type { MigrationsReport } from './analyze-migrations.js';
 import type { Outcome, Unproven } from './model/outcome.js';
 import type { Plan } from './model/plan.js';
+import { setsNotChecked } from './schema/gates.js';
 import type { VerifyReport } from './schema/verify.js';
 
 export interface OutcomeReport {
@@ -46,6 +47,18 @@ const NAME_IT =
 export function verifyOutcome(report: VerifyReport, sqlFiles: string[]): OutcomeReport {
   const s = report.summary;
   if (s.fail > 0) return { outcome: 'fail', couldNotProve: [] };
+  // --workload: a set bound to no workload is not verified (as gates says), never pass
+  const unbound = report.workload ? setsNotChecked(report.workload) : undefined;
+  if (unbound)
+    return {
+      outcome: 'unknown',
+      couldNotProve: [
+        { id: 'migration-sets-bound', reason: `${unbound.title}: ${unbound.reason}`, prove: unbound.prove },
+      ],
+    };
+  // the workload's own sets were all verified (or it has none): SQL files of other workloads' sets do not count
+  if (report.workload && !report.workload.declared && s.unknown + s.skipped === 0)
+    return { outcome: 'pass', couldNotProve: [] };
   // a rollback that crosses no migration has no down to run
   if (report.scope?.crossed === 0) return { outcome: 'pass', couldNotProve: [] };
   if (s.pass > 0 || (s.unknown + s.skipped === 0 && sqlFiles.length === 0))

@@ -23,7 +23,7 @@ export function requireOneWorkload(
   const refs = service.workloads.map((w) => uniqueRef(w, service.workloads));
   throw new RollbookError(
     'USAGE',
-    `${dir} holds ${refs.length} workloads: ${service.workloads.map(workloadLabel).join(', ')}; ${command === 'gates' ? 'the gates check the migration sets of one of them' : 'a rollback design is for one of them'}`,
+    `${dir} holds ${refs.length} workloads: ${service.workloads.map(workloadLabel).join(', ')}; ${command === 'gates' ? 'the gates check the migration sets of one of them' : command === 'migrations verify' ? 'verify checks the migration sets of one of them' : 'a rollback design is for one of them'}`,
     `Pick one, e.g. ${refs
       .slice(0, 3)
       .map((r) =>

@@ -414,6 +414,10 @@ export interface HelmHook {
   events: string[];
   /** The hook looks like it runs schema migrations (command/args/name mention a migration tool). */
   runsMigration: boolean;
+  /** The migration tool its command runs, when rollbook recognises it (golang-migrate, dbmate, flyway, goose…). */
+  tool?: string;
+  /** That command, as read from the template (`migrate -path /migrations … up`). */
+  command?: string;
   deletePolicy?: string;
   at?: Evidence;
 }
@@ -628,6 +632,11 @@ export interface FlagSource {
    * namespace/kind/name or a path, as --workload takes them); absent = the descriptor's deploy.workload.
    */
   workloads?: string[];
+  /**
+   * The Kubernetes object holding the definitions inside `file` (discovery): a ConfigMap and its data
+   * key, or an OpenFeature operator resource (FeatureFlag, FeatureFlagConfiguration).
+   */
+  in?: { kind: string; name: string; key?: string };
   at?: Evidence;
 }
 

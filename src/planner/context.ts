@@ -65,7 +65,7 @@ export function buildContext(service: Service, findings: Finding[], scoped = tru
   for (const r of service.migrationsNotFound ?? [])
     dataPathUnknown.push(
       r.tool
-        ? `${r.detail} (${r.at.file}:${r.at.line}) runs ${r.tool} migrations and no ${r.tool} migration files were found`
+        ? `${r.detail} (${r.at.file}:${r.at.line}): ${r.tool}, set not bound (rollbook read no ${r.tool} migration set it runs)`
         : `${r.detail} (${r.at.file}:${r.at.line}) runs migrations with a tool rollbook does not recognise, and no migration set is bound to this workload`,
     );
   if (dataPathUnknown.length) dataReasons.push(`data path unknown: ${dataPathUnknown.join('; ')}`);

@@ -51,6 +51,12 @@ import {
 import { findMigrationRuns } from './discovery/find-migration-runs.js';
 import { bindFlags, type FlagFileBinding, scopeFlags } from './discovery/flag-binding.js';
 import {
+  type FlagResource,
+  flagResourceBonds,
+  isFlagResource,
+  readFlagResources,
+} from './discovery/flag-resources.js';
+import {
   flagRefsIn,
   isFlagd,
   isUnleashExport,
@@ -432,6 +438,39 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
     const hr = safely(`${o.kind}/${o.name}`, o.doc.at(o.base), () => fluxHelmRelease(o));
     if (hr) workloads.push(hr);
     if (!m && !hr) ledger.holds(o.doc.file, `${o.kind}/${o.origName ?? o.name}`);
+  }
+  // flagd definitions in ConfigMaps and OpenFeature operator resources (one flag per definition,
+  // however many kustomize variants carry the object)
+  const byRelFile = new Map(files.map((f) => [f.rel, f]));
+  const flagResources: FlagResource[] = [];
+  const resourceFlags = new Map<string, Flag>();
+  const resourceSources = new Set<string>();
+  for (const o of objects) {
+    if (!isFlagResource(o)) continue;
+    const f = byRelFile.get(o.doc.file);
+    const t = f ? await readText(f) : undefined;
+    const r = safely(`${o.kind}/${o.name}`, o.doc.at(o.base), () =>
+      readFlagResources(o, t?.ok ? t.text : undefined),
+    );
+    if (!r) continue;
+    unknowns.push(...r.unknowns);
+    for (const res of r.resources) {
+      const flagsOf = res.flags.map((fl) => {
+        const id = `${evKey(fl.at)}\u0000${fl.key}`;
+        const had = resourceFlags.get(id);
+        if (had) return had;
+        resourceFlags.set(id, fl);
+        flags.push(fl);
+        return fl;
+      });
+      flagResources.push({ ...res, flags: flagsOf });
+      const sid = `${evKey(res.source.at)}\u0000${res.source.in?.key ?? ''}`;
+      if (!resourceSources.has(sid)) {
+        resourceSources.add(sid);
+        flagSources.push(res.source);
+        ledger.holds(o.doc.file, `${o.kind}/${o.origName ?? o.name}: flagd flags (${res.flags.length})`);
+      }
+    }
   }
   // HPAs and PDBs of the same variant and namespace (indexed: a monorepo holds thousands)
   const scalers = new Map<string, KObj[]>();
@@ -929,7 +968,18 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
     deployFiles: [],
     unknowns: dedupeUnknowns(unknowns),
   };
-  out.flagFiles = bindFlags(out.flags, out.flagSources, out.flagRefs, finalWorkloads);
+  const kept = new Set(finalWorkloads);
+  out.flagFiles = bindFlags(
+    out.flags,
+    out.flagSources,
+    out.flagRefs,
+    finalWorkloads,
+    flagResourceBonds(
+      flagResources,
+      wlObjs.filter(([w]) => kept.has(w)),
+      objects,
+    ),
+  );
   for (const u of out.unknowns) if (u.at?.file) ledger.unknown(u.at.file, `${u.subject}: ${u.reason}`);
   out.deployFiles = ledger.list(finalWorkloads).filter((e) => e.file !== '');
   // what each pipeline deploys, then which workloads run each migration set

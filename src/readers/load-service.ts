@@ -264,10 +264,12 @@ export function unboundUnknown(set: MigrationSet, service: Service): Unknown {
 function runWithoutSetUnknown(r: MigrationRun): Unknown {
   const declare =
     'declare the set it runs in rollbook.yaml (state.migrations: { tool: <its tool>, path: <the folder of the files it runs>, database: postgres }), or confirm with the data owner that the release ran none';
+  // the folder the command names, when it is one of the repository's (a container path is not)
+  const path = r.dir && !r.dir.startsWith('/') ? r.dir : '<the folder of the files it runs>';
   return r.tool
     ? {
         subject: `migrations run by ${r.detail}`,
-        reason: `this workload runs ${r.tool} migrations (${r.mode}) and rollbook found no ${r.tool} migration files in the repository: whether the release changed the schema or data is unknown. Name the set in state.migrations (path, tool, database), or confirm with the data owner that the release ran none`,
+        reason: `${r.tool}, set not bound: this workload runs ${r.tool} migrations (${r.mode}, ${r.at.file}:${r.at.line}) and rollbook read no ${r.tool} migration set it runs: whether the release changed the schema or data is unknown. Bind it in rollbook.yaml: state: { migrations: { tool: ${r.tool}, path: ${path}, database: postgres } }, or confirm with the data owner that the release ran none`,
         at: r.at,
       }
     : {

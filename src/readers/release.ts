@@ -410,9 +410,11 @@ function classify(
   const manifests = new Set<string>();
   for (const w of service.workloads) if (w.at?.file) manifests.add(w.at.file);
   const manifestDirs = service.deploy.manifests.map((p) => p.replace(/^\.\//, '').replace(/\/$/, ''));
+  // a manifest holding flags in a ConfigMap or FeatureFlag resource stays a manifest or config change
+  const holders = new Set(service.flagSources.flatMap((f) => (f.in && f.file ? [f.file] : [])));
   const flagFiles = new Set(
     [...service.flagSources.map((f) => f.file), ...service.flags.map((f) => f.at?.file)].filter(
-      (f): f is string => Boolean(f),
+      (f): f is string => Boolean(f) && !holders.has(f as string),
     ),
   );
   const pipelines = new Set(service.pipelines.map((p) => p.file));

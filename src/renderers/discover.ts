@@ -279,7 +279,7 @@ export function discoverText(r: DiscoverReport): string {
     out.push(`  history table ${t.table.value} (${t.tool})  ${where(t.table.at)}`);
   out.push(
     '',
-    `Flags (${d.flags.length})${d.flagSources.length ? ` from ${d.flagSources.map((s) => `${s.file} (${s.provider})`).join(', ')}` : ''}`,
+    `Flags (${d.flags.length})${d.flagSources.length ? ` from ${d.flagSources.map((s) => `${s.file}${s.in ? ` ${s.in.kind} ${s.in.name}${s.in.key ? ` key ${s.in.key}` : ''}` : ''} (${s.provider})`).join(', ')}` : ''}`,
   );
   for (const f of d.flags)
     out.push(

@@ -57,6 +57,27 @@ export interface GatesScope {
   others: { path: string; tool: string; workloads: string[] }[];
 }
 
+/**
+ * The sets of a workload's scope bound to no workload: what `gates` and `migrations verify` report
+ * as could-not-prove (blocking), with what would check them. Undefined when every set is bound.
+ */
+export function setsNotChecked(
+  scope: GatesScope,
+): { title: string; reason: string; prove: string } | undefined {
+  const notChecked = scope.notChecked;
+  if (notChecked.length === 0) return undefined;
+  return {
+    title: `Every migration set ${scope.workload} may run is checked`,
+    reason: `not checked: ${notChecked
+      .map(
+        (m) =>
+          `${m.path} (${m.tool}) is bound to no workload${m.checked.length ? ` (checked: ${m.checked.join('; ')})` : ''}`,
+      )
+      .join('; ')}`,
+    prove: `if ${scope.workload}'s database runs ${notChecked.length === 1 ? 'it' : 'one of them'}, declare it in rollbook.yaml (state: { migrations: { path: ${notChecked[0]?.path}, tool: ${notChecked[0]?.tool} } }) or pass --migrations ${notChecked[0]?.path}; if not, name the workload that runs it (a migration Job, init container, Helm hook, compose service or CI job naming the folder)`,
+  };
+}
+
 export interface MigrationRef {
   set: string;
   version: string;
@@ -343,26 +364,18 @@ export async function evaluateGates(input: GatesInput): Promise<GatesReport> {
   }
 
   // 0. every migration set the workload may run is checked: one bound to no workload is not
-  const notChecked = input.scope?.notChecked ?? [];
-  if (notChecked.length > 0) {
+  const unbound = input.scope ? setsNotChecked(input.scope) : undefined;
+  if (unbound) {
     const bound: Gate = {
       id: 'migration-sets-bound',
-      title: `Every migration set ${input.scope?.workload} may run is checked`,
+      title: unbound.title,
       kind: 'migration',
       check: check(input, 'gate migration-sets-bound: pass'),
       blocking: true,
       status: 'unknown',
-      reason: `not checked: ${notChecked
-        .map(
-          (m) =>
-            `${m.path} (${m.tool}) is bound to no workload${m.checked.length ? ` (checked: ${m.checked.join('; ')})` : ''}`,
-        )
-        .join('; ')}`,
+      reason: unbound.reason,
     };
-    prove.set(
-      bound.id,
-      `if ${input.scope?.workload}'s database runs ${notChecked.length === 1 ? 'it' : 'one of them'}, declare it in rollbook.yaml (state: { migrations: { path: ${notChecked[0]?.path}, tool: ${notChecked[0]?.tool} } }) or pass --migrations ${notChecked[0]?.path}; if not, name the workload that runs it (a migration Job, init container, Helm hook, compose service or CI job naming the folder)`,
-    );
+    prove.set(bound.id, unbound.prove);
     report.gates.push(bound);
   }
 

@@ -6,7 +6,7 @@ import type { Outcome } from '../model/outcome.js';
 import { VERIFY_LOSS_ONLY, VERIFY_PASSED } from '../model/plan.js';
 import type { Evidence } from '../model/service.js';
 import { describeDifference } from './catalog.js';
-import type { GatesReport } from './gates.js';
+import type { GatesReport, GatesScope } from './gates.js';
 import type { VerifyReport } from './verify.js';
 
 const loc = (at: Evidence) => `${at.file}:${at.line}:${at.col ?? 1}`;
@@ -32,7 +32,7 @@ export function lossOnly(report: VerifyReport): string[] | undefined {
 
 /** The text report; with `outcome` pass, a closing `verified:` line the runbook's data-step gate reads. */
 export function verifyText(report: VerifyReport, outcome?: Outcome): string {
-  const lines: string[] = [`migrations verify: replayed on ${report.engine}`];
+  const lines: string[] = [`migrations verify: replayed on ${report.engine}`, ...scopeLines(report.workload)];
   const scope = report.scope;
   if (scope)
     lines.push(
@@ -78,8 +78,7 @@ export function gatesJson(report: GatesReport): string {
 }
 
 /** The workload the gates are about and what became of each migration set. */
-function scopeLines(report: GatesReport): string[] {
-  const sc = report.scope;
+function scopeLines(sc: GatesScope | undefined): string[] {
   if (!sc) return [];
   if (sc.declared)
     return [`workload ${sc.workload}: the migration sets are declared (--migrations or state.migrations)`];
@@ -96,7 +95,7 @@ export function gatesText(report: GatesReport): string {
   const lines: string[] = [
     `gates: can ${report.to} (target) run on the state of ${report.from} (current)?`,
     `schemas replayed on ${report.engine}${report.live ? `; live history read (read only) on ${report.live}` : ''}`,
-    ...scopeLines(report),
+    ...scopeLines(report.scope),
     '',
   ];
   for (const g of report.gates) {

@@ -19,6 +19,7 @@ import {
   redactUrl,
   sqlFailureOf,
 } from './engine.js';
+import type { GatesScope } from './gates.js';
 import {
   type ApplyResult,
   applyFile,
@@ -101,6 +102,8 @@ export interface VerifyReport {
   engine: string;
   /** Set when only the migrations a rollback crosses were checked (`--from` / `--to`). */
   scope?: VerifyScope;
+  /** `--workload`: the workload whose migration sets were verified, and what became of each set found. */
+  workload?: GatesScope;
   sets: SetVerdict[];
   summary: Record<VerdictStatus, number>;
   /** Migrations answered from the result cache vs replayed. */

@@ -143,3 +143,16 @@ export function editReleasedMigration(root: string): void {
   });
   commit(root, 'edit a released migration');
 }
+
+/** A Deployment of one container `ghcr.io/acme/<name>:1.0.0` in namespace shop (two-service repositories). */
+export const shopDeployment = (name: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: ${name}, namespace: shop }
+spec:
+  selector: { matchLabels: { app: ${name} } }
+  template:
+    metadata: { labels: { app: ${name} } }
+    spec:
+      containers:
+        - { name: ${name}, image: 'ghcr.io/acme/${name}:1.0.0' }
+`;

@@ -443,7 +443,7 @@ describe('platform-zoo on a release that adds a dbmate migration', () => {
     const p = await design(zoo, 'herokuapp/storefront-classic');
     expect(p.risk).toBe('high');
     expect(p.dataPathUnknown).toEqual([
-      'Procfile release: rails db:migrate (heroku/Procfile:2) runs rails migrations and no rails migration files were found',
+      'Procfile release: rails db:migrate (heroku/Procfile:2): rails, set not bound (rollbook read no rails migration set it runs)',
     ]);
     expect(planOutcome(p).outcome).toBe('unknown');
     expect(text(p)).not.toContain('dbmate');

@@ -8,30 +8,18 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RollbookError } from '../../src/errors.js';
 import { gates } from '../../src/gates.js';
-import { commit, gitIn, tempRepo, write } from '../helpers/git-repo.js';
-
-const deployment = (name: string) => `apiVersion: apps/v1
-kind: Deployment
-metadata: { name: ${name}, namespace: shop }
-spec:
-  selector: { matchLabels: { app: ${name} } }
-  template:
-    metadata: { labels: { app: ${name} } }
-    spec:
-      containers:
-        - { name: ${name}, image: 'ghcr.io/acme/${name}:1.0.0' }
-`;
+import { commit, gitIn, shopDeployment, tempRepo, write } from '../helpers/git-repo.js';
 
 let repo: { root: string; cleanup: () => void };
 beforeAll(() => {
   process.env.ROLLBOOK_CACHE = 'off';
   repo = tempRepo('rollbook-gates-workload-');
   write(repo.root, {
-    'services/api/deploy.yaml': deployment('api'),
+    'services/api/deploy.yaml': shopDeployment('api'),
     'services/api/db/migrations/1_init.up.sql':
       'CREATE TABLE accounts (id bigint PRIMARY KEY, email text);\n',
     'services/api/db/migrations/1_init.down.sql': 'DROP TABLE accounts;\n',
-    'services/worker/deploy.yaml': deployment('worker'),
+    'services/worker/deploy.yaml': shopDeployment('worker'),
     'services/worker/db/migrations/1_init.up.sql': 'CREATE TABLE jobs (id bigint PRIMARY KEY);\n',
     'services/worker/db/migrations/1_init.down.sql': 'DROP TABLE jobs;\n',
     'db/migrations/1_shared.up.sql': 'CREATE TABLE audit (id bigint PRIMARY KEY);\n',

@@ -1,14 +1,12 @@
 import { unprovenText, verifyOutcome } from '../../outcomes.js';
-import { descriptorMigrationSpecs } from '../../readers/descriptor.js';
-import { loadMigrationSets } from '../../readers/migrations/index.js';
 import { serviceRoot } from '../../readers/root.js';
 import { findSqlFiles } from '../../readers/sql-files.js';
 import { verifyJson, verifyText } from '../../schema/report.js';
-import { verifyMigrations } from '../../schema/verify.js';
-import { verifyRelease } from '../../verify-release.js';
+import { verify } from '../../verify-release.js';
 import { EXIT, emit, exitCode, type Io, oneOf, parseCommand, refuseLiveUrl } from '../io.js';
 
-const USAGE = `Usage: rollbook migrations verify [dir] [--from REF --to REF] [--scratch-url URL] [--format text|json] [--out FILE]
+const USAGE = `Usage: rollbook migrations verify [dir] [--from REF --to REF] [--workload NAME] [--scratch-url URL]
+                                  [--format text|json] [--out FILE]
 
 Up/down round-trip of every migration in real Postgres: create the tool's bookkeeping table,
 apply the up, seed a row into every empty table the down reaches (committed in a transaction of
@@ -27,6 +25,12 @@ $ROLLBOOK_CACHE_DIR overrides), with verdicts cached by content hash of the file
                      the crossed downs are checked (default --from HEAD, --to the newest release
                      tag reachable from it). This is the data step's check.
 
+--workload NAME      verify only the migration sets bound to this workload: kind/name,
+                     namespace/kind/name, or a manifest, overlay or chart path (as plan and gates
+                     take it). A set bound to no workload is not verified: exit 1, and the report
+                     says what would bind it. Sets declared in rollbook.yaml (state.migrations) are
+                     the workload's.
+
 --scratch-url URL    replay on this scratch server instead. rollbook CREATEs a throw-away
                      database rollbook_tmp_<random> there, replays into it and DROPs it: the only
                      write rollbook ever makes. Name a scratch server for that purpose, never
@@ -40,6 +44,7 @@ export async function run(args: string[], io: Io): Promise<number> {
       'database-url': { type: 'string' },
       from: { type: 'string' },
       to: { type: 'string' },
+      workload: { type: 'string', short: 'w' },
       format: { type: 'string' },
       out: { type: 'string' },
     },
@@ -51,22 +56,15 @@ export async function run(args: string[], io: Io): Promise<number> {
   refuseLiveUrl(values['database-url'], USAGE);
   const format = oneOf(values.format as string | undefined, ['text', 'json'] as const, '--format', 'text');
   const root = serviceRoot(positionals[0], io.cwd);
-  const url = values['scratch-url'] as string | undefined;
-  const from = values.from as string | undefined;
-  const to = values.to as string | undefined;
-  const report =
-    from !== undefined || to !== undefined
-      ? await verifyRelease({
-          cwd: io.cwd,
-          ...(positionals[0] ? { dir: positionals[0] } : {}),
-          ...(from !== undefined ? { from } : {}),
-          ...(to !== undefined ? { to } : {}),
-          ...(url ? { scratchUrl: url } : {}),
-        })
-      : await verifyMigrations(
-          await loadMigrationSets(root, descriptorMigrationSpecs(root)),
-          url ? { scratchUrl: url } : {},
-        );
+  const str = (k: string) => values[k] as string | undefined;
+  const report = await verify({
+    cwd: io.cwd,
+    ...(positionals[0] ? { dir: positionals[0] } : {}),
+    ...(str('from') !== undefined ? { from: str('from') } : {}),
+    ...(str('to') !== undefined ? { to: str('to') } : {}),
+    ...(str('workload') !== undefined ? { workload: str('workload') } : {}),
+    ...(str('scratch-url') ? { scratchUrl: str('scratch-url') } : {}),
+  });
   const result = verifyOutcome(report, findSqlFiles(root));
   emit(
     io,

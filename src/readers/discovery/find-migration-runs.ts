@@ -113,8 +113,8 @@ export async function findMigrationRuns(
         runs.push(
           migrationRun(
             'helm-hook',
-            undefined,
-            `${h.kind.toLowerCase()}/${h.name} Helm hook (${h.events.join(', ')})`,
+            h.tool,
+            `${h.kind.toLowerCase()}/${h.name} Helm hook (${h.events.join(', ')})${h.command ? `: ${h.command}` : ''}`,
             h.at,
           ),
         );

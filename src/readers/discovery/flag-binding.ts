@@ -95,6 +95,8 @@ export function bindFlags(
   sources: readonly FlagSource[],
   refs: readonly FlagRef[],
   workloads: readonly Workload[],
+  /** Bonds known per flag beforehand: the workloads mounting the ConfigMap or resource that holds it. */
+  held: ReadonlyMap<Flag, FlagBond[]> = new Map(),
 ): FlagFileBinding[] {
   const byFile = new Map<string, FlagFileBinding>();
   for (const s of sources)
@@ -119,7 +121,13 @@ export function bindFlags(
   for (const f of flags) {
     const file = fileOf(f, sources);
     const bonds: FlagBond[] = [];
-    for (const b of [...(refOwners.get(f.key) ?? []), ...(file ? (fileOwners.get(file) ?? []) : [])])
+    const mounted = held.get(f) ?? [];
+    // the workloads mounting its ConfigMap say more than the directory of the manifest holding it
+    for (const b of [
+      ...mounted,
+      ...(refOwners.get(f.key) ?? []),
+      ...(file && mounted.length === 0 ? (fileOwners.get(file) ?? []) : []),
+    ])
       if (!bonds.some((x) => x.workload === b.workload)) bonds.push(b);
     if (bonds.length === 0 && workloads.length === 1 && workloads[0])
       bonds.push({ workload: workloads[0], how: "the repository's only workload" });

@@ -36,6 +36,7 @@ import {
   serviceCandidate,
   workloadOf,
 } from './k8s.js';
+import { templateMigrationCommand } from './migration-runs.js';
 import { subchartPrimaryPod } from './subchart-pod.js';
 import { lineAt } from './text.js';
 import {
@@ -193,6 +194,11 @@ export function readChart(input: ChartInput): { workloads: Workload[]; unknowns:
         runsMigration: MIGRATION.test(c.text),
         at: { file: c.file, line: lineIn(c, /helm\.sh\/hook["']?:/), note: hook[0].trim() },
       };
+      const cmd = h.runsMigration ? templateMigrationCommand(c.text) : undefined;
+      if (cmd) {
+        h.tool = cmd.tool;
+        h.command = cmd.match.trim();
+      }
       const del = /["']?helm\.sh\/hook-delete-policy["']?:\s*["']?([^"'\n]+)/.exec(c.text);
       if (del?.[1]) h.deletePolicy = del[1].trim();
       hooks.push(h);

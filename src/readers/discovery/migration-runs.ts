@@ -67,6 +67,23 @@ export function migrationCommand(text: string): { tool: string; index: number; m
   return best;
 }
 
+/**
+ * The migration command of a manifest's text (a chart template, unrendered): its lines flattened
+ * into one command line (list markers, quotes, brackets and commas dropped), so a YAML list
+ * `command: ["migrate", "-path", …]` or an image entrypoint with args (`image: migrate/migrate`,
+ * `args: [-path, …, up]`) reads as the shell line it runs. Metadata (annotations, labels) is left out.
+ */
+export function templateMigrationCommand(text: string): ReturnType<typeof migrationCommand> {
+  const start = text.search(/^\s*(?:-\s+)?(?:containers|initContainers):/m);
+  const flat = (start < 0 ? text : text.slice(start))
+    .split('\n')
+    .map((l) => l.replace(/(^|\s)#.*$/, '').replace(/^\s*-\s+/, ' '))
+    .join(' ')
+    .replace(/["'[\],]/g, ' ')
+    .replace(/\s+/g, ' ');
+  return migrationCommand(flat);
+}
+
 function run(
   mode: MigrationRunMode,
   tool: string | undefined,

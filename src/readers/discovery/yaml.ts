@@ -103,10 +103,20 @@ function countLines(s: string): number {
   return n;
 }
 
+/** Text a ConfigMap value must hold to be read as flagd definitions (flag-resources.ts). */
+const FLAGD_HINT = /"?flags"?\s*:/;
+
+/** A ConfigMap document worth parsing in full: one of its values may hold flagd definitions. */
+export function mayHoldFlags(chunk: string): boolean {
+  return FLAGD_HINT.test(chunk) && /variants/.test(chunk);
+}
+
 /** The top-level kind of a document chunk when it is one rollbook never reads, else undefined. */
 function skippable(chunk: string): string | undefined {
   const kind = /^kind:[ \t]*["']?([A-Za-z]+)["']?[ \t]*$/m.exec(chunk)?.[1];
   if (!kind || !SKIP_KINDS.has(kind)) return undefined;
+  // a ConfigMap holding flagd definitions (flags.json in a data key) is read whole
+  if (kind === 'ConfigMap' && mayHoldFlags(chunk)) return undefined;
   if (/^(items|spec|data|stringData):/m.test(chunk) && kind === 'List') return undefined;
   return kind;
 }
