@@ -27,10 +27,11 @@ import type {
   Unknown,
   Workload,
 } from '../model/service.js';
+import { lookupNote } from '../util/appset-lookup.js';
 import { mapLimit } from '../util/map-limit.js';
 import { cmp } from '../util/order.js';
 import { checkNonFinite, checkNumbers, workloadNumberChecks } from './bounds.js';
-import { bindRolloutAnalysis } from './discovery/analysis-runs.js';
+import { bindRolloutAnalysis, rolloutSignals } from './discovery/analysis-runs.js';
 import { applicationFor, lookupText, type RepoView } from './discovery/appset.js';
 import {
   commandPathReadings,
@@ -403,7 +404,13 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
   const managers: Manager[] = [];
   // what ApplicationSet generators see: the directories, the files and the parsed JSON / YAML
   const firstDoc = new Map(parsed.map((p) => [p.f.rel, p.docs[0]?.value]));
-  const repoView: RepoView = { dirs, files: files.map((f) => f.rel), data: (rel) => firstDoc.get(rel) };
+  const docCount = new Map(parsed.map((p) => [p.f.rel, p.docs.length + (p.skipped?.length ?? 0)]));
+  const repoView: RepoView = {
+    dirs,
+    files: files.map((f) => f.rel),
+    data: (rel) => firstDoc.get(rel),
+    documents: (rel) => docCount.get(rel) ?? 1,
+  };
   const wlObjs: [Workload, KObj][] = [];
   /** Operators' database / broker resources: state of the workloads of the same overlay or directory. */
   const dataResources: { o: KObj; engine: string }[] = [];
@@ -492,14 +499,17 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
       workloads.push(w);
       continue;
     }
-    if (o.kind === 'Rollout')
+    if (o.kind === 'Rollout') {
       // the templates of the Rollout's own overlay or directory first
-      bindRolloutAnalysis(
-        w,
-        [...analysisTemplates]
-          .sort((a, b) => Number(!sameVariant(a, o)) - Number(!sameVariant(b, o)))
-          .map((t) => ({ ...t, at: (p: PathKey[]) => objAt(t, p) })),
-      );
+      const ts = [...analysisTemplates]
+        .sort((a, b) => Number(!sameVariant(a, o)) - Number(!sameVariant(b, o)))
+        .map((t) => ({ ...t, at: (p: PathKey[]) => objAt(t, p) }));
+      bindRolloutAnalysis(w, ts);
+      // its trigger signals with the args of its own runs (the template defaults otherwise)
+      const rs = rolloutSignals(w, ts);
+      if (w.argoRollouts && rs.signals.length) w.argoRollouts.signals = rs.signals;
+      unknowns.push(...rs.unknowns);
+    }
     const labels = podLabels(o);
     let pdb: Workload['disruptionBudget'] = null;
     for (const p of scalers.get(group(o)) ?? []) {
@@ -1256,12 +1266,19 @@ function signalsFor(d: Discovery, chosen: Workload | undefined): Signal[] {
         t.replace(/^cluster:/, ''),
         new Set([...(referenced.get(t.replace(/^cluster:/, '')) ?? []), w]),
       );
-  return d.signals.filter((sg) => {
-    const template = sg.name.split('/')[0] ?? '';
-    const owners = referenced.get(template);
-    if (!owners) return true;
-    return chosen === undefined || owners.has(chosen);
-  });
+  // the chosen Rollout's own signals: its templates with the args its runs pass
+  const own = chosen?.argoRollouts?.signals ?? [];
+  const resolved = new Set(own.map((sg) => sg.name.split('/')[0] ?? ''));
+  return [
+    ...d.signals.filter((sg) => {
+      const template = sg.name.split('/')[0] ?? '';
+      if (resolved.has(template)) return false;
+      const owners = referenced.get(template);
+      if (!owners) return true;
+      return chosen === undefined || owners.has(chosen);
+    }),
+    ...own,
+  ].sort((a, b) => cmp(a.name, b.name) || cmp(evKey(a.at), evKey(b.at)));
 }
 
 /**
@@ -1376,7 +1393,7 @@ export function applyDiscovery(service: Service, d: Discovery): Service {
   if (generated?.unresolved && !s.deploy.target?.app)
     s.unknowns.push({
       subject: 'Argo CD application',
-      reason: `${generated.unresolved}: the runbook asks for it (ARGOCD_APP). Name it in deploy.target.app in rollbook.yaml; ${lookupText(generated)} lists the Applications it generated`,
+      reason: `${generated.unresolved}: the runbook asks for it (ARGOCD_APP). Name it in deploy.target.app in rollbook.yaml; ${lookupText(generated)} lists the Applications it generated (${lookupNote(generated.lookup)})`,
       at: generated.at,
     });
   const platforms = new Set(s.workloads.map((w) => w.platform));
