@@ -74,7 +74,7 @@ export function migrationCommand(text: string): { tool: string; index: number; m
  * `args: [-path, …, up]`) reads as the shell line it runs. Metadata (annotations, labels) is left out.
  */
 export function templateMigrationCommand(text: string): ReturnType<typeof migrationCommand> {
-  const start = text.search(/^\s*(?:-\s+)?(?:containers|initContainers):/m);
+  const start = text.search(/^[ \t]*(?:-[ \t]+)?(?:containers|initContainers):/m);
   const flat = (start < 0 ? text : text.slice(start))
     .split('\n')
     .map((l) => l.replace(/(^|\s)#.*$/, '').replace(/^\s*-\s+/, ' '))
