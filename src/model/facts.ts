@@ -8,7 +8,7 @@
  * their block first, then the target (platforms/common.ts).
  */
 
-import type { Evidence, Setting, Workload } from './service.js';
+import type { Evidence, Setting, Signal, Workload } from './service.js';
 
 /** The kustomize overlay that produced a workload. */
 export interface KustomizeFacts {
@@ -51,6 +51,12 @@ export interface ArgoRolloutsFacts {
    * Rollouts v1.6+, argoproj/argo-rollouts#2903), so `kubectl get analysisrun -l` finds this Rollout's runs.
    */
   selector?: Record<string, string>;
+  /**
+   * The trigger signals of the templates this Rollout references, their `{{args.…}}` resolved the
+   * way the controller resolves them for this Rollout's runs (an arg only the cluster knows stays a
+   * named placeholder `<args.NAME>`; discovery adds an unknown per placeholder).
+   */
+  signals?: Signal[];
 }
 
 /**
@@ -64,8 +70,16 @@ export interface AnalysisRunFacts {
   metrics: AnalysisMetricFacts[];
   /** Referenced templates no file of the repository defines: their metrics are not known. */
   missing: string[];
-  /** args the Rollout passes with a value (valueFrom args are read by the controller, not here). */
+  /**
+   * args the Rollout passes with a value: `value`, or `valueFrom.fieldRef` of a field the manifest
+   * holds (metadata.name, metadata.labels['k'], spec.…) resolved from the Rollout's own manifest.
+   */
   args?: Record<string, Setting<string>>;
+  /**
+   * args whose value exists only in the cluster, when the controller creates the run
+   * (`podTemplateHashValue`, a `fieldRef` to status.… or to a label the manifest lacks): what each is.
+   */
+  runtimeArgs?: Record<string, { what: string; at?: Evidence }>;
   /** The `analysis:` block in the Rollout. */
   at?: Evidence;
 }

@@ -17,6 +17,7 @@
 import type { Finding } from '../model/finding.js';
 import type { Arg, Check, Command, Input } from '../model/plan.js';
 import * as probes from '../probes/argocd.js';
+import { lookupNote } from '../util/appset-lookup.js';
 import {
   badCommitInput,
   check,
@@ -72,7 +73,7 @@ function appInput(ctx: PlatformContext): Input {
   return set
     ? input(
         APP,
-        `Argo CD application that ApplicationSet ${set.name} generates for this workload (${set.unresolved ?? 'its name is not in the repository'}; deploy.target.app in rollbook.yaml names it)`,
+        `Argo CD application that ApplicationSet ${set.name} generates for this workload (${set.unresolved ?? 'its name is not in the repository'}; deploy.target.app in rollbook.yaml names it). The command below lists them: ${lookupNote(set.lookup)}`,
         read(...(set.lookup ?? ['argocd', 'appset', 'generate', '--', set.at.file])),
       )
     : input(

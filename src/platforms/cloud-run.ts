@@ -21,7 +21,6 @@ import type { Arg, Check, Command, Input } from '../model/plan.js';
 import * as probes from '../probes/cloud-run.js';
 import {
   bareName,
-  check,
   Drivers,
   durationModel,
   fact,
@@ -168,12 +167,7 @@ function rollback(ctx: PlatformContext): PlatformRollback {
         ...n.project,
       ),
     ],
-    check: check(
-      status(ctx),
-      'status.traffic lists the chosen revision at percent 100 and the Ready condition is True',
-      60,
-      2,
-    ),
+    check: probeCheck(status(ctx, ['--format=json']), probes.cloudRunTraffic, { var: TRAFFIC }, 60, 2),
     onFailure: `If the revision does not serve (Ready False), check its logs; choose the previous good revision or escalate. Do not run --to-latest: it sends traffic back to the bad revision.`,
   });
   return rollbackOf(

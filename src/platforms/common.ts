@@ -10,6 +10,7 @@ import { RollbookError } from '../errors.js';
 import type { Finding, HazardKind, Severity } from '../model/finding.js';
 import type { Arg, Check, Command, DurationDriver, Input, Step } from '../model/plan.js';
 import type { Evidence, RolloutSettings, Setting } from '../model/service.js';
+import { gitReverted } from '../probes/git.js';
 import type { Probe } from '../probes/types.js';
 import type { DurationModel, PlatformContext, PlatformRollback } from './types.js';
 
@@ -460,16 +461,18 @@ export function gitRevertStep(id: string, what: string, path: string | undefined
     commands: [
       run('git', 'revert', '--no-edit', { var: BAD_COMMIT }),
       manual(
-        `Push the revert commit that git revert made and merge it to the branch that ${what} deploys from${path ? ` (path ${path})` : ''}`,
+        `Push the revert commit that git revert made and merge it to the branch that ${what} deploys from${path ? ` (path ${path})` : ''}; then, on that branch in this clone, git pull (the check reads the branch it tracks)`,
       ),
     ],
-    check: check(
-      read('git', 'log', '--oneline', '-n', '1'),
-      'the newest commit is the revert of the bad commit, merged on the tracked branch',
+    check: probeCheck(
+      read('git', 'log', '--format=%x1e%H%n%B', '-n', '200', '@{upstream}', '--'),
+      gitReverted,
+      { var: BAD_COMMIT },
       30,
+      0,
     ),
     onFailure:
-      'If the revert conflicts, stop: resolve it by hand with the change author; the live state stays on the rolled-back revision meanwhile, so do not resume automation yet.',
+      'If the revert conflicts, stop: resolve it by hand with the change author; the live state stays on the rolled-back revision meanwhile, so do not resume automation yet. If the check finds no revert, the merge is not on the tracked branch of this clone yet (git pull on the deploy branch): do not resume automation before it is.',
   });
 }
 

@@ -14,7 +14,6 @@ import type { Check, Command } from '../model/plan.js';
 import type { ComposeFacts, ComposeService } from '../model/service.js';
 import * as probes from '../probes/compose.js';
 import {
-  check,
   Drivers,
   durationModel,
   evidenceOf,
@@ -209,10 +208,12 @@ function rollback(ctx: PlatformContext): PlatformRollback {
         manual(pinText(f)),
         run(...composeArgs(f, ['pull'], names)),
       ],
-      check: check(
-        read(...composeArgs(f, ['config', '--images'])),
-        `the resolved images of ${names.join(', ')} carry the previous tag`,
+      check: probeCheck(
+        read(...composeArgs(f, ['config', '--images'], names)),
+        probes.composeImages,
+        { var: TARGET },
         30,
+        0,
       ),
       onFailure:
         'If the pull fails, the previous image is gone from the registry: use a digest that still exists (docker image ls on the host), or fix forward. Do not recreate any service yet.',

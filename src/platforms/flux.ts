@@ -19,7 +19,6 @@ import * as probes from '../probes/flux.js';
 import { renderCommand } from '../util/shell.js';
 import {
   badCommitInput,
-  check,
   contextFlag,
   evidenceOfSetting,
   fact,
@@ -132,14 +131,18 @@ function revisionCheck(ctx: PlatformContext): Check {
   return kubeRevisionCheck(ctx);
 }
 
-/** The Flux object's Ready / Reconciling / Stalled conditions, read by a probe. */
-function deployStateCheck(ctx: PlatformContext): Check {
-  const o = fluxObject(ctx);
+/** The Flux object as JSON (`kubectl get -o json`), for the probes. */
+function objectJson(o: FluxObject): Command {
   const type =
     o.kind === 'helmrelease'
       ? 'helmreleases.helm.toolkit.fluxcd.io'
       : 'kustomizations.kustomize.toolkit.fluxcd.io';
-  return probeCheck(read('kubectl', 'get', ...o.ns, '-o', 'json', '--', type, o.name), probes.fluxReady);
+  return read('kubectl', 'get', ...o.ns, '-o', 'json', '--', type, o.name);
+}
+
+/** The Flux object's Ready / Reconciling / Stalled conditions, read by a probe. */
+function deployStateCheck(ctx: PlatformContext): Check {
+  return probeCheck(objectJson(fluxObject(ctx)), probes.fluxReady);
 }
 
 function rollback(ctx: PlatformContext): PlatformRollback {
@@ -159,7 +162,7 @@ function rollback(ctx: PlatformContext): PlatformRollback {
     id: 'flux-suspend',
     title: `Suspend ${o.label} so Flux stops reconciling (and remediating) it`,
     commands: [run('flux', 'suspend', o.kind, ...o.ns, '--', o.name)],
-    check: check(status(ctx), `${o.label} shows SUSPENDED True`, 30, 2),
+    check: probeCheck(objectJson(o), probes.fluxSuspended, undefined, 30, 2),
     onFailure: `If suspend fails, stop: a manual rollback would be overwritten by the next reconciliation. Check flux check and the controller's RBAC.`,
   });
   let undoSteps: PlatformStep[];
@@ -177,12 +180,8 @@ function rollback(ctx: PlatformContext): PlatformRollback {
     id: 'flux-resume',
     title: `After the revert is merged: resume ${o.label}`,
     commands: [run('flux', 'resume', o.kind, ...o.ns, '--', o.name)],
-    check: check(
-      status(ctx),
-      `${o.label} READY True at the reverted revision (same version as the rollback)`,
-      60,
-      2,
-    ),
+    // that the revision Flux applies is the reverted one is the git-revert step's check
+    check: probeCheck(objectJson(o), probes.fluxReconciled, undefined, 60, 2),
     onFailure: `If Flux re-applies the bad version, the revert is not in the source it follows: suspend ${o.label} again (flux suspend) and fix git first.`,
   });
   return rollbackOf(

@@ -15,7 +15,6 @@ import * as probes from '../probes/helm.js';
 import { cmp } from '../util/order.js';
 import { renderCommand } from '../util/shell.js';
 import {
-  check,
   contextFlag,
   Drivers,
   durationModel,
@@ -156,12 +155,12 @@ export function helmRollbackStep(ctx: PlatformContext, release: string, ns: Arg[
     id: 'helm-rollback',
     title: `Roll back Helm release ${release} to the chosen revision and wait for its pods`,
     commands: [helmRollbackCommand(ctx, release, ns)],
-    check: check(
-      helmStatus(ctx, release, ns),
-      `helm status shows release ${release} as deployed at the new (rollback) revision`,
+    check: probeCheck(
+      read('helm', 'history', ...ns, '-o', 'json', '--', release),
+      probes.helmRolledBack,
+      { var: REVISION },
       60,
       2,
-      'STATUS: deployed',
     ),
     onFailure: `If the rollback fails or times out, do not start another operation blindly: run ${renderCommand(helmHistory(ctx, release, ns))} to see the state. A release left in pending-rollback blocks every operation; fix it as the helm-pending-upgrade hazard says, then retry once. If the target revision's pods also fail, escalate to the incident commander.`,
   });

@@ -15,7 +15,6 @@ import type { Finding } from '../model/finding.js';
 import type { Check, Command } from '../model/plan.js';
 import * as probes from '../probes/heroku.js';
 import {
-  check,
   Drivers,
   durationModel,
   evidenceOfSetting,
@@ -101,7 +100,14 @@ function rollback(ctx: PlatformContext): PlatformRollback {
     id: 'heroku-rollback',
     title: `Roll Heroku app ${app} back to the chosen release`,
     commands: [run('heroku', 'releases:rollback', `--app=${app}`, { var: RELEASE })],
-    check: check(status(ctx), 'every web dyno is "up" on the new rollback release, none crashed', 120, 2),
+    // the release, not the dynos: a crash after boot shows in the recovery signals
+    check: probeCheck(
+      read('heroku', 'releases', `--app=${app}`, '--json', '--num=5'),
+      probes.herokuRolledBack,
+      { var: RELEASE },
+      120,
+      2,
+    ),
     onFailure: `If the release phase fails, the rollback release is not deployed and the bad one keeps running: read heroku releases:output -a ${app}. If dynos crash on the target, pick the previous good release or escalate; use heroku maintenance:on -a ${app} if errors hurt users meanwhile.`,
   });
   return rollbackOf(

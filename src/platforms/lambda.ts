@@ -11,7 +11,6 @@ import type { Finding } from '../model/finding.js';
 import type { Arg, Check, Command, Input } from '../model/plan.js';
 import * as probes from '../probes/lambda.js';
 import {
-  check,
   Drivers,
   durationModel,
   fact,
@@ -44,7 +43,8 @@ function history(ctx: PlatformContext): Command {
   return read('aws', 'lambda', 'list-versions-by-function', ...opt('--function-name', n.fn), ...n.region);
 }
 
-function status(ctx: PlatformContext): Command {
+/** `aws lambda get-alias` (`extra`: e.g. --output json for a probe). */
+function status(ctx: PlatformContext, ...extra: string[]): Command {
   const n = names(ctx);
   return read(
     'aws',
@@ -53,6 +53,7 @@ function status(ctx: PlatformContext): Command {
     ...opt('--function-name', n.fn),
     ...opt('--name', n.alias),
     ...n.region,
+    ...extra,
   );
 }
 
@@ -141,12 +142,7 @@ function rollback(ctx: PlatformContext): PlatformRollback {
         ...n.region,
       ),
     ],
-    check: check(
-      status(ctx),
-      'FunctionVersion equals the chosen version and no RoutingConfig weights remain',
-      30,
-      2,
-    ),
+    check: probeCheck(status(ctx, '--output', 'json'), probes.lambdaAliasAt, { var: VERSION }, 30, 2),
     onFailure: `If the alias does not move or errors continue, check that callers and event sources use the alias ARN, not $LATEST or a version ARN; if the target version fails too, pick the previous good version and escalate.`,
   });
   return rollbackOf(

@@ -16,6 +16,7 @@ import {
   check,
   Drivers,
   durationModel,
+  exitCheck,
   fixedStep,
   gitRevertStep,
   hazard,
@@ -134,7 +135,12 @@ function rollback(ctx: PlatformContext): PlatformRollback {
       id: 'terraform-apply',
       title: `Apply the reviewed plan in ${where}`,
       commands: [run(...tf(ctx, 'apply', '-input=false', PLAN_FILE))],
-      check: check(status(ctx), 'terraform plan -detailed-exitcode exits 0: no changes pending', 600, 0),
+      check: exitCheck(
+        status(ctx),
+        'terraform plan -detailed-exitcode exits 0: no changes pending (2: changes pending, 1: error)',
+        600,
+        0,
+      ),
       onFailure:
         'If apply fails midway, do not retry blindly: run terraform plan again, read what was applied, and fix forward with the infrastructure owner; partial applies are not rolled back.',
     }),

@@ -17,7 +17,6 @@ import type { Finding } from '../model/finding.js';
 import type { Arg, Check, Command, Input } from '../model/plan.js';
 import * as probes from '../probes/systemd.js';
 import {
-  check,
   Drivers,
   durationModel,
   exitCheck,
@@ -145,7 +144,7 @@ function rollback(ctx: PlatformContext): PlatformRollback {
       run(...inDir(n, 'ln', '-s', '--', { var: TARGET }, 'current.tmp')),
       run(...inDir(n, 'mv', '-T', '--', 'current.tmp', 'current')),
     ],
-    check: check(read(...inDir(n, 'readlink', 'current')), 'current points at the chosen release', 10),
+    check: probeCheck(read(...inDir(n, 'readlink', 'current')), probes.currentLink, { var: TARGET }, 10, 0),
     onFailure:
       'If ln fails because current.tmp exists (an earlier attempt), remove it (rm current.tmp in the deploy directory) and retry; if test -d fails, the release was pruned: pick another. current is unchanged until mv succeeds.',
   });

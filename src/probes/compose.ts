@@ -7,7 +7,7 @@
  * https://docs.docker.com/reference/cli/docker/manifest/inspect/.
  */
 import { at, firstLine, isObject, jsonLinesOf, jsonOf, notUnderstood, str } from './read.js';
-import { fail, type Probe, pass } from './types.js';
+import { fail, type Probe, pass, unknown } from './types.js';
 
 export const dockerManifest: Probe = {
   id: 'docker-manifest',
@@ -99,5 +99,81 @@ export const composeUp: Probe = {
         ? `running and healthy: ${list}`
         : `running (no healthcheck: check the service by hand): ${list}`,
     );
+  },
+};
+
+/** An image reference split as the Docker distribution reference grammar does (repository, tag, digest). */
+interface ImageRef {
+  repository: string;
+  tag?: string;
+  digest?: string;
+}
+
+/**
+ * `name[:tag][@digest]`, with the repository normalised as docker does (a first component without
+ * "." or ":" that is not localhost is on docker.io; a one-component name is docker.io/library/NAME).
+ */
+export function imageRef(text: string): ImageRef | undefined {
+  const t = text.trim();
+  if (t === '' || /\s/.test(t)) return undefined;
+  const [nameTag = '', digest] = t.split('@', 2);
+  const slash = nameTag.lastIndexOf('/');
+  const colon = nameTag.lastIndexOf(':');
+  const tag = colon > slash ? nameTag.slice(colon + 1) : undefined;
+  let repository = colon > slash ? nameTag.slice(0, colon) : nameTag;
+  if (repository === '') return undefined;
+  const parts = repository.split('/');
+  const first = parts[0] ?? '';
+  if (parts.length === 1) repository = `docker.io/library/${repository}`;
+  else if (!/[.:]/.test(first) && first !== 'localhost') repository = `docker.io/${repository}`;
+  return { repository: repository.toLowerCase(), ...(tag ? { tag } : {}), ...(digest ? { digest } : {}) };
+}
+
+const refText = (r: ImageRef) =>
+  `${r.repository}${r.tag ? `:${r.tag}` : ''}${r.digest ? `@${r.digest}` : ''}`;
+
+/**
+ * After the pin: `docker compose config --images SERVICE…` prints one image per selected service (and
+ * per service it depends on) as the project resolves it, after interpolation of .env and the
+ * environment (docker/compose cmd/compose/config.go runConfigImages: the service's image, or
+ * PROJECT-SERVICE when it has none). The lines of the target's repository must all carry its tag (or
+ * digest); lines of other repositories are the dependencies', not read.
+ */
+export const composeImages: Probe = {
+  id: 'compose-images',
+  platforms: ['compose'],
+  reads: 'docker compose config --images SERVICE',
+  format: 'https://docs.docker.com/reference/cli/docker/compose/config/',
+  passes:
+    "every resolved image of the target's repository carries the target's tag (or digest), and at least one does",
+  wants: true,
+  read({ output, exitCode, want }) {
+    if (exitCode !== 0) return notUnderstood('docker compose config --images', exitCode, output);
+    const target = imageRef(want ?? '');
+    if (!target) return unknown(`the target image "${want ?? ''}" is not an image reference`);
+    if (!target.tag && !target.digest)
+      return unknown(
+        `the target image ${want ?? ''} names no tag or digest: it cannot be told from the bad one`,
+      );
+    const lines = output
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '');
+    const refs = lines.map((l) => ({ line: l, ref: imageRef(l) }));
+    if (refs.length === 0 || refs.some((r) => !r.ref))
+      return notUnderstood('docker compose config --images (one image per line)', exitCode, output);
+    const ours = refs.filter((r) => r.ref?.repository === target.repository);
+    if (ours.length === 0)
+      return fail(
+        `no service resolves to ${target.repository} (it resolves ${lines.join(', ')}): the pin names another image, or the services were not selected`,
+      );
+    const wrong = ours.filter((r) =>
+      target.digest ? r.ref?.digest !== target.digest : (r.ref?.tag ?? 'latest') !== target.tag,
+    );
+    if (wrong.length > 0)
+      return fail(
+        `not pinned: ${wrong.map((r) => r.line).join(', ')} (want ${refText(target)}); compose reads .env, and an exported variable wins over it`,
+      );
+    return pass(`pinned: ${ours.map((r) => r.line).join(', ')}`);
   },
 };

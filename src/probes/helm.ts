@@ -4,10 +4,31 @@
  * pending-upgrade, pending-rollback, superseded, uninstalling, uninstalled, unknown).
  * Format: https://helm.sh/docs/helm/helm_history/ and pkg/release/status.go in helm/helm.
  */
-import { at, firstLine, isObject, jsonOf, notUnderstood, num, revisionNumber, str } from './read.js';
-import { fail, type Probe, pass, unknown } from './types.js';
+import {
+  at,
+  firstLine,
+  isObject,
+  type Json,
+  jsonOf,
+  notUnderstood,
+  num,
+  revisionNumber,
+  str,
+} from './read.js';
+import { fail, type Probe, type ProbeInput, type ProbeVerdict, pass, unknown } from './types.js';
 
 const notFound = (output: string) => /release: not found/i.test(output);
+
+/** The rows of `helm history -o json` and the wanted revision, or the verdict when either is missing. */
+function historyOf(input: ProbeInput): { rows: Json[]; rev: number } | ProbeVerdict {
+  const { output, exitCode, want } = input;
+  if (notFound(output)) return fail(`the release does not exist: ${firstLine(output)}`);
+  const doc = jsonOf(output);
+  if (exitCode !== 0 || !Array.isArray(doc)) return notUnderstood('helm history -o json', exitCode, output);
+  const rev = revisionNumber(want);
+  if (rev === undefined) return unknown(`the target revision "${want ?? ''}" is not a revision number`);
+  return { rows: doc.filter(isObject), rev };
+}
 
 export const helmHistory: Probe = {
   id: 'helm-history',
@@ -17,13 +38,10 @@ export const helmHistory: Probe = {
   passes:
     'the history lists the target revision, and it is an earlier release that worked (superseded, or still marked deployed after a failed upgrade), not a failed or pending one, not the newest',
   wants: true,
-  read({ output, exitCode, want }) {
-    if (notFound(output)) return fail(`the release does not exist: ${firstLine(output)}`);
-    const doc = jsonOf(output);
-    if (exitCode !== 0 || !Array.isArray(doc)) return notUnderstood('helm history -o json', exitCode, output);
-    const rev = revisionNumber(want);
-    if (rev === undefined) return unknown(`the target revision "${want ?? ''}" is not a revision number`);
-    const rows = doc.filter(isObject);
+  read(input) {
+    const h = historyOf(input);
+    if ('outcome' in h) return h;
+    const { rows, rev } = h;
     const listed = rows.map((r) => num(r.revision)).filter((n): n is number => n !== undefined);
     const row = rows.find((r) => num(r.revision) === rev);
     if (!row)
@@ -80,5 +98,51 @@ export const helmStatus: Probe = {
           `the release status is ${status}: rollbook does not know what it means for a rollback`,
         );
     }
+  },
+};
+
+/**
+ * After `helm rollback RELEASE N`: helm writes a new revision (current + 1) with the target's chart,
+ * values and manifest and the description "Rollback to N", pending-rollback until done, then deployed
+ * (or failed, with the description replaced by the error) — pkg/action/rollback.go prepareRollback /
+ * performRollback in helm/helm. Read from `helm history -o json`: the newest revision is that one,
+ * deployed, and its chart and app version are those of revision N.
+ */
+export const helmRolledBack: Probe = {
+  id: 'helm-rolled-back',
+  platforms: ['helm', 'flux'],
+  reads: 'helm history RELEASE -n NAMESPACE -o json',
+  format: 'https://helm.sh/docs/helm/helm_history/',
+  passes:
+    'the newest revision is deployed with the description "Rollback to N" (N the chosen revision), and its chart and app version are those of revision N',
+  wants: true,
+  read(input) {
+    const h = historyOf(input);
+    if ('outcome' in h) return h;
+    const { rev } = h;
+    const rows = h.rows.filter((r) => num(r.revision) !== undefined);
+    if (rows.length === 0)
+      return notUnderstood('helm history -o json (no revision)', input.exitCode, input.output);
+    const newest = rows.reduce((a, b) => ((num(b.revision) ?? 0) > (num(a.revision) ?? 0) ? b : a));
+    const status = str(newest.status) ?? 'unknown';
+    const desc = str(newest.description) ?? '';
+    const what = `the newest revision ${num(newest.revision)} (${str(newest.chart) ?? '?'}, app ${str(newest.app_version) ?? '?'}, ${status}: ${desc})`;
+    if (status === 'pending-rollback') return fail(`progressing: ${what}: the rollback is still running`);
+    if (desc !== `Rollback to ${rev}`)
+      return fail(
+        `${what} is not the rollback to revision ${rev}${status === 'failed' ? ': the rollback failed' : ''}`,
+      );
+    if (status !== 'deployed') return fail(`${what}: the rollback did not complete`);
+    const target = rows.find((r) => num(r.revision) === rev);
+    if (!target)
+      return unknown(
+        `${what} is the rollback to revision ${rev}, but revision ${rev} is no longer in the history to compare its chart with`,
+      );
+    const same = (k: 'chart' | 'app_version') => str(newest[k]) === str(target[k]);
+    if (!same('chart') || !same('app_version'))
+      return fail(
+        `${what} does not carry revision ${rev}'s chart ${str(target.chart) ?? '?'}, app ${str(target.app_version) ?? '?'}`,
+      );
+    return pass(`${what}: revision ${rev}'s chart and app version are deployed`);
   },
 };

@@ -70,3 +70,34 @@ export const herokuLatestRelease: Probe = {
     return unknown(`release status ${newest.status} is not one rollbook knows`);
   },
 };
+
+/**
+ * After `heroku releases:rollback vNN`: Heroku creates a new release described "Rollback to vNN"
+ * (https://devcenter.heroku.com/articles/releases, "Rollback"), pending while its release phase runs,
+ * then succeeded (current) or failed. Read from `heroku releases --json`, newest first.
+ */
+export const herokuRolledBack: Probe = {
+  id: 'heroku-rolled-back',
+  platforms: ['heroku'],
+  reads: 'heroku releases --app APP --json',
+  format: 'https://devcenter.heroku.com/articles/releases',
+  passes:
+    'the newest release is "Rollback to vNN" (the chosen release), succeeded and current; pending (its release phase is running) or failed fails',
+  wants: true,
+  read({ output, exitCode, want }) {
+    const rs = releases(output);
+    const newest = rs?.[0];
+    if (exitCode !== 0 || !newest) return notUnderstood('heroku releases --json', exitCode, output);
+    const v = revisionNumber(want);
+    if (v === undefined) return unknown(`the target release "${want ?? ''}" is not vNN`);
+    const what = `v${newest.version ?? '?'} ${newest.status} (${newest.description})`;
+    if (!new RegExp(`^Rollback to v${v}$`).test(newest.description.trim()))
+      return fail(`the newest release ${what} is not the rollback to v${v}`);
+    if (newest.status === 'pending')
+      return fail(`progressing: ${what}: its release phase is running; wait for it`);
+    if (newest.status !== 'succeeded')
+      return fail(`${what}: the rollback release did not succeed (heroku releases:output shows why)`);
+    if (!newest.current) return fail(`${what} succeeded but is not the current release`);
+    return pass(`${what} is the current release`);
+  },
+};

@@ -6,16 +6,17 @@ import { cmp } from '../util/order.js';
 import { rolloutsHistory, rolloutsPhase } from './argo-rollouts.js';
 import { argocdApp, argocdHistory, argocdManualSync } from './argocd.js';
 import { dynamodbBackup, redisBgsave, s3Versioning } from './backup.js';
-import { cloudRunRevisions, cloudRunService } from './cloud-run.js';
-import { composePs, composeUp, dockerManifest } from './compose.js';
+import { cloudRunRevisions, cloudRunService, cloudRunTraffic } from './cloud-run.js';
+import { composeImages, composePs, composeUp, dockerManifest } from './compose.js';
 import { ecsDeployments, ecsTaskDefinition } from './ecs.js';
-import { fluxReady } from './flux.js';
-import { helmHistory, helmStatus } from './helm.js';
-import { herokuLatestRelease, herokuReleases } from './heroku.js';
+import { fluxReady, fluxReconciled, fluxSuspended } from './flux.js';
+import { gitReverted } from './git.js';
+import { helmHistory, helmRolledBack, helmStatus } from './helm.js';
+import { herokuLatestRelease, herokuReleases, herokuRolledBack } from './heroku.js';
 import { statefulsetUpdated, statefulsetUpdating } from './kubernetes.js';
-import { lambdaAlias, lambdaVersions } from './lambda.js';
+import { lambdaAlias, lambdaAliasAt, lambdaVersions } from './lambda.js';
 import { nomadDeployment, nomadHistory } from './nomad.js';
-import { releaseDirs, systemdState } from './systemd.js';
+import { currentLink, releaseDirs, systemdState } from './systemd.js';
 import { gitCommit, terraformLock } from './terraform.js';
 import type { Probe, ProbeInput, ProbeVerdict } from './types.js';
 
@@ -29,6 +30,9 @@ export const PROBES: readonly Probe[] = [
   argocdManualSync,
   cloudRunRevisions,
   cloudRunService,
+  cloudRunTraffic,
+  composeImages,
+  currentLink,
   composePs,
   composeUp,
   dockerManifest,
@@ -38,12 +42,18 @@ export const PROBES: readonly Probe[] = [
   ecsDeployments,
   ecsTaskDefinition,
   fluxReady,
+  fluxReconciled,
+  fluxSuspended,
+  gitReverted,
   gitCommit,
   helmHistory,
+  helmRolledBack,
   helmStatus,
   herokuLatestRelease,
   herokuReleases,
+  herokuRolledBack,
   lambdaAlias,
+  lambdaAliasAt,
   lambdaVersions,
   nomadDeployment,
   nomadHistory,

@@ -57,3 +57,37 @@ export const lambdaAlias: Probe = {
     return pass(`complete: alias ${str(at(doc, 'Name')) ?? ''} sends all traffic to version ${version}`);
   },
 };
+
+/**
+ * After `aws lambda update-alias --function-version N`: get-alias shows FunctionVersion N, and no
+ * RoutingConfig.AdditionalVersionWeights (update-alias without --routing-config keeps the alias's
+ * routing: a weighted shift left by a CodeDeploy deployment still sends traffic elsewhere).
+ * Format: https://docs.aws.amazon.com/lambda/latest/api/API_AliasConfiguration.html
+ */
+export const lambdaAliasAt: Probe = {
+  id: 'lambda-alias-at',
+  platforms: ['lambda'],
+  reads: 'aws lambda get-alias --function-name FUNCTION --name ALIAS --output json',
+  format: 'https://docs.aws.amazon.com/lambda/latest/api/API_GetAlias.html',
+  passes:
+    'FunctionVersion equals the chosen version and RoutingConfig has no additional version weights: all traffic goes to it',
+  wants: true,
+  read({ output, exitCode, want }) {
+    if (notFound(output)) return fail(`the alias or function does not exist: ${firstLine(output)}`);
+    const doc = jsonOf(output);
+    const version = str(at(doc, 'FunctionVersion'));
+    if (exitCode !== 0 || !version)
+      return notUnderstood('get-alias JSON (FunctionVersion)', exitCode, output);
+    const v = (want ?? '').trim();
+    if (!/^\d{1,10}$/.test(v)) return unknown(`the target version "${v}" is not a published version number`);
+    const alias = `alias ${str(at(doc, 'Name')) ?? ''}`;
+    if (version !== v) return fail(`${alias} points at version ${version}, not ${v}`);
+    const weights = at(doc, 'RoutingConfig', 'AdditionalVersionWeights');
+    const shifted = isObject(weights) ? Object.entries(weights) : [];
+    if (shifted.length > 0)
+      return fail(
+        `${alias} points at version ${v} but still sends ${shifted.map(([k, w]) => `${Math.round((num(w) ?? 0) * 100)}% to version ${k}`).join(', ')}: clear the routing (update-alias --routing-config AdditionalVersionWeights={}) or stop the CodeDeploy deployment`,
+      );
+    return pass(`${alias} sends all traffic to version ${v}`);
+  },
+};

@@ -5,7 +5,7 @@
  * Format: https://www.freedesktop.org/software/systemd/man/latest/systemctl.html (show) and
  * org.freedesktop.systemd1(5), ActiveState.
  */
-import { notUnderstood } from './read.js';
+import { firstLine, notUnderstood } from './read.js';
 import { fail, type Probe, pass, unknown } from './types.js';
 
 export const releaseDirs: Probe = {
@@ -54,5 +54,39 @@ export const systemdState: Probe = {
     if (active === 'activating' || active === 'deactivating' || active === 'reloading')
       return fail(`progressing: the unit is ${what}; wait for it to settle`);
     return unknown(`ActiveState ${active} is not one rollbook knows`);
+  },
+};
+
+/**
+ * After the swap (`ln -s -- TARGET current.tmp && mv -T -- current.tmp current`, in the deploy
+ * directory): `readlink current` prints the link's text, which is exactly what ln was given (readlink(1)
+ * without -f does not resolve it), so it must equal the chosen release as typed. It exits 1 and prints
+ * nothing when current is not a symbolic link.
+ * Format: https://www.gnu.org/software/coreutils/manual/html_node/readlink-invocation.html
+ */
+export const currentLink: Probe = {
+  id: 'current-link',
+  platforms: ['vm'],
+  reads: 'readlink current (in the deploy directory)',
+  format: 'https://www.gnu.org/software/coreutils/manual/html_node/readlink-invocation.html',
+  passes: 'current is a symbolic link whose text is the chosen release, exactly',
+  wants: true,
+  read({ output, exitCode, want }) {
+    const strip = (s: string) => {
+      let t = s.trim();
+      while (t.length > 1 && t.endsWith('/')) t = t.slice(0, -1);
+      return t;
+    };
+    const target = strip(want ?? '');
+    if (target === '') return unknown('no target release given');
+    if (exitCode !== 0)
+      return fail(
+        `current is not a symbolic link (readlink exit ${exitCode}${firstLine(output) ? `: ${firstLine(output)}` : ''})`,
+      );
+    const lines = output.split('\n').filter((l) => l.trim() !== '');
+    if (lines.length !== 1) return notUnderstood('readlink current (one line)', exitCode, output);
+    const got = strip(lines[0] ?? '');
+    if (got !== target) return fail(`current points at ${got}, not ${target}`);
+    return pass(`current points at ${got}`);
   },
 };

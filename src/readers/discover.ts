@@ -27,10 +27,11 @@ import type {
   Unknown,
   Workload,
 } from '../model/service.js';
+import { lookupNote } from '../util/appset-lookup.js';
 import { mapLimit } from '../util/map-limit.js';
 import { cmp } from '../util/order.js';
 import { checkNonFinite, checkNumbers, workloadNumberChecks } from './bounds.js';
-import { bindRolloutAnalysis } from './discovery/analysis-runs.js';
+import { bindRolloutAnalysis, rolloutSignals } from './discovery/analysis-runs.js';
 import { applicationFor, lookupText, type RepoView } from './discovery/appset.js';
 import {
   commandPathReadings,
@@ -64,8 +65,6 @@ import {
   readUnleash,
   SOURCE_EXT,
 } from './discovery/flags.js';
-import { readGithubWorkflow } from './discovery/github-actions.js';
-import { readGitlabCi } from './discovery/gitlab-ci.js';
 import { fluxHelmRelease, type Manager, managerOf, managesDir } from './discovery/gitops.js';
 import { type ChartInput, readChart } from './discovery/helm.js';
 import { mergeValues } from './discovery/helm-render.js';
@@ -104,6 +103,7 @@ import {
 } from './discovery/migration-binding.js';
 import { looksLikeNomad, readNomad } from './discovery/nomad.js';
 import { parseFiles } from './discovery/parse-files.js';
+import { pipelineReader, unreadPipeline, unreadPipelineSystem } from './discovery/pipeline-files.js';
 import { pipelineNote } from './discovery/pipelines.js';
 import { resolveSamConfigs, SAMCONFIG } from './discovery/sam-config.js';
 import { readSystemdUnit } from './discovery/systemd.js';
@@ -246,6 +246,7 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
   const hcl: RepoFile[] = [];
   const sources: RepoFile[] = [];
   const samconfigs = new Map<string, RepoFile>();
+  const unreadCi: { f: RepoFile; system: string }[] = [];
   for (const f of files) {
     const name = baseName(f.rel);
     // samconfig.toml first (sam's default name), else samconfig.yaml / .yml
@@ -264,7 +265,9 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
       else if (sub.startsWith('crds/') && /\.ya?ml$/.test(sub)) entry.crds.push(f);
       continue;
     }
-    if (/\.ya?ml$/i.test(name) || name === 'Kustomization') yamlFiles.push(f);
+    const ciSystem = unreadPipelineSystem(f.rel);
+    if (ciSystem) unreadCi.push({ f, system: ciSystem });
+    else if (/\.ya?ml$/i.test(name) || name === 'Kustomization') yamlFiles.push(f);
     else if (
       /\.json$/i.test(name) &&
       !/^(package(-lock)?|tsconfig.*|composer|jsconfig|\.eslintrc|renovate|biome|lerna|nx|turbo)\.json$/.test(
@@ -299,14 +302,13 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
     const name = baseName(f.rel);
     // A readable YAML file is a valid kustomize resource even when it holds no object rollbook reads.
     if (read && !f.rel.endsWith('.json') && !objectsByFile.has(f.rel)) objectsByFile.set(f.rel, []);
-    const isWorkflow = /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(f.rel);
-    const isGitlab = name === '.gitlab-ci.yml' || name === '.gitlab-ci.yaml';
+    const ci = pipelineReader(f.rel);
     for (const doc of docs) {
       try {
-        if (isWorkflow || isGitlab) {
-          const ps = isWorkflow ? readGithubWorkflow(doc) : readGitlabCi(doc);
+        if (ci) {
+          const ps = ci.read(doc);
           pipelines.push(...ps);
-          ledger.holds(f.rel, pipelineNote(isWorkflow ? 'github-actions' : 'gitlab-ci', ps));
+          ledger.holds(f.rel, pipelineNote(ci.provider, ps));
           continue;
         }
         if (
@@ -403,7 +405,13 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
   const managers: Manager[] = [];
   // what ApplicationSet generators see: the directories, the files and the parsed JSON / YAML
   const firstDoc = new Map(parsed.map((p) => [p.f.rel, p.docs[0]?.value]));
-  const repoView: RepoView = { dirs, files: files.map((f) => f.rel), data: (rel) => firstDoc.get(rel) };
+  const docCount = new Map(parsed.map((p) => [p.f.rel, p.docs.length + (p.skipped?.length ?? 0)]));
+  const repoView: RepoView = {
+    dirs,
+    files: files.map((f) => f.rel),
+    data: (rel) => firstDoc.get(rel),
+    documents: (rel) => docCount.get(rel) ?? 1,
+  };
   const wlObjs: [Workload, KObj][] = [];
   /** Operators' database / broker resources: state of the workloads of the same overlay or directory. */
   const dataResources: { o: KObj; engine: string }[] = [];
@@ -492,14 +500,17 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
       workloads.push(w);
       continue;
     }
-    if (o.kind === 'Rollout')
+    if (o.kind === 'Rollout') {
       // the templates of the Rollout's own overlay or directory first
-      bindRolloutAnalysis(
-        w,
-        [...analysisTemplates]
-          .sort((a, b) => Number(!sameVariant(a, o)) - Number(!sameVariant(b, o)))
-          .map((t) => ({ ...t, at: (p: PathKey[]) => objAt(t, p) })),
-      );
+      const ts = [...analysisTemplates]
+        .sort((a, b) => Number(!sameVariant(a, o)) - Number(!sameVariant(b, o)))
+        .map((t) => ({ ...t, at: (p: PathKey[]) => objAt(t, p) }));
+      bindRolloutAnalysis(w, ts);
+      // its trigger signals with the args of its own runs (the template defaults otherwise)
+      const rs = rolloutSignals(w, ts);
+      if (w.argoRollouts && rs.signals.length) w.argoRollouts.signals = rs.signals;
+      unknowns.push(...rs.unknowns);
+    }
     const labels = podLabels(o);
     let pdb: Workload['disruptionBudget'] = null;
     for (const p of scalers.get(group(o)) ?? []) {
@@ -937,6 +948,17 @@ export async function discover(root: string, opts: DiscoverOptions = {}): Promis
   }
 
   unknowns.push(...(await resolveSamConfigs(pipelines, files)));
+  // CI files rollbook recognises and does not read: seen, and an unknown when a line may deploy
+  for (const { f, system } of unreadCi) {
+    const t = await readText(f);
+    if (!t.ok) {
+      unknowns.push(t.unknown);
+      continue;
+    }
+    const r = unreadPipeline(f.rel, system, t.text);
+    ledger.holds(f.rel, r.note);
+    if (r.unknown) unknowns.push(r.unknown);
+  }
   const migrationSets = findMigrationSets(abs);
   const runs = await findMigrationRuns({
     files,
@@ -1256,12 +1278,19 @@ function signalsFor(d: Discovery, chosen: Workload | undefined): Signal[] {
         t.replace(/^cluster:/, ''),
         new Set([...(referenced.get(t.replace(/^cluster:/, '')) ?? []), w]),
       );
-  return d.signals.filter((sg) => {
-    const template = sg.name.split('/')[0] ?? '';
-    const owners = referenced.get(template);
-    if (!owners) return true;
-    return chosen === undefined || owners.has(chosen);
-  });
+  // the chosen Rollout's own signals: its templates with the args its runs pass
+  const own = chosen?.argoRollouts?.signals ?? [];
+  const resolved = new Set(own.map((sg) => sg.name.split('/')[0] ?? ''));
+  return [
+    ...d.signals.filter((sg) => {
+      const template = sg.name.split('/')[0] ?? '';
+      if (resolved.has(template)) return false;
+      const owners = referenced.get(template);
+      if (!owners) return true;
+      return chosen === undefined || owners.has(chosen);
+    }),
+    ...own,
+  ].sort((a, b) => cmp(a.name, b.name) || cmp(evKey(a.at), evKey(b.at)));
 }
 
 /**
@@ -1376,7 +1405,7 @@ export function applyDiscovery(service: Service, d: Discovery): Service {
   if (generated?.unresolved && !s.deploy.target?.app)
     s.unknowns.push({
       subject: 'Argo CD application',
-      reason: `${generated.unresolved}: the runbook asks for it (ARGOCD_APP). Name it in deploy.target.app in rollbook.yaml; ${lookupText(generated)} lists the Applications it generated`,
+      reason: `${generated.unresolved}: the runbook asks for it (ARGOCD_APP). Name it in deploy.target.app in rollbook.yaml; ${lookupText(generated)} lists the Applications it generated (${lookupNote(generated.lookup)})`,
       at: generated.at,
     });
   const platforms = new Set(s.workloads.map((w) => w.platform));

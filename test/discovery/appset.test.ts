@@ -15,6 +15,7 @@ import {
 import { appsetLookup } from '../../src/readers/discovery/gitops.js';
 import type { KObj } from '../../src/readers/discovery/k8s.js';
 import { matchPath } from '../../src/readers/discovery/path-match.js';
+import { lookupNote } from '../../src/util/appset-lookup.js';
 
 function repo(files: Record<string, unknown>): RepoView {
   const dirs = new Set<string>(['']);
@@ -739,12 +740,15 @@ describe('matchPath (Go path.Match per segment, ** across segments)', () => {
 });
 
 describe('appsetLookup: the read-only command that lists the generated Applications', () => {
-  const lookup = (body: string, namespace?: string) =>
-    appsetLookup({
-      body: appset(body),
-      ...(namespace ? { namespace } : {}),
-      doc: { file: 'appsets/payments.yaml' },
-    } as unknown as KObj);
+  const lookup = (body: string, namespace?: string, documents?: number) =>
+    appsetLookup(
+      {
+        body: appset(body),
+        ...(namespace ? { namespace } : {}),
+        doc: { file: 'appsets/payments.yaml' },
+      } as unknown as KObj,
+      documents,
+    );
 
   it.each([
     {
@@ -776,7 +780,29 @@ describe('appsetLookup: the read-only command that lists the generated Applicati
       body: `spec: { template: { metadata: { name: x } } }`,
       argv: ['argocd', 'appset', 'generate', '--', 'appsets/payments.yaml'],
     },
-  ])('$name', ({ body, namespace, argv }) => {
-    expect(lookup(body, namespace)).toEqual(argv);
+    {
+      // argocd appset generate reads every document as an ApplicationSet and refuses more than one
+      name: 'no literal label, a file of several documents: the Applications with their owner ApplicationSet',
+      body: `spec: { template: { metadata: { name: x } } }`,
+      documents: 2,
+      argv: [
+        'kubectl',
+        'get',
+        'applications.argoproj.io',
+        '-A',
+        '-o',
+        'custom-columns=NAMESPACE:.metadata.namespace,NAME:.metadata.name,APPLICATIONSET:.metadata.ownerReferences[0].name',
+      ],
+    },
+  ])('$name', ({ body, namespace, documents, argv }) => {
+    expect(lookup(body, namespace, documents)).toEqual(argv);
+  });
+
+  it.each([
+    [undefined, 'it sends the file to the Argo CD API server (argocd login first; Argo CD v2.13 or later)'],
+    [['argocd', 'appset', 'generate', '--', 'a.yaml'], 'read-only: it creates nothing'],
+    [['kubectl', 'get', 'applications.argoproj.io', '-A', '-l', 'team=x'], 'read-only, from the cluster'],
+  ])('what %j talks to, in words', (argv, words) => {
+    expect(lookupNote(argv)).toContain(words);
   });
 });

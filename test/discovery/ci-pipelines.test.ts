@@ -4,7 +4,11 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { analyze, loadService, plan } from '../../src/index.js';
 import { discover } from '../../src/readers/discover.js';
+import { taskCommands } from '../../src/readers/discovery/azure-pipelines.js';
+import { pipeCommands } from '../../src/readers/discovery/bitbucket-pipelines.js';
+import { orbCommands } from '../../src/readers/discovery/circleci.js';
 import { deployTargets } from '../../src/readers/discovery/deploy-targets.js';
 import { actionCommands } from '../../src/readers/discovery/github-actions.js';
 import { readSamConfig } from '../../src/readers/discovery/sam-config.js';
@@ -118,20 +122,126 @@ describe('samconfig: the environment sam deploy --config-env names', () => {
   });
 });
 
-describe('fixture ci-deploys: every deploy job bound to what it deploys', () => {
+describe('CircleCI orbs, Bitbucket pipes, Azure tasks that deploy: their parameters become targets', () => {
+  it.each<[string, string[] | undefined, string[]]>([
+    // circleci/aws-ecs: service-name defaults to the family; cluster (4.x) or cluster-name (older)
+    [
+      'aws-ecs/deploy-service-update family',
+      orbCommands('aws-ecs/deploy-service-update', { family: 'orders-api', cluster: 'prod' }),
+      ['name orders-api'],
+    ],
+    [
+      'aws-ecs/update-service service-name',
+      orbCommands('aws-ecs/update-service', {
+        family: 'orders-td',
+        'cluster-name': 'prod',
+        'service-name': 'orders',
+      }),
+      ['name orders', 'name orders-td'],
+    ],
+    [
+      'kubernetes/create-or-update-resource',
+      orbCommands('kubernetes/create-or-update-resource', { 'resource-file-path': 'k8s/web.yaml' }),
+      ['path k8s/web.yaml'],
+    ],
+    [
+      'helm/upgrade-helm-chart',
+      orbCommands('helm/upgrade-helm-chart', {
+        'release-name': 'web',
+        chart: './charts/web',
+        namespace: 'shop',
+      }),
+      ['name web', 'path charts/web'],
+    ],
+    [
+      'aws-eks/update-container-image',
+      orbCommands('aws-eks/update-container-image', { 'resource-name': 'deployment/web' }),
+      ['kind-name deployment/web'],
+    ],
+    [
+      'atlassian/aws-ecs-deploy',
+      pipeCommands('atlassian/aws-ecs-deploy:1.12.1', {
+        CLUSTER_NAME: 'prod',
+        SERVICE_NAME: 'orders',
+        TASK_DEFINITION: 'task-definition.json',
+      }),
+      ['path task-definition.json', 'name orders'],
+    ],
+    [
+      'atlassian/kubectl-run',
+      pipeCommands('atlassian/kubectl-run:3.10.0', { KUBECTL_COMMAND: 'apply', RESOURCE_PATH: 'k8s/' }),
+      ['path k8s'],
+    ],
+    [
+      'atlassian/aws-sam-deploy',
+      pipeCommands('atlassian/aws-sam-deploy:2.4.0', { STACK_NAME: 'thumbs-prod' }),
+      ['stack thumbs-prod', 'template .', 'sam-config samconfig.toml'],
+    ],
+    [
+      'KubernetesManifest@1',
+      taskCommands('KubernetesManifest@1', {
+        action: 'deploy',
+        namespace: 'shop',
+        manifests: 'k8s/a.yaml\nk8s/b.yaml',
+      }),
+      ['path k8s/a.yaml', 'path k8s/b.yaml'],
+    ],
+    ['KubernetesManifest@0 reject', taskCommands('KubernetesManifest@0', { action: 'reject' }), []],
+    [
+      'HelmDeploy@0',
+      taskCommands('HelmDeploy@0', { command: 'upgrade', chartPath: 'charts/web', releaseName: 'web' }),
+      ['name web', 'path charts/web'],
+    ],
+    ['HelmDeploy@0 login', taskCommands('HelmDeploy@0', { command: 'login' }), []],
+    [
+      'Kubernetes@1 apply',
+      taskCommands('Kubernetes@1', { command: 'apply', arguments: '-f k8s/web.yaml' }),
+      ['path k8s/web.yaml'],
+    ],
+  ])('%s', (_name, lines, want) => {
+    expect(targets(lines)).toEqual(want);
+  });
+});
+
+describe('fixture ci-deploys: every deploy job bound to what it deploys, every CI file accounted for', () => {
   it('discover', async () => {
     const d = await discover(CI);
     expect(
-      d.pipelines.map((p) => `${p.provider} ${p.file} ${p.deployJob} → ${(p.deploys ?? []).join(',')}`),
+      d.pipelines.map(
+        (p) =>
+          `${p.provider} ${p.file} ${p.deployJob}${p.migratesBeforeDeploy ? ' (migrates first)' : ''} → ${(p.deploys ?? []).join(',')}`,
+      ),
     ).toEqual([
+      'circleci .circleci/config.yml deploy-orders (migrates first) → ecstaskdefinition/orders-api',
       'github-actions .github/workflows/aks.yml deploy → shop/deployment/web',
       'github-actions .github/workflows/aws.yml deploy → ecstaskdefinition/orders-api',
       'github-actions .github/workflows/cloudrun.yml deploy → service/search-api',
       'github-actions .github/workflows/notifier.yml deploy → function/notifier-dev-send',
       'github-actions .github/workflows/sam-pipeline.yml build-and-deploy → function/ThumbnailsFunction',
+      'azure-pipelines azure-pipelines.yml Deploy.DeployWeb → shop/deployment/web',
+      'bitbucket-pipelines bitbucket-pipelines.yml branches.main: Deploy to production → shop/deployment/web',
     ]);
     expect(d.pipelines.find((p) => p.file.endsWith('aws.yml'))?.deployCommand).toBe(
       'aws ecs update-service --cluster prod --service orders-api (aws-actions/amazon-ecs-deploy-task-definition@v2)',
     );
+    // the CI files rollbook does not read: seen; the one that may deploy is an unknown at its line
+    const files = new Map(d.deployFiles.map((f) => [f.file, f]));
+    expect(files.get('.drone.yml')?.holds).toEqual([
+      'Drone pipeline: seen, not read (rollbook reads GitHub Actions, GitLab CI, CircleCI, Bitbucket Pipelines and Azure Pipelines); no deploy command in it',
+    ]);
+    expect(files.get('Jenkinsfile')?.unknowns).toHaveLength(1);
+    expect(
+      d.unknowns.filter((u) => u.at?.file === 'Jenkinsfile').map((u) => `${u.at?.line} ${u.subject}`),
+    ).toEqual(['13 Jenkins pipeline Jenkinsfile']);
+  });
+
+  it('plan for deployment/web: the migration script of the Azure job and the Jenkinsfile are in the design', async () => {
+    const s = await loadService(CI, { workload: 'deployment/web' });
+    const p = plan(s, analyze(s));
+    expect(p.risk).toBe('high');
+    expect(p.unknowns.map((u) => u.subject).filter((x) => /Jenkins|azure-pipelines/.test(x))).toEqual([
+      'Jenkins pipeline Jenkinsfile',
+      'migrations run by azure-pipelines azure-pipelines.yml job Deploy.DeployWeb: ./scripts/migrate.sh',
+    ]);
   });
 });

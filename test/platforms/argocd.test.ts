@@ -31,8 +31,8 @@ describe('argocd', () => {
         check $ argocd app wait --health --timeout 100 -- storefront-prod (timeout 130s, retries 0)
       [git-revert] 120s/1800s
         rw $ git revert --no-edit "\${BAD_COMMIT}"
-        rw $ Push the revert commit that git revert made and merge it to the branch that Argo CD application storefront-prod deploys from (path apps/storefront)
-        check $ git log --oneline -n 1 (timeout 30s, retries 0)
+        rw $ Push the revert commit that git revert made and merge it to the branch that Argo CD application storefront-prod deploys from (path apps/storefront); then, on that branch in this clone, git pull (the check reads the branch it tracks)
+        check $ git log --format=%x1e%H%n%B -n 200 '@{upstream}' -- (timeout 30s, retries 0)
       [re-enable-auto-sync] 60s/160s
         rw $ argocd app set --sync-policy automated --self-heal --auto-prune -- storefront-prod
         check $ argocd app wait --sync --health --timeout 100 -- storefront-prod (timeout 130s, retries 0)"

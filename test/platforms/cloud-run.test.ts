@@ -32,7 +32,7 @@ describe('cloud-run', () => {
       input TARGET_REVISION_TRAFFIC: gcloud run revisions list --service=web --region=europe-west1 --project=acme-prod
       [cloud-run-update-traffic] 25s/300s
         rw $ gcloud run services update-traffic web --to-revisions "\${TARGET_REVISION_TRAFFIC}" --region=europe-west1 --project=acme-prod
-        check $ gcloud run services describe web --region=europe-west1 --project=acme-prod --format 'yaml(status.traffic,status.conditions)' (timeout 60s, retries 2)"
+        check $ gcloud run services describe web --region=europe-west1 --project=acme-prod --format=json (timeout 60s, retries 2)"
     `);
   });
 

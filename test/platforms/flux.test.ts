@@ -19,17 +19,17 @@ describe('flux: HelmRelease', () => {
       input BAD_COMMIT: git log --oneline -n 20 -- clusters/prod/podinfo
       [flux-suspend] 5s/60s
         rw $ flux suspend helmrelease -n apps -- podinfo
-        check $ flux get helmrelease -n apps -- podinfo (timeout 30s, retries 2)
+        check $ kubectl get -n apps -o json -- helmreleases.helm.toolkit.fluxcd.io podinfo (timeout 30s, retries 2)
       [helm-rollback] 40s/170s
         rw $ helm rollback -n apps --wait --timeout 300s -- web-podinfo "\${HELM_REVISION}"
-        check $ helm status -n apps -- web-podinfo ~ STATUS: deployed (timeout 60s, retries 2)
+        check $ helm history -n apps -o json -- web-podinfo (timeout 60s, retries 2)
       [git-revert] 120s/1800s
         rw $ git revert --no-edit "\${BAD_COMMIT}"
-        rw $ Push the revert commit that git revert made and merge it to the branch that Flux deploys from (path clusters/prod/podinfo)
-        check $ git log --oneline -n 1 (timeout 30s, retries 0)
+        rw $ Push the revert commit that git revert made and merge it to the branch that Flux deploys from (path clusters/prod/podinfo); then, on that branch in this clone, git pull (the check reads the branch it tracks)
+        check $ git log --format=%x1e%H%n%B -n 200 '@{upstream}' -- (timeout 30s, retries 0)
       [flux-resume] 40s/170s
         rw $ flux resume helmrelease -n apps -- podinfo
-        check $ flux get helmrelease -n apps -- podinfo (timeout 60s, retries 2)"
+        check $ kubectl get -n apps -o json -- helmreleases.helm.toolkit.fluxcd.io podinfo (timeout 60s, retries 2)"
     `);
   });
 
@@ -94,17 +94,17 @@ describe('flux: Kustomization', () => {
       input BAD_COMMIT: git log --oneline -n 20
       [flux-suspend] 5s/60s
         rw $ flux suspend kustomization -n flux-system -- "\${FLUX_KUSTOMIZATION}"
-        check $ flux get kustomization -n flux-system -- "\${FLUX_KUSTOMIZATION}" (timeout 30s, retries 2)
+        check $ kubectl get -n flux-system -o json -- kustomizations.kustomize.toolkit.fluxcd.io "\${FLUX_KUSTOMIZATION}" (timeout 30s, retries 2)
       [rollout-undo] 60s/240s
         rw $ kubectl rollout undo -n shop --to-revision "\${TARGET_REVISION}" -- deployment/checkout-api
         check $ kubectl rollout status -n shop --timeout=240s -- deployment/checkout-api ~ successfully rolled out (timeout 270s, retries 0)
       [git-revert] 120s/1800s
         rw $ git revert --no-edit "\${BAD_COMMIT}"
-        rw $ Push the revert commit that git revert made and merge it to the branch that Flux deploys from
-        check $ git log --oneline -n 1 (timeout 30s, retries 0)
+        rw $ Push the revert commit that git revert made and merge it to the branch that Flux deploys from; then, on that branch in this clone, git pull (the check reads the branch it tracks)
+        check $ git log --format=%x1e%H%n%B -n 200 '@{upstream}' -- (timeout 30s, retries 0)
       [flux-resume] 60s/240s
         rw $ flux resume kustomization -n flux-system -- "\${FLUX_KUSTOMIZATION}"
-        check $ flux get kustomization -n flux-system -- "\${FLUX_KUSTOMIZATION}" (timeout 60s, retries 2)"
+        check $ kubectl get -n flux-system -o json -- kustomizations.kustomize.toolkit.fluxcd.io "\${FLUX_KUSTOMIZATION}" (timeout 60s, retries 2)"
     `);
   });
 

@@ -23,7 +23,7 @@ describe('helm', () => {
       input HELM_REVISION: helm history -n shop -- checkout
       [helm-rollback] 40s/170s
         rw $ helm rollback -n shop --wait --timeout 300s -- checkout "\${HELM_REVISION}"
-        check $ helm status -n shop -- checkout ~ STATUS: deployed (timeout 60s, retries 2)"
+        check $ helm history -n shop -o json -- checkout (timeout 60s, retries 2)"
     `);
   });
 

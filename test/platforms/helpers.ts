@@ -66,9 +66,12 @@ type EveryFact = {
     NonNullable<WorkloadFacts[B]>
   >;
 } & { ecs: Required<Omit<EcsFacts, 'containerHealthCheck' | 'variants' | 'variantUnknown'>> } & {
-  // the analysis runs' timing is not a name (see test/readers/analysis-runs.test.ts)
+  // the analysis runs' timing and signals are not names (see test/readers/analysis-runs.test.ts)
   argoRollouts: Required<
-    Omit<ArgoRolloutsFacts, 'backgroundAnalysis' | 'prePromotionAnalysis' | 'postPromotionAnalysis'>
+    Omit<
+      ArgoRolloutsFacts,
+      'backgroundAnalysis' | 'prePromotionAnalysis' | 'postPromotionAnalysis' | 'signals'
+    >
   >;
 };
 

@@ -20,7 +20,7 @@ describe('heroku', () => {
       input HEROKU_RELEASE: heroku releases --app=acme-checkout
       [heroku-rollback] 30s/90s
         rw $ heroku releases:rollback --app=acme-checkout "\${HEROKU_RELEASE}"
-        check $ heroku ps --app=acme-checkout (timeout 120s, retries 2)"
+        check $ heroku releases --app=acme-checkout --json --num=5 (timeout 120s, retries 2)"
     `);
     expect(heroku.hazards(ctx)[0]?.evidence).toEqual([{ file: 'rollbook.yaml', line: 4 }]);
   });

@@ -27,7 +27,7 @@ describe('lambda', () => {
       input TARGET_VERSION: aws lambda list-versions-by-function --function-name=thumbnailer --region=us-east-1
       [lambda-update-alias] 5s/60s
         rw $ aws lambda update-alias --function-name=thumbnailer --name=live --function-version "\${TARGET_VERSION}" --region=us-east-1
-        check $ aws lambda get-alias --function-name=thumbnailer --name=live --region=us-east-1 (timeout 30s, retries 2)"
+        check $ aws lambda get-alias --function-name=thumbnailer --name=live --region=us-east-1 --output json (timeout 30s, retries 2)"
     `);
   });
 

@@ -26,8 +26,8 @@ describe('terraform', () => {
       input BAD_COMMIT: git log --oneline -n 20 -- infra/prod
       [git-revert] 120s/1800s
         rw $ git revert --no-edit "\${BAD_COMMIT}"
-        rw $ Push the revert commit that git revert made and merge it to the branch that the Terraform pipeline for infra/prod deploys from (path infra/prod)
-        check $ git log --oneline -n 1 (timeout 30s, retries 0)
+        rw $ Push the revert commit that git revert made and merge it to the branch that the Terraform pipeline for infra/prod deploys from (path infra/prod); then, on that branch in this clone, git pull (the check reads the branch it tracks)
+        check $ git log --format=%x1e%H%n%B -n 200 '@{upstream}' -- (timeout 30s, retries 0)
       [terraform-plan] 60s/600s
         rw $ terraform -chdir=infra/prod init -input=false
         rw $ terraform -chdir=infra/prod plan -input=false -out=rollback.tfplan

@@ -371,19 +371,8 @@ export const systemctlShow = (active: string, sub: string) => `ActiveState=${act
 
 // heroku releases --json: Platform API Release objects, newest first (version, status, description, current).
 export const herokuReleases = (rows: [number, string, boolean][]) =>
-  JSON.stringify(
-    rows.map(([version, status, current]) => ({
-      addon_plan_names: ['heroku-postgresql:standard-0'],
-      created_at: '2026-12-01T05:00:00Z',
-      description: `Deploy ${version.toString(16)}abc12`,
-      status,
-      id: `6b6c1f2e-0000-4000-8000-00000000${String(version).padStart(4, '0')}`,
-      version,
-      current,
-      user: { email: 'ci@acme.example' },
-    })),
-    null,
-    2,
+  herokuReleasesDescribed(
+    rows.map(([v, status, current]) => [v, status, current, `Deploy ${v.toString(16)}abc12`]),
   );
 
 // aws dynamodb list-backups (API_ListBackups: BackupSummaries[] with BackupName, BackupStatus,
@@ -513,3 +502,156 @@ export const argocdAppPolicy = (syncPolicy: Record<string, unknown> | undefined)
   if (syncPolicy) app.spec.syncPolicy = syncPolicy;
   return JSON.stringify(app, null, 2);
 };
+
+// helm history -o json with the chart of each revision given (a rollback revision carries the target's
+// chart and app version: helm/helm pkg/action/rollback.go copies previousRelease.Chart).
+export const helmHistoryCharts = (rows: [number, string, string, number][]) =>
+  JSON.stringify(
+    rows.map(([revision, status, description, chart]) => ({
+      revision,
+      updated: `2026-11-${String(20 + revision).padStart(2, '0')}T10:00:00.000000000Z`,
+      status,
+      chart: `catalog-web-1.${chart}.0`,
+      app_version: `1.${chart}.0`,
+      description,
+    })),
+  );
+
+// kubectl get -o json of a Flux object: spec.suspend, metadata.generation, and the status fields of
+// helm.toolkit.fluxcd.io/v2 HelmRelease (history snapshots, lastAttemptedRevision) or
+// kustomize.toolkit.fluxcd.io/v1 Kustomization (lastAppliedRevision, lastAttemptedRevision).
+export const fluxResource = (o: {
+  kind?: 'HelmRelease' | 'Kustomization';
+  suspend?: boolean;
+  generation?: number;
+  observed?: number;
+  ready?: [string, string, string];
+  reconciling?: boolean;
+  attempted?: string;
+  applied?: string;
+  history?: { chartVersion: string; status: string; version: number }[];
+}) => {
+  const kind = o.kind ?? 'HelmRelease';
+  const generation = o.generation ?? 7;
+  const observed = o.observed ?? generation;
+  const [status, reason, message] = o.ready ?? ['True', 'UpgradeSucceeded', 'Helm upgrade succeeded'];
+  return JSON.stringify(
+    {
+      apiVersion: kind === 'HelmRelease' ? 'helm.toolkit.fluxcd.io/v2' : 'kustomize.toolkit.fluxcd.io/v1',
+      kind,
+      metadata: { name: 'podinfo', namespace: 'apps', generation },
+      spec: {
+        interval: '10m',
+        ...(o.suspend !== undefined ? { suspend: o.suspend } : {}),
+        ...(kind === 'HelmRelease'
+          ? { chart: { spec: { chart: 'podinfo', sourceRef: { kind: 'HelmRepository', name: 'podinfo' } } } }
+          : {
+              path: './apps/podinfo',
+              prune: true,
+              sourceRef: { kind: 'GitRepository', name: 'flux-system' },
+            }),
+      },
+      status: {
+        observedGeneration: observed,
+        conditions: [
+          {
+            type: 'Ready',
+            status,
+            reason,
+            message,
+            observedGeneration: observed,
+            lastTransitionTime: '2026-12-01T05:03:00Z',
+          },
+          ...(o.reconciling
+            ? [
+                {
+                  type: 'Reconciling',
+                  status: 'True',
+                  reason: 'Progressing',
+                  message: 'Running upgrade action',
+                  observedGeneration: observed,
+                },
+              ]
+            : []),
+        ],
+        ...(o.history
+          ? {
+              history: o.history.map((h) => ({
+                chartName: 'podinfo',
+                chartVersion: h.chartVersion,
+                appVersion: h.chartVersion,
+                configDigest: 'sha256:e15c415d62760896bd8bec192a44c5716dc224db9e0fc609b9ac14718f8f9e56',
+                digest: 'sha256:e59aeb8b854f42e44756c2ef552a073051f1fc4f90e68aacbae7f824139580bc',
+                firstDeployed: '2026-11-20T10:00:00Z',
+                lastDeployed: '2026-12-01T05:03:00Z',
+                name: 'podinfo',
+                namespace: 'apps',
+                status: h.status,
+                version: h.version,
+              })),
+            }
+          : {}),
+        ...(o.attempted ? { lastAttemptedRevision: o.attempted } : {}),
+        ...(o.applied ? { lastAppliedRevision: o.applied } : {}),
+      },
+    },
+    null,
+    2,
+  );
+};
+
+// heroku releases --json with descriptions (Platform API Release; a rollback release is described
+// "Rollback to vNN", devcenter "Releases").
+export const herokuReleasesDescribed = (rows: [number, string, boolean, string][]) =>
+  JSON.stringify(
+    rows.map(([version, status, current, description]) => ({
+      addon_plan_names: ['heroku-postgresql:standard-0'],
+      created_at: '2026-12-01T05:00:00Z',
+      description,
+      status,
+      id: `6b6c1f2e-0000-4000-8000-00000000${String(version).padStart(4, '0')}`,
+      version,
+      current,
+      user: { email: 'oncall@acme.example' },
+    })),
+    null,
+    2,
+  );
+
+// gcloud run services describe --format=json with status.traffic (TrafficTarget: revisionName,
+// percent, latestRevision, tag, url) and status.observedGeneration.
+export const cloudRunTraffic = (
+  traffic: { revisionName?: string; percent?: number; latestRevision?: boolean; tag?: string }[],
+  ready = 'True',
+  observed = 13,
+) =>
+  JSON.stringify(
+    {
+      apiVersion: 'serving.knative.dev/v1',
+      kind: 'Service',
+      metadata: { name: 'hello', generation: 13 },
+      spec: { traffic: traffic.map((t) => ({ ...t })) },
+      status: {
+        observedGeneration: observed,
+        conditions: [
+          { type: 'Ready', status: ready, ...(ready === 'False' ? { reason: 'RevisionFailed' } : {}) },
+          { type: 'ConfigurationsReady', status: 'True' },
+          { type: 'RoutesReady', status: ready },
+        ],
+        latestCreatedRevisionName: 'hello-00012-xaz',
+        latestReadyRevisionName: 'hello-00012-xaz',
+        traffic: traffic.map((t) => ({
+          ...t,
+          ...(t.tag ? { url: `https://${t.tag}---hello-abcdefghij-ew.a.run.app` } : {}),
+        })),
+        url: 'https://hello-abcdefghij-ew.a.run.app',
+      },
+    },
+    null,
+    2,
+  );
+
+// git log --format=%x1e%H%n%B: one record per commit (0x1e, full id, raw message), newest first; a
+// revert's message as git revert writes it.
+export const gitLog = (commits: [string, string, string?][]) =>
+  commits.map(([id, subject, body]) => `\u001e${id}\n${subject}\n${body ? `\n${body}\n` : ''}`).join('\n');

@@ -34,6 +34,455 @@ interface Case {
 const RUN_START = Date.parse('2026-12-01T05:00:00Z') / 1000;
 
 const TABLE: Record<string, Case[]> = {
+  'flux-suspended': [
+    { name: 'suspended', output: o.fluxResource({ suspend: true }), outcome: 'pass', says: 'suspended' },
+    {
+      name: 'a suspended Kustomization',
+      output: o.fluxResource({ kind: 'Kustomization', suspend: true }),
+      outcome: 'pass',
+    },
+    {
+      name: 'suspend false',
+      output: o.fluxResource({ suspend: false }),
+      outcome: 'fail',
+      says: 'not suspended',
+    },
+    { name: 'no spec.suspend', output: o.fluxResource({}), outcome: 'fail', says: 'absent' },
+    {
+      name: 'not found',
+      output: 'Error from server (NotFound): helmreleases.helm.toolkit.fluxcd.io "podinfo" not found',
+      exit: 1,
+      outcome: 'fail',
+    },
+    {
+      name: 'the flux get table',
+      output: 'NAME     REVISION  SUSPENDED  READY\npodinfo  6.5.3     True       True',
+      outcome: 'unknown',
+    },
+  ],
+  'flux-reconciled': [
+    {
+      name: 'HelmRelease resumed, upgraded and ready',
+      output: o.fluxResource({
+        suspend: false,
+        attempted: '6.5.3',
+        history: [
+          { chartVersion: '6.5.3', status: 'deployed', version: 9 },
+          { chartVersion: '6.5.4', status: 'superseded', version: 7 },
+        ],
+      }),
+      outcome: 'pass',
+      says: 'at revision 6.5.3',
+    },
+    {
+      name: 'Kustomization applied the revision it attempted',
+      output: o.fluxResource({
+        kind: 'Kustomization',
+        ready: ['True', 'ReconciliationSucceeded', 'Applied revision: main@sha1:4c1f0a9e'],
+        attempted: 'main@sha1:4c1f0a9e',
+        applied: 'main@sha1:4c1f0a9e',
+      }),
+      outcome: 'pass',
+    },
+    {
+      name: 'still suspended',
+      output: o.fluxResource({ suspend: true }),
+      outcome: 'fail',
+      says: 'still suspended',
+    },
+    {
+      name: 'resumed but not reconciled yet (observed generation behind)',
+      output: o.fluxResource({ generation: 8, observed: 7 }),
+      outcome: 'fail',
+      says: 'observed generation 7 < metadata.generation 8',
+    },
+    {
+      name: 'reconciling',
+      output: o.fluxResource({ ready: ['Unknown', 'Progressing', 'Running upgrade'], reconciling: true }),
+      outcome: 'fail',
+      says: 'progressing',
+    },
+    {
+      name: 'Ready=False: the upgrade failed',
+      output: o.fluxResource({ ready: ['False', 'UpgradeFailed', 'Helm upgrade failed: timed out'] }),
+      outcome: 'fail',
+      says: 'UpgradeFailed',
+    },
+    {
+      name: 'Kustomization: the newest revision did not apply',
+      output: o.fluxResource({
+        kind: 'Kustomization',
+        attempted: 'main@sha1:9d8e7f6a',
+        applied: 'main@sha1:4c1f0a9e',
+      }),
+      outcome: 'fail',
+      says: 'did not apply',
+    },
+    {
+      name: 'HelmRelease: the newest release failed',
+      output: o.fluxResource({
+        attempted: '6.5.4',
+        history: [{ chartVersion: '6.5.4', status: 'failed', version: 10 }],
+      }),
+      outcome: 'fail',
+      says: 'not deployed',
+    },
+    {
+      name: 'no Ready condition',
+      output: '{"kind":"HelmRelease","metadata":{"generation":1},"status":{}}',
+      outcome: 'unknown',
+    },
+  ],
+  'helm-rolled-back': [
+    {
+      name: "revision 5 is the rollback to 3, deployed, with 3's chart",
+      output: o.helmHistoryCharts([
+        [3, 'superseded', 'Upgrade complete', 3],
+        [4, 'superseded', 'Upgrade complete', 4],
+        [5, 'deployed', 'Rollback to 3', 3],
+      ]),
+      want: '3',
+      outcome: 'pass',
+      says: "revision 3's chart",
+    },
+    {
+      name: 'still pending-rollback',
+      output: o.helmHistoryCharts([
+        [3, 'superseded', 'Upgrade complete', 3],
+        [4, 'superseded', 'Upgrade complete', 4],
+        [5, 'pending-rollback', 'Rollback to 3', 3],
+      ]),
+      want: '3',
+      outcome: 'fail',
+      says: 'progressing',
+    },
+    {
+      name: 'the rollback failed (helm replaces the description)',
+      output: o.helmHistoryCharts([
+        [3, 'superseded', 'Upgrade complete', 3],
+        [4, 'deployed', 'Upgrade complete', 4],
+        [5, 'failed', 'Rollback "catalog-web" failed: timed out waiting for the condition', 3],
+      ]),
+      want: '3',
+      outcome: 'fail',
+      says: 'the rollback failed',
+    },
+    {
+      name: 'the newest revision is a rollback to another revision',
+      output: o.helmHistoryCharts([
+        [2, 'superseded', 'Upgrade complete', 2],
+        [3, 'superseded', 'Upgrade complete', 3],
+        [4, 'deployed', 'Rollback to 2', 2],
+      ]),
+      want: '3',
+      outcome: 'fail',
+      says: 'not the rollback to revision 3',
+    },
+    {
+      name: 'nothing rolled back: the bad upgrade is still the newest',
+      output: o.helmHistoryCharts([
+        [3, 'superseded', 'Upgrade complete', 3],
+        [4, 'deployed', 'Upgrade complete', 4],
+      ]),
+      want: '3',
+      outcome: 'fail',
+    },
+    {
+      name: "deployed but with another chart than revision 3's",
+      output: o.helmHistoryCharts([
+        [3, 'superseded', 'Upgrade complete', 3],
+        [4, 'superseded', 'Upgrade complete', 4],
+        [5, 'deployed', 'Rollback to 3', 4],
+      ]),
+      want: '3',
+      outcome: 'fail',
+      says: 'does not carry',
+    },
+    {
+      name: 'the target pruned from the history: nothing to compare with',
+      output: o.helmHistoryCharts([
+        [4, 'superseded', 'Upgrade complete', 4],
+        [5, 'deployed', 'Rollback to 3', 3],
+      ]),
+      want: '3',
+      outcome: 'unknown',
+    },
+    { name: 'release not found', output: 'Error: release: not found', exit: 1, want: '3', outcome: 'fail' },
+  ],
+  'lambda-alias-at': [
+    { name: 'all traffic on the chosen version', output: o.lambdaAlias('41'), want: '41', outcome: 'pass' },
+    {
+      name: 'another version',
+      output: o.lambdaAlias('42'),
+      want: '41',
+      outcome: 'fail',
+      says: 'points at version 42, not 41',
+    },
+    {
+      name: 'the chosen version but a weighted shift left',
+      output: o.lambdaAlias('41', { '42': 0.1 }),
+      want: '41',
+      outcome: 'fail',
+      says: '10% to version 42',
+    },
+    { name: 'empty weights: all traffic', output: o.lambdaAlias('41', {}), want: '41', outcome: 'pass' },
+    { name: '$LATEST is no target', output: o.lambdaAlias('41'), want: '$LATEST', outcome: 'unknown' },
+    {
+      name: 'the text output',
+      output: 'arn:aws:lambda:eu-west-1:123456789012:function:thumbnailer:live\t\t41\tlive\t1c7f',
+      want: '41',
+      outcome: 'unknown',
+    },
+  ],
+  'heroku-rolled-back': [
+    {
+      name: 'the rollback release is current and succeeded',
+      output: o.herokuReleasesDescribed([
+        [53, 'succeeded', true, 'Rollback to v51'],
+        [52, 'succeeded', false, 'Deploy 9f8e7d6'],
+      ]),
+      want: 'v51',
+      outcome: 'pass',
+    },
+    {
+      name: 'its release phase is still running',
+      output: o.herokuReleasesDescribed([
+        [53, 'pending', false, 'Rollback to v51'],
+        [52, 'succeeded', true, 'Deploy 9f8e7d6'],
+      ]),
+      want: 'v51',
+      outcome: 'fail',
+      says: 'progressing',
+    },
+    {
+      name: 'its release phase failed',
+      output: o.herokuReleasesDescribed([
+        [53, 'failed', false, 'Rollback to v51'],
+        [52, 'succeeded', true, 'Deploy 9f8e7d6'],
+      ]),
+      want: 'v51',
+      outcome: 'fail',
+      says: 'did not succeed',
+    },
+    {
+      name: 'a rollback to another release',
+      output: o.herokuReleasesDescribed([[53, 'succeeded', true, 'Rollback to v50']]),
+      want: 'v51',
+      outcome: 'fail',
+      says: 'not the rollback to v51',
+    },
+    {
+      name: 'a later deploy came after the rollback',
+      output: o.herokuReleasesDescribed([
+        [54, 'succeeded', true, 'Deploy 1a2b3c4'],
+        [53, 'succeeded', false, 'Rollback to v51'],
+      ]),
+      want: 'v51',
+      outcome: 'fail',
+    },
+    {
+      name: 'the table',
+      output: '=== shop Releases\nv53  Rollback to v51  oncall@acme.example  1m',
+      want: 'v51',
+      outcome: 'unknown',
+    },
+  ],
+  'cloud-run-traffic': [
+    {
+      name: '100% on the chosen revision',
+      output: o.cloudRunTraffic([{ revisionName: 'hello-00011-k2d', percent: 100 }]),
+      want: 'hello-00011-k2d=100',
+      outcome: 'pass',
+    },
+    {
+      name: '100% on it, plus a tag-only route',
+      output: o.cloudRunTraffic([
+        { revisionName: 'hello-00011-k2d', percent: 100 },
+        { revisionName: 'hello-00012-xaz', tag: 'canary' },
+      ]),
+      want: 'hello-00011-k2d=100',
+      outcome: 'pass',
+    },
+    {
+      name: 'a split',
+      output: o.cloudRunTraffic([
+        { revisionName: 'hello-00011-k2d', percent: 90 },
+        { revisionName: 'hello-00012-xaz', percent: 10 },
+      ]),
+      want: 'hello-00011-k2d=100',
+      outcome: 'fail',
+      says: 'hello-00012-xaz 10%',
+    },
+    {
+      name: 'still on the latest (bad) revision',
+      output: o.cloudRunTraffic([{ revisionName: 'hello-00012-xaz', percent: 100, latestRevision: true }]),
+      want: 'hello-00011-k2d=100',
+      outcome: 'fail',
+    },
+    {
+      name: 'the traffic change not observed yet',
+      output: o.cloudRunTraffic([{ revisionName: 'hello-00012-xaz', percent: 100 }], 'Unknown', 12),
+      want: 'hello-00011-k2d=100',
+      outcome: 'fail',
+      says: 'progressing',
+    },
+    {
+      name: '100% on it but Ready False',
+      output: o.cloudRunTraffic([{ revisionName: 'hello-00011-k2d', percent: 100 }], 'False'),
+      want: 'hello-00011-k2d=100',
+      outcome: 'fail',
+      says: 'not ready',
+    },
+    {
+      name: 'the YAML format',
+      output: 'status:\n  traffic:\n  - percent: 100\n    revisionName: hello-00011-k2d',
+      want: 'hello-00011-k2d=100',
+      outcome: 'unknown',
+    },
+  ],
+  'compose-images': [
+    {
+      name: 'the app pinned, its database listed too',
+      output: 'ghcr.io/acme/web:1.4.2\npostgres:16\n',
+      want: 'ghcr.io/acme/web:1.4.2',
+      outcome: 'pass',
+    },
+    {
+      name: 'docker hub names written two ways',
+      output: 'acme/web:1.4.2\n',
+      want: 'docker.io/acme/web:1.4.2',
+      outcome: 'pass',
+    },
+    {
+      name: 'still the bad tag',
+      output: 'ghcr.io/acme/web:1.5.0\npostgres:16\n',
+      want: 'ghcr.io/acme/web:1.4.2',
+      outcome: 'fail',
+      says: 'not pinned',
+    },
+    {
+      name: 'two services, one not pinned',
+      output: 'ghcr.io/acme/web:1.4.2\nghcr.io/acme/web:1.5.0\n',
+      want: 'ghcr.io/acme/web:1.4.2',
+      outcome: 'fail',
+    },
+    {
+      name: 'a digest pin',
+      output: 'ghcr.io/acme/web@sha256:6c3c624b58dbbcd3c0dd82b4c53f04194d1247c6eebdaab7c610cf7d66709b3b\n',
+      want: 'ghcr.io/acme/web@sha256:6c3c624b58dbbcd3c0dd82b4c53f04194d1247c6eebdaab7c610cf7d66709b3b',
+      outcome: 'pass',
+    },
+    {
+      name: 'the target repository absent',
+      output: 'shop-web\npostgres:16\n',
+      want: 'ghcr.io/acme/web:1.4.2',
+      outcome: 'fail',
+      says: 'no service resolves',
+    },
+    {
+      name: 'a target without tag or digest',
+      output: 'ghcr.io/acme/web\n',
+      want: 'ghcr.io/acme/web',
+      outcome: 'unknown',
+    },
+    {
+      name: 'compose refuses the file',
+      output: 'service "web" refers to undefined volume data: invalid compose project',
+      exit: 15,
+      want: 'ghcr.io/acme/web:1.4.2',
+      outcome: 'unknown',
+    },
+  ],
+  'current-link': [
+    {
+      name: 'current points at the chosen release',
+      output: 'releases/20261128093000\n',
+      want: 'releases/20261128093000',
+      outcome: 'pass',
+    },
+    {
+      name: 'still the bad release',
+      output: 'releases/20261201050000\n',
+      want: 'releases/20261128093000',
+      outcome: 'fail',
+      says: 'not releases/20261128093000',
+    },
+    {
+      name: 'current is not a symlink',
+      output: '',
+      exit: 1,
+      want: 'releases/20261128093000',
+      outcome: 'fail',
+    },
+    {
+      name: 'a trailing slash typed',
+      output: 'releases/20261128093000\n',
+      want: 'releases/20261128093000/',
+      outcome: 'pass',
+    },
+  ],
+  'git-reverted': [
+    {
+      name: 'the revert is on the upstream branch',
+      output: o.gitLog([
+        [
+          '9c1b2a3d4e5f60718293a4b5c6d7e8f901234567',
+          'Revert "web: raise pool size"',
+          'This reverts commit 4f5e6d7c8b9a0f1e2d3c4b5a69788796a5b4c3d2.',
+        ],
+        ['4f5e6d7c8b9a0f1e2d3c4b5a69788796a5b4c3d2', 'web: raise pool size'],
+      ]),
+      want: '4f5e6d7',
+      outcome: 'pass',
+      says: 'reverts 4f5e6d7',
+    },
+    {
+      name: 'squash-merged: the line in the squash message body',
+      output: o.gitLog([
+        [
+          '1111111111111111111111111111111111111111',
+          'Revert "web: raise pool size" (#412)',
+          '* Revert "web: raise pool size"\n\nThis reverts commit 4f5e6d7c8b9a0f1e2d3c4b5a69788796a5b4c3d2.',
+        ],
+      ]),
+      want: '4f5e6d7c8b9a',
+      outcome: 'pass',
+    },
+    {
+      name: 'not merged yet: the bad commit is the newest',
+      output: o.gitLog([['4f5e6d7c8b9a0f1e2d3c4b5a69788796a5b4c3d2', 'web: raise pool size']]),
+      want: '4f5e6d7',
+      outcome: 'fail',
+      says: 'the bad commit is on it',
+    },
+    {
+      name: 'the revert was reverted',
+      output: o.gitLog([
+        [
+          '2222222222222222222222222222222222222222',
+          'Revert "Revert "web: raise pool size""',
+          'This reverts commit 9c1b2a3d4e5f60718293a4b5c6d7e8f901234567.',
+        ],
+        [
+          '9c1b2a3d4e5f60718293a4b5c6d7e8f901234567',
+          'Revert "web: raise pool size"',
+          'This reverts commit 4f5e6d7c8b9a0f1e2d3c4b5a69788796a5b4c3d2.',
+        ],
+      ]),
+      want: '4f5e6d7',
+      outcome: 'fail',
+      says: 'itself reverted',
+    },
+    {
+      name: 'no upstream',
+      output: "fatal: no upstream configured for branch 'hotfix'",
+      exit: 128,
+      want: '4f5e6d7',
+      outcome: 'unknown',
+      says: 'tracks no upstream',
+    },
+    { name: 'a tag name, not an id', output: o.gitLog([]), want: 'v1.2.0', outcome: 'unknown' },
+  ],
   'argocd-manual-sync': [
     { name: 'no syncPolicy at all', output: o.argocdAppPolicy(undefined), outcome: 'pass', says: 'off' },
     {

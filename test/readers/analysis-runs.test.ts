@@ -8,7 +8,9 @@ import {
   analysisRunRef,
   bindAnalysisRun,
   bindRolloutAnalysis,
+  fieldRefValue,
   goDurationSeconds,
+  rolloutSignals,
   type TemplateObject,
 } from '../../src/readers/discovery/analysis-runs.js';
 import type { PathKey } from '../../src/readers/discovery/yaml.js';
@@ -186,6 +188,119 @@ describe('analysis runs bound to templates', () => {
       ['low-count', 'count must be >= failureLimit', 'unknown', undefined],
       ['fine', 'ok', 'unknown', undefined],
       ['job', 'ok', 'job', 120],
+    ]);
+  });
+});
+
+describe('analysis args as the controller resolves them (utils/analysis/helpers.go BuildArgumentsForRolloutAnalysisRun)', () => {
+  const rollout = {
+    body: {
+      metadata: { name: 'orders', labels: { env: 'prod' }, annotations: { team: 'core' } },
+      spec: { replicas: 3, strategy: { canary: { canaryService: 'orders-canary' } } },
+    },
+    at: at('rollout.yaml'),
+  };
+  test.each([
+    ["metadata.labels['env']", 'value prod @metadata.labels.env'],
+    ["metadata.annotations['team']", 'value core @metadata.annotations.team'],
+    ['metadata.name', 'value orders @metadata.name'],
+    ['spec.strategy.canary.canaryService', 'value orders-canary @spec.strategy.canary.canaryService'],
+    ['spec.replicas', 'value 3 @spec.replicas'],
+    ["metadata.labels['region']", 'runtime: the manifest has no such label'],
+    ['metadata.namespace', "runtime: the Rollout's namespace, which no file names"],
+    ['status.alb.canaryTargetGroup.name', "runtime: a field of the live Rollout's status"],
+    ['metadata.uid', 'runtime: a field of the live Rollout (uid'],
+  ])('fieldRef %s → %s', (path, want) => {
+    const v = fieldRefValue(rollout, path, { file: 'rollout.yaml', line: 9 });
+    const got = 'value' in v ? `value ${v.value} @${v.at.note}` : `runtime: ${v.what}`;
+    expect(got.startsWith(want) || got.includes(want.replace('runtime: ', ''))).toBe(true);
+  });
+
+  const tmpl = template(
+    'errors',
+    [
+      {
+        name: 'rate',
+        interval: '{{ args.every }}',
+        successCondition: 'result[0] < 0.02',
+        provider: {
+          prometheus: {
+            query: 'rate{svc="{{args.svc}}",env="{{ args.env }}",hash="{{args.hash}}",w="{{args.window}}"}',
+          },
+        },
+      },
+      { name: 'probe', provider: { web: { url: 'https://p/check?token={{args.token}}&x={{args.nobody}}' } } },
+    ],
+    {
+      args: [
+        { name: 'svc' },
+        { name: 'env' },
+        { name: 'hash' },
+        { name: 'every', value: '5m' },
+        { name: 'window', value: '2m' },
+        { name: 'token', valueFrom: { secretKeyRef: { name: 'metrics-api', key: 'token' } } },
+        { name: 'nobody' },
+      ],
+    },
+  );
+  const workload = (args: unknown[]) => ({
+    kind: 'Rollout',
+    name: 'orders',
+    platform: 'argo-rollouts' as const,
+    images: [],
+    settings: {},
+    config: [],
+    argoRollouts: {
+      analysisTemplates: ['errors'],
+      backgroundAnalysis: analysisRunRef(
+        { templates: [{ templateName: 'errors' }], args },
+        at('rollout.yaml'),
+        rollout,
+      ),
+    },
+  });
+
+  test("the Rollout's value, fieldRef and template defaults fill the query; hash, Secret and an arg nobody passes stay named placeholders with an unknown each", () => {
+    const w = workload([
+      { name: 'svc', value: 'orders-canary' },
+      { name: 'env', valueFrom: { fieldRef: { fieldPath: "metadata.labels['env']" } } },
+      { name: 'hash', valueFrom: { podTemplateHashValue: 'Latest' } },
+      { name: 'every', value: '1m' },
+    ]);
+    const { signals, unknowns } = rolloutSignals(w, [tmpl]);
+    expect(signals.map((s) => [s.name, s.query, s.condition])).toEqual([
+      [
+        'errors/rate',
+        'rate{svc="orders-canary",env="prod",hash="<args.hash>",w="2m"}',
+        'success when result[0] < 0.02; every 1m',
+      ],
+      ['errors/probe', 'https://p/check?token=<args.token>&x=<args.nobody>', undefined],
+    ]);
+    expect(signals[0]?.measurements).toEqual({ count: 1, interval: '1m' });
+    expect(unknowns.map((u) => `${u.subject} @${u.at?.file}: ${u.reason.split(':')[0]}`)).toEqual([
+      'analysis arg hash of errors @rollout.yaml: podTemplateHashValue Latest',
+      'analysis arg nobody of errors @errors.yaml: errors declares it with no value and the background analysis of rollout orders passes none',
+      'analysis arg token of errors @errors.yaml: secretKeyRef',
+    ]);
+    // the Secret is named, never read: its reason names the Secret and key only
+    expect(unknowns.find((u) => u.subject.includes('token'))?.reason).toContain(
+      'key token of Secret metrics-api',
+    );
+  });
+
+  test('a literal value the Rollout passes wins over the Secret the template reads', () => {
+    const { signals, unknowns } = rolloutSignals(
+      workload([
+        { name: 'token', value: 'public-demo' },
+        { name: 'nobody', value: 'x' },
+      ]),
+      [tmpl],
+    );
+    expect(signals[1]?.query).toBe('https://p/check?token=public-demo&x=x');
+    expect(unknowns.map((u) => u.subject)).toEqual([
+      'analysis arg env of errors',
+      'analysis arg hash of errors',
+      'analysis arg svc of errors',
     ]);
   });
 });

@@ -2,16 +2,20 @@
  * Unknown is never pass: a read-only command check whose output nothing reads and whose exit code
  * does not decide (a `get`, `describe`, `log`) is read by the person on call. A table on
  * readByPerson, and how the guided script runs such a check (shown, then asked), on a hand-made plan
- * and on every fixture plan.
+ * and on every fixture plan. The person-read checks are counted, per fixture and per platform: a check
+ * that loses its probe (or a new one that nothing reads) changes a count and fails here.
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze, loadService, plan } from '../../src/index.js';
 import type { Check } from '../../src/model/plan.js';
+import { PLATFORM_IDS, type PlatformId } from '../../src/model/service.js';
+import { PLATFORMS } from '../../src/platforms/index.js';
 import { readByPerson } from '../../src/renderers/check-text.js';
 import { renderSh } from '../../src/renderers/sh.js';
 import { ROOT } from '../helpers/cli.js';
+import { ctxOf, everyFact } from '../platforms/helpers.js';
 import { lowRiskPlan } from './plans.js';
 
 const get: Check = {
@@ -62,15 +66,80 @@ describe('every fixture plan: the checks a person reads are asked in the guided 
     const base = await loadService(join(REPOS, repo), { release: false });
     const names = base.workloads.length > 1 ? base.workloads.map((w) => `${w.kind}/${w.name}`) : [undefined];
     const notAsked: string[] = [];
+    const byPerson: string[] = [];
     for (const workload of names) {
       const svc = await loadService(join(REPOS, repo), { release: false, ...(workload ? { workload } : {}) });
       const p = plan(svc, analyze(svc));
       const sh = renderSh(p);
-      const checks = [...p.runbook.map((s) => s.check), ...p.gates.map((g) => g.check)];
-      for (const c of checks.filter(readByPerson))
+      const checks = [
+        ...p.runbook.map((s) => [s.id, s.check] as const),
+        ...p.gates.map((g) => [g.id, g.check] as const),
+      ];
+      for (const [id, c] of checks.filter(([, c]) => readByPerson(c))) {
+        byPerson.push(`${workload ?? svc.deploy.platform} ${id}`);
         if (!sh.includes(`Does the output above show: ${c.expect}?`))
           notAsked.push(`${workload ?? ''} ${c.expect}`);
+      }
     }
     expect(notAsked).toEqual([]);
+    expect(byPerson.sort()).toEqual([...(PERSON_READ_IN_FIXTURES[repo] ?? [])].sort());
+  });
+});
+
+/**
+ * The checks still read by the person on call in the fixtures: only the Argo Rollouts abort (see
+ * PERSON_READ_BY_PLATFORM). Flux suspend/resume, the helm rollback and the git revert read probes.
+ */
+const PERSON_READ_IN_FIXTURES: Record<string, string[]> = {
+  'rollouts-canary': [
+    'Rollout/payments rollouts-abort',
+    'Rollout/search rollouts-abort',
+    'Rollout/checkout rollouts-abort',
+    'Rollout/orders rollouts-abort',
+  ],
+  'shop-monorepo': ['Rollout/storefront rollouts-abort'],
+};
+
+/**
+ * Per platform, on a context where every name is known: the rollback steps, gates and status checks a
+ * person still reads, and why no probe decides them.
+ */
+const PERSON_READ_BY_PLATFORM: Record<PlatformId, string[]> = {
+  kubernetes: [],
+  helm: [],
+  // the tree's text (Status Degraded, traffic on the stable ReplicaSet): the argo-rollouts-phase probe
+  // reads the JSON; the abort check is the Argo Rollouts work's to move (see the session report)
+  'argo-rollouts': ['rollouts-abort'],
+  argocd: [],
+  flux: [],
+  ecs: [],
+  lambda: [],
+  'cloud-run': [],
+  nomad: [],
+  heroku: [],
+  vm: [],
+  // "shows only the reverse of the bad change" is a review of the plan, not a value to compare
+  terraform: ['terraform-plan'],
+  compose: [],
+};
+
+describe('every platform: the checks a person still reads, counted', () => {
+  it.each(PLATFORM_IDS.map((id) => [id]))('%s', (id) => {
+    const p = PLATFORMS[id];
+    if (!p) throw new Error(id);
+    const found = new Set<string>();
+    for (const ctx of [
+      ctxOf(id),
+      ctxOf(id, { ...everyFact('x'), vm: { ...everyFact('x').vm, releasesDir: '/srv/x/releases' } }),
+      ctxOf(id, { kind: 'HelmRelease' }),
+    ]) {
+      const checks = [
+        ...p.rollback(ctx).steps.map((s) => [s.id, s.check] as const),
+        ['revision', p.revisionCheck?.(ctx)] as const,
+        ['deploy-state', p.deployStateCheck?.(ctx)] as const,
+      ];
+      for (const [sid, c] of checks) if (c && readByPerson(c)) found.add(sid);
+    }
+    expect([...found].sort()).toEqual(PERSON_READ_BY_PLATFORM[id]);
   });
 });

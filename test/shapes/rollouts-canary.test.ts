@@ -310,3 +310,47 @@ describe('fixture rollouts-canary: orders, a Rollout no file gives a namespace',
     expect(r.calls.some((c) => c.join(' ').startsWith('kubectl argo rollouts undo -n'))).toBe(true);
   });
 });
+
+describe('fixture rollouts-canary: trigger queries with the args each Rollout passes', () => {
+  it.each([
+    [
+      'rollout/orders',
+      'orders-error-rate/error-rate',
+      'sum(rate(http_requests_total{service="orders-canary",env="prod",rollouts_pod_template_hash="<args.canary-hash>",code=~"5.."}[2m])) / sum(rate(http_requests_total{service="orders-canary",rollouts_pod_template_hash="<args.canary-hash>"}[2m]))',
+    ],
+    [
+      'rollout/orders',
+      'orders-error-rate/checkout-probe',
+      'https://probe.internal/check?service=orders-canary&token=<args.api-token>',
+    ],
+    [
+      'rollout/payments',
+      'http-error-rate/error-rate',
+      'sum(rate(http_requests_total{service="payments-active",code=~"5.."}[2m])) / sum(rate(http_requests_total{service="payments-active"}[2m]))',
+    ],
+    [
+      'rollout/payments',
+      'payments-smoke/checkout-flow',
+      'http://payments-preview.shop.svc.cluster.local/internal/smoke',
+    ],
+  ])('%s: %s', async (workload, signal, query) => {
+    const p = await design('rollouts-canary', workload);
+    const c = p.trigger.criteria.find((x) => x.signal === signal);
+    expect(c?.query).toBe(query);
+    for (const format of ['md', 'json', 'sh', 'html']) expect(render(p, format)).not.toContain('{{');
+  });
+
+  it('orders: the pod-template-hash and the Secret stay named placeholders, each with an unknown; the step arg interval of checkout is 1m', async () => {
+    const p = await design('rollouts-canary', 'rollout/orders');
+    expect(p.unknowns.map((u) => [u.subject, u.at?.file, u.at?.line])).toEqual(
+      expect.arrayContaining([
+        ['analysis arg canary-hash of orders-error-rate', 'k8s-orders/rollout.yaml', 37],
+        ['analysis arg api-token of orders-error-rate', 'k8s-orders/analysis.yaml', 14],
+      ]),
+    );
+    const checkout = await design('rollouts-canary', 'rollout/checkout');
+    const smoke = checkout.trigger.criteria.find((x) => x.signal === 'checkout-smoke/error-budget');
+    expect(smoke?.condition).toContain('1m');
+    expect(checkout.unknowns.some((u) => u.subject.startsWith('analysis arg'))).toBe(false);
+  });
+});

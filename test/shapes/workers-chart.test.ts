@@ -36,6 +36,11 @@ function facts(ws: Workload[]): Record<string, string[]> {
       const s = w.settings[k] as { value: unknown; at?: { file: string; line: number } } | undefined;
       return s ? [`${k}=${String(s.value)}@${s.at?.file}:${s.at?.line}`] : [];
     });
+    const a = w.autoscaler;
+    if (a)
+      out[`${w.kind.toLowerCase()}/${w.name}`]?.push(
+        `autoscaler=${a.name} ${a.minReplicas}..${a.maxReplicas}@${a.maxAt?.file}:${a.maxAt?.line}`,
+      );
   }
   return out;
 }
@@ -54,18 +59,18 @@ async function withoutHelm() {
 
 const EXPECTED: Record<string, string[]> = {
   'deployment/helpdesk-audit-log': [
-    `replicas=1@${V}:40`,
+    `replicas=1@${V}:42`,
     `maxSurge=1@${T}/consumers.yaml:14`,
     `maxUnavailable=0@${T}/consumers.yaml:15`,
-    `readinessPeriodSeconds=30@${V}:50`,
+    `readinessPeriodSeconds=30@${V}:52`,
     `readinessFailureThreshold=3@${T}/consumers.yaml:34`,
   ],
   'deployment/helpdesk-billing-events': [
-    `replicas=3@${V}:43`,
-    `maxSurge=2@${V}:44`,
+    `replicas=3@${V}:45`,
+    `maxSurge=2@${V}:46`,
     `maxUnavailable=0@${T}/consumers.yaml:15`,
-    `readinessPeriodSeconds=15@${V}:46`,
-    `readinessFailureThreshold=4@${V}:47`,
+    `readinessPeriodSeconds=15@${V}:48`,
+    `readinessFailureThreshold=4@${V}:49`,
   ],
   'deployment/helpdesk': [
     `replicas=3@${V}:7`,
@@ -73,15 +78,16 @@ const EXPECTED: Record<string, string[]> = {
     `readinessFailureThreshold=3@${V}:13`,
   ],
   'deployment/helpdesk-worker-indexer': [
-    `replicas=1@${V}:28`,
-    `strategy=Recreate@${V}:32`,
-    `terminationGracePeriodSeconds=300@${V}:30`,
+    `replicas=1@${V}:30`,
+    `strategy=Recreate@${V}:34`,
+    `terminationGracePeriodSeconds=300@${V}:32`,
   ],
   'deployment/helpdesk-worker-mailer': [
     `replicas=2@${V}:19`,
     `readinessPeriodSeconds=10@${V}:24`,
     `readinessFailureThreshold=6@${V}:25`,
     `terminationGracePeriodSeconds=60@${T}/workers.yaml:29`,
+    `autoscaler=helpdesk-worker-mailer 2..8@${V}:27`,
   ],
 };
 
@@ -95,19 +101,26 @@ describe('fixture workers-chart, helm template off (ROLLBOOK_HELM=off)', () => {
 
   it('an unknown at each range line says rollbook expanded it and names what it approximated', async () => {
     const d = await withoutHelm();
-    const loops = d.unknowns.filter((u) => u.reason.includes('rollbook expanded "range'));
+    const loops = d.unknowns.filter(
+      (u) => u.reason.includes('rollbook expanded "range') && u.reason.includes(' Deployment'),
+    );
     expect(loops.map((u) => `${u.at?.file}:${u.at?.line}`)).toEqual([
       `${T}/consumers.yaml:1`,
       `${T}/workers.yaml:1`,
     ]);
     const [consumers, workers] = loops.map((u) => u.reason);
-    expect(consumers).toContain(`over .Values.consumers (2 items at ${V}:41; in list order)`);
+    expect(consumers).toContain(`over .Values.consumers (2 items at ${V}:43; in list order)`);
     expect(consumers).toContain('2 Deployments (helpdesk-audit-log, helpdesk-billing-events)');
     expect(consumers).not.toContain('approximated');
     expect(workers).toContain(
       `over .Values.workers (3 entries (exports, indexer, mailer) at ${V}:16; map keys in sorted order, as Go templates iterate them)`,
     );
     expect(workers).toContain('2 Deployments (helpdesk-worker-indexer, helpdesk-worker-mailer)');
+    // the per-worker HPA loop: an `and` over the element, the indexer has no autoscaling
+    const hpa = d.unknowns.find((u) => u.at?.file === `${T}/worker-hpa.yaml`);
+    expect(hpa?.reason).toContain(
+      '1 HorizontalPodAutoscaler (helpdesk-worker-mailer), each bound to the workload it targets or selects',
+    );
     // the checksum only helm computes is named, with its line
     expect(workers).toContain(
       `approximated inside the loop (placeholders, or conditions assumed true): ${T}/workers.yaml:24: {{ include (print $.Template.BasePath "/configmap.yaml") $ | sha256sum }}`,

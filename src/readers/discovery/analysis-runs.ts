@@ -8,10 +8,27 @@
  * - any of them may be `{{args.NAME}}`, resolved from the Rollout's args, else the template's default.
  * Templates are merged into one run (their metrics side by side); a reference to a template no file
  * defines is kept as missing.
+ *
+ * Args, as the controller resolves them when it creates a run (docs/features/analysis.md "Analysis
+ * Template Arguments"; utils/analysis/helpers.go BuildArgumentsForRolloutAnalysisRun; the
+ * placeholder syntax `{{ args.NAME }}`, spaces trimmed: utils/template/template.go ResolveArgs):
+ * - the Rollout's `args` (a canary step's `analysis.args`, the background `analysis.args`, blueGreen
+ *   pre/postPromotionAnalysis `args`) override the template's `spec.args[].value` defaults;
+ * - a Rollout arg's `valueFrom.podTemplateHashValue: Stable | Latest` is the pod-template-hash of
+ *   that ReplicaSet: it exists only in the cluster;
+ * - a Rollout arg's `valueFrom.fieldRef.fieldPath` beginning with `metadata` is read with
+ *   Kubernetes' fieldpath (metadata.name, metadata.namespace, metadata.labels['k'],
+ *   metadata.annotations['k']); any other path is a field of the Rollout object (spec.…, or status.…
+ *   which only the live object has), split on `.`, `[`, `]` (extractValueFromRollout);
+ * - a template arg's `valueFrom.secretKeyRef` is read from the Secret by the controller: rollbook
+ *   never reads nor prints it.
+ * What only the cluster knows stays a named placeholder `<args.NAME>`, with an unknown saying what
+ * it is.
  */
 import type { AnalysisMetricFacts, AnalysisRunFacts } from '../../model/facts.js';
-import type { Evidence, Setting, Workload } from '../../model/service.js';
-import { arr, get, isObj, num, obj, type PathKey, str } from './yaml.js';
+import type { Evidence, Setting, Signal, Unknown, Workload } from '../../model/service.js';
+import { rollbackComparison } from './analysis-condition.js';
+import { arr, durationSeconds, get, isObj, num, obj, type PathKey, str } from './yaml.js';
 
 const GO_UNITS: Readonly<Record<string, number>> = {
   ns: 1e-9,
@@ -60,24 +77,116 @@ function refName(t: unknown): string | undefined {
   return n ? `${get(t, 'clusterScope') === true ? 'cluster:' : ''}${n}` : undefined;
 }
 
+/** A Rollout's manifest, for the args it reads from its own fields (valueFrom.fieldRef). */
+export interface RolloutObject {
+  body: unknown;
+  at: (path: PathKey[]) => Evidence;
+}
+
+type ArgValue = { value: string; at: Evidence } | { what: string; at: Evidence };
+
+/** A `valueFrom.fieldRef.fieldPath` of a Rollout arg, read from the manifest (see the header). */
+export function fieldRefValue(rollout: RolloutObject, fieldPath: string, at: Evidence): ArgValue {
+  const fp = fieldPath.trim();
+  const live = (why: string): ArgValue => ({ what: `fieldRef ${fp}: ${why}`, at });
+  const scalar = (path: PathKey[], missing: string): ArgValue => {
+    const v = get(rollout.body, ...path);
+    return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
+      ? { value: String(v), at: rollout.at(path) }
+      : live(missing);
+  };
+  if (fp.startsWith('metadata')) {
+    const keyed = /^metadata\.(labels|annotations)\['([^']*)'\]$/.exec(fp);
+    if (keyed?.[1] && keyed[2] !== undefined)
+      return scalar(
+        ['metadata', keyed[1], keyed[2]],
+        `the manifest has no such ${keyed[1] === 'labels' ? 'label' : 'annotation'}: the controller passes what the live Rollout carries (an empty string when it has none)`,
+      );
+    if (fp === 'metadata.name') return scalar(['metadata', 'name'], 'the live Rollout name');
+    if (fp === 'metadata.namespace')
+      return scalar(['metadata', 'namespace'], "the Rollout's namespace, which no file names");
+    return live('a field of the live Rollout (uid, the whole label or annotation map) that no file holds');
+  }
+  const path = fp.split(/[.[\]]+/).filter((p) => p !== '');
+  if (path[0] === 'status') return live("a field of the live Rollout's status, set by the controller");
+  return scalar(
+    path.map((p) => (/^\d+$/.test(p) ? Number(p) : p)),
+    'not a plain value in the manifest: the controller reads the live Rollout',
+  );
+}
+
 /**
  * The run an `analysis:` block of a Rollout asks for (inline step or background): its templates and
- * the args it passes with a literal value. `at` locates paths inside the block.
+ * the args it passes: a `value`, a `valueFrom.fieldRef` read from the Rollout's manifest (`rollout`),
+ * or what only the cluster knows (`runtimeArgs`). `at` locates paths inside the block.
  */
-export function analysisRunRef(block: unknown, at: (path: PathKey[]) => Evidence): AnalysisRunFacts {
+export function analysisRunRef(
+  block: unknown,
+  at: (path: PathKey[]) => Evidence,
+  rollout?: RolloutObject,
+): AnalysisRunFacts {
   const templates = arr(get(block, 'templates'))
     .map(refName)
     .filter((n): n is string => n !== undefined);
   const run: AnalysisRunFacts = { templates, metrics: [], missing: [], at: at([]) };
   const args: Record<string, Setting<string>> = {};
+  const runtime: NonNullable<AnalysisRunFacts['runtimeArgs']> = {};
   arr(get(block, 'args')).forEach((a, i) => {
     const name = str(get(a, 'name'));
+    if (!name) return;
     const value = get(a, 'value');
-    if (name && (typeof value === 'string' || typeof value === 'number'))
+    const hash = str(get(a, 'valueFrom', 'podTemplateHashValue'));
+    const field = str(get(a, 'valueFrom', 'fieldRef', 'fieldPath'));
+    if (typeof value === 'string' || typeof value === 'number')
       args[name] = { value: String(value), at: at(['args', i, 'value']) };
+    else if (hash)
+      runtime[name] = {
+        what: `podTemplateHashValue ${hash}: the pod-template-hash of the ${hash === 'Stable' ? 'stable' : 'newest (Latest)'} ReplicaSet, which exists only once the controller created it (kubectl get replicasets -L rollouts-pod-template-hash lists it)`,
+        at: at(['args', i, 'valueFrom', 'podTemplateHashValue']),
+      };
+    else if (field) {
+      const v = rollout
+        ? fieldRefValue(rollout, field, at(['args', i, 'valueFrom', 'fieldRef']))
+        : { what: `fieldRef ${field}`, at: at(['args', i, 'valueFrom', 'fieldRef']) };
+      if ('value' in v) args[name] = v;
+      else runtime[name] = v;
+    }
   });
   if (Object.keys(args).length) run.args = args;
+  if (Object.keys(runtime).length) run.runtimeArgs = runtime;
   return run;
+}
+
+/** A template's own args: `value` defaults, `valueFrom` (a Secret) only the cluster reads, and every name it declares. */
+export function templateArgs(t: TemplateObject): {
+  args: Record<string, Setting<string>>;
+  runtime: Record<string, { what: string; at: Evidence }>;
+  declared: Map<string, Evidence>;
+} {
+  const args: Record<string, Setting<string>> = {};
+  const runtime: Record<string, { what: string; at: Evidence }> = {};
+  const declared = new Map<string, Evidence>();
+  arr(get(t.body, 'spec', 'args')).forEach((a, i) => {
+    const name = str(get(a, 'name'));
+    if (!name) return;
+    declared.set(name, t.at(['spec', 'args', i]));
+    const value = get(a, 'value');
+    const secret = get(a, 'valueFrom', 'secretKeyRef');
+    const field = str(get(a, 'valueFrom', 'fieldRef', 'fieldPath'));
+    if (typeof value === 'string' || typeof value === 'number')
+      args[name] = { value: String(value), at: t.at(['spec', 'args', i, 'value']) };
+    else if (isObj(secret))
+      runtime[name] = {
+        what: `secretKeyRef: key ${str(secret.key) ?? '?'} of Secret ${str(secret.name) ?? '?'}, read by the controller in the cluster (rollbook never reads nor prints a secret)`,
+        at: t.at(['spec', 'args', i, 'valueFrom', 'secretKeyRef']),
+      };
+    else if (field)
+      runtime[name] = {
+        what: `fieldRef ${field}, read by the controller in the cluster`,
+        at: t.at(['spec', 'args', i, 'valueFrom', 'fieldRef']),
+      };
+  });
+  return { args, runtime, declared };
 }
 
 /** An AnalysisTemplate or ClusterAnalysisTemplate object, and where its paths are. */
@@ -87,6 +196,24 @@ export interface TemplateObject {
   namespace?: string;
   body: unknown;
   at: (path: PathKey[]) => Evidence;
+}
+
+/** The template a reference names: an AnalysisTemplate of the namespace (or any, when either is unknown), a ClusterAnalysisTemplate by name. */
+function findTemplate(
+  ref: string,
+  templates: TemplateObject[],
+  namespace: string | undefined,
+): TemplateObject | undefined {
+  const cluster = ref.startsWith('cluster:');
+  const name = cluster ? ref.slice('cluster:'.length) : ref;
+  return templates.find(
+    (o) =>
+      o.name === name &&
+      (cluster
+        ? o.kind === 'ClusterAnalysisTemplate'
+        : o.kind === 'AnalysisTemplate' &&
+          (namespace === undefined || o.namespace === undefined || o.namespace === namespace)),
+  );
 }
 
 /**
@@ -101,16 +228,7 @@ export function bindAnalysisRun(
   run.metrics = [];
   run.missing = [];
   for (const ref of run.templates) {
-    const cluster = ref.startsWith('cluster:');
-    const name = cluster ? ref.slice('cluster:'.length) : ref;
-    const t = templates.find(
-      (o) =>
-        o.name === name &&
-        (cluster
-          ? o.kind === 'ClusterAnalysisTemplate'
-          : o.kind === 'AnalysisTemplate' &&
-            (namespace === undefined || o.namespace === undefined || o.namespace === namespace)),
-    );
+    const t = findTemplate(ref, templates, namespace);
     if (!t) {
       run.missing.push(ref);
       continue;
@@ -125,14 +243,7 @@ export function templateMetrics(
   t: TemplateObject,
   runArgs: Record<string, Setting<string>>,
 ): AnalysisMetricFacts[] {
-  const args: Record<string, Setting<string>> = {};
-  arr(get(t.body, 'spec', 'args')).forEach((a, i) => {
-    const name = str(get(a, 'name'));
-    const value = get(a, 'value');
-    if (name && (typeof value === 'string' || typeof value === 'number'))
-      args[name] = { value: String(value), at: t.at(['spec', 'args', i, 'value']) };
-  });
-  Object.assign(args, runArgs);
+  const args: Record<string, Setting<string>> = { ...templateArgs(t).args, ...runArgs };
   return arr(get(t.body, 'spec', 'metrics')).flatMap((m, i) => {
     if (!isObj(m)) return [];
     const path = ['spec', 'metrics', i];
@@ -221,4 +332,156 @@ export function bindRolloutAnalysis(w: Workload, templates: TemplateObject[]): v
   const a = w.argoRollouts;
   for (const run of [a?.backgroundAnalysis, a?.prePromotionAnalysis, a?.postPromotionAnalysis])
     if (run) bindAnalysisRun(run, templates, w.namespace);
+}
+
+const ARG_REF = /\{\{\s*args\.([\w.-]+)\s*\}\}/g;
+
+/** The placeholder of an arg no file resolves. */
+export function argPlaceholder(name: string): string {
+  return `<args.${name}>`;
+}
+
+/** Every string of a value with its `{{args.NAME}}` replaced (the controller substitutes the whole metric: ResolveMetricArgs). */
+function substitute(v: unknown, f: (name: string) => string): unknown {
+  if (typeof v === 'string') return v.replace(ARG_REF, (_m, name: string) => f(name));
+  if (Array.isArray(v)) return v.map((x) => substitute(x, f));
+  if (isObj(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, substitute(x, f)]));
+  return v;
+}
+
+function formatDuration(s: number): string {
+  if (s % 3600 === 0) return `${s / 3600}h`;
+  if (s % 60 === 0) return `${s / 60}m`;
+  return `${s}s`;
+}
+
+/**
+ * A template's metrics as trigger signals, their `{{args.NAME}}` replaced by `arg(NAME)` (by
+ * default: the template's own value defaults, else the placeholder `<args.NAME>`).
+ */
+export function metricSignals(t: TemplateObject, arg?: (name: string) => string): Signal[] {
+  const defaults = arg ? undefined : templateArgs(t).args;
+  const f = arg ?? ((name: string) => defaults?.[name]?.value ?? argPlaceholder(name));
+  return arr(get(t.body, 'spec', 'metrics')).flatMap((raw, i) => {
+    const m = substitute(raw, f);
+    if (!isObj(m)) return [];
+    const name = str(m.name) ?? `metric-${i}`;
+    const provider = obj(m.provider);
+    const providerName = Object.keys(provider)[0];
+    const p = providerName ? obj(provider[providerName]) : {};
+    const query = str(p.query) ?? str(p.metricQuery) ?? str(get(p, 'queries', 'a')) ?? str(p.url);
+    const success = str(m.successCondition);
+    const failure = str(m.failureCondition);
+    const conds: string[] = [];
+    if (success) conds.push(`success when ${success}`);
+    if (failure) conds.push(`failure when ${failure}`);
+    const interval = str(m.interval);
+    const failureLimit =
+      typeof m.failureLimit === 'string' && /^\s*\d+\s*$/.test(m.failureLimit)
+        ? Number(m.failureLimit)
+        : num(m.failureLimit);
+    if (interval) conds.push(`every ${interval}`);
+    if (failureLimit !== undefined) conds.push(`failureLimit ${failureLimit}`);
+    const sig: Signal = {
+      name: `${t.name}/${name}`,
+      metric: name,
+      source: `argo-rollouts ${t.kind} ${t.name}`,
+      at: t.at(['spec', 'metrics', i]),
+    };
+    if (query) sig.query = query.trim();
+    if (conds.length) sig.condition = conds.join('; ');
+    const rollback = rollbackComparison(success, failure);
+    if (rollback) {
+      sig.op = rollback.op;
+      sig.threshold = rollback.threshold;
+    } else if (success || failure) {
+      sig.expression = { ...(success ? { success } : {}), ...(failure ? { failure } : {}) };
+    }
+    const iv = durationSeconds(interval);
+    if (interval && iv !== undefined) {
+      // the analysis fails once more than failureLimit measurements failed
+      const count = Math.max(1, (failureLimit ?? 0) + 1);
+      sig.measurements = { count, interval };
+      sig.for = formatDuration(iv * count);
+      sig.forSeconds = iv * count;
+    }
+    return [sig];
+  });
+}
+
+/** Each AnalysisRun of a Rollout with what names it in words (the run's label). */
+function rolloutRuns(w: Workload): { label: string; run: AnalysisRunFacts }[] {
+  const a = w.argoRollouts;
+  return [
+    ...(a?.backgroundAnalysis ? [{ label: 'background analysis', run: a.backgroundAnalysis }] : []),
+    ...(w.canarySteps ?? []).flatMap((s, i) =>
+      s.analysis ? [{ label: `canary step ${i + 1} analysis`, run: s.analysis }] : [],
+    ),
+    ...(a?.prePromotionAnalysis ? [{ label: 'prePromotionAnalysis', run: a.prePromotionAnalysis }] : []),
+    ...(a?.postPromotionAnalysis ? [{ label: 'postPromotionAnalysis', run: a.postPromotionAnalysis }] : []),
+  ];
+}
+
+/**
+ * The trigger signals of a Rollout's analysis templates with the args of the runs that use them (the
+ * Rollout's, over the template's defaults), and an unknown for each arg left a placeholder: one only
+ * the cluster knows (a pod-template-hash, a Secret, a status field) or one nobody supplies (the
+ * controller then refuses to create the run). A template two runs use with different args gives one
+ * signal per run, named after the run.
+ */
+export function rolloutSignals(
+  w: Workload,
+  templates: TemplateObject[],
+): { signals: Signal[]; unknowns: Unknown[] } {
+  const signals: Signal[] = [];
+  const unknowns = new Map<string, Unknown>();
+  const seen = new Map<string, string>();
+  for (const { label, run } of rolloutRuns(w)) {
+    for (const ref of run.templates) {
+      const t = findTemplate(ref, templates, w.namespace);
+      if (!t) continue;
+      const own = templateArgs(t);
+      const values: Record<string, Setting<string>> = { ...own.args };
+      const runtime: Record<string, { what: string; at?: Evidence }> = { ...own.runtime };
+      for (const [k, v] of Object.entries(run.args ?? {})) {
+        values[k] = v;
+        delete runtime[k];
+      }
+      for (const [k, v] of Object.entries(run.runtimeArgs ?? {})) {
+        runtime[k] = v;
+        delete values[k];
+      }
+      const unresolved = new Set<string>();
+      const made = metricSignals(t, (name) => {
+        const v = values[name];
+        if (v) return v.value;
+        unresolved.add(name);
+        return argPlaceholder(name);
+      });
+      for (const name of [...unresolved].sort()) {
+        const r = runtime[name];
+        const u: Unknown = r
+          ? {
+              subject: `analysis arg ${name} of ${ref}`,
+              reason: `${r.what}: the trigger signals of ${ref} show it as ${argPlaceholder(name)} (${label} of rollout ${w.name})`,
+              ...(r.at ? { at: r.at } : {}),
+            }
+          : {
+              subject: `analysis arg ${name} of ${ref}`,
+              reason: `${ref} ${own.declared.has(name) ? 'declares it with no value' : 'uses it without declaring it'} and the ${label} of rollout ${w.name} passes none: the controller refuses to create the AnalysisRun (argument "${name}" was not supplied); the trigger signals show it as ${argPlaceholder(name)}`,
+              at: own.declared.get(name) ?? t.at(['spec', 'metrics']),
+            };
+        const key = `${u.subject}\u0000${u.at?.file ?? ''}:${u.at?.line ?? ''}`;
+        if (!unknowns.has(key)) unknowns.set(key, u);
+      }
+      for (const sig of made) {
+        const key = `${sig.query ?? ''}\u0000${sig.condition ?? ''}`;
+        const before = seen.get(sig.name);
+        if (before === key) continue;
+        if (before === undefined) seen.set(sig.name, key);
+        signals.push(before === undefined ? sig : { ...sig, name: `${sig.name} (${label})` });
+      }
+    }
+  }
+  return { signals, unknowns: [...unknowns.values()] };
 }

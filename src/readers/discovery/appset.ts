@@ -37,6 +37,8 @@ export interface RepoView {
   files: readonly string[];
   /** The first document of a YAML or JSON file, undefined when the file was not read. */
   data(rel: string): unknown;
+  /** How many YAML documents a file holds (read or skipped). */
+  documents?(rel: string): number;
 }
 
 /** One Application an ApplicationSet generates. */

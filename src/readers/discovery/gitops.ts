@@ -37,10 +37,16 @@ export function managesDir(m: Manager, dir: string): boolean {
 /**
  * How to list what an ApplicationSet generated, read-only: its template's literal labels select
  * them (`kubectl get applications.argoproj.io -l`, in the template's or the ApplicationSet's
- * namespace, else every namespace); without labels, `argocd appset generate FILE` asks the Argo CD
- * server to render the generators (a dry run: nothing is created).
+ * namespace, else every namespace); without labels, `argocd appset generate -- FILE` asks the Argo
+ * CD API server to render the generators of the ApplicationSet in FILE and prints the Applications
+ * (a table; `-o yaml` for the manifests), creating nothing (argo-cd
+ * cmd/argocd/commands/applicationset.go NewApplicationSetGenerateCommand, added in v2.13 by
+ * argoproj/argo-cd#19518; server/applicationset Generate still checks the caller may create
+ * ApplicationSets in the project). It reads every YAML document of FILE as an ApplicationSet and
+ * refuses a file of more than one ("Input file must contain one ApplicationSet"): for such a file the
+ * Applications are listed with the ApplicationSet that owns each (its ownerReference), from the cluster.
  */
-export function appsetLookup(o: KObj): string[] {
+export function appsetLookup(o: KObj, documents = 1): string[] {
   const meta = obj(get(o.body, 'spec', 'template', 'metadata'));
   const labels = Object.entries(obj(meta.labels)).flatMap(([k, v]) => {
     const s = str(v);
@@ -48,7 +54,17 @@ export function appsetLookup(o: KObj): string[] {
       ? [`${k}=${s}`]
       : [];
   });
-  if (labels.length === 0) return ['argocd', 'appset', 'generate', '--', o.doc.file];
+  if (labels.length === 0)
+    return documents > 1
+      ? [
+          'kubectl',
+          'get',
+          'applications.argoproj.io',
+          '-A',
+          '-o',
+          'custom-columns=NAMESPACE:.metadata.namespace,NAME:.metadata.name,APPLICATIONSET:.metadata.ownerReferences[0].name',
+        ]
+      : ['argocd', 'appset', 'generate', '--', o.doc.file];
   const ns = [str(meta.namespace), o.namespace].find((n) => n !== undefined && n !== '' && !/\{\{/.test(n));
   return [
     'kubectl',
@@ -146,7 +162,7 @@ export function managerOf(o: KObj, repo: RepoView): Manager | undefined {
     if (o.kind === 'ApplicationSet') {
       m.apps = generatedApps(o.body, repo);
       m.nameAt = at(['spec', 'template', 'metadata', 'name']);
-      m.lookup = appsetLookup(o);
+      m.lookup = appsetLookup(o, repo.documents?.(o.doc.file));
       for (const a of m.apps)
         if (a.path !== undefined && dirs.has(a.path) && !paths.includes(a.path)) paths.push(a.path);
     }

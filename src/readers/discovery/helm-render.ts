@@ -269,12 +269,12 @@ const FUNCS = new Map<string, (a: Evaluated[], env: Env) => Evaluated>(
         let i = 0;
         return plain(f).replace(/%[sdv]/g, () => plain(rest[i++]));
       }),
-    not: (a: Evaluated[]) => withArgs(a, ([v]) => !truthy(v)),
-    and: (a: Evaluated[]) => withArgs(a, (vs) => vs.find((v) => !truthy(v)) ?? vs[vs.length - 1]),
-    or: (a: Evaluated[]) => withArgs(a, (vs) => vs.find((v) => truthy(v)) ?? vs[vs.length - 1]),
-    eq: (a: Evaluated[]) => withArgs(a, ([x, ...ys]) => ys.some((y) => y === x)),
-    ne: (a: Evaluated[]) => withArgs(a, ([x, y]) => x !== y),
-    empty: (a: Evaluated[]) => withArgs(a, ([v]) => !truthy(v)),
+    not: (a: Evaluated[]) => logic(a, ([v]) => !truthy(v)),
+    and: (a: Evaluated[]) => logic(a, (vs) => vs.find((v) => !truthy(v)) ?? vs[vs.length - 1]),
+    or: (a: Evaluated[]) => logic(a, (vs) => vs.find((v) => truthy(v)) ?? vs[vs.length - 1]),
+    eq: (a: Evaluated[]) => logic(a, ([x, ...ys]) => ys.some((y) => y === x)),
+    ne: (a: Evaluated[]) => logic(a, ([x, y]) => x !== y),
+    empty: (a: Evaluated[]) => logic(a, ([v]) => !truthy(v)),
     include: (a: Evaluated[], env: Env) => helperName(a, env),
     template: (a: Evaluated[], env: Env) => helperName(a, env),
   } satisfies Record<string, (a: Evaluated[], env: Env) => Evaluated>),
@@ -292,6 +292,12 @@ function withArgs(a: Evaluated[], fn: (vs: unknown[]) => unknown): Evaluated {
   if (a.some((x) => x.approx || x.value === undefined)) return { approx: true };
   const path = a.length === 1 ? a[0]?.path : undefined;
   return { value: fn(a.map((x) => x.value)), ...(path ? { path } : {}) };
+}
+
+/** A condition's function: a values path no file sets is nil (false), as in Go templates. */
+function logic(a: Evaluated[], fn: (vs: unknown[]) => unknown): Evaluated {
+  if (a.some((x) => x.approx || (x.value === undefined && x.path === undefined))) return { approx: true };
+  return { value: fn(a.map((x) => x.value ?? null)) };
 }
 
 /** `include "x.fullname" …` and `include "x.name" …` as `helm create` writes them; other helpers are not evaluated inline. */

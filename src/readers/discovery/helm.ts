@@ -226,7 +226,9 @@ export function readChart(input: ChartInput): { workloads: Workload[]; unknowns:
   const defines = parseDefines(input.helpers ?? []);
   const rendered = input.helm && 'docs' in input.helm ? input.helm.docs : undefined;
   const ownRenders = new Map<string, Rendered>();
-  const looped = workloads.flatMap((c) => {
+  const reported = new Set<string>();
+  /** A chunk inside a `range` loop: one chunk per object the loop renders (helm's, else rollbook's). */
+  const expandLoop = (c: Chunk, isWorkload: boolean): Chunk[] => {
     const text = input.templates.find((t) => t.file === c.file)?.text ?? '';
     const loop = enclosingRange(text, c.line);
     if (!loop) return [c];
@@ -238,7 +240,8 @@ export function readChart(input: ChartInput): { workloads: Workload[]; unknowns:
         .filter((o) => o.kind === kind)
         .map((o) => o.name);
       if (made.length) return [...new Set(made)].sort(cmp).map((n) => ({ ...c, rendered: n }));
-      unknowns.push(loopUnknown(name, c, loop, values, vat, 'helm template rendered none of them'));
+      if (isWorkload)
+        unknowns.push(loopUnknown(name, c, loop, values, vat, 'helm template rendered none of them'));
       return [c];
     }
     const own = ownRenders.get(c.file) ?? renderTemplate(c.file, text, source, names, defines);
@@ -246,16 +249,17 @@ export function readChart(input: ChartInput): { workloads: Workload[]; unknowns:
     const expansion = own.loops.find((l) => l.line <= c.line && l.end >= c.line);
     if (!expansion) {
       const why = own.approximated.filter((a) => a.includes('{{ range')).join('; ');
-      unknowns.push(
-        loopUnknown(
-          name,
-          c,
-          loop,
-          values,
-          vat,
-          `without helm template rollbook could not expand the loop over the values (${why || 'not a values map or list'})`,
-        ),
-      );
+      if (isWorkload)
+        unknowns.push(
+          loopUnknown(
+            name,
+            c,
+            loop,
+            values,
+            vat,
+            `without helm template rollbook could not expand the loop over the values (${why || 'not a values map or list'})`,
+          ),
+        );
       return [c];
     }
     const objects = [
@@ -266,9 +270,16 @@ export function readChart(input: ChartInput): { workloads: Workload[]; unknowns:
           .map((o) => o.name),
       ),
     ].sort(cmp);
-    unknowns.push(expandedUnknown(name, kind, loop, expansion, objects, c.file, vat));
+    const key = `${c.file}\u0000${expansion.line}\u0000${kind}`;
+    if (!reported.has(key)) {
+      reported.add(key);
+      unknowns.push(expandedUnknown(name, kind, loop, expansion, objects, c.file, vat));
+    }
     return objects.map((n) => ({ ...c, rendered: n }));
-  });
+  };
+  const looped = workloads.flatMap((c) => expandLoop(c, true));
+  for (const list of [hpas, pdbs, services])
+    list.splice(0, list.length, ...list.flatMap((c) => expandLoop(c, false)));
   workloads.splice(0, workloads.length, ...looped);
 
   // the chart's own workload first: the one named like the release (`x.fullname`), else the first
@@ -535,7 +546,7 @@ function expandedUnknown(
     : `${n} entr${n === 1 ? 'y' : 'ies'}${n ? ` (${expansion.keys.join(', ')})` : ''}`;
   const order = expansion.list ? 'in list order' : 'map keys in sorted order, as Go templates iterate them';
   const made = objects.length
-    ? `${objects.length} ${kind}${objects.length === 1 ? '' : 's'} (${objects.join(', ')}), each a workload of its own`
+    ? `${objects.length} ${kind}${objects.length === 1 ? '' : 's'} (${objects.join(', ')}), each ${WORKLOAD.test(kind) ? 'a workload of its own' : 'bound to the workload it targets or selects'}`
     : `no ${kind}`;
   const approx = expansion.approximated;
   const approximated = approx.length

@@ -13,8 +13,7 @@ import type {
   WorkloadState,
 } from '../../model/service.js';
 import { cmp } from '../../util/order.js';
-import { rollbackComparison } from './analysis-condition.js';
-import { analysisRunRef } from './analysis-runs.js';
+import { analysisRunRef, metricSignals, type RolloutObject } from './analysis-runs.js';
 import { CACHE_ENGINES, engineOfImage, redisPersistenceArgs } from './data-stores.js';
 import { parseImage } from './image.js';
 import {
@@ -404,11 +403,14 @@ export function workloadOf(o: KObj, byKindName: Map<string, KObj>): Workload | u
     collect(get(spec, 'strategy', 'blueGreen', 'prePromotionAnalysis'));
     collect(get(spec, 'strategy', 'blueGreen', 'postPromotionAnalysis'));
     if (names.size) facts.argoRollouts = { analysisTemplates: [...names].sort(cmp) };
+    const self: RolloutObject = { body: o.body, at: (p) => objAt(o, p) };
     const bg = get(spec, 'strategy', 'canary', 'analysis');
     const bgPath = ['spec', 'strategy', 'canary', 'analysis'];
     if (facts.argoRollouts && isObj(bg)) {
-      const run: NonNullable<ArgoRolloutsFacts['backgroundAnalysis']> = analysisRunRef(bg, (p) =>
-        at([...bgPath, ...p]),
+      const run: NonNullable<ArgoRolloutsFacts['backgroundAnalysis']> = analysisRunRef(
+        bg,
+        (p) => at([...bgPath, ...p]),
+        self,
       );
       const starting = num(get(bg, 'startingStep'));
       if (starting !== undefined) run.startingStep = { value: starting, at: at([...bgPath, 'startingStep']) };
@@ -418,7 +420,7 @@ export function workloadOf(o: KObj, byKindName: Map<string, KObj>): Workload | u
       const block = get(spec, 'strategy', 'blueGreen', key);
       const path = ['spec', 'strategy', 'blueGreen', key];
       if (!facts.argoRollouts || !isObj(block)) continue;
-      const run = analysisRunRef(block, (p) => at([...path, ...p]));
+      const run = analysisRunRef(block, (p) => at([...path, ...p]), self);
       if (run.templates.length) facts.argoRollouts[key] = run;
     }
     const labels = obj(get(spec, 'selector', 'matchLabels'));
@@ -444,7 +446,10 @@ export function workloadOf(o: KObj, byKindName: Map<string, KObj>): Workload | u
       } else if (get(st, 'analysis') !== undefined)
         canarySteps.push({
           kind: 'analysis',
-          analysis: analysisRunRef(get(st, 'analysis'), (p) => at([...stepPath, 'analysis', ...p])),
+          analysis: analysisRunRef(get(st, 'analysis'), (p) => at([...stepPath, 'analysis', ...p]), {
+            body: o.body,
+            at: (p) => objAt(o, p),
+          }),
           at: sat,
         });
       else canarySteps.push({ kind: 'other', at: sat });
@@ -649,55 +654,13 @@ export function bindServices(services: ServiceCandidate[], targets: PodTarget[])
   );
 }
 
-/** Argo Rollouts AnalysisTemplate / ClusterAnalysisTemplate metrics as trigger signals. */
+/**
+ * Argo Rollouts AnalysisTemplate / ClusterAnalysisTemplate metrics as trigger signals, their args
+ * from the template's own defaults (a Rollout that references the template resolves them with its
+ * own args: analysis-runs.ts rolloutSignals).
+ */
 export function analysisSignals(o: KObj): Signal[] {
   if (!o.apiVersion.startsWith('argoproj.io/')) return [];
   if (o.kind !== 'AnalysisTemplate' && o.kind !== 'ClusterAnalysisTemplate') return [];
-  return arr(get(o.body, 'spec', 'metrics')).flatMap((m, i) => {
-    if (!isObj(m)) return [];
-    const name = str(m.name) ?? `metric-${i}`;
-    const provider = obj(m.provider);
-    const providerName = Object.keys(provider)[0];
-    const p = providerName ? obj(provider[providerName]) : {};
-    const query = str(p.query) ?? str(p.metricQuery) ?? str(get(p, 'queries', 'a')) ?? str(p.url);
-    const success = str(m.successCondition);
-    const failure = str(m.failureCondition);
-    const conds: string[] = [];
-    if (success) conds.push(`success when ${success}`);
-    if (failure) conds.push(`failure when ${failure}`);
-    const interval = str(m.interval);
-    const failureLimit = num(m.failureLimit);
-    if (interval) conds.push(`every ${interval}`);
-    if (failureLimit !== undefined) conds.push(`failureLimit ${failureLimit}`);
-    const sig: Signal = {
-      name: `${o.name}/${name}`,
-      metric: name,
-      source: `argo-rollouts ${o.kind} ${o.name}`,
-      at: objAt(o, ['spec', 'metrics', i]),
-    };
-    if (query) sig.query = query.trim();
-    if (conds.length) sig.condition = conds.join('; ');
-    const rollback = rollbackComparison(success, failure);
-    if (rollback) {
-      sig.op = rollback.op;
-      sig.threshold = rollback.threshold;
-    } else if (success || failure) {
-      sig.expression = { ...(success ? { success } : {}), ...(failure ? { failure } : {}) };
-    }
-    const iv = durationSeconds(interval);
-    if (interval && iv !== undefined) {
-      // the analysis fails once more than failureLimit measurements failed
-      const count = Math.max(1, (failureLimit ?? 0) + 1);
-      sig.measurements = { count, interval };
-      sig.for = formatDuration(iv * count);
-      sig.forSeconds = iv * count;
-    }
-    return [sig];
-  });
-}
-
-function formatDuration(s: number): string {
-  if (s % 3600 === 0) return `${s / 3600}h`;
-  if (s % 60 === 0) return `${s / 60}m`;
-  return `${s}s`;
+  return metricSignals({ kind: o.kind, name: o.name, body: o.body, at: (p) => objAt(o, p) });
 }
