@@ -419,6 +419,36 @@ function kubeWhere(ctx: PlatformContext, platform: string | undefined): string {
       : ' (namespace: the one kubectl uses, none is declared)';
 }
 
+/**
+ * A data store of the workload the guided backup does not dump: the step writes one dump file (the
+ * first store, relational first), and a store rollbook has no dump command for (kafka, rabbitmq,
+ * elasticsearch…) gets none. Each is named as a manual step with what would protect it, so no store
+ * holding data is left out of the backup silently.
+ */
+function otherStore(
+  s: WorkloadState,
+  owner: string,
+  where: string,
+  dump: Dump | undefined,
+  first: string | undefined,
+  unless = '',
+): StoreBackup {
+  const what = `the ${s.engine ?? 'data store'} of ${owner}${where}`;
+  const how = dump
+    ? `the guided step dumps one store per run${first ? ` (${first})` : ''}: dump this one too with ${dump.tool} in its container, to a second file (not DB_DUMP_FILE), the way the step above does`
+    : `rollbook has no dump command for ${s.engine ?? 'this store'}: use its own backup tool, or snapshot its PersistentVolumeClaims (a VolumeSnapshot per claim)`;
+  return {
+    store: what,
+    take: [manual(`Also back up ${what}${s.at ? ` (${s.at.file}:${s.at.line})` : ''}${unless}: ${how}.`)],
+    check: {
+      expect: `a backup of ${what} taken during this incident exists and is not empty`,
+      timeoutSeconds: 1800,
+      retries: 0,
+      manual: true,
+    },
+  };
+}
+
 /** Kubernetes: a logical dump through the pod, or a snapshot of each PVC the workload claims. */
 function kubernetesState(
   ctx: PlatformContext,
@@ -431,15 +461,23 @@ function kubernetesState(
   const where = kubeWhere(ctx, platform);
   const sts = w.kind === 'StatefulSet';
   const replicas = Math.max(1, w.settings.replicas?.value ?? 1);
-  let dumped = false;
+  let dumped: string | undefined;
+  // [the store, whether rollbook has a dump command for it]
+  const others: [StoreBackup, boolean][] = [];
   for (const s of [...state].sort((a, b) => dumpRank(a.engine) - dumpRank(b.engine))) {
     const dump = s.engine ? dumpScript(s.engine) : undefined;
-    if (!dump || dumped) continue;
     // a pod name in exec/cp is positional: only a valid Kubernetes name (never one read as an option)
     const own = s.kind === 'data-image' && sts && DNS_LABEL.test(w.name);
     const sub = s.kind === 'data-subchart';
     if (!own && !sub) continue;
-    dumped = true;
+    if (!dump || dumped) {
+      // the guided step writes one dump file: every other store is named, never dropped
+      others.push([
+        otherStore(s, own ? `StatefulSet ${w.name}` : `subchart ${s.name}`, where, dump, dumped),
+        !!dump,
+      ]);
+      continue;
+    }
     // the subchart's pod as the subchart names it (cited), else the DB_POD input with the reason
     const named = sub && s.pod && 'name' in s.pod && DNS_LABEL.test(s.pod.name) ? s.pod : undefined;
     const deployment = named?.deployment === true;
@@ -476,7 +514,9 @@ function kubernetesState(
       ],
       check: dump.check(what),
     });
+    dumped = what;
   }
+  let snapshot = false;
   if (!dumped) {
     const pvcs = state.flatMap((s) =>
       s.kind === 'volume-claim-template'
@@ -488,6 +528,7 @@ function kubernetesState(
           : [],
     );
     if (pvcs.length > 0) {
+      snapshot = true;
       const names = pvcs.join(', ');
       out.push({
         store: `PersistentVolumeClaim${pvcs.length === 1 ? '' : 's'} ${names}${where}`,
@@ -505,6 +546,8 @@ function kubernetesState(
       });
     }
   }
+  // a store with no dump command is protected by the claims' snapshot when there is one
+  out.splice(dumped ? 1 : 0, 0, ...others.filter(([, canDump]) => canDump || !snapshot).map(([b]) => b));
   return out;
 }
 
@@ -536,6 +579,24 @@ function composeState(w: Workload): StoreBackup[] {
       check: dump.check(what),
     });
   }
+  // every other database service: one dump file per run, or no dump command for its engine
+  const first = db?.engine ? `${db.engine} of compose service ${db.name}` : undefined;
+  for (const o of [...f.services, ...f.others]
+    .filter((s) => s.engine && s !== db)
+    .sort((a, b) => cmp(a.name, b.name)))
+    out.push(
+      otherStore(
+        { kind: 'data-image', name: o.name, engine: o.engine },
+        `compose service ${o.name}`,
+        '',
+        o.engine ? dumpScript(o.engine) : undefined,
+        first,
+        // compose does not say whether a cache keeps its data: the person on call knows
+        o.engine === 'redis'
+          ? ' if it keeps data the service needs (a volume, appendonly or save; a pure cache needs none)'
+          : '',
+      ),
+    );
   const mounted = new Set((w.state ?? []).filter((s) => s.kind === 'named-volume').map((s) => s.name));
   // the volume's name on the host, as discovery read it (`name:`, `external`, or `<project>_<key>`)
   const volumes = f.volumes

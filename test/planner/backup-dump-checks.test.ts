@@ -100,3 +100,48 @@ describe('subchart dumps through the pod (or Deployment) the bitnami chart names
     expect(subchart(engine, pod as never)).toEqual(want);
   });
 });
+
+describe('a workload holding several stores: the one dump file goes to the first, every other store is named', () => {
+  const steps = (state: { kind: 'data-subchart'; name: string; engine: string }[]) => {
+    const svc = service({
+      name: 'web',
+      deploy: { platform: 'kubernetes', manifests: [], workload: 'deployment/web', namespace: 'shop' },
+      workloads: [workload('kubernetes', { name: 'web', namespace: 'shop', state })],
+    });
+    const p = plan(svc, analyze(svc));
+    const take = p.runbook.find((s) => s.id === 'take-backup')?.commands ?? [];
+    const manualGates = p.gates.filter((g) => g.kind === 'backup' && g.check.manual).map((g) => g.title);
+    return {
+      manual: take.flatMap((c) => (c.manual?.startsWith('Also back up') ? [c.manual] : [])),
+      manualGates,
+    };
+  };
+  it.each([
+    [
+      'postgres and redis subcharts: postgres is dumped, redis is named with its tool',
+      [
+        { kind: 'data-subchart' as const, name: 'redis', engine: 'redis' },
+        { kind: 'data-subchart' as const, name: 'postgresql', engine: 'postgres' },
+      ],
+      [
+        /^Also back up the redis of subchart redis in namespace shop: .*\(the postgres of subchart postgresql .*redis-cli --rdb/,
+      ],
+    ],
+    [
+      'a kafka subchart: no dump command, said so with what would protect it',
+      [{ kind: 'data-subchart' as const, name: 'kafka', engine: 'kafka' }],
+      [/^Also back up the kafka of subchart kafka in namespace shop: rollbook has no dump command for kafka/],
+    ],
+    [
+      'one postgres subchart: nothing else to name',
+      [{ kind: 'data-subchart' as const, name: 'pg', engine: 'postgres' }],
+      [],
+    ],
+  ])('%s', (_n, state, want) => {
+    const { manual, manualGates } = steps(state);
+    expect(manual).toHaveLength(want.length);
+    want.forEach((re, i) => expect(manual[i]).toMatch(re));
+    // each named store is a backup gate a person confirms: never a silent pass
+    expect(manualGates.length).toBeGreaterThanOrEqual(want.length);
+  });
+});

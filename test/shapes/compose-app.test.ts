@@ -90,19 +90,22 @@ describe('fixture compose-app', () => {
     const p = await design('compose-app');
     const b = backupStep(p);
     expect(b.title).toBe(
-      'Take the backup now: postgres of compose service db (pg_dumpall); named volume uploads (docker volume ledger-uploads)',
+      'Take the backup now: postgres of compose service db (pg_dumpall); the redis of compose service redis; named volume uploads (docker volume ledger-uploads)',
     );
+
     const f = '-f deploy/docker-compose.yml -f deploy/docker-compose.prod.yml';
     expect(b.commands).toEqual([
       `docker compose ${f} exec -T db sh -c ${PG_DUMPALL_SH}`,
       `docker compose ${f} cp db:/tmp/rollbook-dumpall.sql "\${DB_DUMP_FILE}"`,
+      // the one dump file is the postgres dump: the redis service is named, for the person who knows whether it is a cache
+      'Also back up the redis of compose service redis if it keeps data the service needs (a volume, appendonly or save; a pure cache needs none): the guided step dumps one store per run (postgres of compose service db): dump this one too with redis-cli --rdb in its container, to a second file (not DB_DUMP_FILE), the way the step above does.',
       "docker volume inspect --format '{{.Name}}' -- ledger-uploads",
       'docker run --name rollbook-backup-ledger-uploads --volume ledger-uploads:/v:ro alpine tar czf /uploads.tgz -C /v .',
       `docker cp rollbook-backup-ledger-uploads:/uploads.tgz "\${VOLUME_BACKUP_DIR}"`,
       'docker rm -- rollbook-backup-ledger-uploads',
     ]);
     const gates = p.gates.filter((g) => g.kind === 'backup');
-    expect(gates.map((g) => g.check.command?.argv[0])).toEqual(['grep', 'find']);
+    expect(gates.map((g) => g.check.command?.argv[0])).toEqual(['grep', undefined, 'find']);
     expect(gates[0]?.check.freshFile).toEqual({ var: 'DB_DUMP_FILE' });
     expect(p.inputs.map((i) => i.name)).toEqual(
       expect.arrayContaining(['DB_DUMP_FILE', 'VOLUME_BACKUP_DIR']),
