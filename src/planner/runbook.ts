@@ -1,4 +1,4 @@
-import type { Check, Command, Input, Step } from '../model/plan.js';
+import type { Command, Input, Step } from '../model/plan.js';
 import type { MigrationSet } from '../model/service.js';
 import { serviceEndpointChecks } from '../platforms/k8s.js';
 import type { PlatformRollback } from '../platforms/types.js';

@@ -140,7 +140,7 @@ describe('a workload holding several stores: the one dump file goes to the first
   ])('%s', (_n, state, want) => {
     const { manual, manualGates } = steps(state);
     expect(manual).toHaveLength(want.length);
-    want.forEach((re, i) => expect(manual[i]).toMatch(re));
+    for (const [i, re] of want.entries()) expect(manual[i]).toMatch(re);
     // each named store is a backup gate a person confirms: never a silent pass
     expect(manualGates.length).toBeGreaterThanOrEqual(want.length);
   });
