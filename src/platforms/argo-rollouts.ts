@@ -683,9 +683,10 @@ function rollback(ctx: PlatformContext): PlatformRollback {
     title: `Only while a rollout of the bad version is still in progress: abort ${name} (${a.what}; the undo that follows returns to the stable ReplicaSet without re-running the steps)`,
     conditional: true,
     commands: [run(...plugin(ctx, ['abort'], name))],
-    check: check(
-      read(...plugin(ctx, ['get', 'rollout'], name)),
-      'Status shows Degraded (aborted) and all traffic on the stable ReplicaSet',
+    check: probeCheck(
+      read('kubectl', 'get', ...rolloutsNs(ctx), '-o', 'json', '--', 'rollouts.argoproj.io', name),
+      probes.rolloutsAborted,
+      undefined,
       30,
       2,
     ),

@@ -128,3 +128,43 @@ export const rolloutsPhase: Probe = {
     }
   },
 };
+
+/**
+ * After `kubectl argo rollouts abort`: the plugin sets status.abort (pkg/kubectl-argo-rollouts/cmd/abort:
+ * a status patch `{"status":{"abort":true}}`), the controller then reports phase Degraded with reason
+ * RolloutAborted and sends traffic back to stable: with traffic routing status.canary.weights.canary.weight
+ * returns to 0; blueGreen keeps status.blueGreen.activeSelector on status.stableRS (rollout/bluegreen.go).
+ * A rollout that already completed refuses nothing but has nothing to abort: Healthy is not an abort.
+ */
+export const rolloutsAborted: Probe = {
+  id: 'argo-rollouts-aborted',
+  platforms: ['argo-rollouts'],
+  reads: 'kubectl get rollouts.argoproj.io/NAME -n NAMESPACE -o json',
+  format: 'https://argo-rollouts.readthedocs.io/en/stable/features/specification/',
+  passes:
+    'status.abort is true, status.phase is Degraded, and no traffic is left on the canary (weights.canary.weight 0) or the blueGreen active selector is the stable ReplicaSet',
+  read({ output, exitCode }) {
+    if (exitCode !== 0 && /not found/i.test(output))
+      return fail(`the rollout does not exist: ${firstLine(output)}`);
+    const doc = jsonOf(output);
+    const phase = str(at(doc, 'status', 'phase'));
+    if (exitCode !== 0 || !phase) return notUnderstood('the Rollout JSON (status.phase)', exitCode, output);
+    if (at(doc, 'status', 'abort') !== true)
+      return fail(
+        phase === 'Healthy'
+          ? 'not aborted: the rollout is Healthy (it completed: nothing to abort; go on with the undo)'
+          : `not aborted: status.abort is not set (phase ${phase})`,
+      );
+    if (phase !== 'Degraded') return fail(`aborted, but the controller has not acted yet: phase ${phase}`);
+    const weight = at(doc, 'status', 'canary', 'weights', 'canary', 'weight');
+    if (typeof weight === 'number' && weight !== 0)
+      return fail(`aborted, but ${weight}% of traffic is still on the canary`);
+    const active = str(at(doc, 'status', 'blueGreen', 'activeSelector'));
+    const stable = str(at(doc, 'status', 'stableRS'));
+    if (active && stable && active !== stable)
+      return fail(`aborted, but the active Service selects ${active}, not the stable ReplicaSet ${stable}`);
+    return pass(
+      `aborted: phase Degraded${typeof weight === 'number' ? ', canary weight 0' : ''}${active ? `, active selector ${active} = stable` : ''}`,
+    );
+  },
+};

@@ -3,7 +3,7 @@
  * runbook pipes a read-only platform command's output to it). Pure: output in, verdict out.
  */
 import { cmp } from '../util/order.js';
-import { rolloutsHistory, rolloutsPhase } from './argo-rollouts.js';
+import { rolloutsAborted, rolloutsHistory, rolloutsPhase } from './argo-rollouts.js';
 import { argocdApp, argocdHistory, argocdManualSync } from './argocd.js';
 import { dynamodbBackup, redisBgsave, s3Versioning } from './backup.js';
 import { cloudRunRevisions, cloudRunService, cloudRunTraffic } from './cloud-run.js';
@@ -25,6 +25,7 @@ export type { Probe, ProbeInput, ProbeVerdict } from './types.js';
 export const PROBES: readonly Probe[] = [
   rolloutsHistory,
   rolloutsPhase,
+  rolloutsAborted,
   argocdApp,
   argocdHistory,
   argocdManualSync,

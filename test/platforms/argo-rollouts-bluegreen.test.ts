@@ -143,7 +143,7 @@ describe('blueGreen runbook', () => {
       input TARGET_REVISION: kubectl argo rollouts get rollout -n shop -- payments
       [rollouts-abort] 10s/60s
         rw $ kubectl argo rollouts abort -n shop -- payments
-        check $ kubectl argo rollouts get rollout -n shop -- payments (timeout 30s, retries 2)
+        check $ kubectl get -n shop -o json -- rollouts.argoproj.io payments (timeout 30s, retries 2)
       [rollouts-undo] 80s/190s
         rw $ kubectl argo rollouts undo -n shop --to-revision "\${TARGET_REVISION}" -- payments
         check $ kubectl get -n shop -o 'jsonpath=phase={.status.phase} step={.status.currentStepIndex} pause={.status.pauseConditions[*].reason};' -- rollouts.argoproj.io/payments (timeout 30s, retries 44)

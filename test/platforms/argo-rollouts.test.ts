@@ -21,7 +21,7 @@ describe('argo-rollouts', () => {
       input TARGET_REVISION: kubectl argo rollouts get rollout -n shop -- storefront
       [rollouts-abort] 50s/230s
         rw $ kubectl argo rollouts abort -n shop -- storefront
-        check $ kubectl argo rollouts get rollout -n shop -- storefront (timeout 30s, retries 2)
+        check $ kubectl get -n shop -o json -- rollouts.argoproj.io storefront (timeout 30s, retries 2)
       [rollouts-undo] 40s/170s
         rw $ kubectl argo rollouts undo -n shop --to-revision "\${TARGET_REVISION}" -- storefront
         check $ kubectl argo rollouts status -n shop --timeout 170s -- storefront ~ Healthy (timeout 200s, retries 0)"
@@ -112,7 +112,7 @@ describe('argo-rollouts under Argo CD auto-sync', () => {
         check $ argocd app get -o json -- storefront-prod (timeout 30s, retries 2)
       [rollouts-abort] 30s/160s
         rw $ kubectl argo rollouts abort -n shop -- storefront
-        check $ kubectl argo rollouts get rollout -n shop -- storefront (timeout 30s, retries 2)
+        check $ kubectl get -n shop -o json -- rollouts.argoproj.io storefront (timeout 30s, retries 2)
       [rollouts-undo] 20s/100s
         rw $ kubectl argo rollouts undo -n shop --to-revision "\${TARGET_REVISION}" -- storefront
         check $ kubectl argo rollouts status -n shop --timeout 100s -- storefront ~ Healthy (timeout 130s, retries 0)

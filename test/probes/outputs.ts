@@ -111,6 +111,15 @@ export const rolloutJson = (phase: string, message: string, abort = false) =>
     },
   });
 
+// the same Rollout with more of its status (abort, canary.weights, blueGreen.activeSelector)
+export const rolloutWith = (phase: string, status: Record<string, unknown>) =>
+  JSON.stringify({
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Rollout',
+    metadata: { name: 'storefront', namespace: 'web', generation: 7 },
+    status: { phase, currentPodHash: '6cf78c66c5', stableRS: '687d76d795', ...status },
+  });
+
 // kubectl get helmreleases.helm.toolkit.fluxcd.io/NAME -o json: kstatus conditions (fluxcd docs,
 // "HelmRelease Status / Conditions").
 export const fluxObject = (conds: { type: string; status: string; reason: string; message: string }[]) =>

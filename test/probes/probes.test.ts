@@ -1025,6 +1025,57 @@ const TABLE: Record<string, Case[]> = {
     },
     { name: 'no status yet', output: JSON.stringify({ kind: 'Rollout', status: {} }), outcome: 'unknown' },
   ],
+  'argo-rollouts-aborted': [
+    {
+      name: 'aborted and Degraded, no weights (basic canary)',
+      output: o.rolloutJson('Degraded', 'RolloutAborted: Rollout aborted update to revision 5', true),
+      outcome: 'pass',
+      says: 'aborted: phase Degraded',
+    },
+    {
+      name: 'aborted, canary weight back to 0',
+      output: o.rolloutWith('Degraded', {
+        abort: true,
+        canary: { weights: { canary: { weight: 0 }, stable: { weight: 100 } } },
+      }),
+      outcome: 'pass',
+      says: 'canary weight 0',
+    },
+    {
+      name: 'aborted but 20% still on the canary',
+      output: o.rolloutWith('Degraded', {
+        abort: true,
+        canary: { weights: { canary: { weight: 20 }, stable: { weight: 80 } } },
+      }),
+      outcome: 'fail',
+      says: '20% of traffic',
+    },
+    {
+      name: 'blueGreen: the active selector is still the new ReplicaSet',
+      output: o.rolloutWith('Degraded', { abort: true, blueGreen: { activeSelector: '6cf78c66c5' } }),
+      outcome: 'fail',
+      says: 'not the stable ReplicaSet 687d76d795',
+    },
+    {
+      name: 'blueGreen: back on stable',
+      output: o.rolloutWith('Degraded', { abort: true, blueGreen: { activeSelector: '687d76d795' } }),
+      outcome: 'pass',
+      says: '= stable',
+    },
+    {
+      name: 'abort set, the controller not there yet',
+      output: o.rolloutJson('Progressing', 'more replicas need to be updated', true),
+      outcome: 'fail',
+      says: 'has not acted yet',
+    },
+    {
+      name: 'Healthy: completed, nothing aborted',
+      output: o.rolloutJson('Healthy', ''),
+      outcome: 'fail',
+      says: 'go on with the undo',
+    },
+    { name: 'no status yet', output: JSON.stringify({ kind: 'Rollout', status: {} }), outcome: 'unknown' },
+  ],
   'flux-ready': [
     {
       name: 'Ready=True',

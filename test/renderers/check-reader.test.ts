@@ -87,18 +87,11 @@ describe('every fixture plan: the checks a person reads are asked in the guided 
 });
 
 /**
- * The checks still read by the person on call in the fixtures: only the Argo Rollouts abort (see
- * PERSON_READ_BY_PLATFORM). Flux suspend/resume, the helm rollback and the git revert read probes.
+ * The checks still read by the person on call in the fixtures: none. The Argo Rollouts abort reads the
+ * Rollout's JSON (argo-rollouts-aborted); Flux suspend/resume, the helm rollback and the git revert read
+ * probes too. A fixture whose plan gains a person-read check fails here until it is listed.
  */
-const PERSON_READ_IN_FIXTURES: Record<string, string[]> = {
-  'rollouts-canary': [
-    'Rollout/payments rollouts-abort',
-    'Rollout/search rollouts-abort',
-    'Rollout/checkout rollouts-abort',
-    'Rollout/orders rollouts-abort',
-  ],
-  'shop-monorepo': ['Rollout/storefront rollouts-abort'],
-};
+const PERSON_READ_IN_FIXTURES: Record<string, string[]> = {};
 
 /**
  * Per platform, on a context where every name is known: the rollback steps, gates and status checks a
@@ -107,9 +100,8 @@ const PERSON_READ_IN_FIXTURES: Record<string, string[]> = {
 const PERSON_READ_BY_PLATFORM: Record<PlatformId, string[]> = {
   kubernetes: [],
   helm: [],
-  // the tree's text (Status Degraded, traffic on the stable ReplicaSet): the argo-rollouts-phase probe
-  // reads the JSON; the abort check is the Argo Rollouts work's to move (see the session report)
-  'argo-rollouts': ['rollouts-abort'],
+  // the abort reads status.abort, the phase and the traffic weights (argo-rollouts-aborted)
+  'argo-rollouts': [],
   argocd: [],
   flux: [],
   ecs: [],
