@@ -9,7 +9,7 @@
  * stable tag is what proves a target good.
  */
 import { at, firstLine, jsonOf, notUnderstood, revisionNumber, str } from './read.js';
-import { fail, type Probe, pass, unknown } from './types.js';
+import { fail, type Probe, type ProbeVerdict, pass, unknown } from './types.js';
 
 /** What the tree shows under one "# revision:N" line: its ReplicaSets and AnalysisRuns. */
 interface RevisionNode {
@@ -93,6 +93,16 @@ export const rolloutsHistory: Probe = {
   },
 };
 
+/** The Rollout's JSON and status.phase, or the verdict when there is none (not found, not understood). */
+function rolloutStatus(output: string, exitCode: number): { doc: unknown; phase: string } | ProbeVerdict {
+  if (exitCode !== 0 && /not found/i.test(output))
+    return fail(`the rollout does not exist: ${firstLine(output)}`);
+  const doc = jsonOf(output);
+  const phase = str(at(doc, 'status', 'phase'));
+  if (exitCode !== 0 || !phase) return notUnderstood('the Rollout JSON (status.phase)', exitCode, output);
+  return { doc, phase };
+}
+
 export const rolloutsPhase: Probe = {
   id: 'argo-rollouts-phase',
   platforms: ['argo-rollouts'],
@@ -101,11 +111,9 @@ export const rolloutsPhase: Probe = {
   passes:
     'status.phase is Healthy (complete), Degraded (stalled or aborted: passes) or Paused (passes: abort it first); Progressing fails',
   read({ output, exitCode }) {
-    if (exitCode !== 0 && /not found/i.test(output))
-      return fail(`the rollout does not exist: ${firstLine(output)}`);
-    const doc = jsonOf(output);
-    const phase = str(at(doc, 'status', 'phase'));
-    if (exitCode !== 0 || !phase) return notUnderstood('the Rollout JSON (status.phase)', exitCode, output);
+    const r = rolloutStatus(output, exitCode);
+    if ('outcome' in r) return r;
+    const { doc, phase } = r;
     const msg = str(at(doc, 'status', 'message'));
     const what = `${phase}${msg ? ` (${msg})` : ''}`;
     switch (phase) {
@@ -144,11 +152,9 @@ export const rolloutsAborted: Probe = {
   passes:
     'status.abort is true, status.phase is Degraded, and no traffic is left on the canary (weights.canary.weight 0) or the blueGreen active selector is the stable ReplicaSet',
   read({ output, exitCode }) {
-    if (exitCode !== 0 && /not found/i.test(output))
-      return fail(`the rollout does not exist: ${firstLine(output)}`);
-    const doc = jsonOf(output);
-    const phase = str(at(doc, 'status', 'phase'));
-    if (exitCode !== 0 || !phase) return notUnderstood('the Rollout JSON (status.phase)', exitCode, output);
+    const r = rolloutStatus(output, exitCode);
+    if ('outcome' in r) return r;
+    const { doc, phase } = r;
     if (at(doc, 'status', 'abort') !== true)
       return fail(
         phase === 'Healthy'
